@@ -1,0 +1,74 @@
+// @ts-check
+import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
+import tseslint from "typescript-eslint";
+
+export default defineConfig(
+  { ignores: ["**/dist/**", "**/node_modules/**", "coverage/**", "**/*.mjs", "**/*.cjs"] },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["*.config.ts", "*.config.js", "test/*/*.ts"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/only-throw-error": "error",
+      complexity: ["error", 12],
+      "max-depth": ["error", 3],
+      "max-params": ["error", 4],
+    },
+  },
+  {
+    // Core is pure: no I/O, no environment, no cluster or HTTP libraries.
+    files: ["packages/core/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            "fs",
+            "node:fs",
+            "node:fs/promises",
+            "http",
+            "node:http",
+            "https",
+            "node:https",
+            "net",
+            "node:net",
+            "child_process",
+            "node:child_process",
+            "@kubernetes/client-node",
+            "express",
+            "commander",
+          ],
+        },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Core takes configuration as parameters." },
+      ],
+    },
+  },
+  {
+    // Tests may use looser typing around fixtures and spawned processes.
+    files: ["**/*.test.ts", "test/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-non-null-assertion": "off",
+      complexity: "off",
+      "max-depth": "off",
+    },
+  },
+  {
+    files: ["**/*.js"],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);

@@ -1,0 +1,45 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const alias = {
+  "@signet/core": fileURLToPath(new URL("./packages/core/src/index.ts", import.meta.url)),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    restoreMocks: true,
+    clearMocks: true,
+    unstubEnvs: true,
+    unstubGlobals: true,
+    projects: [
+      { extends: true, test: { name: "core", include: ["packages/core/src/**/*.test.ts"] } },
+      { extends: true, test: { name: "cli", include: ["packages/cli/src/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "controller", include: ["packages/controller/src/**/*.test.ts"] },
+      },
+      {
+        // Cross-package tests against real reference binaries (kubeseal, Go text/template).
+        extends: true,
+        test: {
+          name: "interop",
+          include: ["test/interop/**/*.test.ts", "test/template-diff/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        // End-to-end on a real control plane (test/cluster).
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts", "test/cluster/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
