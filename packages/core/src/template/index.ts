@@ -1,0 +1,2 @@
+// Placeholder: the template engine (issue 5) replaces this module.
+export {};
