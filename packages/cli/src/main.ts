@@ -1,1 +1,6 @@
-export {};
+import { nodeIo } from "./node-io.js";
+import { run } from "./run.js";
+import { VERSION } from "./version.js";
+
+// The one exit point of the binary: run() never exits, it returns the code.
+process.exitCode = await run(process.argv.slice(2), nodeIo(VERSION));

@@ -1,0 +1,55 @@
+import { orderSealedSecret, parseSealingCertificate, sealSecret, SignetError } from "@signet/core";
+import type { ResolvedNamespace, SealedSecret, Secret } from "@signet/core";
+
+import type { Io } from "../io.js";
+import type { Input } from "../input.js";
+import { inputObjects } from "../input.js";
+import type { CliOptions } from "../options.js";
+
+export interface SealContext {
+  options: CliOptions;
+  io: Io;
+  certificatePem: string;
+  namespace: ResolvedNamespace;
+}
+
+/** Checks an input document is a Secret; kubeseal decodes anything, Signet refuses other kinds. */
+export function asSecret(doc: Record<string, unknown>, source: string, index: number): Secret {
+  const kind = doc.kind;
+  if (kind !== undefined && kind !== "Secret") {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `${source}: document ${index + 1} is a ${JSON.stringify(kind)}, not a Secret`,
+    );
+  }
+  return doc;
+}
+
+/** Seals every Secret of the input, in order (kubeseal's normal mode). */
+export function sealSecrets(secrets: readonly Secret[], ctx: SealContext): SealedSecret[] {
+  const certificate = parseSealingCertificate(ctx.certificatePem, ctx.io.now());
+  return secrets.map((secret) =>
+    orderSealedSecret(
+      sealSecret(secret, {
+        certificate,
+        random: ctx.io.random,
+        scope: ctx.options.scope,
+        name: ctx.options.name || undefined,
+        namespace: ctx.namespace,
+        allowEmptyData: ctx.options.allowEmptyData,
+      }),
+    ),
+  );
+}
+
+/** Reads the input stream as Secrets; an empty stream is kubeseal's "no secrets found". */
+export function readSecrets(input: Input): Secret[] {
+  const secrets = inputObjects(input).map((doc, i) => asSecret(doc, input.source, i));
+  if (secrets.length === 0) {
+    throw new SignetError(
+      "ERR_NO_SECRETS",
+      "no secrets found. Ensure the input is valid and UTF-8 encoded",
+    );
+  }
+  return secrets;
+}

@@ -1,0 +1,153 @@
+import { encodeObject, isSignetError, SignetError } from "@signet/core";
+import type { OutputFormat } from "@signet/core";
+
+import { readCertificate } from "./cert-source.js";
+import { buildSecretFromFlags, buildsSecretFromFlags } from "./commands/build-secret.js";
+import { resolvedFormat, runMergeInto } from "./commands/merge-into.js";
+import { runRaw } from "./commands/raw.js";
+import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
+import { readSecrets, sealSecrets } from "./commands/seal.js";
+import { FlagError, parseFlags, usage } from "./flags.js";
+import type { Input } from "./input.js";
+import { readInput } from "./input.js";
+import type { Io } from "./io.js";
+import { resolveClientNamespace } from "./kubeconfig.js";
+import type { CliOptions } from "./options.js";
+import { toOptions } from "./options.js";
+
+/** Where the result goes: stdout, or `-w FILE` written atomically once everything succeeded. */
+interface Output {
+  file: string;
+  format: () => OutputFormat;
+}
+
+function outputFor(options: CliOptions): Output {
+  const file = options.outputFile;
+  const yamlFile = /\.ya?ml$/i.test(file);
+  return { file, format: () => (yamlFile ? "yaml" : resolvedFormat(options)) };
+}
+
+async function emit(text: string | Buffer, output: Output, io: Io): Promise<void> {
+  if (output.file === "") io.writeStdout(text);
+  else await io.writeFileAtomic(output.file, text);
+}
+
+/**
+ * Runs one `signet` invocation and returns its exit code; never exits the process. Modes follow
+ * kubeseal's precedence (spec §7.2); every failure prints `error: <message>` and returns 1.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = toOptions(parseFlags(argv, io.env));
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    io.writeStderr(`${err.message}\n${usage(io.program)}`);
+    return 2;
+  }
+  try {
+    await dispatch(options, io);
+    return 0;
+  } catch (err) {
+    io.writeStderr(`error: ${errorMessage(err)}\n`);
+    return 1;
+  }
+}
+
+function errorMessage(err: unknown): string {
+  if (isSignetError(err)) return err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+async function dispatch(options: CliOptions, io: Io): Promise<void> {
+  if (options.help) return void io.writeStdout(usage(io.program));
+  if (options.version) return void io.writeStdout(`${io.program} version: ${io.version}\n`);
+  const building = buildsSecretFromFlags(options);
+  if (options.fromFile.length > 0 && !options.raw && !building) {
+    throw new SignetError(
+      "ERR_INVALID_FLAG",
+      "--from-file requires --raw (or --name to build a Secret)",
+    );
+  }
+  return dispatchModes(options, io, building);
+}
+
+/** Steps 4–11 of kubeseal's mode precedence. */
+async function dispatchModes(options: CliOptions, io: Io, building: boolean): Promise<void> {
+  if (options.rotateDeprecated)
+    io.writeStderr("Flag --rotate has been deprecated, please use --re-encrypt instead\n");
+  const output = outputFor(
+    options.reEncrypt && options.inputFile !== "" && options.outputFile === ""
+      ? { ...options, outputFile: options.inputFile }
+      : options,
+  );
+  const input = lazyInput(options, io, building);
+  if (options.recoveryUnseal) {
+    const secret = await runRecoveryUnseal(options, io, await input());
+    return emit(encodeObject(secret, output.format()), output, io);
+  }
+  if (options.recoveryPrivateKey.length > 0 && io.stderrIsTTY) {
+    io.writeStderr(
+      "warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal\n",
+    );
+  }
+  if (options.validate) throw needsCluster("--validate");
+  if (options.reEncrypt) throw needsCluster("--re-encrypt");
+  const certificate = await readCertificate(options, io);
+  if (options.fetchCert) return emit(certificate, output, io);
+  return seal(options, io, output, {
+    certificatePem: certificate.toString("utf8"),
+    input,
+    building,
+  });
+}
+
+function needsCluster(flag: string): SignetError {
+  return new SignetError(
+    "ERR_NEEDS_CLUSTER",
+    `${flag} needs the controller in a cluster, which this build of signet cannot reach yet; for offline use see --cert and --recovery-unseal`,
+  );
+}
+
+/** Reads the input once, on first use, with kubeseal's TTY notice. */
+function lazyInput(options: CliOptions, io: Io, building: boolean): () => Promise<Input> {
+  let pending: Promise<Input> | undefined;
+  return () => {
+    if (pending) return pending;
+    if (options.inputFile === "" && !options.raw && !building && io.stdinIsTTY) {
+      io.writeStderr("(tty detected: expecting json/yaml k8s resource in stdin)\n");
+    }
+    pending = readInput(options.inputFile, io);
+    return pending;
+  };
+}
+
+interface SealInputs {
+  certificatePem: string;
+  input: () => Promise<Input>;
+  building: boolean;
+}
+
+async function seal(
+  options: CliOptions,
+  io: Io,
+  output: Output,
+  inputs: SealInputs,
+): Promise<void> {
+  if (options.raw) {
+    return emit(await runRaw(options, io, inputs.certificatePem), output, io);
+  }
+  const namespace = await resolveClientNamespace(options.cluster, io);
+  const secrets = inputs.building
+    ? [await buildSecretFromFlags(options, io)]
+    : readSecrets(await inputs.input());
+  const ctx = { options, io, certificatePem: inputs.certificatePem, namespace };
+  if (options.mergeInto !== "") {
+    for (const secret of secrets) await runMergeInto(secret, { ...ctx, path: options.mergeInto });
+    return;
+  }
+  const sealed = sealSecrets(secrets, ctx);
+  const format = output.format();
+  await emit(sealed.map((s) => encodeObject(s, format)).join(""), output, io);
+}

@@ -1,0 +1,127 @@
+import { parseAllDocuments, stringify } from "yaml";
+
+import { SignetError } from "./errors.js";
+
+/**
+ * Decodes a stream of Kubernetes objects the way kubeseal's YAMLOrJSONDecoder does: a stream that
+ * starts with `{` is a sequence of concatenated JSON values, anything else is multi-document YAML.
+ * Empty documents are skipped. `source` names the input in errors (a file name or "stdin").
+ */
+export function decodeDocuments(text: string, source: string): unknown[] {
+  return /^\s*\{/.test(text) ? decodeJsonStream(text, source) : decodeYamlStream(text, source);
+}
+
+function decodeYamlStream(text: string, source: string): unknown[] {
+  const out: unknown[] = [];
+  for (const doc of parseAllDocuments(text, { uniqueKeys: false })) {
+    const problem = doc.errors[0];
+    if (problem) {
+      throw new SignetError(
+        "ERR_INVALID_INPUT",
+        `error parsing ${source}: ${firstLine(problem.message)}`,
+      );
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value !== null && value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n", 1)[0] ?? message;
+}
+
+/** Splits concatenated JSON values by scanning brackets outside strings, then parses each. */
+function decodeJsonStream(text: string, source: string): unknown[] {
+  const out: unknown[] = [];
+  let start = skipSpace(text, 0);
+  while (start < text.length) {
+    const end = jsonValueEnd(text, start);
+    try {
+      out.push(JSON.parse(text.slice(start, end)) as unknown);
+    } catch (cause) {
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      throw new SignetError("ERR_INVALID_INPUT", `error parsing ${source}: ${detail}`, { cause });
+    }
+    start = skipSpace(text, end);
+  }
+  return out;
+}
+
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i;
+}
+
+/** Index just past the JSON object or array starting at `start` (or the text's end if unclosed). */
+function jsonValueEnd(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === "{" || c === "[") depth++;
+    else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
+
+/**
+ * Go's `json.MarshalIndent(v, "", "  ")` plus newline: keys in the object's own order (callers
+ * build objects in Go struct order), and `<`, `>`, `&`, U+2028, U+2029 escaped as Go does. Those
+ * characters only ever occur inside strings in JSON text, so a global replace is exact.
+ */
+export function encodeJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/[<>&\u2028\u2029]/g, goEscape)}\n`;
+}
+
+function goEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * YAML as sigs.k8s.io/yaml writes it (JSON converted to YAML): keys sorted at every level, no
+ * line folding, preceded by the `---` separator kubeseal prints before each object.
+ */
+export function encodeYaml(value: unknown): string {
+  return `---\n${stringify(value, { sortMapEntries: true, lineWidth: 0, minContentWidth: 0, indentSeq: false })}`;
+}
+
+/** Output formats of kubeseal's `--format`. */
+export type OutputFormat = "json" | "yaml";
+
+/** Parses `--format` (case-insensitive; empty means json). */
+export function parseOutputFormat(value: string): OutputFormat {
+  const lower = value.toLowerCase();
+  if (lower === "" || lower === "json") return "json";
+  if (lower === "yaml") return "yaml";
+  throw new SignetError("ERR_OUTPUT_FORMAT", `unsupported output format: ${value}`);
+}
+
+/** Encodes one object in the given format. */
+export function encodeObject(value: unknown, format: OutputFormat): string {
+  return format === "json" ? encodeJson(value) : encodeYaml(value);
+}
+
+/**
+ * Multi-document detection as the reference's `multidocyaml`: a `---` line after content (or a
+ * second one) makes a stream multi-document; a single leading separator or an indented one does not.
+ */
+export function isMultiDocument(text: string): boolean {
+  const lines = text.split(/\r?\n/);
+  let seenContent = false;
+  for (const line of lines) {
+    if (/^---(\s|$)/.test(line)) {
+      if (seenContent) return true;
+      continue;
+    }
+    if (line.trim() !== "") seenContent = true;
+  }
+  return false;
+}

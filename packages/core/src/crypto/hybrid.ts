@@ -1,0 +1,116 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  constants,
+  privateDecrypt,
+  publicEncrypt,
+} from "node:crypto";
+import type { KeyObject } from "node:crypto";
+
+import { SignetError } from "../errors.js";
+
+/** A source of cryptographically secure random bytes; production passes `crypto.randomBytes`. */
+export type RandomSource = (size: number) => Uint8Array;
+
+const SESSION_KEY_BYTES = 32;
+const GCM_TAG_BYTES = 16;
+/**
+ * The GCM nonce is twelve zero bytes, as in the reference: safe only because every session key is
+ * freshly random and used for exactly one message. Never reuse a session key.
+ */
+const ZERO_NONCE = Buffer.alloc(12);
+
+/** The one message for every decryption failure: it must not tell which key or step failed. */
+export const DECRYPT_ERROR_MESSAGE = "no key could decrypt secret";
+
+/**
+ * Seals `plaintext` for `publicKey` (reference `HybridEncrypt`). Output layout:
+ *
+ *     uint16 big-endian len(W) ‖ W = RSA-OAEP-SHA256(label)(sessionKey) ‖ AES-256-GCM(plaintext) ‖ tag
+ *
+ * The 32-byte session key comes from `random`; OAEP's own seed comes from OpenSSL.
+ */
+export function hybridEncrypt(
+  publicKey: KeyObject,
+  plaintext: Uint8Array,
+  label: Uint8Array,
+  random: RandomSource,
+): Buffer {
+  const sessionKey = Buffer.from(random(SESSION_KEY_BYTES));
+  if (sessionKey.length !== SESSION_KEY_BYTES) {
+    throw new TypeError(`random source returned ${sessionKey.length} bytes, want 32`);
+  }
+  const wrapped = publicEncrypt(
+    {
+      key: publicKey,
+      padding: constants.RSA_PKCS1_OAEP_PADDING,
+      oaepHash: "sha256",
+      oaepLabel: label,
+    },
+    sessionKey,
+  );
+  const cipher = createCipheriv("aes-256-gcm", sessionKey, ZERO_NONCE);
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  const prefix = Buffer.alloc(2);
+  prefix.writeUInt16BE(wrapped.length);
+  return Buffer.concat([prefix, wrapped, body]);
+}
+
+/** Size of the RSA part announced by a ciphertext, or undefined when the blob is too short. */
+export function wrappedKeyLength(ciphertext: Uint8Array): number | undefined {
+  if (ciphertext.length < 2) return undefined;
+  const n = (ciphertext[0]! << 8) | ciphertext[1]!;
+  return ciphertext.length < n + 2 ? undefined : n;
+}
+
+/**
+ * Opens `ciphertext` with one private key (reference `HybridDecrypt`, one key of the loop).
+ * Returns undefined on any failure; callers report the generic {@link DECRYPT_ERROR_MESSAGE}.
+ * AES-128/192 session keys are accepted on decryption, as Go's `aes.NewCipher` does.
+ */
+export function hybridDecryptWith(
+  privateKey: KeyObject,
+  ciphertext: Uint8Array,
+  label: Uint8Array,
+): Buffer | undefined {
+  const n = wrappedKeyLength(ciphertext);
+  if (n === undefined) return undefined;
+  const blob = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+  try {
+    const sessionKey = privateDecrypt(
+      {
+        key: privateKey,
+        padding: constants.RSA_PKCS1_OAEP_PADDING,
+        oaepHash: "sha256",
+        oaepLabel: label,
+      },
+      blob.subarray(2, n + 2),
+    );
+    return openGcm(sessionKey, blob.subarray(n + 2));
+  } catch {
+    return undefined;
+  }
+}
+
+function openGcm(sessionKey: Buffer, body: Buffer): Buffer | undefined {
+  const algorithm = aesAlgorithm(sessionKey.length);
+  if (algorithm === undefined || body.length < GCM_TAG_BYTES) return undefined;
+  const decipher = createDecipheriv(algorithm, sessionKey, ZERO_NONCE);
+  decipher.setAuthTag(body.subarray(body.length - GCM_TAG_BYTES));
+  return Buffer.concat([
+    decipher.update(body.subarray(0, body.length - GCM_TAG_BYTES)),
+    decipher.final(),
+  ]);
+}
+
+function aesAlgorithm(keyBytes: number): "aes-128-gcm" | "aes-192-gcm" | "aes-256-gcm" | undefined {
+  if (keyBytes === 16) return "aes-128-gcm";
+  if (keyBytes === 24) return "aes-192-gcm";
+  if (keyBytes === 32) return "aes-256-gcm";
+  return undefined;
+}
+
+/** The generic decryption error (no oracle: no key, step or cause is named). */
+export function decryptError(): SignetError {
+  return new SignetError("ERR_DECRYPT", DECRYPT_ERROR_MESSAGE);
+}

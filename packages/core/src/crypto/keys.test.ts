@@ -1,0 +1,67 @@
+import { randomBytes, X509Certificate } from "node:crypto";
+import { describe, expect, it } from "vitest";
+
+import { generatePrivateKeyAndCert } from "./generate.js";
+import { decryptError, hybridDecryptWith, hybridEncrypt } from "./hybrid.js";
+import { parsePrivateKeyPem, parseSealingCertificate, publicKeyFingerprint } from "./keys.js";
+
+const now = new Date("2026-01-01T00:00:00Z");
+
+describe("generatePrivateKeyAndCert", () => {
+  it("makes a self-signed certificate whose public key is the signing key's", async () => {
+    const key = await generatePrivateKeyAndCert({ keySize: 2048, now, random: randomBytes });
+    const cert = new X509Certificate(key.certificatePem);
+    const priv = parsePrivateKeyPem(key.privateKeyPem)!;
+    expect(cert.checkPrivateKey(priv.privateKey)).toBe(true);
+    expect(cert.verify(cert.publicKey)).toBe(true);
+    expect(cert.subject ?? "").toBe("");
+    expect(cert.issuer ?? "").toBe("");
+    expect(cert.ca).toBe(true);
+    expect(new Date(cert.validFrom).getTime()).toBe(now.getTime());
+    expect(new Date(cert.validTo).getUTCFullYear()).toBe(2035);
+    expect(key.privateKeyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    expect(publicKeyFingerprint(cert.publicKey)).toBe(priv.fingerprint);
+  });
+
+  it("puts the common name in subject and issuer when given", async () => {
+    const key = await generatePrivateKeyAndCert({
+      keySize: 1024,
+      commonName: "sealed-secrets",
+      now,
+      random: randomBytes,
+    });
+    const cert = new X509Certificate(key.certificatePem);
+    expect(cert.subject).toBe("CN=sealed-secrets");
+    expect(cert.issuer).toBe("CN=sealed-secrets");
+  });
+
+  it("refuses keys under 1024 bits", async () => {
+    await expect(
+      generatePrivateKeyAndCert({ keySize: 512, now, random: randomBytes }),
+    ).rejects.toThrow(/at least 1024/);
+  });
+});
+
+describe("hybrid encryption", () => {
+  it("round-trips and fails generically for another label", async () => {
+    const key = await generatePrivateKeyAndCert({ keySize: 2048, now, random: randomBytes });
+    const cert = parseSealingCertificate(key.certificatePem, now);
+    const priv = parsePrivateKeyPem(key.privateKeyPem)!;
+    const blob = hybridEncrypt(
+      cert.publicKey,
+      Buffer.from("hunter2"),
+      Buffer.from("ns/n"),
+      randomBytes,
+    );
+    expect(blob.subarray(0, 2)).toEqual(Buffer.from([0x01, 0x00]));
+    expect(blob.length).toBe(2 + 256 + 7 + 16);
+    expect(hybridDecryptWith(priv.privateKey, blob, Buffer.from("ns/n"))?.toString()).toBe(
+      "hunter2",
+    );
+    expect(hybridDecryptWith(priv.privateKey, blob, Buffer.from("ns/other"))).toBeUndefined();
+    expect(
+      hybridDecryptWith(priv.privateKey, blob.subarray(0, 100), Buffer.from("ns/n")),
+    ).toBeUndefined();
+    expect(decryptError().message).toBe("no key could decrypt secret");
+  });
+});

@@ -1,0 +1,83 @@
+import type { ObjectMeta, SealedSecret, Secret, SecretTemplateSpec } from "./model.js";
+
+/**
+ * Rebuilds objects in Go struct field order with sorted map keys, so JSON output matches what
+ * kubeseal's encoder prints (spec §2.4). YAML output sorts keys anyway.
+ */
+const META_ORDER = [
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
+];
+const SORTED_MAPS = new Set(["labels", "annotations"]);
+
+function ordered<T extends object>(value: T, order: readonly string[]): T {
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of order) if (source[key] !== undefined) out[key] = source[key];
+  for (const key of Object.keys(source))
+    if (!(key in out) && source[key] !== undefined) out[key] = source[key];
+  return out as T;
+}
+
+function sortedMap<T>(map: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(map).sort()) out[key] = map[key]!;
+  return out;
+}
+
+/** ObjectMeta in Go order, with labels and annotations sorted. */
+export function orderMeta(meta: ObjectMeta): ObjectMeta {
+  const out = ordered(meta, META_ORDER) as Record<string, unknown>;
+  for (const key of SORTED_MAPS) {
+    const map = out[key];
+    if (map && typeof map === "object") out[key] = sortedMap(map as Record<string, string>);
+  }
+  return out;
+}
+
+function orderTemplate(template: SecretTemplateSpec): SecretTemplateSpec {
+  const out = ordered(template, ["metadata", "type", "immutable", "data"]);
+  if (out.metadata) out.metadata = orderMeta(out.metadata);
+  if (out.data) out.data = sortedMap(out.data);
+  return out;
+}
+
+/** A SealedSecret in kubeseal's JSON field order. */
+export function orderSealedSecret(ss: SealedSecret): SealedSecret {
+  const out = ordered(ss, ["kind", "apiVersion", "metadata", "spec", "status"]);
+  out.metadata = orderMeta(out.metadata);
+  const spec = ordered(out.spec, ["template", "data", "encryptedData"]);
+  if (spec.template) spec.template = orderTemplate(spec.template);
+  spec.encryptedData = sortedMap(spec.encryptedData ?? {});
+  out.spec = spec;
+  return out;
+}
+
+/** A Secret in client-go's JSON field order. */
+export function orderSecret(secret: Secret): Secret {
+  const out = ordered(secret, [
+    "kind",
+    "apiVersion",
+    "metadata",
+    "immutable",
+    "data",
+    "stringData",
+    "type",
+  ]);
+  if (out.metadata) out.metadata = orderMeta(out.metadata);
+  if (out.data) out.data = sortedMap(out.data);
+  return out;
+}
