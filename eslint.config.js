@@ -32,6 +32,7 @@ export default defineConfig(
   {
     // Core is pure: no I/O, no environment, no cluster or HTTP libraries.
     files: ["packages/core/src/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/test-support/**"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  decodeDocuments,
+  encodeJson,
+  encodeYaml,
+  isMultiDocument,
+  parseOutputFormat,
+} from "./codec.js";
+
+describe("decodeDocuments", () => {
+  it.each([
+    ["two JSON objects separated by a newline", '{"a":1}\n{"b":2}', [{ a: 1 }, { b: 2 }]],
+    [
+      "concatenated JSON with braces inside strings",
+      '{"a":"}{"}{"b":"\\"}"}',
+      [{ a: "}{" }, { b: '"}' }],
+    ],
+    ["two YAML documents", "a: 1\n---\nb: 2\n", [{ a: 1 }, { b: 2 }]],
+    ["YAML with empty documents skipped", "---\n---\na: 1\n---\n", [{ a: 1 }]],
+    ["an empty stream", "", []],
+  ])("reads %s", (_, text, expected) => {
+    expect(decodeDocuments(text, "stdin")).toEqual(expected);
+  });
+
+  it.each([
+    ["malformed JSON", '{"a": }'],
+    ["malformed YAML", "a: [1, 2\nb: c"],
+  ])("names the source on %s", (_, text) => {
+    expect(() => decodeDocuments(text, "secret.yaml")).toThrow(
+      expect.objectContaining({
+        code: "ERR_INVALID_INPUT",
+        message: expect.stringMatching(/^error parsing secret\.yaml: /),
+      }),
+    );
+  });
+});
+
+describe("encoders", () => {
+  it("escapes <, > and & in JSON as Go does and ends with a newline", () => {
+    expect(encodeJson({ a: "<x> & y" })).toBe('{\n  "a": "\\u003cx\\u003e \\u0026 y"\n}\n');
+  });
+
+  it("writes YAML with sorted keys, no folding, behind a --- separator", () => {
+    const long = "A".repeat(300);
+    expect(encodeYaml({ spec: { z: 1, a: long }, kind: "K" })).toBe(
+      `---\nkind: K\nspec:\n  a: ${long}\n  z: 1\n`,
+    );
+  });
+
+  it.each([
+    ["", "json"],
+    ["JSON", "json"],
+    ["Yaml", "yaml"],
+  ])("accepts --format %j", (value, format) => {
+    expect(parseOutputFormat(value)).toBe(format);
+  });
+
+  it("refuses an unknown format in kubeseal's words", () => {
+    expect(() => parseOutputFormat("xml")).toThrow("unsupported output format: xml");
+  });
+});
+
+describe("isMultiDocument", () => {
+  it.each([
+    ["foo\n---\n", true],
+    ["---\nfoo\n---\n", true],
+    ["---\nfoo", false],
+    ["foo\n  ---\nbar", false],
+    ["foo", false],
+  ])("%j -> %s", (text, multi) => {
+    expect(isMultiDocument(text)).toBe(multi);
+  });
+});

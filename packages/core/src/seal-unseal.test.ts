@@ -1,0 +1,449 @@
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { hybridEncrypt } from "./crypto/hybrid.js";
+import type { SealedSecret, Secret } from "./model.js";
+import { sealRaw, sealSecret } from "./seal.js";
+import type { SealOptions } from "./seal.js";
+import type { SealingScope } from "./scope.js";
+import { makeTestKey } from "./test-support/keys.js";
+import type { TestKey } from "./test-support/keys.js";
+import { unsealSealedSecret } from "./unseal.js";
+
+const CW = "sealedsecrets.bitnami.com/cluster-wide";
+const NW = "sealedsecrets.bitnami.com/namespace-wide";
+const b64 = (s: string): string => Buffer.from(s).toString("base64");
+
+let k: TestKey;
+let other: TestKey;
+beforeAll(async () => {
+  [k, other] = await Promise.all([makeTestKey(), makeTestKey()]);
+});
+
+function secret(overrides: Partial<Secret> = {}): Secret {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: "myname", namespace: "myns" },
+    data: { foo: b64("bar") },
+    ...overrides,
+  };
+}
+
+function seal(input: Secret, options: Partial<SealOptions> = {}): SealedSecret {
+  return sealSecret(input, { certificate: k.certificate, random: randomBytes, ...options });
+}
+
+function unseal(ss: SealedSecret, keys = [k.key]): Secret {
+  return unsealSealedSecret(ss, { keys, acceptDeprecatedV1Data: true }).secret;
+}
+
+function moved(ss: SealedSecret, meta: { name?: string; namespace?: string }): SealedSecret {
+  return { ...ss, metadata: { ...ss.metadata, ...meta } };
+}
+
+describe("sealing and unsealing", () => {
+  it.each<[SealingScope, boolean, boolean]>([
+    // scope, opens after rename, opens after moving namespace
+    ["strict", false, false],
+    ["namespace-wide", true, false],
+    ["cluster-wide", true, true],
+  ])("a %s SealedSecret opens in place; renamed: %s; moved: %s", (scope, renamed, movedNs) => {
+    const ss = seal(secret(), { scope });
+    expect(unseal(ss).data).toEqual({ foo: b64("bar") });
+    const attempt = (s: SealedSecret): boolean => {
+      try {
+        unseal(s);
+        return true;
+      } catch (err) {
+        expect(err).toMatchObject({
+          code: "ERR_UNSEAL",
+          message: "no key could decrypt secret (foo)",
+        });
+        return false;
+      }
+    };
+    expect(attempt(moved(ss, { name: "other" }))).toBe(renamed);
+    expect(attempt(moved(ss, { namespace: "elsewhere" }))).toBe(movedNs);
+  });
+
+  it("fails generically with a key that did not seal the value", () => {
+    const ss = seal(secret());
+    expect(() => unseal(ss, [other.key])).toThrow("no key could decrypt secret (foo)");
+  });
+
+  it.each([CW, NW])(
+    "rejects a SealedSecret whose %s annotation was flipped to false",
+    (annotation) => {
+      const ss = seal(
+        secret({
+          metadata: { name: "myname", namespace: "myns", annotations: { [annotation]: "true" } },
+        }),
+      );
+      const tampered = moved(ss, {});
+      tampered.metadata.annotations = { [annotation]: "false" };
+      expect(() => unseal(tampered)).toThrow("no key could decrypt secret");
+    },
+  );
+
+  it("lets stringData win over data for the same key", () => {
+    const ss = seal(secret({ data: { a: b64("1"), b: b64("2") }, stringData: { b: "3" } }));
+    expect(unseal(ss).data).toEqual({ a: b64("1"), b: b64("3") });
+  });
+
+  it("copies the scope annotation to metadata and template, and keeps other metadata in the template", () => {
+    const ss = seal(
+      secret({
+        metadata: {
+          name: "myname",
+          namespace: "myns",
+          labels: { app: "x" },
+          annotations: {
+            "kubectl.kubernetes.io/last-applied-configuration": '{"data":"secret"}',
+            "kubecfg.ksonnet.io/last-applied-configuration": "{}",
+            "example.com/keep": "yes",
+            plain: "kept",
+          },
+          ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "o", uid: "u" }],
+          managedFields: [{ manager: "kubectl" }],
+          uid: "123",
+          resourceVersion: "9",
+          creationTimestamp: null,
+        },
+      }),
+      { scope: "namespace-wide" },
+    );
+    expect(ss.metadata).toEqual({
+      name: "myname",
+      namespace: "myns",
+      annotations: { [NW]: "true" },
+    });
+    expect(ss.spec.template?.metadata).toEqual({
+      name: "myname",
+      namespace: "myns",
+      labels: { app: "x" },
+      annotations: { "example.com/keep": "yes", plain: "kept", [NW]: "true" },
+    });
+    expect(JSON.stringify(ss)).not.toMatch(
+      /creationTimestamp|status|managedFields|ownerReferences/,
+    );
+  });
+
+  it("copies type and immutable into the template and back into the Secret", () => {
+    const ss = seal(secret({ type: "kubernetes.io/dockerconfigjson", immutable: true }));
+    expect(ss.spec.template).toMatchObject({
+      type: "kubernetes.io/dockerconfigjson",
+      immutable: true,
+    });
+    expect(unseal(ss)).toMatchObject({ type: "kubernetes.io/dockerconfigjson", immutable: true });
+  });
+
+  it.each([
+    [
+      "no data at all",
+      secret({ data: undefined }),
+      "ERR_EMPTY_DATA",
+      /secret.data is empty in input Secret/,
+    ],
+    ["empty maps", secret({ data: {}, stringData: {} }), "ERR_EMPTY_DATA", /--allow-empty-data/],
+    [
+      "no name",
+      secret({ metadata: { namespace: "n" } }),
+      "ERR_MISSING_NAME",
+      /^missing metadata.name in input Secret$/,
+    ],
+    [
+      "no namespace",
+      secret({ metadata: { name: "n" } }),
+      "ERR_MISSING_NAMESPACE",
+      /^secret must declare a namespace$/,
+    ],
+    [
+      "bad base64",
+      secret({ data: { foo: "!!" } }),
+      "ERR_BASE64",
+      /item "foo": illegal base64 data at input byte 0/,
+    ],
+  ])("refuses input with %s", (_, input, code, message) => {
+    expect(() => seal(input)).toThrow(
+      expect.objectContaining({ code, message: expect.stringMatching(message) }),
+    );
+  });
+
+  it("allows empty data with allowEmptyData", () => {
+    const ss = seal(secret({ data: undefined }), { allowEmptyData: true });
+    expect(ss.spec.encryptedData).toEqual({});
+  });
+
+  it.each([
+    ["takes the namespace from the input", "myns", { namespace: "ctx", explicit: false }, "myns"],
+    [
+      "fills an empty namespace from client config",
+      undefined,
+      { namespace: "default", explicit: false },
+      "default",
+    ],
+    ["accepts a matching explicit -n", "myns", { namespace: "myns", explicit: true }, "myns"],
+    [
+      "fills an empty namespace from an explicit -n",
+      undefined,
+      { namespace: "flagns", explicit: true },
+      "flagns",
+    ],
+  ])("%s", (_, inputNs, resolved, expected) => {
+    const ss = seal(secret({ metadata: { name: "n", namespace: inputNs } }), {
+      namespace: resolved,
+    });
+    expect(ss.metadata.namespace).toBe(expected);
+  });
+
+  it("refuses an explicit -n that disagrees with the input namespace, in kubeseal's words", () => {
+    expect(() =>
+      seal(secret({ metadata: { name: "n", namespace: "secretns" } }), {
+        namespace: { namespace: "flagns", explicit: true },
+      }),
+    ).toThrow(
+      'namespace mismatch: input secret is in namespace "secretns" but "flagns" was specified',
+    );
+  });
+
+  it.each([
+    ["keeps the namespace of a cluster-wide Secret", "myns", "myns"],
+    ["leaves a cluster-wide Secret without namespace", undefined, undefined],
+  ])("%s", (_, inputNs, expected) => {
+    const ss = seal(secret({ metadata: { name: "n", namespace: inputNs } }), {
+      scope: "cluster-wide",
+      namespace: { namespace: "default", explicit: false },
+    });
+    expect(ss.metadata.namespace).toBe(expected);
+    expect(ss.metadata.annotations).toEqual({ [CW]: "true" });
+  });
+
+  it("renames with --name and cannot downgrade an annotated input with --scope strict", () => {
+    const input = secret({
+      metadata: { name: "a", namespace: "myns", annotations: { [CW]: "true" } },
+    });
+    const ss = seal(input, { name: "renamed", scope: "strict" });
+    expect(ss.metadata).toMatchObject({ name: "renamed", annotations: { [CW]: "true" } });
+  });
+
+  it("produces values over 100 characters that start with the 2048-bit prefix", () => {
+    const ss = seal(secret());
+    expect(ss.spec.encryptedData.foo!.length).toBeGreaterThan(100);
+    expect(ss.spec.encryptedData.foo).toMatch(/^AQ[A-D]/);
+  });
+});
+
+describe("the unsealed Secret", () => {
+  it("forces name and namespace, and sets exactly one controller owner reference", () => {
+    const ss = seal(secret());
+    ss.metadata.uid = "uid-1";
+    ss.spec.template!.metadata!.ownerReferences = [
+      { apiVersion: "x", kind: "Y", name: "z", uid: "w" },
+    ];
+    expect(unseal(ss).metadata).toMatchObject({
+      name: "myname",
+      namespace: "myns",
+      ownerReferences: [
+        {
+          apiVersion: "bitnami.com/v1alpha1",
+          kind: "SealedSecret",
+          name: "myname",
+          uid: "uid-1",
+          controller: true,
+        },
+      ],
+    });
+  });
+
+  it("has no owner reference when the template says skip-set-owner-references", () => {
+    const ss = seal(
+      secret({
+        metadata: {
+          name: "myname",
+          namespace: "myns",
+          annotations: { "sealedsecrets.bitnami.com/skip-set-owner-references": "true" },
+        },
+      }),
+    );
+    expect(unseal(ss).metadata?.ownerReferences).toBeUndefined();
+  });
+
+  it("reports a bad base64 item by key without attempting decryption", () => {
+    const ss = seal(secret());
+    ss.spec.encryptedData.broken = "not base64!";
+    let message = "";
+    try {
+      unseal(ss);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain("(broken)");
+    expect(message).toContain("illegal base64 data");
+    expect(message.split("\n").find((l) => l.includes("broken"))).not.toContain("decrypt");
+  });
+
+  it("groups identical errors by key and fails the whole object", () => {
+    const ss = seal(secret({ data: { a: b64("1"), b: b64("2"), c: b64("3") } }));
+    ss.spec.encryptedData.a = ss.spec.encryptedData.a!.slice(0, 20);
+    ss.spec.encryptedData.b = "AAAA";
+    expect(() => unseal(ss)).toThrow(/^no key could decrypt secret \(a, b\)$/);
+  });
+
+  it.each([
+    ["too short", Buffer.alloc(1)],
+    ["a length prefix past the end", Buffer.from([0x01, 0x00, 0x01])],
+    ["a truncated tag", Buffer.alloc(0)],
+  ])("fails generically on a ciphertext that is %s", (_, blob) => {
+    const ss = seal(secret());
+    ss.spec.encryptedData.foo = (
+      blob.length ? blob : Buffer.from(ss.spec.encryptedData.foo!, "base64").subarray(0, 270)
+    ).toString("base64");
+    expect(() => unseal(ss)).toThrow("no key could decrypt secret (foo)");
+  });
+
+  it("fails templated items with a clear message when no renderer is plugged in", () => {
+    const ss = seal(secret());
+    ss.spec.template!.data = { config: "{{ .foo }}" };
+    expect(() => unseal(ss)).toThrow("spec.template.data is not supported by this build (config)");
+  });
+
+  it("passes decrypted bytes to the template renderer and lets rendered keys win", () => {
+    const ss = seal(secret({ data: { foo: b64("bar"), out: b64("old") } }));
+    ss.spec.template!.data = { out: "x" };
+    const result = unsealSealedSecret(ss, {
+      keys: [k.key],
+      acceptDeprecatedV1Data: false,
+      renderTemplates: (templates, values) => ({
+        data: { out: Buffer.from(`${templates.out}:${Buffer.from(values.foo!).toString()}`) },
+        failures: [],
+      }),
+    });
+    expect(result.secret.data).toEqual({ foo: b64("bar"), out: b64("x:bar") });
+  });
+});
+
+describe("key ordering", () => {
+  let keys: TestKey[];
+  beforeAll(async () => {
+    keys = await Promise.all(Array.from({ length: 6 }, () => makeTestKey(1024)));
+  });
+
+  function sealedWith(key: TestKey, items: number): SealedSecret {
+    const data = Object.fromEntries(
+      Array.from({ length: items }, (_, i) => [`k${i}`, b64(`v${i}`)]),
+    );
+    return sealSecret(secret({ data }), { certificate: key.certificate, random: randomBytes });
+  }
+
+  it("spends one RSA operation per value when the hint is right", () => {
+    const ss = sealedWith(keys[4]!, 3);
+    const result = unsealSealedSecret(ss, {
+      keys: keys.map((t) => t.key),
+      preferred: [keys[4]!.key.fingerprint],
+      acceptDeprecatedV1Data: false,
+    });
+    expect(result.rsaOperations).toBe(3);
+    expect(result.openedWith).toEqual([keys[4]!.key.fingerprint]);
+  });
+
+  it("spends one RSA operation per value when the newest key sealed it", () => {
+    const ss = sealedWith(keys[0]!, 3);
+    const result = unsealSealedSecret(ss, {
+      keys: keys.map((t) => t.key),
+      acceptDeprecatedV1Data: false,
+    });
+    expect(result.rsaOperations).toBe(3);
+  });
+
+  it("learns the working key after the first value instead of scanning every key again", () => {
+    const ss = sealedWith(keys[5]!, 4);
+    const result = unsealSealedSecret(ss, {
+      keys: keys.map((t) => t.key),
+      acceptDeprecatedV1Data: false,
+    });
+    expect(result.rsaOperations).toBe(6 + 3);
+  });
+
+  it("skips keys of another modulus size without an RSA operation", () => {
+    const ss = sealedWith(keys[0]!, 1);
+    const result = unsealSealedSecret(ss, {
+      keys: [k.key, other.key, keys[0]!.key],
+      acceptDeprecatedV1Data: false,
+    });
+    expect(result.rsaOperations).toBe(1);
+  });
+});
+
+describe("raw values", () => {
+  it.each<[SealingScope, { namespace: string; name: string }, boolean]>([
+    ["strict", { namespace: "myns", name: "myname" }, true],
+    ["strict", { namespace: "other", name: "myname" }, false],
+    ["strict", { namespace: "myns", name: "other" }, false],
+    ["namespace-wide", { namespace: "myns", name: "other" }, true],
+    ["namespace-wide", { namespace: "other", name: "myname" }, false],
+    ["cluster-wide", { namespace: "other", name: "other" }, true],
+  ])("a %s raw value placed into %j opens: %s", (scope, target, opens) => {
+    const value = sealRaw(Buffer.from("s3cr3t\n"), {
+      certificate: k.certificate,
+      random: randomBytes,
+      scope,
+      namespace: "myns",
+      name: "myname",
+    });
+    const annotations =
+      scope === "strict" ? undefined : { [scope === "cluster-wide" ? CW : NW]: "true" };
+    const ss: SealedSecret = {
+      metadata: { ...target, annotations },
+      spec: { encryptedData: { v: value } },
+    };
+    if (opens) expect(unseal(ss).data).toEqual({ v: b64("s3cr3t\n") });
+    else expect(() => unseal(ss)).toThrow("no key could decrypt secret (v)");
+  });
+});
+
+describe("deprecated v1 data", () => {
+  function v1(): SealedSecret {
+    const inner = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "x", namespace: "y" },
+      data: { foo: b64("bar") },
+    };
+    const blob = hybridEncrypt(
+      k.certificate.publicKey,
+      Buffer.from(JSON.stringify(inner)),
+      Buffer.alloc(0),
+      randomBytes,
+    );
+    return {
+      metadata: { name: "myname", namespace: "myns", annotations: { [CW]: "true", [NW]: "true" } },
+      spec: { data: blob.toString("base64"), encryptedData: {} },
+    };
+  }
+
+  it("unseals when accepted, forcing name and namespace", () => {
+    const s = unsealSealedSecret(v1(), { keys: [k.key], acceptDeprecatedV1Data: true }).secret;
+    expect(s).toMatchObject({
+      metadata: { name: "myname", namespace: "myns" },
+      data: { foo: b64("bar") },
+    });
+  });
+
+  it("is refused when not accepted", () => {
+    expect(() =>
+      unsealSealedSecret(v1(), { keys: [k.key], acceptDeprecatedV1Data: false }),
+    ).toThrow(/deprecated/);
+  });
+
+  it.each([
+    [true, /at the same time/],
+    [false, /deprecated/],
+  ])("refuses encryptedData beside an empty data field (accepted: %s)", (accept, message) => {
+    const ss = seal(secret());
+    ss.spec.data = "";
+    expect(() => unsealSealedSecret(ss, { keys: [k.key], acceptDeprecatedV1Data: accept })).toThrow(
+      message,
+    );
+  });
+});
