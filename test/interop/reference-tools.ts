@@ -77,8 +77,13 @@ export function signetBinPath(): string {
   return join(repoRoot, "packages", "cli", "bin", "signet.mjs");
 }
 
-/** How to run `signet`: `node <repo>/packages/cli/bin/signet.mjs`. */
+/**
+ * How to run `signet`: `node <repo>/packages/cli/bin/signet.mjs`, or the executable named by
+ * `SIGNET_BIN` (to test a bundled or installed build, or to check the harness against kubeseal).
+ */
 export function signetCommand(): { command: string; args: string[] } {
+  const override = process.env["SIGNET_BIN"];
+  if (override !== undefined && override !== "") return { command: override, args: [] };
   return { command: process.execPath, args: [signetBinPath()] };
 }
 
