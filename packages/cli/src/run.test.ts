@@ -1,0 +1,531 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+import { run } from "./run.js";
+import { memoryIo } from "./test-support/memory-io.js";
+import type { MemoryIo } from "./test-support/memory-io.js";
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../test/fixtures/keys/${name}`, import.meta.url), "utf8");
+const CERT = fixture("test-only-sealing-cert.pem");
+const KEY = fixture("test-only-sealing-key.pem");
+const OTHER_KEY = fixture("test-only-other-key.pem");
+const b64 = (s: string): string => Buffer.from(s).toString("base64");
+
+const SECRET = JSON.stringify({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata: { name: "mysecret", namespace: "myns" },
+  data: { foo: b64("bar") },
+});
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+current-context: dev
+contexts:
+- name: dev
+  context: { cluster: c, user: u, namespace: ctxns }
+- name: other
+  context: { cluster: c, user: u }
+`;
+
+async function signet(
+  argv: string[],
+  io: MemoryIo,
+): Promise<{ code: number; out: string; err: string }> {
+  const code = await run(argv, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+}
+
+function withFiles(
+  extra: Record<string, string> = {},
+  stdin = SECRET,
+  env: Record<string, string> = {},
+): MemoryIo {
+  return memoryIo({
+    stdin,
+    files: { "cert.pem": CERT, "key.pem": KEY, "other.pem": OTHER_KEY, ...extra },
+    env,
+  });
+}
+
+/** Seals stdin with the test cert and opens the result again with the test key. */
+async function roundTrip(argv: string[], io = withFiles()): Promise<Record<string, unknown>> {
+  const sealed = await signet(["--cert", "cert.pem", ...argv], io);
+  expect(sealed.err).toBe("");
+  expect(sealed.code).toBe(0);
+  const opened = await signet(
+    ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+    withFiles({}, sealed.out),
+  );
+  expect(opened.err).toBe("");
+  return JSON.parse(opened.out) as Record<string, unknown>;
+}
+
+describe("signet top-level flags", () => {
+  it("prints its version like kubeseal does", async () => {
+    expect(await signet(["--version"], withFiles())).toEqual({
+      code: 0,
+      out: "signet version: 0.0.0-test\n",
+      err: "",
+    });
+  });
+
+  it("prints pflag-style usage with defaults to stdout on --help", async () => {
+    const { code, out } = await signet(["--help"], withFiles());
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Usage of signet:\n/);
+    expect(out).toMatch(
+      /--controller-name string\s+Name of sealed-secrets controller. \(default "sealed-secrets-controller"\)/,
+    );
+    expect(out).toMatch(/-o, --format string/);
+  });
+
+  it.each([
+    [["--nope"], "unknown flag: --nope"],
+    [["-x"], "unknown shorthand flag: 'x' in -x"],
+    [["--cert"], "flag needs an argument: --cert"],
+    [
+      ["--raw=maybe"],
+      'invalid argument "maybe" for "--raw" flag: strconv.ParseBool: parsing "maybe": invalid syntax',
+    ],
+    [
+      ["--scope", "global"],
+      'invalid argument "global" for "--scope" flag: must be one of: strict, namespace-wide, cluster-wide',
+    ],
+  ])("rejects %j with pflag's message, the usage and exit 2", async (argv, message) => {
+    const { code, err } = await signet(argv, withFiles());
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\nUsage of signet:`),
+    );
+  });
+
+  it.each([
+    [
+      "SEALED_SECRETS_SCOPE applies when the flag is absent",
+      { SEALED_SECRETS_SCOPE: "cluster-wide" },
+      [],
+      "true",
+    ],
+    [
+      "an invalid SEALED_SECRETS_SCOPE is ignored",
+      { SEALED_SECRETS_SCOPE: "bogus" },
+      [],
+      undefined,
+    ],
+    [
+      "the command line wins over the environment",
+      { SEALED_SECRETS_SCOPE: "cluster-wide" },
+      ["--scope", "strict"],
+      undefined,
+    ],
+  ])("%s", async (_, env, argv, clusterWide) => {
+    const io = withFiles({}, SECRET, env);
+    const { code, out } = await signet(["--cert", "cert.pem", ...argv], io);
+    expect(code).toBe(0);
+    const ss = JSON.parse(out) as { metadata: { annotations?: Record<string, string> } };
+    expect(ss.metadata.annotations?.["sealedsecrets.bitnami.com/cluster-wide"]).toBe(clusterWide);
+  });
+
+  it("takes --cert from SEALED_SECRETS_CERT", async () => {
+    const { code } = await signet([], withFiles({}, SECRET, { SEALED_SECRETS_CERT: "cert.pem" }));
+    expect(code).toBe(0);
+  });
+});
+
+describe("sealing", () => {
+  it("seals stdin into a SealedSecret in kubeseal's JSON field order, which opens again", async () => {
+    const io = withFiles();
+    const { out } = await signet(["--cert", "cert.pem"], io);
+    expect(Object.keys(JSON.parse(out) as object)).toEqual([
+      "kind",
+      "apiVersion",
+      "metadata",
+      "spec",
+    ]);
+    expect(out.endsWith("}\n")).toBe(true);
+    expect(await roundTrip([])).toMatchObject({ kind: "Secret", data: { foo: b64("bar") } });
+  });
+
+  it("never emits creationTimestamp, status, managedFields or last-applied annotations", async () => {
+    const input = JSON.stringify({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: "s",
+        namespace: "n",
+        creationTimestamp: null,
+        uid: "u",
+        managedFields: [{ manager: "kubectl" }],
+        ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "c", uid: "x" }],
+        annotations: {
+          "kubectl.kubernetes.io/last-applied-configuration": `{"data":{"foo":"${b64("bar")}"}}`,
+        },
+      },
+      data: { foo: b64("bar") },
+      status: {},
+    });
+    const { out } = await signet(["--cert", "cert.pem", "-o", "yaml"], withFiles({}, input));
+    expect(out).not.toMatch(
+      /creationTimestamp|status|managedFields|ownerReferences|last-applied|YmFy/,
+    );
+  });
+
+  it("seals every document of a multi-document YAML stream, output starting with --- and not ending with one", async () => {
+    const yaml = `apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: n}\ndata: {x: ${b64("1")}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\nstringData: {y: "2"}\n`;
+    const io = withFiles({ kubeconfig: KUBECONFIG }, yaml);
+    const { code, out } = await signet(
+      ["--cert", "cert.pem", "-o", "yaml", "--kubeconfig", "kubeconfig"],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(out.startsWith("---\n")).toBe(true);
+    expect(out.endsWith("---\n")).toBe(false);
+    expect(out.match(/^kind: SealedSecret$/gm)).toHaveLength(2);
+    expect(out).toMatch(/name: b\n {2}namespace: ctxns/);
+  });
+
+  it.each([
+    ["the kubeconfig context's namespace", ["--kubeconfig", "kubeconfig"], "ctxns"],
+    ["-n", ["-n", "argns"], "argns"],
+    ["-n with a namespaces/ prefix", ["-n", "namespaces/argns"], "argns"],
+    [
+      "--context without a namespace (default)",
+      ["--kubeconfig", "kubeconfig", "--context", "other"],
+      "default",
+    ],
+  ])("fills a missing input namespace from %s", async (_, argv, namespace) => {
+    const input = JSON.stringify({
+      kind: "Secret",
+      metadata: { name: "s" },
+      data: { a: b64("1") },
+    });
+    const io = withFiles({ kubeconfig: KUBECONFIG }, input);
+    const { out } = await signet(["--cert", "cert.pem", ...argv], io);
+    expect((JSON.parse(out) as { metadata: { namespace: string } }).metadata.namespace).toBe(
+      namespace,
+    );
+  });
+
+  it("writes YAML to a -w file.yaml and nothing to stdout", async () => {
+    const io = withFiles();
+    const { code, out } = await signet(["--cert", "cert.pem", "-w", "out.yaml"], io);
+    expect(code).toBe(0);
+    expect(out).toBe("");
+    expect(io.files.get("out.yaml")?.toString()).toMatch(
+      /^---\napiVersion: bitnami.com\/v1alpha1\nkind: SealedSecret\n/,
+    );
+  });
+
+  it.each([
+    ["a failing seal", JSON.stringify({ kind: "BadInput", metadata: { name: "x" } }), false],
+    ["a failing write", SECRET, true],
+  ])("leaves the -w file untouched after %s", async (_, stdin, failWrite) => {
+    const io = withFiles({ "out.json": "OLD CONTENT" }, stdin);
+    if (failWrite) io.failWritesTo.add("out.json");
+    const { code, err } = await signet(["--cert", "cert.pem", "-w", "out.json"], io);
+    expect(code).toBe(1);
+    expect(err).toMatch(/^error: /);
+    expect(io.files.get("out.json")?.toString()).toBe("OLD CONTENT");
+  });
+
+  it.each([
+    ["malformed YAML", "a: [1\nb", /^error: error parsing stdin: /],
+    ["malformed JSON", '{"kind": "Secret",', /^error: error parsing stdin: /],
+    [
+      "another kind",
+      JSON.stringify({ kind: "ConfigMap", metadata: { name: "c" }, data: { a: "b" } }),
+      /^error: stdin: document 1 is a "ConfigMap", not a Secret$/,
+    ],
+    [
+      "no data",
+      JSON.stringify({ kind: "Secret", metadata: { name: "c", namespace: "n" } }),
+      /^error: secret.data is empty in input Secret, assuming this is an error and aborting. To work with empty data, --allow-empty-data can be used$/,
+    ],
+    [
+      "bad base64",
+      JSON.stringify({
+        kind: "Secret",
+        metadata: { name: "c", namespace: "n" },
+        data: { k: "%%%" },
+      }),
+      /^error: invalid base64 in data of Secret "c" item "k": illegal base64 data at input byte 0$/,
+    ],
+    [
+      "an empty stream",
+      "",
+      /^error: no secrets found. Ensure the input is valid and UTF-8 encoded$/,
+    ],
+    [
+      "a document that is not an object",
+      "- a\n- b\n",
+      /^error: stdin: document 1 is not a Kubernetes object$/,
+    ],
+  ])("fails clearly on %s", async (_, stdin, message) => {
+    const { code, err, out } = await signet(["--cert", "cert.pem"], withFiles({}, stdin));
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err.trimEnd()).toMatch(message);
+  });
+
+  it.each([
+    [
+      "a missing --cert file",
+      ["--cert", "nope.pem"],
+      /^error: open nope.pem: no such file or directory$/,
+    ],
+    [
+      "a missing -f file",
+      ["--cert", "cert.pem", "-f", "in.yaml"],
+      /^error: Could not read file specified with --secret-file: open in.yaml: no such file or directory$/,
+    ],
+    [
+      "an expired certificate",
+      ["--cert", "expired.pem"],
+      /^error: failed to encrypt using an expired certificate on \w+ \d+, \d{4}$/,
+    ],
+    ["an EC certificate", ["--cert", "ec.pem"], /^error: expected RSA public key but found/],
+    [
+      "a certificate file without a certificate",
+      ["--cert", "key.pem"],
+      /^error: data does not contain any valid RSA or ECDSA certificates$/,
+    ],
+    [
+      "an unsupported format",
+      ["--cert", "cert.pem", "-o", "xml"],
+      /^error: unsupported output format: xml$/,
+    ],
+    [
+      "--from-file without --raw",
+      ["--cert", "cert.pem", "--from-file", "x"],
+      /^error: --from-file requires --raw/,
+    ],
+    ["--validate", ["--validate"], /^error: --validate needs the controller in a cluster/],
+    ["--re-encrypt", ["--re-encrypt"], /^error: --re-encrypt needs the controller in a cluster/],
+    ["no --cert and no cluster", [], /^error: cannot fetch certificate: .* pass --cert/],
+  ])("fails clearly on %s", async (_, argv, message) => {
+    const io = withFiles({
+      "expired.pem": fixture("test-only-expired-cert.pem"),
+      "ec.pem": fixture("test-only-ec-cert.pem"),
+    });
+    const { code, err } = await signet(argv, io);
+    expect(code).toBe(1);
+    expect(err.trimEnd()).toMatch(message);
+  });
+
+  it("reads the certificate from a URL and reports a non-200 answer", async () => {
+    const io = memoryIo({
+      stdin: SECRET,
+      urls: {
+        "https://certs.example/ok.pem": { status: 200, body: CERT },
+        "https://certs.example/gone.pem": { status: 404, body: "" },
+      },
+    });
+    expect((await signet(["--cert", "https://certs.example/ok.pem"], io)).code).toBe(0);
+    const failed = await signet(
+      ["--cert", "https://certs.example/gone.pem"],
+      memoryIo({ stdin: SECRET, urls: {} }),
+    );
+    expect(failed.err).toMatch(/^error: cannot fetch "https:\/\/certs.example\/gone.pem": /);
+  });
+
+  it("copies the certificate verbatim with --fetch-cert --cert", async () => {
+    expect((await signet(["--fetch-cert", "--cert", "cert.pem"], withFiles())).out).toBe(CERT);
+  });
+});
+
+describe("building the Secret without kubectl", () => {
+  it("seals --from-literal, --from-file and --from-env-file items with --name, -n and --type", async () => {
+    const io = withFiles(
+      { "tls.crt": "CRT", "app.env": "# comment\nUSER=admin\n\nPASS=p=w\n" },
+      "",
+    );
+    const secret = await roundTrip(
+      [
+        "--name",
+        "built",
+        "-n",
+        "apps",
+        "--type",
+        "kubernetes.io/tls",
+        "--from-literal",
+        "a=1",
+        "--from-file",
+        "tls.crt",
+        "--from-file",
+        "key=tls.crt",
+        "--from-env-file",
+        "app.env",
+      ],
+      io,
+    );
+    expect(secret).toMatchObject({
+      metadata: { name: "built", namespace: "apps" },
+      type: "kubernetes.io/tls",
+      data: {
+        a: b64("1"),
+        "tls.crt": b64("CRT"),
+        key: b64("CRT"),
+        USER: b64("admin"),
+        PASS: b64("p=w"),
+      },
+    });
+  });
+
+  it.each([
+    [["--from-literal", "a=1"], /^error: --name is required/],
+    [
+      ["--name", "n", "-n", "x", "--from-literal", "a=1", "--from-literal", "a=2"],
+      /^error: --from-literal: key "a" is given twice$/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-literal", "novalue"],
+      /^error: --from-literal "novalue": expected KEY=VALUE$/,
+    ],
+    [["--name", "n", "-n", "x", "--from-literal", "bad key=1"], /is not a valid Secret key/],
+    [
+      ["--name", "n", "-n", "x", "--from-file", "missing.txt"],
+      /^error: --from-file missing.txt: no such file or directory$/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-env-file", "bad.env"],
+      /^error: bad.env:1: expected KEY=VALUE$/,
+    ],
+  ])("refuses %j clearly", async (argv, message) => {
+    const { code, err } = await signet(
+      ["--cert", "cert.pem", ...argv],
+      withFiles({ "bad.env": "oops\n" }, ""),
+    );
+    expect(code).toBe(1);
+    expect(err.trimEnd()).toMatch(message);
+  });
+});
+
+describe("raw mode", () => {
+  it("prints one base64 value without a trailing newline", async () => {
+    const { code, out } = await signet(
+      ["--cert", "cert.pem", "--raw", "--scope", "cluster-wide"],
+      withFiles({}, "v"),
+    );
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Ag[A-D][A-Za-z0-9+/]+=*$/);
+  });
+
+  it.each([
+    [
+      ["--scope", "strict", "--name", "n"],
+      "must provide the --namespace flag with --raw and --scope strict",
+    ],
+    [
+      ["--scope", "strict", "-n", "ns"],
+      "must provide the --name flag with --raw and --scope strict",
+    ],
+    [
+      ["--scope", "namespace-wide"],
+      "must provide the --namespace flag with --raw and --scope namespace-wide",
+    ],
+    [
+      ["--scope", "cluster-wide", "--from-file", "a", "--from-file", "b"],
+      "must provide only one --from-file when encrypting a single item with --raw",
+    ],
+  ])("refuses %j in kubeseal's words", async (argv, message) => {
+    const { code, err } = await signet(
+      ["--cert", "cert.pem", "--raw", ...argv],
+      withFiles({}, "v"),
+    );
+    expect(code).toBe(1);
+    expect(err).toBe(`error: ${message}\n`);
+  });
+});
+
+describe("merge into an existing file", () => {
+  const EXISTING = `# Managed in Git: do not edit the ciphertext by hand.
+apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: orig
+  namespace: myns
+spec:
+  encryptedData:
+    # kept as is
+    old: UNTOUCHED-CIPHERTEXT
+  template:
+    metadata:
+      name: orig
+      namespace: myns
+`;
+
+  it("keeps a YAML file's comments, format and untouched ciphertext, and adds the new item", async () => {
+    const io = withFiles({ "ss.yaml": EXISTING });
+    const { code, out } = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], io);
+    expect(code).toBe(0);
+    expect(out).toBe("");
+    const merged = io.files.get("ss.yaml")!.toString();
+    expect(merged).toContain("# Managed in Git: do not edit the ciphertext by hand.");
+    expect(merged).toContain("    # kept as is\n    old: UNTOUCHED-CIPHERTEXT\n");
+    expect(merged).toMatch(/\n {4}foo: Ag[A-D]/);
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem", "-f", "ss.yaml"],
+      withFiles({ "ss.yaml": merged.replace(/ {4}old: .*\n/, "") }),
+    );
+    expect(JSON.parse(opened.out)).toMatchObject({
+      metadata: { name: "orig", namespace: "myns" },
+      data: { foo: b64("bar") },
+    });
+  });
+
+  it("keeps a JSON file JSON unless -o says otherwise", async () => {
+    const json = JSON.stringify({
+      apiVersion: "bitnami.com/v1alpha1",
+      kind: "SealedSecret",
+      metadata: { name: "orig", namespace: "myns" },
+      spec: { encryptedData: { old: "X" } },
+    });
+    const io = withFiles({ "ss.json": json });
+    await signet(["--cert", "cert.pem", "--merge-into", "ss.json"], io);
+    expect(JSON.parse(io.files.get("ss.json")!.toString())).toMatchObject({
+      spec: { encryptedData: { old: "X" } },
+    });
+    await signet(["--cert", "cert.pem", "--merge-into", "ss.json", "-o", "yaml"], io);
+    expect(io.files.get("ss.json")!.toString()).toMatch(/^---\napiVersion/);
+  });
+
+  it("refuses a target file that is not a SealedSecret and leaves it as it was", async () => {
+    const io = withFiles({ "cm.yaml": "apiVersion: v1\nkind: ConfigMap\n" });
+    const { code, err } = await signet(["--cert", "cert.pem", "--merge-into", "cm.yaml"], io);
+    expect(code).toBe(1);
+    expect(err).toBe("error: cm.yaml: is a ConfigMap, not a SealedSecret\n");
+    expect(io.files.get("cm.yaml")!.toString()).toBe("apiVersion: v1\nkind: ConfigMap\n");
+  });
+});
+
+describe("recovery unseal", () => {
+  it("fails with the reference's message for the wrong key and never prints the value", async () => {
+    const sealed = await signet(["--cert", "cert.pem"], withFiles());
+    const { code, err, out } = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "other.pem"],
+      withFiles({}, sealed.out),
+    );
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toBe("error: no key could decrypt secret (foo)\n");
+  });
+
+  it("accepts several keys as a comma list", async () => {
+    const sealed = await signet(["--cert", "cert.pem"], withFiles());
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "other.pem,key.pem"],
+      withFiles({}, sealed.out),
+    );
+    expect(opened.code).toBe(0);
+  });
+
+  it("names a missing key file", async () => {
+    const { err } = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "gone.pem"],
+      withFiles(),
+    );
+    expect(err).toBe("error: open gone.pem: no such file or directory\n");
+  });
+});
