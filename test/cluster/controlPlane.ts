@@ -1,0 +1,370 @@
+/// <reference types="node" />
+// A real Kubernetes control plane for tests: etcd + kube-apiserver (+ kube-controller-manager
+// with only the garbage-collector and namespace controllers), all on 127.0.0.1 with free ports.
+// Binaries come from test/cluster/build.sh (a version-keyed cache outside the repo).
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
+import { createServer } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { apiCall, apiRequest, waitFor, type ApiEndpoint } from "./api.js";
+import { pidAlive, removeOnCleanup, run, spawnManaged, type ManagedProcess } from "./proc.js";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+const BINARIES = ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl"] as const;
+const RUN_DIR_PREFIX = "signet-cp-";
+
+/** Kubernetes version pinned in test/cluster/versions.env (overridable by SIGNET_K8S_VERSION). */
+export function k8sVersion(): string {
+  if (process.env.SIGNET_K8S_VERSION) return process.env.SIGNET_K8S_VERSION;
+  const env = readFileSync(join(HERE, "versions.env"), "utf8");
+  const m = /^K8S_VERSION=(\S+)$/m.exec(env);
+  if (!m?.[1]) throw new Error("test/cluster/versions.env has no K8S_VERSION");
+  return m[1];
+}
+
+/** Where build.sh puts the binaries; SIGNET_CONTROL_PLANE_BIN overrides. */
+export function defaultBinDir(): string {
+  if (process.env.SIGNET_CONTROL_PLANE_BIN) return process.env.SIGNET_CONTROL_PLANE_BIN;
+  const root =
+    process.env.SIGNET_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "signet");
+  return join(root, "control-plane", `v${k8sVersion()}`, "bin");
+}
+
+/** Throws a loud, actionable error when a control-plane binary is missing. */
+export function assertBinaries(binDir: string): void {
+  const missing = BINARIES.filter((b) => !existsSync(join(binDir, b)));
+  if (missing.length > 0) {
+    throw new Error(
+      `control-plane binaries missing in ${binDir}: ${missing.join(", ")}.\n` +
+        `Build them first (cold build takes a while, then it is cached):\n` +
+        `    bash test/cluster/build.sh\n` +
+        `or point SIGNET_CONTROL_PLANE_BIN at a directory containing ${BINARIES.join(", ")}.`,
+    );
+  }
+}
+
+export interface ClusterInfo {
+  version: string;
+  /** https://127.0.0.1:PORT */
+  server: string;
+  caFile: string;
+  caPem: string;
+  adminToken: string;
+  /** Authenticated user `e2e-user` with no RBAC grants (only the system:authenticated defaults). */
+  userToken: string;
+  userName: string;
+  adminKubeconfig: string;
+  userKubeconfig: string;
+  binDir: string;
+  kubectl: string;
+  runDir: string;
+  /** Whether kube-controller-manager (GC + namespace controllers) runs. */
+  controllerManager: boolean;
+}
+
+export interface ControlPlane {
+  readonly info: ClusterInfo;
+  readonly admin: ApiEndpoint & { token: string };
+  /** Runs kubectl as admin (or with another kubeconfig); returns stdout, throws on failure. */
+  kubectl(args: readonly string[], opts?: { input?: string; kubeconfig?: string }): string;
+  /** Stops all components (KCM, apiserver, etcd) and removes the run directory. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  binDir?: string;
+  /** Directories or files applied with `kubectl apply -f` before KCM starts (e.g. crds/). */
+  manifests?: readonly string[];
+  /** Start kube-controller-manager (garbage collector + namespace controller). Default true. */
+  controllerManager?: boolean;
+  /** Readiness timeout per component. Default 90 s. */
+  timeoutMs?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Removes run directories left behind by processes that no longer exist (e.g. SIGKILLed). */
+function reapStaleRunDirs(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const m = new RegExp(`^${RUN_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (m?.[1] && !pidAlive(Number(m[1]))) {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
+function writePki(dir: string): { certFile: string; keyFile: string; saKeyFile: string } {
+  const certFile = join(dir, "serving.crt");
+  const keyFile = join(dir, "serving.key");
+  run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=signet-e2e-apiserver",
+    "-addext",
+    "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc",
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+  ]);
+  const saKeyFile = join(dir, "sa.key");
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  writeFileSync(saKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  return { certFile, keyFile, saKeyFile };
+}
+
+function kubeconfig(server: string, caFile: string, user: string, token: string): string {
+  return JSON.stringify(
+    {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "signet-e2e", cluster: { server, "certificate-authority": caFile } }],
+      users: [{ name: user, user: { token } }],
+      contexts: [{ name: user, context: { cluster: "signet-e2e", user } }],
+      "current-context": user,
+    },
+    null,
+    2,
+  );
+}
+
+function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpGet(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+  });
+}
+
+async function waitReady(
+  proc: ManagedProcess,
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  let exited: number | string | undefined;
+  void proc.exited.then((c) => (exited = c));
+  try {
+    await waitFor(
+      what,
+      async () => {
+        if (exited !== undefined) throw new Error(`${proc.name} exited (${exited})`);
+        return (await check()) ? true : undefined;
+      },
+      timeoutMs,
+    );
+  } catch (err) {
+    throw new Error(`${String(err)}\n--- last lines of ${proc.logFile} ---\n${proc.tail()}`, {
+      cause: err,
+    });
+  }
+}
+
+/** Starts etcd, kube-apiserver and (optionally) kube-controller-manager. */
+export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
+  const binDir = opts.binDir ?? defaultBinDir();
+  assertBinaries(binDir);
+  const timeoutMs = opts.timeoutMs ?? 90_000;
+  const withKcm = opts.controllerManager ?? true;
+  reapStaleRunDirs();
+  const runDir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
+  const removeRunDir = removeOnCleanup(runDir);
+  const procs: ManagedProcess[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const p of procs.reverse()) await p.stop();
+    procs.length = 0;
+    removeRunDir();
+  };
+  try {
+    return await boot();
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  async function boot(): Promise<ControlPlane> {
+    const bin = (b: (typeof BINARIES)[number]): string => join(binDir, b);
+    const pki = writePki(runDir);
+    const caPem = readFileSync(pki.certFile, "utf8");
+    const adminToken = randomBytes(24).toString("hex");
+    const userToken = randomBytes(24).toString("hex");
+    const userName = "e2e-user";
+    const tokensFile = join(runDir, "tokens.csv");
+    writeFileSync(
+      tokensFile,
+      `${adminToken},e2e-admin,uid-e2e-admin,"system:masters"\n${userToken},${userName},uid-e2e-user\n`,
+      { mode: 0o600 },
+    );
+
+    // etcd
+    const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+    const peerUrl = `http://127.0.0.1:${peerPort}`;
+    const etcd = spawnManaged(
+      "etcd",
+      bin("etcd"),
+      [
+        "--name=signet-e2e",
+        `--data-dir=${join(runDir, "etcd")}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=${peerUrl}`,
+        `--initial-advertise-peer-urls=${peerUrl}`,
+        `--initial-cluster=signet-e2e=${peerUrl}`,
+        "--unsafe-no-fsync=true",
+        "--logger=zap",
+        "--log-level=warn",
+      ],
+      { logFile: join(runDir, "etcd.log") },
+    );
+    procs.push(etcd);
+    await waitReady(etcd, "etcd /health", () => httpOk(`${etcdUrl}/health`), timeoutMs);
+
+    // kube-apiserver
+    const server = `https://127.0.0.1:${apiPort}`;
+    const apiserver = spawnManaged(
+      "kube-apiserver",
+      bin("kube-apiserver"),
+      [
+        `--etcd-servers=${etcdUrl}`,
+        "--bind-address=127.0.0.1",
+        `--secure-port=${apiPort}`,
+        "--advertise-address=127.0.0.1",
+        "--endpoint-reconciler-type=none",
+        `--cert-dir=${join(runDir, "pki")}`,
+        `--tls-cert-file=${pki.certFile}`,
+        `--tls-private-key-file=${pki.keyFile}`,
+        "--service-cluster-ip-range=10.0.0.0/24",
+        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+        `--service-account-key-file=${pki.saKeyFile}`,
+        `--service-account-signing-key-file=${pki.saKeyFile}`,
+        `--token-auth-file=${tokensFile}`,
+        "--authorization-mode=RBAC",
+        "--disable-admission-plugins=ServiceAccount",
+        "--allow-privileged=true",
+        "--enable-priority-and-fairness=false",
+      ],
+      { logFile: join(runDir, "kube-apiserver.log") },
+    );
+    procs.push(apiserver);
+    const admin = { server, caPem, token: adminToken };
+    await waitReady(
+      apiserver,
+      "kube-apiserver /readyz",
+      async () => (await apiRequest(admin, "/readyz", { token: adminToken })).status === 200,
+      timeoutMs,
+    );
+
+    const adminKubeconfig = join(runDir, "admin.kubeconfig");
+    const userKubeconfig = join(runDir, "user.kubeconfig");
+    writeFileSync(adminKubeconfig, kubeconfig(server, pki.certFile, "e2e-admin", adminToken));
+    writeFileSync(userKubeconfig, kubeconfig(server, pki.certFile, userName, userToken));
+    const kubectl: ControlPlane["kubectl"] = (args, o = {}) =>
+      run(bin("kubectl"), [`--kubeconfig=${o.kubeconfig ?? adminKubeconfig}`, ...args], o.input);
+
+    for (const m of opts.manifests ?? []) kubectl(["apply", "-f", m]);
+    if ((opts.manifests ?? []).length > 0) {
+      kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
+    }
+
+    if (withKcm) {
+      const kcm = spawnManaged(
+        "kube-controller-manager",
+        bin("kube-controller-manager"),
+        [
+          `--kubeconfig=${adminKubeconfig}`,
+          "--controllers=garbage-collector-controller,namespace-controller",
+          "--leader-elect=false",
+          "--secure-port=0",
+          "--use-service-account-credentials=false",
+        ],
+        { logFile: join(runDir, "kube-controller-manager.log") },
+      );
+      procs.push(kcm);
+      await waitReady(kcm, "garbage collector", () => gcProbe(admin), timeoutMs);
+    }
+
+    const info: ClusterInfo = {
+      version: k8sVersion(),
+      server,
+      caFile: pki.certFile,
+      caPem,
+      adminToken,
+      userToken,
+      userName,
+      adminKubeconfig,
+      userKubeconfig,
+      binDir,
+      kubectl: bin("kubectl"),
+      runDir,
+      controllerManager: withKcm,
+    };
+    return { info, admin, kubectl, stop: stopAll };
+  }
+}
+
+/**
+ * One round of the GC readiness probe: creates an owner ConfigMap and a dependent, deletes the
+ * owner, and reports whether the dependent is collected within a few seconds.
+ */
+async function gcProbe(admin: ApiEndpoint & { token: string }): Promise<boolean> {
+  const t = { token: admin.token };
+  const base = "/api/v1/namespaces/default/configmaps";
+  const suffix = randomBytes(4).toString("hex");
+  const owner = await apiCall(admin, base, {
+    ...t,
+    method: "POST",
+    body: { metadata: { name: `gc-probe-owner-${suffix}` } },
+  });
+  const ownerMeta = (owner.json as { metadata: { name: string; uid: string } }).metadata;
+  const dependent = `gc-probe-dependent-${suffix}`;
+  await apiCall(admin, base, {
+    ...t,
+    method: "POST",
+    body: {
+      metadata: {
+        name: dependent,
+        ownerReferences: [
+          { apiVersion: "v1", kind: "ConfigMap", name: ownerMeta.name, uid: ownerMeta.uid },
+        ],
+      },
+    },
+  });
+  await apiCall(admin, `${base}/${ownerMeta.name}`, { ...t, method: "DELETE" });
+  try {
+    await waitFor(
+      "gc probe dependent deletion",
+      async () =>
+        (await apiRequest(admin, `${base}/${dependent}`, t)).status === 404 ? true : undefined,
+      5000,
+    );
+    return true;
+  } catch {
+    await apiRequest(admin, `${base}/${dependent}`, { ...t, method: "DELETE" });
+    return false;
+  }
+}

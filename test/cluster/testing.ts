@@ -1,0 +1,147 @@
+/// <reference types="node" />
+// Helpers for e2e tests running against the control plane started by globalSetup.ts.
+//
+//   const ns = await testNamespace();                 // fresh namespace, deleted after the test
+//   kubectl(["apply", "-n", ns, "-f", "-"], { input }) // kubectl as admin (or { as: "user" })
+//   const srv = await serveInNetns({ namespace: ns, name: "web", port: 8080, command, args });
+//   await proxyGet(`${srv.proxyPath}/healthz`)         // through the apiserver's service proxy
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { inject, onTestFinished } from "vitest";
+import { apiCall, apiRequest, type ApiResponse, type ApiRequest } from "./api.js";
+import type { ClusterInfo } from "./controlPlane.js";
+import { createNetns, registerService, waitForTcp } from "./netns.js";
+import { run, type ManagedProcess } from "./proc.js";
+
+export type { ClusterInfo } from "./controlPlane.js";
+
+/** Connection info of the shared control plane (kubeconfigs, tokens, CA, server URL). */
+export function cluster(): ClusterInfo {
+  const info = inject("signetCluster");
+  if (!info) throw new Error("no control plane: run these tests with `vitest --project e2e`");
+  return info;
+}
+
+/** Admin endpoint for the small REST helpers in api.ts. */
+export function admin(): { server: string; caPem: string; token: string } {
+  const c = cluster();
+  return { server: c.server, caPem: c.caPem, token: c.adminToken };
+}
+
+/** Raw API request as admin (default) or as the unprivileged user. */
+export function api(
+  path: string,
+  req: Omit<ApiRequest, "token"> & { as?: "admin" | "user" } = {},
+): Promise<ApiResponse> {
+  const c = cluster();
+  const token = req.as === "user" ? c.userToken : c.adminToken;
+  return apiRequest({ server: c.server, caPem: c.caPem }, path, { ...req, token });
+}
+
+/** Runs the version-matched kubectl; returns stdout, throws (with stderr) on failure. */
+export function kubectl(
+  args: readonly string[],
+  opts: { input?: string; as?: "admin" | "user" } = {},
+): string {
+  const c = cluster();
+  const kubeconfig = opts.as === "user" ? c.userKubeconfig : c.adminKubeconfig;
+  return run(c.kubectl, [`--kubeconfig=${kubeconfig}`, ...args], opts.input);
+}
+
+/** Creates a uniquely named namespace; returns its name. Delete it with deleteNamespace. */
+export async function createNamespace(prefix = "e2e"): Promise<string> {
+  const name = `${prefix}-${randomBytes(4).toString("hex")}`;
+  await apiCall(admin(), "/api/v1/namespaces", {
+    token: admin().token,
+    method: "POST",
+    body: { apiVersion: "v1", kind: "Namespace", metadata: { name } },
+  });
+  return name;
+}
+
+/** Starts namespace deletion (the namespace controller finishes it); does not wait. */
+export async function deleteNamespace(name: string): Promise<void> {
+  await apiCall(admin(), `/api/v1/namespaces/${name}`, {
+    token: admin().token,
+    method: "DELETE",
+    okStatuses: [404],
+  });
+}
+
+/** A fresh namespace for the current test, deleted when the test finishes. */
+export async function testNamespace(prefix = "e2e"): Promise<string> {
+  const name = await createNamespace(prefix);
+  onTestFinished(() => deleteNamespace(name));
+  return name;
+}
+
+export interface NetnsServer {
+  /** `/api/v1/namespaces/NS/services/http:NAME:PORTNAME/proxy` (append the request path). */
+  proxyPath: string;
+  /** Address of the server inside its network namespace. */
+  ip: string;
+  port: number;
+  process: ManagedProcess;
+  /** Stops the process and removes the network namespace (the Service stays in NS). */
+  stop(): Promise<void>;
+}
+
+export interface NetnsServerSpec {
+  /** Kubernetes namespace for the Service + EndpointSlice. */
+  namespace: string;
+  /** Service name. */
+  name: string;
+  /** Port the process listens on (inside the network namespace, any address). */
+  port: number;
+  portName?: string;
+  command: string;
+  args: readonly string[];
+  /** Extra environment; SIGNET_NETNS_IP and SIGNET_NETNS_PORT are always set. */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** How long to wait for the port to accept connections. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * Runs a process in a fresh network namespace, waits until it accepts TCP connections on
+ * `port`, and registers it as Service `name` in `namespace`, reachable through the apiserver's
+ * service proxy. Call stop() when done (process exit also cleans up).
+ */
+export async function serveInNetns(spec: NetnsServerSpec): Promise<NetnsServer> {
+  const netns = createNetns();
+  const logFile = join(cluster().runDir, `${netns.name}-${spec.name}.log`);
+  const proc = netns.spawn(spec.name, spec.command, spec.args, {
+    logFile,
+    cwd: spec.cwd,
+    env: {
+      ...process.env,
+      ...spec.env,
+      SIGNET_NETNS_IP: netns.ip,
+      SIGNET_NETNS_PORT: String(spec.port),
+    },
+  });
+  const stop = async (): Promise<void> => {
+    await proc.stop();
+    netns.destroy();
+  };
+  try {
+    await Promise.race([
+      waitForTcp(netns.ip, spec.port, spec.readyTimeoutMs),
+      proc.exited.then((c) => {
+        throw new Error(`${spec.name} exited (${c}) before listening:\n${proc.tail()}`);
+      }),
+    ]);
+    const proxyPath = await registerService(admin(), {
+      namespace: spec.namespace,
+      name: spec.name,
+      ip: netns.ip,
+      port: spec.port,
+      portName: spec.portName,
+    });
+    return { proxyPath, ip: netns.ip, port: spec.port, process: proc, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
