@@ -11,7 +11,7 @@ npm run build --silent
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-signet() { node packages/cli/bin/signet.mjs "$@"; }
+signet() { node packages/cli/bin/signet.cjs "$@"; }
 
 echo "1. Generate a throw-away sealing key pair, as the controller does at start-up"
 node packages/cli/scripts/dev-keypair.mjs "$work/key.pem" "$work/cert.pem"

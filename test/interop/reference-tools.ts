@@ -3,7 +3,7 @@
 // with `go install` into a cache outside the repository) and Signet's own CLI.
 import { spawnSync } from "node:child_process";
 import type { SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,13 +72,21 @@ export function ensureKubeseal(): EnsureResult {
   return { path: target, buildMs };
 }
 
-/** Path of Signet's CLI entry point (`packages/cli/bin/signet.mjs`). */
+/**
+ * Path of Signet's CLI entry point: the `bin.signet` of `packages/cli/package.json`
+ * (`bin/signet.mjs` when the manifest does not say).
+ */
 export function signetBinPath(): string {
-  return join(repoRoot, "packages", "cli", "bin", "signet.mjs");
+  const cliDir = join(repoRoot, "packages", "cli");
+  const manifest = JSON.parse(readFileSync(join(cliDir, "package.json"), "utf8")) as {
+    bin?: string | Record<string, string>;
+  };
+  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.["signet"];
+  return join(cliDir, bin ?? "bin/signet.mjs");
 }
 
 /**
- * How to run `signet`: `node <repo>/packages/cli/bin/signet.mjs`, or the executable named by
+ * How to run `signet`: `node <signetBinPath()>`, or the executable named by
  * `SIGNET_BIN` (to test a bundled or installed build, or to check the harness against kubeseal).
  */
 export function signetCommand(): { command: string; args: string[] } {

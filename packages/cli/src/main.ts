@@ -3,4 +3,6 @@ import { run } from "./run.js";
 import { VERSION } from "./version.js";
 
 // The one exit point of the binary: run() never exits, it returns the code.
-process.exitCode = await run(process.argv.slice(2), nodeIo(VERSION));
+void run(process.argv.slice(2), nodeIo(VERSION)).then((code) => {
+  process.exitCode = code;
+});
