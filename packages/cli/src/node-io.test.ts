@@ -1,0 +1,86 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { nodeIo } from "./node-io.js";
+import { run } from "./run.js";
+
+const CERT = readFileSync(
+  new URL("../../../test/fixtures/keys/test-only-sealing-cert.pem", import.meta.url),
+  "utf8",
+);
+
+let dir: string;
+let server: ReturnType<typeof createServer>;
+let base: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "signet-node-io-"));
+  server = createServer((req, res) => {
+    if (req.url === "/v1/cert.pem") res.writeHead(200).end(CERT);
+    else res.writeHead(404).end("not found");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the real Io", () => {
+  it.each([
+    ["a file path", () => join(dir, "cert.pem")],
+    ["a file:// URL", () => pathToFileURL(join(dir, "cert.pem")).href],
+    ["an http:// URL", () => `${base}/v1/cert.pem`],
+  ])("reads the same certificate bytes from %s", async (_, where) => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    const io = nodeIo("test");
+    const certArg = where();
+    const url = certArg.includes("://");
+    const bytes = url ? (await io.fetchUrl(certArg)).body : await io.readFile(certArg);
+    expect(bytes.toString()).toBe(CERT);
+  });
+
+  it("reports a non-200 certificate URL with its status", async () => {
+    const errors: string[] = [];
+    const io = { ...nodeIo("test"), writeStderr: (t: string) => void errors.push(t) };
+    const code = await run(["--fetch-cert", "--cert", `${base}/missing`], io);
+    expect(code).toBe(1);
+    expect(errors.join("")).toBe(`error: cannot fetch "${base}/missing": 404 Not Found\n`);
+  });
+
+  it("replaces a file atomically, keeping its mode and leaving no temp file", async () => {
+    const target = join(dir, "sealed.yaml");
+    writeFileSync(target, "old");
+    chmodSync(target, 0o640);
+    await nodeIo("test").writeFileAtomic(target, "new");
+    expect(readFileSync(target, "utf8")).toBe("new");
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("leaves the old file intact and removes its temp file when the write fails", async () => {
+    const target = join(dir, "keep.yaml");
+    writeFileSync(target, "old");
+    // Renaming a file over a directory fails after the temp file was written.
+    const blocked = join(dir, "a-directory");
+    await import("node:fs/promises").then((fs) => fs.mkdir(blocked));
+    await expect(nodeIo("test").writeFileAtomic(blocked, "new")).rejects.toThrow();
+    expect(readFileSync(target, "utf8")).toBe("old");
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
