@@ -650,7 +650,9 @@ describe("--raw values interoperate", () => {
   it.each(["kubeseal", "signet"] as const)(
     "%s --raw --from-file encrypts the file's bytes verbatim, trailing newline included",
     (tool) => {
-      const ct = seal(tool, "", ["--raw", "--scope", "cluster-wide", "--from-file", plaintextFile]);
+      // kubeseal ignores the key part of `--from-file key=path` in raw mode.
+      const fromFile = ["--from-file", `ignored-key=${plaintextFile}`];
+      const ct = seal(tool, "", ["--raw", "--scope", "cluster-wide", ...fromFile]);
       const doc = sealedSecretFor({ name: "n", namespace: "ns", scope: "cluster-wide", ct });
       expect(recover(other(tool), doc).data).toEqual({ value: plaintext.toString("base64") });
     },
@@ -712,6 +714,19 @@ describe("signet prints the same SealedSecret shape as kubeseal", () => {
     // `status` block. kubeseal v0.36.6 (apimachinery 0.35, omitzero) no longer emits either, so
     // the outputs must match byte for byte once ciphertexts are replaced by their length.
     expect(normalize(seal("signet", text, args))).toBe(normalize(seal("kubeseal", text, args)));
+  });
+
+  it.each([
+    ["out.yaml", "YAML, forced by the extension"],
+    ["out.json", "JSON"],
+  ])("when writing -w %s (%s) and nothing to stdout", (name) => {
+    const text = input("multi.yaml");
+    const written = (["kubeseal", "signet"] as const).map((tool) => {
+      const file = join(scratch, `${tool}-${name}`);
+      expect(seal(tool, text, ["-w", file])).toBe("");
+      return normalize(readText(file));
+    });
+    expect(written[1]).toBe(written[0]);
   });
 
   it("for a kubectl dump, except that Signet also drops managedFields (deliberate)", () => {
