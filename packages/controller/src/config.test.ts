@@ -1,0 +1,201 @@
+import { describe, expect, it } from "vitest";
+
+import { loadConfig, parseKeyValueList, parseListenAddress, parseSlogLevel } from "./config.js";
+import type { ControllerConfig } from "./config.js";
+
+const load = (argv: string[] = [], env: Record<string, string> = {}): ControllerConfig =>
+  loadConfig({ argv, env, cpus: 3 });
+
+describe("controller configuration", () => {
+  it("has the reference's defaults for every flag", () => {
+    expect(load()).toMatchObject({
+      keyPrefix: "sealed-secrets-key",
+      keySize: 4096,
+      keyTtlMs: 87_600 * 3_600_000,
+      myCn: "",
+      keyRenewPeriodMs: 720 * 3_600_000,
+      keyOrderPriority: "CertNotBefore",
+      acceptDeprecatedV1Data: true,
+      keyCutoffTime: undefined,
+      allNamespaces: true,
+      additionalNamespaces: [],
+      labelSelector: "",
+      rateLimit: 2,
+      rateLimitBurst: 2,
+      privateKeyAnnotations: {},
+      privateKeyLabels: {},
+      oldGcBehavior: false,
+      updateStatus: true,
+      watchForSecrets: false,
+      skipRecreate: false,
+      logInfoStdout: true,
+      logLevel: "info",
+      logFormat: "text",
+      maxUnsealRetries: 5,
+      kubeclientQps: 5,
+      kubeclientBurst: 10,
+      listenAddr: ":8080",
+      listenMetricsAddr: ":8081",
+      readTimeoutMs: 120_000,
+      writeTimeoutMs: 120_000,
+      metricsOmitSecretLabels: false,
+      workers: 3,
+      allowPrivilegedSecretTypes: false,
+      version: false,
+    });
+  });
+
+  it("is frozen", () => {
+    expect(Object.isFrozen(load())).toBe(true);
+  });
+
+  it.each<[string, string[], Partial<ControllerConfig>]>([
+    ["--flag value", ["--key-size", "2048"], { keySize: 2048 }],
+    ["--flag=value", ["--key-size=3072"], { keySize: 3072 }],
+    ["a bare bool", ["--old-gc-behavior"], { oldGcBehavior: true }],
+    ["bool=false", ["--update-status=false"], { updateStatus: false }],
+    ["bool=0", ["--all-namespaces=0"], { allNamespaces: false }],
+    ["a Go duration", ["--key-renew-period", "1h30m"], { keyRenewPeriodMs: 5_400_000 }],
+    ["0 disables renewal", ["--key-renew-period=0"], { keyRenewPeriodMs: 0 }],
+    ["the deprecated alias", ["--rotate-period=2h"], { keyRenewPeriodMs: 7_200_000 }],
+    ["a float", ["--kubeclient-qps=-1"], { kubeclientQps: -1 }],
+    ["the last repeat", ["--label-selector=a=b", "--label-selector=c=d"], { labelSelector: "c=d" }],
+    [
+      "a namespace list",
+      ["--additional-namespaces", "a, b,,a,c"],
+      { additionalNamespaces: ["a", "b", "c"] },
+    ],
+    [
+      "key Secret labels",
+      ["--privatekey-labels", "x.io/team=a/b,y=1=2"],
+      { privateKeyLabels: { "x.io/team": "a/b", y: "1=2" } },
+    ],
+    [
+      "the other key order",
+      ["--key-order-priority=SecretCreationTimestamp"],
+      { keyOrderPriority: "SecretCreationTimestamp" },
+    ],
+    [
+      "json logs",
+      ["--log-format=json", "--log-level=debug"],
+      { logFormat: "json", logLevel: "debug" },
+    ],
+    [
+      "a cutoff time",
+      ["--key-cutoff-time", "Sun, 22 Nov 2026 06:00:00 +0000"],
+      { keyCutoffTime: new Date("2026-11-22T06:00:00Z") },
+    ],
+  ])("reads %s from the command line", (_, argv, expected) => {
+    expect(load(argv)).toMatchObject(expected);
+  });
+
+  it.each<[string, Record<string, string>, string[], Partial<ControllerConfig>]>([
+    ["env sets a value", { SEALED_SECRETS_KEY_PREFIX: "mykeys" }, [], { keyPrefix: "mykeys" }],
+    ["env may set an empty string", { SEALED_SECRETS_MY_CN: "" }, [], { myCn: "" }],
+    [
+      "the command line overrides env",
+      { SEALED_SECRETS_KEY_SIZE: "2048" },
+      ["--key-size=3072"],
+      { keySize: 3072 },
+    ],
+    ["env bools use ParseBool", { SEALED_SECRETS_UPDATE_STATUS: "f" }, [], { updateStatus: false }],
+    [
+      "an invalid env bool is ignored",
+      { SEALED_SECRETS_UPDATE_STATUS: "nope" },
+      [],
+      { updateStatus: true },
+    ],
+    ["an invalid env int is ignored", { SEALED_SECRETS_KEY_SIZE: "big" }, [], { keySize: 4096 }],
+    [
+      "an invalid env duration is ignored",
+      { SEALED_SECRETS_KEY_TTL: "10y" },
+      [],
+      { keyTtlMs: 87_600 * 3_600_000 },
+    ],
+    [
+      "ROTATE_PERIOD wins over KEY_RENEW_PERIOD (alphabetical order)",
+      { SEALED_SECRETS_KEY_RENEW_PERIOD: "1h", SEALED_SECRETS_ROTATE_PERIOD: "2h" },
+      [],
+      { keyRenewPeriodMs: 7_200_000 },
+    ],
+    [
+      "the command line alias overrides env",
+      { SEALED_SECRETS_ROTATE_PERIOD: "2h" },
+      ["--key-renew-period=3h"],
+      { keyRenewPeriodMs: 10_800_000 },
+    ],
+    [
+      "env cutoff time",
+      { SEALED_SECRETS_KEY_CUTOFF_TIME: "Mon, 02 Jan 2006 15:04:05 -0700" },
+      [],
+      { keyCutoffTime: new Date("2006-01-02T22:04:05Z") },
+    ],
+    [
+      "unrelated variables are ignored",
+      { KEY_SIZE: "1", SEALED_SECRETS_UNKNOWN: "x" },
+      [],
+      { keySize: 4096 },
+    ],
+  ])("applies the environment: %s", (_, env, argv, expected) => {
+    expect(load(argv, env)).toMatchObject(expected);
+  });
+
+  it.each<[string, string[], string]>([
+    ["an unknown flag", ["--nope"], "unknown flag: --nope"],
+    ["a single-dash flag", ["-key-size=1"], "unknown shorthand flag"],
+    ["a missing argument", ["--key-size"], "flag needs an argument: --key-size"],
+    ["a bad int", ["--key-size=big"], 'invalid argument "big" for "--key-size" flag'],
+    ["a bad bool", ["--update-status=maybe"], 'invalid argument "maybe" for "--update-status"'],
+    ["a bad duration", ["--key-ttl=10y"], 'invalid argument "10y" for "--key-ttl"'],
+    ["an illegal key prefix character", ["--key-prefix=Keys"], "name contains illegal character K"],
+    [
+      "a long key prefix",
+      [`--key-prefix=${"a".repeat(246)}`],
+      "name is too long, must be shorter than 245, got 246",
+    ],
+    ["a bad cutoff time", ["--key-cutoff-time=yesterday"], "cannot parse"],
+    ["a zero rate limit", ["--rate-limit=0"], "--rate-limit must be positive"],
+    ["a label without =", ["--privatekey-labels=a"], 'entry "a" is not of the form key=value'],
+  ])("refuses %s with ERR_INVALID_FLAG", (_, argv, message) => {
+    expect(() => load(argv)).toThrow(
+      expect.objectContaining({
+        code: "ERR_INVALID_FLAG",
+        message: expect.stringContaining(message),
+      }),
+    );
+  });
+
+  it("rejects a bad cutoff time even from env, as the reference aborts on it", () => {
+    expect(() => load([], { SEALED_SECRETS_KEY_CUTOFF_TIME: "soon" })).toThrow(/cannot parse/);
+  });
+
+  it("warns and falls back to CertNotBefore on an unknown key order priority", () => {
+    const config = load(["--key-order-priority=Random"]);
+    expect(config.keyOrderPriority).toBe("CertNotBefore");
+    expect(config.warnings).toEqual([expect.stringContaining("Random")]);
+  });
+
+  it.each<[string, string]>([
+    ["DEBUG", "debug"],
+    ["info", "info"],
+    ["WARN", "warn"],
+    ["Error", "error"],
+    ["INFO-4", "debug"],
+    ["INFO+4", "warn"],
+    ["loud", "info"],
+  ])("maps the slog level %j to %s", (text, level) => {
+    expect(parseSlogLevel(text)).toBe(level);
+  });
+
+  it("keeps the last duplicate key of a key=value list", () => {
+    expect(parseKeyValueList("x", "a=1,a=2")).toEqual({ a: "2" });
+  });
+
+  it.each<[string, string | undefined, number]>([
+    [":8080", undefined, 8080],
+    ["127.0.0.1:0", "127.0.0.1", 0],
+    ["[::1]:81", "::1", 81],
+  ])("splits the listen address %j", (addr, host, port) => {
+    expect(parseListenAddress(addr)).toEqual({ host, port });
+  });
+});
