@@ -1,0 +1,79 @@
+import { Buffer } from "node:buffer";
+
+/**
+ * Byte strings: Go strings are byte sequences, so the engine keeps them as JS strings with one
+ * byte (0-255) per code unit. These helpers convert at the edges and decode UTF-8 the way Go
+ * does (each invalid byte becomes one U+FFFD, `utf8.DecodeRune`).
+ */
+
+/** UTF-8 bytes of a JS string, as a byte string. */
+export function fromUtf8(js: string): string {
+  return Buffer.from(js, "utf8").toString("latin1");
+}
+
+/** Byte string of raw bytes. */
+export function fromBytes(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+}
+
+/** Raw bytes of a byte string. */
+export function toBytes(bs: string): Buffer {
+  return Buffer.from(bs, "latin1");
+}
+
+const RUNE_ERROR = 0xfffd;
+
+/** Go's utf8.DecodeRuneInString on a byte string: [rune, size]. */
+export function decodeRune(bs: string, i: number): [number, number] {
+  const b0 = bs.charCodeAt(i);
+  if (b0 < 0x80) return [b0, 1];
+  const need = b0 >= 0xf0 && b0 <= 0xf4 ? 3 : b0 >= 0xe0 ? 2 : b0 >= 0xc2 ? 1 : -1;
+  if (need < 0 || b0 > 0xf4) return [RUNE_ERROR, 1];
+  let r = b0 & (0x3f >> need);
+  for (let k = 1; k <= need; k++) {
+    const b = bs.charCodeAt(i + k);
+    if (Number.isNaN(b) || (b & 0xc0) !== 0x80) return [RUNE_ERROR, 1];
+    r = (r << 6) | (b & 0x3f);
+  }
+  const min = [0, 0x80, 0x800, 0x10000][need] ?? 0;
+  if (r < min || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return [RUNE_ERROR, 1];
+  return [r, need + 1];
+}
+
+/** The runes of a byte string, Go style. */
+export function runes(bs: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < bs.length;) {
+    const [r, n] = decodeRune(bs, i);
+    out.push(r);
+    i += n;
+  }
+  return out;
+}
+
+/** Decodes a byte string to a JS string (invalid bytes become U+FFFD one by one). */
+export function toUtf8(bs: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(bs)) return bs;
+  return String.fromCodePoint(...runes(bs));
+}
+
+/** True when the byte string is valid UTF-8. */
+export function isValidUtf8(bs: string): boolean {
+  for (let i = 0; i < bs.length;) {
+    const [r, n] = decodeRune(bs, i);
+    if (r === RUNE_ERROR && n === 1) return false;
+    i += n;
+  }
+  return true;
+}
+
+/** Encodes one rune as a byte string. */
+export function encodeRune(r: number): string {
+  return fromUtf8(String.fromCodePoint(r >= 0xd800 && r <= 0xdfff ? RUNE_ERROR : r));
+}
+
+/** Applies a JS string function to the UTF-8 decoding of a byte string and re-encodes. */
+export function mapUtf8(bs: string, f: (js: string) => string): string {
+  return fromUtf8(f(toUtf8(bs)));
+}

@@ -1,0 +1,451 @@
+import { decodeRune, encodeRune, fromUtf8, isValidUtf8, runes } from "./bytes.js";
+import { budgetFault } from "./failure.js";
+import { formatFloat } from "./float.js";
+import { timeString } from "./time.js";
+import {
+  GoInt,
+  GoMap,
+  GoSlice,
+  GoStruct,
+  GoTime,
+  isUnsigned,
+  sortedKeys,
+  typeName,
+} from "./value.js";
+import type { GoValue } from "./value.js";
+
+/**
+ * Go's fmt package as text/template and sprig use it: Sprint, Sprintln and Sprintf with the
+ * verbs, flags, widths and precisions of `fmt/print.go` and `fmt/format.go`, over byte strings.
+ * Widths and precisions above `limit` are refused as a budget failure before any allocation.
+ */
+
+interface Spec {
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  wid: number | null;
+  prec: number | null;
+  verb: string;
+}
+
+const PLAIN: Spec = {
+  minus: false,
+  plus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  wid: null,
+  prec: null,
+  verb: "v",
+};
+
+function runeCount(bs: string): number {
+  let n = 0;
+  for (let i = 0; i < bs.length; ) {
+    i += decodeRune(bs, i)[1];
+    n++;
+  }
+  return n;
+}
+
+/** Pads a byte string to the spec width (counted in runes), left or right. */
+function pad(s: string, spec: Spec, zeroOk = false): string {
+  if (spec.wid === null) return s;
+  const n = spec.wid - runeCount(s);
+  if (n <= 0) return s;
+  if (spec.minus) return s + " ".repeat(n);
+  const fill = spec.zero && zeroOk ? "0" : " ";
+  return fill.repeat(n) + s;
+}
+
+/** Pads a signed number, zero padding after the sign. */
+function padNumber(sign: string, digits: string, spec: Spec): string {
+  if (spec.zero && !spec.minus && spec.wid !== null) {
+    const n = spec.wid - sign.length - digits.length;
+    return sign + (n > 0 ? "0".repeat(n) : "") + digits;
+  }
+  return pad(sign + digits, spec);
+}
+
+function badVerb(v: GoValue, spec: Spec, sharp: (v: GoValue) => string): string {
+  if (v === null) return `%!${spec.verb}(<nil>)`;
+  return `%!${spec.verb}(${typeName(v)}=${sharp(v)})`;
+}
+
+function signOf(neg: boolean, spec: Spec): string {
+  if (neg) return "-";
+  if (spec.plus) return "+";
+  return spec.space ? " " : "";
+}
+
+const INT_BASES: Readonly<Record<string, number>> = { d: 10, v: 10, b: 2, o: 8, O: 8, x: 16, X: 16 };
+
+function fmtInteger(n: GoInt, spec: Spec): string | null {
+  const verb = spec.verb;
+  if (verb === "c") return pad(encodeRune(Number(n.v)), spec);
+  if (verb === "q") return pad(quoteRune(Number(n.v), spec.plus), spec);
+  if (verb === "U") return pad(unicodeFormat(n.v, spec), spec);
+  const base = Object.hasOwn(INT_BASES, verb) ? INT_BASES[verb] : undefined;
+  if (base === undefined) return null;
+  const neg = n.v < 0n;
+  let digits = (neg ? -n.v : n.v).toString(base);
+  if (verb === "X") digits = digits.toUpperCase();
+  if (spec.prec !== null) {
+    digits = spec.prec === 0 && n.v === 0n ? "" : digits.padStart(spec.prec, "0");
+  }
+  digits = intPrefix(verb, spec.sharp) + digits;
+  if (spec.prec !== null) return pad(signOf(neg, spec) + digits, spec);
+  return padNumber(signOf(neg, spec), digits, spec);
+}
+
+function intPrefix(verb: string, sharp: boolean): string {
+  if (verb === "O") return "0o";
+  if (!sharp) return "";
+  const prefixes: Readonly<Record<string, string>> = { b: "0b", o: "0", x: "0x", X: "0X" };
+  return Object.hasOwn(prefixes, verb) ? (prefixes[verb] ?? "") : "";
+}
+
+function unicodeFormat(v: bigint, spec: Spec): string {
+  const hex = v.toString(16).toUpperCase().padStart(4, "0");
+  if (spec.sharp && v >= 0n && v <= 0x10ffffn && isPrintRune(Number(v))) {
+    return `U+${hex} '${encodeRune(Number(v))}'`;
+  }
+  return `U+${hex}`;
+}
+
+const FLOAT_VERBS = new Set(["v", "e", "E", "f", "F", "g", "G"]);
+
+function fmtFloatValue(x: number, spec: Spec): string | null {
+  if (!FLOAT_VERBS.has(spec.verb)) return null;
+  const verb = spec.verb === "v" ? "g" : spec.verb === "F" ? "f" : spec.verb;
+  const defPrec = verb === "g" || verb === "G" ? -1 : 6;
+  const prec = spec.prec ?? defPrec;
+  let num = formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
+  if (spec.sharp) num = sharpFloat(num, verb, prec);
+  const neg = num.startsWith("-");
+  const body = neg || num.startsWith("+") ? num.slice(1) : num;
+  if (body === "Inf" || body === "NaN") {
+    const sign = body === "NaN" && !spec.plus && !spec.space ? "" : signOf(neg, spec);
+    return pad(sign + body, { ...spec, zero: false });
+  }
+  return padNumber(signOf(neg, spec), body, spec);
+}
+
+function sharpFloat(num: string, verb: string, prec: number): string {
+  let digits = verb === "g" || verb === "G" ? (prec === -1 ? 6 : prec) : 0;
+  const m = /^([+-]?)([0-9.]*)([eE].*)?$/.exec(num);
+  if (m === null) return num;
+  let body = m[2] ?? "";
+  const tail = m[3] ?? "";
+  let sawNonzero = false;
+  for (const c of body) {
+    if (c === ".") continue;
+    if (c !== "0") sawNonzero = true;
+    if (sawNonzero) digits--;
+  }
+  if (!body.includes(".")) {
+    if (body === "0") digits--;
+    body += ".";
+  }
+  if (digits > 0) body += "0".repeat(digits);
+  return (m[1] ?? "") + body + tail;
+}
+
+function fmtString(s: string, spec: Spec): string | null {
+  switch (spec.verb) {
+    case "v":
+    case "s":
+      return pad(truncateRunes(s, spec.prec), spec, true);
+    case "q":
+      return pad(spec.sharp && canBackquote(s) ? `\`${s}\`` : quote(s, spec.plus), spec);
+    case "x":
+    case "X":
+      return pad(hexBytes(truncateBytes(s, spec.prec), spec), spec);
+    default:
+      return null;
+  }
+}
+
+function truncateRunes(s: string, prec: number | null): string {
+  if (prec === null) return s;
+  let i = 0;
+  for (let n = 0; n < prec && i < s.length; n++) i += decodeRune(s, i)[1];
+  return s.slice(0, i);
+}
+
+function truncateBytes(s: string, prec: number | null): string {
+  return prec === null ? s : s.slice(0, prec);
+}
+
+function hexBytes(s: string, spec: Spec): string {
+  const upper = spec.verb === "X";
+  const prefix = upper ? "0X" : "0x";
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    if (spec.space && i > 0) out += " ";
+    if (spec.sharp && (spec.space || i === 0)) out += prefix;
+    const h = s.charCodeAt(i).toString(16).padStart(2, "0");
+    out += upper ? h.toUpperCase() : h;
+  }
+  return out;
+}
+
+function canBackquote(s: string): boolean {
+  if (!isValidUtf8(s)) return false;
+  for (const r of runes(s)) {
+    if (r === 0x60 || r === 0xfeff || (r < 0x20 && r !== 0x09) || r === 0x7f) return false;
+  }
+  return true;
+}
+
+const PRINT_RANGES = /[\p{L}\p{M}\p{N}\p{P}\p{S}\u0020]/u;
+
+/** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space. */
+export function isPrintRune(r: number): boolean {
+  if (r < 0 || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return false;
+  return PRINT_RANGES.test(String.fromCodePoint(r));
+}
+
+const QUOTE_ESCAPES: ReadonlyMap<number, string> = new Map([
+  [0x07, "\\a"],
+  [0x08, "\\b"],
+  [0x0c, "\\f"],
+  [0x0a, "\\n"],
+  [0x0d, "\\r"],
+  [0x09, "\\t"],
+  [0x0b, "\\v"],
+  [0x5c, "\\\\"],
+]);
+
+function escapeRune(r: number, q: number, asciiOnly: boolean): string {
+  if (r === q) return `\\${String.fromCharCode(q)}`;
+  const esc = QUOTE_ESCAPES.get(r);
+  if (esc !== undefined) return esc;
+  if (r < 0x80 ? r >= 0x20 && r < 0x7f : !asciiOnly && isPrintRune(r)) return encodeRune(r);
+  if (r < 0x20 || r === 0x7f) return `\\x${r.toString(16).padStart(2, "0")}`;
+  if (r < 0x10000) return `\\u${r.toString(16).padStart(4, "0")}`;
+  return `\\U${r.toString(16).padStart(8, "0")}`;
+}
+
+/** Go's strconv.Quote (or QuoteToASCII) on a byte string. */
+export function quote(s: string, asciiOnly = false): string {
+  let out = '"';
+  for (let i = 0; i < s.length; ) {
+    const [r, n] = decodeRune(s, i);
+    if (r === 0xfffd && n === 1) {
+      out += `\\x${s.charCodeAt(i).toString(16).padStart(2, "0")}`;
+    } else {
+      out += escapeRune(r, 0x22, asciiOnly);
+    }
+    i += n;
+  }
+  return `${out}"`;
+}
+
+function quoteRune(r: number, asciiOnly: boolean): string {
+  const valid = r >= 0 && r <= 0x10ffff && !(r >= 0xd800 && r <= 0xdfff);
+  return `'${escapeRune(valid ? r : 0xfffd, 0x27, asciiOnly)}'`;
+}
+
+type Formatter = (v: GoValue, spec: Spec) => string;
+
+function fmtSlice(v: GoSlice, spec: Spec, fmt: Formatter): string | null {
+  if (v.elem === "uint8" && "sxXq".includes(spec.verb)) {
+    const s = v.items.map((b) => String.fromCharCode(Number((b as GoInt).v))).join("");
+    return fmtString(s, spec);
+  }
+  const parts = v.items.map((item) => fmt(item, spec));
+  return `[${parts.join(" ")}]`;
+}
+
+function fmtMap(v: GoMap, spec: Spec, fmt: Formatter): string {
+  const parts = sortedKeys(v).map((k) => `${fmt(k, spec)}:${fmt(v.m.get(k) ?? null, spec)}`);
+  return `map[${parts.join(" ")}]`;
+}
+
+function goSharp(v: GoValue): string {
+  if (typeof v === "string") return quote(v);
+  return formatOne(v, PLAIN);
+}
+
+const STRINGER_VERBS = new Set(["v", "s", "x", "X", "q"]);
+
+function fmtStringer(v: GoTime | GoStruct, spec: Spec): string | null {
+  if (!STRINGER_VERBS.has(spec.verb)) return null;
+  const s = v instanceof GoTime ? timeString(v) : v.str();
+  return fmtString(s, spec.verb === "v" ? { ...spec, verb: "s" } : spec);
+}
+
+function fmtScalar(v: GoValue, spec: Spec): string | null {
+  if (typeof v === "string") return fmtString(v, spec);
+  if (typeof v === "number") return fmtFloatValue(v, spec);
+  if (typeof v === "boolean") {
+    return spec.verb === "v" || spec.verb === "t" ? pad(String(v), spec) : null;
+  }
+  if (v instanceof GoInt) {
+    if (v.type === "uint8" && spec.verb === "v") return fmtInteger(v, { ...spec, verb: "d" });
+    return fmtInteger(v, spec);
+  }
+  return null;
+}
+
+/** Formats one operand under a verb, as fmt's printArg does. */
+function formatOne(v: GoValue, spec: Spec): string {
+  if (spec.verb === "T") return pad(fromUtf8(typeName(v)), spec);
+  if (v === null) return spec.verb === "v" ? pad("<nil>", spec) : badVerb(v, spec, goSharp);
+  let out: string | null;
+  if (v instanceof GoSlice) out = fmtSlice(v, spec, formatOne);
+  else if (v instanceof GoMap) out = fmtMap(v, spec, formatOne);
+  else if (v instanceof GoTime || v instanceof GoStruct) out = fmtStringer(v, spec);
+  else out = fmtScalar(v, spec);
+  return out ?? badVerb(v, spec, goSharp);
+}
+
+/** fmt.Sprint: spaces between operands when neither side is a string. */
+export function sprint(args: readonly GoValue[]): string {
+  let out = "";
+  args.forEach((a, i) => {
+    const prev = i > 0 ? args[i - 1] : undefined;
+    if (i > 0 && typeof a !== "string" && typeof prev !== "string") out += " ";
+    out += formatOne(a, PLAIN);
+  });
+  return out;
+}
+
+/** fmt.Sprintln: spaces between all operands and a trailing newline. */
+export function sprintln(args: readonly GoValue[]): string {
+  return `${args.map((a) => formatOne(a, PLAIN)).join(" ")}\n`;
+}
+
+/** Formats a single value as `%v` would (also used for template output). */
+export function formatValue(v: GoValue): string {
+  return formatOne(v, PLAIN);
+}
+
+interface Cursor {
+  format: string;
+  i: number;
+  arg: number;
+  args: readonly GoValue[];
+  limit: number;
+  reordered: boolean;
+}
+
+function parseFlags(c: Cursor, spec: Spec): void {
+  for (; c.i < c.format.length; c.i++) {
+    const ch = c.format[c.i];
+    if (ch === "-") spec.minus = true;
+    else if (ch === "+") spec.plus = true;
+    else if (ch === "#") spec.sharp = true;
+    else if (ch === " ") spec.space = true;
+    else if (ch === "0") spec.zero = true;
+    else return;
+  }
+}
+
+function parseNum(c: Cursor): number | null {
+  const m = /^[0-9]+/.exec(c.format.slice(c.i, c.i + 12));
+  if (m === null) return null;
+  c.i += m[0].length;
+  const n = Number(m[0]);
+  if (n > c.limit) throw budgetFault("printf width or precision exceeds the output budget");
+  return n;
+}
+
+function parseArgIndex(c: Cursor): boolean {
+  if (c.format[c.i] !== "[") return true;
+  const m = /^\[([0-9]+)\]/.exec(c.format.slice(c.i, c.i + 12));
+  c.reordered = true;
+  if (m === null) return false;
+  const n = Number(m[1]) - 1;
+  if (n < 0 || n > c.args.length) return false;
+  c.arg = n;
+  c.i += m[0].length;
+  return true;
+}
+
+function starArg(c: Cursor): number | null {
+  const a = c.args[c.arg];
+  c.arg++;
+  if (!(a instanceof GoInt)) return null;
+  const n = Number(a.v);
+  if (Math.abs(n) > c.limit) throw budgetFault("printf width or precision exceeds the output budget");
+  return n;
+}
+
+function parseWidth(c: Cursor, spec: Spec): string {
+  if (!parseArgIndex(c)) return "%!(BADINDEX)";
+  if (c.format[c.i] === "*") {
+    c.i++;
+    const n = starArg(c);
+    if (n === null) return "%!(BADWIDTH)";
+    if (n < 0) spec.minus = true;
+    spec.wid = Math.abs(n);
+  } else {
+    spec.wid = parseNum(c);
+  }
+  return "";
+}
+
+function parsePrecision(c: Cursor, spec: Spec): string {
+  if (c.format[c.i] !== ".") return "";
+  c.i++;
+  if (!parseArgIndex(c)) return "%!(BADINDEX)";
+  if (c.format[c.i] === "*") {
+    c.i++;
+    const n = starArg(c);
+    if (n === null || n < 0) return "%!(BADPREC)";
+    spec.prec = n;
+    return "";
+  }
+  spec.prec = parseNum(c) ?? 0;
+  return "";
+}
+
+function oneVerb(c: Cursor): string {
+  const spec: Spec = { ...PLAIN };
+  parseFlags(c, spec);
+  const bad = parseWidth(c, spec) + parsePrecision(c, spec);
+  if (!parseArgIndex(c)) return "%!(BADINDEX)";
+  if (c.i >= c.format.length) return `${bad}%!(NOVERB)`;
+  const [r, n] = decodeRune(c.format, c.i);
+  c.i += n;
+  spec.verb = String.fromCodePoint(r);
+  if (spec.minus) spec.zero = false;
+  if (spec.verb === "%") return `${bad}%`;
+  if (c.arg >= c.args.length) return `${bad}%!${encodeRune(r)}(MISSING)`;
+  const arg = c.args[c.arg] ?? null;
+  c.arg++;
+  if (spec.verb === "w") spec.verb = "v";
+  return bad + formatOne(arg, { ...spec, verb: encodeRune(r) === spec.verb ? spec.verb : spec.verb });
+}
+
+/** fmt.Sprintf over byte strings; `limit` caps widths and precisions. */
+export function sprintf(format: string, args: readonly GoValue[], limit: number): string {
+  const c: Cursor = { format, i: 0, arg: 0, args, limit, reordered: false };
+  let out = "";
+  while (c.i < format.length) {
+    const pct = format.indexOf("%", c.i);
+    if (pct < 0) {
+      out += format.slice(c.i);
+      break;
+    }
+    out += format.slice(c.i, pct);
+    c.i = pct + 1;
+    out += oneVerb(c);
+    if (out.length > limit) throw budgetFault("printf output exceeds the output budget");
+  }
+  if (!c.reordered && c.arg < args.length) {
+    const extra = args.slice(c.arg).map((a) => (a === null ? "<nil>" : `${typeName(a)}=${formatValue(a)}`));
+    out += `%!(EXTRA ${extra.join(", ")})`;
+  }
+  return out;
+}
+
+/** Exposed for sprig's int formatting helpers. */
+export function isUnsignedInt(v: GoInt): boolean {
+  return isUnsigned(v.type);
+}

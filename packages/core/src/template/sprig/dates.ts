@@ -1,0 +1,161 @@
+import { execFault } from "../failure.js";
+import { fn } from "../funcs.js";
+import type { CallContext, FuncDef } from "../funcs.js";
+import { durationString, formatTime, roundDuration, timeFromUnix } from "../time.js";
+import { GoInt, GoTime } from "../value.js";
+import type { GoValue } from "../value.js";
+import { fromUtf8, toUtf8 } from "../bytes.js";
+
+/**
+ * sprig v3.3.0 date functions (`date.go`) over the injected clock. The controller's Local zone
+ * is UTC; named zones use the runtime's time-zone database (Intl), unknown names fall back to
+ * UTC as sprig does.
+ */
+
+function toTime(v: GoValue, ctx: CallContext): GoTime {
+  if (v instanceof GoTime) return v;
+  if (v instanceof GoInt && (v.type === "int" || v.type === "int64" || v.type === "int32")) {
+    return timeFromUnix(v.v);
+  }
+  return ctx.now;
+}
+
+function zoneOffset(zone: string, t: GoTime): { name: string; offset: number } | null {
+  if (zone === "UTC" || zone === "" || zone === "Local") return { name: "UTC", offset: 0 };
+  if (!/^[A-Za-z0-9_+\-/]+$/.test(zone)) return null;
+  try {
+    const ms = Number(t.ns / 1_000_000n);
+    const dtf = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
+    const part = dtf.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+    const m = /GMT([+-])(\d\d):(\d\d)/.exec(part);
+    const offset = m === null ? 0 : (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
+    const short = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "short" })
+      .formatToParts(ms)
+      .find((p) => p.type === "timeZoneName")?.value;
+    const name = short !== undefined && /^[A-Z]{3,5}$/.test(short) && short !== "GMT" ? short : goZoneName(offset);
+    return { name, offset };
+  } catch {
+    return null;
+  }
+}
+
+function goZoneName(offset: number): string {
+  if (offset === 0) return "GMT";
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  const h = String(Math.floor(abs / 3600)).padStart(2, "0");
+  const m = Math.floor(abs / 60) % 60;
+  return `${sign}${h}${m === 0 ? "" : String(m).padStart(2, "0")}`;
+}
+
+function inZone(t: GoTime, zone: string): GoTime {
+  const z = zoneOffset(zone, t) ?? { name: "UTC", offset: 0 };
+  return new GoTime(t.ns, z.name, z.offset);
+}
+
+function dateInZone(layout: string, v: GoValue, zone: string, ctx: CallContext): string {
+  return fromUtf8(formatTime(inZone(toTime(v, ctx), toUtf8(zone)), toUtf8(layout)));
+}
+
+const UNIT_NS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1000n,
+  "µs": 1000n,
+  "μs": 1000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+
+/** time.ParseDuration; null on error. */
+export function parseDuration(text: string): bigint | null {
+  const s = toUtf8(text);
+  const m = /^([+-]?)((?:\d*\.?\d*(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(s);
+  if (s === "0" || s === "+0" || s === "-0") return 0n;
+  if (m === null) return null;
+  let total = 0n;
+  for (const part of (m[2] ?? "").matchAll(/(\d*)\.?(\d*)(ns|us|µs|μs|ms|s|m|h)/g)) {
+    const [whole, int = "", frac = "", unit = "s"] = part;
+    if (int === "" && frac === "") return null;
+    if (whole.includes(".") && int === "" && frac === "") return null;
+    const u = UNIT_NS[unit] ?? 1n;
+    total += BigInt(int === "" ? "0" : int) * u;
+    if (frac !== "") total += (BigInt(frac) * u) / 10n ** BigInt(frac.length);
+  }
+  return m[1] === "-" ? -total : total;
+}
+
+function durationOf(v: GoValue): string {
+  let n = 0n;
+  if (typeof v === "string") n = /^[+-]?\d+$/.test(v) ? BigInt(v) : 0n;
+  else if (v instanceof GoInt && v.type === "int64") n = v.v;
+  return fromUtf8(durationString(BigInt.asIntN(64, n * 1_000_000_000n)));
+}
+
+const ROUND_UNITS: readonly [bigint, string][] = [
+  [3_600_000_000_000n * 24n * 365n, "y"],
+  [3_600_000_000_000n * 24n * 30n, "mo"],
+  [3_600_000_000_000n * 24n, "d"],
+  [3_600_000_000_000n, "h"],
+  [60_000_000_000n, "m"],
+  [1_000_000_000n, "s"],
+];
+
+function durationRound(v: GoValue, ctx: CallContext): string {
+  let d = 0n;
+  if (typeof v === "string") d = parseDuration(v) ?? 0n;
+  else if (v instanceof GoInt && v.type === "int64") d = v.v;
+  else if (v instanceof GoTime) d = ctx.now.ns - v.ns;
+  const u = d < 0n ? -d : d;
+  for (const [unit, name] of ROUND_UNITS) if (u > unit) return `${u / unit}${name}`;
+  return "0s";
+}
+
+function ago(v: GoValue, ctx: CallContext): string {
+  let t = ctx.now;
+  if (v instanceof GoTime) t = v;
+  else if (v instanceof GoInt && (v.type === "int" || v.type === "int64")) t = timeFromUnix(v.v);
+  return fromUtf8(durationString(roundDuration(ctx.now.ns - t.ns, 1_000_000_000n)));
+}
+
+function dateModify(mod: string, t: GoTime, must: boolean): GoTime {
+  const d = parseDuration(mod);
+  if (d === null) {
+    if (must) throw execFault("time: invalid duration");
+    return t;
+  }
+  return new GoTime(t.ns + d, t.zone, t.offset);
+}
+
+/** Date functions of the sprig map. */
+export function dateFuncs(): [string, FuncDef][] {
+  const S = (v: GoValue | undefined): string => v as string;
+  const T = (v: GoValue | undefined): GoTime => v as GoTime;
+  return [
+    ["now", fn([], (_a, ctx) => ctx.now)],
+    ["ago", fn(["any"], ([v = null], ctx) => ago(v, ctx))],
+    ["date", fn(["string", "any"], ([f, v = null], ctx) => dateInZone(S(f), v, "Local", ctx))],
+    ["dateInZone", fn(["string", "any", "string"], ([f, v = null, z], ctx) => dateInZone(S(f), v, S(z), ctx))],
+    ["date_in_zone", fn(["string", "any", "string"], ([f, v = null, z], ctx) => dateInZone(S(f), v, S(z), ctx))],
+    ["htmlDate", fn(["any"], ([v = null], ctx) => dateInZone("2006-01-02", v, "Local", ctx))],
+    ["htmlDateInZone", fn(["any", "string"], ([v = null, z], ctx) => dateInZone("2006-01-02", v, S(z), ctx))],
+    ["dateModify", fn(["string", "time.Time"], ([m, t]) => dateModify(S(m), T(t), false))],
+    ["date_modify", fn(["string", "time.Time"], ([m, t]) => dateModify(S(m), T(t), false))],
+    ["mustDateModify", fn(["string", "time.Time"], ([m, t]) => dateModify(S(m), T(t), true))],
+    ["must_date_modify", fn(["string", "time.Time"], ([m, t]) => dateModify(S(m), T(t), true))],
+    ["duration", fn(["any"], ([v = null]) => durationOf(v))],
+    ["durationRound", fn(["any"], ([v = null], ctx) => durationRound(v, ctx))],
+    ["unixEpoch", fn(["time.Time"], ([t]) => String(floorSec(T(t).ns)))],
+    ["toDate", fn(["string", "string"], () => new GoTime(ZERO_TIME_NS, "UTC", 0))],
+    ["mustToDate", fn(["string", "string"], () => { throw execFault("cannot parse the date"); })],
+  ];
+}
+
+/** Unix nanoseconds of Go's zero time (January 1, year 1, 00:00:00 UTC). */
+const ZERO_TIME_NS = -62135596800n * 1_000_000_000n;
+
+function floorSec(ns: bigint): bigint {
+  const q = ns / 1_000_000_000n;
+  return ns % 1_000_000_000n !== 0n && ns < 0n ? q - 1n : q;
+}

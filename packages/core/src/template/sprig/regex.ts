@@ -1,0 +1,276 @@
+import { fromUtf8, toUtf8 } from "../bytes.js";
+import { execFault, refusedFault } from "../failure.js";
+import { fn } from "../funcs.js";
+import type { CallContext, FuncDef } from "../funcs.js";
+import { GoInt, GoSlice } from "../value.js";
+import type { GoValue } from "../value.js";
+
+/**
+ * sprig v3.3.0 regular expressions (`regex.go`): RE2 syntax translated to a JS RegExp with the
+ * `u` flag, Go's match-iteration and `$name` expansion rules. JS regexps backtrack, so patterns
+ * with nested unbounded quantifiers (`(a+)+`), the classic catastrophic case that RE2 runs in
+ * linear time, are refused (ERR_TEMPLATE_REFUSED) instead of risking the controller's thread.
+ * Compile errors never quote the pattern (it may come from a secret value).
+ */
+
+const POSIX: Readonly<Record<string, string>> = {
+  alnum: "0-9A-Za-z",
+  alpha: "A-Za-z",
+  ascii: "\\x00-\\x7f",
+  blank: "\\t ",
+  cntrl: "\\x00-\\x1f\\x7f",
+  digit: "0-9",
+  graph: "!-~",
+  lower: "a-z",
+  print: " -~",
+  punct: "!-\\/:-@\\[-`{-~",
+  space: "\\t\\n\\v\\f\\r ",
+  upper: "A-Z",
+  word: "0-9A-Za-z_",
+  xdigit: "0-9A-Fa-f",
+};
+
+interface Translation {
+  source: string;
+  flags: string;
+}
+
+class BadPattern extends Error {}
+
+function hex(c: string): string {
+  return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+}
+
+function translateEscape(p: string, i: number, inClass: boolean): [string, number] {
+  const c = p[i + 1];
+  if (c === undefined) throw new BadPattern("trailing backslash");
+  if (c === "s") return [inClass ? "\\t\\n\\f\\r " : "[\\t\\n\\f\\r ]", i + 2];
+  if (c === "S") return [inClass ? "\\S" : "[^\\t\\n\\f\\r ]", i + 2];
+  if (c === "z") return ["(?![\\s\\S])", i + 2];
+  if (c === "A") return ["(?<![\\s\\S])", i + 2];
+  if (c === "Q") {
+    const end = p.indexOf("\\E", i + 2);
+    const lit = end < 0 ? p.slice(i + 2) : p.slice(i + 2, end);
+    return [[...lit].map((ch) => (/[A-Za-z0-9]/.test(ch) ? ch : escapeLiteral(ch))).join(""), end < 0 ? p.length : end + 2];
+  }
+  if ((c === "p" || c === "P") && p[i + 2] !== "{") return [`\\${c}{${p[i + 2] ?? ""}}`, i + 3];
+  if (/[dDwWbBpPnrtfvx0-7]/.test(c)) return [`\\${c}`, i + 2];
+  if (/[A-Za-z0-9]/.test(c)) throw new BadPattern("invalid escape");
+  return [hex(c), i + 2];
+}
+
+function escapeLiteral(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  return code < 0x80 ? hex(ch) : ch;
+}
+
+function translateClass(p: string, start: number): [string, number] {
+  let out = "[";
+  let i = start + 1;
+  if (p[i] === "^") {
+    out += "^";
+    i++;
+  }
+  if (p[i] === "]") {
+    out += "\\]";
+    i++;
+  }
+  while (i < p.length && p[i] !== "]") {
+    const posix = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(i));
+    if (posix !== null) {
+      const set = POSIX[posix[2] ?? ""];
+      if (set === undefined || posix[1] === "^") throw new BadPattern("unsupported class");
+      out += set;
+      i += posix[0].length;
+    } else if (p[i] === "\\") {
+      const [s, next] = translateEscape(p, i, true);
+      out += s;
+      i = next;
+    } else {
+      const ch = String.fromCodePoint(p.codePointAt(i) ?? 0);
+      out += /[[\]{}()|/]/.test(ch) ? hex(ch) : ch;
+      i += ch.length;
+    }
+  }
+  if (i >= p.length) throw new BadPattern("missing closing ]");
+  return [`${out}]`, i + 1];
+}
+
+function leadingFlags(p: string): { rest: string; flags: Set<string> } {
+  const m = /^\(\?([imsU]+)\)/.exec(p);
+  if (m === null) return { rest: p, flags: new Set() };
+  return { rest: p.slice(m[0].length), flags: new Set(m[1]) };
+}
+
+function translateAtom(p: string, i: number, dotAll: boolean): [string, number] {
+  const c = p[i] as string;
+  if (c === "\\") return translateEscape(p, i, false);
+  if (c === "[") return translateClass(p, i);
+  if (c === ".") return [dotAll ? "[\\s\\S]" : "[^\\n]", i + 1];
+  if (p.startsWith("(?P<", i)) return ["(?<", i + 4];
+  if (p.startsWith("(?", i) && !p.startsWith("(?:", i) && !p.startsWith("(?<", i)) {
+    throw new BadPattern("unsupported group flags");
+  }
+  const ch = String.fromCodePoint(p.codePointAt(i) ?? 0);
+  return [ch, i + ch.length];
+}
+
+/** Rejects nested unbounded quantifiers, the exponential-backtracking shape. */
+function checkNesting(src: string): void {
+  const stack: boolean[] = [false];
+  const stripped = src.replace(/\\./g, "x").replace(/\[(?:[^\]\\]|\\.)*\]/g, "x");
+  for (let i = 0; i < stripped.length; i++) {
+    const c = stripped[i];
+    if (c === "(") stack.push(false);
+    else if (c === ")") {
+      const inner = stack.pop() ?? false;
+      const q = stripped.slice(i + 1, i + 4);
+      const unbounded = /^[*+]|^\{\d*,\}/.test(q);
+      if (inner && unbounded) throw refusedFault("regular expression with nested quantifiers");
+      if (inner || unbounded || /^[?{]/.test(q)) stack[stack.length - 1] = true;
+    } else if (c === "*" || c === "+" || c === "{") stack[stack.length - 1] = true;
+  }
+}
+
+function translate(pattern: string): Translation {
+  const { rest, flags } = leadingFlags(toUtf8(pattern));
+  if (flags.has("U")) throw refusedFault("ungreedy regular expressions are not supported");
+  let out = "";
+  for (let i = 0; i < rest.length; ) {
+    const [s, next] = translateAtom(rest, i, flags.has("s"));
+    out += s;
+    i = next;
+  }
+  checkNesting(out);
+  const jsFlags = `gu${flags.has("i") ? "i" : ""}${flags.has("m") ? "m" : ""}`;
+  return { source: out, flags: jsFlags };
+}
+
+/** Compiles an RE2 pattern; throws a value-free fault when it is invalid or refused. */
+export function compile(pattern: string): RegExp {
+  let t: Translation;
+  try {
+    t = translate(pattern);
+  } catch (err) {
+    if (err instanceof BadPattern) throw execFault("invalid regular expression");
+    throw err;
+  }
+  try {
+    return new RegExp(t.source, t.flags);
+  } catch {
+    throw execFault("invalid regular expression");
+  }
+}
+
+interface Match {
+  index: number;
+  end: number;
+  groups: (string | undefined)[];
+  named: Record<string, string | undefined>;
+}
+
+/** Go's FindAll iteration: empty matches abutting a previous match are skipped. */
+function findAll(re: RegExp, s: string, n: number, ctx: CallContext): Match[] {
+  const out: Match[] = [];
+  re.lastIndex = 0;
+  let prevEnd = -1;
+  while (n < 0 || out.length < n) {
+    const m = re.exec(s);
+    if (m === null) break;
+    const end = m.index + m[0].length;
+    ctx.charge(1);
+    if (m[0].length === 0) {
+      re.lastIndex = end + (s.codePointAt(end) !== undefined && (s.codePointAt(end) ?? 0) > 0xffff ? 2 : 1);
+      if (m.index === prevEnd) continue;
+    }
+    out.push({ index: m.index, end, groups: [...m], named: { ...(m.groups ?? {}) } });
+    prevEnd = end;
+    if (re.lastIndex > s.length) break;
+  }
+  return out;
+}
+
+function expand(template: string, m: Match): string {
+  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (all, d: string, braced?: string, bare?: string) => {
+    if (d === "$") return "$";
+    const name = braced ?? bare ?? "";
+    if (/^[0-9]+$/.test(name)) return m.groups[Number(name)] ?? "";
+    return Object.hasOwn(m.named, name) ? (m.named[name] ?? "") : all.slice(0, 0);
+  });
+}
+
+function replaceAll(pattern: string, src: string, repl: string, literal: boolean, ctx: CallContext): string {
+  const re = compile(pattern);
+  const s = toUtf8(src);
+  const r = toUtf8(repl);
+  let out = "";
+  let last = 0;
+  for (const m of findAll(re, s, -1, ctx)) {
+    out += s.slice(last, m.index) + (literal ? r : expand(r, m));
+    last = m.end;
+    if (out.length > ctx.maxBytes) throw execFault("replacement too large");
+  }
+  return fromUtf8(out + s.slice(last));
+}
+
+function split(pattern: string, src: string, n: number, ctx: CallContext): GoSlice {
+  if (n === 0) return new GoSlice([], "string");
+  const re = compile(pattern);
+  const s = toUtf8(src);
+  if (pattern.length > 0 && s.length === 0) return new GoSlice([""], "string");
+  const parts: string[] = [];
+  let beg = 0;
+  let end = 0;
+  for (const m of findAll(re, s, n, ctx)) {
+    if (n > 0 && parts.length === n - 1) break;
+    end = m.index;
+    if (m.end !== 0) parts.push(s.slice(beg, end));
+    beg = m.end;
+  }
+  if (end !== s.length) parts.push(s.slice(beg));
+  return new GoSlice(parts.map(fromUtf8), "string");
+}
+
+function findAllStrings(pattern: string, src: string, n: number, ctx: CallContext): GoValue {
+  const ms = findAll(compile(pattern), toUtf8(src), n, ctx);
+  if (ms.length === 0) return new GoSlice([], "string");
+  return new GoSlice(ms.map((m) => fromUtf8(m.groups[0] ?? "")), "string");
+}
+
+function find(pattern: string, src: string, ctx: CallContext): string {
+  const [m] = findAll(compile(pattern), toUtf8(src), 1, ctx);
+  return m === undefined ? "" : fromUtf8(m.groups[0] ?? "");
+}
+
+function quoteMeta(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, (c) => `\\${c}`);
+}
+
+function lenientMatch(pattern: string, s: string): boolean {
+  try {
+    return compile(pattern).test(toUtf8(s));
+  } catch (err) {
+    if (err instanceof Error && "code" in err && err.code === "ERR_TEMPLATE_REFUSED") throw err;
+    return false;
+  }
+}
+
+/** Regex functions of the sprig map (the must* variants share the strict behaviour). */
+export function regexFuncs(): [string, FuncDef][] {
+  const S = (v: GoValue | undefined): string => v as string;
+  const I = (v: GoValue | undefined): number => Number((v as GoInt).v);
+  const defs: [string, FuncDef][] = [
+    ["regexFindAll", fn(["string", "string", "int"], ([r, s, n], ctx) => findAllStrings(S(r), S(s), I(n), ctx))],
+    ["regexFind", fn(["string", "string"], ([r, s], ctx) => find(S(r), S(s), ctx))],
+    ["regexReplaceAll", fn(["string", "string", "string"], ([r, s, p], ctx) => replaceAll(S(r), S(s), S(p), false, ctx))],
+    ["regexReplaceAllLiteral", fn(["string", "string", "string"], ([r, s, p], ctx) => replaceAll(S(r), S(s), S(p), true, ctx))],
+    ["regexSplit", fn(["string", "string", "int"], ([r, s, n], ctx) => split(S(r), S(s), I(n), ctx))],
+  ];
+  return [
+    ["regexMatch", fn(["string", "string"], ([r, s]) => lenientMatch(S(r), S(s)))],
+    ["mustRegexMatch", fn(["string", "string"], ([r, s]) => compile(S(r)).test(toUtf8(S(s))))],
+    ...defs,
+    ...defs.map(([name, def]): [string, FuncDef] => [`must${name[0]?.toUpperCase() ?? ""}${name.slice(1)}`, def]),
+    ["regexQuoteMeta", fn(["string"], ([s]) => quoteMeta(S(s)))],
+  ];
+}

@@ -1,0 +1,152 @@
+import { decodeRune, encodeRune, fromUtf8, runes, toUtf8 } from "../bytes.js";
+
+/**
+ * Go `strings`/`unicode` behaviour over byte strings that sprig's string functions rely on.
+ */
+
+const SPACE_RUNES = new Set([
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004,
+  0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]);
+
+/** unicode.IsSpace. */
+export function isSpaceRune(r: number): boolean {
+  return SPACE_RUNES.has(r);
+}
+
+/** strings.TrimFunc-style trimming with a rune predicate (invalid bytes are U+FFFD). */
+export function trimRunes(s: string, drop: (r: number) => boolean, left = true, right = true): string {
+  let start = 0;
+  let end = s.length;
+  if (left) {
+    while (start < end) {
+      const [r, n] = decodeRune(s, start);
+      if (!drop(r)) break;
+      start += n;
+    }
+  }
+  if (right) {
+    while (end > start) {
+      const back = lastRuneStart(s, end, start);
+      const [r] = decodeRune(s, back);
+      if (!drop(r)) break;
+      end = back;
+    }
+  }
+  return s.slice(start, end);
+}
+
+function lastRuneStart(s: string, end: number, min: number): number {
+  for (let i = end - 1; i >= Math.max(min, end - 4); i--) {
+    const [, n] = decodeRune(s, i);
+    if (i + n === end && ((s.charCodeAt(i) & 0xc0) !== 0x80 || n === 1)) return i;
+  }
+  return end - 1;
+}
+
+/** strings.TrimSpace. */
+export function trimSpace(s: string): string {
+  return trimRunes(s, isSpaceRune);
+}
+
+/** strings.Trim(s, cutset). */
+export function trimCutset(s: string, cutset: string): string {
+  const set = new Set(runes(cutset));
+  return trimRunes(s, (r) => set.has(r));
+}
+
+/** Maps each rune (a simple case mapping that keeps one code point). */
+export function mapRunes(s: string, f: (r: number) => number): string {
+  let out = "";
+  for (let i = 0; i < s.length; ) {
+    const [r, n] = decodeRune(s, i);
+    const m = f(r);
+    out += m === r ? s.slice(i, i + n) : encodeRune(m);
+    i += n;
+  }
+  return out;
+}
+
+function simpleCase(r: number, upper: boolean): number {
+  const c = String.fromCodePoint(r);
+  const m = upper ? c.toUpperCase() : c.toLowerCase();
+  const cp = m.codePointAt(0) ?? r;
+  return String.fromCodePoint(cp) === m ? cp : r;
+}
+
+/** unicode.ToUpper per rune. */
+export function toUpperRune(r: number): number {
+  return r < 0x80 ? (r >= 0x61 && r <= 0x7a ? r - 32 : r) : simpleCase(r, true);
+}
+
+/** unicode.ToLower per rune. */
+export function toLowerRune(r: number): number {
+  return r < 0x80 ? (r >= 0x41 && r <= 0x5a ? r + 32 : r) : simpleCase(r, false);
+}
+
+/** unicode.IsUpper / IsLower / IsLetter / IsDigit. */
+export function isUpperRune(r: number): boolean {
+  return /\p{Lu}/u.test(String.fromCodePoint(r));
+}
+export function isLowerRune(r: number): boolean {
+  return /\p{Ll}/u.test(String.fromCodePoint(r));
+}
+export function isLetterRune(r: number): boolean {
+  return /\p{L}/u.test(String.fromCodePoint(r));
+}
+export function isDigitRune(r: number): boolean {
+  return /\p{Nd}/u.test(String.fromCodePoint(r));
+}
+
+/** strings.Title (deprecated in Go, still what sprig's `title` calls). */
+export function title(s: string): string {
+  let prev = 0x20;
+  return mapRunes(s, (r) => {
+    const sep = isSeparator(prev);
+    prev = r;
+    return sep ? toTitleRune(r) : r;
+  });
+}
+
+function toTitleRune(r: number): number {
+  const special: Readonly<Record<number, number>> = { 0x1c4: 0x1c5, 0x1c6: 0x1c5, 0x1c7: 0x1c8, 0x1c9: 0x1c8, 0x1ca: 0x1cb, 0x1cc: 0x1cb, 0x1f1: 0x1f2, 0x1f3: 0x1f2 };
+  return special[r] ?? toUpperRune(r);
+}
+
+function isSeparator(r: number): boolean {
+  if (r <= 0x7f) {
+    if (/[0-9a-zA-Z_]/.test(String.fromCharCode(r))) return false;
+    return true;
+  }
+  if (isLetterRune(r) || isDigitRune(r)) return false;
+  return isSpaceRune(r);
+}
+
+/** strings.Split(s, sep) (empty sep splits into UTF-8 sequences). */
+export function splitGo(s: string, sep: string, n = -1): string[] {
+  if (n === 0) return [];
+  if (sep === "") return explode(s, n);
+  const parts = s.split(sep);
+  if (n < 0 || parts.length <= n) return parts;
+  return [...parts.slice(0, n - 1), parts.slice(n - 1).join(sep)];
+}
+
+function explode(s: string, n: number): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    if (n > 0 && out.length === n - 1) {
+      out.push(s.slice(i));
+      return out;
+    }
+    const [, size] = decodeRune(s, i);
+    out.push(s.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/** Applies a JS string transform to a byte string through UTF-8. */
+export function viaUtf8(s: string, f: (js: string) => string): string {
+  return fromUtf8(f(toUtf8(s)));
+}
