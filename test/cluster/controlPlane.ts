@@ -134,12 +134,25 @@ function writePki(dir: string): { certFile: string; keyFile: string; saKeyFile: 
   return { certFile, keyFile, saKeyFile };
 }
 
-function kubeconfig(server: string, caFile: string, user: string, token: string): string {
+/** A token kubeconfig (JSON, which is YAML) for the test cluster. */
+export function kubeconfig(o: {
+  server: string;
+  caFile: string;
+  user: string;
+  token: string;
+  tlsServerName?: string;
+}): string {
+  const { server, caFile, user, token, tlsServerName } = o;
+  const cluster = {
+    server,
+    "certificate-authority": caFile,
+    ...(tlsServerName ? { "tls-server-name": tlsServerName } : {}),
+  };
   return JSON.stringify(
     {
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "signet-e2e", cluster: { server, "certificate-authority": caFile } }],
+      clusters: [{ name: "signet-e2e", cluster }],
       users: [{ name: user, user: { token } }],
       contexts: [{ name: user, context: { cluster: "signet-e2e", user } }],
       "current-context": user,
@@ -281,8 +294,14 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
 
     const adminKubeconfig = join(runDir, "admin.kubeconfig");
     const userKubeconfig = join(runDir, "user.kubeconfig");
-    writeFileSync(adminKubeconfig, kubeconfig(server, pki.certFile, "e2e-admin", adminToken));
-    writeFileSync(userKubeconfig, kubeconfig(server, pki.certFile, userName, userToken));
+    writeFileSync(
+      adminKubeconfig,
+      kubeconfig({ server, caFile: pki.certFile, user: "e2e-admin", token: adminToken }),
+    );
+    writeFileSync(
+      userKubeconfig,
+      kubeconfig({ server, caFile: pki.certFile, user: userName, token: userToken }),
+    );
     const kubectl: ControlPlane["kubectl"] = (args, o = {}) =>
       run(bin("kubectl"), [`--kubeconfig=${o.kubeconfig ?? adminKubeconfig}`, ...args], o.input);
 

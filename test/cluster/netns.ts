@@ -5,7 +5,7 @@
 // through the apiserver's service proxy runs inside such a namespace and is registered as a
 // selector-less Service + EndpointSlice pointing at the namespace address.
 import { randomBytes, randomInt } from "node:crypto";
-import { connect } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { apiCall, waitFor, type ApiEndpoint } from "./api.js";
 import { onCleanup, pidAlive, run, spawnManaged, type ManagedProcess } from "./proc.js";
 
@@ -102,6 +102,38 @@ export function createNetns(): NetnsHost {
       return spawnManaged(procName, "ip", ["netns", "exec", name, command, ...args], opts);
     },
   };
+}
+
+/**
+ * A TCP relay from `hostIp:<free port>` (the root end of a netns veth) to 127.0.0.1:`port`, so a
+ * process inside the network namespace can reach the apiserver, which listens on loopback only.
+ * Closed on cleanup.
+ */
+export async function startRelay(
+  hostIp: string,
+  port: number,
+): Promise<{ port: number; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((inbound) => {
+    const outbound = connect({ host: "127.0.0.1", port });
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.once("close", () => sockets.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+    inbound.on("error", () => outbound.destroy());
+    outbound.on("error", () => inbound.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, hostIp, resolve);
+  });
+  const addr = server.address();
+  const close = onCleanup(() => {
+    server.close();
+    for (const s of sockets) s.destroy();
+  });
+  return { port: typeof addr === "object" && addr ? addr.port : 0, close };
 }
 
 /** Resolves once a TCP connection to ip:port succeeds (from the root namespace). */

@@ -9,8 +9,9 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { inject, onTestFinished } from "vitest";
 import { apiCall, apiRequest, type ApiResponse, type ApiRequest } from "./api.js";
-import type { ClusterInfo } from "./controlPlane.js";
-import { createNetns, registerService, waitForTcp } from "./netns.js";
+import { writeFileSync } from "node:fs";
+import { kubeconfig, type ClusterInfo } from "./controlPlane.js";
+import { createNetns, registerService, startRelay, waitForTcp } from "./netns.js";
 import { run, type ManagedProcess } from "./proc.js";
 
 export type { ClusterInfo } from "./controlPlane.js";
@@ -81,6 +82,11 @@ export interface NetnsServer {
   /** Address of the server inside its network namespace. */
   ip: string;
   port: number;
+  /**
+   * Kubeconfig usable from inside the network namespace (server = a relay on the veth's root
+   * end, `tls-server-name: localhost`); also passed to the process as KUBECONFIG.
+   */
+  kubeconfig: string;
   process: ManagedProcess;
   /** Stops the process and removes the network namespace (the Service stays in NS). */
   stop(): Promise<void>;
@@ -96,7 +102,12 @@ export interface NetnsServerSpec {
   portName?: string;
   command: string;
   args: readonly string[];
-  /** Extra environment; SIGNET_NETNS_IP and SIGNET_NETNS_PORT are always set. */
+  /** Identity in the netns kubeconfig: a token, or "admin" (default) / "user". */
+  identity?: "admin" | "user" | { name: string; token: string };
+  /**
+   * Extra environment. SIGNET_NETNS_IP and SIGNET_NETNS_PORT are always set; KUBECONFIG
+   * defaults to the netns kubeconfig.
+   */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** How long to wait for the port to accept connections. Default 30 s. */
@@ -109,13 +120,33 @@ export interface NetnsServerSpec {
  * service proxy. Call stop() when done (process exit also cleans up).
  */
 export async function serveInNetns(spec: NetnsServerSpec): Promise<NetnsServer> {
+  const c = cluster();
   const netns = createNetns();
-  const logFile = join(cluster().runDir, `${netns.name}-${spec.name}.log`);
+  const relay = await startRelay(netns.hostIp, Number(new URL(c.server).port));
+  const id =
+    spec.identity === "user"
+      ? { name: c.userName, token: c.userToken }
+      : spec.identity === undefined || spec.identity === "admin"
+        ? { name: "e2e-admin", token: c.adminToken }
+        : spec.identity;
+  const nsKubeconfig = join(c.runDir, `${netns.name}.kubeconfig`);
+  const server = `https://${netns.hostIp}:${relay.port}`;
+  writeFileSync(
+    nsKubeconfig,
+    kubeconfig({
+      server,
+      caFile: c.caFile,
+      user: id.name,
+      token: id.token,
+      tlsServerName: "localhost",
+    }),
+  );
   const proc = netns.spawn(spec.name, spec.command, spec.args, {
-    logFile,
+    logFile: join(c.runDir, `${netns.name}-${spec.name}.log`),
     cwd: spec.cwd,
     env: {
       ...process.env,
+      KUBECONFIG: nsKubeconfig,
       ...spec.env,
       SIGNET_NETNS_IP: netns.ip,
       SIGNET_NETNS_PORT: String(spec.port),
@@ -123,6 +154,7 @@ export async function serveInNetns(spec: NetnsServerSpec): Promise<NetnsServer> 
   });
   const stop = async (): Promise<void> => {
     await proc.stop();
+    relay.close();
     netns.destroy();
   };
   try {
@@ -139,7 +171,14 @@ export async function serveInNetns(spec: NetnsServerSpec): Promise<NetnsServer> 
       port: spec.port,
       portName: spec.portName,
     });
-    return { proxyPath, ip: netns.ip, port: spec.port, process: proc, stop };
+    return {
+      proxyPath,
+      ip: netns.ip,
+      port: spec.port,
+      kubeconfig: nsKubeconfig,
+      process: proc,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

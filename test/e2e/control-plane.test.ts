@@ -1,6 +1,7 @@
 /// <reference types="node" />
 // Smoke tests for the e2e control plane (test/cluster): a real kube-apiserver + etcd +
 // kube-controller-manager, the SealedSecret CRD, RBAC, and the service proxy into a netns.
+import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { waitFor } from "../cluster/api.js";
 import {
@@ -12,6 +13,8 @@ import {
   serveInNetns,
   testNamespace,
 } from "../cluster/testing.js";
+
+const ECHO_SERVER = fileURLToPath(new URL("./fixtures/netns-echo-server.mjs", import.meta.url));
 
 const sealedSecret = (ns: string): string => `
 apiVersion: bitnami.com/v1alpha1
@@ -97,19 +100,12 @@ describe("control plane", () => {
 
   it("reaches a server in a network namespace through the apiserver service proxy", async () => {
     const ns = await testNamespace();
-    const server = `
-      const http = require("node:http");
-      http.createServer((req, res) => {
-        res.setHeader("content-type", "text/plain");
-        res.end("hello from " + process.env.SIGNET_NETNS_IP + " path=" + req.url);
-      }).listen(Number(process.env.SIGNET_NETNS_PORT), "0.0.0.0");
-    `;
     const srv = await serveInNetns({
       namespace: ns,
       name: "echo",
       port: 8080,
       command: process.execPath,
-      args: ["-e", server],
+      args: [ECHO_SERVER],
     });
     onTestFinished(() => srv.stop());
     expect(srv.proxyPath).toBe(`/api/v1/namespaces/${ns}/services/http:echo:http/proxy`);
@@ -118,6 +114,20 @@ describe("control plane", () => {
     expect(viaName.body).toBe(`hello from ${srv.ip} path=/v1/cert.pem`);
     const viaNumber = await api(`/api/v1/namespaces/${ns}/services/http:echo:8080/proxy/x`);
     expect(viaNumber.body).toBe(`hello from ${srv.ip} path=/x`);
+  });
+
+  it("lets a server in a network namespace call the apiserver with the netns kubeconfig", async () => {
+    const ns = await testNamespace();
+    const srv = await serveInNetns({
+      namespace: ns,
+      name: "caller",
+      port: 8080,
+      command: process.execPath,
+      args: [ECHO_SERVER],
+    });
+    onTestFinished(() => srv.stop());
+    const version = await api(`${srv.proxyPath}/apiserver-version`);
+    expect(version.body).toBe(`v${cluster().version}`);
   });
 
   it("refuses the unprivileged token with 403 where RBAC grants nothing", async () => {
