@@ -1,0 +1,114 @@
+import type { UnsealingKey } from "@signet/core";
+
+import type { KeyOrderPriority } from "../config.js";
+import type { KeyEntry } from "./key-secrets.js";
+
+/** A registered key with the time that ranks it under the configured priority. */
+export interface RegisteredKey {
+  entry: KeyEntry;
+  orderingTime: Date;
+  /** Key Secrets currently holding this key (the same key may be stored twice). */
+  secretNames: ReadonlySet<string>;
+}
+
+interface Slot {
+  entry: KeyEntry;
+  orderingTime: Date;
+  sequence: number;
+  secretNames: Set<string>;
+}
+
+/**
+ * In-memory sealing keys (reference `KeyRegistry`, spec §4.2), keyed by public-key fingerprint.
+ * The latest key (largest ordering time, ties keep the earlier registered) seals and is served;
+ * every key unseals, newest first by ordering time at second granularity. `version` increases on
+ * every change so callers can re-queue objects that failed for want of a key. No Kubernetes calls;
+ * JavaScript's single thread makes the reference's data race (#1904) impossible here.
+ */
+export class KeyRegistry {
+  readonly #priority: KeyOrderPriority;
+  readonly #slots = new Map<string, Slot>();
+  #sequence = 0;
+  #version = 0;
+
+  constructor(priority: KeyOrderPriority) {
+    this.#priority = priority;
+  }
+
+  /** Registers the key of a Secret; returns true when the key was not known before. */
+  add(entry: KeyEntry): boolean {
+    const slot = this.#slots.get(entry.fingerprint);
+    if (slot) {
+      slot.secretNames.add(entry.secretName);
+      return false;
+    }
+    this.#slots.set(entry.fingerprint, {
+      entry,
+      orderingTime: this.#orderingTime(entry),
+      sequence: this.#sequence++,
+      secretNames: new Set([entry.secretName]),
+    });
+    this.#version++;
+    return true;
+  }
+
+  /**
+   * Forgets a key Secret (deleted or relabelled away from `active`). Returns the fingerprints
+   * that are no longer registered because no other Secret holds them.
+   */
+  removeSecret(secretName: string): string[] {
+    const removed: string[] = [];
+    for (const [fingerprint, slot] of this.#slots) {
+      if (!slot.secretNames.delete(secretName) || slot.secretNames.size > 0) continue;
+      this.#slots.delete(fingerprint);
+      removed.push(fingerprint);
+    }
+    if (removed.length > 0) this.#version++;
+    return removed;
+  }
+
+  /** The sealing key: served on `/v1/cert.pem` and used by `/v1/rotate`. */
+  latest(): RegisteredKey | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.#slots.values()) {
+      if (!best || slot.orderingTime.getTime() > best.orderingTime.getTime()) best = slot;
+    }
+    return best && view(best);
+  }
+
+  /** Every key, most recent first (ordering time in whole seconds, then registration order). */
+  unsealingKeys(): UnsealingKey[] {
+    const seconds = (s: Slot): number => Math.floor(s.orderingTime.getTime() / 1000);
+    return [...this.#slots.values()]
+      .sort((a, b) => seconds(b) - seconds(a) || a.sequence - b.sequence)
+      .map((s) => s.entry.key);
+  }
+
+  fingerprints(): string[] {
+    return [...this.#slots.keys()];
+  }
+
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** Increases whenever a key is added or removed. */
+  get version(): number {
+    return this.#version;
+  }
+
+  #orderingTime(entry: KeyEntry): Date {
+    if (this.#priority === "SecretCreationTimestamp" && entry.secretCreationTime) {
+      return entry.secretCreationTime;
+    }
+    return entry.certNotBefore;
+  }
+}
+
+function view(slot: Slot): RegisteredKey {
+  return {
+    entry: slot.entry,
+    orderingTime: slot.orderingTime,
+    secretNames: new Set(slot.secretNames),
+  };
+}
