@@ -57,6 +57,13 @@ export interface ClusterInfo {
   /** Authenticated user `e2e-user` with no RBAC grants (only the system:authenticated defaults). */
   userToken: string;
   userName: string;
+  /**
+   * Token of `system:serviceaccount:kube-system:sealed-secrets-controller` (groups
+   * system:serviceaccounts, system:serviceaccounts:kube-system) with no grants until a test
+   * applies the controller's RBAC manifests — so controller tests exercise exactly that RBAC.
+   */
+  controllerToken: string;
+  controllerUser: string;
   adminKubeconfig: string;
   userKubeconfig: string;
   binDir: string;
@@ -226,10 +233,17 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     const adminToken = randomBytes(24).toString("hex");
     const userToken = randomBytes(24).toString("hex");
     const userName = "e2e-user";
+    const controllerToken = randomBytes(24).toString("hex");
+    const controllerUser = "system:serviceaccount:kube-system:sealed-secrets-controller";
     const tokensFile = join(runDir, "tokens.csv");
     writeFileSync(
       tokensFile,
-      `${adminToken},e2e-admin,uid-e2e-admin,"system:masters"\n${userToken},${userName},uid-e2e-user\n`,
+      [
+        `${adminToken},e2e-admin,uid-e2e-admin,"system:masters"`,
+        `${userToken},${userName},uid-e2e-user`,
+        `${controllerToken},${controllerUser},uid-e2e-controller,"system:serviceaccounts,system:serviceaccounts:kube-system"`,
+        "",
+      ].join("\n"),
       { mode: 0o600 },
     );
 
@@ -335,6 +349,8 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       adminToken,
       userToken,
       userName,
+      controllerToken,
+      controllerUser,
       adminKubeconfig,
       userKubeconfig,
       binDir,

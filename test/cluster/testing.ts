@@ -32,21 +32,46 @@ export function admin(): { server: string; caPem: string; token: string } {
 /** Raw API request as admin (default) or as the unprivileged user. */
 export function api(
   path: string,
-  req: Omit<ApiRequest, "token"> & { as?: "admin" | "user" } = {},
+  req: Omit<ApiRequest, "token"> & { as?: Identity } = {},
 ): Promise<ApiResponse> {
   const c = cluster();
-  const token = req.as === "user" ? c.userToken : c.adminToken;
+  const { token } = identity(c, req.as);
   return apiRequest({ server: c.server, caPem: c.caPem }, path, { ...req, token });
+}
+
+/**
+ * Token users: "admin" (system:masters), "user" (no grants), "controller"
+ * (system:serviceaccount:kube-system:sealed-secrets-controller, no grants until RBAC is applied),
+ * or any `{ name, token }`.
+ */
+export type Identity = "admin" | "user" | "controller" | { name: string; token: string };
+
+function identity(c: ClusterInfo, id: Identity = "admin"): { name: string; token: string } {
+  switch (id) {
+    case "admin":
+      return { name: "e2e-admin", token: c.adminToken };
+    case "user":
+      return { name: c.userName, token: c.userToken };
+    case "controller":
+      return { name: c.controllerUser, token: c.controllerToken };
+    default:
+      return id;
+  }
 }
 
 /** Runs the version-matched kubectl; returns stdout, throws (with stderr) on failure. */
 export function kubectl(
   args: readonly string[],
-  opts: { input?: string; as?: "admin" | "user" } = {},
+  opts: { input?: string; as?: Identity } = {},
 ): string {
   const c = cluster();
-  const kubeconfig = opts.as === "user" ? c.userKubeconfig : c.adminKubeconfig;
-  return run(c.kubectl, [`--kubeconfig=${kubeconfig}`, ...args], opts.input);
+  const auth =
+    opts.as === undefined || opts.as === "admin"
+      ? [`--kubeconfig=${c.adminKubeconfig}`]
+      : opts.as === "user"
+        ? [`--kubeconfig=${c.userKubeconfig}`]
+        : [`--kubeconfig=${c.adminKubeconfig}`, `--token=${identity(c, opts.as).token}`];
+  return run(c.kubectl, [...auth, ...args], opts.input);
 }
 
 /** Creates a uniquely named namespace; returns its name. Delete it with deleteNamespace. */
@@ -102,8 +127,8 @@ export interface NetnsServerSpec {
   portName?: string;
   command: string;
   args: readonly string[];
-  /** Identity in the netns kubeconfig: a token, or "admin" (default) / "user". */
-  identity?: "admin" | "user" | { name: string; token: string };
+  /** Identity in the netns kubeconfig (default "admin"). */
+  identity?: Identity;
   /**
    * Extra environment. SIGNET_NETNS_IP and SIGNET_NETNS_PORT are always set; KUBECONFIG
    * defaults to the netns kubeconfig.
@@ -123,12 +148,7 @@ export async function serveInNetns(spec: NetnsServerSpec): Promise<NetnsServer> 
   const c = cluster();
   const netns = createNetns();
   const relay = await startRelay(netns.hostIp, Number(new URL(c.server).port));
-  const id =
-    spec.identity === "user"
-      ? { name: c.userName, token: c.userToken }
-      : spec.identity === undefined || spec.identity === "admin"
-        ? { name: "e2e-admin", token: c.adminToken }
-        : spec.identity;
+  const id = identity(c, spec.identity);
   const nsKubeconfig = join(c.runDir, `${netns.name}.kubeconfig`);
   const server = `https://${netns.hostIp}:${relay.port}`;
   writeFileSync(

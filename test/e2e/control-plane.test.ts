@@ -153,6 +153,33 @@ describe("control plane", () => {
     expect((await api("/api", { as: "user" })).status).toBe(200);
   });
 
+  it("lets the controller identity do exactly what a RoleBinding grants it", async () => {
+    const ns = await testNamespace();
+    const who = cluster().controllerUser;
+    expect(() => kubectl(["get", "secrets", "-n", ns], { as: "controller" })).toThrow(/Forbidden/);
+    kubectl([
+      "create",
+      "role",
+      "secrets-reader",
+      "-n",
+      ns,
+      "--verb=get,list",
+      "--resource=secrets",
+    ]);
+    kubectl(["create", "rolebinding", "ctrl", "-n", ns, "--role=secrets-reader", `--user=${who}`]);
+    await waitFor(
+      "RBAC grant to take effect",
+      async () =>
+        (await api(`/api/v1/namespaces/${ns}/secrets`, { as: "controller" })).status === 200
+          ? true
+          : undefined,
+      30_000,
+    );
+    expect((await api(`/api/v1/namespaces/${ns}/configmaps`, { as: "controller" })).status).toBe(
+      403,
+    );
+  });
+
   it("rejects an unknown token with 401", async () => {
     const c = cluster();
     const { apiRequest } = await import("../cluster/api.js");

@@ -1,0 +1,46 @@
+/// <reference types="node" />
+// Harness behaviour: teardown leaves nothing behind, missing binaries fail loudly.
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { apiRequest } from "./api.js";
+import { startControlPlane } from "./controlPlane.js";
+import { pidAlive, run } from "./proc.js";
+import { cluster, serveInNetns, testNamespace } from "./testing.js";
+
+describe("test control plane harness", () => {
+  it("stops every component and removes its run directory", async () => {
+    const plane = await startControlPlane({
+      binDir: cluster().binDir,
+      controllerManager: false,
+    });
+    const version = await apiRequest(plane.admin, "/version", { token: plane.admin.token });
+    expect(version.status).toBe(200);
+    const pids = run("pgrep", ["-f", plane.info.runDir]).trim().split("\n").map(Number);
+    expect(pids.length).toBe(2); // etcd + kube-apiserver
+    await plane.stop();
+    expect(pids.filter(pidAlive)).toEqual([]);
+    expect(existsSync(plane.info.runDir)).toBe(false);
+  });
+
+  it("fails with the build command in the message when binaries are missing", async () => {
+    await expect(startControlPlane({ binDir: "/nonexistent/signet-bin" })).rejects.toThrow(
+      /bash test\/cluster\/build\.sh/,
+    );
+  });
+
+  it("removes the network namespace and its process when a netns server stops", async () => {
+    const ns = await testNamespace();
+    const srv = await serveInNetns({
+      namespace: ns,
+      name: "sleeper",
+      port: 8080,
+      command: process.execPath,
+      args: ["-e", "require('node:net').createServer().listen(8080)"],
+    });
+    const netnsName = run("ip", ["netns", "identify", String(srv.process.child.pid)]).trim();
+    expect(netnsName).toMatch(/^signet-\d+-[0-9a-f]{6}$/);
+    await srv.stop();
+    expect(pidAlive(srv.process.child.pid!)).toBe(false);
+    expect(run("ip", ["netns", "list"])).not.toContain(netnsName);
+  });
+});
