@@ -529,3 +529,73 @@ describe("recovery unseal", () => {
     expect(err).toBe("error: open gone.pem: no such file or directory\n");
   });
 });
+
+describe("recovery unseal output", () => {
+  it("opens every SealedSecret of a multi-document input, in order", async () => {
+    const two = `${SECRET}\n${JSON.stringify({ kind: "Secret", metadata: { name: "second", namespace: "myns" }, data: { b: b64("2") } })}`;
+    const sealed = await signet(["--cert", "cert.pem", "-o", "yaml"], withFiles({}, two));
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem", "-o", "yaml"],
+      withFiles({}, sealed.out),
+    );
+    expect(opened.out.match(/^kind: Secret$/gm)).toHaveLength(2);
+    expect(opened.out.indexOf("name: mysecret")).toBeLessThan(opened.out.indexOf("name: second"));
+  });
+
+  it("prints an empty value as null, as Go does for an empty byte slice", async () => {
+    const input = JSON.stringify({
+      kind: "Secret",
+      metadata: { name: "e", namespace: "n" },
+      stringData: { empty: "", full: "x" },
+    });
+    const secret = await roundTrip([], withFiles({}, input));
+    expect(secret.data).toEqual({ empty: null, full: b64("x") });
+  });
+
+  it("renders spec.template.data over the decrypted values", async () => {
+    const sealed = JSON.parse((await signet(["--cert", "cert.pem"], withFiles())).out) as {
+      spec: { template: Record<string, unknown> };
+    };
+    sealed.spec.template.data = { "config.json": '{"password": {{ toJson .foo }}}' };
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+      withFiles({}, JSON.stringify(sealed)),
+    );
+    expect(opened.err).toBe("");
+    const data = (JSON.parse(opened.out) as { data: Record<string, string> }).data;
+    expect(Buffer.from(data["config.json"]!, "base64").toString()).toBe('{"password": "bar"}');
+  });
+
+  it("names a failing template key without quoting the decrypted value", async () => {
+    const sealed = JSON.parse((await signet(["--cert", "cert.pem"], withFiles())).out) as {
+      spec: { template: Record<string, unknown> };
+    };
+    sealed.spec.template.data = { leak: "{{ fail .foo }}" };
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+      withFiles({}, JSON.stringify(sealed)),
+    );
+    expect(opened.code).toBe(1);
+    expect(opened.err).toContain("(leak)");
+    expect(opened.err).not.toMatch(/bar|YmFy|626172/);
+  });
+});
+
+describe("merge into a kubeseal-written YAML file", () => {
+  it("inserts a new item where Go's YAML order puts it and quotes keys YAML 1.1 would misread", async () => {
+    const existing =
+      "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: orig\n  namespace: myns\nspec:\n  encryptedData:\n    a: A\n    z: Z\n";
+    const io = withFiles(
+      { "ss.yaml": existing },
+      JSON.stringify({ kind: "Secret", metadata: { name: "x" }, stringData: { m: "1", y: "2" } }),
+    );
+    expect((await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], io)).code).toBe(0);
+    const keys = [
+      ...io.files
+        .get("ss.yaml")!
+        .toString()
+        .matchAll(/^ {4}("?\w"?):/gm),
+    ].map((m) => m[1]);
+    expect(keys).toEqual(["a", "m", '"y"', "z"]);
+  });
+});

@@ -84,8 +84,9 @@ async function dispatchModes(options: CliOptions, io: Io, building: boolean): Pr
   );
   const input = lazyInput(options, io, building);
   if (options.recoveryUnseal) {
-    const secret = await runRecoveryUnseal(options, io, await input());
-    return emit(encodeObject(secret, output.format()), output, io);
+    const secrets = await runRecoveryUnseal(options, io, await input());
+    const format = output.format();
+    return emit(secrets.map((s) => encodeObject(s, format)).join(""), output, io);
   }
   if (options.recoveryPrivateKey.length > 0 && io.stderrIsTTY) {
     io.writeStderr(

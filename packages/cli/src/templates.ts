@@ -1,11 +1,13 @@
+import { renderTemplates } from "@signet/core";
 import type { TemplateRenderer } from "@signet/core";
 
 import type { Io } from "./io.js";
 
 /**
- * The template renderer for `spec.template.data`. The engine (issue 5) plugs in here; until it
- * lands, templated SealedSecrets fail with a clear per-key message and nothing else is affected.
+ * The renderer for `spec.template.data` in `--recovery-unseal`: the sandboxed Go text/template +
+ * sprig engine of core, with the process clock and randomness, and the default budgets.
  */
-export function templateRenderer(_io: Io): TemplateRenderer | undefined {
-  return undefined;
+export function templateRenderer(io: Io): TemplateRenderer {
+  return (templates, values) =>
+    renderTemplates(templates, values, { now: () => io.now(), random: io.random });
 }

@@ -1,6 +1,8 @@
 import { parseAllDocuments, stringify } from "yaml";
+import type { Tags } from "yaml";
 
 import { SignetError } from "./errors.js";
+import { compareGoYamlKeys } from "./yaml-order.js";
 
 /**
  * Decodes a stream of Kubernetes objects the way kubeseal's YAMLOrJSONDecoder does: a stream that
@@ -86,11 +88,39 @@ function goEscape(c: string): string {
 }
 
 /**
- * YAML as sigs.k8s.io/yaml writes it (JSON converted to YAML): keys sorted at every level, no
- * line folding, preceded by the `---` separator kubeseal prints before each object.
+ * Options that make the `yaml` package write what Go's YAML (sigs.k8s.io/yaml, YAML 1.1) reads
+ * back unchanged: strings that 1.1 would take as booleans, nulls, numbers or timestamps (`y`,
+ * `on`, `~`, `2024-05-06`...) are quoted; no line folding; sequences not indented.
+ */
+export const GO_YAML_STRINGIFY = {
+  version: "1.1",
+  lineWidth: 0,
+  minContentWidth: 0,
+  indentSeq: false,
+  customTags: goYamlFloatTags,
+} as const;
+
+/** goyaml.v2's float pattern: `.` alone or `1.e` are strings there, unlike the yaml package's 1.1. */
+const GO_YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+function goYamlFloatTags(tags: Tags): Tags {
+  return tags.map((tag) => {
+    const isFloat = typeof tag === "object" && tag.tag === "tag:yaml.org,2002:float";
+    const isNumeric = isFloat && tag.test !== undefined && /\[0-9\]/.test(String(tag.test));
+    return isNumeric && tag.format !== "TIME" ? { ...tag, test: GO_YAML_FLOAT } : tag;
+  });
+}
+
+/**
+ * YAML as kubeseal writes it (JSON converted by sigs.k8s.io/yaml): keys in Go's YAML order at
+ * every level, 1.1-safe quoting, preceded by the `---` separator kubeseal prints before each object.
  */
 export function encodeYaml(value: unknown): string {
-  return `---\n${stringify(value, { sortMapEntries: true, lineWidth: 0, minContentWidth: 0, indentSeq: false })}`;
+  const text = stringify(value, {
+    ...GO_YAML_STRINGIFY,
+    sortMapEntries: (a, b) => compareGoYamlKeys(String(a.key), String(b.key)),
+  });
+  return `---\n${text}`;
 }
 
 /** Output formats of kubeseal's `--format`. */

@@ -3,6 +3,7 @@ export * from "./constants.js";
 export * from "./model.js";
 export * from "./scope.js";
 export * from "./codec.js";
+export * from "./yaml-order.js";
 export * from "./base64.js";
 export * from "./wire-order.js";
 export * from "./crypto/hybrid.js";

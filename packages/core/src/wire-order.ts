@@ -38,9 +38,24 @@ function sortedMap<T>(map: Record<string, T>): Record<string, T> {
   return out;
 }
 
+const MANAGED_FIELDS_ORDER = [
+  "manager",
+  "operation",
+  "apiVersion",
+  "time",
+  "fieldsType",
+  "fieldsV1",
+  "subresource",
+];
+
 /** ObjectMeta in Go order, with labels and annotations sorted. */
 export function orderMeta(meta: ObjectMeta): ObjectMeta {
   const out = ordered(meta, META_ORDER) as Record<string, unknown>;
+  if (Array.isArray(out.managedFields)) {
+    out.managedFields = out.managedFields.map((entry: unknown) =>
+      entry && typeof entry === "object" ? ordered(entry, MANAGED_FIELDS_ORDER) : entry,
+    );
+  }
   for (const key of SORTED_MAPS) {
     const map = out[key];
     if (map && typeof map === "object") out[key] = sortedMap(map as Record<string, string>);

@@ -1,7 +1,10 @@
-import { parseDocument } from "yaml";
+import { isMap, isScalar, parseDocument, Scalar, stringify } from "yaml";
+import type { Document, YAMLMap } from "yaml";
 
 import {
   applyEdits,
+  compareGoYamlKeys,
+  GO_YAML_STRINGIFY,
   decodeDocuments,
   encodeObject,
   mergeEdits,
@@ -44,12 +47,45 @@ async function readExisting(path: string, io: Io): Promise<ExistingFile> {
 
 /**
  * Applies edits to a YAML file through the yaml Document API, so comments, key order, quoting and
- * the ciphertext of untouched items stay exactly as they were.
+ * the ciphertext of untouched items stay exactly as they were. A new key goes where Go's YAML
+ * order puts it when the map is already in that order (as kubeseal writes it), else at the end;
+ * new scalars that YAML 1.1 readers (kubectl, kubeseal) would misread are quoted.
  */
 function editYaml(text: string, edits: readonly MergeEdit[]): string {
   const doc = parseDocument(text);
-  for (const { path, value } of edits) doc.setIn(path, value);
-  return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: false });
+  for (const { path, value } of edits) {
+    const parent = doc.getIn(path.slice(0, -1), true);
+    const key = path[path.length - 1]!;
+    if (isMap(parent) && !parent.has(key)) insertSorted(doc, parent, key, value);
+    else doc.setIn(path, goSafeScalar(value));
+  }
+  return doc.toString(GO_YAML_STRINGIFY);
+}
+
+/** A scalar quoted when YAML 1.1 would read the plain form as something other than a string. */
+function goSafeScalar(value: string): Scalar {
+  const scalar = new Scalar(value);
+  if (/^["']/.test(stringify(value, GO_YAML_STRINGIFY))) scalar.type = Scalar.QUOTE_DOUBLE;
+  return scalar;
+}
+
+function keyText(node: unknown): string {
+  return isScalar(node) ? String(node.value) : String(node);
+}
+
+function insertSorted(doc: Document, map: YAMLMap, key: string, value: string): void {
+  const pair = doc.createPair(goSafeScalar(key), goSafeScalar(value));
+  const keys = map.items.map((item) => keyText(item.key));
+  const sorted = keys.every((k, i) => i === 0 || compareGoYamlKeys(keys[i - 1]!, k) <= 0);
+  const at = sorted ? keys.findIndex((k) => compareGoYamlKeys(key, k) < 0) : -1;
+  if (at === -1) return void map.items.push(pair);
+  const first = map.items[0]?.key;
+  if (at === 0 && map.commentBefore && isScalar(first)) {
+    // The parser hangs a comment above the first item on the map; keep it above that item.
+    first.commentBefore = map.commentBefore;
+    map.commentBefore = undefined;
+  }
+  map.items.splice(at, 0, pair);
 }
 
 /**

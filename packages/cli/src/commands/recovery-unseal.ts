@@ -22,11 +22,15 @@ async function loadKeys(files: readonly string[], io: Io): Promise<UnsealingKey[
   return keys;
 }
 
-function firstSealedSecret(input: Input): SealedSecret {
-  const doc = inputObjects(input)[0];
-  if (!doc) {
+function sealedSecrets(input: Input): SealedSecret[] {
+  const docs = inputObjects(input);
+  if (docs.length === 0) {
     throw new SignetError("ERR_NO_SECRETS", `${input.source}: no SealedSecret found in input`);
   }
+  return docs.map((doc) => asSealedSecret(doc, input));
+}
+
+function asSealedSecret(doc: Record<string, unknown>, input: Input): SealedSecret {
   if (doc.kind !== undefined && doc.kind !== "SealedSecret") {
     throw new SignetError(
       "ERR_INVALID_INPUT",
@@ -44,21 +48,35 @@ function firstSealedSecret(input: Input): SealedSecret {
 }
 
 /**
- * `--recovery-unseal` (spec §7.12): open the first SealedSecret of the input offline with the
- * `--recovery-private-key` files and return the Secret the controller would write.
- * Like kubeseal, the deprecated v1 `spec.data` is refused.
+ * Go marshals an empty (nil) byte slice as `null`, so kubeseal prints an empty value that way;
+ * Signet's recovery output matches it.
+ */
+function withGoEmptyValues(secret: Secret): Secret {
+  const data: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(secret.data ?? {}))
+    data[key] = value === "" ? null : value;
+  return { ...secret, data: data as Record<string, string> };
+}
+
+/**
+ * `--recovery-unseal` (spec §7.12): open SealedSecrets offline with the `--recovery-private-key`
+ * files and return the Secrets the controller would write. Like kubeseal, the deprecated v1
+ * `spec.data` is refused. Beyond kubeseal (which reads only the first document), every
+ * SealedSecret of a multi-document input is opened, in order.
  */
 export async function runRecoveryUnseal(
   options: CliOptions,
   io: Io,
   input: Input,
-): Promise<Secret> {
+): Promise<Secret[]> {
   const keys = await loadKeys(options.recoveryPrivateKey, io);
-  const ss = firstSealedSecret(input);
-  const { secret } = unsealSealedSecret(ss, {
-    keys,
-    acceptDeprecatedV1Data: false,
-    renderTemplates: templateRenderer(io),
+  const renderTemplates = templateRenderer(io);
+  return sealedSecrets(input).map((ss) => {
+    const { secret } = unsealSealedSecret(ss, {
+      keys,
+      acceptDeprecatedV1Data: false,
+      renderTemplates,
+    });
+    return orderSecret(withGoEmptyValues(secret));
   });
-  return orderSecret(secret);
 }
