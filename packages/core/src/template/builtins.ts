@@ -3,7 +3,17 @@ import { execFault } from "./failure.js";
 import { isPrintRune, sprint, sprintf, sprintln } from "./fmt.js";
 import { fn } from "./funcs.js";
 import type { FuncDef } from "./funcs.js";
-import { GoInt, GoMap, GoSlice, GoStruct, GoTime, goInt, isTrue, isUnsigned, typeName } from "./value.js";
+import {
+  GoInt,
+  GoMap,
+  GoSlice,
+  GoStruct,
+  GoTime,
+  goInt,
+  isTrue,
+  isUnsigned,
+  typeName,
+} from "./value.js";
 import type { GoValue } from "./value.js";
 
 /**
@@ -176,7 +186,7 @@ function jsEscapeRune(r: number): string {
 /** template.JSEscapeString. */
 export function jsEscape(s: string): string {
   let out = "";
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const c = s.charCodeAt(i);
     if (c < 0x80) {
       out += jsEscapeRune(c);

@@ -13,8 +13,19 @@ import type {
 } from "./ast.js";
 import { budgetFault, TemplateFault } from "./failure.js";
 import { formatValue } from "./fmt.js";
+import { timeMethod } from "./methods.js";
 import type { CallContext, FuncDef, FuncMap, ParamType } from "./funcs.js";
-import { GoInt, GoMap, GoSlice, GoStruct, GoTime, goInt, isTrue, sortedKeys, typeName } from "./value.js";
+import {
+  GoInt,
+  GoMap,
+  GoSlice,
+  GoStruct,
+  GoTime,
+  goInt,
+  isTrue,
+  sortedKeys,
+  typeName,
+} from "./value.js";
 import type { GoValue } from "./value.js";
 
 /**
@@ -193,10 +204,19 @@ class State {
 
   private rangeOver(v: GoValue, node: BranchNode): boolean {
     if (v === null) return false;
-    if (v instanceof GoSlice) return this.iterate(v.items.map((e, i) => [goInt(i), e]), node);
-    if (v instanceof GoMap) return this.iterate(sortedKeys(v).map((k) => [k, v.m.get(k) ?? null]), node);
+    if (v instanceof GoSlice)
+      return this.iterate(
+        v.items.map((e, i) => [goInt(i), e]),
+        node,
+      );
+    if (v instanceof GoMap)
+      return this.iterate(
+        sortedKeys(v).map((k) => [k, v.m.get(k) ?? null]),
+        node,
+      );
     if (v instanceof GoInt) {
-      if (node.pipe.decl.length > 1) this.fail(`can't use ${v.v} to iterate over more than one variable`);
+      if (node.pipe.decl.length > 1)
+        this.fail(`can't use ${v.v} to iterate over more than one variable`);
       const n = v.v > 0n ? Number(v.v) : 0;
       this.charge(n / 64);
       const items: [GoValue, GoValue][] = [];
@@ -242,7 +262,8 @@ class State {
     const tree = this.opts.trees.get(node.name);
     if (tree === undefined) this.fail(`no such template "${node.name}"`);
     const newDot = node.pipe === null ? null : this.evalPipeline(dot, node.pipe);
-    if (this.depth >= this.opts.budget.maxDepth) throw budgetFault("template depth budget exceeded");
+    if (this.depth >= this.opts.budget.maxDepth)
+      throw budgetFault("template depth budget exceeded");
     const saved = { vars: this.vars, name: this.tmplName };
     this.depth++;
     this.vars = [{ name: "$", value: newDot }];
@@ -299,13 +320,13 @@ class State {
     this.setAt(first.at);
     switch (first.kind) {
       case "field":
-        return this.evalFieldChain(dot, first.ident, cmd.args, final);
+        return this.evalFieldChain(dot, dot, first.ident, { args: cmd.args, final });
       case "chain":
         return this.evalChain(dot, first, cmd.args, final);
       case "identifier":
         return this.evalFunction(dot, first.name, cmd.args, final);
       case "variable":
-        return this.evalVariable(first.ident, cmd.args, final);
+        return this.evalVariable(dot, first.ident, cmd.args, final);
       default:
         return this.evalConstantCommand(dot, first, cmd.args, final);
     }
@@ -345,33 +366,49 @@ class State {
     return null;
   }
 
-  private evalVariable(ident: string[], args: ArgNode[], final: Final): GoValue {
+  private evalVariable(dot: GoValue, ident: string[], args: ArgNode[], final: Final): GoValue {
     const value = this.varValue(ident[0] ?? "$");
     if (ident.length === 1) {
       this.notAFunction(args, final);
       return value;
     }
-    return this.evalFieldChain(value, ident.slice(1), args, final);
+    return this.evalFieldChain(dot, value, ident.slice(1), { args, final });
   }
 
   private evalChain(dot: GoValue, chain: ChainNode, args: ArgNode[], final: Final): GoValue {
     if (chain.field.length === 0) this.fail("internal error: no fields in evalChainNode");
     if (chain.node.kind === "nil") this.fail(`indirection through explicit nil in ${chain.at.src}`);
     const pipe = this.evalArg(dot, "any", chain.node);
-    return this.evalFieldChain(pipe, chain.field, args, final);
+    return this.evalFieldChain(dot, pipe, chain.field, { args, final });
   }
 
-  private evalFieldChain(receiver: GoValue, ident: string[], args: ArgNode[], final: Final): GoValue {
+  private evalFieldChain(
+    dot: GoValue,
+    receiver: GoValue,
+    ident: string[],
+    call: { args: ArgNode[]; final: Final },
+  ): GoValue {
     let r = receiver;
     const n = ident.length;
-    for (let i = 0; i < n - 1; i++) r = this.evalField(ident[i] ?? "", r, false);
-    const hasArgs = args.length > 1 || final !== MISSING;
-    return this.evalField(ident[n - 1] ?? "", r, hasArgs);
+    const none: { args: ArgNode[]; final: Final } = { args: [], final: MISSING };
+    for (let i = 0; i < n - 1; i++) r = this.evalField(dot, ident[i] ?? "", r, none);
+    return this.evalField(dot, ident[n - 1] ?? "", r, call);
   }
 
-  private evalField(name: string, receiver: GoValue, hasArgs: boolean): GoValue {
+  private evalField(
+    dot: GoValue,
+    name: string,
+    receiver: GoValue,
+    call: { args: ArgNode[]; final: Final },
+  ): GoValue {
     this.charge(1);
     if (receiver === null) return null;
+    const hasArgs = call.args.length > 1 || call.final !== MISSING;
+    if (receiver instanceof GoTime) {
+      const def = timeMethod(receiver, name);
+      if (def !== undefined)
+        return this.evalCall(dot, { name, def }, call.args.slice(1), call.final);
+    }
     if (receiver instanceof GoMap) {
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
       return receiver.m.has(name) ? (receiver.m.get(name) ?? null) : null;
@@ -383,7 +420,6 @@ class State {
         return field();
       }
     }
-    if (receiver instanceof GoTime) this.fail(`time.Time method ${name} is not supported`);
     return this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
   }
 
@@ -399,7 +435,8 @@ class State {
   private checkArity(name: string, def: FuncDef, numIn: number, given: number): void {
     const want = def.params.length;
     if (def.variadic !== undefined) {
-      if (numIn < want) this.fail(`wrong number of args for ${name}: want at least ${want} got ${given}`);
+      if (numIn < want)
+        this.fail(`wrong number of args for ${name}: want at least ${want} got ${given}`);
     } else if (numIn !== want) {
       this.fail(`wrong number of args for ${name}: want ${want} got ${numIn}`);
     }
@@ -446,7 +483,8 @@ class State {
 
   private meterValue(v: GoValue): void {
     const size = typeof v === "string" ? v.length : v instanceof GoSlice ? v.items.length * 8 : 0;
-    if (size > this.opts.budget.maxOutputBytes) throw budgetFault("value exceeds the output budget");
+    if (size > this.opts.budget.maxOutputBytes)
+      throw budgetFault("value exceeds the output budget");
     this.charge(size / 256);
   }
 
@@ -459,9 +497,12 @@ class State {
         if (canBeNil(typ)) return null;
         return this.fail(`cannot assign nil to ${typ}`);
       case "field":
-        return this.validateType(this.evalFieldChain(dot, n.ident, [n], MISSING), typ);
+        return this.validateType(
+          this.evalFieldChain(dot, dot, n.ident, { args: [n], final: MISSING }),
+          typ,
+        );
       case "variable":
-        return this.validateType(this.evalVariable(n.ident, [], MISSING), typ);
+        return this.validateType(this.evalVariable(dot, n.ident, [], MISSING), typ);
       case "pipe":
         return this.validateType(this.evalPipeline(dot, n), typ);
       case "identifier":

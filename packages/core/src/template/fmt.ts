@@ -44,7 +44,7 @@ const PLAIN: Spec = {
 
 function runeCount(bs: string): number {
   let n = 0;
-  for (let i = 0; i < bs.length; ) {
+  for (let i = 0; i < bs.length;) {
     i += decodeRune(bs, i)[1];
     n++;
   }
@@ -81,7 +81,15 @@ function signOf(neg: boolean, spec: Spec): string {
   return spec.space ? " " : "";
 }
 
-const INT_BASES: Readonly<Record<string, number>> = { d: 10, v: 10, b: 2, o: 8, O: 8, x: 16, X: 16 };
+const INT_BASES: Readonly<Record<string, number>> = {
+  d: 10,
+  v: 10,
+  b: 2,
+  o: 8,
+  O: 8,
+  x: 16,
+  X: 16,
+};
 
 function fmtInteger(n: GoInt, spec: Spec): string | null {
   const verb = spec.verb;
@@ -116,14 +124,17 @@ function unicodeFormat(v: bigint, spec: Spec): string {
   return `U+${hex}`;
 }
 
-const FLOAT_VERBS = new Set(["v", "e", "E", "f", "F", "g", "G"]);
+const FLOAT_VERBS = new Set(["v", "e", "E", "f", "F", "g", "G", "x", "X"]);
 
 function fmtFloatValue(x: number, spec: Spec): string | null {
   if (!FLOAT_VERBS.has(spec.verb)) return null;
   const verb = spec.verb === "v" ? "g" : spec.verb === "F" ? "f" : spec.verb;
   const defPrec = verb === "g" || verb === "G" ? -1 : 6;
   const prec = spec.prec ?? defPrec;
-  let num = formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
+  let num =
+    verb === "x" || verb === "X"
+      ? hexFloat(x, verb === "X")
+      : formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
   if (spec.sharp) num = sharpFloat(num, verb, prec);
   const neg = num.startsWith("-");
   const body = neg || num.startsWith("+") ? num.slice(1) : num;
@@ -132,6 +143,36 @@ function fmtFloatValue(x: number, spec: Spec): string | null {
     return pad(sign + body, { ...spec, zero: false });
   }
   return padNumber(signOf(neg, spec), body, spec);
+}
+
+/** strconv.FormatFloat(x, 'x', -1, 64). */
+function hexFloat(x: number, upper: boolean): string {
+  if (!Number.isFinite(x)) return formatFloat(x, "g", -1);
+  const neg = x < 0 || Object.is(x, -0);
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const bits = view.getBigUint64(0);
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  let out: string;
+  if (exp === 0 && mant === 0n) {
+    out = "0x0p+00";
+  } else {
+    if (exp === 0) {
+      exp = 1;
+      while ((mant & (1n << 52n)) === 0n) {
+        mant <<= 1n;
+        exp--;
+      }
+      mant &= (1n << 52n) - 1n;
+    }
+    const e = exp - 1023;
+    const frac = mant.toString(16).padStart(13, "0").replace(/0+$/, "");
+    const abs = Math.abs(e);
+    out = `0x1${frac === "" ? "" : `.${frac}`}p${e < 0 ? "-" : "+"}${abs < 10 ? "0" : ""}${abs}`;
+  }
+  if (upper) out = out.toUpperCase();
+  return (neg ? "-" : "") + out;
 }
 
 function sharpFloat(num: string, verb: string, prec: number): string {
@@ -233,7 +274,7 @@ function escapeRune(r: number, q: number, asciiOnly: boolean): string {
 /** Go's strconv.Quote (or QuoteToASCII) on a byte string. */
 export function quote(s: string, asciiOnly = false): string {
   let out = '"';
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const [r, n] = decodeRune(s, i);
     if (r === 0xfffd && n === 1) {
       out += `\\x${s.charCodeAt(i).toString(16).padStart(2, "0")}`;
@@ -266,8 +307,7 @@ function fmtMap(v: GoMap, spec: Spec, fmt: Formatter): string {
   return `map[${parts.join(" ")}]`;
 }
 
-function goSharp(v: GoValue): string {
-  if (typeof v === "string") return quote(v);
+function plainValue(v: GoValue): string {
   return formatOne(v, PLAIN);
 }
 
@@ -295,13 +335,13 @@ function fmtScalar(v: GoValue, spec: Spec): string | null {
 /** Formats one operand under a verb, as fmt's printArg does. */
 function formatOne(v: GoValue, spec: Spec): string {
   if (spec.verb === "T") return pad(fromUtf8(typeName(v)), spec);
-  if (v === null) return spec.verb === "v" ? pad("<nil>", spec) : badVerb(v, spec, goSharp);
+  if (v === null) return spec.verb === "v" ? pad("<nil>", spec) : badVerb(v, spec, plainValue);
   let out: string | null;
   if (v instanceof GoSlice) out = fmtSlice(v, spec, formatOne);
   else if (v instanceof GoMap) out = fmtMap(v, spec, formatOne);
   else if (v instanceof GoTime || v instanceof GoStruct) out = fmtStringer(v, spec);
   else out = fmtScalar(v, spec);
-  return out ?? badVerb(v, spec, goSharp);
+  return out ?? badVerb(v, spec, plainValue);
 }
 
 /** fmt.Sprint: spaces between operands when neither side is a string. */
@@ -372,7 +412,8 @@ function starArg(c: Cursor): number | null {
   c.arg++;
   if (!(a instanceof GoInt)) return null;
   const n = Number(a.v);
-  if (Math.abs(n) > c.limit) throw budgetFault("printf width or precision exceeds the output budget");
+  if (Math.abs(n) > c.limit)
+    throw budgetFault("printf width or precision exceeds the output budget");
   return n;
 }
 
@@ -408,19 +449,27 @@ function parsePrecision(c: Cursor, spec: Spec): string {
 function oneVerb(c: Cursor): string {
   const spec: Spec = { ...PLAIN };
   parseFlags(c, spec);
-  const bad = parseWidth(c, spec) + parsePrecision(c, spec);
-  if (!parseArgIndex(c)) return "%!(BADINDEX)";
+  let bad = parseWidth(c, spec) + parsePrecision(c, spec);
+  let badIndex = bad.includes("BADINDEX");
+  if (!parseArgIndex(c)) badIndex = true;
+  if (badIndex) {
+    bad = "";
+    while (c.i < c.format.length && /[[\]0-9.*]/.test(c.format[c.i] ?? "")) c.i++;
+  }
   if (c.i >= c.format.length) return `${bad}%!(NOVERB)`;
   const [r, n] = decodeRune(c.format, c.i);
   c.i += n;
   spec.verb = String.fromCodePoint(r);
   if (spec.minus) spec.zero = false;
   if (spec.verb === "%") return `${bad}%`;
+  if (badIndex) return `%!${encodeRune(r)}(BADINDEX)`;
   if (c.arg >= c.args.length) return `${bad}%!${encodeRune(r)}(MISSING)`;
   const arg = c.args[c.arg] ?? null;
   c.arg++;
   if (spec.verb === "w") spec.verb = "v";
-  return bad + formatOne(arg, { ...spec, verb: encodeRune(r) === spec.verb ? spec.verb : spec.verb });
+  return (
+    bad + formatOne(arg, { ...spec, verb: encodeRune(r) === spec.verb ? spec.verb : spec.verb })
+  );
 }
 
 /** fmt.Sprintf over byte strings; `limit` caps widths and precisions. */
@@ -439,7 +488,9 @@ export function sprintf(format: string, args: readonly GoValue[], limit: number)
     if (out.length > limit) throw budgetFault("printf output exceeds the output budget");
   }
   if (!c.reordered && c.arg < args.length) {
-    const extra = args.slice(c.arg).map((a) => (a === null ? "<nil>" : `${typeName(a)}=${formatValue(a)}`));
+    const extra = args
+      .slice(c.arg)
+      .map((a) => (a === null ? "<nil>" : `${typeName(a)}=${formatValue(a)}`));
     out += `%!(EXTRA ${extra.join(", ")})`;
   }
   return out;

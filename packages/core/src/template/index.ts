@@ -56,7 +56,11 @@ export function templateFuncs(): FuncMap {
 
 function failureOf(key: string, err: unknown): TemplateFailure {
   if (err instanceof ParseError) {
-    return { key, code: "ERR_TEMPLATE_PARSE", message: `template: ${key}:${err.line}: ${err.message}` };
+    return {
+      key,
+      code: "ERR_TEMPLATE_PARSE",
+      message: `template: ${key}:${err.line}: ${err.message}`,
+    };
   }
   if (err instanceof TemplateFault) {
     const message = err.message.startsWith("template: ")
@@ -65,7 +69,11 @@ function failureOf(key: string, err: unknown): TemplateFailure {
     return { key, code: err.code, message };
   }
   if (err instanceof RangeError) {
-    return { key, code: "ERR_TEMPLATE_BUDGET", message: `template: ${key}: resource limit reached` };
+    return {
+      key,
+      code: "ERR_TEMPLATE_BUDGET",
+      message: `template: ${key}: resource limit reached`,
+    };
   }
   return { key, code: "ERR_TEMPLATE_EXEC", message: `template: ${key}: internal error` };
 }

@@ -111,7 +111,7 @@ const FIELD: Readonly<Record<string, (p: Parts) => string>> = {
   MST: zoneName,
   "2006": (p) => String(p.year).padStart(4, "0"),
   "002": (p) => String(p.yday).padStart(3, "0"),
-  "__2": (p) => String(p.yday).padStart(3, " "),
+  __2: (p) => String(p.yday).padStart(3, " "),
   "01": (p) => p2(p.month),
   "02": (p) => p2(p.day),
   "03": (p) => p2(p.hour % 12 === 0 ? 12 : p.hour % 12),

@@ -80,10 +80,7 @@ export function strval(v: GoValue): string {
 export function strslice(v: GoValue): GoSlice {
   if (v instanceof GoSlice) {
     if (v.elem === "string") return v;
-    return new GoSlice(
-      v.items.filter((s) => s !== null).map(strval),
-      "string",
-    );
+    return new GoSlice(v.items.filter((s) => s !== null).map(strval), "string");
   }
   if (v === null) return new GoSlice([], "string");
   return new GoSlice([strval(v)], "string");

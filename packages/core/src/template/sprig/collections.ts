@@ -45,17 +45,20 @@ function chunk(size: number, v: GoValue, ctx: CallContext): GoValue {
   ctx.charge(l.length);
   const out: GoValue[] = [];
   for (let i = 0; i < l.length; i += size) out.push(L(l.slice(i, i + size)));
-  if (l.length === 0) out.push(L([]));
   return new GoSlice(out, "[]interface {}");
 }
 
 function sliceList(v: GoValue, idx: GoValue[]): GoValue {
   const l = v instanceof GoSlice ? v : null;
-  if (l === null) throw execFault(`list should be type of slice or array but ${v === null ? "invalid" : kindName(v)}`);
+  if (l === null)
+    throw execFault(
+      `list should be type of slice or array but ${v === null ? "invalid" : kindName(v)}`,
+    );
   if (l.items.length === 0) return null;
   const start = idx.length > 0 ? Number(toInt64(idx[0] ?? null)) : 0;
   const end = idx.length < 2 ? l.items.length : Number(toInt64(idx[1] ?? null));
-  if (start < 0 || end > l.items.length || start > end) throw execFault("slice bounds out of range");
+  if (start < 0 || end > l.items.length || start > end)
+    throw execFault("slice bounds out of range");
   return new GoSlice(l.items.slice(start, end), l.elem);
 }
 
@@ -98,12 +101,12 @@ function lastOf(v: GoValue): GoValue {
 
 function restOf(v: GoValue): GoValue {
   const l = listOf(v, "find rest on").items;
-  return l.length === 0 ? null : L(l.slice(1));
+  return L(l.slice(1));
 }
 
 function initialOf(v: GoValue): GoValue {
   const l = listOf(v, "find initial on").items;
-  return l.length === 0 ? null : L(l.slice(0, -1));
+  return L(l.slice(0, -1));
 }
 
 function untilStep(start: bigint, stop: bigint, step: bigint, ctx: CallContext): GoSlice {
@@ -174,7 +177,8 @@ function merge(args: GoValue[], overwrite: boolean): GoValue {
 
 function deepCopy(v: GoValue): GoValue {
   if (v instanceof GoSlice) return new GoSlice(v.items.map(deepCopy), v.elem);
-  if (v instanceof GoMap) return new GoMap(new Map([...v.m].map(([k, x]) => [k, deepCopy(x)])), v.elem);
+  if (v instanceof GoMap)
+    return new GoMap(new Map([...v.m].map(([k, x]) => [k, deepCopy(x)])), v.elem);
   return v;
 }
 
@@ -193,7 +197,8 @@ function dig(args: GoValue[]): GoValue {
     if (!cur.m.has(k)) return def;
     const step = cur.m.get(k) ?? null;
     if (i === ks.length - 1) return step;
-    if (!(step instanceof GoMap) || step.elem !== "interface {}") throw execFault("interface conversion");
+    if (!(step instanceof GoMap) || step.elem !== "interface {}")
+      throw execFault("interface conversion");
     cur = step;
   }
   return def;
@@ -214,30 +219,87 @@ export function collectionFuncs(): Def[] {
   return [
     ["list", fn([], (a) => L(a), "any")],
     ["tuple", fn([], (a) => L(a), "any")],
-    ...mustPair("push", fn(["any", "any"], ([l = null, v = null]) => L([...listOf(l, "push on").items, v]))),
+    ...mustPair(
+      "push",
+      fn(["any", "any"], ([l = null, v = null]) => L([...listOf(l, "push on").items, v])),
+    ),
     ["append", fn(["any", "any"], ([l = null, v = null]) => L([...listOf(l, "push on").items, v]))],
-    ["mustAppend", fn(["any", "any"], ([l = null, v = null]) => L([...listOf(l, "push on").items, v]))],
-    ...mustPair("prepend", fn(["any", "any"], ([l = null, v = null]) => L([v, ...listOf(l, "prepend on").items]))),
-    ...mustPair("chunk", fn(["int", "any"], ([n, l = null], ctx) => chunk(Number((n as GoInt).v), l, ctx))),
-    ...mustPair("first", fn(["any"], ([l = null]) => firstOf(l))),
-    ...mustPair("last", fn(["any"], ([l = null]) => lastOf(l))),
-    ...mustPair("rest", fn(["any"], ([l = null]) => restOf(l))),
-    ...mustPair("initial", fn(["any"], ([l = null]) => initialOf(l))),
-    ...mustPair("reverse", fn(["any"], ([l = null]) => L([...listOf(l, "find reverse on").items].reverse()))),
-    ...mustPair("compact", fn(["any"], ([l = null]) => L(listOf(l, "compact on").items.filter((x) => !empty(x))))),
-    ...mustPair("uniq", fn(["any"], ([l = null]) => uniq(l))),
-    ...mustPair("without", fn(["any"], ([l = null, ...o]) => without(l, o), "any")),
-    ...mustPair("has", fn(["any", "any"], ([n = null, h = null]) => has(n, h))),
-    ...mustPair("slice", fn(["any"], ([l = null, ...i]) => sliceList(l, i), "any")),
+    [
+      "mustAppend",
+      fn(["any", "any"], ([l = null, v = null]) => L([...listOf(l, "push on").items, v])),
+    ],
+    ...mustPair(
+      "prepend",
+      fn(["any", "any"], ([l = null, v = null]) => L([v, ...listOf(l, "prepend on").items])),
+    ),
+    ...mustPair(
+      "chunk",
+      fn(["int", "any"], ([n, l = null], ctx) => chunk(Number((n as GoInt).v), l, ctx)),
+    ),
+    ...mustPair(
+      "first",
+      fn(["any"], ([l = null]) => firstOf(l)),
+    ),
+    ...mustPair(
+      "last",
+      fn(["any"], ([l = null]) => lastOf(l)),
+    ),
+    ...mustPair(
+      "rest",
+      fn(["any"], ([l = null]) => restOf(l)),
+    ),
+    ...mustPair(
+      "initial",
+      fn(["any"], ([l = null]) => initialOf(l)),
+    ),
+    ...mustPair(
+      "reverse",
+      fn(["any"], ([l = null]) => L([...listOf(l, "find reverse on").items].reverse())),
+    ),
+    ...mustPair(
+      "compact",
+      fn(["any"], ([l = null]) => L(listOf(l, "compact on").items.filter((x) => !empty(x)))),
+    ),
+    ...mustPair(
+      "uniq",
+      fn(["any"], ([l = null]) => uniq(l)),
+    ),
+    ...mustPair(
+      "without",
+      fn(["any"], ([l = null, ...o]) => without(l, o), "any"),
+    ),
+    ...mustPair(
+      "has",
+      fn(["any", "any"], ([n = null, h = null]) => has(n, h)),
+    ),
+    ...mustPair(
+      "slice",
+      fn(["any"], ([l = null, ...i]) => sliceList(l, i), "any"),
+    ),
     ["concat", fn([], concat, "any")],
-    ["until", fn(["int"], ([n], ctx) => untilStep(0n, (n as GoInt).v, (n as GoInt).v < 0n ? -1n : 1n, ctx))],
-    ["untilStep", fn(["int", "int", "int"], ([a, b, c], ctx) => untilStep((a as GoInt).v, (b as GoInt).v, (c as GoInt).v, ctx))],
+    [
+      "until",
+      fn(["int"], ([n], ctx) => untilStep(0n, (n as GoInt).v, (n as GoInt).v < 0n ? -1n : 1n, ctx)),
+    ],
+    [
+      "untilStep",
+      fn(["int", "int", "int"], ([a, b, c], ctx) =>
+        untilStep((a as GoInt).v, (b as GoInt).v, (c as GoInt).v, ctx),
+      ),
+    ],
     ["dict", fn([], dict, "any")],
     ["get", fn([MAP, "string"], ([d, k]) => (M(d).m.has(S(k)) ? (M(d).m.get(S(k)) ?? null) : ""))],
     ["set", fn([MAP, "string", "any"], ([d, k, v = null]) => (M(d).m.set(S(k), v), M(d)))],
     ["unset", fn([MAP, "string"], ([d, k]) => (M(d).m.delete(S(k)), M(d)))],
     ["hasKey", fn([MAP, "string"], ([d, k]) => M(d).m.has(S(k)))],
-    ["pluck", fn(["string"], ([k, ...ds]) => L(ds.filter((d) => M(d).m.has(S(k))).map((d) => M(d).m.get(S(k)) ?? null)), MAP)],
+    [
+      "pluck",
+      fn(
+        ["string"],
+        ([k, ...ds]) => L(ds.filter((d) => M(d).m.has(S(k))).map((d) => M(d).m.get(S(k)) ?? null)),
+        MAP,
+      ),
+    ],
     ["keys", fn([], keysOf, MAP)],
     ["pick", fn([MAP], ([d, ...ks]) => pick(M(d), ks), "string")],
     ["omit", fn([MAP], ([d, ...ks]) => omit(M(d), ks), "string")],

@@ -28,11 +28,15 @@ function zoneOffset(zone: string, t: GoTime): { name: string; offset: number } |
     const dtf = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
     const part = dtf.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
     const m = /GMT([+-])(\d\d):(\d\d)/.exec(part);
-    const offset = m === null ? 0 : (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
+    const offset =
+      m === null ? 0 : (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
     const short = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "short" })
       .formatToParts(ms)
       .find((p) => p.type === "timeZoneName")?.value;
-    const name = short !== undefined && /^[A-Z]{3,5}$/.test(short) && short !== "GMT" ? short : goZoneName(offset);
+    const name =
+      short !== undefined && /^[A-Z]{3,5}$/.test(short) && short !== "GMT"
+        ? short
+        : goZoneName(offset);
     return { name, offset };
   } catch {
     return null;
@@ -60,8 +64,8 @@ function dateInZone(layout: string, v: GoValue, zone: string, ctx: CallContext):
 const UNIT_NS: Readonly<Record<string, bigint>> = {
   ns: 1n,
   us: 1000n,
-  "µs": 1000n,
-  "μs": 1000n,
+  µs: 1000n,
+  μs: 1000n,
   ms: 1_000_000n,
   s: 1_000_000_000n,
   m: 60_000_000_000n,
@@ -136,10 +140,19 @@ export function dateFuncs(): [string, FuncDef][] {
     ["now", fn([], (_a, ctx) => ctx.now)],
     ["ago", fn(["any"], ([v = null], ctx) => ago(v, ctx))],
     ["date", fn(["string", "any"], ([f, v = null], ctx) => dateInZone(S(f), v, "Local", ctx))],
-    ["dateInZone", fn(["string", "any", "string"], ([f, v = null, z], ctx) => dateInZone(S(f), v, S(z), ctx))],
-    ["date_in_zone", fn(["string", "any", "string"], ([f, v = null, z], ctx) => dateInZone(S(f), v, S(z), ctx))],
+    [
+      "dateInZone",
+      fn(["string", "any", "string"], ([f, v = null, z], ctx) => dateInZone(S(f), v, S(z), ctx)),
+    ],
+    [
+      "date_in_zone",
+      fn(["string", "any", "string"], ([f, v = null, z], ctx) => dateInZone(S(f), v, S(z), ctx)),
+    ],
     ["htmlDate", fn(["any"], ([v = null], ctx) => dateInZone("2006-01-02", v, "Local", ctx))],
-    ["htmlDateInZone", fn(["any", "string"], ([v = null, z], ctx) => dateInZone("2006-01-02", v, S(z), ctx))],
+    [
+      "htmlDateInZone",
+      fn(["any", "string"], ([v = null, z], ctx) => dateInZone("2006-01-02", v, S(z), ctx)),
+    ],
     ["dateModify", fn(["string", "time.Time"], ([m, t]) => dateModify(S(m), T(t), false))],
     ["date_modify", fn(["string", "time.Time"], ([m, t]) => dateModify(S(m), T(t), false))],
     ["mustDateModify", fn(["string", "time.Time"], ([m, t]) => dateModify(S(m), T(t), true))],
@@ -148,7 +161,12 @@ export function dateFuncs(): [string, FuncDef][] {
     ["durationRound", fn(["any"], ([v = null], ctx) => durationRound(v, ctx))],
     ["unixEpoch", fn(["time.Time"], ([t]) => String(floorSec(T(t).ns)))],
     ["toDate", fn(["string", "string"], () => new GoTime(ZERO_TIME_NS, "UTC", 0))],
-    ["mustToDate", fn(["string", "string"], () => { throw execFault("cannot parse the date"); })],
+    [
+      "mustToDate",
+      fn(["string", "string"], () => {
+        throw execFault("cannot parse the date");
+      }),
+    ],
   ];
 }
 

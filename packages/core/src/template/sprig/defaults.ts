@@ -37,7 +37,10 @@ export function defaultFuncs(): [string, FuncDef][] {
     ["ternary", fn(["any", "any", "bool"], ([t = null, f = null, c]) => (c === true ? t : f))],
     ["typeOf", fn(["any"], ([v = null]) => typeName(v))],
     ["typeIs", fn(["string", "any"], ([t, v = null]) => t === typeName(v))],
-    ["typeIsLike", fn(["string", "any"], ([t, v = null]) => t === typeName(v) || t === `*${typeName(v)}`)],
+    [
+      "typeIsLike",
+      fn(["string", "any"], ([t, v = null]) => t === typeName(v) || t === `*${typeName(v)}`),
+    ],
     ["kindOf", fn(["any"], ([v = null]) => kindName(v))],
     ["kindIs", fn(["string", "any"], ([t, v = null]) => t === kindName(v))],
   ];

@@ -10,6 +10,7 @@ import { randomFuncs } from "./random.js";
 import { regexFuncs } from "./regex.js";
 import { semverFuncs } from "./semver.js";
 import { stringFuncs } from "./strings.js";
+import { miscFuncs } from "./url.js";
 
 /**
  * The sprig v3.3.0 "generic" function map as the Sealed Secrets controller uses it: without
@@ -29,5 +30,6 @@ export function sprigFuncs(): Map<string, FuncDef> {
     ...randomFuncs(),
     ...regexFuncs(),
     ...semverFuncs(),
+    ...miscFuncs(),
   ]);
 }

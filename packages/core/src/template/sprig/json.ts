@@ -34,7 +34,7 @@ function escapeRune(r: number, html: boolean): string | null {
 /** JSON string literal of a byte string, as encoding/json writes it. */
 export function jsonString(s: string, html: boolean): string {
   let out = '"';
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const [r, n] = decodeRune(s, i);
     const esc = escapeRune(r, html);
     if (esc !== null) out += esc;

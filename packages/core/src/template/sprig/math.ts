@@ -63,7 +63,7 @@ const DEC_OPS: Readonly<Record<string, (a: Dec, b: Dec) => Dec>> = {
     const [x, y] = align(a, b);
     const scaled = x * 10n ** 17n;
     let q = scaled / y;
-    const neg = q < 0n || (q === 0n && (x < 0n) !== (y < 0n));
+    const neg = q < 0n || (q === 0n && x < 0n !== y < 0n);
     let abs = q < 0n ? -q : q;
     abs = (abs + 5n) / 10n;
     q = neg ? -abs : abs;
@@ -127,20 +127,65 @@ export function mathFuncs(): [string, FuncDef][] {
     ["sub", fn(["any", "any"], ([a, b]) => wrap(N(a) - N(b)))],
     ["div", fn(["any", "any"], ([a, b]) => div(N(a), N(b)))],
     ["mod", fn(["any", "any"], ([a, b]) => mod(N(a), N(b)))],
-    ["mul", fn(["any"], ([a, ...xs]) => wrap(xs.reduce<bigint>((s, x) => BigInt.asIntN(64, s * N(x)), N(a))), "any")],
+    [
+      "mul",
+      fn(
+        ["any"],
+        ([a, ...xs]) => wrap(xs.reduce<bigint>((s, x) => BigInt.asIntN(64, s * N(x)), N(a))),
+        "any",
+      ),
+    ],
     ["add1f", fn(["any"], ([a = null]) => decimalOp("add", a, [goInt(1)]))],
     ["addf", fn([], (xs) => decimalOp("add", 0, xs), "any")],
     ["subf", fn(["any"], ([a = null, ...xs]) => decimalOp("sub", a, xs), "any")],
     ["divf", fn(["any"], ([a = null, ...xs]) => decimalOp("div", a, xs), "any")],
     ["mulf", fn(["any"], ([a = null, ...xs]) => decimalOp("mul", a, xs), "any")],
-    ["biggest", fn(["any"], ([a, ...xs]) => goInt64(xs.reduce<bigint>((m, x) => (N(x) > m ? N(x) : m), N(a))), "any")],
-    ["max", fn(["any"], ([a, ...xs]) => goInt64(xs.reduce<bigint>((m, x) => (N(x) > m ? N(x) : m), N(a))), "any")],
-    ["min", fn(["any"], ([a, ...xs]) => goInt64(xs.reduce<bigint>((m, x) => (N(x) < m ? N(x) : m), N(a))), "any")],
-    ["maxf", fn(["any"], ([a = null, ...xs]) => xs.reduce<number>((m, x) => goMax(m, toFloat64(x)), toFloat64(a)), "any")],
-    ["minf", fn(["any"], ([a = null, ...xs]) => xs.reduce<number>((m, x) => goMin(m, toFloat64(x)), toFloat64(a)), "any")],
+    [
+      "biggest",
+      fn(
+        ["any"],
+        ([a, ...xs]) => goInt64(xs.reduce<bigint>((m, x) => (N(x) > m ? N(x) : m), N(a))),
+        "any",
+      ),
+    ],
+    [
+      "max",
+      fn(
+        ["any"],
+        ([a, ...xs]) => goInt64(xs.reduce<bigint>((m, x) => (N(x) > m ? N(x) : m), N(a))),
+        "any",
+      ),
+    ],
+    [
+      "min",
+      fn(
+        ["any"],
+        ([a, ...xs]) => goInt64(xs.reduce<bigint>((m, x) => (N(x) < m ? N(x) : m), N(a))),
+        "any",
+      ),
+    ],
+    [
+      "maxf",
+      fn(
+        ["any"],
+        ([a = null, ...xs]) => xs.reduce<number>((m, x) => goMax(m, toFloat64(x)), toFloat64(a)),
+        "any",
+      ),
+    ],
+    [
+      "minf",
+      fn(
+        ["any"],
+        ([a = null, ...xs]) => xs.reduce<number>((m, x) => goMin(m, toFloat64(x)), toFloat64(a)),
+        "any",
+      ),
+    ],
     ["ceil", fn(["any"], ([a = null]) => Math.ceil(toFloat64(a)))],
     ["floor", fn(["any"], ([a = null]) => Math.floor(toFloat64(a)))],
-    ["round", fn(["any", "int"], ([a = null, p, ...o]) => round(a, Number((p as GoInt).v), o), "float64")],
+    [
+      "round",
+      fn(["any", "int"], ([a = null, p, ...o]) => round(a, Number((p as GoInt).v), o), "float64"),
+    ],
     ["toDecimal", fn(["any"], ([v = null]) => toDecimal(v))],
     ["seq", fn([], seq, "int")],
     ["int64", fn(["any"], ([v = null]) => goInt64(toInt64(v)))],

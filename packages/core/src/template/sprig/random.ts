@@ -99,9 +99,13 @@ export const ALWAYS_REFUSED = [
 ] as const;
 
 function refused(name: string): FuncDef {
-  return fn([], () => {
-    throw refusedFault(`${name} is not supported by Signet templates`);
-  }, "any");
+  return fn(
+    [],
+    () => {
+      throw refusedFault(`${name} is not supported by Signet templates`);
+    },
+    "any",
+  );
 }
 
 /** Random and refused functions of the sprig map. */

@@ -51,7 +51,10 @@ function translateEscape(p: string, i: number, inClass: boolean): [string, numbe
   if (c === "Q") {
     const end = p.indexOf("\\E", i + 2);
     const lit = end < 0 ? p.slice(i + 2) : p.slice(i + 2, end);
-    return [[...lit].map((ch) => (/[A-Za-z0-9]/.test(ch) ? ch : escapeLiteral(ch))).join(""), end < 0 ? p.length : end + 2];
+    return [
+      [...lit].map((ch) => (/[A-Za-z0-9]/.test(ch) ? ch : escapeLiteral(ch))).join(""),
+      end < 0 ? p.length : end + 2,
+    ];
   }
   if ((c === "p" || c === "P") && p[i + 2] !== "{") return [`\\${c}{${p[i + 2] ?? ""}}`, i + 3];
   if (/[dDwWbBpPnrtfvx0-7]/.test(c)) return [`\\${c}`, i + 2];
@@ -136,7 +139,7 @@ function translate(pattern: string): Translation {
   const { rest, flags } = leadingFlags(toUtf8(pattern));
   if (flags.has("U")) throw refusedFault("ungreedy regular expressions are not supported");
   let out = "";
-  for (let i = 0; i < rest.length; ) {
+  for (let i = 0; i < rest.length;) {
     const [s, next] = translateAtom(rest, i, flags.has("s"));
     out += s;
     i = next;
@@ -180,7 +183,8 @@ function findAll(re: RegExp, s: string, n: number, ctx: CallContext): Match[] {
     const end = m.index + m[0].length;
     ctx.charge(1);
     if (m[0].length === 0) {
-      re.lastIndex = end + (s.codePointAt(end) !== undefined && (s.codePointAt(end) ?? 0) > 0xffff ? 2 : 1);
+      re.lastIndex =
+        end + (s.codePointAt(end) !== undefined && (s.codePointAt(end) ?? 0) > 0xffff ? 2 : 1);
       if (m.index === prevEnd) continue;
     }
     out.push({ index: m.index, end, groups: [...m], named: { ...(m.groups ?? {}) } });
@@ -191,15 +195,24 @@ function findAll(re: RegExp, s: string, n: number, ctx: CallContext): Match[] {
 }
 
 function expand(template: string, m: Match): string {
-  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (all, d: string, braced?: string, bare?: string) => {
-    if (d === "$") return "$";
-    const name = braced ?? bare ?? "";
-    if (/^[0-9]+$/.test(name)) return m.groups[Number(name)] ?? "";
-    return Object.hasOwn(m.named, name) ? (m.named[name] ?? "") : all.slice(0, 0);
-  });
+  return template.replace(
+    /\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g,
+    (all, d: string, braced?: string, bare?: string) => {
+      if (d === "$") return "$";
+      const name = braced ?? bare ?? "";
+      if (/^[0-9]+$/.test(name)) return m.groups[Number(name)] ?? "";
+      return Object.hasOwn(m.named, name) ? (m.named[name] ?? "") : all.slice(0, 0);
+    },
+  );
 }
 
-function replaceAll(pattern: string, src: string, repl: string, literal: boolean, ctx: CallContext): string {
+function replaceAll(
+  pattern: string,
+  src: string,
+  repl: string,
+  literal: boolean,
+  ctx: CallContext,
+): string {
   const re = compile(pattern);
   const s = toUtf8(src);
   const r = toUtf8(repl);
@@ -234,7 +247,10 @@ function split(pattern: string, src: string, n: number, ctx: CallContext): GoSli
 function findAllStrings(pattern: string, src: string, n: number, ctx: CallContext): GoValue {
   const ms = findAll(compile(pattern), toUtf8(src), n, ctx);
   if (ms.length === 0) return new GoSlice([], "string");
-  return new GoSlice(ms.map((m) => fromUtf8(m.groups[0] ?? "")), "string");
+  return new GoSlice(
+    ms.map((m) => fromUtf8(m.groups[0] ?? "")),
+    "string",
+  );
 }
 
 function find(pattern: string, src: string, ctx: CallContext): string {
@@ -260,17 +276,36 @@ export function regexFuncs(): [string, FuncDef][] {
   const S = (v: GoValue | undefined): string => v as string;
   const I = (v: GoValue | undefined): number => Number((v as GoInt).v);
   const defs: [string, FuncDef][] = [
-    ["regexFindAll", fn(["string", "string", "int"], ([r, s, n], ctx) => findAllStrings(S(r), S(s), I(n), ctx))],
+    [
+      "regexFindAll",
+      fn(["string", "string", "int"], ([r, s, n], ctx) => findAllStrings(S(r), S(s), I(n), ctx)),
+    ],
     ["regexFind", fn(["string", "string"], ([r, s], ctx) => find(S(r), S(s), ctx))],
-    ["regexReplaceAll", fn(["string", "string", "string"], ([r, s, p], ctx) => replaceAll(S(r), S(s), S(p), false, ctx))],
-    ["regexReplaceAllLiteral", fn(["string", "string", "string"], ([r, s, p], ctx) => replaceAll(S(r), S(s), S(p), true, ctx))],
-    ["regexSplit", fn(["string", "string", "int"], ([r, s, n], ctx) => split(S(r), S(s), I(n), ctx))],
+    [
+      "regexReplaceAll",
+      fn(["string", "string", "string"], ([r, s, p], ctx) =>
+        replaceAll(S(r), S(s), S(p), false, ctx),
+      ),
+    ],
+    [
+      "regexReplaceAllLiteral",
+      fn(["string", "string", "string"], ([r, s, p], ctx) =>
+        replaceAll(S(r), S(s), S(p), true, ctx),
+      ),
+    ],
+    [
+      "regexSplit",
+      fn(["string", "string", "int"], ([r, s, n], ctx) => split(S(r), S(s), I(n), ctx)),
+    ],
   ];
   return [
     ["regexMatch", fn(["string", "string"], ([r, s]) => lenientMatch(S(r), S(s)))],
     ["mustRegexMatch", fn(["string", "string"], ([r, s]) => compile(S(r)).test(toUtf8(S(s))))],
     ...defs,
-    ...defs.map(([name, def]): [string, FuncDef] => [`must${name[0]?.toUpperCase() ?? ""}${name.slice(1)}`, def]),
+    ...defs.map(([name, def]): [string, FuncDef] => [
+      `must${name[0]?.toUpperCase() ?? ""}${name.slice(1)}`,
+      def,
+    ]),
     ["regexQuoteMeta", fn(["string"], ([s]) => quoteMeta(S(s)))],
   ];
 }

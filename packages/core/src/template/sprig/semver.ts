@@ -99,7 +99,8 @@ interface Bound {
   wild: "major" | "minor" | "patch" | "none";
 }
 
-const CONSTRAINT = /^\s*(=|!=|>=|<=|>|<|~>|~|\^|=>|=<)?\s*v?([0-9xX*]+(\.[0-9xX*]+)?(\.[0-9xX*]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)\s*$/;
+const CONSTRAINT =
+  /^\s*(=|!=|>=|<=|>|<|~>|~|\^|=>|=<)?\s*v?([0-9xX*]+(\.[0-9xX*]+)?(\.[0-9xX*]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)\s*$/;
 
 function parseBound(text: string): Bound {
   const m = CONSTRAINT.exec(text);
@@ -107,7 +108,18 @@ function parseBound(text: string): Bound {
   const raw = m[2] ?? "";
   const parts = raw.split(/[-+]/)[0]?.split(".") ?? [];
   const wildAt = parts.findIndex((p) => /^[xX*]$/.test(p));
-  const wild = wildAt === 0 ? "major" : wildAt === 1 ? "minor" : wildAt === 2 ? "patch" : parts.length < 3 ? (parts.length === 1 ? "minor" : "patch") : "none";
+  const wild =
+    wildAt === 0
+      ? "major"
+      : wildAt === 1
+        ? "minor"
+        : wildAt === 2
+          ? "patch"
+          : parts.length < 3
+            ? parts.length === 1
+              ? "minor"
+              : "patch"
+            : "none";
   const clean = raw.replace(/[xX*]/g, "0");
   const v = parseVersion(clean);
   if (v === null) throw execFault("improper constraint");
@@ -155,13 +167,20 @@ function check(b: Bound, x: Version): boolean {
     case "!=":
       return !equalWild(b, x);
     case ">":
-      return b.wild === "none" ? c > 0 : compare(x, bump(b.v, b.wild === "major" ? "major" : b.wild === "minor" ? "major" : "minor")) >= 0;
+      return b.wild === "none"
+        ? c > 0
+        : compare(
+            x,
+            bump(b.v, b.wild === "major" ? "major" : b.wild === "minor" ? "major" : "minor"),
+          ) >= 0;
     case ">=":
       return c >= 0;
     case "<":
       return c < 0;
     case "<=":
-      return b.wild === "none" ? c <= 0 : compare(x, bump(b.v, b.wild === "patch" ? "minor" : "major")) < 0;
+      return b.wild === "none"
+        ? c <= 0
+        : compare(x, bump(b.v, b.wild === "patch" ? "minor" : "major")) < 0;
     case "^":
       return caret(b, x);
     default:
@@ -172,7 +191,9 @@ function check(b: Bound, x: Version): boolean {
 function andGroup(text: string, x: Version): boolean {
   const hyphen = /^\s*(\S+)\s+-\s+(\S+)\s*$/.exec(text);
   if (hyphen !== null) {
-    return check(parseBound(`>=${hyphen[1] ?? ""}`), x) && check(parseBound(`<=${hyphen[2] ?? ""}`), x);
+    return (
+      check(parseBound(`>=${hyphen[1] ?? ""}`), x) && check(parseBound(`<=${hyphen[2] ?? ""}`), x)
+    );
   }
   const parts = text
     .replace(/(>=|<=|!=|=>|=<|~>|[<>=~^])\s+/g, "$1")
@@ -199,6 +220,9 @@ export function semverFuncs(): [string, FuncDef][] {
         return toStruct(v);
       }),
     ],
-    ["semverCompare", fn(["string", "string"], ([c, v]) => semverCompare(c as string, v as string))],
+    [
+      "semverCompare",
+      fn(["string", "string"], ([c, v]) => semverCompare(c as string, v as string)),
+    ],
   ];
 }

@@ -195,14 +195,20 @@ function atoi(s: string): GoValue {
 function sortAlpha(v: GoValue): GoValue {
   if (!(v instanceof GoSlice)) return new GoSlice([strval(v)], "string");
   const items = strslice(v).items as string[];
-  return new GoSlice([...items].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), "string");
+  return new GoSlice(
+    [...items].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    "string",
+  );
 }
 
 /** The string functions of the sprig map. */
 export function stringFuncs(): [string, FuncDef][] {
   return [
     ["hello", fn([], () => "Hello!")],
-    ["abbrev", fn(["int", "string"], ([w, s]) => (I(w) < 4 ? S(s) : abbreviateFull(S(s), 0, I(w))))],
+    [
+      "abbrev",
+      fn(["int", "string"], ([w, s]) => (I(w) < 4 ? S(s) : abbreviateFull(S(s), 0, I(w)))),
+    ],
     [
       "abbrevboth",
       fn(["int", "int", "string"], ([l, r, s]) =>
@@ -219,13 +225,26 @@ export function stringFuncs(): [string, FuncDef][] {
     ["repeat", fn(["int", "string"], ([c, s], ctx) => repeat(I(c), S(s), ctx))],
     ["trimall", fn(["string", "string"], ([a, b]) => trimCutset(S(b), S(a)))],
     ["trimAll", fn(["string", "string"], ([a, b]) => trimCutset(S(b), S(a)))],
-    ["trimSuffix", fn(["string", "string"], ([a, b]) => (S(b).endsWith(S(a)) ? S(b).slice(0, S(b).length - S(a).length) : S(b)))],
-    ["trimPrefix", fn(["string", "string"], ([a, b]) => (S(b).startsWith(S(a)) ? S(b).slice(S(a).length) : S(b)))],
+    [
+      "trimSuffix",
+      fn(["string", "string"], ([a, b]) =>
+        S(b).endsWith(S(a)) ? S(b).slice(0, S(b).length - S(a).length) : S(b),
+      ),
+    ],
+    [
+      "trimPrefix",
+      fn(["string", "string"], ([a, b]) =>
+        S(b).startsWith(S(a)) ? S(b).slice(S(a).length) : S(b),
+      ),
+    ],
     ["nospace", fn(["string"], ([s]) => byteRunes(S(s), (b) => !isSpaceRune(b)))],
     ["initials", fn(["string"], ([s]) => initials(S(s)))],
     ["swapcase", fn(["string"], ([s]) => swapCase(S(s)))],
     ["wrap", fn(["int", "string"], ([l, s]) => wrapCustom(S(s), I(l), "", false))],
-    ["wrapWith", fn(["int", "string", "string"], ([l, sep, s]) => wrapCustom(S(s), I(l), S(sep), true))],
+    [
+      "wrapWith",
+      fn(["int", "string", "string"], ([l, sep, s]) => wrapCustom(S(s), I(l), S(sep), true)),
+    ],
     ["contains", fn(["string", "string"], ([a, b]) => S(b).includes(S(a)))],
     ["hasPrefix", fn(["string", "string"], ([a, b]) => S(b).startsWith(S(a)))],
     ["hasSuffix", fn(["string", "string"], ([a, b]) => S(b).endsWith(S(a)))],
@@ -234,15 +253,32 @@ export function stringFuncs(): [string, FuncDef][] {
     ["cat", fn([], cat, "any")],
     ["indent", fn(["int", "string"], ([n, s], ctx) => indent(I(n), S(s), ctx))],
     ["nindent", fn(["int", "string"], ([n, s], ctx) => `\n${indent(I(n), S(s), ctx)}`)],
-    ["replace", fn(["string", "string", "string"], ([o, n, s], ctx) => replaceAll(S(s), S(o), S(n), ctx))],
-    ["plural", fn(["string", "string", "int"], ([one, many, c]) => (I(c) === 1 ? S(one) : S(many)))],
+    [
+      "replace",
+      fn(["string", "string", "string"], ([o, n, s], ctx) => replaceAll(S(s), S(o), S(n), ctx)),
+    ],
+    [
+      "plural",
+      fn(["string", "string", "int"], ([one, many, c]) => (I(c) === 1 ? S(one) : S(many))),
+    ],
     ["toString", fn(["any"], ([v = null]) => strval(v))],
     ["atoi", fn(["string"], ([s]) => atoi(S(s)))],
     ["split", fn(["string", "string"], ([sep, s]) => splitMap(splitGo(S(s), S(sep))))],
-    ["splitList", fn(["string", "string"], ([sep, s]) => new GoSlice(splitGo(S(s), S(sep)), "string"))],
-    ["splitn", fn(["string", "int", "string"], ([sep, n, s]) => splitMap(splitGo(S(s), S(sep), I(n))))],
+    [
+      "splitList",
+      fn(["string", "string"], ([sep, s]) => new GoSlice(splitGo(S(s), S(sep)), "string")),
+    ],
+    [
+      "splitn",
+      fn(["string", "int", "string"], ([sep, n, s]) => splitMap(splitGo(S(s), S(sep), I(n)))),
+    ],
     ["toStrings", fn(["any"], ([v = null]) => strslice(v))],
-    ["join", fn(["string", "any"], ([sep, v = null], ctx) => joinChecked(strslice(v).items as string[], S(sep), ctx))],
+    [
+      "join",
+      fn(["string", "any"], ([sep, v = null], ctx) =>
+        joinChecked(strslice(v).items as string[], S(sep), ctx),
+      ),
+    ],
     ["sortAlpha", fn(["any"], ([v = null]) => sortAlpha(v))],
   ];
 }
@@ -258,7 +294,7 @@ function replaceAll(s: string, old: string, rep: string, ctx: CallContext): stri
     const rs = runes(s).length;
     checkSize(s.length + rep.length * (rs + 1), ctx);
     let out = rep;
-    for (let i = 0; i < s.length; ) {
+    for (let i = 0; i < s.length;) {
       const [, n] = decodeRune(s, i);
       out += s.slice(i, i + n) + rep;
       i += n;

@@ -15,7 +15,12 @@ export function isSpaceRune(r: number): boolean {
 }
 
 /** strings.TrimFunc-style trimming with a rune predicate (invalid bytes are U+FFFD). */
-export function trimRunes(s: string, drop: (r: number) => boolean, left = true, right = true): string {
+export function trimRunes(
+  s: string,
+  drop: (r: number) => boolean,
+  left = true,
+  right = true,
+): string {
   let start = 0;
   let end = s.length;
   if (left) {
@@ -36,12 +41,16 @@ export function trimRunes(s: string, drop: (r: number) => boolean, left = true, 
   return s.slice(start, end);
 }
 
+/** Start of the last rune before `end` (utf8.DecodeLastRune): invalid tails are one byte. */
 function lastRuneStart(s: string, end: number, min: number): number {
-  for (let i = end - 1; i >= Math.max(min, end - 4); i--) {
-    const [, n] = decodeRune(s, i);
-    if (i + n === end && ((s.charCodeAt(i) & 0xc0) !== 0x80 || n === 1)) return i;
-  }
-  return end - 1;
+  const last = end - 1;
+  if (s.charCodeAt(last) < 0x80) return last;
+  let start = last;
+  const lim = Math.max(min, end - 4);
+  for (start--; start >= lim; start--) if ((s.charCodeAt(start) & 0xc0) !== 0x80) break;
+  if (start < lim) start = lim;
+  const [, n] = decodeRune(s, start);
+  return start + n === end ? start : last;
 }
 
 /** strings.TrimSpace. */
@@ -58,10 +67,11 @@ export function trimCutset(s: string, cutset: string): string {
 /** Maps each rune (a simple case mapping that keeps one code point). */
 export function mapRunes(s: string, f: (r: number) => number): string {
   let out = "";
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     const [r, n] = decodeRune(s, i);
     const m = f(r);
-    out += m === r ? s.slice(i, i + n) : encodeRune(m);
+    const invalid = r === 0xfffd && n === 1;
+    out += m === r && !invalid ? s.slice(i, i + n) : encodeRune(m);
     i += n;
   }
   return out;
@@ -109,7 +119,16 @@ export function title(s: string): string {
 }
 
 function toTitleRune(r: number): number {
-  const special: Readonly<Record<number, number>> = { 0x1c4: 0x1c5, 0x1c6: 0x1c5, 0x1c7: 0x1c8, 0x1c9: 0x1c8, 0x1ca: 0x1cb, 0x1cc: 0x1cb, 0x1f1: 0x1f2, 0x1f3: 0x1f2 };
+  const special: Readonly<Record<number, number>> = {
+    0x1c4: 0x1c5,
+    0x1c6: 0x1c5,
+    0x1c7: 0x1c8,
+    0x1c9: 0x1c8,
+    0x1ca: 0x1cb,
+    0x1cc: 0x1cb,
+    0x1f1: 0x1f2,
+    0x1f3: 0x1f2,
+  };
   return special[r] ?? toUpperRune(r);
 }
 

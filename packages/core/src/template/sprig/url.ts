@@ -1,0 +1,93 @@
+import { execFault } from "../failure.js";
+import { fn } from "../funcs.js";
+import type { FuncDef } from "../funcs.js";
+import { GoMap } from "../value.js";
+import type { GoValue } from "../value.js";
+import { toLowerCaseWords, toPascalCase } from "./case.js";
+
+/**
+ * sprig v3.3.0 `fail`, `urlParse`, `urlJoin` and the xstrings case helpers. `fail` reports a
+ * fixed message: its argument may be a secret and never reaches a TemplateFailure.
+ */
+
+function parseUrl(s: string): GoMap {
+  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s.exec(s);
+  if (m === null) throw execFault("unable to parse url");
+  const authority = m[2] ?? "";
+  const at = authority.lastIndexOf("@");
+  const userinfo = at >= 0 ? authority.slice(0, at) : "";
+  const host = at >= 0 ? authority.slice(at + 1) : authority;
+  const hostname = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:[0-9]*$/, "");
+  let path = m[3] ?? "";
+  let opaque = "";
+  if (m[1] !== undefined && m[2] === undefined && path !== "" && !path.startsWith("/")) {
+    opaque = path;
+    path = "";
+  }
+  const dict = new Map<string, GoValue>([
+    ["scheme", m[1] ?? ""],
+    ["host", host],
+    ["hostname", hostname],
+    ["path", decodePath(path)],
+    ["query", m[4] ?? ""],
+    ["opaque", opaque],
+    ["fragment", decodePath(m[5] ?? "")],
+    ["userinfo", userinfo],
+  ]);
+  return new GoMap(dict);
+}
+
+function decodePath(p: string): string {
+  if (!p.includes("%")) return p;
+  if (/%(?![0-9A-Fa-f]{2})/.test(p)) throw execFault("unable to parse url");
+  return p.replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+function str(d: GoMap, key: string): string {
+  if (!d.m.has(key)) return "";
+  const v = d.m.get(key) ?? null;
+  if (typeof v !== "string") throw execFault(`unable to parse ${key} key, must be of type string`);
+  return v;
+}
+
+function joinUrl(d: GoMap): string {
+  const scheme = str(d, "scheme");
+  const host = str(d, "host");
+  const path = str(d, "path");
+  const opaque = str(d, "opaque");
+  const user = str(d, "userinfo");
+  let out = scheme === "" ? "" : `${scheme}:`;
+  if (opaque !== "") out += opaque;
+  else {
+    if (scheme !== "" || host !== "" || user !== "") {
+      if (host !== "" || path !== "" || user !== "") out += "//";
+      if (user !== "") out += `${user}@`;
+      out += host;
+    }
+    if (path !== "" && !path.startsWith("/") && host !== "") out += "/";
+    out += path;
+  }
+  const q = str(d, "query");
+  if (q !== "") out += `?${q}`;
+  const f = str(d, "fragment");
+  if (f !== "") out += `#${f}`;
+  return out;
+}
+
+/** fail, url and case functions of the sprig map. */
+export function miscFuncs(): [string, FuncDef][] {
+  const S = (v: GoValue | undefined): string => v as string;
+  return [
+    [
+      "fail",
+      fn(["string"], () => {
+        throw execFault("template called fail (message withheld)");
+      }),
+    ],
+    ["urlParse", fn(["string"], ([s]) => parseUrl(S(s)))],
+    ["urlJoin", fn(["map[string]interface {}"], ([d]) => joinUrl(d instanceof GoMap ? d : new GoMap()))],
+    ["snakecase", fn(["string"], ([s]) => toLowerCaseWords(S(s), 0x5f))],
+    ["kebabcase", fn(["string"], ([s]) => toLowerCaseWords(S(s), 0x2d))],
+    ["camelcase", fn(["string"], ([s]) => toPascalCase(S(s)))],
+  ];
+}
