@@ -1,0 +1,418 @@
+import { beforeAll, describe, expect, it } from "vitest";
+
+import type { SealedSecret, Secret, TemplateRenderer } from "@signet/core";
+
+import { b64, sealed, sealingKey, withChanges } from "../test-support/sealed.js";
+import type { TestSealingKey } from "../test-support/sealed.js";
+import { decide, shouldDeleteOrphan } from "./decide.js";
+import type { Decision, DecideOptions } from "./decide.js";
+
+const MANAGED = "sealedsecrets.bitnami.com/managed";
+const PATCH = "sealedsecrets.bitnami.com/patch";
+const SKIP_OWNER = "sealedsecrets.bitnami.com/skip-set-owner-references";
+const CLUSTER_WIDE = "sealedsecrets.bitnami.com/cluster-wide";
+const NAMESPACE_WIDE = "sealedsecrets.bitnami.com/namespace-wide";
+const OWNER = {
+  apiVersion: "bitnami.com/v1alpha1",
+  kind: "SealedSecret",
+  name: "mysecret",
+  uid: "uid-1",
+  controller: true,
+};
+
+let key: TestSealingKey;
+let other: TestSealingKey;
+let third: TestSealingKey;
+
+beforeAll(async () => {
+  [key, other, third] = await Promise.all([sealingKey(), sealingKey(), sealingKey()]);
+});
+
+const opts = (over: Partial<DecideOptions> = {}): DecideOptions => ({
+  keys: [key.key],
+  preferred: [],
+  acceptDeprecatedV1Data: true,
+  renderTemplates: undefined,
+  allowPrivilegedSecretTypes: false,
+  ...over,
+});
+
+const foo = (
+  over: Parameters<typeof sealed>[1] extends infer F ? Partial<F> : never = {},
+): SealedSecret => sealed(key, { data: { foo: "bar" }, labels: { app: "web" }, ...over });
+
+/** A live Secret in myns/mysecret. */
+const live = (
+  over: Partial<Secret> & {
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+    owned?: boolean;
+  } = {},
+): Secret => {
+  const { annotations, labels, owned, ...rest } = over;
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: "mysecret",
+      namespace: "myns",
+      resourceVersion: "7",
+      ...(annotations && { annotations }),
+      ...(labels && { labels }),
+      ...(owned && { ownerReferences: [OWNER] }),
+    },
+    type: "Opaque",
+    data: { foo: b64("bar") },
+    ...rest,
+  };
+};
+
+const written = (d: Decision): Secret => {
+  if (d.action !== "create" && d.action !== "update")
+    throw new Error(`expected a write, got ${d.action}`);
+  return d.secret;
+};
+
+const failure = (d: Decision) => {
+  if (d.action !== "fail") throw new Error(`expected a failure, got ${d.action}`);
+  return d.failure;
+};
+
+describe("reconcile decision: creating", () => {
+  it("creates the Secret with the data, the template label and one controller owner reference", () => {
+    const d = decide(foo(), undefined, opts());
+    expect(d.action).toBe("create");
+    expect(written(d)).toMatchObject({
+      metadata: {
+        name: "mysecret",
+        namespace: "myns",
+        labels: { app: "web" },
+        ownerReferences: [OWNER],
+      },
+      data: { foo: b64("bar") },
+    });
+  });
+
+  it("records the fingerprint of the key that opened the object", () => {
+    const d = decide(foo(), undefined, opts({ keys: [other.key, key.key] }));
+    expect(d.action === "create" && d.opened.keyFingerprint).toBe(key.key.fingerprint);
+  });
+
+  it("tries the recorded key first, so many renewed keys cost one RSA operation per value", () => {
+    const ss = sealed(key, { data: { a: "1", b: "2", c: "3" } });
+    const d = decide(
+      ss,
+      undefined,
+      opts({ keys: [other.key, third.key, key.key], preferred: [key.key.fingerprint] }),
+    );
+    expect(d.action === "create" && d.opened.rsaOperations).toBe(3);
+  });
+
+  it("gives a renamed encrypted item its old value under the new name", () => {
+    const ss = foo();
+    ss.spec.encryptedData = { renamed: ss.spec.encryptedData["foo"]! };
+    expect(written(decide(ss, undefined, opts())).data).toEqual({ renamed: b64("bar") });
+  });
+
+  it("unseals an appended item sealed separately with the strict label", () => {
+    const ss = foo();
+    ss.spec.encryptedData["more"] = sealed(key, { data: { more: "x" } }).spec.encryptedData[
+      "more"
+    ]!;
+    expect(written(decide(ss, undefined, opts())).data).toEqual({
+      foo: b64("bar"),
+      more: b64("x"),
+    });
+  });
+
+  it("writes a custom type such as kubernetes.io/dockerconfigjson", () => {
+    const ss = sealed(key, {
+      data: { ".dockerconfigjson": "{}" },
+      type: "kubernetes.io/dockerconfigjson",
+    });
+    expect(written(decide(ss, undefined, opts()))).toMatchObject({
+      type: "kubernetes.io/dockerconfigjson",
+      data: { ".dockerconfigjson": b64("{}") },
+    });
+  });
+
+  it("creates an immutable Secret when the template says so", () => {
+    const ss = withChanges(foo(), { template: { immutable: true } });
+    expect(written(decide(ss, undefined, opts())).immutable).toBe(true);
+  });
+
+  it("sets no owner reference with skip-set-owner-references", () => {
+    const ss = foo({ annotations: { [SKIP_OWNER]: "true" } });
+    expect(written(decide(ss, undefined, opts())).metadata?.ownerReferences).toBeUndefined();
+  });
+});
+
+describe("reconcile decision: scopes", () => {
+  it.each<
+    [string, Record<string, string> | undefined, { name?: string; namespace?: string }, boolean]
+  >([
+    ["strict, renamed", undefined, { name: "other" }, false],
+    ["strict, moved", undefined, { namespace: "otherns" }, false],
+    ["cluster-wide, renamed", { [CLUSTER_WIDE]: "true" }, { name: "other" }, true],
+    ["cluster-wide, moved", { [CLUSTER_WIDE]: "true" }, { namespace: "otherns" }, true],
+    ["namespace-wide, renamed", { [NAMESPACE_WIDE]: "true" }, { name: "other" }, true],
+    ["namespace-wide, moved", { [NAMESPACE_WIDE]: "true" }, { namespace: "otherns" }, false],
+  ])("%s: unseals = %s", (_, annotations, move, ok) => {
+    const ss = withChanges(foo(annotations ? { annotations } : {}), move);
+    const d = decide(ss, undefined, opts());
+    expect(d.action).toBe(ok ? "create" : "fail");
+    if (!ok)
+      expect(failure(d)).toMatchObject({ event: "ErrUnsealFailed", reason: "NoMatchingKey" });
+  });
+
+  it("fails to unseal when the object's scope annotation is flipped to false", () => {
+    const ss = foo({ annotations: { [CLUSTER_WIDE]: "true" } });
+    ss.metadata.annotations![CLUSTER_WIDE] = "false";
+    expect(failure(decide(ss, undefined, opts())).reason).toBe("NoMatchingKey");
+  });
+});
+
+describe("reconcile decision: unseal failures", () => {
+  it("reports a wrong key with the reference's event text and reason", () => {
+    expect(failure(decide(foo(), undefined, opts({ keys: [other.key] })))).toEqual({
+      event: "ErrUnsealFailed",
+      eventMessage: "Failed to unseal: no key could decrypt secret (foo)",
+      statusMessage: "no key could decrypt secret (foo)",
+      reason: "NoMatchingKey",
+      metric: "unseal",
+      retry: "on-change",
+    });
+  });
+
+  it("reports invalid base64 with the item key and without attempting decryption", () => {
+    const ss = foo();
+    ss.spec.encryptedData["foo"] = "!!!";
+    const f = failure(decide(ss, undefined, opts()));
+    expect(f).toMatchObject({
+      reason: "InvalidCiphertext",
+      statusMessage: expect.stringContaining("(foo)"),
+    });
+    expect(f.statusMessage).not.toContain("decrypt");
+  });
+
+  it.each<[string, boolean, string]>([
+    ["refuses legacy spec.data when not accepted", false, "deprecated"],
+    ["refuses spec.data next to encryptedData", true, "at the same time"],
+  ])("%s", (_, accept, text) => {
+    const ss = foo();
+    ss.spec.data = "";
+    const f = failure(decide(ss, undefined, opts({ acceptDeprecatedV1Data: accept })));
+    expect(f).toMatchObject({
+      reason: "DeprecatedFormat",
+      statusMessage: expect.stringContaining(text),
+    });
+  });
+
+  it("fails objects with template data clearly while no template engine is wired", () => {
+    const ss = withChanges(foo(), { template: { data: { cfg: "{{ .foo }}" } } });
+    expect(failure(decide(ss, undefined, opts()))).toMatchObject({
+      reason: "TemplateError",
+      statusMessage: expect.stringContaining("(cfg)"),
+    });
+  });
+
+  it("renders template data with the engine port", () => {
+    const render: TemplateRenderer = (templates, values) => ({
+      data: Object.fromEntries(
+        Object.keys(templates).map((k) => [
+          k,
+          Buffer.from(`secret ${Buffer.from(values["foo"]!).toString()} !`),
+        ]),
+      ),
+      failures: [],
+    });
+    const ss = withChanges(foo(), { template: { data: { out: "secret {{ .foo }} !" } } });
+    expect(written(decide(ss, undefined, opts({ renderTemplates: render }))).data).toEqual({
+      foo: b64("bar"),
+      out: b64("secret bar !"),
+    });
+  });
+});
+
+describe("reconcile decision: privileged Secret types", () => {
+  it.each(["kubernetes.io/service-account-token", "bootstrap.kubernetes.io/token"])(
+    "refuses a template of type %s without needing a ciphertext",
+    (type) => {
+      const ss = withChanges(foo(), { template: { type } });
+      ss.spec.encryptedData = {};
+      expect(failure(decide(ss, undefined, opts()))).toMatchObject({
+        event: "ErrUnsealFailed",
+        reason: "PolicyRejected",
+        retry: "on-change",
+        statusMessage: expect.stringContaining("--allow-privileged-secret-types"),
+      });
+    },
+  );
+
+  it("allows them when the administrator set the flag", () => {
+    const ss = withChanges(foo(), { template: { type: "kubernetes.io/service-account-token" } });
+    expect(decide(ss, undefined, opts({ allowPrivilegedSecretTypes: true })).action).toBe("create");
+  });
+});
+
+describe("reconcile decision: existing Secrets", () => {
+  it("does nothing when the owned Secret already matches", () => {
+    const existing = live({ owned: true, labels: { app: "web" } });
+    expect(decide(foo(), existing, opts()).action).toBe("none");
+  });
+
+  it("updates the owned Secret when the SealedSecret changed, keeping its resourceVersion", () => {
+    const ss = sealed(key, { data: { foo: "new" }, labels: { app: "web" } });
+    const d = decide(ss, live({ owned: true, labels: { app: "web" } }), opts());
+    expect(d).toMatchObject({ action: "update", mode: "replace" });
+    expect(written(d)).toMatchObject({
+      data: { foo: b64("new") },
+      metadata: { resourceVersion: "7" },
+    });
+  });
+
+  it("repairs drift: a hand-edited owned Secret is written back", () => {
+    const existing = live({ owned: true, labels: { app: "web" }, data: { foo: b64("edited") } });
+    expect(written(decide(foo(), existing, opts())).data).toEqual({ foo: b64("bar") });
+  });
+
+  it.each<[string, Record<string, string> | undefined]>([
+    ["no annotation", undefined],
+    ["managed TRUE (not exactly true)", { [MANAGED]: "TRUE" }],
+    ["patch false", { [PATCH]: "false" }],
+  ])("refuses an unowned Secret with %s", (_, annotations) => {
+    expect(failure(decide(foo(), live(annotations ? { annotations } : {}), opts()))).toEqual({
+      event: "ErrUpdateFailed",
+      eventMessage: 'Resource "mysecret" already exists and is not managed by SealedSecret',
+      statusMessage:
+        'failed update: Resource "mysecret" already exists and is not managed by SealedSecret',
+      reason: "SecretNotOwned",
+      metric: "unmanaged",
+      retry: "backoff",
+    });
+  });
+
+  it("refuses a Secret owned by another SealedSecret (a new UID after delete and re-create)", () => {
+    const ss = foo({ uid: "uid-2" });
+    expect(failure(decide(ss, live({ owned: true }), opts())).reason).toBe("SecretNotOwned");
+  });
+
+  it("takes over a managed Secret: owner set, data replaced, annotations dropped, labels replaced", () => {
+    const existing = live({
+      annotations: { [MANAGED]: "true", note: "x" },
+      labels: { old: "1" },
+      data: { foo: b64("old"), extra: b64("e") },
+    });
+    const d = decide(foo(), existing, opts());
+    expect(d).toMatchObject({ action: "update", mode: "replace" });
+    const s = written(d);
+    expect(s.metadata?.ownerReferences).toEqual([OWNER]);
+    expect(s.data).toEqual({ foo: b64("bar") });
+    expect(s.metadata?.annotations).toBeUndefined();
+    expect(s.metadata?.labels).toEqual({ app: "web" });
+  });
+
+  it("managed + patch: owner set, data merged, annotations kept, labels merged", () => {
+    const existing = live({
+      annotations: { [MANAGED]: "true", [PATCH]: "true", note: "x" },
+      labels: { old: "1" },
+      data: { foo: b64("old"), extra: b64("e") },
+    });
+    const d = decide(foo(), existing, opts());
+    expect(d).toMatchObject({ action: "update", mode: "patch" });
+    const s = written(d);
+    expect(s.metadata?.ownerReferences).toEqual([OWNER]);
+    expect(s.data).toEqual({ foo: b64("bar"), extra: b64("e") });
+    expect(s.metadata?.annotations).toEqual({ [MANAGED]: "true", [PATCH]: "true", note: "x" });
+    expect(s.metadata?.labels).toEqual({ old: "1", app: "web" });
+  });
+
+  it("patch only: no owner reference, data and labels merged, annotations kept", () => {
+    const existing = live({
+      annotations: { [PATCH]: "true" },
+      labels: { old: "1" },
+      data: { extra: b64("e") },
+    });
+    const s = written(decide(foo(), existing, opts()));
+    expect(s.metadata?.ownerReferences).toBeUndefined();
+    expect(s.data).toEqual({ foo: b64("bar"), extra: b64("e") });
+    expect(s.metadata?.labels).toEqual({ old: "1", app: "web" });
+    expect(s.metadata?.annotations).toEqual({ [PATCH]: "true" });
+  });
+
+  it("patch on an empty Secret (no data, no labels) fills both and takes no ownership", () => {
+    const existing = live({ annotations: { [PATCH]: "true" } });
+    delete existing.data;
+    const s = written(decide(foo(), existing, opts()));
+    expect(s.data).toEqual({ foo: b64("bar") });
+    expect(s.metadata?.labels).toEqual({ app: "web" });
+    expect(s.metadata?.ownerReferences).toBeUndefined();
+  });
+
+  it("refuses to change the data of an immutable Secret, with the reference's text", () => {
+    const ss = sealed(key, { data: { foo: "new" }, labels: { app: "web" } });
+    const f = failure(
+      decide(ss, live({ owned: true, labels: { app: "web" }, immutable: true }), opts()),
+    );
+    expect(f).toMatchObject({
+      event: "ErrUpdateFailed",
+      reason: "ImmutableConflict",
+      retry: "on-change",
+    });
+    expect(f.eventMessage).toContain("the target Secret is immutable");
+    expect(f.eventMessage).toMatch(/^Error updating myns\/mysecret: /);
+  });
+
+  it("leaves an unchanged immutable Secret alone", () => {
+    const existing = live({ owned: true, labels: { app: "web" }, immutable: true });
+    expect(decide(foo(), existing, opts()).action).toBe("none");
+  });
+
+  it("refuses to change the type of a live Secret", () => {
+    const ss = withChanges(foo(), { template: { type: "kubernetes.io/tls" } });
+    const f = failure(decide(ss, live({ owned: true, labels: { app: "web" } }), opts()));
+    expect(f).toMatchObject({
+      reason: "TypeConflict",
+      eventMessage: expect.stringContaining('"Opaque"'),
+    });
+  });
+});
+
+describe("reconcile decision: no leaks", () => {
+  const PLAINTEXT = "hunter2-very-secret";
+  const forms = [PLAINTEXT, b64(PLAINTEXT), Buffer.from(PLAINTEXT).toString("hex")];
+
+  it.each(forms)("never puts a value quoted by a failing template (%s) in a message", (form) => {
+    const leaky: TemplateRenderer = (templates) => ({
+      data: {},
+      failures: Object.keys(templates).map((k) => ({ key: k, message: `fail: ${form}` })),
+    });
+    const ss = withChanges(sealed(key, { data: { password: PLAINTEXT } }), {
+      template: { data: { x: "{{ fail .password }}" } },
+    });
+    const f = failure(decide(ss, undefined, opts({ renderTemplates: leaky })));
+    for (const text of [f.eventMessage, f.statusMessage, JSON.stringify(f)]) {
+      for (const leaked of forms) expect(text).not.toContain(leaked);
+    }
+    expect(f.reason).toBe("TemplateError");
+  });
+
+  it("never quotes a value in the ownership, immutable or key failures", () => {
+    const ss = sealed(key, { data: { password: PLAINTEXT } });
+    const failures = [
+      decide(ss, live({ data: { password: b64(PLAINTEXT) } }), opts()),
+      decide(ss, undefined, opts({ keys: [other.key] })),
+    ].map((d) => JSON.stringify(failure(d)));
+    for (const text of failures) for (const leaked of forms) expect(text).not.toContain(leaked);
+  });
+});
+
+describe("deleted SealedSecrets", () => {
+  it.each<[boolean, boolean, boolean]>([
+    [false, true, false],
+    [true, true, true],
+    [true, false, false],
+  ])("with old-gc-behavior=%s and a Secret present=%s, deletes it: %s", (oldGc, present, del) => {
+    expect(shouldDeleteOrphan(present ? live() : undefined, oldGc)).toBe(del);
+  });
+});

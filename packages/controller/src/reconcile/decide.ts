@@ -1,0 +1,287 @@
+import {
+  isSignetError,
+  MANAGED_ANNOTATION,
+  PATCH_ANNOTATION,
+  unsealSealedSecret,
+} from "@signet/core";
+import type {
+  OwnerReference,
+  SealedSecret,
+  Secret,
+  TemplateRenderer,
+  UnsealingKey,
+} from "@signet/core";
+
+import { capMessage, immutableMessage, updateFailure } from "./failure.js";
+import type { Failure, FailureReason } from "./failure.js";
+import { redactingRenderer } from "./redact.js";
+
+/**
+ * The pure reconcile decision (spec §4.5–§4.7): from a SealedSecret, the live Secret (or none)
+ * and the keys, what to write. No I/O; the caller applies the result and computes status.
+ */
+
+/** Secret types that make Kubernetes mint credentials; refused unless an admin allows them. */
+export const PRIVILEGED_SECRET_TYPES: readonly string[] = [
+  "kubernetes.io/service-account-token",
+  "bootstrap.kubernetes.io/token",
+];
+
+export interface DecideOptions {
+  /** Every registered key, most recent first. */
+  keys: readonly UnsealingKey[];
+  /** Fingerprints to try first (the key that opened this object last). */
+  preferred: readonly string[];
+  acceptDeprecatedV1Data: boolean;
+  renderTemplates: TemplateRenderer | undefined;
+  allowPrivilegedSecretTypes: boolean;
+}
+
+/** What unsealing spent and which key opened the object. */
+export interface Opened {
+  /** The first key that opened a value (recorded in status, tried first next time). */
+  keyFingerprint: string | undefined;
+  rsaOperations: number;
+}
+
+export type Decision =
+  | { action: "create"; secret: Secret; opened: Opened }
+  | { action: "update"; mode: "patch" | "replace"; secret: Secret; opened: Opened }
+  | { action: "none"; opened: Opened }
+  | { action: "fail"; failure: Failure };
+
+/** Decides the write for `ss` given the live Secret `existing` (undefined when absent). */
+export function decide(
+  ss: SealedSecret,
+  existing: Secret | undefined,
+  options: DecideOptions,
+): Decision {
+  const templateType = ss.spec.template?.type;
+  if (isRefusedType(templateType, options)) return refuse(templateType ?? "");
+  const unsealed = unseal(ss, options);
+  if ("failure" in unsealed) return { action: "fail", failure: unsealed.failure };
+  const { secret, opened } = unsealed;
+  if (isRefusedType(secret.type, options)) return refuse(secret.type ?? "");
+  if (!existing) return { action: "create", secret, opened };
+  return decideUpdate(ss, existing, secret, opened);
+}
+
+/** Steps 7–9 of spec §4.5 against a live Secret. */
+function decideUpdate(
+  ss: SealedSecret,
+  existing: Secret,
+  secret: Secret,
+  opened: Opened,
+): Decision {
+  if (!mayWrite(existing, ss.metadata.uid)) return notOwned(ss);
+  const mode = isAnnotated(existing, PATCH_ANNOTATION) ? "patch" : "replace";
+  const desired = mode === "patch" ? patched(existing, secret) : replaced(existing, secret);
+  const conflict = immutableConflict(existing, desired, ss);
+  if (conflict) return { action: "fail", failure: conflict };
+  if (isSemanticallyEqual(existing, desired)) return { action: "none", opened };
+  return { action: "update", mode, secret: desired, opened };
+}
+
+/** Exact `"true"` only, as the reference (`"TRUE"`, `"false"`, `""` are all false). */
+export function isAnnotated(secret: Secret, annotation: string): boolean {
+  return secret.metadata?.annotations?.[annotation] === "true";
+}
+
+/** True when `secret` has a controller owner reference to the SealedSecret with this UID. */
+export function isControlledBy(secret: Secret, uid: string | undefined): boolean {
+  return (secret.metadata?.ownerReferences ?? []).some(
+    (r) => r.controller === true && r.uid === uid,
+  );
+}
+
+/** The ownership gate (reference step 7): owned, `managed` or `patch`. */
+function mayWrite(existing: Secret, uid: string | undefined): boolean {
+  return (
+    isControlledBy(existing, uid) ||
+    isAnnotated(existing, MANAGED_ANNOTATION) ||
+    isAnnotated(existing, PATCH_ANNOTATION)
+  );
+}
+
+function isRefusedType(type: string | undefined, options: DecideOptions): boolean {
+  return !options.allowPrivilegedSecretTypes && PRIVILEGED_SECRET_TYPES.includes(type ?? "");
+}
+
+function refuse(type: string): Decision {
+  const message = `Secret type "${type}" is refused: it makes Kubernetes issue credentials. An administrator can allow it with --allow-privileged-secret-types`;
+  return {
+    action: "fail",
+    failure: {
+      event: "ErrUnsealFailed",
+      eventMessage: `Failed to unseal: ${message}`,
+      statusMessage: message,
+      reason: "PolicyRejected",
+      metric: "unseal",
+      retry: "on-change",
+    },
+  };
+}
+
+function notOwned(ss: SealedSecret): Decision {
+  const message = `Resource "${ss.metadata.name ?? ""}" already exists and is not managed by SealedSecret`;
+  return {
+    action: "fail",
+    failure: {
+      event: "ErrUpdateFailed",
+      eventMessage: message,
+      statusMessage: `failed update: ${message}`,
+      reason: "SecretNotOwned",
+      metric: "unmanaged",
+      retry: "backoff",
+    },
+  };
+}
+
+function unseal(
+  ss: SealedSecret,
+  options: DecideOptions,
+): { secret: Secret; opened: Opened } | { failure: Failure } {
+  try {
+    const result = unsealSealedSecret(ss, {
+      keys: options.keys,
+      preferred: options.preferred,
+      acceptDeprecatedV1Data: options.acceptDeprecatedV1Data,
+      ...(options.renderTemplates && {
+        renderTemplates: redactingRenderer(options.renderTemplates),
+      }),
+    });
+    const opened = { keyFingerprint: result.openedWith[0], rsaOperations: result.rsaOperations };
+    return { secret: result.secret, opened };
+  } catch (err) {
+    if (!isSignetError(err)) throw err;
+    const message = capMessage(err.message);
+    return {
+      failure: {
+        event: "ErrUnsealFailed",
+        eventMessage: `Failed to unseal: ${message}`,
+        statusMessage: message,
+        reason: unsealFailureReason(err.code, message),
+        metric: "unseal",
+        retry: "on-change",
+      },
+    };
+  }
+}
+
+/** Classifies an unseal error by its stable code and core's fixed message parts. */
+export function unsealFailureReason(code: string, message: string): FailureReason {
+  if (code === "ERR_DEPRECATED_V1") return "DeprecatedFormat";
+  if (message.includes("no key could decrypt secret")) return "NoMatchingKey";
+  if (message.includes("illegal base64")) return "InvalidCiphertext";
+  if (/template/i.test(message)) return "TemplateError";
+  return "UnsealFailed";
+}
+
+/**
+ * Patch mode: unsealed data, labels and annotations are laid over the live ones (nothing is
+ * removed); owner references are taken only when the Secret is also `managed`; type replaced.
+ */
+function patched(existing: Secret, unsealed: Secret): Secret {
+  const meta = existing.metadata ?? {};
+  const from = unsealed.metadata ?? {};
+  const owners = isAnnotated(existing, MANAGED_ANNOTATION)
+    ? from.ownerReferences
+    : meta.ownerReferences;
+  return withType(
+    {
+      ...existing,
+      metadata: {
+        ...meta,
+        labels: { ...meta.labels, ...from.labels },
+        annotations: { ...meta.annotations, ...from.annotations },
+        ownerReferences: owners,
+      },
+      data: { ...existing.data, ...unsealed.data },
+    },
+    unsealed,
+  );
+}
+
+/** Replace mode: data, labels, annotations and owner references become the unsealed ones. */
+function replaced(existing: Secret, unsealed: Secret): Secret {
+  const from = unsealed.metadata ?? {};
+  return withType(
+    {
+      ...existing,
+      metadata: {
+        ...existing.metadata,
+        labels: from.labels,
+        annotations: from.annotations,
+        ownerReferences: from.ownerReferences,
+      },
+      data: unsealed.data,
+    },
+    unsealed,
+  );
+}
+
+/** The type is always the template's; the API server reads an empty type as Opaque. */
+function withType(secret: Secret, unsealed: Secret): Secret {
+  return { ...secret, type: unsealed.type || "Opaque" };
+}
+
+/**
+ * Predicts the API server's refusals instead of sending a doomed PUT: data of an immutable
+ * Secret (reference text) and any type change (the type field is immutable).
+ */
+function immutableConflict(
+  existing: Secret,
+  desired: Secret,
+  ss: SealedSecret,
+): Failure | undefined {
+  const namespace = ss.metadata.namespace ?? "";
+  const name = ss.metadata.name ?? "";
+  if (existing.immutable === true && !mapsEqual(existing.data, desired.data)) {
+    return updateFailure(immutableMessage(namespace, name), "ImmutableConflict", "on-change");
+  }
+  const liveType = existing.type || "Opaque";
+  if (liveType !== desired.type) {
+    const text = `Error updating ${namespace}/${name}: the target Secret's type "${liveType}" cannot change to "${desired.type}". Delete the Secret to have it re-created.`;
+    return updateFailure(text, "TypeConflict", "on-change");
+  }
+  return undefined;
+}
+
+/** apimachinery's semantic equality on the fields the controller writes (nil equals empty). */
+export function isSemanticallyEqual(live: Secret, desired: Secret): boolean {
+  const a = live.metadata ?? {};
+  const b = desired.metadata ?? {};
+  return (
+    mapsEqual(live.data, desired.data) &&
+    mapsEqual(a.labels, b.labels) &&
+    mapsEqual(a.annotations, b.annotations) &&
+    ownersEqual(a.ownerReferences, b.ownerReferences) &&
+    (live.type || "Opaque") === (desired.type || "Opaque")
+  );
+}
+
+function mapsEqual(
+  a: Readonly<Record<string, string>> | undefined | null,
+  b: Readonly<Record<string, string>> | undefined | null,
+): boolean {
+  const ka = Object.keys(a ?? {});
+  return ka.length === Object.keys(b ?? {}).length && ka.every((k) => a?.[k] === b?.[k]);
+}
+
+function ownersEqual(a: OwnerReference[] | undefined, b: OwnerReference[] | undefined): boolean {
+  const x = a ?? [];
+  const y = b ?? [];
+  const same = (r: OwnerReference, s: OwnerReference): boolean =>
+    r.apiVersion === s.apiVersion &&
+    r.kind === s.kind &&
+    r.name === s.name &&
+    r.uid === s.uid &&
+    (r.controller ?? false) === (s.controller ?? false) &&
+    (r.blockOwnerDeletion ?? false) === (s.blockOwnerDeletion ?? false);
+  return x.length === y.length && x.every((r, i) => same(r, y[i]!));
+}
+
+/** With `--old-gc-behavior` the controller deletes the same-named Secret itself (spec §4.9). */
+export function shouldDeleteOrphan(existing: Secret | undefined, oldGcBehavior: boolean): boolean {
+  return oldGcBehavior && existing !== undefined;
+}

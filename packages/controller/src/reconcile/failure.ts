@@ -1,0 +1,82 @@
+/**
+ * Failure vocabulary shared by the decision, status and apply steps: the reference's event
+ * reasons and metric reasons, plus a machine-readable kstatus `reason` (security-and-demand §5.4).
+ * Every message here is built from names and fixed text, never from secret values.
+ */
+export type EventReason = "Unsealed" | "ErrUnsealFailed" | "ErrUpdateFailed";
+
+/** Values of the `reason` label of `sealed_secrets_controller_unseal_errors_total`. */
+export type ErrorMetricReason = "fetch" | "unseal" | "update" | "unmanaged" | "status";
+
+/** Machine-readable `reason` of the `Ready`/`Stalled` conditions. */
+export type FailureReason =
+  | "NoMatchingKey"
+  | "InvalidCiphertext"
+  | "DeprecatedFormat"
+  | "TemplateError"
+  | "UnsealFailed"
+  | "SecretNotOwned"
+  | "ImmutableConflict"
+  | "TypeConflict"
+  | "PolicyRejected"
+  | "UpdateFailed";
+
+/** How a failed object is retried: with capped backoff, or only when something it reads changes. */
+export type RetryPolicy = "backoff" | "on-change";
+
+export interface Failure {
+  event: Exclude<EventReason, "Unsealed">;
+  /** Event message, in the reference's words. */
+  eventMessage: string;
+  /** `Synced` condition message (the reference's returned error text). */
+  statusMessage: string;
+  reason: FailureReason;
+  metric: ErrorMetricReason;
+  retry: RetryPolicy;
+}
+
+/** Longest message put in an event or condition; longer ones are cut with an ellipsis. */
+export const MAX_MESSAGE_LENGTH = 1024;
+
+export function capMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH
+    ? message
+    : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+/** Reference text for a target Secret that refuses updates (spec §4.5). */
+export function immutableMessage(namespace: string, name: string): string {
+  return `Error updating ${namespace}/${name}: the target Secret is immutable. Once a Secret is marked as immutable, it is not possible to revert this change nor to mutate the contents of the data field. You can only delete and recreate the Secret.`;
+}
+
+/** Suffix the API server puts on errors for updates of immutable Secrets (reference check). */
+export const IMMUTABLE_ERROR_SUFFIX = "field is immutable when `immutable` is set";
+
+/** Failure for an API error met while writing the Secret (reference step 6/9). */
+export function writeFailure(
+  namespace: string,
+  name: string,
+  message: string,
+  status?: number,
+): Failure {
+  if (message.trimEnd().endsWith(IMMUTABLE_ERROR_SUFFIX)) {
+    return updateFailure(immutableMessage(namespace, name), "ImmutableConflict", "on-change");
+  }
+  return updateFailure(
+    capMessage(message),
+    "UpdateFailed",
+    status === 422 ? "on-change" : "backoff",
+  );
+}
+
+/** An `ErrUpdateFailed` failure whose event and status carry the same text. */
+export function updateFailure(message: string, reason: FailureReason, retry: RetryPolicy): Failure {
+  return {
+    event: "ErrUpdateFailed",
+    eventMessage: message,
+    statusMessage: message,
+    reason,
+    metric: "update",
+    retry,
+  };
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+
+import type { SealedSecret, SealedSecretStatus } from "@signet/core";
+
+import { nextStatus, recordedKeyFingerprint } from "./status.js";
+import type { Outcome } from "./status.js";
+
+const T0 = new Date("2026-06-01T00:00:00Z");
+const T1 = new Date("2026-06-01T00:05:00Z");
+const OK: Outcome = { ok: true, keyFingerprint: "SHA256:abc" };
+const NO_KEY: Outcome = {
+  ok: false,
+  reason: "NoMatchingKey",
+  message: "no key could decrypt secret (foo)",
+};
+
+const ss = (generation: number, status?: SealedSecretStatus): SealedSecret => ({
+  metadata: { name: "s", namespace: "n", generation },
+  spec: { encryptedData: {} },
+  ...(status && { status }),
+});
+
+/** Status after a first reconcile with `outcome` at T0. */
+const first = (outcome: Outcome, generation = 1): SealedSecretStatus =>
+  nextStatus(ss(generation), outcome, T0).status;
+
+const condition = (status: SealedSecretStatus, type: string) =>
+  status.conditions?.find((c) => c.type === type);
+
+describe("status", () => {
+  it("writes an empty status on the first sync: Synced first, transition time equals update time", () => {
+    const plan = nextStatus(ss(1), OK, T0);
+    expect(plan.write).toBe(true);
+    expect(plan.status.observedGeneration).toBe(1);
+    expect(plan.status.conditions?.[0]).toEqual({
+      type: "Synced",
+      status: "True",
+      lastUpdateTime: T0.toISOString(),
+      lastTransitionTime: T0.toISOString(),
+    });
+    expect(condition(plan.status, "Ready")).toMatchObject({ status: "True", reason: "Unsealed" });
+    expect(condition(plan.status, "Stalled")).toBeUndefined();
+    expect(plan.status["signet"]).toEqual({ keyFingerprint: "SHA256:abc" });
+  });
+
+  it("writes nothing when a resync finds the same outcome", () => {
+    expect(nextStatus(ss(1, first(OK)), OK, T1)).toEqual({ status: first(OK), write: false });
+  });
+
+  it("writes nothing when the same error repeats", () => {
+    expect(nextStatus(ss(1, first(NO_KEY)), NO_KEY, T1).write).toBe(false);
+  });
+
+  it("on a new generation bumps observedGeneration and the update time, not the transition time", () => {
+    const plan = nextStatus(ss(2, first(OK)), OK, T1);
+    expect(plan.write).toBe(true);
+    expect(plan.status.observedGeneration).toBe(2);
+    expect(plan.status.conditions?.[0]).toMatchObject({
+      lastUpdateTime: T1.toISOString(),
+      lastTransitionTime: T0.toISOString(),
+    });
+  });
+
+  it("on False → True sets both times, clears the message and removes Stalled", () => {
+    const plan = nextStatus(ss(1, first(NO_KEY)), OK, T1);
+    expect(plan.write).toBe(true);
+    expect(plan.status.conditions?.[0]).toEqual({
+      type: "Synced",
+      status: "True",
+      lastUpdateTime: T1.toISOString(),
+      lastTransitionTime: T1.toISOString(),
+    });
+    expect(condition(plan.status, "Stalled")).toBeUndefined();
+  });
+
+  it("on True → error writes Synced False with the message, Ready False and Stalled with a reason", () => {
+    const plan = nextStatus(ss(1, first(OK)), NO_KEY, T1);
+    expect(plan.write).toBe(true);
+    expect(plan.status.conditions?.map((c) => [c.type, c.status, c.reason, c.message])).toEqual([
+      ["Synced", "False", undefined, "no key could decrypt secret (foo)"],
+      ["Ready", "False", "NoMatchingKey", "no key could decrypt secret (foo)"],
+      ["Stalled", "True", "NoMatchingKey", "no key could decrypt secret (foo)"],
+    ]);
+    expect(plan.status["signet"]).toEqual({ keyFingerprint: "SHA256:abc" });
+  });
+
+  it("writes when the error changes even though Synced stays False (no stale errors)", () => {
+    const other: Outcome = { ok: false, reason: "SecretNotOwned", message: "failed update: x" };
+    const plan = nextStatus(ss(1, first(NO_KEY)), other, T1);
+    expect(plan.write).toBe(true);
+    expect(condition(plan.status, "Synced")?.lastTransitionTime).toBe(T0.toISOString());
+  });
+
+  it("writes when another key opened the object", () => {
+    const plan = nextStatus(ss(1, first(OK)), { ok: true, keyFingerprint: "SHA256:new" }, T1);
+    expect(plan.write).toBe(true);
+    expect(recordedKeyFingerprint(ss(1, plan.status))).toBe("SHA256:new");
+  });
+
+  it("keeps conditions of other writers after its own", () => {
+    const foreign = { type: "Example", status: "True" as const };
+    const plan = nextStatus(ss(1, { conditions: [foreign] }), OK, T0);
+    expect(plan.status.conditions?.map((c) => c.type)).toEqual(["Synced", "Ready", "Example"]);
+  });
+
+  it("has no recorded key before the first success", () => {
+    expect(recordedKeyFingerprint(ss(1))).toBeUndefined();
+    expect(recordedKeyFingerprint(ss(1, first(NO_KEY)))).toBeUndefined();
+  });
+});
