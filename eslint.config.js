@@ -10,7 +10,7 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.config.ts", "*.config.js", "test/*/*.ts"] },
+        projectService: { allowDefaultProject: ["*.config.ts", "*.config.js"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

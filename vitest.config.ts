@@ -25,6 +25,7 @@ export default defineConfig({
         test: {
           name: "interop",
           include: ["test/interop/**/*.test.ts", "test/template-diff/**/*.test.ts"],
+          globalSetup: ["test/interop/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 900_000,
         },

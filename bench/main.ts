@@ -52,7 +52,7 @@ function secretDoc(i: number): string {
   return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: secret-${i}\n  namespace: bench\ndata:\n  password: ${value}\n  username: ${Buffer.from(`user-${i}`).toString("base64")}\n`;
 }
 
-export async function main(argv: string[]): Promise<void> {
+export function main(argv: string[]): void {
   const quick = argv.includes("--quick");
   const kubeseal = ensureKubeseal().path;
   const signet = signetBinPath();
