@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, X509Certificate } from "
 import type { KeyObject } from "node:crypto";
 
 import { SignetError } from "../errors.js";
+import { formatTime, timeFromDate } from "../template/time.js";
 import { pemBlocks } from "./pem.js";
 
 /** A parsed sealing certificate: the RSA public key kubeseal encrypts to. */
@@ -19,24 +20,9 @@ export interface UnsealingKey {
   modulusBytes: number;
 }
 
-const GO_MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
 /** Formats a date as Go's `"January 2, 2006"` layout (UTC), as kubeseal's expiry error does. */
 function goLongDate(date: Date): string {
-  return `${GO_MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
+  return formatTime(timeFromDate(date), "January 2, 2006");
 }
 
 /**
