@@ -1,0 +1,250 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { createPublicKey, randomBytes } from "node:crypto";
+
+import type { SealedSecret } from "@signet/core";
+
+import { sealed, sealingKey, withChanges } from "../test-support/sealed.js";
+import type { TestSealingKey } from "../test-support/sealed.js";
+import { startHttpServer } from "./listen.js";
+import type { RunningServer } from "./listen.js";
+import { createApiApp } from "./server.js";
+import type { ApiOptions, ApiPorts, Readiness } from "./server.js";
+import { rotateSealedSecret, verifySealedSecret } from "./verify-rotate.js";
+
+let key: TestSealingKey;
+let other: TestSealingKey;
+let running: RunningServer | undefined;
+
+beforeAll(async () => {
+  [key, other] = await Promise.all([sealingKey(), sealingKey()]);
+});
+
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+interface Harness {
+  url: (path: string) => string;
+  state: { pem: string | undefined; readiness: Readiness; now: number };
+  observed: [string, string, number][];
+}
+
+async function start(options: Partial<ApiOptions> = {}): Promise<Harness> {
+  const state = {
+    pem: key.certificatePem as string | undefined,
+    readiness: { ready: true, reasons: [] } as Readiness,
+    now: 0,
+  };
+  const observed: [string, string, number][] = [];
+  const units = { keys: [key.key], acceptDeprecatedV1Data: true };
+  const ports: ApiPorts = {
+    certificatePem: () => state.pem,
+    verify: (ss) => verifySealedSecret(ss, units),
+    rotate: (ss) =>
+      rotateSealedSecret(ss, {
+        ...units,
+        sealingKey: createPublicKey(key.privateKeyPem),
+        random: randomBytes,
+      }),
+    readiness: () => state.readiness,
+  };
+  const app = createApiApp(ports, {
+    maxBodyBytes: 64 * 1024,
+    rateLimit: { perSecond: 100, burst: 100 },
+    observe: (path, method, code) => observed.push([path, method, code]),
+    now: () => state.now,
+    ...options,
+  });
+  running = await startHttpServer(app, {
+    host: "127.0.0.1",
+    port: 0,
+    readTimeoutMs: 5000,
+    writeTimeoutMs: 5000,
+  });
+  const port = running.address.port;
+  return { url: (path) => `http://127.0.0.1:${port}${path}`, state, observed };
+}
+
+const post = (
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> =>
+  fetch(url, {
+    method: "POST",
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers,
+  });
+
+const valid = (): SealedSecret => sealed(key, { data: { password: "s3cr3t-value" } });
+
+describe("HTTP API: health and certificate", () => {
+  it("answers /healthz with ok when ready and 503 with reasons when not", async () => {
+    const h = await start();
+    const ok = await fetch(h.url("/healthz"));
+    expect([ok.status, await ok.text()]).toEqual([200, "ok\n"]);
+    h.state.readiness = { ready: false, reasons: ["no sealing key", "caches not synced"] };
+    const not = await fetch(h.url("/healthz"));
+    expect([not.status, await not.text()]).toEqual([
+      503,
+      "not ready: no sealing key, caches not synced\n",
+    ]);
+  });
+
+  it("serves exactly the current certificate and switches when the provider changes", async () => {
+    const h = await start();
+    const first = await fetch(h.url("/v1/cert.pem"));
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toContain("application/x-pem-file");
+    expect(await first.text()).toBe(key.certificatePem);
+    h.state.pem = other.certificatePem;
+    expect(await (await fetch(h.url("/v1/cert.pem"))).text()).toBe(other.certificatePem);
+  });
+
+  it("answers 500 'cannot get certificate' without a key", async () => {
+    const h = await start();
+    h.state.pem = undefined;
+    const res = await fetch(h.url("/v1/cert.pem"));
+    expect([res.status, await res.text()]).toEqual([500, "cannot get certificate\n"]);
+  });
+
+  it.each<[string, string, string]>([
+    ["/healthz", "POST", "GET, HEAD"],
+    ["/v1/cert.pem", "DELETE", "GET, HEAD"],
+    ["/v1/verify", "GET", "POST"],
+    ["/v1/rotate", "PUT", "POST"],
+  ])("refuses %s with %s: 405 and Allow", async (path, method, allow) => {
+    const h = await start();
+    const res = await fetch(h.url(path), { method });
+    expect([res.status, res.headers.get("allow")]).toEqual([405, allow]);
+  });
+
+  it("answers 404 for other paths", async () => {
+    const h = await start();
+    expect((await fetch(h.url("/v1/other"))).status).toBe(404);
+  });
+});
+
+describe("HTTP API: verify and rotate", () => {
+  it("verify answers 200 for an object that opens and 409 for one that does not", async () => {
+    const h = await start();
+    expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);
+    const foreign = sealed(other, { data: { a: "1" } });
+    expect((await post(h.url("/v1/verify"), foreign)).status).toBe(409);
+  });
+
+  it("verify accepts YAML", async () => {
+    const h = await start();
+    const yaml = `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: mysecret\n  namespace: myns\nspec:\n  encryptedData:\n    password: ${valid().spec.encryptedData["password"]}\n`;
+    expect((await post(h.url("/v1/verify"), yaml)).status).toBe(200);
+  });
+
+  it("verify answers the same for a template that would succeed or fail (no oracle)", async () => {
+    const h = await start();
+    const probe = (guess: string) =>
+      withChanges(valid(), {
+        template: {
+          data: {
+            x: `{{ if eq (substr 0 1 .password) "${guess}" }}ok{{ else }}{{ fail "no" }}{{ end }}`,
+          },
+        },
+      });
+    const answers = await Promise.all(
+      ["s", "t"].map(async (g) => {
+        const res = await post(h.url("/v1/verify"), probe(g));
+        return [res.status, await res.text()];
+      }),
+    );
+    expect(answers[0]).toEqual(answers[1]);
+  });
+
+  it.each<[string, string]>([
+    ["garbage", "{not json"],
+    ["a multi-document body", "a: 1\n---\nb: 2\n"],
+    ["another kind", JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: {}, data: {} })],
+  ])("answers 400 for %s", async (_, body) => {
+    const h = await start();
+    expect((await post(h.url("/v1/verify"), body)).status).toBe(400);
+    expect((await post(h.url("/v1/rotate"), body)).status).toBe(400);
+  });
+
+  it("answers 413 for a body over the cap", async () => {
+    const h = await start({ maxBodyBytes: 1024 });
+    const res = await post(h.url("/v1/verify"), "x".repeat(4096));
+    expect(res.status).toBe(413);
+  });
+
+  it("rotate answers 200 with a JSON SealedSecret and 409 when the object does not open", async () => {
+    const h = await start();
+    const res = await post(h.url("/v1/rotate"), valid());
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const out = (await res.json()) as SealedSecret;
+    expect(out).toMatchObject({
+      apiVersion: "bitnami.com/v1alpha1",
+      kind: "SealedSecret",
+      metadata: { name: "mysecret" },
+    });
+    expect((await post(h.url("/v1/rotate"), sealed(other, { data: { a: "1" } }))).status).toBe(409);
+  });
+
+  it("never echoes the plaintext in any answer", async () => {
+    const h = await start();
+    const bodies = await Promise.all(
+      ["/v1/verify", "/v1/rotate"].map(async (p) => (await post(h.url(p), valid())).text()),
+    );
+    for (const body of bodies) {
+      for (const form of ["s3cr3t-value", Buffer.from("s3cr3t-value").toString("base64")]) {
+        expect(body).not.toContain(form);
+      }
+    }
+  });
+
+  it("reports each answered API request to the metrics observer", async () => {
+    const h = await start();
+    await fetch(h.url("/v1/cert.pem"));
+    await post(h.url("/v1/verify"), valid());
+    await fetch(h.url("/healthz"));
+    expect(h.observed).toEqual([
+      ["/v1/cert.pem", "GET", 200],
+      ["/v1/verify", "POST", 200],
+    ]);
+  });
+});
+
+describe("HTTP API: rate limits", () => {
+  it.each(["/v1/verify", "/v1/rotate"])(
+    "limits %s per peer to burst + 1, and X-Forwarded-For does not reset the quota",
+    async (path) => {
+      const h = await start({ rateLimit: { perSecond: 2, burst: 2 } });
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await post(h.url(path), valid(), { "X-Forwarded-For": `10.0.0.${i}` });
+        codes.push(res.status);
+        if (res.status === 429) {
+          expect(res.headers.get("retry-after")).toBe("1");
+          expect(await res.text()).toBe("limit exceeded\n");
+        }
+      }
+      expect(codes).toEqual([200, 200, 200, 429, 429]);
+    },
+  );
+
+  it("lets requests through again as the bucket refills", async () => {
+    const h = await start({ rateLimit: { perSecond: 2, burst: 0 } });
+    expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);
+    expect((await post(h.url("/v1/verify"), valid())).status).toBe(429);
+    h.state.now += 500;
+    const res = await post(h.url("/v1/verify"), valid());
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-ratelimit-limit")).toBe("1");
+  });
+
+  it("checks the limit before reading the body", async () => {
+    const h = await start({ rateLimit: { perSecond: 1, burst: 0 }, maxBodyBytes: 10 });
+    expect((await post(h.url("/v1/verify"), "x".repeat(100))).status).toBe(413);
+    expect((await post(h.url("/v1/verify"), "x".repeat(100))).status).toBe(429);
+  });
+});

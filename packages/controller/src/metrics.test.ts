@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+
+import type { SealedSecret } from "@signet/core";
+
+import { ControllerMetrics } from "./metrics.js";
+
+const metrics = (omitSecretLabels = false): ControllerMetrics =>
+  new ControllerMetrics({ omitSecretLabels, version: "v1.2.3", collectDefaults: false });
+
+const ss = (withStatus: boolean, instance?: string): SealedSecret => ({
+  metadata: {
+    name: "db",
+    namespace: "prod",
+    ...(instance && { labels: { "app.kubernetes.io/instance": instance } }),
+  },
+  spec: { encryptedData: {} },
+  ...(withStatus && { status: { conditions: [{ type: "Synced", status: "True" as const }] } }),
+});
+
+const SERIES =
+  'sealed_secrets_controller_condition_info{namespace="prod",name="db",condition="Synced",ss_app_kubernetes_io_instance="shop"} 1';
+
+describe("metrics", () => {
+  it("uses the reference's metric names", async () => {
+    const m = metrics();
+    m.unsealRequest();
+    m.unsealError("unseal", "prod");
+    m.httpRequest("/v1/verify", "POST", 409, 0.01);
+    const text = await m.text();
+    for (const name of [
+      "sealed_secrets_controller_build_info",
+      "sealed_secrets_controller_unseal_requests_total 1",
+      'sealed_secrets_controller_unseal_errors_total{reason="unseal",namespace="prod"} 1',
+      'sealed_secrets_controller_http_requests_total{path="/v1/verify",code="409",method="post"} 1',
+      "sealed_secrets_controller_http_request_duration_seconds_bucket",
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+
+  it("creates a condition_info series with value 1 for a True Synced condition and the instance label", async () => {
+    const m = metrics();
+    m.observeConditions(ss(true, "shop"));
+    expect(await m.text()).toContain(SERIES);
+  });
+
+  it("removes the series on forget, also without an instance label", async () => {
+    const m = metrics();
+    m.observeConditions(ss(true, "shop"));
+    m.forgetConditions(ss(true, "shop"));
+    m.observeConditions(ss(true));
+    m.forgetConditions(ss(true));
+    expect(await m.text()).not.toContain("condition_info{");
+  });
+
+  it("treats a missing status as a no-op for both", async () => {
+    const m = metrics();
+    m.observeConditions(ss(false));
+    m.forgetConditions(ss(false));
+    expect(await m.text()).not.toContain("condition_info{");
+  });
+
+  it("never exposes SealedSecret names with --metrics-omit-secret-labels", async () => {
+    const m = metrics(true);
+    m.observeConditions(ss(true, "shop"));
+    const text = await m.text();
+    expect(text).not.toContain('name="db"');
+    expect(text).not.toContain("prod");
+  });
+
+  it("gives each instance its own registry", async () => {
+    const a = metrics();
+    a.unsealRequest();
+    expect(await metrics().text()).toContain("sealed_secrets_controller_unseal_requests_total 0");
+  });
+});

@@ -1,0 +1,119 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+import type { SealedSecret } from "@signet/core";
+
+import type { ErrorMetricReason } from "./reconcile/failure.js";
+
+/**
+ * The reference's Prometheus metrics (spec §6), on a registry this instance owns (no global
+ * state, so each test builds its own). Names and labels are the reference's; `build_info` is set
+ * to 1 (the reference registers it but never sets it).
+ */
+export interface MetricsOptions {
+  /** `--metrics-omit-secret-labels`: never populate `condition_info` (no names on :8081). */
+  omitSecretLabels: boolean;
+  version: string;
+  /** Process and Node.js runtime collectors (off in tests). */
+  collectDefaults: boolean;
+}
+
+const PREFIX = "sealed_secrets_controller_";
+const INSTANCE_LABEL = "app.kubernetes.io/instance";
+const CONDITION_VALUE: Readonly<Record<string, number>> = { True: 1, False: -1, Unknown: 0 };
+
+export class ControllerMetrics {
+  readonly registry = new Registry();
+  readonly #omitSecretLabels: boolean;
+  readonly #unsealRequests: Counter;
+  readonly #unsealErrors: Counter<"reason" | "namespace">;
+  readonly #conditionInfo: Gauge<
+    "namespace" | "name" | "condition" | "ss_app_kubernetes_io_instance"
+  >;
+  readonly #httpRequests: Counter<"path" | "code" | "method">;
+  readonly #httpDuration: Histogram<"path" | "method">;
+
+  constructor(options: MetricsOptions) {
+    const registers = [this.registry];
+    this.#omitSecretLabels = options.omitSecretLabels;
+    new Gauge({
+      name: `${PREFIX}build_info`,
+      help: "Build information.",
+      labelNames: ["revision"],
+      registers,
+    }).set({ revision: options.version }, 1);
+    this.#unsealRequests = new Counter({
+      name: `${PREFIX}unseal_requests_total`,
+      help: "Total number of sealed secret unseal requests",
+      registers,
+    });
+    this.#unsealErrors = new Counter({
+      name: `${PREFIX}unseal_errors_total`,
+      help: "Total number of sealed secret unseal errors by reason",
+      labelNames: ["reason", "namespace"],
+      registers,
+    });
+    this.#conditionInfo = new Gauge({
+      name: `${PREFIX}condition_info`,
+      help: "Current SealedSecret condition status. Values are -1 (false), 0 (unknown or absent), 1 (true)",
+      labelNames: ["namespace", "name", "condition", "ss_app_kubernetes_io_instance"],
+      registers,
+    });
+    this.#httpRequests = new Counter({
+      name: `${PREFIX}http_requests_total`,
+      help: "Total number of HTTP requests by path, status code and method",
+      labelNames: ["path", "code", "method"],
+      registers,
+    });
+    this.#httpDuration = new Histogram({
+      name: `${PREFIX}http_request_duration_seconds`,
+      help: "A histogram of latencies for requests.",
+      labelNames: ["path", "method"],
+      registers,
+    });
+    if (options.collectDefaults) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One reconcile pass (the reference also counts passes for deleted objects). */
+  unsealRequest(): void {
+    this.#unsealRequests.inc();
+  }
+
+  unsealError(reason: ErrorMetricReason, namespace: string): void {
+    this.#unsealErrors.inc({ reason, namespace });
+  }
+
+  /** Refreshes `condition_info` from the object's status (no-op without status or when omitted). */
+  observeConditions(ss: SealedSecret): void {
+    if (this.#omitSecretLabels) return;
+    for (const c of ss.status?.conditions ?? []) {
+      this.#conditionInfo.set(this.#labels(ss, c.type), CONDITION_VALUE[c.status] ?? 0);
+    }
+  }
+
+  /** Drops the object's `condition_info` series (SealedSecret deleted). */
+  forgetConditions(ss: SealedSecret): void {
+    for (const c of ss.status?.conditions ?? [])
+      this.#conditionInfo.remove(this.#labels(ss, c.type));
+  }
+
+  /** One answered API request; `method` is lower-cased as promhttp does. */
+  httpRequest(path: string, method: string, code: number, seconds: number): void {
+    const m = method.toLowerCase();
+    this.#httpRequests.inc({ path, code: String(code), method: m });
+    this.#httpDuration.observe({ path, method: m }, seconds);
+  }
+
+  /** The exposition text of `/metrics`. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  #labels(ss: SealedSecret, condition: string) {
+    return {
+      namespace: ss.metadata.namespace ?? "",
+      name: ss.metadata.name ?? "",
+      condition,
+      ss_app_kubernetes_io_instance: ss.metadata.labels?.[INSTANCE_LABEL] ?? "",
+    };
+  }
+}
