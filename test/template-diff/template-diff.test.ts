@@ -103,7 +103,9 @@ describe("templates render like Go text/template + sprig v3.3.0", () => {
       }
     }
     const goErrors = [...go.values()].filter((r) => !r.ok).length;
-    console.info(`template-diff: ${cases.length} cases, ${goErrors} Go errors, ${diffs.length} differences`);
+    console.info(
+      `template-diff: ${cases.length} cases, ${goErrors} Go errors, ${diffs.length} differences`,
+    );
     expect(diffs.join("\n")).toBe("");
   });
 

@@ -98,22 +98,26 @@ function indexArg(index: GoValue, cap: number): number {
   return Number(index.v);
 }
 
+function indexSequence(item: string | GoSlice, index: GoValue): GoValue {
+  const len = typeof item === "string" ? item.length : item.items.length;
+  const x = indexArg(index, len);
+  if (x === len) throw execFault(`index out of range: ${x}`);
+  if (typeof item === "string") return new GoInt("uint8", BigInt(item.charCodeAt(x)));
+  return item.items[x] ?? null;
+}
+
+function indexMap(item: GoMap, index: GoValue): GoValue {
+  if (index === null) throw execFault("value is nil; should be of type string");
+  if (typeof index !== "string") {
+    throw execFault(`value has type ${typeName(index)}; should be string`);
+  }
+  if (item.m.has(index)) return item.m.get(index) ?? null;
+  return item.elem === "string" ? "" : null;
+}
+
 function indexOne(item: GoValue, index: GoValue): GoValue {
-  if (typeof item === "string" || item instanceof GoSlice) {
-    const len = typeof item === "string" ? item.length : item.items.length;
-    const x = indexArg(index, len);
-    if (x === len) throw execFault(`index out of range: ${x}`);
-    if (typeof item === "string") return new GoInt("uint8", BigInt(item.charCodeAt(x)));
-    return item.items[x] ?? null;
-  }
-  if (item instanceof GoMap) {
-    if (index === null) throw execFault("value is nil; should be of type string");
-    if (typeof index !== "string") {
-      throw execFault(`value has type ${typeName(index)}; should be string`);
-    }
-    if (item.m.has(index)) return item.m.get(index) ?? null;
-    return item.elem === "string" ? "" : null;
-  }
+  if (typeof item === "string" || item instanceof GoSlice) return indexSequence(item, index);
+  if (item instanceof GoMap) return indexMap(item, index);
   if (item === null) throw execFault("index of nil pointer");
   throw execFault(`can't index item of type ${typeName(item)}`);
 }
@@ -125,16 +129,19 @@ function index(args: GoValue[]): GoValue {
   return item;
 }
 
-function slice(args: GoValue[]): GoValue {
-  const [item = null, ...indexes] = args;
+function sliceable(item: GoValue, count: number): string | GoSlice {
   if (item === null) throw execFault("slice of untyped nil");
-  if (indexes.length > 3) throw execFault(`too many slice indexes: ${indexes.length}`);
+  if (count > 3) throw execFault(`too many slice indexes: ${count}`);
   if (typeof item !== "string" && !(item instanceof GoSlice)) {
     throw execFault(`can't slice item of type ${typeName(item)}`);
   }
-  if (typeof item === "string" && indexes.length === 3) {
-    throw execFault("cannot 3-index slice a string");
-  }
+  if (typeof item === "string" && count === 3) throw execFault("cannot 3-index slice a string");
+  return item;
+}
+
+function slice(args: GoValue[]): GoValue {
+  const [raw = null, ...indexes] = args;
+  const item = sliceable(raw, indexes.length);
   const len = typeof item === "string" ? item.length : item.items.length;
   const idx = [0, len, len];
   indexes.forEach((ix, i) => (idx[i] = indexArg(ix, len)));

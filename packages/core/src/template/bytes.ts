@@ -24,20 +24,31 @@ export function toBytes(bs: string): Buffer {
 const RUNE_ERROR = 0xfffd;
 
 /** Go's utf8.DecodeRuneInString on a byte string: [rune, size]. */
+function continuationCount(b0: number): number {
+  if (b0 > 0xf4) return -1;
+  if (b0 >= 0xf0) return 3;
+  if (b0 >= 0xe0) return 2;
+  return b0 >= 0xc2 ? 1 : -1;
+}
+
+const MIN_RUNE = [0, 0x80, 0x800, 0x10000];
+
+function isValidRune(r: number, need: number): boolean {
+  return r >= (MIN_RUNE[need] ?? 0) && r <= 0x10ffff && !(r >= 0xd800 && r <= 0xdfff);
+}
+
 export function decodeRune(bs: string, i: number): [number, number] {
   const b0 = bs.charCodeAt(i);
   if (b0 < 0x80) return [b0, 1];
-  const need = b0 >= 0xf0 && b0 <= 0xf4 ? 3 : b0 >= 0xe0 ? 2 : b0 >= 0xc2 ? 1 : -1;
-  if (need < 0 || b0 > 0xf4) return [RUNE_ERROR, 1];
+  const need = continuationCount(b0);
+  if (need < 0) return [RUNE_ERROR, 1];
   let r = b0 & (0x3f >> need);
   for (let k = 1; k <= need; k++) {
     const b = bs.charCodeAt(i + k);
     if (Number.isNaN(b) || (b & 0xc0) !== 0x80) return [RUNE_ERROR, 1];
     r = (r << 6) | (b & 0x3f);
   }
-  const min = [0, 0x80, 0x800, 0x10000][need] ?? 0;
-  if (r < min || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return [RUNE_ERROR, 1];
-  return [r, need + 1];
+  return isValidRune(r, need) ? [r, need + 1] : [RUNE_ERROR, 1];
 }
 
 /** The runes of a byte string, Go style. */

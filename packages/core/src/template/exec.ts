@@ -318,18 +318,13 @@ class State {
     const first = cmd.args[0];
     if (first === undefined) return this.fail("empty command");
     this.setAt(first.at);
-    switch (first.kind) {
-      case "field":
-        return this.evalFieldChain(dot, dot, first.ident, { args: cmd.args, final });
-      case "chain":
-        return this.evalChain(dot, first, cmd.args, final);
-      case "identifier":
-        return this.evalFunction(dot, first.name, cmd.args, final);
-      case "variable":
-        return this.evalVariable(dot, first.ident, cmd.args, final);
-      default:
-        return this.evalConstantCommand(dot, first, cmd.args, final);
+    if (first.kind === "field") {
+      return this.evalFieldChain(dot, dot, first.ident, { args: cmd.args, final });
     }
+    if (first.kind === "chain") return this.evalChain(dot, first, cmd.args, final);
+    if (first.kind === "identifier") return this.evalFunction(dot, first.name, cmd.args, final);
+    if (first.kind === "variable") return this.evalVariable(dot, first.ident, cmd.args, final);
+    return this.evalConstantCommand(dot, first, cmd.args, final);
   }
 
   private notAFunction(args: ArgNode[], final: Final): void {
@@ -353,7 +348,10 @@ class State {
         return this.idealConstant(node);
       case "string":
         return node.text;
-      default:
+      case "field":
+      case "variable":
+      case "chain":
+      case "identifier":
         return this.fail(`can't evaluate command ${node.at.src}`);
     }
   }
@@ -509,7 +507,9 @@ class State {
         return this.validateType(this.evalFunction(dot, n.name, [n], MISSING), typ);
       case "chain":
         return this.validateType(this.evalChain(dot, n, [], MISSING), typ);
-      default:
+      case "bool":
+      case "number":
+      case "string":
         return this.literalArg(typ, n);
     }
   }

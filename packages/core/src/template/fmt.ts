@@ -126,16 +126,19 @@ function unicodeFormat(v: bigint, spec: Spec): string {
 
 const FLOAT_VERBS = new Set(["v", "e", "E", "f", "F", "g", "G", "x", "X"]);
 
+const FLOAT_VERB_MAP: Readonly<Record<string, string>> = { v: "g", F: "f" };
+
+function floatDigits(x: number, spec: Spec): string {
+  const verb = FLOAT_VERB_MAP[spec.verb] ?? spec.verb;
+  const prec = spec.prec ?? (verb === "g" || verb === "G" ? -1 : 6);
+  if (verb === "x" || verb === "X") return hexFloat(x, verb === "X");
+  const num = formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
+  return spec.sharp ? sharpFloat(num, verb, prec) : num;
+}
+
 function fmtFloatValue(x: number, spec: Spec): string | null {
   if (!FLOAT_VERBS.has(spec.verb)) return null;
-  const verb = spec.verb === "v" ? "g" : spec.verb === "F" ? "f" : spec.verb;
-  const defPrec = verb === "g" || verb === "G" ? -1 : 6;
-  const prec = spec.prec ?? defPrec;
-  let num =
-    verb === "x" || verb === "X"
-      ? hexFloat(x, verb === "X")
-      : formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
-  if (spec.sharp) num = sharpFloat(num, verb, prec);
+  const num = floatDigits(x, spec);
   const neg = num.startsWith("-");
   const body = neg || num.startsWith("+") ? num.slice(1) : num;
   if (body === "Inf" || body === "NaN") {
@@ -175,18 +178,19 @@ function hexFloat(x: number, upper: boolean): string {
   return (neg ? "-" : "") + out;
 }
 
+function significantDigits(body: string): number {
+  const digits = body.replace(".", "").replace(/^0+/, "");
+  return digits.length;
+}
+
 function sharpFloat(num: string, verb: string, prec: number): string {
-  let digits = verb === "g" || verb === "G" ? (prec === -1 ? 6 : prec) : 0;
+  const g = verb === "g" || verb === "G";
+  let digits = g ? (prec === -1 ? 6 : prec) : 0;
   const m = /^([+-]?)([0-9.]*)([eE].*)?$/.exec(num);
   if (m === null) return num;
   let body = m[2] ?? "";
   const tail = m[3] ?? "";
-  let sawNonzero = false;
-  for (const c of body) {
-    if (c === ".") continue;
-    if (c !== "0") sawNonzero = true;
-    if (sawNonzero) digits--;
-  }
+  digits -= significantDigits(body);
   if (!body.includes(".")) {
     if (body === "0") digits--;
     body += ".";
@@ -446,15 +450,18 @@ function parsePrecision(c: Cursor, spec: Spec): string {
   return "";
 }
 
+function skipBadIndex(c: Cursor): void {
+  while (c.i < c.format.length && /[[\]0-9.*]/.test(c.format[c.i] ?? "")) c.i++;
+}
+
 function oneVerb(c: Cursor): string {
   const spec: Spec = { ...PLAIN };
   parseFlags(c, spec);
   let bad = parseWidth(c, spec) + parsePrecision(c, spec);
-  let badIndex = bad.includes("BADINDEX");
-  if (!parseArgIndex(c)) badIndex = true;
+  const badIndex = bad.includes("BADINDEX") || !parseArgIndex(c);
   if (badIndex) {
     bad = "";
-    while (c.i < c.format.length && /[[\]0-9.*]/.test(c.format[c.i] ?? "")) c.i++;
+    skipBadIndex(c);
   }
   if (c.i >= c.format.length) return `${bad}%!(NOVERB)`;
   const [r, n] = decodeRune(c.format, c.i);
@@ -463,13 +470,15 @@ function oneVerb(c: Cursor): string {
   if (spec.minus) spec.zero = false;
   if (spec.verb === "%") return `${bad}%`;
   if (badIndex) return `%!${encodeRune(r)}(BADINDEX)`;
-  if (c.arg >= c.args.length) return `${bad}%!${encodeRune(r)}(MISSING)`;
+  return bad + verbArg(c, spec, r);
+}
+
+function verbArg(c: Cursor, spec: Spec, r: number): string {
+  if (c.arg >= c.args.length) return `%!${encodeRune(r)}(MISSING)`;
   const arg = c.args[c.arg] ?? null;
   c.arg++;
   if (spec.verb === "w") spec.verb = "v";
-  return (
-    bad + formatOne(arg, { ...spec, verb: encodeRune(r) === spec.verb ? spec.verb : spec.verb })
-  );
+  return formatOne(arg, spec);
 }
 
 /** fmt.Sprintf over byte strings; `limit` caps widths and precisions. */

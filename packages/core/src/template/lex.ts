@@ -62,6 +62,9 @@ const KEYWORDS = new Set([
 const SPACE = /^[ \t\r\n]$/;
 const ALNUM = /^[\p{L}\p{Nd}_]$/u;
 const TERMINATORS = new Set(["", ".", ",", "|", ":", ")", "("]);
+const QUOTES = new Set(['"', "'", "`"]);
+const DIGIT = /^[0-9]$/;
+const NUMBER_START = /^[.+\-0-9]$/;
 
 function isSpace(c: string | undefined): boolean {
   return c !== undefined && SPACE.test(c);
@@ -213,16 +216,19 @@ class Lexer {
       if (this.input[this.pos++] !== "=") this.fail("expected :=");
       return this.emit("declare");
     }
-    if (c === '"') return this.lexQuote('"', "string", "unterminated quoted string");
-    if (c === "'") return this.lexQuote("'", "charConstant", "unterminated character constant");
-    if (c === "`") return this.lexRaw();
+    if (QUOTES.has(c)) return this.lexQuoted(c);
     if (c === "$") return this.lexFieldOrVariable("variable");
-    if (c === "." && !/^[0-9]$/.test(this.input[this.pos] ?? "")) {
+    if (c === "." && !DIGIT.test(this.input[this.pos] ?? ""))
       return this.lexFieldOrVariable("field");
-    }
-    if (c === "." || c === "+" || c === "-" || /^[0-9]$/.test(c)) return this.lexNumber();
+    if (NUMBER_START.test(c)) return this.lexNumber();
     if (isAlnum(c)) return this.lexIdentifier();
     return this.lexParenOrChar(c);
+  }
+
+  private lexQuoted(c: string): void {
+    if (c === '"') return this.lexQuote('"', "string", "unterminated quoted string");
+    if (c === "'") return this.lexQuote("'", "charConstant", "unterminated character constant");
+    return this.lexRaw();
   }
 
   private lexParenOrChar(c: string): void {

@@ -16,17 +16,23 @@ const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([
   ["\\", "\\"],
 ]);
 
+function octalEscape(body: string, i: number): [string, number] | null {
+  const oct = body.slice(i, i + 3);
+  if (!/^[0-7]{3}$/.test(oct) || parseInt(oct, 8) > 255) return null;
+  return [String.fromCharCode(parseInt(oct, 8)), i + 3];
+}
+
 function escapeAt(body: string, i: number, quote: string): [string, number] | null {
   const c = body[i];
   if (c === undefined) return null;
   const simple = SIMPLE_ESCAPES.get(c);
   if (simple !== undefined) return [simple, i + 1];
   if (c === quote) return [c, i + 1];
-  if (/^[0-7]$/.test(c)) {
-    const oct = body.slice(i, i + 3);
-    if (!/^[0-7]{3}$/.test(oct) || parseInt(oct, 8) > 255) return null;
-    return [String.fromCharCode(parseInt(oct, 8)), i + 3];
-  }
+  if (/^[0-7]$/.test(c)) return octalEscape(body, i);
+  return hexEscape(body, i, c);
+}
+
+function hexEscape(body: string, i: number, c: string): [string, number] | null {
   const width = c === "x" ? 2 : c === "u" ? 4 : c === "U" ? 8 : 0;
   if (width === 0) return null;
   const hex = body.slice(i + 1, i + 1 + width);

@@ -2,8 +2,8 @@ import { fromUtf8, toUtf8 } from "./bytes.js";
 import { fn } from "./funcs.js";
 import type { FuncDef } from "./funcs.js";
 import { formatTime, timeParts, timeString } from "./time.js";
-import { GoInt, GoTime, goInt, goInt64 } from "./value.js";
-import type { GoValue } from "./value.js";
+import { GoTime, goInt, goInt64 } from "./value.js";
+import type { GoValue, GoInt } from "./value.js";
 
 /**
  * The methods a template may call on a time.Time (`{{ (now).Year }}`,

@@ -387,44 +387,29 @@ class Parser {
     if (node === null || this.peek().type !== "field") return node;
     const fields: string[] = [];
     while (this.peek().type === "field") fields.push(this.next().val.slice(1));
-    switch (node.kind) {
-      case "field":
-      case "variable":
-        return { ...node, ident: [...node.ident, ...fields] };
-      case "bool":
-      case "string":
-      case "number":
-      case "nil":
-      case "dot":
-        return this.fail(`unexpected . after term "${node.at.src}"`);
-      default:
-        return { kind: "chain", at: node.at, node, field: fields };
+    if (node.kind === "field" || node.kind === "variable") {
+      return { ...node, ident: [...node.ident, ...fields] };
     }
+    if (node.kind === "chain" || node.kind === "identifier" || node.kind === "pipe") {
+      return { kind: "chain", at: node.at, node, field: fields };
+    }
+    return this.fail(`unexpected . after term "${node.at.src}"`);
   }
 
   private term(): ArgNode | null {
     const t = this.nextNonSpace();
     const at = this.at(t);
-    switch (t.type) {
-      case "identifier":
-        if (!this.hasFunction(t.val)) this.fail(`function "${t.val}" not defined`, t.line);
-        return { kind: "identifier", at, name: t.val };
-      case "dot":
-        return { kind: "dot", at };
-      case "nil":
-        return { kind: "nil", at };
-      case "variable":
-        return this.useVar(t);
-      case "field":
-        return { kind: "field", at, ident: [t.val.slice(1)] };
-      case "bool":
-        return { kind: "bool", at, value: t.val === "true" };
-      case "charConstant":
-      case "number":
-        return this.number(t);
-      default:
-        return this.otherTerm(t);
+    if (t.type === "identifier") {
+      if (!this.hasFunction(t.val)) this.fail(`function "${t.val}" not defined`, t.line);
+      return { kind: "identifier", at, name: t.val };
     }
+    if (t.type === "variable") return this.useVar(t);
+    if (t.type === "charConstant" || t.type === "number") return this.number(t);
+    if (t.type === "dot") return { kind: "dot", at };
+    if (t.type === "nil") return { kind: "nil", at };
+    if (t.type === "field") return { kind: "field", at, ident: [t.val.slice(1)] };
+    if (t.type === "bool") return { kind: "bool", at, value: t.val === "true" };
+    return this.otherTerm(t);
   }
 
   private otherTerm(t: Token): ArgNode | null {

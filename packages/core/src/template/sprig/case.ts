@@ -59,7 +59,8 @@ function classify(r: number): WordType {
   return "other";
 }
 
-const OTHER_STOP = (x: number): boolean => isConnector(x) || isAlphabet(x) || isNumber(x) || isPunct(x);
+const OTHER_STOP = (x: number): boolean =>
+  isConnector(x) || isAlphabet(x) || isNumber(x) || isPunct(x);
 
 function nextWord(s: number[]): Word {
   if (s.length === 0) return { wt: "invalid", word: [], rest: [] };
@@ -160,10 +161,8 @@ export function toPascalCase(bs: string): string {
       firstUpper = isUpperRune(r0);
       r0 = toUpperRune(r0);
     } else {
-      if (firstUpper) {
-        if (isUpperRune(r0)) r0 = toLowerRune(r0);
-        else firstUpper = false;
-      }
+      if (firstUpper && isUpperRune(r0)) r0 = toLowerRune(r0);
+      else firstUpper = false;
       out.push(r1);
     }
   }

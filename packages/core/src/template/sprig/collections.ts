@@ -12,21 +12,25 @@ import { empty } from "./defaults.js";
  */
 
 /** reflect.DeepEqual over GoValues. */
+function sliceEqual(a: GoSlice, b: GoSlice): boolean {
+  return (
+    a.elem === b.elem &&
+    a.items.length === b.items.length &&
+    a.items.every((x, i) => deepEqual(x, b.items[i] ?? null))
+  );
+}
+
+function mapEqual(a: GoMap, b: GoMap): boolean {
+  if (a.elem !== b.elem || a.m.size !== b.m.size) return false;
+  return [...a.m].every(([k, v]) => b.m.has(k) && deepEqual(v, b.m.get(k) ?? null));
+}
+
+/** reflect.DeepEqual over GoValues. */
 export function deepEqual(a: GoValue, b: GoValue): boolean {
   if (a === b) return true;
   if (a instanceof GoInt && b instanceof GoInt) return a.type === b.type && a.v === b.v;
-  if (a instanceof GoSlice && b instanceof GoSlice) {
-    return (
-      a.elem === b.elem &&
-      a.items.length === b.items.length &&
-      a.items.every((x, i) => deepEqual(x, b.items[i] ?? null))
-    );
-  }
-  if (a instanceof GoMap && b instanceof GoMap) {
-    if (a.elem !== b.elem || a.m.size !== b.m.size) return false;
-    for (const [k, v] of a.m) if (!b.m.has(k) || !deepEqual(v, b.m.get(k) ?? null)) return false;
-    return true;
-  }
+  if (a instanceof GoSlice && b instanceof GoSlice) return sliceEqual(a, b);
+  if (a instanceof GoMap && b instanceof GoMap) return mapEqual(a, b);
   if (a instanceof GoTime && b instanceof GoTime) return a.ns === b.ns && a.offset === b.offset;
   return false;
 }
@@ -188,12 +192,15 @@ function dig(args: GoValue[]): GoValue {
   if (!(dict0 instanceof GoMap) || dict0.elem !== "interface {}") {
     throw execFault("interface conversion");
   }
-  const def = args[args.length - 2] ?? null;
   const ks = args.slice(0, -2);
   if (ks.some((k) => typeof k !== "string")) throw execFault("interface conversion");
+  return digFrom(dict0, args[args.length - 2] ?? null, ks as string[]);
+}
+
+function digFrom(dict0: GoMap, def: GoValue, ks: string[]): GoValue {
   let cur: GoMap = dict0;
   for (let i = 0; i < ks.length; i++) {
-    const k = ks[i] as string;
+    const k = ks[i] ?? "";
     if (!cur.m.has(k)) return def;
     const step = cur.m.get(k) ?? null;
     if (i === ks.length - 1) return step;

@@ -20,24 +20,26 @@ function toTime(v: GoValue, ctx: CallContext): GoTime {
   return ctx.now;
 }
 
+function zonePart(zone: string, ms: number, style: "longOffset" | "short"): string {
+  const dtf = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: style });
+  return dtf.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+}
+
+function intlZone(zone: string, t: GoTime): { name: string; offset: number } {
+  const ms = Number(t.ns / 1_000_000n);
+  const m = /GMT([+-])(\d\d):(\d\d)/.exec(zonePart(zone, ms, "longOffset"));
+  const sign = m?.[1] === "-" ? -1 : 1;
+  const offset = m === null ? 0 : sign * (Number(m[2]) * 3600 + Number(m[3]) * 60);
+  const short = zonePart(zone, ms, "short");
+  const named = /^[A-Z]{3,5}$/.test(short) && short !== "GMT";
+  return { name: named ? short : goZoneName(offset), offset };
+}
+
 function zoneOffset(zone: string, t: GoTime): { name: string; offset: number } | null {
   if (zone === "UTC" || zone === "" || zone === "Local") return { name: "UTC", offset: 0 };
   if (!/^[A-Za-z0-9_+\-/]+$/.test(zone)) return null;
   try {
-    const ms = Number(t.ns / 1_000_000n);
-    const dtf = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
-    const part = dtf.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
-    const m = /GMT([+-])(\d\d):(\d\d)/.exec(part);
-    const offset =
-      m === null ? 0 : (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
-    const short = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "short" })
-      .formatToParts(ms)
-      .find((p) => p.type === "timeZoneName")?.value;
-    const name =
-      short !== undefined && /^[A-Z]{3,5}$/.test(short) && short !== "GMT"
-        ? short
-        : goZoneName(offset);
-    return { name, offset };
+    return intlZone(zone, t);
   } catch {
     return null;
   }
@@ -72,20 +74,28 @@ const UNIT_NS: Readonly<Record<string, bigint>> = {
   h: 3_600_000_000_000n,
 };
 
+function durationPart(int: string, frac: string, unit: string): bigint | null {
+  if (int === "" && frac === "") return null;
+  const u = UNIT_NS[unit] ?? 1n;
+  let total = BigInt(int === "" ? "0" : int) * u;
+  if (frac !== "") total += (BigInt(frac) * u) / 10n ** BigInt(frac.length);
+  return total;
+}
+
+const DURATION = /^([+-]?)((?:\d*\.?\d*(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+const DURATION_PART = /(\d*)\.?(\d*)(ns|us|µs|μs|ms|s|m|h)/g;
+
 /** time.ParseDuration; null on error. */
 export function parseDuration(text: string): bigint | null {
   const s = toUtf8(text);
-  const m = /^([+-]?)((?:\d*\.?\d*(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(s);
   if (s === "0" || s === "+0" || s === "-0") return 0n;
+  const m = DURATION.exec(s);
   if (m === null) return null;
   let total = 0n;
-  for (const part of (m[2] ?? "").matchAll(/(\d*)\.?(\d*)(ns|us|µs|μs|ms|s|m|h)/g)) {
-    const [whole, int = "", frac = "", unit = "s"] = part;
-    if (int === "" && frac === "") return null;
-    if (whole.includes(".") && int === "" && frac === "") return null;
-    const u = UNIT_NS[unit] ?? 1n;
-    total += BigInt(int === "" ? "0" : int) * u;
-    if (frac !== "") total += (BigInt(frac) * u) / 10n ** BigInt(frac.length);
+  for (const [, int = "", frac = "", unit = "s"] of (m[2] ?? "").matchAll(DURATION_PART)) {
+    const part = durationPart(int, frac, unit);
+    if (part === null) return null;
+    total += part;
   }
   return m[1] === "-" ? -total : total;
 }

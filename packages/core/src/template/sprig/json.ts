@@ -66,7 +66,7 @@ function encodeSlice(v: GoSlice, style: Style, depth: number): string {
   }
   if (v.items.length === 0) return "[]";
   const parts = v.items.map((x) => encode(x, style, depth + 1));
-  return wrap("[", "]", parts, style, depth);
+  return wrap("[]", parts, style, depth);
 }
 
 function encodeMap(v: GoMap, style: Style, depth: number): string {
@@ -76,10 +76,12 @@ function encodeMap(v: GoMap, style: Style, depth: number): string {
   const parts = keys.map(
     (k) => `${jsonString(k, style.html)}${sep}${encode(v.m.get(k) ?? null, style, depth + 1)}`,
   );
-  return wrap("{", "}", parts, style, depth);
+  return wrap("{}", parts, style, depth);
 }
 
-function wrap(open: string, close: string, parts: string[], style: Style, depth: number): string {
+function wrap(brackets: string, parts: string[], style: Style, depth: number): string {
+  const open = brackets[0] ?? "";
+  const close = brackets[1] ?? "";
   if (style.indent === "") return open + parts.join(",") + close;
   const inner = `\n${style.indent.repeat(depth + 1)}`;
   return `${open}${inner}${parts.join(`,${inner}`)}\n${style.indent.repeat(depth)}${close}`;

@@ -3,8 +3,8 @@ import { formatFloat } from "../float.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
 import { parseGoInt } from "../literal.js";
-import { GoInt, goInt, goInt64 } from "../value.js";
-import type { GoValue } from "../value.js";
+import { goInt, goInt64 } from "../value.js";
+import type { GoValue, GoInt } from "../value.js";
 import { strval, toFloat64, toInt64 } from "./cast.js";
 import { untilList } from "./collections.js";
 

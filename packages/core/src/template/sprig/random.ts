@@ -2,8 +2,8 @@ import { Buffer } from "node:buffer";
 import { budgetFault, refusedFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
-import { GoInt, goInt } from "../value.js";
-import type { GoValue } from "../value.js";
+import { goInt } from "../value.js";
+import type { GoValue, GoInt } from "../value.js";
 
 /**
  * Non-deterministic sprig functions. With an injected random source (RenderOptions.random)

@@ -2,8 +2,8 @@ import { fromUtf8, toUtf8 } from "../bytes.js";
 import { execFault, refusedFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
-import { GoInt, GoSlice } from "../value.js";
-import type { GoValue } from "../value.js";
+import { GoSlice } from "../value.js";
+import type { GoValue, GoInt } from "../value.js";
 
 /**
  * sprig v3.3.0 regular expressions (`regex.go`): RE2 syntax translated to a JS RegExp with the
@@ -41,21 +41,26 @@ function hex(c: string): string {
   return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
 }
 
+const SIMPLE_ESCAPES: Readonly<Record<string, readonly [string, string]>> = {
+  s: ["\\t\\n\\f\\r ", "[\\t\\n\\f\\r ]"],
+  S: ["\\S", "[^\\t\\n\\f\\r ]"],
+  z: ["(?![\\s\\S])", "(?![\\s\\S])"],
+  A: ["(?<![\\s\\S])", "(?<![\\s\\S])"],
+};
+
+function quotedLiteral(p: string, i: number): [string, number] {
+  const end = p.indexOf("\\E", i + 2);
+  const lit = end < 0 ? p.slice(i + 2) : p.slice(i + 2, end);
+  const out = [...lit].map((ch) => (/[A-Za-z0-9]/.test(ch) ? ch : escapeLiteral(ch))).join("");
+  return [out, end < 0 ? p.length : end + 2];
+}
+
 function translateEscape(p: string, i: number, inClass: boolean): [string, number] {
   const c = p[i + 1];
   if (c === undefined) throw new BadPattern("trailing backslash");
-  if (c === "s") return [inClass ? "\\t\\n\\f\\r " : "[\\t\\n\\f\\r ]", i + 2];
-  if (c === "S") return [inClass ? "\\S" : "[^\\t\\n\\f\\r ]", i + 2];
-  if (c === "z") return ["(?![\\s\\S])", i + 2];
-  if (c === "A") return ["(?<![\\s\\S])", i + 2];
-  if (c === "Q") {
-    const end = p.indexOf("\\E", i + 2);
-    const lit = end < 0 ? p.slice(i + 2) : p.slice(i + 2, end);
-    return [
-      [...lit].map((ch) => (/[A-Za-z0-9]/.test(ch) ? ch : escapeLiteral(ch))).join(""),
-      end < 0 ? p.length : end + 2,
-    ];
-  }
+  const simple = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : undefined;
+  if (simple !== undefined) return [inClass ? simple[0] : simple[1], i + 2];
+  if (c === "Q") return quotedLiteral(p, i);
   if ((c === "p" || c === "P") && p[i + 2] !== "{") return [`\\${c}{${p[i + 2] ?? ""}}`, i + 3];
   if (/[dDwWbBpPnrtfvx0-7]/.test(c)) return [`\\${c}`, i + 2];
   if (/[A-Za-z0-9]/.test(c)) throw new BadPattern("invalid escape");
@@ -65,6 +70,18 @@ function translateEscape(p: string, i: number, inClass: boolean): [string, numbe
 function escapeLiteral(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
   return code < 0x80 ? hex(ch) : ch;
+}
+
+function classAtom(p: string, i: number): [string, number] {
+  const posix = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(i));
+  if (posix !== null) {
+    const set = Object.hasOwn(POSIX, posix[2] ?? "") ? POSIX[posix[2] ?? ""] : undefined;
+    if (set === undefined || posix[1] === "^") throw new BadPattern("unsupported class");
+    return [set, i + posix[0].length];
+  }
+  if (p[i] === "\\") return translateEscape(p, i, true);
+  const ch = String.fromCodePoint(p.codePointAt(i) ?? 0);
+  return [/[[\]{}()|/]/.test(ch) ? hex(ch) : ch, i + ch.length];
 }
 
 function translateClass(p: string, start: number): [string, number] {
@@ -79,21 +96,9 @@ function translateClass(p: string, start: number): [string, number] {
     i++;
   }
   while (i < p.length && p[i] !== "]") {
-    const posix = /^\[:(\^?)([a-z]+):\]/.exec(p.slice(i));
-    if (posix !== null) {
-      const set = POSIX[posix[2] ?? ""];
-      if (set === undefined || posix[1] === "^") throw new BadPattern("unsupported class");
-      out += set;
-      i += posix[0].length;
-    } else if (p[i] === "\\") {
-      const [s, next] = translateEscape(p, i, true);
-      out += s;
-      i = next;
-    } else {
-      const ch = String.fromCodePoint(p.codePointAt(i) ?? 0);
-      out += /[[\]{}()|/]/.test(ch) ? hex(ch) : ch;
-      i += ch.length;
-    }
+    const [s, next] = classAtom(p, i);
+    out += s;
+    i = next;
   }
   if (i >= p.length) throw new BadPattern("missing closing ]");
   return [`${out}]`, i + 1];
@@ -119,19 +124,21 @@ function translateAtom(p: string, i: number, dotAll: boolean): [string, number] 
 }
 
 /** Rejects nested unbounded quantifiers, the exponential-backtracking shape. */
+function closeGroup(stack: boolean[], after: string): void {
+  const inner = stack.pop() ?? false;
+  const unbounded = /^[*+]|^\{\d*,\}/.test(after);
+  if (inner && unbounded) throw refusedFault("regular expression with nested quantifiers");
+  if (inner || unbounded || /^[?{]/.test(after)) stack[stack.length - 1] = true;
+}
+
 function checkNesting(src: string): void {
   const stack: boolean[] = [false];
   const stripped = src.replace(/\\./g, "x").replace(/\[(?:[^\]\\]|\\.)*\]/g, "x");
   for (let i = 0; i < stripped.length; i++) {
     const c = stripped[i];
     if (c === "(") stack.push(false);
-    else if (c === ")") {
-      const inner = stack.pop() ?? false;
-      const q = stripped.slice(i + 1, i + 4);
-      const unbounded = /^[*+]|^\{\d*,\}/.test(q);
-      if (inner && unbounded) throw refusedFault("regular expression with nested quantifiers");
-      if (inner || unbounded || /^[?{]/.test(q)) stack[stack.length - 1] = true;
-    } else if (c === "*" || c === "+" || c === "{") stack[stack.length - 1] = true;
+    else if (c === ")") closeGroup(stack, stripped.slice(i + 1, i + 16));
+    else if (c === "*" || c === "+" || c === "{") stack[stack.length - 1] = true;
   }
 }
 
@@ -206,13 +213,8 @@ function expand(template: string, m: Match): string {
   );
 }
 
-function replaceAll(
-  pattern: string,
-  src: string,
-  repl: string,
-  literal: boolean,
-  ctx: CallContext,
-): string {
+function replaceAll(args: GoValue[], literal: boolean, ctx: CallContext): string {
+  const [pattern, src, repl] = args as [string, string, string];
   const re = compile(pattern);
   const s = toUtf8(src);
   const r = toUtf8(repl);
@@ -284,13 +286,13 @@ export function regexFuncs(): [string, FuncDef][] {
     [
       "regexReplaceAll",
       fn(["string", "string", "string"], ([r, s, p], ctx) =>
-        replaceAll(S(r), S(s), S(p), false, ctx),
+        replaceAll([r, s, p] as GoValue[], false, ctx),
       ),
     ],
     [
       "regexReplaceAllLiteral",
       fn(["string", "string", "string"], ([r, s, p], ctx) =>
-        replaceAll(S(r), S(s), S(p), true, ctx),
+        replaceAll([r, s, p] as GoValue[], true, ctx),
       ),
     ],
     [

@@ -93,120 +93,128 @@ function goUint(v: bigint): GoValue {
   return goInt64(v);
 }
 
-interface Bound {
+/** A parsed constraint (Masterminds/semver v3.3.0 `constraints.go`). */
+interface Constraint {
   op: string;
-  v: Version;
-  wild: "major" | "minor" | "patch" | "none";
+  con: Version;
+  dirty: boolean;
+  minorDirty: boolean;
+  patchDirty: boolean;
 }
 
-const CONSTRAINT =
-  /^\s*(=|!=|>=|<=|>|<|~>|~|\^|=>|=<)?\s*v?([0-9xX*]+(\.[0-9xX*]+)?(\.[0-9xX*]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)\s*$/;
+const CV = String.raw`v?([0-9|x|X|\*]+)(\.[0-9|x|X|\*]+)?(\.[0-9|x|X|\*]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?`;
+const OPS = String.raw`=||!=|>|<|>=|=>|<=|=<|~|~>|\^`;
+const CONSTRAINT_RE = new RegExp(String.raw`^\s*(${OPS})\s*(${CV})\s*$`);
+const RANGE_RE = new RegExp(String.raw`\s*(${CV})\s+-\s+(${CV})\s*`, "g");
+const FIND_RE = new RegExp(String.raw`(${OPS})\s*(${CV})`, "g");
+const VALID_RE = new RegExp(
+  String.raw`^(\s*(${OPS})\s*(${CV})\s*)((?:\s+|,\s*)(${OPS})\s*(${CV})\s*)*$`,
+);
 
-function parseBound(text: string): Bound {
-  const m = CONSTRAINT.exec(text);
+const isX = (s: string): boolean => s === "x" || s === "*" || s === "X";
+
+function dirtyVersion(m: RegExpExecArray): { ver: string; dirt: [boolean, boolean, boolean] } {
+  const [, , , major = "", minor = "", patch = "", pre = ""] = m;
+  if (isX(major) || major === "") return { ver: `0.0.0${pre}`, dirt: [true, false, false] };
+  if (isX(minor.replace(/^\./, "")) || minor === "") {
+    return { ver: `${major}.0.0${pre}`, dirt: [true, true, false] };
+  }
+  if (isX(patch.replace(/^\./, "")) || patch === "") {
+    return { ver: `${major}${minor}.0${pre}`, dirt: [true, false, true] };
+  }
+  return { ver: m[2] ?? "", dirt: [false, false, false] };
+}
+
+function parseConstraint(c: string): Constraint {
+  const m = CONSTRAINT_RE.exec(c);
   if (m === null) throw execFault("improper constraint");
-  const raw = m[2] ?? "";
-  const parts = raw.split(/[-+]/)[0]?.split(".") ?? [];
-  const wildAt = parts.findIndex((p) => /^[xX*]$/.test(p));
-  const wild =
-    wildAt === 0
-      ? "major"
-      : wildAt === 1
-        ? "minor"
-        : wildAt === 2
-          ? "patch"
-          : parts.length < 3
-            ? parts.length === 1
-              ? "minor"
-              : "patch"
-            : "none";
-  const clean = raw.replace(/[xX*]/g, "0");
-  const v = parseVersion(clean);
-  if (v === null) throw execFault("improper constraint");
-  const op = m[1] === "=>" ? ">=" : m[1] === "=<" ? "<=" : (m[1] ?? "");
-  return { op, v, wild: wildAt < 0 && parts.length >= 3 ? "none" : wild };
+  const { ver, dirt } = dirtyVersion(m);
+  const con = parseVersion(ver);
+  if (con === null) throw execFault("constraint parser error");
+  return { op: m[1] ?? "", con, dirty: dirt[0], minorDirty: dirt[1], patchDirty: dirt[2] };
 }
 
-function bump(v: Version, part: "major" | "minor" | "patch"): Version {
-  if (part === "major") return { ...v, major: v.major + 1n, minor: 0n, patch: 0n, pre: "" };
-  if (part === "minor") return { ...v, minor: v.minor + 1n, patch: 0n, pre: "" };
-  return { ...v, patch: v.patch + 1n, pre: "" };
+const LT = (v: Version, c: Constraint): boolean => compare(v, c.con) < 0;
+
+function notEqualDirty(v: Version, c: Constraint): boolean {
+  if (c.con.major !== v.major) return true;
+  if (c.minorDirty) return false;
+  if (c.con.minor !== v.minor) return true;
+  if (c.patchDirty) return (v.pre !== "" || c.con.pre !== "") && comparePre(v.pre, c.con.pre) !== 0;
+  return c.con.patch !== v.patch || compare(v, c.con) !== 0;
 }
 
-function inRange(x: Version, lo: Version, hi: Version): boolean {
-  return compare(x, lo) >= 0 && compare(x, hi) < 0;
+function greaterDirty(v: Version, c: Constraint): boolean {
+  if (v.major !== c.con.major) return v.major > c.con.major;
+  if (c.minorDirty) return false;
+  if (c.patchDirty) return v.minor > c.con.minor;
+  return compare(v, c.con) > 0;
 }
 
-function caret(b: Bound, x: Version): boolean {
-  if (b.wild === "major") return true;
-  if (b.v.major > 0n || b.wild === "minor") return inRange(x, b.v, bump(b.v, "major"));
-  if (b.v.minor > 0n || b.wild === "patch") return inRange(x, b.v, bump(b.v, "minor"));
-  return inRange(x, b.v, bump(b.v, "patch"));
+function lessEqualDirty(v: Version, c: Constraint): boolean {
+  if (v.major > c.con.major) return false;
+  return !(v.major === c.con.major && v.minor > c.con.minor && !c.minorDirty);
 }
 
-function tilde(b: Bound, x: Version): boolean {
-  if (b.wild === "major") return true;
-  if (b.wild === "minor") return inRange(x, b.v, bump(b.v, "major"));
-  return inRange(x, b.v, bump(b.v, "minor"));
+function tilde(v: Version, c: Constraint): boolean {
+  if (LT(v, c)) return false;
+  const zero = c.con.major === 0n && c.con.minor === 0n && c.con.patch === 0n;
+  if (zero && !c.minorDirty && !c.patchDirty) return true;
+  if (v.major !== c.con.major) return false;
+  return v.minor === c.con.minor || c.minorDirty;
 }
 
-function equalWild(b: Bound, x: Version): boolean {
-  if (b.wild === "major") return true;
-  if (b.wild === "minor") return inRange(x, b.v, bump(b.v, "major"));
-  if (b.wild === "patch") return inRange(x, b.v, bump(b.v, "minor"));
-  return compare(x, b.v) === 0;
+function caret(v: Version, c: Constraint): boolean {
+  if (LT(v, c)) return false;
+  if (c.con.major > 0n || c.minorDirty) return v.major === c.con.major;
+  if (v.major > 0n) return false;
+  if (c.con.minor > 0n || c.patchDirty) return v.minor === c.con.minor;
+  if (v.minor > 0n) return false;
+  return c.con.patch === v.patch;
 }
 
-function check(b: Bound, x: Version): boolean {
-  if (x.pre !== "" && b.v.pre === "") return false;
-  const c = compare(x, b.v);
-  switch (b.op) {
-    case "":
-    case "=":
-      return equalWild(b, x);
-    case "!=":
-      return !equalWild(b, x);
-    case ">":
-      return b.wild === "none"
-        ? c > 0
-        : compare(
-            x,
-            bump(b.v, b.wild === "major" ? "major" : b.wild === "minor" ? "major" : "minor"),
-          ) >= 0;
-    case ">=":
-      return c >= 0;
-    case "<":
-      return c < 0;
-    case "<=":
-      return b.wild === "none"
-        ? c <= 0
-        : compare(x, bump(b.v, b.wild === "patch" ? "minor" : "major")) < 0;
-    case "^":
-      return caret(b, x);
-    default:
-      return tilde(b, x);
-  }
+const CHECKS: Readonly<Record<string, (v: Version, c: Constraint) => boolean>> = {
+  "": (v, c) => (c.dirty ? tilde(v, c) : compare(v, c.con) === 0),
+  "!=": (v, c) => (c.dirty ? notEqualDirty(v, c) : compare(v, c.con) !== 0),
+  ">": (v, c) => (c.dirty ? greaterDirty(v, c) : compare(v, c.con) > 0),
+  "<": (v, c) => compare(v, c.con) < 0,
+  ">=": (v, c) => compare(v, c.con) >= 0,
+  "<=": (v, c) => (c.dirty ? lessEqualDirty(v, c) : compare(v, c.con) <= 0),
+  "~": tilde,
+  "^": caret,
+};
+const ALIASES: Readonly<Record<string, string>> = { "=": "", "=>": ">=", "=<": "<=", "~>": "~" };
+
+function check(c: Constraint, v: Version): boolean {
+  if (v.pre !== "" && c.con.pre === "" && c.op !== "!=") return false;
+  if (v.pre !== "" && c.con.pre === "" && c.dirty) return false;
+  const op = ALIASES[c.op] ?? c.op;
+  const f = CHECKS[op];
+  return f !== undefined && f(v, c);
 }
 
-function andGroup(text: string, x: Version): boolean {
-  const hyphen = /^\s*(\S+)\s+-\s+(\S+)\s*$/.exec(text);
-  if (hyphen !== null) {
-    return (
-      check(parseBound(`>=${hyphen[1] ?? ""}`), x) && check(parseBound(`<=${hyphen[2] ?? ""}`), x)
-    );
-  }
-  const parts = text
-    .replace(/(>=|<=|!=|=>|=<|~>|[<>=~^])\s+/g, "$1")
-    .split(/[\s,]+/)
-    .filter((p) => p !== "");
-  if (parts.length === 0) throw execFault("improper constraint");
-  return parts.every((p) => check(parseBound(p), x));
+function rewriteRange(s: string): string {
+  return s.replace(
+    RANGE_RE,
+    (_m, lo: string, ...rest: unknown[]) => `>= ${lo}, <= ${String(rest[9])} `,
+  );
+}
+
+function parseConstraints(text: string): Constraint[][] {
+  return rewriteRange(text)
+    .split("||")
+    .map((group) => {
+      if (!VALID_RE.test(group)) throw execFault("improper constraint");
+      const found = group.match(FIND_RE) ?? [group];
+      return found.map(parseConstraint);
+    });
 }
 
 function semverCompare(constraint: string, version: string): boolean {
+  const groups = parseConstraints(constraint);
   const x = parseVersion(version);
   if (x === null) throw execFault("invalid semantic version");
-  return constraint.split("||").some((g) => andGroup(g, x));
+  return groups.some((g) => g.every((c) => check(c, x)));
 }
 
 /** Semver functions of the sprig map. */

@@ -3,8 +3,8 @@ import { budgetFault } from "../failure.js";
 import { quote as goQuote, sprintf } from "../fmt.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
-import { GoInt, GoMap, GoSlice, goInt } from "../value.js";
-import type { GoValue } from "../value.js";
+import { GoMap, GoSlice, goInt } from "../value.js";
+import type { GoValue, GoInt } from "../value.js";
 import { strslice, strval } from "./cast.js";
 import {
   isLowerRune,

@@ -10,27 +10,31 @@ import { toLowerCaseWords, toPascalCase } from "./case.js";
  * fixed message: its argument may be a secret and never reaches a TemplateFailure.
  */
 
-function parseUrl(s: string): GoMap {
-  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s.exec(s);
-  if (m === null) throw execFault("unable to parse url");
-  const authority = m[2] ?? "";
+const URL_RE =
+  /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
+
+function splitAuthority(authority: string): { userinfo: string; host: string; hostname: string } {
   const at = authority.lastIndexOf("@");
-  const userinfo = at >= 0 ? authority.slice(0, at) : "";
   const host = at >= 0 ? authority.slice(at + 1) : authority;
-  const hostname = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:[0-9]*$/, "");
-  let path = m[3] ?? "";
-  let opaque = "";
-  if (m[1] !== undefined && m[2] === undefined && path !== "" && !path.startsWith("/")) {
-    opaque = path;
-    path = "";
-  }
+  const hostname = host.startsWith("[")
+    ? host.slice(1, host.indexOf("]"))
+    : host.replace(/:[0-9]*$/, "");
+  return { userinfo: at >= 0 ? authority.slice(0, at) : "", host, hostname };
+}
+
+function parseUrl(s: string): GoMap {
+  const m = URL_RE.exec(s);
+  if (m === null) throw execFault("unable to parse url");
+  const { userinfo, host, hostname } = splitAuthority(m[2] ?? "");
+  const rawPath = m[3] ?? "";
+  const isOpaque = m[1] !== undefined && m[2] === undefined && /^[^/]/.test(rawPath);
   const dict = new Map<string, GoValue>([
     ["scheme", m[1] ?? ""],
     ["host", host],
     ["hostname", hostname],
-    ["path", decodePath(path)],
+    ["path", isOpaque ? "" : decodePath(rawPath)],
     ["query", m[4] ?? ""],
-    ["opaque", opaque],
+    ["opaque", isOpaque ? rawPath : ""],
     ["fragment", decodePath(m[5] ?? "")],
     ["userinfo", userinfo],
   ]);
@@ -50,28 +54,29 @@ function str(d: GoMap, key: string): string {
   return v;
 }
 
-function joinUrl(d: GoMap): string {
+function authorityPart(d: GoMap): string {
   const scheme = str(d, "scheme");
   const host = str(d, "host");
+  const user = str(d, "userinfo");
+  if (scheme === "" && host === "" && user === "") return "";
+  const slashes = host !== "" || str(d, "path") !== "" || user !== "" ? "//" : "";
+  return `${slashes}${user === "" ? "" : `${user}@`}${host}`;
+}
+
+function joinUrl(d: GoMap): string {
+  const scheme = str(d, "scheme");
   const path = str(d, "path");
   const opaque = str(d, "opaque");
-  const user = str(d, "userinfo");
   let out = scheme === "" ? "" : `${scheme}:`;
   if (opaque !== "") out += opaque;
   else {
-    if (scheme !== "" || host !== "" || user !== "") {
-      if (host !== "" || path !== "" || user !== "") out += "//";
-      if (user !== "") out += `${user}@`;
-      out += host;
-    }
-    if (path !== "" && !path.startsWith("/") && host !== "") out += "/";
+    out += authorityPart(d);
+    if (path !== "" && !path.startsWith("/") && str(d, "host") !== "") out += "/";
     out += path;
   }
   const q = str(d, "query");
-  if (q !== "") out += `?${q}`;
   const f = str(d, "fragment");
-  if (f !== "") out += `#${f}`;
-  return out;
+  return out + (q === "" ? "" : `?${q}`) + (f === "" ? "" : `#${f}`);
 }
 
 /** fail, url and case functions of the sprig map. */
@@ -85,7 +90,10 @@ export function miscFuncs(): [string, FuncDef][] {
       }),
     ],
     ["urlParse", fn(["string"], ([s]) => parseUrl(S(s)))],
-    ["urlJoin", fn(["map[string]interface {}"], ([d]) => joinUrl(d instanceof GoMap ? d : new GoMap()))],
+    [
+      "urlJoin",
+      fn(["map[string]interface {}"], ([d]) => joinUrl(d instanceof GoMap ? d : new GoMap())),
+    ],
     ["snakecase", fn(["string"], ([s]) => toLowerCaseWords(S(s), 0x5f))],
     ["kebabcase", fn(["string"], ([s]) => toLowerCaseWords(S(s), 0x2d))],
     ["camelcase", fn(["string"], ([s]) => toPascalCase(S(s)))],
