@@ -84,6 +84,11 @@ export class KeyRegistry {
       .map((s) => s.entry.key);
   }
 
+  /** Fingerprints of the keys the Secret `secretName` holds (at most one in practice). */
+  fingerprintsOf(secretName: string): string[] {
+    return [...this.#slots].filter(([, s]) => s.secretNames.has(secretName)).map(([f]) => f);
+  }
+
   fingerprints(): string[] {
     return [...this.#slots.keys()];
   }
