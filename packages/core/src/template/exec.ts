@@ -204,39 +204,30 @@ class State {
 
   private rangeOver(v: GoValue, node: BranchNode): boolean {
     if (v === null) return false;
-    if (v instanceof GoSlice)
-      return this.iterate(
-        v.items.map((e, i) => [goInt(i), e]),
-        node,
-      );
-    if (v instanceof GoMap)
-      return this.iterate(
-        sortedKeys(v).map((k) => [k, v.m.get(k) ?? null]),
-        node,
-      );
+    if (v instanceof GoSlice) return this.iterate(sliceEntries(v), node);
+    if (v instanceof GoMap) return this.iterate(mapEntries(v), node);
     if (v instanceof GoInt) {
-      if (node.pipe.decl.length > 1)
+      if (node.pipe.decl.length > 1) {
         this.fail(`can't use ${v.v} to iterate over more than one variable`);
-      const n = v.v > 0n ? Number(v.v) : 0;
-      this.charge(n / 64);
-      const items: [GoValue, GoValue][] = [];
-      for (let i = 0; i < n; i++) items.push([null, new GoInt(v.type, BigInt(i))]);
-      return this.iterate(items, node);
+      }
+      return this.iterate(intEntries(v), node);
     }
     return this.fail(`range can't iterate over a value of type ${typeName(v)}`);
   }
 
-  private iterate(items: [GoValue, GoValue][], node: BranchNode): boolean {
-    if (items.length === 0) return false;
+  private iterate(items: Iterable<[GoValue, GoValue]>, node: BranchNode): boolean {
     const mark = this.vars.length;
     const decl = node.pipe.decl;
+    let ran = false;
     for (const [index, elem] of items) {
+      ran = true;
+      this.charge(1);
       this.bindRange(decl, node.pipe.isAssign, index, elem);
       const flow = this.walkList(elem, node.list);
       this.vars.length = mark;
       if (flow === "break") break;
     }
-    return true;
+    return ran;
   }
 
   private bindRange(decl: string[], isAssign: boolean, index: GoValue, elem: GoValue): void {
@@ -424,10 +415,11 @@ class State {
   // --- functions -----------------------------------------------------------------------------
 
   private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
-    this.setAt(args[0]?.at ?? this.at);
+    const at = { line: args[0]?.at.line ?? this.at.line, src: args.map((a) => a.at.src).join(" ") };
+    this.setAt(at);
     const def = this.opts.funcs.get(name);
     if (def === undefined) return this.fail(`"${name}" is not a defined function`);
-    return this.evalCall(dot, { name, def }, args.slice(1), final);
+    return this.evalCall(dot, { name, def, at }, args.slice(1), final);
   }
 
   private checkArity(name: string, def: FuncDef, numIn: number, given: number): void {
@@ -442,17 +434,19 @@ class State {
 
   private evalCall(
     dot: GoValue,
-    f: { name: string; def: FuncDef },
+    f: { name: string; def: FuncDef; at?: At },
     args: ArgNode[],
     final: Final,
   ): GoValue {
     const { name, def } = f;
+    const at = f.at ?? this.at;
     const numIn = args.length + (final === MISSING ? 0 : 1);
     this.checkArity(name, def, numIn, args.length);
     if (name === "and" || name === "or") return this.andOr(dot, name, args, final);
     const argv: GoValue[] = [];
     args.forEach((arg, i) => argv.push(this.evalArg(dot, paramAt(def, i), arg)));
     if (final !== MISSING) argv.push(this.validateType(final, paramAt(def, numIn - 1)));
+    this.setAt(at);
     return this.safeCall(name, def, argv);
   }
 
@@ -472,6 +466,7 @@ class State {
       result = def.call(argv, this.ctx);
     } catch (err) {
       if (err instanceof TemplateFault && err.code !== "ERR_TEMPLATE_EXEC") throw err;
+      if (err instanceof RangeError) throw budgetFault(`${name} exceeded a resource limit`);
       const message = err instanceof TemplateFault ? err.message : "function failed";
       return this.fail(`error calling ${name}: ${message}`);
     }
@@ -549,6 +544,19 @@ function expectedWord(typ: ParamType): string {
   if (typ === "int" || typ === "int64") return "integer";
   if (typ === "float64") return "float";
   return typ;
+}
+
+function* sliceEntries(v: GoSlice): Generator<[GoValue, GoValue]> {
+  for (let i = 0; i < v.items.length; i++) yield [goInt(i), v.items[i] ?? null];
+}
+
+function* mapEntries(v: GoMap): Generator<[GoValue, GoValue]> {
+  for (const k of sortedKeys(v)) yield [k, v.m.get(k) ?? null];
+}
+
+/** Go 1.22 range over an integer, lazily (a hostile `range 1e18` costs steps, not memory). */
+function* intEntries(v: GoInt): Generator<[GoValue, GoValue]> {
+  for (let i = 0n; i < v.v; i++) yield [null, new GoInt(v.type, i)];
 }
 
 /** Text an action prints for a value: `<no value>` for nil, else fmt's %v. */

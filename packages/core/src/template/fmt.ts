@@ -205,13 +205,17 @@ function fmtString(s: string, spec: Spec): string | null {
     case "s":
       return pad(truncateRunes(s, spec.prec), spec, true);
     case "q":
-      return pad(spec.sharp && canBackquote(s) ? `\`${s}\`` : quote(s, spec.plus), spec);
+      return pad(quoteString(truncateRunes(s, spec.prec), spec), spec);
     case "x":
     case "X":
       return pad(hexBytes(truncateBytes(s, spec.prec), spec), spec);
     default:
       return null;
   }
+}
+
+function quoteString(s: string, spec: Spec): string {
+  return spec.sharp && canBackquote(s) ? `\`${s}\`` : quote(s, spec.plus);
 }
 
 function truncateRunes(s: string, prec: number | null): string {

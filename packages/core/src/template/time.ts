@@ -99,8 +99,7 @@ function zoneName(p: Parts): string {
   if (p.zone !== "") return p.zone;
   const abs = Math.abs(p.offset);
   const sign = p.offset < 0 ? "-" : "+";
-  const m = Math.floor(abs / 60) % 60;
-  return `${sign}${p2(Math.floor(abs / 3600))}${m === 0 ? "" : p2(m)}`;
+  return `${sign}${p2(Math.floor(abs / 3600))}${p2(Math.floor(abs / 60) % 60)}`;
 }
 
 const FIELD: Readonly<Record<string, (p: Parts) => string>> = {
@@ -212,4 +211,229 @@ export function roundDuration(d: bigint, m: bigint): bigint {
     return r + r < m ? d + r : d - m + r;
   }
   return r + r < m ? d - r : d + m - r;
+}
+
+/** Fields collected while parsing. */
+interface ParseState {
+  value: string;
+  year: number;
+  month: number;
+  day: number;
+  yday: number;
+  hour: number;
+  minute: number;
+  second: number;
+  nanos: number;
+  pm: boolean | null;
+  offset: number | null;
+  zone: string;
+  rest?: string;
+}
+
+type Parser = (st: ParseState, token: string) => boolean;
+
+function takeDigits(st: ParseState, min: number, max: number): number | null {
+  const m = new RegExp(`^[0-9]{${min},${max}}`).exec(st.value);
+  if (m === null) return null;
+  st.value = st.value.slice(m[0].length);
+  return Number(m[0]);
+}
+
+function takeSpacePadded(st: ParseState, width: number): number | null {
+  const pad = /^ +/.exec(st.value)?.[0].length ?? 0;
+  st.value = st.value.slice(Math.min(pad, width - 1));
+  return takeDigits(st, 1, width);
+}
+
+function takeName(st: ParseState, names: readonly string[], short: boolean): number | null {
+  const lower = st.value.toLowerCase();
+  const i = names.findIndex((n) => lower.startsWith((short ? n.slice(0, 3) : n).toLowerCase()));
+  if (i < 0) return null;
+  st.value = st.value.slice(short ? 3 : (names[i] ?? "").length);
+  return i;
+}
+
+function field(
+  key: "year" | "month" | "day" | "hour" | "minute" | "second" | "yday",
+  min: number,
+  max: number,
+): Parser {
+  return (st) => {
+    const n = takeDigits(st, min, max);
+    if (n === null) return false;
+    st[key] = n;
+    return true;
+  };
+}
+
+function parseOffset(st: ParseState, token: string): boolean {
+  if (token.startsWith("Z") && st.value.startsWith("Z")) {
+    st.value = st.value.slice(1);
+    st.offset = 0;
+    return true;
+  }
+  const shape = token.slice(1).replace(/[0-9]/g, "d");
+  const re = new RegExp(`^[+-]${shape.replace(/d/g, "[0-9]")}`);
+  const m = re.exec(st.value);
+  if (m === null) return false;
+  const digits = m[0].slice(1).replace(/:/g, "");
+  const secs =
+    Number(digits.slice(0, 2)) * 3600 +
+    Number(digits.slice(2, 4) || "0") * 60 +
+    Number(digits.slice(4, 6) || "0");
+  st.offset = m[0].startsWith("-") ? -secs : secs;
+  st.value = st.value.slice(m[0].length);
+  return true;
+}
+
+function parseFraction(st: ParseState, token: string): boolean {
+  const m = /^[.,]([0-9]+)/.exec(st.value);
+  if (token[1] === "0") {
+    if (m === null || (m[1] ?? "").length !== token.length - 1) return false;
+  } else if (m === null) return true;
+  st.nanos = Number(((m[1] ?? "") + "000000000").slice(0, 9));
+  st.value = st.value.slice(m[0].length);
+  return true;
+}
+
+const PARSERS: Readonly<Record<string, Parser>> = {
+  "2006": field("year", 4, 4),
+  "06": (st) => {
+    const n = takeDigits(st, 2, 2);
+    if (n === null) return false;
+    st.year = n >= 69 ? 1900 + n : 2000 + n;
+    return true;
+  },
+  "01": field("month", 2, 2),
+  "1": field("month", 1, 2),
+  January: (st) => setIndex(st, "month", takeName(st, LONG_MONTHS, false)),
+  Jan: (st) => setIndex(st, "month", takeName(st, LONG_MONTHS, true)),
+  Monday: (st) => takeName(st, LONG_DAYS, false) !== null,
+  Mon: (st) => takeName(st, LONG_DAYS, true) !== null,
+  "02": field("day", 2, 2),
+  "2": field("day", 1, 2),
+  _2: (st) => setIndex(st, "day", takeSpacePadded(st, 2), 0),
+  "002": field("yday", 3, 3),
+  __2: (st) => setIndex(st, "yday", takeSpacePadded(st, 3), 0),
+  "15": field("hour", 1, 2),
+  "03": field("hour", 2, 2),
+  "3": field("hour", 1, 2),
+  "04": field("minute", 2, 2),
+  "4": field("minute", 1, 2),
+  "05": field("second", 2, 2),
+  "5": field("second", 1, 2),
+  PM: (st) => parseAmPm(st, false),
+  pm: (st) => parseAmPm(st, true),
+  MST: (st) => {
+    const m = /^(UTC|GMT|[A-Z]{3,5}|[+-][0-9]{2,4})/.exec(st.value);
+    if (m === null) return false;
+    st.zone = m[0];
+    st.value = st.value.slice(m[0].length);
+    return true;
+  },
+};
+
+function setIndex(
+  st: ParseState,
+  key: "month" | "day" | "yday",
+  n: number | null,
+  base = 1,
+): boolean {
+  if (n === null) return false;
+  st[key] = n + base;
+  return true;
+}
+
+function parseAmPm(st: ParseState, lower: boolean): boolean {
+  const v = st.value.slice(0, 2);
+  const want = lower ? ["am", "pm"] : ["AM", "PM"];
+  if (!want.includes(v)) return false;
+  st.pm = v === want[1];
+  st.value = st.value.slice(2);
+  return true;
+}
+
+function parseToken(st: ParseState, token: string): boolean {
+  const p = Object.hasOwn(PARSERS, token) ? PARSERS[token] : undefined;
+  if (p !== undefined) return p(st, token) && afterSeconds(st, token);
+  if (token.startsWith("-") || token.startsWith("Z")) return parseOffset(st, token);
+  return parseFraction(st, token);
+}
+
+/** Go accepts a fractional second right after a seconds field even if the layout has none. */
+function afterSeconds(st: ParseState, token: string): boolean {
+  if (token !== "05" && token !== "5") return true;
+  const m = /^\.([0-9]+)/.exec(st.value);
+  if (m !== null && !/^[.,][09]/.test(st.rest ?? "")) {
+    st.nanos = Number(((m[1] ?? "") + "000000000").slice(0, 9));
+    st.value = st.value.slice(m[0].length);
+  }
+  return true;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function validDate(st: ParseState): boolean {
+  if (st.month < 1 || st.month > 12 || st.day < 1) return false;
+  if (st.day > (DAYS_IN_MONTH[st.month - 1] ?? 31)) return false;
+  if (st.month === 2 && st.day === 29 && !isLeap(st.year)) return false;
+  return st.hour < 24 && st.minute < 60 && st.second < 60;
+}
+
+function resolveHour(st: ParseState): boolean {
+  if (st.pm === null) return true;
+  if (st.hour < 1 || st.hour > 12) return false;
+  if (st.pm && st.hour < 12) st.hour += 12;
+  else if (!st.pm && st.hour === 12) st.hour = 0;
+  return true;
+}
+
+function toGoTime(st: ParseState): GoTime | null {
+  if (!resolveHour(st) || !validDate(st)) return null;
+  const ms = Date.UTC(st.year, st.month - 1, st.day, st.hour, st.minute, st.second);
+  const utc = new Date(ms);
+  utc.setUTCFullYear(st.year);
+  const offset = st.offset ?? 0;
+  const ns = (BigInt(utc.getTime()) / 1000n - BigInt(offset)) * NS_PER_SEC + BigInt(st.nanos);
+  if (st.offset !== null) return new GoTime(ns, offset === 0 ? "UTC" : "", offset);
+  return new GoTime(ns, st.zone === "" || st.zone === "UTC" ? "UTC" : st.zone, 0);
+}
+
+/**
+ * Go's time.ParseInLocation(layout, value, UTC) for the layout tokens formatTime knows.
+ * Returns null on any mismatch (callers report it without quoting the value).
+ */
+export function parseTime(layout: string, value: string): GoTime | null {
+  const st: ParseState = {
+    value,
+    year: 0,
+    month: 1,
+    day: 1,
+    yday: 0,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    nanos: 0,
+    pm: null,
+    offset: null,
+    zone: "",
+  };
+  let i = 0;
+  while (i < layout.length) {
+    const m = TOKEN.exec(layout.slice(i));
+    if (m === null) {
+      if (st.value[0] !== layout[i]) return null;
+      st.value = st.value.slice(1);
+      i++;
+      continue;
+    }
+    st.rest = layout.slice(i + m[0].length);
+    if (!parseToken(st, m[0])) return null;
+    i += m[0].length;
+  }
+  return st.value === "" ? toGoTime(st) : null;
 }

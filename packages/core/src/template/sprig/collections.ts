@@ -1,4 +1,4 @@
-import { execFault } from "../failure.js";
+import { budgetFault, execFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
 import { GoInt, GoMap, GoSlice, GoTime, kindName, sortedKeys } from "../value.js";
@@ -117,7 +117,7 @@ function untilStep(start: bigint, stop: bigint, step: bigint, ctx: CallContext):
   const out: GoValue[] = [];
   const n = step === 0n ? 0n : (stop - start) / step;
   ctx.charge(Number(n > 0n ? n : 0n));
-  if (n * 16n > BigInt(ctx.maxBytes)) throw execFault("list too long");
+  if (n * 16n > BigInt(ctx.maxBytes)) throw budgetFault("list exceeds the output budget");
   if (stop < start) {
     if (step >= 0n) return new GoSlice(out, "int");
     for (let i = start; i > stop; i += step) out.push(new GoInt("int", i));

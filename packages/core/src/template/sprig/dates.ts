@@ -1,7 +1,7 @@
 import { execFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
-import { durationString, formatTime, roundDuration, timeFromUnix } from "../time.js";
+import { durationString, formatTime, parseTime, roundDuration, timeFromUnix } from "../time.js";
 import { GoInt, GoTime } from "../value.js";
 import type { GoValue } from "../value.js";
 import { fromUtf8, toUtf8 } from "../bytes.js";
@@ -170,14 +170,16 @@ export function dateFuncs(): [string, FuncDef][] {
     ["duration", fn(["any"], ([v = null]) => durationOf(v))],
     ["durationRound", fn(["any"], ([v = null], ctx) => durationRound(v, ctx))],
     ["unixEpoch", fn(["time.Time"], ([t]) => String(floorSec(T(t).ns)))],
-    ["toDate", fn(["string", "string"], () => new GoTime(ZERO_TIME_NS, "UTC", 0))],
-    [
-      "mustToDate",
-      fn(["string", "string"], () => {
-        throw execFault("cannot parse the date");
-      }),
-    ],
+    ["toDate", fn(["string", "string"], ([l, v]) => toDate(S(l), S(v), false))],
+    ["mustToDate", fn(["string", "string"], ([l, v]) => toDate(S(l), S(v), true))],
   ];
+}
+
+function toDate(layout: string, value: string, must: boolean): GoTime {
+  const t = parseTime(toUtf8(layout), toUtf8(value));
+  if (t !== null) return t;
+  if (must) throw execFault("cannot parse the value as a time in the given layout");
+  return new GoTime(ZERO_TIME_NS, "UTC", 0);
 }
 
 /** Unix nanoseconds of Go's zero time (January 1, year 1, 00:00:00 UTC). */

@@ -124,21 +124,70 @@ function translateAtom(p: string, i: number, dotAll: boolean): [string, number] 
 }
 
 /** Rejects nested unbounded quantifiers, the exponential-backtracking shape. */
-function closeGroup(stack: boolean[], after: string): void {
-  const inner = stack.pop() ?? false;
-  const unbounded = /^[*+]|^\{\d*,\}/.test(after);
-  if (inner && unbounded) throw refusedFault("regular expression with nested quantifiers");
-  if (inner || unbounded || /^[?{]/.test(after)) stack[stack.length - 1] = true;
+interface Frame {
+  quantified: boolean;
+  start: number;
 }
 
-function checkNesting(src: string): void {
-  const stack: boolean[] = [false];
-  const stripped = src.replace(/\\./g, "x").replace(/\[(?:[^\]\\]|\\.)*\]/g, "x");
+const NON_LITERAL = "\u0001";
+
+/** Top-level alternatives of a group body (its `?:`/`?<name>` prefix removed). */
+function alternatives(body: string): string[] {
+  const inner = body.replace(/^\?(?::|<[A-Za-z0-9_]+>)/, "");
+  const out: string[] = [];
+  let depth = 0;
+  let cur = "";
+  for (const c of inner) {
+    if (c === "(") depth++;
+    if (c === ")") depth--;
+    if (c === "|" && depth === 0) {
+      out.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Alternation under a repeat is safe when every branch starts with a distinct literal. */
+function isDeterministic(body: string, ignoreCase: boolean): boolean {
+  const alts = alternatives(body);
+  if (alts.length < 2) return true;
+  const firsts = alts.map((a) => (ignoreCase ? a.toLowerCase() : a)[0] ?? "");
+  const literal = firsts.every((f) => f !== "" && f !== NON_LITERAL && !/[.([^$]/.test(f));
+  return literal && new Set(firsts).size === firsts.length;
+}
+
+function closeGroup(stack: Frame[], src: string, i: number, ignoreCase: boolean): void {
+  const frame = stack.pop() ?? { quantified: false, start: 0 };
+  const after = src.slice(i + 1, i + 16);
+  const unbounded = /^[*+]|^\{\d*,\}/.test(after);
+  if (frame.quantified && unbounded) {
+    throw refusedFault("regular expression with nested quantifiers");
+  }
+  if (unbounded && !isDeterministic(src.slice(frame.start + 1, i), ignoreCase)) {
+    throw refusedFault("regular expression with a repeated ambiguous alternation");
+  }
+  const parent = stack[stack.length - 1];
+  if (parent !== undefined && (frame.quantified || unbounded || /^[?{]/.test(after))) {
+    parent.quantified = true;
+  }
+}
+
+/**
+ * Refuses the shapes that make a backtracking engine exponential: a repeated group that
+ * itself repeats (`(a+)+`) or that alternates between branches which can match the same text
+ * (`(a|ab)*`). RE2 needs no such rule; this is the price of running on V8's engine.
+ */
+function checkNesting(src: string, ignoreCase: boolean): void {
+  const stack: Frame[] = [{ quantified: false, start: -1 }];
+  const stripped = src.replace(/\\./g, NON_LITERAL).replace(/\[(?:[^\]\\]|\\.)*\]/g, NON_LITERAL);
   for (let i = 0; i < stripped.length; i++) {
     const c = stripped[i];
-    if (c === "(") stack.push(false);
-    else if (c === ")") closeGroup(stack, stripped.slice(i + 1, i + 16));
-    else if (c === "*" || c === "+" || c === "{") stack[stack.length - 1] = true;
+    const top = stack[stack.length - 1];
+    if (c === "(") stack.push({ quantified: false, start: i });
+    else if (c === ")") closeGroup(stack, stripped, i, ignoreCase);
+    else if ((c === "*" || c === "+" || c === "{") && top !== undefined) top.quantified = true;
   }
 }
 
@@ -151,7 +200,7 @@ function translate(pattern: string): Translation {
     out += s;
     i = next;
   }
-  checkNesting(out);
+  checkNesting(out, flags.has("i"));
   const jsFlags = `gu${flags.has("i") ? "i" : ""}${flags.has("m") ? "m" : ""}`;
   return { source: out, flags: jsFlags };
 }

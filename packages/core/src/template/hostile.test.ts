@@ -1,0 +1,268 @@
+import { Buffer } from "node:buffer";
+import { describe, expect, it } from "vitest";
+import { renderTemplates } from "./index.js";
+import type { RenderOptions, TemplateFailure } from "./index.js";
+
+const SECRET = "hunter2-Sup3r$ecret";
+const values = {
+  password: Buffer.from(SECRET),
+  badregex: Buffer.from("(["),
+  user: Buffer.from("admin"),
+};
+const fixedClock: RenderOptions = { now: () => new Date("2024-05-01T00:00:00Z") };
+
+function render(template: string, options: RenderOptions = fixedClock) {
+  const started = Date.now();
+  const result = renderTemplates({ t: template }, values, options);
+  return { ...result, elapsed: Date.now() - started };
+}
+
+function failureOf(template: string, options?: RenderOptions): TemplateFailure {
+  const { failures } = render(template, options);
+  expect(failures).toHaveLength(1);
+  return failures[0] as TemplateFailure;
+}
+
+function text(template: string): string {
+  const { data, failures } = render(template);
+  expect(failures).toEqual([]);
+  return Buffer.from(data.t ?? new Uint8Array()).toString("utf8");
+}
+
+describe("budgets", () => {
+  it.each([
+    ["a huge repeat", '{{ repeat 100000000 "x" }}'],
+    ["repeat inside a loop", '{{ range until 10000 }}{{ repeat 1000 "x" }}{{ end }}'],
+    ["nested ranges", "{{ range until 10000 }}{{ range until 10000 }}x{{ end }}{{ end }}"],
+    ["a huge until", "{{ range until 100000000000 }}{{ end }}"],
+    ["a huge untilStep", "{{ len (untilStep 0 1000000000 1) }}"],
+    ["a huge range over an integer", "{{ range 1000000000000 }}{{ end }}"],
+    ["a huge printf width", '{{ printf "%999999999d" 1 }}'],
+    ["a huge printf star width", '{{ printf "%*d" 999999999 1 }}'],
+    ["a huge printf precision", '{{ printf "%.999999999f" 1.5 }}'],
+    ["unbounded recursion", '{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}'],
+    [
+      "doubling recursion",
+      '{{ define "d" }}{{ template "d" . }}{{ template "d" . }}{{ end }}{{ template "d" }}',
+    ],
+    ["string doubling", '{{ $s := "x" }}{{ range until 64 }}{{ $s = cat $s $s }}{{ end }}'],
+    ["a huge indent", '{{ indent 100000000 "x" }}'],
+    ["a huge join", '{{ join (repeat 600000 "y") (list 1 2 3) }}'],
+    ["a huge randAlphaNum", "{{ randAlphaNum 100000000 }}"],
+  ])("fails %s with ERR_TEMPLATE_BUDGET, quickly", (_name, template) => {
+    const started = Date.now();
+    const failure = failureOf(template, { ...fixedClock, random: () => new Uint8Array(64) });
+    expect(failure.code).toBe("ERR_TEMPLATE_BUDGET");
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("enforces the time budget with the injected clock", () => {
+    let t = 0;
+    const clock = (): Date => new Date((t += 5));
+    const failure = failureOf("{{ range until 50000 }}{{ end }}", {
+      now: clock,
+      budget: { maxMillis: 50 },
+    });
+    expect(failure.code).toBe("ERR_TEMPLATE_BUDGET");
+    expect(failure.message).toContain("time");
+  });
+
+  it("shares one budget across the templates of an object", () => {
+    const { data, failures } = renderTemplates(
+      { a: '{{ repeat 700 "x" }}', b: '{{ repeat 700 "y" }}' },
+      values,
+      { ...fixedClock, budget: { maxOutputBytes: 1000 } },
+    );
+    expect(Object.keys(data)).toEqual(["a"]);
+    expect(failures.map((f) => [f.key, f.code])).toEqual([["b", "ERR_TEMPLATE_BUDGET"]]);
+  });
+
+  it("fails only the object: the next render starts with a fresh budget", () => {
+    failureOf('{{ repeat 100000000 "x" }}');
+    expect(text("{{ .user }}")).toBe("admin");
+  });
+
+  it("honours a smaller depth budget", () => {
+    const tpl =
+      '{{ define "r" }}{{ if gt . 0 }}{{ template "r" (sub . 1) }}{{ end }}{{ end }}{{ template "r" 10 }}';
+    expect(render(tpl, { ...fixedClock, budget: { maxDepth: 5 } }).failures[0]?.code).toBe(
+      "ERR_TEMPLATE_BUDGET",
+    );
+    expect(render(tpl, { ...fixedClock, budget: { maxDepth: 20 } }).failures).toEqual([]);
+  });
+});
+
+describe("no property walking", () => {
+  it.each([
+    "{{ .constructor }}",
+    "{{ .__proto__ }}",
+    "{{ .prototype }}",
+    "{{ .hasOwnProperty }}",
+    "{{ .toString }}",
+    "{{ .__proto__.constructor }}",
+    "{{ .constructor.constructor }}",
+    "{{ (dict).constructor }}",
+    '{{ (dict "a" 1).__proto__ }}',
+    "{{ $d := dict }}{{ $d.__proto__.polluted }}",
+  ])("treats %s as a missing key", (template) => {
+    expect(text(template)).toBe("<no value>");
+  });
+
+  it.each([
+    '{{ index . "__proto__" }}',
+    '{{ index . "constructor" }}',
+    '{{ get (dict) "__proto__" }}',
+  ])("indexes %s as an absent key", (template) => {
+    expect(text(template)).toBe("");
+  });
+
+  it.each([
+    "{{ .user.constructor }}",
+    "{{ .user.length }}",
+    "{{ (list 1).constructor }}",
+    "{{ (list 1).length }}",
+    "{{ (now).constructor }}",
+    '{{ (semver "1.2.3").constructor }}',
+    '{{ (semver "1.2.3").__proto__ }}',
+  ])("refuses a field on a non-map value: %s", (template) => {
+    expect(failureOf(template).code).toBe("ERR_TEMPLATE_EXEC");
+  });
+
+  it.each([
+    "{{ constructor }}",
+    "{{ __proto__ }}",
+    "{{ valueOf }}",
+    "{{ hasOwnProperty 1 }}",
+    '{{ eval "1" }}',
+    '{{ Function "return process" }}',
+    '{{ require "fs" }}',
+    "{{ process }}",
+    '{{ env "HOME" }}',
+    '{{ expandenv "$HOME" }}',
+    '{{ getHostByName "example.com" }}',
+  ])("has no function %s", (template) => {
+    const failure = failureOf(template);
+    expect(failure.code).toBe("ERR_TEMPLATE_PARSE");
+    expect(failure.message).toContain("not defined");
+  });
+
+  it("does not pollute Object.prototype through set or dict", () => {
+    text('{{ $d := dict "__proto__" (dict "polluted" 1) }}{{ $_ := set $d "constructor" 1 }}');
+    text(
+      '{{ $d := fromJson "{\\"__proto__\\": {\\"polluted\\": 1}}" }}{{ $d.__proto__.polluted }}',
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("reads a data key named __proto__ as data, without pollution", () => {
+    const weird = JSON.parse('{"__proto__": "value", "constructor": "c"}') as Record<
+      string,
+      string
+    >;
+    const vals = Object.fromEntries(Object.entries(weird).map(([k, v]) => [k, Buffer.from(v)]));
+    const tpls = JSON.parse('{"__proto__": "{{ .__proto__ }}-{{ .constructor }}"}') as Record<
+      string,
+      string
+    >;
+    const { data, failures } = renderTemplates(tpls, vals, fixedClock);
+    expect(failures).toEqual([]);
+    expect(
+      Buffer.from(
+        Object.getOwnPropertyDescriptor(data, "__proto__")?.value as Uint8Array,
+      ).toString(),
+    ).toBe("value-c");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("failures never quote a value", () => {
+  const forms = (s: string): string[] => [
+    s,
+    Buffer.from(s).toString("base64"),
+    Buffer.from(s).toString("hex"),
+    JSON.stringify(s),
+  ];
+
+  it.each([
+    "{{ fail .password }}",
+    "{{ .password | fail }}",
+    '{{ fail (printf "leak: %s" .password) }}',
+    '{{ mustToDate "2006-01-02" .password }}',
+    "{{ mustFromJson .password }}",
+    "{{ semver .password }}",
+    '{{ semverCompare .password "1.0.0" }}',
+    '{{ semverCompare ">1" .password }}',
+    "{{ mustRegexMatch .badregex .password }}",
+    "{{ regexFindAll .badregex .password -1 }}",
+    "{{ mustDateModify .password now }}",
+    "{{ .password.field }}",
+    "{{ range .password }}{{ end }}",
+    "{{ index .password 99 }}",
+    "{{ upper (list .password) }}",
+    "{{ lt .password 1 }}",
+    "{{ eq .password 1 }}",
+    "{{ template .password }}",
+    "{{ mustFirst .password }}",
+    "{{ dig .password (dict) }}",
+    '{{ urlJoin (dict "host" (list .password)) }}',
+  ])("keeps the value out of the failure of %s", (template) => {
+    const { failures } = render(template);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const f of failures) {
+      for (const form of forms(SECRET)) expect(f.message).not.toContain(form);
+      expect(f.key).toBe("t");
+    }
+  });
+
+  it("names the template key and the position in execution errors", () => {
+    const failure = failureOf("line one\n{{ fail .password }}");
+    expect(failure).toEqual({
+      key: "t",
+      code: "ERR_TEMPLATE_EXEC",
+      message: expect.stringMatching(
+        /^template: t:2: executing "t" at <fail \.password>: error calling fail/,
+      ),
+    });
+  });
+
+  it("reports parse errors with the key and line", () => {
+    expect(failureOf("ok\n{{ .user")).toMatchObject({
+      key: "t",
+      code: "ERR_TEMPLATE_PARSE",
+      message: expect.stringMatching(/^template: t:2: /),
+    });
+  });
+});
+
+describe("refusals", () => {
+  it.each([
+    '{{ genPrivateKey "rsa" }}',
+    '{{ genCA "ca" 365 }}',
+    '{{ bcrypt "pw" }}',
+    '{{ htpasswd "u" "p" }}',
+    '{{ derivePassword 1 "long" "pw" "u" "s" }}',
+    '{{ encryptAES "k" "t" }}',
+    '{{ decryptAES "k" "t" }}',
+    '{{ regexMatch "(a+)+$" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" }}',
+    '{{ regexMatch "^(a|aa)*$" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab" }}',
+    '{{ regexMatch "(x+x+)+y" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }}',
+    "{{ randAlphaNum 8 }}",
+    "{{ uuidv4 }}",
+  ])("refuses %s with ERR_TEMPLATE_REFUSED", (template) => {
+    expect(failureOf(template).code).toBe("ERR_TEMPLATE_REFUSED");
+  });
+
+  it("runs random functions over the injected source", () => {
+    const random = (n: number): Uint8Array => new Uint8Array(n).fill(7);
+    const { data, failures } = renderTemplates(
+      { a: "{{ randAlphaNum 5 }}", u: "{{ uuidv4 }}" },
+      values,
+      { ...fixedClock, random },
+    );
+    expect(failures).toEqual([]);
+    expect(Buffer.from(data.a ?? new Uint8Array()).toString()).toMatch(/^[A-Za-z0-9]{5}$/);
+    expect(Buffer.from(data.u ?? new Uint8Array()).toString()).toBe(
+      "07070707-0707-4707-8707-070707070707",
+    );
+  });
+});
