@@ -5,7 +5,7 @@ import { randomBytes, createPublicKey } from "node:crypto";
 import { unsealSealedSecret } from "@signet/core";
 import type { SealedSecret } from "@signet/core";
 
-import { sealed, sealingKey, withChanges } from "../test-support/sealed.js";
+import { b64, sealed, sealedV1, sealingKey, withChanges } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
 import { IGNORE_TEMPLATES, rotateSealedSecret, verifySealedSecret } from "./verify-rotate.js";
 
@@ -119,5 +119,28 @@ describe("rotate", () => {
     ss.metadata.resourceVersion = "5";
     ss.metadata.managedFields = [{}];
     expect(Object.keys(rotate(ss).metadata).sort()).toEqual(["name", "namespace"]);
+  });
+
+  it("turns a legacy spec.data object into the current format, keeping its labels, annotations and type", () => {
+    const v1 = sealedV1(oldKey, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name: "mysecret",
+        namespace: "myns",
+        labels: { app: "x" },
+        annotations: { note: "y" },
+      },
+      type: "kubernetes.io/basic-auth",
+      data: { username: b64("admin"), password: b64("pw") },
+    });
+    expect(verifySealedSecret(v1, { keys: [oldKey.key], acceptDeprecatedV1Data: true })).toBe(true);
+    const out = rotate(v1);
+    expect(out.spec.data).toBeUndefined();
+    expect(out.spec.template).toEqual({
+      metadata: { labels: { app: "x" }, annotations: { note: "y" } },
+      type: "kubernetes.io/basic-auth",
+    });
+    expect(plain(out, newKey)).toEqual({ password: b64("pw"), username: b64("admin") });
   });
 });

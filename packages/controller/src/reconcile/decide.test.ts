@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import type { SealedSecret, Secret, TemplateRenderer } from "@signet/core";
 
-import { b64, sealed, sealingKey, withChanges } from "../test-support/sealed.js";
+import { b64, sealed, sealedV1, sealingKey, withChanges } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
 import { decide, shouldDeleteOrphan } from "./decide.js";
 import type { Decision, DecideOptions } from "./decide.js";
@@ -147,6 +147,30 @@ describe("reconcile decision: creating", () => {
   });
 });
 
+describe("reconcile decision: legacy spec.data", () => {
+  it("fails a strict v1 object renamed away from the name it was sealed for", () => {
+    const v1 = sealedV1(key, { metadata: { name: "other", namespace: "myns" }, data: {} });
+    v1.metadata.name = "mysecret";
+    expect(failure(decide(v1, undefined, opts())).reason).toBe("NoMatchingKey");
+  });
+
+  it("creates the Secret a v1 object holds", () => {
+    const v1 = sealedV1(key, {
+      metadata: { name: "mysecret", namespace: "myns", labels: { app: "v1" } },
+      data: { foo: b64("bar") },
+    });
+    expect(written(decide(v1, undefined, opts()))).toMatchObject({
+      metadata: {
+        name: "mysecret",
+        namespace: "myns",
+        labels: { app: "v1" },
+        ownerReferences: [OWNER],
+      },
+      data: { foo: b64("bar") },
+    });
+  });
+});
+
 describe("reconcile decision: scopes", () => {
   it.each<
     [string, Record<string, string> | undefined, { name?: string; namespace?: string }, boolean]
@@ -248,6 +272,15 @@ describe("reconcile decision: privileged Secret types", () => {
       });
     },
   );
+
+  it("refuses them inside a legacy spec.data Secret too", () => {
+    const v1 = sealedV1(key, {
+      metadata: { name: "mysecret", namespace: "myns" },
+      type: "kubernetes.io/service-account-token",
+      data: {},
+    });
+    expect(failure(decide(v1, undefined, opts())).reason).toBe("PolicyRejected");
+  });
 
   it("allows them when the administrator set the flag", () => {
     const ss = withChanges(foo(), { template: { type: "kubernetes.io/service-account-token" } });

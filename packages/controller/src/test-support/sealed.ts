@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 
-import { parsePrivateKeyPem, parseSealingCertificate, sealSecret } from "@signet/core";
+import {
+  encryptionLabel,
+  hybridEncrypt,
+  parsePrivateKeyPem,
+  parseSealingCertificate,
+  scopeFromAnnotations,
+  sealSecret,
+} from "@signet/core";
 import type {
   SealedSecret,
   SealingCertificate,
@@ -76,3 +83,26 @@ export function withChanges(
 
 /** Base64 of a UTF-8 string, as Secret data holds it. */
 export const b64 = (text: string): string => Buffer.from(text).toString("base64");
+
+/** A legacy v1 SealedSecret: the whole Secret as one sealed JSON blob in `spec.data`. */
+export function sealedV1(
+  key: TestSealingKey,
+  secret: Secret,
+  annotations?: Record<string, string>,
+): SealedSecret {
+  const namespace = secret.metadata?.namespace ?? "";
+  const name = secret.metadata?.name ?? "";
+  const label = encryptionLabel(namespace, name, scopeFromAnnotations(annotations));
+  const blob = hybridEncrypt(
+    key.certificate.publicKey,
+    Buffer.from(JSON.stringify(secret)),
+    label,
+    randomBytes,
+  );
+  return {
+    apiVersion: "bitnami.com/v1alpha1",
+    kind: "SealedSecret",
+    metadata: { name, namespace, uid: "uid-1", generation: 1, ...(annotations && { annotations }) },
+    spec: { data: blob.toString("base64"), encryptedData: {} },
+  };
+}
