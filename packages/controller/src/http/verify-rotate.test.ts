@@ -59,6 +59,30 @@ describe("verify", () => {
   });
 });
 
+describe("verify is no oracle (property)", () => {
+  it("answers independently of the plaintext for templates that test one bit of it", () => {
+    for (let round = 0; round < 8; round++) {
+      const secretValue = randomBytes(6).toString("hex");
+      const base = sealed(oldKey, { data: { p: secretValue } });
+      const answers = new Set<boolean>();
+      for (const guess of "0123456789abcdef") {
+        const probe = withChanges(base, {
+          template: {
+            data: {
+              t: `{{ if eq (substr 0 1 .p) "${guess}" }}ok{{ else }}{{ fail "x" }}{{ end }}`,
+            },
+          },
+        });
+        answers.add(
+          verifySealedSecret(probe, { keys: [oldKey.key], acceptDeprecatedV1Data: true }),
+        );
+        answers.add(rotate(probe).spec.template?.data?.["t"] === probe.spec.template?.data?.["t"]);
+      }
+      expect([...answers]).toEqual([true]);
+    }
+  });
+});
+
 describe("rotate", () => {
   it("re-encrypts with the latest key: different bytes, same values, old key no longer needed", () => {
     const ss = sealed(oldKey, { data: { a: "1", b: "2" } });
