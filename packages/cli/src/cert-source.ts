@@ -1,5 +1,6 @@
 import { SignetError } from "@signet/core";
 
+import { fetchClusterCertificate } from "./commands/cluster-ops.js";
 import type { Io } from "./io.js";
 import type { CliOptions } from "./options.js";
 
@@ -53,17 +54,4 @@ export function describeFsError(err: unknown): string {
     default:
       return err instanceof Error ? err.message : "unknown error";
   }
-}
-
-/**
- * The cluster path (Service lookup + service proxy) lands with the cluster-workflows issue; it
- * will import @kubernetes/client-node lazily here. Until then it fails with a clear message.
- */
-function fetchClusterCertificate(options: CliOptions): Promise<Buffer> {
-  return Promise.reject(
-    new SignetError(
-      "ERR_NEEDS_CLUSTER",
-      `cannot fetch certificate: reading the certificate from the controller Service ${options.cluster.controllerNamespace}/${options.cluster.controllerName} is not supported by this build of signet yet; pass --cert <file or URL>`,
-    ),
-  );
 }

@@ -301,9 +301,21 @@ describe("sealing", () => {
       ["--cert", "cert.pem", "--from-file", "x"],
       /^error: --from-file requires --raw/,
     ],
-    ["--validate", ["--validate"], /^error: --validate needs the controller in a cluster/],
-    ["--re-encrypt", ["--re-encrypt"], /^error: --re-encrypt needs the controller in a cluster/],
-    ["no --cert and no cluster", [], /^error: cannot fetch certificate: .* pass --cert/],
+    [
+      "--validate without a reachable kubeconfig",
+      ["--validate", "--kubeconfig", "/nonexistent/kubeconfig"],
+      /^error: cannot load kubeconfig \/nonexistent\/kubeconfig: no such file or directory$/,
+    ],
+    [
+      "--re-encrypt without a reachable kubeconfig",
+      ["--re-encrypt", "--kubeconfig", "/nonexistent/kubeconfig"],
+      /^error: cannot load kubeconfig \/nonexistent\/kubeconfig: no such file or directory$/,
+    ],
+    [
+      "no --cert and no reachable cluster",
+      ["--kubeconfig", "/nonexistent/kubeconfig"],
+      /^error: cannot load kubeconfig \/nonexistent\/kubeconfig: no such file or directory$/,
+    ],
   ])("fails clearly on %s", async (_, argv, message) => {
     const io = withFiles({
       "expired.pem": fixture("test-only-expired-cert.pem"),

@@ -3,6 +3,7 @@ import type { OutputFormat } from "@signet/core";
 
 import { readCertificate } from "./cert-source.js";
 import { buildSecretFromFlags, buildsSecretFromFlags } from "./commands/build-secret.js";
+import { runReEncrypt, runValidate } from "./commands/cluster-ops.js";
 import { resolvedFormat, runMergeInto } from "./commands/merge-into.js";
 import { runRaw } from "./commands/raw.js";
 import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
@@ -93,8 +94,10 @@ async function dispatchModes(options: CliOptions, io: Io, building: boolean): Pr
       "warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal\n",
     );
   }
-  if (options.validate) throw needsCluster("--validate");
-  if (options.reEncrypt) throw needsCluster("--re-encrypt");
+  if (options.validate) return runValidate(options, await input());
+  if (options.reEncrypt) {
+    return emit(await runReEncrypt(options, await input(), output.format()), output, io);
+  }
   const certificate = await readCertificate(options, io);
   if (options.fetchCert) return emit(certificate, output, io);
   return seal(options, io, output, {
@@ -102,13 +105,6 @@ async function dispatchModes(options: CliOptions, io: Io, building: boolean): Pr
     input,
     building,
   });
-}
-
-function needsCluster(flag: string): SignetError {
-  return new SignetError(
-    "ERR_NEEDS_CLUSTER",
-    `${flag} needs the controller in a cluster, which this build of signet cannot reach yet; for offline use see --cert and --recovery-unseal`,
-  );
 }
 
 /** Reads the input once, on first use, with kubeseal's TTY notice. */
