@@ -136,15 +136,21 @@ function floatDigits(x: number, spec: Spec): string {
   return spec.sharp ? sharpFloat(num, verb, prec) : num;
 }
 
+/** Sign of Inf and NaN as fmt prints them: +Inf keeps its plus, NaN only with + or space. */
+function specialSign(body: string, neg: boolean, spec: Spec): string {
+  if (neg) return "-";
+  if (spec.plus) return "+";
+  if (spec.space) return " ";
+  return body === "Inf" ? "+" : "";
+}
+
 function fmtFloatValue(x: number, spec: Spec): string | null {
   if (!FLOAT_VERBS.has(spec.verb)) return null;
   const num = floatDigits(x, spec);
   const neg = num.startsWith("-");
   const body = neg || num.startsWith("+") ? num.slice(1) : num;
-  if (body === "Inf" || body === "NaN") {
-    const sign = body === "NaN" && !spec.plus && !spec.space ? "" : signOf(neg, spec);
-    return pad(sign + body, { ...spec, zero: false });
-  }
+  if (body === "Inf" || body === "NaN")
+    return pad(specialSign(body, neg, spec) + body, { ...spec, zero: false });
   return padNumber(signOf(neg, spec), body, spec);
 }
 

@@ -56,7 +56,8 @@ const GO_FLOAT =
 /** strconv.ParseFloat(s, 64) for the common syntaxes; null on error. */
 export function parseFloatStrict(s: string): number | null {
   if (!GO_FLOAT.test(s) || !/[0-9]|inf|nan/i.test(s)) return null;
-  if (/_/.test(s)) return null;
+  if (s.includes("_"))
+    return /^[+-]?\d+(_\d+)*(\.\d+(_\d+)*)?$/.test(s) ? Number(s.replace(/_/g, "")) : null;
   const lower = s.toLowerCase().replace(/^\+/, "");
   if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity;
   if (lower === "nan") return NaN;

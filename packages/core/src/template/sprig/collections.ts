@@ -162,14 +162,24 @@ function omit(d: GoMap, ks: GoValue[]): GoMap {
   return new GoMap(new Map([...d.m].filter(([k]) => !drop.has(k))));
 }
 
+/** mergo keeps a non-empty destination slice, or map merged in place, over the source. */
+function keepsDestination(dv: GoValue, sv: GoValue): boolean {
+  if (empty(dv)) return false;
+  return sv instanceof GoSlice || (sv instanceof GoMap && dv instanceof GoMap);
+}
+
+/** dario.cat/mergo v1.0.1 deepMerge for map[string]interface{} (Merge / MergeWithOverwrite). */
 function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   for (const [k, sv] of src.m) {
+    const exists = dst.m.has(k);
     const dv = dst.m.get(k) ?? null;
-    if (dv instanceof GoMap && sv instanceof GoMap && dst.m.has(k)) {
-      mergeInto(dv, sv, overwrite);
-    } else if (!dst.m.has(k) || empty(dv) || (overwrite && !empty(sv))) {
-      dst.m.set(k, sv);
+    if (sv === null) {
+      if (overwrite) dst.m.set(k, null);
+      continue;
     }
+    if (sv instanceof GoMap && dv instanceof GoMap) mergeInto(dv, sv, overwrite);
+    const keep = exists && keepsDestination(dv, sv);
+    if (!keep && (overwrite || !exists || empty(dv))) dst.m.set(k, sv);
   }
 }
 

@@ -32,7 +32,7 @@ function intlZone(zone: string, t: GoTime): { name: string; offset: number } {
   const offset = m === null ? 0 : sign * (Number(m[2]) * 3600 + Number(m[3]) * 60);
   const short = zonePart(zone, ms, "short");
   const named = /^[A-Z]{3,5}$/.test(short) && short !== "GMT";
-  return { name: named ? short : goZoneName(offset), offset };
+  return { name: named ? short : (tzAbbreviation(zone, offset) ?? goZoneName(offset)), offset };
 }
 
 function zoneOffset(zone: string, t: GoTime): { name: string; offset: number } | null {
@@ -43,6 +43,50 @@ function zoneOffset(zone: string, t: GoTime): { name: string; offset: number } |
   } catch {
     return null;
   }
+}
+
+/**
+ * tzdata abbreviations Intl's en-US names do not give ("GMT+2" instead of "CEST"), for the
+ * zones most used in practice; keyed by zone prefix or name, then UTC offset in minutes.
+ */
+const TZ_ABBREVIATIONS: readonly [RegExp, Readonly<Record<number, string>>][] = [
+  [/^Europe\/(London|Jersey|Guernsey|Isle_of_Man)$/, { 0: "GMT", 60: "BST" }],
+  [/^Europe\/Dublin$/, { 0: "GMT", 60: "IST" }],
+  [/^(Europe\/(Lisbon)|Atlantic\/(Canary|Madeira|Faroe))$/, { 0: "WET", 60: "WEST" }],
+  [/^Europe\/(Moscow|Simferopol)$/, { 180: "MSK" }],
+  [
+    /^Europe\/(Kaliningrad|Athens|Bucharest|Helsinki|Kiev|Kyiv|Riga|Sofia|Tallinn|Vilnius|Chisinau)$/,
+    { 120: "EET", 180: "EEST" },
+  ],
+  [/^(Europe\/|Africa\/(Ceuta|Algiers|Tunis)$|Arctic\/)/, { 60: "CET", 120: "CEST" }],
+  [/^Africa\/(Cairo|Tripoli)$/, { 120: "EET", 180: "EEST" }],
+  [/^Africa\/(Johannesburg|Maseru|Mbabane)$/, { 120: "SAST" }],
+  [/^Africa\/(Lagos|Kinshasa|Luanda|Douala)$/, { 60: "WAT" }],
+  [/^Africa\/(Nairobi|Addis_Ababa|Dar_es_Salaam|Kampala)$/, { 180: "EAT" }],
+  [/^Asia\/(Kolkata|Calcutta)$/, { 330: "IST" }],
+  [/^Asia\/(Jerusalem|Tel_Aviv)$/, { 120: "IST", 180: "IDT" }],
+  [/^Asia\/(Tokyo)$/, { 540: "JST" }],
+  [/^Asia\/(Seoul)$/, { 540: "KST" }],
+  [/^Asia\/(Shanghai|Taipei|Macau|Chongqing|Harbin)$/, { 480: "CST" }],
+  [/^Asia\/(Hong_Kong)$/, { 480: "HKT" }],
+  [/^Asia\/(Manila)$/, { 480: "PST" }],
+  [/^Asia\/(Karachi)$/, { 300: "PKT" }],
+  [/^Asia\/(Jakarta|Pontianak)$/, { 420: "WIB" }],
+  [
+    /^Australia\/(Sydney|Melbourne|Canberra|Hobart|ACT|NSW|Victoria|Tasmania)$/,
+    { 600: "AEST", 660: "AEDT" },
+  ],
+  [/^Australia\/(Brisbane|Lindeman|Queensland)$/, { 600: "AEST" }],
+  [/^Australia\/(Adelaide|Broken_Hill|South)$/, { 570: "ACST", 630: "ACDT" }],
+  [/^Australia\/(Darwin|North)$/, { 570: "ACST" }],
+  [/^Australia\/(Perth|West)$/, { 480: "AWST" }],
+  [/^(Pacific\/Auckland|NZ)$/, { 720: "NZST", 780: "NZDT" }],
+];
+
+function tzAbbreviation(zone: string, offset: number): string | undefined {
+  const row = TZ_ABBREVIATIONS.find(([re]) => re.test(zone));
+  const minutes = offset / 60;
+  return row !== undefined && Object.hasOwn(row[1], minutes) ? row[1][minutes] : undefined;
 }
 
 function goZoneName(offset: number): string {

@@ -39,7 +39,10 @@ export function defaultFuncs(): [string, FuncDef][] {
     ["typeIs", fn(["string", "any"], ([t, v = null]) => t === typeName(v))],
     [
       "typeIsLike",
-      fn(["string", "any"], ([t, v = null]) => t === typeName(v) || t === `*${typeName(v)}`),
+      fn(
+        ["string", "any"],
+        ([t, v = null]) => typeName(v) === t || typeName(v) === `*${t as string}`,
+      ),
     ],
     ["kindOf", fn(["any"], ([v = null]) => kindName(v))],
     ["kindIs", fn(["string", "any"], ([t, v = null]) => t === kindName(v))],

@@ -119,8 +119,17 @@ function translateAtom(p: string, i: number, dotAll: boolean): [string, number] 
   if (p.startsWith("(?", i) && !p.startsWith("(?:", i) && !p.startsWith("(?<", i)) {
     throw new BadPattern("unsupported group flags");
   }
+  if (c === "{" || c === "}") return translateBrace(p, i);
   const ch = String.fromCodePoint(p.codePointAt(i) ?? 0);
   return [ch, i + ch.length];
+}
+
+/** `{n}`, `{n,}`, `{n,m}` are repeats (at most 1000, as RE2); any other brace is a literal. */
+function translateBrace(p: string, i: number): [string, number] {
+  const m = p[i] === "{" ? /^\{(\d+)(,(\d*))?\}/.exec(p.slice(i)) : null;
+  if (m === null) return [hex(p[i] ?? ""), i + 1];
+  if (Number(m[1]) > 1000 || Number(m[3] ?? 0) > 1000) throw new BadPattern("invalid repeat count");
+  return [m[0], i + m[0].length];
 }
 
 /** Rejects nested unbounded quantifiers, the exponential-backtracking shape. */

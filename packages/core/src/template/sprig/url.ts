@@ -54,6 +54,19 @@ function str(d: GoMap, key: string): string {
   return v;
 }
 
+const PATH_SAFE = /[A-Za-z0-9\-_.~$&+,/:;=@]/;
+const FRAGMENT_SAFE = /[A-Za-z0-9\-_.~$&+,/:;=?@!()*]/;
+
+/** net/url's escape for paths and fragments (bytes outside the safe set become %XX). */
+function escape(s: string, safe: RegExp): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] ?? "";
+    out += safe.test(c) ? c : `%${s.charCodeAt(i).toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
 function authorityPart(d: GoMap): string {
   const scheme = str(d, "scheme");
   const host = str(d, "host");
@@ -72,11 +85,11 @@ function joinUrl(d: GoMap): string {
   else {
     out += authorityPart(d);
     if (path !== "" && !path.startsWith("/") && str(d, "host") !== "") out += "/";
-    out += path;
+    out += escape(path, PATH_SAFE);
   }
   const q = str(d, "query");
   const f = str(d, "fragment");
-  return out + (q === "" ? "" : `?${q}`) + (f === "" ? "" : `#${f}`);
+  return out + (q === "" ? "" : `?${q}`) + (f === "" ? "" : `#${escape(f, FRAGMENT_SAFE)}`);
 }
 
 /** fail, url and case functions of the sprig map. */
