@@ -1,0 +1,258 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+
+import { generatePrivateKeyAndCert, renderTemplates } from "@signet/core";
+import type { TemplateRenderer } from "@signet/core";
+
+import { parseListenAddress } from "../config.js";
+import type { ControllerConfig } from "../config.js";
+import { apiPorts } from "../http/api-ports.js";
+import { startHttpServer } from "../http/listen.js";
+import type { RunningServer } from "../http/listen.js";
+import { createApiApp } from "../http/server.js";
+import { KeyRegistry } from "../keys/key-registry.js";
+import { generateAndStoreKey } from "../keys/key-writer.js";
+import { startKeyRenewal } from "../keys/renewal.js";
+import type { KeyRenewal } from "../keys/renewal.js";
+import { supervisedInformers } from "../kube/informer.js";
+import { loadKubeConfig, ownNamespace } from "../kube/kubeconfig.js";
+import { createRest, isNotFound } from "../kube/rest.js";
+import type { KubeRest } from "../kube/rest.js";
+import {
+  kubeApiErrors,
+  kubeEventRecorder,
+  kubeKeySecretCreator,
+  kubeSecretStore,
+  kubeStatusWriter,
+} from "../kube/stores.js";
+import { ControllerMetrics } from "../metrics.js";
+import { SealedSecretsController } from "./controller.js";
+import { KeySecretWatch } from "./key-watch.js";
+import type { Logger } from "./ports.js";
+import { Reconciler } from "./reconciler.js";
+
+/**
+ * Wires the running controller (spec §4.1): HTTP API and metrics first (so `/healthz` can say
+ * "not ready" while caches fill and the first key is generated), then the key Secrets, the
+ * startup key / renewal, and the SealedSecret informers and workers. Everything is built here
+ * and injected; nothing is module-level.
+ */
+export interface AppEnv {
+  env: Readonly<Record<string, string | undefined>>;
+  log: Logger;
+  version: string;
+}
+
+export interface RunningApp {
+  /** Generates a new key now (SIGUSR1). */
+  renewKey(): Promise<void>;
+  /** Graceful shutdown: informers, then in-flight reconciles, then the servers. */
+  stop(): Promise<void>;
+}
+
+/** Retry policy of failed objects: client-go's 5 ms start, capped at 5 minutes, never dropped. */
+const RETRY_BACKOFF = { baseMs: 5, maxMs: 300_000 };
+
+export async function startApp(
+  config: Readonly<ControllerConfig>,
+  app: AppEnv,
+): Promise<RunningApp> {
+  const { log } = app;
+  for (const warning of config.warnings) log.warn({}, warning);
+  log.info({ version: app.version }, "Starting sealed-secrets controller");
+  const metrics = new ControllerMetrics({
+    omitSecretLabels: config.metricsOmitSecretLabels,
+    version: app.version,
+    collectDefaults: true,
+  });
+  const kc = loadKubeConfig(config.kubeconfig, app.env);
+  const rest = createRest(kc);
+  const informers = supervisedInformers({ kc, rest, log });
+  const namespace = ownNamespace(app.env);
+  const registry = new KeyRegistry(config.keyOrderPriority);
+  const namespaces = await watchedNamespaces(config, namespace, rest, log);
+
+  const controller = new SealedSecretsController(
+    {
+      namespaces,
+      labelSelector: config.labelSelector,
+      skipRecreate: config.skipRecreate,
+      workers: config.workers,
+      backoff: RETRY_BACKOFF,
+    },
+    { informers, log, forgetConditions: (ss) => metrics.forgetConditions(ss) },
+  );
+  const keyWatch = new KeySecretWatch(informers, {
+    namespace,
+    keyPrefix: config.keyPrefix,
+    registry,
+    log,
+    onKeysAdded: () => controller.requeueFailed(),
+  });
+
+  const servers = await startServers(config, {
+    api: createApiApp(
+      apiPorts(registry, {
+        acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
+        random: randomBytes,
+        readiness: {
+          caches: () => ({ "key secrets": keyWatch.synced, sealedsecrets: controller.synced }),
+        },
+      }),
+      {
+        maxBodyBytes: config.maxRequestBytes,
+        rateLimit: { perSecond: config.rateLimit, burst: config.rateLimitBurst },
+        observe: (path, method, code, seconds) => metrics.httpRequest(path, method, code, seconds),
+      },
+    ),
+    metrics,
+  });
+  log.info(
+    { addr: config.listenAddr, metricsAddr: config.listenMetricsAddr },
+    "HTTP servers listening",
+  );
+
+  let renewal: KeyRenewal | undefined;
+  try {
+    await keyWatch.start();
+    renewal = await startKeyRenewal(
+      { periodMs: config.keyRenewPeriodMs, cutoff: config.keyCutoffTime },
+      {
+        now: () => new Date(),
+        setTimer: (fn, ms) => setTimeout(fn, ms),
+        clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+        latestKeyTime: () => registry.latest()?.orderingTime,
+        generateKey: async () => {
+          const entry = await generateAndStoreKey(
+            registry,
+            {
+              namespace,
+              keyPrefix: config.keyPrefix,
+              labels: config.privateKeyLabels,
+              annotations: config.privateKeyAnnotations,
+              keySize: config.keySize,
+              keyTtlMs: config.keyTtlMs,
+              commonName: config.myCn,
+            },
+            {
+              generate: generatePrivateKeyAndCert,
+              createSecret: kubeKeySecretCreator(rest),
+              random: randomBytes,
+              now: () => new Date(),
+            },
+          );
+          log.info({ namespace, name: entry.secretName }, "New key written");
+          log.info({ certificate: entry.certificatePem }, "Certificate generated");
+          controller.requeueFailed();
+        },
+        onError: (err) =>
+          log.error(
+            { err: err instanceof Error ? err.message : String(err) },
+            "key generation failed",
+          ),
+      },
+    );
+
+    const reconciler = new Reconciler(
+      {
+        sealedSecret: (ns, name) => controller.sealedSecret(ns, name),
+        secrets: kubeSecretStore(rest, controller.secretCache()),
+        status: kubeStatusWriter(rest),
+        events: kubeEventRecorder(rest, log, { host: hostname(), now: () => new Date() }),
+        errors: kubeApiErrors,
+        metrics,
+        keys: () => registry.unsealingKeys(),
+        now: () => new Date(),
+        log,
+      },
+      {
+        acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
+        allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
+        updateStatus: config.updateStatus,
+        oldGcBehavior: config.oldGcBehavior,
+        renderTemplates: templateRenderer(),
+      },
+    );
+    await controller.start(reconciler);
+    log.info({ namespaces: namespaces ?? "all", workers: config.workers }, "controller started");
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+
+  async function shutdown(): Promise<void> {
+    renewal?.stop();
+    await keyWatch.stop();
+    await controller.stop();
+    await Promise.all(servers.map((s) => s.close()));
+    rest.close();
+  }
+
+  return {
+    renewKey: () => renewal?.trigger() ?? Promise.resolve(),
+    stop: shutdown,
+  };
+}
+
+/** Core's sandboxed Go text/template + sprig engine with the real clock and randomness. */
+function templateRenderer(): TemplateRenderer {
+  return (templates, values) =>
+    renderTemplates(templates, values, { now: () => new Date(), random: randomBytes });
+}
+
+/**
+ * Spec §4.4: all namespaces by default; with `--all-namespaces=false` or additional namespaces,
+ * the controller's own namespace plus each additional one that exists (a missing one is
+ * logged and skipped; any other error aborts startup, as in the reference).
+ */
+async function watchedNamespaces(
+  config: Readonly<ControllerConfig>,
+  own: string,
+  rest: KubeRest,
+  log: Logger,
+): Promise<string[] | undefined> {
+  if (config.allNamespaces && config.additionalNamespaces.length === 0) return undefined;
+  const namespaces = [own];
+  for (const ns of config.additionalNamespaces) {
+    if (namespaces.includes(ns)) continue;
+    try {
+      await rest.request(`/api/v1/namespaces/${encodeURIComponent(ns)}`);
+      namespaces.push(ns);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      log.warn({ namespace: ns }, "namespace doesn't exist");
+    }
+  }
+  return namespaces;
+}
+
+async function startServers(
+  config: Readonly<ControllerConfig>,
+  parts: { api: Parameters<typeof startHttpServer>[0]; metrics: ControllerMetrics },
+): Promise<RunningServer[]> {
+  const timeouts = { readTimeoutMs: config.readTimeoutMs, writeTimeoutMs: config.writeTimeoutMs };
+  const api = await startHttpServer(parts.api, {
+    ...parseListenAddress(config.listenAddr),
+    ...timeouts,
+  });
+  try {
+    const metrics = await startHttpServer(
+      (req, res) => {
+        if (req.url !== "/metrics") {
+          res.writeHead(404, { "content-type": "text/plain" }).end("404 page not found\n");
+          return;
+        }
+        parts.metrics.text().then(
+          (text) =>
+            res.writeHead(200, { "content-type": parts.metrics.registry.contentType }).end(text),
+          () => res.writeHead(500).end(),
+        );
+      },
+      { ...parseListenAddress(config.listenMetricsAddr), ...timeouts },
+    );
+    return [api, metrics];
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The informer port: a self-restarting list-watch cache of one collection (implemented in
+ * `src/kube/informer.ts`). Handlers receive objects as the API server sent them.
+ */
+export interface InformerHandlers<T> {
+  add?: (obj: T) => void;
+  update?: (obj: T) => void;
+  delete?: (obj: T) => void;
+}
+
+export interface WatchSpec {
+  /** For logs. */
+  name: string;
+  /** Collection path, e.g. `/api/v1/namespaces/ns/secrets`. */
+  path: string;
+  labelSelector?: string;
+}
+
+export interface CacheInformer<T> {
+  /** Resolves once the first list has filled the cache. */
+  start(): Promise<void>;
+  readonly synced: boolean;
+  get(name: string, namespace?: string): T | undefined;
+  list(namespace?: string): readonly T[];
+  stop(): Promise<void>;
+}
+
+export type InformerFactory = <T>(
+  spec: WatchSpec,
+  handlers: InformerHandlers<T>,
+) => CacheInformer<T>;

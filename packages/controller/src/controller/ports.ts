@@ -1,0 +1,49 @@
+import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
+
+import type { EventReason } from "../reconcile/failure.js";
+
+/**
+ * The narrow ports the reconcile loop applies its decisions through; `src/kube/` implements
+ * them against the API server, tests with in-memory fakes. No port ever receives or returns a
+ * message built from secret values.
+ */
+
+/** Structured logger (pino's call shape). Callers never pass secret material. */
+export interface Logger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** The target Secrets. `get` may answer from a cache; `getFresh` always asks the API server. */
+export interface SecretStore {
+  get(namespace: string, name: string): Promise<Secret | undefined>;
+  getFresh(namespace: string, name: string): Promise<Secret | undefined>;
+  /** Creates; throws a conflict (409) when the Secret already exists. */
+  create(secret: Secret): Promise<Secret>;
+  /** Replaces (PUT with the resourceVersion it carries); throws a conflict when it is stale. */
+  update(secret: Secret): Promise<Secret>;
+  /** Deletes; a missing Secret is not an error. */
+  delete(namespace: string, name: string): Promise<void>;
+}
+
+/** Writes `.status` through the status subresource. */
+export interface StatusWriter {
+  write(ss: SealedSecret, status: SealedSecretStatus): Promise<void>;
+}
+
+export type EventType = "Normal" | "Warning";
+
+/** Records core/v1 Events against a SealedSecret; never throws (failures are logged). */
+export interface EventRecorder {
+  record(ss: SealedSecret, type: EventType, reason: EventReason, message: string): Promise<void>;
+}
+
+/** Classifies API errors without tying the reconcile loop to a client library. */
+export interface ApiErrorInfo {
+  isConflict(err: unknown): boolean;
+  isNotFound(err: unknown): boolean;
+  /** HTTP status and the API server's message (never request bodies). */
+  describe(err: unknown): { status: number | undefined; message: string };
+}

@@ -1,0 +1,210 @@
+import { API_VERSION, SEALED_SECRET_KIND } from "@signet/core";
+import type { SealedSecret, Secret, TemplateRenderer, UnsealingKey } from "@signet/core";
+
+import { decide, shouldDeleteOrphan } from "../reconcile/decide.js";
+import type { Decision } from "../reconcile/decide.js";
+import { writeFailure } from "../reconcile/failure.js";
+import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
+import { nextStatus, recordedKeyFingerprint } from "../reconcile/status.js";
+import type { Outcome } from "../reconcile/status.js";
+import type { ApiErrorInfo, EventRecorder, Logger, SecretStore, StatusWriter } from "./ports.js";
+
+/**
+ * One reconcile of `namespace/name` (spec §4.5–§4.7): read the SealedSecret from the cache and
+ * the live Secret, call the pure `decide`, apply the write through the ports, then compute and
+ * write status with the pure `nextStatus`. A stale read answered with 409 is re-read from the
+ * API and decided again (bounded). Events: `Unsealed` only when a Secret was actually written
+ * (never on no-op resyncs), the failure's event otherwise. Nothing here formats secret values:
+ * every message comes from `decide`/`failure.ts` or from the API server's error text.
+ */
+/** `retry`: with backoff; `wait`: only a change (object, Secret or keys) can fix it. */
+export type ReconcileResult = "done" | "retry" | "wait";
+
+export interface ReconcilerMetrics {
+  unsealRequest(): void;
+  unsealError(reason: ErrorMetricReason, namespace: string): void;
+  observeConditions(ss: SealedSecret): void;
+}
+
+export interface ReconcilerPorts {
+  /** The SealedSecret from the informer cache. */
+  sealedSecret(namespace: string, name: string): SealedSecret | undefined;
+  secrets: SecretStore;
+  status: StatusWriter;
+  events: EventRecorder;
+  errors: ApiErrorInfo;
+  metrics: ReconcilerMetrics;
+  /** Every registered key, most recent first. */
+  keys: () => readonly UnsealingKey[];
+  now: () => Date;
+  log: Logger;
+}
+
+export interface ReconcilerOptions {
+  acceptDeprecatedV1Data: boolean;
+  allowPrivilegedSecretTypes: boolean;
+  updateStatus: boolean;
+  oldGcBehavior: boolean;
+  renderTemplates: TemplateRenderer | undefined;
+}
+
+/** Attempts at a write when the cache or the API answers with a conflict. */
+export const MAX_CONFLICT_ATTEMPTS = 4;
+
+type Applied =
+  | { ok: true; written: Secret | undefined; keyFingerprint: string | undefined }
+  | { ok: false; failure: Failure };
+
+export class Reconciler {
+  readonly #ports: ReconcilerPorts;
+  readonly #options: ReconcilerOptions;
+  /** resourceVersion of the Secret each key last wrote, to ignore our own watch echoes. */
+  readonly #written = new Map<string, string>();
+
+  constructor(ports: ReconcilerPorts, options: ReconcilerOptions) {
+    this.#ports = ports;
+    this.#options = options;
+  }
+
+  /** True when `secret` is exactly the version this controller last wrote for its key. */
+  isOwnWrite(secret: Secret): boolean {
+    const meta = secret.metadata ?? {};
+    const rv = this.#written.get(`${meta.namespace ?? ""}/${meta.name ?? ""}`);
+    return rv !== undefined && rv === meta.resourceVersion;
+  }
+
+  /** Reconciles the object with queue key `namespace/name`. */
+  async reconcile(key: string): Promise<ReconcileResult> {
+    const [namespace = "", name = ""] = key.split("/", 2);
+    const p = this.#ports;
+    p.metrics.unsealRequest();
+    const cached = p.sealedSecret(namespace, name);
+    if (!cached) return this.#gone(key, namespace, name);
+    const ss: SealedSecret = { ...cached, apiVersion: API_VERSION, kind: SEALED_SECRET_KIND };
+    const applied = await this.#apply(ss, key);
+    if (applied.ok) {
+      if (applied.written) {
+        await p.events.record(ss, "Normal", "Unsealed", "SealedSecret unsealed successfully");
+        p.log.info({ namespace, name }, "SealedSecret unsealed");
+      }
+      await this.#status(ss, { ok: true, keyFingerprint: applied.keyFingerprint });
+      return "done";
+    }
+    const { failure } = applied;
+    p.metrics.unsealError(failure.metric, namespace);
+    p.log.warn(
+      { namespace, name, reason: failure.reason, err: failure.statusMessage },
+      "reconcile failed",
+    );
+    await p.events.record(ss, "Warning", failure.event, failure.eventMessage);
+    await this.#status(ss, { ok: false, reason: failure.reason, message: failure.statusMessage });
+    return failure.retry === "backoff" ? "retry" : "wait";
+  }
+
+  async #gone(key: string, namespace: string, name: string): Promise<ReconcileResult> {
+    this.#written.delete(key);
+    if (
+      !shouldDeleteOrphan(
+        await this.#ports.secrets.get(namespace, name),
+        this.#options.oldGcBehavior,
+      )
+    ) {
+      return "done";
+    }
+    await this.#ports.secrets.delete(namespace, name);
+    this.#ports.log.info(
+      { namespace, name },
+      "deleted Secret of deleted SealedSecret (--old-gc-behavior)",
+    );
+    return "done";
+  }
+
+  /** Decide and write, re-reading the live Secret from the API after a conflict. */
+  async #apply(ss: SealedSecret, key: string): Promise<Applied> {
+    const { namespace = "", name = "" } = ss.metadata;
+    let existing: Secret | undefined;
+    try {
+      existing = await this.#ports.secrets.get(namespace, name);
+    } catch (err) {
+      return this.#writeError(ss, err);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const decision = this.#decide(ss, existing);
+      try {
+        return await this.#write(decision, key);
+      } catch (err) {
+        if (!this.#ports.errors.isConflict(err) || attempt >= MAX_CONFLICT_ATTEMPTS) {
+          return this.#writeError(ss, err);
+        }
+      }
+      try {
+        existing = await this.#ports.secrets.getFresh(namespace, name);
+      } catch (err) {
+        return this.#writeError(ss, err);
+      }
+    }
+  }
+
+  #decide(ss: SealedSecret, existing: Secret | undefined): Decision {
+    const recorded = recordedKeyFingerprint(ss);
+    return decide(ss, existing, {
+      keys: this.#ports.keys(),
+      preferred: recorded ? [recorded] : [],
+      acceptDeprecatedV1Data: this.#options.acceptDeprecatedV1Data,
+      renderTemplates: this.#options.renderTemplates,
+      allowPrivilegedSecretTypes: this.#options.allowPrivilegedSecretTypes,
+    });
+  }
+
+  async #write(decision: Decision, key: string): Promise<Applied> {
+    switch (decision.action) {
+      case "fail":
+        return { ok: false, failure: decision.failure };
+      case "none":
+        return { ok: true, written: undefined, keyFingerprint: decision.opened.keyFingerprint };
+      case "create":
+      case "update": {
+        const secrets = this.#ports.secrets;
+        const written =
+          decision.action === "create"
+            ? await secrets.create(decision.secret)
+            : await secrets.update(decision.secret);
+        const rv = written.metadata?.resourceVersion;
+        if (rv !== undefined) this.#written.set(key, rv);
+        return { ok: true, written, keyFingerprint: decision.opened.keyFingerprint };
+      }
+    }
+  }
+
+  #writeError(ss: SealedSecret, err: unknown): Applied {
+    const { status, message } = this.#ports.errors.describe(err);
+    return {
+      ok: false,
+      failure: writeFailure(ss.metadata.namespace ?? "", ss.metadata.name ?? "", message, status),
+    };
+  }
+
+  /** Computes the next status and writes it only when it changed (spec §4.7). */
+  async #status(ss: SealedSecret, outcome: Outcome): Promise<void> {
+    const p = this.#ports;
+    if (!this.#options.updateStatus) {
+      p.metrics.observeConditions(ss);
+      return;
+    }
+    const plan = nextStatus(ss, outcome, p.now());
+    if (plan.write) {
+      try {
+        await p.status.write(ss, plan.status);
+      } catch (err) {
+        const { namespace = "", name = "" } = ss.metadata;
+        p.metrics.unsealError("status", namespace);
+        p.log.error(
+          { namespace, name, err: p.errors.describe(err).message },
+          "could not update SealedSecret status",
+        );
+        return;
+      }
+    }
+    p.metrics.observeConditions({ ...ss, status: plan.status });
+  }
+}

@@ -1,0 +1,220 @@
+import { API_VERSION, SEALED_SECRET_KIND } from "@signet/core";
+import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
+
+import type {
+  ApiErrorInfo,
+  EventRecorder,
+  EventType,
+  Logger,
+  SecretStore,
+  StatusWriter,
+} from "../controller/ports.js";
+import type { EventReason } from "../reconcile/failure.js";
+import { isConflict, isNotFound, KubeApiError } from "./rest.js";
+import type { KubeRest } from "./rest.js";
+
+/** Adapters of the controller's ports onto the Kubernetes REST API. */
+
+const secretPath = (namespace: string, name?: string): string =>
+  `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets${name === undefined ? "" : `/${encodeURIComponent(name)}`}`;
+
+/** Error classification for API errors thrown by `KubeRest`. */
+export const kubeApiErrors: ApiErrorInfo = {
+  isConflict,
+  isNotFound,
+  describe(err) {
+    if (err instanceof KubeApiError) return { status: err.status, message: err.message };
+    return { status: undefined, message: err instanceof Error ? err.message : String(err) };
+  },
+};
+
+/** Something that can answer "is this Secret in your cache", e.g. the Secret informer. */
+export interface SecretCache {
+  get(name: string, namespace?: string): Secret | undefined;
+}
+
+/**
+ * Target Secrets. `get` answers from the Secret informer's cache when one covers every Secret
+ * the controller may write (no `--label-selector`, no `--skip-recreate`), else from the API; a
+ * stale cache only costs a 409 that the reconcile loop resolves with `getFresh`.
+ */
+export function kubeSecretStore(rest: KubeRest, cache: SecretCache | undefined): SecretStore {
+  const getFresh = async (namespace: string, name: string): Promise<Secret | undefined> => {
+    try {
+      return await rest.request<Secret>(secretPath(namespace, name));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  return {
+    get: (namespace, name) =>
+      cache ? Promise.resolve(cache.get(name, namespace)) : getFresh(namespace, name),
+    getFresh,
+    create: (secret) =>
+      rest.request<Secret>(secretPath(secret.metadata?.namespace ?? ""), {
+        method: "POST",
+        body: { apiVersion: "v1", kind: "Secret", ...secret },
+      }),
+    update: (secret) =>
+      rest.request<Secret>(
+        secretPath(secret.metadata?.namespace ?? "", secret.metadata?.name ?? ""),
+        { method: "PUT", body: { apiVersion: "v1", kind: "Secret", ...secret } },
+      ),
+    async delete(namespace, name) {
+      try {
+        await rest.request(secretPath(namespace, name), { method: "DELETE" });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    },
+  };
+}
+
+/** Creates a key Secret (generateName) in the controller namespace; returns it as stored. */
+export function kubeKeySecretCreator(rest: KubeRest): (secret: Secret) => Promise<Secret> {
+  return (secret) =>
+    rest.request<Secret>(secretPath(secret.metadata?.namespace ?? ""), {
+      method: "POST",
+      body: secret,
+    });
+}
+
+/**
+ * Status subresource writes as a JSON merge patch of `{status}`: no resourceVersion is needed
+ * (the controller owns `.status`), and `conditions` is replaced as a whole. A SealedSecret
+ * deleted meanwhile is not an error.
+ */
+export function kubeStatusWriter(rest: KubeRest): StatusWriter {
+  return {
+    async write(ss: SealedSecret, status: SealedSecretStatus): Promise<void> {
+      const { namespace = "", name = "" } = ss.metadata;
+      try {
+        await rest.request(
+          `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/sealedsecrets/${encodeURIComponent(name)}/status`,
+          {
+            method: "PATCH",
+            contentType: "application/merge-patch+json",
+            body: { status },
+          },
+        );
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    },
+  };
+}
+
+/** Source component of every event, as the reference's recorder (spec §4.5). */
+export const EVENT_SOURCE_COMPONENT = "sealed-secrets";
+
+interface RecordedEvent {
+  name: string;
+  count: number;
+  firstTimestamp: string;
+}
+
+export interface EventRecorderOptions {
+  host: string;
+  now: () => Date;
+  /** Identical events within this window update one Event's count (client-go aggregation). */
+  aggregateWindowMs?: number;
+  maxTracked?: number;
+}
+
+/**
+ * core/v1 Events against SealedSecrets. Like client-go's recorder, a repeat of the same event
+ * (object, type, reason, message) bumps `count` and `lastTimestamp` of the Event already
+ * written instead of creating a new one, so a failing object retried forever does not flood
+ * the namespace. Failures are logged and swallowed: an event is never worth a failed reconcile.
+ */
+export function kubeEventRecorder(
+  rest: KubeRest,
+  log: Logger,
+  options: EventRecorderOptions,
+): EventRecorder {
+  const window = options.aggregateWindowMs ?? 10 * 60_000;
+  const maxTracked = options.maxTracked ?? 4096;
+  const recent = new Map<string, RecordedEvent>();
+  const remember = (key: string, ev: RecordedEvent): void => {
+    recent.delete(key);
+    recent.set(key, ev);
+    if (recent.size > maxTracked) recent.delete(recent.keys().next().value ?? "");
+  };
+
+  const bump = async (namespace: string, prev: RecordedEvent, at: string): Promise<boolean> => {
+    try {
+      await rest.request(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/events/${encodeURIComponent(prev.name)}`,
+        {
+          method: "PATCH",
+          contentType: "application/merge-patch+json",
+          body: { count: prev.count + 1, lastTimestamp: at },
+        },
+      );
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  };
+
+  return {
+    async record(ss: SealedSecret, type: EventType, reason: EventReason, message: string) {
+      const { namespace = "", name = "", uid = "" } = ss.metadata;
+      const key = JSON.stringify([uid, type, reason, message]);
+      const at = options.now().toISOString();
+      try {
+        const prev = recent.get(key);
+        if (prev && Date.parse(at) - Date.parse(prev.firstTimestamp) < window) {
+          if (await bump(namespace, prev, at)) {
+            remember(key, { ...prev, count: prev.count + 1 });
+            return;
+          }
+        }
+        const created = await rest.request<{ metadata: { name: string } }>(
+          `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+          {
+            method: "POST",
+            body: eventBody(ss, { type, reason, message, at, host: options.host }),
+          },
+        );
+        remember(key, { name: created.metadata.name, count: 1, firstTimestamp: at });
+      } catch (err) {
+        log.warn(
+          { namespace, name, reason, err: kubeApiErrors.describe(err).message },
+          "could not record event",
+        );
+      }
+    },
+  };
+}
+
+function eventBody(
+  ss: SealedSecret,
+  e: { type: EventType; reason: EventReason; message: string; at: string; host: string },
+): object {
+  const { namespace = "", name = "", uid, resourceVersion } = ss.metadata;
+  return {
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: { generateName: `${name}.`, namespace },
+    involvedObject: {
+      apiVersion: API_VERSION,
+      kind: SEALED_SECRET_KIND,
+      name,
+      namespace,
+      uid,
+      resourceVersion,
+    },
+    type: e.type,
+    reason: e.reason,
+    message: e.message,
+    source: { component: EVENT_SOURCE_COMPONENT, host: e.host },
+    reportingComponent: EVENT_SOURCE_COMPONENT,
+    reportingInstance: e.host,
+    firstTimestamp: e.at,
+    lastTimestamp: e.at,
+    count: 1,
+  };
+}

@@ -1,0 +1,324 @@
+// The built signet-controller against the real control plane: the controller scenarios of the
+// reference's integration suite (reference-compat §9.2) plus Signet's guarantees (live key
+// changes, no leaks, graceful SIGTERM). One controller serves the whole file; each test works
+// in its own namespace.
+import type { GeneratedKey, SealedSecret } from "@signet/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { waitFor } from "../../cluster/api.js";
+import { api, createNamespace, deleteNamespace, testNamespace } from "../../cluster/testing.js";
+import {
+  b64,
+  createKeySecret,
+  createSealedSecret,
+  createSecret,
+  deleteSecret,
+  events,
+  getSecret,
+  plaintext,
+  seal,
+  startController,
+  testKey,
+  unb64,
+  updateSealedSecret,
+  waitEvent,
+  waitSecret,
+  waitSynced,
+} from "./support.js";
+import type { RunningController } from "./support.js";
+
+/** PEM text with line endings normalised. */
+const pem = (text: string): string => text.replace(/\r\n/g, "\n").trim();
+
+const MANAGED = "sealedsecrets.bitnami.com/managed";
+const PATCH = "sealedsecrets.bitnami.com/patch";
+
+describe("signet-controller", () => {
+  let controllerNs: string;
+  let key: GeneratedKey;
+  let ctl: RunningController;
+  /** Every plaintext sealed in this file; none may leak. */
+  const secrets: string[] = [];
+  /** Namespaces whose events and statuses are grepped at the end. */
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    controllerNs = await createNamespace("ctl");
+    key = await testKey();
+    await createKeySecret(controllerNs, key);
+    ctl = await startController(controllerNs);
+  });
+
+  afterAll(async () => {
+    await ctl?.srv.stop();
+    await deleteNamespace(controllerNs);
+  });
+
+  async function ns(): Promise<string> {
+    const name = await testNamespace();
+    seen.push(name);
+    return name;
+  }
+
+  it("uses an existing reference-format key Secret at startup and serves its certificate through the service proxy", async () => {
+    const res = await api(`${ctl.srv.proxyPath}/v1/cert.pem`);
+    expect(res.status).toBe(200);
+    expect(pem(res.body)).toBe(pem(key.certificatePem));
+    const keySecrets = await api(
+      `/api/v1/namespaces/${controllerNs}/secrets?labelSelector=sealedsecrets.bitnami.com/sealed-secrets-key`,
+    );
+    expect((keySecrets.json as { items: unknown[] }).items).toHaveLength(1); // no key generated
+  });
+
+  it("creates the Secret with data, template labels and an owner reference; Synced, observedGeneration 1, Unsealed event", async () => {
+    const n = await ns();
+    const value = plaintext("create", secrets);
+    const created = await createSealedSecret(
+      seal(key, { namespace: n, name: "app", data: { password: value }, labels: { app: "demo" } }),
+    );
+    const ss = await waitSynced(n, "app", "True");
+    const secret = await waitSecret(n, "app", "created");
+    expect(unb64(secret.data?.["password"])).toBe(value);
+    expect(secret.metadata?.labels).toEqual({ app: "demo" });
+    expect(secret.metadata?.ownerReferences).toEqual([
+      {
+        apiVersion: "bitnami.com/v1alpha1",
+        kind: "SealedSecret",
+        name: "app",
+        uid: created.metadata.uid,
+        controller: true,
+      },
+    ]);
+    const synced = ss.status?.conditions?.find((c) => c.type === "Synced");
+    expect(synced?.lastTransitionTime).toBe(synced?.lastUpdateTime);
+    expect(ss.status?.conditions?.find((c) => c.type === "Ready")).toMatchObject({
+      status: "True",
+      reason: "Unsealed",
+    });
+    const ev = await waitEvent(n, "app", "Unsealed");
+    expect(ev).toMatchObject({
+      type: "Normal",
+      message: "SealedSecret unsealed successfully",
+      source: { component: "sealed-secrets" },
+    });
+  });
+
+  it("updates the Secret when the SealedSecret changes (observedGeneration 2) and emits no Unsealed event on no-op", async () => {
+    const n = await ns();
+    const v1 = plaintext("v1", secrets);
+    const v2 = plaintext("v2", secrets);
+    await createSealedSecret(seal(key, { namespace: n, name: "app", data: { password: v1 } }));
+    const first = await waitSynced(n, "app", "True");
+    await updateSealedSecret(seal(key, { namespace: n, name: "app", data: { password: v2 } }));
+    const second = await waitSynced(n, "app", "True", 2);
+    await waitSecret(n, "app", "updated", (s) => unb64(s.data?.["password"]) === v2);
+    const t1 = first.status?.conditions?.find((c) => c.type === "Synced");
+    const t2 = second.status?.conditions?.find((c) => c.type === "Synced");
+    expect(t2?.lastTransitionTime).toBe(t1?.lastTransitionTime);
+    // Two writes, two Unsealed occurrences (aggregated into one Event's count, as client-go
+    // does); a metadata-only edit reconciles nothing and adds none.
+    await api(`/apis/bitnami.com/v1alpha1/namespaces/${n}/sealedsecrets/app`, {
+      method: "PATCH",
+      contentType: "application/merge-patch+json",
+      body: { metadata: { labels: { touched: "yes" } } },
+    });
+    const unsealedCount = async (): Promise<number> =>
+      (await events(n, "app"))
+        .filter((e) => e.reason === "Unsealed")
+        .reduce((sum, e) => sum + (e.count ?? 1), 0);
+    await waitFor(
+      "two Unsealed occurrences",
+      async () => ((await unsealedCount()) === 2 ? true : undefined),
+      10_000,
+    );
+    await waitSynced(n, "app", "True", 2);
+    expect(await unsealedCount()).toBe(2);
+  });
+
+  it("refuses a SealedSecret sealed for another key: no Secret, ErrUnsealFailed, Synced False without plaintext", async () => {
+    const n = await ns();
+    const other = await testKey();
+    const value = plaintext("wrongkey", secrets);
+    await createSealedSecret(seal(other, { namespace: n, name: "app", data: { password: value } }));
+    const ss = await waitSynced(n, "app", "False");
+    const synced = ss.status?.conditions?.find((c) => c.type === "Synced");
+    expect(synced?.message).toContain("no key could decrypt secret");
+    expect(ss.status?.conditions?.find((c) => c.type === "Ready")?.reason).toBe("NoMatchingKey");
+    const ev = await waitEvent(n, "app", "ErrUnsealFailed");
+    expect(ev.type).toBe("Warning");
+    expect(ev.message).toMatch(/^Failed to unseal: no key could decrypt secret/);
+    expect(await getSecret(n, "app")).toBeUndefined();
+  });
+
+  it("takes over a `managed` Secret: owner set, data and labels replaced, annotations dropped", async () => {
+    const n = await ns();
+    await createSecret(n, {
+      metadata: {
+        name: "app",
+        labels: { old: "label" },
+        annotations: { [MANAGED]: "true", note: "x" },
+      },
+      data: { extra: b64("keep?"), password: b64("old") },
+    });
+    const value = plaintext("managed", secrets);
+    const ss = await createSealedSecret(
+      seal(key, { namespace: n, name: "app", data: { password: value }, labels: { app: "new" } }),
+    );
+    const secret = await waitSecret(
+      n,
+      "app",
+      "taken over",
+      (s) => (s.metadata?.ownerReferences ?? []).length > 0,
+    );
+    expect(secret.metadata?.ownerReferences?.[0]?.uid).toBe(ss.metadata.uid);
+    expect(Object.keys(secret.data ?? {})).toEqual(["password"]);
+    expect(unb64(secret.data?.["password"])).toBe(value);
+    expect(secret.metadata?.labels).toEqual({ app: "new" });
+    expect(secret.metadata?.annotations).toBeUndefined();
+  });
+
+  it("patches a `patch` Secret without owning it: data and labels merged, annotations kept", async () => {
+    const n = await ns();
+    await createSecret(n, {
+      metadata: { name: "app", labels: { old: "label" }, annotations: { [PATCH]: "true" } },
+      data: { extra: b64("kept") },
+    });
+    const value = plaintext("patch", secrets);
+    await createSealedSecret(
+      seal(key, { namespace: n, name: "app", data: { password: value }, labels: { app: "new" } }),
+    );
+    await waitSynced(n, "app", "True");
+    const secret = await waitSecret(n, "app", "patched", (s) => s.data?.["password"] !== undefined);
+    expect(unb64(secret.data?.["extra"])).toBe("kept");
+    expect(unb64(secret.data?.["password"])).toBe(value);
+    expect(secret.metadata?.labels).toEqual({ old: "label", app: "new" });
+    expect(secret.metadata?.annotations).toEqual({ [PATCH]: "true" });
+    expect(secret.metadata?.ownerReferences).toBeUndefined();
+  });
+
+  it("refuses to overwrite a foreign Secret (ErrUpdateFailed, Synced False)", async () => {
+    const n = await ns();
+    await createSecret(n, { metadata: { name: "app" }, data: { mine: b64("untouched") } });
+    await createSealedSecret(
+      seal(key, { namespace: n, name: "app", data: { password: plaintext("foreign", secrets) } }),
+    );
+    const ss = await waitSynced(n, "app", "False");
+    expect(ss.status?.conditions?.find((c) => c.type === "Synced")?.message).toBe(
+      'failed update: Resource "app" already exists and is not managed by SealedSecret',
+    );
+    await waitEvent(n, "app", "ErrUpdateFailed");
+    expect(unb64((await getSecret(n, "app"))?.data?.["mine"])).toBe("untouched");
+  });
+
+  it("re-creates a deleted owned Secret and repairs a hand-edited one", async () => {
+    const n = await ns();
+    const value = plaintext("recreate", secrets);
+    await createSealedSecret(seal(key, { namespace: n, name: "app", data: { password: value } }));
+    const first = await waitSecret(n, "app", "created");
+    await deleteSecret(n, "app");
+    const again = await waitSecret(
+      n,
+      "app",
+      "re-created",
+      (s) => s.metadata?.uid !== first.metadata?.uid,
+    );
+    expect(unb64(again.data?.["password"])).toBe(value);
+    await api(`/api/v1/namespaces/${n}/secrets/app`, {
+      method: "PATCH",
+      contentType: "application/merge-patch+json",
+      body: { data: { password: b64("tampered") } },
+    });
+    await waitSecret(n, "app", "repaired", (s) => unb64(s.data?.["password"]) === value);
+  });
+
+  it("fails a strict SealedSecret renamed or moved; a cluster-wide one works anywhere", async () => {
+    const a = await ns();
+    const b = await ns();
+    const strict = seal(key, {
+      namespace: a,
+      name: "orig",
+      data: { k: plaintext("strict", secrets) },
+    });
+    await createSealedSecret({ ...strict, metadata: { ...strict.metadata, name: "renamed" } });
+    await createSealedSecret({ ...strict, metadata: { ...strict.metadata, namespace: b } });
+    await waitSynced(a, "renamed", "False");
+    await waitSynced(b, "orig", "False");
+    const wide = seal(key, {
+      namespace: a,
+      name: "wide",
+      data: { k: plaintext("wide", secrets) },
+      annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" },
+    });
+    await createSealedSecret({
+      ...wide,
+      metadata: { ...wide.metadata, namespace: b, name: "moved" },
+    });
+    await waitSynced(b, "moved", "True");
+    await waitSecret(b, "moved", "unsealed");
+    expect(await getSecret(a, "renamed")).toBeUndefined();
+  });
+
+  it("picks up a key Secret added at runtime (re-queues the failed object) and stops using a deleted key", async () => {
+    const n = await ns();
+    const later = await testKey();
+    await createSealedSecret(
+      seal(later, { namespace: n, name: "app", data: { k: plaintext("later", secrets) } }),
+    );
+    await waitSynced(n, "app", "False");
+    const keyName = await createKeySecret(controllerNs, later);
+    await waitSynced(n, "app", "True");
+    await waitSecret(n, "app", "unsealed with the added key");
+    // The newest key now seals: /v1/cert.pem serves it.
+    await waitFor(
+      "cert.pem to serve the added key",
+      async () =>
+        pem((await api(`${ctl.srv.proxyPath}/v1/cert.pem`)).body) === pem(later.certificatePem)
+          ? true
+          : undefined,
+      10_000,
+    );
+    await api(`/api/v1/namespaces/${controllerNs}/secrets/${keyName}`, { method: "DELETE" });
+    await waitFor(
+      "cert.pem to serve the original key again",
+      async () =>
+        pem((await api(`${ctl.srv.proxyPath}/v1/cert.pem`)).body) === pem(key.certificatePem)
+          ? true
+          : undefined,
+      10_000,
+    );
+    await createSealedSecret(
+      seal(later, { namespace: n, name: "app2", data: { k: plaintext("gone", secrets) } }),
+    );
+    await waitSynced(n, "app2", "False");
+  });
+
+  it("leaks no plaintext (nor its base64) into logs, events or statuses", async () => {
+    const texts = [ctl.log()];
+    for (const n of seen) {
+      texts.push(JSON.stringify(await events(n)));
+      const list = await api(`/apis/bitnami.com/v1alpha1/namespaces/${n}/sealedsecrets`);
+      texts.push(
+        JSON.stringify((list.json as { items: SealedSecret[] }).items.map((s) => s.status)),
+      );
+    }
+    const all = texts.join("\n");
+    expect(all.length).toBeGreaterThan(1000);
+    for (const value of secrets) {
+      expect(all).not.toContain(value);
+      expect(all).not.toContain(b64(value));
+    }
+    expect(ctl.log()).toContain("SealedSecret unsealed");
+  });
+
+  it("exits 0 on SIGTERM after a graceful shutdown", async () => {
+    const pid = ctl.srv.process.child.pid;
+    expect(pid).toBeDefined();
+    process.kill(pid!, "SIGTERM");
+    const code = await Promise.race([
+      ctl.srv.process.exited,
+      new Promise((r) => setTimeout(() => r("timeout"), 15_000)),
+    ]);
+    expect(code).toBe(0);
+    expect(ctl.log()).toContain("controller stopped");
+  });
+});
