@@ -201,7 +201,7 @@ export function jsEscape(s: string): string {
       continue;
     }
     const [r, n] = decodeRune(s, i);
-    out += jsEscapeRune(r);
+    out += r === 0xfffd && n === 1 ? s.charAt(i) : jsEscapeRune(r);
     i += n;
   }
   return out;

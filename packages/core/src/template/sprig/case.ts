@@ -1,4 +1,4 @@
-import { fromUtf8, toUtf8 } from "../bytes.js";
+import { decodeRune, encodeRune, fromUtf8, toUtf8 } from "../bytes.js";
 import { isLetterRune, isSpaceRune, isUpperRune, toLowerRune, toUpperRune } from "./text.js";
 
 /**
@@ -8,13 +8,15 @@ import { isLetterRune, isSpaceRune, isUpperRune, toLowerRune, toUpperRune } from
 
 type WordType = "invalid" | "number" | "upper" | "alphabet" | "connector" | "punct" | "other";
 
+/** A word and the rest of the input, both byte strings (xstrings slices bytes). */
 interface Word {
   wt: WordType;
-  word: number[];
-  rest: number[];
+  word: string;
+  rest: string;
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const RUNE_ERROR = 0xfffd;
 
 function isConnector(r: number): boolean {
   return r === 0x2d || r === 0x5f || isSpaceRune(r);
@@ -32,22 +34,53 @@ function isNumber(r: number): boolean {
   return /\p{N}/u.test(String.fromCodePoint(r));
 }
 
-function runWhile(s: number[], from: number, pred: (r: number) => boolean): number {
-  let i = from;
-  while (i < s.length && pred(s[i] as number)) i++;
-  return i;
+/** xstrings nextValidRune: the first rune that is not RuneError, and the bytes consumed. */
+function nextValidRune(s: string, prev: number): [number, number] {
+  let size = 0;
+  while (size < s.length) {
+    const [r, n] = decodeRune(s, size);
+    size += n;
+    if (r !== RUNE_ERROR) return [r, size];
+  }
+  return [prev, size];
 }
 
-function upperWordEnd(s: number[]): number {
-  if (s.length === 1) return 1;
-  const r = s[1] as number;
-  if (isUpperRune(r)) {
-    const end = runWhile(s, 1, isUpperRune);
-    if (end < s.length && isAlphabet(s[end] as number)) return end - 1;
-    return end;
+/** Extends a word while `pred` holds; returns the new offset and the last rune seen. */
+function scan(
+  str: string,
+  offset: number,
+  prev: number,
+  pred: (r: number) => boolean,
+): [number, number] {
+  let off = offset;
+  let r = prev;
+  while (off < str.length) {
+    const [next, size] = nextValidRune(str.slice(off), r);
+    r = next;
+    if (!pred(r)) break;
+    off += size;
   }
-  if (isAlphabet(r)) return runWhile(s, 1, (x) => isAlphabet(x) && !isUpperRune(x));
-  return 1;
+  return [off, r];
+}
+
+function upperWordEnd(str: string, offset: number, first: number): number {
+  if (offset >= str.length) return offset;
+  const [r, size] = nextValidRune(str.slice(offset), first);
+  if (isUpperRune(r)) {
+    let prevSize = size;
+    let off = offset + size;
+    let last = r;
+    while (off < str.length) {
+      const [n, sz] = nextValidRune(str.slice(off), last);
+      last = n;
+      if (!isUpperRune(n)) break;
+      prevSize = sz;
+      off += sz;
+    }
+    return off < str.length && isAlphabet(last) ? off - prevSize : off;
+  }
+  if (isAlphabet(r)) return scan(str, offset + size, r, (x) => isAlphabet(x) && !isUpperRune(x))[0];
+  return offset;
 }
 
 function classify(r: number): WordType {
@@ -62,41 +95,55 @@ function classify(r: number): WordType {
 const OTHER_STOP = (x: number): boolean =>
   isConnector(x) || isAlphabet(x) || isNumber(x) || isPunct(x);
 
-function nextWord(s: number[]): Word {
-  if (s.length === 0) return { wt: "invalid", word: [], rest: [] };
-  const wt = classify(s[0] as number);
-  let end: number;
-  if (wt === "connector") end = runWhile(s, 1, isConnector);
-  else if (wt === "punct") end = runWhile(s, 1, isPunct);
-  else if (wt === "upper") end = upperWordEnd(s);
-  else if (wt === "alphabet") end = runWhile(s, 1, (x) => isAlphabet(x) && !isUpperRune(x));
-  else if (wt === "number") end = runWhile(s, 1, isNumber);
-  else end = runWhile(s, 1, (x) => !OTHER_STOP(x));
-  return { wt, word: s.slice(0, end), rest: s.slice(end) };
+const CONTINUES: Readonly<Record<Exclude<WordType, "upper" | "invalid">, (r: number) => boolean>> =
+  {
+    connector: isConnector,
+    punct: isPunct,
+    alphabet: (x) => isAlphabet(x) && !isUpperRune(x),
+    number: isNumber,
+    other: (x) => !OTHER_STOP(x),
+  };
+
+function nextWord(str: string): Word {
+  if (str === "") return { wt: "invalid", word: "", rest: "" };
+  const [r, size] = nextValidRune(str, RUNE_ERROR);
+  if (r === RUNE_ERROR) return { wt: "invalid", word: str.slice(0, size), rest: str.slice(size) };
+  const wt = classify(r);
+  const end =
+    wt === "upper"
+      ? upperWordEnd(str, size, r)
+      : scan(str, size, r, CONTINUES[wt as Exclude<WordType, "upper" | "invalid">])[0];
+  return { wt, word: str.slice(0, end), rest: str.slice(end) };
 }
 
-function lower(out: number[], wt: WordType, word: number[], connector: number): void {
+function lower(out: string[], wt: WordType, word: string, connector: number): void {
   if (wt !== "upper" && wt !== "connector") {
-    out.push(...word);
+    out.push(word);
     return;
   }
-  for (const r of word) out.push(isConnector(r) ? connector : isUpperRune(r) ? toLowerRune(r) : r);
+  for (let i = 0; i < word.length;) {
+    const [r, n] = decodeRune(word, i);
+    i += n;
+    out.push(encodeRune(isConnector(r) ? connector : isUpperRune(r) ? toLowerRune(r) : r));
+  }
 }
 
-function afterNumber(st: Word, out: number[], connector: number): Word {
+function afterNumber(st: Word, out: string[], connector: number): Word {
   let w = st;
   while (w.wt === "alphabet" || w.wt === "number") {
     lower(out, w.wt, w.word, connector);
     w = nextWord(w.rest);
   }
-  if (w.wt !== "invalid" && w.wt !== "punct" && w.wt !== "connector") out.push(connector);
+  if (w.wt !== "invalid" && w.wt !== "punct" && w.wt !== "connector")
+    out.push(encodeRune(connector));
   return w;
 }
 
-function afterWord(st: Word, out: number[], connector: number): Word {
+function afterWord(st: Word, out: string[], connector: number): Word {
   let w = st;
+  const sep = encodeRune(connector);
   if (w.wt !== "number") {
-    if (w.wt !== "connector" && w.wt !== "punct") out.push(connector);
+    if (w.wt !== "connector" && w.wt !== "punct") out.push(sep);
     return w;
   }
   if (w.rest.length === 0) return w;
@@ -104,19 +151,19 @@ function afterWord(st: Word, out: number[], connector: number): Word {
   w = nextWord(w.rest);
   if (w.wt !== "alphabet") {
     lower(out, "number", last, connector);
-    if (w.wt !== "connector" && w.wt !== "punct") out.push(connector);
+    if (w.wt !== "connector" && w.wt !== "punct") out.push(sep);
     return w;
   }
-  out.push(connector);
+  out.push(sep);
   lower(out, "number", last, connector);
   return afterNumber(w, out, connector);
 }
 
-/** xstrings camelCaseToLowerCase (snake and kebab case). */
+/** xstrings camelCaseToLowerCase (snake and kebab case) over a byte string. */
 export function toLowerCaseWords(bs: string, connector: number): string {
   if (bs === "") return "";
-  const out: number[] = [];
-  let w = nextWord([...toUtf8(bs)].map((c) => c.codePointAt(0) ?? 0));
+  const out: string[] = [];
+  let w = nextWord(bs);
   while (w.rest.length > 0) {
     if (w.wt !== "connector") lower(out, w.wt, w.word, connector);
     const prev = w;
@@ -126,7 +173,7 @@ export function toLowerCaseWords(bs: string, connector: number): string {
     else if (prev.wt !== "punct") w = afterWord(w, out, connector);
   }
   lower(out, w.wt, w.word, connector);
-  return fromUtf8(String.fromCodePoint(...out));
+  return out.join("");
 }
 
 /** xstrings ToPascalCase (sprig's camelcase). */
