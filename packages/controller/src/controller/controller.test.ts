@@ -1,0 +1,191 @@
+import { describe, expect, it, vi } from "vitest";
+
+import { MANAGED_ANNOTATION, PATCH_ANNOTATION } from "@signet/core";
+import type { SealedSecret, Secret } from "@signet/core";
+
+import { SealedSecretsController } from "./controller.js";
+import type { ControllerOptions, KeyProcessor } from "./controller.js";
+import type { CacheInformer, InformerHandlers, WatchSpec } from "./informers.js";
+import type { Logger } from "./ports.js";
+import type { ReconcileResult } from "./reconciler.js";
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+interface FakeInformer {
+  spec: WatchSpec;
+  handlers: InformerHandlers<unknown>;
+  objects: Map<string, unknown>;
+}
+
+/** Informers whose caches and events the test drives by hand. */
+function fakeInformers() {
+  const made: FakeInformer[] = [];
+  const factory = <T>(spec: WatchSpec, handlers: InformerHandlers<T>): CacheInformer<T> => {
+    const fake: FakeInformer = {
+      spec,
+      handlers: handlers as InformerHandlers<unknown>,
+      objects: new Map(),
+    };
+    made.push(fake);
+    return {
+      start: () => Promise.resolve(),
+      synced: true,
+      get: (name, ns) => fake.objects.get(`${ns}/${name}`) as T | undefined,
+      list: () => [...fake.objects.values()] as T[],
+      stop: () => Promise.resolve(),
+    };
+  };
+  const find = (path: RegExp): FakeInformer => {
+    const f = made.find((m) => path.test(m.spec.path));
+    if (!f) throw new Error(`no informer for ${String(path)}`);
+    return f;
+  };
+  const emit = (path: RegExp, verb: "add" | "update" | "delete", obj: SealedSecret | Secret) => {
+    const f = find(path);
+    const k = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+    if (verb === "delete") f.objects.delete(k);
+    else f.objects.set(k, obj);
+    f.handlers[verb]?.(obj);
+  };
+  return { factory, made, emit };
+}
+
+const ss = (name: string, generation = 1, uid = `uid-${name}`): SealedSecret => ({
+  metadata: { name, namespace: "ns", generation, uid },
+  spec: { encryptedData: {} },
+});
+
+const secret = (name: string, meta: Partial<Secret["metadata"]> = {}): Secret => ({
+  metadata: { name, namespace: "ns", resourceVersion: "1", ...meta },
+});
+
+const owned = (name: string): Secret =>
+  secret(name, {
+    ownerReferences: [
+      {
+        apiVersion: "bitnami.com/v1alpha1",
+        kind: "SealedSecret",
+        name,
+        uid: `uid-${name}`,
+        controller: true,
+      },
+    ],
+  });
+
+async function started(
+  options: Partial<ControllerOptions> = {},
+  results: Record<string, ReconcileResult> = {},
+) {
+  const informers = fakeInformers();
+  const forgetConditions = vi.fn();
+  const controller = new SealedSecretsController(
+    {
+      namespaces: undefined,
+      labelSelector: "",
+      skipRecreate: false,
+      workers: 2,
+      backoff: { baseMs: 1, maxMs: 1 },
+      ...options,
+    },
+    { informers: informers.factory, log: silent, forgetConditions },
+  );
+  const seen: string[] = [];
+  const processor: KeyProcessor = {
+    reconcile: (key) => {
+      seen.push(key);
+      return Promise.resolve(results[key] ?? "done");
+    },
+    isOwnWrite: (s) => s.metadata?.resourceVersion === "own",
+  };
+  const SS = /sealedsecrets$/;
+  const SECRETS = /\/secrets$/;
+  // Objects listed before the caches synced are reconciled once the workers start.
+  informers.emit(SS, "add", ss("early"));
+  await controller.start(processor);
+  const settle = async () => {
+    await controller.idle();
+    const out = [...seen];
+    seen.length = 0;
+    return out;
+  };
+  return { controller, informers, settle, forgetConditions, SS, SECRETS };
+}
+
+describe("SealedSecretsController", () => {
+  it("watches all namespaces with one SealedSecret and one Secret informer by default", async () => {
+    const { informers } = await started();
+    expect(informers.made.map((m) => m.spec.path)).toEqual([
+      "/apis/bitnami.com/v1alpha1/sealedsecrets",
+      "/api/v1/secrets",
+    ]);
+  });
+
+  it("watches the listed namespaces with the label selector, without Secrets under --skip-recreate", async () => {
+    const { informers, controller } = await started({
+      namespaces: ["a", "b"],
+      labelSelector: "team=x",
+      skipRecreate: true,
+    });
+    expect(informers.made.map((m) => [m.spec.path, m.spec.labelSelector])).toEqual([
+      ["/apis/bitnami.com/v1alpha1/namespaces/a/sealedsecrets", "team=x"],
+      ["/apis/bitnami.com/v1alpha1/namespaces/b/sealedsecrets", "team=x"],
+    ]);
+    expect(controller.secretCache()).toBeUndefined();
+  });
+
+  it("reconciles objects listed before sync, additions, and updates only when the generation moved", async () => {
+    const { informers, settle, SS } = await started();
+    expect(await settle()).toEqual(["ns/early"]);
+    informers.emit(SS, "add", ss("a"));
+    expect(await settle()).toEqual(["ns/a"]);
+    informers.emit(SS, "update", { ...ss("a"), status: { observedGeneration: 1 } });
+    expect(await settle()).toEqual([]);
+    informers.emit(SS, "update", ss("a", 2));
+    expect(await settle()).toEqual(["ns/a"]);
+  });
+
+  it("drops condition metrics of a deleted SealedSecret and reconciles it once more", async () => {
+    const { informers, settle, forgetConditions, SS } = await started();
+    await settle();
+    informers.emit(SS, "delete", ss("early"));
+    expect(forgetConditions).toHaveBeenCalledWith(ss("early"));
+    expect(await settle()).toEqual(["ns/early"]);
+  });
+
+  it.each([
+    ["owned", owned("a"), true],
+    ["managed", secret("a", { annotations: { [MANAGED_ANNOTATION]: "true" } }), true],
+    ["patch only", secret("a", { annotations: { [PATCH_ANNOTATION]: "true" } }), false],
+    ["foreign", secret("a"), false],
+  ])("re-creates a deleted %s Secret: %s", async (_what, deleted, recreated) => {
+    const { informers, settle, SS, SECRETS } = await started();
+    informers.emit(SS, "add", ss("a"));
+    await settle();
+    informers.emit(SECRETS, "delete", deleted);
+    expect(await settle()).toEqual(recreated ? ["ns/a"] : []);
+  });
+
+  it("repairs drift in an owned, managed or patch Secret but ignores its own writes and foreign Secrets", async () => {
+    const { informers, settle, SS, SECRETS } = await started();
+    informers.emit(SS, "add", ss("a"));
+    await settle();
+    informers.emit(SECRETS, "update", owned("a"));
+    expect(await settle()).toEqual(["ns/a"]);
+    informers.emit(SECRETS, "update", {
+      ...owned("a"),
+      metadata: { ...owned("a").metadata, resourceVersion: "own" },
+    });
+    informers.emit(SECRETS, "update", secret("a"));
+    informers.emit(SECRETS, "update", owned("no-sealed-secret"));
+    expect(await settle()).toEqual([]);
+  });
+
+  it("re-queues the objects whose last reconcile failed when keys are added", async () => {
+    const { controller, informers, settle, SS } = await started({}, { "ns/bad": "wait" });
+    informers.emit(SS, "add", ss("bad"));
+    informers.emit(SS, "add", ss("good"));
+    expect(await settle()).toEqual(["ns/early", "ns/bad", "ns/good"]);
+    controller.requeueFailed();
+    expect(await settle()).toEqual(["ns/bad"]);
+  });
+});

@@ -1,0 +1,227 @@
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { MANAGED_ANNOTATION } from "@signet/core";
+import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
+
+import { b64, sealed, sealingKey } from "../test-support/sealed.js";
+import type { TestSealingKey } from "../test-support/sealed.js";
+import type { ApiErrorInfo, EventType, Logger, SecretStore } from "./ports.js";
+import { MAX_CONFLICT_ATTEMPTS, Reconciler } from "./reconciler.js";
+import type { ReconcilerOptions } from "./reconciler.js";
+
+class Conflict extends Error {
+  readonly status = 409;
+}
+
+const errors: ApiErrorInfo = {
+  isConflict: (e) => e instanceof Conflict,
+  isNotFound: () => false,
+  describe: (e) => ({
+    status: e instanceof Conflict ? 409 : undefined,
+    message: e instanceof Error ? e.message : String(e),
+  }),
+};
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** An in-memory API: Secrets with resourceVersions, a possibly stale cache, recorded effects. */
+class FakeApi implements SecretStore {
+  readonly live = new Map<string, Secret>();
+  readonly cache = new Map<string, Secret>();
+  readonly writes: { verb: string; secret: Secret }[] = [];
+  readonly events: { type: EventType; reason: string; message: string }[] = [];
+  readonly statuses: SealedSecretStatus[] = [];
+  readonly deleted: string[] = [];
+  failNextWrites = 0;
+  #rv = 100;
+
+  put(secret: Secret, alsoCache = true): Secret {
+    const stored = {
+      ...secret,
+      metadata: { ...secret.metadata, resourceVersion: String(this.#rv++) },
+    };
+    const key = `${stored.metadata.namespace}/${stored.metadata.name}`;
+    this.live.set(key, stored);
+    if (alsoCache) this.cache.set(key, stored);
+    return stored;
+  }
+
+  get(ns: string, name: string) {
+    return Promise.resolve(this.cache.get(`${ns}/${name}`));
+  }
+  getFresh(ns: string, name: string) {
+    return Promise.resolve(this.live.get(`${ns}/${name}`));
+  }
+  create(secret: Secret) {
+    this.writes.push({ verb: "create", secret });
+    const key = `${secret.metadata?.namespace}/${secret.metadata?.name}`;
+    if (this.live.has(key) || this.failNextWrites-- > 0)
+      return Promise.reject(new Conflict("exists"));
+    return Promise.resolve(this.put(secret));
+  }
+  update(secret: Secret) {
+    this.writes.push({ verb: "update", secret });
+    const key = `${secret.metadata?.namespace}/${secret.metadata?.name}`;
+    const stale =
+      this.live.get(key)?.metadata?.resourceVersion !== secret.metadata?.resourceVersion;
+    if (stale || this.failNextWrites-- > 0) return Promise.reject(new Conflict("stale"));
+    return Promise.resolve(this.put(secret));
+  }
+  delete(ns: string, name: string) {
+    this.deleted.push(`${ns}/${name}`);
+    return Promise.resolve();
+  }
+}
+
+let key: TestSealingKey;
+beforeAll(async () => {
+  key = await sealingKey();
+});
+
+function setup(ss: SealedSecret | undefined, options: Partial<ReconcilerOptions> = {}) {
+  const api = new FakeApi();
+  const metrics = { requests: 0, errors: [] as string[], observed: 0 };
+  const reconciler = new Reconciler(
+    {
+      sealedSecret: () => ss,
+      secrets: api,
+      status: {
+        write: (_ss, status) => {
+          api.statuses.push(status);
+          return Promise.resolve();
+        },
+      },
+      events: {
+        record: (_ss, type, reason, message) => {
+          api.events.push({ type, reason, message });
+          return Promise.resolve();
+        },
+      },
+      errors,
+      metrics: {
+        unsealRequest: () => void metrics.requests++,
+        unsealError: (reason) => void metrics.errors.push(reason),
+        observeConditions: () => void metrics.observed++,
+      },
+      keys: () => [key.key],
+      now: () => new Date("2026-06-01T00:00:00Z"),
+      log: silent,
+    },
+    {
+      acceptDeprecatedV1Data: true,
+      allowPrivilegedSecretTypes: false,
+      updateStatus: true,
+      oldGcBehavior: false,
+      renderTemplates: undefined,
+      ...options,
+    },
+  );
+  return { api, metrics, reconciler };
+}
+
+const KEY = "myns/mysecret";
+
+describe("Reconciler", () => {
+  it("creates the Secret, records Unsealed and writes Synced status with the opening key", async () => {
+    const ss = sealed(key, { data: { password: "hunter2" } });
+    const { api, metrics, reconciler } = setup(ss);
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.writes.map((w) => w.verb)).toEqual(["create"]);
+    expect(api.live.get(KEY)?.data).toEqual({ password: b64("hunter2") });
+    expect(api.events).toEqual([
+      { type: "Normal", reason: "Unsealed", message: "SealedSecret unsealed successfully" },
+    ]);
+    expect(api.statuses[0]?.observedGeneration).toBe(1);
+    expect(api.statuses[0]?.["signet"]).toEqual({ keyFingerprint: key.key.fingerprint });
+    expect(metrics).toMatchObject({ requests: 1, errors: [], observed: 1 });
+    expect(reconciler.isOwnWrite(api.live.get(KEY)!)).toBe(true);
+  });
+
+  it("writes nothing and records no event on a no-op resync", async () => {
+    const ss = sealed(key, { data: { password: "hunter2" } });
+    const first = setup(ss);
+    await first.reconciler.reconcile(KEY);
+    const synced = { ...ss, status: first.api.statuses[0] };
+    const { api, reconciler } = setup(synced);
+    api.put(first.api.live.get(KEY)!);
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.writes).toEqual([]);
+    expect(api.events).toEqual([]);
+    expect(api.statuses).toEqual([]);
+  });
+
+  it("re-reads the Secret from the API and decides again after a stale cache answers 409", async () => {
+    const ss = sealed(key, { data: { password: "new" } });
+    const { api, reconciler } = setup(ss);
+    // The live Secret exists (managed) but the cache has not seen it yet.
+    api.put(
+      {
+        metadata: {
+          name: "mysecret",
+          namespace: "myns",
+          annotations: { [MANAGED_ANNOTATION]: "true" },
+        },
+      },
+      false,
+    );
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.writes.map((w) => w.verb)).toEqual(["create", "update"]);
+    expect(api.live.get(KEY)?.data).toEqual({ password: b64("new") });
+  });
+
+  it("gives up the write after bounded conflicts and retries with backoff", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { api, metrics, reconciler } = setup(ss);
+    api.failNextWrites = 100;
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.writes).toHaveLength(MAX_CONFLICT_ATTEMPTS);
+    expect(api.events.map((e) => e.reason)).toEqual(["ErrUpdateFailed"]);
+    expect(metrics.errors).toEqual(["update"]);
+    expect(api.statuses[0]?.conditions?.[0]).toMatchObject({ type: "Synced", status: "False" });
+  });
+
+  it("waits for a change (no timed retry) when no key opens the object, without quoting values", async () => {
+    const other = await sealingKey();
+    const ss = sealed(other, { data: { password: "hunter2" } });
+    const { api, metrics, reconciler } = setup(ss);
+    expect(await reconciler.reconcile(KEY)).toBe("wait");
+    expect(api.writes).toEqual([]);
+    expect(api.events).toEqual([
+      expect.objectContaining({ type: "Warning", reason: "ErrUnsealFailed" }),
+    ]);
+    expect(metrics.errors).toEqual(["unseal"]);
+    const text = JSON.stringify([api.events, api.statuses]);
+    expect(text).toContain("no key could decrypt secret");
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain(b64("hunter2"));
+  });
+
+  it("retries with backoff when a foreign Secret is in the way", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { api, metrics, reconciler } = setup(ss);
+    api.put({ metadata: { name: "mysecret", namespace: "myns" }, data: { mine: b64("y") } });
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.writes).toEqual([]);
+    expect(metrics.errors).toEqual(["unmanaged"]);
+  });
+
+  it("leaves the Secret to garbage collection when the SealedSecret is gone, or deletes it with --old-gc-behavior", async () => {
+    const gone = setup(undefined);
+    gone.api.put({ metadata: { name: "mysecret", namespace: "myns" } });
+    expect(await gone.reconciler.reconcile(KEY)).toBe("done");
+    expect(gone.api.deleted).toEqual([]);
+    const old = setup(undefined, { oldGcBehavior: true });
+    old.api.put({ metadata: { name: "mysecret", namespace: "myns" } });
+    expect(await old.reconciler.reconcile(KEY)).toBe("done");
+    expect(old.api.deleted).toEqual([KEY]);
+    expect(old.api.events).toEqual([]);
+  });
+
+  it("does not write status with --update-status=false but still refreshes condition metrics", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { api, metrics, reconciler } = setup(ss, { updateStatus: false });
+    await reconciler.reconcile(KEY);
+    expect(api.statuses).toEqual([]);
+    expect(metrics.observed).toBe(1);
+  });
+});
