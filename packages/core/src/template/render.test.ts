@@ -1,0 +1,93 @@
+import { Buffer } from "node:buffer";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TEMPLATE_BUDGET, renderTemplates, templateFuncs } from "./index.js";
+
+const NOW = new Date("2024-05-01T12:34:56.789Z");
+const values = {
+  user: Buffer.from("admin"),
+  password: Buffer.from("p@ss w0rd"),
+  binary: Uint8Array.from([0xff, 0x00, 0xfe]),
+  utf8: Buffer.from("héllo"),
+};
+
+function render(template: string): string {
+  const { data, failures } = renderTemplates({ k: template }, values, { now: () => NOW });
+  expect(failures).toEqual([]);
+  return Buffer.from(data.k ?? new Uint8Array()).toString("latin1");
+}
+
+describe("renderTemplates", () => {
+  it.each([
+    ["a plain value", "{{ .user }}", "admin"],
+    ["a missing key", "{{ .nope }}", "<no value>"],
+    ["a missing key through index", '{{ index . "nope" }}|', "|"],
+    ["a dashed key through index", '{{ index . "user" }}', "admin"],
+    ["byte length of UTF-8", "{{ len .utf8 }}", "6"],
+    ["byte length of non-UTF-8", "{{ len .binary }}", "3"],
+    ["byte-exact base64 of non-UTF-8", "{{ b64enc .binary }}", "/wD+"],
+    ["raw bytes of non-UTF-8", "{{ .binary }}", "\xff\x00\xfe"],
+    ["UTF-8 output of literals", '{{ "é" }}', "\xc3\xa9"],
+    ["toJson embedding", "{{ toJson .password }}", '"p@ss w0rd"'],
+    [
+      "sorted map iteration",
+      "{{ range $k, $v := . }}{{ $k }} {{ end }}",
+      "binary password user utf8 ",
+    ],
+    ["printf", '{{ printf "%05.1f|%-4s|%x" 3.14159 "ab" "hi" }}', "003.1|ab  |6869"],
+    ["trim markers", "a  {{- .user -}}  b", "aadminb"],
+    ["a fixed clock", '{{ now | date "2006-01-02T15:04:05Z07:00" }}', "2024-05-01T12:34:56Z"],
+    ["one instant per render", "{{ eq (now).UnixNano (now).UnixNano }}", "true"],
+    [
+      "define and template",
+      '{{ define "x" }}<{{ . }}>{{ end }}{{ template "x" .user }}',
+      "<admin>",
+    ],
+  ])("renders %s", (_name, template, expected) => {
+    expect(render(template)).toBe(expected);
+  });
+
+  it("renders every key and reports failures per key", () => {
+    const { data, failures } = renderTemplates(
+      { good: "{{ .user }}", bad: "{{ .user | nosuch }}", worse: "{{ index .user 99 }}" },
+      values,
+      { now: () => NOW },
+    );
+    expect(Object.keys(data)).toEqual(["good"]);
+    expect(failures.map((f) => [f.key, f.code])).toEqual([
+      ["bad", "ERR_TEMPLATE_PARSE"],
+      ["worse", "ERR_TEMPLATE_EXEC"],
+    ]);
+  });
+
+  it("renders pure templates without values", () => {
+    const { data } = renderTemplates({ k: "static" }, {}, { now: () => NOW });
+    expect(Buffer.from(data.k ?? new Uint8Array()).toString()).toBe("static");
+  });
+
+  it("keeps no state between renders", () => {
+    const a = renderTemplates(
+      { k: '{{ define "x" }}A{{ end }}{{ template "x" }}' },
+      {},
+      { now: () => NOW },
+    );
+    const b = renderTemplates({ k: '{{ template "x" }}' }, {}, { now: () => NOW });
+    expect(Buffer.from(a.data.k ?? new Uint8Array()).toString()).toBe("A");
+    expect(b.failures[0]?.code).toBe("ERR_TEMPLATE_EXEC");
+  });
+
+  it("exposes the reference function map without env, expandenv and getHostByName", () => {
+    const funcs = templateFuncs();
+    expect(funcs.has("b64enc")).toBe(true);
+    expect(funcs.has("printf")).toBe(true);
+    expect(["env", "expandenv", "getHostByName"].filter((f) => funcs.has(f))).toEqual([]);
+  });
+
+  it("documents its default budget", () => {
+    expect(DEFAULT_TEMPLATE_BUDGET).toEqual({
+      maxOutputBytes: 1048576,
+      maxSteps: 1000000,
+      maxDepth: 100,
+      maxMillis: 1000,
+    });
+  });
+});
