@@ -609,7 +609,7 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
   random: [
     "{{ randAlphaNum 16 | len }}",
     "{{ randAlpha 8 | len }} {{ randNumeric 4 | len }} {{ randAscii 12 | len }}",
-    "{{ randAlphaNum 0 }}|",
+    "{{ randAlphaNum 0 }}|{{ randAlphaNum -1 }}|{{ randNumeric -5 }}|",
     '{{ regexMatch "^[a-zA-Z0-9]{20}$" (randAlphaNum 20) }}',
     '{{ regexMatch "^[0-9]+$" (randNumeric 10) }}',
     "{{ uuidv4 | len }}",
@@ -863,6 +863,17 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     "{{ range 3 }}{{ . }}{{ else }}none{{ end }} {{ range -2 }}x{{ else }}none{{ end }}",
     "{{ range $i := 3 }}{{ $i }}{{ end }} {{ typeOf (index (until 1) 0) }}",
   ],
+  aes: [
+    '{{ decryptAES "s3cret" "AAECAwQFBgcICQoLDA0ODxG/i5XE3gSFNrictLLNvUI=" }}',
+    '{{ encryptAES "key" .password | decryptAES "key" }}',
+    '{{ encryptAES "a-key-longer-than-thirty-two-bytes-for-sure" .unicode | decryptAES "a-key-longer-than-thirty-two-bytes-for-sure" }}',
+    '{{ encryptAES "key" "" }}|{{ decryptAES "key" "" }}|',
+    '{{ encryptAES "k" "0123456789abcdef" | b64dec | len }}',
+    '{{ decryptAES "key" "not base64!" }}',
+    '{{ decryptAES "key" "AAEC" }}',
+    '{{ decryptAES "key" "AAECAwQFBgcICQoLDA0ODxG/i5XE3gSFNrictLLN" }}',
+    '{{ decryptAES "wrong" "AAECAwQFBgcICQoLDA0ODxG/i5XE3gSFNrictLLNvUI=" | len }}',
+  ],
   bytes: [
     "{{ .nonutf8 }}",
     "{{ upper .nonutf8 }}|{{ lower .nonutf8 }}|{{ title .nonutf8 }}",
@@ -947,7 +958,6 @@ const REFUSALS: readonly [string, string, string][] = [
     "ERR_TEMPLATE_REFUSED",
     "scrypt-based, expensive",
   ],
-  ['{{ encryptAES "k" "text" }}', "ERR_TEMPLATE_REFUSED", "random IV, not reproducible"],
   [
     '{{ regexMatch "(a+)+$" "aaaa" }}',
     "ERR_TEMPLATE_REFUSED",

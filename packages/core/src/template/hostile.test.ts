@@ -242,7 +242,6 @@ describe("refusals", () => {
     '{{ htpasswd "u" "p" }}',
     '{{ derivePassword 1 "long" "pw" "u" "s" }}',
     '{{ encryptAES "k" "t" }}',
-    '{{ decryptAES "k" "t" }}',
     '{{ regexMatch "(a+)+$" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" }}',
     '{{ regexMatch "^(a|aa)*$" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab" }}',
     '{{ regexMatch "(x+x+)+y" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }}',

@@ -1,4 +1,5 @@
 import type { FuncDef } from "../funcs.js";
+import { aesFuncs } from "./aes.js";
 import { collectionFuncs } from "./collections.js";
 import { dateFuncs } from "./dates.js";
 import { defaultFuncs } from "./defaults.js";
@@ -31,5 +32,6 @@ export function sprigFuncs(): Map<string, FuncDef> {
     ...regexFuncs(),
     ...semverFuncs(),
     ...miscFuncs(),
+    ...aesFuncs(),
   ]);
 }

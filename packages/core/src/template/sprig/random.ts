@@ -9,8 +9,8 @@ import type { GoValue, GoInt } from "../value.js";
  * Non-deterministic sprig functions. With an injected random source (RenderOptions.random)
  * the random-string, randInt, randBytes, uuidv4 and shuffle functions run over it; without one
  * they fail with ERR_TEMPLATE_REFUSED. Key, certificate and password-hash generators
- * (genPrivateKey, genCA, bcrypt, htpasswd...) are always refused: they are expensive, and their
- * output would change on every reconcile of the Secret.
+ * (genPrivateKey, genCA, bcrypt, htpasswd, derivePassword) are always refused: they are expensive,
+ * and the generators' output would change on every reconcile of the Secret.
  */
 
 function source(ctx: CallContext, name: string): (n: number) => Uint8Array {
@@ -37,9 +37,8 @@ const PRINTABLE = String.fromCharCode(...Array.from({ length: 95 }, (_, i) => i 
 function randomString(alphabet: string, name: string) {
   return ([count]: GoValue[], ctx: CallContext): string => {
     const n = Number((count as GoInt).v);
-    if (n < 0) throw refusedFault(`${name} needs a non-negative count`);
+    if (n <= 0) return "";
     if (n > ctx.maxBytes) throw budgetFault(`${name} count exceeds the output budget`);
-    if (n === 0) return "";
     const rand = source(ctx, name);
     ctx.charge(n);
     let out = "";
@@ -94,8 +93,6 @@ export const ALWAYS_REFUSED = [
   "genSelfSignedCertWithKey",
   "genSignedCert",
   "genSignedCertWithKey",
-  "encryptAES",
-  "decryptAES",
 ] as const;
 
 function refused(name: string): FuncDef {
