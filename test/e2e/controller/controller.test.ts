@@ -292,6 +292,232 @@ describe("signet-controller", () => {
     await waitSynced(n, "app2", "False");
   });
 
+  it("keeps the old value under a renamed item key and adds an item sealed separately", async () => {
+    const n = await ns();
+    const value = plaintext("renamed-item", secrets);
+    const added = plaintext("appended", secrets);
+    const ss = seal(key, { namespace: n, name: "app", data: { old: value } });
+    await createSealedSecret({
+      ...ss,
+      spec: { ...ss.spec, encryptedData: { new: ss.spec.encryptedData["old"]! } },
+    });
+    await waitSecret(n, "app", "renamed item", (s) => unb64(s.data?.["new"]) === value);
+    const extra = seal(key, { namespace: n, name: "app", data: { extra: added } });
+    await updateSealedSecret({
+      ...ss,
+      spec: {
+        ...ss.spec,
+        encryptedData: {
+          new: ss.spec.encryptedData["old"]!,
+          extra: extra.spec.encryptedData["extra"]!,
+        },
+      },
+    });
+    const secret = await waitSecret(
+      n,
+      "app",
+      "appended item",
+      (s) => s.data?.["extra"] !== undefined,
+    );
+    expect(unb64(secret.data?.["new"])).toBe(value);
+    expect(unb64(secret.data?.["extra"])).toBe(added);
+  });
+
+  it("with `managed` + `patch`: owns the Secret, merges data and labels, keeps annotations", async () => {
+    const n = await ns();
+    const annotations = { [MANAGED]: "true", [PATCH]: "true", note: "x" };
+    await createSecret(n, {
+      metadata: { name: "app", labels: { old: "label" }, annotations },
+      data: { extra: b64("kept") },
+    });
+    const value = plaintext("managed-patch", secrets);
+    const ss = await createSealedSecret(
+      seal(key, { namespace: n, name: "app", data: { password: value }, labels: { app: "new" } }),
+    );
+    const secret = await waitSecret(
+      n,
+      "app",
+      "owned",
+      (s) => (s.metadata?.ownerReferences ?? []).length > 0,
+    );
+    expect(secret.metadata?.ownerReferences?.[0]?.uid).toBe(ss.metadata.uid);
+    expect(unb64(secret.data?.["extra"])).toBe("kept");
+    expect(unb64(secret.data?.["password"])).toBe(value);
+    expect(secret.metadata?.labels).toEqual({ old: "label", app: "new" });
+    expect(secret.metadata?.annotations).toEqual(annotations);
+  });
+
+  it("populates an empty `patch` Secret without owning it", async () => {
+    const n = await ns();
+    await createSecret(n, { metadata: { name: "app", annotations: { [PATCH]: "true" } } });
+    const value = plaintext("empty-patch", secrets);
+    await createSealedSecret(
+      seal(key, { namespace: n, name: "app", data: { password: value }, labels: { app: "x" } }),
+    );
+    const secret = await waitSecret(
+      n,
+      "app",
+      "populated",
+      (s) => s.data?.["password"] !== undefined,
+    );
+    expect(unb64(secret.data?.["password"])).toBe(value);
+    expect(secret.metadata?.labels).toEqual({ app: "x" });
+    expect(secret.metadata?.ownerReferences).toBeUndefined();
+  });
+
+  it("re-creates a deleted unowned `managed` Secret, not a `patch`-only one; a removed blocker unblocks", async () => {
+    const n = await ns();
+    const mk = async (name: string, annotations: Record<string, string>) => {
+      await createSecret(n, { metadata: { name, annotations } });
+      await createSealedSecret(
+        seal(key, { namespace: n, name, data: { k: plaintext(name, secrets) } }),
+      );
+    };
+    await mk("managed", { [MANAGED]: "true", [PATCH]: "true" });
+    await mk("patched", { [PATCH]: "true" });
+    await mk("foreign", {});
+    await waitSynced(n, "managed", "True");
+    await waitSynced(n, "patched", "True");
+    await waitSynced(n, "foreign", "False");
+    for (const name of ["managed", "patched", "foreign"]) await deleteSecret(n, name);
+    await waitSecret(n, "managed", "re-created");
+    // The Secret that kept "foreign" from syncing is gone: the controller writes its own.
+    const foreign = await waitSecret(n, "foreign", "created once unblocked");
+    expect(foreign.metadata?.ownerReferences).toHaveLength(1);
+    await waitSynced(n, "foreign", "True");
+    // All three deletions came through the same watch; "patched" must stay deleted.
+    expect(await getSecret(n, "patched")).toBeUndefined();
+  });
+
+  it("writes a custom type (kubernetes.io/dockerconfigjson)", async () => {
+    const n = await ns();
+    const config = JSON.stringify({
+      auths: { "r.example": { auth: plaintext("docker", secrets) } },
+    });
+    await createSealedSecret(
+      seal(key, {
+        namespace: n,
+        name: "pull",
+        type: "kubernetes.io/dockerconfigjson",
+        data: { ".dockerconfigjson": config },
+      }),
+    );
+    const secret = await waitSecret(n, "pull", "created");
+    expect(secret.type).toBe("kubernetes.io/dockerconfigjson");
+    expect(unb64(secret.data?.[".dockerconfigjson"])).toBe(config);
+  });
+
+  it("creates an immutable Secret and reports ErrUpdateFailed (observedGeneration 2) when the SealedSecret changes", async () => {
+    const n = await ns();
+    await createSealedSecret(
+      seal(key, {
+        namespace: n,
+        name: "app",
+        immutable: true,
+        data: { k: plaintext("imm1", secrets) },
+      }),
+    );
+    expect((await waitSecret(n, "app", "created")).immutable).toBe(true);
+    await updateSealedSecret(
+      seal(key, {
+        namespace: n,
+        name: "app",
+        immutable: true,
+        data: { k: plaintext("imm2", secrets) },
+      }),
+    );
+    const ss = await waitSynced(n, "app", "False", 2);
+    expect(ss.status?.conditions?.find((c) => c.type === "Synced")?.message).toContain(
+      "the target Secret is immutable",
+    );
+    const ev = await waitEvent(n, "app", "ErrUpdateFailed");
+    expect(ev.message).toContain("the target Secret is immutable");
+  });
+
+  it("namespace-wide: renamed works, moved fails; cluster-wide: renamed works", async () => {
+    const a = await ns();
+    const b = await ns();
+    const nsWide = seal(key, {
+      namespace: a,
+      name: "orig",
+      data: { k: plaintext("nswide", secrets) },
+      annotations: { "sealedsecrets.bitnami.com/namespace-wide": "true" },
+    });
+    await createSealedSecret({ ...nsWide, metadata: { ...nsWide.metadata, name: "renamed" } });
+    await createSealedSecret({ ...nsWide, metadata: { ...nsWide.metadata, namespace: b } });
+    const wide = seal(key, {
+      namespace: a,
+      name: "wide",
+      data: { k: plaintext("cwide", secrets) },
+      annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" },
+    });
+    await createSealedSecret({ ...wide, metadata: { ...wide.metadata, name: "wide-renamed" } });
+    await waitSynced(a, "renamed", "True");
+    await waitSynced(b, "orig", "False");
+    await waitSynced(a, "wide-renamed", "True");
+    await waitEvent(b, "orig", "ErrUnsealFailed");
+  });
+
+  it("renders spec.template.data over the decrypted values", async () => {
+    const n = await ns();
+    const user = plaintext("user", secrets);
+    const ss = seal(key, { namespace: n, name: "cfg", data: { user } });
+    ss.spec.template = {
+      ...ss.spec.template,
+      data: { "config.json": '{"user": {{ .user | toJson }}}' },
+    };
+    await createSealedSecret(ss);
+    const secret = await waitSecret(
+      n,
+      "cfg",
+      "rendered",
+      (s) => s.data?.["config.json"] !== undefined,
+    );
+    expect(JSON.parse(unb64(secret.data?.["config.json"]))).toEqual({ user });
+  });
+
+  it("refuses privileged Secret types from a template (Synced False, PolicyRejected)", async () => {
+    const n = await ns();
+    await createSealedSecret(
+      seal(key, {
+        namespace: n,
+        name: "tok",
+        type: "kubernetes.io/service-account-token",
+        data: { token: plaintext("sa", secrets) },
+      }),
+    );
+    const ss = await waitSynced(n, "tok", "False");
+    expect(ss.status?.conditions?.find((c) => c.type === "Ready")?.reason).toBe("PolicyRejected");
+    expect(await getSecret(n, "tok")).toBeUndefined();
+  });
+
+  it("answers /v1/verify through the service proxy and serves the reference's metrics", async () => {
+    const n = await ns();
+    const good = seal(key, { namespace: n, name: "v", data: { k: plaintext("verify", secrets) } });
+    const bad = seal(await testKey(), {
+      namespace: n,
+      name: "v",
+      data: { k: plaintext("v2", secrets) },
+    });
+    const verify = (body: SealedSecret) =>
+      api(`${ctl.srv.proxyPath}/v1/verify`, { method: "POST", body });
+    expect((await verify(good)).status).toBe(200);
+    expect((await verify(bad)).status).toBe(409);
+    const res = await fetch(`http://${ctl.srv.ip}:8081/metrics`);
+    const text = await res.text();
+    for (const name of [
+      "sealed_secrets_controller_unseal_requests_total",
+      "sealed_secrets_controller_unseal_errors_total",
+      "sealed_secrets_controller_condition_info",
+      "sealed_secrets_controller_http_requests_total",
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).toMatch(
+      /sealed_secrets_controller_unseal_errors_total\{reason="unseal",namespace="/,
+    );
+  });
+
   it("leaks no plaintext (nor its base64) into logs, events or statuses", async () => {
     const texts = [ctl.log()];
     for (const n of seen) {

@@ -54,6 +54,7 @@ export interface SealSpec {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   type?: string;
+  immutable?: boolean;
 }
 
 /** Seals a Secret with `key`'s certificate, as kubeseal would. */
@@ -68,6 +69,7 @@ export function seal(key: GeneratedKey, spec: SealSpec): SealedSecret {
       ...(spec.annotations && { annotations: spec.annotations }),
     },
     ...(spec.type && { type: spec.type }),
+    ...(spec.immutable !== undefined && { immutable: spec.immutable }),
     stringData: spec.data,
   };
   return sealSecret(secret, {

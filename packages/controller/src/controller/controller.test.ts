@@ -181,11 +181,14 @@ describe("SealedSecretsController", () => {
   });
 
   it("re-queues the objects whose last reconcile failed when keys are added", async () => {
-    const { controller, informers, settle, SS } = await started({}, { "ns/bad": "wait" });
+    const { controller, informers, settle, SS, SECRETS } = await started({}, { "ns/bad": "wait" });
     informers.emit(SS, "add", ss("bad"));
     informers.emit(SS, "add", ss("good"));
     expect(await settle()).toEqual(["ns/early", "ns/bad", "ns/good"]);
     controller.requeueFailed();
+    expect(await settle()).toEqual(["ns/bad"]);
+    // The foreign Secret that blocked it is deleted: it is tried at once.
+    informers.emit(SECRETS, "delete", secret("bad"));
     expect(await settle()).toEqual(["ns/bad"]);
   });
 });

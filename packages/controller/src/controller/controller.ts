@@ -15,7 +15,8 @@ import type { ReconcileResult } from "./reconciler.js";
  *   change; status writes and metadata edits do not reconcile, as in the reference); deleted →
  *   queued (for `--old-gc-behavior`) and its `condition_info` series dropped.
  * - Secret deleted while its SealedSecret exists and it was owned or `managed` → queued, so it
- *   is re-created (not for `patch`-only or foreign Secrets). Secret changed by someone else
+ *   is re-created (not for `patch`-only or foreign Secrets, unless the object is failing
+ *   because of that very Secret: then it now gets its Secret). Secret changed by someone else
  *   while owned, `managed` or `patch` → queued, so drift is repaired (the reference ignores it).
  *   Both off with `--skip-recreate`.
  * - Keys added → every object whose last reconcile failed is queued again.
@@ -211,9 +212,14 @@ export class SealedSecretsController {
   #onSecretDeleted(secret: Secret): void {
     const ss = this.#owner(secret);
     if (!ss) return;
+    const key = keyOf(ss);
     if (isControlledBy(secret, ss.metadata.uid) || isAnnotated(secret, MANAGED_ANNOTATION)) {
-      this.#deps.log.info({ key: keyOf(secret) }, "Secret deleted, re-creating");
-      this.#enqueue(keyOf(ss));
+      this.#deps.log.info({ key }, "Secret deleted, re-creating");
+      this.#enqueue(key);
+    } else if (this.#failed.has(key)) {
+      // The Secret that blocked this object (not owned, not managed) is gone: try now instead
+      // of waiting for the next backoff retry (the reference never notices, #66, #1090).
+      this.#enqueue(key);
     }
   }
 
