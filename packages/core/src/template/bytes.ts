@@ -23,7 +23,6 @@ export function toBytes(bs: string): Buffer {
 
 const RUNE_ERROR = 0xfffd;
 
-/** Go's utf8.DecodeRuneInString on a byte string: [rune, size]. */
 function continuationCount(b0: number): number {
   if (b0 > 0xf4) return -1;
   if (b0 >= 0xf0) return 3;
@@ -37,6 +36,7 @@ function isValidRune(r: number, need: number): boolean {
   return r >= (MIN_RUNE[need] ?? 0) && r <= 0x10ffff && !(r >= 0xd800 && r <= 0xdfff);
 }
 
+/** Go's utf8.DecodeRuneInString on a byte string at offset i: [rune, size]. */
 export function decodeRune(bs: string, i: number): [number, number] {
   const b0 = bs.charCodeAt(i);
   if (b0 < 0x80) return [b0, 1];

@@ -42,7 +42,6 @@ export interface Budget {
   maxMillis: number;
 }
 
-/** Everything one execution needs. */
 /** Work counters shared by every template of one object, so the budget is per object. */
 export class Meter {
   steps = 0;
@@ -54,6 +53,7 @@ export class Meter {
   }
 }
 
+/** Everything one execution needs. */
 export interface ExecOptions {
   readonly meter: Meter;
   readonly name: string;

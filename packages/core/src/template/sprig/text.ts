@@ -94,16 +94,19 @@ export function toLowerRune(r: number): number {
   return r < 0x80 ? (r >= 0x41 && r <= 0x5a ? r + 32 : r) : simpleCase(r, false);
 }
 
-/** unicode.IsUpper / IsLower / IsLetter / IsDigit. */
+/** unicode.IsUpper. */
 export function isUpperRune(r: number): boolean {
   return /\p{Lu}/u.test(String.fromCodePoint(r));
 }
+/** unicode.IsLower. */
 export function isLowerRune(r: number): boolean {
   return /\p{Ll}/u.test(String.fromCodePoint(r));
 }
+/** unicode.IsLetter. */
 export function isLetterRune(r: number): boolean {
   return /\p{L}/u.test(String.fromCodePoint(r));
 }
+/** unicode.IsDigit. */
 export function isDigitRune(r: number): boolean {
   return /\p{Nd}/u.test(String.fromCodePoint(r));
 }
