@@ -12,8 +12,13 @@ import {
 } from "@signet/core";
 import type { GeneratedKey, SealedSecret, Secret } from "@signet/core";
 
+import { join } from "node:path";
+
 import { waitFor } from "../../cluster/api.js";
-import { api, serveInNetns } from "../../cluster/testing.js";
+import { freePort } from "../../cluster/controlPlane.js";
+import { spawnManaged } from "../../cluster/proc.js";
+import type { ManagedProcess } from "../../cluster/proc.js";
+import { api, cluster, serveInNetns } from "../../cluster/testing.js";
 import type { NetnsServer } from "../../cluster/testing.js";
 
 export const CONTROLLER_MAIN = fileURLToPath(
@@ -245,4 +250,75 @@ export async function startController(
     throw new Error(`${(err as Error).message}\ncontroller log:\n${tail}`, { cause: err });
   }
   return { srv, log };
+}
+
+export interface LocalController {
+  proc: ManagedProcess;
+  /** http://127.0.0.1:PORT of the HTTP API. */
+  url: string;
+  metricsUrl: string;
+  log(): string;
+}
+
+/**
+ * Starts the built controller as a plain process with the admin kubeconfig (`--kubeconfig`,
+ * the development mode), its API and metrics on free loopback ports; waits for /healthz unless
+ * `waitReady` is false.
+ */
+export async function startLocalController(
+  namespace: string,
+  extraArgs: readonly string[] = [],
+  waitReady = true,
+): Promise<LocalController> {
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const logFile = join(cluster().runDir, `controller-${namespace}-${port}.log`);
+  const proc = spawnManaged(
+    "signet-controller",
+    process.execPath,
+    [
+      CONTROLLER_MAIN,
+      `--kubeconfig=${cluster().adminKubeconfig}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--listen-metrics-addr=127.0.0.1:${metricsPort}`,
+      "--key-renew-period=0",
+      "--log-level=DEBUG",
+      ...extraArgs,
+    ],
+    { logFile, env: { ...process.env, POD_NAMESPACE: namespace, KUBECONFIG: "" } },
+  );
+  const ctl = {
+    proc,
+    url: `http://127.0.0.1:${port}`,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    log: () => readFileSync(logFile, "utf8"),
+  };
+  if (waitReady) await waitReadyOrThrow(ctl);
+  return ctl;
+}
+
+/** Waits until /healthz answers 200; fails with the log tail (or the exit) otherwise. */
+export async function waitReadyOrThrow(ctl: LocalController, timeoutMs = 60_000): Promise<void> {
+  const ready = waitFor(
+    "controller /healthz to report ready",
+    async () => ((await fetch(`${ctl.url}/healthz`)).status === 200 ? true : undefined),
+    timeoutMs,
+    100,
+  );
+  const exited = ctl.proc.exited.then((code) => {
+    throw new Error(`controller exited (${code}) before ready:\n${ctl.proc.tail(40)}`);
+  });
+  try {
+    await Promise.race([ready, exited]);
+  } catch (err) {
+    await ctl.proc.stop();
+    throw new Error(`${(err as Error).message}\n${ctl.proc.tail(40)}`, { cause: err });
+  }
+}
+
+/** The key Secrets (label active) of `namespace`, oldest first. */
+export async function keySecrets(namespace: string): Promise<Secret[]> {
+  const res = await api(
+    `/api/v1/namespaces/${namespace}/secrets?labelSelector=${encodeURIComponent(`${SEALED_SECRETS_KEY_LABEL}=active`)}`,
+  );
+  return (res.json as { items: Secret[] }).items;
 }
