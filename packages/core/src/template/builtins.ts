@@ -94,14 +94,14 @@ function indexArg(index: GoValue, cap: number): number {
   if (!(index instanceof GoInt)) {
     throw execFault(`cannot index slice/array with type ${typeName(index)}`);
   }
-  if (index.v < 0n || index.v > BigInt(cap)) throw execFault(`index out of range: ${index.v}`);
+  if (index.v < 0n || index.v > BigInt(cap)) throw execFault("index out of range");
   return Number(index.v);
 }
 
 function indexSequence(item: string | GoSlice, index: GoValue): GoValue {
   const len = typeof item === "string" ? item.length : item.items.length;
   const x = indexArg(index, len);
-  if (x === len) throw execFault(`index out of range: ${x}`);
+  if (x === len) throw execFault("index out of range");
   if (typeof item === "string") return new GoInt("uint8", BigInt(item.charCodeAt(x)));
   return item.items[x] ?? null;
 }
@@ -146,11 +146,14 @@ function slice(args: GoValue[]): GoValue {
   const idx = [0, len, len];
   indexes.forEach((ix, i) => (idx[i] = indexArg(ix, len)));
   const [lo = 0, hi = len, max = len] = idx;
-  if (lo > hi) throw execFault(`invalid slice index: ${lo} > ${hi}`);
-  if (indexes.length === 3 && hi > max) throw execFault(`invalid slice index: ${hi} > ${max}`);
+  if (lo > hi) throw execFault("invalid slice index");
+  if (indexes.length === 3 && hi > max) throw execFault("invalid slice index");
   if (typeof item === "string") return item.slice(lo, hi);
   return new GoSlice(item.items.slice(lo, hi), item.elem);
 }
+
+// Index and slice errors omit the numbers Go prints: an index computed from a secret
+// (`index $list (atoi .pin)`) would otherwise reach the failure message.
 
 /** text/template's evalArgs: a lone string as is, otherwise Sprint with nil as `<no value>`. */
 function evalArgs(args: GoValue[]): string {

@@ -208,7 +208,7 @@ class State {
     if (v instanceof GoMap) return this.iterate(mapEntries(v), node);
     if (v instanceof GoInt) {
       if (node.pipe.decl.length > 1) {
-        this.fail(`can't use ${v.v} to iterate over more than one variable`);
+        this.fail("can't use an integer to iterate over more than one variable");
       }
       return this.iterate(intEntries(v), node);
     }

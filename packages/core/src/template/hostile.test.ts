@@ -4,8 +4,10 @@ import { renderTemplates } from "./index.js";
 import type { RenderOptions, TemplateFailure } from "./index.js";
 
 const SECRET = "hunter2-Sup3r$ecret";
+const PIN = "73914";
 const values = {
   password: Buffer.from(SECRET),
+  pin: Buffer.from(PIN),
   badregex: Buffer.from("(["),
   user: Buffer.from("admin"),
 };
@@ -198,6 +200,9 @@ describe("failures never quote a value", () => {
     "{{ .password.field }}",
     "{{ range .password }}{{ end }}",
     "{{ index .password 99 }}",
+    "{{ index (list) (atoi .pin) }}",
+    "{{ slice (list 1) (atoi .pin) }}",
+    "{{ range $i, $v := atoi .pin }}{{ end }}",
     "{{ upper (list .password) }}",
     "{{ lt .password 1 }}",
     "{{ eq .password 1 }}",
@@ -209,7 +214,7 @@ describe("failures never quote a value", () => {
     const { failures } = render(template);
     expect(failures.length).toBeGreaterThan(0);
     for (const f of failures) {
-      for (const form of forms(SECRET)) expect(f.message).not.toContain(form);
+      for (const form of [...forms(SECRET), PIN]) expect(f.message).not.toContain(form);
       expect(f.key).toBe("t");
     }
   });
