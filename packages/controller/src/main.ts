@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import { isSignetError } from "@signet/core";
 
 import { controllerFlags, loadConfig } from "./config.js";
-import { startApp } from "./controller/app.js";
+import type { RunningApp } from "./controller/app.js";
 import { createLogger } from "./controller/logger.js";
 import { formatUsage } from "./flags/usage.js";
 
@@ -15,7 +15,7 @@ import { formatUsage } from "./flags/usage.js";
  */
 export const CONTROLLER_VERSION = "v0.1.0";
 
-async function main(): Promise<number> {
+async function main(): Promise<{ code: number; exitNow: boolean }> {
   let config;
   try {
     config = loadConfig({
@@ -26,15 +26,15 @@ async function main(): Promise<number> {
   } catch (err) {
     if (!isSignetError(err)) throw err;
     process.stderr.write(`Error: ${err.message}\n`);
-    return 2;
+    return { code: 2, exitNow: false };
   }
   if (config.version) {
     process.stdout.write(`controller version: ${CONTROLLER_VERSION}\n`);
-    return 0;
+    return { code: 0, exitNow: false };
   }
   if (config.help) {
     process.stdout.write(formatUsage("signet-controller", controllerFlags(availableParallelism())));
-    return 0;
+    return { code: 0, exitNow: false };
   }
   const log = createLogger({
     level: config.logLevel,
@@ -43,33 +43,45 @@ async function main(): Promise<number> {
     stdout: process.stdout,
     stderr: process.stderr,
   });
-  let app;
+  // Signals are bound before anything starts: SIGUSR1 would otherwise open Node's inspector,
+  // and a SIGTERM while caches fill must still end the process cleanly.
+  const app: { running?: RunningApp } = {};
+  process.on("SIGUSR1", () => {
+    log.info({}, "SIGUSR1: generating a new key");
+    void app.running?.renewKey();
+  });
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  // Loaded on demand: `--version` and `--help` never pay for the Kubernetes client.
+  const { startApp } = await import("./controller/app.js");
+  const started = startApp(config, { env: process.env, log, version: CONTROLLER_VERSION });
+  let first: RunningApp | NodeJS.Signals;
   try {
-    app = await startApp(config, { env: process.env, log, version: CONTROLLER_VERSION });
+    first = await Promise.race([started, signal]);
   } catch (err) {
     log.error(
       { err: err instanceof Error ? err.message : String(err) },
       "controller failed to start",
     );
-    return 1;
+    return { code: 1, exitNow: true };
   }
-  const running = app;
-  process.on("SIGUSR1", () => {
-    log.info({}, "SIGUSR1: generating a new key");
-    void running.renewKey();
-  });
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
-  log.info({ signal }, "shutting down");
-  await running.stop();
+  if (typeof first === "string") {
+    log.info({ signal: first }, "shutting down before startup completed");
+    return { code: 0, exitNow: true };
+  }
+  app.running = first;
+  log.info({ signal: await signal }, "shutting down");
+  await first.stop();
   log.info({}, "controller stopped");
-  return 0;
+  return { code: 0, exitNow: false };
 }
 
 main().then(
-  (code) => {
+  ({ code, exitNow }) => {
+    // Startup may leave watches and timers behind (it has no cancellation); only then exit hard.
+    if (exitNow) process.exit(code);
     process.exitCode = code;
   },
   (err: unknown) => {

@@ -2,6 +2,7 @@
 // @signet/core, the built controller started in a network namespace, and polling reads.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import {
@@ -11,8 +12,6 @@ import {
   sealSecret,
 } from "@signet/core";
 import type { GeneratedKey, SealedSecret, Secret } from "@signet/core";
-
-import { join } from "node:path";
 
 import { waitFor } from "../../cluster/api.js";
 import { freePort } from "../../cluster/controlPlane.js";
