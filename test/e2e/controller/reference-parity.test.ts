@@ -22,6 +22,8 @@ import { spawnManaged } from "../../cluster/proc.js";
 import type { ManagedProcess } from "../../cluster/proc.js";
 import { api, cluster, createNamespace, deleteNamespace } from "../../cluster/testing.js";
 import { decide } from "../../../packages/controller/src/reconcile/decide.js";
+import { nextStatus } from "../../../packages/controller/src/reconcile/status.js";
+import { immutableApiMessage } from "../../../packages/controller/src/reconcile/failure.js";
 import {
   isActiveKeySecret,
   keyEntryFromSecret,
@@ -311,6 +313,76 @@ describe("parity with the reference controller v0.36.6", () => {
     const existing = unowned ? ((await api(secretsPath(name))).json as Secret) : undefined;
     const d = decide(ss, existing, options());
     expect(d.action === "fail" && d.failure.statusMessage).toBe(theirs?.message);
+  });
+
+  it("gives the same Synced condition shape on first sync as Signet's status", async () => {
+    const ss = await synced(
+      (await create(`c-${randomBytes(3).toString("hex")}`, { stringData: { a: "1" } })).metadata
+        .name!,
+    );
+    const theirs = ss.status!.conditions![0]!;
+    const ours = nextStatus(
+      { ...ss, status: undefined },
+      { ok: true, keyFingerprint: key.fingerprint },
+      new Date(theirs.lastUpdateTime!),
+    );
+    expect(ours.status.conditions?.[0]).toEqual(theirs);
+    expect(theirs.lastTransitionTime).toBe(theirs.lastUpdateTime);
+  });
+
+  it("reports the same failure and event for new data on an immutable Secret", async () => {
+    const name = `i-${randomBytes(3).toString("hex")}`;
+    await synced((await create(name, { immutable: true, stringData: { a: "1" } })).metadata.name!);
+    const live = (await api(secretsPath(name))).json as Secret;
+    const current = (await api(sealedPath(name))).json as SealedSecret;
+    const next = sealSecret(
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name, namespace: ns },
+        immutable: true,
+        stringData: { a: "2" },
+      },
+      { certificate: cert, random: randomBytes },
+    );
+    const res = await api(sealedPath(name), {
+      method: "PUT",
+      body: { ...current, spec: next.spec },
+    });
+    expect(res.status, res.body).toBe(200);
+    const ss = await waitFor(
+      "generation 2 status",
+      async () => {
+        const got = (await api(sealedPath(name))).json as SealedSecret;
+        return got.status?.observedGeneration === 2 ? got : undefined;
+      },
+      60_000,
+    );
+    const d = decide(ss, live, options());
+    if (d.action !== "fail") throw new Error(`signet decided ${d.action}`);
+    // The reference puts the API's refusal in the status; Signet puts its explanation there too.
+    expect(ss.status?.conditions?.[0]).toMatchObject({
+      status: "False",
+      message: immutableApiMessage(name),
+    });
+    expect(d.failure.statusMessage).toBe(d.failure.eventMessage);
+    const events = await waitFor(
+      "an ErrUpdateFailed event",
+      async () => {
+        const list = (
+          await api(`/api/v1/namespaces/${ns}/events?fieldSelector=involvedObject.name%3D${name}`)
+        ).json as {
+          items: { reason: string; message: string; source?: { component?: string } }[];
+        };
+        const failed = list.items.filter((e) => e.reason === "ErrUpdateFailed");
+        return failed.length > 0 ? failed : undefined;
+      },
+      60_000,
+    );
+    expect(events[0]).toMatchObject({
+      message: d.failure.eventMessage,
+      source: { component: "sealed-secrets" },
+    });
   });
 
   it("answers /v1/verify as Signet's verify does, and serves the key Signet read", async () => {

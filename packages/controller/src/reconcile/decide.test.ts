@@ -394,6 +394,7 @@ describe("reconcile decision: existing Secrets", () => {
     });
     expect(f.eventMessage).toContain("the target Secret is immutable");
     expect(f.eventMessage).toMatch(/^Error updating myns\/mysecret: /);
+    expect(f.statusMessage).toBe(f.eventMessage);
   });
 
   it("leaves an unchanged immutable Secret alone", () => {
@@ -406,8 +407,10 @@ describe("reconcile decision: existing Secrets", () => {
     const f = failure(decide(ss, live({ owned: true, labels: { app: "web" } }), opts()));
     expect(f).toMatchObject({
       reason: "TypeConflict",
-      eventMessage: expect.stringContaining('"Opaque"'),
+      statusMessage:
+        'Secret "mysecret" is invalid: type: Invalid value: "kubernetes.io/tls": field is immutable',
     });
+    expect(f.eventMessage).toBe(f.statusMessage);
   });
 });
 

@@ -12,7 +12,7 @@ import type {
   UnsealingKey,
 } from "@signet/core";
 
-import { capMessage, immutableMessage, updateFailure } from "./failure.js";
+import { capMessage, immutableApiMessage, typeChangeApiMessage, writeFailure } from "./failure.js";
 import type { Failure, FailureReason } from "./failure.js";
 import { redactingRenderer } from "./redact.js";
 
@@ -226,8 +226,9 @@ function withType(secret: Secret, unsealed: Secret): Secret {
 }
 
 /**
- * Predicts the API server's refusals instead of sending a doomed PUT: data of an immutable
- * Secret (reference text) and any type change (the type field is immutable).
+ * Predicts the API server's refusals instead of sending a doomed PUT: new data for an immutable
+ * Secret and any type change (the type field is immutable). The failure is exactly what the
+ * reference reports after its PUT fails (same status text, same event text).
  */
 function immutableConflict(
   existing: Secret,
@@ -237,12 +238,14 @@ function immutableConflict(
   const namespace = ss.metadata.namespace ?? "";
   const name = ss.metadata.name ?? "";
   if (existing.immutable === true && !mapsEqual(existing.data, desired.data)) {
-    return updateFailure(immutableMessage(namespace, name), "ImmutableConflict", "on-change");
+    return writeFailure(namespace, name, immutableApiMessage(name), 422);
   }
   const liveType = existing.type || "Opaque";
   if (liveType !== desired.type) {
-    const text = `Error updating ${namespace}/${name}: the target Secret's type "${liveType}" cannot change to "${desired.type}". Delete the Secret to have it re-created.`;
-    return updateFailure(text, "TypeConflict", "on-change");
+    return {
+      ...writeFailure(namespace, name, typeChangeApiMessage(name, desired.type ?? ""), 422),
+      reason: "TypeConflict",
+    };
   }
   return undefined;
 }

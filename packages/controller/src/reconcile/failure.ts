@@ -52,7 +52,22 @@ export function immutableMessage(namespace: string, name: string): string {
 /** Suffix the API server puts on errors for updates of immutable Secrets (reference check). */
 export const IMMUTABLE_ERROR_SUFFIX = "field is immutable when `immutable` is set";
 
-/** Failure for an API error met while writing the Secret (reference step 6/9). */
+/** The API server's refusal of new data for an immutable Secret (what the reference's status shows). */
+export function immutableApiMessage(name: string): string {
+  return `Secret "${name}" is invalid: data: Forbidden: ${IMMUTABLE_ERROR_SUFFIX}`;
+}
+
+/** The API server's refusal of a type change (the field is immutable). */
+export function typeChangeApiMessage(name: string, type: string): string {
+  return `Secret "${name}" is invalid: type: Invalid value: ${JSON.stringify(type)}: field is immutable`;
+}
+
+/**
+ * Failure for an API error met while writing the Secret (reference step 6/9): event and status
+ * show the API's text, except for immutable Secrets where both show the reference's explanation
+ * (the reference puts it in the event only and the API's text in the status; Signet's status
+ * carries the actionable text too).
+ */
 export function writeFailure(
   namespace: string,
   name: string,

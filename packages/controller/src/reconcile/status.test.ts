@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 
 import type { SealedSecret, SealedSecretStatus } from "@signet/core";
 
-import { isWaitingForKey, nextStatus, recordedKeyFingerprint } from "./status.js";
+import { isWaitingForKey, nextStatus, recordedKeyFingerprint, rfc3339Seconds } from "./status.js";
 import type { Outcome } from "./status.js";
 
 const T0 = new Date("2026-06-01T00:00:00Z");
-const T1 = new Date("2026-06-01T00:05:00Z");
+const T1 = new Date("2026-06-01T00:05:00.250Z");
 const OK: Outcome = { ok: true, keyFingerprint: "SHA256:abc" };
 const NO_KEY: Outcome = {
   ok: false,
@@ -35,8 +35,8 @@ describe("status", () => {
     expect(plan.status.conditions?.[0]).toEqual({
       type: "Synced",
       status: "True",
-      lastUpdateTime: T0.toISOString(),
-      lastTransitionTime: T0.toISOString(),
+      lastUpdateTime: "2026-06-01T00:00:00Z",
+      lastTransitionTime: "2026-06-01T00:00:00Z",
     });
     expect(condition(plan.status, "Ready")).toMatchObject({ status: "True", reason: "Unsealed" });
     expect(condition(plan.status, "Stalled")).toBeUndefined();
@@ -56,8 +56,8 @@ describe("status", () => {
     expect(plan.write).toBe(true);
     expect(plan.status.observedGeneration).toBe(2);
     expect(plan.status.conditions?.[0]).toMatchObject({
-      lastUpdateTime: T1.toISOString(),
-      lastTransitionTime: T0.toISOString(),
+      lastUpdateTime: "2026-06-01T00:05:00Z",
+      lastTransitionTime: "2026-06-01T00:00:00Z",
     });
   });
 
@@ -67,8 +67,8 @@ describe("status", () => {
     expect(plan.status.conditions?.[0]).toEqual({
       type: "Synced",
       status: "True",
-      lastUpdateTime: T1.toISOString(),
-      lastTransitionTime: T1.toISOString(),
+      lastUpdateTime: "2026-06-01T00:05:00Z",
+      lastTransitionTime: "2026-06-01T00:05:00Z",
     });
     expect(condition(plan.status, "Stalled")).toBeUndefined();
   });
@@ -88,7 +88,7 @@ describe("status", () => {
     const other: Outcome = { ok: false, reason: "SecretNotOwned", message: "failed update: x" };
     const plan = nextStatus(ss(1, first(NO_KEY)), other, T1);
     expect(plan.write).toBe(true);
-    expect(condition(plan.status, "Synced")?.lastTransitionTime).toBe(T0.toISOString());
+    expect(condition(plan.status, "Synced")?.lastTransitionTime).toBe("2026-06-01T00:00:00Z");
   });
 
   it("writes when another key opened the object", () => {
@@ -101,6 +101,10 @@ describe("status", () => {
     const foreign = { type: "Example", status: "True" as const };
     const plan = nextStatus(ss(1, { conditions: [foreign] }), OK, T0);
     expect(plan.status.conditions?.map((c) => c.type)).toEqual(["Synced", "Ready", "Example"]);
+  });
+
+  it("writes times as Kubernetes does: RFC 3339 at whole seconds", () => {
+    expect(rfc3339Seconds(new Date("2026-06-01T00:05:00.999Z"))).toBe("2026-06-01T00:05:00Z");
   });
 
   it("has no recorded key before the first success", () => {

@@ -66,7 +66,7 @@ export function nextStatus(ss: SealedSecret, outcome: Outcome, now: Date): Statu
     (outcome.ok && find(STALLED) !== undefined) ||
     (fingerprint !== undefined && fingerprint !== recordedKeyFingerprint(ss));
   if (!write) return { status: prev, write: false };
-  const time = now.toISOString();
+  const time = rfc3339Seconds(now);
   const status: SealedSecretStatus = {
     ...prev,
     conditions: [
@@ -122,4 +122,9 @@ function condition(
     ...(d.reason !== undefined && { reason: d.reason }),
     ...(d.message !== undefined && d.message !== "" && { message: d.message }),
   };
+}
+
+/** Kubernetes `metav1.Time` text: RFC 3339 in UTC at whole seconds, as the reference writes it. */
+export function rfc3339Seconds(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
