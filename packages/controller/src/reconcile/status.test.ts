@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { SealedSecret, SealedSecretStatus } from "@signet/core";
 
-import { isWaitingForKey, nextStatus, recordedKeyFingerprint, rfc3339Seconds } from "./status.js";
+import { nextStatus, recordedKeyFingerprint, rfc3339Seconds } from "./status.js";
 import type { Outcome } from "./status.js";
 
 const T0 = new Date("2026-06-01T00:00:00Z");
@@ -110,14 +110,5 @@ describe("status", () => {
   it("has no recorded key before the first success", () => {
     expect(recordedKeyFingerprint(ss(1))).toBeUndefined();
     expect(recordedKeyFingerprint(ss(1, first(NO_KEY)))).toBeUndefined();
-  });
-
-  it.each<[string, SealedSecretStatus | undefined, boolean]>([
-    ["no status", undefined, false],
-    ["a success", first(OK), false],
-    ["a missing key", first(NO_KEY), true],
-    ["another failure", first({ ok: false, reason: "SecretNotOwned", message: "x" }), false],
-  ])("tells an object waiting for a key: %s → %s", (_, status, waiting) => {
-    expect(isWaitingForKey(ss(1, status))).toBe(waiting);
   });
 });

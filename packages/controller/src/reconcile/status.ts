@@ -42,16 +42,6 @@ export function recordedKeyFingerprint(ss: SealedSecret): string | undefined {
   return typeof signet?.keyFingerprint === "string" ? signet.keyFingerprint : undefined;
 }
 
-/**
- * True when the last reconcile failed because no registered key opened the object: such objects
- * are re-queued as soon as a key is added instead of waiting for their backoff.
- */
-export function isWaitingForKey(ss: SealedSecret): boolean {
-  return (ss.status?.conditions ?? []).some(
-    (c) => c.type === READY && c.status === "False" && c.reason === "NoMatchingKey",
-  );
-}
-
 /** Computes the next status of `ss` after a reconcile with `outcome` at time `now`. */
 export function nextStatus(ss: SealedSecret, outcome: Outcome, now: Date): StatusPlan {
   const prev = ss.status ?? {};
