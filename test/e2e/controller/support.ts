@@ -228,6 +228,9 @@ export async function startController(
       "--listen-metrics-addr=:8081",
       "--key-renew-period=0",
       "--log-level=DEBUG",
+      // The reference's 5 QPS default would make these tests wait on the client throttle.
+      "--kubeclient-qps=100",
+      "--kubeclient-burst=200",
       ...extraArgs,
     ],
     env: { POD_NAMESPACE: namespace },
@@ -281,6 +284,9 @@ export async function startLocalController(
       `--listen-metrics-addr=127.0.0.1:${metricsPort}`,
       "--key-renew-period=0",
       "--log-level=DEBUG",
+      // The reference's 5 QPS default would make these tests wait on the client throttle.
+      "--kubeclient-qps=100",
+      "--kubeclient-burst=200",
       ...extraArgs,
     ],
     { logFile, env: { ...process.env, POD_NAMESPACE: namespace, KUBECONFIG: "" } },

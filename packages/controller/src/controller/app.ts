@@ -18,6 +18,7 @@ import { supervisedInformers } from "../kube/informer.js";
 import { loadKubeConfig, ownNamespace } from "../kube/kubeconfig.js";
 import { createRest, isNotFound } from "../kube/rest.js";
 import type { KubeRest } from "../kube/rest.js";
+import { createThrottle } from "../kube/throttle.js";
 import {
   kubeApiErrors,
   kubeEventRecorder,
@@ -66,7 +67,7 @@ export async function startApp(
     collectDefaults: true,
   });
   const kc = loadKubeConfig(config.kubeconfig, app.env);
-  const rest = createRest(kc);
+  const rest = createRest(kc, createThrottle(config.kubeclientQps, config.kubeclientBurst));
   const informers = supervisedInformers({ kc, rest, log });
   const namespace = ownNamespace(app.env);
   const registry = new KeyRegistry(config.keyOrderPriority);

@@ -5,6 +5,8 @@ import type { RequestOptions } from "node:https";
 
 import type { KubeConfig } from "@kubernetes/client-node";
 
+import type { Throttle } from "./throttle.js";
+
 /**
  * A minimal JSON REST client for the Kubernetes API. Objects travel as the API server's raw JSON
  * (timestamps stay strings, unknown fields are kept), which is what `@signet/core`'s model types
@@ -48,8 +50,11 @@ export interface KubeRest {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Builds a REST client for the current context of `kc`. */
-export function createRest(kc: KubeConfig): KubeRest {
+/**
+ * Builds a REST client for the current context of `kc`; every request first takes a token from
+ * `throttle` (`--kubeclient-qps/--kubeclient-burst`). Watches are long-lived and not throttled.
+ */
+export function createRest(kc: KubeConfig, throttle?: Throttle): KubeRest {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("kubeconfig has no current cluster");
   const base = new URL(cluster.server);
@@ -87,6 +92,7 @@ export function createRest(kc: KubeConfig): KubeRest {
       for (const [k, v] of Object.entries(req.query ?? {})) {
         if (v !== undefined) url.searchParams.set(k, v);
       }
+      await throttle?.take();
       const opts = await options(req.method ?? "GET");
       const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
       const headers = requestHeaders(opts.headers, payload, req.contentType);
