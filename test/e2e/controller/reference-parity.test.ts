@@ -21,6 +21,7 @@ import { waitFor } from "../../cluster/api.js";
 import { spawnManaged } from "../../cluster/proc.js";
 import type { ManagedProcess } from "../../cluster/proc.js";
 import { api, cluster, createNamespace, deleteNamespace } from "../../cluster/testing.js";
+import { startLocalController } from "./support.js";
 import { decide } from "../../../packages/controller/src/reconcile/decide.js";
 import { nextStatus } from "../../../packages/controller/src/reconcile/status.js";
 import { immutableApiMessage } from "../../../packages/controller/src/reconcile/failure.js";
@@ -46,6 +47,11 @@ let controller: ManagedProcess;
 let httpPort: number;
 let key: KeyEntry;
 let cert: SealingCertificate;
+/** Secrets the reference wrote, with the Secret that existed before it (for the replay). */
+const produced = new Map<
+  string,
+  { theirs: Secret; before?: { metadata: Secret["metadata"]; data: Record<string, string> } }
+>();
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -286,6 +292,7 @@ describe("parity with the reference controller v0.36.6", () => {
     if (d.action !== "create" && d.action !== "update")
       throw new Error(`signet decided ${d.action}`);
     expect(shape(d.secret)).toEqual(shape(theirs));
+    produced.set(name, { theirs, ...(preexisting && { before: preexisting }) });
   });
 
   it.each<[string, boolean]>([
@@ -412,5 +419,36 @@ describe("parity with the reference controller v0.36.6", () => {
         "sealed-secrets-key",
       ),
     ).toBe(true);
+  });
+
+  it("signet-controller, on the same namespace, key and SealedSecrets, writes the same Secrets", async () => {
+    expect(produced.size).toBeGreaterThan(0);
+    await controller.stop();
+    for (const [name, { before }] of produced) {
+      await api(secretsPath(name), { method: "DELETE" });
+      await waitFor(
+        `${name} deleted`,
+        async () => ((await api(secretsPath(name))).status === 404 ? true : undefined),
+        30_000,
+      );
+      if (before) await createSecret(name, before.metadata, before.data);
+    }
+    const signet = await startLocalController(ns, ["--all-namespaces=false"]);
+    try {
+      for (const [name, { theirs }] of produced) {
+        const current = async (): Promise<Secret> => (await api(secretsPath(name))).json as Secret;
+        await waitFor(
+          `signet's ${name}`,
+          async () => {
+            const ours = await current();
+            return JSON.stringify(shape(ours)) === JSON.stringify(shape(theirs)) ? true : undefined;
+          },
+          30_000,
+        ).catch(() => undefined);
+        expect(shape(await current()), name).toEqual(shape(theirs));
+      }
+    } finally {
+      await signet.proc.stop();
+    }
   });
 });
