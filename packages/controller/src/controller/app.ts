@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 
-import { generatePrivateKeyAndCert, renderTemplates } from "@signet/core";
-import type { TemplateRenderer } from "@signet/core";
+import { Worker } from "node:worker_threads";
+
+import { generatePrivateKeyAndCert } from "@signet/core";
 
 import { parseListenAddress } from "../config.js";
 import type { ControllerConfig } from "../config.js";
@@ -28,6 +29,8 @@ import {
 } from "../kube/stores.js";
 import { ControllerMetrics } from "../metrics.js";
 import { SealedSecretsController } from "./controller.js";
+import { decideWorkerUrl, inThreadDecider, WorkerDecider } from "./decide-pool.js";
+import type { Decider, DecideSettings } from "./decide-pool.js";
 import { KeySecretWatch } from "./key-watch.js";
 import type { Logger } from "./ports.js";
 import { Reconciler } from "./reconciler.js";
@@ -72,6 +75,7 @@ export async function startApp(
   const namespace = ownNamespace(app.env);
   const registry = new KeyRegistry(config.keyOrderPriority);
   const namespaces = await watchedNamespaces(config, namespace, rest, log);
+  const decider = makeDecider(config, registry);
 
   const controller = new SealedSecretsController(
     {
@@ -162,17 +166,11 @@ export async function startApp(
         events: kubeEventRecorder(rest, log, { host: hostname(), now: () => new Date() }),
         errors: kubeApiErrors,
         metrics,
-        keys: () => registry.unsealingKeys(),
+        decider,
         now: () => new Date(),
         log,
       },
-      {
-        acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
-        allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
-        updateStatus: config.updateStatus,
-        oldGcBehavior: config.oldGcBehavior,
-        renderTemplates: templateRenderer(),
-      },
+      { updateStatus: config.updateStatus, oldGcBehavior: config.oldGcBehavior },
     );
     await controller.start(reconciler);
     log.info({ namespaces: namespaces ?? "all", workers: config.workers }, "controller started");
@@ -186,6 +184,7 @@ export async function startApp(
     await keyWatch.stop();
     await controller.stop();
     await Promise.all(servers.map((s) => s.close()));
+    await decider.close();
     rest.close();
   }
 
@@ -195,10 +194,16 @@ export async function startApp(
   };
 }
 
-/** Core's sandboxed Go text/template + sprig engine with the real clock and randomness. */
-function templateRenderer(): TemplateRenderer {
-  return (templates, values) =>
-    renderTemplates(templates, values, { now: () => new Date(), random: randomBytes });
+/** Unsealing on `--workers` threads (RSA work is synchronous), or inline for one worker. */
+function makeDecider(config: Readonly<ControllerConfig>, registry: KeyRegistry): Decider {
+  const settings: DecideSettings = {
+    acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
+    allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
+    renderTemplates: true,
+  };
+  const keys = { version: () => registry.version, keys: () => registry.unsealingKeys() };
+  if (config.workers <= 1) return inThreadDecider(settings, keys);
+  return new WorkerDecider(config.workers, settings, keys, () => new Worker(decideWorkerUrl()));
 }
 
 /**

@@ -6,6 +6,7 @@ import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
 import type { ApiErrorInfo, EventType, Logger, SecretStore } from "./ports.js";
+import { inThreadDecider } from "./decide-pool.js";
 import { MAX_CONFLICT_ATTEMPTS, Reconciler } from "./reconciler.js";
 import type { ReconcilerOptions } from "./reconciler.js";
 
@@ -103,18 +104,14 @@ function setup(ss: SealedSecret | undefined, options: Partial<ReconcilerOptions>
         unsealError: (reason) => void metrics.errors.push(reason),
         observeConditions: () => void metrics.observed++,
       },
-      keys: () => [key.key],
+      decider: inThreadDecider(
+        { acceptDeprecatedV1Data: true, allowPrivilegedSecretTypes: false, renderTemplates: false },
+        { version: () => 1, keys: () => [key.key] },
+      ),
       now: () => new Date("2026-06-01T00:00:00Z"),
       log: silent,
     },
-    {
-      acceptDeprecatedV1Data: true,
-      allowPrivilegedSecretTypes: false,
-      updateStatus: true,
-      oldGcBehavior: false,
-      renderTemplates: undefined,
-      ...options,
-    },
+    { updateStatus: true, oldGcBehavior: false, ...options },
   );
   return { api, metrics, reconciler };
 }

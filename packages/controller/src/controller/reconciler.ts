@@ -1,12 +1,13 @@
 import { API_VERSION, SEALED_SECRET_KIND } from "@signet/core";
-import type { SealedSecret, Secret, TemplateRenderer, UnsealingKey } from "@signet/core";
+import type { SealedSecret, Secret } from "@signet/core";
 
-import { decide, shouldDeleteOrphan } from "../reconcile/decide.js";
+import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
 import { writeFailure } from "../reconcile/failure.js";
 import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
 import { nextStatus, recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
+import type { Decider } from "./decide-pool.js";
 import type { ApiErrorInfo, EventRecorder, Logger, SecretStore, StatusWriter } from "./ports.js";
 
 /**
@@ -34,18 +35,15 @@ export interface ReconcilerPorts {
   events: EventRecorder;
   errors: ApiErrorInfo;
   metrics: ReconcilerMetrics;
-  /** Every registered key, most recent first. */
-  keys: () => readonly UnsealingKey[];
+  /** Runs the pure decision (on this thread or a pool of threads). */
+  decider: Decider;
   now: () => Date;
   log: Logger;
 }
 
 export interface ReconcilerOptions {
-  acceptDeprecatedV1Data: boolean;
-  allowPrivilegedSecretTypes: boolean;
   updateStatus: boolean;
   oldGcBehavior: boolean;
-  renderTemplates: TemplateRenderer | undefined;
 }
 
 /** Attempts at a write when the cache or the API answers with a conflict. */
@@ -129,7 +127,7 @@ export class Reconciler {
       return this.#writeError(ss, err);
     }
     for (let attempt = 1; ; attempt++) {
-      const decision = this.#decide(ss, existing);
+      const decision = await this.#decide(ss, existing);
       try {
         return await this.#write(decision, key);
       } catch (err) {
@@ -145,15 +143,9 @@ export class Reconciler {
     }
   }
 
-  #decide(ss: SealedSecret, existing: Secret | undefined): Decision {
+  #decide(ss: SealedSecret, existing: Secret | undefined): Promise<Decision> {
     const recorded = recordedKeyFingerprint(ss);
-    return decide(ss, existing, {
-      keys: this.#ports.keys(),
-      preferred: recorded ? [recorded] : [],
-      acceptDeprecatedV1Data: this.#options.acceptDeprecatedV1Data,
-      renderTemplates: this.#options.renderTemplates,
-      allowPrivilegedSecretTypes: this.#options.allowPrivilegedSecretTypes,
-    });
+    return this.#ports.decider.decide(ss, existing, recorded ? [recorded] : []);
   }
 
   async #write(decision: Decision, key: string): Promise<Applied> {
