@@ -277,8 +277,22 @@ export class FlagError extends Error {
   override name = "FlagError";
 }
 
-const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
-const BY_SHORT = new Map(FLAGS.filter((f) => f.short).map((f) => [f.short!, f]));
+/** A flag table indexed by long and short name (the top level's, or a subcommand's). */
+interface FlagIndex {
+  flags: readonly FlagSpec[];
+  byName: ReadonlyMap<string, FlagSpec>;
+  byShort: ReadonlyMap<string, FlagSpec>;
+}
+
+function indexFlags(flags: readonly FlagSpec[]): FlagIndex {
+  return {
+    flags,
+    byName: new Map(flags.map((f) => [f.name, f])),
+    byShort: new Map(flags.filter((f) => f.short).map((f) => [f.short!, f])),
+  };
+}
+
+const TOP_LEVEL = indexFlags(FLAGS);
 
 /** Go's strconv.ParseBool. */
 export function parseGoBool(value: string): boolean | undefined {
@@ -297,8 +311,11 @@ class FlagSet {
   readonly changed = new Set<string>();
   readonly #sliceTouched = new Set<string>();
 
-  constructor() {
-    for (const f of FLAGS)
+  readonly index: FlagIndex;
+
+  constructor(index: FlagIndex) {
+    this.index = index;
+    for (const f of index.flags)
       this.values.set(f.name, f.kind === "slice" || f.kind === "array" ? [] : f.default);
   }
 
@@ -333,13 +350,17 @@ class FlagSet {
   }
 }
 
-/** Parses argv (without node and script) with env fallback, as kubeseal's flagenv + pflag do. */
+/**
+ * Parses argv (without node and script) with env fallback, as kubeseal's flagenv + pflag do.
+ * `flags` defaults to the top-level table; subcommands pass their own.
+ */
 export function parseFlags(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  flags: readonly FlagSpec[] = FLAGS,
 ): ParsedFlags {
-  const set = new FlagSet();
-  for (const flag of FLAGS) {
+  const set = new FlagSet(flags === FLAGS ? TOP_LEVEL : indexFlags(flags));
+  for (const flag of set.index.flags) {
     const value = flag.noEnv ? undefined : env[envName(flag.name)];
     if (value === undefined) continue;
     try {
@@ -368,7 +389,7 @@ function parseLong(argv: readonly string[], i: number, set: FlagSet): number {
   const body = argv[i]!.slice(2);
   const eq = body.indexOf("=");
   const name = eq === -1 ? body : body.slice(0, eq);
-  const flag = BY_NAME.get(name);
+  const flag = set.index.byName.get(name);
   if (!flag) throw new FlagError(`unknown flag: --${name}`);
   if (eq !== -1) return apply(set, flag, body.slice(eq + 1), i);
   if (flag.kind === "bool") return apply(set, flag, "true", i);
@@ -379,7 +400,7 @@ function parseLong(argv: readonly string[], i: number, set: FlagSet): number {
 function parseShort(argv: readonly string[], i: number, set: FlagSet): number {
   const body = argv[i]!.slice(1);
   const letter = body[0]!;
-  const flag = BY_SHORT.get(letter);
+  const flag = set.index.byShort.get(letter);
   if (!flag) throw new FlagError(`unknown shorthand flag: '${letter}' in -${body}`);
   const rest = body.slice(1);
   if (rest !== "") return apply(set, flag, rest.startsWith("=") ? rest.slice(1) : rest, i);
@@ -394,10 +415,13 @@ function apply(set: FlagSet, flag: FlagSpec, value: string, next: number): numbe
   return next;
 }
 
-/** pflag-style usage text: `Usage of <prog>:` then one line per flag with its default. */
-export function usage(program: string): string {
-  const lines = [`Usage of ${program}:`];
-  for (const f of FLAGS) {
+/**
+ * pflag-style usage text: `Usage of <prog>:` (or the given head) then one line per flag with its
+ * default. Subcommands pass their own table and head.
+ */
+export function usage(program: string, flags: readonly FlagSpec[] = FLAGS, head = ""): string {
+  const lines = [head === "" ? `Usage of ${program}:` : head];
+  for (const f of flags) {
     if (f.deprecated) continue;
     const head = f.short ? `  -${f.short}, --${f.name}` : `      --${f.name}`;
     const type = f.kind === "bool" ? "" : f.kind === "string" ? " string" : " strings";

@@ -1,5 +1,14 @@
 import type { RandomSource } from "@signet/core";
 
+/** What a path is, for the subcommands that walk directories. */
+export type PathKind = "file" | "directory" | "other" | "missing";
+
+/** One directory entry; symbolic links are reported as "other" and never followed. */
+export interface DirectoryEntry {
+  name: string;
+  kind: Exclude<PathKind, "missing">;
+}
+
 /**
  * Everything the CLI does to the outside world, as one narrow port: the bin builds the real one,
  * tests build an in-memory one and call `run(argv, io)` in-process.
@@ -8,11 +17,23 @@ export interface Io {
   readStdin(): Promise<Buffer>;
   stdinIsTTY: boolean;
   stderrIsTTY: boolean;
+  stdoutIsTTY: boolean;
   writeStdout(text: string | Uint8Array): void;
   writeStderr(text: string): void;
   readFile(path: string): Promise<Buffer>;
-  /** Writes through a temporary file renamed over `path`; on failure `path` is untouched. */
-  writeFileAtomic(path: string, data: string | Uint8Array): Promise<void>;
+  /**
+   * Writes through a temporary file renamed over `path`; on failure `path` is untouched. The file
+   * keeps its old mode (0644 when new) unless `mode` is given, which is then always applied.
+   */
+  writeFileAtomic(
+    path: string,
+    data: string | Uint8Array,
+    options?: { mode?: number },
+  ): Promise<void>;
+  /** Follows symbolic links for the paths named on the command line. */
+  pathKind(path: string): Promise<PathKind>;
+  /** Entries of a directory, sorted by name. */
+  readDirectory(path: string): Promise<DirectoryEntry[]>;
   /** GET a URL (http, https or file); resolves with the status and body. */
   fetchUrl(url: string): Promise<{ status: number; statusText: string; body: Buffer }>;
   env: Readonly<Record<string, string | undefined>>;

@@ -15,6 +15,7 @@ import type { Io } from "./io.js";
 import { resolveClientNamespace } from "./kubeconfig.js";
 import type { CliOptions } from "./options.js";
 import { toOptions } from "./options.js";
+import { subcommandOf } from "./subcommands/index.js";
 
 /** Where the result goes: stdout, or `-w FILE` written atomically once everything succeeded. */
 interface Output {
@@ -34,10 +35,13 @@ async function emit(text: string | Buffer, output: Output, io: Io): Promise<void
 }
 
 /**
- * Runs one `signet` invocation and returns its exit code; never exits the process. Modes follow
+ * Runs one `signet` invocation and returns its exit code; never exits the process. A first
+ * argument naming a subcommand (`reseal`, `inspect`, `keys`) runs it; otherwise modes follow
  * kubeseal's precedence (spec §7.2); every failure prints `error: <message>` and returns 1.
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const subcommand = subcommandOf(argv);
+  if (subcommand) return subcommand(argv.slice(1), io);
   let options: CliOptions;
   try {
     options = toOptions(parseFlags(argv, io.env));

@@ -12,5 +12,6 @@ export * from "./crypto/generate.js";
 export * from "./seal.js";
 export * from "./unseal.js";
 export * from "./merge.js";
+export * from "./hint.js";
 export * from "./recovery-keys.js";
 export * from "./template/index.js";

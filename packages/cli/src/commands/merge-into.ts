@@ -8,7 +8,9 @@ import {
   decodeDocuments,
   encodeObject,
   mergeEdits,
+  keyHint,
   orderSealedSecret,
+  SEALED_WITH_ANNOTATION,
   SignetError,
 } from "@signet/core";
 import type { MergeEdit, OutputFormat, SealedSecret, Secret } from "@signet/core";
@@ -51,15 +53,66 @@ async function readExisting(path: string, io: Io): Promise<ExistingFile> {
  * order puts it when the map is already in that order (as kubeseal writes it), else at the end;
  * new scalars that YAML 1.1 readers (kubectl, kubeseal) would misread are quoted.
  */
-function editYaml(text: string, edits: readonly MergeEdit[]): string {
+function editYaml(text: string, edits: readonly MergeEdit[], dropHint: boolean): string {
   const doc = parseDocument(text);
-  for (const { path, value } of edits) {
-    const parent = doc.getIn(path.slice(0, -1), true);
-    const key = path[path.length - 1]!;
-    if (isMap(parent) && !parent.has(key)) insertSorted(doc, parent, key, value);
-    else doc.setIn(path, goSafeScalar(value));
-  }
+  if (dropHint) dropHintNode(doc);
+  for (const { path, value } of edits) setSorted(doc, path, value);
   return doc.toString(GO_YAML_STRINGIFY);
+}
+
+/**
+ * Sets `path` to `value`: an existing entry is replaced in place; a missing one is inserted in
+ * the deepest existing map, with any missing maps between, where Go's YAML order puts it.
+ */
+function setSorted(doc: Document, path: readonly string[], value: string): void {
+  if (doc.hasIn(path)) return void doc.setIn(path, goSafeScalar(value));
+  for (let depth = path.length - 1; depth >= 0; depth--) {
+    const parent = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (!isMap(parent)) continue;
+    let node: unknown = goSafeScalar(value);
+    for (const key of path.slice(depth + 1).reverse()) {
+      const map = doc.createNode({}) as YAMLMap;
+      map.add(doc.createPair(goSafeScalar(key), node));
+      node = map;
+    }
+    return insertSorted(doc, parent, path[depth]!, node);
+  }
+  doc.setIn(path, goSafeScalar(value));
+}
+
+const HINT_PATH = ["metadata", "annotations", SEALED_WITH_ANNOTATION];
+
+function dropHintNode(doc: Document): void {
+  if (!doc.hasIn(HINT_PATH)) return;
+  doc.deleteIn(HINT_PATH);
+  const annotations = doc.getIn(HINT_PATH.slice(0, -1), true);
+  if (isMap(annotations) && annotations.items.length === 0) doc.deleteIn(HINT_PATH.slice(0, -1));
+}
+
+/**
+ * The seal-time hint after a merge: the new certificate's fingerprint when every value of the
+ * result is sealed with it (the file was already hinted with it, or every existing item is
+ * replaced); otherwise the values are mixed, so any old hint is dropped rather than left to
+ * claim a key that not every value uses.
+ */
+function hintEdit(existing: SealedSecret, sealed: SealedSecret): MergeEdit | "drop" {
+  const fingerprint = keyHint(sealed) ?? "";
+  const replaced = new Set(Object.keys(sealed.spec.encryptedData));
+  const allReplaced =
+    (existing.spec?.data === undefined || existing.spec.data === null) &&
+    Object.keys(existing.spec?.encryptedData ?? {}).every((k) => replaced.has(k));
+  return keyHint(existing) === fingerprint || allReplaced
+    ? { path: HINT_PATH, value: fingerprint }
+    : "drop";
+}
+
+function withoutHint(ss: SealedSecret): SealedSecret {
+  const copy = structuredClone(ss);
+  const annotations = copy.metadata?.annotations;
+  if (!annotations) return copy;
+  delete annotations[SEALED_WITH_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
+  return copy;
 }
 
 /** A scalar quoted when YAML 1.1 would read the plain form as something other than a string. */
@@ -73,8 +126,11 @@ function keyText(node: unknown): string {
   return isScalar(node) ? String(node.value) : String(node);
 }
 
-function insertSorted(doc: Document, map: YAMLMap, key: string, value: string): void {
-  const pair = doc.createPair(goSafeScalar(key), goSafeScalar(value));
+function insertSorted(doc: Document, map: YAMLMap, key: string, value: unknown): void {
+  const pair = doc.createPair(
+    goSafeScalar(key),
+    typeof value === "string" ? goSafeScalar(value) : value,
+  );
   const keys = map.items.map((item) => keyText(item.key));
   const sorted = keys.every((k, i) => i === 0 || compareGoYamlKeys(keys[i - 1]!, k) <= 0);
   const at = sorted ? keys.findIndex((k) => compareGoYamlKeys(key, k) < 0) : -1;
@@ -92,7 +148,8 @@ function insertSorted(doc: Document, map: YAMLMap, key: string, value: string): 
  * `--merge-into FILE` (spec §7.9): seal the input with the existing object's name and namespace,
  * then set its items, template labels/annotations and template data in the file (new wins).
  * Beyond kubeseal: the file keeps its own format unless `-o` is given, YAML keeps its comments
- * and layout, and the write is atomic. Nothing goes to stdout.
+ * and layout, the write is atomic, and the `signet.dev/sealed-with` hint is updated (see
+ * {@link hintEdit}). Nothing goes to stdout.
  */
 export async function runMergeInto(
   secret: Secret,
@@ -108,12 +165,14 @@ export async function runMergeInto(
     },
   };
   const [sealed] = sealSecrets([input], { ...ctx, options: { ...ctx.options, name: "" } });
-  const edits = mergeEdits(sealed!);
+  const hint = hintEdit(existing.object, sealed!);
+  const edits = [...mergeEdits(sealed!), ...(hint === "drop" ? [] : [hint])];
   const format = ctx.options.formatExplicit ? resolvedFormat(ctx.options) : existing.format;
+  const base = hint === "drop" ? withoutHint(existing.object) : existing.object;
   const output =
     format === "yaml" && existing.format === "yaml"
-      ? editYaml(existing.text, edits)
-      : encodeObject(orderSealedSecret(applyEdits(existing.object, edits)), format);
+      ? editYaml(existing.text, edits, hint === "drop")
+      : encodeObject(orderSealedSecret(applyEdits(base, edits)), format);
   await ctx.io.writeFileAtomic(ctx.path, output);
 }
 

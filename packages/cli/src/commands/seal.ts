@@ -1,4 +1,10 @@
-import { orderSealedSecret, parseSealingCertificate, sealSecret, SignetError } from "@signet/core";
+import {
+  orderSealedSecret,
+  parseSealingCertificate,
+  sealSecret,
+  SignetError,
+  withKeyHint,
+} from "@signet/core";
 import type { ResolvedNamespace, SealedSecret, Secret } from "@signet/core";
 
 import type { Io } from "../io.js";
@@ -25,19 +31,26 @@ export function asSecret(doc: Record<string, unknown>, source: string, index: nu
   return doc;
 }
 
-/** Seals every Secret of the input, in order (kubeseal's normal mode). */
+/**
+ * Seals every Secret of the input, in order (kubeseal's normal mode). Beyond kubeseal, each
+ * SealedSecret records the sealing certificate's fingerprint in `signet.dev/sealed-with` (a hint
+ * only: scope comes from the two scope annotations alone, and no key choice trusts the hint).
+ */
 export function sealSecrets(secrets: readonly Secret[], ctx: SealContext): SealedSecret[] {
   const certificate = parseSealingCertificate(ctx.certificatePem, ctx.io.now());
   return secrets.map((secret) =>
     orderSealedSecret(
-      sealSecret(secret, {
-        certificate,
-        random: ctx.io.random,
-        scope: ctx.options.scope,
-        name: ctx.options.name || undefined,
-        namespace: ctx.namespace,
-        allowEmptyData: ctx.options.allowEmptyData,
-      }),
+      withKeyHint(
+        sealSecret(secret, {
+          certificate,
+          random: ctx.io.random,
+          scope: ctx.options.scope,
+          name: ctx.options.name || undefined,
+          namespace: ctx.namespace,
+          allowEmptyData: ctx.options.allowEmptyData,
+        }),
+        certificate.fingerprint,
+      ),
     ),
   );
 }
