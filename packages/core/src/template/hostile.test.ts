@@ -51,6 +51,8 @@ describe("budgets", () => {
     ["a huge indent", '{{ indent 100000000 "x" }}'],
     ["a huge join", '{{ join (repeat 600000 "y") (list 1 2 3) }}'],
     ["a huge randAlphaNum", "{{ randAlphaNum 100000000 }}"],
+    ["polynomial regex backtracking", '{{ regexMatch `\\d+\\d+\\d+x` (repeat 2000 "1") }}'],
+    ["quadratic regex on a long value", '{{ regexReplaceAll "a*b" (repeat 200000 "a") "" }}'],
   ])("fails %s with ERR_TEMPLATE_BUDGET, quickly", (_name, template) => {
     const started = Date.now();
     const failure = failureOf(template, { ...fixedClock, random: () => new Uint8Array(64) });

@@ -1,5 +1,5 @@
 import { fromUtf8, toUtf8 } from "../bytes.js";
-import { execFault, refusedFault } from "../failure.js";
+import { execFault, refusedFault, TemplateFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
 import { GoSlice } from "../value.js";
@@ -215,7 +215,7 @@ function translate(pattern: string): Translation {
 }
 
 /** Compiles an RE2 pattern; throws a value-free fault when it is invalid or refused. */
-export function compile(pattern: string): RegExp {
+function compileOnly(pattern: string): { re: RegExp; source: string } {
   let t: Translation;
   try {
     t = translate(pattern);
@@ -224,10 +224,30 @@ export function compile(pattern: string): RegExp {
     throw err;
   }
   try {
-    return new RegExp(t.source, t.flags);
+    return { re: new RegExp(t.source, t.flags), source: t.source };
   } catch {
     throw execFault("invalid regular expression");
   }
+}
+
+/**
+ * Worst-case work of a backtracking match: about (n+1)^k per start position for k
+ * variable-length repeats (`\d+\d+\d+x` takes minutes on 1000 digits in V8), times n start
+ * positions unless anchored. It is charged against the step budget before matching, so a
+ * costly pattern on a long value fails with ERR_TEMPLATE_BUDGET instead of blocking the thread.
+ */
+function estimatedCost(source: string, flags: string, n: number): number {
+  const stripped = source.replace(/\\./g, "x").replace(/\[(?:[^\]\\]|\\.)*\]/g, "x");
+  const repeats = (stripped.match(/[*+]|\{\d*,\d*\}/g) ?? []).length;
+  const anchored = !flags.includes("m") && /^(\^|\(\?<!\[\\s\\S\]\))/.test(source);
+  return Math.min((n + 1) ** (repeats + (anchored ? 0 : 1)), 1e15);
+}
+
+/** Compiles a pattern and charges the worst-case cost of running it over `subject`. */
+export function compile(pattern: string, subject: string, ctx: CallContext): RegExp {
+  const { re, source } = compileOnly(pattern);
+  ctx.charge(estimatedCost(source, re.flags, subject.length) / 1000);
+  return re;
 }
 
 interface Match {
@@ -273,8 +293,8 @@ function expand(template: string, m: Match): string {
 
 function replaceAll(args: GoValue[], literal: boolean, ctx: CallContext): string {
   const [pattern, src, repl] = args as [string, string, string];
-  const re = compile(pattern);
   const s = toUtf8(src);
+  const re = compile(pattern, s, ctx);
   const r = toUtf8(repl);
   let out = "";
   let last = 0;
@@ -288,8 +308,8 @@ function replaceAll(args: GoValue[], literal: boolean, ctx: CallContext): string
 
 function split(pattern: string, src: string, n: number, ctx: CallContext): GoSlice {
   if (n === 0) return new GoSlice([], "string");
-  const re = compile(pattern);
   const s = toUtf8(src);
+  const re = compile(pattern, s, ctx);
   if (pattern.length > 0 && s.length === 0) return new GoSlice([""], "string");
   const parts: string[] = [];
   let beg = 0;
@@ -305,7 +325,8 @@ function split(pattern: string, src: string, n: number, ctx: CallContext): GoSli
 }
 
 function findAllStrings(pattern: string, src: string, n: number, ctx: CallContext): GoValue {
-  const ms = findAll(compile(pattern), toUtf8(src), n, ctx);
+  const s = toUtf8(src);
+  const ms = findAll(compile(pattern, s, ctx), s, n, ctx);
   if (ms.length === 0) return new GoSlice([], "string");
   return new GoSlice(
     ms.map((m) => fromUtf8(m.groups[0] ?? "")),
@@ -314,7 +335,8 @@ function findAllStrings(pattern: string, src: string, n: number, ctx: CallContex
 }
 
 function find(pattern: string, src: string, ctx: CallContext): string {
-  const [m] = findAll(compile(pattern), toUtf8(src), 1, ctx);
+  const s = toUtf8(src);
+  const [m] = findAll(compile(pattern, s, ctx), s, 1, ctx);
   return m === undefined ? "" : fromUtf8(m.groups[0] ?? "");
 }
 
@@ -322,11 +344,19 @@ function quoteMeta(s: string): string {
   return s.replace(/[\\.+*?()|[\]{}^$]/g, (c) => `\\${c}`);
 }
 
-function lenientMatch(pattern: string, s: string): boolean {
+function strictMatch(pattern: string, src: string, ctx: CallContext): boolean {
+  const s = toUtf8(src);
+  const re = compile(pattern, s, ctx);
+  re.lastIndex = 0;
+  return re.test(s);
+}
+
+/** sprig's regexMatch ignores compile errors (false); refusals and budgets still fail. */
+function lenientMatch(pattern: string, src: string, ctx: CallContext): boolean {
   try {
-    return compile(pattern).test(toUtf8(s));
+    return strictMatch(pattern, src, ctx);
   } catch (err) {
-    if (err instanceof Error && "code" in err && err.code === "ERR_TEMPLATE_REFUSED") throw err;
+    if (err instanceof TemplateFault && err.code !== "ERR_TEMPLATE_EXEC") throw err;
     return false;
   }
 }
@@ -359,8 +389,8 @@ export function regexFuncs(): [string, FuncDef][] {
     ],
   ];
   return [
-    ["regexMatch", fn(["string", "string"], ([r, s]) => lenientMatch(S(r), S(s)))],
-    ["mustRegexMatch", fn(["string", "string"], ([r, s]) => compile(S(r)).test(toUtf8(S(s))))],
+    ["regexMatch", fn(["string", "string"], ([r, s], ctx) => lenientMatch(S(r), S(s), ctx))],
+    ["mustRegexMatch", fn(["string", "string"], ([r, s], ctx) => strictMatch(S(r), S(s), ctx))],
     ...defs,
     ...defs.map(([name, def]): [string, FuncDef] => [
       `must${name[0]?.toUpperCase() ?? ""}${name.slice(1)}`,
