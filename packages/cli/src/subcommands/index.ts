@@ -1,4 +1,5 @@
 import type { Subcommand } from "./common.js";
+import { inspect } from "./inspect.js";
 import { reseal } from "./reseal.js";
 
 /**
@@ -6,6 +7,7 @@ import { reseal } from "./reseal.js";
  * kubeseal-compatible top level, unchanged (kubeseal takes no positional arguments).
  */
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+  inspect,
   reseal,
 };
 

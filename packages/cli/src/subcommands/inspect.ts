@@ -1,0 +1,221 @@
+import {
+  decodeStdBase64,
+  encodeObject,
+  keyHint,
+  parseSealingCertificate,
+  scopeFromAnnotations,
+  SignetError,
+  wrappedKeyLength,
+} from "@signet/core";
+import type { SealedSecret, SealingScope } from "@signet/core";
+
+import { describeFsError, readCertificate } from "../cert-source.js";
+import type { Io } from "../io.js";
+import type { Subcommand } from "./common.js";
+import {
+  EXIT_FAILED,
+  EXIT_OK,
+  flagTable,
+  guarded,
+  HELP_FLAG,
+  messageOf,
+  parseSubcommand,
+  stringFlag,
+  stringSpec,
+  topLevelFlags,
+  UsageError,
+} from "./common.js";
+import type { FoundSealedSecret } from "./manifests.js";
+import { parseManifest } from "./manifests.js";
+import { collectFiles } from "./walk.js";
+
+const HELP = `Usage: signet inspect [flags] FILE...
+
+Shows what each SealedSecret in FILE (files, or directories walked for *.yaml, *.yml, *.json)
+holds, without decrypting anything: name, namespace, scope, the Secret it produces, its item keys
+with ciphertext sizes and the RSA key size each value was sealed for, template keys, and the
+signet.dev/sealed-with key hint (and, with --cert, whether it names that certificate's key).
+The hint is only a hint: anyone can edit it.
+
+Exit codes: 0 done; 1 a file could not be read or a SealedSecret is malformed; 2 usage error.`;
+
+const INSPECT_FLAGS = flagTable([
+  ...topLevelFlags(["cert"]),
+  stringSpec("output", "Output format: text, json or yaml", {
+    short: "o",
+    default: "text",
+    choices: ["text", "json", "yaml"],
+  }),
+  HELP_FLAG,
+]);
+
+/** One item of `spec.encryptedData`, described from its ciphertext alone. */
+export interface InspectedItem {
+  key: string;
+  ciphertextBytes: number;
+  /** RSA modulus size implied by the value's 2-byte length prefix, when it is consistent. */
+  rsaBits?: number;
+  problem?: string;
+}
+
+/** What `signet inspect` reports for one SealedSecret (also its JSON/YAML output shape). */
+export interface InspectedSealedSecret {
+  file: string;
+  name?: string;
+  namespace?: string;
+  scope?: SealingScope;
+  target?: { name?: string; namespace?: string; type: string; immutable?: boolean };
+  items?: InspectedItem[];
+  /** The deprecated v1 `spec.data` blob is present. */
+  legacyData?: boolean;
+  template?: { labels: string[]; annotations: string[]; data: string[] };
+  keyHint?: string;
+  /** With `--cert`: whether the hint names that certificate's key (false when there is none). */
+  hintMatchesCert?: boolean;
+  problem?: string;
+}
+
+/** Describes one value from its bytes: size and the RSA size its length prefix announces. */
+export function inspectItem(key: string, encoded: string): InspectedItem {
+  const blob = decodeStdBase64(encoded);
+  if (!Buffer.isBuffer(blob)) return { key, ciphertextBytes: 0, problem: "illegal base64 data" };
+  const wrapped = wrappedKeyLength(blob);
+  if (wrapped === undefined || wrapped === 0) {
+    return { key, ciphertextBytes: blob.length, problem: "too short for a sealed value" };
+  }
+  return { key, ciphertextBytes: blob.length, rsaBits: wrapped * 8 };
+}
+
+/** A copy without the fields whose value is undefined (for clean JSON/YAML output). */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const sortedKeys = (m: Record<string, unknown> | null | undefined): string[] =>
+  Object.keys(m ?? {}).sort();
+
+/** Describes one SealedSecret (pure). */
+export function inspectSealedSecret(
+  file: string,
+  ss: SealedSecret,
+  certFingerprint?: string,
+): InspectedSealedSecret {
+  const { name, namespace, annotations } = ss.metadata;
+  const template = ss.spec.template ?? {};
+  const hint = keyHint(ss);
+  const legacy = ss.spec.data !== undefined && ss.spec.data !== null;
+  return compact({
+    file,
+    name,
+    namespace,
+    scope: scopeFromAnnotations(annotations),
+    target: compact({
+      name,
+      namespace,
+      type: template.type || "Opaque",
+      immutable: template.immutable,
+    }),
+    items: Object.entries(ss.spec.encryptedData ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, value]) => inspectItem(key, value)),
+    legacyData: legacy ? true : undefined,
+    template: {
+      labels: sortedKeys(template.metadata?.labels),
+      annotations: sortedKeys(template.metadata?.annotations),
+      data: sortedKeys(template.data),
+    },
+    keyHint: hint,
+    hintMatchesCert: certFingerprint === undefined ? undefined : hint === certFingerprint,
+  });
+}
+
+export const inspect: Subcommand = async (argv, io) => {
+  const parsed = parseSubcommand({ name: "inspect", help: HELP, flags: INSPECT_FLAGS }, argv, io);
+  if (typeof parsed === "number") return parsed;
+  const format = stringFlag(parsed.flags, "output");
+  return guarded(io, async () => {
+    if (parsed.args.length === 0) throw new UsageError("signet inspect needs at least one FILE");
+    const fingerprint =
+      parsed.options.cert === "" ? undefined : await certFingerprint(parsed.options.cert, io);
+    const reports: InspectedSealedSecret[] = [];
+    let failed = false;
+    for (const path of await collectFiles(parsed.args, io)) {
+      try {
+        const found = await readSealedSecrets(path, io);
+        reports.push(...found.map((f) => report(path, f, fingerprint)));
+      } catch (err) {
+        failed = true;
+        io.writeStderr(`error: ${messageOf(err)}\n`);
+      }
+    }
+    if (format === "text") io.writeStdout(reports.map(textReport).join("\n"));
+    else io.writeStdout(encodeObject(reports, format === "yaml" ? "yaml" : "json"));
+    const bad = reports.some((r) => r.problem !== undefined);
+    return failed || bad ? EXIT_FAILED : EXIT_OK;
+  });
+};
+
+/**
+ * The fingerprint of `--cert` (path or URL). Expiry does not matter here, so the certificate is
+ * read as of the epoch (the parser checks only NotAfter).
+ */
+async function certFingerprint(cert: string, io: Io): Promise<string> {
+  const pem = await readCertificate({ cert } as Parameters<typeof readCertificate>[0], io);
+  return parseSealingCertificate(pem.toString("utf8"), new Date(0)).fingerprint;
+}
+
+async function readSealedSecrets(path: string, io: Io): Promise<FoundSealedSecret[]> {
+  let text: string;
+  try {
+    text = (await io.readFile(path)).toString("utf8");
+  } catch (cause) {
+    throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
+  }
+  return parseManifest(path, text).sealedSecrets;
+}
+
+function report(
+  path: string,
+  found: FoundSealedSecret,
+  fingerprint?: string,
+): InspectedSealedSecret {
+  if (!found.object) return { file: path, name: found.label, problem: found.problem };
+  return inspectSealedSecret(path, found.object, fingerprint);
+}
+
+function textReport(r: InspectedSealedSecret): string {
+  const id = r.namespace !== undefined ? `${r.namespace}/${r.name ?? ""}` : (r.name ?? "");
+  const lines = [`${r.file}: SealedSecret ${id}`];
+  if (r.problem !== undefined) return `${lines[0]}\n  problem:  ${r.problem}\n`;
+  lines.push(`  scope:    ${r.scope}${scopeBinding(r)}`);
+  const t = r.target!;
+  const immutable = t.immutable === true ? ", immutable" : "";
+  lines.push(`  target:   Secret ${id}, type ${t.type}${immutable}`);
+  lines.push(
+    `  items:    ${r.items!.length}${r.legacyData ? " (and a deprecated v1 spec.data blob)" : ""}`,
+  );
+  const width = Math.max(0, ...r.items!.map((i) => i.key.length));
+  for (const item of r.items!) lines.push(`    ${item.key.padEnd(width)}  ${itemText(item)}`);
+  const tpl = r.template!;
+  lines.push(
+    `  template: labels [${tpl.labels.join(", ")}], annotations [${tpl.annotations.join(", ")}], data [${tpl.data.join(", ")}]`,
+  );
+  lines.push(`  key hint: ${r.keyHint ?? "(none)"}${hintMatch(r)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function scopeBinding(r: InspectedSealedSecret): string {
+  if (r.scope === "cluster-wide") return " (opens under any name and namespace)";
+  if (r.scope === "namespace-wide") return ` (bound to namespace ${r.namespace ?? ""})`;
+  return ` (bound to ${r.namespace ?? ""}/${r.name ?? ""})`;
+}
+
+function itemText(item: InspectedItem): string {
+  if (item.problem !== undefined) return `${item.ciphertextBytes} bytes, ${item.problem}`;
+  return `${item.ciphertextBytes} bytes, RSA-${item.rsaBits}`;
+}
+
+function hintMatch(r: InspectedSealedSecret): string {
+  if (r.hintMatchesCert === undefined) return "";
+  return r.hintMatchesCert ? " (matches --cert)" : " (does not match --cert)";
+}
