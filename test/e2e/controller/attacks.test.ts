@@ -46,7 +46,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ctl?.proc.stop();
-  await Promise.all([ctlNs, victim, attacker].filter(Boolean).map((n) => deleteNamespace(n)));
+  const namespaces = [ctlNs, victim, attacker].filter(Boolean);
+  // Leave no SealedSecret for controllers of later test files that watch all namespaces.
+  for (const n of namespaces) {
+    await api(`/apis/bitnami.com/v1alpha1/namespaces/${n}/sealedsecrets`, { method: "DELETE" });
+  }
+  await Promise.all(namespaces.map((n) => deleteNamespace(n)));
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>

@@ -2,7 +2,7 @@
 // The controller's pure pieces (key Secrets, decide, status, failure detection) checked against
 // the real kube-apiserver: what they write is accepted, what the API stores decides as "no
 // change", and the API's refusals are the ones decide predicts. No controller process runs here.
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
@@ -55,6 +55,10 @@ async function createSealed(
   delete ss.metadata.generation;
   const res = await api(sealedPath(ns), { method: "POST", body: ss });
   expect(res.status, res.body).toBe(201);
+  // Leave nothing for controllers of later test files that watch all namespaces.
+  onTestFinished(async () => {
+    await api(sealedPath(ns), { method: "DELETE" });
+  });
   return res.json as SealedSecret;
 }
 

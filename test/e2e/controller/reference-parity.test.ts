@@ -135,7 +135,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await controller?.stop();
-  if (ns) await deleteNamespace(ns);
+  if (!ns) return;
+  // Leave no SealedSecret for controllers of later test files that watch all namespaces.
+  await api(sealedPath(), { method: "DELETE" });
+  await deleteNamespace(ns);
 });
 
 /** Seals for the reference's key and creates the SealedSecret; returns it as stored. */
