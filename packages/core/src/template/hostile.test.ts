@@ -96,6 +96,39 @@ describe("budgets", () => {
   });
 });
 
+describe("no quadratic corners on long inputs", () => {
+  const long = "1".repeat(200_000);
+  const vals = { long: Buffer.from(`${long}x`), spaces: Buffer.from(`${" ".repeat(200_000)}x`) };
+
+  it.each([
+    ["a float parse", "{{ float64 .long }}"],
+    ["a semver constraint", '{{ semverCompare .long "1.0.0" }}'],
+    ["a duration", "{{ duration .long }}{{ now | dateModify .long }}"],
+    ["a date layout", "{{ toDate .long .long }}"],
+    ["a date format", "{{ now | date .long | len }}"],
+    ["uniq of a long list", '{{ uniq (splitList "" (repeat 50000 "a")) | len }}'],
+    ["a path", '{{ base (repeat 100000 "/") }}'],
+    ["trimmed template text", "{{ .spaces | trim | len }}"],
+  ])("handles %s within the budget and in time", (_name, template) => {
+    const started = Date.now();
+    const { failures } = renderTemplates({ t: template }, vals, fixedClock);
+    expect(Date.now() - started).toBeLessThan(3000);
+    for (const f of failures)
+      expect(["ERR_TEMPLATE_BUDGET", "ERR_TEMPLATE_EXEC"]).toContain(f.code);
+  });
+
+  it("lexes a template with a huge run of spaces before a trim marker quickly", () => {
+    const started = Date.now();
+    const { data } = renderTemplates({ t: `${" ".repeat(300_000)}x   {{- "y" }}` }, {}, fixedClock);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(
+      Buffer.from(data.t ?? new Uint8Array())
+        .toString()
+        .endsWith("xy"),
+    ).toBe(true);
+  });
+});
+
 describe("no property walking", () => {
   it.each([
     "{{ .constructor }}",

@@ -83,7 +83,9 @@ function hasRightTrim(s: string, i: number): boolean {
 }
 
 function trimRightLength(s: string): number {
-  return s.length - s.replace(/[ \t\r\n]+$/, "").length;
+  let i = s.length;
+  while (i > 0 && isSpace(s[i - 1])) i--;
+  return s.length - i;
 }
 
 function trimLeftLength(s: string, i: number): number {

@@ -64,8 +64,15 @@ export function timeParts(t: GoTime): Parts {
   };
 }
 
-const TOKEN =
-  /^(January|Jan(?![a-z])|Monday|Mon(?![a-z])|MST|2006|002|01|02|03|04|05|06|__2|_2(?!006)|15|1|2|3|4|5|PM|pm|-07:00:00|-070000|-07:00|-0700|-07|Z07:00:00|Z070000|Z07:00|Z0700|Z07|[.,](0+|9+)(?![0-9]))/;
+const TOKEN_SOURCE =
+  /(January|Jan(?![a-z])|Monday|Mon(?![a-z])|MST|2006|002|01|02|03|04|05|06|__2|_2(?!006)|15|1|2|3|4|5|PM|pm|-07:00:00|-070000|-07:00|-0700|-07|Z07:00:00|Z070000|Z07:00|Z0700|Z07|[.,](0+|9+)(?![0-9]))/
+    .source;
+
+/** A sticky matcher for layout tokens (fresh per call: a `y` regex carries lastIndex state). */
+function tokenAt(layout: string, i: number, re: RegExp): string | null {
+  re.lastIndex = i;
+  return re.exec(layout)?.[0] ?? null;
+}
 
 function p2(n: number): string {
   return String(n).padStart(2, "0");
@@ -137,17 +144,18 @@ function formatToken(p: Parts, token: string): string {
 /** Go's Time.Format(layout). Layout and result are JS strings (layouts are ASCII in practice). */
 export function formatTime(t: GoTime, layout: string): string {
   const p = timeParts(t);
+  const re = new RegExp(TOKEN_SOURCE, "y");
   let out = "";
   let i = 0;
   while (i < layout.length) {
-    const m = TOKEN.exec(layout.slice(i));
-    if (m === null) {
+    const token = tokenAt(layout, i, re);
+    if (token === null) {
       out += layout[i];
       i++;
       continue;
     }
-    out += formatToken(p, m[0]);
-    i += m[0].length;
+    out += formatToken(p, token);
+    i += token.length;
   }
   return out;
 }
@@ -422,18 +430,19 @@ export function parseTime(layout: string, value: string): GoTime | null {
     offset: null,
     zone: "",
   };
+  const re = new RegExp(TOKEN_SOURCE, "y");
   let i = 0;
   while (i < layout.length) {
-    const m = TOKEN.exec(layout.slice(i));
-    if (m === null) {
+    const token = tokenAt(layout, i, re);
+    if (token === null) {
       if (st.value[0] !== layout[i]) return null;
       st.value = st.value.slice(1);
       i++;
       continue;
     }
-    st.rest = layout.slice(i + m[0].length);
-    if (!parseToken(st, m[0])) return null;
-    i += m[0].length;
+    st.rest = layout.slice(i + token.length, i + token.length + 2);
+    if (!parseToken(st, token)) return null;
+    i += token.length;
   }
   return st.value === "" ? toGoTime(st) : null;
 }

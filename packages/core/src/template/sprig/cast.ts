@@ -51,7 +51,7 @@ export function toFloat64(v: GoValue): number {
 }
 
 const GO_FLOAT =
-  /^[+-]?(((\d(_?\d)*)?\.?(\d(_?\d)*)?([eE][+-]?\d+)?)|inf|infinity|nan|0[xX][0-9a-fA-F_.]+[pP][+-]?\d+)$/i;
+  /^[+-]?((\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d+)?|inf|infinity|nan|0[xX][0-9a-fA-F_.]+[pP][+-]?\d+)$/i;
 
 /** strconv.ParseFloat(s, 64) for the common syntaxes; null on error. */
 export function parseFloatStrict(s: string): number | null {

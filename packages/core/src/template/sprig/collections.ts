@@ -81,7 +81,9 @@ function has(needle: GoValue, hay: GoValue): boolean {
   return listOf(hay, "find has on").items.some((x) => deepEqual(needle, x));
 }
 
-function uniq(v: GoValue): GoValue {
+function uniq(v: GoValue, ctx: CallContext): GoValue {
+  const n = listOf(v, "find uniq on").items.length;
+  ctx.charge((n * n) / 100);
   const dest: GoValue[] = [];
   for (const item of listOf(v, "find uniq on").items) {
     if (!dest.some((d) => deepEqual(item, d))) dest.push(item);
@@ -89,7 +91,8 @@ function uniq(v: GoValue): GoValue {
   return L(dest);
 }
 
-function without(v: GoValue, omit: GoValue[]): GoValue {
+function without(v: GoValue, omit: GoValue[], ctx: CallContext): GoValue {
+  ctx.charge((listOf(v, "find without on").items.length * omit.length) / 100);
   return L(listOf(v, "find without on").items.filter((x) => !omit.some((o) => deepEqual(x, o))));
 }
 
@@ -279,11 +282,11 @@ export function collectionFuncs(): Def[] {
     ),
     ...mustPair(
       "uniq",
-      fn(["any"], ([l = null]) => uniq(l)),
+      fn(["any"], ([l = null], ctx) => uniq(l, ctx)),
     ),
     ...mustPair(
       "without",
-      fn(["any"], ([l = null, ...o]) => without(l, o), "any"),
+      fn(["any"], ([l = null, ...o], ctx) => without(l, o, ctx), "any"),
     ),
     ...mustPair(
       "has",

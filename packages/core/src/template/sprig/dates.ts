@@ -126,22 +126,28 @@ function durationPart(int: string, frac: string, unit: string): bigint | null {
   return total;
 }
 
-const DURATION = /^([+-]?)((?:\d*\.?\d*(?:ns|us|µs|μs|ms|s|m|h))+)$/;
-const DURATION_PART = /(\d*)\.?(\d*)(ns|us|µs|μs|ms|s|m|h)/g;
+/** One `[digits][.digits]unit` element of a Go duration (longest unit first). */
+const DURATION_PART = /([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)/y;
 
 /** time.ParseDuration; null on error. */
 export function parseDuration(text: string): bigint | null {
   const s = toUtf8(text);
-  if (s === "0" || s === "+0" || s === "-0") return 0n;
-  const m = DURATION.exec(s);
-  if (m === null) return null;
+  const neg = s.startsWith("-");
+  let i = neg || s.startsWith("+") ? 1 : 0;
+  if (s.slice(i) === "0") return 0n;
+  if (i === s.length) return null;
   let total = 0n;
-  for (const [, int = "", frac = "", unit = "s"] of (m[2] ?? "").matchAll(DURATION_PART)) {
-    const part = durationPart(int, frac, unit);
+  const re = new RegExp(DURATION_PART.source, "y");
+  while (i < s.length) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (m === null) return null;
+    const part = durationPart(m[1] ?? "", m[2] ?? "", m[3] ?? "s");
     if (part === null) return null;
     total += part;
+    i += m[0].length;
   }
-  return m[1] === "-" ? -total : total;
+  return neg ? -total : total;
 }
 
 function durationOf(v: GoValue): string {
@@ -214,12 +220,13 @@ export function dateFuncs(): [string, FuncDef][] {
     ["duration", fn(["any"], ([v = null]) => durationOf(v))],
     ["durationRound", fn(["any"], ([v = null], ctx) => durationRound(v, ctx))],
     ["unixEpoch", fn(["time.Time"], ([t]) => String(floorSec(T(t).ns)))],
-    ["toDate", fn(["string", "string"], ([l, v]) => toDate(S(l), S(v), false))],
-    ["mustToDate", fn(["string", "string"], ([l, v]) => toDate(S(l), S(v), true))],
+    ["toDate", fn(["string", "string"], ([l, v], ctx) => toDate(S(l), S(v), false, ctx))],
+    ["mustToDate", fn(["string", "string"], ([l, v], ctx) => toDate(S(l), S(v), true, ctx))],
   ];
 }
 
-function toDate(layout: string, value: string, must: boolean): GoTime {
+function toDate(layout: string, value: string, must: boolean, ctx: CallContext): GoTime {
+  ctx.charge((layout.length * (value.length + 1)) / 1000);
   const t = parseTime(toUtf8(layout), toUtf8(value));
   if (t !== null) return t;
   if (must) throw execFault("cannot parse the value as a time in the given layout");

@@ -28,7 +28,9 @@ export function clean(p: string): string {
 /** path.Base. */
 export function base(p: string): string {
   if (p === "") return ".";
-  const trimmed = p.replace(/\/+$/, "");
+  let end = p.length;
+  while (end > 0 && p[end - 1] === "/") end--;
+  const trimmed = p.slice(0, end);
   if (trimmed === "") return "/";
   return trimmed.slice(trimmed.lastIndexOf("/") + 1);
 }

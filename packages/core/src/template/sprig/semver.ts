@@ -1,6 +1,6 @@
 import { execFault } from "../failure.js";
 import { fn } from "../funcs.js";
-import type { FuncDef } from "../funcs.js";
+import type { CallContext, FuncDef } from "../funcs.js";
 import { GoStruct, goInt64 } from "../value.js";
 import type { GoValue } from "../value.js";
 
@@ -210,7 +210,9 @@ function parseConstraints(text: string): Constraint[][] {
     });
 }
 
-function semverCompare(constraint: string, version: string): boolean {
+function semverCompare(constraint: string, version: string, ctx: CallContext): boolean {
+  // The constraint regexes scan from every position (quadratic on long inputs), RE2 does not.
+  ctx.charge((constraint.length * constraint.length + version.length) / 1000);
   const groups = parseConstraints(constraint);
   const x = parseVersion(version);
   if (x === null) throw execFault("invalid semantic version");
@@ -230,7 +232,7 @@ export function semverFuncs(): [string, FuncDef][] {
     ],
     [
       "semverCompare",
-      fn(["string", "string"], ([c, v]) => semverCompare(c as string, v as string)),
+      fn(["string", "string"], ([c, v], ctx) => semverCompare(c as string, v as string, ctx)),
     ],
   ];
 }
