@@ -21,6 +21,7 @@ import {
   CONTROLLER_MAIN,
   createKeySecret,
   createSealedSecret,
+  events,
   getSealedSecret,
   getSecret,
   keySecrets,
@@ -221,6 +222,16 @@ describe("signet-controller life cycle", () => {
       expect(unb64(s?.data?.["k"])).toBe(name);
     }
     expect(second.log()).not.toContain("reconcile crashed");
+    // The restart re-lists everything, but objects already unsealed get no second Unsealed.
+    const unsealed = (await events(ns)).filter((e) => e.reason === "Unsealed");
+    const perObject = new Map<string, number>();
+    for (const e of unsealed) {
+      perObject.set(
+        e.involvedObject.name,
+        (perObject.get(e.involvedObject.name) ?? 0) + (e.count ?? 1),
+      );
+    }
+    expect([...perObject.values()].every((n) => n === 1)).toBe(true);
   });
 });
 
