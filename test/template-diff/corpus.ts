@@ -874,6 +874,10 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ decryptAES "key" "AAECAwQFBgcICQoLDA0ODxG/i5XE3gSFNrictLLN" }}',
     '{{ decryptAES "wrong" "AAECAwQFBgcICQoLDA0ODxG/i5XE3gSFNrictLLNvUI=" | len }}',
   ],
+  casemaps: [
+    '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
+    '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',
+  ],
   bytes: [
     "{{ .nonutf8 }}",
     "{{ upper .nonutf8 }}|{{ lower .nonutf8 }}|{{ title .nonutf8 }}",

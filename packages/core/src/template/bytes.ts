@@ -66,7 +66,15 @@ export function runes(bs: string): number[] {
 export function toUtf8(bs: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(bs)) return bs;
-  return String.fromCodePoint(...runes(bs));
+  if (isValidUtf8(bs)) return Buffer.from(bs, "latin1").toString("utf8");
+  return fromCodePoints(runes(bs));
+}
+
+/** String.fromCodePoint over an array of any length (no argument-spread limit). */
+export function fromCodePoints(cps: readonly number[]): string {
+  let out = "";
+  for (let i = 0; i < cps.length; i += 4096) out += String.fromCodePoint(...cps.slice(i, i + 4096));
+  return out;
 }
 
 /** True when the byte string is valid UTF-8. */
@@ -81,7 +89,18 @@ export function isValidUtf8(bs: string): boolean {
 
 /** Encodes one rune as a byte string. */
 export function encodeRune(r: number): string {
-  return fromUtf8(String.fromCodePoint(r >= 0xd800 && r <= 0xdfff ? RUNE_ERROR : r));
+  const c = r < 0 || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff) ? RUNE_ERROR : r;
+  if (c < 0x80) return String.fromCharCode(c);
+  if (c < 0x800) return String.fromCharCode(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+  if (c < 0x10000) {
+    return String.fromCharCode(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+  }
+  return String.fromCharCode(
+    0xf0 | (c >> 18),
+    0x80 | ((c >> 12) & 0x3f),
+    0x80 | ((c >> 6) & 0x3f),
+    0x80 | (c & 0x3f),
+  );
 }
 
 /** Applies a JS string function to the UTF-8 decoding of a byte string and re-encodes. */

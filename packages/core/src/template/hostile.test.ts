@@ -109,6 +109,8 @@ describe("no quadratic corners on long inputs", () => {
     ["uniq of a long list", '{{ uniq (splitList "" (repeat 50000 "a")) | len }}'],
     ["a path", '{{ base (repeat 100000 "/") }}'],
     ["trimmed template text", "{{ .spaces | trim | len }}"],
+    ["case mapping of a long non-ASCII value", '{{ repeat 300000 "é" | upper | len }}'],
+    ["camelcase of a long value", '{{ repeat 100000 "a_b" | camelcase | len }}'],
   ])("handles %s within the budget and in time", (_name, template) => {
     const started = Date.now();
     const { failures } = renderTemplates({ t: template }, vals, fixedClock);

@@ -1,4 +1,4 @@
-import { decodeRune, encodeRune, fromUtf8, toUtf8 } from "../bytes.js";
+import { decodeRune, encodeRune, fromCodePoints, fromUtf8, toUtf8 } from "../bytes.js";
 import { isLetterRune, isSpaceRune, isUpperRune, toLowerRune, toUpperRune } from "./text.js";
 
 /**
@@ -195,7 +195,7 @@ export function toPascalCase(bs: string): string {
   }
   if (i >= s.length) {
     out.push(r0);
-    return fromUtf8(String.fromCodePoint(...out));
+    return fromUtf8(fromCodePoints(out));
   }
   while (i < s.length) {
     const r1 = r0;
@@ -214,5 +214,5 @@ export function toPascalCase(bs: string): string {
     }
   }
   out.push(r0);
-  return fromUtf8(String.fromCodePoint(...out));
+  return fromUtf8(fromCodePoints(out));
 }

@@ -64,17 +64,22 @@ export function trimCutset(s: string, cutset: string): string {
   return trimRunes(s, (r) => set.has(r));
 }
 
-/** Maps each rune (a simple case mapping that keeps one code point). */
-export function mapRunes(s: string, f: (r: number) => number): string {
-  let out = "";
+/** Maps each rune (invalid bytes become U+FFFD, as strings.Map); `pure` mappings are memoized. */
+export function mapRunes(s: string, f: (r: number) => number, pure = false): string {
+  const cache = new Map<number, number>();
+  const parts: string[] = [];
   for (let i = 0; i < s.length;) {
     const [r, n] = decodeRune(s, i);
-    const m = f(r);
+    let m = pure ? cache.get(r) : undefined;
+    if (m === undefined) {
+      m = f(r);
+      if (pure) cache.set(r, m);
+    }
     const invalid = r === 0xfffd && n === 1;
-    out += m === r && !invalid ? s.slice(i, i + n) : encodeRune(m);
+    parts.push(m === r && !invalid ? s.slice(i, i + n) : encodeRune(m));
     i += n;
   }
-  return out;
+  return parts.join("");
 }
 
 function simpleCase(r: number, upper: boolean): number {
