@@ -1,5 +1,6 @@
 import type { Subcommand } from "./common.js";
 import { inspect } from "./inspect.js";
+import { keys } from "./keys.js";
 import { reseal } from "./reseal.js";
 
 /**
@@ -8,6 +9,7 @@ import { reseal } from "./reseal.js";
  */
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   inspect,
+  keys,
   reseal,
 };
 

@@ -1,0 +1,272 @@
+import { encodeObject, SEALED_SECRETS_KEY_LABEL, SignetError } from "@signet/core";
+import type { OutputFormat, SealedSecret, Secret } from "@signet/core";
+
+import type { KubeClient } from "../cluster/kube-client.js";
+import type { Io } from "../io.js";
+import type { ClusterFlags } from "../options.js";
+import type { Subcommand, SubcommandArgs } from "./common.js";
+import {
+  boolFlag,
+  boolSpec,
+  CLUSTER_FLAGS,
+  EXIT_OK,
+  flagTable,
+  guarded,
+  HELP_FLAG,
+  parseSubcommand,
+  stringFlag,
+  stringSpec,
+  UsageError,
+} from "./common.js";
+import type { KeyRow, Usage } from "./keys-model.js";
+import {
+  ACTIVE,
+  backupList,
+  keyRows,
+  LEGACY_KEY_NAME,
+  RETIRED,
+  retireRefusal,
+  usageOf,
+} from "./keys-model.js";
+
+const HELP = `Usage: signet keys list|backup|retire [flags]
+
+Manages the controller's sealing keys: the Secrets labelled ${SEALED_SECRETS_KEY_LABEL}
+in --controller-namespace, read and changed through the Kubernetes API (kubeconfig and the
+kubectl-style flags below). Nothing here talks to the controller itself.
+
+  list                 Each key: fingerprint, Secret, created, expires (certificate NotAfter),
+                       active, and how many SealedSecrets in the cluster it still opens (from the
+                       key fingerprint the Signet controller records in each SealedSecret's status).
+  backup [-w FILE]     Writes the key Secrets as a v1 List (restore with kubectl apply -f, or open
+                       files offline with --recovery-private-key). FILE is written with mode 0600;
+                       without -w the List goes to stdout, never to a terminal. It holds the
+                       PRIVATE keys: keep it offline and encrypted.
+  retire FINGERPRINT   Deactivates a key by relabelling its Secret
+                       ${SEALED_SECRETS_KEY_LABEL}=${RETIRED}; nothing is deleted (relabel
+                       it ${ACTIVE} to undo). Refuses while any SealedSecret still depends on it,
+                       while some SealedSecret has no recorded key, or for the newest key, unless
+                       --force.
+
+Exit codes: 0 done; 1 failed or refused; 2 usage error.`;
+
+const KEYS_FLAGS = flagTable([
+  ...CLUSTER_FLAGS,
+  stringSpec("output", "Output format: text (list only), json or yaml", { short: "o" }),
+  stringSpec("write", "backup: the file to write (mode 0600)", { short: "w" }),
+  boolSpec("force", "retire: even while SealedSecrets may depend on the key"),
+  HELP_FLAG,
+]);
+
+const LIST_LIMIT = 500;
+
+export const keys: Subcommand = async (argv, io) => {
+  const parsed = parseSubcommand({ name: "keys", help: HELP, flags: KEYS_FLAGS }, argv, io);
+  if (typeof parsed === "number") return parsed;
+  return guarded(io, async () => {
+    const [action, ...rest] = parsed.args;
+    const body =
+      action !== undefined && Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+    if (!body) {
+      throw new UsageError(
+        action === undefined
+          ? "signet keys needs an action: list, backup or retire"
+          : `unknown action "${action}": use list, backup or retire`,
+      );
+    }
+    return body(parsed, rest, io);
+  });
+};
+
+type Action = (parsed: SubcommandArgs, rest: string[], io: Io) => Promise<number>;
+
+function noExtraArgs(rest: readonly string[], action: string): void {
+  if (rest.length > 0) throw new UsageError(`signet keys ${action} takes no arguments`);
+}
+
+function outputFormat(parsed: SubcommandArgs, allowed: readonly string[], dflt: string): string {
+  const value = stringFlag(parsed.flags, "output") || dflt;
+  if (!allowed.includes(value)) {
+    throw new UsageError(`unsupported output format "${value}": use ${allowed.join(", ")}`);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster reads (through the KubeClient port; client-node is loaded only here)
+
+async function client(flags: ClusterFlags): Promise<KubeClient> {
+  const kube = await import("../cluster/kube-client.js");
+  return kube.connect(flags);
+}
+
+async function statusError(response: { status: number; body: Buffer }, what: string) {
+  const { statusMessage } = await import("../cluster/controller-api.js");
+  return new SignetError("ERR_NEEDS_CLUSTER", `cannot ${what}: ${statusMessage(response)}`);
+}
+
+/** Every item of a list endpoint, following `continue` tokens. */
+async function listAll<T>(kube: KubeClient, path: string, what: string): Promise<T[]> {
+  const items: T[] = [];
+  let token = "";
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const page = `${path}${sep}limit=${LIST_LIMIT}${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
+    const response = await kube.request("GET", page);
+    if (response.status !== 200) throw await statusError(response, what);
+    const list = JSON.parse(response.body.toString("utf8")) as {
+      items?: T[];
+      metadata?: { continue?: string };
+    };
+    items.push(...(list.items ?? []));
+    token = list.metadata?.continue ?? "";
+  } while (token !== "");
+  return items;
+}
+
+function keySecrets(kube: KubeClient, flags: ClusterFlags): Promise<Secret[]> {
+  const selector = encodeURIComponent(SEALED_SECRETS_KEY_LABEL);
+  return listAll<Secret>(
+    kube,
+    `/api/v1/namespaces/${flags.controllerNamespace}/secrets?labelSelector=${selector}`,
+    `list the key Secrets in namespace ${flags.controllerNamespace}`,
+  );
+}
+
+async function usage(kube: KubeClient): Promise<Usage> {
+  const items = await listAll<SealedSecret>(
+    kube,
+    "/apis/bitnami.com/v1alpha1/sealedsecrets",
+    "list SealedSecrets in all namespaces",
+  );
+  return usageOf(items);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+async function list(parsed: SubcommandArgs, rest: string[], io: Io): Promise<number> {
+  noExtraArgs(rest, "list");
+  const format = outputFormat(parsed, ["text", "json", "yaml"], "text");
+  const kube = await client(parsed.options.cluster);
+  const [secrets, used] = await Promise.all([
+    keySecrets(kube, parsed.options.cluster),
+    usage(kube),
+  ]);
+  const rows = keyRows(secrets, used);
+  if (format !== "text") {
+    const out = { keys: rows, sealedSecrets: used.total, withoutRecordedKey: used.unknown.length };
+    io.writeStdout(encodeObject(out, format as OutputFormat));
+    return EXIT_OK;
+  }
+  io.writeStdout(table(rows));
+  io.writeStdout(
+    `${used.total} SealedSecrets in the cluster; ${used.unknown.length} without a recorded key\n`,
+  );
+  return EXIT_OK;
+}
+
+function table(rows: readonly KeyRow[]): string {
+  const head = ["FINGERPRINT", "SECRET", "CREATED", "EXPIRES", "ACTIVE", "SEALEDSECRETS"];
+  const lines = rows.map((r) => [
+    r.fingerprint || `(${r.problem ?? "unreadable"})`,
+    r.name,
+    r.created ?? "-",
+    r.expires ?? "-",
+    r.active ? (r.newest ? "yes (newest)" : "yes") : `no (${r.label || "unlabelled"})`,
+    String(r.sealedSecrets),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  return [head, ...lines]
+    .map((cells) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .map((line) => `${line}\n`)
+    .join("");
+}
+
+async function backup(parsed: SubcommandArgs, rest: string[], io: Io): Promise<number> {
+  noExtraArgs(rest, "backup");
+  const format = outputFormat(parsed, ["json", "yaml"], "yaml") as OutputFormat;
+  const file = stringFlag(parsed.flags, "write");
+  if (file === "" && io.stdoutIsTTY) {
+    throw new UsageError(
+      "refusing to print private keys to a terminal: use -w FILE (written with mode 0600) or redirect stdout",
+    );
+  }
+  const kube = await client(parsed.options.cluster);
+  const secrets = await keySecrets(kube, parsed.options.cluster);
+  if (secrets.length === 0) {
+    throw new SignetError(
+      "ERR_NEEDS_CLUSTER",
+      `no key Secrets (label ${SEALED_SECRETS_KEY_LABEL}) in namespace ${parsed.options.cluster.controllerNamespace}`,
+    );
+  }
+  const text = encodeObject(backupList(secrets), format);
+  if (file === "") io.writeStdout(text);
+  else await io.writeFileAtomic(file, text, { mode: 0o600 });
+  const where = file === "" ? "the output" : file;
+  io.writeStderr(
+    `WARNING: ${where} holds the PRIVATE sealing keys of the controller (${secrets.length} key Secrets).\n` +
+      "WARNING: anyone who can read it can decrypt every SealedSecret sealed with these keys.\n" +
+      "WARNING: keep it offline and encrypted; never commit it or leave it in CI artifacts.\n",
+  );
+  return EXIT_OK;
+}
+
+async function retire(parsed: SubcommandArgs, rest: string[], io: Io): Promise<number> {
+  if (rest.length !== 1) throw new UsageError("signet keys retire needs exactly one FINGERPRINT");
+  const wanted = rest[0]!;
+  const flags = parsed.options.cluster;
+  const kube = await client(flags);
+  const [secrets, used] = await Promise.all([keySecrets(kube, flags), usage(kube)]);
+  const rows = keyRows(secrets, used);
+  const row = rows.find((r) => r.fingerprint === wanted || r.fingerprint === `SHA256:${wanted}`);
+  if (!row) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `no key with fingerprint ${wanted} in namespace ${flags.controllerNamespace} (see signet keys list)`,
+    );
+  }
+  if (row.name === LEGACY_KEY_NAME) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `the key Secret ${row.name} is loaded by its name whatever its label, so relabelling cannot retire it`,
+    );
+  }
+  if (row.label !== ACTIVE) {
+    io.writeStdout(
+      `key ${row.fingerprint} (Secret ${row.namespace}/${row.name}) is not active (label "${row.label}"); nothing to do\n`,
+    );
+    return EXIT_OK;
+  }
+  const refusal = retireRefusal(row, used);
+  if (refusal !== undefined && !boolFlag(parsed.flags, "force")) {
+    throw new SignetError("ERR_INVALID_INPUT", `refusing to retire: ${refusal}`);
+  }
+  await relabel(kube, row);
+  io.writeStdout(
+    `retired key ${row.fingerprint}: Secret ${row.namespace}/${row.name} relabelled ${SEALED_SECRETS_KEY_LABEL}=${RETIRED}; nothing deleted.\n` +
+      `Undo: kubectl label secret -n ${row.namespace} ${row.name} ${SEALED_SECRETS_KEY_LABEL}=${ACTIVE} --overwrite\n`,
+  );
+  return EXIT_OK;
+}
+
+const ACTIONS: Readonly<Partial<Record<string, Action>>> = { list, backup, retire };
+
+/** Read-modify-write of the key label, guarded by resourceVersion (a concurrent change fails). */
+async function relabel(kube: KubeClient, row: KeyRow): Promise<void> {
+  const path = `/api/v1/namespaces/${row.namespace}/secrets/${row.name}`;
+  const got = await kube.request("GET", path);
+  if (got.status !== 200) throw await statusError(got, `read Secret ${row.namespace}/${row.name}`);
+  const secret = JSON.parse(got.body.toString("utf8")) as Secret & {
+    metadata: { labels?: Record<string, string> };
+  };
+  secret.metadata.labels = { ...secret.metadata.labels, [SEALED_SECRETS_KEY_LABEL]: RETIRED };
+  const put = await kube.request("PUT", path, JSON.stringify(secret));
+  if (put.status !== 200)
+    throw await statusError(put, `relabel Secret ${row.namespace}/${row.name}`);
+}
