@@ -874,6 +874,18 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ decryptAES "key" "AAECAwQFBgcICQoLDA0ODxG/i5XE3gSFNrictLLN" }}',
     '{{ decryptAES "wrong" "AAECAwQFBgcICQoLDA0ODxG/i5XE3gSFNrictLLNvUI=" | len }}',
   ],
+  numbers: [
+    "{{ 0x1p-2 }} {{ 0x1.8p3 }} {{ 0X_1FFFP-16 }} {{ -0x1p4 }}",
+    "{{ 1_0.5e1_0 }} {{ .5 }} {{ 5. }} {{ -.5e-3 }}",
+    "{{ 0x_1 }} {{ 0b_1 }} {{ 0o_7 }} {{ 00 }} {{ 0_7 }}",
+    "{{ 1__0 }}",
+    "{{ 0x1.p1 }} {{ 0x.8p1 }}",
+    "{{ 9223372036854775807 }} {{ -9223372036854775808 }}",
+    "{{ 18446744073709551615 }}",
+    "{{ 1e400 }}",
+    '{{ printf "%T %T %T %T" 1 1.0 0x10 1e2 }}',
+    "{{ printf \"%T\" 'a' }} {{ '\\'' }} {{ '\\x41' }} {{ '\\101' }}",
+  ],
   casemaps: [
     '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
     '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',

@@ -104,11 +104,25 @@ export function parseGoInt(text: string): bigint | null {
   return neg ? -v : v;
 }
 
-const FLOAT_SYNTAX = /^[+-]?((\d(_?\d)*)?\.?(\d(_?\d)*)?([eE][+-]?\d(_?\d)*)?)$/;
+const FLOAT_SYNTAX = /^[+-]?(\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?$/;
+const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9_]+)$/;
 
-/** Go's strconv.ParseFloat(text, 64) for decimal syntax; null when not a float literal. */
+/** A hexadecimal float literal (`0x1.8p3`), exact in binary. */
+function parseHexFloat(text: string): number | null {
+  const m = HEX_FLOAT.exec(text);
+  if (m === null) return null;
+  const int = (m[2] ?? "").replace(/_/g, "");
+  const frac = (m[3] ?? "").replace(/_/g, "");
+  if (int === "" && frac === "") return null;
+  const mantissa = BigInt(`0x${int}${frac}` === "0x" ? "0" : `0x${int}${frac}`);
+  const exp = Number((m[4] ?? "0").replace(/_/g, "")) - 4 * frac.length;
+  const v = Number(mantissa) * 2 ** exp;
+  return m[1] === "-" ? -v : v;
+}
+
+/** Go's strconv.ParseFloat(text, 64) for decimal and hex syntax; null when not a float literal. */
 export function parseGoFloat(text: string): number | null {
-  if (!FLOAT_SYNTAX.test(text) || !/\d/.test(text)) return null;
-  if (/^[+-]?[eE.]/.test(text.replace(/^[+-]?\.\d/, "0"))) return null;
+  if (/^[+-]?0[xX]/.test(text)) return parseHexFloat(text);
+  if (!FLOAT_SYNTAX.test(text)) return null;
   return Number(text.replace(/_/g, ""));
 }
