@@ -54,6 +54,12 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/**
+ * Reconciles in flight per `--workers`: a reconcile mostly waits on the API server (create,
+ * status, event), so several overlap per decide thread; per-object ordering is the queue's.
+ */
+const RECONCILES_PER_WORKER = 4;
+
 /** Retry policy of failed objects: client-go's 5 ms start, capped at 5 minutes, never dropped. */
 const RETRY_BACKOFF = { baseMs: 5, maxMs: 300_000 };
 
@@ -82,7 +88,7 @@ export async function startApp(
       namespaces,
       labelSelector: config.labelSelector,
       skipRecreate: config.skipRecreate,
-      workers: config.workers,
+      workers: config.workers * RECONCILES_PER_WORKER,
       backoff: RETRY_BACKOFF,
     },
     { informers, log, forgetConditions: (ss) => metrics.forgetConditions(ss) },
@@ -173,7 +179,14 @@ export async function startApp(
       { updateStatus: config.updateStatus, oldGcBehavior: config.oldGcBehavior },
     );
     await controller.start(reconciler);
-    log.info({ namespaces: namespaces ?? "all", workers: config.workers }, "controller started");
+    log.info(
+      {
+        namespaces: namespaces ?? "all",
+        decideThreads: config.workers,
+        reconciles: config.workers * RECONCILES_PER_WORKER,
+      },
+      "controller started",
+    );
   } catch (err) {
     await shutdown();
     throw err;
