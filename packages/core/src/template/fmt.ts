@@ -1,7 +1,7 @@
 import { decodeRune, encodeRune, fromUtf8, isValidUtf8, runes } from "./bytes.js";
 import { budgetFault } from "./failure.js";
 import { formatFloat } from "./float.js";
-import { timeString } from "./time.js";
+import { timeParts, timeString } from "./time.js";
 import {
   GoInt,
   GoMap,
@@ -307,17 +307,24 @@ function quoteRune(r: number, asciiOnly: boolean): string {
 
 type Formatter = (v: GoValue, spec: Spec) => string;
 
+/** A nil element of a slice or map prints `<nil>` whatever the verb. */
+function element(v: GoValue, spec: Spec, fmt: Formatter): string {
+  return v === null ? pad("<nil>", spec) : fmt(v, spec);
+}
+
 function fmtSlice(v: GoSlice, spec: Spec, fmt: Formatter): string | null {
   if (v.elem === "uint8" && "sxXq".includes(spec.verb)) {
     const s = v.items.map((b) => String.fromCharCode(Number((b as GoInt).v))).join("");
     return fmtString(s, spec);
   }
-  const parts = v.items.map((item) => fmt(item, spec));
+  const parts = v.items.map((item) => element(item, spec, fmt));
   return `[${parts.join(" ")}]`;
 }
 
 function fmtMap(v: GoMap, spec: Spec, fmt: Formatter): string {
-  const parts = sortedKeys(v).map((k) => `${fmt(k, spec)}:${fmt(v.m.get(k) ?? null, spec)}`);
+  const parts = sortedKeys(v).map(
+    (k) => `${fmt(k, spec)}:${element(v.m.get(k) ?? null, spec, fmt)}`,
+  );
   return `map[${parts.join(" ")}]`;
 }
 
@@ -349,6 +356,7 @@ function fmtScalar(v: GoValue, spec: Spec): string | null {
 /** Formats one operand under a verb, as fmt's printArg does. */
 function formatOne(v: GoValue, spec: Spec): string {
   if (spec.verb === "T") return pad(fromUtf8(typeName(v)), spec);
+  if (spec.verb === "v" && (spec.sharp || spec.plus)) return formatV(v, spec);
   if (v === null) return spec.verb === "v" ? pad("<nil>", spec) : badVerb(v, spec, plainValue);
   let out: string | null;
   if (v instanceof GoSlice) out = fmtSlice(v, spec, formatOne);
@@ -356,6 +364,68 @@ function formatOne(v: GoValue, spec: Spec): string {
   else if (v instanceof GoTime || v instanceof GoStruct) out = fmtStringer(v, spec);
   else out = fmtScalar(v, spec);
   return out ?? badVerb(v, spec, plainValue);
+}
+
+function goSyntaxInt(v: GoInt): string {
+  return isUnsigned(v.type) ? `0x${v.v.toString(16)}` : v.v.toString();
+}
+
+const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+function goSyntaxTime(t: GoTime): string {
+  const p = timeParts(t);
+  const loc = t.zone === "UTC" && t.offset === 0 ? "time.UTC" : `time.Location(${quote(t.zone)})`;
+  return `time.Date(${p.year}, time.${MONTH_NAMES[p.month - 1] ?? ""}, ${p.day}, ${p.hour}, ${p.minute}, ${p.second}, ${p.nanos}, ${loc})`;
+}
+
+function goSyntaxStruct(v: GoStruct): string {
+  if (v.type !== "*semver.Version") return v.str();
+  const f = (name: string): GoValue => v.fields.get(name)?.() ?? null;
+  const n = (name: string): string => {
+    const x = f(name);
+    return x instanceof GoInt ? `0x${x.v.toString(16)}` : "0x0";
+  };
+  const s = (name: string): string => {
+    const x = f(name);
+    return quote(typeof x === "string" ? x : "");
+  };
+  return `&semver.Version{major:${n("Major")}, minor:${n("Minor")}, patch:${n("Patch")}, pre:${s("Prerelease")}, metadata:${s("Metadata")}, original:${s("Original")}}`;
+}
+
+/** `%#v` prints Go syntax; `%+v` is `%v` without signs (plusV). */
+function formatV(v: GoValue, spec: Spec): string {
+  if (spec.sharp) return pad(goSyntax(v, true), spec);
+  return formatOne(v, { ...spec, plus: false });
+}
+
+/** Go-syntax representation, as `%#v` prints it. */
+function goSyntax(v: GoValue, top: boolean): string {
+  if (v === null) return top ? "<nil>" : "interface {}(nil)";
+  if (typeof v === "string") return quote(v);
+  if (typeof v === "number") return formatOne(v, PLAIN);
+  if (typeof v === "boolean") return String(v);
+  if (v instanceof GoInt) return goSyntaxInt(v);
+  if (v instanceof GoSlice)
+    return `[]${v.elem}{${v.items.map((x) => goSyntax(x, false)).join(", ")}}`;
+  if (v instanceof GoMap) {
+    const parts = sortedKeys(v).map((k) => `${quote(k)}:${goSyntax(v.m.get(k) ?? null, false)}`);
+    return `map[string]${v.elem}{${parts.join(", ")}}`;
+  }
+  if (v instanceof GoTime) return goSyntaxTime(v);
+  return goSyntaxStruct(v);
 }
 
 /** fmt.Sprint: spaces between operands when neither side is a string. */
