@@ -210,6 +210,16 @@ describe("signet-controller", () => {
     );
     await waitEvent(n, "app", "ErrUpdateFailed");
     expect(unb64((await getSecret(n, "app"))?.data?.["mine"])).toBe("untouched");
+    // It keeps retrying with backoff (never gives up), and the repeats bump one Event's count.
+    const failures = await waitFor(
+      "three ErrUpdateFailed occurrences",
+      async () => {
+        const evs = (await events(n, "app")).filter((e) => e.reason === "ErrUpdateFailed");
+        return evs.reduce((sum, e) => sum + (e.count ?? 1), 0) >= 3 ? evs : undefined;
+      },
+      10_000,
+    );
+    expect(failures).toHaveLength(1);
   });
 
   it("re-creates a deleted owned Secret and repairs a hand-edited one", async () => {
@@ -231,6 +241,26 @@ describe("signet-controller", () => {
       body: { data: { password: b64("tampered") } },
     });
     await waitSecret(n, "app", "repaired", (s) => unb64(s.data?.["password"]) === value);
+  });
+
+  it("converges on the sealed value while another writer keeps changing the Secret", async () => {
+    const n = await ns();
+    const value = plaintext("contended", secrets);
+    await createSealedSecret(seal(key, { namespace: n, name: "app", data: { password: value } }));
+    await waitSecret(n, "app", "created");
+    // A competing writer: rapid replacements race with the controller's repairs (409s).
+    await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        api(`/api/v1/namespaces/${n}/secrets/app`, {
+          method: "PATCH",
+          contentType: "application/merge-patch+json",
+          body: { data: { password: b64(`other-${i}`) } },
+        }),
+      ),
+    );
+    await waitSecret(n, "app", "repaired", (s) => unb64(s.data?.["password"]) === value);
+    await waitSynced(n, "app", "True");
+    expect(ctl.log()).not.toContain("reconcile crashed");
   });
 
   it("fails a strict SealedSecret renamed or moved; a cluster-wide one works anywhere", async () => {
