@@ -904,6 +904,18 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ printf "%v %v" (list (list)) (dict "a" (dict)) }}',
     '{{ printf "%08v|%-08v|%08s" 3.5 7 "ab" }}',
   ],
+  jsonmore: [
+    '{{ fromJson "1e400" }}|{{ fromJson "[1e308, -0, 0.1, 123456789012345678901234567890]" }}',
+    '{{ fromJson "\\"\\ud83d\\ude00 \\ud800\\"" | toJson }}',
+    '{{ fromJson "{\\"a\\":1,\\"a\\":2}" }}',
+    '{{ fromJson "  [ ]  " | len }} {{ fromJson "null" }} {{ fromJson "true" }} {{ fromJson "\\"s\\"" }}',
+    '{{ fromJson "[1,]" }}|{{ fromJson "{\\"a\\":}" }}|{{ fromJson "" }}|',
+    "{{ (fromJson .json).b | toJson }} {{ (fromJson .json).f }} {{ toJson (fromJson .json).f }}",
+    "{{ toJson 123456789.0 }} {{ toJson 1e-7 }} {{ toJson -0.0 }} {{ toJson 5e-324 }} {{ toJson 1.7976931348623157e308 }}",
+    '{{ toPrettyJson (dict "a" (dict) "b" (list (dict "c" (list)))) }}',
+    '{{ toJson (dict "<k>" "&") }} {{ toRawJson (dict "<k>" "&") }}',
+    '{{ toJson (list (int64 -5) (index "a" 0) 2.5) }}',
+  ],
   casemaps: [
     '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
     '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',

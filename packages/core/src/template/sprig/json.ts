@@ -109,6 +109,7 @@ export function toJson(v: GoValue, pretty: boolean, html = true): string {
 function fromJs(v: unknown): GoValue {
   if (v === null) return null;
   if (typeof v === "string") return fromUtf8(v);
+  if (typeof v === "number" && !Number.isFinite(v)) throw execFault("json: number out of range");
   if (typeof v === "number" || typeof v === "boolean") return v;
   if (Array.isArray(v)) return new GoSlice(v.map(fromJs));
   const m = new Map<string, GoValue>();
