@@ -147,6 +147,15 @@ describe("Reconciler", () => {
     expect(api.statuses).toEqual([]);
   });
 
+  it("does not rewrite an unchanged status the cache has not seen yet", async () => {
+    const ss = sealed(key, { data: { password: "hunter2" } });
+    const { api, reconciler } = setup(ss); // the cached object never gets our status
+    await reconciler.reconcile(KEY);
+    await reconciler.reconcile(KEY);
+    expect(api.statuses).toHaveLength(1);
+    expect(api.events).toHaveLength(1);
+  });
+
   it("re-reads the Secret from the API and decides again after a stale cache answers 409", async () => {
     const ss = sealed(key, { data: { password: "new" } });
     const { api, reconciler } = setup(ss);

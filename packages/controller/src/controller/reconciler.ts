@@ -1,5 +1,5 @@
 import { API_VERSION, SEALED_SECRET_KIND } from "@signet/core";
-import type { SealedSecret, Secret } from "@signet/core";
+import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
@@ -58,6 +58,8 @@ export class Reconciler {
   readonly #options: ReconcilerOptions;
   /** resourceVersion of the Secret each key last wrote, to ignore our own watch echoes. */
   readonly #written = new Map<string, string>();
+  /** The status this controller last wrote per key (with the object's uid). */
+  readonly #statuses = new Map<string, { uid: string | undefined; status: SealedSecretStatus }>();
 
   constructor(ports: ReconcilerPorts, options: ReconcilerOptions) {
     this.#ports = ports;
@@ -105,6 +107,7 @@ export class Reconciler {
 
   async #gone(key: string, namespace: string, name: string): Promise<ReconcileResult> {
     this.#written.delete(key);
+    this.#statuses.delete(key);
     if (
       !shouldDeleteOrphan(
         await this.#ports.secrets.get(namespace, name),
@@ -187,10 +190,11 @@ export class Reconciler {
       p.metrics.observeConditions(ss);
       return;
     }
-    const plan = nextStatus(ss, outcome, p.now());
+    const plan = nextStatus(this.#withLatestStatus(ss), outcome, p.now());
     if (plan.write) {
       try {
         await p.status.write(ss, plan.status);
+        this.#statuses.set(keyOf(ss), { uid: ss.metadata.uid, status: plan.status });
       } catch (err) {
         const { namespace = "", name = "" } = ss.metadata;
         p.metrics.unsealError("status", namespace);
@@ -203,4 +207,20 @@ export class Reconciler {
     }
     p.metrics.observeConditions({ ...ss, status: plan.status });
   }
+
+  /**
+   * The cache may not have seen our last status write yet (the watch event is in flight): then
+   * the status we wrote is the base, so an unchanged outcome writes nothing. A status someone
+   * else wrote later (newer Synced time) wins.
+   */
+  #withLatestStatus(ss: SealedSecret): SealedSecret {
+    const ours = this.#statuses.get(keyOf(ss));
+    if (!ours || ours.uid !== ss.metadata.uid) return ss;
+    const synced = (s: SealedSecretStatus | undefined): string =>
+      s?.conditions?.find((c) => c.type === "Synced")?.lastUpdateTime ?? "";
+    return synced(ours.status) >= synced(ss.status) ? { ...ss, status: ours.status } : ss;
+  }
 }
+
+const keyOf = (ss: SealedSecret): string =>
+  `${ss.metadata.namespace ?? ""}/${ss.metadata.name ?? ""}`;
