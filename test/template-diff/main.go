@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sort"
 	"text/template"
 	"time"
 
@@ -28,6 +29,11 @@ type testCase struct {
 type request struct {
 	Now   string     `json:"now"`
 	Cases []testCase `json:"cases"`
+}
+
+type response struct {
+	Funcs   []string `json:"funcs"`
+	Results []result `json:"results"`
 }
 
 type result struct {
@@ -109,11 +115,15 @@ func main() {
 		os.Exit(2)
 	}
 	fm := funcMap(now)
-	results := make([]result, 0, len(req.Cases))
-	for _, c := range req.Cases {
-		results = append(results, render(fm, c))
+	resp := response{Funcs: make([]string, 0, len(fm)), Results: make([]result, 0, len(req.Cases))}
+	for name := range fm {
+		resp.Funcs = append(resp.Funcs, name)
 	}
-	if err := json.NewEncoder(os.Stdout).Encode(results); err != nil {
+	sort.Strings(resp.Funcs)
+	for _, c := range req.Cases {
+		resp.Results = append(resp.Results, render(fm, c))
+	}
+	if err := json.NewEncoder(os.Stdout).Encode(resp); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}

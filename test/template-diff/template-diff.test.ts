@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderTemplates } from "@signet/core";
+import { renderTemplates, templateFunctionNames } from "@signet/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { corpus, DATA, NOW } from "./corpus.js";
 import type { CorpusCase } from "./corpus.js";
@@ -41,7 +41,30 @@ function seededRandom(): (n: number) => Uint8Array {
   };
 }
 
-function runGo(all: CorpusCase[]): Map<string, GoResult> {
+/** Go's text/template built-ins (funcs.go), which the Go program's map does not list. */
+const GO_BUILTINS = [
+  "and",
+  "call",
+  "eq",
+  "ge",
+  "gt",
+  "html",
+  "index",
+  "js",
+  "le",
+  "len",
+  "lt",
+  "ne",
+  "not",
+  "or",
+  "print",
+  "printf",
+  "println",
+  "slice",
+  "urlquery",
+];
+
+function runGo(all: CorpusCase[]): { funcs: string[]; results: Map<string, GoResult> } {
   const data = Object.fromEntries(
     Object.entries(DATA).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
   );
@@ -58,8 +81,8 @@ function runGo(all: CorpusCase[]): Map<string, GoResult> {
     env: { ...process.env, TZ: "UTC" },
     maxBuffer: 64 * 1024 * 1024,
   });
-  const results = JSON.parse(stdout.toString("utf8")) as GoResult[];
-  return new Map(results.map((r) => [r.id, r]));
+  const response = JSON.parse(stdout.toString("utf8")) as { funcs: string[]; results: GoResult[] };
+  return { funcs: response.funcs, results: new Map(response.results.map((r) => [r.id, r])) };
 }
 
 function renderSignet(c: CorpusCase): { ok: boolean; output: Buffer; code?: string } {
@@ -74,11 +97,17 @@ function renderSignet(c: CorpusCase): { ok: boolean; output: Buffer; code?: stri
 
 describe("templates render like Go text/template + sprig v3.3.0", () => {
   let go: Map<string, GoResult>;
+  let goFuncs: string[];
 
   beforeAll(() => {
     mkdirSync(binDir, { recursive: true });
     execFileSync("go", ["build", "-o", bin, "."], { cwd: here, stdio: "inherit" });
-    go = runGo(cases);
+    ({ results: go, funcs: goFuncs } = runGo(cases));
+  });
+
+  it("offers exactly the reference's function names", () => {
+    const reference = [...new Set([...goFuncs, ...GO_BUILTINS])].sort();
+    expect(templateFunctionNames()).toEqual(reference);
   });
 
   it("has a corpus of at least 300 templates", () => {

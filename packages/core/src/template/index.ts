@@ -48,10 +48,15 @@ export const DEFAULT_TEMPLATE_BUDGET: Readonly<TemplateBudget> = Object.freeze({
 });
 
 /** The function map of the reference controller: Go built-ins plus sprig (minus env & co). */
-export function templateFuncs(): FuncMap {
+function templateFuncs(): FuncMap {
   const map = new Map<string, FuncDef>(builtins());
   for (const [name, def] of sprigFuncs()) map.set(name, def);
   return map;
+}
+
+/** Names of every function a template may call (sorted), for docs, linting and tests. */
+export function templateFunctionNames(): string[] {
+  return [...templateFuncs().keys()].sort();
 }
 
 function failureOf(key: string, err: unknown): TemplateFailure {
