@@ -4,7 +4,7 @@ import { mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderTemplates, templateFunctionNames } from "@signet/core";
+import { renderTemplates, templateFunctionNames } from "../../packages/core/src/index.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { corpus, DATA, NOW } from "./corpus.js";
 import type { CorpusCase } from "./corpus.js";
