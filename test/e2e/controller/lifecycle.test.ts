@@ -21,6 +21,7 @@ import {
   CONTROLLER_MAIN,
   createKeySecret,
   createSealedSecret,
+  deleteSecret,
   events,
   getSealedSecret,
   getSecret,
@@ -155,6 +156,40 @@ describe("signet-controller life cycle", () => {
     expect((await getSealedSecret(extra, "unlabelled")).status).toBeUndefined();
     expect((await getSealedSecret(other, "elsewhere")).status).toBeUndefined();
     expect(await getSecret(other, "elsewhere")).toBeUndefined();
+  });
+
+  it("with --update-status=false --skip-recreate --old-gc-behavior: no status, no re-creation, deletes Secrets itself", async () => {
+    const ns = await testNamespace("flags");
+    const key = await testKey();
+    await createKeySecret(ns, key);
+    await started(ns, [
+      "--all-namespaces=false",
+      "--update-status=false",
+      "--skip-recreate",
+      "--old-gc-behavior",
+    ]);
+    await createSealedSecret(seal(key, { namespace: ns, name: "a", data: { k: "v" } }));
+    await waitSecret(ns, "a", "created");
+    await deleteSecret(ns, "a");
+    // Not owned by GC: the Secret survives its SealedSecret unless the controller deletes it.
+    await createSealedSecret(
+      seal(key, {
+        namespace: ns,
+        name: "b",
+        data: { k: "v" },
+        annotations: { "sealedsecrets.bitnami.com/skip-set-owner-references": "true" },
+      }),
+    );
+    const b = await waitSecret(ns, "b", "created");
+    expect(b.metadata?.ownerReferences).toBeUndefined();
+    expect((await getSealedSecret(ns, "a")).status).toBeUndefined();
+    expect(await getSecret(ns, "a")).toBeUndefined(); // --skip-recreate
+    await api(`/apis/bitnami.com/v1alpha1/namespaces/${ns}/sealedsecrets/b`, { method: "DELETE" });
+    await waitFor(
+      "the controller to delete Secret b (--old-gc-behavior)",
+      async () => ((await getSecret(ns, "b")) === undefined ? true : undefined),
+      10_000,
+    );
   });
 
   it("serves /healthz (not ready, with reasons) while the API server is unreachable, retrying with backoff", async () => {
