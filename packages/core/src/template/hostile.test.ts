@@ -119,6 +119,26 @@ describe("no quadratic corners on long inputs", () => {
       expect(["ERR_TEMPLATE_BUDGET", "ERR_TEMPLATE_EXEC"]).toContain(f.code);
   });
 
+  it.each([
+    ["deeply nested ifs", `${"{{ if true }}".repeat(20000)}x${"{{ end }}".repeat(20000)}`],
+    ["deeply nested parentheses", `{{ ${"(".repeat(5000)}1${")".repeat(5000)} }}`],
+    ["a self-referencing dict printed", '{{ $d := dict }}{{ $_ := set $d "self" $d }}{{ $d }}'],
+    [
+      "a self-referencing dict serialized",
+      '{{ $d := dict }}{{ $_ := set $d "self" $d }}{{ mustToJson $d }}',
+    ],
+    [
+      "a self-referencing dict copied",
+      '{{ $d := dict }}{{ $_ := set $d "self" $d }}{{ deepCopy $d }}',
+    ],
+  ])("fails %s cleanly instead of crashing", (_name, template) => {
+    const { failures } = renderTemplates({ t: template }, {}, fixedClock);
+    expect(failures).toHaveLength(1);
+    expect(["ERR_TEMPLATE_BUDGET", "ERR_TEMPLATE_PARSE", "ERR_TEMPLATE_EXEC"]).toContain(
+      failures[0]?.code,
+    );
+  });
+
   it("lexes a template with a huge run of spaces before a trim marker quickly", () => {
     const started = Date.now();
     const { data } = renderTemplates({ t: `${" ".repeat(300_000)}x   {{- "y" }}` }, {}, fixedClock);
