@@ -83,6 +83,20 @@ function failureOf(key: string, err: unknown): TemplateFailure {
   return { key, code: "ERR_TEMPLATE_EXEC", message: `template: ${key}: internal error` };
 }
 
+/** Parses every entry without executing it (for linting): the parse failures, by key. */
+export function checkTemplates(templates: Readonly<Record<string, string>>): TemplateFailure[] {
+  const funcs = templateFuncs();
+  const failures: TemplateFailure[] = [];
+  for (const key of Object.keys(templates).sort()) {
+    try {
+      parseTemplate(key, templates[key] ?? "", (name) => funcs.has(name));
+    } catch (err) {
+      failures.push(failureOf(key, err));
+    }
+  }
+  return failures;
+}
+
 /** Renders every spec.template.data entry over the decrypted values (Go map[string]string semantics: keys -> value bytes). */
 export function renderTemplates(
   templates: Readonly<Record<string, string>>,

@@ -1,6 +1,11 @@
 import { Buffer } from "node:buffer";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TEMPLATE_BUDGET, renderTemplates, templateFunctionNames } from "./index.js";
+import {
+  checkTemplates,
+  DEFAULT_TEMPLATE_BUDGET,
+  renderTemplates,
+  templateFunctionNames,
+} from "./index.js";
 
 const NOW = new Date("2024-05-01T12:34:56.789Z");
 const values = {
@@ -81,6 +86,17 @@ describe("renderTemplates", () => {
     expect(funcs.has("printf")).toBe(true);
     expect(funcs.size).toBeGreaterThan(200);
     expect(["env", "expandenv", "getHostByName"].filter((f) => funcs.has(f))).toEqual([]);
+  });
+
+  it("checks templates without executing them", () => {
+    expect(
+      checkTemplates({ ok: "{{ fail .x }}", bad: '{{ env "HOME" }}', worse: "{{ $y }}" }).map(
+        (f) => [f.key, f.code],
+      ),
+    ).toEqual([
+      ["bad", "ERR_TEMPLATE_PARSE"],
+      ["worse", "ERR_TEMPLATE_PARSE"],
+    ]);
   });
 
   it("documents its default budget", () => {
