@@ -26,11 +26,37 @@ export interface RestartBackoff {
 
 export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000 };
 
+/** The part of client-node's `ListWatch` the supervisor drives (a seam for tests). */
+export interface ListWatchLike<T> {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  on(verb: "add" | "update" | "delete", cb: (obj: T) => void): void;
+  on(verb: "error", cb: (err?: unknown) => void): void;
+  get(name: string, namespace?: string): T | undefined;
+  list(namespace?: string): readonly T[];
+}
+
+export type ListFn<T extends KubernetesObject> = () => Promise<KubernetesListObject<T>>;
+
 export interface InformerDeps {
   kc: KubeConfig;
   rest: KubeRest;
   log: Logger;
   backoff?: RestartBackoff;
+  /** Builds the list-watch (default: client-node's `ListWatch` over `Watch`). */
+  listWatch?: <T extends KubernetesObject>(
+    spec: WatchSpec,
+    list: ListFn<T>,
+    kc: KubeConfig,
+  ) => ListWatchLike<T>;
+}
+
+function clientNodeListWatch<T extends KubernetesObject>(
+  spec: WatchSpec,
+  list: ListFn<T>,
+  kc: KubeConfig,
+): ListWatchLike<T> {
+  return new ListWatch<T>(spec.path, new Watch(kc), list, false, spec.labelSelector || undefined);
 }
 
 /** Delay before restart number `attempt` (0-based): doubling from `initialMs`, capped. */
@@ -42,7 +68,7 @@ export class SupervisedInformer<T extends KubernetesObject> implements CacheInfo
   readonly #spec: WatchSpec;
   readonly #log: Logger;
   readonly #backoff: RestartBackoff;
-  readonly #lw: ListWatch<T>;
+  readonly #lw: ListWatchLike<T>;
   #attempts = 0;
   #lastErrorAt = 0;
   #listed = false;
@@ -65,13 +91,7 @@ export class SupervisedInformer<T extends KubernetesObject> implements CacheInfo
       this.#listed = true;
       return result;
     };
-    this.#lw = new ListWatch<T>(
-      spec.path,
-      new Watch(deps.kc),
-      list,
-      false,
-      spec.labelSelector || undefined,
-    );
+    this.#lw = (deps.listWatch ?? clientNodeListWatch)<T>(spec, list, deps.kc);
     for (const verb of ["add", "update", "delete"] as const) {
       const handler = handlers[verb];
       if (handler) this.#lw.on(verb, (obj: T) => this.#safely(verb, () => handler(obj)));

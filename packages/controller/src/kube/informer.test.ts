@@ -1,0 +1,160 @@
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import type { Logger } from "../controller/ports.js";
+import { restartDelay, SupervisedInformer } from "./informer.js";
+import type { ListFn, ListWatchLike } from "./informer.js";
+import type { KubeRest } from "./rest.js";
+
+/**
+ * A stand-in for client-node's ListWatch: `start` lists (through the supervisor's list function,
+ * which goes to the fake REST client) and fills the cache; the test fires watch errors by hand.
+ */
+class FakeListWatch<T extends KubernetesObject> implements ListWatchLike<T> {
+  starts = 0;
+  readonly objects = new Map<string, T>();
+  readonly #list: ListFn<T>;
+  readonly #cbs: Record<string, ((x: never) => void)[]> = {};
+
+  constructor(list: ListFn<T>) {
+    this.#list = list;
+  }
+
+  on(verb: string, cb: (x: never) => void): void {
+    (this.#cbs[verb] ??= []).push(cb);
+  }
+
+  fire(verb: "add" | "update" | "delete" | "error", arg: unknown): void {
+    for (const cb of this.#cbs[verb] ?? []) cb(arg as never);
+  }
+
+  async start(): Promise<void> {
+    this.starts++;
+    try {
+      const list = await this.#list();
+      for (const o of list.items) {
+        this.objects.set(o.metadata?.name ?? "", o);
+        this.fire("add", o);
+      }
+    } catch (err) {
+      this.fire("error", err); // as ListWatch does: report, do not reject
+    }
+  }
+
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  get(name: string): T | undefined {
+    return this.objects.get(name);
+  }
+
+  list(): readonly T[] {
+    return [...this.objects.values()];
+  }
+}
+
+function setup(listResults: (() => Promise<unknown>)[]) {
+  const warnings: object[] = [];
+  const errors: object[] = [];
+  const log: Logger = {
+    debug() {},
+    info() {},
+    warn: (o) => void warnings.push(o),
+    error: (o) => void errors.push(o),
+  };
+  const rest: KubeRest = {
+    request: <R>() =>
+      (listResults.shift() ?? (() => Promise.resolve({ items: [] })))() as Promise<R>,
+    close() {},
+  };
+  let fake: FakeListWatch<KubernetesObject> | undefined;
+  const added: string[] = [];
+  const informer = new SupervisedInformer<KubernetesObject>(
+    { name: "things", path: "/api/v1/things" },
+    {
+      add: (o) => {
+        if (o.metadata?.name === "boom") throw new Error("handler bug");
+        added.push(o.metadata?.name ?? "");
+      },
+    },
+    {
+      kc: {} as KubeConfig,
+      rest,
+      log,
+      backoff: { initialMs: 100, maxMs: 400 },
+      listWatch: <T extends KubernetesObject>(_spec: unknown, list: ListFn<T>) => {
+        const lw = new FakeListWatch<T>(list);
+        fake = lw;
+        return lw;
+      },
+    },
+  );
+  return { informer, fake: () => fake!, warnings, errors, added };
+}
+
+const items = (...names: string[]) =>
+  Promise.resolve({
+    metadata: { resourceVersion: "1" },
+    items: names.map((name) => ({ metadata: { name } })),
+  });
+
+describe("SupervisedInformer", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("is synced once the first list has filled the cache", async () => {
+    const { informer } = setup([() => items("a", "b")]);
+    expect(informer.synced).toBe(false);
+    await informer.start();
+    expect(informer.synced).toBe(true);
+    expect(informer.list().map((o) => o.metadata?.name)).toEqual(["a", "b"]);
+  });
+
+  it("restarts after any error with capped exponential backoff, and syncs once a list succeeds", async () => {
+    const fail = () => Promise.reject(new Error("connection refused"));
+    const { informer, fake, warnings } = setup([fail, fail, fail, fail, () => items("a")]);
+    let synced = false;
+    void informer.start().then(() => (synced = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fake().starts).toBe(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fake().starts).toBe(2);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(fake().starts).toBe(3);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(fake().starts).toBe(4);
+    await vi.advanceTimersByTimeAsync(400); // capped
+    expect(fake().starts).toBe(5);
+    expect(synced).toBe(true);
+    expect(warnings).toHaveLength(4);
+    expect(warnings[0]).toMatchObject({ informer: "things", err: "connection refused" });
+  });
+
+  it("restarts a running watch that fails (a non-410 watch error) and stops for good on stop()", async () => {
+    const { informer, fake } = setup([() => items("a")]);
+    await informer.start();
+    const watchError = Object.assign(new Error("Forbidden"), { statusCode: 403 });
+    fake().fire("error", watchError);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fake().starts).toBe(2);
+    fake().fire("error", watchError);
+    await informer.stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(fake().starts).toBe(2);
+  });
+
+  it("logs a throwing handler and keeps delivering", async () => {
+    const { informer, errors, added } = setup([() => items("boom", "fine")]);
+    await informer.start();
+    expect(added).toEqual(["fine"]);
+    expect(errors[0]).toMatchObject({ informer: "things", verb: "add", err: "handler bug" });
+  });
+
+  it("computes restart delays", () => {
+    const b = { initialMs: 500, maxMs: 30_000 };
+    expect([0, 1, 2, 6, 100].map((n) => restartDelay(n, b))).toEqual([
+      500, 1000, 2000, 30_000, 30_000,
+    ]);
+  });
+});
