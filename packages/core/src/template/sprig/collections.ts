@@ -192,6 +192,18 @@ function merge(args: GoValue[], overwrite: boolean): GoValue {
   return dst;
 }
 
+function setKey(d: GoValue, key: string, v: GoValue): GoMap {
+  if (!(d instanceof GoMap)) throw execFault("assignment to entry in nil map");
+  d.m.set(key, v);
+  return d;
+}
+
+/** copystructure.Copy fails on an untyped nil. */
+function deepCopyOf(v: GoValue): GoValue {
+  if (v === null) throw execFault("deepCopy of nil");
+  return deepCopy(v);
+}
+
 function deepCopy(v: GoValue): GoValue {
   if (v instanceof GoSlice) return new GoSlice(v.items.map(deepCopy), v.elem);
   if (v instanceof GoMap)
@@ -309,7 +321,7 @@ export function collectionFuncs(): Def[] {
     ],
     ["dict", fn([], dict, "any")],
     ["get", fn([MAP, "string"], ([d, k]) => (M(d).m.has(S(k)) ? (M(d).m.get(S(k)) ?? null) : ""))],
-    ["set", fn([MAP, "string", "any"], ([d, k, v = null]) => (M(d).m.set(S(k), v), M(d)))],
+    ["set", fn([MAP, "string", "any"], ([d = null, k, v = null]) => setKey(d, S(k), v))],
     ["unset", fn([MAP, "string"], ([d, k]) => (M(d).m.delete(S(k)), M(d)))],
     ["hasKey", fn([MAP, "string"], ([d, k]) => M(d).m.has(S(k)))],
     [
@@ -328,8 +340,8 @@ export function collectionFuncs(): Def[] {
     ["mergeOverwrite", fn([MAP], (a) => merge(a, true), MAP)],
     ["mustMergeOverwrite", fn([MAP], (a) => merge(a, true), MAP)],
     ["values", fn([MAP], ([d]) => L(sortedKeys(M(d)).map((k) => M(d).m.get(k) ?? null)))],
-    ["deepCopy", fn(["any"], ([v = null]) => deepCopy(v))],
-    ["mustDeepCopy", fn(["any"], ([v = null]) => deepCopy(v))],
+    ["deepCopy", fn(["any"], ([v = null]) => deepCopyOf(v))],
+    ["mustDeepCopy", fn(["any"], ([v = null]) => deepCopyOf(v))],
     ["dig", fn([], dig, "any")],
     ["deepEqual", fn(["any", "any"], ([a = null, b = null]) => deepEqual(a, b))],
   ];
