@@ -942,6 +942,19 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ slice "abc" 1 2 3 }}',
     "{{ urlquery (list 1) }} {{ html (dict) }} {{ js 1.5 }}",
   ],
+  mustvariants: [
+    "{{ mustAppend (list 1) 2 }} {{ mustPrepend (list 1) 0 }} {{ mustChunk 2 (list 1 2 3) }} {{ mustCompact (list 0 1) }}",
+    '{{ mustDeepCopy (dict "a" 1) }} {{ mustHas 1 (list 1) }} {{ mustInitial (list 1 2) }} {{ mustLast (list 1 2) }} {{ mustRest (list 1 2) }}',
+    "{{ mustReverse (list 1 2) }} {{ mustSlice (list 1 2 3) 1 }} {{ mustUniq (list 1 1) }} {{ mustWithout (list 1 2) 1 }}",
+    '{{ mustMergeOverwrite (dict "a" 1) (dict "a" 2) }} {{ mustToPrettyJson (list 1) }} {{ mustToRawJson (dict "a" "<") }}',
+    '{{ mustRegexFind "b+" "abbc" }} {{ mustRegexFindAll "b" "abcb" -1 }} {{ mustRegexReplaceAll "b" "abc" "x" }} {{ mustRegexReplaceAllLiteral "b" "abc" "$1" }} {{ mustRegexSplit "b" "abc" -1 }}',
+    '{{ mustRegexFind "(" "x" }}',
+    '{{ mustRegexSplit "[" "x" 1 }}',
+    "{{ mustAppend 1 2 }}",
+    "{{ mustLast nil }}",
+    '{{ mustWithout "x" 1 }}',
+    "{{ mustToRawJson (list 1e400) }}",
+  ],
   casemaps: [
     '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
     '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',
@@ -1023,6 +1036,28 @@ export interface CorpusCase {
 const REFUSALS: readonly [string, string, string][] = [
   ['{{ genPrivateKey "rsa" }}', "ERR_TEMPLATE_REFUSED", "key generation is refused"],
   ['{{ genCA "ca" 365 }}', "ERR_TEMPLATE_REFUSED", "certificate generation is refused"],
+  [
+    '{{ $ca := genCA "ca" 365 }}{{ genSignedCert "x" nil nil 365 $ca }}',
+    "ERR_TEMPLATE_REFUSED",
+    "certificate generation is refused",
+  ],
+  [
+    '{{ genSelfSignedCert "x" nil nil 365 }}',
+    "ERR_TEMPLATE_REFUSED",
+    "certificate generation is refused",
+  ],
+  [
+    '{{ genSelfSignedCertWithKey "x" nil nil 365 "k" }}',
+    "ERR_TEMPLATE_REFUSED",
+    "certificate generation is refused",
+  ],
+  ['{{ genCAWithKey "ca" 365 "k" }}', "ERR_TEMPLATE_REFUSED", "certificate generation is refused"],
+  [
+    '{{ genSignedCertWithKey "x" nil nil 365 "ca" "k" }}',
+    "ERR_TEMPLATE_REFUSED",
+    "certificate generation is refused",
+  ],
+  ['{{ buildCustomCert "cert" "key" }}', "ERR_TEMPLATE_REFUSED", "certificate handling is refused"],
   ['{{ bcrypt "pw" }}', "ERR_TEMPLATE_REFUSED", "bcrypt (random salt, expensive) is refused"],
   ['{{ htpasswd "user" "pw" }}', "ERR_TEMPLATE_REFUSED", "htpasswd uses bcrypt"],
   [
