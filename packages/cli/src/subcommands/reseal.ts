@@ -42,7 +42,9 @@ Modes:
                re-seals those not opened by CERT's key (exact, per value).
   controller   (default) the controller's /v1/rotate through the API server's service proxy;
                an object is stale when its signet.dev/sealed-with hint is not the controller's
-               current certificate (objects without a hint count as stale).
+               current certificate (objects without a hint, such as kubeseal's, count as
+               stale). Requests are paced by the controller's rate limit (--rate-limit,
+               2/s by default): signet waits and retries when it answers "limit exceeded".
   hint only    --check or --dry-run with --cert and no keys: staleness from the hint, offline.
 
 Exit codes: 0 done (or nothing stale); 1 some file or SealedSecret failed (the others are still
@@ -239,9 +241,32 @@ async function controllerEngine(options: CliOptions, io: Io): Promise<Engine> {
     plan: async (ss, apply) => {
       if (!staleByHint(ss, fingerprint)) return { stale: false, values: {} };
       if (!apply) return { stale: true, values: {} };
-      const rotated = await api.rotateSealedSecret(client, base, JSON.stringify(ss));
+      const rotated = await rotatePaced(() =>
+        api.rotateSealedSecret(client, base, JSON.stringify(ss)),
+      );
       if (rotated === undefined) throw new SignetError("ERR_DECRYPT", "unable to rotate secret");
       return { stale: true, values: rotatedValues(ss, rotated) };
     },
   };
+}
+
+/** Retries after the controller's rate limit (2 requests/s by default) answers 429. */
+const RETRY_DELAYS_MS = [250, 500, 1000, 1000, 2000, 2000, 4000, 4000, 8000, 8000, 8000, 8000];
+
+/**
+ * Calls `/v1/rotate`, waiting and retrying while the controller's rate limiter refuses
+ * ("limit exceeded"): through the API server's service proxy every client shares one source
+ * address, so a repository-wide reseal is paced by that limit rather than failed by it.
+ */
+async function rotatePaced(call: () => Promise<unknown>): Promise<unknown> {
+  for (const delay of [...RETRY_DELAYS_MS, undefined]) {
+    try {
+      return await call();
+    } catch (err) {
+      if (delay === undefined || !/limit exceeded|Too Many Requests/i.test(messageOf(err)))
+        throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return undefined;
 }
