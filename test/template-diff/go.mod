@@ -1,6 +1,6 @@
 module signet.dev/test/template-diff
 
-go 1.22
+go 1.23
 
 require github.com/Masterminds/sprig/v3 v3.3.0
 
