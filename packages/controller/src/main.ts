@@ -50,6 +50,14 @@ async function main(): Promise<{ code: number; exitNow: boolean }> {
     log.info({}, "SIGUSR1: generating a new key");
     void app.running?.renewKey();
   });
+  // client-node's watch restarts run un-awaited promises (#447): a stray rejection is logged,
+  // and the supervised informers recover, instead of the whole controller crashing.
+  process.on("unhandledRejection", (reason) => {
+    log.error(
+      { err: reason instanceof Error ? reason.message : String(reason) },
+      "unhandled rejection",
+    );
+  });
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
