@@ -117,7 +117,13 @@ export function renderTemplates(
     try {
       const trees = parseTemplate(key, templates[key] ?? "", (name) => funcs.has(name));
       const out = execute({ meter, name: key, trees, funcs, budget, clock, context }, dot);
-      Object.defineProperty(data, key, { value: new Uint8Array(toBytes(out)), enumerable: true });
+      // defineProperty: a key named "__proto__" must become data, not the record's prototype.
+      Object.defineProperty(data, key, {
+        value: new Uint8Array(toBytes(out)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } catch (err) {
       failures.push(failureOf(key, err));
     }
