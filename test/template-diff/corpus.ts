@@ -955,6 +955,11 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ mustWithout "x" 1 }}',
     "{{ mustToRawJson (list 1e400) }}",
   ],
+  semverfields: [
+    '{{ printf "%T %v %#v %d" (semver "1.2.3").Major (semver "1.2.3").Minor (semver "1.2.3").Patch (semver "1.2.3").Major }}',
+    '{{ eq (semver "1.2.3").Major 1 }} {{ add (semver "1.2.3").Minor 1 }} {{ lt (semver "1.2.3").Patch 5 }} {{ toJson (semver "1.2.3").Major }}',
+    '{{ (semver "v1.2.3").String }} {{ (semver "v1.2.3").Original }} {{ (semver "1.2.3").Nope }}',
+  ],
   casemaps: [
     '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
     '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',

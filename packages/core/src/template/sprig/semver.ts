@@ -1,7 +1,7 @@
 import { execFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
-import { GoStruct, goInt64 } from "../value.js";
+import { GoInt, GoStruct } from "../value.js";
 import type { GoValue } from "../value.js";
 
 /**
@@ -89,8 +89,9 @@ function toStruct(v: Version): GoStruct {
   return new GoStruct("*semver.Version", fields, () => versionString(v));
 }
 
+/** semver.Version's Major/Minor/Patch are uint64. */
 function goUint(v: bigint): GoValue {
-  return goInt64(v);
+  return new GoInt("uint64", BigInt.asUintN(64, v));
 }
 
 /** A parsed constraint (Masterminds/semver v3.3.0 `constraints.go`). */
