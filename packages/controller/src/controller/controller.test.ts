@@ -142,6 +142,9 @@ describe("SealedSecretsController", () => {
     expect(await settle()).toEqual([]);
     informers.emit(SS, "update", ss("a", 2));
     expect(await settle()).toEqual(["ns/a"]);
+    // Re-created while the watch was down: same generation, new uid (a relist "update").
+    informers.emit(SS, "update", ss("a", 2, "uid-new"));
+    expect(await settle()).toEqual(["ns/a"]);
   });
 
   it("drops condition metrics of a deleted SealedSecret and reconciles it once more", async () => {

@@ -2,10 +2,10 @@ import { API_VERSION, MANAGED_ANNOTATION, PATCH_ANNOTATION } from "@signet/core"
 import type { SealedSecret, Secret } from "@signet/core";
 
 import { isAnnotated, isControlledBy } from "../reconcile/decide.js";
-import type { CacheInformer, InformerFactory } from "./informers.js";
-import type { Logger } from "./ports.js";
 import { WorkQueue } from "../queue/work-queue.js";
 import type { ProcessResult } from "../queue/work-queue.js";
+import type { CacheInformer, InformerFactory } from "./informers.js";
+import type { Logger } from "./ports.js";
 import type { ReconcileResult } from "./reconciler.js";
 
 /**
@@ -26,6 +26,7 @@ export interface ControllerOptions {
   namespaces: readonly string[] | undefined;
   labelSelector: string;
   skipRecreate: boolean;
+  /** Reconciles in flight at once (distinct objects; one object is never reconciled twice at once). */
   workers: number;
   backoff: { baseMs: number; maxMs: number };
 }
@@ -54,7 +55,7 @@ export class SealedSecretsController {
   readonly #deps: ControllerDeps;
   readonly #sealed = new Map<string, CacheInformer<SealedSecret>>();
   readonly #secrets = new Map<string, CacheInformer<Secret>>();
-  readonly #generations = new Map<string, number | string>();
+  readonly #generations = new Map<string, string>();
   readonly #failed = new Set<string>();
   readonly #pending = new Set<string>();
   #processor: KeyProcessor | undefined;
@@ -189,7 +190,9 @@ export class SealedSecretsController {
 
   #onSealedSecret(ss: SealedSecret, added: boolean): void {
     const key = keyOf(ss);
-    const generation = ss.metadata.generation ?? JSON.stringify(ss.spec);
+    // The uid is part of it: an object deleted and re-created while a watch was down comes
+    // back from the relist as an "update" with the same generation.
+    const generation = `${ss.metadata.uid ?? ""}/${ss.metadata.generation ?? JSON.stringify(ss.spec)}`;
     const changed = this.#generations.get(key) !== generation;
     this.#generations.set(key, generation);
     if (added || changed) this.#enqueue(key);
