@@ -102,8 +102,3 @@ export function encodeRune(r: number): string {
     0x80 | (c & 0x3f),
   );
 }
-
-/** Applies a JS string function to the UTF-8 decoding of a byte string and re-encodes. */
-export function mapUtf8(bs: string, f: (js: string) => string): string {
-  return fromUtf8(f(toUtf8(bs)));
-}

@@ -584,8 +584,3 @@ export function sprintf(format: string, args: readonly GoValue[], limit: number)
   }
   return out;
 }
-
-/** Exposed for sprig's int formatting helpers. */
-export function isUnsignedInt(v: GoInt): boolean {
-  return isUnsigned(v.type);
-}

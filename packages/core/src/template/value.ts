@@ -126,11 +126,6 @@ export function sortedKeys(m: GoMap): string[] {
   return [...m.m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** True for the integer kinds. */
-export function isInt(v: GoValue): v is GoInt {
-  return v instanceof GoInt;
-}
-
 /** True for unsigned integer kinds. */
 export function isUnsigned(t: IntType): boolean {
   return t === "uint8" || t === "uint" || t === "uint64";

@@ -1,4 +1,4 @@
-import { decodeRune, encodeRune, fromUtf8, runes, toUtf8 } from "../bytes.js";
+import { decodeRune, encodeRune, runes } from "../bytes.js";
 
 /**
  * Go `strings`/`unicode` behaviour over byte strings that sprig's string functions rely on.
@@ -171,9 +171,4 @@ function explode(s: string, n: number): string[] {
     i += size;
   }
   return out;
-}
-
-/** Applies a JS string transform to a byte string through UTF-8. */
-export function viaUtf8(s: string, f: (js: string) => string): string {
-  return fromUtf8(f(toUtf8(s)));
 }
