@@ -105,22 +105,18 @@ export class Reconciler {
     return failure.retry === "backoff" ? "retry" : "wait";
   }
 
+  /**
+   * The SealedSecret is gone: its Secret is left to the garbage collector (owner reference),
+   * unless `--old-gc-behavior` has the controller delete the same-named Secret itself.
+   */
   async #gone(key: string, namespace: string, name: string): Promise<ReconcileResult> {
     this.#written.delete(key);
     this.#statuses.delete(key);
-    if (
-      !shouldDeleteOrphan(
-        await this.#ports.secrets.get(namespace, name),
-        this.#options.oldGcBehavior,
-      )
-    ) {
-      return "done";
-    }
+    if (!this.#options.oldGcBehavior) return "done";
+    const existing = await this.#ports.secrets.get(namespace, name);
+    if (!shouldDeleteOrphan(existing, true)) return "done";
     await this.#ports.secrets.delete(namespace, name);
-    this.#ports.log.info(
-      { namespace, name },
-      "deleted Secret of deleted SealedSecret (--old-gc-behavior)",
-    );
+    this.#ports.log.info({ namespace, name }, "deleted the Secret of a deleted SealedSecret");
     return "done";
   }
 
