@@ -475,9 +475,10 @@ class State {
   }
 
   private meterValue(v: GoValue): void {
-    const size = typeof v === "string" ? v.length : v instanceof GoSlice ? v.items.length * 8 : 0;
-    if (size > this.opts.budget.maxOutputBytes)
+    const size = valueSize(v);
+    if (size > this.opts.budget.maxOutputBytes) {
       throw budgetFault("value exceeds the output budget");
+    }
     this.charge(size / 256);
   }
 
@@ -544,6 +545,14 @@ function expectedWord(typ: ParamType): string {
   if (typ === "int" || typ === "int64") return "integer";
   if (typ === "float64") return "float";
   return typ;
+}
+
+/** Shallow size a function result counts against the output budget. */
+function valueSize(v: GoValue): number {
+  if (typeof v === "string") return v.length;
+  if (v instanceof GoSlice) return v.items.length * 8;
+  if (v instanceof GoMap) return v.m.size * 16;
+  return 0;
 }
 
 function* sliceEntries(v: GoSlice): Generator<[GoValue, GoValue]> {
