@@ -259,6 +259,29 @@ describe("a key rotation drill with signet reseal and signet keys", () => {
     }
   });
 
+  it("reseal through the controller fails only the object no key opens, and --dry-run writes nothing", async () => {
+    const sub = join(dir, "extra");
+    mkdirSync(sub, { recursive: true });
+    const foreign = seal(await testKey(), { namespace: appNs, name: "foreign", data: { v: "x" } });
+    const unhinted = seal(newKey, { namespace: appNs, name: "unhinted", data: { v: "y" } });
+    writeFileSync(join(sub, "a-foreign.yaml"), encodeObject(foreign, "yaml"));
+    writeFileSync(join(sub, "b-unhinted.json"), encodeObject(unhinted, "json"));
+    const dry = signet(["reseal", "--dry-run", sub]);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain("2 to reseal");
+    const run = signet(["reseal", sub]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `error: ${join(sub, "a-foreign.yaml")}: ${appNs}/foreign: unable to rotate secret\n`,
+    );
+    expect(run.stdout).toContain("2 SealedSecrets: 1 resealed, 0 up to date (skipped), 1 failed");
+    expect(readFileSync(join(sub, "a-foreign.yaml"), "utf8")).toBe(encodeObject(foreign, "yaml"));
+    const json = JSON.parse(readFileSync(join(sub, "b-unhinted.json"), "utf8")) as SealedSecret;
+    expect(json.metadata.annotations?.[HINT]).toBe(newFp);
+    expect(json.spec.encryptedData["v"]).not.toBe(unhinted.spec.encryptedData["v"]);
+    rmSync(sub, { recursive: true });
+  });
+
   it("keys backup writes both key Secrets with mode 0600 and a loud warning", () => {
     const run = signet(["keys", "backup", "-w", "keys-backup.yaml"]);
     expect(run.status).toBe(0);

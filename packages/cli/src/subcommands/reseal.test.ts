@@ -187,6 +187,17 @@ describe("signet reseal (offline)", () => {
     expect(result.out).not.toContain("\r");
   });
 
+  it("warns when the keys cannot recognise values already sealed with the certificate", async () => {
+    const current = await sealWith("new-cert.pem", secretJson("c", { v: "1" }));
+    const io = ioWith({ "c.yaml": current });
+    const args = ["reseal", "--cert", "new-cert.pem", "--recovery-private-key", "old-key.pem"];
+    const result = await signet([...args, "c.yaml"], io);
+    expect(result.err).toMatch(/^warning: no --recovery-private-key holds the key of --cert/);
+    expect(result.err).toContain("error: c.yaml: apps/c: no key could decrypt secret (v)\n");
+    expect(result.code).toBe(1);
+    expect(io.files.get("c.yaml")!.toString()).toBe(current);
+  });
+
   it("names a missing path and refuses to run without one", async () => {
     const io = ioWith();
     expect(await signet(["reseal", ...OFFLINE, "nope"], io)).toMatchObject({

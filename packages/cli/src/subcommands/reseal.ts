@@ -217,6 +217,11 @@ async function offlineEngine(options: CliOptions, io: Io): Promise<Engine> {
     });
     keys.push(...parseRecoveryKeys(text.toString("utf8"), file));
   }
+  if (!keys.some((k) => k.fingerprint === certificate.fingerprint)) {
+    io.writeStderr(
+      `warning: no --recovery-private-key holds the key of --cert (${certificate.fingerprint}); values already sealed with it cannot be opened and will fail\n`,
+    );
+  }
   return {
     fingerprint: certificate.fingerprint,
     plan: (ss) => {
