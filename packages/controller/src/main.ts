@@ -81,7 +81,15 @@ async function main(): Promise<{ code: number; exitNow: boolean }> {
   }
   app.running = first;
   log.info({ signal: await signal }, "shutting down");
-  await first.stop();
+  // A second signal while draining means "now": give up waiting for in-flight work.
+  const forced = new Promise<"forced">((resolve) => {
+    process.once("SIGTERM", () => resolve("forced"));
+    process.once("SIGINT", () => resolve("forced"));
+  });
+  if ((await Promise.race([first.stop(), forced])) === "forced") {
+    log.warn({}, "second signal: exiting without waiting for in-flight work");
+    return { code: 1, exitNow: true };
+  }
   log.info({}, "controller stopped");
   return { code: 0, exitNow: false };
 }
