@@ -1,89 +1,16 @@
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { renderTemplates, templateFunctionNames } from "../../packages/core/src/index.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { corpus, DATA, NOW } from "./corpus.js";
 import type { CorpusCase } from "./corpus.js";
+import { buildReference, GO_BUILTINS, runReference, seededRandom } from "./reference.js";
+import type { GoResult } from "./reference.js";
 
 /**
- * Differential test: builds the Go program in this folder (text/template + sprig v3.3.0, as the
- * reference controller configures them) into a cache directory outside the repository, renders
- * the whole corpus once through it, and compares Signet's output byte for byte.
+ * Differential test: renders the whole corpus once through the Go reference program and
+ * compares Signet's output byte for byte (and error versus success) for every case.
  */
 
-interface GoResult {
-  id: string;
-  ok: boolean;
-  output: string;
-  error?: string;
-}
-
-const here = fileURLToPath(new URL(".", import.meta.url));
-const cacheRoot = process.env.SIGNET_CACHE ?? join(homedir(), ".cache", "signet");
-const binDir = join(cacheRoot, "template-diff");
-const bin = join(binDir, "template-diff");
 const cases = corpus();
-
-/** Deterministic stand-in for crypto randomness (SHA-256 in counter mode). */
-function seededRandom(): (n: number) => Uint8Array {
-  let counter = 0;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i += 32) {
-      const block = createHash("sha256").update(`seed-${counter++}`).digest();
-      out.set(block.subarray(0, Math.min(32, n - i)), i);
-    }
-    return out;
-  };
-}
-
-/** Go's text/template built-ins (funcs.go), which the Go program's map does not list. */
-const GO_BUILTINS = [
-  "and",
-  "call",
-  "eq",
-  "ge",
-  "gt",
-  "html",
-  "index",
-  "js",
-  "le",
-  "len",
-  "lt",
-  "ne",
-  "not",
-  "or",
-  "print",
-  "printf",
-  "println",
-  "slice",
-  "urlquery",
-];
-
-function runGo(all: CorpusCase[]): { funcs: string[]; results: Map<string, GoResult> } {
-  const data = Object.fromEntries(
-    Object.entries(DATA).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
-  );
-  const request = {
-    now: NOW,
-    cases: all.map((c) => ({
-      id: c.id,
-      template: Buffer.from(c.template, "utf8").toString("base64"),
-      data,
-    })),
-  };
-  const stdout = execFileSync(bin, [], {
-    input: JSON.stringify(request),
-    env: { ...process.env, TZ: "UTC" },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const response = JSON.parse(stdout.toString("utf8")) as { funcs: string[]; results: GoResult[] };
-  return { funcs: response.funcs, results: new Map(response.results.map((r) => [r.id, r])) };
-}
 
 function renderSignet(c: CorpusCase): { ok: boolean; output: Buffer; code?: string } {
   const { data, failures } = renderTemplates({ [c.id]: c.template }, DATA, {
@@ -100,9 +27,8 @@ describe("templates render like Go text/template + sprig v3.3.0", () => {
   let goFuncs: string[];
 
   beforeAll(() => {
-    mkdirSync(binDir, { recursive: true });
-    execFileSync("go", ["build", "-o", bin, "."], { cwd: here, stdio: "inherit" });
-    ({ results: go, funcs: goFuncs } = runGo(cases));
+    const bin = buildReference("corpus");
+    ({ results: go, funcs: goFuncs } = runReference(bin, cases));
   });
 
   it("offers exactly the reference's function names", () => {
