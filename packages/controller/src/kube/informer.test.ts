@@ -24,7 +24,7 @@ class FakeListWatch<T extends KubernetesObject> implements ListWatchLike<T> {
     (this.#cbs[verb] ??= []).push(cb);
   }
 
-  fire(verb: "add" | "update" | "delete" | "error", arg: unknown): void {
+  fire(verb: "add" | "update" | "delete" | "error" | "connect", arg: unknown): void {
     for (const cb of this.#cbs[verb] ?? []) cb(arg as never);
   }
 
@@ -41,7 +41,10 @@ class FakeListWatch<T extends KubernetesObject> implements ListWatchLike<T> {
     }
   }
 
+  stops = 0;
+
   stop(): Promise<void> {
+    this.stops++;
     return Promise.resolve();
   }
 
@@ -83,6 +86,7 @@ function setup(listResults: (() => Promise<unknown>)[]) {
       rest,
       log,
       backoff: { initialMs: 100, maxMs: 400 },
+      stallMs: 60_000,
       listWatch: <T extends KubernetesObject>(_spec: unknown, list: ListFn<T>) => {
         const lw = new FakeListWatch<T>(list);
         fake = lw;
@@ -149,6 +153,33 @@ describe("SupervisedInformer", () => {
     await informer.start();
     expect(added).toEqual(["fine"]);
     expect(errors[0]).toMatchObject({ informer: "things", verb: "add", err: "handler bug" });
+  });
+
+  it("restarts a synced watch that stays silent past the stall limit, not one that reconnects", async () => {
+    const { informer, fake, warnings } = setup([() => items("a")]);
+    await informer.start();
+    // Reconnects (the API server ending watches) and events count as activity.
+    for (let i = 0; i < 4; i++) {
+      await vi.advanceTimersByTimeAsync(45_000);
+      fake().fire(i % 2 ? "connect" : "update", { metadata: { name: "a" } });
+    }
+    expect(fake().stops).toBe(0);
+    let waited = 0;
+    while (fake().stops === 0 && waited < 80_000) {
+      await vi.advanceTimersByTimeAsync(500);
+      waited += 500;
+    }
+    expect(waited).toBeGreaterThanOrEqual(60_000);
+    expect(fake().stops).toBe(1);
+    expect(warnings).toEqual([expect.objectContaining({ informer: "things" })]);
+    // The aborted watch's error is not a new failure; the watch starts again after a pause.
+    fake().fire("error", new Error("aborted"));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fake().starts).toBe(2);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fake().starts).toBe(2);
+    expect(warnings).toHaveLength(1);
+    await informer.stop();
   });
 
   it("computes restart delays", () => {

@@ -26,12 +26,23 @@ export interface RestartBackoff {
 
 export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 30_000 };
 
+/**
+ * The API server ends every watch after 30–60 min (`--min-request-timeout`, randomised), and
+ * the list-watch reconnects; a watch silent for longer is stalled (a half-open connection that
+ * TCP keep-alive has not caught, control-plane.md §6.3) and is restarted from its
+ * resourceVersion.
+ */
+export const DEFAULT_STALL_MS = 65 * 60_000;
+
+/** Pause between stopping a stalled watch and starting it again (its abort settles first). */
+const KICK_PAUSE_MS = 1000;
+
 /** The part of client-node's `ListWatch` the supervisor drives (a seam for tests). */
 export interface ListWatchLike<T> {
   start(): Promise<void>;
   stop(): Promise<void>;
   on(verb: "add" | "update" | "delete", cb: (obj: T) => void): void;
-  on(verb: "error", cb: (err?: unknown) => void): void;
+  on(verb: "error" | "connect", cb: (err?: unknown) => void): void;
   get(name: string, namespace?: string): T | undefined;
   list(namespace?: string): readonly T[];
 }
@@ -43,6 +54,8 @@ export interface InformerDeps {
   rest: KubeRest;
   log: Logger;
   backoff?: RestartBackoff;
+  /** A synced watch with no event and no reconnect for this long is restarted. */
+  stallMs?: number;
   /** Builds the list-watch (default: client-node's `ListWatch` over `Watch`). */
   listWatch?: <T extends KubernetesObject>(
     spec: WatchSpec,
@@ -77,11 +90,16 @@ export class SupervisedInformer<T extends KubernetesObject> implements CacheInfo
   #resolveSynced: () => void = () => undefined;
   readonly #synced: Promise<void>;
   #isSynced = false;
+  readonly #stallMs: number;
+  #lastActivity = Date.now();
+  #watchdog: NodeJS.Timeout | undefined;
+  #kicking = false;
 
   constructor(spec: WatchSpec, handlers: InformerHandlers<T>, deps: InformerDeps) {
     this.#spec = spec;
     this.#log = deps.log;
     this.#backoff = deps.backoff ?? DEFAULT_RESTART_BACKOFF;
+    this.#stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
     this.#synced = new Promise((resolve) => (this.#resolveSynced = resolve));
     const list = async (): Promise<KubernetesListObject<T>> => {
       const result = await deps.rest.request<KubernetesListObject<T>>(spec.path, {
@@ -94,14 +112,21 @@ export class SupervisedInformer<T extends KubernetesObject> implements CacheInfo
     this.#lw = (deps.listWatch ?? clientNodeListWatch)<T>(spec, list, deps.kc);
     for (const verb of ["add", "update", "delete"] as const) {
       const handler = handlers[verb];
-      if (handler) this.#lw.on(verb, (obj: T) => this.#safely(verb, () => handler(obj)));
+      this.#lw.on(verb, (obj: T) => {
+        this.#lastActivity = Date.now();
+        if (handler) this.#safely(verb, () => handler(obj));
+      });
     }
+    this.#lw.on("connect", () => (this.#lastActivity = Date.now()));
     this.#lw.on("error", (err: unknown) => this.#onError(err));
   }
 
   /** Starts list-watch; resolves once the first list has filled the cache. */
   start(): Promise<void> {
     this.#run();
+    clearInterval(this.#watchdog);
+    this.#watchdog = setInterval(() => this.#checkStall(), Math.min(60_000, this.#stallMs / 4));
+    this.#watchdog.unref();
     return this.#synced;
   }
 
@@ -120,6 +145,7 @@ export class SupervisedInformer<T extends KubernetesObject> implements CacheInfo
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#watchdog);
     await this.#lw.stop();
   }
 
@@ -136,8 +162,24 @@ export class SupervisedInformer<T extends KubernetesObject> implements CacheInfo
     );
   }
 
+  #checkStall(): void {
+    if (this.#stopped || this.#kicking || !this.#isSynced) return;
+    const silentMs = Date.now() - this.#lastActivity;
+    if (silentMs < this.#stallMs) return;
+    this.#log.warn({ informer: this.#spec.name, silentMs }, "watch silent too long, restarting");
+    this.#kicking = true;
+    this.#lastActivity = Date.now();
+    void this.#lw.stop().then(() => {
+      this.#timer = setTimeout(() => {
+        this.#kicking = false;
+        this.#run();
+      }, KICK_PAUSE_MS);
+    });
+  }
+
   #onError(err: unknown): void {
-    if (this.#stopped) return;
+    // While a stalled watch is being replaced, its abort reports an error: not a new failure.
+    if (this.#stopped || this.#kicking) return;
     const now = Date.now();
     // A watch that ran quietly for a while earns a fresh backoff.
     if (now - this.#lastErrorAt > 2 * this.#backoff.maxMs) this.#attempts = 0;
