@@ -28,8 +28,8 @@ export interface KeyRow {
   label: string;
   /** The newest active key: the one the controller seals and rotates with. */
   newest: boolean;
-  /** SealedSecrets whose status records that this key opened them. */
-  sealedSecrets: number;
+  /** SealedSecrets whose status records that this key opened them; absent when unknown. */
+  sealedSecrets?: number;
   /** Set when the key cannot be read from the Secret. */
   problem?: string;
 }
@@ -110,21 +110,21 @@ function metaFacts(
   };
 }
 
-function keyRow(secret: Secret, usage: Usage): KeyRow & { order: number } {
+function keyRow(secret: Secret, usage: Usage | undefined): KeyRow & { order: number } {
   const meta = metaFacts(secret.metadata ?? {});
   const { order, ...facts } = keyFacts(secret);
   const row = {
     ...meta,
     ...facts,
     newest: false,
-    sealedSecrets: usage.byFingerprint.get(facts.fingerprint)?.length ?? 0,
+    sealedSecrets: usage && (usage.byFingerprint.get(facts.fingerprint)?.length ?? 0),
     order: order ?? (meta.created ? Date.parse(meta.created) : 0),
   };
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as typeof row;
 }
 
-/** Rows of `signet keys list`, newest first (pure). */
-export function keyRows(secrets: readonly Secret[], usage: Usage): KeyRow[] {
+/** Rows of `signet keys list`, newest first (pure); `usage` is undefined when unknown. */
+export function keyRows(secrets: readonly Secret[], usage: Usage | undefined): KeyRow[] {
   const rows = secrets.map((secret) => keyRow(secret, usage));
   rows.sort((a, b) => b.order - a.order || (a.name < b.name ? -1 : 1));
   const newest = rows.find((r) => r.active && r.problem === undefined);
@@ -133,7 +133,10 @@ export function keyRows(secrets: readonly Secret[], usage: Usage): KeyRow[] {
 }
 
 /** Why `retire` must not go ahead without `--force`, or undefined when it may. */
-export function retireRefusal(row: KeyRow, usage: Usage): string | undefined {
+export function retireRefusal(row: KeyRow, usage: Usage | undefined): string | undefined {
+  if (usage === undefined) {
+    return `SealedSecrets cannot be listed in all namespaces, so whether any depends on ${row.fingerprint} is unknown; pass --force to retire anyway`;
+  }
   const users = usage.byFingerprint.get(row.fingerprint) ?? [];
   if (users.length > 0) {
     const shown = users.slice(0, 5).join(", ") + (users.length > 5 ? ", ..." : "");

@@ -68,6 +68,9 @@ describe("signet keys (pure parts)", () => {
     expect(
       retireRefusal(older!, usageOf([sealedSecret("a", newest!.fingerprint)])),
     ).toBeUndefined();
+    // Without the right to list SealedSecrets everywhere, usage is unknown: refuse, show "?".
+    expect(retireRefusal(older!, undefined)).toMatch(/cannot be listed in all namespaces/);
+    expect(keyRows([OLD], undefined)[0]).not.toHaveProperty("sealedSecrets");
   });
 
   it("does not count a retired key as active or newest", () => {

@@ -105,14 +105,23 @@ async function statusError(response: { status: number; body: Buffer }, what: str
   return new SignetError("ERR_NEEDS_CLUSTER", `cannot ${what}: ${statusMessage(response)}`);
 }
 
-/** Every item of a list endpoint, following `continue` tokens. */
-async function listAll<T>(kube: KubeClient, path: string, what: string): Promise<T[]> {
+/**
+ * Every item of a list endpoint, following `continue` tokens; undefined when the API answers 403
+ * and `forbiddenOk` is set.
+ */
+async function listAll<T>(
+  kube: KubeClient,
+  path: string,
+  what: string,
+  forbiddenOk = false,
+): Promise<T[] | undefined> {
   const items: T[] = [];
   let token = "";
   do {
     const sep = path.includes("?") ? "&" : "?";
-    const page = `${path}${sep}limit=${LIST_LIMIT}${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
-    const response = await kube.request("GET", page);
+    const next = token ? `&continue=${encodeURIComponent(token)}` : "";
+    const response = await kube.request("GET", `${path}${sep}limit=${LIST_LIMIT}${next}`);
+    if (response.status === 403 && forbiddenOk) return undefined;
     if (response.status !== 200) throw await statusError(response, what);
     const list = JSON.parse(response.body.toString("utf8")) as {
       items?: T[];
@@ -124,22 +133,25 @@ async function listAll<T>(kube: KubeClient, path: string, what: string): Promise
   return items;
 }
 
-function keySecrets(kube: KubeClient, flags: ClusterFlags): Promise<Secret[]> {
+async function keySecrets(kube: KubeClient, flags: ClusterFlags): Promise<Secret[]> {
   const selector = encodeURIComponent(SEALED_SECRETS_KEY_LABEL);
-  return listAll<Secret>(
+  const secrets = await listAll<Secret>(
     kube,
     `/api/v1/namespaces/${flags.controllerNamespace}/secrets?labelSelector=${selector}`,
     `list the key Secrets in namespace ${flags.controllerNamespace}`,
   );
+  return secrets ?? [];
 }
 
-async function usage(kube: KubeClient): Promise<Usage> {
+/** Which key opened each SealedSecret; undefined when listing them all is forbidden. */
+async function usage(kube: KubeClient): Promise<Usage | undefined> {
   const items = await listAll<SealedSecret>(
     kube,
     "/apis/bitnami.com/v1alpha1/sealedsecrets",
     "list SealedSecrets in all namespaces",
+    true,
   );
-  return usageOf(items);
+  return items && usageOf(items);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,13 +167,19 @@ async function list(parsed: SubcommandArgs, rest: string[], io: Io): Promise<num
   ]);
   const rows = keyRows(secrets, used);
   if (format !== "text") {
-    const out = { keys: rows, sealedSecrets: used.total, withoutRecordedKey: used.unknown.length };
+    const out = {
+      keys: rows,
+      sealedSecrets: used?.total ?? null,
+      withoutRecordedKey: used?.unknown.length ?? null,
+    };
     io.writeStdout(encodeObject(out, format as OutputFormat));
     return EXIT_OK;
   }
   io.writeStdout(table(rows));
   io.writeStdout(
-    `${used.total} SealedSecrets in the cluster; ${used.unknown.length} without a recorded key\n`,
+    used
+      ? `${used.total} SealedSecrets in the cluster; ${used.unknown.length} without a recorded key\n`
+      : "SealedSecrets cannot be listed in all namespaces (forbidden): usage unknown\n",
   );
   return EXIT_OK;
 }
@@ -174,7 +192,7 @@ function table(rows: readonly KeyRow[]): string {
     r.created ?? "-",
     r.expires ?? "-",
     r.active ? (r.newest ? "yes (newest)" : "yes") : `no (${r.label || "unlabelled"})`,
-    String(r.sealedSecrets),
+    r.sealedSecrets === undefined ? "?" : String(r.sealedSecrets),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   return [head, ...lines]
