@@ -14,6 +14,7 @@ import {
   createKeySecret,
   createSealedSecret,
   createSecret,
+  deleteSealedSecrets,
   deleteSecret,
   events,
   getSecret,
@@ -53,6 +54,7 @@ describe("signet-controller", () => {
 
   afterAll(async () => {
     await ctl?.srv.stop();
+    await deleteSealedSecrets(seen);
     await deleteNamespace(controllerNs);
   });
 

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { SEALED_SECRETS_KEY_LABEL } from "@signet/core";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 
 import { waitFor } from "../../cluster/api.js";
 import {
@@ -21,6 +21,7 @@ import {
   CONTROLLER_MAIN,
   createKeySecret,
   createSealedSecret,
+  deleteSealedSecrets,
   deleteSecret,
   events,
   getSealedSecret,
@@ -47,7 +48,18 @@ async function started(ns: string, args: readonly string[] = []): Promise<LocalC
   return ctl;
 }
 
+/** Namespaces whose SealedSecrets are deleted after the file (see deleteSealedSecrets). */
+const used: string[] = [];
+
+async function freshNamespace(prefix: string): Promise<string> {
+  const name = await testNamespace(prefix);
+  used.push(name);
+  return name;
+}
+
 describe("signet-controller life cycle", () => {
+  afterAll(() => deleteSealedSecrets(used));
+
   it("prints its version in the reference's format", () => {
     const out = execFileSync(process.execPath, [CONTROLLER_MAIN, "--version"], {
       encoding: "utf8",
@@ -56,7 +68,7 @@ describe("signet-controller life cycle", () => {
   });
 
   it("generates a key Secret in the reference's format when none exists, and another on SIGUSR1", async () => {
-    const ns = await testNamespace("keys");
+    const ns = await freshNamespace("keys");
     const ctl = await started(ns, ["--key-size=2048", "--privatekey-labels=team=signet"]);
     const [first, ...rest] = await keySecrets(ns);
     expect(rest).toEqual([]);
@@ -93,7 +105,7 @@ describe("signet-controller life cycle", () => {
   });
 
   it("uses the legacy key Secret named like the prefix, and follows relabelling at runtime", async () => {
-    const ns = await testNamespace("legacy");
+    const ns = await freshNamespace("legacy");
     const legacy = await testKey();
     const res = await api(`/api/v1/namespaces/${ns}/secrets`, {
       method: "POST",
@@ -131,9 +143,9 @@ describe("signet-controller life cycle", () => {
   });
 
   it("watches only its namespace and --additional-namespaces, filtered by --label-selector", async () => {
-    const own = await testNamespace("own");
-    const extra = await testNamespace("extra");
-    const other = await testNamespace("other");
+    const own = await freshNamespace("own");
+    const extra = await freshNamespace("extra");
+    const other = await freshNamespace("other");
     const key = await testKey();
     await createKeySecret(own, key);
     const ctl = await started(own, [
@@ -159,7 +171,7 @@ describe("signet-controller life cycle", () => {
   });
 
   it("with --update-status=false --skip-recreate --old-gc-behavior: no status, no re-creation, deletes Secrets itself", async () => {
-    const ns = await testNamespace("flags");
+    const ns = await freshNamespace("flags");
     const key = await testKey();
     await createKeySecret(ns, key);
     await started(ns, [
@@ -237,6 +249,7 @@ describe("signet-controller life cycle", () => {
 
   it("loses nothing when killed mid-reconcile and restarted", async () => {
     const ns = await createNamespace("crash");
+    used.push(ns);
     onTestFinished(() => deleteNamespace(ns));
     const key = await testKey();
     await createKeySecret(ns, key);

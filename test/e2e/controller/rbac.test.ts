@@ -12,6 +12,7 @@ import type { NetnsServer } from "../../cluster/testing.js";
 import {
   CONTROLLER_MAIN,
   createSealedSecret,
+  deleteSealedSecrets,
   deleteSecret,
   events,
   keySecrets,
@@ -31,6 +32,7 @@ const pem = (text: string): string => text.replace(/\r\n/g, "\n").trim();
 describe("signet-controller with the shipped RBAC", () => {
   let srv: NetnsServer;
   let rbac: string;
+  const used: string[] = [];
 
   beforeAll(async () => {
     rbac = readFileSync(RBAC, "utf8").replace(/namespace: default\b.*$/gm, `namespace: ${NS}`);
@@ -62,6 +64,7 @@ describe("signet-controller with the shipped RBAC", () => {
 
   afterAll(async () => {
     await srv?.stop();
+    await deleteSealedSecrets(used);
     for (const k of await keySecrets(NS)) {
       await api(`/api/v1/namespaces/${NS}/secrets/${k.metadata?.name}`, { method: "DELETE" });
     }
@@ -80,6 +83,7 @@ describe("signet-controller with the shipped RBAC", () => {
     const res = await api(`${PROXY}/v1/cert.pem`);
     const key = { certificatePem: res.body, privateKeyPem: "" };
     const n = await testNamespace("rbac");
+    used.push(n);
     await createSealedSecret(seal(key, { namespace: n, name: "app", data: { k: "one" } }));
     await waitSynced(n, "app", "True");
     await updateSealedSecret(seal(key, { namespace: n, name: "app", data: { k: "two" } }));

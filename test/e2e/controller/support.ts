@@ -327,3 +327,13 @@ export async function keySecrets(namespace: string): Promise<Secret[]> {
   );
   return (res.json as { items: Secret[] }).items;
 }
+
+/**
+ * Deletes every SealedSecret of `namespaces`, so controllers of later test files (which watch
+ * all namespaces) do not find objects in namespaces that are still being torn down.
+ */
+export async function deleteSealedSecrets(namespaces: readonly string[]): Promise<void> {
+  for (const n of namespaces) {
+    await api(`/apis/bitnami.com/v1alpha1/namespaces/${n}/sealedsecrets`, { method: "DELETE" });
+  }
+}
