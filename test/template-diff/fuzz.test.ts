@@ -7,8 +7,9 @@ import type { DiffCase, GoResult } from "./reference.js";
 /**
  * Generated differential cases: every deterministic function of the map, called with random
  * arity and arguments of every kind (literals, data values, lists, dicts, times, nested calls,
- * pipelines), must succeed or fail exactly as in Go and print the same bytes. The generator is
- * seeded, so a failure reproduces.
+ * pipelines), and token soups of the template language (valid and broken syntax) must succeed
+ * or fail exactly as in Go and print the same bytes. The generators are seeded, so a failure
+ * reproduces.
  */
 
 /** Functions whose Go output depends on randomness, the real clock or map order. */
@@ -97,13 +98,96 @@ const ARGS = [
   '"x y z"',
 ];
 
-/** A small LCG, so the generated corpus is stable across runs and machines. */
+/** xorshift32, so the generated corpus is stable across runs and machines. */
 function generator(seed: number): (n: number) => number {
-  let state = seed;
+  let state = seed | 0 || 1;
   return (n) => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % n;
   };
+}
+
+/** Fragments of the template language, valid and not, for token-soup templates. */
+const PIECES = [
+  "{{",
+  "}}",
+  "{{-",
+  "-}}",
+  "{{ ",
+  " }}",
+  "{{- ",
+  " -}}",
+  " ",
+  "\n",
+  "\t",
+  "x",
+  "é",
+  "if",
+  "else",
+  "end",
+  "range",
+  "with",
+  "define",
+  "template",
+  "block",
+  "break",
+  "continue",
+  ".",
+  ".username",
+  "$",
+  "$x",
+  "$x :=",
+  "$x =",
+  "$i, $v :=",
+  "|",
+  "(",
+  ")",
+  "1",
+  "-1",
+  "2.5",
+  '"s"',
+  "`r`",
+  "'c'",
+  "nil",
+  "true",
+  "len",
+  "print",
+  "printf",
+  "upper",
+  "eq",
+  "and",
+  "or",
+  "not",
+  "index",
+  "list",
+  "dict",
+  "default",
+  '"a"',
+  "/*",
+  "*/",
+  "{{/* c */}}",
+  "{{- /* c */ -}}",
+  ",",
+  ":=",
+  "=",
+  ".missing",
+  ".a.b",
+  "$.username",
+  "(list 1 2)",
+  "3",
+];
+
+function soup(count: number, seed: number): DiffCase[] {
+  const rnd = generator(seed);
+  return Array.from({ length: count }, (_, i) => {
+    let template = "";
+    const n = 2 + rnd(14);
+    for (let k = 0; k < n; k++)
+      template += (PIECES[rnd(PIECES.length)] ?? "") + (rnd(2) ? " " : "");
+    return { id: `soup-${i}`, template };
+  });
 }
 
 function generate(count: number, seed: number): DiffCase[] {
@@ -119,29 +203,41 @@ function generate(count: number, seed: number): DiffCase[] {
   });
 }
 
-describe("generated calls render like Go", () => {
-  const cases = generate(8000, 20241122);
+function differences(cases: DiffCase[], go: Map<string, GoResult>): string[] {
+  const diffs: string[] = [];
+  for (const c of cases) {
+    const ref = go.get(c.id);
+    const { data, failures } = renderTemplates({ [c.id]: c.template }, DATA, {
+      now: () => new Date(NOW),
+    });
+    const ours = failures.length === 0 ? Buffer.from(data[c.id] ?? new Uint8Array()) : null;
+    const theirs = ref?.ok === true ? Buffer.from(ref.output, "base64") : null;
+    const same = ours === null || theirs === null ? ours === theirs : ours.equals(theirs);
+    if (!same)
+      diffs.push(
+        `${JSON.stringify(c.template)}\n  go: ${ref?.error ?? theirs?.toString("latin1")}`,
+      );
+  }
+  return diffs;
+}
+
+describe("generated templates render like Go", () => {
+  const calls = generate(8000, 20241122);
+  const soups = soup(10000, 5);
   let go: Map<string, GoResult>;
 
   beforeAll(() => {
-    go = runReference(buildReference("fuzz"), cases).results;
+    go = runReference(buildReference("fuzz"), [...calls, ...soups]).results;
   });
 
-  it("agrees with Go on every generated call", () => {
-    const diffs: string[] = [];
-    for (const c of cases) {
-      const ref = go.get(c.id);
-      const { data, failures } = renderTemplates({ [c.id]: c.template }, DATA, {
-        now: () => new Date(NOW),
-      });
-      const ours = failures.length === 0 ? Buffer.from(data[c.id] ?? new Uint8Array()) : null;
-      const theirs = ref?.ok === true ? Buffer.from(ref.output, "base64") : null;
-      const same = ours === null || theirs === null ? ours === theirs : ours.equals(theirs);
-      if (!same) diffs.push(`${c.template}\n  go: ${ref?.error ?? theirs?.toString("latin1")}`);
-    }
-    const okCount = [...go.values()].filter((r) => r.ok).length;
+  it.each([
+    ["function calls", calls],
+    ["token soups of the template language", soups],
+  ])("agrees with Go on generated %s", (name, cases) => {
+    const diffs = differences(cases, go);
+    const okCount = cases.filter((c) => go.get(c.id)?.ok === true).length;
     console.info(
-      `template fuzz: ${cases.length} calls, ${okCount} succeed in Go, ${diffs.length} differ`,
+      `template fuzz (${name}): ${cases.length} cases, ${okCount} succeed in Go, ${diffs.length} differ`,
     );
     expect(diffs.join("\n")).toBe("");
   });

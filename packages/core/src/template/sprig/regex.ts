@@ -1,4 +1,4 @@
-import { fromUtf8, toUtf8 } from "../bytes.js";
+import { fromUtf8, isValidUtf8, toUtf8 } from "../bytes.js";
 import { execFault, refusedFault, TemplateFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
@@ -201,6 +201,7 @@ function checkNesting(src: string, ignoreCase: boolean): void {
 }
 
 function translate(pattern: string): Translation {
+  if (!isValidUtf8(pattern)) throw new BadPattern("invalid UTF-8");
   const { rest, flags } = leadingFlags(toUtf8(pattern));
   if (flags.has("U")) throw refusedFault("ungreedy regular expressions are not supported");
   let out = "";

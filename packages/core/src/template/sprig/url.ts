@@ -23,6 +23,8 @@ function splitAuthority(authority: string): { userinfo: string; host: string; ho
 }
 
 function parseUrl(s: string): GoMap {
+  // eslint-disable-next-line no-control-regex -- net/url rejects ASCII control characters
+  if (/[\x00-\x1f\x7f]/.test(s)) throw execFault("unable to parse url: invalid control character");
   const m = URL_RE.exec(s);
   if (m === null) throw execFault("unable to parse url");
   const { userinfo, host, hostname } = splitAuthority(m[2] ?? "");
