@@ -135,7 +135,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ctl?.srv.stop();
-  if (appNs !== "") await deleteNamespace(appNs);
+  if (appNs !== "") {
+    // Delete the SealedSecrets now (not with the namespace, later) so that the all-namespace
+    // controllers of the next test files never see objects sealed with this file's keys.
+    await api(`/apis/bitnami.com/v1alpha1/namespaces/${appNs}/sealedsecrets`, { method: "DELETE" });
+    await waitFor(
+      "the SealedSecrets to be gone",
+      async () => ((await sealedSecretsInApp()).length === 0 ? true : undefined),
+      60_000,
+      200,
+    );
+    await deleteNamespace(appNs);
+  }
   if (ctlNs !== "") await deleteNamespace(ctlNs);
   if (dir !== "") rmSync(dir, { recursive: true, force: true });
 });
