@@ -3,6 +3,7 @@ import { SignetError } from "@signet/core";
 import { parseRfc1123z } from "./flags/go-values.js";
 import { parseFlags } from "./flags/parse.js";
 import type { FlagSpec, FlagValue } from "./flags/parse.js";
+import { timingsProblem } from "./leader/lease.js";
 
 /**
  * The controller's configuration: every flag of the reference (spec §4.11) with the same
@@ -51,6 +52,13 @@ export interface ControllerConfig {
   allowPrivilegedSecretTypes: boolean;
   maxRequestBytes: number;
   kubeconfig: string;
+  /** `--leader-elect`: only the holder of the Lease reconciles and renews keys (src/leader/). */
+  leaderElect: boolean;
+  leaderElectLeaseName: string;
+  /** client-go's defaults: 15 s / 10 s / 2 s. */
+  leaderElectLeaseDurationMs: number;
+  leaderElectRenewDeadlineMs: number;
+  leaderElectRetryPeriodMs: number;
   /** Non-fatal problems the reference only logs (e.g. an unknown key order priority). */
   warnings: readonly string[];
 }
@@ -214,6 +222,36 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       "",
       "(signet) Path to a kubeconfig, for running outside the cluster (development).",
     ),
+    f(
+      "leader-elect",
+      "bool",
+      false,
+      "(signet) Leader election on a Lease: only the leader reconciles and renews keys; every replica serves the HTTP API.",
+    ),
+    f(
+      "leader-elect-lease-name",
+      "string",
+      "sealed-secrets-controller",
+      "(signet) Name of the coordination.k8s.io Lease in the controller's namespace.",
+    ),
+    f(
+      "leader-elect-lease-duration",
+      "duration",
+      15_000,
+      "(signet) How long a Lease that is not renewed blocks other replicas.",
+    ),
+    f(
+      "leader-elect-renew-deadline",
+      "duration",
+      10_000,
+      "(signet) How long the leader retries renewing before it gives up (and exits).",
+    ),
+    f(
+      "leader-elect-retry-period",
+      "duration",
+      2_000,
+      "(signet) Interval between attempts to acquire or renew the Lease.",
+    ),
   ];
 }
 
@@ -265,9 +303,28 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     allowPrivilegedSecretTypes: bool("allow-privileged-secret-types"),
     maxRequestBytes: positive("max-request-bytes", num("max-request-bytes")),
     kubeconfig: str("kubeconfig"),
+    leaderElect: bool("leader-elect"),
+    leaderElectLeaseName: str("leader-elect-lease-name"),
+    leaderElectLeaseDurationMs: num("leader-elect-lease-duration"),
+    leaderElectRenewDeadlineMs: num("leader-elect-renew-deadline"),
+    leaderElectRetryPeriodMs: num("leader-elect-retry-period"),
     warnings,
   };
+  if (config.leaderElect) validateLeaderElection(config);
   return Object.freeze(config);
+}
+
+/** client-go's checks on the timings (only with `--leader-elect`). */
+function validateLeaderElection(config: ControllerConfig): void {
+  const problem = timingsProblem({
+    leaseDurationMs: config.leaderElectLeaseDurationMs,
+    renewDeadlineMs: config.leaderElectRenewDeadlineMs,
+    retryPeriodMs: config.leaderElectRetryPeriodMs,
+  });
+  if (problem) throw invalid(problem);
+  if (config.leaderElectLeaseName === "") {
+    throw invalid("--leader-elect-lease-name must not be empty");
+  }
 }
 
 const KEY_PREFIX_MAX = 245;

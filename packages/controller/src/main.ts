@@ -80,7 +80,13 @@ async function main(): Promise<{ code: number; exitNow: boolean }> {
     return { code: 0, exitNow: true };
   }
   app.running = first;
-  log.info({ signal: await signal }, "shutting down");
+  const ended = await Promise.race([signal, first.lostLeadership.then(() => "lost" as const)]);
+  if (ended === "lost") {
+    // client-go's OnStoppedLeading: exit now; in-flight reconciles must not outlive the Lease.
+    log.error({}, "leader election lost, exiting");
+    return { code: 1, exitNow: true };
+  }
+  log.info({ signal: ended }, "shutting down");
   // A second signal while draining means "now": give up waiting for in-flight work.
   const forced = new Promise<"forced">((resolve) => {
     process.once("SIGTERM", () => resolve("forced"));

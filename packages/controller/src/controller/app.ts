@@ -27,6 +27,9 @@ import {
   kubeSecretStore,
   kubeStatusWriter,
 } from "../kube/stores.js";
+import { leaderIdentity } from "../leader/identity.js";
+import { startLeaderElection } from "../leader/run.js";
+import type { LeaderElection } from "../leader/run.js";
 import { ControllerMetrics } from "../metrics.js";
 import { SealedSecretsController } from "./controller.js";
 import { decideWorkerUrl, inThreadDecider, WorkerDecider } from "./decide-pool.js";
@@ -50,8 +53,13 @@ export interface AppEnv {
 export interface RunningApp {
   /** Generates a new key now (SIGUSR1). */
   renewKey(): Promise<void>;
-  /** Graceful shutdown: informers, then in-flight reconciles, then the servers. */
+  /** Graceful shutdown: informers, then in-flight reconciles, then the Lease, then the servers. */
   stop(): Promise<void>;
+  /**
+   * With `--leader-elect`: resolves when leadership is lost (the process must exit at once, no
+   * graceful drain: another replica may already be reconciling). Never resolves otherwise.
+   */
+  lostLeadership: Promise<void>;
 }
 
 /**
@@ -124,8 +132,9 @@ export async function startApp(
   );
 
   let renewal: KeyRenewal | undefined;
-  try {
-    await keyWatch.start();
+  let election: LeaderElection | undefined;
+  // The leader's part (spec §4.1 steps 6–8): key renewal, then the reconcile workers.
+  const lead = async (): Promise<void> => {
     renewal = await startKeyRenewal(
       { periodMs: config.keyRenewPeriodMs, cutoff: config.keyCutoffTime },
       {
@@ -187,6 +196,30 @@ export async function startApp(
       },
       "controller started",
     );
+  };
+  try {
+    await keyWatch.start();
+    if (config.leaderElect) {
+      // Every replica serves the API from full caches; only the Lease holder runs `lead`.
+      await controller.watch();
+      election = startLeaderElection(
+        {
+          rest,
+          namespace,
+          leaseName: config.leaderElectLeaseName,
+          identity: leaderIdentity(app.env, hostname(), () => randomBytes(4).toString("hex")),
+          timings: {
+            leaseDurationMs: config.leaderElectLeaseDurationMs,
+            renewDeadlineMs: config.leaderElectRenewDeadlineMs,
+            retryPeriodMs: config.leaderElectRetryPeriodMs,
+          },
+          log,
+        },
+        lead,
+      );
+    } else {
+      await lead();
+    }
   } catch (err) {
     await shutdown();
     throw err;
@@ -196,6 +229,7 @@ export async function startApp(
     renewal?.stop();
     await keyWatch.stop();
     await controller.stop();
+    await election?.stop();
     await Promise.all(servers.map((s) => s.close()));
     await decider.close();
     rest.close();
@@ -204,6 +238,7 @@ export async function startApp(
   return {
     renewKey: () => renewal?.trigger() ?? Promise.resolve(),
     stop: shutdown,
+    lostLeadership: election?.lost ?? new Promise<void>(() => undefined),
   };
 }
 

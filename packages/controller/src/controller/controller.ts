@@ -60,6 +60,7 @@ export class SealedSecretsController {
   readonly #pending = new Set<string>();
   #processor: KeyProcessor | undefined;
   #queue: WorkQueue | undefined;
+  #watching: Promise<void> | undefined;
 
   constructor(options: ControllerOptions, deps: ControllerDeps) {
     this.#options = options;
@@ -129,8 +130,8 @@ export class SealedSecretsController {
    * reconciles see full caches).
    */
   async start(processor: KeyProcessor): Promise<void> {
+    await this.watch();
     this.#processor = processor;
-    await Promise.all(this.#informers().map((i) => i.start()));
     const queue = new WorkQueue({
       workers: this.#options.workers,
       backoff: this.#options.backoff,
@@ -144,6 +145,15 @@ export class SealedSecretsController {
     this.#queue = queue;
     for (const key of this.#pending) queue.add(key);
     this.#pending.clear();
+  }
+
+  /**
+   * Starts the informers only (once) and waits for their first lists: a replica that is not the
+   * leader keeps caches and readiness but no workers; events wait in `#pending` until `start`.
+   */
+  watch(): Promise<void> {
+    this.#watching ??= Promise.all(this.#informers().map((i) => i.start())).then(() => undefined);
+    return this.#watching;
   }
 
   /** Queues every object whose last reconcile failed (called when keys are added). */

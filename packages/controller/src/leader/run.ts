@@ -1,0 +1,74 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
+import type { KubeRest } from "../kube/rest.js";
+import { LeaderElector } from "./elector.js";
+import type { ElectorClock, ElectorLogger } from "./elector.js";
+import { kubeLeasePort } from "./kube-lease.js";
+import type { LeaseTimings } from "./lease.js";
+
+/**
+ * `--leader-elect` wiring: runs the elector on the Lease and calls `lead` once the Lease is ours
+ * (start the reconcile workers and key renewal). Leadership is never handed back in-process:
+ * `lost` resolves when it is lost, or when `lead` fails, and the caller exits the process (as
+ * client-go's `OnStoppedLeading` callers do; the restarted replica rejoins as a follower with
+ * fresh state). `stop` (graceful shutdown, after the workers have drained) releases the Lease.
+ */
+export interface LeaderElection {
+  readonly identity: string;
+  readonly leading: boolean;
+  /** Resolves when this replica must stop reconciling; never rejects. */
+  readonly lost: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface LeaderElectionOptions {
+  rest: KubeRest;
+  namespace: string;
+  leaseName: string;
+  identity: string;
+  timings: LeaseTimings;
+  log: ElectorLogger & { error(obj: object, msg: string): void };
+}
+
+/** Real time: wall clock, timers that end early (without error) when aborted. */
+export const systemClock: ElectorClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+  random: () => Math.random(),
+};
+
+export function startLeaderElection(
+  options: LeaderElectionOptions,
+  lead: () => Promise<void>,
+): LeaderElection {
+  const { log } = options;
+  let markLost: () => void = () => undefined;
+  const lost = new Promise<void>((resolve) => (markLost = resolve));
+  const elector = new LeaderElector(options.identity, options.timings, {
+    lease: kubeLeasePort(options.rest, options.namespace, options.leaseName),
+    clock: systemClock,
+    log,
+    onStartedLeading: () =>
+      void lead().catch((err: unknown) => {
+        log.error(
+          { err: err instanceof Error ? err.message : String(err) },
+          "starting as leader failed",
+        );
+        markLost();
+      }),
+    onStoppedLeading: markLost,
+  });
+  log.info(
+    { identity: options.identity, lease: `${options.namespace}/${options.leaseName}` },
+    "leader election: waiting to acquire the lease",
+  );
+  elector.start();
+  return {
+    identity: options.identity,
+    get leading() {
+      return elector.leading;
+    },
+    lost,
+    stop: () => elector.stop(),
+  };
+}
