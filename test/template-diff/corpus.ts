@@ -960,6 +960,18 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ eq (semver "1.2.3").Major 1 }} {{ add (semver "1.2.3").Minor 1 }} {{ lt (semver "1.2.3").Patch 5 }} {{ toJson (semver "1.2.3").Major }}',
     '{{ (semver "v1.2.3").String }} {{ (semver "v1.2.3").Original }} {{ (semver "1.2.3").Nope }}',
   ],
+  regexbytes: [
+    '{{ regexReplaceAll "A" .nonutf8 "B" | b64enc }} {{ regexReplaceAll "z" .nonutf8 "" | b64enc }}',
+    '{{ regexFindAll "." .nonutf8 -1 | len }} {{ regexFind "A." .nonutf8 | b64enc }} {{ regexSplit "A" .nonutf8 -1 | toJson }}',
+    '{{ regexReplaceAll "(l+)" .unicode "<$1>" }} {{ regexReplaceAll "(?P<w>w\\S+)" .unicode "[${w}]" }} {{ regexFind "日." .unicode }}',
+    '{{ regexReplaceAll "(x)?y" "y xy" "[$1]" }} {{ regexReplaceAll "(?P<a>x)|(?P<b>y)" "xy" "${b}${a}" }}',
+    '{{ regexReplaceAll "a" "banana" "$" }} {{ regexReplaceAll "a" "banana" "$-" }} {{ regexReplaceAll "(a)" "banana" "$1x" }} {{ regexReplaceAll "(a)" "banana" "${1}x" }}',
+    '{{ regexReplaceAll "\\xff" .nonutf8 "" }}',
+    '{{ printf "%5.2f|%-4d|%08q" "str" 1.5 7 }}',
+    '{{ printf "%06t|%06v|%06U|%06.3d|%06c|%06x|%06q" true nil 65 7 66 "hi" "s" }}',
+    '{{ printf "%06v|%06s|%06v" (list 1 "a") (now) (dict "k" 1) }}',
+    '{{ printf "%-06t|%-06q|% 06d|%+06d" true "s" 5 5 }}',
+  ],
   casemaps: [
     '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
     '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',

@@ -52,7 +52,7 @@ function runeCount(bs: string): number {
 }
 
 /** Pads a byte string to the spec width (counted in runes), left or right. */
-function pad(s: string, spec: Spec, zeroOk = false): string {
+function pad(s: string, spec: Spec, zeroOk = true): string {
   if (spec.wid === null) return s;
   const n = spec.wid - runeCount(s);
   if (n <= 0) return s;
@@ -70,9 +70,10 @@ function padNumber(sign: string, digits: string, spec: Spec): string {
   return pad(sign + digits, spec);
 }
 
-function badVerb(v: GoValue, spec: Spec, sharp: (v: GoValue) => string): string {
+/** fmt's badVerb: the value printed with `%v` under the same width, precision and flags. */
+function badVerb(v: GoValue, spec: Spec, inner: Formatter): string {
   if (v === null) return `%!${spec.verb}(<nil>)`;
-  return `%!${spec.verb}(${typeName(v)}=${sharp(v)})`;
+  return `%!${spec.verb}(${typeName(v)}=${inner(v, { ...spec, verb: "v", sharp: false })})`;
 }
 
 function signOf(neg: boolean, spec: Spec): string {
@@ -95,7 +96,7 @@ function fmtInteger(n: GoInt, spec: Spec): string | null {
   const verb = spec.verb;
   if (verb === "c") return pad(encodeRune(Number(n.v)), spec);
   if (verb === "q") return pad(quoteRune(Number(n.v), spec.plus), spec);
-  if (verb === "U") return pad(unicodeFormat(n.v, spec), spec);
+  if (verb === "U") return pad(unicodeFormat(n.v, spec), spec, false);
   const base = Object.hasOwn(INT_BASES, verb) ? INT_BASES[verb] : undefined;
   if (base === undefined) return null;
   const neg = n.v < 0n;
@@ -105,7 +106,7 @@ function fmtInteger(n: GoInt, spec: Spec): string | null {
     digits = spec.prec === 0 && n.v === 0n ? "" : digits.padStart(spec.prec, "0");
   }
   digits = intPrefix(verb, spec.sharp) + digits;
-  if (spec.prec !== null) return pad(signOf(neg, spec) + digits, spec);
+  if (spec.prec !== null) return pad(signOf(neg, spec) + digits, spec, false);
   return padNumber(signOf(neg, spec), digits, spec);
 }
 
@@ -209,7 +210,7 @@ function fmtString(s: string, spec: Spec): string | null {
   switch (spec.verb) {
     case "v":
     case "s":
-      return pad(truncateRunes(s, spec.prec), spec, true);
+      return pad(truncateRunes(s, spec.prec), spec);
     case "q":
       return pad(quoteString(truncateRunes(s, spec.prec), spec), spec);
     case "x":
@@ -328,10 +329,6 @@ function fmtMap(v: GoMap, spec: Spec, fmt: Formatter): string {
   return `map[${parts.join(" ")}]`;
 }
 
-function plainValue(v: GoValue): string {
-  return formatOne(v, PLAIN);
-}
-
 const STRINGER_VERBS = new Set(["v", "s", "x", "X", "q"]);
 
 function fmtStringer(v: GoTime | GoStruct, spec: Spec): string | null {
@@ -357,13 +354,13 @@ function fmtScalar(v: GoValue, spec: Spec): string | null {
 function formatOne(v: GoValue, spec: Spec): string {
   if (spec.verb === "T") return pad(fromUtf8(typeName(v)), spec);
   if (spec.verb === "v" && (spec.sharp || spec.plus)) return formatV(v, spec);
-  if (v === null) return spec.verb === "v" ? pad("<nil>", spec) : badVerb(v, spec, plainValue);
+  if (v === null) return spec.verb === "v" ? pad("<nil>", spec) : badVerb(v, spec, formatOne);
   let out: string | null;
   if (v instanceof GoSlice) out = fmtSlice(v, spec, formatOne);
   else if (v instanceof GoMap) out = fmtMap(v, spec, formatOne);
   else if (v instanceof GoTime || v instanceof GoStruct) out = fmtStringer(v, spec);
   else out = fmtScalar(v, spec);
-  return out ?? badVerb(v, spec, plainValue);
+  return out ?? badVerb(v, spec, formatOne);
 }
 
 function goSyntaxInt(v: GoInt): string {

@@ -1,4 +1,4 @@
-import { fromUtf8, isValidUtf8, toUtf8 } from "../bytes.js";
+import { decodeRune, isValidUtf8, toUtf8 } from "../bytes.js";
 import { execFault, refusedFault, TemplateFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
@@ -211,7 +211,7 @@ function translate(pattern: string): Translation {
     i = next;
   }
   checkNesting(out, flags.has("i"));
-  const jsFlags = `gu${flags.has("i") ? "i" : ""}${flags.has("m") ? "m" : ""}`;
+  const jsFlags = `dgu${flags.has("i") ? "i" : ""}${flags.has("m") ? "m" : ""}`;
   return { source: out, flags: jsFlags };
 }
 
@@ -251,15 +251,58 @@ export function compile(pattern: string, subject: string, ctx: CallContext): Reg
   return re;
 }
 
+/** A subject decoded for V8, with the byte offset of every UTF-16 index (Go slices bytes). */
+interface Subject {
+  text: string;
+  bytes: string;
+  at: (i: number) => number;
+}
+
+function subjectOf(bytes: string): Subject {
+  const text = toUtf8(bytes);
+  if (text === bytes) return { text, bytes, at: (i) => i };
+  const offsets: number[] = [];
+  for (let i = 0; i < bytes.length;) {
+    const [r, n] = decodeRune(bytes, i);
+    offsets.push(i);
+    if (r > 0xffff) offsets.push(i);
+    i += n;
+  }
+  offsets.push(bytes.length);
+  return { text, bytes, at: (i) => offsets[i] ?? bytes.length };
+}
+
+/** A match as byte ranges of the subject: [0] is the whole match, then the groups. */
 interface Match {
   index: number;
   end: number;
-  groups: (string | undefined)[];
-  named: Record<string, string | undefined>;
+  spans: ([number, number] | undefined)[];
+  names: Record<string, number>;
+}
+
+function groupNames(m: RegExpExecArray): Record<string, number> {
+  const names: Record<string, number> = {};
+  const groups = m.indices?.groups ?? {};
+  for (const name of Object.keys(groups)) {
+    const span = groups[name];
+    if (span === undefined) continue;
+    const i = m.indices?.findIndex((x) => x === span) ?? -1;
+    if (i > 0) names[name] = i;
+  }
+  return names;
+}
+
+function toMatch(m: RegExpExecArray, sub: Subject): Match {
+  const spans = (m.indices ?? []).map((x): [number, number] | undefined =>
+    x === undefined ? undefined : [sub.at(x[0]), sub.at(x[1])],
+  );
+  const whole = spans[0] ?? [0, 0];
+  return { index: whole[0], end: whole[1], spans, names: groupNames(m) };
 }
 
 /** Go's FindAll iteration: empty matches abutting a previous match are skipped. */
-function findAll(re: RegExp, s: string, n: number, ctx: CallContext): Match[] {
+function findAll(re: RegExp, sub: Subject, n: number, ctx: CallContext): Match[] {
+  const s = sub.text;
   const out: Match[] = [];
   re.lastIndex = 0;
   let prevEnd = -1;
@@ -269,76 +312,78 @@ function findAll(re: RegExp, s: string, n: number, ctx: CallContext): Match[] {
     const end = m.index + m[0].length;
     ctx.charge(1);
     if (m[0].length === 0) {
-      re.lastIndex =
-        end + (s.codePointAt(end) !== undefined && (s.codePointAt(end) ?? 0) > 0xffff ? 2 : 1);
+      re.lastIndex = end + ((s.codePointAt(end) ?? 0) > 0xffff ? 2 : 1);
       if (m.index === prevEnd) continue;
     }
-    out.push({ index: m.index, end, groups: [...m], named: { ...(m.groups ?? {}) } });
+    out.push(toMatch(m, sub));
     prevEnd = end;
     if (re.lastIndex > s.length) break;
   }
   return out;
 }
 
-function expand(template: string, m: Match): string {
+function spanText(sub: Subject, span: [number, number] | undefined): string {
+  return span === undefined ? "" : sub.bytes.slice(span[0], span[1]);
+}
+
+/** regexp.Expand over byte strings: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
+function expand(template: string, m: Match, sub: Subject): string {
   return template.replace(
     /\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g,
-    (all, d: string, braced?: string, bare?: string) => {
+    (_all, d: string, braced?: string, bare?: string) => {
       if (d === "$") return "$";
       const name = braced ?? bare ?? "";
-      if (/^[0-9]+$/.test(name)) return m.groups[Number(name)] ?? "";
-      return Object.hasOwn(m.named, name) ? (m.named[name] ?? "") : all.slice(0, 0);
+      const index = /^[0-9]+$/.test(name) ? Number(name) : (m.names[name] ?? -1);
+      return spanText(sub, m.spans[index]);
     },
   );
 }
 
 function replaceAll(args: GoValue[], literal: boolean, ctx: CallContext): string {
   const [pattern, src, repl] = args as [string, string, string];
-  const s = toUtf8(src);
-  const re = compile(pattern, s, ctx);
-  const r = toUtf8(repl);
+  const sub = subjectOf(src);
+  const re = compile(pattern, sub.text, ctx);
   let out = "";
   let last = 0;
-  for (const m of findAll(re, s, -1, ctx)) {
-    out += s.slice(last, m.index) + (literal ? r : expand(r, m));
+  for (const m of findAll(re, sub, -1, ctx)) {
+    out += src.slice(last, m.index) + (literal ? repl : expand(repl, m, sub));
     last = m.end;
     if (out.length > ctx.maxBytes) throw execFault("replacement too large");
   }
-  return fromUtf8(out + s.slice(last));
+  return out + src.slice(last);
 }
 
 function split(pattern: string, src: string, n: number, ctx: CallContext): GoSlice {
   if (n === 0) return new GoSlice([], "string");
-  const s = toUtf8(src);
-  const re = compile(pattern, s, ctx);
-  if (pattern.length > 0 && s.length === 0) return new GoSlice([""], "string");
+  const sub = subjectOf(src);
+  const re = compile(pattern, sub.text, ctx);
+  if (pattern.length > 0 && src.length === 0) return new GoSlice([""], "string");
   const parts: string[] = [];
   let beg = 0;
   let end = 0;
-  for (const m of findAll(re, s, n, ctx)) {
+  for (const m of findAll(re, sub, n, ctx)) {
     if (n > 0 && parts.length === n - 1) break;
     end = m.index;
-    if (m.end !== 0) parts.push(s.slice(beg, end));
+    if (m.end !== 0) parts.push(src.slice(beg, end));
     beg = m.end;
   }
-  if (end !== s.length) parts.push(s.slice(beg));
-  return new GoSlice(parts.map(fromUtf8), "string");
+  if (end !== src.length) parts.push(src.slice(beg));
+  return new GoSlice(parts, "string");
 }
 
 function findAllStrings(pattern: string, src: string, n: number, ctx: CallContext): GoValue {
-  const s = toUtf8(src);
-  const ms = findAll(compile(pattern, s, ctx), s, n, ctx);
-  if (ms.length === 0) return new GoSlice([], "string");
+  const sub = subjectOf(src);
+  const ms = findAll(compile(pattern, sub.text, ctx), sub, n, ctx);
   return new GoSlice(
-    ms.map((m) => fromUtf8(m.groups[0] ?? "")),
+    ms.map((m) => spanText(sub, m.spans[0])),
     "string",
   );
 }
 
 function find(pattern: string, src: string, ctx: CallContext): string {
-  const s = toUtf8(src);
-  const [m] = findAll(compile(pattern, s, ctx), s, 1, ctx);
-  return m === undefined ? "" : fromUtf8(m.groups[0] ?? "");
+  const sub = subjectOf(src);
+  const [m] = findAll(compile(pattern, sub.text, ctx), sub, 1, ctx);
+  return m === undefined ? "" : spanText(sub, m.spans[0]);
 }
 
 function quoteMeta(s: string): string {
