@@ -1,0 +1,121 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import type { SealedSecret } from "@signet/core";
+
+import type { Logger } from "../controller/ports.js";
+import { ownNamespace } from "./kubeconfig.js";
+import { KubeApiError } from "./rest.js";
+import type { KubeRest, RestRequest } from "./rest.js";
+import { kubeEventRecorder, kubeSecretStore, kubeStatusWriter } from "./stores.js";
+
+/** Records requests; answers from a queue of results (errors are thrown). */
+function fakeRest(answers: unknown[] = []) {
+  const calls: { path: string; req: RestRequest }[] = [];
+  const rest: KubeRest = {
+    request: <T>(path: string, req: RestRequest = {}) => {
+      calls.push({ path, req });
+      const next = answers.shift();
+      return next instanceof Error ? Promise.reject(next) : Promise.resolve(next as T);
+    },
+    close() {},
+  };
+  return { rest, calls };
+}
+
+const warnings: object[] = [];
+const log: Logger = { debug() {}, info() {}, warn: (o) => void warnings.push(o), error() {} };
+
+const ss: SealedSecret = {
+  metadata: { name: "app", namespace: "ns", uid: "u1", resourceVersion: "7" },
+  spec: { encryptedData: {} },
+};
+
+const notFound = () => new KubeApiError(404, "NotFound", "not found");
+
+describe("kube event recorder", () => {
+  it("creates a core/v1 Event from component sealed-secrets, then bumps its count on repeats", async () => {
+    let now = Date.parse("2026-06-01T00:00:00Z");
+    const { rest, calls } = fakeRest([{ metadata: { name: "app.1" } }, {}, {}]);
+    const rec = kubeEventRecorder(rest, log, { host: "h", now: () => new Date(now) });
+    await rec.record(ss, "Warning", "ErrUnsealFailed", "Failed to unseal: x");
+    now += 1000;
+    await rec.record(ss, "Warning", "ErrUnsealFailed", "Failed to unseal: x");
+    await rec.record(ss, "Warning", "ErrUnsealFailed", "Failed to unseal: x");
+    expect(calls.map((c) => [c.req.method, c.path])).toEqual([
+      ["POST", "/api/v1/namespaces/ns/events"],
+      ["PATCH", "/api/v1/namespaces/ns/events/app.1"],
+      ["PATCH", "/api/v1/namespaces/ns/events/app.1"],
+    ]);
+    expect(calls[0]?.req.body).toMatchObject({
+      involvedObject: { kind: "SealedSecret", apiVersion: "bitnami.com/v1alpha1", uid: "u1" },
+      reason: "ErrUnsealFailed",
+      type: "Warning",
+      source: { component: "sealed-secrets" },
+      count: 1,
+    });
+    expect(calls[2]?.req.body).toEqual({ count: 3, lastTimestamp: "2026-06-01T00:00:01.000Z" });
+  });
+
+  it("creates a new Event when the old one expired (404), and swallows failures", async () => {
+    const { rest, calls } = fakeRest([
+      { metadata: { name: "app.1" } },
+      notFound(),
+      { metadata: { name: "app.2" } },
+      new Error("connection reset"),
+    ]);
+    const rec = kubeEventRecorder(rest, log, { host: "h", now: () => new Date() });
+    await rec.record(ss, "Normal", "Unsealed", "ok");
+    await rec.record(ss, "Normal", "Unsealed", "ok");
+    await expect(rec.record(ss, "Normal", "Unsealed", "other")).resolves.toBeUndefined();
+    expect(calls.map((c) => c.req.method)).toEqual(["POST", "PATCH", "POST", "POST"]);
+    expect(warnings.at(-1)).toMatchObject({ reason: "Unsealed", err: "connection reset" });
+  });
+});
+
+describe("kube status writer and Secret store", () => {
+  it("merge-patches the status subresource and ignores a deleted object", async () => {
+    const { rest, calls } = fakeRest([{}, notFound()]);
+    const writer = kubeStatusWriter(rest);
+    await writer.write(ss, { observedGeneration: 2 });
+    await writer.write(ss, { observedGeneration: 2 });
+    expect(calls[0]).toEqual({
+      path: "/apis/bitnami.com/v1alpha1/namespaces/ns/sealedsecrets/app/status",
+      req: {
+        method: "PATCH",
+        contentType: "application/merge-patch+json",
+        body: { status: { observedGeneration: 2 } },
+      },
+    });
+  });
+
+  it("reads from the cache when it has one, else from the API (404 = absent)", async () => {
+    const cached = { metadata: { name: "a", namespace: "ns" } };
+    const withCache = kubeSecretStore(fakeRest().rest, {
+      get: (name, namespace) => (name === "a" && namespace === "ns" ? cached : undefined),
+    });
+    expect(await withCache.get("ns", "a")).toBe(cached);
+    const { rest, calls } = fakeRest([notFound(), {}]);
+    const api = kubeSecretStore(rest, undefined);
+    expect(await api.get("ns", "a")).toBeUndefined();
+    await api.delete("ns", "gone");
+    expect(calls.map((c) => c.path)).toEqual([
+      "/api/v1/namespaces/ns/secrets/a",
+      "/api/v1/namespaces/ns/secrets/gone",
+    ]);
+  });
+});
+
+describe("ownNamespace", () => {
+  it("prefers POD_NAMESPACE, then the service-account file (trimmed), then default", () => {
+    const dir = mkdtempSync(join(tmpdir(), "signet-ns-"));
+    const file = join(dir, "namespace");
+    writeFileSync(file, "kube-system\n");
+    expect(ownNamespace({ POD_NAMESPACE: "mine" }, file)).toBe("mine");
+    expect(ownNamespace({}, file)).toBe("kube-system");
+    expect(ownNamespace({}, join(dir, "missing"))).toBe("default");
+  });
+});
