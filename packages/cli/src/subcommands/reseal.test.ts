@@ -42,7 +42,7 @@ describe("signet reseal (offline)", () => {
     expect(result.code).toBe(0);
     expect(result.out).toBe(
       "resealed repo/apps/db.yaml apps/db (1 of 1 values)\n" +
-        "3 files scanned, 2 SealedSecrets: 1 resealed, 1 up to date (skipped), 0 failed; 1 files written\n",
+        "3 files scanned, 2 SealedSecrets: 1 resealed, 1 up to date (skipped), 0 failed; 1 file written\n",
     );
     const after = io.files.get("repo/apps/db.yaml")!.toString();
     for (const untouched of [

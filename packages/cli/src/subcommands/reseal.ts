@@ -114,8 +114,12 @@ function emptyTotals(): Totals {
 
 function summary(t: Totals, check: boolean, dryRun: boolean): string {
   const stale = check ? "stale" : dryRun ? "to reseal" : "resealed";
-  const written = check || dryRun ? "" : `; ${t.written} files written`;
-  return `${t.files} files scanned, ${t.objects} SealedSecrets: ${t.resealed} ${stale}, ${t.current} up to date (skipped), ${t.failed} failed${written}\n`;
+  const written = check || dryRun ? "" : `; ${count(t.written, "file")} written`;
+  return `${count(t.files, "file")} scanned, ${count(t.objects, "SealedSecret")}: ${t.resealed} ${stale}, ${t.current} up to date (skipped), ${t.failed} failed${written}\n`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 async function resealFile(path: string, run: ResealRun): Promise<void> {

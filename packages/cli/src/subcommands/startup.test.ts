@@ -31,7 +31,8 @@ function signet(args: string[]): { status: number | null; stderr: string } {
   return { status: run.status, stderr: run.stderr };
 }
 
-describe("subcommand start-up cost", () => {
+// Each case spawns node; on a loaded machine that can take more than the default 5 s.
+describe("subcommand start-up cost", { timeout: 30_000 }, () => {
   const cert = join(KEYS, "test-only-sealing-cert.pem");
   const key = join(KEYS, "test-only-sealing-key.pem");
   it.each([
