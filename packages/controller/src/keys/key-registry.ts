@@ -35,8 +35,13 @@ export class KeyRegistry {
     this.#priority = priority;
   }
 
-  /** Registers the key of a Secret; returns true when the key was not known before. */
-  add(entry: KeyEntry): boolean {
+  /**
+   * Registers the key of a Secret; returns true when the key was not known before. A key this
+   * controller just generated passes `generatedAt` (the reference ranks a new key by the time it
+   * was made): its certificate's NotBefore has whole seconds only, so a key renewed within the
+   * same second as the previous one would otherwise not become the latest.
+   */
+  add(entry: KeyEntry, generatedAt?: Date): boolean {
     const slot = this.#slots.get(entry.fingerprint);
     if (slot) {
       slot.secretNames.add(entry.secretName);
@@ -44,7 +49,7 @@ export class KeyRegistry {
     }
     this.#slots.set(entry.fingerprint, {
       entry,
-      orderingTime: this.#orderingTime(entry),
+      orderingTime: generatedAt ?? this.#orderingTime(entry),
       sequence: this.#sequence++,
       secretNames: new Set([entry.secretName]),
     });

@@ -44,4 +44,31 @@ describe("generating a key", () => {
     expect(registry.latest()?.entry.fingerprint).toBe(entry.fingerprint);
     expect(entry.certNotBefore.toISOString()).toBe("2026-06-01T00:00:00.000Z");
   });
+
+  it("makes a key renewed within the same second as the previous one the latest", async () => {
+    const registry = new KeyRegistry("CertNotBefore");
+    let clock = new Date("2026-06-01T00:00:00.100Z");
+    let serial = 0;
+    const ports = {
+      generate: generatePrivateKeyAndCert,
+      random: randomBytes,
+      now: () => clock,
+      createSecret: (secret: Secret) =>
+        Promise.resolve({ ...secret, metadata: { ...secret.metadata, name: `key-${serial++}` } }),
+    };
+    const options = {
+      namespace: "kube-system",
+      keyPrefix: "sealed-secrets-key",
+      labels: {},
+      annotations: {},
+      keySize: 1024,
+      keyTtlMs: 3_600_000,
+      commonName: "",
+    };
+    const first = await generateAndStoreKey(registry, options, ports);
+    clock = new Date("2026-06-01T00:00:00.900Z");
+    const second = await generateAndStoreKey(registry, options, ports);
+    expect(first.certNotBefore.getTime()).toBe(second.certNotBefore.getTime());
+    expect(registry.latest()?.entry.fingerprint).toBe(second.fingerprint);
+  });
 });

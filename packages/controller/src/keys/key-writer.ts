@@ -28,15 +28,16 @@ export async function generateAndStoreKey(
   options: KeyWriterOptions,
   ports: KeyWriterPorts,
 ): Promise<KeyEntry> {
+  const now = ports.now();
   const generated = await ports.generate({
     keySize: options.keySize,
     validForMs: options.keyTtlMs,
     commonName: options.commonName,
-    now: ports.now(),
+    now,
     random: ports.random,
   });
   const stored = await ports.createSecret(keySecretManifest(generated, options));
   const entry = keyEntryFromSecret(stored);
-  registry.add(entry);
+  registry.add(entry, now);
   return entry;
 }
