@@ -29,7 +29,8 @@ function signet(args: string[], input = ""): { status: number | null; stderr: st
   return { status: run.status, stderr: run.stderr };
 }
 
-describe("start-up cost", () => {
+// Spawning node under a loaded machine can take seconds; these tests check what loads, not time.
+describe("start-up cost", { timeout: 60_000 }, () => {
   it.each([
     ["--version", ["--version"]],
     ["an offline seal with --cert", ["--cert", CERT]],

@@ -115,13 +115,17 @@ describe("attacks on the running controller", () => {
   it("rate-limits /v1/verify and /v1/rotate per peer; X-Forwarded-For does not reset the quota", async () => {
     for (const path of ["/v1/verify", "/v1/rotate"]) {
       const codes: number[] = [];
+      const started = Date.now();
       for (let i = 0; i < 40; i++) {
         const res = await post(path, "{}", { "X-Forwarded-For": `203.0.113.${i}` });
         codes.push(res.status);
         await res.arrayBuffer();
       }
+      // The bucket refills at 5/s while the loop runs, so the bound depends on how long the 40
+      // requests took (a loaded machine is slow): burst 20 + 5/s x elapsed, never all 40.
+      const refilled = Math.ceil(((Date.now() - started) / 1000) * 5);
       expect(codes).toContain(429);
-      expect(codes.filter((c) => c !== 429).length).toBeLessThanOrEqual(25);
+      expect(codes.filter((c) => c !== 429).length).toBeLessThanOrEqual(20 + refilled + 1);
     }
   });
 
