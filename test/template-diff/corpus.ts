@@ -972,6 +972,23 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ printf "%06v|%06s|%06v" (list 1 "a") (now) (dict "k" 1) }}',
     '{{ printf "%-06t|%-06q|% 06d|%+06d" true "s" 5 5 }}',
   ],
+  nilcollections: [
+    "{{ toJson (mustMerge .missing) }} {{ mustMerge .missing }} {{ toJson (merge .missing (dict)) }} {{ toJson (merge .missing .missing) }}",
+    '{{ toJson (concat) }} {{ concat }} {{ toJson (concat (list)) }} {{ printf "%#v" (concat) }}',
+    "{{ toJson (rest (list)) }} {{ toJson (initial (list)) }} {{ toJson (rest (list 1)) }}",
+    '{{ toJson (regexFindAll "z" "abc" -1) }} {{ printf "%#v" (regexFindAll "z" "abc" -1) }} {{ regexFindAll "z" "abc" -1 | len }}',
+    '{{ toJson (unset .missing "a") }} {{ unset .missing "a" }} {{ printf "%#v" (unset .missing "a") }}',
+    '{{ $m := mustMerge .missing }}{{ set $m "a" 1 }}',
+    '{{ toJson (list) }} {{ toJson (dict) }} {{ toJson (pick .missing "a") }} {{ toJson (keys .missing) }}',
+  ],
+  urlerrors: [
+    "{{ urlParse .json }}",
+    '{{ urlParse "a:b/c" }} {{ urlParse "1a:b" }}',
+    '{{ urlParse "http://h:port/" }}',
+    '{{ urlParse "http://a b/" }}',
+    '{{ (urlParse "http://[::1]:8080/x").host }} {{ (urlParse "http://u@h:/p").host }} {{ (urlParse "//h/p").host }}',
+    '{{ urlParse "./a:b" }} {{ urlParse "/a:b" }}',
+  ],
   casemaps: [
     '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
     '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',

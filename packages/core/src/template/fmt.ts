@@ -415,6 +415,7 @@ function goSyntax(v: GoValue, top: boolean): string {
   if (typeof v === "number") return formatOne(v, PLAIN);
   if (typeof v === "boolean") return String(v);
   if (v instanceof GoInt) return goSyntaxInt(v);
+  if ((v instanceof GoSlice || v instanceof GoMap) && v.isNil) return `${typeName(v)}(nil)`;
   if (v instanceof GoSlice)
     return `[]${v.elem}{${v.items.map((x) => goSyntax(x, false)).join(", ")}}`;
   if (v instanceof GoMap) {

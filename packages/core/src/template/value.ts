@@ -28,10 +28,13 @@ export class GoInt {
 export class GoSlice {
   readonly elem: string;
   readonly items: GoValue[];
+  /** A typed nil slice: prints `[]` but encodes to JSON `null`. */
+  readonly isNil: boolean;
 
-  constructor(items: GoValue[], elem = "interface {}") {
+  constructor(items: GoValue[], elem = "interface {}", isNil = false) {
     this.items = items;
     this.elem = elem;
+    this.isNil = isNil;
   }
 }
 
@@ -39,10 +42,13 @@ export class GoSlice {
 export class GoMap {
   readonly elem: string;
   readonly m: Map<string, GoValue>;
+  /** A typed nil map: prints `map[]` but encodes to JSON `null`; writes into it fail. */
+  readonly isNil: boolean;
 
-  constructor(m: Map<string, GoValue> = new Map(), elem = "interface {}") {
+  constructor(m: Map<string, GoValue> = new Map(), elem = "interface {}", isNil = false) {
     this.m = m;
     this.elem = elem;
+    this.isNil = isNil;
   }
 }
 

@@ -73,7 +73,7 @@ function concat(lists: GoValue[], ctx: CallContext): GoValue {
     ctx.charge(l.length);
     out.push(...l);
   }
-  return L(out);
+  return new GoSlice(out, "interface {}", out.length === 0);
 }
 
 function has(needle: GoValue, hay: GoValue): boolean {
@@ -108,12 +108,12 @@ function lastOf(v: GoValue): GoValue {
 
 function restOf(v: GoValue): GoValue {
   const l = listOf(v, "find rest on").items;
-  return L(l.slice(1));
+  return l.length === 0 ? new GoSlice([], "interface {}", true) : L(l.slice(1));
 }
 
 function initialOf(v: GoValue): GoValue {
   const l = listOf(v, "find initial on").items;
-  return L(l.slice(0, -1));
+  return l.length === 0 ? new GoSlice([], "interface {}", true) : L(l.slice(0, -1));
 }
 
 function untilStep(start: bigint, stop: bigint, step: bigint, ctx: CallContext): GoSlice {
@@ -186,14 +186,27 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   }
 }
 
+const NIL_MAP = (): GoMap => new GoMap(new Map(), "interface {}", true);
+
 function merge(args: GoValue[], overwrite: boolean): GoValue {
-  const dst = M(args[0]);
-  for (const src of args.slice(1)) mergeInto(dst, M(src), overwrite);
+  const first = args[0] ?? null;
+  const srcs = args.slice(1).filter((s): s is GoMap => s instanceof GoMap && !s.isNil);
+  const dstIsNil = !(first instanceof GoMap) || first.isNil;
+  // mergo allocates a nil destination only when some source is a non-nil map.
+  if (dstIsNil && srcs.length === 0) return NIL_MAP();
+  const dst = dstIsNil ? new GoMap() : first;
+  for (const src of srcs) mergeInto(dst, src, overwrite);
   return dst;
 }
 
+function unsetKey(d: GoValue, key: string): GoMap {
+  if (!(d instanceof GoMap)) return NIL_MAP();
+  d.m.delete(key);
+  return d;
+}
+
 function setKey(d: GoValue, key: string, v: GoValue): GoMap {
-  if (!(d instanceof GoMap)) throw execFault("assignment to entry in nil map");
+  if (!(d instanceof GoMap) || d.isNil) throw execFault("assignment to entry in nil map");
   d.m.set(key, v);
   return d;
 }
@@ -322,7 +335,7 @@ export function collectionFuncs(): Def[] {
     ["dict", fn([], dict, "any")],
     ["get", fn([MAP, "string"], ([d, k]) => (M(d).m.has(S(k)) ? (M(d).m.get(S(k)) ?? null) : ""))],
     ["set", fn([MAP, "string", "any"], ([d = null, k, v = null]) => setKey(d, S(k), v))],
-    ["unset", fn([MAP, "string"], ([d, k]) => (M(d).m.delete(S(k)), M(d)))],
+    ["unset", fn([MAP, "string"], ([d = null, k]) => unsetKey(d, S(k)))],
     ["hasKey", fn([MAP, "string"], ([d, k]) => M(d).m.has(S(k)))],
     [
       "pluck",

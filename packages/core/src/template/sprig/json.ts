@@ -94,6 +94,7 @@ function encode(v: GoValue, style: Style, depth: number): string {
   if (typeof v === "boolean") return String(v);
   if (typeof v === "number") return jsonFloat(v);
   if (v instanceof GoInt) return v.v.toString();
+  if ((v instanceof GoSlice || v instanceof GoMap) && v.isNil) return "null";
   if (v instanceof GoSlice) return encodeSlice(v, style, depth);
   if (v instanceof GoMap) return encodeMap(v, style, depth);
   if (v instanceof GoTime) return `"${formatTime(v, "2006-01-02T15:04:05.999999999Z07:00")}"`;

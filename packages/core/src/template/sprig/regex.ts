@@ -374,10 +374,8 @@ function split(pattern: string, src: string, n: number, ctx: CallContext): GoSli
 function findAllStrings(pattern: string, src: string, n: number, ctx: CallContext): GoValue {
   const sub = subjectOf(src);
   const ms = findAll(compile(pattern, sub.text, ctx), sub, n, ctx);
-  return new GoSlice(
-    ms.map((m) => spanText(sub, m.spans[0])),
-    "string",
-  );
+  const found = ms.map((m) => spanText(sub, m.spans[0]));
+  return new GoSlice(found, "string", found.length === 0);
 }
 
 function find(pattern: string, src: string, ctx: CallContext): string {

@@ -22,11 +22,29 @@ function splitAuthority(authority: string): { userinfo: string; host: string; ho
   return { userinfo: at >= 0 ? authority.slice(0, at) : "", host, hostname };
 }
 
+/** The url.Parse errors a template can hit: a colon in the first segment, bad hosts and ports. */
+function checkUrl(m: RegExpExecArray): void {
+  const rest = m[3] ?? "";
+  if (m[1] === undefined && m[2] === undefined && /^[^/]*:/.test(rest)) {
+    throw execFault("unable to parse url: first path segment in URL cannot contain colon");
+  }
+  if (m[2] === undefined) return;
+  const host = m[2].slice(m[2].lastIndexOf("@") + 1);
+  const port = host.startsWith("[") ? host.slice(host.indexOf("]") + 1) : /:[^:]*$/.exec(host)?.[0];
+  if (port !== undefined && port !== "" && !/^:[0-9]*$/.test(port)) {
+    throw execFault("unable to parse url: invalid port");
+  }
+  if (!/^[A-Za-z0-9\-._~!$&'()*+,;=:[\]<>"%]*$/.test(host)) {
+    throw execFault("unable to parse url: invalid character in host name");
+  }
+}
+
 function parseUrl(s: string): GoMap {
   // eslint-disable-next-line no-control-regex -- net/url rejects ASCII control characters
   if (/[\x00-\x1f\x7f]/.test(s)) throw execFault("unable to parse url: invalid control character");
   const m = URL_RE.exec(s);
   if (m === null) throw execFault("unable to parse url");
+  checkUrl(m);
   const { userinfo, host, hostname } = splitAuthority(m[2] ?? "");
   const rawPath = m[3] ?? "";
   const isOpaque = m[1] !== undefined && m[2] === undefined && /^[^/]/.test(rawPath);
