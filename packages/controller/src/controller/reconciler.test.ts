@@ -79,8 +79,16 @@ beforeAll(async () => {
   key = await sealingKey();
 });
 
-function setup(ss: SealedSecret | undefined, options: Partial<ReconcilerOptions> = {}) {
+function setup(
+  ss: SealedSecret | undefined,
+  options: Partial<ReconcilerOptions> = {},
+  spy?: (preferred: readonly string[]) => void,
+) {
   const api = new FakeApi();
+  const decider = inThreadDecider(
+    { acceptDeprecatedV1Data: true, allowPrivilegedSecretTypes: false, renderTemplates: false },
+    { version: () => 1, keys: () => [key.key] },
+  );
   const metrics = { requests: 0, errors: [] as string[], observed: 0 };
   const reconciler = new Reconciler(
     {
@@ -104,10 +112,13 @@ function setup(ss: SealedSecret | undefined, options: Partial<ReconcilerOptions>
         unsealError: (reason) => void metrics.errors.push(reason),
         observeConditions: () => void metrics.observed++,
       },
-      decider: inThreadDecider(
-        { acceptDeprecatedV1Data: true, allowPrivilegedSecretTypes: false, renderTemplates: false },
-        { version: () => 1, keys: () => [key.key] },
-      ),
+      decider: {
+        ...decider,
+        decide: (sealedSecret, existing, preferred) => {
+          spy?.(preferred);
+          return decider.decide(sealedSecret, existing, preferred);
+        },
+      },
       now: () => new Date("2026-06-01T00:00:00Z"),
       log: silent,
     },
@@ -119,6 +130,27 @@ function setup(ss: SealedSecret | undefined, options: Partial<ReconcilerOptions>
 const KEY = "myns/mysecret";
 
 describe("Reconciler", () => {
+  it.each([
+    [
+      "the key that opened it last, then the seal-time hint",
+      "SHA256:recorded",
+      "SHA256:hint",
+      ["SHA256:recorded", "SHA256:hint"],
+    ],
+    ["the hint alone before the first sync", undefined, "SHA256:hint", ["SHA256:hint"]],
+    ["one entry when both name the same key", "SHA256:same", "SHA256:same", ["SHA256:same"]],
+    ["nothing without status or hint", undefined, undefined, []],
+  ])("tries %s first", async (_, recorded, hint, expected) => {
+    const ss = sealed(key, { data: { password: "hunter2" } });
+    if (hint)
+      ss.metadata.annotations = { ...ss.metadata.annotations, "signet.dev/sealed-with": hint };
+    if (recorded) ss.status = { signet: { keyFingerprint: recorded } };
+    const seen: (readonly string[])[] = [];
+    const { reconciler } = setup(ss, {}, (preferred) => seen.push(preferred));
+    await reconciler.reconcile(KEY);
+    expect(seen[0]).toEqual(expected);
+  });
+
   it("creates the Secret, records Unsealed and writes Synced status with the opening key", async () => {
     const ss = sealed(key, { data: { password: "hunter2" } });
     const { api, metrics, reconciler } = setup(ss);

@@ -1,4 +1,4 @@
-import { API_VERSION, SEALED_SECRET_KIND } from "@signet/core";
+import { API_VERSION, keyHint, SEALED_SECRET_KIND } from "@signet/core";
 import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import { shouldDeleteOrphan } from "../reconcile/decide.js";
@@ -146,9 +146,16 @@ export class Reconciler {
     }
   }
 
+  /**
+   * Keys to try first: the one that opened this object last (status), then the seal-time hint
+   * annotation. Both only order the attempts; a wrong or forged hint costs RSA operations, never
+   * correctness, because every key is still tried.
+   */
   #decide(ss: SealedSecret, existing: Secret | undefined): Promise<Decision> {
-    const recorded = recordedKeyFingerprint(ss);
-    return this.#ports.decider.decide(ss, existing, recorded ? [recorded] : []);
+    const preferred = [recordedKeyFingerprint(ss), keyHint(ss)].filter(
+      (f): f is string => f !== undefined && f !== "",
+    );
+    return this.#ports.decider.decide(ss, existing, [...new Set(preferred)]);
   }
 
   async #write(decision: Decision, key: string): Promise<Applied> {
