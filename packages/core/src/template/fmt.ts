@@ -409,19 +409,22 @@ function formatV(v: GoValue, spec: Spec): string {
 }
 
 /** Go-syntax representation, as `%#v` prints it. */
+function goSyntaxCollection(v: GoSlice | GoMap): string {
+  if (v.isNil) return `${typeName(v)}(nil)`;
+  if (v instanceof GoSlice) {
+    return `[]${v.elem}{${v.items.map((x) => goSyntax(x, false)).join(", ")}}`;
+  }
+  const parts = sortedKeys(v).map((k) => `${quote(k)}:${goSyntax(v.m.get(k) ?? null, false)}`);
+  return `map[string]${v.elem}{${parts.join(", ")}}`;
+}
+
 function goSyntax(v: GoValue, top: boolean): string {
   if (v === null) return top ? "<nil>" : "interface {}(nil)";
   if (typeof v === "string") return quote(v);
   if (typeof v === "number") return formatOne(v, PLAIN);
   if (typeof v === "boolean") return String(v);
   if (v instanceof GoInt) return goSyntaxInt(v);
-  if ((v instanceof GoSlice || v instanceof GoMap) && v.isNil) return `${typeName(v)}(nil)`;
-  if (v instanceof GoSlice)
-    return `[]${v.elem}{${v.items.map((x) => goSyntax(x, false)).join(", ")}}`;
-  if (v instanceof GoMap) {
-    const parts = sortedKeys(v).map((k) => `${quote(k)}:${goSyntax(v.m.get(k) ?? null, false)}`);
-    return `map[string]${v.elem}{${parts.join(", ")}}`;
-  }
+  if (v instanceof GoSlice || v instanceof GoMap) return goSyntaxCollection(v);
   if (v instanceof GoTime) return goSyntaxTime(v);
   return goSyntaxStruct(v);
 }

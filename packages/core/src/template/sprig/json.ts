@@ -87,19 +87,22 @@ function wrap(brackets: string, parts: string[], style: Style, depth: number): s
   return `${open}${inner}${parts.join(`,${inner}`)}\n${style.indent.repeat(depth)}${close}`;
 }
 
-function encode(v: GoValue, style: Style, depth: number): string {
-  if (depth > 1000) throw execFault("json: nesting too deep");
-  if (v === null) return "null";
+function encodeScalar(v: string | number | boolean | GoInt, style: Style): string {
   if (typeof v === "string") return jsonString(v, style.html);
   if (typeof v === "boolean") return String(v);
   if (typeof v === "number") return jsonFloat(v);
-  if (v instanceof GoInt) return v.v.toString();
+  return v.v.toString();
+}
+
+function encode(v: GoValue, style: Style, depth: number): string {
+  if (depth > 1000) throw execFault("json: nesting too deep");
+  if (v === null) return "null";
   if ((v instanceof GoSlice || v instanceof GoMap) && v.isNil) return "null";
   if (v instanceof GoSlice) return encodeSlice(v, style, depth);
   if (v instanceof GoMap) return encodeMap(v, style, depth);
   if (v instanceof GoTime) return `"${formatTime(v, "2006-01-02T15:04:05.999999999Z07:00")}"`;
   if (v instanceof GoStruct) return jsonString(v.str(), style.html);
-  return "null";
+  return encodeScalar(v, style);
 }
 
 /** json.Marshal / MarshalIndent(v, "", "  ") / an Encoder without HTML escaping. */
