@@ -133,9 +133,10 @@ export async function startApp(
 
   let renewal: KeyRenewal | undefined;
   let election: LeaderElection | undefined;
+  let stopping = false;
   // The leader's part (spec §4.1 steps 6–8): key renewal, then the reconcile workers.
   const lead = async (): Promise<void> => {
-    renewal = await startKeyRenewal(
+    const keys = await startKeyRenewal(
       { periodMs: config.keyRenewPeriodMs, cutoff: config.keyCutoffTime },
       {
         now: () => new Date(),
@@ -172,6 +173,9 @@ export async function startApp(
           ),
       },
     );
+    renewal = keys;
+    // Leadership acquired while shutting down: never start workers after the Lease is released.
+    if (stopping) return keys.stop();
 
     const reconciler = new Reconciler(
       {
@@ -226,6 +230,7 @@ export async function startApp(
   }
 
   async function shutdown(): Promise<void> {
+    stopping = true;
     renewal?.stop();
     await keyWatch.stop();
     await controller.stop();
@@ -236,7 +241,10 @@ export async function startApp(
   }
 
   return {
-    renewKey: () => renewal?.trigger() ?? Promise.resolve(),
+    renewKey: () => {
+      if (election && !election.leading) log.warn({}, "not the leader: no key generated");
+      return renewal?.trigger() ?? Promise.resolve();
+    },
     stop: shutdown,
     lostLeadership: election?.lost ?? new Promise<void>(() => undefined),
   };
