@@ -3,8 +3,8 @@ import { execFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { FuncDef } from "../funcs.js";
 import { formatTime } from "../time.js";
-import { GoInt, GoMap, GoSlice, GoStruct, GoTime, sortedKeys } from "../value.js";
-import type { GoValue } from "../value.js";
+import { GoMap, GoSlice, GoStruct, GoTime, sortedKeys } from "../value.js";
+import type { GoValue, GoInt } from "../value.js";
 import { formatFloat } from "../float.js";
 
 /**
