@@ -76,7 +76,9 @@ export async function generatePrivateKeyAndCert(
   cert.signature = sign("sha256", tbsDer, privateKey).toString("binary");
   return {
     privateKeyPem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
-    certificatePem: forge.pki.certificateToPem(cert),
+    // Go's pem.Encode writes LF line ends; node-forge writes CRLF. Key Secrets and /v1/cert.pem
+    // must hold the bytes the reference would.
+    certificatePem: forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n"),
   };
 }
 

@@ -25,7 +25,10 @@ describe("generatePrivateKeyAndCert", () => {
     expect(parsed.serialNumber.length).toBeLessThanOrEqual(34);
     expect(new Date(cert.validFrom).getTime()).toBe(now.getTime());
     expect(new Date(cert.validTo).getUTCFullYear()).toBe(2035);
-    expect(key.privateKeyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    expect(key.privateKeyPem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
+    expect(key.certificatePem).toMatch(
+      /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/,
+    );
     expect(publicKeyFingerprint(cert.publicKey)).toBe(priv.fingerprint);
   });
 
