@@ -989,6 +989,12 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ (urlParse "http://[::1]:8080/x").host }} {{ (urlParse "http://u@h:/p").host }} {{ (urlParse "//h/p").host }}',
     '{{ urlParse "./a:b" }} {{ urlParse "/a:b" }}',
   ],
+  base64: [
+    '{{ b64dec .multiline }}|{{ b64dec "aGVs\nbG8=" }}|{{ b64dec "aGVsbG8=\n" }}|{{ b64dec "aGVsbG8=x" }}|{{ b64dec "aGVsbG8" }}',
+    '{{ b64dec "aGVsbA==" }}|{{ b64dec "aGVsbA=" }}|{{ b64dec "aGVsbA=\n=" }}|{{ b64dec "aGVsbA=x" }}|{{ b64dec "=" }}|{{ b64dec "a===" }}',
+    '{{ b64dec "" }}|{{ b64dec "\r\n" }}|{{ b64dec "Zg==Zg==" }}|{{ b64dec "Zm9v YmFy" }}|{{ b64dec "Zm9vYmFy\r\n" }}',
+    '{{ b64dec "aGk=" | b64enc }} {{ b64dec "aGl=" }} {{ b64dec "aGj=" | len }} {{ b64dec "/+8=" | b64enc }}',
+  ],
   casemaps: [
     '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
     '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { Buffer } from "node:buffer";
 import { fromBytes, toBytes } from "../bytes.js";
 import { fn } from "../funcs.js";
 import type { FuncDef } from "../funcs.js";
@@ -52,18 +51,63 @@ function b32dec(s: string): string {
   return fromBytes(Uint8Array.from(out));
 }
 
-const STD = /^[A-Za-z0-9+/]*={0,2}$/;
+const B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+const isNewline = (c: string | undefined): boolean => c === "\n" || c === "\r";
+
+interface Cursor {
+  s: string;
+  i: number;
+}
+
+function skipNewlines(c: Cursor): void {
+  while (c.i < c.s.length && isNewline(c.s[c.i])) c.i++;
+}
+
+/** After `=` at quantum position j: Go's padding checks; returns an error offset or null. */
+function padding(c: Cursor, j: number): number | null {
+  if (j < 2) return c.i - 1;
+  if (j === 2) {
+    skipNewlines(c);
+    if (c.i === c.s.length) return c.s.length;
+    if (c.s[c.i] !== "=") return c.i - 1;
+    c.i++;
+  }
+  skipNewlines(c);
+  return c.i < c.s.length ? c.i : null;
+}
+
+/** One quantum of encoding/base64's decodeQuantum: [sextets, error offset or null, done]. */
+function quantum(c: Cursor): [number[], number | null, boolean] {
+  const out: number[] = [];
+  while (out.length < 4) {
+    if (c.i === c.s.length) {
+      if (out.length === 0) return [out, null, true];
+      return [out, c.i - out.length, true];
+    }
+    const ch = c.s[c.i] ?? "";
+    c.i++;
+    const v = B64_ALPHABET.indexOf(ch);
+    if (v >= 0) out.push(v);
+    else if (isNewline(ch)) continue;
+    else if (ch !== "=") return [out, c.i - 1, true];
+    else return [out, padding(c, out.length), true];
+  }
+  return [out, null, false];
+}
+
+/** base64.StdEncoding.DecodeString, byte-exact, with Go's error offsets (newlines skipped). */
 function b64dec(s: string): string {
-  const clean = s.replace(/[\r\n]/g, "");
-  if (!STD.test(clean)) {
-    const bad = clean.search(/[^A-Za-z0-9+/=]|=[^=]/);
-    return `illegal base64 data at input byte ${Math.max(bad, 0)}`;
+  const c: Cursor = { s, i: 0 };
+  const bytes: number[] = [];
+  for (;;) {
+    const [q, err, done] = quantum(c);
+    if (err !== null) return `illegal base64 data at input byte ${err}`;
+    const bits = q.reduce((acc, v) => (acc << 6) | v, 0) << (6 * (4 - q.length));
+    const n = q.length === 4 ? 3 : q.length === 3 ? 2 : q.length === 2 ? 1 : 0;
+    for (let k = 0; k < n; k++) bytes.push((bits >> (16 - 8 * k)) & 0xff);
+    if (done) return fromBytes(Uint8Array.from(bytes));
   }
-  if (clean.length % 4 !== 0) {
-    return `illegal base64 data at input byte ${clean.length - (clean.length % 4)}`;
-  }
-  return Buffer.from(clean, "base64").toString("latin1");
 }
 
 function hash(algo: string, s: string): string {
