@@ -1,4 +1,4 @@
-import { parse } from "yaml";
+import { load } from "js-yaml";
 
 import type { ResolvedNamespace } from "@signet/core";
 
@@ -26,7 +26,7 @@ async function readKubeconfigs(paths: string[], io: Io): Promise<KubeconfigFile[
       () => undefined,
     );
     if (text === undefined) continue;
-    const parsed: unknown = parse(text);
+    const parsed: unknown = load(text);
     if (parsed && typeof parsed === "object") files.push(parsed);
   }
   return files;

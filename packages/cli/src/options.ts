@@ -1,4 +1,4 @@
-import { parseOutputFormat, parseSealingScope } from "@signet/core";
+import { parseOutputFormat, parseSealingScope, SignetError } from "@signet/core";
 import type { OutputFormat, SealingScope } from "@signet/core";
 
 import type { ParsedFlags } from "./flags.js";
@@ -124,4 +124,15 @@ export function toOptions(flags: ParsedFlags): CliOptions {
       namespaceExplicit: flags.changed.has("namespace"),
     },
   };
+}
+
+/** The `-o` format, or kubeseal's error for an unsupported one. */
+export function resolvedFormat(options: CliOptions): OutputFormat {
+  if (typeof options.format === "object") {
+    throw new SignetError(
+      "ERR_OUTPUT_FORMAT",
+      `unsupported output format: ${options.format.invalid}`,
+    );
+  }
+  return options.format;
 }

@@ -4,7 +4,6 @@ import type { OutputFormat } from "@signet/core";
 import { readCertificate } from "./cert-source.js";
 import { buildSecretFromFlags, buildsSecretFromFlags } from "./commands/build-secret.js";
 import { runReEncrypt, runValidate } from "./commands/cluster-ops.js";
-import { resolvedFormat, runMergeInto } from "./commands/merge-into.js";
 import { runRaw } from "./commands/raw.js";
 import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
 import { readSecrets, sealSecrets } from "./commands/seal.js";
@@ -14,8 +13,8 @@ import { readInput } from "./input.js";
 import type { Io } from "./io.js";
 import { resolveClientNamespace } from "./kubeconfig.js";
 import type { CliOptions } from "./options.js";
-import { toOptions } from "./options.js";
-import { subcommandOf } from "./subcommands/index.js";
+import { resolvedFormat, toOptions } from "./options.js";
+import { subcommandName } from "./subcommands/names.js";
 
 /** Where the result goes: stdout, or `-w FILE` written atomically once everything succeeded. */
 interface Output {
@@ -40,8 +39,11 @@ async function emit(text: string | Buffer, output: Output, io: Io): Promise<void
  * kubeseal's precedence (spec §7.2); every failure prints `error: <message>` and returns 1.
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const subcommand = subcommandOf(argv);
-  if (subcommand) return subcommand(argv.slice(1), io);
+  // Subcommands and --merge-into load their code (and the `yaml` package) only when used.
+  if (subcommandName(argv)) {
+    const { subcommandOf } = await import("./subcommands/index.js");
+    return subcommandOf(argv)!(argv.slice(1), io);
+  }
   let options: CliOptions;
   try {
     options = toOptions(parseFlags(argv, io.env));
@@ -145,6 +147,7 @@ async function seal(
     : readSecrets(await inputs.input());
   const ctx = { options, io, certificatePem: inputs.certificatePem, namespace };
   if (options.mergeInto !== "") {
+    const { runMergeInto } = await import("./commands/merge-into.js");
     for (const secret of secrets) await runMergeInto(secret, { ...ctx, path: options.mergeInto });
     return;
   }

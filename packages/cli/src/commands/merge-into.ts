@@ -17,7 +17,7 @@ import type { MergeEdit, OutputFormat, SealedSecret, Secret } from "@signet/core
 
 import { describeFsError } from "../cert-source.js";
 import type { Io } from "../io.js";
-import type { CliOptions } from "../options.js";
+import { resolvedFormat } from "../options.js";
 import { sealSecrets } from "./seal.js";
 import type { SealContext } from "./seal.js";
 
@@ -174,15 +174,4 @@ export async function runMergeInto(
       ? editYaml(existing.text, edits, hint === "drop")
       : encodeObject(orderSealedSecret(applyEdits(base, edits)), format);
   await ctx.io.writeFileAtomic(ctx.path, output);
-}
-
-/** The `-o` format, or kubeseal's error for an unsupported one. */
-export function resolvedFormat(options: CliOptions): OutputFormat {
-  if (typeof options.format === "object") {
-    throw new SignetError(
-      "ERR_OUTPUT_FORMAT",
-      `unsupported output format: ${options.format.invalid}`,
-    );
-  }
-  return options.format;
 }

@@ -1,13 +1,15 @@
 import type { Subcommand } from "./common.js";
 import { inspect } from "./inspect.js";
 import { keys } from "./keys.js";
+import { subcommandName } from "./names.js";
+import type { SubcommandName } from "./names.js";
 import { reseal } from "./reseal.js";
 
 /**
  * Signet's subcommands, chosen by the first argument (`signet reseal ...`). Anything else is the
  * kubeseal-compatible top level, unchanged (kubeseal takes no positional arguments).
  */
-export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
+export const SUBCOMMANDS: Readonly<Record<SubcommandName, Subcommand>> = {
   inspect,
   keys,
   reseal,
@@ -15,6 +17,6 @@ export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
 
 /** The subcommand named by argv[0], if any. */
 export function subcommandOf(argv: readonly string[]): Subcommand | undefined {
-  const first = argv[0];
-  return first !== undefined && Object.hasOwn(SUBCOMMANDS, first) ? SUBCOMMANDS[first] : undefined;
+  const name = subcommandName(argv);
+  return name === undefined ? undefined : SUBCOMMANDS[name];
 }
