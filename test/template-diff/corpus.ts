@@ -995,6 +995,12 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ b64dec "" }}|{{ b64dec "\r\n" }}|{{ b64dec "Zg==Zg==" }}|{{ b64dec "Zm9v YmFy" }}|{{ b64dec "Zm9vYmFy\r\n" }}',
     '{{ b64dec "aGk=" | b64enc }} {{ b64dec "aGl=" }} {{ b64dec "aGj=" | len }} {{ b64dec "/+8=" | b64enc }}',
   ],
+  base32: [
+    '{{ b32dec "MZXW6===" }}|{{ b32dec "MZXW6===X" }}|{{ b32dec "MZXW6=" }}|{{ b32dec "MZXW6YQ=" }}|{{ b32dec "MZXW6YTB" }}|{{ b32dec "MZ======" }}',
+    '{{ b32dec "M=======" }}|{{ b32dec "MZX=====" }}|{{ b32dec "MZXW6Y==" }}|{{ b32dec "MZXW=6==" }}|{{ b32dec "MZXW\n6===" }}|{{ b32dec "mzxw6===" }}',
+    '{{ b32dec "" }}|{{ b32dec "MZXW6YTBOI======" }}|{{ b32dec "MZXW6YTBOI" }}|{{ b32dec "MZXW6YTB=" }}|{{ b32dec "========" }}|{{ b32dec "MZXQ====" }}',
+    '{{ b32enc .nonutf8 | b32dec | b64enc }} {{ b32enc "12345" }} {{ b32enc "1234" }} {{ b32enc "123" }} {{ b32enc "12" }} {{ b32enc "1" }}',
+  ],
   casemaps: [
     '{{ title "hello hello hello" }} {{ title "aaa baa aab" }} {{ swapcase "aA aA Aa" }} {{ untitle "AA AA AA" }}',
     '{{ upper "ab ab éé" }} {{ lower "AB AB ÉÉ" }} {{ title "éa aé éé" }}',

@@ -27,27 +27,49 @@ function b32enc(s: string): string {
   return out;
 }
 
-function b32dec(s: string): string {
-  const clean = s.replace(/[\r\n]/g, "");
-  let bits = 0;
-  let acc = 0;
-  const out: number[] = [];
-  let i = 0;
-  for (; i < clean.length; i++) {
-    const c = clean[i] as string;
-    if (c === "=") break;
-    const v = B32.indexOf(c);
-    if (v < 0) return `illegal base32 data at input byte ${i}`;
-    acc = (acc << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((acc >> bits) & 0xff);
-    }
+/** base32 padding after `=` at quantum position j: an error offset, or null (Go's rules). */
+function b32Padding(src: string, pos: number, j: number): number | null {
+  const remaining = src.length - pos;
+  if (remaining + j < 7) return src.length;
+  for (let k = 0; k < 7 - j; k++) {
+    if (remaining > k && src[pos + k] !== "=") return pos + k - 1;
   }
-  if (clean.length % 8 !== 0)
-    return `illegal base32 data at input byte ${Math.floor(clean.length / 8) * 8}`;
-  if (/[^=]/.test(clean.slice(i))) return `illegal base32 data at input byte ${i}`;
+  return j === 1 || j === 3 || j === 6 ? pos - 1 : null;
+}
+
+const B32_BYTES: Readonly<Record<number, number>> = { 2: 1, 4: 2, 5: 3, 7: 4, 8: 5 };
+
+function b32Bytes(q: number[], out: number[]): void {
+  let bits = 0n;
+  for (let k = 0; k < 8; k++) bits = (bits << 5n) | BigInt(q[k] ?? 0);
+  const n = B32_BYTES[q.length] ?? 0;
+  for (let k = 0; k < n; k++) out.push(Number((bits >> BigInt(32 - 8 * k)) & 0xffn));
+}
+
+/** base32.StdEncoding.DecodeString (newlines stripped first), with Go's error offsets. */
+function b32dec(s: string): string {
+  const src = s.replace(/[\r\n]/g, "");
+  const out: number[] = [];
+  let pos = 0;
+  let end = false;
+  while (pos < src.length && !end) {
+    const q: number[] = [];
+    while (q.length < 8) {
+      if (pos === src.length) return `illegal base32 data at input byte ${pos - q.length}`;
+      const ch = src[pos] ?? "";
+      pos++;
+      if (ch === "=" && q.length >= 2 && src.length - pos < 8) {
+        const err = b32Padding(src, pos, q.length);
+        if (err !== null) return `illegal base32 data at input byte ${err}`;
+        end = true;
+        break;
+      }
+      const v = B32.indexOf(ch);
+      if (v < 0) return `illegal base32 data at input byte ${pos - 1}`;
+      q.push(v);
+    }
+    b32Bytes(q, out);
+  }
   return fromBytes(Uint8Array.from(out));
 }
 
