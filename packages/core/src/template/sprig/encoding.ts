@@ -46,6 +46,28 @@ function b32Bytes(q: number[], out: number[]): void {
   for (let k = 0; k < n; k++) out.push(Number((bits >> BigInt(32 - 8 * k)) & 0xffn));
 }
 
+/** Reads one 8-character quantum: its values, whether padding ended the input, or an error. */
+function b32Quantum(
+  src: string,
+  start: number,
+): { q: number[]; pos: number; end: boolean; err?: number } {
+  const q: number[] = [];
+  let pos = start;
+  while (q.length < 8) {
+    if (pos === src.length) return { q, pos, end: true, err: pos - q.length };
+    const ch = src[pos] ?? "";
+    pos++;
+    if (ch === "=" && q.length >= 2 && src.length - pos < 8) {
+      const err = b32Padding(src, pos, q.length);
+      return err === null ? { q, pos, end: true } : { q, pos, end: true, err };
+    }
+    const v = B32.indexOf(ch);
+    if (v < 0) return { q, pos, end: true, err: pos - 1 };
+    q.push(v);
+  }
+  return { q, pos, end: false };
+}
+
 /** base32.StdEncoding.DecodeString (newlines stripped first), with Go's error offsets. */
 function b32dec(s: string): string {
   const src = s.replace(/[\r\n]/g, "");
@@ -53,22 +75,11 @@ function b32dec(s: string): string {
   let pos = 0;
   let end = false;
   while (pos < src.length && !end) {
-    const q: number[] = [];
-    while (q.length < 8) {
-      if (pos === src.length) return `illegal base32 data at input byte ${pos - q.length}`;
-      const ch = src[pos] ?? "";
-      pos++;
-      if (ch === "=" && q.length >= 2 && src.length - pos < 8) {
-        const err = b32Padding(src, pos, q.length);
-        if (err !== null) return `illegal base32 data at input byte ${err}`;
-        end = true;
-        break;
-      }
-      const v = B32.indexOf(ch);
-      if (v < 0) return `illegal base32 data at input byte ${pos - 1}`;
-      q.push(v);
-    }
-    b32Bytes(q, out);
+    const r = b32Quantum(src, pos);
+    if (r.err !== undefined) return `illegal base32 data at input byte ${r.err}`;
+    b32Bytes(r.q, out);
+    pos = r.pos;
+    end = r.end;
   }
   return fromBytes(Uint8Array.from(out));
 }
