@@ -1,7 +1,7 @@
 import { decodeRune, encodeRune, fromUtf8, isValidUtf8, runes } from "./bytes.js";
 import { budgetFault } from "./failure.js";
 import { formatFloat } from "./float.js";
-import { timeParts, timeString } from "./time.js";
+import { LONG_MONTHS, timeParts, timeString } from "./time.js";
 import {
   GoInt,
   GoMap,
@@ -367,25 +367,10 @@ function goSyntaxInt(v: GoInt): string {
   return isUnsigned(v.type) ? `0x${v.v.toString(16)}` : v.v.toString();
 }
 
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
 function goSyntaxTime(t: GoTime): string {
   const p = timeParts(t);
   const loc = t.zone === "UTC" && t.offset === 0 ? "time.UTC" : `time.Location(${quote(t.zone)})`;
-  return `time.Date(${p.year}, time.${MONTH_NAMES[p.month - 1] ?? ""}, ${p.day}, ${p.hour}, ${p.minute}, ${p.second}, ${p.nanos}, ${loc})`;
+  return `time.Date(${p.year}, time.${LONG_MONTHS[p.month - 1] ?? ""}, ${p.day}, ${p.hour}, ${p.minute}, ${p.second}, ${p.nanos}, ${loc})`;
 }
 
 function goSyntaxStruct(v: GoStruct): string {

@@ -1,7 +1,7 @@
 import { fromUtf8, toUtf8 } from "./bytes.js";
 import { fn } from "./funcs.js";
 import type { FuncDef } from "./funcs.js";
-import { formatTime, timeParts, timeString } from "./time.js";
+import { formatTime, LONG_DAYS, LONG_MONTHS, timeParts, timeString } from "./time.js";
 import { GoTime, goInt, goInt64 } from "./value.js";
 import type { GoValue, GoInt } from "./value.js";
 
@@ -10,21 +10,6 @@ import type { GoValue, GoInt } from "./value.js";
  * `{{ (now).Format "2006" }}`): an explicit allowlist, bound to the receiver.
  */
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const NS = 1_000_000_000n;
 
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -36,14 +21,14 @@ type Getter = (t: GoTime) => GoValue;
 
 const GETTERS: ReadonlyMap<string, Getter> = new Map<string, Getter>([
   ["Year", (t) => goInt(timeParts(t).year)],
-  ["Month", (t) => MONTHS[timeParts(t).month - 1] ?? ""],
+  ["Month", (t) => LONG_MONTHS[timeParts(t).month - 1] ?? ""],
   ["Day", (t) => goInt(timeParts(t).day)],
   ["Hour", (t) => goInt(timeParts(t).hour)],
   ["Minute", (t) => goInt(timeParts(t).minute)],
   ["Second", (t) => goInt(timeParts(t).second)],
   ["Nanosecond", (t) => goInt(timeParts(t).nanos)],
   ["YearDay", (t) => goInt(timeParts(t).yday)],
-  ["Weekday", (t) => DAYS[timeParts(t).weekday] ?? ""],
+  ["Weekday", (t) => LONG_DAYS[timeParts(t).weekday] ?? ""],
   ["Unix", (t) => goInt64(floorDiv(t.ns, NS))],
   ["UnixMilli", (t) => goInt64(floorDiv(t.ns, 1_000_000n))],
   ["UnixNano", (t) => goInt64(t.ns)],

@@ -5,7 +5,8 @@ import { GoTime } from "./value.js";
  * Time.String and Duration.String. Zones are fixed offsets; the controller's Local zone is UTC.
  */
 
-const LONG_MONTHS = [
+/** Go's month and weekday names (`time.Month.String`, `time.Weekday.String`). */
+export const LONG_MONTHS = [
   "January",
   "February",
   "March",
@@ -19,7 +20,15 @@ const LONG_MONTHS = [
   "November",
   "December",
 ];
-const LONG_DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+export const LONG_DAYS = [
+  "Sunday",
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+];
 
 interface Parts {
   year: number;
