@@ -7,8 +7,6 @@ import {
 } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 
-import { SignetError } from "../errors.js";
-
 /** A source of cryptographically secure random bytes; production passes `crypto.randomBytes`. */
 export type RandomSource = (size: number) => Uint8Array;
 
@@ -108,9 +106,4 @@ function aesAlgorithm(keyBytes: number): "aes-128-gcm" | "aes-192-gcm" | "aes-25
   if (keyBytes === 24) return "aes-192-gcm";
   if (keyBytes === 32) return "aes-256-gcm";
   return undefined;
-}
-
-/** The generic decryption error (no oracle: no key, step or cause is named). */
-export function decryptError(): SignetError {
-  return new SignetError("ERR_DECRYPT", DECRYPT_ERROR_MESSAGE);
 }
