@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createPublicKey, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { hybridEncrypt } from "./crypto/hybrid.js";
@@ -323,6 +323,12 @@ describe("the unsealed Secret", () => {
   });
 });
 
+/** The RSA-wrapped session key of one encrypted value (after its 2-byte length). */
+function wrappedBlock(encoded: string): Buffer {
+  const blob = Buffer.from(encoded, "base64");
+  return blob.subarray(2, 2 + blob.readUInt16BE(0));
+}
+
 describe("key ordering", () => {
   let keys: TestKey[];
   beforeAll(async () => {
@@ -358,11 +364,40 @@ describe("key ordering", () => {
 
   it("learns the working key after the first value instead of scanning every key again", () => {
     const ss = sealedWith(keys[5]!, 4);
+    const first = wrappedBlock(ss.spec.encryptedData.k0!);
+    // The five newer keys are tried first, except those the modulus check rules out for free.
+    const tried = keys.slice(0, 5).filter((t) => Buffer.compare(first, t.key.modulus) < 0).length;
     const result = unsealSealedSecret(ss, {
       keys: keys.map((t) => t.key),
       acceptDeprecatedV1Data: false,
     });
-    expect(result.rsaOperations).toBe(6 + 3);
+    expect(result.rsaOperations).toBe(tried + 1 + 3);
+  });
+
+  it.each<[string, (block: Buffer) => Buffer, number]>([
+    ["equal to the wrapped key", (block) => block, 1],
+    ["below the wrapped key", (block) => Buffer.alloc(block.length), 1],
+    ["above the wrapped key (tried)", (block) => Buffer.alloc(block.length, 0xff), 2],
+  ])("skips a key whose modulus is %s without an RSA operation", (_, modulus, ops) => {
+    const ss = sealedWith(keys[0]!, 1);
+    const wrong = { ...keys[1]!.key, modulus: modulus(wrappedBlock(ss.spec.encryptedData.k0!)) };
+    const result = unsealSealedSecret(ss, {
+      keys: [wrong, keys[0]!.key],
+      acceptDeprecatedV1Data: false,
+    });
+    expect(result.rsaOperations).toBe(ops);
+    expect(result.openedWith).toEqual([keys[0]!.key.fingerprint]);
+  });
+
+  it("describes each key's modulus big-endian at full length", () => {
+    for (const t of keys) {
+      const n = Buffer.from(
+        createPublicKey(t.key.privateKey).export({ format: "jwk" }).n!,
+        "base64url",
+      );
+      expect(t.key.modulus.length).toBe(t.key.modulusBytes);
+      expect(Buffer.from(t.key.modulus).equals(n)).toBe(true);
+    }
   });
 
   it("skips keys of another modulus size without an RSA operation", () => {

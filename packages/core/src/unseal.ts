@@ -4,7 +4,7 @@ import {
   SKIP_SET_OWNER_REFERENCES_ANNOTATION,
 } from "./constants.js";
 import { decodeStdBase64, illegalBase64Message } from "./base64.js";
-import { DECRYPT_ERROR_MESSAGE, hybridDecryptWith, wrappedKeyLength } from "./crypto/hybrid.js";
+import { DECRYPT_ERROR_MESSAGE, hybridDecryptWith, keyMayOpen } from "./crypto/hybrid.js";
 import type { UnsealingKey } from "./crypto/keys.js";
 import { SignetError } from "./errors.js";
 import type { ObjectMeta, OwnerReference, SealedSecret, Secret } from "./model.js";
@@ -48,8 +48,9 @@ interface ItemError {
 /**
  * Unseals a SealedSecret into the Secret the controller would write (reference `Unseal`, spec
  * §4.6). Keys are tried most-likely first: preferred fingerprints, then the given order, and the
- * key that opened one value is tried first for the next. Keys whose modulus does not match the
- * wrapped-key length are skipped without an RSA operation. Per-item errors are grouped as
+ * key that opened one value is tried first for the next. Keys that cannot have wrapped a value
+ * (another modulus size, or a wrapped key not below their modulus) are skipped without an RSA
+ * operation. Per-item errors are grouped as
  * `<message> (<key>, ...)`; any error fails the whole object (no partial Secret).
  */
 export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): UnsealResult {
@@ -123,10 +124,8 @@ class KeyOrder {
   }
 
   open(blob: Buffer, label: Buffer): Buffer | undefined {
-    const wrapped = wrappedKeyLength(blob);
-    if (wrapped === undefined) return undefined;
     for (const key of this.#order) {
-      if (key.modulusBytes !== wrapped) continue;
+      if (!keyMayOpen(key, blob)) continue;
       this.operations++;
       const plain = hybridDecryptWith(key.privateKey, blob, label);
       if (plain) {

@@ -8,7 +8,7 @@ import {
   keyHint,
   scopeFromAnnotations,
   SignetError,
-  wrappedKeyLength,
+  keyMayOpen,
 } from "@signet/core";
 import type { RandomSource, SealedSecret, SealingCertificate, UnsealingKey } from "@signet/core";
 
@@ -86,9 +86,8 @@ function openValue(
 ): { plain: Buffer; fingerprint: string } | string {
   const blob = decodeStdBase64(encoded);
   if (!Buffer.isBuffer(blob)) return "illegal base64 data";
-  const wrapped = wrappedKeyLength(blob);
   for (const key of keys) {
-    if (key.modulusBytes !== wrapped) continue;
+    if (!keyMayOpen(key, blob)) continue;
     const plain = hybridDecryptWith(key.privateKey, blob, label);
     if (plain) return { plain, fingerprint: key.fingerprint };
   }

@@ -7,6 +7,8 @@ import {
 } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 
+import type { UnsealingKey } from "./keys.js";
+
 /** A source of cryptographically secure random bytes; production passes `crypto.randomBytes`. */
 export type RandomSource = (size: number) => Uint8Array;
 
@@ -59,6 +61,18 @@ export function wrappedKeyLength(ciphertext: Uint8Array): number | undefined {
   if (ciphertext.length < 2) return undefined;
   const n = (ciphertext[0]! << 8) | ciphertext[1]!;
   return ciphertext.length < n + 2 ? undefined : n;
+}
+
+/**
+ * Whether `key` can have wrapped `ciphertext`'s session key: the wrapped key has the modulus's
+ * size and is numerically below the modulus (RSA output always is; OpenSSL would reject a larger
+ * block as "data too large for modulus"). A false answer costs no RSA operation, and rules out
+ * a share of the wrong keys a cold start would otherwise try.
+ */
+export function keyMayOpen(key: UnsealingKey, ciphertext: Uint8Array): boolean {
+  const n = wrappedKeyLength(ciphertext);
+  if (n === undefined || n !== key.modulusBytes || key.modulus.length !== n) return false;
+  return Buffer.compare(ciphertext.subarray(2, n + 2), key.modulus) < 0;
 }
 
 /**

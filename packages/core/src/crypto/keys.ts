@@ -18,6 +18,11 @@ export interface UnsealingKey {
   fingerprint: string;
   /** Modulus size in bytes: ciphertexts wrapped for another size are skipped without an RSA op. */
   modulusBytes: number;
+  /**
+   * The modulus, big-endian, exactly `modulusBytes` long: a wrapped key numerically at or above
+   * it cannot have been made with this key, so it is skipped without an RSA op too.
+   */
+  modulus: Uint8Array;
 }
 
 /** Formats a date as Go's `"January 2, 2006"` layout (UTC), as kubeseal's expiry error does. */
@@ -114,12 +119,12 @@ export function parsePrivateKeyPem(pem: string): UnsealingKey | undefined {
   return unsealingKey(privateKey);
 }
 
-/** Wraps an RSA private key with its fingerprint and modulus size. */
+/** Wraps an RSA private key with its fingerprint and modulus. */
 export function unsealingKey(privateKey: KeyObject): UnsealingKey {
   const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
-  return {
-    privateKey,
-    fingerprint: publicKeyFingerprint(privateKey),
-    modulusBytes: Math.ceil(bits / 8),
-  };
+  const modulusBytes = Math.ceil(bits / 8);
+  const n = Buffer.from(createPublicKey(privateKey).export({ format: "jwk" }).n ?? "", "base64url");
+  const modulus = Buffer.alloc(modulusBytes);
+  n.copy(modulus, Math.max(0, modulusBytes - n.length));
+  return { privateKey, fingerprint: publicKeyFingerprint(privateKey), modulusBytes, modulus };
 }
