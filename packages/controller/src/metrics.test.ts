@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 
 import type { SealedSecret } from "@signet/core";
 
+import { countingRsaOperations } from "./controller/app.js";
+import type { Decider } from "./controller/decide-pool.js";
+import type { Decision } from "./reconcile/decide.js";
 import { ControllerMetrics } from "./metrics.js";
 
 const metrics = (omitSecretLabels = false): ControllerMetrics =>
@@ -73,4 +76,24 @@ describe("metrics", () => {
     a.unsealRequest();
     expect(await metrics().text()).toContain("sealed_secrets_controller_unseal_requests_total 0");
   });
+
+  it.each<[string, Decision[], number]>([
+    ["adds what each unsealed object spent", [none(3), none(5)], 8],
+    ["adds nothing for a failed object", [{ action: "fail", failure: {} } as Decision], 0],
+  ])("signet_unseal_rsa_operations_total %s", async (_, decisions, total) => {
+    const m = metrics();
+    const queue = [...decisions];
+    const inner: Decider = {
+      decide: () => Promise.resolve(queue.shift()!),
+      close: () => Promise.resolve(),
+    };
+    const counting = countingRsaOperations(inner, m);
+    for (const d of decisions) expect(await counting.decide(ss(false), undefined, [])).toBe(d);
+    const line = (await m.text()).split("\n").find((l) => l.startsWith("signet_unseal_rsa_op"));
+    expect(line).toBe(`signet_unseal_rsa_operations_total ${total}`);
+  });
 });
+
+function none(rsaOperations: number): Decision {
+  return { action: "none", opened: { keyFingerprint: "SHA256:x", rsaOperations } };
+}

@@ -31,6 +31,7 @@ export class ControllerMetrics {
   >;
   readonly #httpRequests: Counter<"path" | "code" | "method">;
   readonly #httpDuration: Histogram<"path" | "method">;
+  readonly #rsaOperations: Counter;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -70,6 +71,12 @@ export class ControllerMetrics {
       labelNames: ["path", "method"],
       registers,
     });
+    // Signet's own (not the reference's, hence its own prefix): what key ordering saves.
+    this.#rsaOperations = new Counter({
+      name: "signet_unseal_rsa_operations_total",
+      help: "RSA private-key operations spent on SealedSecrets that unsealed (one per value when the first key tried is right)",
+      registers,
+    });
     if (options.collectDefaults) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -80,6 +87,11 @@ export class ControllerMetrics {
 
   unsealError(reason: ErrorMetricReason, namespace: string): void {
     this.#unsealErrors.inc({ reason, namespace });
+  }
+
+  /** RSA private-key operations one unseal spent (wrong keys tried included). */
+  rsaOperations(n: number): void {
+    if (n > 0) this.#rsaOperations.inc(n);
   }
 
   /** Refreshes `condition_info` from the object's status (no-op without status or when omitted). */

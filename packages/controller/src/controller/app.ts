@@ -89,7 +89,7 @@ export async function startApp(
   const namespace = ownNamespace(app.env);
   const registry = new KeyRegistry(config.keyOrderPriority);
   const namespaces = await watchedNamespaces(config, namespace, rest, log);
-  const decider = makeDecider(config, registry);
+  const decider = countingRsaOperations(makeDecider(config, registry), metrics);
 
   const controller = new SealedSecretsController(
     {
@@ -247,6 +247,21 @@ export async function startApp(
     },
     stop: shutdown,
     lostLeadership: election?.lost ?? new Promise<void>(() => undefined),
+  };
+}
+
+/** Counts the RSA operations each successful unseal spent (`signet_unseal_rsa_operations_total`). */
+export function countingRsaOperations(
+  inner: Decider,
+  metrics: Pick<ControllerMetrics, "rsaOperations">,
+): Decider {
+  return {
+    async decide(ss, existing, preferred) {
+      const decision = await inner.decide(ss, existing, preferred);
+      if (decision.action !== "fail") metrics.rsaOperations(decision.opened.rsaOperations);
+      return decision;
+    },
+    close: () => inner.close(),
   };
 }
 
