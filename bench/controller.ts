@@ -4,9 +4,17 @@
 // against the RSA-4096 limit `openssl speed` measures on this machine at the same time.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { request } from "node:https";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
 import {
@@ -14,28 +22,24 @@ import {
   parseSealingCertificate,
   SEALED_SECRETS_KEY_LABEL,
   sealSecret,
+  withKeyHint,
 } from "@signet/core";
 import type { GeneratedKey, SealedSecret, SealingCertificate } from "@signet/core";
 
 import { apiCall, apiRequest, sleep } from "../test/cluster/api.js";
+import { controllerSection, fmt } from "./controller-report.js";
+import type {
+  ControllerBenchOptions,
+  Name,
+  RsaSpeed,
+  RunResult,
+  Sealer,
+} from "./controller-report.js";
 import { freePort, startControlPlane } from "../test/cluster/controlPlane.js";
 import type { ControlPlane } from "../test/cluster/controlPlane.js";
 import { spawnManaged } from "../test/cluster/proc.js";
 import type { ManagedProcess } from "../test/cluster/proc.js";
 import { cacheDir, repoRoot } from "../test/interop/reference-tools.js";
-
-export interface ControllerBenchOptions {
-  /** SealedSecrets per run (the issue's size is 2,000). */
-  count: number;
-  /** Registered keys (12). */
-  keys: number;
-  /** Share of SealedSecrets sealed with an older key (spread evenly over them); the rest newest. */
-  oldShare: number;
-  /** Runs per controller; the order alternates. */
-  repetitions: number;
-  /** Per-run limit; a run that reaches it is reported with how far it got. */
-  timeoutMs: number;
-}
 
 const VALUES = 3;
 const KEY_BITS = 4096;
@@ -52,60 +56,11 @@ mkdir -p "$d"
 cp "$SA_DIR/token" "$SA_DIR/ca.crt" "$SA_DIR/namespace" "$d/"
 exec "$@"`;
 
-type Name = "signet" | "reference";
-
-interface RunResult {
-  name: Name;
-  repetition: number;
-  /** Wall time from spawning the controller to the last Synced=True seen, or undefined. */
-  ms: number | undefined;
-  synced: number;
-  /** Wall time from spawning to the first Synced=True (start-up cost). */
-  firstMs: number | undefined;
-  /** Wall time at which the run gave up (timeout), when `ms` is undefined. */
-  gaveUpMs: number | undefined;
-  peakRssKiB: number | undefined;
-  cpuSeconds: number | undefined;
-  process: string;
-}
-
-interface RsaSpeed {
-  oneProcess: number;
-  twoProcesses: number;
-}
-
-/** openssl measured before and after the controllers; the limit uses the best rates. */
-interface RsaSpeeds {
-  before: RsaSpeed;
-  after: RsaSpeed;
-}
-
 function measureSpeed(when: string): RsaSpeed {
   log(`openssl speed rsa4096 ${when} the controllers (1 and 2 processes, wall-clock divisor)`);
   const speed = { oneProcess: opensslRsa4096(1), twoProcesses: opensslRsa4096(2) };
   log(`openssl: ${speed.oneProcess} ops/s (1 process), ${speed.twoProcesses} ops/s (2)`);
   return speed;
-}
-
-const best = (x: RsaSpeeds): RsaSpeed => ({
-  oneProcess: Math.max(x.before.oneProcess, x.after.oneProcess),
-  twoProcesses: Math.max(x.before.twoProcesses, x.after.twoProcesses),
-});
-
-/** Greedy wrap of one paragraph at 100 columns (Markdown source stays readable). */
-function para(text: string): string {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > 100) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.join("\n");
 }
 
 const log = (msg: string): void => {
@@ -156,33 +111,18 @@ function keyIndexFor(i: number, o: ControllerBenchOptions): number {
   return Math.floor(i * o.oldShare) % (o.keys - 1);
 }
 
-/**
- * RSA operations Signet spends on a cold start (no status to learn from): its core tries keys
- * newest first and the key that opened one value first for the next, so a SealedSecret sealed
- * with the k-th newest key costs k + (values - 1).
- */
-function signetColdOperations(o: ControllerBenchOptions): number {
-  let ops = 0;
-  for (let i = 0; i < o.count; i++) ops += o.keys - keyIndexFor(i, o) + VALUES - 1;
-  return ops;
-}
-
-function sealAll(ns: string, certs: SealingCertificate[], o: ControllerBenchOptions) {
+/** The run's SealedSecrets; sealed by `signet` they carry the key hint, as the CLI writes it. */
+function sealAll(ns: string, certs: SealingCertificate[], o: ControllerBenchOptions, by: Sealer) {
   const out: SealedSecret[] = [];
   for (let i = 0; i < o.count; i++) {
     const stringData: Record<string, string> = {};
     for (let v = 0; v < VALUES; v++) stringData[`value-${v}`] = randomBytes(24).toString("hex");
-    out.push(
-      sealSecret(
-        {
-          apiVersion: "v1",
-          kind: "Secret",
-          metadata: { name: `s-${i}`, namespace: ns },
-          stringData,
-        },
-        { certificate: certs[keyIndexFor(i, o)]!, random: randomBytes },
-      ),
+    const certificate = certs[keyIndexFor(i, o)]!;
+    const ss = sealSecret(
+      { apiVersion: "v1", kind: "Secret", metadata: { name: `s-${i}`, namespace: ns }, stringData },
+      { certificate, random: randomBytes },
     );
+    out.push(by === "signet" ? withKeyHint(ss, certificate.fingerprint) : ss);
   }
   return out;
 }
@@ -294,11 +234,39 @@ function procStatus(pid: number | undefined): { hwmKiB?: number; cpu?: number; c
   }
 }
 
+/** CPU seconds per thread name of a process (main thread, decide workers, GC helpers...). */
+function threadCpu(pid: number | undefined): string {
+  if (pid === undefined) return "?";
+  const byName = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cpu = (Number(f[11]) + Number(f[12])) / clockTicks();
+      const label = tid === String(pid) ? "main" : `${comm}:${tid}`;
+      byName.set(label, (byName.get(label) ?? 0) + cpu);
+    }
+  } catch {
+    return "?";
+  }
+  return [...byName].map(([k, v]) => `${k} ${fmt(v)} s`).join(", ");
+}
+
+function controlPlaneCpu(cp: ControlPlane): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(cp.pids()).map(([name, pid]) => [name, procStatus(pid).cpu ?? 0]),
+  );
+}
+
 let ticksPerSecond: number | undefined;
 function clockTicks(): number {
   ticksPerSecond ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
   return ticksPerSecond;
 }
+
+const nodeArgs = (): string[] =>
+  (process.env.SIGNET_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 interface Binaries {
   reference: string;
@@ -306,7 +274,17 @@ interface Binaries {
   saDir: string;
 }
 
-async function startController(name: Name, cp: ControlPlane, bins: Binaries, logDir: string) {
+interface Started {
+  proc: ManagedProcess;
+  metricsPort: number;
+}
+
+async function startController(
+  name: Name,
+  cp: ControlPlane,
+  bins: Binaries,
+  logDir: string,
+): Promise<Started> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const listen = [
     `--listen-addr=127.0.0.1:${port}`,
@@ -314,15 +292,23 @@ async function startController(name: Name, cp: ControlPlane, bins: Binaries, log
   ];
   const logFile = join(logDir, `${name}-${port}.log`);
   if (name === "signet") {
-    return spawnManaged(
+    const proc = spawnManaged(
       "signet-controller",
       process.execPath,
-      [bins.signet, `--kubeconfig=${cp.info.adminKubeconfig}`, ...listen, ...COMMON_FLAGS],
+      // SIGNET_BENCH_NODE_ARGS: extra Node flags for profiling, e.g. `--cpu-prof --cpu-prof-dir=D`.
+      [
+        ...nodeArgs(),
+        bins.signet,
+        `--kubeconfig=${cp.info.adminKubeconfig}`,
+        ...listen,
+        ...COMMON_FLAGS,
+      ],
       { logFile, env: { ...process.env, POD_NAMESPACE: KEY_NAMESPACE, KUBECONFIG: "" } },
     );
+    return { proc, metricsPort };
   }
   const url = new URL(cp.info.server);
-  return spawnManaged(
+  const proc = spawnManaged(
     "reference-controller",
     "unshare",
     [
@@ -341,6 +327,18 @@ async function startController(name: Name, cp: ControlPlane, bins: Binaries, log
       },
     },
   );
+  return { proc, metricsPort };
+}
+
+/** `signet_unseal_rsa_operations_total` from the controller's metrics endpoint. */
+async function rsaOperations(metricsPort: number): Promise<number | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    const m = /^signet_unseal_rsa_operations_total (\d+)/m.exec(await res.text());
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface RunContext {
@@ -352,7 +350,7 @@ interface RunContext {
 }
 
 /** Creates the run's namespace and SealedSecrets; returns the list's resourceVersion. */
-async function prepare(ctx: RunContext, ns: string): Promise<string> {
+async function prepare(ctx: RunContext, ns: string, by: Sealer): Promise<string> {
   const { cp, certs, o } = ctx;
   const t = { token: cp.admin.token };
   await apiCall(cp.admin, "/api/v1/namespaces", {
@@ -360,7 +358,7 @@ async function prepare(ctx: RunContext, ns: string): Promise<string> {
     method: "POST",
     body: { metadata: { name: ns } },
   });
-  await pool(sealAll(ns, certs, o), 16, async (ss) => {
+  await pool(sealAll(ns, certs, o, by), 16, async (ss) => {
     await apiCall(cp.admin, `${SS_API}/namespaces/${ns}/sealedsecrets`, {
       ...t,
       method: "POST",
@@ -397,32 +395,49 @@ function describe(r: RunResult, count: number): string {
       ? `gave up, ${r.synced}/${count} Synced`
       : `all Synced in ${(r.ms / 1000).toFixed(1)} s`;
   const rss = ((r.peakRssKiB ?? 0) / 1024).toFixed(0);
-  return `${r.name} #${r.repetition}: ${what}, peak RSS ${rss} MiB, CPU ${fmt(r.cpuSeconds)} s (${r.process})`;
+  const cp = Object.entries(r.controlPlaneCpu)
+    .map(([k, v]) => `${k} ${fmt(v)} s`)
+    .join(", ");
+  const ops = r.rsaOperations === undefined ? "" : `, ${r.rsaOperations} RSA ops`;
+  return `${label(r)}: ${what}, peak RSS ${rss} MiB, CPU ${fmt(r.cpuSeconds)} s (${r.process})${ops}; control plane CPU: ${cp}`;
 }
 
-async function runOne(name: Name, repetition: number, ctx: RunContext): Promise<RunResult> {
+const label = (r: { name: Name; sealer: Sealer; repetition: number }): string =>
+  `${r.name} (sealed by ${r.sealer}) #${r.repetition}`;
+
+interface RunSpec {
+  name: Name;
+  sealer: Sealer;
+  repetition: number;
+}
+
+async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
   const { cp, o } = ctx;
-  const ns = `bench-${repetition}-${name}`;
-  const rv = await prepare(ctx, ns);
+  const { name, sealer, repetition } = spec;
+  const ns = `bench-${repetition}-${name}-${sealer}`;
+  const rv = await prepare(ctx, ns, sealer);
   const watch = watchSynced(cp, ns, o.count, rv);
-  log(`${name} #${repetition}: ${o.count} SealedSecrets in ${ns}; starting the controller`);
+  log(`${label(spec)}: ${o.count} SealedSecrets in ${ns}; starting the controller`);
+  const cpuBefore = controlPlaneCpu(cp);
   const started = performance.now();
   let proc: ManagedProcess | undefined;
   const progress = setInterval(() => {
     const s = ((performance.now() - started) / 1000).toFixed(0);
-    log(`${name} #${repetition}: ${watch.synced()}/${o.count} Synced after ${s} s`);
+    log(`${label(spec)}: ${watch.synced()}/${o.count} Synced after ${s} s`);
   }, 30_000);
   try {
-    proc = await startController(name, cp, ctx.bins, ctx.logDir);
+    const run = await startController(name, cp, ctx.bins, ctx.logDir);
+    proc = run.proc;
     const outcome = await outcomeOf(watch.done, proc, o.timeoutMs);
     if ("exited" in outcome) {
       throw new Error(`${name} exited (${outcome.exited}):\n${proc.tail(30)}`);
     }
     const stats = procStatus(proc.child.pid);
+    const cpuAfter = controlPlaneCpu(cp);
+    log(`${label(spec)}: CPU by thread: ${threadCpu(proc.child.pid)}`);
     const finished = "at" in outcome;
     const result: RunResult = {
-      name,
-      repetition,
+      ...spec,
       ms: finished ? outcome.at - started : undefined,
       synced: watch.synced(),
       firstMs: watch.firstAt() === undefined ? undefined : watch.firstAt()! - started,
@@ -430,9 +445,13 @@ async function runOne(name: Name, repetition: number, ctx: RunContext): Promise<
       peakRssKiB: stats.hwmKiB,
       cpuSeconds: stats.cpu,
       process: stats.comm ?? "?",
+      controlPlaneCpu: Object.fromEntries(
+        Object.entries(cpuAfter).map(([k, v]) => [k, v - (cpuBefore[k] ?? 0)]),
+      ),
+      rsaOperations: name === "signet" ? await rsaOperations(run.metricsPort) : undefined,
     };
     const [failure] = watch.failures();
-    if (failure) log(`${name}: not synced yet at the end, e.g. ${failure.join(": ")}`);
+    if (failure) log(`${label(spec)}: not synced yet at the end, e.g. ${failure.join(": ")}`);
     log(describe(result, o.count));
     if (finished) await spotCheck(cp, ns, o.count);
     return result;
@@ -442,6 +461,21 @@ async function runOne(name: Name, repetition: number, ctx: RunContext): Promise<
     await proc?.stop();
     await removeNamespace(cp, ns);
   }
+}
+
+/** Every run of one repetition: signet on both workloads, the reference on kubeseal's. */
+function runSpecs(o: ControllerBenchOptions): RunSpec[] {
+  const specs: RunSpec[] = [];
+  for (let repetition = 0; repetition < o.repetitions; repetition++) {
+    const round: RunSpec[] = [
+      { name: "signet", sealer: "signet", repetition },
+      { name: "signet", sealer: "kubeseal", repetition },
+      { name: "reference", sealer: "kubeseal", repetition },
+    ];
+    if (repetition % 2 === 1) round.reverse();
+    specs.push(...round.filter((r) => o.controllers.includes(r.name)));
+  }
+  return specs;
 }
 
 /** The produced Secrets exist, one per SealedSecret, each with all values. */
@@ -501,18 +535,23 @@ export async function controllerBenchmark(o: ControllerBenchOptions): Promise<st
     writeFileSync(join(saDir, "namespace"), KEY_NAMESPACE);
     const ctx: RunContext = { cp, bins: { reference, signet, saDir }, certs, o, logDir: workDir };
     for (const key of keys) await createKeySecret(cp, key);
-    for (let r = 0; r < o.repetitions; r++) {
-      const order: Name[] = r % 2 === 0 ? ["signet", "reference"] : ["reference", "signet"];
-      for (const name of order) {
-        results.push(await runOne(name, r, ctx));
-      }
-    }
+    for (const spec of runSpecs(o)) results.push(await runOne(spec, ctx));
   } finally {
     await cp.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
   const speeds = { before, after: measureSpeed("after") };
-  return section({ o, speeds, speed: best(speeds), loadStart: load, loadEnd: loadavg(), results });
+  return controllerSection({
+    o,
+    values: VALUES,
+    keyBits: KEY_BITS,
+    keyNamespace: KEY_NAMESPACE,
+    commonFlags: COMMON_FLAGS,
+    speeds,
+    loadStart: load,
+    loadEnd: loadavg(),
+    results,
+  });
 }
 
 async function createKeySecret(cp: ControlPlane, key: GeneratedKey): Promise<void> {
@@ -533,177 +572,4 @@ async function createKeySecret(cp: ControlPlane, key: GeneratedKey): Promise<voi
       },
     },
   });
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-const fmt = (n: number | undefined, digits = 1): string =>
-  n === undefined || Number.isNaN(n) ? "–" : n.toFixed(digits);
-const int = (n: number): string => Math.round(n).toLocaleString("en-US");
-
-interface Summary {
-  o: ControllerBenchOptions;
-  speeds: RsaSpeeds;
-  /** The best of the measured rates: the limit. */
-  speed: RsaSpeed;
-  loadStart: number[];
-  loadEnd: number[];
-  results: RunResult[];
-}
-
-interface PerController {
-  /** Median seconds to all Synced, or undefined when a run gave up. */
-  secs: number | undefined;
-  /** The table cell: the median, or how far the first unfinished run got. */
-  cell: string;
-  rssMiB: number;
-  cpu: number | undefined;
-  firstSecs: number | undefined;
-}
-
-function perController(x: Summary, name: Name): PerController {
-  const runs = x.results.filter((r) => r.name === name);
-  const unfinished = runs.find((r) => r.ms === undefined);
-  const secs = unfinished ? undefined : median(runs.map((r) => r.ms! / 1000));
-  return {
-    secs,
-    cell: unfinished ? unfinishedCell(unfinished, x.o.count) : fmt(secs),
-    rssMiB: Math.max(...runs.map((r) => r.peakRssKiB ?? 0)) / 1024,
-    cpu: median(runs.flatMap((r) => (r.cpuSeconds === undefined ? [] : [r.cpuSeconds]))),
-    firstSecs: median(runs.flatMap((r) => (r.firstMs === undefined ? [] : [r.firstMs / 1000]))),
-  };
-}
-
-function unfinishedCell(r: RunResult, count: number): string {
-  return `> ${fmt((r.gaveUpMs ?? 0) / 1000, 0)} (gave up: ${int(r.synced)}/${int(count)} Synced)`;
-}
-
-const ratio = (a: number | undefined, b: number | undefined): string =>
-  a === undefined || b === undefined || b === 0 ? "–" : `${fmt(a / b, 2)}x`;
-
-function header(x: Summary): string {
-  const load = (l: number[]): string => l.map((v) => v.toFixed(2)).join(" / ");
-  return `## Controller: cold start, signet vs the reference controller v0.36.6
-
-${para(`Measured by \`npm run bench -- --only controller\` on ${new Date().toISOString().slice(0, 10)}:
-${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, load average
-at the start ${load(x.loadStart)} (1 / 5 / 15 min), at the end ${load(x.loadEnd)}. The machine is
-shared: other engineers' builds and tests ran at the same time, so the ratios (measured side by
-side in one run) matter more than the absolute times.`)}`;
-}
-
-function workload(o: ControllerBenchOptions): string {
-  const newest = o.count - Math.round(o.count * o.oldShare);
-  return para(`**Workload.** ${int(o.count)} SealedSecrets x ${VALUES} values (strict scope) in a fresh
-namespace, ${o.keys} RSA-${KEY_BITS} keys registered in \`${KEY_NAMESPACE}\` in the reference's
-format (\`kubernetes.io/tls\`, label \`${SEALED_SECRETS_KEY_LABEL}=active\`, NotBefore one day
-apart). Key mix: ${int(newest)} sealed with the newest key, ${int(o.count - newest)}
-(${fmt(o.oldShare * 100, 0)} %) spread evenly over the ${o.keys - 1} older ones. One real control
-plane (etcd + kube-apiserver + kube-controller-manager, \`test/cluster\`) for the whole run; each
-controller starts from cold on its own fresh namespace (the previous one is deleted first), order
-alternating across repetitions (${o.repetitions}). Both watch all namespaces, with
-\`${COMMON_FLAGS.join(" ")}\` (the client throttle is off for both: at the default 5 QPS both would
-spend ~${int((o.count * 2) / 5)} s just waiting on it) and their default concurrency (signet:
-${cpus().length} decide workers, one per CPU; the reference: one worker). The reference gets
-in-cluster config (private mount namespace), signet \`--kubeconfig\`; both use the admin token over
-TLS to 127.0.0.1. Time = from spawning the process to a watch seeing the last SealedSecret with
-\`Synced=True\` at its generation (process start, key loading and informer lists included); then
-every produced Secret is checked to exist with all values. Peak RSS = \`VmHWM\` of the controller
-process (worker threads included); CPU = user + sys of the process when the last one synced.`);
-}
-
-function mainTable(x: Summary, s: PerController, r: PerController): string {
-  const { o } = x;
-  const signetOps = signetColdOperations(o);
-  const referenceOps = o.count * VALUES * ((o.keys + 1) / 2);
-  return `| | signet | reference | signet / reference |
-|---|---|---|---|
-| time to all ${int(o.count)} Synced, s (median) | ${s.cell} | ${r.cell} | **${ratio(s.secs, r.secs)}** |
-| time to the first Synced, s (start-up: process, keys, lists) | ${fmt(s.firstSecs)} | ${fmt(r.firstSecs)} | ${ratio(s.firstSecs, r.firstSecs)} |
-| peak RSS, MiB (max over runs) | ${fmt(s.rssMiB, 0)} | ${fmt(r.rssMiB, 0)} | ${ratio(s.rssMiB, r.rssMiB)} |
-| CPU time until all Synced, s (median) | ${fmt(s.cpu)} | ${fmt(r.cpu)} | ${ratio(s.cpu, r.cpu)} |
-| RSA-${KEY_BITS} private-key operations | ${int(signetOps)} (exact for its cold-start order: newest key first, then the key that opened the previous value) | ≈${int(referenceOps)} (expected: each value tries the ${o.keys} keys in random map order, ${fmt((o.keys + 1) / 2, 1)} on average) | ${ratio(signetOps, referenceOps)} |`;
-}
-
-function limitTable(x: Summary, s: PerController): string {
-  const { o, speed, speeds } = x;
-  const needed = o.count * VALUES;
-  const limit = needed / speed.twoProcesses;
-  const rates = (r: RsaSpeed): string => `${fmt(r.oneProcess)} / ${fmt(r.twoProcesses)}`;
-  const intro = para(`**RSA-${KEY_BITS} limit** (\`openssl speed -elapsed -seconds 3 rsa4096\`:
-private-key operations per second of wall time, i.e. under the same load as the controllers,
-measured in this run before and after them; the limit uses the best rates seen):`);
-  return `${intro}
-
-| | value |
-|---|---|
-| ops/s, 1 / 2 processes (\`-multi 2\`): before, after | ${rates(speeds.before)}, ${rates(speeds.after)} |
-| best 1-process / 2-process rate | ${fmt(speed.oneProcess)} / ${fmt(speed.twoProcesses)} ops/s |
-| decryptions actually needed (one per value, right key first) | ${int(needed)} |
-| limit on 2 cores (needed / best 2-process rate) | **${fmt(limit)} s** (1 core: ${fmt(needed / speed.oneProcess)} s) |
-| signet's own RSA operations at the best 2-process rate | ${fmt(signetColdOperations(o) / speed.twoProcesses)} s |
-| signet / limit | **${ratio(s.secs, limit)}** |`;
-}
-
-const cores = (p: PerController): number | undefined =>
-  p.cpu === undefined || p.secs === undefined ? undefined : p.cpu / p.secs;
-
-function targets(x: Summary, s: PerController, r: PerController): string {
-  const { o, speed } = x;
-  const needed = o.count * VALUES;
-  const limit = needed / speed.twoProcesses;
-  const ahead = s.secs !== undefined && (r.secs === undefined || s.secs < r.secs);
-  const within = s.secs !== undefined && s.secs <= 1.5 * limit;
-  const how =
-    s.secs !== undefined && r.secs !== undefined
-      ? ` (${fmt(r.secs / s.secs, 1)}x faster)`
-      : " (the reference did not finish)";
-  const ops = signetColdOperations(o);
-  const older = Math.round(o.count * o.oldShare);
-  const rsaSecs = ops / speed.twoProcesses;
-  const rest = s.secs === undefined ? undefined : s.secs - rsaSecs - (s.firstSecs ?? 0);
-  const lines = [
-    `Targets: ahead of the reference — **${ahead ? "met" : "missed"}**${ahead ? how : ""};
-within 1.5x of the 2-core limit — **${within ? "met" : "missed"}** (${ratio(s.secs, limit)}).`,
-    `Where signet's time goes: it spends ${int(ops)} RSA operations, ${ratio(ops, needed)} the
-${int(needed)} needed — on a cold start no status records which key opened an object, so the first
-value of each of the ${int(older)} objects sealed with an older key searches the newer keys first
-(later values of the same object go straight to the key that opened the first). At the best
-2-process rate those operations alone take ${fmt(rsaSecs)} s; start-up until the first Synced took
-${fmt(s.firstSecs)} s; the remaining ${fmt(rest)} s is the API work (one Secret create, one status
-update and one Event per object, through the apiserver and etcd that share the same 2 cores) and
-the CPU other users took from the machine during the run. Signet's process used ${fmt(s.cpu)}
-CPU-seconds in ${fmt(s.secs)} s of wall time (${fmt(cores(s), 2)} cores on average; the reference
-${fmt(cores(r), 2)}).`,
-  ];
-  return lines.map(para).join("\n\n");
-}
-
-function runsTable(x: Summary): string {
-  const rows = x.results.map((r) => {
-    const time = r.ms === undefined ? unfinishedCell(r, x.o.count) : fmt(r.ms / 1000);
-    const rss = fmt((r.peakRssKiB ?? 0) / 1024, 0);
-    return `| ${r.repetition + 1} | ${r.name} | ${time} | ${fmt((r.firstMs ?? NaN) / 1000)} | ${rss} | ${fmt(r.cpuSeconds)} |`;
-  });
-  return `| repetition | controller | all Synced, s | first Synced, s | peak RSS, MiB | CPU, s |
-|---|---|---|---|---|---|
-${rows.join("\n")}`;
-}
-
-function section(x: Summary): string {
-  const s = perController(x, "signet");
-  const r = perController(x, "reference");
-  return [
-    header(x),
-    workload(x.o),
-    mainTable(x, s, r),
-    limitTable(x, s),
-    targets(x, s, r),
-    `Runs:\n\n${runsTable(x)}`,
-  ].join("\n\n");
 }

@@ -78,6 +78,8 @@ export interface ControlPlane {
   readonly admin: ApiEndpoint & { token: string };
   /** Runs kubectl as admin (or with another kubeconfig); returns stdout, throws on failure. */
   kubectl(args: readonly string[], opts?: { input?: string; kubeconfig?: string }): string;
+  /** Process ids of the running components by name (etcd, kube-apiserver, ...), for accounting. */
+  pids(): Record<string, number>;
   /** Stops all components (KCM, apiserver, etcd) and removes the run directory. */
   stop(): Promise<void>;
 }
@@ -358,7 +360,11 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       runDir,
       controllerManager: withKcm,
     };
-    return { info, admin, kubectl, stop: stopAll };
+    const pids = (): Record<string, number> =>
+      Object.fromEntries(
+        procs.flatMap((p) => (p.child.pid === undefined ? [] : [[p.name, p.child.pid]])),
+      );
+    return { info, admin, kubectl, pids, stop: stopAll };
   }
 }
 
