@@ -509,7 +509,9 @@ async function removeNamespace(cp: ControlPlane, ns: string): Promise<void> {
 /** Runs the controller benchmark; returns the Markdown section for BENCHMARKS.md. */
 export async function controllerBenchmark(o: ControllerBenchOptions): Promise<string> {
   const load = loadavg();
-  const signet = join(repoRoot, "packages/controller/dist/main.js");
+  // SIGNET_BENCH_CONTROLLER: another build of the controller to measure (A/B comparisons).
+  const signet =
+    process.env.SIGNET_BENCH_CONTROLLER ?? join(repoRoot, "packages/controller/dist/bundle/main.js");
   if (!existsSync(signet)) throw new Error(`${signet} is missing: run \`npm run build\` first`);
   const reference = execFileSync(
     "bash",

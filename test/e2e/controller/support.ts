@@ -21,7 +21,7 @@ import { api, cluster, serveInNetns } from "../../cluster/testing.js";
 import type { NetnsServer } from "../../cluster/testing.js";
 
 export const CONTROLLER_MAIN = fileURLToPath(
-  new URL("../../../packages/controller/dist/main.js", import.meta.url),
+  new URL("../../../packages/controller/dist/bundle/main.js", import.meta.url),
 );
 
 /** A 2048-bit key (fast to generate; the controller accepts any RSA size). */

@@ -3,7 +3,8 @@
 // every build-stage COPY source exists, the build output the runtime stage relies on exists after
 // `npm run build`, the entrypoint runs, and the image is non-root with pinned-major Node 20 bases.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -76,6 +77,19 @@ describe("deploy/Containerfile", () => {
     const h = runNode(script(), ["--help"]);
     expect(h.status).toBe(0);
     expect(h.out).toMatch(/usage/i);
+  });
+
+  it("ships a controller bundle that runs without node_modules next to it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "signet-bundle-"));
+    try {
+      cpSync(join(REPO, "packages/controller/dist/bundle"), dir, { recursive: true });
+      expect(existsSync(join(dir, "decide-worker.js"))).toBe(true);
+      const v = runNode(join(dir, "main.js"), ["--version"]);
+      expect(v.out).toMatch(/^controller version: v\d+\.\d+\.\d+/);
+      expect(v.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names the CLI path it documents for `--entrypoint /nodejs/bin/node`", () => {

@@ -14,7 +14,7 @@ import { asList, find, isolate } from "./render.js";
 import type { K8sObject } from "./render.js";
 
 export const CONTROLLER_MAIN = fileURLToPath(
-  new URL("../../../packages/controller/dist/main.js", import.meta.url),
+  new URL("../../../packages/controller/dist/bundle/main.js", import.meta.url),
 );
 const SA = "sealed-secrets-controller";
 
