@@ -511,7 +511,8 @@ export async function controllerBenchmark(o: ControllerBenchOptions): Promise<st
   const load = loadavg();
   // SIGNET_BENCH_CONTROLLER: another build of the controller to measure (A/B comparisons).
   const signet =
-    process.env.SIGNET_BENCH_CONTROLLER ?? join(repoRoot, "packages/controller/dist/bundle/main.js");
+    process.env.SIGNET_BENCH_CONTROLLER ??
+    join(repoRoot, "packages/controller/dist/bundle/main.js");
   if (!existsSync(signet)) throw new Error(`${signet} is missing: run \`npm run build\` first`);
   const reference = execFileSync(
     "bash",
