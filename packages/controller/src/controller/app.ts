@@ -22,7 +22,7 @@ import type { KubeRest } from "../kube/rest.js";
 import { createThrottle } from "../kube/throttle.js";
 import {
   kubeApiErrors,
-  kubeEventRecorder,
+  kubeEventWriter,
   kubeKeySecretCreator,
   kubeSecretStore,
   kubeStatusWriter,
@@ -31,6 +31,7 @@ import { leaderIdentity } from "../leader/identity.js";
 import { startLeaderElection } from "../leader/run.js";
 import type { LeaderElection } from "../leader/run.js";
 import { ControllerMetrics } from "../metrics.js";
+import { EventSender } from "../queue/event-sender.js";
 import { SealedSecretsController } from "./controller.js";
 import { decideWorkerUrl, inThreadDecider, WorkerDecider } from "./decide-pool.js";
 import type { Decider, DecideSettings } from "./decide-pool.js";
@@ -53,7 +54,10 @@ export interface AppEnv {
 export interface RunningApp {
   /** Generates a new key now (SIGUSR1). */
   renewKey(): Promise<void>;
-  /** Graceful shutdown: informers, then in-flight reconciles, then the Lease, then the servers. */
+  /**
+   * Graceful shutdown: informers, then in-flight reconciles, then queued events (bounded), then
+   * the Lease, then the servers.
+   */
   stop(): Promise<void>;
   /**
    * With `--leader-elect`: resolves when leadership is lost (the process must exit at once, no
@@ -64,12 +68,15 @@ export interface RunningApp {
 
 /**
  * Reconciles in flight per `--workers`: a reconcile mostly waits on the API server (create,
- * status, event), so several overlap per decide thread; per-object ordering is the queue's.
+ * status), so several overlap per decide thread; per-object ordering is the queue's.
  */
 const RECONCILES_PER_WORKER = 4;
 
 /** Retry policy of failed objects: client-go's 5 ms start, capped at 5 minutes, never dropped. */
 const RETRY_BACKOFF = { baseMs: 5, maxMs: 300_000 };
+
+/** Longest a graceful shutdown spends writing the queued events (well inside the pod's grace). */
+const EVENT_FLUSH_MS = 5_000;
 
 export async function startApp(
   config: Readonly<ControllerConfig>,
@@ -132,6 +139,7 @@ export async function startApp(
   );
 
   let renewal: KeyRenewal | undefined;
+  let events: EventSender | undefined;
   let election: LeaderElection | undefined;
   let stopping = false;
   // The leader's part (spec §4.1 steps 6–8): key renewal, then the reconcile workers.
@@ -177,12 +185,21 @@ export async function startApp(
     // Leadership acquired while shutting down: never start workers after the Lease is released.
     if (stopping) return keys.stop();
 
+    // Events wait while the work queue is busy (up to a few seconds), off the reconcile path.
+    events = new EventSender({
+      writer: kubeEventWriter(rest, log, { host: hostname() }),
+      work: controller,
+      log,
+      now: () => new Date(),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+    });
     const reconciler = new Reconciler(
       {
         sealedSecret: (ns, name) => controller.sealedSecret(ns, name),
         secrets: kubeSecretStore(rest, controller.secretCache()),
         status: kubeStatusWriter(rest),
-        events: kubeEventRecorder(rest, log, { host: hostname(), now: () => new Date() }),
+        events,
         errors: kubeApiErrors,
         metrics,
         decider,
@@ -234,6 +251,8 @@ export async function startApp(
     renewal?.stop();
     await keyWatch.stop();
     await controller.stop();
+    // Still the leader here: the queued events are written before the Lease is released.
+    await events?.close(EVENT_FLUSH_MS);
     await election?.stop();
     await Promise.all(servers.map((s) => s.close()));
     await decider.close();

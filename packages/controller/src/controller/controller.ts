@@ -161,6 +161,11 @@ export class SealedSecretsController {
     for (const key of this.#failed) this.#queue?.add(key);
   }
 
+  /** True while keys are waiting or running (not before `start`). */
+  busy(): boolean {
+    return this.#queue?.busy() ?? false;
+  }
+
   /** Resolves when no key is waiting or running. */
   idle(): Promise<void> {
     return this.#queue?.idle() ?? Promise.resolve();

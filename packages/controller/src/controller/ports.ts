@@ -35,9 +35,35 @@ export interface StatusWriter {
 
 export type EventType = "Normal" | "Warning";
 
-/** Records core/v1 Events against a SealedSecret; never throws (failures are logged). */
+/**
+ * Records core/v1 Events against a SealedSecret. Fire and forget: it queues the event and returns
+ * at once, never throws, and the reconcile loop never waits on an Event write (events are
+ * diagnostics; the status is the contract), as client-go's asynchronous recorder.
+ */
 export interface EventRecorder {
-  record(ss: SealedSecret, type: EventType, reason: EventReason, message: string): Promise<void>;
+  record(ss: SealedSecret, type: EventType, reason: EventReason, message: string): void;
+}
+
+/** The object an event is about: what `involvedObject` needs, never the whole SealedSecret. */
+export interface EventObject {
+  namespace: string;
+  name: string;
+  uid: string | undefined;
+  resourceVersion: string | undefined;
+}
+
+/** One event as recorded; `at` is when it happened, not when it is written. */
+export interface ObjectEvent {
+  object: EventObject;
+  type: EventType;
+  reason: EventReason;
+  message: string;
+  at: Date;
+}
+
+/** Writes one event to the API; called one event at a time, in order; never throws. */
+export interface EventWriter {
+  write(event: ObjectEvent): Promise<void>;
 }
 
 /** Classifies API errors without tying the reconcile loop to a client library. */

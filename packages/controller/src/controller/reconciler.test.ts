@@ -5,7 +5,8 @@ import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
-import type { ApiErrorInfo, EventType, Logger, SecretStore } from "./ports.js";
+import { EventSender } from "../queue/event-sender.js";
+import type { ApiErrorInfo, EventRecorder, EventType, Logger, SecretStore } from "./ports.js";
 import { inThreadDecider } from "./decide-pool.js";
 import { MAX_CONFLICT_ATTEMPTS, Reconciler } from "./reconciler.js";
 import type { ReconcilerOptions } from "./reconciler.js";
@@ -75,14 +76,18 @@ class FakeApi implements SecretStore {
 }
 
 let key: TestSealingKey;
+/** A key the reconciler does not hold. */
+let other: TestSealingKey;
 beforeAll(async () => {
   key = await sealingKey();
+  other = await sealingKey();
 });
 
 function setup(
   ss: SealedSecret | undefined,
   options: Partial<ReconcilerOptions> = {},
   spy?: (preferred: readonly string[]) => void,
+  events?: EventRecorder,
 ) {
   const api = new FakeApi();
   const decider = inThreadDecider(
@@ -100,11 +105,8 @@ function setup(
           return Promise.resolve();
         },
       },
-      events: {
-        record: (_ss, type, reason, message) => {
-          api.events.push({ type, reason, message });
-          return Promise.resolve();
-        },
+      events: events ?? {
+        record: (_ss, type, reason, message) => void api.events.push({ type, reason, message }),
       },
       errors,
       metrics: {
@@ -207,6 +209,39 @@ describe("Reconciler", () => {
     expect(api.live.get(KEY)?.data).toEqual({ password: b64("new") });
   });
 
+  it.each([
+    { what: "unsealed", sealer: () => key, result: "done", synced: "True", reason: "Unsealed" },
+    {
+      what: "failing",
+      sealer: () => other,
+      result: "wait",
+      synced: "False",
+      reason: "ErrUnsealFailed",
+    },
+  ] as const)(
+    "finishes a reconcile of an object $what, status written, while its event is never written",
+    async ({ sealer, result, synced, reason }) => {
+      const started: string[] = [];
+      const events = new EventSender(
+        {
+          writer: { write: (e) => (started.push(e.reason), new Promise<void>(() => undefined)) },
+          work: { busy: () => false, idle: () => Promise.resolve() },
+          log: silent,
+          now: () => new Date(),
+          setTimer: (fn, ms) => setTimeout(fn, ms),
+          clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+        },
+        { maxDelayMs: 5_000, maxBacklog: 10 },
+      );
+      const ss = sealed(sealer(), { data: { password: "x" } });
+      const { api, reconciler } = setup(ss, {}, undefined, events);
+      expect(await reconciler.reconcile(KEY)).toBe(result);
+      expect(api.statuses[0]?.conditions?.[0]).toMatchObject({ type: "Synced", status: synced });
+      await new Promise((r) => setImmediate(r));
+      expect(started).toEqual([reason]);
+    },
+  );
+
   it("gives up the write after bounded conflicts and retries with backoff", async () => {
     const ss = sealed(key, { data: { password: "x" } });
     const { api, metrics, reconciler } = setup(ss);
@@ -219,7 +254,6 @@ describe("Reconciler", () => {
   });
 
   it("waits for a change (no timed retry) when no key opens the object, without quoting values", async () => {
-    const other = await sealingKey();
     const ss = sealed(other, { data: { password: "hunter2" } });
     const { api, metrics, reconciler } = setup(ss);
     expect(await reconciler.reconcile(KEY)).toBe("wait");

@@ -14,9 +14,10 @@ import type { ApiErrorInfo, EventRecorder, Logger, SecretStore, StatusWriter } f
  * One reconcile of `namespace/name` (spec §4.5–§4.7): read the SealedSecret from the cache and
  * the live Secret, call the pure `decide`, apply the write through the ports, then compute and
  * write status with the pure `nextStatus`. A stale read answered with 409 is re-read from the
- * API and decided again (bounded). Events: `Unsealed` only when a Secret was actually written
- * (never on no-op resyncs), the failure's event otherwise. Nothing here formats secret values:
- * every message comes from `decide`/`failure.ts` or from the API server's error text.
+ * API and decided again (bounded). Events (queued, never awaited): `Unsealed` only when a Secret
+ * was actually written (never on no-op resyncs), the failure's event otherwise. Nothing here
+ * formats secret values: every message comes from `decide`/`failure.ts` or from the API
+ * server's error text.
  */
 /** `retry`: with backoff; `wait`: only a change (object, Secret or keys) can fix it. */
 export type ReconcileResult = "done" | "retry" | "wait";
@@ -82,14 +83,13 @@ export class Reconciler {
     if (!cached) return this.#gone(key, namespace, name);
     const ss: SealedSecret = { ...cached, apiVersion: API_VERSION, kind: SEALED_SECRET_KIND };
     const applied = await this.#apply(ss, key);
-    // The event and the status are independent writes: sent together (one round trip less).
+    // Events are queued, never awaited: the status below is the contract, events are diagnostics.
     if (applied.ok) {
-      const status = this.#status(ss, { ok: true, keyFingerprint: applied.keyFingerprint });
       if (applied.written) {
         p.log.info({ namespace, name }, "SealedSecret unsealed");
-        await p.events.record(ss, "Normal", "Unsealed", "SealedSecret unsealed successfully");
+        p.events.record(ss, "Normal", "Unsealed", "SealedSecret unsealed successfully");
       }
-      await status;
+      await this.#status(ss, { ok: true, keyFingerprint: applied.keyFingerprint });
       return "done";
     }
     const { failure } = applied;
@@ -98,10 +98,8 @@ export class Reconciler {
       { namespace, name, reason: failure.reason, err: failure.statusMessage },
       "reconcile failed",
     );
-    await Promise.all([
-      p.events.record(ss, "Warning", failure.event, failure.eventMessage),
-      this.#status(ss, { ok: false, reason: failure.reason, message: failure.statusMessage }),
-    ]);
+    p.events.record(ss, "Warning", failure.event, failure.eventMessage);
+    await this.#status(ss, { ok: false, reason: failure.reason, message: failure.statusMessage });
     return failure.retry === "backoff" ? "retry" : "wait";
   }
 

@@ -6,11 +6,12 @@ import { describe, expect, it } from "vitest";
 
 import type { SealedSecret } from "@signet/core";
 
-import type { Logger } from "../controller/ports.js";
+import type { EventType, Logger, ObjectEvent } from "../controller/ports.js";
+import type { EventReason } from "../reconcile/failure.js";
 import { ownNamespace } from "./kubeconfig.js";
 import { KubeApiError } from "./rest.js";
 import type { KubeRest, RestRequest } from "./rest.js";
-import { kubeEventRecorder, kubeSecretStore, kubeStatusWriter } from "./stores.js";
+import { kubeEventWriter, kubeSecretStore, kubeStatusWriter } from "./stores.js";
 
 /** Records requests; answers from a queue of results (errors are thrown). */
 function fakeRest(answers: unknown[] = []) {
@@ -34,17 +35,26 @@ const ss: SealedSecret = {
   spec: { encryptedData: {} },
 };
 
+const object = { namespace: "ns", name: "app", uid: "u1", resourceVersion: "7" };
+const event = (
+  type: EventType,
+  reason: EventReason,
+  message: string,
+  at = new Date(),
+): ObjectEvent => ({ object, type, reason, message, at });
+
 const notFound = () => new KubeApiError(404, "NotFound", "not found");
 
-describe("kube event recorder", () => {
+describe("kube event writer", () => {
   it("creates a core/v1 Event from component sealed-secrets, then bumps its count on repeats", async () => {
-    let now = Date.parse("2026-06-01T00:00:00Z");
+    const t0 = Date.parse("2026-06-01T00:00:00Z");
     const { rest, calls } = fakeRest([{ metadata: { name: "app.1" } }, {}, {}]);
-    const rec = kubeEventRecorder(rest, log, { host: "h", now: () => new Date(now) });
-    await rec.record(ss, "Warning", "ErrUnsealFailed", "Failed to unseal: x");
-    now += 1000;
-    await rec.record(ss, "Warning", "ErrUnsealFailed", "Failed to unseal: x");
-    await rec.record(ss, "Warning", "ErrUnsealFailed", "Failed to unseal: x");
+    const writer = kubeEventWriter(rest, log, { host: "h" });
+    const failed = (at: number) =>
+      event("Warning", "ErrUnsealFailed", "Failed to unseal: x", new Date(at));
+    await writer.write(failed(t0));
+    await writer.write(failed(t0 + 1000));
+    await writer.write(failed(t0 + 1000));
     expect(calls.map((c) => [c.req.method, c.path])).toEqual([
       ["POST", "/api/v1/namespaces/ns/events"],
       ["PATCH", "/api/v1/namespaces/ns/events/app.1"],
@@ -55,6 +65,7 @@ describe("kube event recorder", () => {
       reason: "ErrUnsealFailed",
       type: "Warning",
       source: { component: "sealed-secrets" },
+      firstTimestamp: "2026-06-01T00:00:00.000Z",
       count: 1,
     });
     expect(calls[2]?.req.body).toEqual({ count: 3, lastTimestamp: "2026-06-01T00:00:01.000Z" });
@@ -67,10 +78,10 @@ describe("kube event recorder", () => {
       { metadata: { name: "app.2" } },
       new Error("connection reset"),
     ]);
-    const rec = kubeEventRecorder(rest, log, { host: "h", now: () => new Date() });
-    await rec.record(ss, "Normal", "Unsealed", "ok");
-    await rec.record(ss, "Normal", "Unsealed", "ok");
-    await expect(rec.record(ss, "Normal", "Unsealed", "other")).resolves.toBeUndefined();
+    const writer = kubeEventWriter(rest, log, { host: "h" });
+    await writer.write(event("Normal", "Unsealed", "ok"));
+    await writer.write(event("Normal", "Unsealed", "ok"));
+    await expect(writer.write(event("Normal", "Unsealed", "other"))).resolves.toBeUndefined();
     expect(calls.map((c) => c.req.method)).toEqual(["POST", "PATCH", "POST", "POST"]);
     expect(warnings.at(-1)).toMatchObject({ reason: "Unsealed", err: "connection reset" });
   });

@@ -3,13 +3,12 @@ import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import type {
   ApiErrorInfo,
-  EventRecorder,
-  EventType,
+  EventWriter,
   Logger,
+  ObjectEvent,
   SecretStore,
   StatusWriter,
 } from "../controller/ports.js";
-import type { EventReason } from "../reconcile/failure.js";
 import { isConflict, isNotFound, KubeApiError } from "./rest.js";
 import type { KubeRest } from "./rest.js";
 
@@ -108,41 +107,42 @@ export function kubeStatusWriter(rest: KubeRest): StatusWriter {
 /** Source component of every event, as the reference's recorder (spec §4.5). */
 export const EVENT_SOURCE_COMPONENT = "sealed-secrets";
 
-interface RecordedEvent {
+interface WrittenEvent {
   name: string;
   count: number;
   firstTimestamp: string;
 }
 
-export interface EventRecorderOptions {
+export interface EventWriterOptions {
   host: string;
-  now: () => Date;
   /** Identical events within this window update one Event's count (client-go aggregation). */
   aggregateWindowMs?: number;
   maxTracked?: number;
 }
 
 /**
- * core/v1 Events against SealedSecrets. Like client-go's recorder, a repeat of the same event
- * (object, type, reason, message) bumps `count` and `lastTimestamp` of the Event already
- * written instead of creating a new one, so a failing object retried forever does not flood
- * the namespace. Failures are logged and swallowed: an event is never worth a failed reconcile.
+ * core/v1 Events against SealedSecrets, written one at a time by the `EventSender`. Like
+ * client-go's recorder, a repeat of the same event (object, type, reason, message) bumps `count`
+ * and `lastTimestamp` of the Event already written instead of creating a new one, so a failing
+ * object retried forever does not flood the namespace. Timestamps are the event's own (when it
+ * was recorded), not the time of the write. Failures are logged and swallowed: an event is never
+ * worth a failed reconcile.
  */
-export function kubeEventRecorder(
+export function kubeEventWriter(
   rest: KubeRest,
   log: Logger,
-  options: EventRecorderOptions,
-): EventRecorder {
+  options: EventWriterOptions,
+): EventWriter {
   const window = options.aggregateWindowMs ?? 10 * 60_000;
   const maxTracked = options.maxTracked ?? 4096;
-  const recent = new Map<string, RecordedEvent>();
-  const remember = (key: string, ev: RecordedEvent): void => {
+  const recent = new Map<string, WrittenEvent>();
+  const remember = (key: string, ev: WrittenEvent): void => {
     recent.delete(key);
     recent.set(key, ev);
     if (recent.size > maxTracked) recent.delete(recent.keys().next().value ?? "");
   };
 
-  const bump = async (namespace: string, prev: RecordedEvent, at: string): Promise<boolean> => {
+  const bump = async (namespace: string, prev: WrittenEvent, at: string): Promise<boolean> => {
     try {
       await rest.request(
         `/api/v1/namespaces/${encodeURIComponent(namespace)}/events/${encodeURIComponent(prev.name)}`,
@@ -160,10 +160,11 @@ export function kubeEventRecorder(
   };
 
   return {
-    async record(ss: SealedSecret, type: EventType, reason: EventReason, message: string) {
-      const { namespace = "", name = "", uid = "" } = ss.metadata;
+    async write(event: ObjectEvent) {
+      const { object, type, reason, message } = event;
+      const { namespace, uid = "" } = object;
       const key = JSON.stringify([uid, type, reason, message]);
-      const at = options.now().toISOString();
+      const at = event.at.toISOString();
       try {
         const prev = recent.get(key);
         if (prev && Date.parse(at) - Date.parse(prev.firstTimestamp) < window) {
@@ -174,15 +175,12 @@ export function kubeEventRecorder(
         }
         const created = await rest.request<{ metadata: { name: string } }>(
           `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
-          {
-            method: "POST",
-            body: eventBody(ss, { type, reason, message, at, host: options.host }),
-          },
+          { method: "POST", body: eventBody(event, options.host) },
         );
         remember(key, { name: created.metadata.name, count: 1, firstTimestamp: at });
       } catch (err) {
         log.warn(
-          { namespace, name, reason, err: kubeApiErrors.describe(err).message },
+          { namespace, name: object.name, reason, err: kubeApiErrors.describe(err).message },
           "could not record event",
         );
       }
@@ -190,11 +188,9 @@ export function kubeEventRecorder(
   };
 }
 
-function eventBody(
-  ss: SealedSecret,
-  e: { type: EventType; reason: EventReason; message: string; at: string; host: string },
-): object {
-  const { namespace = "", name = "", uid, resourceVersion } = ss.metadata;
+function eventBody(e: ObjectEvent, host: string): object {
+  const { namespace, name, uid, resourceVersion } = e.object;
+  const at = e.at.toISOString();
   return {
     apiVersion: "v1",
     kind: "Event",
@@ -210,11 +206,11 @@ function eventBody(
     type: e.type,
     reason: e.reason,
     message: e.message,
-    source: { component: EVENT_SOURCE_COMPONENT, host: e.host },
+    source: { component: EVENT_SOURCE_COMPONENT, host },
     reportingComponent: EVENT_SOURCE_COMPONENT,
-    reportingInstance: e.host,
-    firstTimestamp: e.at,
-    lastTimestamp: e.at,
+    reportingInstance: host,
+    firstTimestamp: at,
+    lastTimestamp: at,
     count: 1,
   };
 }

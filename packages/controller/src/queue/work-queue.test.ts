@@ -54,6 +54,23 @@ describe("work queue", () => {
     expect([overlap, runs]).toEqual([false, 2]);
   });
 
+  it("is busy while keys wait or run, idle again when they are done, whatever retries are pending", async () => {
+    const q = queue(async (k) => {
+      await new Promise((r) => setTimeout(r, 10));
+      return k === "fails" ? "retry" : "done";
+    });
+    expect(q.busy()).toBe(false);
+    let idle = false;
+    q.add("a");
+    q.add("fails");
+    void q.idle().then(() => (idle = true));
+    expect(q.busy()).toBe(true);
+    await tick(5);
+    expect([q.busy(), idle]).toEqual([true, false]);
+    await tick(10);
+    expect([q.busy(), idle]).toEqual([false, true]);
+  });
+
   it("runs different keys in parallel up to the worker count", async () => {
     let running = 0;
     let peak = 0;

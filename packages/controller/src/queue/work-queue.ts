@@ -69,6 +69,11 @@ export class WorkQueue {
     return this.#queue.length;
   }
 
+  /** True while keys are queued or processing (delayed retries do not count). */
+  busy(): boolean {
+    return this.#queue.length > 0 || this.#active > 0;
+  }
+
   /** Resolves when nothing is queued or processing (delayed retries may still be pending). */
   idle(): Promise<void> {
     if (this.#queue.length === 0 && this.#active === 0) return Promise.resolve();
