@@ -243,9 +243,10 @@ function threadCpu(pid: number | undefined): string {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const cpu = (Number(f[11]) + Number(f[12])) / clockTicks();
-      const label = tid === String(pid) ? "main" : `${comm}:${tid}`;
-      byName.set(label, (byName.get(label) ?? 0) + cpu);
+      const [user, sys] = [Number(f[11]) / clockTicks(), Number(f[12]) / clockTicks()];
+      if (user + sys < 0.05) continue;
+      const label = `${tid === String(pid) ? "main" : `${comm}:${tid}`} (sys ${fmt(sys)} s)`;
+      byName.set(label, (byName.get(label) ?? 0) + user + sys);
     }
   } catch {
     return "?";
