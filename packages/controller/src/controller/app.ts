@@ -16,7 +16,7 @@ import { generateAndStoreKey } from "../keys/key-writer.js";
 import { startKeyRenewal } from "../keys/renewal.js";
 import type { KeyRenewal } from "../keys/renewal.js";
 import { supervisedInformers } from "../kube/informer.js";
-import { loadKubeConfig, ownNamespace } from "../kube/kubeconfig.js";
+import { loadConnection, ownNamespace } from "../kube/kubeconfig.js";
 import { createRest, isNotFound } from "../kube/rest.js";
 import type { KubeRest } from "../kube/rest.js";
 import { createThrottle } from "../kube/throttle.js";
@@ -90,9 +90,9 @@ export async function startApp(
     version: app.version,
     collectDefaults: true,
   });
-  const kc = loadKubeConfig(config.kubeconfig, app.env);
-  const rest = createRest(kc, createThrottle(config.kubeclientQps, config.kubeclientBurst));
-  const informers = supervisedInformers({ kc, rest, log });
+  const connection = await loadConnection(config.kubeconfig, app.env);
+  const rest = createRest(connection, createThrottle(config.kubeclientQps, config.kubeclientBurst));
+  const informers = supervisedInformers({ rest, watch: rest, log });
   const namespace = ownNamespace(app.env);
   const registry = new KeyRegistry(config.keyOrderPriority);
   const namespaces = await watchedNamespaces(config, namespace, rest, log);

@@ -1,8 +1,15 @@
 /**
  * The informer port: a self-restarting list-watch cache of one collection (implemented in
- * `src/kube/informer.ts`). Handlers receive objects as the API server sent them.
+ * `src/kube/informer.ts`). Handlers, `get` and `list` see objects as the API server sent them,
+ * after `transform`.
  */
 export interface InformerHandlers<T> {
+  /**
+   * Applied to every listed or watched object before it is cached (client-go's informer
+   * TransformFunc): drops what the controller never reads, so the cache holds less. Returns a
+   * new object; the input is the freshly parsed response and is not shared.
+   */
+  transform?: (obj: T) => T;
   add?: (obj: T) => void;
   update?: (obj: T) => void;
   delete?: (obj: T) => void;

@@ -1,16 +1,16 @@
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { Logger } from "../controller/ports.js";
-import { restartDelay, SupervisedInformer } from "./informer.js";
+import { LIST_PAGE_SIZE, restartDelay, SupervisedInformer } from "./informer.js";
 import type { ListFn, ListWatchLike } from "./informer.js";
-import type { KubeRest } from "./rest.js";
+import type { KubeObject } from "./list-watch.js";
+import type { KubeRest, RestRequest } from "./rest.js";
 
 /**
- * A stand-in for client-node's ListWatch: `start` lists (through the supervisor's list function,
+ * A stand-in for the list-watch: `start` lists (through the supervisor's list function,
  * which goes to the fake REST client) and fills the cache; the test fires watch errors by hand.
  */
-class FakeListWatch<T extends KubernetesObject> implements ListWatchLike<T> {
+class FakeListWatch<T extends KubeObject> implements ListWatchLike<T> {
   starts = 0;
   readonly objects = new Map<string, T>();
   readonly #list: ListFn<T>;
@@ -57,7 +57,7 @@ class FakeListWatch<T extends KubernetesObject> implements ListWatchLike<T> {
   }
 }
 
-function setup(listResults: (() => Promise<unknown>)[]) {
+function setup(listResults: (() => Promise<unknown>)[], transform?: (o: KubeObject) => KubeObject) {
   const warnings: object[] = [];
   const errors: object[] = [];
   const log: Logger = {
@@ -66,35 +66,39 @@ function setup(listResults: (() => Promise<unknown>)[]) {
     warn: (o) => void warnings.push(o),
     error: (o) => void errors.push(o),
   };
+  const requests: RestRequest[] = [];
   const rest: KubeRest = {
-    request: <R>() =>
-      (listResults.shift() ?? (() => Promise.resolve({ items: [] })))() as Promise<R>,
+    request: <R>(_path: string, req: RestRequest = {}) => {
+      requests.push(req);
+      return (listResults.shift() ?? (() => Promise.resolve({ items: [] })))() as Promise<R>;
+    },
     close() {},
   };
-  let fake: FakeListWatch<KubernetesObject> | undefined;
+  let fake: FakeListWatch<KubeObject> | undefined;
   const added: string[] = [];
-  const informer = new SupervisedInformer<KubernetesObject>(
+  const informer = new SupervisedInformer<KubeObject>(
     { name: "things", path: "/api/v1/things" },
     {
+      transform,
       add: (o) => {
         if (o.metadata?.name === "boom") throw new Error("handler bug");
         added.push(o.metadata?.name ?? "");
       },
     },
     {
-      kc: {} as KubeConfig,
       rest,
+      watch: { watch: () => ({ abort() {} }) },
       log,
       backoff: { initialMs: 100, maxMs: 400 },
       stallMs: 60_000,
-      listWatch: <T extends KubernetesObject>(_spec: unknown, list: ListFn<T>) => {
+      listWatch: <T extends KubeObject>(_spec: unknown, list: ListFn<T>) => {
         const lw = new FakeListWatch<T>(list);
         fake = lw;
         return lw;
       },
     },
   );
-  return { informer, fake: () => fake!, warnings, errors, added };
+  return { informer, fake: () => fake!, warnings, errors, added, requests };
 }
 
 const items = (...names: string[]) =>
@@ -180,6 +184,28 @@ describe("SupervisedInformer", () => {
     expect(fake().starts).toBe(2);
     expect(warnings).toHaveLength(1);
     await informer.stop();
+  });
+
+  it("lists in pages, following the continue token, and caches each item transformed", async () => {
+    const page = (names: string[], next: string) =>
+      Promise.resolve({
+        metadata: { resourceVersion: "9", continue: next },
+        items: names.map((name) => ({ metadata: { name, managedFields: [{}] } })),
+      });
+    const { informer, requests } = setup(
+      [() => page(["a", "b"], "c1"), () => page(["c"], "")],
+      (o) => ({ metadata: { name: `${o.metadata?.name ?? ""}!` } }),
+    );
+    await informer.start();
+    expect(requests.map((r) => r.query)).toEqual([
+      { labelSelector: undefined, limit: String(LIST_PAGE_SIZE), continue: undefined },
+      { labelSelector: undefined, limit: String(LIST_PAGE_SIZE), continue: "c1" },
+    ]);
+    expect(informer.list()).toEqual([
+      { metadata: { name: "a!" } },
+      { metadata: { name: "b!" } },
+      { metadata: { name: "c!" } },
+    ]);
   });
 
   it("computes restart delays", () => {

@@ -1,6 +1,3 @@
-import { ListWatch, Watch } from "@kubernetes/client-node";
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
-
 import type {
   CacheInformer,
   InformerFactory,
@@ -8,11 +5,13 @@ import type {
   WatchSpec,
 } from "../controller/informers.js";
 import type { Logger } from "../controller/ports.js";
-import type { KubeRest } from "./rest.js";
+import { RestListWatch } from "./list-watch.js";
+import type { KubeList, KubeObject, ListFn, ListWatchLike } from "./list-watch.js";
+import type { KubeRest, KubeWatch } from "./rest.js";
 
 /**
- * A list-watch cache that keeps running. client-node's `ListWatch` stops for good on any watch
- * error other than 410 Gone (connection reset, 403, 5xx…; control-plane.md §6.3), so this
+ * A list-watch cache that keeps running. The list-watch stops for good on any watch error
+ * other than 410 Gone (connection reset, 403, 5xx…; control-plane.md §6.3), so this
  * supervisor restarts it after a capped exponential backoff, resuming from the last
  * resourceVersion (a 410 on resume makes it relist, which emits `delete` for objects that
  * vanished meanwhile). Handlers run synchronously inside the cache's callbacks; a throwing
@@ -37,39 +36,27 @@ export const DEFAULT_STALL_MS = 65 * 60_000;
 /** Pause between stopping a stalled watch and starting it again (its abort settles first). */
 const KICK_PAUSE_MS = 1000;
 
-/** The part of client-node's `ListWatch` the supervisor drives (a seam for tests). */
-export interface ListWatchLike<T> {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  on(verb: "add" | "update" | "delete", cb: (obj: T) => void): void;
-  on(verb: "error" | "connect", cb: (err?: unknown) => void): void;
-  get(name: string, namespace?: string): T | undefined;
-  list(namespace?: string): readonly T[];
-}
+export type { ListFn, ListWatchLike } from "./list-watch.js";
 
-export type ListFn<T extends KubernetesObject> = () => Promise<KubernetesListObject<T>>;
+/**
+ * Objects per list request (client-go's reflector pages the same way): a cold start holds one
+ * page's response text at a time, not the whole collection's.
+ */
+export const LIST_PAGE_SIZE = 500;
 
 export interface InformerDeps {
-  kc: KubeConfig;
   rest: KubeRest;
+  watch: KubeWatch;
   log: Logger;
   backoff?: RestartBackoff;
   /** A synced watch with no event and no reconnect for this long is restarted. */
   stallMs?: number;
-  /** Builds the list-watch (default: client-node's `ListWatch` over `Watch`). */
-  listWatch?: <T extends KubernetesObject>(
+  /** Builds the list-watch (default: `RestListWatch` over `watch`). */
+  listWatch?: <T extends KubeObject>(
     spec: WatchSpec,
     list: ListFn<T>,
-    kc: KubeConfig,
+    transform: (obj: T) => T,
   ) => ListWatchLike<T>;
-}
-
-function clientNodeListWatch<T extends KubernetesObject>(
-  spec: WatchSpec,
-  list: ListFn<T>,
-  kc: KubeConfig,
-): ListWatchLike<T> {
-  return new ListWatch<T>(spec.path, new Watch(kc), list, false, spec.labelSelector || undefined);
 }
 
 /** Delay before restart number `attempt` (0-based): doubling from `initialMs`, capped. */
@@ -77,7 +64,7 @@ export function restartDelay(attempt: number, backoff: RestartBackoff): number {
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt, 30));
 }
 
-export class SupervisedInformer<T extends KubernetesObject> implements CacheInformer<T> {
+export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T> {
   readonly #spec: WatchSpec;
   readonly #log: Logger;
   readonly #backoff: RestartBackoff;
@@ -101,15 +88,13 @@ export class SupervisedInformer<T extends KubernetesObject> implements CacheInfo
     this.#backoff = deps.backoff ?? DEFAULT_RESTART_BACKOFF;
     this.#stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
     this.#synced = new Promise((resolve) => (this.#resolveSynced = resolve));
-    const list = async (): Promise<KubernetesListObject<T>> => {
-      const result = await deps.rest.request<KubernetesListObject<T>>(spec.path, {
-        query: { labelSelector: spec.labelSelector || undefined },
-        timeoutMs: 120_000,
-      });
+    const transform = handlers.transform ?? ((obj: T) => obj);
+    const list = async (): Promise<KubeList<T>> => {
+      const result = await listPages(deps.rest, spec, transform);
       this.#listed = true;
       return result;
     };
-    this.#lw = (deps.listWatch ?? clientNodeListWatch)<T>(spec, list, deps.kc);
+    this.#lw = (deps.listWatch ?? restListWatch(deps.watch))<T>(spec, list, transform);
     for (const verb of ["add", "update", "delete"] as const) {
       const handler = handlers[verb];
       this.#lw.on(verb, (obj: T) => {
@@ -205,6 +190,39 @@ export class SupervisedInformer<T extends KubernetesObject> implements CacheInfo
   }
 }
 
+const restListWatch =
+  (watch: KubeWatch) =>
+  <T extends KubeObject>(spec: WatchSpec, list: ListFn<T>, transform: (obj: T) => T) =>
+    new RestListWatch<T>(spec, list, watch, transform);
+
+/**
+ * The whole collection in pages of {@link LIST_PAGE_SIZE}, each item transformed as its page
+ * arrives; the resourceVersion is the snapshot's (the same on every page).
+ */
+async function listPages<T>(
+  rest: KubeRest,
+  spec: WatchSpec,
+  transform: (obj: T) => T,
+): Promise<KubeList<T>> {
+  const items: T[] = [];
+  let resourceVersion: string | undefined;
+  let next: string | undefined;
+  do {
+    const page = await rest.request<KubeList<T>>(spec.path, {
+      query: {
+        labelSelector: spec.labelSelector || undefined,
+        limit: String(LIST_PAGE_SIZE),
+        continue: next,
+      },
+      timeoutMs: 120_000,
+    });
+    for (const item of page.items ?? []) items.push(transform(item));
+    resourceVersion = page.metadata?.resourceVersion;
+    next = page.metadata?.continue || undefined;
+  } while (next);
+  return { metadata: { resourceVersion }, items };
+}
+
 function describe(err: unknown): string {
   if (err instanceof Error) {
     const status = (err as { statusCode?: unknown }).statusCode;
@@ -216,5 +234,9 @@ function describe(err: unknown): string {
 /** The informer factory the controller is wired with. */
 export function supervisedInformers(deps: InformerDeps): InformerFactory {
   return <T>(spec: WatchSpec, handlers: InformerHandlers<T>): CacheInformer<T> =>
-    new SupervisedInformer<T & KubernetesObject>(spec, handlers, deps);
+    new SupervisedInformer<T & KubeObject>(
+      spec,
+      handlers as InformerHandlers<T & KubeObject>,
+      deps,
+    );
 }

@@ -1,19 +1,18 @@
 import { request as httpRequest, Agent as HttpAgent } from "node:http";
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import type { RequestOptions } from "node:https";
 
-import type { KubeConfig } from "@kubernetes/client-node";
-
+import type { ApiConnection } from "./kubeconfig.js";
 import type { Throttle } from "./throttle.js";
 
 /**
  * A minimal JSON REST client for the Kubernetes API. Objects travel as the API server's raw JSON
  * (timestamps stay strings, unknown fields are kept), which is what `@signet/core`'s model types
  * describe; client-node's generated clients would turn some fields into `Date`s and drop
- * unknown ones. Authentication (tokens, exec plugins, client certificates, CA) comes from the
- * `KubeConfig` on every request, so rotated service-account tokens are picked up; connections
- * are kept alive on one agent instead of a new agent per request.
+ * unknown ones. Authentication headers come from the `ApiConnection` on every request, so
+ * rotated service-account tokens are picked up; connections are kept alive on one agent (TLS
+ * settings read once) instead of a new agent per request.
  */
 export interface RestRequest {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -50,62 +49,81 @@ export interface KubeRest {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/**
- * Builds a REST client for the current context of `kc`; every request first takes a token from
- * `throttle` (`--kubeclient-qps/--kubeclient-burst`). Watches are long-lived and not throttled.
- */
-export function createRest(kc: KubeConfig, throttle?: Throttle): KubeRest {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error("kubeconfig has no current cluster");
-  const base = new URL(cluster.server);
-  const isHttps = base.protocol === "https:";
-  let agent: HttpsAgent | HttpAgent | undefined;
+/** One watch event as the API server streams it (`object` is a Status for `ERROR`). */
+export interface WatchEvent<T> {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+  object: T;
+}
 
-  const options = async (method: string): Promise<RequestOptions> => {
-    const opts: RequestOptions = { method, headers: {} };
-    await kc.applyToHTTPSOptions(opts);
-    agent ??= isHttps
-      ? new HttpsAgent({
-          keepAlive: true,
-          maxSockets: 32,
-          ca: opts.ca,
-          cert: opts.cert,
-          key: opts.key,
-          ...(opts.rejectUnauthorized !== undefined && {
-            rejectUnauthorized: opts.rejectUnauthorized,
-          }),
-          ...(opts.servername !== undefined && { servername: opts.servername }),
-        })
-      : new HttpAgent({ keepAlive: true, maxSockets: 32 });
-    return {
-      method,
-      headers: opts.headers,
-      agent,
-      ...(opts.auth !== undefined && { auth: opts.auth }),
-      ...(opts.servername !== undefined && { servername: opts.servername }),
-    };
+/**
+ * A watch stream (`?watch=1`): `onEvent` gets each event line parsed, `onDone` is called once
+ * when the stream ends (undefined: the server closed it normally) or fails (a non-200 answer is
+ * a `KubeApiError`). `abort` ends it quietly: no `onDone` afterwards.
+ */
+export interface KubeWatch {
+  watch<T>(
+    path: string,
+    query: Readonly<Record<string, string | undefined>>,
+    onEvent: (event: WatchEvent<T>) => void,
+    onDone: (err?: Error) => void,
+  ): { abort(): void };
+}
+
+/**
+ * Builds a REST client for `conn`; every request first takes a token from `throttle`
+ * (`--kubeclient-qps/--kubeclient-burst`). Watches are long-lived and not throttled.
+ */
+export function createRest(conn: ApiConnection, throttle?: Throttle): KubeRest & KubeWatch {
+  const base = new URL(conn.server);
+  const isHttps = base.protocol === "https:";
+  const agent = isHttps
+    ? new HttpsAgent({ keepAlive: true, maxSockets: 32, ...conn.tls })
+    : new HttpAgent({ keepAlive: true, maxSockets: 32 });
+  const doRequest = isHttps ? httpsRequest : httpRequest;
+  const urlOf = (path: string, query: RestRequest["query"]): URL => {
+    const url = new URL(base.pathname.replace(/\/$/, "") + path, base);
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v !== undefined) url.searchParams.set(k, v);
+    }
+    return url;
   };
 
   return {
     async request<T>(path: string, req: RestRequest = {}): Promise<T> {
-      const url = new URL(base.pathname.replace(/\/$/, "") + path, base);
-      for (const [k, v] of Object.entries(req.query ?? {})) {
-        if (v !== undefined) url.searchParams.set(k, v);
-      }
+      const url = urlOf(path, req.query);
       await throttle?.take();
-      const opts = await options(req.method ?? "GET");
+      const auth = await conn.authenticate();
       const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-      const headers = requestHeaders(opts.headers, payload, req.contentType);
+      const headers = requestHeaders(auth, payload, req.contentType);
       const { status, body, responseHeaders } = await send(
         url,
-        { ...opts, headers, timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+        {
+          method: req.method ?? "GET",
+          headers,
+          agent,
+          timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        },
         payload,
       );
       if (status < 200 || status >= 300) throw apiError(status, body, responseHeaders);
       return (body === "" ? undefined : JSON.parse(body)) as T;
     },
+    watch<T>(
+      path: string,
+      query: Readonly<Record<string, string | undefined>>,
+      onEvent: (event: WatchEvent<T>) => void,
+      onDone: (err?: Error) => void,
+    ): { abort(): void } {
+      const url = urlOf(path, { ...query, watch: "1" });
+      return streamLines(
+        (opts, cb) => doRequest(url, { ...opts, agent }, cb),
+        () => conn.authenticate(),
+        (value) => onEvent(value as WatchEvent<T>),
+        onDone,
+      );
+    },
     close(): void {
-      agent?.destroy();
+      agent.destroy();
     },
   };
 
@@ -114,7 +132,6 @@ export function createRest(kc: KubeConfig, throttle?: Throttle): KubeRest {
     opts: RequestOptions,
     payload: string | undefined,
   ): Promise<{ status: number; body: string; responseHeaders: IncomingHttpHeaders }> {
-    const doRequest = isHttps ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const r = doRequest(url, opts, (res) => {
         const chunks: Buffer[] = [];
@@ -138,13 +155,97 @@ export function createRest(kc: KubeConfig, throttle?: Throttle): KubeRest {
   }
 }
 
+type Requester = (
+  opts: RequestOptions,
+  cb: (res: IncomingMessage) => void,
+) => ReturnType<typeof httpRequest>;
+
+/**
+ * GETs a newline-delimited JSON stream: each complete line goes to `onValue` parsed, as it
+ * arrives (a line that does not parse is skipped, as client-node's watch does); `onDone` once
+ * at the end.
+ */
+function streamLines(
+  start: Requester,
+  authenticate: ApiConnection["authenticate"],
+  onValue: (value: unknown) => void,
+  onDone: (err?: Error) => void,
+): { abort(): void } {
+  let finished = false;
+  let req: ReturnType<typeof httpRequest> | undefined;
+  const finish = (err?: Error): void => {
+    if (finished) return;
+    finished = true;
+    req?.destroy();
+    onDone(err);
+  };
+  const onResponse = (res: IncomingMessage): void => {
+    if (res.statusCode !== 200) {
+      readAll(res).then(
+        (body) => finish(apiError(res.statusCode ?? 0, body, res.headers)),
+        (err: Error) => finish(err),
+      );
+      return;
+    }
+    res.setEncoding("utf8");
+    let partial = "";
+    res.on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        const value = parseLine(line);
+        if (value !== undefined) onValue(value);
+      }
+    });
+    res.on("end", () => finish());
+    res.on("error", finish);
+    res.on("close", () => finish());
+  };
+  authenticate().then(
+    (auth) => {
+      if (finished) return;
+      req = start(
+        { method: "GET", headers: requestHeaders(auth, undefined, undefined) },
+        onResponse,
+      );
+      req.on("error", finish);
+      req.end();
+    },
+    (err: Error) => finish(err),
+  );
+  return {
+    abort(): void {
+      finished = true;
+      req?.destroy();
+    },
+  };
+}
+
+function parseLine(line: string): unknown {
+  if (line.trim() === "") return undefined;
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function readAll(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (c: Buffer) => chunks.push(c));
+    res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    res.on("error", reject);
+  });
+}
+
 function requestHeaders(
-  auth: RequestOptions["headers"],
+  auth: Readonly<Record<string, string>>,
   payload: string | undefined,
   contentType: string | undefined,
 ): OutgoingHttpHeaders {
   return {
-    ...(auth as OutgoingHttpHeaders | undefined),
+    ...auth,
     accept: "application/json",
     ...(payload !== undefined && {
       "content-type": contentType ?? "application/json",

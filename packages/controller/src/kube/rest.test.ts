@@ -1,0 +1,136 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { afterEach, describe, expect, it } from "vitest";
+
+import { createRest, KubeApiError } from "./rest.js";
+import type { WatchEvent } from "./rest.js";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map((s) => {
+      s.closeAllConnections();
+      return new Promise((r) => s.close(r));
+    }),
+  );
+});
+
+async function serve(handler: Handler) {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  let token = 0;
+  return createRest({
+    server: `http://127.0.0.1:${port}`,
+    tls: {},
+    authenticate: () => Promise.resolve({ authorization: `Bearer t${++token}` }),
+  });
+}
+
+interface Done {
+  events: WatchEvent<{ n: number }>[];
+  err: Error | undefined;
+}
+
+function collect(rest: Awaited<ReturnType<typeof serve>>, path: string) {
+  const out: Done = { events: [], err: undefined };
+  let resolve: () => void = () => undefined;
+  const done = new Promise<void>((r) => (resolve = r));
+  const handle = rest.watch<{ n: number }>(
+    path,
+    { resourceVersion: "5" },
+    (e) => out.events.push(e),
+    (err) => {
+      out.err = err;
+      resolve();
+    },
+  );
+  return { out, done, handle };
+}
+
+describe("REST client", () => {
+  it("sends each request with the connection's current authentication headers", async () => {
+    const seen: (string | undefined)[] = [];
+    const rest = await serve((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    expect(await rest.request("/api/v1/x")).toEqual({ ok: true });
+    await rest.request("/api/v1/x");
+    expect(seen).toEqual(["Bearer t1", "Bearer t2"]);
+    rest.close();
+  });
+
+  it("delivers watch events as they stream in, across chunk boundaries, skipping lines that do not parse", async () => {
+    let url = "";
+    const rest = await serve((req, res) => {
+      url = req.url ?? "";
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"type":"ADDED","object":{"n":1}}\n{"type":"MODI');
+      setTimeout(() => {
+        res.write('FIED","object":{"n":2}}\nnot json\n\n');
+        res.end('{"type":"DELETED","object":{"n":3}}\n');
+      }, 20);
+    });
+    const { out, done } = collect(rest, "/api/v1/secrets");
+    await done;
+    expect(url).toBe("/api/v1/secrets?resourceVersion=5&watch=1");
+    expect(out.events).toEqual([
+      { type: "ADDED", object: { n: 1 } },
+      { type: "MODIFIED", object: { n: 2 } },
+      { type: "DELETED", object: { n: 3 } },
+    ]);
+    expect(out.err).toBeUndefined();
+    rest.close();
+  });
+
+  it("ends a watch answered with an error status with a KubeApiError carrying the status and message", async () => {
+    const rest = await serve((_req, res) => {
+      res
+        .writeHead(410, { "content-type": "application/json" })
+        .end('{"kind":"Status","reason":"Expired","message":"too old resource version"}');
+    });
+    const { out, done } = collect(rest, "/api/v1/secrets");
+    await done;
+    expect(out.err).toBeInstanceOf(KubeApiError);
+    expect(out.err).toMatchObject({
+      status: 410,
+      reason: "Expired",
+      message: "too old resource version",
+    });
+    rest.close();
+  });
+
+  it("ends a watch whose connection breaks (the list-watch then resumes or restarts it)", async () => {
+    const rest = await serve((req, res) => {
+      res.writeHead(200).write('{"type":"ADDED","object":{"n":1}}\n');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    const { out, done } = collect(rest, "/api/v1/secrets");
+    await done;
+    expect(out.events).toHaveLength(1);
+    rest.close();
+  });
+
+  it("aborts a watch quietly: no further events and no done callback", async () => {
+    let send: (s: string) => void = () => undefined;
+    const rest = await serve((_req, res) => {
+      res.writeHead(200);
+      send = (s) => res.write(s);
+      send('{"type":"ADDED","object":{"n":1}}\n');
+    });
+    const { out, handle } = collect(rest, "/api/v1/secrets");
+    while (out.events.length === 0) await new Promise((r) => setTimeout(r, 5));
+    handle.abort();
+    send('{"type":"ADDED","object":{"n":2}}\n');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(out.events).toHaveLength(1);
+    expect(out.err).toBeUndefined();
+    rest.close();
+  });
+});
