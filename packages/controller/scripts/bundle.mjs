@@ -1,7 +1,7 @@
 // Bundles the controller (and its decide thread) into two ES modules in dist/bundle/. Start-up then
-// skips the node_modules walk and loads only the parts of @kubernetes/client-node, express and
-// prom-client it reaches: measured on the cold-start benchmark, ~20 MiB less peak RSS than the
-// unbundled dist/main.js (BENCHMARKS.md). The thread script keeps its name, decide-worker.js, next
+// skips the node_modules walk and loads only the parts of express and prom-client it reaches.
+// @kubernetes/client-node stays external: it is imported only for kubeconfig credential plugins
+// (exec, auth-provider), and bundling it would put its whole generated API into main.js. The thread script keeps its name, decide-worker.js, next
 // to main.js, where decide-pool's `new URL("./decide-worker.js", import.meta.url)` looks for it.
 import { build } from "esbuild";
 
@@ -17,6 +17,7 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
+  external: ["@kubernetes/client-node"],
   // Bundled CommonJS dependencies still call require() for Node's built-in modules.
   banner: {
     js: 'import { createRequire as signetCreateRequire } from "node:module"; const require = signetCreateRequire(import.meta.url);',
