@@ -200,6 +200,31 @@ describe("signet-controller", () => {
     expect(secret.metadata?.ownerReferences).toBeUndefined();
   });
 
+  it("updates a Secret from its cached copy (which carries no managedFields) and keeps the server's managedFields of other writers", async () => {
+    const n = await ns();
+    const res = await api(`/api/v1/namespaces/${n}/secrets?fieldManager=e2e-editor`, {
+      method: "POST",
+      body: {
+        metadata: { name: "app", labels: { owner: "editor" }, annotations: { [PATCH]: "true" } },
+        data: { extra: b64("kept") },
+      },
+    });
+    expect(res.status).toBe(201);
+    const value = plaintext("fields", secrets);
+    await createSealedSecret(seal(key, { namespace: n, name: "app", data: { password: value } }));
+    const secret = await waitSecret(n, "app", "patched", (s) => s.data?.["password"] !== undefined);
+    const managers = (secret.metadata?.managedFields ?? []) as {
+      manager?: string;
+      fieldsV1?: Record<string, unknown>;
+    }[];
+    const editor = managers.find((m) => m.manager === "e2e-editor");
+    expect(editor?.fieldsV1).toMatchObject({
+      "f:data": { "f:extra": {} },
+      "f:metadata": { "f:labels": { "f:owner": {} } },
+    });
+    expect(managers.length).toBeGreaterThan(1);
+  });
+
   it("refuses to overwrite a foreign Secret (ErrUpdateFailed, Synced False)", async () => {
     const n = await ns();
     await createSecret(n, { metadata: { name: "app" }, data: { mine: b64("untouched") } });

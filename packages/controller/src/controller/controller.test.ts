@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { MANAGED_ANNOTATION, PATCH_ANNOTATION } from "@signet/core";
 import type { SealedSecret, Secret } from "@signet/core";
 
+import { cachedSealedSecret, cachedSecret } from "./cached.js";
 import { SealedSecretsController } from "./controller.js";
 import type { ControllerOptions, KeyProcessor } from "./controller.js";
 import type { CacheInformer, InformerHandlers, WatchSpec } from "./informers.js";
@@ -118,6 +119,14 @@ describe("SealedSecretsController", () => {
       "/apis/bitnami.com/v1alpha1/sealedsecrets",
       "/api/v1/secrets",
     ]);
+  });
+
+  it("caches SealedSecrets and Secrets slimmed (no managedFields; no data of Secrets it may not write)", async () => {
+    const { informers, SS, SECRETS } = await started();
+    const transform = (path: RegExp) =>
+      informers.made.find((m) => path.test(m.spec.path))?.handlers.transform;
+    expect(transform(SS)).toBe(cachedSealedSecret);
+    expect(transform(SECRETS)).toBe(cachedSecret);
   });
 
   it("watches the listed namespaces with the label selector, without Secrets under --skip-recreate", async () => {

@@ -4,6 +4,7 @@ import type { SealedSecret, Secret } from "@signet/core";
 import { isAnnotated, isControlledBy } from "../reconcile/decide.js";
 import { WorkQueue } from "../queue/work-queue.js";
 import type { ProcessResult } from "../queue/work-queue.js";
+import { cachedSealedSecret, cachedSecret } from "./cached.js";
 import type { CacheInformer, InformerFactory } from "./informers.js";
 import type { Logger } from "./ports.js";
 import type { ReconcileResult } from "./reconciler.js";
@@ -79,6 +80,7 @@ export class SealedSecretsController {
             labelSelector: selector,
           },
           {
+            transform: cachedSealedSecret,
             add: (ss) => this.#onSealedSecret(ss, true),
             update: (ss) => this.#onSealedSecret(ss, false),
             delete: (ss) => this.#onSealedSecretDeleted(ss),
@@ -95,6 +97,7 @@ export class SealedSecretsController {
             labelSelector: selector,
           },
           {
+            transform: cachedSecret,
             update: (s) => this.#onSecretChanged(s),
             delete: (s) => this.#onSecretDeleted(s),
           },
