@@ -1,11 +1,15 @@
 /// <reference types="node" />
 // Harness behaviour: teardown leaves nothing behind, missing binaries fail loudly.
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { apiRequest } from "./api.js";
-import { startControlPlane } from "./controlPlane.js";
+import { freePort, startControlPlane } from "./controlPlane.js";
 import { pidAlive, run } from "./proc.js";
 import { cluster, serveInNetns, testNamespace } from "./testing.js";
+
+const READY_TIMEOUT_MS = 240_000;
 
 describe("test control plane harness", () => {
   it("stops every component and removes its run directory", async () => {
@@ -20,6 +24,33 @@ describe("test control plane harness", () => {
     await plane.stop();
     expect(pids.filter(pidAlive)).toEqual([]);
     expect(existsSync(plane.info.runDir)).toBe(false);
+  });
+
+  it("starts over with new ports when one was taken between picking and binding it", async () => {
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, "127.0.0.1", r));
+    const taken = (squatter.address() as AddressInfo).port;
+    let picks = 0;
+    const started = performance.now();
+    try {
+      const plane = await startControlPlane({
+        binDir: cluster().binDir,
+        controllerManager: false,
+        timeoutMs: READY_TIMEOUT_MS,
+        pickPort: () => (picks++ === 0 ? Promise.resolve(taken) : freePort()),
+      });
+      try {
+        const version = await apiRequest(plane.admin, "/version", { token: plane.admin.token });
+        expect(version.status).toBe(200);
+        expect(picks).toBe(6); // three ports, twice
+      } finally {
+        await plane.stop();
+      }
+    } finally {
+      squatter.close();
+    }
+    // The dead etcd is noticed when it exits, not when the readiness timeout runs out.
+    expect(performance.now() - started).toBeLessThan(READY_TIMEOUT_MS);
   });
 
   it("fails with the build command in the message when binaries are missing", async () => {

@@ -92,6 +92,8 @@ export interface StartOptions {
   controllerManager?: boolean;
   /** Readiness timeout per component. Default 90 s. */
   timeoutMs?: number;
+  /** Picks each listening port (default {@link freePort}; a seam for the port-race test). */
+  pickPort?: () => Promise<number>;
 }
 
 export async function freePort(): Promise<number> {
@@ -189,22 +191,38 @@ async function waitReady(
   timeoutMs: number,
 ): Promise<void> {
   let exited: number | string | undefined;
-  void proc.exited.then((c) => (exited = c));
+  let stopWaiting = false;
+  // A component that exited (e.g. its port was taken meanwhile) fails at once, not at the timeout.
+  const died = proc.exited.then((c) => {
+    exited = c;
+    throw new Error(`${proc.name} exited (${c})`);
+  });
   try {
-    await waitFor(
-      what,
-      async () => {
-        if (exited !== undefined) throw new Error(`${proc.name} exited (${exited})`);
-        return (await check()) ? true : undefined;
-      },
-      timeoutMs,
-    );
+    await Promise.race([
+      died,
+      waitFor(
+        what,
+        async () => {
+          // Ends the poll: the race is already lost to `died` (or settled).
+          if (exited !== undefined || stopWaiting) return true;
+          return (await check()) ? true : undefined;
+        },
+        timeoutMs,
+      ),
+    ]);
   } catch (err) {
+    stopWaiting = true;
     throw new Error(`${String(err)}\n--- last lines of ${proc.logFile} ---\n${proc.tail()}`, {
       cause: err,
     });
+  } finally {
+    died.catch(() => undefined);
   }
 }
+
+/** Ports come from {@link freePort} and are free only until another process binds them. */
+const PORT_TAKEN = /address already in use/;
+const BOOT_ATTEMPTS = 3;
 
 /** Starts etcd, kube-apiserver and (optionally) kube-controller-manager. */
 export async function startControlPlane(opts: StartOptions = {}): Promise<ControlPlane> {
@@ -216,16 +234,26 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
   const runDir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${process.pid}-`));
   const removeRunDir = removeOnCleanup(runDir);
   const procs: ManagedProcess[] = [];
-  const stopAll = async (): Promise<void> => {
+  const stopProcs = async (): Promise<void> => {
     for (const p of procs.reverse()) await p.stop();
     procs.length = 0;
+  };
+  const stopAll = async (): Promise<void> => {
+    await stopProcs();
     removeRunDir();
   };
-  try {
-    return await boot();
-  } catch (err) {
-    await stopAll();
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await boot();
+    } catch (err) {
+      await stopProcs();
+      if (attempt >= BOOT_ATTEMPTS || !PORT_TAKEN.test(String(err))) {
+        removeRunDir();
+        throw err;
+      }
+      // Another process took a port between freePort() and the bind: new ports, fresh etcd.
+      rmSync(join(runDir, "etcd"), { recursive: true, force: true });
+    }
   }
 
   async function boot(): Promise<ControlPlane> {
@@ -250,7 +278,8 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     );
 
     // etcd
-    const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const pick = opts.pickPort ?? freePort;
+    const [etcdPort, peerPort, apiPort] = [await pick(), await pick(), await pick()];
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
     const etcd = spawnManaged(
