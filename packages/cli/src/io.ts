@@ -9,6 +9,14 @@ export interface DirectoryEntry {
   kind: Exclude<PathKind, "missing">;
 }
 
+/** How `Io.writeFileAtomic` sets the mode of the file it writes. */
+export interface WriteOptions {
+  /** Mode applied whether or not the file existed (e.g. 0600 for an exported private key). */
+  mode?: number;
+  /** Mode of a file that did not exist yet (e.g. 0600 for plaintext); an existing one keeps its own. */
+  createMode?: number;
+}
+
 /**
  * Everything the CLI does to the outside world, as one narrow port: the bin builds the real one,
  * tests build an in-memory one and call `run(argv, io)` in-process.
@@ -22,14 +30,11 @@ export interface Io {
   writeStderr(text: string): void;
   readFile(path: string): Promise<Buffer>;
   /**
-   * Writes through a temporary file renamed over `path`; on failure `path` is untouched. The file
-   * keeps its old mode (0644 when new) unless `mode` is given, which is then always applied.
+   * Writes through a temporary file renamed over `path`; on failure `path` is untouched. Symbolic
+   * links are written through (the link stays a link). An existing file keeps its mode and is
+   * refused (`EACCES`) when its owner may not write it; a new one gets `createMode` (0644).
    */
-  writeFileAtomic(
-    path: string,
-    data: string | Uint8Array,
-    options?: { mode?: number },
-  ): Promise<void>;
+  writeFileAtomic(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<void>;
   /** Follows symbolic links for the paths named on the command line. */
   pathKind(path: string): Promise<PathKind>;
   /** Entries of a directory, sorted by name. */

@@ -4,9 +4,13 @@ import {
   chmodSync,
   mkdtempSync,
   readdirSync,
+  lstatSync,
+  mkdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,5 +86,65 @@ describe("the real Io", () => {
     await expect(nodeIo("test").writeFileAtomic(blocked, "new")).rejects.toThrow();
     expect(readFileSync(target, "utf8")).toBe("old");
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("writes through a symbolic link: the link stays a link, its target is replaced", async () => {
+    mkdirSync(join(dir, "real"), { recursive: true });
+    const target = join(dir, "real", "db.yaml");
+    writeFileSync(target, "old");
+    chmodSync(target, 0o640);
+    const link = join(dir, "db-link.yaml");
+    symlinkSync("real/db.yaml", link);
+    await nodeIo("test").writeFileAtomic(link, "new");
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe("real/db.yaml");
+    expect(readFileSync(target, "utf8")).toBe("new");
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+  });
+
+  it("creates the file a dangling link names, through a chain of links", async () => {
+    const link1 = join(dir, "chain-1.yaml");
+    symlinkSync("chain-2.yaml", link1);
+    symlinkSync("created-by-link.yaml", join(dir, "chain-2.yaml"));
+    await nodeIo("test").writeFileAtomic(link1, "new", { createMode: 0o600 });
+    expect(readFileSync(join(dir, "created-by-link.yaml"), "utf8")).toBe("new");
+    expect(statSync(join(dir, "created-by-link.yaml")).mode & 0o777).toBe(0o600);
+    expect(lstatSync(link1).isSymbolicLink()).toBe(true);
+  });
+
+  it("refuses a symbolic link loop with ELOOP and writes nothing", async () => {
+    symlinkSync("loop-b", join(dir, "loop-a"));
+    symlinkSync("loop-a", join(dir, "loop-b"));
+    await expect(nodeIo("test").writeFileAtomic(join(dir, "loop-a"), "x")).rejects.toMatchObject({
+      code: "ELOOP",
+    });
+  });
+
+  it.each([
+    ["read-only", 0o444],
+    ["owner read-only, group writable", 0o464],
+  ])("refuses to replace a %s file and leaves it as it was", async (_, mode) => {
+    const target = join(dir, `ro-${mode.toString(8)}.yaml`);
+    writeFileSync(target, "old");
+    chmodSync(target, mode);
+    await expect(nodeIo("test").writeFileAtomic(target, "new")).rejects.toMatchObject({
+      code: "EACCES",
+    });
+    expect(readFileSync(target, "utf8")).toBe("old");
+    expect(statSync(target).mode & 0o777).toBe(mode);
+  });
+
+  it.each([
+    ["a new file gets createMode", undefined, 0o600, 0o600],
+    ["a new file defaults to 0644", undefined, undefined, 0o644],
+    ["an existing file keeps its mode over createMode", 0o664, 0o600, 0o664],
+  ])("%s", async (_, existing, createMode, expected) => {
+    const target = join(dir, `mode-${String(existing)}-${String(createMode)}.yaml`);
+    if (existing !== undefined) {
+      writeFileSync(target, "old");
+      chmodSync(target, existing);
+    }
+    await nodeIo("test").writeFileAtomic(target, "new", { createMode });
+    expect(statSync(target).mode & 0o777).toBe(expected);
   });
 });

@@ -1,10 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { chmod, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  stat,
+  unlink,
+  writeFile,
+} from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { DirectoryEntry, Io, PathKind } from "./io.js";
+import type { DirectoryEntry, Io, PathKind, WriteOptions } from "./io.js";
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -12,28 +22,59 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Symbolic links followed before giving up, as Linux does (ELOOP after 40). */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * The file a write to `path` lands on: symbolic links are followed (a dangling link names the file
+ * to create), so the link stays a link and its target is what gets replaced.
+ */
+async function resolveWriteTarget(path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops <= MAX_LINK_HOPS; hops++) {
+    let link: string;
+    try {
+      if (!(await lstat(current)).isSymbolicLink()) return current;
+      link = await readlink(current);
+    } catch (err) {
+      if ((err as { code?: string }).code === "ENOENT") return current;
+      throw err;
+    }
+    current = resolve(dirname(current), link);
+  }
+  throw Object.assign(new Error(`ELOOP: too many symbolic links encountered, open '${path}'`), {
+    code: "ELOOP",
+  });
+}
+
 /**
  * Atomic replace: write a hidden temp file next to the target (same filesystem, so rename is
- * atomic), keep the old file's mode, then rename. Any failure removes the temp file and leaves
- * the target as it was.
+ * atomic), then rename. Writes go through symbolic links; an existing file keeps its mode, and one
+ * without its owner's write bit is refused as `EACCES` even for root (kubeseal, run by a user,
+ * cannot open it either). Any failure removes the temp file and leaves the target as it was.
  */
 async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  options: { mode?: number } = {},
+  options: WriteOptions = {},
 ): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  const mode =
-    options.mode ??
-    (await stat(path).then(
-      (s) => s.mode & 0o777,
-      () => 0o644,
-    ));
+  const target = await resolveWriteTarget(path);
+  const existing = await stat(target).catch((err: { code?: string }) => {
+    if (err.code === "ENOENT") return undefined;
+    throw err;
+  });
+  if (existing && (existing.mode & 0o200) === 0) {
+    throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), {
+      code: "EACCES",
+    });
+  }
+  const mode = options.mode ?? (existing ? existing.mode & 0o7777 : (options.createMode ?? 0o644));
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     await writeFile(temp, data, { mode, flush: true });
-    // The umask may have narrowed or (for an explicit mode) must not widen the requested mode.
-    if (options.mode !== undefined) await chmod(temp, options.mode);
-    await rename(temp, path);
+    // The umask may have narrowed the mode; an explicit or kept mode is applied exactly.
+    await chmod(temp, mode);
+    await rename(temp, target);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     throw err;

@@ -51,8 +51,9 @@ export function memoryIo(options: {
     },
     writeFileAtomic: (path, data, opts) => {
       if (failWritesTo.has(path)) return Promise.reject(new Error(`write ${path}: disk full`));
+      const mode = opts?.mode ?? modes.get(path) ?? (files.has(path) ? 0o644 : opts?.createMode);
       files.set(path, Buffer.from(data));
-      if (opts?.mode !== undefined) modes.set(path, opts.mode);
+      if (mode !== undefined) modes.set(path, mode);
       return Promise.resolve();
     },
     pathKind: (path) => Promise.resolve(pathKind(path)),
