@@ -3,6 +3,16 @@ export * from "./constants.js";
 export * from "./model.js";
 export * from "./scope.js";
 export * from "./codec.js";
+export {
+  decodeKeyBackup,
+  decodeSealedSecretObject,
+  decodeSealedSecrets,
+  decodeSecrets,
+  RawJson,
+  readManifest,
+} from "./manifest/index.js";
+export type { ManifestDocument, ManifestInput } from "./manifest/index.js";
+export { goYamlNeedsQuotes } from "./manifest/go-yaml-emit.js";
 export * from "./yaml-order.js";
 export * from "./base64.js";
 export * from "./wire-order.js";

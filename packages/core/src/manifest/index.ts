@@ -1,0 +1,213 @@
+import { parseDocument } from "yaml";
+import type { Document } from "yaml";
+
+import { SignetError } from "../errors.js";
+import type { SealedSecret, Secret } from "../model.js";
+import { LIST_TYPE, SEALED_SECRET_TYPE, SECRET_TYPE } from "./go-types.js";
+import { marshalJson } from "./json-tree.js";
+import { readObjects } from "./stream.js";
+import type { DecodeEvent, ReadOutcome } from "./stream.js";
+import { sealedSecretFromGo, secretFromGo } from "./to-model.js";
+import { decodeUniversal } from "./universal.js";
+import { RawJson } from "./go-unmarshal.js";
+
+/**
+ * Signet's one manifest decoder: every reader of manifests and kubeconfigs goes through here,
+ * and each gives Go's meaning to the text (YAML 1.1 as go-yaml v2 reads it, then the typed
+ * conversion of sigs.k8s.io/yaml and encoding/json into the k8s.io/api types), as kubeseal,
+ * kubectl and the API server would. Proven against the Go code by test/yaml-diff.
+ *
+ * - {@link decodeSecrets} / {@link decodeSealedSecrets}: a stream as kubeseal reads its input.
+ * - {@link decodeSealedSecretObject}: one SealedSecret as kubeseal reads `--merge-into` and
+ *   `--recovery-unseal` files (the API machinery's universal decoder).
+ * - {@link decodeKeyBackup}: the Secrets of a `--recovery-private-key` backup.
+ * - {@link readManifest}: documents for readers and editors: each document's span, its meaning
+ *   as plain JSON values, its typed meaning on demand, and a `yaml` Document for edits that keep
+ *   comments.
+ *
+ * Where kubeseal silently skips a document it cannot decode, hangs, or accepts text that Go and
+ * YAML 1.2 tools read differently, Signet stops with an error naming the input and document.
+ */
+export type ManifestInput = string | Uint8Array;
+
+function bytesOf(input: ManifestInput): Uint8Array {
+  return typeof input === "string" ? Buffer.from(input, "utf8") : input;
+}
+
+function lineAt(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+function where(bytes: Uint8Array, source: string, index: number, event: DecodeEvent): string {
+  const line = event.span ? `, line ${lineAt(bytes, event.span.start)}` : "";
+  return `${source}: document ${index + 1}${line}`;
+}
+
+/**
+ * Signet's policy over kubeseal's read loop: the first document kubeseal would fail on fails
+ * with Go's own words (as kubeseal prints them); a document kubeseal would skip silently, a
+ * stuck decoder (kubeseal hangs) or a refusal fails naming the input and document.
+ */
+function checkOutcome(outcome: ReadOutcome, bytes: Uint8Array, source: string): void {
+  outcome.events.forEach((event, index) => {
+    if (event.refusal !== undefined) {
+      throw new SignetError(
+        "ERR_INVALID_INPUT",
+        `${where(bytes, source, index, event)}: ${event.refusal}`,
+      );
+    }
+    if (event.error === undefined) return;
+    if (!event.empty) throw new SignetError("ERR_INVALID_INPUT", event.error);
+    const hang =
+      outcome.loops && index === outcome.events.length - 1
+        ? " (kubeseal stops responding on this input)"
+        : "";
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `${where(bytes, source, index, event)}: ${event.error}${hang}`,
+    );
+  });
+}
+
+/**
+ * The Secrets of a stream as kubeseal reads its input (`readSecrets`): YAML documents or
+ * concatenated JSON, each decoded into a v1.Secret; empty documents skipped. `source` names
+ * the input in errors ("stdin", a file name).
+ */
+export function decodeSecrets(input: ManifestInput, source: string): Secret[] {
+  const bytes = bytesOf(input);
+  const outcome = readObjects(bytes, SECRET_TYPE);
+  checkOutcome(outcome, bytes, source);
+  return outcome.events.filter((e) => !e.empty).map((e) => secretFromGo(e.value));
+}
+
+/** The SealedSecrets of a stream as kubeseal reads `--validate` and `--re-encrypt` input. */
+export function decodeSealedSecrets(input: ManifestInput, source: string): SealedSecret[] {
+  const bytes = bytesOf(input);
+  const outcome = readObjects(bytes, SEALED_SECRET_TYPE);
+  checkOutcome(outcome, bytes, source);
+  return outcome.events.filter((e) => !e.empty).map((e) => sealedSecretFromGo(e.value));
+}
+
+const SEALED_SECRET_GVK = { group: "bitnami.com", version: "v1alpha1", kind: "SealedSecret" };
+const LIST_GVK = { group: "", version: "v1", kind: "List" };
+
+/**
+ * One SealedSecret as kubeseal decodes `--merge-into` and `--recovery-unseal` files (the API
+ * machinery's universal decoder: the first YAML document or one JSON value; apiVersion and kind
+ * default to bitnami.com/v1alpha1 SealedSecret; another kind is an error; field names are
+ * case-sensitive and a number in a string field is an error).
+ */
+export function decodeSealedSecretObject(input: ManifestInput, source: string): SealedSecret {
+  const result = decodeUniversal(bytesOf(input), SEALED_SECRET_TYPE, SEALED_SECRET_GVK);
+  if (!result.ok) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      result.refusal ? `${source}: ${result.refusal}` : result.error,
+    );
+  }
+  return sealedSecretFromGo(result.value);
+}
+
+/**
+ * The key Secrets of a `--recovery-private-key` backup as kubeseal reads them: a v1 `List`
+ * (also a kind-less object with `items`) whose items are decoded as Secrets, else a stream of
+ * Secrets. Errors never quote the document (it holds private keys).
+ */
+export function decodeKeyBackup(input: ManifestInput, source: string): Secret[] {
+  const bytes = bytesOf(input);
+  const list = decodeUniversal(bytes, LIST_TYPE, LIST_GVK);
+  if (!list.ok) return decodeSecrets(bytes, source);
+  const items = (list.value["items"] as RawJson[] | undefined) ?? [];
+  return items.flatMap((item, i) =>
+    decodeSecrets(Buffer.from(item.text, "utf8"), `${source}: item ${i + 1}`),
+  );
+}
+
+/** One document of a manifest, for readers and editors. */
+export interface ManifestDocument {
+  /** 0-based position among the stream's documents (empty ones included). */
+  index: number;
+  format: "yaml" | "json";
+  /** Byte offsets of the document in the input (separators and surrounding blank lines excluded). */
+  start: number;
+  end: number;
+  /** The document's source text. */
+  text: string;
+  /**
+   * Its meaning: the JSON Go's sigs.k8s.io/yaml.YAMLToJSON makes of it (YAML 1.1: `yes` is
+   * true, `0x1F` is 31, `<<` merges, big integers become floats beyond int64), as JavaScript
+   * values (JSON.parse of that JSON). Null for an empty document.
+   */
+  value: unknown;
+  /** The document as a SealedSecret, decoded as kubeseal decodes one (universal decoder). */
+  sealedSecret(): SealedSecret;
+  /** The document as a v1.Secret, decoded as kubeseal decodes its input. */
+  secret(): Secret;
+  /**
+   * The document as a `yaml` Document (YAML 1.1 mode, comments and source ranges kept, ranges
+   * relative to `text`) for edits that keep everything else as it was.
+   */
+  yaml(): Document.Parsed;
+}
+
+function manifestDocument(
+  bytes: Uint8Array,
+  event: DecodeEvent,
+  index: number,
+  source: string,
+): ManifestDocument {
+  const span = event.span ?? { format: "yaml" as const, start: 0, end: 0 };
+  const slice = bytes.subarray(span.start, span.end);
+  const text = Buffer.from(slice).toString("utf8");
+  const label = `${source}: document ${index + 1}`;
+  let parsed: Document.Parsed | undefined;
+  return {
+    index,
+    format: span.format,
+    start: span.start,
+    end: span.end,
+    text,
+    value:
+      event.json === undefined || event.json === null
+        ? null
+        : (JSON.parse(marshalJson(event.json)) as unknown),
+    sealedSecret: () => decodeSealedSecretObject(slice, label),
+    secret: () => {
+      const secrets = decodeSecrets(slice, label);
+      if (secrets.length !== 1) throw new SignetError("ERR_INVALID_INPUT", `${label}: is empty`);
+      return secrets[0]!;
+    },
+    yaml: () =>
+      (parsed ??= parseDocument(text, {
+        version: "1.1",
+        keepSourceTokens: true,
+        uniqueKeys: false,
+      })),
+  };
+}
+
+/**
+ * Every document of a manifest stream (split as kubeseal splits its input), with its meaning
+ * and its source. Throws on the first document that cannot be read.
+ */
+export function readManifest(input: ManifestInput, source: string): ManifestDocument[] {
+  const bytes = bytesOf(input);
+  const outcome = readObjects(bytes, undefined);
+  checkOutcome(outcome, bytes, source);
+  return outcome.events.map((event, index) => manifestDocument(bytes, event, index, source));
+}
+
+/**
+ * The non-empty documents of a stream as plain JSON values (Go's meaning, see
+ * {@link ManifestDocument.value}). `source` names the input in errors.
+ */
+export function decodeDocuments(input: ManifestInput, source: string): unknown[] {
+  return readManifest(input, source)
+    .map((doc) => doc.value)
+    .filter((value) => value !== null);
+}
+
+export { RawJson };
