@@ -1,6 +1,6 @@
 import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
-import type { EventReason } from "../reconcile/failure.js";
+import type { ApiErrorDescription, EventReason } from "../reconcile/failure.js";
 
 /**
  * The narrow ports the reconcile loop applies its decisions through; `src/kube/` implements
@@ -70,6 +70,10 @@ export interface EventWriter {
 export interface ApiErrorInfo {
   isConflict(err: unknown): boolean;
   isNotFound(err: unknown): boolean;
-  /** HTTP status and the API server's message (never request bodies). */
-  describe(err: unknown): { status: number | undefined; message: string };
+  /**
+   * HTTP status, the API server's message (never request bodies), Status reason and causes.
+   * The message of a refused Secret write may quote the Secret's data: it goes through
+   * `apiWriteFailure` (reconcile/failure.ts), never straight to a status, event or log.
+   */
+  describe(err: unknown): ApiErrorDescription;
 }

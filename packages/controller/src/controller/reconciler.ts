@@ -3,7 +3,7 @@ import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
-import { writeFailure } from "../reconcile/failure.js";
+import { apiWriteFailure } from "../reconcile/failure.js";
 import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
 import { nextStatus, recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
@@ -16,8 +16,8 @@ import type { ApiErrorInfo, EventRecorder, Logger, SecretStore, StatusWriter } f
  * write status with the pure `nextStatus`. A stale read answered with 409 is re-read from the
  * API and decided again (bounded). Events (queued, never awaited): `Unsealed` only when a Secret
  * was actually written (never on no-op resyncs), the failure's event otherwise. Nothing here
- * formats secret values: every message comes from `decide`/`failure.ts` or from the API
- * server's error text.
+ * formats secret values: every message comes from `decide`/`failure.ts`, the API server's
+ * error text only through `apiWriteFailure` (which withholds what may quote the data).
  */
 /** `retry`: with backoff; `wait`: only a change (object, Secret or keys) can fix it. */
 export type ReconcileResult = "done" | "retry" | "wait";
@@ -176,12 +176,9 @@ export class Reconciler {
     }
   }
 
+  /** The API's text may quote the Secret's data: `apiWriteFailure` keeps only what is safe. */
   #writeError(ss: SealedSecret, err: unknown): Applied {
-    const { status, message } = this.#ports.errors.describe(err);
-    return {
-      ok: false,
-      failure: writeFailure(ss.metadata.namespace ?? "", ss.metadata.name ?? "", message, status),
-    };
+    return { ok: false, failure: apiWriteFailure(ss, this.#ports.errors.describe(err)) };
   }
 
   /** Computes the next status and writes it only when it changed (spec §4.7). */

@@ -22,7 +22,9 @@ export const kubeApiErrors: ApiErrorInfo = {
   isConflict,
   isNotFound,
   describe(err) {
-    if (err instanceof KubeApiError) return { status: err.status, message: err.message };
+    if (err instanceof KubeApiError) {
+      return { status: err.status, message: err.message, reason: err.reason, causes: err.causes };
+    }
     return { status: undefined, message: err instanceof Error ? err.message : String(err) };
   },
 };
