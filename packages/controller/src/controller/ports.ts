@@ -24,8 +24,17 @@ export interface SecretStore {
   create(secret: Secret): Promise<Secret>;
   /** Replaces (PUT with the resourceVersion it carries); throws a conflict when it is stale. */
   update(secret: Secret): Promise<Secret>;
-  /** Deletes; a missing Secret is not an error. */
-  delete(namespace: string, name: string): Promise<void>;
+  /**
+   * Deletes; a missing Secret is not an error. With `preconditions`, only the version read
+   * (the API answers 409 when the uid or resourceVersion no longer match).
+   */
+  delete(namespace: string, name: string, preconditions?: DeletePreconditions): Promise<void>;
+}
+
+/** DeleteOptions.preconditions of the Kubernetes API. */
+export interface DeletePreconditions {
+  uid?: string | undefined;
+  resourceVersion?: string | undefined;
 }
 
 /** Writes `.status` through the status subresource. */

@@ -105,15 +105,25 @@ export class Reconciler {
 
   /**
    * The SealedSecret is gone: its Secret is left to the garbage collector (owner reference),
-   * unless `--old-gc-behavior` has the controller delete the same-named Secret itself.
+   * unless `--old-gc-behavior` has the controller delete it itself: only a Secret this
+   * SealedSecret produced (`shouldDeleteOrphan`), read fresh and deleted with its uid and
+   * resourceVersion as preconditions, so a Secret replaced or edited meanwhile is not deleted.
    */
   async #gone(key: string, namespace: string, name: string): Promise<ReconcileResult> {
     this.#written.delete(key);
     this.#statuses.delete(key);
     if (!this.#options.oldGcBehavior) return "done";
-    const existing = await this.#ports.secrets.get(namespace, name);
-    if (!shouldDeleteOrphan(existing, true)) return "done";
-    await this.#ports.secrets.delete(namespace, name);
+    const existing = await this.#ports.secrets.getFresh(namespace, name);
+    if (!existing) return "done";
+    if (!shouldDeleteOrphan(existing, name)) {
+      this.#ports.log.info(
+        { namespace, name },
+        "SealedSecret gone; leaving Secret it did not produce",
+      );
+      return "done";
+    }
+    const { uid, resourceVersion } = existing.metadata ?? {};
+    await this.#ports.secrets.delete(namespace, name, { uid, resourceVersion });
     this.#ports.log.info({ namespace, name }, "deleted the Secret of a deleted SealedSecret");
     return "done";
   }
