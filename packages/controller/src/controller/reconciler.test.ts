@@ -357,6 +357,19 @@ describe("Reconciler", () => {
     expect(old.api.events).toEqual([]);
   });
 
+  it("with --old-gc-behavior deletes a Secret it produced without owner reference (its marker)", async () => {
+    const old = setup(undefined, { oldGcBehavior: true });
+    old.api.put({
+      metadata: {
+        name: "mysecret",
+        namespace: "myns",
+        annotations: { "signet.dev/unsealed-from": "u" },
+      },
+    });
+    expect(await old.reconciler.reconcile(KEY)).toBe("done");
+    expect(old.api.deleted.map((d) => d.key)).toEqual([KEY]);
+  });
+
   it.each<[string, Secret["metadata"]]>([
     ["an unmanaged Secret", {}],
     ["a sealing key", { labels: { "sealedsecrets.bitnami.com/sealed-secrets-key": "active" } }],

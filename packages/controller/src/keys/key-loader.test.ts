@@ -94,6 +94,10 @@ describe("refused key Secrets", () => {
       (s: Secret) => (s.metadata!.annotations = { "sealedsecrets.bitnami.com/managed": "true" }),
     ],
     [
+      "a Secret the controller produced without owner reference (its marker)",
+      (s: Secret) => (s.metadata!.annotations = { "signet.dev/unsealed-from": "u-1" }),
+    ],
+    [
       "a Secret a SealedSecret may patch",
       (s: Secret) => (s.metadata!.annotations = { "sealedsecrets.bitnami.com/patch": "true" }),
     ],

@@ -1,6 +1,8 @@
 import { MANAGED_ANNOTATION, PATCH_ANNOTATION, SEALED_SECRET_KIND } from "@signet/core";
 import type { Secret, UnsealingKey } from "@signet/core";
 
+import { UNSEALED_FROM_ANNOTATION } from "../reconcile/produced.js";
+
 /**
  * Which key Secrets the controller refuses to load even though they are labelled (or named) as
  * keys. A sealing key decides who can read every value sealed from then on, so a key is only
@@ -28,8 +30,9 @@ export const KEY_REFUSAL_REASONS: readonly KeyRefusalReason[] = [
 
 /**
  * True when `secret` was produced for a SealedSecret or may be written by one: an owner
- * reference to a SealedSecret (this controller's, the reference's, any group or version), or the
- * `managed`/`patch` annotation that lets a SealedSecret of the same name write into it. Such a
+ * reference to a SealedSecret (this controller's, the reference's, any group or version), the
+ * controller's `signet.dev/unsealed-from` marker (a Secret produced without owner reference),
+ * or the `managed`/`patch` annotation that lets a SealedSecret of the same name write into it. Such a
  * Secret's content is chosen by whoever may create SealedSecrets, so it is never a key, whatever
  * its labels, name or type.
  */
@@ -38,7 +41,10 @@ export function isWrittenForSealedSecret(secret: Secret): boolean {
   const owned = (meta.ownerReferences ?? []).some((r) => r.kind === SEALED_SECRET_KIND);
   const annotations = meta.annotations ?? {};
   return (
-    owned || annotations[MANAGED_ANNOTATION] === "true" || annotations[PATCH_ANNOTATION] === "true"
+    owned ||
+    Object.hasOwn(annotations, UNSEALED_FROM_ANNOTATION) ||
+    annotations[MANAGED_ANNOTATION] === "true" ||
+    annotations[PATCH_ANNOTATION] === "true"
   );
 }
 

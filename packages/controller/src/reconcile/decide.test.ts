@@ -10,6 +10,7 @@ import type { Decision, DecideOptions } from "./decide.js";
 const MANAGED = "sealedsecrets.bitnami.com/managed";
 const PATCH = "sealedsecrets.bitnami.com/patch";
 const SKIP_OWNER = "sealedsecrets.bitnami.com/skip-set-owner-references";
+const UNSEALED_FROM = "signet.dev/unsealed-from";
 const CLUSTER_WIDE = "sealedsecrets.bitnami.com/cluster-wide";
 const NAMESPACE_WIDE = "sealedsecrets.bitnami.com/namespace-wide";
 const OWNER = {
@@ -142,10 +143,30 @@ describe("reconcile decision: creating", () => {
     expect(written(decide(ss, undefined, opts())).immutable).toBe(true);
   });
 
-  it("sets no owner reference with skip-set-owner-references", () => {
+  it("sets no owner reference with skip-set-owner-references, but marks the Secret as produced", () => {
     const ss = foo({ annotations: { [SKIP_OWNER]: "true" } });
-    expect(written(decide(ss, undefined, opts())).metadata?.ownerReferences).toBeUndefined();
+    const secret = written(decide(ss, undefined, opts()));
+    expect(secret.metadata?.ownerReferences).toBeUndefined();
+    expect(secret.metadata?.annotations).toEqual({
+      [SKIP_OWNER]: "true",
+      [UNSEALED_FROM]: "uid-1",
+    });
   });
+
+  it.each<[string, Record<string, string>, Record<string, string> | undefined]>([
+    ["owned", { [UNSEALED_FROM]: "forged", note: "n" }, { note: "n" }],
+    [
+      "not owned",
+      { [UNSEALED_FROM]: "forged", [SKIP_OWNER]: "true" },
+      { [SKIP_OWNER]: "true", [UNSEALED_FROM]: "uid-1" },
+    ],
+  ])(
+    "never takes the produced-by marker from a template (%s Secret)",
+    (_, annotations, expected) => {
+      const ss = foo({ annotations });
+      expect(written(decide(ss, undefined, opts())).metadata?.annotations).toEqual(expected);
+    },
+  );
 });
 
 describe("reconcile decision: legacy spec.data", () => {
@@ -374,6 +395,19 @@ describe("reconcile decision: existing Secrets", () => {
     expect(s.metadata?.annotations).toEqual({ [PATCH]: "true" });
   });
 
+  it.each<[string, Record<string, string>, Record<string, string>]>([
+    ["patch only: the foreign Secret never receives", { [PATCH]: "true" }, { [PATCH]: "true" }],
+    [
+      "managed + patch: the Secret taken over without owner reference receives",
+      { [PATCH]: "true", [MANAGED]: "true" },
+      { [PATCH]: "true", [MANAGED]: "true", [UNSEALED_FROM]: "uid-1" },
+    ],
+  ])("with skip-set-owner-references, %s the produced-by marker", (_, annotations, expected) => {
+    const ss = foo({ annotations: { [SKIP_OWNER]: "true" } });
+    const s = written(decide(ss, live({ annotations }), opts()));
+    expect(s.metadata?.annotations).toEqual({ ...expected, [SKIP_OWNER]: "true" });
+  });
+
   it("patch on an empty Secret (no data, no labels) fills both and takes no ownership", () => {
     const existing = live({ annotations: { [PATCH]: "true" } });
     delete existing.data;
@@ -485,6 +519,11 @@ describe("deleted SealedSecrets (--old-gc-behavior)", () => {
         metadata: { name: "mysecret", ownerReferences: [sealedSecretOwner({ kind: "Job" })] },
       }),
       false,
+    ],
+    [
+      "a Secret produced without owner reference (the controller's marker)",
+      live({ annotations: { [UNSEALED_FROM]: "u" } }),
+      true,
     ],
   ])("deletes %s: %s", (_, existing, del) => {
     expect(shouldDeleteOrphan(existing, "mysecret")).toBe(del);

@@ -2,7 +2,6 @@ import {
   isSignetError,
   MANAGED_ANNOTATION,
   PATCH_ANNOTATION,
-  SEALED_SECRET_KIND,
   unsealSealedSecret,
 } from "@signet/core";
 import type {
@@ -17,6 +16,7 @@ import { capMessage, immutableApiMessage, typeChangeApiMessage, writeFailure } f
 import type { Failure, FailureReason } from "./failure.js";
 import { keyPlantingRisk } from "./key-guard.js";
 import type { KeyGuard } from "./key-guard.js";
+import { isProducedFor, markProduced, withoutMarker } from "./produced.js";
 import { redactingRenderer } from "./redact.js";
 
 /**
@@ -69,7 +69,8 @@ export function decide(
   if (planted) return refuseKey(planted);
   const unsealed = unseal(ss, options);
   if ("failure" in unsealed) return { action: "fail", failure: unsealed.failure };
-  const { secret, opened } = unsealed;
+  const { opened } = unsealed;
+  const secret = markProduced(unsealed.secret, ss);
   if (isRefusedType(secret.type, options)) return refuse(secret.type ?? "");
   if (!existing) {
     const risk = keyPlantingRisk(secret, options.keyGuard);
@@ -227,16 +228,17 @@ export function unsealFailureReason(code: string, message: string): FailureReaso
 function patched(existing: Secret, unsealed: Secret): Secret {
   const meta = existing.metadata ?? {};
   const from = unsealed.metadata ?? {};
-  const owners = isAnnotated(existing, MANAGED_ANNOTATION)
-    ? from.ownerReferences
-    : meta.ownerReferences;
+  const managed = isAnnotated(existing, MANAGED_ANNOTATION);
+  const owners = managed ? from.ownerReferences : meta.ownerReferences;
+  // A foreign Secret is patched, not taken over: it never receives the produced-by marker.
+  const annotations = managed ? from.annotations : withoutMarker(from.annotations);
   return withType(
     {
       ...existing,
       metadata: {
         ...meta,
         labels: { ...meta.labels, ...from.labels },
-        annotations: { ...meta.annotations, ...from.annotations },
+        annotations: { ...meta.annotations, ...annotations },
         ownerReferences: owners,
       },
       data: { ...existing.data, ...unsealed.data },
@@ -329,14 +331,11 @@ function ownersEqual(a: OwnerReference[] | undefined, b: OwnerReference[] | unde
 
 /**
  * With `--old-gc-behavior` the controller deletes, when the SealedSecret `name` is gone, the
- * Secret it produced: one with an owner reference to a SealedSecret of that name (the owner's
- * uid cannot be compared, the object is gone). The reference deletes the same-named Secret
- * whatever it is, so deleting a SealedSecret named like an unmanaged Secret (or like a sealing
- * key) deleted that Secret (issue 11 item 5). A Secret kept by `skip-set-owner-references` was
- * asked to outlive its SealedSecret and stays too; a `patch`-only Secret was never owned.
+ * Secret it produced (`isProducedFor`: owner reference or the controller's marker). The
+ * reference deletes the same-named Secret whatever it is, so deleting a SealedSecret named like
+ * an unmanaged Secret (or like a sealing key) deleted that Secret (issue 11 item 5). A `patch`
+ * Secret someone else owns, or a `managed` one never taken over, stays.
  */
 export function shouldDeleteOrphan(existing: Secret | undefined, name: string): boolean {
-  return (existing?.metadata?.ownerReferences ?? []).some(
-    (r) => r.kind === SEALED_SECRET_KIND && r.name === name && r.controller === true,
-  );
+  return isProducedFor(existing, name);
 }
