@@ -56,9 +56,10 @@ export function planOffline(ss: SealedSecret, offline: OfflineKeys): ResealPlan 
   refuseV1(ss);
   const label = labelOf(ss);
   const current = offline.certificate.fingerprint;
-  const keys = [...offline.keys].sort(
-    (a, b) => Number(b.fingerprint === current) - Number(a.fingerprint === current),
-  );
+  // The hint only orders the keys tried (saving an RSA operation per value); what opens decides.
+  const rank = (k: UnsealingKey): number =>
+    k.fingerprint === keyHint(ss) ? 2 : k.fingerprint === current ? 1 : 0;
+  const keys = [...offline.keys].sort((a, b) => rank(b) - rank(a));
   const values: Record<string, string> = {};
   const errors: { key: string; message: string }[] = [];
   const entries = Object.entries(ss.spec.encryptedData ?? {});
