@@ -233,6 +233,14 @@ describe("in-place JSON edits", () => {
     expect(out).toBe(`{"kind": "ConfigMap", "data": {"n": 1.50}}\n${after("x")}\n\n${after("y")}`);
   });
 
+  it("edits next to a value nested as deep as Go allows (no recursion on the way)", () => {
+    const deep = `{"kind":"Deep","v":${"[".repeat(9990)}${"]".repeat(9990)}}`;
+    const ss = `{"kind":"SealedSecret","apiVersion":"bitnami.com/v1alpha1","metadata":{"name":"x","annotations":{}},"spec":{"encryptedData":{"a":"OLD"}}}`;
+    expect(edit(`${deep}\n${ss}`, "f.json")).toBe(
+      `${deep}\n${ss.replace("OLD", "NEW").replace("{}", `{"signet.dev/sealed-with": "${FP}"}`)}`,
+    );
+  });
+
   it("fills null and empty annotations", () => {
     for (const annotations of ["null", "{}"]) {
       const text = sealed(`    "name": "x",\n    "annotations": ${annotations}`);

@@ -1,11 +1,9 @@
-import { isDeepStrictEqual } from "node:util";
-
 import { SignetError } from "@signet/core";
 
 import { jsonSplices } from "./edit-json.js";
 import { yamlSplices } from "./edit-yaml.js";
 import type { ManifestFile, FoundSealedSecret } from "./manifests.js";
-import { isObject, parseManifest } from "./manifests.js";
+import { parseManifest } from "./manifests.js";
 
 /** What changes in one SealedSecret: new ciphertexts by item key, and the hint to record. */
 export interface ObjectEdit {
@@ -85,7 +83,7 @@ function splice(text: string, splices: readonly Splice[]): string {
 
 /** Reads the new text back and compares every document with the intended values. */
 function verify(file: ManifestFile, text: string, expect: readonly Expectation[]): void {
-  const intended = structuredClone(file.values);
+  const intended = file.values.map(cloneValue);
   for (const e of expect) setAt(intended, e);
   let reread: ManifestFile;
   try {
@@ -97,7 +95,7 @@ function verify(file: ManifestFile, text: string, expect: readonly Expectation[]
     throw notAsIntended(file.path, "its documents changed");
   }
   intended.forEach((value, i) => {
-    const diff = firstDifference(value, reread.values[i], []);
+    const diff = firstDifference(value, reread.values[i]);
     if (diff !== undefined) {
       throw notAsIntended(file.path, `document ${i + 1} differs at ${diff || "its root"}`);
     }
@@ -123,22 +121,45 @@ function setAt(values: unknown[], e: Expectation): void {
   node[last] = e.value;
 }
 
-/** Dotted path of the first place two values differ, or undefined when they are equal. */
-function firstDifference(a: unknown, b: unknown, path: readonly string[]): string | undefined {
-  if (isDeepStrictEqual(a, b)) return undefined;
-  if (isObject(a) && isObject(b)) {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const diff = firstDifference(a[key], b[key], [...path, key]);
-      if (diff !== undefined) return diff;
+type Container = Record<string, unknown> | unknown[];
+
+const isContainer = (v: unknown): v is Container => v !== null && typeof v === "object";
+
+/** A copy of a plain value (objects, arrays, scalars), without recursion: documents may nest deep. */
+function cloneValue(value: unknown): unknown {
+  if (!isContainer(value)) return value;
+  const root: Container = Array.isArray(value) ? [] : {};
+  const stack: [Container, Container][] = [[value, root]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    for (const [key, v] of Object.entries(from)) {
+      const copy = isContainer(v) ? (Array.isArray(v) ? [] : {}) : v;
+      (to as Record<string, unknown>)[key] = copy;
+      if (isContainer(v)) stack.push([v, copy as Container]);
     }
   }
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    for (let i = 0; i < a.length; i++) {
-      const diff = firstDifference(a[i], b[i], [...path, String(i)]);
-      if (diff !== undefined) return diff;
+  return root;
+}
+
+/** Dotted path of the first place two values differ (numbers by Object.is), or undefined. */
+function firstDifference(a: unknown, b: unknown): string | undefined {
+  const stack: [unknown, unknown, string][] = [[a, b, ""]];
+  while (stack.length > 0) {
+    const [x, y, path] = stack.pop()!;
+    if (!isContainer(x) || !isContainer(y)) {
+      if (!Object.is(x, y)) return path;
+      continue;
+    }
+    const xKeys = Object.keys(x);
+    const yKeys = Object.keys(y);
+    const sameShape = Array.isArray(x) === Array.isArray(y) && xKeys.length === yKeys.length;
+    if (!sameShape || !xKeys.every((k) => Object.hasOwn(y, k))) return path;
+    for (const k of xKeys.reverse()) {
+      const child = path === "" ? k : `${path}.${k}`;
+      stack.push([(x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], child]);
     }
   }
-  return path.join(".");
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -87,16 +87,33 @@ export function parseJsonStream(text: string, from = 0): JsonNode[] {
   return values;
 }
 
-/** The plain value of a node (objects as records, numbers as JS numbers). */
-export function jsonValue(node: JsonNode): unknown {
-  switch (node.type) {
-    case "scalar":
-      return node.value;
-    case "array":
-      return node.items.map(jsonValue);
-    case "object":
-      return Object.fromEntries(node.members.map((m) => [m.key, jsonValue(m.value)]));
+/**
+ * The plain value of a node (objects as records, numbers as JS numbers), built without recursion
+ * so that Go's 10000 levels of nesting cost no stack.
+ */
+export function jsonValue(root: JsonNode): unknown {
+  const values = new Map<JsonNode, unknown>();
+  const stack: { node: JsonNode; expanded: boolean }[] = [{ node: root, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    const { node } = top;
+    if (node.type === "scalar") {
+      values.set(node, node.value);
+      continue;
+    }
+    const children = node.type === "array" ? node.items : node.members.map((m) => m.value);
+    if (!top.expanded) {
+      stack.push({ node, expanded: true }, ...children.map((c) => ({ node: c, expanded: false })));
+      continue;
+    }
+    values.set(
+      node,
+      node.type === "array"
+        ? node.items.map((c) => values.get(c))
+        : Object.fromEntries(node.members.map((m) => [m.key, values.get(m.value)])),
+    );
   }
+  return values.get(root);
 }
 
 /** The member of an object node named `key`, if any. */
@@ -116,6 +133,17 @@ export function jsonNodeAt(
     else return undefined;
   }
   return current;
+}
+
+/** A lone UTF-16 surrogate (one not part of a high-low pair). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A string token's value. Like Go's `unquote`, a `\uXXXX` surrogate that does not form a pair
+ * with the next escape becomes U+FFFD (JSON.parse would keep it as a lone surrogate).
+ */
+function decodeString(token: string): string {
+  return (JSON.parse(token) as string).replace(LONE_SURROGATE, "\uFFFD");
 }
 
 class Reader {
@@ -203,7 +231,7 @@ class Reader {
   private key(frame: Frame, at: number): number {
     if (this.text[at] !== '"') throw this.error("expected a string key", at);
     const token = this.string(at);
-    const key = JSON.parse(token) as string;
+    const key = decodeString(token);
     const first = frame.seen!.get(key);
     if (first !== undefined) throw new DuplicateKeyError(key, at, first);
     frame.seen!.set(key, at);
@@ -224,8 +252,7 @@ class Reader {
     }
     if (c === '"') {
       const token = this.string(at);
-      const value = JSON.parse(token) as string;
-      return { type: "scalar", start: at, end: at + token.length, value };
+      return { type: "scalar", start: at, end: at + token.length, value: decodeString(token) };
     }
     NUMBER.lastIndex = at;
     const number = NUMBER.exec(this.text)?.[0];
