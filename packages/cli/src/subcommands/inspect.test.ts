@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import type { InspectedSealedSecret } from "./inspect.js";
 import { ioWith, sealWith, secretJson, signet } from "./test-support/fixtures.js";
@@ -109,6 +109,19 @@ describe("signet inspect", () => {
     expect((await signet(["inspect", "missing.yaml"], io)).err).toBe(
       "error: missing.yaml: no such file or directory\n",
     );
+  });
+
+  it("prints no runtime warning for keys the yaml package would stringify, and names the file instead", async () => {
+    const warn = vi.spyOn(process, "emitWarning");
+    const io = ioWith({
+      ...(await files()),
+      "odd.yaml": "kind: SealedSecret\n? [a, b]\n: collection key\n",
+    });
+    const result = await signet(["inspect", "dir", "odd.yaml"], io);
+    expect(warn).not.toHaveBeenCalled();
+    expect(result.code).toBe(1);
+    expect(result.err).toBe('error: odd.yaml: document 1: unsupported map key ["a","b"]\n');
+    expect(result.out).toContain("dir/db.yaml:6: SealedSecret apps/db\n");
   });
 
   it("prints its help and refuses an unknown output format", async () => {

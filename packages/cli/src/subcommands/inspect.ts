@@ -177,7 +177,7 @@ async function inspectFile(
   io: Io,
   fingerprint: string | undefined,
 ): Promise<InspectedSealedSecret[]> {
-  const file = await readManifest(path, io);
+  const file = await readManifest(path, io, "SealedSecret");
   if (!file) return [];
   if (file.templated) {
     io.writeStderr(`skipped ${path}:${file.templated.line}: Go template (not rendered)\n`);

@@ -261,7 +261,15 @@ function documentValue(doc: Document.Parsed, where: string): unknown {
 function goValue(value: unknown, where: string): unknown {
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of value as Map<unknown, unknown>) out[goKey(k, where)] = goValue(v, where);
+    for (const [k, v] of value as Map<unknown, unknown>) {
+      const key = goKey(k, where);
+      if (Object.hasOwn(out, key)) {
+        throw new ManifestError(
+          `${where}: duplicate key ${JSON.stringify(key)} (two keys that Go turns into the same JSON key, such as 1 and "1"): remove one`,
+        );
+      }
+      out[key] = goValue(v, where);
+    }
     return out;
   }
   if (value instanceof Set) {
