@@ -291,7 +291,7 @@ describe("a key rotation drill with signet reseal and signet keys", () => {
     const run = signet(["reseal", sub]);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      `error: ${join(sub, "a-foreign.yaml")}:1: ${appNs}/foreign: unable to rotate secret\n`,
+      `error: ${join(sub, "a-foreign.yaml")}:2: ${appNs}/foreign: unable to rotate secret\n`,
     );
     expect(run.stdout).toContain("2 SealedSecrets: 1 resealed, 0 up to date (skipped), 1 failed");
     expect(readFileSync(join(sub, "a-foreign.yaml"), "utf8")).toBe(encodeObject(foreign, "yaml"));

@@ -241,6 +241,17 @@ describe("in-place JSON edits", () => {
     );
   });
 
+  it("keeps a byte-order mark and CRLF of a JSON file", () => {
+    const text = `\uFEFF${sealed(`    "name": "x",\n    "namespace": "y"`).replace(/\n/g, "\r\n")}`;
+    expect(edit(text, "f.json")).toBe(
+      `\uFEFF${sealed(
+        `    "name": "x",\n    "namespace": "y",\n    "annotations": {\n      "signet.dev/sealed-with": "${FP}"\n    }`,
+      )
+        .replace('"OLD"', '"NEW"')
+        .replace(/\n/g, "\r\n")}`,
+    );
+  });
+
   it("fills null and empty annotations", () => {
     for (const annotations of ["null", "{}"]) {
       const text = sealed(`    "name": "x",\n    "annotations": ${annotations}`);

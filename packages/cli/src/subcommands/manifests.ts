@@ -64,6 +64,13 @@ export class ManifestError extends SignetError {
   }
 }
 
+/**
+ * apimachinery's `hasJSONPrefix`: `{` after characters Go's `unicode.IsSpace` skips. A leading
+ * byte-order mark is skipped too (Go would read such a file as YAML, with the same values).
+ */
+const JSON_PREFIX =
+  /^\uFEFF?[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*\{/;
+
 /** Budget of YAML alias expansions per document (the `yaml` package's default, billion laughs). */
 const MAX_ALIAS_COUNT = 100;
 
@@ -79,7 +86,7 @@ const MAX_ALIAS_COUNT = 100;
 export function parseManifest(path: string, text: string): ManifestFile {
   const lines = lineIndex(text);
   const base = { path, text, yaml: [], json: [], sealedSecrets: [], values: [] };
-  const decoded = /^\uFEFF?[ \t\r\n]*\{/.test(text)
+  const decoded = JSON_PREFIX.test(text)
     ? decodeJson(path, text, lines)
     : decodeYaml(path, text, lines);
   if ("templatedAt" in decoded) {
@@ -96,7 +103,8 @@ export function parseManifest(path: string, text: string): ManifestFile {
       found.push(describe(object, location, found.length));
     }
   });
-  return { ...base, ...decoded, sealedSecrets: found };
+  const { format, values, yaml, json } = decoded;
+  return { ...base, format, values, yaml, json, sealedSecrets: found };
 }
 
 /**
