@@ -124,6 +124,28 @@ describe("signet inspect", () => {
     expect(result.out).toContain("dir/db.yaml:6: SealedSecret apps/db\n");
   });
 
+  it.each([
+    [
+      "strict",
+      {},
+      "strict (bound to its namespace and name p; the file has no metadata.namespace, kustomize or -n sets it)",
+    ],
+    [
+      "namespace-wide",
+      { "sealedsecrets.bitnami.com/namespace-wide": "true" },
+      "namespace-wide (bound to its namespace; the file has no metadata.namespace, kustomize or -n sets it)",
+    ],
+  ])(
+    "says what a %s SealedSecret without a namespace is bound to",
+    async (_scope, annotations, line) => {
+      const sealed = await sealWith("new-cert.pem", secretJson("p", { v: "1" }, { annotations }));
+      const io = ioWith({ "patch.yaml": sealed.replace(/^ +namespace: apps\n/gm, "") });
+      const result = await signet(["inspect", "patch.yaml"], io);
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`patch.yaml:2: SealedSecret p\n  scope:    ${line}\n`);
+    },
+  );
+
   it("prints its help and refuses an unknown output format", async () => {
     const io = ioWith();
     expect((await signet(["inspect", "--help"], io)).out).toMatch(/^Usage: signet inspect/);

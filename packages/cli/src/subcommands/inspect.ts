@@ -235,14 +235,14 @@ function textReport(r: InspectedSealedSecret): string {
 
 function scopeBinding(r: InspectedSealedSecret): string {
   if (r.scope === "cluster-wide") return " (opens under any name and namespace)";
-  const ns = r.namespace ?? NO_NAMESPACE;
-  if (r.scope === "namespace-wide") return ` (bound to namespace ${ns})`;
-  return ` (bound to ${ns}/${r.name ?? ""})`;
+  if (r.namespace === undefined) {
+    const bound =
+      r.scope === "namespace-wide" ? "its namespace" : `its namespace and name ${r.name ?? ""}`;
+    return ` (bound to ${bound}; the file has no metadata.namespace, kustomize or -n sets it)`;
+  }
+  if (r.scope === "namespace-wide") return ` (bound to namespace ${r.namespace})`;
+  return ` (bound to ${r.namespace}/${r.name ?? ""})`;
 }
-
-/** Shown for a SealedSecret without metadata.namespace (a kustomize base or patch). */
-const NO_NAMESPACE =
-  "<the namespace it was sealed for: the file has none; kustomize or -n sets it>";
 
 function itemText(item: InspectedItem): string {
   if (item.problem !== undefined) return `${item.ciphertextBytes} bytes, ${item.problem}`;
