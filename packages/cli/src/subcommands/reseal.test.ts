@@ -261,6 +261,7 @@ describe("signet reseal on real-world repositories", () => {
     expect(result.out).toContain(
       "2 SealedSecrets: 1 resealed, 0 up to date (skipped), 1 failed; 1 file written",
     );
+    expect(result.out).toMatch(/^resealed rw\.yaml:2 apps\/r \(1 of 1 values\)\n\d/);
     expect(io.files.get("ro.yaml")!.toString()).toBe(stale);
     expect(await open(io.files.get("rw.yaml")!.toString())).toEqual({ v: "1" });
   });

@@ -156,6 +156,13 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
+/** What reseal will do to one object: the line reporting it, and the edit (if it writes). */
+interface Planned {
+  line: string;
+  edit?: ObjectEdit;
+  hintOnly: boolean;
+}
+
 async function resealFile(path: string, run: ResealRun): Promise<void> {
   run.totals.files++;
   let file: ManifestFile | undefined;
@@ -169,25 +176,46 @@ async function resealFile(path: string, run: ResealRun): Promise<void> {
     run.totals.skipped++;
     return skip(run, `${path}:${file.templated.line}`, "Go template (not rendered)");
   }
-  const edits: ObjectEdit[] = [];
+  const planned: Planned[] = [];
   for (const found of file.sealedSecrets) {
-    const edit = await resealObject(found, path, run);
-    if (edit) edits.push(edit);
+    const plan = await resealObject(found, path, run);
+    if (plan) planned.push(plan);
   }
-  if (run.mode === "write" && edits.length > 0) await writeEdits(file, edits, run);
+  const writing = run.mode === "write" ? planned.filter((p) => p.edit) : [];
+  if (writing.length > 0 && !(await writeEdits(file, writing, run))) {
+    // Nothing was written: only objects that needed no write are reported as done.
+    return report(
+      run,
+      planned.filter((p) => !p.edit),
+    );
+  }
+  report(run, planned);
 }
 
-async function writeEdits(file: ManifestFile, edits: ObjectEdit[], run: ResealRun): Promise<void> {
+function report(run: ResealRun, planned: readonly Planned[]): void {
+  for (const p of planned) run.io.writeStdout(p.line);
+}
+
+/** Writes the file with every edit; false (and the objects counted failed) when it cannot. */
+async function writeEdits(
+  file: ManifestFile,
+  planned: Planned[],
+  run: ResealRun,
+): Promise<boolean> {
   try {
+    const edits = planned.map((p) => p.edit!);
     await run.io.writeFileAtomic(file.path, applyObjectEdits(file, edits));
     run.totals.written++;
+    return true;
   } catch (err) {
-    const stale = edits.filter((e) => Object.keys(e.values).length > 0).length;
-    run.totals.resealed -= stale;
-    run.totals.hinted -= edits.length - stale;
-    run.totals.failed += edits.length;
+    const hints = planned.filter((p) => p.hintOnly).length;
+    run.totals.resealed -= planned.length - hints;
+    run.totals.hinted -= hints;
+    run.totals.current -= hints;
+    run.totals.failed += planned.length;
     const reason = messageOf(err).startsWith(file.path) ? messageOf(err) : writeError(file, err);
     run.io.writeStderr(`error: ${reason}\n`);
+    return false;
   }
 }
 
@@ -201,7 +229,7 @@ async function resealObject(
   found: FoundSealedSecret,
   path: string,
   run: ResealRun,
-): Promise<ObjectEdit | undefined> {
+): Promise<Planned | undefined> {
   const where = `${path}:${found.location.line}`;
   if (found.templated) {
     run.totals.skipped++;
@@ -224,17 +252,18 @@ async function resealObject(
   const total = Object.keys(found.object.spec.encryptedData ?? {}).length;
   const changed = Object.keys(verdict.values).length;
   const detail = changed > 0 ? ` (${changed} of ${total} values)` : "";
-  run.io.writeStdout(`${VERBS[run.mode].stale} ${where} ${found.label}${detail}\n`);
-  if (changed === 0) return undefined;
-  return { found, values: verdict.values, hint: run.engine.fingerprint };
+  const line = `${VERBS[run.mode].stale} ${where} ${found.label}${detail}\n`;
+  if (changed === 0) return { line, hintOnly: false };
+  const edit = { found, values: verdict.values, hint: run.engine.fingerprint };
+  return { line, edit, hintOnly: false };
 }
 
-function hintEdit(found: FoundSealedSecret, where: string, run: ResealRun): ObjectEdit {
+function hintEdit(found: FoundSealedSecret, where: string, run: ResealRun): Planned {
   run.totals.current++;
   run.totals.hinted++;
   const detail = `(values current; key hint ${run.engine.fingerprint})`;
-  run.io.writeStdout(`${VERBS[run.mode].hint} ${where} ${found.label} ${detail}\n`);
-  return { found, values: {}, hint: run.engine.fingerprint };
+  const line = `${VERBS[run.mode].hint} ${where} ${found.label} ${detail}\n`;
+  return { line, edit: { found, values: {}, hint: run.engine.fingerprint }, hintOnly: true };
 }
 
 /**
