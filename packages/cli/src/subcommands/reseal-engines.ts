@@ -69,11 +69,13 @@ async function offlineEngine(options: CliOptions, io: Io): Promise<Engine> {
     );
   }
   const fingerprint = certificate.fingerprint;
+  let preferred: string | undefined;
   return {
     fingerprint,
     opens: true,
     judge: (ss) => {
-      const plan = planOffline(ss, { keys, certificate, random: io.random });
+      const plan = planOffline(ss, { keys, certificate, random: io.random, preferred });
+      preferred = plan.openedBy ?? preferred;
       const stale = plan.current < plan.total;
       const hintOnly = !stale && plan.total > 0 && keyHint(ss) !== fingerprint;
       return Promise.resolve({ stale, values: plan.values, hintOnly });
