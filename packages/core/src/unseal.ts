@@ -9,6 +9,7 @@ import type { UnsealingKey } from "./crypto/keys.js";
 import { SignetError } from "./errors.js";
 import type { ObjectMeta, OwnerReference, SealedSecret, Secret } from "./model.js";
 import { encryptionLabel, scopeFromAnnotations } from "./scope.js";
+import { setOwn } from "./own-keys.js";
 
 /** One failed template entry; `message` never quotes a decrypted value. */
 export interface TemplateItemFailure {
@@ -68,7 +69,7 @@ export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): Un
   for (const key of Object.keys(ss.spec.encryptedData ?? {}).sort()) {
     const opened = openItem(String(ss.spec.encryptedData[key]), label, keyOrder);
     if (typeof opened === "string") errors.push({ key, message: opened });
-    else values[key] = opened;
+    else setOwn(values, key, opened);
   }
   const data = { ...values, ...renderTemplateData(ss, values, options.renderTemplates, errors) };
   if (errors.length > 0) throw new SignetError("ERR_UNSEAL", groupErrors(errors));
@@ -169,7 +170,7 @@ function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret
   }
   const encoded: Record<string, string> = {};
   for (const key of Object.keys(data).sort())
-    encoded[key] = Buffer.from(data[key]!).toString("base64");
+    setOwn(encoded, key, Buffer.from(data[key]!).toString("base64"));
   return {
     apiVersion: "v1",
     kind: "Secret",

@@ -32,8 +32,10 @@ const string = (name = "string"): GoType => ({ kind: "string", name });
 const bool: GoType = { kind: "bool", name: "bool" };
 const int64: GoType = { kind: "int64", name: "int64" };
 const bytes: GoType = { kind: "bytes", name: "[]uint8" };
-const pointer = (elem: GoType): GoType => ({ kind: "pointer", name: `*${elem.name}`, elem });
-const slice = (elem: GoType): GoType => ({ kind: "slice", name: `[]${elem.name}`, elem });
+/** The name Go prints for a type (a struct's with its package). */
+const printed = (type: GoType): string => (type.kind === "struct" ? type.typeName : type.name);
+const pointer = (elem: GoType): GoType => ({ kind: "pointer", name: `*${printed(elem)}`, elem });
+const slice = (elem: GoType): GoType => ({ kind: "slice", name: `[]${printed(elem)}`, elem });
 const stringMap: GoType = { kind: "map", name: "map[string]string", elem: string() };
 const time: GoType = { kind: "unmarshaler", name: "v1.Time", unmarshaler: "time" };
 
@@ -175,4 +177,123 @@ export const SEALED_SECRET_LIST_TYPE = struct("v1alpha1.SealedSecretList", [
     ]),
   },
   { json: "items", type: slice(SEALED_SECRET_TYPE) },
+]);
+
+const NAMED_EXTENSION = struct("v1.NamedExtension", [
+  { json: "name", type: string() },
+  {
+    json: "extension",
+    type: { kind: "unmarshaler", name: "runtime.RawExtension", unmarshaler: "rawExtension" },
+  },
+]);
+const extensions: GoField = { json: "extensions", type: slice(NAMED_EXTENSION) };
+
+/** client-go v0.35.3 `tools/clientcmd/api/v1.Config`: a kubeconfig file. */
+export const KUBECONFIG_TYPE = struct("v1.Config", [
+  { json: "kind", type: string() },
+  { json: "apiVersion", type: string() },
+  {
+    json: "preferences",
+    type: struct("v1.Preferences", [{ json: "colors", type: bool }, extensions]),
+  },
+  {
+    json: "clusters",
+    type: slice(
+      struct("v1.NamedCluster", [
+        { json: "name", type: string() },
+        {
+          json: "cluster",
+          type: struct("v1.Cluster", [
+            { json: "server", type: string() },
+            { json: "tls-server-name", type: string() },
+            { json: "insecure-skip-tls-verify", type: bool },
+            { json: "certificate-authority", type: string() },
+            { json: "certificate-authority-data", type: bytes },
+            { json: "proxy-url", type: string() },
+            { json: "disable-compression", type: bool },
+            extensions,
+          ]),
+        },
+      ]),
+    ),
+  },
+  {
+    json: "users",
+    type: slice(
+      struct("v1.NamedAuthInfo", [
+        { json: "name", type: string() },
+        {
+          json: "user",
+          type: struct("v1.AuthInfo", [
+            { json: "client-certificate", type: string() },
+            { json: "client-certificate-data", type: bytes },
+            { json: "client-key", type: string() },
+            { json: "client-key-data", type: bytes },
+            { json: "token", type: string() },
+            { json: "tokenFile", type: string() },
+            { json: "as", type: string() },
+            { json: "as-uid", type: string() },
+            { json: "as-groups", type: slice(string()) },
+            {
+              json: "as-user-extra",
+              type: { kind: "map", name: "map[string][]string", elem: slice(string()) },
+            },
+            { json: "username", type: string() },
+            { json: "password", type: string() },
+            {
+              json: "auth-provider",
+              type: pointer(
+                struct("v1.AuthProviderConfig", [
+                  { json: "name", type: string() },
+                  { json: "config", type: stringMap },
+                ]),
+              ),
+            },
+            {
+              json: "exec",
+              type: pointer(
+                struct("v1.ExecConfig", [
+                  { json: "command", type: string() },
+                  { json: "args", type: slice(string()) },
+                  {
+                    json: "env",
+                    type: slice(
+                      struct("v1.ExecEnvVar", [
+                        { json: "name", type: string() },
+                        { json: "value", type: string() },
+                      ]),
+                    ),
+                  },
+                  { json: "apiVersion", type: string() },
+                  { json: "installHint", type: string() },
+                  { json: "provideClusterInfo", type: bool },
+                  { json: "interactiveMode", type: string("v1.ExecInteractiveMode") },
+                ]),
+              ),
+            },
+            extensions,
+          ]),
+        },
+      ]),
+    ),
+  },
+  {
+    json: "contexts",
+    type: slice(
+      struct("v1.NamedContext", [
+        { json: "name", type: string() },
+        {
+          json: "context",
+          type: struct("v1.Context", [
+            { json: "cluster", type: string() },
+            { json: "user", type: string() },
+            { json: "namespace", type: string() },
+            extensions,
+          ]),
+        },
+      ]),
+    ),
+  },
+  { json: "current-context", type: string() },
+  extensions,
 ]);

@@ -4,6 +4,8 @@ import type { Document } from "yaml";
 import { SignetError } from "../errors.js";
 import type { SealedSecret, Secret } from "../model.js";
 import { LIST_TYPE, SEALED_SECRET_TYPE, SECRET_TYPE } from "./go-types.js";
+import type { GoType } from "./go-types.js";
+import type { TypedObject } from "./go-unmarshal.js";
 import { marshalJson } from "./json-tree.js";
 import { readObjects } from "./stream.js";
 import type { DecodeEvent, ReadOutcome } from "./stream.js";
@@ -71,24 +73,64 @@ function checkOutcome(outcome: ReadOutcome, bytes: Uint8Array, source: string): 
   });
 }
 
+/** Options of the stream readers. */
+export interface StreamOptions {
+  /**
+   * Refuse a document whose `kind` is set to another kind (kubeseal decodes any kind into the
+   * target type, so a ConfigMap's `data` would seal as if it were base64 Secret data).
+   */
+  kind?: string;
+}
+
+function objectsOf<T>(
+  input: { bytes: Uint8Array; source: string },
+  type: GoType,
+  options: StreamOptions,
+  convert: (value: TypedObject) => T,
+): T[] {
+  const { bytes, source } = input;
+  const outcome = readObjects(bytes, type);
+  checkOutcome(outcome, bytes, source);
+  const objects: T[] = [];
+  outcome.events.forEach((event, index) => {
+    if (event.empty) return;
+    const kind = event.value["kind"];
+    if (options.kind !== undefined && typeof kind === "string" && kind !== options.kind) {
+      throw new SignetError(
+        "ERR_INVALID_INPUT",
+        `${source}: document ${index + 1} is a ${JSON.stringify(kind)}, not a ${options.kind}`,
+      );
+    }
+    objects.push(convert(event.value));
+  });
+  return objects;
+}
+
 /**
  * The Secrets of a stream as kubeseal reads its input (`readSecrets`): YAML documents or
  * concatenated JSON, each decoded into a v1.Secret; empty documents skipped. `source` names
  * the input in errors ("stdin", a file name).
  */
-export function decodeSecrets(input: ManifestInput, source: string): Secret[] {
-  const bytes = bytesOf(input);
-  const outcome = readObjects(bytes, SECRET_TYPE);
-  checkOutcome(outcome, bytes, source);
-  return outcome.events.filter((e) => !e.empty).map((e) => secretFromGo(e.value));
+export function decodeSecrets(
+  input: ManifestInput,
+  source: string,
+  options: StreamOptions = {},
+): Secret[] {
+  return objectsOf({ bytes: bytesOf(input), source }, SECRET_TYPE, options, secretFromGo);
 }
 
 /** The SealedSecrets of a stream as kubeseal reads `--validate` and `--re-encrypt` input. */
-export function decodeSealedSecrets(input: ManifestInput, source: string): SealedSecret[] {
-  const bytes = bytesOf(input);
-  const outcome = readObjects(bytes, SEALED_SECRET_TYPE);
-  checkOutcome(outcome, bytes, source);
-  return outcome.events.filter((e) => !e.empty).map((e) => sealedSecretFromGo(e.value));
+export function decodeSealedSecrets(
+  input: ManifestInput,
+  source: string,
+  options: StreamOptions = {},
+): SealedSecret[] {
+  return objectsOf(
+    { bytes: bytesOf(input), source },
+    SEALED_SECRET_TYPE,
+    options,
+    sealedSecretFromGo,
+  );
 }
 
 const SEALED_SECRET_GVK = { group: "bitnami.com", version: "v1alpha1", kind: "SealedSecret" };
@@ -131,9 +173,15 @@ export interface ManifestDocument {
   /** 0-based position among the stream's documents (empty ones included). */
   index: number;
   format: "yaml" | "json";
-  /** Byte offsets of the document in the input (separators and surrounding blank lines excluded). */
+  /**
+   * Byte offsets of the document in the input: a YAML document's lines (with a `---` line that
+   * opens the stream or follows another, but not the separator that ends it), a JSON value's
+   * text. Replacing `[start, end)` edits this document and leaves the others byte for byte.
+   */
   start: number;
   end: number;
+  /** 1-based line of `start` in the input. */
+  line: number;
   /** The document's source text. */
   text: string;
   /**
@@ -147,8 +195,11 @@ export interface ManifestDocument {
   /** The document as a v1.Secret, decoded as kubeseal decodes its input. */
   secret(): Secret;
   /**
-   * The document as a `yaml` Document (YAML 1.1 mode, comments and source ranges kept, ranges
-   * relative to `text`) for edits that keep everything else as it was.
+   * The document as a `yaml` Document for edits that keep everything else as it was: comments,
+   * styles and source ranges (relative to `text`) kept, and every scalar read as its source
+   * text (the failsafe schema), so untouched values print back exactly as written (`0x1F` stays
+   * `0x1F`). Their meaning is {@link ManifestDocument.value}; a new scalar that YAML 1.1 readers
+   * would take for a non-string must be quoted (see `goYamlNeedsQuotes`).
    */
   yaml(): Document.Parsed;
 }
@@ -156,9 +207,10 @@ export interface ManifestDocument {
 function manifestDocument(
   bytes: Uint8Array,
   event: DecodeEvent,
-  index: number,
+  at: { index: number; line: number },
   source: string,
 ): ManifestDocument {
+  const { index, line } = at;
   const span = event.span ?? { format: "yaml" as const, start: 0, end: 0 };
   const slice = bytes.subarray(span.start, span.end);
   const text = Buffer.from(slice).toString("utf8");
@@ -169,6 +221,7 @@ function manifestDocument(
     format: span.format,
     start: span.start,
     end: span.end,
+    line,
     text,
     value:
       event.json === undefined || event.json === null
@@ -182,7 +235,7 @@ function manifestDocument(
     },
     yaml: () =>
       (parsed ??= parseDocument(text, {
-        version: "1.1",
+        schema: "failsafe",
         keepSourceTokens: true,
         uniqueKeys: false,
       })),
@@ -197,7 +250,13 @@ export function readManifest(input: ManifestInput, source: string): ManifestDocu
   const bytes = bytesOf(input);
   const outcome = readObjects(bytes, undefined);
   checkOutcome(outcome, bytes, source);
-  return outcome.events.map((event, index) => manifestDocument(bytes, event, index, source));
+  let line = 1;
+  let counted = 0;
+  return outcome.events.map((event, index) => {
+    const start = event.span?.start ?? 0;
+    for (; counted < start; counted++) if (bytes[counted] === 0x0a) line++;
+    return manifestDocument(bytes, event, { index, line }, source);
+  });
 }
 
 /**

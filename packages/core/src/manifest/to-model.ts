@@ -5,12 +5,13 @@ import type { TypedObject } from "./go-unmarshal.js";
 /**
  * Decoded Go values (see go-unmarshal.ts) as Signet's model objects: `[]byte` as standard
  * base64 (a nil value as ""), int64 as a number (a bigint beyond 2^53), maps as ordinary
- * objects (own properties, so a `__proto__` key stays a key), FieldsV1 kept as raw JSON.
+ * objects (own properties, so a `__proto__` key stays a key), FieldsV1 as its JSON values.
  */
 function plain(value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
   if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value;
-  if (value instanceof RawJson) return value;
+  // FieldsV1 and RawExtension: their JSON as plain values (model objects are cloned and printed).
+  if (value instanceof RawJson) return JSON.parse(value.text) as unknown;
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
@@ -25,6 +26,11 @@ function plain(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** Decoded Go values as plain data (`[]byte` as base64, maps as own properties). */
+export function plainGoValue(value: unknown): unknown {
+  return plain(value);
 }
 
 /** A map of `[]byte` whose nil values (`key: null`) read as empty. */

@@ -5,6 +5,7 @@ import { skipGoSpace } from "./go-unicode.js";
 import { unmarshalInto } from "./go-unmarshal.js";
 import type { TypedObject } from "./go-unmarshal.js";
 import type { JsonValue } from "./json-tree.js";
+import { SCHEME_KINDS, SCHEME_OPTION_KINDS } from "./k8s-scheme.js";
 import { yamlChunkToJson } from "./yaml-chunk.js";
 
 /**
@@ -113,9 +114,10 @@ function interpret(
 
 function toJsonValue(
   bytes: Uint8Array,
+  yamlOnly: boolean,
 ): { json: JsonValue } | { error: string; refusal?: string; yaml12?: boolean } {
   const start = skipGoSpace(bytes, 0);
-  if (bytes[start] === 0x7b) {
+  if (!yamlOnly && bytes[start] === 0x7b) {
     const whole = wholeJson(bytes);
     return "error" in whole
       ? { error: `couldn't get version/kind; json parse error: ${whole.error}` }
@@ -127,30 +129,77 @@ function toJsonValue(
   return { error: error.replace(/^error converting YAML to JSON: /, ""), ...rest };
 }
 
+/** How a decoder differs from kubeseal's universal decoder. */
+export interface UniversalOptions {
+  /**
+   * Every input goes through sigs.k8s.io/yaml's YAMLToJSON, JSON included (a serializer built
+   * with `Yaml: true`, as client-go's kubeconfig codec is): text after a JSON value is ignored.
+   */
+  yamlOnly?: boolean;
+  /**
+   * The scheme: kubeseal's (client-go's kubernetes scheme and the SealedSecret types, the
+   * default) or client-go's kubeconfig scheme (the target alone).
+   */
+  scheme?: "kubeseal" | "target";
+}
+
+/** The Go type name of a kind kubeseal's scheme knows without Signet having its schema. */
+function schemeTypeName(
+  groupVersionText: string,
+  version: string,
+  kind: string,
+): string | undefined {
+  if (SCHEME_OPTION_KINDS.includes(kind)) return `v1.${kind}`;
+  const kinds = SCHEME_KINDS[groupVersionText]?.split(" ") ?? [];
+  return kinds.includes(kind) ? `${version}.${kind}` : undefined;
+}
+
+/**
+ * Another kind than the target: a kind of the scheme is decoded into its own type (so its type
+ * errors come first; Signet knows the schemas of Secret, List and the SealedSecret types, and
+ * names the conversion for the others), then cannot be converted; any other kind is not
+ * registered.
+ */
+function otherKind(
+  json: JsonValue,
+  gvk: GroupVersionKind,
+  type: GoType,
+  scheme: "kubeseal" | "target",
+): UniversalResult {
+  const gv = groupVersion(gvk);
+  const name = `${gv}/${gvk.kind}`;
+  const known = scheme === "kubeseal" ? REGISTERED.find(([k]) => k === name)?.[1] : undefined;
+  const error = known ? unmarshalInto(known, {}, json, { caseSensitive: true }).error : undefined;
+  const typeName = known
+    ? goTypeName(known)
+    : scheme === "kubeseal"
+      ? schemeTypeName(gv, gvk.version, gvk.kind)
+      : undefined;
+  if (typeName === undefined) {
+    return {
+      ok: false,
+      error: `no kind "${gvk.kind}" is registered for version "${gv}" in scheme "pkg/runtime/scheme.go:111"`,
+    };
+  }
+  return {
+    ok: false,
+    error: error ?? `converting (${typeName}) to (${goTypeName(type)}): unknown conversion`,
+  };
+}
+
 /** Decodes `bytes` into `type` (whose group/version/kind is `target`) as the universal decoder. */
 export function decodeUniversal(
   bytes: Uint8Array,
   type: GoType,
   target: GroupVersionKind,
+  options: UniversalOptions = {},
 ): UniversalResult {
-  const read = toJsonValue(bytes);
+  const read = toJsonValue(bytes, options.yamlOnly ?? false);
   if ("error" in read) return { ok: false, ...read };
   const gvk = interpret(read.json, target);
   if ("error" in gvk) return { ok: false, error: gvk.error };
   if (gvk.group !== target.group || gvk.version !== target.version || gvk.kind !== target.kind) {
-    const other = REGISTERED.find(([name]) => name === `${groupVersion(gvk)}/${gvk.kind}`)?.[1];
-    if (!other) {
-      return {
-        ok: false,
-        error: `no kind "${gvk.kind}" is registered for version "${groupVersion(gvk)}" in scheme "pkg/runtime/scheme.go:111"`,
-      };
-    }
-    const { error } = unmarshalInto(other, {}, read.json, { caseSensitive: true });
-    return {
-      ok: false,
-      error:
-        error ?? `converting (${goTypeName(other)}) to (${goTypeName(type)}): unknown conversion`,
-    };
+    return otherKind(read.json, gvk, type, options.scheme ?? "kubeseal");
   }
   const value: TypedObject = {};
   const { error } = unmarshalInto(type, value, read.json, { caseSensitive: true });
