@@ -24,13 +24,47 @@ export interface SecretStore {
   create(secret: Secret): Promise<Secret>;
   /** Replaces (PUT with the resourceVersion it carries); throws a conflict when it is stale. */
   update(secret: Secret): Promise<Secret>;
-  /** Deletes; a missing Secret is not an error. */
-  delete(namespace: string, name: string): Promise<void>;
+  /**
+   * Deletes; with `preconditions`, only the Secret with that uid and resourceVersion (a conflict
+   * otherwise). A missing Secret is not an error.
+   */
+  delete(namespace: string, name: string, preconditions?: SecretPreconditions): Promise<void>;
+}
+
+/** What a delete requires of the Secret it deletes (Kubernetes `DeleteOptions.preconditions`). */
+export interface SecretPreconditions {
+  uid?: string;
+  resourceVersion?: string;
 }
 
 /** Writes `.status` through the status subresource. */
 export interface StatusWriter {
-  write(ss: SealedSecret, status: SealedSecretStatus): Promise<void>;
+  /**
+   * Writes `status`; with `resourceVersion`, only while the object is still at that version (a
+   * conflict otherwise, so a status decided from a stale read never lands). Resolves with the
+   * object's new resourceVersion, or undefined when the object is gone.
+   */
+  write(
+    ss: SealedSecret,
+    status: SealedSecretStatus,
+    resourceVersion?: string,
+  ): Promise<string | undefined>;
+}
+
+/**
+ * Leader-election fencing (`src/leader/fence.ts`): whether this replica may write. Without
+ * `--leader-elect` it always may.
+ */
+export interface WriteFence {
+  /** Throws (an error `isFenced` recognises) unless a write may be sent now. Synchronous. */
+  check(): void;
+  /**
+   * Resolves when new work may start (the Lease was renewed recently); waits while the renewal is
+   * overdue; rejects (an error `isFenced` recognises) once this replica will never write again.
+   */
+  ready(): Promise<void>;
+  /** True for the errors `check` and `ready` throw. */
+  isFenced(err: unknown): boolean;
 }
 
 export type EventType = "Normal" | "Warning";
