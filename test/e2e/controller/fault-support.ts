@@ -120,6 +120,12 @@ export async function listSealed(ep: Endpoint, ns: string): Promise<SealedSecret
   return ((await ok(ep, ssPath(ns), {})) as { items: SealedSecret[] }).items;
 }
 
+/** The resourceVersion of a collection now (a watch from it sees only later changes). */
+export async function collectionVersion(ep: Endpoint, path: string): Promise<string> {
+  const list = (await ok(ep, `${path}?limit=1`, {})) as { metadata: { resourceVersion: string } };
+  return list.metadata.resourceVersion;
+}
+
 export async function listSecrets(ep: Endpoint, ns: string): Promise<Map<string, Secret>> {
   const { items } = (await ok(ep, `/api/v1/namespaces/${ns}/secrets`, {})) as { items: Secret[] };
   return new Map(items.map((s) => [s.metadata?.name ?? "", s]));
@@ -252,15 +258,22 @@ export interface Version {
   holder: string | undefined;
 }
 
-/** Records every version of every object of a collection from now on, through one watch. */
+/**
+ * Records every version of every object of a collection through one watch: from now on
+ * (existing objects first, as ADDED), or after `resourceVersion` (a list's).
+ */
 export function recordVersions(
   ep: Endpoint,
   collectionPath: string,
+  resourceVersion?: string,
 ): { versions: Version[]; stop(): void } {
   const versions: Version[] = [];
   let buffered = "";
   const req: ClientRequest = request(
-    new URL(`${collectionPath}?watch=true`, ep.server),
+    new URL(
+      `${collectionPath}?watch=true${resourceVersion ? `&resourceVersion=${resourceVersion}` : ""}`,
+      ep.server,
+    ),
     { ca: ep.caPem, headers: { authorization: `Bearer ${ep.token}` } },
     (res) => {
       res.setEncoding("utf8");
