@@ -92,7 +92,7 @@ describe("periodic resync", () => {
       // During the cold start a pass queues the objects not reconciled yet; not afterwards.
       queued: logLines(ctl, "resync: queued objects not in their last state").length,
     };
-    let passes: string[] = [];
+    let passes: string[];
     try {
       passes = await waitFor(
         "5 idle resync passes",

@@ -1,11 +1,11 @@
 import { API_VERSION, keyHint, SEALED_SECRET_KIND } from "@signet/core";
-import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
+import type { SealedSecret, Secret } from "@signet/core";
 
 import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
 import { writeFailure } from "../reconcile/failure.js";
 import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
-import { nextStatus, recordedKeyFingerprint } from "../reconcile/status.js";
+import { recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
 import type { Decider } from "./decide-pool.js";
 import type {
@@ -18,6 +18,7 @@ import type {
 } from "./ports.js";
 import { secretDigest, stillHolds } from "./settled.js";
 import type { Settled, SettledInputs } from "./settled.js";
+import { StatusWrites } from "./status-writes.js";
 
 /**
  * One reconcile of `namespace/name` (spec §4.5–§4.7): read the SealedSecret from the cache and
@@ -88,33 +89,19 @@ type Applied =
 type Succeeded = Extract<Applied, { kind: "ok" }>;
 type Failed = Extract<Applied, { kind: "failed" }>;
 
-/** How a status write ended. */
-type StatusResult = "written" | "failed" | "fenced";
-
-/** The status this controller last wrote for a key: what it wrote and the versions involved. */
-interface OwnStatus {
-  uid: string | undefined;
-  status: SealedSecretStatus;
-  /** The resourceVersions from the one the first write was based on to the latest written. */
-  versions: string[];
-}
-
-/** Our status writes in a row the cache may not have seen yet (kept per key). */
-const MAX_TRACKED_VERSIONS = 8;
-
 export class Reconciler {
   readonly #ports: ReconcilerPorts;
   readonly #options: ReconcilerOptions;
   /** resourceVersion of the Secret each key last wrote, to ignore our own watch echoes. */
   readonly #written = new Map<string, string>();
-  /** The status this controller last wrote per key. */
-  readonly #statuses = new Map<string, OwnStatus>();
   /** The last full reconcile's conclusion per key (see `Settled`). */
   readonly #settled = new Map<string, Settled>();
+  readonly #statuses: StatusWrites;
 
   constructor(ports: ReconcilerPorts, options: ReconcilerOptions) {
     this.#ports = ports;
     this.#options = options;
+    this.#statuses = new StatusWrites(ports, options.updateStatus);
   }
 
   /** True when `secret` is exactly the version this controller last wrote for its key. */
@@ -133,8 +120,7 @@ export class Reconciler {
     const settled = this.#settled.get(keyOf(ss));
     if (!settled) return false;
     if (!stillHolds(settled, { ss, secret, keysVersion: this.#ports.keysVersion() })) return false;
-    if (!this.#options.updateStatus) return true;
-    return !nextStatus(this.#withLatestStatus(ss).ss, settled.outcome, this.#ports.now()).write;
+    return this.#statuses.shows(ss, settled.outcome);
   }
 
   /** Reconciles the object with queue key `namespace/name`. */
@@ -172,7 +158,7 @@ export class Reconciler {
    * write that failed before, or one someone else changed). No event: nothing happened.
    */
   async #confirm(ss: SealedSecret, settled: Settled): Promise<ReconcileResult> {
-    const status = await this.#status(ss, settled.outcome);
+    const status = await this.#statuses.write(ss, settled.outcome);
     if (status !== "written") return "retry";
     return settled.outcome.ok ? "done" : "wait";
   }
@@ -200,7 +186,10 @@ export class Reconciler {
       this.#ports.log.info({ namespace, name }, "SealedSecret unsealed");
       this.#ports.events.record(ss, "Normal", "Unsealed", "SealedSecret unsealed successfully");
     }
-    const status = await this.#status(ss, { ok: true, keyFingerprint: applied.keyFingerprint });
+    const status = await this.#statuses.write(ss, {
+      ok: true,
+      keyFingerprint: applied.keyFingerprint,
+    });
     return status === "written" ? "done" : "retry";
   }
 
@@ -216,7 +205,7 @@ export class Reconciler {
     // Events are queued, never awaited: the status is the contract, events are diagnostics.
     p.events.record(ss, "Warning", failure.event, failure.eventMessage);
     const outcome: Outcome = { ok: false, reason: failure.reason, message: failure.statusMessage };
-    const status = await this.#status(ss, outcome);
+    const status = await this.#statuses.write(ss, outcome);
     if (status !== "written") return "retry";
     return failure.retry === "backoff" ? "retry" : "wait";
   }
@@ -244,7 +233,7 @@ export class Reconciler {
 
   #forget(key: string): void {
     this.#written.delete(key);
-    this.#statuses.delete(key);
+    this.#statuses.forget(key);
     this.#settled.delete(key);
   }
 
@@ -281,9 +270,9 @@ export class Reconciler {
     for (let attempt = 1; ; attempt++) {
       const decision = await this.#decide(ss, live);
       const result = await this.#write(ss, live, decision);
-      if (result !== "conflict") return result;
+      if (result.kind !== "conflict") return result;
       if (attempt >= MAX_CONFLICT_ATTEMPTS) {
-        return { kind: "failed", ss, failure: this.#conflictFailure(ss), secret: live };
+        return { kind: "failed", ss, failure: this.#writeFailure(ss, result.err), secret: live };
       }
       try {
         const fresh = await this.#ports.freshSealedSecret(namespace, name);
@@ -312,7 +301,7 @@ export class Reconciler {
     ss: SealedSecret,
     live: Secret | undefined,
     decision: Decision,
-  ): Promise<Applied | "conflict"> {
+  ): Promise<Applied | { kind: "conflict"; err: unknown }> {
     if (decision.action === "fail") {
       return { kind: "failed", ss, failure: decision.failure, secret: live };
     }
@@ -329,8 +318,8 @@ export class Reconciler {
           ? await p.secrets.create(decision.secret)
           : await p.secrets.update(decision.secret);
     } catch (err) {
-      if (p.fence.isFenced(err)) return { kind: "fenced" };
-      if (p.errors.isConflict(err)) return "conflict";
+      if (p.fence.isFenced(err)) return this.#fenced(ss, err);
+      if (p.errors.isConflict(err)) return { kind: "conflict", err };
       return { kind: "failed", ss, failure: this.#writeFailure(ss, err), secret: live };
     }
     const rv = written.metadata?.resourceVersion;
@@ -338,131 +327,17 @@ export class Reconciler {
     return { kind: "ok", ss, wrote: true, secret: written, keyFingerprint };
   }
 
+  /** A write the fence refused: nothing is written or reported; the queue retries the key. */
+  #fenced(ss: SealedSecret, err: unknown): { kind: "fenced" } {
+    const { namespace, name } = ss.metadata;
+    const reason = err instanceof Error ? err.message : String(err);
+    this.#ports.log.debug({ namespace, name, reason }, "write refused: not the leader");
+    return { kind: "fenced" };
+  }
+
   #writeFailure(ss: SealedSecret, err: unknown): Failure {
     const { status, message } = this.#ports.errors.describe(err);
     return writeFailure(ss.metadata.namespace ?? "", ss.metadata.name ?? "", message, status);
-  }
-
-  #conflictFailure(ss: SealedSecret): Failure {
-    const { namespace = "", name = "" } = ss.metadata;
-    return writeFailure(
-      namespace,
-      name,
-      `Operation cannot be fulfilled on secrets "${name}": the object has been modified ${MAX_CONFLICT_ATTEMPTS} times while it was being written; will retry`,
-      409,
-    );
-  }
-
-  /**
-   * Computes the next status and writes it only when it changed (spec §4.7). The write is
-   * conditional on the resourceVersion the status was computed from; a conflict re-reads the
-   * object from the API and computes again (bounded). A newer generation found on that re-read
-   * is not written for: its own reconcile is queued by the watch.
-   */
-  async #status(ss: SealedSecret, outcome: Outcome): Promise<StatusResult> {
-    const p = this.#ports;
-    if (!this.#options.updateStatus) {
-      p.metrics.observeConditions(ss);
-      return "written";
-    }
-    let base = this.#withLatestStatus(ss);
-    for (let attempt = 1; ; attempt++) {
-      const plan = nextStatus(base.ss, outcome, p.now());
-      if (!plan.write) {
-        p.metrics.observeConditions({ ...base.ss, status: plan.status });
-        return "written";
-      }
-      const result = await this.#writeStatus(base, plan.status);
-      if (result !== "conflict") return result;
-      if (attempt >= MAX_CONFLICT_ATTEMPTS) return this.#statusFailed(ss, "conflicts");
-      const reread = await this.#reread(ss);
-      if (reread === "failed") return "failed";
-      // Gone, re-created or re-sealed: that change has its own reconcile queued by the watch.
-      if (reread === "newer") return "written";
-      base = { ss: reread, resourceVersion: reread.metadata.resourceVersion };
-    }
-  }
-
-  async #writeStatus(
-    base: { ss: SealedSecret; resourceVersion: string | undefined },
-    status: SealedSecretStatus,
-  ): Promise<StatusResult | "conflict"> {
-    const p = this.#ports;
-    const { ss, resourceVersion } = base;
-    try {
-      p.fence.check();
-      const written = await p.status.write(ss, status, resourceVersion);
-      this.#rememberStatus(ss, status, resourceVersion, written);
-    } catch (err) {
-      if (p.fence.isFenced(err)) return "fenced";
-      if (p.errors.isConflict(err)) return "conflict";
-      return this.#statusFailed(ss, p.errors.describe(err).message);
-    }
-    p.metrics.observeConditions({ ...ss, status });
-    return "written";
-  }
-
-  #statusFailed(ss: SealedSecret, message: string): "failed" {
-    const p = this.#ports;
-    const { namespace = "", name = "" } = ss.metadata;
-    p.metrics.unsealError("status", namespace);
-    p.log.error(
-      { namespace, name, err: message },
-      "could not update SealedSecret status; will retry",
-    );
-    return "failed";
-  }
-
-  /** The object from the API after a status conflict: same object and generation, or why not. */
-  async #reread(ss: SealedSecret): Promise<SealedSecret | "failed" | "newer"> {
-    const { namespace = "", name = "" } = ss.metadata;
-    let fresh: SealedSecret | undefined;
-    try {
-      fresh = await this.#ports.freshSealedSecret(namespace, name);
-    } catch (err) {
-      this.#statusFailed(ss, this.#ports.errors.describe(err).message);
-      return "failed";
-    }
-    if (!fresh || fresh.metadata.uid !== ss.metadata.uid) return "newer";
-    if (fresh.metadata.generation !== ss.metadata.generation) return "newer";
-    return withKind(fresh);
-  }
-
-  #rememberStatus(
-    ss: SealedSecret,
-    status: SealedSecretStatus,
-    basedOn: string | undefined,
-    written: string | undefined,
-  ): void {
-    const key = keyOf(ss);
-    if (written === undefined) {
-      this.#statuses.delete(key);
-      return;
-    }
-    const ours = this.#statuses.get(key);
-    const chained =
-      ours !== undefined && ours.uid === ss.metadata.uid && ours.versions.at(-1) === basedOn;
-    const versions = chained ? [...ours.versions, written] : [basedOn ?? "", written];
-    this.#statuses.set(key, {
-      uid: ss.metadata.uid,
-      status,
-      versions: versions.slice(-MAX_TRACKED_VERSIONS),
-    });
-  }
-
-  /**
-   * The cache may not have seen our last status writes yet (their watch events are in flight):
-   * while it still shows a version our writes started from, the status we wrote last is the
-   * base, so an unchanged outcome writes nothing, and a write is conditional on the version we
-   * wrote. Any other version is newer than ours (someone else wrote): the cache wins.
-   */
-  #withLatestStatus(ss: SealedSecret): { ss: SealedSecret; resourceVersion: string | undefined } {
-    const resourceVersion = ss.metadata.resourceVersion;
-    const ours = this.#statuses.get(keyOf(ss));
-    if (ours === undefined || ours.uid !== ss.metadata.uid) return { ss, resourceVersion };
-    const lagging = ours.versions.slice(0, -1).includes(resourceVersion ?? "");
-    if (!lagging) return { ss, resourceVersion };
-    return { ss: { ...ss, status: ours.status }, resourceVersion: ours.versions.at(-1) };
   }
 }
 
