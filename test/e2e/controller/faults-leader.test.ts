@@ -143,16 +143,18 @@ describe("a leader frozen mid-renewal and mid-reconcile while another takes over
 
       // Thaw the old leader: it must notice it cannot prove the Lease, write nothing, and exit.
       leader.proc.signal("SIGCONT");
+      const thawedAt = Date.now();
       const code = await Promise.race([
         leader.proc.exited,
         new Promise((r) => setTimeout(() => r("still running"), 15_000)),
       ]);
+      const exitedMs = Date.now() - thawedAt;
       expect(code).toBe(1);
       expect(leader.log()).toContain("leader election lost, exiting");
       // Whatever it had in flight has had time to land.
       await new Promise((r) => setTimeout(r, 2_000));
       process.stderr.write(
-        `[faults] leader frozen after ${midAtFreeze}/${OBJECTS} re-sealed Secrets were written\n`,
+        `[faults] leader frozen after ${midAtFreeze}/${OBJECTS} re-sealed Secrets were written; exited ${exitedMs} ms after the thaw\n`,
       );
     } catch (err) {
       for (const c of controllers)
