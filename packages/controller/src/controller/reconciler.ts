@@ -3,7 +3,7 @@ import type { SealedSecret, Secret } from "@signet/core";
 
 import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
-import { writeFailure } from "../reconcile/failure.js";
+import { apiWriteFailure } from "../reconcile/failure.js";
 import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
 import { recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
@@ -34,7 +34,8 @@ import { StatusWrites } from "./status-writes.js";
  *
  * Events (queued, never awaited): `Unsealed` only when a Secret was actually written (never on
  * no-op resyncs), the failure's event otherwise. Nothing here formats secret values: every
- * message comes from `decide`/`failure.ts` or from the API server's error text.
+ * message comes from `decide`/`failure.ts`, the API server's error text only through
+ * `apiWriteFailure` (which withholds what may quote the data).
  */
 /** `retry`: with backoff; `wait`: only a change (object, Secret or keys) can fix it. */
 export type ReconcileResult = "done" | "retry" | "wait";
@@ -239,18 +240,24 @@ export class Reconciler {
 
   /**
    * The SealedSecret is gone: its Secret is left to the garbage collector (owner reference),
-   * unless `--old-gc-behavior` has the controller delete the same-named Secret itself. Before
-   * deleting, the API server (not the cache) must confirm the SealedSecret is gone, and the
-   * delete is conditional on the Secret read, so a re-created object's new Secret survives.
+   * unless `--old-gc-behavior` has the controller delete it itself: only a Secret this
+   * SealedSecret produced (`shouldDeleteOrphan`), read fresh, after the API server (not the
+   * cache) confirmed the SealedSecret is gone, and deleted with its uid and resourceVersion as
+   * preconditions, so a Secret replaced or edited meanwhile (or a re-created object's new one)
+   * is not deleted.
    */
   async #gone(key: string, namespace: string, name: string): Promise<ReconcileResult> {
     this.#forget(key);
     if (!this.#options.oldGcBehavior) return "done";
     const p = this.#ports;
     const existing = await p.secrets.getFresh(namespace, name);
-    if (!shouldDeleteOrphan(existing, true)) return "done";
+    if (!existing) return "done";
+    if (!shouldDeleteOrphan(existing, name)) {
+      p.log.info({ namespace, name }, "SealedSecret gone; leaving Secret it did not produce");
+      return "done";
+    }
     if (await p.freshSealedSecret(namespace, name)) return "done";
-    const { uid, resourceVersion } = existing?.metadata ?? {};
+    const { uid, resourceVersion } = existing.metadata ?? {};
     try {
       p.fence.check();
       await p.secrets.delete(namespace, name, { uid, resourceVersion });
@@ -335,9 +342,9 @@ export class Reconciler {
     return { kind: "fenced" };
   }
 
+  /** The API's text may quote the Secret's data: `apiWriteFailure` keeps only what is safe. */
   #writeFailure(ss: SealedSecret, err: unknown): Failure {
-    const { status, message } = this.#ports.errors.describe(err);
-    return writeFailure(ss.metadata.namespace ?? "", ss.metadata.name ?? "", message, status);
+    return apiWriteFailure(ss, this.#ports.errors.describe(err));
   }
 }
 

@@ -160,7 +160,6 @@ describe("kube status writer and Secret store", () => {
     ["uid and resourceVersion", { uid: "u", resourceVersion: "3" }, true],
     ["a uid only", { uid: "u" }, true],
     ["none", undefined, false],
-    ["empty preconditions", {}, false],
   ])("deletes a Secret with %s as preconditions", async (_, preconditions, sent) => {
     const { rest, calls } = fakeRest([{}]);
     await kubeSecretStore(rest, undefined).delete("ns", "s", preconditions);

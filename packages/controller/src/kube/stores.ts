@@ -23,7 +23,9 @@ export const kubeApiErrors: ApiErrorInfo = {
   isConflict,
   isNotFound,
   describe(err) {
-    if (err instanceof KubeApiError) return { status: err.status, message: err.message };
+    if (err instanceof KubeApiError) {
+      return { status: err.status, message: err.message, reason: err.reason, causes: err.causes };
+    }
     return { status: undefined, message: err instanceof Error ? err.message : String(err) };
   },
 };
@@ -62,11 +64,10 @@ export function kubeSecretStore(rest: KubeRest, cache: SecretCache | undefined):
         { method: "PUT", body: { apiVersion: "v1", kind: "Secret", ...secret } },
       ),
     async delete(namespace, name, preconditions) {
-      const conditional = preconditions?.uid !== undefined || preconditions?.resourceVersion;
       try {
         await rest.request(secretPath(namespace, name), {
           method: "DELETE",
-          ...(conditional && {
+          ...(preconditions && {
             body: { apiVersion: "v1", kind: "DeleteOptions", preconditions },
           }),
         });
