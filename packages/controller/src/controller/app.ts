@@ -1,8 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 
-import { Worker } from "node:worker_threads";
-
 import { generatePrivateKeyAndCert } from "@signet/core";
 
 import { parseListenAddress } from "../config.js";
@@ -33,8 +31,8 @@ import type { LeaderElection } from "../leader/run.js";
 import { ControllerMetrics } from "../metrics.js";
 import { EventSender } from "../queue/event-sender.js";
 import { SealedSecretsController } from "./controller.js";
-import { decideWorkerUrl, inThreadDecider, WorkerDecider } from "./decide-pool.js";
-import type { Decider, DecideSettings } from "./decide-pool.js";
+import { pooledDecider, RsaPool } from "./decide-pool.js";
+import type { Decider } from "./decide-pool.js";
 import { KeySecretWatch } from "./key-watch.js";
 import type { Logger } from "./ports.js";
 import { Reconciler } from "./reconciler.js";
@@ -68,9 +66,12 @@ export interface RunningApp {
 
 /**
  * Reconciles in flight per `--workers`: a reconcile mostly waits on the API server (create,
- * status), so several overlap per decide thread; per-object ordering is the queue's.
+ * status) and the RSA pool, so several overlap per core; per-object ordering is the queue's.
  */
 const RECONCILES_PER_WORKER = 4;
+
+/** RSA operations `/v1/verify` and `/v1/rotate` may run at once while reconciles wait for one. */
+const API_RSA_SHARE = 1;
 
 /** Retry policy of failed objects: client-go's 5 ms start, capped at 5 minutes, never dropped. */
 const RETRY_BACKOFF = { baseMs: 5, maxMs: 300_000 };
@@ -96,7 +97,19 @@ export async function startApp(
   const namespace = ownNamespace(app.env);
   const registry = new KeyRegistry(config.keyOrderPriority);
   const namespaces = await watchedNamespaces(config, namespace, rest, log);
-  const decider = countingRsaOperations(makeDecider(config, registry), metrics);
+  const rsa = new RsaPool({ concurrency: config.workers, apiShare: API_RSA_SHARE });
+  const decider = countingRsaOperations(
+    pooledDecider(
+      {
+        acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
+        allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
+        renderTemplates: true,
+      },
+      { keys: () => registry.unsealingKeys() },
+      rsa,
+    ),
+    metrics,
+  );
 
   const controller = new SealedSecretsController(
     {
@@ -212,7 +225,7 @@ export async function startApp(
     log.info(
       {
         namespaces: namespaces ?? "all",
-        decideThreads: config.workers,
+        rsaConcurrency: config.workers,
         reconciles: config.workers * RECONCILES_PER_WORKER,
       },
       "controller started",
@@ -282,18 +295,6 @@ export function countingRsaOperations(
     },
     close: () => inner.close(),
   };
-}
-
-/** Unsealing on `--workers` threads (RSA work is synchronous), or inline for one worker. */
-function makeDecider(config: Readonly<ControllerConfig>, registry: KeyRegistry): Decider {
-  const settings: DecideSettings = {
-    acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
-    allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
-    renderTemplates: true,
-  };
-  const keys = { version: () => registry.version, keys: () => registry.unsealingKeys() };
-  if (config.workers <= 1) return inThreadDecider(settings, keys);
-  return new WorkerDecider(config.workers, settings, keys, () => new Worker(decideWorkerUrl()));
 }
 
 /**

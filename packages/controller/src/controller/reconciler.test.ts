@@ -92,7 +92,7 @@ function setup(
   const api = new FakeApi();
   const decider = inThreadDecider(
     { acceptDeprecatedV1Data: true, allowPrivilegedSecretTypes: false, renderTemplates: false },
-    { version: () => 1, keys: () => [key.key] },
+    { keys: () => [key.key] },
   );
   const metrics = { requests: 0, errors: [] as string[], observed: 0 };
   const reconciler = new Reconciler(

@@ -5,6 +5,7 @@ import {
   unsealSealedSecret,
 } from "@signet/core";
 import type {
+  OpenedValues,
   OwnerReference,
   SealedSecret,
   Secret,
@@ -35,6 +36,8 @@ export interface DecideOptions {
   acceptDeprecatedV1Data: boolean;
   renderTemplates: TemplateRenderer | undefined;
   allowPrivilegedSecretTypes: boolean;
+  /** Values opened ahead, with the RSA work off this thread (core's `UnsealOptions.opened`). */
+  opened?: () => OpenedValues;
 }
 
 /** What unsealing spent and which key opened the object. */
@@ -146,6 +149,7 @@ function unseal(
       keys: options.keys,
       preferred: options.preferred,
       acceptDeprecatedV1Data: options.acceptDeprecatedV1Data,
+      ...(options.opened && { opened: options.opened }),
       ...(options.renderTemplates && {
         renderTemplates: redactingRenderer(options.renderTemplates),
       }),
