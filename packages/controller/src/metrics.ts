@@ -17,6 +17,12 @@ export interface MetricsOptions {
   collectDefaults: boolean;
 }
 
+/** What `condition_info` reads of a SealedSecret (a whole object or the informer's summary). */
+export interface ConditionsOf {
+  metadata: { namespace?: string; name?: string; labels?: Readonly<Record<string, string>> };
+  status?: Pick<NonNullable<SealedSecret["status"]>, "conditions">;
+}
+
 const PREFIX = "sealed_secrets_controller_";
 const INSTANCE_LABEL = "app.kubernetes.io/instance";
 const CONDITION_VALUE: Readonly<Record<string, number>> = { True: 1, False: -1, Unknown: 0 };
@@ -32,6 +38,8 @@ export class ControllerMetrics {
   readonly #httpRequests: Counter<"path" | "code" | "method">;
   readonly #httpDuration: Histogram<"path" | "method">;
   readonly #rsaOperations: Counter;
+  readonly #eventsDropped: Counter;
+  readonly #connectionsRefused: Counter<"reason">;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -77,6 +85,17 @@ export class ControllerMetrics {
       help: "RSA private-key operations spent on SealedSecrets that unsealed (one per value when the first key tried is right)",
       registers,
     });
+    this.#eventsDropped = new Counter({
+      name: "signet_events_dropped_total",
+      help: "Kubernetes Events not written because the event backlog was full (the oldest are dropped)",
+      registers,
+    });
+    this.#connectionsRefused = new Counter({
+      name: "signet_http_connections_refused_total",
+      help: "Connections to the HTTP servers closed at once because of the connection limits, by limit (total or peer)",
+      labelNames: ["reason"],
+      registers,
+    });
     if (options.collectDefaults) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -94,6 +113,16 @@ export class ControllerMetrics {
     if (n > 0) this.#rsaOperations.inc(n);
   }
 
+  /** Events dropped from a full backlog. */
+  eventsDropped(n = 1): void {
+    this.#eventsDropped.inc(n);
+  }
+
+  /** One connection refused by the connection limits. */
+  connectionRefused(reason: "total" | "peer"): void {
+    this.#connectionsRefused.inc({ reason });
+  }
+
   /** Refreshes `condition_info` from the object's status (no-op without status or when omitted). */
   observeConditions(ss: SealedSecret): void {
     if (this.#omitSecretLabels) return;
@@ -103,7 +132,7 @@ export class ControllerMetrics {
   }
 
   /** Drops the object's `condition_info` series (SealedSecret deleted). */
-  forgetConditions(ss: SealedSecret): void {
+  forgetConditions(ss: ConditionsOf): void {
     for (const c of ss.status?.conditions ?? [])
       this.#conditionInfo.remove(this.#labels(ss, c.type));
   }
@@ -120,7 +149,7 @@ export class ControllerMetrics {
     return this.registry.metrics();
   }
 
-  #labels(ss: SealedSecret, condition: string) {
+  #labels(ss: ConditionsOf, condition: string) {
     return {
       namespace: ss.metadata.namespace ?? "",
       name: ss.metadata.name ?? "",

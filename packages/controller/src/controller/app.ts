@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
+import { BlockList, isIP } from "node:net";
 import { hostname } from "node:os";
 
-import { generatePrivateKeyAndCert } from "@signet/core";
+import { API_VERSION, generatePrivateKeyAndCert } from "@signet/core";
+import type { SealedSecret, Secret } from "@signet/core";
 
 import { parseListenAddress } from "../config.js";
 import type { ControllerConfig } from "../config.js";
 import { apiPorts } from "../http/api-ports.js";
-import { startHttpServer } from "../http/listen.js";
-import type { RunningServer } from "../http/listen.js";
+import { connectionCap, openFileLimit, startHttpServer } from "../http/listen.js";
+import type { ConnectionLimits, RunningServer } from "../http/listen.js";
 import { createApiApp } from "../http/server.js";
 import { KeyRegistry } from "../keys/key-registry.js";
 import { generateAndStoreKey } from "../keys/key-writer.js";
@@ -15,7 +17,7 @@ import { startKeyRenewal } from "../keys/renewal.js";
 import type { KeyRenewal } from "../keys/renewal.js";
 import { supervisedInformers } from "../kube/informer.js";
 import { loadConnection, ownNamespace } from "../kube/kubeconfig.js";
-import { createRest, isNotFound } from "../kube/rest.js";
+import { createRest, getIfExists, isNotFound } from "../kube/rest.js";
 import type { KubeRest } from "../kube/rest.js";
 import { createThrottle } from "../kube/throttle.js";
 import {
@@ -70,11 +72,21 @@ export interface RunningApp {
  */
 const RECONCILES_PER_WORKER = 4;
 
+/**
+ * Listed and watched SealedSecrets kept for their first reconcile: a cold start of a few
+ * thousand ordinary objects is reconciled without reading each back; beyond this, objects are
+ * read from the API server when their turn comes (memory stays flat whatever tenants store).
+ */
+const BODY_CACHE_BYTES = 8 * 1024 * 1024;
+
 /** RSA operations `/v1/verify` and `/v1/rotate` may run at once while reconciles wait for one. */
 const API_RSA_SHARE = 1;
 
 /** Retry policy of failed objects: client-go's 5 ms start, capped at 5 minutes, never dropped. */
 const RETRY_BACKOFF = { baseMs: 5, maxMs: 300_000 };
+
+/** Of the connection cap, 1/16 is kept for peers with no connection open (health probes). */
+const CONNECTION_RESERVE_DIVISOR = 16;
 
 /** Longest a graceful shutdown spends writing the queued events (well inside the pod's grace). */
 const EVENT_FLUSH_MS = 5_000;
@@ -97,6 +109,7 @@ export async function startApp(
   const namespace = ownNamespace(app.env);
   const registry = new KeyRegistry(config.keyOrderPriority);
   const namespaces = await watchedNamespaces(config, namespace, rest, log);
+  const trustedProxies = blockList(config.trustedProxies);
   const rsa = new RsaPool({ concurrency: config.workers, apiShare: API_RSA_SHARE });
   const decider = countingRsaOperations(
     pooledDecider(
@@ -118,8 +131,23 @@ export async function startApp(
       skipRecreate: config.skipRecreate,
       workers: config.workers * RECONCILES_PER_WORKER,
       backoff: RETRY_BACKOFF,
+      bodyCacheBytes: BODY_CACHE_BYTES,
     },
-    { informers, log, forgetConditions: (ss) => metrics.forgetConditions(ss) },
+    {
+      informers,
+      log,
+      forgetConditions: (ss) => metrics.forgetConditions(ss),
+      fetchSealedSecret: (ns, name) =>
+        getIfExists<SealedSecret>(
+          rest,
+          `/apis/${API_VERSION}/namespaces/${encodeURIComponent(ns)}/sealedsecrets/${encodeURIComponent(name)}`,
+        ),
+      fetchSecret: (ns, name) =>
+        getIfExists<Secret>(
+          rest,
+          `/api/v1/namespaces/${encodeURIComponent(ns)}/secrets/${encodeURIComponent(name)}`,
+        ),
+    },
   );
   const keyWatch = new KeySecretWatch(informers, {
     namespace,
@@ -137,14 +165,18 @@ export async function startApp(
         readiness: {
           caches: () => ({ "key secrets": keyWatch.synced, sealedsecrets: controller.synced }),
         },
+        rsa,
       }),
       {
         maxBodyBytes: config.maxRequestBytes,
         rateLimit: { perSecond: config.rateLimit, burst: config.rateLimitBurst },
+        trustedProxies,
         observe: (path, method, code, seconds) => metrics.httpRequest(path, method, code, seconds),
       },
     ),
     metrics,
+    trustedProxies,
+    log,
   });
   log.info(
     { addr: config.listenAddr, metricsAddr: config.listenMetricsAddr },
@@ -206,6 +238,7 @@ export async function startApp(
       now: () => new Date(),
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+      onDropped: () => metrics.eventsDropped(),
     });
     const reconciler = new Reconciler(
       {
@@ -325,9 +358,32 @@ async function watchedNamespaces(
 
 async function startServers(
   config: Readonly<ControllerConfig>,
-  parts: { api: Parameters<typeof startHttpServer>[0]; metrics: ControllerMetrics },
+  parts: {
+    api: Parameters<typeof startHttpServer>[0];
+    metrics: ControllerMetrics;
+    trustedProxies: BlockList;
+    log: Logger;
+  },
 ): Promise<RunningServer[]> {
-  const timeouts = { readTimeoutMs: config.readTimeoutMs, writeTimeoutMs: config.writeTimeoutMs };
+  const max = connectionCap(config.maxConnections, openFileLimit());
+  const limits: ConnectionLimits = {
+    max,
+    perPeer: Math.min(config.maxConnectionsPerPeer, max),
+    reserve: Math.max(1, Math.floor(max / CONNECTION_RESERVE_DIVISOR)),
+    trusted: parts.trustedProxies,
+    onRefused: (_peer, reason) => parts.metrics.connectionRefused(reason),
+  };
+  const timeouts = {
+    readTimeoutMs: config.readTimeoutMs,
+    writeTimeoutMs: config.writeTimeoutMs,
+    readHeaderTimeoutMs: config.readHeaderTimeoutMs,
+    readBodyTimeoutMs: config.readBodyTimeoutMs,
+    limits,
+  };
+  parts.log.info(
+    { maxConnections: max, perPeer: limits.perPeer, reserve: limits.reserve },
+    "HTTP connection limits",
+  );
   const api = await startHttpServer(parts.api, {
     ...parseListenAddress(config.listenAddr),
     ...timeouts,
@@ -352,4 +408,16 @@ async function startServers(
     await api.close();
     throw err;
   }
+}
+
+/** The `--trusted-proxies` entries (validated addresses and CIDR ranges) as a BlockList. */
+function blockList(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = "", prefix] = entry.split("/");
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
+  }
+  return list;
 }

@@ -6,7 +6,14 @@ import { decide } from "../reconcile/decide.js";
 import type { DecideOptions } from "../reconcile/decide.js";
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
-import { cachedSealedSecret, cachedSecret } from "./cached.js";
+import {
+  approxBytes,
+  CACHED_SECRET_DATA_BYTES,
+  cachedSealedSecret,
+  cachedSecret,
+  hasDataDropped,
+  summarizeSealedSecret,
+} from "./cached.js";
 
 const MANAGED = "sealedsecrets.bitnami.com/managed";
 const PATCH = "sealedsecrets.bitnami.com/patch";
@@ -102,21 +109,44 @@ describe("cached Secrets", () => {
     expect(cached).toEqual({ ...full, metadata: rest });
   });
 
-  it("that the controller may not write keep their metadata and type but not their data", () => {
-    const full = live({ annotations: { note: "x" } });
+  it("that the controller may not write keep their identity, owners and managed/patch flags only", () => {
+    const full = live({
+      uid: "u-1",
+      labels: { team: "a" },
+      annotations: { note: "x", [MANAGED]: "false", [LAST_APPLIED]: "{...the data...}" },
+    });
     expect(cachedSecret(full)).toEqual({
       apiVersion: "v1",
       kind: "Secret",
       metadata: {
         name: "mysecret",
         namespace: "myns",
+        uid: "u-1",
         resourceVersion: "7",
-        finalizers: ["example.com/keep"],
-        annotations: { note: "x" },
+        annotations: { [MANAGED]: "false" },
       },
       type: "Opaque",
     });
+    expect(hasDataDropped(full, cachedSecret(full))).toBe(false);
   });
+
+  it.each<[string, number, boolean]>([
+    ["small", 1024, false],
+    ["at the limit", CACHED_SECRET_DATA_BYTES, false],
+    ["over the limit", CACHED_SECRET_DATA_BYTES + 1, true],
+  ])(
+    "that the controller may write keep %s data; otherwise it is marked as dropped",
+    (_, size, dropped) => {
+      const full = {
+        ...live({ annotations: { [MANAGED]: "true" } }),
+        data: { v: "x".repeat(size) },
+      };
+      const cached = cachedSecret(full);
+      expect(cached.data === undefined).toBe(dropped);
+      expect(hasDataDropped(full, cached)).toBe(dropped);
+      expect(cached.metadata?.annotations).toEqual({ [MANAGED]: "true" });
+    },
+  );
 
   it("give decide the same answer as the live Secret, whether writable or not", () => {
     const ss = sealed(key, { data: { foo: "bar" } });
@@ -145,5 +175,37 @@ describe("cached Secrets", () => {
         expect(fromCache).toEqual(fromLive);
       }
     }
+  });
+});
+
+describe("SealedSecret summaries", () => {
+  it("keep identity, generation, the instance label and status, and nothing tenants can grow", () => {
+    const ss = sealed(key, { data: { a: "x".repeat(10_000) } });
+    ss.metadata.labels = { "app.kubernetes.io/instance": "prod", other: "y".repeat(1000) };
+    ss.metadata.annotations = { note: "z".repeat(1000) };
+    ss.metadata.resourceVersion = "9";
+    ss.status = { observedGeneration: 1, conditions: [] };
+    const summary = summarizeSealedSecret(ss);
+    expect(summary).toEqual({
+      metadata: {
+        name: "mysecret",
+        namespace: "myns",
+        uid: "uid-1",
+        resourceVersion: "9",
+        generation: 1,
+        labels: { "app.kubernetes.io/instance": "prod" },
+      },
+      status: { observedGeneration: 1, conditions: [] },
+    });
+    expect(JSON.stringify(summary).length).toBeLessThan(300);
+  });
+
+  it.each<[unknown, number]>([
+    ["abc", 3],
+    [{ ab: "cd" }, 4],
+    [[1, "x"], 1 + 8 + 1 + 1],
+    [{ a: { b: null } }, 1 + 1 + 8],
+  ])("measure %j at %i bytes", (value, bytes) => {
+    expect(approxBytes(value)).toBe(bytes);
   });
 });

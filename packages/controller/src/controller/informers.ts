@@ -3,16 +3,17 @@
  * `src/kube/informer.ts`). Handlers, `get` and `list` see objects as the API server sent them,
  * after `transform`.
  */
-export interface InformerHandlers<T> {
+export interface InformerHandlers<T, C = T> {
   /**
    * Applied to every listed or watched object before it is cached (client-go's informer
-   * TransformFunc): drops what the controller never reads, so the cache holds less. Returns a
-   * new object; the input is the freshly parsed response and is not shared.
+   * TransformFunc): drops what the controller never reads, so the cache holds less (`C` may be
+   * a summary type). Returns a new object; the input is the freshly parsed response and is not
+   * shared. The handlers, `get` and `list` see the transformed objects.
    */
-  transform?: (obj: T) => T;
-  add?: (obj: T) => void;
-  update?: (obj: T) => void;
-  delete?: (obj: T) => void;
+  transform?: (obj: T) => C;
+  add?: (obj: C) => void;
+  update?: (obj: C) => void;
+  delete?: (obj: C) => void;
 }
 
 export interface WatchSpec {
@@ -32,7 +33,7 @@ export interface CacheInformer<T> {
   stop(): Promise<void>;
 }
 
-export type InformerFactory = <T>(
+export type InformerFactory = <T, C = T>(
   spec: WatchSpec,
-  handlers: InformerHandlers<T>,
-) => CacheInformer<T>;
+  handlers: InformerHandlers<T, C>,
+) => CacheInformer<C>;

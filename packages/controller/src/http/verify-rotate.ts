@@ -7,7 +7,13 @@ import {
   scopeFromAnnotations,
   unsealSealedSecret,
 } from "@signet/core";
-import type { ObjectMeta, SealedSecret, TemplateRenderer, UnsealingKey } from "@signet/core";
+import type {
+  ObjectMeta,
+  OpenedValues,
+  SealedSecret,
+  TemplateRenderer,
+  UnsealingKey,
+} from "@signet/core";
 import type { KeyObject } from "node:crypto";
 
 /**
@@ -20,6 +26,8 @@ export const IGNORE_TEMPLATES: TemplateRenderer = () => ({ data: {}, failures: [
 export interface UnsealKeys {
   keys: readonly UnsealingKey[];
   acceptDeprecatedV1Data: boolean;
+  /** Values opened ahead, with the RSA work off this thread (core's `UnsealOptions.opened`). */
+  opened?: () => OpenedValues;
 }
 
 /** True when every `encryptedData` item (or the v1 blob) opens with some registered key. */

@@ -43,6 +43,7 @@ function fakeWatcher() {
 }
 
 function setup(lists: KubeList<Obj>[], transform: (o: Obj) => Obj = (o) => o) {
+  const raw = (o: KubeObject): Obj => transform(o as Obj);
   const w = fakeWatcher();
   let listCalls = 0;
   const lw = new RestListWatch<Obj>(
@@ -53,7 +54,7 @@ function setup(lists: KubeList<Obj>[], transform: (o: Obj) => Obj = (o) => o) {
       return next ? Promise.resolve(next) : Promise.reject(new Error("no more lists"));
     },
     w.watcher,
-    transform,
+    raw,
   );
   const seen: string[] = [];
   for (const verb of ["add", "update", "delete"] as const) {

@@ -44,7 +44,7 @@ export class RestListWatch<T extends KubeObject> implements ListWatchLike<T> {
   readonly #spec: WatchSpec;
   readonly #list: ListFn<T>;
   readonly #watcher: KubeWatch;
-  readonly #transform: (obj: T) => T;
+  readonly #transform: (obj: KubeObject) => T;
   /** namespace → name → object. */
   readonly #objects = new Map<string, Map<string, T>>();
   readonly #callbacks: Record<Verb, ((arg: never) => void)[]> = {
@@ -58,7 +58,12 @@ export class RestListWatch<T extends KubeObject> implements ListWatchLike<T> {
   #stopped = false;
   #watch: { abort(): void } | undefined;
 
-  constructor(spec: WatchSpec, list: ListFn<T>, watcher: KubeWatch, transform: (obj: T) => T) {
+  constructor(
+    spec: WatchSpec,
+    list: ListFn<T>,
+    watcher: KubeWatch,
+    transform: (obj: KubeObject) => T,
+  ) {
     this.#spec = spec;
     this.#list = list;
     this.#watcher = watcher;
@@ -108,7 +113,7 @@ export class RestListWatch<T extends KubeObject> implements ListWatchLike<T> {
       this.#replace(list.items);
       this.#resourceVersion = list.metadata?.resourceVersion ?? "";
     }
-    this.#watch = this.#watcher.watch<T>(
+    this.#watch = this.#watcher.watch<KubeObject>(
       this.#spec.path,
       {
         resourceVersion: this.#resourceVersion,
@@ -130,7 +135,7 @@ export class RestListWatch<T extends KubeObject> implements ListWatchLike<T> {
     void this.#round();
   }
 
-  #onEvent(event: WatchEvent<T>): void {
+  #onEvent(event: WatchEvent<KubeObject>): void {
     switch (event.type) {
       case "ADDED":
       case "MODIFIED":

@@ -54,6 +54,28 @@ function collect(rest: Awaited<ReturnType<typeof serve>>, path: string) {
 }
 
 describe("REST client", () => {
+  it("streams a list answer's items out one at a time and returns its envelope", async () => {
+    const rest = await serve((req, res) => {
+      expect(req.url).toBe("/apis/x?limit=2");
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"metadata":{"resourceVersion":"9","continue":"c"},"items":[{"n":');
+      setTimeout(() => res.end('1},{"n":2}]}'), 20);
+    });
+    const items: unknown[] = [];
+    const envelope = await rest.list("/apis/x", { query: { limit: "2" } }, (i) => items.push(i));
+    expect(items).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(envelope).toEqual({ metadata: { resourceVersion: "9", continue: "c" }, items: [] });
+  });
+
+  it.each<[string, number, string, RegExp]>([
+    ["an error status", 403, '{"message":"forbidden here","reason":"Forbidden"}', /forbidden here/],
+    ["a malformed item", 200, '{"items":[{"n":1}x]}', /./],
+    ["a truncated answer", 200, '{"items":[{"n":1}', /truncated list answer/],
+  ])("fails a list answered with %s", async (_, status, body, message) => {
+    const rest = await serve((_req, res) => res.writeHead(status).end(body));
+    await expect(rest.list("/apis/x", {}, () => undefined)).rejects.toThrow(message);
+  });
+
   it("sends each request with the connection's current authentication headers", async () => {
     const seen: (string | undefined)[] = [];
     const rest = await serve((req, res) => {

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import type { RequestOptions } from "node:https";
 
+import { LineSplitter, ListSplitter } from "./json-stream.js";
 import type { ApiConnection } from "./kubeconfig.js";
 import type { Throttle } from "./throttle.js";
 
@@ -41,6 +42,16 @@ export const isNotFound = (err: unknown): boolean =>
 export const isConflict = (err: unknown): boolean =>
   err instanceof KubeApiError && err.status === 409;
 
+/** GETs `path`; undefined when the object does not exist (404). */
+export async function getIfExists<T>(rest: KubeRest, path: string): Promise<T | undefined> {
+  try {
+    return await rest.request<T>(path);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** The Kubernetes API as a narrow port: one JSON request. */
 export interface KubeRest {
   request<T>(path: string, req?: RestRequest): Promise<T>;
@@ -70,10 +81,26 @@ export interface KubeWatch {
 }
 
 /**
+ * A list request read as it streams in: each item goes to `onItem` parsed as soon as it has
+ * arrived, and the answer resolves with the list's envelope (metadata: resourceVersion,
+ * continue). The whole answer (500 objects of up to 1.5 MB each) is never held at once.
+ */
+export interface KubeLister {
+  list(
+    path: string,
+    req: Pick<RestRequest, "query" | "timeoutMs">,
+    onItem: (item: unknown) => void,
+  ): Promise<{ metadata?: { resourceVersion?: string; continue?: string } }>;
+}
+
+/**
  * Builds a REST client for `conn`; every request first takes a token from `throttle`
  * (`--kubeclient-qps/--kubeclient-burst`). Watches are long-lived and not throttled.
  */
-export function createRest(conn: ApiConnection, throttle?: Throttle): KubeRest & KubeWatch {
+export function createRest(
+  conn: ApiConnection,
+  throttle?: Throttle,
+): KubeRest & KubeWatch & KubeLister {
   const base = new URL(conn.server);
   const isHttps = base.protocol === "https:";
   const agent = isHttps
@@ -108,6 +135,25 @@ export function createRest(conn: ApiConnection, throttle?: Throttle): KubeRest &
       if (status < 200 || status >= 300) throw apiError(status, body, responseHeaders);
       return (body === "" ? undefined : JSON.parse(body)) as T;
     },
+    async list(path, req, onItem) {
+      const url = urlOf(path, req.query);
+      await throttle?.take();
+      const auth = await conn.authenticate();
+      const splitter = new ListSplitter(onItem);
+      const { status, body, responseHeaders } = await send(
+        url,
+        {
+          method: "GET",
+          headers: requestHeaders(auth, undefined, undefined),
+          agent,
+          timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        },
+        undefined,
+        (chunk) => splitter.push(chunk),
+      );
+      if (status < 200 || status >= 300) throw apiError(status, body, responseHeaders);
+      return splitter.end();
+    },
     watch<T>(
       path: string,
       query: Readonly<Record<string, string | undefined>>,
@@ -127,15 +173,29 @@ export function createRest(conn: ApiConnection, throttle?: Throttle): KubeRest &
     },
   };
 
+  /**
+   * One request; the answer's body is collected, or with `stream`, a 2xx answer's chunks go to
+   * `stream` as they arrive (a failure in it fails the request) and `body` is empty.
+   */
   function send(
     url: URL,
     opts: RequestOptions,
     payload: string | undefined,
+    stream?: (chunk: Buffer) => void,
   ): Promise<{ status: number; body: string; responseHeaders: IncomingHttpHeaders }> {
     return new Promise((resolve, reject) => {
       const r = doRequest(url, opts, (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
+        const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+        res.on("data", (c: Buffer) => {
+          if (!stream || !ok) return void chunks.push(c);
+          try {
+            stream(c);
+          } catch (err) {
+            // Destroying the response (not the request) fails the request with this error.
+            res.destroy(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
         res.on("error", reject);
         res.on("end", () =>
           resolve({
@@ -163,7 +223,7 @@ type Requester = (
 /**
  * GETs a newline-delimited JSON stream: each complete line goes to `onValue` parsed, as it
  * arrives (a line that does not parse is skipped, as client-node's watch does); `onDone` once
- * at the end.
+ * at the end. A line spanning many chunks is joined once, not re-scanned per chunk.
  */
 function streamLines(
   start: Requester,
@@ -187,16 +247,11 @@ function streamLines(
       );
       return;
     }
-    res.setEncoding("utf8");
-    let partial = "";
-    res.on("data", (chunk: string) => {
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        const value = parseLine(line);
-        if (value !== undefined) onValue(value);
-      }
+    const lines = new LineSplitter((line) => {
+      const value = parseLine(line);
+      if (value !== undefined) onValue(value);
     });
+    res.on("data", (chunk: Buffer) => lines.push(chunk));
     res.on("end", () => finish());
     res.on("error", finish);
     res.on("close", () => finish());
