@@ -39,6 +39,7 @@ export class ControllerMetrics {
   readonly #httpDuration: Histogram<"path" | "method">;
   readonly #rsaOperations: Counter;
   readonly #eventsDropped: Counter;
+  readonly #rsaByClass: Counter<"class">;
   readonly #connectionsRefused: Counter<"reason">;
 
   constructor(options: MetricsOptions) {
@@ -85,6 +86,12 @@ export class ControllerMetrics {
       help: "RSA private-key operations spent on SealedSecrets that unsealed (one per value when the first key tried is right)",
       registers,
     });
+    this.#rsaByClass = new Counter({
+      name: "signet_rsa_operations_total",
+      help: "RSA private-key operations performed, successful or not, by who caused them (reconcile or api)",
+      labelNames: ["class"],
+      registers,
+    });
     this.#eventsDropped = new Counter({
       name: "signet_events_dropped_total",
       help: "Kubernetes Events not written because the event backlog was full (the oldest are dropped)",
@@ -92,7 +99,7 @@ export class ControllerMetrics {
     });
     this.#connectionsRefused = new Counter({
       name: "signet_http_connections_refused_total",
-      help: "Connections to the HTTP servers closed at once because of the connection limits, by limit (total or peer)",
+      help: "Connections to the HTTP servers closed because of the connection limits: refused (total, peer) or evicted for a newcomer (evicted)",
       labelNames: ["reason"],
       registers,
     });
@@ -113,13 +120,18 @@ export class ControllerMetrics {
     if (n > 0) this.#rsaOperations.inc(n);
   }
 
+  /** One RSA operation performed for `cls` (reconciles or API requests). */
+  rsaOperation(cls: "reconcile" | "api"): void {
+    this.#rsaByClass.inc({ class: cls });
+  }
+
   /** Events dropped from a full backlog. */
   eventsDropped(n = 1): void {
     this.#eventsDropped.inc(n);
   }
 
   /** One connection refused by the connection limits. */
-  connectionRefused(reason: "total" | "peer"): void {
+  connectionRefused(reason: "total" | "peer" | "evicted"): void {
     this.#connectionsRefused.inc({ reason });
   }
 

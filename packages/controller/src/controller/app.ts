@@ -85,9 +85,6 @@ const API_RSA_SHARE = 1;
 /** Retry policy of failed objects: client-go's 5 ms start, capped at 5 minutes, never dropped. */
 const RETRY_BACKOFF = { baseMs: 5, maxMs: 300_000 };
 
-/** Of the connection cap, 1/16 is kept for peers with no connection open (health probes). */
-const CONNECTION_RESERVE_DIVISOR = 16;
-
 /** Longest a graceful shutdown spends writing the queued events (well inside the pod's grace). */
 const EVENT_FLUSH_MS = 5_000;
 
@@ -110,7 +107,11 @@ export async function startApp(
   const registry = new KeyRegistry(config.keyOrderPriority);
   const namespaces = await watchedNamespaces(config, namespace, rest, log);
   const trustedProxies = blockList(config.trustedProxies);
-  const rsa = new RsaPool({ concurrency: config.workers, apiShare: API_RSA_SHARE });
+  const rsa = new RsaPool({
+    concurrency: config.workers,
+    apiShare: API_RSA_SHARE,
+    onOperation: (cls) => metrics.rsaOperation(cls),
+  });
   const decider = countingRsaOperations(
     pooledDecider(
       {
@@ -369,7 +370,6 @@ async function startServers(
   const limits: ConnectionLimits = {
     max,
     perPeer: Math.min(config.maxConnectionsPerPeer, max),
-    reserve: Math.max(1, Math.floor(max / CONNECTION_RESERVE_DIVISOR)),
     trusted: parts.trustedProxies,
     onRefused: (_peer, reason) => parts.metrics.connectionRefused(reason),
   };
@@ -380,10 +380,7 @@ async function startServers(
     readBodyTimeoutMs: config.readBodyTimeoutMs,
     limits,
   };
-  parts.log.info(
-    { maxConnections: max, perPeer: limits.perPeer, reserve: limits.reserve },
-    "HTTP connection limits",
-  );
+  parts.log.info({ maxConnections: max, perPeer: limits.perPeer }, "HTTP connection limits");
   const api = await startHttpServer(parts.api, {
     ...parseListenAddress(config.listenAddr),
     ...timeouts,

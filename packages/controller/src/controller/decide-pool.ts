@@ -78,6 +78,8 @@ export interface RsaPoolOptions {
   concurrency: number;
   /** Of those, at most this many for API requests while reconciles wait. */
   apiShare: number;
+  /** Called for every RSA operation performed (the `signet_rsa_operations_total` metric). */
+  onOperation?: (cls: RsaClass) => void;
 }
 
 /**
@@ -89,9 +91,11 @@ export interface RsaPoolOptions {
 export class RsaPool {
   readonly #scheduler: FairScheduler<RsaClass>;
   readonly #cryptoKeys = new WeakMap<KeyObject, Promise<webcrypto.CryptoKey>>();
+  readonly #onOperation: ((cls: RsaClass) => void) | undefined;
   #operations = 0;
 
   constructor(options: RsaPoolOptions) {
+    this.#onOperation = options.onOperation;
     this.#scheduler = new FairScheduler<RsaClass>({
       concurrency: options.concurrency,
       classes: {
@@ -125,15 +129,19 @@ export class RsaPool {
     let step = steps.next();
     while (!step.done) {
       const request = step.value;
-      const sessionKey = await this.#scheduler.run(cls, tenant, () => this.#unwrap(request));
+      const sessionKey = await this.#scheduler.run(cls, tenant, () => this.#unwrap(request, cls));
       step = steps.next(sessionKey);
     }
     return step.value;
   }
 
-  async #unwrap({ key, wrapped, label }: RsaUnwrap): Promise<Uint8Array | undefined> {
+  async #unwrap(
+    { key, wrapped, label }: RsaUnwrap,
+    cls: RsaClass,
+  ): Promise<Uint8Array | undefined> {
     const cryptoKey = await this.#cryptoKey(key.privateKey);
     this.#operations++;
+    this.#onOperation?.(cls);
     try {
       const params = { name: "RSA-OAEP", label } as webcrypto.RsaOaepParams;
       return new Uint8Array(await webcrypto.subtle.decrypt(params, cryptoKey, wrapped));

@@ -93,7 +93,7 @@ describe("HTTP listener bounds", () => {
   it("caps connections per peer, counting closes", async () => {
     const refused: string[] = [];
     const port = await start({
-      limits: { max: 100, perPeer: 2, reserve: 1, onRefused: (_p, r) => refused.push(r) },
+      limits: { max: 100, perPeer: 2, onRefused: (_p, r) => refused.push(r) },
     });
     const held = [await open(port), await open(port)];
     expect(await get(port)).toBe("refused");
@@ -105,22 +105,29 @@ describe("HTTP listener bounds", () => {
     expect(running!.connections()).toBe(1);
   });
 
-  it("keeps the last slots for peers with no connection open (health probes)", async () => {
-    const port = await start({ limits: { max: 4, perPeer: 10, reserve: 2 } });
-    await open(port, "127.0.0.2");
-    await open(port, "127.0.0.2");
-    // The flood's peer cannot take the reserve...
-    expect(await get(port, "127.0.0.2")).toBe("refused");
-    // ...a new peer can, until the cap itself is reached.
+  it("at the total cap, lets a newcomer take the busiest peer's oldest connection", async () => {
+    const refused: string[] = [];
+    const port = await start({
+      limits: { max: 4, perPeer: 10, onRefused: (p, r) => refused.push(`${r} ${p}`) },
+    });
+    const flood = [await open(port, "127.0.0.2"), await open(port, "127.0.0.2")];
     await open(port, "127.0.0.3");
-    expect(await get(port, "127.0.0.4")).toBe(200);
+    await open(port, "127.0.0.4");
+    const evicted = closed(flood[0]!);
+    // A fifth peer (a health probe) gets in; the flood's oldest connection goes.
+    expect(await get(port, "127.0.0.5")).toBe(200);
+    await evicted;
+    expect(refused).toEqual(["evicted 127.0.0.2"]);
+    // A peer as busy as the busiest one is refused instead.
+    await open(port, "127.0.0.6");
+    expect(await get(port, "127.0.0.3")).toBe("refused");
   });
 
   it("does not cap a trusted proxy per peer, only in total", async () => {
     const { BlockList } = await import("node:net");
     const trusted = new BlockList();
     trusted.addAddress("127.0.0.5");
-    const port = await start({ limits: { max: 4, perPeer: 1, reserve: 0, trusted } });
+    const port = await start({ limits: { max: 4, perPeer: 1, trusted } });
     await open(port, "127.0.0.5");
     await open(port, "127.0.0.5");
     expect(await get(port, "127.0.0.5")).toBe(200);

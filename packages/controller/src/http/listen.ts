@@ -21,12 +21,10 @@ export interface ConnectionLimits {
   max: number;
   /** One peer address (trusted proxies: only `max`). */
   perPeer: number;
-  /** The last this-many of `max` go only to peers with no connection open (kubelet's probes). */
-  reserve: number;
-  /** Peers not held to `perPeer` (the API server's service proxy carries many clients). */
+  /** Peers not held to `perPeer` nor evicted (the API server's proxy carries many clients). */
   trusted?: BlockList;
-  /** Called with the peer address when a connection is refused. */
-  onRefused?: (peer: string, reason: "total" | "peer") => void;
+  /** Called with the peer address when a connection is refused or evicted. */
+  onRefused?: (peer: string, reason: "total" | "peer" | "evicted") => void;
 }
 
 export interface ListenOptions {
@@ -48,10 +46,11 @@ export interface ListenOptions {
  * Starts `handler` on host:port with the reference's read and write timeouts, plus Signet's
  * bounds: headers must arrive within `readHeaderTimeoutMs` and a body within
  * `readBodyTimeoutMs` after them (a half-sent request is answered 408 and its connection
- * closed), and the open connections are capped in total and per peer address, with a reserve
- * that only a peer without an open connection can take, so a flood from a few addresses can
- * neither exhaust the process's file descriptors (which the controller's own API calls need) nor
- * lock out the kubelet's health probes.
+ * closed), and the open connections are capped in total and per peer address. When the total
+ * is reached, a peer with fewer connections than the busiest untrusted peer takes that peer's
+ * oldest connection instead of being refused: a flood can neither exhaust the process's file
+ * descriptors (which the controller's own API calls need) nor lock out a newcomer such as the
+ * kubelet's health probe, however many addresses it comes from.
  */
 export function startHttpServer(
   handler: RequestListener,
@@ -112,41 +111,58 @@ function withBodyTimeout(handler: RequestListener, timeoutMs: number | undefined
   };
 }
 
-/** Refuses connections over the limits as they are accepted (before any byte is read). */
+/** Enforces the limits as connections are accepted (before any byte is read). */
 function trackConnections(server: Server, limits: ConnectionLimits): { total(): number } {
-  const perPeer = new Map<string, number>();
+  /** Open connections per peer address, oldest first. */
+  const byPeer = new Map<string, Set<Socket>>();
   let total = 0;
+  const refuse = (socket: Socket, peer: string, reason: "total" | "peer"): void => {
+    limits.onRefused?.(peer, reason);
+    socket.destroy();
+  };
+  const release = (peer: string, socket: Socket): void => {
+    const open = byPeer.get(peer);
+    if (!open?.delete(socket)) return;
+    total--;
+    if (open.size === 0) byPeer.delete(peer);
+  };
   server.on("connection", (socket: Socket) => {
     const peer = socket.remoteAddress ?? "";
-    const open = perPeer.get(peer) ?? 0;
-    const reason = refusal(limits, peer, open, total);
-    if (reason) {
-      limits.onRefused?.(peer, reason);
-      socket.destroy();
-      return;
+    const trusted = isTrustedAddress(peer, limits.trusted);
+    const open = byPeer.get(peer)?.size ?? 0;
+    if (!trusted && open >= limits.perPeer) return refuse(socket, peer, "peer");
+    if (total >= limits.max) {
+      const victim = busiestUntrusted(byPeer, limits.trusted, open + 1);
+      if (!victim) return refuse(socket, peer, "total");
+      const [oldest] = byPeer.get(victim)!;
+      release(victim, oldest!);
+      limits.onRefused?.(victim, "evicted");
+      oldest!.destroy();
     }
+    let set = byPeer.get(peer);
+    if (!set) byPeer.set(peer, (set = new Set()));
+    set.add(socket);
     total++;
-    perPeer.set(peer, open + 1);
-    socket.once("close", () => {
-      total--;
-      const left = (perPeer.get(peer) ?? 1) - 1;
-      if (left > 0) perPeer.set(peer, left);
-      else perPeer.delete(peer);
-    });
+    socket.once("close", () => release(peer, socket));
   });
   return { total: () => total };
 }
 
-function refusal(
-  limits: ConnectionLimits,
-  peer: string,
-  open: number,
-  total: number,
-): "total" | "peer" | undefined {
-  if (total >= limits.max) return "total";
-  if (open > 0 && total >= limits.max - limits.reserve) return "total";
-  if (open >= limits.perPeer && !isTrustedAddress(peer, limits.trusted)) return "peer";
-  return undefined;
+/** The untrusted peer with the most connections, if it has more than `moreThan`. */
+function busiestUntrusted(
+  byPeer: ReadonlyMap<string, ReadonlySet<Socket>>,
+  trusted: BlockList | undefined,
+  moreThan: number,
+): string | undefined {
+  let busiest: string | undefined;
+  let most = moreThan;
+  for (const [peer, open] of byPeer) {
+    if (open.size > most && !isTrustedAddress(peer, trusted)) {
+      busiest = peer;
+      most = open.size;
+    }
+  }
+  return busiest;
 }
 
 /**
