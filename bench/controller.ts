@@ -342,6 +342,83 @@ async function rsaOperations(metricsPort: number): Promise<number | undefined> {
   }
 }
 
+/** One reading of the controller's memory: RSS and, for signet, V8's heap spaces. */
+export interface MemorySample {
+  atMs: number;
+  rssMiB: number;
+  /** Signet: `nodejs_heap_space_size_total_bytes` per space, and external memory, in MiB. */
+  parts: Record<string, number>;
+}
+
+/** The RSS of a process now (VmRSS), in MiB. */
+function rssMiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Signet's heap spaces (committed) and external memory from its metrics, in MiB. */
+async function heapParts(metricsPort: number): Promise<Record<string, number>> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const parts: Record<string, number> = {};
+    for (const m of text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\d+)/gm)) {
+      parts[m[1]!] = Number(m[2]) / 1048576;
+    }
+    const external = /^nodejs_external_memory_bytes (\d+)/m.exec(text);
+    if (external) parts.external = Number(external[1]) / 1048576;
+    return parts;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Samples the controller's memory every `everyMs` until stopped; keeps the sample with the
+ * highest RSS (where the memory was at the peak) and the last one.
+ */
+function memorySampler(name: Name, pid: number | undefined, metricsPort: number, everyMs = 1000) {
+  const started = performance.now();
+  let peak: MemorySample | undefined;
+  let last: MemorySample | undefined;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const rss = rssMiB(pid);
+      if (rss !== undefined) {
+        const parts = name === "signet" ? await heapParts(metricsPort) : {};
+        last = { atMs: performance.now() - started, rssMiB: rss, parts };
+        if (!peak || rss > peak.rssMiB) peak = last;
+      }
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    peak: () => peak,
+    last: () => last,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/** Logs where the memory was at the sampled RSS peak. */
+function logPeak(spec: RunSpec, peak: MemorySample | undefined): void {
+  if (!peak) return;
+  const parts = Object.entries(peak.parts)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(", ");
+  const heap = parts ? `; heap spaces (committed) and external, MiB: ${parts}` : "";
+  log(
+    `${label(spec)}: RSS peak sampled ${fmt(peak.rssMiB)} MiB at ${fmt(peak.atMs / 1000)} s${heap}`,
+  );
+}
+
 interface RunContext {
   cp: ControlPlane;
   bins: Binaries;
@@ -426,9 +503,11 @@ async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
     const s = ((performance.now() - started) / 1000).toFixed(0);
     log(`${label(spec)}: ${watch.synced()}/${o.count} Synced after ${s} s`);
   }, 30_000);
+  let sampler: ReturnType<typeof memorySampler> | undefined;
   try {
     const run = await startController(name, cp, ctx.bins, ctx.logDir);
     proc = run.proc;
+    sampler = memorySampler(name, proc.child.pid, run.metricsPort);
     const outcome = await outcomeOf(watch.done, proc, o.timeoutMs);
     if ("exited" in outcome) {
       throw new Error(`${name} exited (${outcome.exited}):\n${proc.tail(30)}`);
@@ -451,6 +530,7 @@ async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
       ),
       rsaOperations: name === "signet" ? await rsaOperations(run.metricsPort) : undefined,
     };
+    logPeak(spec, sampler.peak());
     const [failure] = watch.failures();
     if (failure) log(`${label(spec)}: not synced yet at the end, e.g. ${failure.join(": ")}`);
     log(describe(result, o.count));
@@ -458,6 +538,7 @@ async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
     return result;
   } finally {
     clearInterval(progress);
+    await sampler?.stop();
     watch.stop();
     await proc?.stop();
     await removeNamespace(cp, ns);

@@ -57,8 +57,8 @@ describe("events on shutdown", () => {
       );
     }
     const ctl = await startLocalController(ns, ["--all-namespaces=false", "--log-level=INFO"]);
-    let syncedAtStop: string[] = [];
-    let writtenAtStop = new Set<string>();
+    let syncedAtStop: string[];
+    let writtenAtStop: Set<string>;
     try {
       const metrics = await (await fetch(ctl.metricsUrl)).text();
       expect(metrics).toMatch(/^signet_events_dropped_total 0$/m);

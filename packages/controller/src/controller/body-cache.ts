@@ -28,6 +28,11 @@ export class BodyCache<T> {
     return this.#bytes;
   }
 
+  /** Bytes that may still be offered. */
+  get room(): number {
+    return this.#maxBytes - this.#bytes;
+  }
+
   /** Takes that found (hits) and did not find (misses) their version, so far. */
   get stats(): { hits: number; misses: number } {
     return { hits: this.#hits, misses: this.#misses };

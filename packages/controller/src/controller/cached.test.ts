@@ -6,14 +6,7 @@ import { decide } from "../reconcile/decide.js";
 import type { DecideOptions } from "../reconcile/decide.js";
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
-import {
-  approxBytes,
-  CACHED_SECRET_DATA_BYTES,
-  cachedSealedSecret,
-  cachedSecret,
-  hasDataDropped,
-  summarizeSealedSecret,
-} from "./cached.js";
+import { cachedSealedSecret, cachedSecret, summarizeSealedSecret } from "./cached.js";
 
 const MANAGED = "sealedsecrets.bitnami.com/managed";
 const PATCH = "sealedsecrets.bitnami.com/patch";
@@ -127,26 +120,7 @@ describe("cached Secrets", () => {
       },
       type: "Opaque",
     });
-    expect(hasDataDropped(full, cachedSecret(full))).toBe(false);
   });
-
-  it.each<[string, number, boolean]>([
-    ["small", 1024, false],
-    ["at the limit", CACHED_SECRET_DATA_BYTES, false],
-    ["over the limit", CACHED_SECRET_DATA_BYTES + 1, true],
-  ])(
-    "that the controller may write keep %s data; otherwise it is marked as dropped",
-    (_, size, dropped) => {
-      const full = {
-        ...live({ annotations: { [MANAGED]: "true" } }),
-        data: { v: "x".repeat(size) },
-      };
-      const cached = cachedSecret(full);
-      expect(cached.data === undefined).toBe(dropped);
-      expect(hasDataDropped(full, cached)).toBe(dropped);
-      expect(cached.metadata?.annotations).toEqual({ [MANAGED]: "true" });
-    },
-  );
 
   it("give decide the same answer as the live Secret, whether writable or not", () => {
     const ss = sealed(key, { data: { foo: "bar" } });
@@ -198,14 +172,5 @@ describe("SealedSecret summaries", () => {
       status: { observedGeneration: 1, conditions: [] },
     });
     expect(JSON.stringify(summary).length).toBeLessThan(300);
-  });
-
-  it.each<[unknown, number]>([
-    ["abc", 3],
-    [{ ab: "cd" }, 4],
-    [[1, "x"], 1 + 8 + 1 + 1],
-    [{ a: { b: null } }, 1 + 1 + 8],
-  ])("measure %j at %i bytes", (value, bytes) => {
-    expect(approxBytes(value)).toBe(bytes);
   });
 });

@@ -37,8 +37,10 @@ export interface SealedSecretSummary {
 /** `metadata.labels` key of the `ss_app_kubernetes_io_instance` label of `condition_info`. */
 export const INSTANCE_LABEL = "app.kubernetes.io/instance";
 
-/** The summary of `ss` the informer keeps. */
-export function summarizeSealedSecret(ss: SealedSecret): SealedSecretSummary {
+/** The summary of `ss` (whole, or its metadata and status only) the informer keeps. */
+export function summarizeSealedSecret(
+  ss: Pick<SealedSecret, "metadata" | "status">,
+): SealedSecretSummary {
   const { name, namespace, uid, resourceVersion, generation, labels } = ss.metadata;
   const instance = labels?.[INSTANCE_LABEL];
   return {
@@ -65,7 +67,7 @@ export function cachedSealedSecret(ss: SealedSecret): SealedSecret {
   return { ...ss, metadata: slimMeta(ss.metadata, true) };
 }
 
-/** Writable Secrets whose data is larger than this are cached without it (read when needed). */
+/** Writable Secrets whose JSON is larger than this are cached without data (read when needed). */
 export const CACHED_SECRET_DATA_BYTES = 16 * 1024;
 
 /**
@@ -75,47 +77,25 @@ export const CACHED_SECRET_DATA_BYTES = 16 * 1024;
  * may write: one with a controller owner reference (`isControlledBy`), or annotated `managed`
  * or `patch`. Any other Secret (most Secrets of a cluster: service-account tokens, Helm
  * releases, other controllers' Secrets) is only ever checked for those, so it keeps nothing
- * else: no data, labels or other annotations. A writable Secret keeps everything but its data
- * when that is over {@link CACHED_SECRET_DATA_BYTES} (see {@link hasDataDropped}). A change
- * that makes a Secret writable arrives as a watch event carrying the whole object again.
+ * else: no data, labels or other annotations. (The controller's informer also leaves out the
+ * data of a writable Secret over {@link CACHED_SECRET_DATA_BYTES} and reads it before a
+ * reconcile.) A change that makes a Secret writable arrives as a watch event carrying the
+ * whole object again.
  */
 export function cachedSecret(secret: Secret): Secret {
   const meta = secret.metadata ?? {};
+  if (mayBeWritten(secret)) return { ...secret, metadata: slimMeta(meta, false) };
   const { data: _data, stringData: _stringData, ...rest } = secret;
-  if (!mayBeWritten(secret)) return { ...rest, metadata: foreignMeta(meta) };
-  const metadata = slimMeta(meta, false);
-  return dataBytes(secret) > CACHED_SECRET_DATA_BYTES
-    ? { ...rest, metadata }
-    : { ...secret, metadata };
+  return { ...rest, metadata: foreignMeta(meta) };
 }
 
-/** True when the cached form of `secret` lacks data the live one has (read it before deciding). */
-export function hasDataDropped(secret: Secret, cached: Secret): boolean {
-  return cached.data === undefined && secret.data !== undefined && mayBeWritten(secret);
-}
-
-/**
- * Size of the strings in an object (what its JSON costs, without punctuation): decides what a
- * bounded cache keeps.
- */
-export function approxBytes(value: unknown): number {
-  let bytes = 0;
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const v = pending.pop();
-    if (typeof v === "string") bytes += v.length;
-    else if (typeof v === "object" && v !== null) {
-      for (const [k, child] of Object.entries(v)) {
-        bytes += k.length;
-        pending.push(child);
-      }
-    } else bytes += 8;
-  }
-  return bytes;
-}
-
-function dataBytes(secret: Secret): number {
-  return Object.values(secret.data ?? {}).reduce((n, v) => n + String(v).length, 0);
+/** True for a Secret the controller may write: controller-owned, or `managed` or `patch`. */
+export function mayBeWritten(secret: Secret): boolean {
+  return (
+    (secret.metadata?.ownerReferences ?? []).some((r) => r.controller === true) ||
+    isAnnotated(secret, MANAGED_ANNOTATION) ||
+    isAnnotated(secret, PATCH_ANNOTATION)
+  );
 }
 
 /** Of a Secret the controller may not write: identity, owner references, managed/patch only. */
@@ -132,14 +112,6 @@ function foreignMeta(meta: ObjectMeta): ObjectMeta {
     ...(ownerReferences !== undefined && { ownerReferences }),
     ...(kept.length > 0 && { annotations: Object.fromEntries(kept) }),
   };
-}
-
-function mayBeWritten(secret: Secret): boolean {
-  return (
-    (secret.metadata?.ownerReferences ?? []).some((r) => r.controller === true) ||
-    isAnnotated(secret, MANAGED_ANNOTATION) ||
-    isAnnotated(secret, PATCH_ANNOTATION)
-  );
 }
 
 /** The metadata without managedFields, and without the last-applied annotations if asked. */

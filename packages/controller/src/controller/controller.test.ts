@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { MANAGED_ANNOTATION, PATCH_ANNOTATION } from "@signet/core";
 import type { SealedSecret, Secret } from "@signet/core";
 
+import { RawJson } from "../kube/json-stream.js";
 import { summarizeSealedSecret } from "./cached.js";
 import { SealedSecretsController } from "./controller.js";
 import type { ControllerOptions, KeyProcessor } from "./controller.js";
@@ -48,7 +49,8 @@ function fakeInformers() {
   const emit = (path: RegExp, verb: "add" | "update" | "delete", obj: SealedSecret | Secret) => {
     const f = find(path);
     const k = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
-    const cached = f.handlers.transform ? f.handlers.transform(obj) : obj;
+    const raw = new RawJson(Buffer.from(JSON.stringify(obj)));
+    const cached = f.handlers.decode ? f.handlers.decode(raw) : obj;
     if (verb === "delete") f.objects.delete(k);
     else f.objects.set(k, cached);
     f.handlers[verb]?.(cached);
@@ -164,6 +166,10 @@ describe("SealedSecretsController", () => {
     // Outside its reconcile, no whole object is held for it.
     expect(controller.sealedSecret("ns", "a")).toBeUndefined();
     expect(controller.bodyCacheStats()).toMatchObject({ hits: 2, bytes: 0 });
+    // A status write (same generation) is not reconciled: its body is not even parsed.
+    informers.emit(SS, "update", { ...a, status: { observedGeneration: 1 } });
+    expect(controller.bodyCacheStats().bytes).toBe(0);
+    expect(await settle()).toEqual([]);
   });
 
   it("reads objects the body cache could not keep from the API server", async () => {

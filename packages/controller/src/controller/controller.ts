@@ -6,14 +6,14 @@ import { WorkQueue } from "../queue/work-queue.js";
 import type { ProcessResult } from "../queue/work-queue.js";
 import { BodyCache } from "./body-cache.js";
 import {
-  approxBytes,
+  CACHED_SECRET_DATA_BYTES,
   cachedSealedSecret,
   cachedSecret,
-  hasDataDropped,
+  mayBeWritten,
   summarizeSealedSecret,
 } from "./cached.js";
 import type { SealedSecretSummary } from "./cached.js";
-import type { CacheInformer, InformerFactory } from "./informers.js";
+import type { CacheInformer, InformerFactory, RawObject } from "./informers.js";
 import type { Logger } from "./ports.js";
 import type { ReconcileResult } from "./reconciler.js";
 
@@ -68,6 +68,15 @@ export interface KeyProcessor {
 
 const SS_PATH = `/apis/${API_VERSION}`;
 
+/**
+ * What makes an update worth a reconcile. The uid is part of it: an object deleted and re-created
+ * while a watch was down comes back from the relist as an "update" with the same generation.
+ * (The API server sets the generation of every custom resource; without one, every update is a
+ * change.)
+ */
+const generationKey = (ss: SealedSecretSummary): string =>
+  `${ss.metadata.uid ?? ""}/${ss.metadata.generation ?? ss.metadata.resourceVersion ?? ""}`;
+
 export const keyOf = (obj: { metadata?: { namespace?: string; name?: string } }): string =>
   `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
 
@@ -108,7 +117,7 @@ export class SealedSecretsController {
             labelSelector: selector,
           },
           {
-            transform: (whole) => this.#received(whole),
+            decode: (raw) => this.#decodeSealedSecret(raw),
             add: (ss) => this.#onSealedSecret(ss, true),
             update: (ss) => this.#onSealedSecret(ss, false),
             delete: (ss) => this.#onSealedSecretDeleted(ss),
@@ -125,11 +134,7 @@ export class SealedSecretsController {
             labelSelector: selector,
           },
           {
-            transform: (secret) => {
-              const cached = cachedSecret(secret);
-              if (hasDataDropped(secret, cached)) this.#partialSecrets.add(cached);
-              return cached;
-            },
+            decode: (raw) => this.#decodeSecret(raw),
             update: (s) => this.#onSecretChanged(s),
             delete: (s) => this.#onSecretDeleted(s),
           },
@@ -280,14 +285,35 @@ export class SealedSecretsController {
     return this.#informerFor(this.#secrets, namespace)?.get(name, namespace);
   }
 
-  /** The informer's transform: keeps the whole object for its reconcile if it fits. */
-  #received(ss: SealedSecret): SealedSecretSummary {
-    const version = ss.metadata.resourceVersion;
-    if (version !== undefined) {
-      const whole = cachedSealedSecret(ss);
-      this.#bodies.offer(keyOf(ss), version, whole, approxBytes(whole));
+  /**
+   * Decodes a listed or watched SealedSecret into its summary, parsing only its metadata and
+   * status; an object about to be reconciled (new, or at a new generation) is also parsed whole
+   * and kept for that reconcile when the body cache has room.
+   */
+  #decodeSealedSecret(raw: RawObject): SealedSecretSummary {
+    const head = raw.fields<Pick<SealedSecret, "metadata" | "status">>(["metadata", "status"]);
+    const summary = summarizeSealedSecret({ ...head, metadata: head.metadata ?? {} });
+    const key = keyOf(summary);
+    const version = summary.metadata.resourceVersion;
+    const comesNext = this.#generations.get(key) !== generationKey(summary);
+    if (version !== undefined && comesNext && raw.size <= this.#bodies.room) {
+      this.#bodies.offer(key, version, cachedSealedSecret(raw.whole<SealedSecret>()), raw.size);
     }
-    return summarizeSealedSecret(ss);
+    return summary;
+  }
+
+  /**
+   * Decodes a listed or watched Secret, parsing its data only when the controller may write it
+   * and it is small (see `cachedSecret`); a writable Secret over that size is cached without
+   * data and read from the API server before its reconcile.
+   */
+  #decodeSecret(raw: RawObject): Secret {
+    const head = raw.fields<Secret>(["apiVersion", "kind", "metadata", "type", "immutable"]);
+    if (!mayBeWritten(head)) return cachedSecret(head);
+    if (raw.size <= CACHED_SECRET_DATA_BYTES) return cachedSecret(raw.whole<Secret>());
+    const cached = cachedSecret(head);
+    this.#partialSecrets.add(cached);
+    return cached;
   }
 
   #informerFor<T>(
@@ -309,10 +335,7 @@ export class SealedSecretsController {
 
   #onSealedSecret(ss: SealedSecretSummary, added: boolean): void {
     const key = keyOf(ss);
-    // The uid is part of it: an object deleted and re-created while a watch was down comes
-    // back from the relist as an "update" with the same generation. (The API server sets the
-    // generation of every custom resource; without one, every update is a change.)
-    const generation = `${ss.metadata.uid ?? ""}/${ss.metadata.generation ?? ss.metadata.resourceVersion ?? ""}`;
+    const generation = generationKey(ss);
     const changed = this.#generations.get(key) !== generation;
     this.#generations.set(key, generation);
     if (added || changed) return this.#enqueue(key);

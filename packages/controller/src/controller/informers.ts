@@ -3,7 +3,22 @@
  * `src/kube/informer.ts`). Handlers, `get` and `list` see objects as the API server sent them,
  * after `transform`.
  */
+/** A listed or watched object as it arrived, parsed on demand (see `kube/json-stream.ts`). */
+export interface RawObject {
+  /** Bytes of its JSON. */
+  readonly size: number;
+  /** The whole object. */
+  whole<T>(): T;
+  /** Only the named top-level fields, the rest left unparsed. */
+  fields<T>(names: readonly string[]): T;
+}
+
 export interface InformerHandlers<T, C = T> {
+  /**
+   * Turns an object as it arrived into what is cached, parsing only what it keeps; takes the
+   * place of `transform` (default: `transform` of the whole object).
+   */
+  decode?: (raw: RawObject) => C;
   /**
    * Applied to every listed or watched object before it is cached (client-go's informer
    * TransformFunc): drops what the controller never reads, so the cache holds less (`C` may be

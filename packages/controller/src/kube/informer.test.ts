@@ -4,6 +4,7 @@ import type { Logger } from "../controller/ports.js";
 import { LIST_PAGE_SIZE, restartDelay, SupervisedInformer } from "./informer.js";
 import type { ListFn, ListWatchLike } from "./informer.js";
 import type { KubeObject } from "./list-watch.js";
+import { RawJson } from "./json-stream.js";
 import type { KubeLister, RestRequest } from "./rest.js";
 
 /**
@@ -74,7 +75,7 @@ function setup(listResults: (() => Promise<unknown>)[], transform?: (o: KubeObje
         metadata?: { resourceVersion?: string; continue?: string };
         items?: unknown[];
       };
-      for (const item of answer.items ?? []) onItem(item);
+      for (const item of answer.items ?? []) onItem(new RawJson(Buffer.from(JSON.stringify(item))));
       return { metadata: answer.metadata };
     },
   };

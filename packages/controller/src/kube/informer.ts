@@ -2,6 +2,7 @@ import type {
   CacheInformer,
   InformerFactory,
   InformerHandlers,
+  RawObject,
   WatchSpec,
 } from "../controller/informers.js";
 import type { Logger } from "../controller/ports.js";
@@ -55,7 +56,7 @@ export interface InformerDeps {
   listWatch?: <T extends KubeObject>(
     spec: WatchSpec,
     list: ListFn<T>,
-    transform: (obj: KubeObject) => T,
+    decode: (raw: RawObject) => T,
   ) => ListWatchLike<T>;
 }
 
@@ -89,12 +90,13 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
     this.#stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
     this.#synced = new Promise((resolve) => (this.#resolveSynced = resolve));
     const transform = handlers.transform ?? ((obj: KubeObject) => obj as T);
+    const decode = handlers.decode ?? ((raw: RawObject) => transform(raw.whole<KubeObject>()));
     const list = async (): Promise<KubeList<T>> => {
-      const result = await listPages(deps.rest, spec, transform);
+      const result = await listPages(deps.rest, spec, decode);
       this.#listed = true;
       return result;
     };
-    this.#lw = (deps.listWatch ?? restListWatch(deps.watch))<T>(spec, list, transform);
+    this.#lw = (deps.listWatch ?? restListWatch(deps.watch))<T>(spec, list, decode);
     for (const verb of ["add", "update", "delete"] as const) {
       const handler = handlers[verb];
       this.#lw.on(verb, (obj: T) => {
@@ -192,18 +194,18 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
 
 const restListWatch =
   (watch: KubeWatch) =>
-  <T extends KubeObject>(spec: WatchSpec, list: ListFn<T>, transform: (obj: KubeObject) => T) =>
-    new RestListWatch<T>(spec, list, watch, transform);
+  <T extends KubeObject>(spec: WatchSpec, list: ListFn<T>, decode: (raw: RawObject) => T) =>
+    new RestListWatch<T>(spec, list, watch, decode);
 
 /**
- * The whole collection in pages of {@link LIST_PAGE_SIZE}, each item transformed as soon as it
- * has streamed in (a page is never held whole); the resourceVersion is the snapshot's (the same
- * on every page).
+ * The whole collection in pages of {@link LIST_PAGE_SIZE}, each item decoded as soon as it has
+ * streamed in (a page is never held whole); the resourceVersion is the snapshot's (the same on
+ * every page).
  */
 async function listPages<T>(
   rest: KubeLister,
   spec: WatchSpec,
-  transform: (obj: KubeObject) => T,
+  decode: (raw: RawObject) => T,
 ): Promise<KubeList<T>> {
   const items: T[] = [];
   let resourceVersion: string | undefined;
@@ -219,7 +221,7 @@ async function listPages<T>(
         },
         timeoutMs: 120_000,
       },
-      (item) => items.push(transform(item as KubeObject)),
+      (item) => items.push(decode(item)),
     );
     resourceVersion = page.metadata?.resourceVersion;
     next = page.metadata?.continue || undefined;

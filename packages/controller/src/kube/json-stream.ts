@@ -18,12 +18,12 @@ const BETWEEN_ITEMS = new Set([0x20, 0x09, 0x0a, 0x0d, 0x2c, OPEN_BRACE, CLOSE_B
 
 /**
  * Splits a Kubernetes list answer as it streams in: each element of the top-level `items` array
- * goes to `onItem` parsed, as soon as its closing bracket arrives; `end()` returns the rest of
- * the object (kind, metadata…) with `items` empty. Holds at most one item's bytes (plus the
- * small envelope) at a time.
+ * goes to `onItem` as its bytes, as soon as its closing bracket arrives; `end()` returns the
+ * rest of the object (kind, metadata…) parsed, with `items` empty. Holds at most one item's
+ * bytes (plus the small envelope) at a time.
  */
 export class ListSplitter {
-  readonly #onItem: (item: unknown) => void;
+  readonly #onItem: (item: Buffer) => void;
   /** Bytes of the envelope (everything but the items). */
   readonly #envelope: Buffer[] = [];
   /** Bytes of the item being read. */
@@ -39,7 +39,7 @@ export class ListSplitter {
   #state: 0 | 1 | 2 = 0;
   #itemsDone = false;
 
-  constructor(onItem: (item: unknown) => void) {
+  constructor(onItem: (item: Buffer) => void) {
     this.#onItem = onItem;
   }
 
@@ -126,10 +126,10 @@ export class ListSplitter {
     this.#depth--;
     if (this.#state === 2 && this.#depth === 2) {
       this.#item.push(chunk.subarray(from, at + 1));
-      const text = Buffer.concat(this.#item).toString("utf8");
+      const item = Buffer.concat(this.#item);
       this.#item = [];
       this.#state = 1;
-      this.#onItem(JSON.parse(text));
+      this.#onItem(item);
       return at + 1;
     }
     if (this.#state === 1 && this.#depth === 1) {
@@ -153,10 +153,10 @@ export class ListSplitter {
  * that spans many chunks (a watch event of a large object) costs its own length once.
  */
 export class LineSplitter {
-  readonly #onLine: (line: string) => void;
+  readonly #onLine: (line: Buffer) => void;
   #pending: Buffer[] = [];
 
-  constructor(onLine: (line: string) => void) {
+  constructor(onLine: (line: Buffer) => void) {
     this.#onLine = onLine;
   }
 
@@ -165,12 +165,111 @@ export class LineSplitter {
     let nl = chunk.indexOf(NEWLINE, from);
     while (nl !== -1) {
       this.#pending.push(chunk.subarray(from, nl));
-      const line = Buffer.concat(this.#pending).toString("utf8");
+      const line = Buffer.concat(this.#pending);
       this.#pending = [];
       this.#onLine(line);
       from = nl + 1;
       nl = chunk.indexOf(NEWLINE, from);
     }
     if (from < chunk.length) this.#pending.push(Buffer.from(chunk.subarray(from)));
+  }
+}
+
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+function skipSpace(bytes: Buffer, at: number): number {
+  let i = at;
+  while (i < bytes.length && WHITESPACE.has(bytes[i]!)) i++;
+  return i;
+}
+
+/** Index just past the JSON string starting (at its quote) at `at`. */
+function stringEnd(bytes: Buffer, at: number): number {
+  for (let i = at + 1; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === BACKSLASH) i++;
+    else if (b === QUOTE) return i + 1;
+  }
+  throw new Error("malformed JSON: unterminated string");
+}
+
+/** Index just past the JSON value starting at `at` (not validated: JSON.parse does that). */
+function valueEnd(bytes: Buffer, at: number): number {
+  const first = bytes[at];
+  if (first === QUOTE) return stringEnd(bytes, at);
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) return literalEnd(bytes, at);
+  let depth = 0;
+  for (let i = at; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === QUOTE) i = stringEnd(bytes, i) - 1;
+    else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
+    else if ((b === CLOSE_BRACE || b === CLOSE_BRACKET) && --depth === 0) return i + 1;
+  }
+  throw new Error("malformed JSON: unterminated value");
+}
+
+/** Index just past the number or literal (`true`, `null`...) starting at `at`. */
+function literalEnd(bytes: Buffer, at: number): number {
+  let i = at;
+  while (i < bytes.length && !STOPS.has(bytes[i]!)) i++;
+  return i;
+}
+
+/** Bytes that end a number or literal. */
+const STOPS = new Set([COMMA, CLOSE_BRACE, CLOSE_BRACKET, 0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * The bytes of the named top-level fields of the JSON object `bytes`, without parsing the rest:
+ * reading a Secret's metadata does not materialise its data. Throws on input that is not an
+ * object (the values themselves are checked when parsed).
+ */
+export function topLevelFields(bytes: Buffer, names: ReadonlySet<string>): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  let i = skipSpace(bytes, 0);
+  if (bytes[i] !== OPEN_BRACE) throw new Error("malformed JSON: not an object");
+  i = skipSpace(bytes, i + 1);
+  while (i < bytes.length && bytes[i] !== CLOSE_BRACE) {
+    if (bytes[i] !== QUOTE) throw new Error("malformed JSON: expected a key");
+    const keyEnd = stringEnd(bytes, i);
+    const key = JSON.parse(bytes.toString("utf8", i, keyEnd)) as string;
+    i = skipSpace(bytes, keyEnd);
+    if (bytes[i] !== COLON) throw new Error("malformed JSON: expected ':'");
+    const start = skipSpace(bytes, i + 1);
+    const end = valueEnd(bytes, start);
+    if (names.has(key)) out.set(key, bytes.subarray(start, end));
+    i = skipSpace(bytes, end);
+    if (bytes[i] === COMMA) i = skipSpace(bytes, i + 1);
+  }
+  if (bytes[i] !== CLOSE_BRACE) throw new Error("malformed JSON: unterminated object");
+  return out;
+}
+
+/**
+ * One object as it arrived from the API server, parsed on demand: whole, or only some top-level
+ * fields (an informer that keeps a summary never materialises the rest).
+ */
+export class RawJson {
+  readonly #bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.#bytes = bytes;
+  }
+
+  /** Bytes of the object's JSON. */
+  get size(): number {
+    return this.#bytes.length;
+  }
+
+  whole<T>(): T {
+    return JSON.parse(this.#bytes.toString("utf8")) as T;
+  }
+
+  fields<T>(names: readonly string[]): T {
+    const found = topLevelFields(this.#bytes, new Set(names));
+    const out: Record<string, unknown> = {};
+    for (const [name, value] of found) out[name] = JSON.parse(value.toString("utf8")) as unknown;
+    return out as T;
   }
 }

@@ -33,7 +33,8 @@ async function serve(handler: Handler) {
 }
 
 interface Done {
-  events: WatchEvent<{ n: number }>[];
+  /** Each event with its object parsed. */
+  events: { type: WatchEvent["type"]; object: unknown }[];
   err: Error | undefined;
 }
 
@@ -41,10 +42,10 @@ function collect(rest: Awaited<ReturnType<typeof serve>>, path: string) {
   const out: Done = { events: [], err: undefined };
   let resolve: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolve = r));
-  const handle = rest.watch<{ n: number }>(
+  const handle = rest.watch(
     path,
     { resourceVersion: "5" },
-    (e) => out.events.push(e),
+    (e) => out.events.push({ type: e.type, object: e.object.whole() }),
     (err) => {
       out.err = err;
       resolve();
@@ -62,7 +63,9 @@ describe("REST client", () => {
       setTimeout(() => res.end('1},{"n":2}]}'), 20);
     });
     const items: unknown[] = [];
-    const envelope = await rest.list("/apis/x", { query: { limit: "2" } }, (i) => items.push(i));
+    const envelope = await rest.list("/apis/x", { query: { limit: "2" } }, (i) =>
+      items.push(i.whole()),
+    );
     expect(items).toEqual([{ n: 1 }, { n: 2 }]);
     expect(envelope).toEqual({ metadata: { resourceVersion: "9", continue: "c" }, items: [] });
   });
@@ -95,7 +98,7 @@ describe("REST client", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"type":"ADDED","object":{"n":1}}\n{"type":"MODI');
       setTimeout(() => {
-        res.write('FIED","object":{"n":2}}\nnot json\n\n');
+        res.write('FIED","object":{"n":2}}\nnot json\n\n{"type":"NONSENSE","object":{}}\n');
         res.end('{"type":"DELETED","object":{"n":3}}\n');
       }, 20);
     });

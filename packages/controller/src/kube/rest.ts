@@ -3,7 +3,8 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import type { RequestOptions } from "node:https";
 
-import { LineSplitter, ListSplitter } from "./json-stream.js";
+import type { RawObject } from "../controller/informers.js";
+import { LineSplitter, ListSplitter, RawJson, topLevelFields } from "./json-stream.js";
 import type { ApiConnection } from "./kubeconfig.js";
 import type { Throttle } from "./throttle.js";
 
@@ -61,21 +62,23 @@ export interface KubeRest {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** One watch event as the API server streams it (`object` is a Status for `ERROR`). */
-export interface WatchEvent<T> {
+export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
-  object: T;
+  /** The object, parsed on demand. */
+  object: RawObject;
 }
 
 /**
- * A watch stream (`?watch=1`): `onEvent` gets each event line parsed, `onDone` is called once
- * when the stream ends (undefined: the server closed it normally) or fails (a non-200 answer is
- * a `KubeApiError`). `abort` ends it quietly: no `onDone` afterwards.
+ * A watch stream (`?watch=1`): `onEvent` gets each event (its type parsed, its object left as
+ * bytes for the consumer to parse what it needs), `onDone` is called once when the stream ends
+ * (undefined: the server closed it normally) or fails (a non-200 answer is a `KubeApiError`).
+ * `abort` ends it quietly: no `onDone` afterwards.
  */
 export interface KubeWatch {
-  watch<T>(
+  watch(
     path: string,
     query: Readonly<Record<string, string | undefined>>,
-    onEvent: (event: WatchEvent<T>) => void,
+    onEvent: (event: WatchEvent) => void,
     onDone: (err?: Error) => void,
   ): { abort(): void };
 }
@@ -89,7 +92,7 @@ export interface KubeLister {
   list(
     path: string,
     req: Pick<RestRequest, "query" | "timeoutMs">,
-    onItem: (item: unknown) => void,
+    onItem: (item: RawObject) => void,
   ): Promise<{ metadata?: { resourceVersion?: string; continue?: string } }>;
 }
 
@@ -139,7 +142,7 @@ export function createRest(
       const url = urlOf(path, req.query);
       await throttle?.take();
       const auth = await conn.authenticate();
-      const splitter = new ListSplitter(onItem);
+      const splitter = new ListSplitter((item) => onItem(new RawJson(item)));
       const { status, body, responseHeaders } = await send(
         url,
         {
@@ -154,17 +157,17 @@ export function createRest(
       if (status < 200 || status >= 300) throw apiError(status, body, responseHeaders);
       return splitter.end();
     },
-    watch<T>(
+    watch(
       path: string,
       query: Readonly<Record<string, string | undefined>>,
-      onEvent: (event: WatchEvent<T>) => void,
+      onEvent: (event: WatchEvent) => void,
       onDone: (err?: Error) => void,
     ): { abort(): void } {
       const url = urlOf(path, { ...query, watch: "1" });
       return streamLines(
         (opts, cb) => doRequest(url, { ...opts, agent }, cb),
         () => conn.authenticate(),
-        (value) => onEvent(value as WatchEvent<T>),
+        onEvent,
         onDone,
       );
     },
@@ -221,14 +224,15 @@ type Requester = (
 ) => ReturnType<typeof httpRequest>;
 
 /**
- * GETs a newline-delimited JSON stream: each complete line goes to `onValue` parsed, as it
- * arrives (a line that does not parse is skipped, as client-node's watch does); `onDone` once
- * at the end. A line spanning many chunks is joined once, not re-scanned per chunk.
+ * GETs a newline-delimited stream of watch events: each complete line goes to `onEvent` as it
+ * arrives (a line that is not an event is skipped, as client-node's watch does); `onDone` once
+ * at the end. A line spanning many chunks is joined once, not re-scanned per chunk, and only
+ * its `type` is parsed here.
  */
 function streamLines(
   start: Requester,
   authenticate: ApiConnection["authenticate"],
-  onValue: (value: unknown) => void,
+  onEvent: (event: WatchEvent) => void,
   onDone: (err?: Error) => void,
 ): { abort(): void } {
   let finished = false;
@@ -248,8 +252,8 @@ function streamLines(
       return;
     }
     const lines = new LineSplitter((line) => {
-      const value = parseLine(line);
-      if (value !== undefined) onValue(value);
+      const event = parseEvent(line);
+      if (event !== undefined) onEvent(event);
     });
     res.on("data", (chunk: Buffer) => lines.push(chunk));
     res.on("end", () => finish());
@@ -276,10 +280,17 @@ function streamLines(
   };
 }
 
-function parseLine(line: string): unknown {
-  if (line.trim() === "") return undefined;
+const EVENT_FIELDS = new Set(["type", "object"]);
+const EVENT_TYPES = new Set(["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]);
+
+/** A watch event line: its type parsed, its object kept as bytes; undefined if it is not one. */
+function parseEvent(line: Buffer): WatchEvent | undefined {
   try {
-    return JSON.parse(line) as unknown;
+    const fields = topLevelFields(line, EVENT_FIELDS);
+    const type = JSON.parse(fields.get("type")?.toString("utf8") ?? "null") as unknown;
+    const object = fields.get("object");
+    if (typeof type !== "string" || !EVENT_TYPES.has(type) || !object) return undefined;
+    return { type: type as WatchEvent["type"], object: new RawJson(object) };
   } catch {
     return undefined;
   }
