@@ -19,21 +19,26 @@ afterEach(async () => {
   );
 });
 
-async function serve(handler: Handler) {
+async function serve(handler: Handler, beforeWrite?: (method: string, path: string) => void) {
   const server = createServer(handler);
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   let token = 0;
-  return createRest({
-    server: `http://127.0.0.1:${port}`,
-    tls: {},
-    authenticate: () => Promise.resolve({ authorization: `Bearer t${++token}` }),
-  });
+  return createRest(
+    {
+      server: `http://127.0.0.1:${port}`,
+      tls: {},
+      authenticate: () => Promise.resolve({ authorization: `Bearer t${++token}` }),
+    },
+    undefined,
+    beforeWrite,
+  );
 }
 
 interface Done {
-  events: WatchEvent<{ n: number }>[];
+  /** Each event with its object parsed. */
+  events: { type: WatchEvent["type"]; object: unknown }[];
   err: Error | undefined;
 }
 
@@ -41,10 +46,10 @@ function collect(rest: Awaited<ReturnType<typeof serve>>, path: string) {
   const out: Done = { events: [], err: undefined };
   let resolve: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolve = r));
-  const handle = rest.watch<{ n: number }>(
+  const handle = rest.watch(
     path,
     { resourceVersion: "5" },
-    (e) => out.events.push(e),
+    (e) => out.events.push({ type: e.type, object: e.object.whole() }),
     (err) => {
       out.err = err;
       resolve();
@@ -85,6 +90,30 @@ describe("REST client", () => {
     rest.close();
   });
 
+  it("streams a list answer's items out one at a time and returns its envelope", async () => {
+    const rest = await serve((req, res) => {
+      expect(req.url).toBe("/apis/x?limit=2");
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"metadata":{"resourceVersion":"9","continue":"c"},"items":[{"n":');
+      setTimeout(() => res.end('1},{"n":2}]}'), 20);
+    });
+    const items: unknown[] = [];
+    const envelope = await rest.list("/apis/x", { query: { limit: "2" } }, (i) =>
+      items.push(i.whole()),
+    );
+    expect(items).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(envelope).toEqual({ metadata: { resourceVersion: "9", continue: "c" }, items: [] });
+  });
+
+  it.each<[string, number, string, RegExp]>([
+    ["an error status", 403, '{"message":"forbidden here","reason":"Forbidden"}', /forbidden here/],
+    ["a malformed item", 200, '{"items":[{"n":1}x]}', /./],
+    ["a truncated answer", 200, '{"items":[{"n":1}', /truncated list answer/],
+  ])("fails a list answered with %s", async (_, status, body, message) => {
+    const rest = await serve((_req, res) => res.writeHead(status).end(body));
+    await expect(rest.list("/apis/x", {}, () => undefined)).rejects.toThrow(message);
+  });
+
   it("sends each request with the connection's current authentication headers", async () => {
     const seen: (string | undefined)[] = [];
     const rest = await serve((req, res) => {
@@ -97,6 +126,31 @@ describe("REST client", () => {
     rest.close();
   });
 
+  it("asks the write gate right before sending every request but GETs, and sends nothing it refuses", async () => {
+    const received: string[] = [];
+    const asked: string[] = [];
+    let open = true;
+    const rest = await serve(
+      (req, res) => {
+        received.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      },
+      (method, path) => {
+        asked.push(`${method} ${path}`);
+        if (!open) throw new Error("fenced");
+      },
+    );
+    await rest.request("/api/v1/a");
+    await rest.request("/api/v1/b", { method: "PUT", body: {} });
+    open = false;
+    await expect(rest.request("/api/v1/c", { method: "POST", body: {} })).rejects.toThrow("fenced");
+    await expect(rest.request("/api/v1/d", { method: "DELETE" })).rejects.toThrow("fenced");
+    await rest.request("/api/v1/e");
+    expect(asked).toEqual(["PUT /api/v1/b", "POST /api/v1/c", "DELETE /api/v1/d"]);
+    expect(received).toEqual(["GET /api/v1/a", "PUT /api/v1/b", "GET /api/v1/e"]);
+    rest.close();
+  });
+
   it("delivers watch events as they stream in, across chunk boundaries, skipping lines that do not parse", async () => {
     let url = "";
     const rest = await serve((req, res) => {
@@ -104,7 +158,7 @@ describe("REST client", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"type":"ADDED","object":{"n":1}}\n{"type":"MODI');
       setTimeout(() => {
-        res.write('FIED","object":{"n":2}}\nnot json\n\n');
+        res.write('FIED","object":{"n":2}}\nnot json\n\n{"type":"NONSENSE","object":{}}\n');
         res.end('{"type":"DELETED","object":{"n":3}}\n');
       }, 20);
     });
