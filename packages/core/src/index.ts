@@ -8,9 +8,12 @@ export {
   decodeSealedSecretObject,
   decodeSealedSecrets,
   decodeSecrets,
+  ManifestReadError,
   RawJson,
   readManifest,
 } from "./manifest/index.js";
+export { findDuplicateKey } from "./manifest/duplicate-keys.js";
+export type { DuplicateKey } from "./manifest/duplicate-keys.js";
 export type { ManifestDocument, ManifestInput } from "./manifest/index.js";
 export { decodeKubeconfig, mergeKubeconfigs } from "./manifest/kubeconfig.js";
 export type {

@@ -135,7 +135,7 @@ function isMerge(node: YamlNode): boolean {
 }
 
 /** A scalar decoded into `interface{}` (`decoder.scalar`). */
-function scalarValue(node: ScalarNode): GoValue {
+export function scalarValue(node: ScalarNode): GoValue {
   if (node.tag === "" && !node.implicit) return node.value;
   let resolved;
   try {

@@ -48,28 +48,51 @@ function where(bytes: Uint8Array, source: string, index: number, event: DecodeEv
 }
 
 /**
+ * A document that cannot be read. `message` is what kubeseal-compatible commands print;
+ * `document` (0-based), `line` (1-based line of the document's start, when known) and `detail`
+ * (the reason alone, Go's words or Signet's refusal) let other readers word their own message.
+ */
+export class ManifestReadError extends SignetError {
+  readonly document: number;
+  readonly line: number | undefined;
+  readonly detail: string;
+
+  constructor(message: string, at: { document: number; line?: number; detail: string }) {
+    super("ERR_INVALID_INPUT", message);
+    this.name = "ManifestReadError";
+    this.document = at.document;
+    this.line = at.line;
+    this.detail = at.detail;
+  }
+}
+
+/**
  * Signet's policy over kubeseal's read loop: the first document kubeseal would fail on fails
  * with Go's own words (as kubeseal prints them); a document kubeseal would skip silently, a
  * stuck decoder (kubeseal hangs) or a refusal fails naming the input and document.
  */
 function checkOutcome(outcome: ReadOutcome, bytes: Uint8Array, source: string): void {
   outcome.events.forEach((event, index) => {
+    const at = {
+      document: index,
+      ...(event.span ? { line: lineAt(bytes, event.span.start) } : {}),
+    };
     if (event.refusal !== undefined) {
-      throw new SignetError(
-        "ERR_INVALID_INPUT",
-        `${where(bytes, source, index, event)}: ${event.refusal}`,
-      );
+      throw new ManifestReadError(`${where(bytes, source, index, event)}: ${event.refusal}`, {
+        ...at,
+        detail: event.refusal,
+      });
     }
     if (event.error === undefined) return;
-    if (!event.empty) throw new SignetError("ERR_INVALID_INPUT", event.error);
+    if (!event.empty) throw new ManifestReadError(event.error, { ...at, detail: event.error });
     const hang =
       outcome.loops && index === outcome.events.length - 1
         ? " (kubeseal stops responding on this input)"
         : "";
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      `${where(bytes, source, index, event)}: ${event.error}${hang}`,
-    );
+    throw new ManifestReadError(`${where(bytes, source, index, event)}: ${event.error}${hang}`, {
+      ...at,
+      detail: `${event.error}${hang}`,
+    });
   });
 }
 

@@ -64,12 +64,55 @@ export function goJsonString(s: string, escapeHtml = true): string {
   return `"${s.replace(escapeHtml ? NEEDS_ESCAPE_HTML : NEEDS_ESCAPE, escapeChar)}"`;
 }
 
-/** Compact JSON as Go's `json.Marshal` writes a decoded tree (keys in the order held). */
+/** Text written as is by marshalJson (brackets, separators, keys). */
+class Literal {
+  readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+/**
+ * Compact JSON as Go's `json.Marshal` writes a decoded tree (keys in the order held). Iterative:
+ * encoding/json accepts 10,000 levels of nesting, more than a recursive walk's stack allows.
+ */
 export function marshalJson(value: JsonValue): string {
+  const out: string[] = [];
+  const stack: (JsonValue | Literal)[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (item instanceof Literal) out.push(item.text);
+    else if (Array.isArray(item)) openArray(item, out, stack);
+    else if (item instanceof JsonObject) openObject(item, out, stack);
+    else out.push(scalarJson(item));
+  }
+  return out.join("");
+}
+
+function scalarJson(value: null | boolean | string | JsonNumber): string {
   if (value === null) return "null";
   if (typeof value === "boolean") return String(value);
   if (typeof value === "string") return goJsonString(value);
-  if (value instanceof JsonNumber) return value.text;
-  if (Array.isArray(value)) return `[${value.map(marshalJson).join(",")}]`;
-  return `{${value.entries.map(([k, v]) => `${goJsonString(k)}:${marshalJson(v)}`).join(",")}}`;
+  return value.text;
+}
+
+/** Writes `[` and schedules the items, separators and `]` (the stack pops them in order). */
+function openArray(items: JsonValue[], out: string[], stack: (JsonValue | Literal)[]): void {
+  out.push("[");
+  stack.push(new Literal("]"));
+  for (let i = items.length - 1; i >= 0; i--) {
+    stack.push(items[i]!);
+    if (i > 0) stack.push(new Literal(","));
+  }
+}
+
+function openObject(object: JsonObject, out: string[], stack: (JsonValue | Literal)[]): void {
+  out.push("{");
+  stack.push(new Literal("}"));
+  for (let i = object.entries.length - 1; i >= 0; i--) {
+    const [k, member] = object.entries[i]!;
+    stack.push(member, new Literal(`${goJsonString(k)}:`));
+    if (i > 0) stack.push(new Literal(","));
+  }
 }

@@ -27,7 +27,7 @@ export class ConversionError extends Error {
   }
 }
 
-function keyString(key: GoValue): string {
+export function keyString(key: GoValue): string {
   if (typeof key === "string") return key;
   if (typeof key === "boolean") return String(key);
   if (key instanceof GoNumber) {
