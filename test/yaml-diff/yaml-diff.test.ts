@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { compareGeneric, compareStream, compareUniversal } from "./compare.js";
 import type { Comparison } from "./compare.js";
+import { checkedIn } from "./checked-in.js";
 import { generated } from "./corpus.js";
 import type { DiffCase } from "./corpus.js";
 import { buildReference, runReference } from "./reference.js";
@@ -43,6 +44,17 @@ describe(`manifests decode as in Go (seed ${seed})`, () => {
 
   beforeAll(() => {
     bin = buildReference("decode");
+  });
+
+  it("agrees with Go on every checked-in input (the classes of wrong sealing found against kubeseal)", () => {
+    const cases = checkedIn();
+    const go = runReference(bin, cases);
+    const diffs = cases.flatMap((c) => {
+      const cmp = compare(c, go.get(c.id)!);
+      return cmp.same ? [] : [`${c.id} ${show(c.input)}${cmp.detail}`];
+    });
+    console.info(`yaml-diff: ${cases.length} checked-in cases, ${diffs.length} differences`);
+    expect(diffs.join("\n\n")).toBe("");
   });
 
   it("agrees with Go on at least 2,000 generated inputs", () => {

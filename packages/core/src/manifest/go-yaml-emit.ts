@@ -198,6 +198,9 @@ function isBase60Float(s: string): boolean {
 /** `encoder.stringv`: plain unless YAML 1.1 would read the text as another type. */
 function stringStyle(s: string): Style {
   if (s.includes("\n")) return "literal";
+  // go-yaml writes `<<` plain, then reads it back as a merge key (its resolver does not know the
+  // text, its decoder does): Signet quotes it so that Go reads back the string.
+  if (s === "<<") return "double";
   const canUsePlain = resolveScalar("", s).tag === TAG.str && !isBase60Float(s);
   return canUsePlain ? "plain" : "double";
 }
