@@ -21,7 +21,8 @@ export interface GoCase {
 }
 
 export interface GoEvent {
-  value: unknown;
+  /** The canonical JSON text of the object after the call (absent when empty). */
+  value?: string;
   empty: boolean;
   error?: string;
 }
@@ -30,7 +31,8 @@ export interface GoResult {
   id: string;
   events?: GoEvent[];
   loops?: boolean;
-  value?: unknown;
+  /** Canonical JSON text of the decoded value (universal, list, readback). */
+  value?: string;
   /** base64 of the output bytes (generic, encode). */
   output?: string;
   error?: string;

@@ -1,4 +1,5 @@
-import { Random, SCALARS } from "./generator.js";
+import { SCALARS } from "./generator.js";
+import type { Random } from "./generator.js";
 
 /**
  * Values Signet writes, for the encoder half of the differential test: objects shaped like the

@@ -26,17 +26,16 @@ function compare(c: DiffCase, go: GoResult): Comparison {
       return compareUniversal(c.input, go);
     case "generic":
       return compareGeneric(c.input, go);
-    default:
-      throw new Error(`no comparison for ${c.mode}`);
+    case "encode":
+    case "list":
+    case "readback":
+      // Encoder cases are compared by written.test.ts, not in the decoder corpus.
+      throw new Error(`no decoder comparison for ${c.mode}`);
   }
 }
 
 function show(input: Uint8Array): string {
-  return JSON.stringify(
-    Buffer.from(input).toString("latin1") === Buffer.from(input).toString("utf8")
-      ? Buffer.from(input).toString("utf8")
-      : Buffer.from(input).toString("utf8"),
-  );
+  return JSON.stringify(Buffer.from(input).toString("utf8"));
 }
 
 describe(`manifests decode as in Go (seed ${seed})`, () => {
