@@ -140,7 +140,9 @@ function checkDirection(files) {
   for (const file of sourceFiles(files)) {
     const pkg = file.split("/")[1];
     const text = readFileSync(join(ROOT, file), "utf8");
-    const specifiers = text.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g);
+    const specifiers = text.matchAll(
+      /(?:from\s+|import\s+|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g,
+    );
     for (const [, spec] of specifiers) {
       const workspace = /^@signet\/([\w-]+)/.exec(spec);
       if (workspace && workspace[1] !== pkg && !MAY_IMPORT[pkg]?.includes(workspace[1])) {
