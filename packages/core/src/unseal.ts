@@ -105,10 +105,11 @@ export function rsaBudget(items: number, keys: number): number {
 }
 
 /**
- * Unseals a SealedSecret into the Secret the controller would write (reference `Unseal`, spec
- * §4.6). The values are opened by {@link openSealedValues} (or taken from `options.opened`), then
- * `spec.template.data` is rendered over them and the Secret is built. Per-item errors are
- * grouped as `<message> (<key>, ...)`; any error fails the whole object (no partial Secret).
+ * Unseals a SealedSecret into the Secret the controller would write (reference
+ * `SealedSecret.Unseal`, pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go). The values are
+ * opened by {@link openSealedValues} (or taken from `options.opened`), then `spec.template.data` is
+ * rendered over them and the Secret is built. Per-item errors are grouped as `<message> (<key>,
+ * ...)`; any error fails the whole object (no partial Secret).
  */
 export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): UnsealResult {
   const opened = options.opened ? options.opened() : openSealedValuesSync(ss, options);
@@ -379,7 +380,7 @@ function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret
   };
 }
 
-/** Pre-v0.7 `spec.data`: the whole Secret as one sealed JSON blob (spec §1.5). */
+/** Pre-v0.7 `spec.data`: the whole Secret as one sealed blob (docs/wire-format.md#legacy-v1-format). */
 function unsealedV1(ss: SealedSecret, opened: OpenedValues): UnsealResult {
   if (opened.errors.length > 0) throw new SignetError("ERR_UNSEAL", opened.errors[0]!.message);
   let secret: Secret;

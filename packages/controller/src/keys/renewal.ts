@@ -1,5 +1,6 @@
 /**
- * Key renewal (reference `initKeyRenewal` + `ScheduleJobWithTrigger`, spec §4.3): at start a key
+ * Key renewal (reference `initKeyRenewal` + `ScheduleJobWithTrigger`, pkg/controller/main.go and
+ * funcs.go; docs/keys.md#renewal-and-cutoff): at start a key
  * is generated when there is none or the latest is older than `--key-cutoff-time`; with a period
  * > 0 the next key is due `period − age(latest)` later (never negative), then every period. The
  * trigger (SIGUSR1) generates an extra key without moving the timer. Generations never overlap.
