@@ -64,8 +64,9 @@ function contextNotFound(name: string, config: MergedKubeconfig, flags: ClusterF
 }
 
 /**
- * The namespace client-go's config would report, without loading a Kubernetes client, and
- * whether it was chosen explicitly:
+ * The namespace client-go's config would report (`DirectClientConfig.Namespace`,
+ * tools/clientcmd/client_config.go; docs/flags.md#kubeconfig-and-namespace) without loading a
+ * Kubernetes client, and whether it was chosen explicitly:
  * - `-n` or `SEALED_SECRETS_NAMESPACE` (client-go's namespace override): explicit;
  * - else the kubeconfig context's namespace (`default` when it has none). A context named with
  *   `--context` is an explicit choice too when it sets a namespace; the current context is not
@@ -73,7 +74,8 @@ function contextNotFound(name: string, config: MergedKubeconfig, flags: ClusterF
  *   client-go's configuration error (its context's cluster needs no server here, where
  *   client-go would report the whole configuration unusable);
  * - without any kubeconfig file, the in-cluster `POD_NAMESPACE`, or "".
- * An explicit namespace that disagrees with the input's is refused when sealing.
+ * The first file that sets a value wins, as in client-go's merge. An explicit namespace that
+ * disagrees with the input's is refused when sealing.
  */
 export async function resolveClientNamespace(
   flags: ClusterFlags,

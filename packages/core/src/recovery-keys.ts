@@ -6,8 +6,8 @@ import { SignetError } from "./errors.js";
 import type { Secret } from "./model.js";
 
 /**
- * Reads the private keys of one `--recovery-private-key` file (spec §7.12) as kubeseal's
- * `readPrivKeysFromFile`: a PEM private key, else a JSON/YAML backup of key Secrets (a `List`,
+ * Reads the private keys of one `--recovery-private-key` file (kubeseal's readPrivKeysFromFile,
+ * pkg/kubeseal/kubeseal.go): a PEM private key, else a JSON/YAML backup of key Secrets (a `List`,
  * a kind-less list with `items`, or one or more Secret documents), decoded as kubeseal decodes
  * them. Every Secret must hold a `tls.key`. Messages name `source`, never key bytes.
  */

@@ -38,7 +38,10 @@ function sealedSecretDocs(input: Input): SealedSecret[] {
   return decodeSealedSecrets(input.bytes, input.source);
 }
 
-/** `--validate` (spec §7.10): every SealedSecret of the input must decrypt in the cluster. */
+/**
+ * `--validate` (kubeseal's `ValidateSealedSecret`, pkg/kubeseal/kubeseal.go): every SealedSecret of
+ * the input must decrypt in the cluster.
+ */
 export async function runValidate(options: CliOptions, input: Input): Promise<void> {
   let docs: SealedSecret[];
   try {
@@ -58,8 +61,9 @@ export async function runValidate(options: CliOptions, input: Input): Promise<vo
 }
 
 /**
- * `--re-encrypt` (spec §7.11): the controller re-seals each SealedSecret with its latest key; the
- * plaintext never leaves the cluster. Server-side fields are cleared and apiVersion/kind restored.
+ * `--re-encrypt` (kubeseal's `ReEncryptSealedSecret`, pkg/kubeseal/kubeseal.go): the controller
+ * re-seals each SealedSecret with its latest key; the plaintext never leaves the cluster.
+ * Server-side fields are cleared and apiVersion/kind restored.
  */
 export async function runReEncrypt(
   options: CliOptions,

@@ -278,14 +278,14 @@ function mergeInput(secret: Secret, existing: SealedSecret, scope: SealingScope)
 }
 
 /**
- * `--merge-into FILE` (spec §7.9): seal the input with the existing object's name and namespace,
- * then set its items, template labels/annotations and template data in the file (new wins).
- * Beyond kubeseal: the values are sealed in the file's scope (another requested scope is
- * refused), a file of several documents is merged into the document named as the input Secret
- * and keeps the others (and any trailing `---` or comment-only document) byte for byte, the file
- * keeps its own format unless `-o` is given, YAML keeps its comments and layout, the write is
- * atomic and goes through a symbolic link, and the `signet.dev/sealed-with` hint is updated (see
- * {@link hintEdit}). Nothing goes to stdout.
+ * `--merge-into FILE` (kubeseal's `SealMergingInto`, pkg/kubeseal/kubeseal.go): seal the input with
+ * the existing object's name and namespace, then set its items, template labels/annotations and
+ * template data in the file (new wins). Beyond kubeseal: the values are sealed in the file's
+ * scope (another requested scope is refused), a file of several documents is merged into the
+ * document named as the input Secret and keeps the others (and any trailing `---` or
+ * comment-only document) byte for byte, the file keeps its own format unless `-o` is given, YAML
+ * keeps its comments and layout, the write is atomic and goes through a symbolic link, and the
+ * `signet.dev/sealed-with` hint is updated (see {@link hintEdit}). Nothing goes to stdout.
  */
 export async function runMergeInto(secret: Secret, ctx: MergeContext): Promise<void> {
   const target = await readTarget(ctx.path, secret, ctx.io);
