@@ -73,6 +73,8 @@ export class ManifestReadError extends SignetError {
  */
 function checkOutcome(outcome: ReadOutcome, bytes: Uint8Array, source: string): void {
   outcome.events.forEach((event, index) => {
+    if (event.refusal === undefined && event.error === undefined) return;
+    // Counted only for the document that fails: per document it would be quadratic.
     const at = {
       document: index,
       ...(event.span ? { line: lineAt(bytes, event.span.start) } : {}),
