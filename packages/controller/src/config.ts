@@ -6,15 +6,17 @@ import { parseRfc1123z } from "./flags/go-values.js";
 import { parseFlags } from "./flags/parse.js";
 import type { FlagSpec, FlagValue } from "./flags/parse.js";
 import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
+import type { KeyOrderPriority } from "./keys/key-registry.js";
 import { timingsProblem } from "./leader/lease.js";
+import type { LogLevel } from "./ports/logger.js";
 
 /**
  * The controller's configuration: every flag of the reference (spec §4.11) with the same
  * defaults, plus Signet's own (marked "(signet)" in usage), parsed once at the edge from the
  * command line and `SEALED_SECRETS_*` variables (§4.12) into one frozen object.
  */
-export type KeyOrderPriority = "CertNotBefore" | "SecretCreationTimestamp";
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type { KeyOrderPriority } from "./keys/key-registry.js";
+export type { LogLevel } from "./ports/logger.js";
 
 export interface ControllerConfig {
   version: boolean;
