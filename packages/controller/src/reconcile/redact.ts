@@ -43,7 +43,7 @@ export function redactingRenderer(render: TemplateRenderer): TemplateRenderer {
     return {
       data: result.data,
       failures: result.failures.map((f) =>
-        quotesAnyValue(f.message, values) ? { key: f.key, message: WITHHELD_TEMPLATE_MESSAGE } : f,
+        quotesAnyValue(f.message, values) ? { ...f, message: WITHHELD_TEMPLATE_MESSAGE } : f,
       ),
     };
   };
