@@ -20,7 +20,7 @@ import { startServers } from "./servers.js";
 import type { RunningServers } from "./servers.js";
 
 /**
- * The composition root (spec §4.1): builds every part once and injects it (nothing is
+ * The composition root (reference `Main`, pkg/controller/main.go): builds every part once and injects it (nothing is
  * module-level), then starts the parts in order and stops them in the reverse one:
  *
  * 1. the API clients (`kube.ts`) and the metrics registry (`metrics.ts`);
@@ -150,8 +150,8 @@ async function shutdown(
 }
 
 /**
- * Spec §4.4: all namespaces by default; with `--all-namespaces=false` or additional namespaces,
- * the controller's own namespace plus each additional one that exists (a missing one is
+ * As the reference's `Main`: all namespaces by default; with `--all-namespaces=false` or additional
+ * namespaces, the controller's own namespace plus each additional one that exists (a missing one is
  * logged and skipped; any other error aborts startup, as in the reference).
  */
 async function watchedNamespaces(

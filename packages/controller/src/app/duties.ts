@@ -30,7 +30,7 @@ export interface DutiesDeps {
 }
 
 /**
- * What only the leader runs, in the reference's order (spec §4.1 steps 6–8): key renewal (the
+ * What only the leader runs, in the reference's order (its `Main`, pkg/controller/main.go): key renewal (the
  * startup key first), then the event sender and the reconcile workers, then the periodic
  * resync. Started once, when this replica leads (at once without `--leader-elect`); `stop`
  * ends renewal and resync, drains the workers and then writes the queued events, all while
