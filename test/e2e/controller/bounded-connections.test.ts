@@ -28,6 +28,8 @@ import type { LocalController } from "./support.js";
 
 /** The controller's open-file limit for this test: what a flood of a few hundred exhausts. */
 const NOFILE = 256;
+/** The per-peer cap for this test. */
+const PER_PEER = 24;
 
 let ns: string;
 let ctl: LocalController;
@@ -54,6 +56,9 @@ beforeAll(async () => {
       "--all-namespaces=false",
       "--kubeclient-qps=100",
       "--kubeclient-burst=200",
+      // Below what one attacking address opens and below the total cap the file limit leaves
+      // (64), so both caps are reached.
+      `--max-connections-per-peer=${PER_PEER}`,
     ],
     { logFile, env: { ...process.env, POD_NAMESPACE: ns, KUBECONFIG: "" } },
   );
@@ -95,8 +100,8 @@ const closedBy = (s: Socket): Promise<void> =>
 describe("a connection flood", () => {
   it("is capped per peer and in total, keeps health, certificate and unsealing working, and times out half-sent requests", async () => {
     const port = Number(new URL(ctl.url).port);
-    // 8 attacking addresses x 70 connections: more than the per-peer cap (64) and more than the
-    // process has file descriptors.
+    // 8 attacking addresses x 70 connections: more than the per-peer cap, more than the total cap
+    // and more than the process has file descriptors.
     const attempts: Promise<Socket | undefined>[] = [];
     for (let peer = 2; peer < 10; peer++) {
       for (let i = 0; i < 70; i++) attempts.push(halfOpen(port, `127.0.0.${peer}`));
