@@ -28,6 +28,7 @@ import {
   kubeSecretStore,
   kubeStatusWriter,
 } from "../kube/stores.js";
+import { kubeWorkloadRestarter } from "../kube/workloads.js";
 import { LeaseFence, UNFENCED } from "../leader/fence.js";
 import { leaderIdentity } from "../leader/identity.js";
 import { startLeaderElection } from "../leader/run.js";
@@ -281,6 +282,7 @@ export async function startApp(
         fence: fence ?? UNFENCED,
         now: () => new Date(),
         log,
+        restarter: config.rolloutWorkloads ? kubeWorkloadRestarter(rest) : undefined,
       },
       { updateStatus: config.updateStatus, oldGcBehavior: config.oldGcBehavior },
     );

@@ -1,6 +1,7 @@
 import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import type { ApiErrorDescription, EventReason } from "../reconcile/failure.js";
+import type { RolloutTarget } from "../reconcile/rollout.js";
 
 /**
  * The narrow ports the reconcile loop applies its decisions through; `src/kube/` implements
@@ -110,4 +111,12 @@ export interface ApiErrorInfo {
    * `apiWriteFailure` (reconcile/failure.ts), never straight to a status, event or log.
    */
   describe(err: unknown): ApiErrorDescription;
+}
+
+/**
+ * Restarts a workload the way `kubectl rollout restart` does (reconcile/rollout.ts
+ * `restartPatch`); throws the API's errors (classified with `ApiErrorInfo`).
+ */
+export interface WorkloadRestarter {
+  restart(namespace: string, target: RolloutTarget, restartedAt: string): Promise<void>;
 }

@@ -11,7 +11,13 @@ export type { ApiErrorDescription } from "./redact.js";
  * (docs/reconcile.md#status-and-conditions).
  * Every message here is built from names and fixed text, never from secret values.
  */
-export type EventReason = "Unsealed" | "ErrUnsealFailed" | "ErrUpdateFailed";
+export type EventReason =
+  | "Unsealed"
+  | "ErrUnsealFailed"
+  | "ErrUpdateFailed"
+  /** Signet's rollout on change (reconcile/rollout.ts): workloads restarted, or not. */
+  | "WorkloadsRestarted"
+  | "ErrRolloutFailed";
 
 /** Values of the `reason` label of `sealed_secrets_controller_unseal_errors_total`. */
 export type ErrorMetricReason = "fetch" | "unseal" | "update" | "unmanaged" | "status";
@@ -33,7 +39,7 @@ export type FailureReason =
 export type RetryPolicy = "backoff" | "on-change";
 
 export interface Failure {
-  event: Exclude<EventReason, "Unsealed">;
+  event: "ErrUnsealFailed" | "ErrUpdateFailed";
   /** Event message, in the reference's words. */
   eventMessage: string;
   /** `Synced` condition message (the reference's returned error text). */
