@@ -9,15 +9,10 @@ import { writesNewData } from "../reconcile/rollout.js";
 import { recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
 import type { Decider } from "./decide-pool.js";
-import type {
-  ApiErrorInfo,
-  EventRecorder,
-  Logger,
-  SecretStore,
-  StatusWriter,
-  WorkloadRestarter,
-  WriteFence,
-} from "./ports.js";
+import type { EventRecorder } from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
+import type { ApiErrorInfo, SecretStore, StatusWriter, WriteFence } from "../ports/writes.js";
+import type { WorkloadRestarter } from "../ports/workloads.js";
 import { Rollouts } from "./rollouts.js";
 import { secretDigest, stillHolds } from "./settled.js";
 import type { Settled, SettledInputs } from "./settled.js";

@@ -7,13 +7,10 @@ import type {
   RolloutTarget,
   TargetOutcome,
 } from "../reconcile/rollout.js";
-import type {
-  ApiErrorInfo,
-  EventRecorder,
-  Logger,
-  WorkloadRestarter,
-  WriteFence,
-} from "./ports.js";
+import type { EventRecorder } from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
+import type { WorkloadRestarter } from "../ports/workloads.js";
+import type { ApiErrorInfo, WriteFence } from "../ports/writes.js";
 
 /**
  * The apply half of rollout on change (docs/rollout.md): after a successful reconcile, runs the

@@ -1,4 +1,4 @@
-import type { WorkloadRestarter } from "../controller/ports.js";
+import type { WorkloadRestarter } from "../ports/workloads.js";
 import { restartPatch, WORKLOAD_RESOURCE } from "../reconcile/rollout.js";
 import type { KubeRest } from "./rest.js";
 

@@ -1,6 +1,9 @@
 import type { SealedSecret, Secret } from "@signet/core";
 
+import type { RolloutTarget, WorkloadKind } from "../ports/workloads.js";
 import { capMessage } from "./failure.js";
+
+export type { RolloutTarget, WorkloadKind } from "../ports/workloads.js";
 
 /**
  * Rollout on change (issue 17; docs/rollout.md), pure. A SealedSecret names the workloads of its
@@ -24,14 +27,6 @@ export const RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
 
 /** Condition type Signet adds beside the reference's `Synced` (never instead of it). */
 export const ROLLOUT_CONDITION = "Rollout";
-
-/** Workload kinds that may be restarted (apps/v1, same namespace only). */
-export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet";
-
-export interface RolloutTarget {
-  kind: WorkloadKind;
-  name: string;
-}
 
 /** `reason` of the `Rollout` condition. */
 export type RolloutReason =
