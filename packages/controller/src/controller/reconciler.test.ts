@@ -867,6 +867,21 @@ describe("Reconciler: rollout on change", () => {
     expect(r.restarts).toEqual(["myns/Deployment/api@2026-06-01T00:00:00Z"]);
   });
 
+  it("a status write that fails after the restart still shows the restart once it succeeds", async () => {
+    const r = restarter();
+    const holder: { api?: FakeApi } = {};
+    const ss = annotated("deployment/api", 1, "one");
+    const { api, reconciler } = setupWith(ss, r.port, holder);
+    await reconciler.reconcile(KEY);
+    change(api, annotated("deployment/api", 2, "two"));
+    api.failNextStatuses = 1;
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(rolloutCondition(api)).toBeUndefined();
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(rolloutCondition(api)).toMatchObject({ status: "True", reason: "Restarted" });
+    expect(r.restarts).toHaveLength(1);
+  });
+
   function setupWith(
     ss: SealedSecret,
     port: WorkloadRestarter | undefined,

@@ -50,6 +50,8 @@ interface Pending {
 export class Rollouts {
   readonly #ports: RolloutsPorts;
   readonly #pending = new Map<string, Pending>();
+  /** The condition of each object's last restart (see `after`). */
+  readonly #last = new Map<string, { uid: string | undefined; condition: RolloutCondition }>();
 
   constructor(ports: RolloutsPorts) {
     this.#ports = ports;
@@ -69,21 +71,26 @@ export class Rollouts {
       const fresh = { uid: ss.metadata.uid, at: plan.restartedAt, outcomes, reported: "" };
       return this.#run(ss, key, fresh);
     }
-    const pending = this.#pending.get(key);
-    if (plan.condition !== undefined || pending === undefined) {
-      this.#pending.delete(key);
+    if (plan.condition !== undefined) {
+      this.forget(key);
       return { condition: plan.condition, retry: false };
     }
-    if (pending.uid !== ss.metadata.uid) {
-      this.#pending.delete(key);
-      return { condition: undefined, retry: false };
+    const pending = this.#pending.get(key);
+    if (pending !== undefined && pending.uid === ss.metadata.uid) {
+      return this.#run(ss, key, pending);
     }
-    return this.#run(ss, key, pending);
+    this.#pending.delete(key);
+    // The last result is shown again: a status write that failed after a restart is retried
+    // without deciding again, and this is where that restart's condition survives.
+    const last = this.#last.get(key);
+    const shown = last !== undefined && last.uid === ss.metadata.uid ? last.condition : undefined;
+    return { condition: shown, retry: false };
   }
 
-  /** Drops a pending retry of the object with queue key `key` (it is gone). */
+  /** Drops what is kept of the object with queue key `key` (it is gone, or names no target). */
   forget(key: string): void {
     this.#pending.delete(key);
+    this.#last.delete(key);
   }
 
   /** Restarts every target not yet restarted for this change. */
@@ -104,6 +111,7 @@ export class Rollouts {
       outcomes.push({ target: o.target, result });
     }
     const condition = rolloutCondition(outcomes, pending.at);
+    this.#last.set(key, { uid: pending.uid, condition });
     const failed = outcomes.some((o) => o.result !== "restarted");
     this.#report(ss, condition, failed, pending.reported);
     if (failed) {
