@@ -150,3 +150,33 @@ export function argvCases(r: Rand, n: number): ArgvCase[] {
   });
   return [...fixed, ...random];
 }
+
+const RFC1123Z_FIXED = [
+  "Mon, 02 Jan 2006 15:04:05 -0700", "Sun, 22 Nov 2026 06:00:00 +0000", "sun, 22 NOV 2026 06:00:00 +0130",
+  "Fri, 22 Nov 2026 06:00:00 +0000", "Mon, 2 Jan 2006 15:04:05 -0700", "Mon, 02 Jan 2006 5:04:05 -0700",
+  "Mon, 02 Jan 2006 24:00:00 -0700", "Mon, 02 Jan 2006 23:60:00 -0700", "Mon, 02 Jan 2006 23:59:60 -0700",
+  "Mon, 29 Feb 2024 00:00:00 +0000", "Mon, 29 Feb 2023 00:00:00 +0000", "Mon, 30 Feb 2024 00:00:00 +0000",
+  "Mon, 31 Apr 2024 00:00:00 +0000", "Mon, 00 Jan 2024 00:00:00 +0000", "Mon, 02 Jan 0001 00:00:00 +0000",
+  "Mon, 02 Jan 0050 00:00:00 +0000", "Mon, 02 Jan 9999 23:59:59 -2400", "Mon, 02 Jan 2006 15:04:05 +2500",
+  "Mon, 02 Jan 2006 15:04:05 +0061", "Mon, 02 Jan 2006 15:04:05 +0060", "Mon, 02 Jan 2006 15:04:05.123 -0700",
+  "Mon, 02 Jan 2006 15:04:05,5 -0700", "Mon, 02 Jan 2006 15:04:05.1234567891234 -0700",
+  "Mon, 02 Jan 2006 15:04:05. -0700", "Mon, 02 Jan 2006 15:04:05 MST", "Mon, 02 Jan 2006 15:04:05 -07:00",
+  "Mon, 02 Jan 2006 15:04:05 -0700 ", "Mon, 02 Jan 06 15:04:05 -0700", "Xyz, 02 Jan 2006 15:04:05 -0700",
+  "Monday, 02 Jan 2006 15:04:05 -0700", "2026-11-22T06:00:00Z", "", "soon", "Mon, 02 Jan 2006",
+  "Mon,02 Jan 2006 15:04:05 -0700", "Mon, 02 Jan 2006 15:04:05 -070", "Mon, 02 Jan 2006 1:4:5 -0700",
+];
+
+export function rfc1123zTexts(r: Rand, n: number): string[] {
+  const random = Array.from({ length: n }, () => {
+    const d = String(Math.floor(r() * 33)).padStart(r() < 0.9 ? 2 : 1, "0");
+    const y = String(Math.floor(r() * 10000)).padStart(4, "0");
+    const h = String(Math.floor(r() * 26)).padStart(r() < 0.8 ? 2 : 1, "0");
+    const m = String(Math.floor(r() * 62)).padStart(2, "0");
+    const s = String(Math.floor(r() * 62)).padStart(2, "0");
+    const zone = `${pick(r, ["+", "-"])}${String(Math.floor(r() * 26)).padStart(2, "0")}${String(Math.floor(r() * 62)).padStart(2, "0")}`;
+    const day = pick(r, ["Mon", "Tue", "wed", "THU", "Fri", "Sat", "Sun", "Foo"]);
+    const month = pick(r, ["Jan", "Feb", "mar", "APR", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Bad"]);
+    return `${day}, ${d} ${month} ${y} ${h}:${m}:${s} ${zone}`;
+  });
+  return [...RFC1123Z_FIXED, ...random];
+}

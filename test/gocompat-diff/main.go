@@ -156,6 +156,10 @@ func run(r request) response {
 	case "durationString":
 		n, _ := strconv.ParseInt(r.Text, 10, 64)
 		res.Value = time.Duration(n).String()
+	case "rfc1123z":
+		var t time.Time
+		t, err = time.Parse(time.RFC1123Z, r.Text)
+		res.Value = fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond())
 	case "quote":
 		res.Value = strconv.Quote(r.Text)
 	case "flags":

@@ -5,7 +5,6 @@ import { hostname } from "node:os";
 import { API_VERSION, generatePrivateKeyAndCert } from "@signet/core";
 import type { SealedSecret, Secret } from "@signet/core";
 
-import { parseListenAddress } from "../config.js";
 import type { ControllerConfig } from "../config.js";
 import { apiPorts } from "../http/api-ports.js";
 import { connectionCap, openFileLimit, startHttpServer } from "../http/listen.js";
@@ -442,7 +441,7 @@ async function startServers(
   };
   parts.log.info({ maxConnections: max, perPeer: limits.perPeer }, "HTTP connection limits");
   const api = await startHttpServer(parts.api, {
-    ...parseListenAddress(config.listenAddr),
+    ...config.listenAddr,
     ...timeouts,
   });
   try {
@@ -458,7 +457,7 @@ async function startServers(
           () => res.writeHead(500).end(),
         );
       },
-      { ...parseListenAddress(config.listenMetricsAddr), ...timeouts },
+      { ...config.listenMetricsAddr, ...timeouts },
     );
     return [api, metrics];
   } catch (err) {

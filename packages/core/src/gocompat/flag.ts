@@ -41,6 +41,14 @@ export interface FlagOptions {
   readonly deprecated?: string;
 }
 
+/** What a flag's `map` function may do besides returning the field. */
+export interface FinishContext {
+  /** The flag's name, for messages (`--${ctx.flag} must be positive`). */
+  readonly flag: string;
+  /** Records a non-fatal problem (the program logs it; parsing goes on). */
+  warn(message: string): void;
+}
+
 /** A second name bound to the same field (Go: two `BoolVar` calls on one variable). */
 export interface FlagAlias {
   readonly name: string;
@@ -63,7 +71,7 @@ export class Flag<T> {
   /** @internal pflag's Value. */
   readonly kind: ValueKind<unknown>;
   /** @internal raw value → field value (checks and conversions after parsing). */
-  readonly finish: (raw: unknown) => T;
+  readonly finish: (raw: unknown, ctx: FinishContext) => T;
 
   constructor(
     fields: Omit<Flag<T>, "map" | "alias" | "type" | "aliases" | "shorthand" | "noEnv" | "deprecated"> &
@@ -90,9 +98,9 @@ export class Flag<T> {
    * The field as `fn` turns the parsed value into it, once the command line and environment
    * are applied; `fn` throws FlagError for a value the program refuses (exit 2, at parse time).
    */
-  map<U>(fn: (value: T) => U): Flag<U> {
+  map<U>(fn: (value: T, ctx: FinishContext) => U): Flag<U> {
     const finish = this.finish;
-    return new Flag<U>({ ...this, finish: (raw) => fn(finish(raw)) });
+    return new Flag<U>({ ...this, finish: (raw, ctx) => fn(finish(raw, ctx), ctx) });
   }
 
   /** Binds a second flag name to this field (`--rotate` for `--re-encrypt`). */

@@ -1,4 +1,5 @@
 import { Flag, FlagError } from "./flag.js";
+import type { FinishContext } from "./flag.js";
 import { quote, quoteRune } from "./strconv.js";
 
 /**
@@ -39,6 +40,8 @@ export interface ParseResult<G extends FlagGroup> {
   readonly args: readonly string[];
   /** `Flag --x has been deprecated, ...` lines pflag prints for each deprecated flag used. */
   readonly deprecations: readonly string[];
+  /** Non-fatal problems the flags' `map` functions reported. */
+  readonly warnings: readonly string[];
   /** `-h` or `--help` without such a flag (pflag's ErrHelp): print usage, exit 0. */
   readonly helpRequested: boolean;
 }
@@ -234,20 +237,28 @@ export function parseFlags<G extends FlagGroup>(
     if (!(err instanceof FlagError) || parser.deprecations.length === 0) throw err;
     throw new FlagError(err.message, parser.deprecations);
   }
-  const values = finish(group, idx.slots) as FlagValues<G>;
+  const warnings: string[] = [];
+  const warn = (message: string): void => void warnings.push(message);
+  const values = finish(group, idx.slots, warn) as FlagValues<G>;
   return {
     values,
     changed: parser.changed,
     args: parser.args,
     deprecations: parser.deprecations,
+    warnings,
     helpRequested: parser.helpRequested,
   };
 }
 
-function finish(group: FlagGroup, slots: Map<Flag<unknown>, Slot>): Record<string, unknown> {
+function finish(
+  group: FlagGroup,
+  slots: Map<Flag<unknown>, Slot>,
+  warn: FinishContext["warn"],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [field, v] of Object.entries(group)) {
-    out[field] = v instanceof Flag ? v.finish(slots.get(v)!.raw) : finish(v, slots);
+    out[field] =
+      v instanceof Flag ? v.finish(slots.get(v)!.raw, { flag: v.name, warn }) : finish(v, slots, warn);
   }
   return out;
 }
