@@ -45,7 +45,9 @@ const GROUP = {
     .alias("old-dur", { deprecated: "please use --dur instead" }),
   slice: flag.stringSlice("slice", "A slice", { shorthand: "l" }),
   array: flag.stringArray("array", "An array", { shorthand: "a" }),
-  scope: flag.choice("scope", "strict", ["", "strict", "namespace-wide", "cluster-wide"], "A choice"),
+  scope: flag.choice("scope", "strict", "A choice", {
+    words: ["", "strict", "namespace-wide", "cluster-wide"],
+  }),
 };
 
 /** JSON with sorted keys, so answers compare regardless of key order. */
@@ -123,12 +125,26 @@ const scalarCases: [GoCase, Omit<GoAnswer, "id">][] = [
   ...durationTexts(r, 400).map((t) => ["duration", t, answer(parseDuration(t), String)] as const),
   ...quoteTexts(r, 300).map((t) => ["quote", t, { ok: true, value: quote(t) }] as const),
   ...rfc1123zTexts(r, 600).map((t) => ["rfc1123z", t, rfc1123z(t)] as const),
-].map(([op, text, ours], i) => [{ id: `${op}-${i}`, op, text } as GoCase, ours]);
+].map(([op, text, ours], i) => [{ id: `${op}-${i}`, op, text }, ours]);
 
 const durationValues = [
-  0n, 1n, 999n, 1000n, 1500n, 1_000_000n, 1_500_000n, 1_000_000_000n, 60_000_000_000n,
-  3_600_000_000_000n, 5_400_000_000_000n, 315_360_000_000_000_000n, -1n, -5_400_000_000_000n,
-  9_223_372_036_854_775_807n, -9_223_372_036_854_775_808n, 123_456_789_012n,
+  0n,
+  1n,
+  999n,
+  1000n,
+  1500n,
+  1_000_000n,
+  1_500_000n,
+  1_000_000_000n,
+  60_000_000_000n,
+  3_600_000_000_000n,
+  5_400_000_000_000n,
+  315_360_000_000_000_000n,
+  -1n,
+  -5_400_000_000_000n,
+  9_223_372_036_854_775_807n,
+  -9_223_372_036_854_775_808n,
+  123_456_789_012n,
 ];
 const stringCases: [GoCase, Omit<GoAnswer, "id">][] = durationValues.map((ns, i) => [
   { id: `durationString-${i}`, op: "durationString", text: String(ns) },
@@ -182,7 +198,11 @@ describe("Go value syntaxes and pflag, compared with Go on a generated corpus", 
 
   it("parses every generated command line and environment as pflag + pflagenv do", () => {
     const mismatches = flagCases
-      .map((c, i) => ({ case: c, go: go.get(`flags-${i}`), ours: { id: `flags-${i}`, ...signetFlags(c) } }))
+      .map((c, i) => ({
+        case: c,
+        go: go.get(`flags-${i}`),
+        ours: { id: `flags-${i}`, ...signetFlags(c) },
+      }))
       .filter((m) => canonical(m.go) !== canonical(m.ours));
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(mismatches).toHaveLength(0);

@@ -13,7 +13,16 @@ import { fileURLToPath } from "node:url";
 
 export interface GoCase {
   id: string;
-  op: "bool" | "int" | "float" | "duration" | "durationString" | "quote" | "rfc1123z" | "flags" | "usage";
+  op:
+    | "bool"
+    | "int"
+    | "float"
+    | "duration"
+    | "durationString"
+    | "quote"
+    | "rfc1123z"
+    | "flags"
+    | "usage";
   text?: string;
   argv?: string[];
   env?: Record<string, string>;

@@ -73,49 +73,62 @@ function leadingFraction(s: string): { x: bigint; scale: number; rest: string } 
   return { x, scale, rest: s.slice(i) };
 }
 
+/** `[digits][.digits]`: the whole part, the fraction (x / scale), or undefined when invalid. */
+function durationNumber(
+  s: string,
+): { whole: bigint; frac: bigint; scale: number; rest: string } | undefined {
+  if (!(s[0] === "." || isDigit(s[0]))) return undefined;
+  const whole = leadingInt(s);
+  if (!whole) return undefined;
+  const pre = whole.rest.length !== s.length;
+  if (whole.rest[0] !== ".") {
+    return pre ? { whole: whole.x, frac: 0n, scale: 1, rest: whole.rest } : undefined;
+  }
+  const frac = leadingFraction(whole.rest.slice(1));
+  const post = frac.rest.length !== whole.rest.length - 1;
+  if (!pre && !post) return undefined;
+  return { whole: whole.x, frac: frac.x, scale: frac.scale, rest: frac.rest };
+}
+
+/** The unit after a number (`h`, `ms`, `µs`...) in nanoseconds, or the time package's complaint. */
+function durationUnit(s: string): { unit: bigint; rest: string } | string {
+  let i = 0;
+  while (i < s.length && s[i] !== "." && !isDigit(s[i])) i++;
+  if (i === 0) return "missing unit in duration";
+  const unit = UNIT_NS.get(s.slice(0, i));
+  if (unit === undefined) return `unknown unit ${timeQuote(s.slice(0, i))} in duration`;
+  return { unit, rest: s.slice(i) };
+}
+
+/** One `[digits][.digits]unit` element in nanoseconds, or the time package's complaint. */
+function durationPart(s: string): { ns: bigint; rest: string } | string {
+  const n = durationNumber(s);
+  if (!n) return "invalid duration";
+  const u = durationUnit(n.rest);
+  if (typeof u === "string") return u;
+  if (n.whole > TWO_63 / u.unit) return "invalid duration";
+  let ns = n.whole * u.unit;
+  if (n.frac > 0n) {
+    // Go computes the fraction in float64 (nanosecond-accurate for fractions of an hour).
+    ns += BigInt(Math.trunc(Number(n.frac) * (Number(u.unit) / n.scale)));
+    if (ns > TWO_63) return "invalid duration";
+  }
+  return { ns, rest: u.rest };
+}
+
 /** time.ParseDuration: `720h`, `1h30m`, `1.5s`, `-2m`, `0`; the result in nanoseconds. */
 export function parseDuration(text: string): GoParsed<bigint> {
-  let s = text;
-  let neg = false;
-  if (s[0] === "-" || s[0] === "+") {
-    neg = s[0] === "-";
-    s = s.slice(1);
-  }
+  const neg = text[0] === "-";
+  let s = text[0] === "-" || text[0] === "+" ? text.slice(1) : text;
   if (s === "0") return { ok: true, value: 0n };
   if (s === "") return durationError("invalid duration", text);
   let d = 0n;
   while (s !== "") {
-    if (!(s[0] === "." || isDigit(s[0]))) return durationError("invalid duration", text);
-    const whole = leadingInt(s);
-    if (!whole) return durationError("invalid duration", text);
-    const pre = whole.rest.length !== s.length;
-    s = whole.rest;
-    let f = 0n;
-    let scale = 1;
-    let post = false;
-    if (s[0] === ".") {
-      const frac = leadingFraction(s.slice(1));
-      post = frac.rest.length !== s.length - 1;
-      ({ x: f, scale } = frac);
-      s = frac.rest;
-    }
-    if (!pre && !post) return durationError("invalid duration", text);
-    let i = 0;
-    while (i < s.length && s[i] !== "." && !isDigit(s[i])) i++;
-    if (i === 0) return durationError("missing unit in duration", text);
-    const u = s.slice(0, i);
-    s = s.slice(i);
-    const unit = UNIT_NS.get(u);
-    if (unit === undefined) return durationError(`unknown unit ${timeQuote(u)} in duration`, text);
-    if (whole.x > TWO_63 / unit) return durationError("invalid duration", text);
-    let v = whole.x * unit;
-    if (f > 0n) {
-      // Go computes the fraction in float64 (nanosecond-accurate for fractions of an hour).
-      v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
-      if (v > TWO_63) return durationError("invalid duration", text);
-    }
-    d += v;
+    const part = durationPart(s);
+    if (typeof part === "string") return durationError(part, text);
+    d += part.ns;
     if (d > TWO_63) return durationError("invalid duration", text);
+    s = part.rest;
   }
   if (neg) return { ok: true, value: -d };
   if (d > TWO_63 - 1n) return durationError("invalid duration", text);

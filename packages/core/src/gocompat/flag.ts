@@ -27,6 +27,8 @@ export class FlagError extends SignetError {
 interface ValueKind<R> {
   /** pflag `Value.Type()`: "bool", "string", "int", "float64", "duration", "stringSlice"... */
   readonly type: string;
+  /** A custom Value (pflag's `Var`): usage judges its default by pflag's generic rule. */
+  readonly custom?: boolean;
   /** `Value.Set(text)`; `first` is true until a slice was set once (then it appends). */
   set(text: string, previous: R, first: boolean): GoParsed<R>;
 }
@@ -74,7 +76,10 @@ export class Flag<T> {
   readonly finish: (raw: unknown, ctx: FinishContext) => T;
 
   constructor(
-    fields: Omit<Flag<T>, "map" | "alias" | "type" | "aliases" | "shorthand" | "noEnv" | "deprecated"> &
+    fields: Omit<
+      Flag<T>,
+      "map" | "alias" | "type" | "aliases" | "shorthand" | "noEnv" | "deprecated"
+    > &
       FlagOptions & { aliases?: readonly FlagAlias[] },
   ) {
     this.name = fields.name;
@@ -110,20 +115,19 @@ export class Flag<T> {
   }
 }
 
-function declare<R>(
-  kind: ValueKind<R>,
-  name: string,
-  initial: R,
-  defValue: string,
-  usage: string,
-  options: FlagOptions,
-): Flag<R> {
+/** The parts of a flag every constructor gives: its value kind, default and texts. */
+interface Declared<R> {
+  kind: ValueKind<R>;
+  name: string;
+  initial: R;
+  /** pflag's DefValue text of `initial`. */
+  defValue: string;
+  usage: string;
+}
+
+function declare<R>(d: Declared<R>, options: FlagOptions): Flag<R> {
   return new Flag<R>({
-    name,
-    usage,
-    defValue,
-    initial,
-    kind: kind as ValueKind<unknown>,
+    ...d,
     finish: (raw) => raw as R,
     ...options,
   });
@@ -153,7 +157,7 @@ const DURATION: ValueKind<number> = {
 };
 
 /** pflag's stringSlice: comma-separated (CSV, quotes allowed); the first Set replaces the default. */
-const STRING_SLICE: ValueKind<readonly string[]> = {
+const STRING_SLICE: ValueKind<string[]> = {
   type: "stringSlice",
   set: (text, previous, first) => {
     const items = readAsCSV(text);
@@ -162,7 +166,7 @@ const STRING_SLICE: ValueKind<readonly string[]> = {
   },
 };
 /** pflag's stringArray: each Set appends the text as one item (no splitting). */
-const STRING_ARRAY: ValueKind<readonly string[]> = {
+const STRING_ARRAY: ValueKind<string[]> = {
   type: "stringArray",
   set: (text, previous, first) => ({ ok: true, value: first ? [text] : [...previous, text] }),
 };
@@ -171,46 +175,50 @@ const STRING_ARRAY: ValueKind<readonly string[]> = {
  * Go's encoding/csv reading one record, as pflag's readAsCSV does for stringSlice: fields split
  * on commas, a field in double quotes may hold commas and `""`; "" is an empty list.
  */
-export function readAsCSV(text: string): GoParsed<readonly string[]> {
+export function readAsCSV(text: string): GoParsed<string[]> {
   if (text === "") return { ok: true, value: [] };
   const fields: string[] = [];
   let i = 0;
   for (;;) {
-    let field = "";
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q === -1) return csvError(text.length, 'extraneous or missing " in quoted-field');
-        field += text.slice(i, q);
-        i = q + 1;
-        if (text[i] === '"') {
-          field += '"';
-          i++;
-        } else if (i === text.length || text[i] === ",") break;
-        else return csvError(i, 'extraneous or missing " in quoted-field');
-      }
-    } else {
-      const comma = text.indexOf(",", i);
-      const end = comma === -1 ? text.length : comma;
-      field = text.slice(i, end);
-      const bare = field.indexOf('"');
-      if (bare !== -1) return csvError(i + bare, 'bare " in non-quoted-field');
-      i = end;
-    }
-    fields.push(field);
+    const field = text[i] === '"' ? quotedField(text, i) : bareField(text, i);
+    if (typeof field === "string") return { ok: false, error: field };
+    fields.push(field.value);
+    i = field.end;
     if (i >= text.length) return { ok: true, value: fields };
     i++; // the comma
-    if (i === text.length) {
-      fields.push("");
-      return { ok: true, value: fields };
-    }
+    if (i === text.length) return { ok: true, value: [...fields, ""] };
   }
 }
 
+/** A field up to the next comma; a `"` inside it is encoding/csv's ErrBareQuote. */
+function bareField(text: string, start: number): { value: string; end: number } | string {
+  const comma = text.indexOf(",", start);
+  const end = comma === -1 ? text.length : comma;
+  const value = text.slice(start, end);
+  const quote = value.indexOf('"');
+  return quote === -1 ? { value, end } : csvError(start + quote, 'bare " in non-quoted-field');
+}
+
+/** A `"..."` field (`""` is one quote); it must end the text or be followed by a comma. */
+function quotedField(text: string, start: number): { value: string; end: number } | string {
+  let value = "";
+  let i = start + 1;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q === -1) return csvError(text.length, 'extraneous or missing " in quoted-field');
+    value += text.slice(i, q);
+    i = q + 1;
+    if (text[i] !== '"') break;
+    value += '"';
+    i++;
+  }
+  if (i === text.length || text[i] === ",") return { value, end: i };
+  return csvError(i, 'extraneous or missing " in quoted-field');
+}
+
 /** encoding/csv's ParseError text for a one-line record (columns count from 1). */
-function csvError(at: number, what: string): GoParsed<never> {
-  return { ok: false, error: `parse error on line 1, column ${at + 1}: ${what}` };
+function csvError(at: number, what: string): string {
+  return `parse error on line 1, column ${at + 1}: ${what}`;
 }
 
 /** pflag's `Value.Set` of a custom type that accepts one of fixed words (kubeseal's `--scope`). */
@@ -218,6 +226,7 @@ function choice(words: readonly string[]): ValueKind<string> {
   const listed = words.filter((w) => w !== "").join(", ");
   return {
     type: "string",
+    custom: true,
     set: (text) =>
       words.includes(text)
         ? { ok: true, value: text }
@@ -240,38 +249,51 @@ function formatFloatG(v: number): string {
 export const flag = {
   /** `fs.BoolVar`: `--x`, `--x=false`; never takes the next argument. */
   bool: (name: string, def: boolean, usage: string, options: FlagOptions = {}): Flag<boolean> =>
-    declare(BOOL, name, def, String(def), usage, options),
+    declare({ kind: BOOL, name, initial: def, defValue: String(def), usage }, options),
   /** `fs.StringVar`. */
   string: (name: string, def: string, usage: string, options: FlagOptions = {}): Flag<string> =>
-    declare(STRING, name, def, def, usage, options),
-  /** A string flag limited to `words` (a custom pflag Value whose Type() is "string"). */
+    declare({ kind: STRING, name, initial: def, defValue: def, usage }, options),
+  /** A string flag limited to `options.words` (a custom pflag Value whose Type() is "string"). */
   choice: (
     name: string,
     def: string,
-    words: readonly string[],
     usage: string,
-    options: FlagOptions = {},
-  ): Flag<string> => declare(choice(words), name, def, def, usage, options),
+    { words, ...options }: FlagOptions & { readonly words: readonly string[] },
+  ): Flag<string> =>
+    declare({ kind: choice(words), name, initial: def, defValue: def, usage }, options),
   /** `fs.IntVar` (strconv.ParseInt base 0, 64 bits). */
   int: (name: string, def: number, usage: string, options: FlagOptions = {}): Flag<number> =>
-    declare(INT, name, def, String(def), usage, options),
+    declare({ kind: INT, name, initial: def, defValue: String(def), usage }, options),
   /** `fs.Float64Var`. */
   float64: (name: string, def: number, usage: string, options: FlagOptions = {}): Flag<number> =>
-    declare(FLOAT64, name, def, formatFloatG(def), usage, options),
+    declare({ kind: FLOAT64, name, initial: def, defValue: formatFloatG(def), usage }, options),
   /** `fs.DurationVar`, the field in milliseconds. */
   duration: (name: string, defMs: number, usage: string, options: FlagOptions = {}): Flag<number> =>
-    declare(DURATION, name, defMs, formatDuration(BigInt(Math.round(defMs * 1e6))), usage, options),
+    declare(
+      {
+        kind: DURATION,
+        name,
+        initial: defMs,
+        defValue: formatDuration(BigInt(Math.round(defMs * 1e6))),
+        usage,
+      },
+      options,
+    ),
   /** `fs.StringSliceVar` with a nil default: comma-separated, repeatable. */
-  stringSlice: (name: string, usage: string, options: FlagOptions = {}): Flag<readonly string[]> =>
-    declare(STRING_SLICE, name, [] as readonly string[], "[]", usage, options),
+  stringSlice: (name: string, usage: string, options: FlagOptions = {}): Flag<string[]> =>
+    declare({ kind: STRING_SLICE, name, initial: [], defValue: "[]", usage }, options),
   /** `fs.StringArrayVar` with a nil default: repeatable, never split. */
-  stringArray: (name: string, usage: string, options: FlagOptions = {}): Flag<readonly string[]> =>
-    declare(STRING_ARRAY, name, [] as readonly string[], "[]", usage, options),
+  stringArray: (name: string, usage: string, options: FlagOptions = {}): Flag<string[]> =>
+    declare({ kind: STRING_ARRAY, name, initial: [], defValue: "[]", usage }, options),
 };
 
 /** pflag's `defaultIsZeroValue`: whether usage leaves out `(default ...)`. */
-export function defaultIsZero(f: { type: string; defValue: string }): boolean {
-  switch (f.type) {
+export function defaultIsZero(f: {
+  type: string;
+  defValue: string;
+  kind: { custom?: boolean };
+}): boolean {
+  switch (f.kind.custom ? "" : f.type) {
     case "bool":
       return f.defValue === "false" || f.defValue === "";
     case "duration":
@@ -279,6 +301,8 @@ export function defaultIsZero(f: { type: string; defValue: string }): boolean {
     case "int":
     case "float64":
       return f.defValue === "0";
+    case "string":
+      return f.defValue === "";
     case "stringSlice":
     case "stringArray":
       return f.defValue === "[]";

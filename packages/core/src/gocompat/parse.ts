@@ -16,7 +16,11 @@ export interface FlagGroup {
 
 /** The typed fields a group yields: `Flag<T>` becomes `T`, nested groups nest. */
 export type FlagValues<G extends FlagGroup> = {
-  -readonly [K in keyof G]: G[K] extends Flag<infer T> ? T : G[K] extends FlagGroup ? FlagValues<G[K]> : never;
+  -readonly [K in keyof G]: G[K] extends Flag<infer T>
+    ? T
+    : G[K] extends FlagGroup
+      ? FlagValues<G[K]>
+      : never;
 };
 
 export interface ParseOptions {
@@ -131,7 +135,8 @@ class ArgvParser {
   #set(named: Named, text: string): void {
     const error = setSlot(named.slot, text);
     if (error !== undefined) {
-      const shown = named.shorthand !== "" ? `-${named.shorthand}, --${named.name}` : `--${named.name}`;
+      const shown =
+        named.shorthand !== "" ? `-${named.shorthand}, --${named.name}` : `--${named.name}`;
       throw new FlagError(`invalid argument ${quote(text)} for ${quote(shown)} flag: ${error}`);
     }
     this.changed.add(named.name);
@@ -156,7 +161,8 @@ class ArgvParser {
 
   #long(s: string, rest: string[]): string[] {
     const body = s.slice(2);
-    if (body === "" || body[0] === "-" || body[0] === "=") throw new FlagError(`bad flag syntax: ${s}`);
+    if (body === "" || body[0] === "-" || body[0] === "=")
+      throw new FlagError(`bad flag syntax: ${s}`);
     const eq = body.indexOf("=");
     const name = eq === -1 ? body : body.slice(0, eq);
     const named = this.#idx.byName.get(name);
@@ -258,7 +264,9 @@ function finish(
   const out: Record<string, unknown> = {};
   for (const [field, v] of Object.entries(group)) {
     out[field] =
-      v instanceof Flag ? v.finish(slots.get(v)!.raw, { flag: v.name, warn }) : finish(v, slots, warn);
+      v instanceof Flag
+        ? v.finish(slots.get(v)!.raw, { flag: v.name, warn })
+        : finish(v, slots, warn);
   }
   return out;
 }

@@ -43,25 +43,31 @@ class Cursor {
 
   /** time's lookup: a three-letter name, ASCII case-insensitive. */
   name(names: readonly string[]): number | undefined {
+    if (!/^[A-Za-z]{3}/.test(this.rest)) return undefined;
     const i = names.indexOf(this.rest.slice(0, 3).toLowerCase());
-    if (i === -1 || !/^[\x00-\x7f]{3}/.test(this.rest)) return undefined;
+    if (i === -1) return undefined;
     this.rest = this.rest.slice(3);
     return i;
   }
 }
 
-/** Parses `Mon, 02 Jan 2006 15:04:05 -0700`; nanoseconds since the epoch. */
-export function parseRFC1123Z(text: string): bigint | undefined {
-  const c = new Cursor(text);
+/** `Mon, 02 Jan 2006 `: the date, with the day checked against the month. */
+function readDate(c: Cursor): { year: number; month: number; day: number } | undefined {
   if (c.name(DAYS) === undefined || !c.literal(", ")) return undefined;
   const day = c.num(true);
   if (day === undefined || !c.literal(" ")) return undefined;
   const month = c.name(MONTHS);
-  if (month === undefined || !c.literal(" ")) return undefined;
-  if (c.rest.length < 4 || !/^\d{4}/.test(c.rest)) return undefined;
+  if (month === undefined || !c.literal(" ") || !/^\d{4}/.test(c.rest)) return undefined;
   const year = Number(c.rest.slice(0, 4));
   c.rest = c.rest.slice(4);
-  if (!c.literal(" ")) return undefined;
+  if (!c.literal(" ") || day < 1 || day > daysIn(month, year)) return undefined;
+  return { year, month, day };
+}
+
+/** `15:04:05` and optional fractional seconds (time.Parse accepts them after seconds). */
+function readClock(
+  c: Cursor,
+): { hour: number; minute: number; second: number; nanos: bigint } | undefined {
   const hour = c.num(false);
   if (hour === undefined || hour >= 24 || !c.literal(":")) return undefined;
   const minute = c.num(true);
@@ -69,26 +75,33 @@ export function parseRFC1123Z(text: string): bigint | undefined {
   const second = c.num(true);
   if (second === undefined || second >= 60) return undefined;
   let nanos = 0n;
-  if (c.rest.length >= 2 && (c.rest[0] === "." || c.rest[0] === ",") && isDigit(c.rest, 1)) {
-    let n = 1;
-    while (isDigit(c.rest, n)) n++;
+  const fraction = /^[.,](\d+)/.exec(c.rest);
+  if (fraction) {
     // time's parseNanoseconds: at most nine digits count, further ones are dropped.
-    const digits = c.rest.slice(1, Math.min(n, 10));
-    nanos = BigInt(digits.padEnd(9, "0"));
-    c.rest = c.rest.slice(n);
+    nanos = BigInt(fraction[1]!.slice(0, 9).padEnd(9, "0"));
+    c.rest = c.rest.slice(fraction[0].length);
   }
-  if (!c.literal(" ") || c.rest.length < 5) return undefined;
-  const sign = c.rest[0];
-  if (sign !== "+" && sign !== "-") return undefined;
-  const zone = new Cursor(c.rest.slice(1, 5));
-  const zh = zone.num(true);
-  const zm = zone.num(true);
-  if (zh === undefined || zm === undefined || zh > 24 || zm > 60) return undefined;
-  if (c.rest.length !== 5) return undefined;
-  if (day < 1 || day > daysIn(month, year)) return undefined;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month, day);
-  date.setUTCHours(hour, minute, second, 0);
-  const offsetSeconds = (sign === "-" ? -1 : 1) * (zh * 3600 + zm * 60);
-  return BigInt(date.getTime() / 1000 - offsetSeconds) * 1_000_000_000n + nanos;
+  return { hour, minute, second, nanos };
+}
+
+/** ` -0700`: the zone offset in seconds (hours up to 24, minutes up to 60, as Go allows). */
+function readZone(c: Cursor): number | undefined {
+  const m = /^ ([+-])(\d\d)(\d\d)$/.exec(c.rest);
+  if (!m) return undefined;
+  const [hours, minutes] = [Number(m[2]), Number(m[3])];
+  if (hours > 24 || minutes > 60) return undefined;
+  return (m[1] === "-" ? -1 : 1) * (hours * 3600 + minutes * 60);
+}
+
+/** Parses `Mon, 02 Jan 2006 15:04:05 -0700`; nanoseconds since the epoch. */
+export function parseRFC1123Z(text: string): bigint | undefined {
+  const c = new Cursor(text);
+  const date = readDate(c);
+  const clock = date && readClock(c);
+  const offset = clock && readZone(c);
+  if (!date || !clock || offset === undefined) return undefined;
+  const t = new Date(0);
+  t.setUTCFullYear(date.year, date.month, date.day);
+  t.setUTCHours(clock.hour, clock.minute, clock.second, 0);
+  return BigInt(t.getTime() / 1000 - offset) * 1_000_000_000n + clock.nanos;
 }

@@ -74,30 +74,37 @@ function underscoreOK(text: string): boolean {
 
 const MAX_UINT64 = (1n << 64n) - 1n;
 
+/** ParseUint's base for base 0: `0b`, `0o`, `0x` (with a digit after) or a leading `0`. */
+function basePrefix(s: string): { base: bigint; digits: string } {
+  if (s[0] !== "0") return { base: 10n, digits: s };
+  const prefix = s.length >= 3 ? s[1]!.toLowerCase() : "";
+  const base = { b: 2n, o: 8n, x: 16n }[prefix];
+  return base === undefined ? { base: 8n, digits: s.slice(1) } : { base, digits: s.slice(2) };
+}
+
+/** A digit's value in any base up to 36, or undefined. */
+function digitValue(c: number): number | undefined {
+  const lower = c | 0x20;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (lower >= 0x61 && lower <= 0x7a) return lower - 0x61 + 10;
+  return undefined;
+}
+
 /** strconv.ParseUint(s, 0, 64) as a bigint, or whether it failed on syntax or range. */
 function parseUint0(s: string): bigint | "syntax" | "range" {
   if (s === "") return "syntax";
-  let base = 10n;
-  let digits = s;
-  if (s[0] === "0") {
-    const prefix = s.length >= 3 ? s[1]!.toLowerCase() : "";
-    base = prefix === "b" ? 2n : prefix === "o" ? 8n : prefix === "x" ? 16n : 8n;
-    digits = prefix === "b" || prefix === "o" || prefix === "x" ? s.slice(2) : s.slice(1);
-  }
+  const { base, digits } = basePrefix(s);
   const cutoff = MAX_UINT64 / base + 1n;
   let n = 0n;
   let underscores = false;
   for (let i = 0; i < digits.length; i++) {
-    const c = digits.charCodeAt(i);
-    const lower = c | 0x20;
-    let d: number;
-    if (c === 0x5f) {
+    if (digits[i] === "_") {
       underscores = true;
       continue;
-    } else if (c >= 0x30 && c <= 0x39) d = c - 0x30;
-    else if (lower >= 0x61 && lower <= 0x7a) d = lower - 0x61 + 10;
-    else return "syntax";
-    if (BigInt(d) >= base) return "syntax";
+    }
+    const d = digitValue(digits.charCodeAt(i));
+    if (d === undefined || BigInt(d) >= base) return "syntax";
+    // Go checks overflow as it goes: a later bad digit still reports the range.
     if (n >= cutoff) return "range";
     n = n * base + BigInt(d);
     if (n > MAX_UINT64) return "range";
@@ -136,92 +143,98 @@ interface FloatSyntax {
   trunc: boolean;
 }
 
+/** readFloat's state while it reads digits. */
+class FloatReader {
+  i = 0;
+  underscores = false;
+  mantissa = 0n;
+  trunc = false;
+  nd = 0;
+  ndMant = 0;
+  dp = 0;
+  readonly s: string;
+  readonly base: bigint;
+  readonly maxMantDigits: number;
+
+  constructor(s: string, i: number, hex: boolean) {
+    this.s = s;
+    this.i = i;
+    this.base = hex ? 16n : 10n;
+    this.maxMantDigits = hex ? 16 : 19;
+  }
+
+  /** A digit of the mantissa; leading zeros only move the decimal point. */
+  digit(value: number, zero: boolean): void {
+    if (zero && this.nd === 0) {
+      this.dp--;
+      return;
+    }
+    this.nd++;
+    if (this.ndMant < this.maxMantDigits) {
+      this.mantissa = this.mantissa * this.base + BigInt(value);
+      this.ndMant++;
+    } else if (!zero) this.trunc = true;
+  }
+
+  /** `[digits][.digits]` with `_` anywhere; false when there was no digit. */
+  mantissaPart(): boolean {
+    let sawdot = false;
+    let sawdigits = false;
+    for (; this.i < this.s.length; this.i++) {
+      const c = this.s[this.i]!;
+      const hexDigit = this.base === 16n && /^[a-fA-F]$/.test(c);
+      if (c === "_") this.underscores = true;
+      else if (c === "." && !sawdot) {
+        sawdot = true;
+        this.dp = this.nd;
+      } else if ((c >= "0" && c <= "9") || hexDigit) {
+        sawdigits = true;
+        this.digit(parseInt(c, 16), c === "0");
+      } else break;
+    }
+    if (!sawdot) this.dp = this.nd;
+    return sawdigits;
+  }
+
+  /**
+   * `e±digits` (`p±digits` for hex, where it is required), capped as Go caps it; undefined when
+   * malformed.
+   */
+  exponentPart(): number | undefined {
+    const s = this.s;
+    const hex = this.base === 16n;
+    if (s[this.i]?.toLowerCase() !== (hex ? "p" : "e")) return hex ? undefined : 0;
+    this.i++;
+    const sign = s[this.i] === "-" ? -1 : 1;
+    if (s[this.i] === "+" || s[this.i] === "-") this.i++;
+    if (!/^[0-9]$/.test(s[this.i] ?? "")) return undefined;
+    return this.exponentDigits() * sign;
+  }
+
+  /** The exponent's digits and `_`s; Go stops adding digits once it reaches 10000. */
+  exponentDigits(): number {
+    let e = 0;
+    for (; /^[0-9_]$/.test(this.s[this.i] ?? ""); this.i++) {
+      if (this.s[this.i] === "_") this.underscores = true;
+      else if (e < 10000) e = e * 10 + Number(this.s[this.i]);
+    }
+    return e;
+  }
+}
+
 /** strconv's readFloat over the whole text (ParseFloat refuses a trailing rest). */
 function readFloat(s: string): FloatSyntax | undefined {
-  let i = 0;
-  let neg = false;
-  if (s[i] === "+") i++;
-  else if (s[i] === "-") {
-    i++;
-    neg = true;
-  }
-  let base = 10n;
-  let maxMantDigits = 19;
-  let expChar = "e";
-  let hex = false;
-  if (i + 2 < s.length && s[i] === "0" && s[i + 1]!.toLowerCase() === "x") {
-    base = 16n;
-    maxMantDigits = 16;
-    i += 2;
-    expChar = "p";
-    hex = true;
-  }
-  let underscores = false;
-  let sawdot = false;
-  let sawdigits = false;
-  let nd = 0;
-  let ndMant = 0;
-  let dp = 0;
-  let mantissa = 0n;
-  let trunc = false;
-  for (; i < s.length; i++) {
-    const c = s[i]!;
-    const lower = c.toLowerCase();
-    if (c === "_") {
-      underscores = true;
-    } else if (c === ".") {
-      if (sawdot) break;
-      sawdot = true;
-      dp = nd;
-    } else if (c >= "0" && c <= "9") {
-      sawdigits = true;
-      if (c === "0" && nd === 0) {
-        dp--;
-        continue;
-      }
-      nd++;
-      if (ndMant < maxMantDigits) {
-        mantissa = mantissa * base + BigInt(c.charCodeAt(0) - 0x30);
-        ndMant++;
-      } else if (c !== "0") trunc = true;
-    } else if (hex && lower >= "a" && lower <= "f" && c.length === 1) {
-      sawdigits = true;
-      nd++;
-      if (ndMant < maxMantDigits) {
-        mantissa = mantissa * 16n + BigInt(lower.charCodeAt(0) - 0x61 + 10);
-        ndMant++;
-      } else trunc = true;
-    } else break;
-  }
-  if (!sawdigits) return undefined;
-  if (!sawdot) dp = nd;
-  if (hex) {
-    dp *= 4;
-    ndMant *= 4;
-  }
-  if (i < s.length && s[i]!.toLowerCase() === expChar) {
-    i++;
-    if (i >= s.length) return undefined;
-    let esign = 1;
-    if (s[i] === "+") i++;
-    else if (s[i] === "-") {
-      i++;
-      esign = -1;
-    }
-    if (i >= s.length || s[i]! < "0" || s[i]! > "9") return undefined;
-    let e = 0;
-    for (; i < s.length && ((s[i]! >= "0" && s[i]! <= "9") || s[i] === "_"); i++) {
-      if (s[i] === "_") {
-        underscores = true;
-        continue;
-      }
-      if (e < 10000) e = e * 10 + s.charCodeAt(i) - 0x30;
-    }
-    dp += e * esign;
-  } else if (hex) return undefined;
-  if (i !== s.length) return undefined;
-  if (underscores && !underscoreOK(s)) return undefined;
-  return { neg, hex, mantissa, exp: mantissa !== 0n ? dp - ndMant : 0, trunc };
+  const neg = s[0] === "-";
+  const start = s[0] === "+" || s[0] === "-" ? 1 : 0;
+  const hex = /^0[xX][^]/.test(s.slice(start));
+  const r = new FloatReader(s, start + (hex ? 2 : 0), hex);
+  if (!r.mantissaPart()) return undefined;
+  const e = r.exponentPart();
+  if (e === undefined || r.i !== s.length) return undefined;
+  if (r.underscores && !underscoreOK(s)) return undefined;
+  const scale = hex ? 4 : 1;
+  const exp = r.mantissa !== 0n ? (r.dp - r.ndMant) * scale + e : 0;
+  return { neg, hex, mantissa: r.mantissa, exp, trunc: r.trunc };
 }
 
 const MANT_BITS = 52n;
@@ -258,7 +271,8 @@ function atofHex(f: FloatSyntax): { value: number; range: boolean } {
     }
   }
   const sign = f.neg ? -1 : 1;
-  if (mantissa >> MANT_BITS === 0n) return { value: sign * Number(mantissa) * 2 ** -1074, range: false };
+  if (mantissa >> MANT_BITS === 0n)
+    return { value: sign * Number(mantissa) * 2 ** -1074, range: false };
   if (exp > MAX_EXP) return { value: sign * Infinity, range: true };
   // mantissa has 53 bits; its value is mantissa * 2^(exp - 52).
   const value = Number(mantissa) * 2 ** (exp - Number(MANT_BITS));

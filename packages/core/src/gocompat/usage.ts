@@ -42,6 +42,8 @@ export function flagUsages(group: FlagGroup, style: UsageStyle = {}): string {
   const maxlen = Math.max((style.minColumn ?? 0) - 2, ...rows.map((r) => r.left.length + 1));
   const indent = `\n${" ".repeat(maxlen + 2)}`;
   return rows
-    .map((r) => `${r.left} ${" ".repeat(maxlen - r.left.length)} ${r.text.replace(/\n/g, indent)}\n`)
+    .map(
+      (r) => `${r.left} ${" ".repeat(maxlen - r.left.length)} ${r.text.replace(/\n/g, indent)}\n`,
+    )
     .join("");
 }
