@@ -7,7 +7,7 @@ import { runReEncrypt, runValidate } from "./commands/cluster-ops.js";
 import { runRaw } from "./commands/raw.js";
 import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
 import { readSecrets, sealSecrets } from "./commands/seal.js";
-import { FlagError, parseFlags, usage } from "./flags.js";
+import { FlagError, KUBESEAL_FLAGS, parseCommandLine, usage } from "./flags.js";
 import type { Input } from "./input.js";
 import { readInput } from "./input.js";
 import type { Io } from "./io.js";
@@ -46,9 +46,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   let options: CliOptions;
   try {
-    options = toOptions(parseFlags(argv, io.env));
+    const parsed = parseCommandLine(KUBESEAL_FLAGS, argv, io.env);
+    options = toOptions(parsed);
+    for (const notice of parsed.deprecations) io.writeStderr(`${notice}\n`);
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
+    for (const notice of err.deprecations) io.writeStderr(`${notice}\n`);
     io.writeStderr(`${err.message}\n${usage(io.program)}`);
     return 2;
   }
@@ -82,8 +85,6 @@ async function dispatch(options: CliOptions, io: Io): Promise<void> {
 
 /** Steps 4–11 of kubeseal's mode precedence. */
 async function dispatchModes(options: CliOptions, io: Io, building: boolean): Promise<void> {
-  if (options.rotateDeprecated)
-    io.writeStderr("Flag --rotate has been deprecated, please use --re-encrypt instead\n");
   const output = outputFor(
     options.reEncrypt && options.inputFile !== "" && options.outputFile === ""
       ? { ...options, outputFile: options.inputFile }
