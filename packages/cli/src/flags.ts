@@ -11,11 +11,12 @@ import {
 import type { FlagGroup, FlagValues, OutputFormat, ParseResult } from "@signet/core";
 
 /**
- * kubeseal's flags (cmd/kubeseal/main.go `bindFlags`, kubectl's clientcmd override flags) and
- * Signet's own, each declared once as the field it yields, parsed with pflag's rules by core's
- * gocompat: `--flag value`, `--flag=value`, `-o yaml`, `-oyaml`, bools that take only
- * `--flag=false`, repeatable and comma-split slices, `--` ends flags, and `SEALED_SECRETS_*`
- * values applied first (the command line wins, slices append, invalid values are ignored).
+ * kubeseal's flags (`bindFlags` and `bindClientFlags`, cmd/kubeseal/main.go; kubectl's clientcmd
+ * override flags) and Signet's own, each declared once as the field it yields, parsed with
+ * pflag's rules by core's gocompat (docs/flags.md#how-flags-are-parsed): `--flag value`,
+ * `--flag=value`, `-o yaml`, `-oyaml`, bools that take only `--flag=false`, repeatable and
+ * comma-split slices, `--` ends flags, and `SEALED_SECRETS_*` values applied first (the command
+ * line wins, slices append, invalid values are ignored).
  */
 
 /** Strips kubectl's accepted `ns/`, `namespace/`, `namespaces/` prefixes of `-n`. */

@@ -4,17 +4,20 @@ import { flag, FlagError, flagUsages, parseFlags, parseRFC1123Z } from "@signet/
 import type { FinishContext, FlagValues } from "@signet/core";
 
 import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
+import type { KeyOrderPriority } from "./keys/key-registry.js";
 import { timingsProblem } from "./leader/lease.js";
+import type { LogLevel } from "./ports/logger.js";
 
 /**
- * The controller's configuration: every flag of the reference (cmd/controller/main.go
- * `bindControllerFlags`, pflag) with the same names and defaults, plus Signet's own (marked
- * "(signet)" in usage), parsed once at the edge from the command line and `SEALED_SECRETS_*`
- * variables into one frozen object. Each flag is declared once below, as the field it yields;
- * every check runs at parse time, so a bad value exits 2 before anything connects.
+ * The controller's configuration: every flag of the reference (`bindControllerFlags`,
+ * cmd/controller/main.go; docs/flags.md#signet-controller) with the same names and defaults, plus
+ * Signet's own (marked "(signet)" in usage), parsed once at the edge from the command line and
+ * `SEALED_SECRETS_*` variables (docs/flags.md#environment-variables) into one frozen object.
+ * Each flag is declared once below, as the field it yields; every check runs at parse time, so
+ * a bad value exits 2 before anything connects.
  */
-export type KeyOrderPriority = "CertNotBefore" | "SecretCreationTimestamp";
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type { KeyOrderPriority } from "./keys/key-registry.js";
+export type { LogLevel } from "./ports/logger.js";
 
 /** A Go listen address split for Node's `listen` (`:8080` → any host, port 8080). */
 export interface ListenAddress {
@@ -339,7 +342,7 @@ function validateLeaderElection(config: ControllerConfig): void {
 
 const KEY_PREFIX_MAX = 245;
 
-/** The reference's key-prefix check (spec §4.1 step 5), with its messages. */
+/** The reference's key-prefix check (`validateKeyPrefix`, pkg/controller/funcs.go) and messages. */
 export function validateKeyPrefix(prefix: string): string {
   if (prefix.length > KEY_PREFIX_MAX) {
     throw invalid(`name is too long, must be shorter than ${KEY_PREFIX_MAX}, got ${prefix.length}`);

@@ -12,15 +12,16 @@ import {
   wrappedKeyLength,
 } from "./crypto/hybrid.js";
 import type { UnsealingKey } from "./crypto/keys.js";
-import { SignetError } from "./errors.js";
+import { SignetError, UnsealError } from "./errors.js";
+import type { UnsealItemError } from "./errors.js";
 import type { ObjectMeta, OwnerReference, SealedSecret, Secret } from "./model.js";
 import { encryptionLabel, scopeFromAnnotations } from "./scope.js";
 
-/** One failed template entry; `message` never quotes a decrypted value. */
-export interface TemplateItemFailure {
-  key: string;
-  message: string;
-}
+/**
+ * One failed template entry: its key, an `ERR_TEMPLATE_*` code, and a `message` that never
+ * quotes a decrypted value.
+ */
+export type TemplateItemFailure = UnsealItemError;
 
 /** Port to the template engine: renders `spec.template.data` over the decrypted values. */
 export type TemplateRenderer = (
@@ -59,11 +60,6 @@ export interface UnsealResult {
   rsaOperations: number;
 }
 
-interface ItemError {
-  key: string;
-  message: string;
-}
-
 /**
  * One RSA-OAEP-SHA256 unwrap that opening needs, for the caller to perform: the session key of
  * one value under one key (`wrapped` is the RSA block after the 2-byte length). The answer is
@@ -79,8 +75,8 @@ export interface RsaUnwrap {
 export interface OpenedValues {
   /** Plaintext per `encryptedData` item; for a v1 object one entry, {@link V1_ITEM}. */
   values: Record<string, Uint8Array>;
-  /** Items that did not open; empty when every value opened. */
-  errors: ItemError[];
+  /** Items that did not open (`ERR_DECRYPT`, `ERR_BASE64`); empty when every value opened. */
+  errors: UnsealItemError[];
   openedWith: string[];
   rsaOperations: number;
 }
@@ -92,21 +88,25 @@ export const V1_ITEM = "data";
 export type OpeningSteps = Generator<RsaUnwrap, OpenedValues, Uint8Array | undefined>;
 
 /**
- * RSA operations a SealedSecret of `items` values may cost with `keys` keys registered: every
- * key once for the first value, then two per further value. An object sealed with one key costs
- * at most `keys + items - 1` (the key that opened the last value is tried first), one whose
- * values alternate between two keys `keys + 2 (items - 1)`; only an object mixing three or more
- * keys in an adversarial order needs more (re-sealing it with the current key fixes that).
+ * RSA operations a SealedSecret of `items` values may cost with `keys` keys registered. The key
+ * that opened the last value is tried first, so an object sealed with one key costs at most
+ * `keys + items - 1`. One whose values alternate between two keys costs at most every key for
+ * each of the first two values (the second key is found only by trying the others), then two per
+ * further value: `2 keys + 2 (items - 2)`. Only an object mixing three or more keys in an
+ * adversarial order needs more (re-sealing it with the current key fixes that).
  */
 export function rsaBudget(items: number, keys: number): number {
-  return keys + 2 * Math.max(0, items - 1);
+  if (items <= 1) return keys;
+  return 2 * keys + 2 * (items - 2);
 }
 
 /**
- * Unseals a SealedSecret into the Secret the controller would write (reference `Unseal`, spec
- * §4.6). The values are opened by {@link openSealedValues} (or taken from `options.opened`), then
- * `spec.template.data` is rendered over them and the Secret is built. Per-item errors are
- * grouped as `<message> (<key>, ...)`; any error fails the whole object (no partial Secret).
+ * Unseals a SealedSecret into the Secret the controller would write (reference
+ * `SealedSecret.Unseal`, pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go). The values are
+ * opened by {@link openSealedValues} (or taken from `options.opened`), then `spec.template.data` is
+ * rendered over them and the Secret is built. Any item error fails the whole object (no partial
+ * Secret) with an {@link UnsealError}: its message groups them as `<message> (<key>, ...)`, its
+ * `items` carry each item's key and code.
  */
 export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): UnsealResult {
   const opened = options.opened ? options.opened() : openSealedValuesSync(ss, options);
@@ -114,7 +114,7 @@ export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): Un
   const errors = [...opened.errors];
   const values = opened.values;
   const data = { ...values, ...renderTemplateData(ss, values, options.renderTemplates, errors) };
-  if (errors.length > 0) throw new SignetError("ERR_UNSEAL", groupErrors(errors));
+  if (errors.length > 0) throw new UnsealError(errors);
   return {
     secret: buildSecret(ss, data),
     openedWith: opened.openedWith,
@@ -157,11 +157,11 @@ export function* openSealedValues(ss: SealedSecret, options: OpenOptions): Openi
   );
   const items = sealedItems(ss, options.acceptDeprecatedV1Data);
   const blobs = new Map<string, Buffer>();
-  const errors: ItemError[] = [];
+  const errors: UnsealItemError[] = [];
   for (const [key, encoded] of items) {
     const checked = precheck(encoded, options.keys);
-    if (typeof checked === "string") errors.push({ key, message: checked });
-    else blobs.set(key, checked);
+    if (Buffer.isBuffer(checked)) blobs.set(key, checked);
+    else errors.push({ key, ...checked });
   }
   const values: Record<string, Uint8Array> = {};
   const result = (): OpenedValues => ({
@@ -174,7 +174,7 @@ export function* openSealedValues(ss: SealedSecret, options: OpenOptions): Openi
   for (const [key, blob] of blobs) {
     const opened = yield* keyOrder.open(blob, label, budget);
     if (opened === undefined) {
-      errors.push({ key, message: DECRYPT_ERROR_MESSAGE });
+      errors.push({ key, ...NO_KEY });
       return result();
     }
     values[key] = opened;
@@ -209,11 +209,22 @@ function sealedItems(ss: SealedSecret, acceptV1: boolean): [string, string][] {
   return [[V1_ITEM, String(ss.spec.data)]];
 }
 
-/** Decodes one value and checks that some key can have wrapped it; the message otherwise. */
-function precheck(encoded: string, keys: readonly UnsealingKey[]): Buffer | string {
+/**
+ * The one error of a value no key opens, whatever the reason (no key of its size, wrong key,
+ * tampered, another scope's label): generic, so it never tells which step failed.
+ */
+const NO_KEY = Object.freeze({ code: "ERR_DECRYPT", message: DECRYPT_ERROR_MESSAGE } as const);
+
+/** Decodes one value and checks that some key can have wrapped it; the item's error otherwise. */
+function precheck(
+  encoded: string,
+  keys: readonly UnsealingKey[],
+): Buffer | Omit<UnsealItemError, "key"> {
   const blob = decodeStdBase64(encoded);
-  if (!Buffer.isBuffer(blob)) return illegalBase64Message(blob.illegalAt);
-  return keys.some((k) => keyMayOpen(k, blob)) ? blob : DECRYPT_ERROR_MESSAGE;
+  if (!Buffer.isBuffer(blob)) {
+    return { code: "ERR_BASE64", message: illegalBase64Message(blob.illegalAt) };
+  }
+  return keys.some((k) => keyMayOpen(k, blob)) ? blob : NO_KEY;
 }
 
 /** Renders `spec.template.data` (if any) over the opened values, collecting failures. */
@@ -221,13 +232,17 @@ function renderTemplateData(
   ss: SealedSecret,
   values: Record<string, Uint8Array>,
   render: TemplateRenderer | undefined,
-  errors: ItemError[],
+  errors: UnsealItemError[],
 ): Record<string, Uint8Array> {
   const templates = ss.spec.template?.data ?? {};
   if (Object.keys(templates).length === 0) return {};
   if (!render) {
     for (const key of Object.keys(templates).sort()) {
-      errors.push({ key, message: "spec.template.data is not supported by this build" });
+      errors.push({
+        key,
+        code: "ERR_TEMPLATE_REFUSED",
+        message: "spec.template.data is not supported by this build",
+      });
     }
     return {};
   }
@@ -287,13 +302,6 @@ function budgetExceeded(budget: number): SignetError {
   );
 }
 
-/** Groups identical messages as `<message> (<k1>, <k2>)`; distinct messages on separate lines. */
-export function groupErrors(errors: readonly ItemError[]): string {
-  const groups = new Map<string, string[]>();
-  for (const { key, message } of errors) groups.set(message, [...(groups.get(message) ?? []), key]);
-  return [...groups].map(([message, keys]) => `${message} (${keys.join(", ")})`).join("\n");
-}
-
 function ownerReference(ss: SealedSecret): OwnerReference {
   return {
     apiVersion: API_VERSION,
@@ -304,9 +312,61 @@ function ownerReference(ss: SealedSecret): OwnerReference {
   };
 }
 
+/** The ObjectMeta fields (and their members) a Secret's metadata can carry, as Go decodes them. */
+const SCALAR_META_FIELDS = [
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+] as const;
+const OWNER_REFERENCE_FIELDS = [
+  "apiVersion",
+  "kind",
+  "name",
+  "uid",
+  "controller",
+  "blockOwnerDeletion",
+] as const;
+
+/**
+ * A copy of the template's metadata as the reference's controller sees it: it decodes
+ * `spec.template.metadata` into Go's `metav1.ObjectMeta`, so fields ObjectMeta does not have
+ * are dropped (the CRD preserves them, so a tenant can store anything there, nested thousands
+ * of levels deep). `managedFields` is dropped too: field ownership is the API server's record,
+ * not something a SealedSecret may write.
+ */
+function templateObjectMeta(meta: Readonly<ObjectMeta>): ObjectMeta {
+  const copy: ObjectMeta = {};
+  for (const field of SCALAR_META_FIELDS) {
+    const value = meta[field];
+    if (value !== undefined && (value === null || typeof value !== "object")) {
+      (copy as Record<string, unknown>)[field] = value;
+    }
+  }
+  if (meta.labels) copy.labels = { ...meta.labels };
+  if (meta.annotations) copy.annotations = { ...meta.annotations };
+  if (Array.isArray(meta.finalizers)) copy.finalizers = [...meta.finalizers];
+  if (Array.isArray(meta.ownerReferences)) {
+    copy.ownerReferences = meta.ownerReferences.map((ref) => {
+      const entry: Record<string, unknown> = {};
+      for (const field of OWNER_REFERENCE_FIELDS) {
+        if (ref[field] !== undefined) entry[field] = ref[field];
+      }
+      return entry as unknown as OwnerReference;
+    });
+  }
+  return copy;
+}
+
 function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret {
   const template = ss.spec.template ?? {};
-  const metadata: ObjectMeta = structuredClone(template.metadata ?? {});
+  const metadata = templateObjectMeta(template.metadata ?? {});
   metadata.name = ss.metadata.name;
   metadata.namespace = ss.metadata.namespace;
   if (template.metadata?.annotations?.[SKIP_SET_OWNER_REFERENCES_ANNOTATION] !== "true") {
@@ -325,9 +385,11 @@ function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret
   };
 }
 
-/** Pre-v0.7 `spec.data`: the whole Secret as one sealed JSON blob (spec §1.5). */
+/** Pre-v0.7 `spec.data`: the whole Secret as one sealed blob (docs/wire-format.md#legacy-v1-format). */
 function unsealedV1(ss: SealedSecret, opened: OpenedValues): UnsealResult {
-  if (opened.errors.length > 0) throw new SignetError("ERR_UNSEAL", opened.errors[0]!.message);
+  // A v1 object is one sealed blob: its error is shown without the item name.
+  const [failed] = opened.errors;
+  if (failed) throw new UnsealError([failed], failed.message);
   let secret: Secret;
   try {
     secret = JSON.parse(Buffer.from(opened.values[V1_ITEM] ?? []).toString("utf8")) as Secret;

@@ -1,11 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { rsaBudget, unsealSealedSecret } from "@signet/core";
 import type { SealedSecret } from "@signet/core";
 
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
 import { inThreadDecider, pooledDecider, RsaPool } from "./decide-pool.js";
 import type { DecideSettings } from "./decide-pool.js";
+
+const CLOCK = { now: () => new Date("2026-06-01T00:00:00Z") };
 
 const settings: DecideSettings = {
   acceptDeprecatedV1Data: true,
@@ -35,11 +38,13 @@ describe("pooledDecider", () => {
           settings,
           { keys: () => keys.map((k) => k.key) },
           new RsaPool({ concurrency: 2, apiShare: 1 }),
+          CLOCK,
         ),
     ],
     [
       "the calling thread",
-      (keys: TestSealingKey[]) => inThreadDecider(settings, { keys: () => keys.map((k) => k.key) }),
+      (keys: TestSealingKey[]) =>
+        inThreadDecider(settings, { keys: () => keys.map((k) => k.key) }, CLOCK),
     ],
   ])("decides on %s as on this thread: values, key and RSA operations", async (_, make) => {
     const decision = await make([b, a]).decide(object(a, 3), undefined, [a.key.fingerprint]);
@@ -59,7 +64,7 @@ describe("pooledDecider", () => {
     const ss = object(a, 4);
     const other = object(b, 1);
     ss.spec.encryptedData.k0 = other.spec.encryptedData.k0!;
-    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool);
+    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool, CLOCK);
     const decision = await decider.decide(ss, undefined, []);
     expect(decision).toMatchObject({
       action: "fail",
@@ -69,37 +74,41 @@ describe("pooledDecider", () => {
   });
 
   it("fails an object that would pass its RSA budget, naming the reason", async () => {
-    // Two keys, values alternating between them in an order that defeats learning: with one
-    // registered key per value the budget (keys + 2 per further value) is never passed, so the
-    // budget is forced down by registering only the two keys and sealing three values with
-    // three keys where one is the budget's margin.
+    // Values cycling through three keys defeat learning: each value's key is the last one tried.
+    // Which wrong keys are skipped depends on the random moduli, so the unlimited cost is
+    // measured first and the object made long enough to pass the budget in any case.
     const c = await sealingKey();
     const keys = [a, b, c];
     const parts = [object(a, 1), object(b, 1), object(c, 1)];
     const ss = object(a, 1);
     ss.spec.encryptedData = {};
-    for (let i = 0; i < 12; i++) {
+    const count = 60;
+    for (let i = 0; i < count; i++) {
       ss.spec.encryptedData[`k${String(i).padStart(2, "0")}`] =
         parts[i % 3]!.spec.encryptedData.k0!;
     }
+    const registered = keys.map((k) => k.key);
+    const budget = rsaBudget(count, registered.length);
+    const cost = unsealSealedSecret(ss, { keys: registered, acceptDeprecatedV1Data: true });
+    expect(cost.rsaOperations, "the unlimited cost of this object").toBeGreaterThan(budget);
     const pool = new RsaPool({ concurrency: 2, apiShare: 1 });
-    const decision = await pooledDecider(
-      settings,
-      { keys: () => keys.map((k) => k.key) },
-      pool,
-    ).decide(ss, undefined, []);
-    expect(decision).toMatchObject({ action: "fail" });
-    expect(decision.action === "fail" && decision.failure.statusMessage).toMatch(
-      /needs more than 25 RSA operations/,
+    const decision = await pooledDecider(settings, { keys: () => registered }, pool, CLOCK).decide(
+      ss,
+      undefined,
+      [],
     );
-    expect(pool.operations).toBeLessThanOrEqual(25);
+    expect(decision).toMatchObject({ action: "fail" });
+    expect(decision.action === "fail" && decision.failure.statusMessage).toContain(
+      `needs more than ${budget} RSA operations`,
+    );
+    expect(pool.operations).toBeLessThanOrEqual(budget);
   });
 });
 
 describe("RsaPool", () => {
   it("serves a small namespace between the operations of a large one", async () => {
     const pool = new RsaPool({ concurrency: 1, apiShare: 1 });
-    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool);
+    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool, CLOCK);
     const finished: string[] = [];
     const big = decider
       .decide(object(a, 40, "big"), undefined, [])

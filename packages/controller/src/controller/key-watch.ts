@@ -5,8 +5,8 @@ import type { KeySecretChange, SkippedKey } from "../keys/key-loader.js";
 import type { KeyRefusalReason } from "../keys/key-policy.js";
 import type { KeyRegistry } from "../keys/key-registry.js";
 import { RefusedKeySecrets } from "../keys/refused-keys.js";
-import type { CacheInformer, InformerFactory } from "./informers.js";
-import type { Logger } from "./ports.js";
+import type { CacheInformer, InformerFactory } from "../ports/informers.js";
+import type { Logger } from "../ports/logger.js";
 
 export interface KeyWatchOptions {
   /** The controller's namespace, where key Secrets live. */
@@ -21,11 +21,11 @@ export interface KeyWatchOptions {
 }
 
 /**
- * Keeps the key registry equal to the key Secrets of the controller namespace, live (add,
- * relabel, delete; no restart; security-and-demand §2.1). The whole namespace is watched without
- * a label selector, because the legacy key Secret (named like the prefix) carries no label and a
- * Secret relabelled away from `active` must be seen. The first list is registered oldest first
- * (reference order); later events go through `applyKeySecretChange`.
+ * Keeps the key registry equal to the key Secrets of the controller namespace, live (add, relabel,
+ * delete; no restart; docs/keys.md#which-key-secrets-are-loaded). The whole namespace is watched
+ * without a label selector, because the legacy key Secret (named like the prefix) carries no label
+ * and a Secret relabelled away from `active` must be seen. The first list is registered oldest
+ * first (reference order); later events go through `applyKeySecretChange`.
  */
 export class KeySecretWatch {
   readonly #options: KeyWatchOptions;

@@ -8,22 +8,18 @@ import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
 import { recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
 import type { Decider } from "./decide-pool.js";
-import type {
-  ApiErrorInfo,
-  EventRecorder,
-  Logger,
-  SecretStore,
-  StatusWriter,
-  WriteFence,
-} from "./ports.js";
+import type { EventRecorder } from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
+import type { ApiErrorInfo, SecretStore, StatusWriter, WriteFence } from "../ports/writes.js";
 import { secretDigest, stillHolds } from "./settled.js";
 import type { Settled, SettledInputs } from "./settled.js";
 import { StatusWrites } from "./status-writes.js";
 
 /**
- * One reconcile of `namespace/name` (spec §4.5–§4.7): read the SealedSecret from the cache and
- * the live Secret, call the pure `decide`, apply the write through the ports, then compute and
- * write status with the pure `nextStatus`.
+ * One reconcile of `namespace/name` (reference `Controller.unseal` and `updateSealedSecretStatus`,
+ * pkg/controller/controller.go; docs/reconcile.md#one-reconcile): read the SealedSecret from the
+ * cache and the live Secret, call the pure `decide`, apply the write through the ports, then
+ * compute and write status with the pure `nextStatus`.
  *
  * - A write answered with 409 (a stale read) re-reads both the SealedSecret and the Secret from
  *   the API server, never the cache, and decides again (bounded).
