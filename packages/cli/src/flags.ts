@@ -10,6 +10,8 @@ import {
 } from "@signet/core";
 import type { FlagGroup, FlagValues, OutputFormat, ParseResult } from "@signet/core";
 
+import type { Io } from "./io.js";
+
 /**
  * kubeseal's flags (`bindFlags` and `bindClientFlags`, cmd/kubeseal/main.go; kubectl's clientcmd
  * override flags) and Signet's own, each declared once as the field it yields, parsed with
@@ -223,13 +225,28 @@ export function usage(program: string): string {
   return `Usage of ${program}:\n${usageLines(KUBESEAL_FLAGS)}`;
 }
 
-/** Parses a command line (without the program) against `group`, env first as kubeseal does. */
+/**
+ * Parses a command line (without the program) against `group`, env first as kubeseal does, and
+ * prints pflag's deprecation notices on stderr. A flag error is printed with `usageText()` (as
+ * pflag prints it) and returned.
+ */
 export function parseCommandLine<G extends FlagGroup>(
   group: G,
   argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): ParseResult<G> {
-  return parseFlags(group, argv, { env, envPrefix: "SEALED_SECRETS" });
+  io: Pick<Io, "env" | "writeStderr">,
+  usageText: () => string,
+): ParseResult<G> | FlagError {
+  let parsed: ParseResult<G>;
+  try {
+    parsed = parseFlags(group, argv, { env: io.env, envPrefix: "SEALED_SECRETS" });
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    for (const notice of err.deprecations) io.writeStderr(`${notice}\n`);
+    io.writeStderr(`${err.message}\n${usageText()}`);
+    return err;
+  }
+  for (const notice of parsed.deprecations) io.writeStderr(`${notice}\n`);
+  return parsed;
 }
 
 export type KubesealFlags = FlagValues<typeof KUBESEAL_FLAGS>;

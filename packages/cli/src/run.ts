@@ -46,17 +46,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const { subcommandOf } = await import("./subcommands/index.js");
     return subcommandOf(argv)!(argv.slice(1), io);
   }
-  let options: CliOptions;
-  try {
-    const parsed = parseCommandLine(KUBESEAL_FLAGS, argv, io.env);
-    options = toOptions(parsed);
-    for (const notice of parsed.deprecations) io.writeStderr(`${notice}\n`);
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    for (const notice of err.deprecations) io.writeStderr(`${notice}\n`);
-    io.writeStderr(`${err.message}\n${usage(io.program)}`);
-    return exitCodeOf(err);
-  }
+  const parsed = parseCommandLine(KUBESEAL_FLAGS, argv, io, () => usage(io.program));
+  if (parsed instanceof FlagError) return exitCodeOf(parsed);
+  const options = toOptions(parsed);
   try {
     await dispatch(options, io);
     return EXIT_OK;

@@ -1,5 +1,5 @@
 import { flag } from "@signet/core";
-import type { Flag, FlagGroup, FlagValues, ParseResult } from "@signet/core";
+import type { Flag, FlagGroup, FlagValues } from "@signet/core";
 
 import { EXIT_OK, exitCodeOf, messageOf } from "../exit.js";
 import { FlagError, parseCommandLine, usageLines } from "../flags.js";
@@ -47,16 +47,8 @@ export function parseSubcommand<G extends FlagGroup & { help: Flag<boolean> }>(
   io: Io,
 ): SubcommandArgs<G> | number {
   const text = (): string => `${spec.help.trimEnd()}\n\nFlags:\n${usageLines(spec.flags)}`;
-  let parsed: ParseResult<G>;
-  try {
-    parsed = parseCommandLine(spec.flags, argv, io.env);
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    for (const notice of err.deprecations) io.writeStderr(`${notice}\n`);
-    io.writeStderr(`${err.message}\n${text()}`);
-    return exitCodeOf(err);
-  }
-  for (const notice of parsed.deprecations) io.writeStderr(`${notice}\n`);
+  const parsed = parseCommandLine(spec.flags, argv, io, text);
+  if (parsed instanceof FlagError) return exitCodeOf(parsed);
   if (parsed.values.help === true || parsed.helpRequested) {
     io.writeStdout(text());
     return EXIT_OK;
