@@ -8,8 +8,10 @@
 // NODE_OPTIONS and the other ways of passing Node.js flags are ignored (`execArgvExtension: none`):
 // the executable behaves the same whatever Node.js settings the user's shell carries.
 //
-//   npm run package                        # dist/signet
-//   node scripts/package.mjs --out FILE    # elsewhere (the build itself must have run)
+//   npm run package                            # dist/signet
+//   node scripts/package.mjs --out FILE        # elsewhere (the build itself must have run)
+//   node scripts/package.mjs --floor --out F   # the same kind of executable with an empty
+//                                              # program: the start-up floor (npm run bench)
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   chmodSync,
@@ -47,15 +49,24 @@ function strippedCopy(bin, dir) {
   return { path: out, stripped: true };
 }
 
+/** A start-up snapshot entry that does nothing at run time (the floor). */
+const FLOOR_MAIN = `require("node:v8").startupSnapshot.setDeserializeMainFunction(() => {});`;
+
 /**
- * Builds the single-file CLI at `out` and returns what went into it.
- * @param {{ out: string }} options
+ * Builds the single-file CLI at `out` (or, with `floor`, the same executable around an empty
+ * program) and returns what went into it.
+ * @param {{ out: string, floor?: boolean }} options
  */
-export async function packageCli({ out }) {
+export async function packageCli({ out, floor = false }) {
   const runtime = ensureNode("lts");
   const work = mkdtempSync(join(tmpdir(), "signet-package-"));
   try {
-    await bundleSea(work);
+    if (floor) {
+      writeFileSync(join(work, "sea-main.cjs"), FLOOR_MAIN);
+      writeFileSync(join(work, "signet-kube.cjs"), "");
+    } else {
+      await bundleSea(work);
+    }
     const executable = strippedCopy(runtime.bin, work);
     const config = join(work, "sea-config.json");
     const built = join(work, "signet");
@@ -79,7 +90,8 @@ export async function packageCli({ out }) {
       stdio: ["ignore", "ignore", "inherit"],
     });
     // A smoke run with an empty environment: no PATH, no Node.js to fall back on.
-    const version = execFileSync(built, ["--version"], { env: {}, encoding: "utf8" }).trim();
+    const version =
+      execFileSync(built, ["--version"], { env: {}, encoding: "utf8" }).trim() || "floor";
     // Copied next to the target, then renamed: a failed build never leaves half a binary at `out`.
     mkdirSync(dirname(out), { recursive: true });
     const partial = `${out}.partial`;
@@ -100,14 +112,16 @@ export async function packageCli({ out }) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const at = args.indexOf("--out");
-  const out = at === -1 ? join(REPO, "dist", "signet") : args[at + 1];
-  if (!out || args.length > (at === -1 ? 0 : 2)) {
-    console.error("usage: node scripts/package.mjs [--out FILE]");
+  const floor = args.includes("--floor");
+  const rest = args.filter((a) => a !== "--floor");
+  const at = rest.indexOf("--out");
+  const out = at === -1 ? join(REPO, "dist", "signet") : rest[at + 1];
+  if (!out || rest.length > (at === -1 ? 0 : 2)) {
+    console.error("usage: node scripts/package.mjs [--floor] [--out FILE]");
     process.exitCode = 2;
   } else {
     const started = Date.now();
-    const made = await packageCli({ out });
+    const made = await packageCli({ out, floor });
     const mb = (made.bytes / 2 ** 20).toFixed(1);
     console.log(
       `${made.out}: ${made.version}, Node.js ${made.node}${made.stripped ? ", stripped" : ""}, ` +

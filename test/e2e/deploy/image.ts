@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { cacheDir } from "../../interop/reference-tools.js";
-import { REPO } from "./render.js";
+
+// Not render.ts's REPO: this module is also used by the benchmarks, outside vitest.
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 
 export const CONTAINERS = join(cacheDir(), "containers");
 /** Global flags every buildah and podman call gets: the test's own storage. */
@@ -90,8 +92,11 @@ export function nodeRuntime(line: string): string {
   return out.trim().split("\n").at(-1) ?? "";
 }
 
-/** Builds (or finds current) the stand-ins for BUILD_IMAGE and RUNTIME_IMAGE. */
-export function ensureStandIns(): void {
+/**
+ * Builds (or finds current) the stand-ins for BUILD_IMAGE and RUNTIME_IMAGE, and for `staticImage`
+ * (distroless static, the reference controller's base) when given.
+ */
+export function ensureStandIns(staticImage?: string): void {
   const args = containerfileArgs();
   const npmVersion = execFileSync("npm", ["--version"], { encoding: "utf8" }).trim();
   const res = spawnSync("bash", [STAND_IN_SCRIPT], {
@@ -104,6 +109,7 @@ export function ensureStandIns(): void {
       NODE_BIN: nodeRuntime("lts"),
       NPM_VERSION: npmVersion,
       STAND_IN_CACHE: join(CONTAINERS, "stand-in"),
+      ...(staticImage ? { STATIC_IMAGE: staticImage } : {}),
     },
     timeout: 1_500_000,
   });

@@ -16,6 +16,9 @@
 #                  libgomp1, libstdc++6, libssl3t64), unpacked with dpkg-deb (no maintainer scripts,
 #                  as distroless), /etc/passwd and /etc/group with nonroot = 65532, /tmp 1777,
 #                  USER 65532:65532. Like distroless cc it has no libatomic, no shell.
+#   STATIC_IMAGE   (optional; gcr.io/distroless/static-debian13:nonroot, what the reference
+#                  controller's image is built on, for the image-size benchmark): the same without
+#                  libc6, libgcc-s1, libgomp1, libstdc++6 and libssl3t64, plus media-types.
 #
 # Each image is labelled with a hash of this recipe and rebuilt only when the recipe changes.
 # Env (all required): SIGNET_BUILDAH (buildah with its storage flags, one string), BUILD_IMAGE,
@@ -30,6 +33,7 @@ SUITE=trixie
 MIRROR=http://deb.debian.org/debian
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 RUNTIME_PACKAGES=(base-files netbase tzdata ca-certificates libc6 libgcc-s1 libgomp1 libstdc++6 libssl3t64)
+STATIC_PACKAGES=(base-files netbase tzdata ca-certificates media-types)
 BUILD_PACKAGES=binutils,libatomic1,libstdc++6,ca-certificates
 NODE_VERSION="$("$NODE_BIN" --version)"
 RECIPE="$( (cat "${BASH_SOURCE[0]}" /etc/ssl/certs/ca-certificates.crt; echo "$NODE_VERSION $NPM_VERSION $BUILD_IMAGE $RUNTIME_IMAGE") | sha256sum | cut -c1-16)"
@@ -68,14 +72,16 @@ apt_trixie() {
     -o APT::Sandbox::User=root "$@"
 }
 
-runtime_image() {
-  if current "$RUNTIME_IMAGE"; then log "$RUNTIME_IMAGE: current"; return; fi
-  log "$RUNTIME_IMAGE: downloading ${RUNTIME_PACKAGES[*]}"
+# A distroless-like image: Debian packages unpacked without maintainer scripts, nonroot = 65532.
+distroless() {
+  local name="$1" root="$WORK/$2"
+  shift 2
+  if current "$name"; then log "$name: current"; return; fi
+  log "$name: downloading $*"
   apt_trixie update >&2
-  mkdir -p "$WORK/debs" "$WORK/runtime"
-  (cd "$WORK/debs" && apt_trixie download "${RUNTIME_PACKAGES[@]}" >&2)
-  for deb in "$WORK"/debs/*.deb; do dpkg-deb -x "$deb" "$WORK/runtime"; done
-  local root="$WORK/runtime"
+  rm -rf "$WORK/debs" && mkdir -p "$WORK/debs" "$root"
+  (cd "$WORK/debs" && apt_trixie download "$@" >&2)
+  for deb in "$WORK"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
   mkdir -p "$root/tmp" "$root/home/nonroot" "$root/etc/ssl/certs"
   chmod 1777 "$root/tmp"
   chown 65532:65532 "$root/home/nonroot"
@@ -90,8 +96,8 @@ runtime_image() {
     --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
     --label "$LABEL=$RECIPE" "$ctr"
-  commit "$ctr" "$RUNTIME_IMAGE"
-  log "$RUNTIME_IMAGE: built"
+  commit "$ctr" "$name"
+  log "$name: built"
 }
 
 build_image() {
@@ -122,5 +128,6 @@ build_image() {
   log "$BUILD_IMAGE: built"
 }
 
-runtime_image
+distroless "$RUNTIME_IMAGE" runtime "${RUNTIME_PACKAGES[@]}"
 build_image
+if [[ -n "${STATIC_IMAGE:-}" ]]; then distroless "$STATIC_IMAGE" static "${STATIC_PACKAGES[@]}"; fi
