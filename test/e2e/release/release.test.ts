@@ -23,7 +23,15 @@ import {
   serveInNetns,
 } from "../../cluster/testing.js";
 import type { NetnsServer } from "../../cluster/testing.js";
-import { engineEnv, ensureContainerTools, ensureStandIns, nodeRuntime } from "../deploy/image.js";
+import {
+  containerfileArgs,
+  deploymentRunFlags,
+  engineEnv,
+  ensureContainerTools,
+  ensureStandIns,
+  nodeRuntime,
+  podman,
+} from "../deploy/image.js";
 import {
   createSealedSecret,
   deploymentCommand,
@@ -66,7 +74,7 @@ let prefix = "";
 function sh(
   cmd: string,
   args: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {},
 ): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
     encoding: "utf8",
@@ -100,6 +108,9 @@ beforeAll(() => {
   const res = sh(process.execPath, [join(REPO, "scripts/release.mjs")], {
     cwd: REPO,
     env: { ...engineEnv(), HELM: ensureHelm(), KUBECTL: cluster().kubectl },
+    // On a fresh machine this builds the image too (the image test may not have run first): npm ci
+    // inside the build stage on vfs storage takes well over 10 minutes on a loaded 2-core machine.
+    timeout: 2_700_000,
   });
   if (res.status !== 0) throw new Error(`npm run release failed:\n${res.stderr}`);
   work = mkdtempSync(join(tmpdir(), "signet-release-"));
@@ -171,6 +182,57 @@ describe("the single-file CLI", () => {
     const run = sh(cli, ["--cert", CERT], { env, input: secret("apps", "db", "x") });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe("");
+  });
+
+  describe("on a machine with no Node.js: the distroless cc base (no node, no npm, no shell)", () => {
+    // The stand-in for gcr.io/distroless/cc-debian13 (stand-in-bases.sh): glibc, libstdc++, no
+    // libatomic. The executable is mounted read-only and run as 65532 on a read-only root.
+    const base = containerfileArgs()["RUNTIME_IMAGE"]!;
+    const libatomic = "/usr/lib/x86_64-linux-gnu/libatomic.so.1";
+    const inBase = (extra: string[], args: string[], input?: string): SpawnSyncReturns<string> =>
+      podman(
+        [
+          "run",
+          "--rm",
+          "-i",
+          ...deploymentRunFlags(),
+          "-v",
+          `${cli}:/opt/signet:ro`,
+          "-v",
+          `${CERT}:/input/cert.pem:ro`,
+          ...extra,
+          "--entrypoint",
+          "/opt/signet",
+          base,
+          ...args,
+        ],
+        { input },
+      );
+
+    it("holds no Node.js: a node entrypoint cannot start", () => {
+      for (const entry of ["node", "/usr/local/bin/node", "/usr/bin/node", "/bin/sh"]) {
+        const run = podman(["run", "--rm", ...deploymentRunFlags(), "--entrypoint", entry, base]);
+        expect(run.status, `${entry}: ${run.stdout}`).not.toBe(0);
+      }
+    });
+
+    it("seals there with libatomic added (the one library the README says to add)", () => {
+      const value = `p-${randomBytes(8).toString("hex")}`;
+      const run = inBase(
+        ["-v", `${libatomic}:${libatomic}:ro`],
+        ["--cert", "/input/cert.pem"],
+        secret("apps", "db", value),
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout + run.stderr).not.toContain(value);
+      expect(openWithTestKey(run.stdout)).toBe(value);
+    });
+
+    it("names libatomic when it is missing", () => {
+      const run = inBase([], ["--version"]);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toMatch(/libatomic\.so\.1/);
+    });
   });
 
   it("names the missing certificate file, as kubeseal does", () => {
@@ -306,6 +368,30 @@ describe("the npm packages", () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(openWithTestKey(run.stdout)).toBe("npm-installed");
+  });
+
+  it("the installed signet keeps its compile cache in the user's cache directory, unless disabled", () => {
+    const seal = (home: string, extra: NodeJS.ProcessEnv = {}): void => {
+      mkdirSync(home, { recursive: true });
+      const run = sh(join(prefix, "bin", "signet"), ["--cert", CERT], {
+        env: { ...onLts(), HOME: home, ...extra },
+        input: secret("apps", "db", "cached"),
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toBe("");
+    };
+    const cacheOf = (home: string): string => join(home, ".cache/signet/node-compile-cache");
+    const listed = (dir: string): string[] =>
+      sh("find", [dir, "-type", "f"]).stdout.split("\n").filter(Boolean);
+    const home = join(work, "home-cached");
+    seal(home);
+    expect(listed(cacheOf(home)).length).toBeGreaterThan(0);
+    const xdg = join(work, "xdg-cache");
+    seal(join(work, "home-xdg"), { XDG_CACHE_HOME: xdg });
+    expect(listed(join(xdg, "signet/node-compile-cache")).length).toBeGreaterThan(0);
+    const off = join(work, "home-off");
+    seal(off, { NODE_DISABLE_COMPILE_CACHE: "1" });
+    expect(listed(join(off, ".cache"))).toEqual([]);
   });
 
   it("@signet/core imports from the prefix and seals", () => {
