@@ -1,9 +1,8 @@
-// Bundles the controller (and its decide thread) into ES modules in dist/bundle/ that need no
-// node_modules: the container image and the npm package carry only this directory. Start-up skips
-// the node_modules walk and loads only the parts of express and prom-client it reaches.
+// Bundles the controller into ES modules in dist/bundle/ that need no node_modules: the container
+// image and the npm package carry only this directory. Start-up skips the node_modules walk and
+// loads only the parts of express and prom-client it reaches.
 //
-// - main.js, and decide-worker.js next to it, where decide-pool's
-//   `new URL("./decide-worker.js", import.meta.url)` looks for it;
+// - main.js: the controller;
 // - kube-config.js: the only part of @kubernetes/client-node the controller uses (KubeConfig, for
 //   kubeconfig credential plugins: exec, auth-provider), imported only then. Bundling the whole
 //   package would put its generated API clients (~16 MB) into the image.
@@ -55,10 +54,7 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: {
-    main: `${dist}main.js`,
-    "decide-worker": `${dist}controller/decide-worker.js`,
-  },
+  entryPoints: { main: `${dist}main.js` },
   outdir: `${dist}bundle`,
   plugins: [
     {

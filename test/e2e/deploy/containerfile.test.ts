@@ -3,8 +3,9 @@
 // see image.ts and deploy/README.md) and run with podman: the controller from the image, as user
 // 65532 on a read-only root file system, unseals SealedSecrets on the test control plane, and the
 // `signet` CLI from the same image seals offline.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parsePrivateKeyPem, unsealSealedSecret } from "@signet/core";
@@ -77,6 +78,20 @@ describe("deploy/Containerfile, as written", () => {
       expect.arrayContaining(["**/node_modules", "**/dist", ".git", "test"]),
     );
     expect(patterns).not.toContain("packages");
+  });
+  it("ships a controller bundle that runs without node_modules next to it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "signet-bundle-"));
+    try {
+      cpSync(join(REPO, "packages/controller/dist/bundle"), dir, { recursive: true });
+      const v = spawnSync(process.execPath, [join(dir, "main.js"), "--version"], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(v.stdout + v.stderr).toMatch(/^controller version: v\d+\.\d+\.\d+/);
+      expect(v.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
