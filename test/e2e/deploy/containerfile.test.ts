@@ -66,6 +66,20 @@ describe("deploy/Containerfile, as written", () => {
     expect(INSTRUCTIONS.filter((l) => l.startsWith("USER ")).at(-1)).toBe("USER 65532:65532");
   });
 
+  it("names the Node.js lines that engines, README and the pinned runtimes name", () => {
+    const root = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+      engines: { node: string };
+    };
+    const lines = Object.keys(PINNED.lines).sort();
+    const ranges = root.engines.node.split("||").map((r) => /\d+/.exec(r)?.[0]);
+    expect(ranges.sort()).toEqual(lines);
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const listed = `**${lines.slice(0, -1).join(", ")} and ${lines.at(-1)}**`;
+    expect(readme).toContain(`Supported Node.js lines: ${listed}`);
+    expect(readme).toContain(`current LTS, **Node.js ${PINNED.lts}**`);
+    expect(CONTAINERFILE).toContain("the current LTS (scripts/node-versions.json");
+  });
+
   it("labels the image with the package version", () => {
     expect(ARGS["VERSION"]).toBe(VERSION);
   });
