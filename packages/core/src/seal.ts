@@ -45,9 +45,9 @@ const SERVER_FIELDS = [
 ] as const;
 
 /**
- * Seals one Secret into a SealedSecret (kubeseal's normal mode, spec §7.3). Every `data` item,
- * then every `stringData` item (which wins on collisions), is sealed separately with the scope
- * label. Beyond kubeseal, the template never carries managedFields, ownerReferences or server
+ * Seals one Secret into a SealedSecret (kubeseal's `Seal`, pkg/kubeseal/kubeseal.go). Every `data`
+ * item, then every `stringData` item (which wins on collisions), is sealed separately with the
+ * scope label. Beyond kubeseal, the template never carries managedFields, ownerReferences or server
  * fields, and no `creationTimestamp: null` or `status` is produced.
  */
 export function sealSecret(input: Secret, options: SealOptions): SealedSecret {
@@ -64,7 +64,7 @@ export function sealSecret(input: Secret, options: SealOptions): SealedSecret {
   return buildSealedSecret(secret, scope, encryptedData);
 }
 
-/** Applies kubeseal's per-Secret checks and rewrites (steps 1–5 of spec §7.3). */
+/** Applies kubeseal's per-Secret checks and rewrites before sealing (docs/cli.md#sealing). */
 function prepareSecret(input: Secret, options: SealOptions): Secret & { metadata: ObjectMeta } {
   if (isEmpty(input.data) && isEmpty(input.stringData) && !options.allowEmptyData) {
     throw new SignetError(
