@@ -9,6 +9,7 @@ import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
 import { readSecrets, sealSecrets } from "./commands/seal.js";
 import { EXIT_OK, exitCodeOf, messageOf } from "./exit.js";
 import { FlagError, KUBESEAL_FLAGS, parseCommandLine, usage } from "./flags.js";
+import { HELP_COMMAND, helpRequest, topLevelHelp } from "./help.js";
 import type { Input } from "./input.js";
 import { readInput } from "./input.js";
 import type { Io } from "./io.js";
@@ -46,11 +47,21 @@ async function emit(
 
 /**
  * Runs one `signet` invocation and returns its exit code; never exits the process. A first argument
- * naming a subcommand (`reseal`, `inspect`, `keys`) runs it; otherwise modes follow kubeseal's
+ * naming a subcommand (`reseal`, `inspect`, `keys`) runs it, `help [COMMAND]` prints help (kubeseal
+ * would ignore the word and seal stdin); otherwise modes follow kubeseal's
  * precedence (`runCLI`, cmd/kubeseal/main.go); every failure prints `error: <message>` and returns
  * the exit code `exitCodeOf` maps it to (exit.ts).
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  if (argv[0] === HELP_COMMAND) {
+    try {
+      const request = helpRequest(argv.slice(1), io);
+      return "code" in request ? request.code : await run(request.argv, io);
+    } catch (err) {
+      io.writeStderr(`error: ${messageOf(err)}\n`);
+      return exitCodeOf(err);
+    }
+  }
   // Subcommands and --merge-into load their code (and the `yaml` package) only when used.
   if (subcommandName(argv)) {
     const { subcommandOf } = await import("./subcommands/index.js");
@@ -69,7 +80,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 }
 
 async function dispatch(options: CliOptions, io: Io): Promise<void> {
-  if (options.help) return void io.writeStdout(usage(io.program));
+  if (options.help) return void io.writeStdout(topLevelHelp(io.program));
   if (options.version) return void io.writeStdout(`${io.program} version: ${io.version}\n`);
   const building = buildsSecretFromFlags(options);
   if (options.fromFile.length > 0 && !options.raw && !building) {

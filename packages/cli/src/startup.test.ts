@@ -35,6 +35,8 @@ describe("start-up cost", { timeout: 60_000 }, () => {
     ["--version", ["--version"]],
     ["an offline seal with --cert", ["--cert", CERT]],
     ["--help", ["--help"]],
+    ["help", ["help"]],
+    ["help reseal", ["help", "reseal"]],
   ])("does not load @kubernetes/client-node for %s", (_, args) => {
     const secret = '{"kind":"Secret","metadata":{"name":"a","namespace":"b"},"data":{"k":"dg=="}}';
     const run = signet(args, secret);

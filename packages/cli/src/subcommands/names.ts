@@ -1,12 +1,24 @@
-/** Names of Signet's subcommands (`signet reseal ...`); run.ts loads their code only when used. */
-export const SUBCOMMAND_NAMES = ["inspect", "keys", "reseal"] as const;
+/**
+ * Signet's subcommands (`signet reseal ...`) with the one-line summary `signet --help` lists;
+ * run.ts loads their code only when used.
+ */
+export const SUBCOMMAND_SUMMARIES = {
+  inspect: "Show what each SealedSecret in files or directories holds, without decrypting",
+  keys: "List, back up or retire the controller's sealing keys (list|backup|retire)",
+  reseal: "Re-encrypt SealedSecrets in files or directories with the current key, in place",
+} as const;
 
-export type SubcommandName = (typeof SUBCOMMAND_NAMES)[number];
+export type SubcommandName = keyof typeof SUBCOMMAND_SUMMARIES;
+
+export const SUBCOMMAND_NAMES = Object.keys(SUBCOMMAND_SUMMARIES) as readonly SubcommandName[];
+
+/** Whether `name` is one of Signet's subcommands. */
+export function isSubcommandName(name: string): name is SubcommandName {
+  return Object.hasOwn(SUBCOMMAND_SUMMARIES, name);
+}
 
 /** The subcommand named by argv[0], if any. */
 export function subcommandName(argv: readonly string[]): SubcommandName | undefined {
-  const first = argv[0];
-  return (SUBCOMMAND_NAMES as readonly string[]).includes(first ?? "")
-    ? (first as SubcommandName)
-    : undefined;
+  const first = argv[0] ?? "";
+  return isSubcommandName(first) ? first : undefined;
 }
