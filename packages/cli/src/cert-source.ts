@@ -1,6 +1,7 @@
 import { SignetError } from "@signet/core";
 
-import { fetchClusterCertificate } from "./commands/cluster-ops.js";
+import { connectCluster } from "./cluster/entry.js";
+import { readFileOrFail } from "./files.js";
 import type { Io } from "./io.js";
 import type { CliOptions } from "./options.js";
 
@@ -16,7 +17,7 @@ export function isCertUrl(value: string): boolean {
 /** Reads the certificate bytes from `--cert` (path, http(s):// or file:// URL) or the cluster. */
 export async function readCertificate(options: CliOptions, io: Io): Promise<Buffer> {
   if (options.cert === "") return fetchClusterCertificate(options);
-  if (!isCertUrl(options.cert)) return readCertFile(options.cert, io);
+  if (!isCertUrl(options.cert)) return readFileOrFail(io, options.cert);
   let response: Awaited<ReturnType<Io["fetchUrl"]>>;
   try {
     response = await io.fetchUrl(options.cert);
@@ -36,25 +37,8 @@ export async function readCertificate(options: CliOptions, io: Io): Promise<Buff
   return response.body;
 }
 
-async function readCertFile(path: string, io: Io): Promise<Buffer> {
-  try {
-    return await io.readFile(path);
-  } catch (cause) {
-    throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
-  }
-}
-
-/** Go-like text of a file-system error ("no such file or directory", "permission denied"...). */
-export function describeFsError(err: unknown): string {
-  const code = (err as { code?: string } | undefined)?.code;
-  switch (code ?? "") {
-    case "ENOENT":
-      return "no such file or directory";
-    case "EACCES":
-      return "permission denied";
-    case "EISDIR":
-      return "is a directory";
-    default:
-      return err instanceof Error ? err.message : "unknown error";
-  }
+/** The certificate of the controller's latest key, through the API server's service proxy. */
+export async function fetchClusterCertificate(options: CliOptions): Promise<Buffer> {
+  const { api, client } = await connectCluster(options.cluster);
+  return api.fetchCertificate(client, options.cluster);
 }

@@ -1,6 +1,6 @@
 import { SignetError } from "@signet/core";
 
-import { describeFsError } from "./cert-source.js";
+import { readFileOrFail } from "./files.js";
 import type { Io } from "./io.js";
 
 /**
@@ -16,12 +16,11 @@ export interface Input {
 export async function readInput(file: string, io: Io): Promise<Input> {
   if (file === "") return { bytes: await io.readStdin(), source: "stdin" };
   try {
-    return { bytes: await io.readFile(file), source: file };
-  } catch (cause) {
-    throw new SignetError(
-      "ERR_IO",
-      `Could not read file specified with --secret-file: open ${file}: ${describeFsError(cause)}`,
-      { cause },
-    );
+    return { bytes: await readFileOrFail(io, file), source: file };
+  } catch (err) {
+    const { message, cause } = err as SignetError;
+    throw new SignetError("ERR_IO", `Could not read file specified with --secret-file: ${message}`, {
+      cause,
+    });
   }
 }

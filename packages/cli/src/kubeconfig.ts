@@ -1,7 +1,7 @@
 import { decodeKubeconfig, mergeKubeconfigs, SignetError } from "@signet/core";
 import type { KubeconfigFile, MergedKubeconfig, ResolvedNamespace } from "@signet/core";
 
-import { describeFsError } from "./cert-source.js";
+import { describeFsError } from "./files.js";
 import type { Io } from "./io.js";
 import type { ClusterFlags } from "./options.js";
 

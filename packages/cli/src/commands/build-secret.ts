@@ -1,7 +1,7 @@
 import { setOwn, SignetError } from "@signet/core";
 import type { Secret } from "@signet/core";
 
-import { describeFsError } from "../cert-source.js";
+import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
 
@@ -47,13 +47,6 @@ function envFileItems(text: string, path: string): [string, string][] {
   return items;
 }
 
-async function readSource(path: string, io: Io, flag: string): Promise<Buffer> {
-  try {
-    return await io.readFile(path);
-  } catch (cause) {
-    throw new SignetError("ERR_IO", `${flag} ${path}: ${describeFsError(cause)}`, { cause });
-  }
-}
 
 /**
  * Builds the Secret that `kubectl create secret generic NAME --from-...` would: `--from-file
@@ -78,14 +71,14 @@ export async function buildSecretFromFlags(options: CliOptions, io: Io): Promise
     const eq = spec.indexOf("=");
     const path = eq === -1 ? spec : spec.slice(eq + 1);
     const key = eq === -1 ? (path.split("/").pop() ?? path) : spec.slice(0, eq);
-    put(key, await readSource(path, io, "--from-file"), "--from-file");
+    put(key, await readFileOrFail(io, path, "--from-file"), "--from-file");
   }
   for (const literal of options.fromLiteral) {
     const [key, value] = splitPair(literal, "--from-literal");
     put(key, Buffer.from(value, "utf8"), "--from-literal");
   }
   for (const path of options.fromEnvFile) {
-    const text = (await readSource(path, io, "--from-env-file")).toString("utf8");
+    const text = (await readFileOrFail(io, path, "--from-env-file")).toString("utf8");
     for (const [key, value] of envFileItems(text, path))
       put(key, Buffer.from(value, "utf8"), "--from-env-file");
   }

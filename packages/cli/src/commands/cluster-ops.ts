@@ -9,29 +9,9 @@ import {
 } from "@signet/core";
 import type { OutputFormat, SealedSecret } from "@signet/core";
 
-import type * as controllerApi from "../cluster/controller-api.js";
-import type { KubeClient } from "../cluster/kube-client.js";
+import { connectCluster } from "../cluster/entry.js";
 import type { Input } from "../input.js";
 import type { CliOptions } from "../options.js";
-
-/** Loads the cluster adapter on demand: only these paths import @kubernetes/client-node. */
-async function controller(
-  options: CliOptions,
-): Promise<{ api: ControllerApi; client: KubeClient }> {
-  const [api, kube] = await Promise.all([
-    import("../cluster/controller-api.js"),
-    import("../cluster/kube-client.js"),
-  ]);
-  return { api, client: await kube.connect(options.cluster) };
-}
-
-type ControllerApi = typeof controllerApi;
-
-/** The certificate of the controller's latest key, through the API server's service proxy. */
-export async function fetchClusterCertificate(options: CliOptions): Promise<Buffer> {
-  const { api, client } = await controller(options);
-  return api.fetchCertificate(client, options.cluster);
-}
 
 /** The SealedSecrets of the input as kubeseal's `readSealedSecrets` decodes them. */
 function sealedSecretDocs(input: Input): SealedSecret[] {
@@ -50,7 +30,7 @@ export async function runValidate(options: CliOptions, input: Input): Promise<vo
     // kubeseal reports a stream it cannot decode as a decryption failure.
     throw new SignetError("ERR_INVALID_INPUT", "unable to decrypt sealed secret", { cause });
   }
-  const { api, client } = await controller(options);
+  const { api, client } = await connectCluster(options.cluster);
   const base = await api.controllerProxyPath(client, options.cluster);
   for (const doc of docs) {
     if (!(await api.verifySealedSecret(client, base, encodeJson(doc)))) {
@@ -71,7 +51,7 @@ export async function runReEncrypt(
   format: OutputFormat,
 ): Promise<string> {
   const docs = sealedSecretDocs(input);
-  const { api, client } = await controller(options);
+  const { api, client } = await connectCluster(options.cluster);
   const base = await api.controllerProxyPath(client, options.cluster);
   const out: string[] = [];
   for (const doc of docs) {

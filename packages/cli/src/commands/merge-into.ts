@@ -24,7 +24,7 @@ import type {
   Secret,
 } from "@signet/core";
 
-import { describeFsError } from "../cert-source.js";
+import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import { resolvedFormat } from "../options.js";
 import { sealSecrets } from "./seal.js";
@@ -38,13 +38,6 @@ interface Target {
   object: SealedSecret;
 }
 
-async function readFile(path: string, io: Io): Promise<Buffer> {
-  try {
-    return await io.readFile(path);
-  } catch (cause) {
-    throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
-  }
-}
 
 function nameOf(doc: ManifestDocument): { name?: unknown; namespace?: unknown } {
   const value = doc.value as { metadata?: { name?: unknown; namespace?: unknown } } | null;
@@ -81,7 +74,7 @@ function targetDocument(
 
 /** kubeseal decodes the file's SealedSecret with the API machinery's universal decoder. */
 async function readTarget(path: string, secret: Secret, io: Io): Promise<Target> {
-  const bytes = await readFile(path, io);
+  const bytes = await readFileOrFail(io, path);
   const documents = readManifest(bytes, path);
   const document = targetDocument(documents, secret, path);
   return { bytes, documents, document, object: document.sealedSecret() };

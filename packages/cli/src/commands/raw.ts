@@ -1,6 +1,6 @@
 import { parseSealingCertificate, sealRaw, SignetError } from "@signet/core";
 
-import { describeFsError } from "../cert-source.js";
+import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import { resolveClientNamespace } from "../kubeconfig.js";
 import type { CliOptions } from "../options.js";
@@ -20,11 +20,7 @@ async function rawValue(options: CliOptions, io: Io): Promise<Buffer> {
   }
   const eq = spec.indexOf("=");
   const path = eq === -1 ? spec : spec.slice(eq + 1);
-  try {
-    return await io.readFile(path);
-  } catch (cause) {
-    throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
-  }
+  return readFileOrFail(io, path);
 }
 
 /**

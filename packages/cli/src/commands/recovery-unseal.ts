@@ -8,7 +8,7 @@ import {
 } from "@signet/core";
 import type { SealedSecret, Secret, UnsealingKey } from "@signet/core";
 
-import { describeFsError } from "../cert-source.js";
+import { readFileOrFail } from "../files.js";
 import type { Input } from "../input.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
@@ -17,13 +17,7 @@ import { templateRenderer } from "../templates.js";
 async function loadKeys(files: readonly string[], io: Io): Promise<UnsealingKey[]> {
   const keys: UnsealingKey[] = [];
   for (const file of files) {
-    let bytes: Buffer;
-    try {
-      bytes = await io.readFile(file);
-    } catch (cause) {
-      throw new SignetError("ERR_IO", `open ${file}: ${describeFsError(cause)}`, { cause });
-    }
-    keys.push(...parseRecoveryKeys(bytes, file));
+    keys.push(...parseRecoveryKeys(await readFileOrFail(io, file), file));
   }
   return keys;
 }

@@ -1,9 +1,10 @@
 import { encodeObject, flag, SEALED_SECRETS_KEY_LABEL, SignetError } from "@signet/core";
 import type { OutputFormat, SealedSecret, Secret } from "@signet/core";
 
-import { describeFsError } from "../cert-source.js";
+import { connectCluster, controllerApi } from "../cluster/entry.js";
 import type { KubeClient } from "../cluster/kube-client.js";
 import { CLUSTER_FLAGS } from "../flags.js";
+import { pathError } from "../files.js";
 import type { Io } from "../io.js";
 import type { ClusterFlags } from "../options.js";
 import { clusterFlags } from "../options.js";
@@ -100,12 +101,11 @@ function outputFormat(parsed: KeysArgs, allowed: readonly string[], dflt: string
 // Cluster reads (through the KubeClient port; client-node is loaded only here)
 
 async function client(flags: ClusterFlags): Promise<KubeClient> {
-  const kube = await import("../cluster/kube-client.js");
-  return kube.connect(flags);
+  return (await connectCluster(flags)).client;
 }
 
 async function statusError(response: { status: number; body: Buffer }, what: string) {
-  const { statusMessage } = await import("../cluster/controller-api.js");
+  const { statusMessage } = await controllerApi();
   return new SignetError("ERR_NEEDS_CLUSTER", `cannot ${what}: ${statusMessage(response)}`);
 }
 
@@ -228,7 +228,7 @@ async function backup(parsed: KeysArgs, rest: string[], io: Io): Promise<number>
   if (file === "") io.writeStdout(text);
   else {
     await io.writeFileAtomic(file, text, { mode: 0o600 }).catch((cause: unknown) => {
-      throw new SignetError("ERR_IO", `write ${file}: ${describeFsError(cause)}`, { cause });
+      throw pathError("write", file, cause);
     });
   }
   const where = file === "" ? "the output" : file;

@@ -11,7 +11,7 @@ import {
 } from "@signet/core";
 import type { ManifestDocument, SealedSecret } from "@signet/core";
 
-import { describeFsError } from "../cert-source.js";
+import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import type { JsonNode } from "./json-source.js";
 import {
@@ -134,12 +134,7 @@ export async function readManifest(
   io: Io,
   mustContain = "",
 ): Promise<ManifestFile | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await io.readFile(path);
-  } catch (cause) {
-    throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
-  }
+  const bytes = await readFileOrFail(io, path);
   return bytes.includes(mustContain) ? parseManifest(path, bytes) : undefined;
 }
 

@@ -1,7 +1,9 @@
 import { keyHint, parseRecoveryKeys, parseSealingCertificate, SignetError } from "@signet/core";
 import type { SealedSecret, UnsealingKey } from "@signet/core";
 
-import { describeFsError, readCertificate } from "../cert-source.js";
+import { readCertificate } from "../cert-source.js";
+import { connectCluster } from "../cluster/entry.js";
+import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
 import { UsageError } from "./common.js";
@@ -58,9 +60,7 @@ async function offlineEngine(options: CliOptions, io: Io): Promise<Engine> {
   const certificate = await sealingCertificate(options, io);
   const keys: UnsealingKey[] = [];
   for (const file of options.recoveryPrivateKey) {
-    const text = await io.readFile(file).catch((cause: unknown) => {
-      throw new SignetError("ERR_IO", `open ${file}: ${describeFsError(cause)}`, { cause });
-    });
+    const text = await readFileOrFail(io, file);
     keys.push(...parseRecoveryKeys(text.toString("utf8"), file));
   }
   if (!keys.some((k) => k.fingerprint === certificate.fingerprint)) {
@@ -83,13 +83,9 @@ async function offlineEngine(options: CliOptions, io: Io): Promise<Engine> {
   };
 }
 
-/** Loads the cluster adapter on demand: only this path imports @kubernetes/client-node. */
+/** Reseals through the controller's `/v1/rotate`. */
 async function controllerEngine(options: CliOptions, io: Io): Promise<Engine> {
-  const [api, kube] = await Promise.all([
-    import("../cluster/controller-api.js"),
-    import("../cluster/kube-client.js"),
-  ]);
-  const client = await kube.connect(options.cluster);
+  const { api, client } = await connectCluster(options.cluster);
   const base = await api.controllerProxyPath(client, options.cluster);
   const pem = await api.fetchCertificate(client, options.cluster);
   const { fingerprint } = parseSealingCertificate(pem.toString("utf8"), io.now());

@@ -1,7 +1,7 @@
 import { flag, scopeFromAnnotations, SignetError } from "@signet/core";
 import type { SealedSecret } from "@signet/core";
 
-import { describeFsError } from "../cert-source.js";
+import { describeFsError } from "../files.js";
 import { CLUSTER_FLAGS, KUBESEAL_FLAGS } from "../flags.js";
 import type { Io } from "../io.js";
 import { subcommandOptions } from "../options.js";
