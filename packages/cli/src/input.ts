@@ -19,8 +19,12 @@ export async function readInput(file: string, io: Io): Promise<Input> {
     return { bytes: await readFileOrFail(io, file), source: file };
   } catch (err) {
     const { message, cause } = err as SignetError;
-    throw new SignetError("ERR_IO", `Could not read file specified with --secret-file: ${message}`, {
-      cause,
-    });
+    throw new SignetError(
+      "ERR_IO",
+      `Could not read file specified with --secret-file: ${message}`,
+      {
+        cause,
+      },
+    );
   }
 }

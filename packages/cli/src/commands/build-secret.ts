@@ -47,7 +47,6 @@ function envFileItems(text: string, path: string): [string, string][] {
   return items;
 }
 
-
 /**
  * Builds the Secret that `kubectl create secret generic NAME --from-...` would: `--from-file
  * [key=]path` (key defaults to the file's base name), `--from-literal KEY=VALUE`, `--from-env-file`.

@@ -38,7 +38,6 @@ interface Target {
   object: SealedSecret;
 }
 
-
 function nameOf(doc: ManifestDocument): { name?: unknown; namespace?: unknown } {
   const value = doc.value as { metadata?: { name?: unknown; namespace?: unknown } } | null;
   return value?.metadata ?? {};
