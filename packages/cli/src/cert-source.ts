@@ -16,7 +16,7 @@ export function isCertUrl(value: string): boolean {
 
 /** Reads the certificate bytes from `--cert` (path, http(s):// or file:// URL) or the cluster. */
 export async function readCertificate(options: CliOptions, io: Io): Promise<Buffer> {
-  if (options.cert === "") return fetchClusterCertificate(options);
+  if (options.cert === "") return fetchClusterCertificate(options, io);
   if (!isCertUrl(options.cert)) return readFileOrFail(io, options.cert);
   let response: Awaited<ReturnType<Io["fetchUrl"]>>;
   try {
@@ -38,7 +38,7 @@ export async function readCertificate(options: CliOptions, io: Io): Promise<Buff
 }
 
 /** The certificate of the controller's latest key, through the API server's service proxy. */
-export async function fetchClusterCertificate(options: CliOptions): Promise<Buffer> {
-  const { api, client } = await connectCluster(options.cluster);
+export async function fetchClusterCertificate(options: CliOptions, io: Io): Promise<Buffer> {
+  const { api, client } = await connectCluster(options.cluster, io);
   return api.fetchCertificate(client, options.cluster);
 }

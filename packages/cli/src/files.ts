@@ -1,21 +1,9 @@
-import { SignetError } from "@signet/core";
+import { goErrnoText, SignetError } from "@signet/core";
 
 import type { Io } from "./io.js";
 
 /** Go's text of a file-system error (`syscall.Errno`): "no such file or directory", ... */
-export function describeFsError(err: unknown): string {
-  const code = (err as { code?: string } | undefined)?.code;
-  switch (code ?? "") {
-    case "ENOENT":
-      return "no such file or directory";
-    case "EACCES":
-      return "permission denied";
-    case "EISDIR":
-      return "is a directory";
-    default:
-      return err instanceof Error ? err.message : "unknown error";
-  }
-}
+export const describeFsError = goErrnoText;
 
 /** Go's `*fs.PathError` text, `OP PATH: REASON` (`open x.pem: no such file or directory`). */
 export function pathError(op: string, path: string, cause: unknown): SignetError {

@@ -1,51 +1,38 @@
-import { decodeKubeconfig, mergeKubeconfigs, SignetError } from "@signet/core";
-import type { KubeconfigFile, MergedKubeconfig, ResolvedNamespace } from "@signet/core";
+import { loadKubeconfig as loadKubeconfigFiles, SignetError } from "@signet/core";
+import type { KubeconfigContext, MergedKubeconfig, ResolvedNamespace } from "@signet/core";
 
-import { describeFsError } from "./files.js";
 import type { Io } from "./io.js";
 import type { ClusterFlags } from "./options.js";
 
 /**
- * Kubeconfig files in client-go's loading order: `--kubeconfig`, else the files of `$KUBECONFIG`
- * (empty entries dropped, each file once), else ~/.kube/config.
+ * The kubeconfig of this invocation, read with kubectl's rules by core's one loader (shared
+ * with the controller): `--kubeconfig`, else the files of `$KUBECONFIG` merged, else
+ * ~/.kube/config. Undefined when no file exists.
  */
-export function kubeconfigPaths(flags: ClusterFlags, io: Io): string[] {
-  if (flags.kubeconfig) return [flags.kubeconfig];
-  const list = io.env.KUBECONFIG?.split(":").filter((p) => p !== "");
-  if (list && list.length > 0) return [...new Set(list)];
-  return [`${io.homeDir}/.kube/config`];
-}
-
-function isMissing(cause: unknown): boolean {
-  return (cause as { code?: string }).code === "ENOENT";
+export function loadKubeconfig(
+  flags: Pick<ClusterFlags, "kubeconfig">,
+  io: Pick<Io, "env" | "homeDir" | "readFile">,
+): Promise<MergedKubeconfig | undefined> {
+  return loadKubeconfigFiles({
+    explicitPath: flags.kubeconfig,
+    kubeconfigEnv: io.env.KUBECONFIG,
+    defaultPath: `${io.homeDir}/.kube/config`,
+    readFile: (path) => io.readFile(path),
+  });
 }
 
 /**
- * Reads and merges the kubeconfig files as client-go's `ClientConfigLoadingRules.Load`: a
- * missing `--kubeconfig` is an error, missing `$KUBECONFIG` files are skipped, a file that
- * cannot be read or decoded is an error naming it (client-go's words), and the files are merged
- * (the first to define a name wins it). Undefined when no file exists.
+ * The context `--context` names, else the current one (undefined when neither names one);
+ * a named context that does not exist is client-go's configuration error.
  */
-export async function loadKubeconfig(
+export function selectedContext(
+  config: MergedKubeconfig,
   flags: ClusterFlags,
-  io: Io,
-): Promise<MergedKubeconfig | undefined> {
-  const files: KubeconfigFile[] = [];
-  for (const path of kubeconfigPaths(flags, io)) {
-    let bytes: Buffer;
-    try {
-      bytes = await io.readFile(path);
-    } catch (cause) {
-      if (isMissing(cause) && !flags.kubeconfig) continue;
-      const reason = describeFsError(cause);
-      const message = isMissing(cause)
-        ? `stat ${path}: ${reason}`
-        : `error loading config file "${path}": read ${path}: ${reason}`;
-      throw new SignetError("ERR_KUBECONFIG", message, { cause });
-    }
-    files.push(decodeKubeconfig(bytes, path));
-  }
-  return files.length === 0 ? undefined : mergeKubeconfigs(files);
+): KubeconfigContext | undefined {
+  const name = flags.context || config.currentContext;
+  const context = config.contexts.get(name);
+  if (name !== "" && !context) contextNotFound(name, config, flags);
+  return context;
 }
 
 /**
@@ -87,13 +74,11 @@ export async function resolveClientNamespace(
     if (flags.context !== "") contextNotFound(flags.context, emptyConfig(), flags);
     return { namespace: io.env.POD_NAMESPACE ?? "", explicit: false };
   }
-  const name = flags.context || config.currentContext;
-  const context = config.contexts.get(name);
-  if (name !== "" && !context) contextNotFound(name, config, flags);
+  const context = selectedContext(config, flags);
   const namespace = context?.namespace || "default";
   return { namespace, explicit: flags.context !== "" && !!context?.namespace };
 }
 
-function emptyConfig(): MergedKubeconfig {
+export function emptyConfig(): MergedKubeconfig {
   return { currentContext: "", clusters: new Map(), users: new Map(), contexts: new Map() };
 }

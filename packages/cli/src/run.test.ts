@@ -344,17 +344,22 @@ describe("sealing", () => {
     [
       "--validate without a reachable kubeconfig",
       ["--validate", "--kubeconfig", "/nonexistent/kubeconfig"],
-      /^error: cannot load kubeconfig \/nonexistent\/kubeconfig: no such file or directory$/,
+      /^error: stat \/nonexistent\/kubeconfig: no such file or directory$/,
     ],
     [
       "--re-encrypt without a reachable kubeconfig",
       ["--re-encrypt", "--kubeconfig", "/nonexistent/kubeconfig"],
-      /^error: cannot load kubeconfig \/nonexistent\/kubeconfig: no such file or directory$/,
+      /^error: stat \/nonexistent\/kubeconfig: no such file or directory$/,
+    ],
+    [
+      "no kubeconfig at all outside a cluster (kubeseal's words)",
+      ["--fetch-cert"],
+      /^error: invalid configuration: no configuration has been provided, try setting KUBERNETES_MASTER environment variable$/,
     ],
     [
       "no --cert and no reachable cluster",
       ["--kubeconfig", "/nonexistent/kubeconfig"],
-      /^error: cannot load kubeconfig \/nonexistent\/kubeconfig: no such file or directory$/,
+      /^error: stat \/nonexistent\/kubeconfig: no such file or directory$/,
     ],
   ])("fails clearly on %s", async (_, argv, message) => {
     const io = withFiles({

@@ -110,9 +110,9 @@ async function dispatchModes(options: CliOptions, io: Io, building: boolean): Pr
       "warning: ignoring --recovery-private-key because unseal command not chosen with --recovery-unseal\n",
     );
   }
-  if (options.validate) return runValidate(options, await input());
+  if (options.validate) return runValidate(options, io, await input());
   if (options.reEncrypt) {
-    return emit(await runReEncrypt(options, await input(), output.format()), output, io);
+    return emit(await runReEncrypt(options, io, await input(), output.format()), output, io);
   }
   const certificate = await readCertificate(options, io);
   if (options.fetchCert) return emit(certificate, output, io);

@@ -15,11 +15,17 @@ export {
 export { findDuplicateKey } from "./manifest/duplicate-keys.js";
 export type { DuplicateKey } from "./manifest/duplicate-keys.js";
 export type { ManifestDocument, ManifestInput } from "./manifest/index.js";
-export { decodeKubeconfig, mergeKubeconfigs } from "./manifest/kubeconfig.js";
+export {
+  decodeKubeconfig,
+  kubeconfigPaths,
+  loadKubeconfig,
+  mergeKubeconfigs,
+} from "./manifest/kubeconfig.js";
 export type {
   KubeconfigCluster,
   KubeconfigContext,
   KubeconfigFile,
+  KubeconfigSources,
   KubeconfigUser,
   MergedKubeconfig,
 } from "./manifest/kubeconfig.js";

@@ -1,5 +1,5 @@
 import type * as ControllerApiModule from "./controller-api.js";
-import type { KubeClient } from "./kube-client.js";
+import type { ConnectIo, KubeClient } from "./kube-client.js";
 import type { ClusterFlags } from "../options.js";
 
 /** The controller API client's functions (`fetchCertificate`, `rotateSealedSecret`, ...). */
@@ -16,9 +16,9 @@ export interface ClusterAccess {
  * adapter modules, and with them @kubernetes/client-node, are loaded here on first use only, so
  * offline commands never pay for them (startup.test.ts).
  */
-export async function connectCluster(flags: ClusterFlags): Promise<ClusterAccess> {
+export async function connectCluster(flags: ClusterFlags, io: ConnectIo): Promise<ClusterAccess> {
   const [api, kube] = await Promise.all([controllerApi(), import("./kube-client.js")]);
-  return { api, client: await kube.connect(flags) };
+  return { api, client: await kube.connect(flags, io) };
 }
 
 /** The controller API client's module alone (its error texts), loaded on first use. */

@@ -5,7 +5,10 @@ import { request as httpsRequest } from "node:https";
 import type * as ClientNodeModule from "@kubernetes/client-node";
 
 import { SignetError } from "@signet/core";
+import type { KubeconfigCluster, KubeconfigUser, MergedKubeconfig } from "@signet/core";
 
+import type { Io } from "../io.js";
+import { loadKubeconfig, selectedContext } from "../kubeconfig.js";
 import type { ClusterFlags } from "../options.js";
 
 /** A response from the API server: status and raw body. */
@@ -22,33 +25,81 @@ export interface KubeClient {
 type ClientNode = typeof ClientNodeModule;
 type KubeConfig = ClientNodeModule.KubeConfig;
 type Cluster = ClientNodeModule.Cluster;
+type User = ClientNodeModule.User;
 
-/** Loads kubeconfig as client-go would: `--kubeconfig`, else KUBECONFIG / ~/.kube/config / in-cluster. */
-function loadKubeconfig(k8s: ClientNode, flags: ClusterFlags): KubeConfig {
-  const kc = new k8s.KubeConfig();
-  try {
-    if (flags.kubeconfig !== "") kc.loadFromFile(flags.kubeconfig);
-    else kc.loadFromDefault();
-  } catch (cause) {
-    const where = flags.kubeconfig || "the default kubeconfig";
-    const code = (cause as { code?: string }).code;
-    const reason = code === "ENOENT" ? "no such file or directory" : (cause as Error).message;
-    throw new SignetError("ERR_NEEDS_CLUSTER", `cannot load kubeconfig ${where}: ${reason}`, {
-      cause,
-    });
-  }
-  if (flags.context !== "") kc.setCurrentContext(flags.context);
-  return kc;
+/** What connecting reads: the kubeconfig files and the environment. */
+export type ConnectIo = Pick<Io, "env" | "homeDir" | "readFile">;
+
+/**
+ * The cluster and user of the context (`--context`, else the current one) of the kubeconfig
+ * that core's one loader read with kubectl's rules, `--cluster`/`--user` choosing others.
+ */
+async function fromKubeconfig(
+  config: MergedKubeconfig,
+  flags: ClusterFlags,
+  io: ConnectIo,
+): Promise<{ cluster: Cluster | null; user: User | null }> {
+  const context = selectedContext(config, flags);
+  const clusterName = flags.cluster || context?.cluster || "";
+  const userName = flags.user || context?.user || "";
+  const cluster = config.clusters.get(clusterName);
+  const user = config.users.get(userName);
+  return {
+    cluster: cluster ? clientNodeCluster(clusterName, cluster) : null,
+    user: user ? await clientNodeUser(userName, user, io) : null,
+  };
 }
 
-/** The cluster and user of the current context with the kubectl-style flags applied on top. */
-function withOverrides(k8s: ClientNode, kc: KubeConfig, flags: ClusterFlags): KubeConfig {
-  const context = kc.getContextObject(kc.getCurrentContext());
-  const cluster = kc.getCluster(flags.cluster || context?.cluster || "") ?? kc.getCurrentCluster();
-  const user = kc.getUser(flags.user || context?.user || "") ?? kc.getCurrentUser();
+function clientNodeCluster(name: string, cluster: KubeconfigCluster): Cluster {
+  return {
+    name,
+    server: cluster.server ?? "",
+    caData: cluster["certificate-authority-data"],
+    caFile: cluster["certificate-authority"],
+    skipTLSVerify: cluster["insecure-skip-tls-verify"] === true,
+    tlsServerName: cluster["tls-server-name"],
+    proxyUrl: cluster["proxy-url"],
+  };
+}
+
+async function clientNodeUser(name: string, user: KubeconfigUser, io: ConnectIo): Promise<User> {
+  // kubectl reads `tokenFile` when `token` is empty.
+  const token =
+    user.token || (user.tokenFile && (await io.readFile(user.tokenFile)).toString("utf8").trim());
+  return {
+    name,
+    certData: user["client-certificate-data"],
+    certFile: user["client-certificate"],
+    keyData: user["client-key-data"],
+    keyFile: user["client-key"],
+    exec: user.exec,
+    authProvider: user["auth-provider"],
+    token: token || undefined,
+    username: user.username,
+    password: user.password,
+    impersonateUser: user.as,
+  };
+}
+
+/** The pod's service account, as client-go falls back to when no kubeconfig file exists. */
+function inCluster(k8s: ClientNode, io: ConnectIo): { cluster: Cluster | null; user: User | null } {
+  if (!io.env.KUBERNETES_SERVICE_HOST || !io.env.KUBERNETES_SERVICE_PORT) {
+    return { cluster: null, user: null };
+  }
+  const kc = new k8s.KubeConfig();
+  kc.loadFromCluster();
+  return { cluster: kc.getCurrentCluster(), user: kc.getCurrentUser() };
+}
+
+/** The chosen cluster and user with the kubectl-style flags applied on top. */
+function withOverrides(
+  k8s: ClientNode,
+  chosen: { cluster: Cluster | null; user: User | null },
+  flags: ClusterFlags,
+): KubeConfig {
   const effective = new k8s.KubeConfig();
-  effective.loadFromClusterAndUser(clusterWithOverrides(cluster, flags), {
-    ...(user ?? { name: "user" }),
+  effective.loadFromClusterAndUser(clusterWithOverrides(chosen.cluster, flags), {
+    ...(chosen.user ?? { name: "user" }),
     ...userOverrides(flags),
   });
   return effective;
@@ -87,12 +138,16 @@ function userOverrides(flags: ClusterFlags): Record<string, string | undefined> 
 }
 
 /**
- * Builds a client from kubeconfig and the kubectl-style override flags. `@kubernetes/client-node`
- * is imported here, lazily, so offline commands never pay for loading it (about 0.5 s).
+ * Builds a client from kubeconfig (kubectl's rules: `--kubeconfig`, else `$KUBECONFIG`'s files
+ * merged, else ~/.kube/config, else the pod's service account) and the kubectl-style override
+ * flags. `@kubernetes/client-node` is imported here, lazily, so offline commands never pay for
+ * loading it (about 0.5 s).
  */
-export async function connect(flags: ClusterFlags): Promise<KubeClient> {
+export async function connect(flags: ClusterFlags, io: ConnectIo): Promise<KubeClient> {
+  const config = await loadKubeconfig(flags, io);
   const k8s = await import("@kubernetes/client-node");
-  const kc = withOverrides(k8s, loadKubeconfig(k8s, flags), flags);
+  const chosen = config ? await fromKubeconfig(config, flags, io) : inCluster(k8s, io);
+  const kc = withOverrides(k8s, chosen, flags);
   const server = kc.getCurrentCluster()!.server;
   const timeout = flags.requestTimeoutMs;
   return {

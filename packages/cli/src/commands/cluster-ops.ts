@@ -11,6 +11,7 @@ import type { OutputFormat, SealedSecret } from "@signet/core";
 
 import { connectCluster } from "../cluster/entry.js";
 import type { Input } from "../input.js";
+import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
 
 /** The SealedSecrets of the input as kubeseal's `readSealedSecrets` decodes them. */
@@ -22,7 +23,7 @@ function sealedSecretDocs(input: Input): SealedSecret[] {
  * `--validate` (kubeseal's `ValidateSealedSecret`, pkg/kubeseal/kubeseal.go): every SealedSecret of
  * the input must decrypt in the cluster.
  */
-export async function runValidate(options: CliOptions, input: Input): Promise<void> {
+export async function runValidate(options: CliOptions, io: Io, input: Input): Promise<void> {
   let docs: SealedSecret[];
   try {
     docs = sealedSecretDocs(input);
@@ -30,7 +31,7 @@ export async function runValidate(options: CliOptions, input: Input): Promise<vo
     // kubeseal reports a stream it cannot decode as a decryption failure.
     throw new SignetError("ERR_INVALID_INPUT", "unable to decrypt sealed secret", { cause });
   }
-  const { api, client } = await connectCluster(options.cluster);
+  const { api, client } = await connectCluster(options.cluster, io);
   const base = await api.controllerProxyPath(client, options.cluster);
   for (const doc of docs) {
     if (!(await api.verifySealedSecret(client, base, encodeJson(doc)))) {
@@ -47,11 +48,12 @@ export async function runValidate(options: CliOptions, input: Input): Promise<vo
  */
 export async function runReEncrypt(
   options: CliOptions,
+  io: Io,
   input: Input,
   format: OutputFormat,
 ): Promise<string> {
   const docs = sealedSecretDocs(input);
-  const { api, client } = await connectCluster(options.cluster);
+  const { api, client } = await connectCluster(options.cluster, io);
   const base = await api.controllerProxyPath(client, options.cluster);
   const out: string[] = [];
   for (const doc of docs) {

@@ -100,8 +100,8 @@ function outputFormat(parsed: KeysArgs, allowed: readonly string[], dflt: string
 // ---------------------------------------------------------------------------------------------
 // Cluster reads (through the KubeClient port; client-node is loaded only here)
 
-async function client(flags: ClusterFlags): Promise<KubeClient> {
-  return (await connectCluster(flags)).client;
+async function client(flags: ClusterFlags, io: Io): Promise<KubeClient> {
+  return (await connectCluster(flags, io)).client;
 }
 
 async function statusError(response: { status: number; body: Buffer }, what: string) {
@@ -164,7 +164,7 @@ async function usage(kube: KubeClient): Promise<Usage | undefined> {
 async function list(parsed: KeysArgs, rest: string[], io: Io): Promise<number> {
   noExtraArgs(rest, "list");
   const format = outputFormat(parsed, ["text", "json", "yaml"], "text");
-  const kube = await client(cluster(parsed));
+  const kube = await client(cluster(parsed), io);
   const [secrets, used] = await Promise.all([keySecrets(kube, cluster(parsed)), usage(kube)]);
   const rows = keyRows(secrets, used);
   if (format !== "text") {
@@ -216,7 +216,7 @@ async function backup(parsed: KeysArgs, rest: string[], io: Io): Promise<number>
       "refusing to print private keys to a terminal: use -w FILE (written with mode 0600) or redirect stdout",
     );
   }
-  const kube = await client(cluster(parsed));
+  const kube = await client(cluster(parsed), io);
   const secrets = await keySecrets(kube, cluster(parsed));
   if (secrets.length === 0) {
     throw new SignetError(
@@ -244,7 +244,7 @@ async function retire(parsed: KeysArgs, rest: string[], io: Io): Promise<number>
   if (rest.length !== 1) throw new UsageError("signet keys retire needs exactly one FINGERPRINT");
   const wanted = rest[0]!;
   const flags = cluster(parsed);
-  const kube = await client(flags);
+  const kube = await client(flags, io);
   const [secrets, used] = await Promise.all([keySecrets(kube, flags), usage(kube)]);
   const rows = keyRows(secrets, used);
   const row = rows.find((r) => r.fingerprint === wanted || r.fingerprint === `SHA256:${wanted}`);

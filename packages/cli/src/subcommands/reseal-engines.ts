@@ -85,7 +85,7 @@ async function offlineEngine(options: CliOptions, io: Io): Promise<Engine> {
 
 /** Reseals through the controller's `/v1/rotate`. */
 async function controllerEngine(options: CliOptions, io: Io): Promise<Engine> {
-  const { api, client } = await connectCluster(options.cluster);
+  const { api, client } = await connectCluster(options.cluster, io);
   const base = await api.controllerProxyPath(client, options.cluster);
   const pem = await api.fetchCertificate(client, options.cluster);
   const { fingerprint } = parseSealingCertificate(pem.toString("utf8"), io.now());

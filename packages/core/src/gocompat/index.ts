@@ -4,3 +4,4 @@ export * from "./flag.js";
 export * from "./parse.js";
 export * from "./usage.js";
 export * from "./rfc1123z.js";
+export * from "./errno.js";

@@ -1,4 +1,5 @@
 import { SignetError } from "../errors.js";
+import { goErrnoText } from "../gocompat/errno.js";
 import { plainGoValue } from "./to-model.js";
 import { KUBECONFIG_TYPE } from "./go-types.js";
 import { decodeUniversal } from "./universal.js";
@@ -145,4 +146,95 @@ export function mergeKubeconfigs(files: readonly KubeconfigFile[]): MergedKubeco
       f.contexts?.map((e) => ({ name: e.name, value: e.context })),
     ),
   };
+}
+
+/**
+ * The kubeconfig files to read, in client-go's order (`ClientConfigLoadingRules`, kubectl's
+ * rules): the explicit `--kubeconfig` alone, else the entries of `KUBECONFIG` split on `:`
+ * (empty entries dropped, each file once, first place kept), else `defaultPath`
+ * (`~/.kube/config` for the CLI; the controller has none and falls back to its pod).
+ */
+export function kubeconfigPaths(
+  explicitPath: string,
+  kubeconfigEnv: string | undefined,
+  defaultPath?: string,
+): string[] {
+  if (explicitPath !== "") return [explicitPath];
+  const list = (kubeconfigEnv ?? "").split(":").filter((p) => p !== "");
+  if (list.length > 0) return [...new Set(list)];
+  return defaultPath === undefined ? [] : [defaultPath];
+}
+
+/** Where the kubeconfig comes from and how files are read (the caller's I/O). */
+export interface KubeconfigSources {
+  /** `--kubeconfig`, "" when not given: a missing explicit file is an error. */
+  explicitPath: string;
+  /** `$KUBECONFIG`: missing files of the list are skipped, as client-go skips them. */
+  kubeconfigEnv: string | undefined;
+  /** Read when neither is set; skipped when missing. */
+  defaultPath?: string;
+  /** Reads a whole file; a failure carries Node's `code` (`ENOENT`, ...). */
+  readFile(path: string): Promise<Uint8Array>;
+}
+
+/** `PATH` relative to the directory of `file`, as client-go's `ResolveLocalPaths` makes it. */
+function relativeTo(file: string, path: string | undefined): string | undefined {
+  if (path === undefined || path === "" || path.startsWith("/")) return path;
+  const slash = file.lastIndexOf("/");
+  return slash === -1 ? path : `${file.slice(0, slash + 1)}${path}`;
+}
+
+/** One file with its file references (CA, client certificate and key, token file) resolved. */
+function withLocalPaths(file: KubeconfigFile, path: string): KubeconfigFile {
+  return {
+    ...file,
+    clusters: file.clusters?.map((e) => {
+      if (!e.cluster) return e;
+      const ca = relativeTo(path, e.cluster["certificate-authority"]);
+      return { ...e, cluster: { ...e.cluster, ...(ca && { "certificate-authority": ca }) } };
+    }),
+    users: file.users?.map((e) => {
+      if (!e.user) return e;
+      const user = { ...e.user };
+      for (const key of ["client-certificate", "client-key", "tokenFile"] as const) {
+        const resolved = relativeTo(path, user[key]);
+        if (resolved) user[key] = resolved;
+      }
+      return { ...e, user };
+    }),
+  };
+}
+
+/**
+ * Reads and merges the kubeconfig files as client-go's `ClientConfigLoadingRules.Load` does
+ * (kubectl's `KUBECONFIG` semantics): a missing `--kubeconfig` is an error (`stat PATH: ...`),
+ * missing files of `KUBECONFIG` (or the default) are skipped, a file that cannot be read or
+ * decoded is an error naming it in client-go's words, relative file references are resolved
+ * against the directory of the file that holds them, and the files are merged by
+ * {@link mergeKubeconfigs} (the first file to define a name wins it; `current-context` comes
+ * from the first file that sets it). Undefined when no file exists. The one loader of the CLI
+ * and the controller.
+ */
+export async function loadKubeconfig(
+  sources: KubeconfigSources,
+): Promise<MergedKubeconfig | undefined> {
+  const explicit = sources.explicitPath !== "";
+  const files: KubeconfigFile[] = [];
+  const paths = kubeconfigPaths(sources.explicitPath, sources.kubeconfigEnv, sources.defaultPath);
+  for (const path of paths) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await sources.readFile(path);
+    } catch (cause) {
+      const missing = (cause as { code?: string } | undefined)?.code === "ENOENT";
+      if (missing && !explicit) continue;
+      const reason = goErrnoText(cause);
+      const message = missing
+        ? `stat ${path}: ${reason}`
+        : `error loading config file "${path}": read ${path}: ${reason}`;
+      throw new SignetError("ERR_KUBECONFIG", message, { cause });
+    }
+    files.push(withLocalPaths(decodeKubeconfig(bytes, path), path));
+  }
+  return files.length === 0 ? undefined : mergeKubeconfigs(files);
 }
