@@ -2,6 +2,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { readFile } from "node:fs/promises";
+
+import { loadKubeconfig } from "@signet/core";
+import type { MergedKubeconfig } from "@signet/core";
 import { describe, expect, it } from "vitest";
 
 import {
@@ -12,6 +16,16 @@ import {
 } from "./kubeconfig.js";
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+/** The kubeconfig at `path` as the one loader reads it. */
+async function loaded(path: string): Promise<MergedKubeconfig> {
+  const config = await loadKubeconfig({
+    explicitPath: path,
+    kubeconfigEnv: undefined,
+    readFile: (p) => readFile(p),
+  });
+  return config!;
+}
 
 function kubeconfig(dir: string, cluster: object, user: object): string {
   const path = join(dir, "config");
@@ -66,7 +80,7 @@ describe("kubeconfig connection", () => {
       },
       { username: "admin", password: "pw", as: "someone" },
     );
-    const conn = kubeconfigConnection(path);
+    const conn = kubeconfigConnection(await loaded(path));
     expect(conn?.tls).toEqual({
       ca: Buffer.from("CA"),
       cert: undefined,
@@ -84,15 +98,25 @@ describe("kubeconfig connection", () => {
     const dir = mkdtempSync(join(tmpdir(), "kc-"));
     writeFileSync(join(dir, "token"), "from-file\n");
     const path = kubeconfig(dir, { server: "https://h" }, { tokenFile: "token" });
-    expect(await kubeconfigConnection(path)?.authenticate()).toEqual({
+    expect(await kubeconfigConnection(await loaded(path))?.authenticate()).toEqual({
       authorization: "Bearer from-file",
     });
   });
 
-  it("refuses a kubeconfig whose current context names no cluster with a server", () => {
+  it("refuses a kubeconfig whose current context names no cluster with a server", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kc-"));
     const path = kubeconfig(dir, { "certificate-authority-data": b64("CA") }, {});
-    expect(() => kubeconfigConnection(path)).toThrow(/has no current cluster/);
+    expect(() =>
+      kubeconfigConnection({
+        currentContext: "",
+        clusters: new Map(),
+        users: new Map(),
+        contexts: new Map(),
+      }),
+    ).toThrow(/has no current cluster/);
+    await expect(loadConnection(path, {})).rejects.toThrow(
+      `kubeconfig ${path} has no current cluster`,
+    );
   });
 
   it("hands a user with a credential plugin (exec) to client-node, which runs it for each request's token", async () => {
@@ -108,10 +132,56 @@ describe("kubeconfig connection", () => {
       args: ["-e", `process.stdout.write(${JSON.stringify(credential)})`],
     };
     const path = kubeconfig(dir, { server: "https://h:6443" }, { exec });
-    expect(kubeconfigConnection(path)).toBeUndefined();
+    expect(kubeconfigConnection(await loaded(path))).toBeUndefined();
     const conn = await loadConnection("", { KUBECONFIG: `:${path}:/elsewhere` });
     expect(conn.server).toBe("https://h:6443");
     expect(await conn.authenticate()).toMatchObject({ authorization: "Bearer from-plugin" });
+  });
+});
+
+describe("KUBECONFIG with several files (kubectl's merge, the CLI's loader)", () => {
+  function write(dir: string, name: string, config: object): string {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify({ apiVersion: "v1", kind: "Config", ...config }));
+    return path;
+  }
+
+  it("takes current-context from the first file that sets it and each name from the first file defining it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kc-"));
+    mkdirSync(join(dir, "b"));
+    writeFileSync(join(dir, "b", "ca.crt"), "CA-B");
+    const first = write(dir, "first", {
+      clusters: [{ name: "c", cluster: { server: "https://first:6443" } }],
+    });
+    const second = write(join(dir, "b"), "second", {
+      "current-context": "ctx",
+      contexts: [{ name: "ctx", context: { cluster: "c", user: "u" } }],
+      clusters: [{ name: "c", cluster: { server: "https://second:6443" } }],
+      users: [{ name: "u", user: { token: "t", "client-certificate": "ca.crt" } }],
+    });
+    const third = write(dir, "third", {
+      "current-context": "other",
+      contexts: [{ name: "other", context: { cluster: "c", user: "u" } }],
+    });
+    const conn = await loadConnection("", {
+      KUBECONFIG: `${join(dir, "missing")}:${first}:${second}:${third}`,
+    });
+    expect(conn.server).toBe("https://first:6443");
+    // The user's relative file is resolved against its own file's directory.
+    expect(conn.tls.cert).toEqual(Buffer.from("CA-B"));
+    expect(await conn.authenticate()).toEqual({ authorization: "Bearer t" });
+  });
+
+  it("falls back to the pod when every KUBECONFIG file is missing, as client-go skips them", async () => {
+    await expect(
+      loadConnection("", { KUBECONFIG: "/nonexistent/a:/nonexistent/b" }),
+    ).rejects.toThrow(/not running in a cluster/);
+  });
+
+  it("refuses a missing --kubeconfig in client-go's words", async () => {
+    await expect(loadConnection("/nonexistent/kc", {})).rejects.toThrow(
+      "stat /nonexistent/kc: no such file or directory",
+    );
   });
 });
 

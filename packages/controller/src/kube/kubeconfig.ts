@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { isIPv6 } from "node:net";
-import { dirname, isAbsolute, join } from "node:path";
+import { join } from "node:path";
 
-import { decodeKubeconfig } from "@signet/core";
+import { kubeconfigPaths, loadKubeconfig } from "@signet/core";
+import type { KubeconfigCluster, KubeconfigUser, MergedKubeconfig } from "@signet/core";
 
 /**
  * How the controller reaches the API server: `--kubeconfig` when given, else `KUBECONFIG`
@@ -50,15 +52,23 @@ export interface ConnectionSources {
   now?: () => number;
 }
 
-/** Loads the connection from `--kubeconfig`, `KUBECONFIG` (its first file) or the pod. */
+/**
+ * Loads the connection from `--kubeconfig`, else the files of `KUBECONFIG` merged with kubectl's
+ * rules (core's `loadKubeconfig`, the loader the CLI uses too), else the pod's service account.
+ */
 export async function loadConnection(
   kubeconfigFlag: string,
   env: Readonly<Record<string, string | undefined>>,
   sources: ConnectionSources = {},
 ): Promise<ApiConnection> {
-  const path = kubeconfigFlag || env["KUBECONFIG"]?.split(":").find((p) => p !== "") || "";
-  if (path === "") return inClusterConnection(env, sources);
-  return kubeconfigConnection(path) ?? clientNodeConnection(path);
+  const config = await loadKubeconfig({
+    explicitPath: kubeconfigFlag,
+    kubeconfigEnv: env["KUBECONFIG"],
+    readFile: (path) => readFile(path),
+  });
+  if (!config) return inClusterConnection(env, sources);
+  const where = `kubeconfig ${kubeconfigPaths(kubeconfigFlag, env["KUBECONFIG"]).join(":")}`;
+  return kubeconfigConnection(config, where) ?? clientNodeConnection(config, where);
 }
 
 /** The pod's service account, as client-go's `InClusterConfig`. */
@@ -97,84 +107,52 @@ function rereadingFile(path: string, now: () => number): () => string {
   };
 }
 
-interface NamedEntry {
-  name?: string;
-  [field: string]: unknown;
-}
-
-interface KubeconfigCluster {
-  server?: string;
-  "certificate-authority"?: string;
-  "certificate-authority-data"?: string;
-  "insecure-skip-tls-verify"?: boolean;
-  "tls-server-name"?: string;
-}
-
-interface KubeconfigUser {
-  token?: string;
-  tokenFile?: string;
-  "client-certificate"?: string;
-  "client-certificate-data"?: string;
-  "client-key"?: string;
-  "client-key-data"?: string;
-  username?: string;
-  password?: string;
-  as?: string;
-  exec?: unknown;
-  "auth-provider"?: unknown;
-}
-
-interface KubeconfigFile {
-  "current-context"?: string;
-  contexts?: NamedEntry[];
-  clusters?: NamedEntry[];
-  users?: NamedEntry[];
-}
-
-/** The entry `name` of a kubeconfig list, e.g. `clusters[name].cluster`. */
-function entry<T>(list: NamedEntry[] | undefined, name: string, field: string): T | undefined {
-  const found = (list ?? []).find((e) => e.name === name);
-  return found?.[field] as T | undefined;
+/** The current context's cluster (with a server) and user of a loaded kubeconfig. */
+function currentEntries(
+  config: MergedKubeconfig,
+  where: string,
+): { cluster: KubeconfigCluster & { server: string }; user: KubeconfigUser } {
+  const context = config.contexts.get(config.currentContext);
+  const cluster = config.clusters.get(context?.cluster ?? "");
+  if (!cluster?.server) throw new Error(`${where} has no current cluster`);
+  return {
+    cluster: { ...cluster, server: cluster.server },
+    user: config.users.get(context?.user ?? "") ?? {},
+  };
 }
 
 /**
- * The current context's cluster and user from the kubeconfig at `path`, or undefined when the
- * user needs a credential plugin (then client-node reads the file). Relative file references
- * are relative to the kubeconfig's directory, as in kubectl.
+ * The current context's cluster and user of the kubeconfig (file references already resolved
+ * against the file holding them by the loader, as in kubectl), or undefined when the user needs
+ * a credential plugin (then client-node authenticates).
  */
-export function kubeconfigConnection(path: string): ApiConnection | undefined {
-  // Decoded as client-go decodes it (YAML 1.1, typed v1.Config, its errors).
-  const file = decodeKubeconfig(readFileSync(path), path) as KubeconfigFile;
-  const context = entry<{ cluster?: string; user?: string }>(
-    file.contexts,
-    file["current-context"] ?? "",
-    "context",
-  );
-  const cluster = entry<KubeconfigCluster>(file.clusters, context?.cluster ?? "", "cluster");
-  if (!cluster?.server) throw new Error(`kubeconfig ${path} has no current cluster`);
-  const user = entry<KubeconfigUser>(file.users, context?.user ?? "", "user") ?? {};
+export function kubeconfigConnection(
+  config: MergedKubeconfig,
+  where = "kubeconfig",
+): ApiConnection | undefined {
+  const { cluster, user } = currentEntries(config, where);
   if (user.exec !== undefined || user["auth-provider"] !== undefined) return undefined;
-  const headers = userHeaders(user, dirname(path));
+  const headers = userHeaders(user);
   return {
     server: cluster.server.replace(/\/$/, ""),
-    tls: tlsOf(cluster, user, dirname(path)),
+    tls: tlsOf(cluster, user),
     authenticate: () => Promise.resolve(headers),
   };
 }
 
-function tlsOf(cluster: KubeconfigCluster, user: KubeconfigUser, base: string): ConnectionTls {
+function tlsOf(cluster: KubeconfigCluster, user: KubeconfigUser): ConnectionTls {
   return {
-    ca: fileOrData(base, cluster["certificate-authority"], cluster["certificate-authority-data"]),
-    cert: fileOrData(base, user["client-certificate"], user["client-certificate-data"]),
-    key: fileOrData(base, user["client-key"], user["client-key-data"]),
+    ca: fileOrData(cluster["certificate-authority"], cluster["certificate-authority-data"]),
+    cert: fileOrData(user["client-certificate"], user["client-certificate-data"]),
+    key: fileOrData(user["client-key"], user["client-key-data"]),
     ...(cluster["insecure-skip-tls-verify"] === true && { rejectUnauthorized: false }),
     ...(cluster["tls-server-name"] && { servername: cluster["tls-server-name"] }),
   };
 }
 
-function userHeaders(user: KubeconfigUser, base: string): Record<string, string> {
+function userHeaders(user: KubeconfigUser): Record<string, string> {
   const headers: Record<string, string> = {};
-  const token = user.token || fileOrData(base, user.tokenFile)?.toString("utf8").trim();
+  const token = user.token || fileOrData(user.tokenFile)?.toString("utf8").trim();
   if (token) headers["authorization"] = `Bearer ${token}`;
   else if (user.username) {
     const basic = Buffer.from(`${user.username}:${user.password ?? ""}`).toString("base64");
@@ -184,18 +162,37 @@ function userHeaders(user: KubeconfigUser, base: string): Record<string, string>
   return headers;
 }
 
-function fileOrData(base: string, file?: string, data?: string): Buffer | undefined {
-  if (file) return readFileSync(isAbsolute(file) ? file : join(base, file));
+function fileOrData(file?: string, data?: string): Buffer | undefined {
+  if (file) return readFileSync(file);
   return data ? Buffer.from(data, "base64") : undefined;
 }
 
 /** A kubeconfig whose user runs a credential plugin: client-node's `KubeConfig` authenticates. */
-async function clientNodeConnection(path: string): Promise<ApiConnection> {
+async function clientNodeConnection(
+  config: MergedKubeconfig,
+  where: string,
+): Promise<ApiConnection> {
+  const { cluster: found, user } = currentEntries(config, where);
   const { KubeConfig } = await import("@kubernetes/client-node");
   const kc = new KubeConfig();
-  kc.loadFromFile(path);
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error(`kubeconfig ${path} has no current cluster`);
+  const cluster = {
+    name: "cluster",
+    server: found.server,
+    caData: found["certificate-authority-data"],
+    caFile: found["certificate-authority"],
+    skipTLSVerify: found["insecure-skip-tls-verify"] === true,
+    tlsServerName: found["tls-server-name"],
+  };
+  kc.loadFromClusterAndUser(cluster, {
+    name: "user",
+    exec: user.exec,
+    authProvider: user["auth-provider"],
+    certData: user["client-certificate-data"],
+    certFile: user["client-certificate"],
+    keyData: user["client-key-data"],
+    keyFile: user["client-key"],
+    impersonateUser: user.as,
+  });
   const options = async (): Promise<ClientNodeOptions> => {
     const opts: ClientNodeOptions = { headers: {} };
     await kc.applyToHTTPSOptions(opts);
