@@ -12,10 +12,15 @@ import type { GoResult } from "./reference.js";
 
 const cases = corpus();
 
-function renderSignet(c: CorpusCase): { ok: boolean; output: Buffer; code?: string } {
+/** Renders a case; the differential runs with data-dependent templates allowed (Go's semantics). */
+function renderSignet(
+  c: CorpusCase,
+  allowDataDependent = true,
+): { ok: boolean; output: Buffer; code?: string } {
   const { data, failures } = renderTemplates({ [c.id]: c.template }, DATA, {
     now: () => new Date(NOW),
     random: seededRandom(),
+    allowDataDependent,
   });
   const failure = failures[0];
   if (failure !== undefined) return { ok: false, output: Buffer.alloc(0), code: failure.code };

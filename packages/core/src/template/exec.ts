@@ -15,6 +15,9 @@ import { budgetFault, TemplateFault } from "./failure.js";
 import { formatValue } from "./fmt.js";
 import { timeMethod } from "./methods.js";
 import type { CallContext, FuncDef, FuncMap, ParamType } from "./funcs.js";
+import { opacityFault } from "./opacity-check.js";
+import { FUNCTION_OPACITY } from "./opacity.js";
+import type { Opacity } from "./opacity.js";
 import {
   GoInt,
   GoMap,
@@ -32,6 +35,14 @@ import type { GoValue } from "./value.js";
  * The evaluator (after Go's `text/template/exec.go`). It walks the parse tree over GoValues,
  * applies Go's argument rules, and meters every step, byte and template call against the
  * budget; the clock is read every few hundred steps so a hostile template fails on time too.
+ *
+ * In opaque mode (the default of renderTemplates, docs/templates.md) the static check has
+ * already refused every template where sealed data decides anything, and the evaluator keeps,
+ * beside each value, the *bound* of a sealed value: an upper limit of its printed size computed
+ * only from public facts (the lengths of the decrypted values, which their ciphertexts show, and
+ * the template's own constants) by the size rules of opacity.ts. Sealed values are charged at
+ * their bound against the output and step budgets, so whether a budget runs out cannot depend on
+ * what a value holds either.
  */
 
 /** Resolved budget for one render. */
@@ -62,6 +73,10 @@ export interface ExecOptions {
   readonly budget: Budget;
   readonly clock: () => number;
   readonly context: Omit<CallContext, "charge" | "maxBytes">;
+  /** Charge sealed values at public bounds (the template passed checkOpacity). */
+  readonly opaque?: boolean;
+  /** The name messages give the template `name` (default: `name`). */
+  readonly displayName?: string;
 }
 
 /** A failure located at a node: Go's `template: NAME:LINE: executing "NAME" at <SRC>: MSG`. */
@@ -74,9 +89,15 @@ type Flow = "break" | "continue" | null;
 interface Variable {
   name: string;
   value: GoValue;
+  /** Bound of a sealed value, or PUBLIC. */
+  sb: number;
 }
 
 const CLOCK_EVERY = 256;
+/** Shadow of a value that holds no sealed data. */
+const PUBLIC = -1;
+/** Printed size bound of a nil reached through sealed data (`<no value>`, `<nil>`). */
+const NIL_BOUND = 16;
 
 class State {
   private readonly opts: ExecOptions;
@@ -86,7 +107,14 @@ class State {
   private tmplName: string;
   private vars: Variable[] = [];
   private at: At = { line: 0, src: "" };
+  /** Bound of the value evaluated last (PUBLIC when it holds no sealed data). */
+  private sb = PUBLIC;
+  /** Bound of dot. */
+  private dotSb = PUBLIC;
+  private root: GoValue = null;
   readonly ctx: CallContext;
+  /** The context of calls with sealed arguments: their work is charged from bounds instead. */
+  private readonly sealedCtx: CallContext;
 
   constructor(opts: ExecOptions) {
     this.opts = opts;
@@ -97,6 +125,7 @@ class State {
       maxBytes: opts.budget.maxOutputBytes,
       charge: (units: number) => this.charge(units),
     };
+    this.sealedCtx = { ...this.ctx, charge: () => undefined };
   }
 
   charge(units: number): void {
@@ -114,16 +143,21 @@ class State {
   fail(message: string): never {
     throw new LocatedFault(
       "ERR_TEMPLATE_EXEC",
-      `template: ${this.opts.name}:${this.at.line}: executing "${this.tmplName}" at <${this.at.src}>: ${message}`,
+      `template: ${this.display()}:${this.at.line}: executing "${this.tmplName === this.opts.name ? this.display() : this.tmplName}" at <${this.at.src}>: ${message}`,
     );
+  }
+
+  private display(): string {
+    return this.opts.displayName ?? this.opts.name;
   }
 
   setAt(at: At): void {
     this.at = at;
   }
 
-  write(s: string): void {
-    this.meter.outBytes += s.length;
+  /** Appends output; a sealed value is charged at its bound `sb`, never at its real size. */
+  write(s: string, sb = PUBLIC): void {
+    this.meter.outBytes += sb === PUBLIC ? s.length : sb;
     if (this.meter.outBytes > this.opts.budget.maxOutputBytes) {
       throw budgetFault("output budget exceeded");
     }
@@ -136,8 +170,10 @@ class State {
 
   run(dot: GoValue): void {
     const root = this.opts.trees.get(this.opts.name);
-    if (root === undefined) this.fail(`no such template "${this.opts.name}"`);
-    this.vars = [{ name: "$", value: dot }];
+    if (root === undefined) this.fail(`no such template "${this.display()}"`);
+    this.root = dot;
+    this.dotSb = this.opts.opaque === true ? publicSize(dot) : PUBLIC;
+    this.vars = [{ name: "$", value: dot, sb: this.dotSb }];
     this.walkList(dot, root);
   }
 
@@ -174,7 +210,7 @@ class State {
 
   walkAction(dot: GoValue, pipe: PipeNode): Flow {
     const v = this.evalPipeline(dot, pipe);
-    if (pipe.decl.length === 0) this.write(printable(v));
+    if (pipe.decl.length === 0) this.write(printable(v), this.sb);
     return null;
   }
 
@@ -182,11 +218,25 @@ class State {
     const mark = this.vars.length;
     try {
       const v = this.evalPipeline(dot, node.pipe);
-      if (isTrue(v)) return this.walkList(node.kind === "with" ? v : dot, node.list);
+      if (isTrue(v)) {
+        return node.kind === "with"
+          ? this.withDot(this.sb, () => this.walkList(v, node.list))
+          : this.walkList(dot, node.list);
+      }
       if (node.elseList !== null) return this.walkList(dot, node.elseList);
       return null;
     } finally {
       this.vars.length = mark;
+    }
+  }
+
+  private withDot<T>(sb: number, f: () => T): T {
+    const saved = this.dotSb;
+    this.dotSb = sb;
+    try {
+      return f();
+    } finally {
+      this.dotSb = saved;
     }
   }
 
@@ -204,48 +254,69 @@ class State {
 
   private rangeOver(v: GoValue, node: BranchNode): boolean {
     if (v === null) return false;
-    if (v instanceof GoSlice) return this.iterate(sliceEntries(v), node);
-    if (v instanceof GoMap) return this.iterate(mapEntries(v), node);
+    const elemSb = this.sb === PUBLIC ? PUBLIC : Math.max(this.sb, NIL_BOUND);
+    if (v instanceof GoSlice) return this.iterate(sliceEntries(v), node, elemSb);
+    if (v instanceof GoMap) {
+      const exact = v === this.root && elemSb !== PUBLIC; // the data map's values: public lengths
+      return this.iterate(mapEntries(v), node, exact ? publicSize : elemSb);
+    }
     if (v instanceof GoInt) {
       if (node.pipe.decl.length > 1) {
         this.fail("can't use an integer to iterate over more than one variable");
       }
-      return this.iterate(intEntries(v), node);
+      return this.iterate(intEntries(v), node, PUBLIC);
     }
     return this.fail(`range can't iterate over a value of type ${typeName(v)}`);
   }
 
-  private iterate(items: Iterable<[GoValue, GoValue]>, node: BranchNode): boolean {
+  /** `elemSb`: the elements' bound, or a function giving it (the data map's values are exact). */
+  private iterate(
+    items: Iterable<[GoValue, GoValue]>,
+    node: BranchNode,
+    elemSb: number | ((v: GoValue) => number),
+  ): boolean {
     const mark = this.vars.length;
     const decl = node.pipe.decl;
     let ran = false;
     for (const [index, elem] of items) {
       ran = true;
       this.charge(1);
-      this.bindRange(decl, node.pipe.isAssign, index, elem);
-      const flow = this.walkList(elem, node.list);
+      const sb = typeof elemSb === "number" ? elemSb : elemSb(elem);
+      this.bindRange(decl, node.pipe.isAssign, index, { value: elem, sb });
+      const flow = this.withDot(sb, () => this.walkList(elem, node.list));
       this.vars.length = mark;
       if (flow === "break") break;
     }
     return ran;
   }
 
-  private bindRange(decl: string[], isAssign: boolean, index: GoValue, elem: GoValue): void {
+  private bindRange(
+    decl: string[],
+    isAssign: boolean,
+    index: GoValue,
+    elem: { value: GoValue; sb: number },
+  ): void {
     if (decl.length === 0) return;
     if (isAssign) {
       if (decl.length > 1) {
-        this.setVar(decl[0] ?? "", index);
-        this.setVar(decl[1] ?? "", elem);
+        this.setVar(decl[0] ?? "", index, PUBLIC);
+        this.setVar(decl[1] ?? "", elem.value, elem.sb);
       } else {
-        this.setVar(decl[0] ?? "", elem);
+        this.setVar(decl[0] ?? "", elem.value, elem.sb);
       }
       return;
     }
     const top = this.vars.length;
     const last = this.vars[top - 1];
-    if (last !== undefined) last.value = elem;
+    if (last !== undefined) {
+      last.value = elem.value;
+      last.sb = elem.sb;
+    }
     const first = this.vars[top - 2];
-    if (decl.length > 1 && first !== undefined) first.value = index;
+    if (decl.length > 1 && first !== undefined) {
+      first.value = index;
+      first.sb = PUBLIC;
+    }
   }
 
   walkTemplate(dot: GoValue, node: TemplateNode): Flow {
@@ -253,14 +324,15 @@ class State {
     const tree = this.opts.trees.get(node.name);
     if (tree === undefined) this.fail(`no such template "${node.name}"`);
     const newDot = node.pipe === null ? null : this.evalPipeline(dot, node.pipe);
+    const newDotSb = node.pipe === null ? PUBLIC : this.sb;
     if (this.depth >= this.opts.budget.maxDepth)
       throw budgetFault("template depth budget exceeded");
     const saved = { vars: this.vars, name: this.tmplName };
     this.depth++;
-    this.vars = [{ name: "$", value: newDot }];
+    this.vars = [{ name: "$", value: newDot, sb: newDotSb }];
     this.tmplName = node.name;
     try {
-      this.walkList(newDot, tree);
+      this.withDot(newDotSb, () => this.walkList(newDot, tree));
     } finally {
       this.depth--;
       this.vars = saved.vars;
@@ -271,21 +343,26 @@ class State {
 
   // --- variables -----------------------------------------------------------------------------
 
-  setVar(name: string, value: GoValue): void {
+  setVar(name: string, value: GoValue, sb: number): void {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       const v = this.vars[i];
       if (v !== undefined && v.name === name) {
         v.value = value;
+        v.sb = sb;
         return;
       }
     }
     this.fail(`undefined variable: ${name}`);
   }
 
+  /** A variable's value; its bound goes to `sb`. */
   varValue(name: string): GoValue {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       const v = this.vars[i];
-      if (v !== undefined && v.name === name) return v.value;
+      if (v !== undefined && v.name === name) {
+        this.sb = v.sb;
+        return v.value;
+      }
     }
     return this.fail(`undefined variable: ${name}`);
   }
@@ -295,26 +372,32 @@ class State {
   evalPipeline(dot: GoValue, pipe: PipeNode): GoValue {
     this.setAt(pipe.at);
     let value: Final = MISSING;
-    for (const cmd of pipe.cmds) value = this.evalCommand(dot, cmd, value);
+    this.sb = PUBLIC;
+    for (const cmd of pipe.cmds) value = this.evalCommand(dot, cmd, value, this.sb);
     const result = value === MISSING ? null : value;
+    const sb = this.sb;
     for (const name of pipe.decl) {
-      if (pipe.isAssign) this.setVar(name, result);
-      else this.vars.push({ name, value: result });
+      if (pipe.isAssign) this.setVar(name, result, sb);
+      else this.vars.push({ name, value: result, sb });
     }
+    this.sb = sb;
     return result;
   }
 
-  evalCommand(dot: GoValue, cmd: CommandNode, final: Final): GoValue {
+  /** `finalSb` is the bound of `final`, the previous command's value. */
+  evalCommand(dot: GoValue, cmd: CommandNode, final: Final, finalSb: number): GoValue {
     this.charge(1);
     const first = cmd.args[0];
     if (first === undefined) return this.fail("empty command");
     this.setAt(first.at);
+    const call: Call = { args: cmd.args, final, finalSb };
     if (first.kind === "field") {
-      return this.evalFieldChain(dot, dot, first.ident, { args: cmd.args, final });
+      this.sb = this.dotSb;
+      return this.evalFieldChain(dot, dot, first.ident, call);
     }
-    if (first.kind === "chain") return this.evalChain(dot, first, cmd.args, final);
-    if (first.kind === "identifier") return this.evalFunction(dot, first.name, cmd.args, final);
-    if (first.kind === "variable") return this.evalVariable(dot, first.ident, cmd.args, final);
+    if (first.kind === "chain") return this.evalChain(dot, first, call);
+    if (first.kind === "identifier") return this.evalFunction(dot, first.name, call);
+    if (first.kind === "variable") return this.evalVariable(dot, first.ident, call);
     return this.evalConstantCommand(dot, first, cmd.args, final);
   }
 
@@ -326,12 +409,14 @@ class State {
 
   private evalConstantCommand(dot: GoValue, node: ArgNode, args: ArgNode[], final: Final): GoValue {
     this.notAFunction(args, final);
+    this.sb = PUBLIC;
     switch (node.kind) {
       case "pipe":
         return this.evalPipeline(dot, node);
       case "bool":
         return node.value;
       case "dot":
+        this.sb = this.dotSb;
         return dot;
       case "nil":
         return this.fail("nil is not a command");
@@ -355,52 +440,45 @@ class State {
     return null;
   }
 
-  private evalVariable(dot: GoValue, ident: string[], args: ArgNode[], final: Final): GoValue {
+  private evalVariable(dot: GoValue, ident: string[], call: Call): GoValue {
     const value = this.varValue(ident[0] ?? "$");
     if (ident.length === 1) {
-      this.notAFunction(args, final);
+      this.notAFunction(call.args, call.final);
       return value;
     }
-    return this.evalFieldChain(dot, value, ident.slice(1), { args, final });
+    return this.evalFieldChain(dot, value, ident.slice(1), call);
   }
 
-  private evalChain(dot: GoValue, chain: ChainNode, args: ArgNode[], final: Final): GoValue {
+  private evalChain(dot: GoValue, chain: ChainNode, call: Call): GoValue {
     if (chain.field.length === 0) this.fail("internal error: no fields in evalChainNode");
     if (chain.node.kind === "nil") this.fail(`indirection through explicit nil in ${chain.at.src}`);
     const pipe = this.evalArg(dot, "any", chain.node);
-    return this.evalFieldChain(dot, pipe, chain.field, { args, final });
+    return this.evalFieldChain(dot, pipe, chain.field, call);
   }
 
-  private evalFieldChain(
-    dot: GoValue,
-    receiver: GoValue,
-    ident: string[],
-    call: { args: ArgNode[]; final: Final },
-  ): GoValue {
+  /** The receiver's bound is `sb` on entry; the result's is on return. */
+  private evalFieldChain(dot: GoValue, receiver: GoValue, ident: string[], call: Call): GoValue {
     let r = receiver;
     const n = ident.length;
-    const none: { args: ArgNode[]; final: Final } = { args: [], final: MISSING };
+    const none: Call = { args: [], final: MISSING, finalSb: PUBLIC };
     for (let i = 0; i < n - 1; i++) r = this.evalField(dot, ident[i] ?? "", r, none);
     return this.evalField(dot, ident[n - 1] ?? "", r, call);
   }
 
-  private evalField(
-    dot: GoValue,
-    name: string,
-    receiver: GoValue,
-    call: { args: ArgNode[]; final: Final },
-  ): GoValue {
+  /** The receiver's bound is `sb` on entry; the result's is on return. */
+  private evalField(dot: GoValue, name: string, receiver: GoValue, call: Call): GoValue {
     this.charge(1);
+    const recvSb = this.sb;
+    this.sb = recvSb === PUBLIC ? PUBLIC : Math.max(recvSb, NIL_BOUND);
     if (receiver === null) return null;
     const hasArgs = call.args.length > 1 || call.final !== MISSING;
     if (receiver instanceof GoTime) {
       const def = timeMethod(receiver, name);
-      if (def !== undefined)
-        return this.evalCall(dot, { name, def }, call.args.slice(1), call.final);
+      if (def !== undefined) return this.evalCall(dot, { name, def }, call.args.slice(1), call);
     }
     if (receiver instanceof GoMap) {
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
-      return receiver.m.has(name) ? (receiver.m.get(name) ?? null) : null;
+      return this.mapField(receiver, name, recvSb);
     }
     if (receiver instanceof GoStruct) {
       const field = receiver.fields.get(name);
@@ -412,14 +490,22 @@ class State {
     return this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
   }
 
+  private mapField(receiver: GoMap, name: string, recvSb: number): GoValue {
+    const value = receiver.m.has(name) ? (receiver.m.get(name) ?? null) : null;
+    // A value of the data map: its length is public (its ciphertext shows it).
+    if (receiver === this.root && recvSb !== PUBLIC) this.sb = publicSize(value);
+    return value;
+  }
+
   // --- functions -----------------------------------------------------------------------------
 
-  private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
+  private evalFunction(dot: GoValue, name: string, call: Call): GoValue {
+    const args = call.args;
     const at = { line: args[0]?.at.line ?? this.at.line, src: args.map((a) => a.at.src).join(" ") };
     this.setAt(at);
     const def = this.opts.funcs.get(name);
     if (def === undefined) return this.fail(`"${name}" is not a defined function`);
-    return this.evalCall(dot, { name, def, at }, args.slice(1), final);
+    return this.evalCall(dot, { name, def, at }, args.slice(1), call);
   }
 
   private checkArity(name: string, def: FuncDef, numIn: number, given: number): void {
@@ -436,42 +522,92 @@ class State {
     dot: GoValue,
     f: { name: string; def: FuncDef; at?: At },
     args: ArgNode[],
-    final: Final,
+    call: { final: Final; finalSb: number },
   ): GoValue {
     const { name, def } = f;
+    const { final, finalSb } = call;
     const at = f.at ?? this.at;
     const numIn = args.length + (final === MISSING ? 0 : 1);
     this.checkArity(name, def, numIn, args.length);
-    if (name === "and" || name === "or") return this.andOr(dot, name, args, final);
+    if (name === "and" || name === "or") return this.andOr(dot, name, args, call);
     const argv: GoValue[] = [];
-    args.forEach((arg, i) => argv.push(this.evalArg(dot, paramAt(def, i), arg)));
-    if (final !== MISSING) argv.push(this.validateType(final, paramAt(def, numIn - 1)));
+    const sbs: number[] = [];
+    args.forEach((arg, i) => {
+      argv.push(this.evalArg(dot, paramAt(def, i), arg));
+      sbs.push(this.sb);
+    });
+    if (final !== MISSING) {
+      argv.push(this.validateType(final, paramAt(def, numIn - 1)));
+      sbs.push(finalSb);
+    }
     this.setAt(at);
-    return this.safeCall(name, def, argv);
+    if (this.opts.opaque === true && sbs.some((b) => b !== PUBLIC)) {
+      return this.sealedCall(name, def, argv, sbs);
+    }
+    const result = this.safeCall(name, def, argv, this.ctx);
+    this.meterValue(result);
+    this.sb = PUBLIC;
+    return result;
   }
 
-  private andOr(dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
+  private andOr(
+    dot: GoValue,
+    name: string,
+    args: ArgNode[],
+    call: { final: Final; finalSb: number },
+  ): GoValue {
     let v: GoValue = null;
+    this.sb = PUBLIC;
     for (const arg of args) {
       v = this.evalArg(dot, "any", arg);
       if (isTrue(v) === (name === "or")) return v;
     }
-    if (final !== MISSING) v = final;
+    if (call.final !== MISSING) {
+      v = call.final;
+      this.sb = call.finalSb;
+    }
     return v;
   }
 
-  private safeCall(name: string, def: FuncDef, argv: GoValue[]): GoValue {
-    let result: GoValue;
+  /**
+   * A call with sealed arguments (opaque mode): only total functions get here (the static
+   * check refused the rest); the result is charged at the bound of its size rule, computed
+   * before the call from public facts, and the function's own work counters are ignored.
+   */
+  private sealedCall(name: string, def: FuncDef, argv: GoValue[], sbs: number[]): GoValue {
+    const row = FUNCTION_OPACITY.get(name);
+    if (row?.class !== "total" || row.size === undefined) {
+      throw opacityFault(this.display(), this.at, `${name} with sealed data`);
+    }
+    if (name === "printf" && typeof argv[0] === "string" && argv[0].includes("*")) {
+      throw opacityFault(this.display(), this.at, "printf with a '*' width and sealed operands");
+    }
+    const bounds = argv.map((v, i) => {
+      const b = sbs[i] ?? PUBLIC;
+      return b === PUBLIC ? publicSize(v) : b;
+    });
+    const bound = Math.ceil(row.size(bounds, argv));
+    if (!(bound <= this.opts.budget.maxOutputBytes)) {
+      throw budgetFault("a value built from sealed data could exceed the output budget");
+    }
+    this.charge(1 + (bounds.reduce((a, b) => a + b, 0) + bound) / 256);
+    const result = this.safeCall(name, def, argv, this.sealedCtx);
+    this.sb = isPublicResult(row, argv) ? PUBLIC : bound;
+    if (name === "index" && argv.length === 2 && argv[0] === this.root) {
+      this.sb = publicSize(result); // a value of the data map: public length
+    }
+    return result;
+  }
+
+  private safeCall(name: string, def: FuncDef, argv: GoValue[], ctx: CallContext): GoValue {
     try {
-      result = def.call(argv, this.ctx);
+      return def.call(argv, ctx);
     } catch (err) {
       if (err instanceof TemplateFault && err.code !== "ERR_TEMPLATE_EXEC") throw err;
       if (err instanceof RangeError) throw budgetFault(`${name} exceeded a resource limit`);
       const message = err instanceof TemplateFault ? err.message : "function failed";
       return this.fail(`error calling ${name}: ${message}`);
     }
-    this.meterValue(result);
-    return result;
   }
 
   private meterValue(v: GoValue): void {
@@ -482,30 +618,36 @@ class State {
     this.charge(size / 256);
   }
 
+  /** Evaluates an argument; its bound goes to `sb`. */
   evalArg(dot: GoValue, typ: ParamType, n: ArgNode): GoValue {
     this.setAt(n.at);
+    const none: Call = { args: [], final: MISSING, finalSb: PUBLIC };
     switch (n.kind) {
       case "dot":
+        this.sb = this.dotSb;
         return this.validateType(dot, typ);
       case "nil":
+        this.sb = PUBLIC;
         if (canBeNil(typ)) return null;
         return this.fail(`cannot assign nil to ${typ}`);
       case "field":
+        this.sb = this.dotSb;
         return this.validateType(
-          this.evalFieldChain(dot, dot, n.ident, { args: [n], final: MISSING }),
+          this.evalFieldChain(dot, dot, n.ident, { ...none, args: [n] }),
           typ,
         );
       case "variable":
-        return this.validateType(this.evalVariable(dot, n.ident, [], MISSING), typ);
+        return this.validateType(this.evalVariable(dot, n.ident, none), typ);
       case "pipe":
         return this.validateType(this.evalPipeline(dot, n), typ);
       case "identifier":
-        return this.validateType(this.evalFunction(dot, n.name, [n], MISSING), typ);
+        return this.validateType(this.evalFunction(dot, n.name, { ...none, args: [n] }), typ);
       case "chain":
-        return this.validateType(this.evalChain(dot, n, [], MISSING), typ);
+        return this.validateType(this.evalChain(dot, n, none), typ);
       case "bool":
       case "number":
       case "string":
+        this.sb = PUBLIC;
         return this.literalArg(typ, n);
     }
   }
@@ -529,6 +671,28 @@ class State {
     if (typ === "any" || typeName(value) === typ) return value;
     return this.fail(`wrong type for value; expected ${typ}; got ${typeName(value)}`);
   }
+}
+
+/** Arguments of a command and the value piped into it, with its bound. */
+interface Call {
+  args: ArgNode[];
+  final: Final;
+  finalSb: number;
+}
+
+/** Printed size of a public value (its own bound). */
+function publicSize(v: GoValue): number {
+  if (typeof v === "string") return v.length;
+  if (v === null) return NIL_BOUND;
+  return formatValue(v).length;
+}
+
+/** Results that are public even from sealed arguments: types, keys, lengths of containers. */
+function isPublicResult(row: Opacity, argv: readonly GoValue[]): boolean {
+  if (row.result === "public") return true;
+  if (row.result !== "publicOnContainer") return false;
+  const a = argv[0] ?? null;
+  return a instanceof GoSlice || a instanceof GoMap;
 }
 
 function paramAt(def: FuncDef, i: number): ParamType {

@@ -11,7 +11,11 @@ const values = {
   badregex: Buffer.from("(["),
   user: Buffer.from("admin"),
 };
-const fixedClock: RenderOptions = { now: () => new Date("2024-05-01T00:00:00Z") };
+// The runtime sandbox must hold in the permissive mode too (opacity.test.ts covers the default).
+const fixedClock: RenderOptions = {
+  now: () => new Date("2024-05-01T00:00:00Z"),
+  allowDataDependent: true,
+};
 
 function render(template: string, options: RenderOptions = fixedClock) {
   const started = Date.now();

@@ -51,18 +51,30 @@ describe("renderTemplates", () => {
     expect(render(template)).toBe(expected);
   });
 
-  it("renders every key and reports failures per key", () => {
-    const { data, failures } = renderTemplates(
-      { good: "{{ .user }}", bad: "{{ .user | nosuch }}", worse: "{{ index .user 99 }}" },
-      values,
-      { now: () => NOW },
-    );
-    expect(Object.keys(data)).toEqual(["good"]);
-    expect(failures.map((f) => [f.key, f.code])).toEqual([
-      ["bad", "ERR_TEMPLATE_PARSE"],
-      ["worse", "ERR_TEMPLATE_EXEC"],
-    ]);
-  });
+  it.each([
+    [false, "ERR_TEMPLATE_DATA_DEPENDENT"],
+    [true, "ERR_TEMPLATE_EXEC"],
+  ])(
+    "renders every key and reports failures per key (data-dependent allowed: %s)",
+    (allowDataDependent, indexCode) => {
+      const { data, failures } = renderTemplates(
+        {
+          good: "{{ .user }}",
+          bad: "{{ .user | nosuch }}",
+          worse: "{{ index .user 99 }}",
+          worst: "{{ index (list) 99 }}",
+        },
+        values,
+        { now: () => NOW, allowDataDependent },
+      );
+      expect(Object.keys(data)).toEqual(["good"]);
+      expect(failures.map((f) => [f.key, f.code])).toEqual([
+        ["bad", "ERR_TEMPLATE_PARSE"],
+        ["worse", indexCode],
+        ["worst", "ERR_TEMPLATE_EXEC"],
+      ]);
+    },
+  );
 
   it("renders pure templates without values", () => {
     const { data } = renderTemplates({ k: "static" }, {}, { now: () => NOW });
@@ -89,11 +101,19 @@ describe("renderTemplates", () => {
   });
 
   it("checks templates without executing them", () => {
-    expect(
-      checkTemplates({ ok: "{{ fail .x }}", bad: '{{ env "HOME" }}', worse: "{{ $y }}" }).map(
-        (f) => [f.key, f.code],
-      ),
-    ).toEqual([
+    const templates = {
+      ok: '{{ fail "x" }}',
+      branchy: "{{ fail .x }}",
+      bad: '{{ env "HOME" }}',
+      worse: "{{ $y }}",
+    };
+    const codes = (o = {}): string[][] => checkTemplates(templates, o).map((f) => [f.key, f.code]);
+    expect(codes()).toEqual([
+      ["bad", "ERR_TEMPLATE_PARSE"],
+      ["branchy", "ERR_TEMPLATE_DATA_DEPENDENT"],
+      ["worse", "ERR_TEMPLATE_PARSE"],
+    ]);
+    expect(codes({ allowDataDependent: true })).toEqual([
       ["bad", "ERR_TEMPLATE_PARSE"],
       ["worse", "ERR_TEMPLATE_PARSE"],
     ]);
