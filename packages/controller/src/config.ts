@@ -50,6 +50,8 @@ export interface ControllerConfig {
   metricsOmitSecretLabels: boolean;
   workers: number;
   allowPrivilegedSecretTypes: boolean;
+  /** `--allow-data-dependent-templates`: sealed data may decide template control flow (docs/templates.md). */
+  allowDataDependentTemplates: boolean;
   maxRequestBytes: number;
   kubeconfig: string;
   /** `--leader-elect`: only the holder of the Lease reconciles and renews keys (src/leader/). */
@@ -211,6 +213,12 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       "(signet) Allow SealedSecrets to produce kubernetes.io/service-account-token and bootstrap.kubernetes.io/token Secrets.",
     ),
     f(
+      "allow-data-dependent-templates",
+      "bool",
+      false,
+      "(signet) Let decrypted values decide template control flow (if, eq, default, regex matches...). Whoever may write a SealedSecret in a namespace can then test guesses against the values sealed for it: see docs/templates.md.",
+    ),
+    f(
       "max-request-bytes",
       "int",
       1_048_576,
@@ -301,6 +309,7 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     metricsOmitSecretLabels: bool("metrics-omit-secret-labels"),
     workers: positive("workers", num("workers")),
     allowPrivilegedSecretTypes: bool("allow-privileged-secret-types"),
+    allowDataDependentTemplates: bool("allow-data-dependent-templates"),
     maxRequestBytes: positive("max-request-bytes", num("max-request-bytes")),
     kubeconfig: str("kubeconfig"),
     leaderElect: bool("leader-elect"),

@@ -290,6 +290,7 @@ function makeDecider(config: Readonly<ControllerConfig>, registry: KeyRegistry):
     acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
     allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
     renderTemplates: true,
+    allowDataDependentTemplates: config.allowDataDependentTemplates,
   };
   const keys = { version: () => registry.version, keys: () => registry.unsealingKeys() };
   if (config.workers <= 1) return inThreadDecider(settings, keys);

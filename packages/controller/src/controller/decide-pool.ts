@@ -19,6 +19,8 @@ export interface DecideSettings {
   allowPrivilegedSecretTypes: boolean;
   /** Render `spec.template.data` with core's engine (false: objects using it fail clearly). */
   renderTemplates: boolean;
+  /** `--allow-data-dependent-templates` (docs/templates.md); absent means false. */
+  allowDataDependentTemplates?: boolean;
 }
 
 export interface KeySource {
@@ -37,15 +39,27 @@ export interface Decider {
   close(): Promise<void>;
 }
 
-/** Core's sandboxed Go text/template + sprig engine with the real clock and randomness. */
-export function templateRenderer(): TemplateRenderer {
+/**
+ * Core's sandboxed Go text/template + sprig engine with the real clock and randomness. Sealed
+ * values are opaque to template control flow unless the flag allows data-dependent templates,
+ * and failures are anonymous either way: their messages reach status, events and logs, so they
+ * name no template key (and, when values may decide, carry no execution detail at all).
+ */
+export function templateRenderer(
+  settings: Pick<DecideSettings, "allowDataDependentTemplates">,
+): TemplateRenderer {
   return (templates, values) =>
-    renderTemplates(templates, values, { now: () => new Date(), random: randomBytes });
+    renderTemplates(templates, values, {
+      now: () => new Date(),
+      random: randomBytes,
+      allowDataDependent: settings.allowDataDependentTemplates === true,
+      anonymous: true,
+    });
 }
 
 /** `decide` on the calling thread. */
 export function inThreadDecider(settings: DecideSettings, keys: KeySource): Decider {
-  const renderer = settings.renderTemplates ? templateRenderer() : undefined;
+  const renderer = settings.renderTemplates ? templateRenderer(settings) : undefined;
   return {
     decide: (ss, existing, preferred) =>
       Promise.resolve(

@@ -1,6 +1,6 @@
 import { parentPort } from "node:worker_threads";
 
-import type { UnsealingKey } from "@signet/core";
+import type { TemplateRenderer, UnsealingKey } from "@signet/core";
 
 import { decide } from "../reconcile/decide.js";
 import type { DecideSettings, FromWorker, ToWorker } from "./decide-pool.js";
@@ -14,13 +14,17 @@ import { templateRenderer } from "./decide-pool.js";
 const port = parentPort;
 if (!port) throw new Error("decide-worker must run in a worker thread");
 
-const state: { settings?: DecideSettings; keys: readonly UnsealingKey[] } = { keys: [] };
-const renderer = templateRenderer();
+const state: {
+  settings?: DecideSettings;
+  renderer?: TemplateRenderer;
+  keys: readonly UnsealingKey[];
+} = { keys: [] };
 
 port.on("message", (msg: ToWorker) => {
   switch (msg.type) {
     case "settings":
       state.settings = msg.settings;
+      state.renderer = templateRenderer(msg.settings);
       return;
     case "keys":
       state.keys = msg.keys;
@@ -35,7 +39,7 @@ port.on("message", (msg: ToWorker) => {
           preferred: msg.preferred,
           acceptDeprecatedV1Data: settings.acceptDeprecatedV1Data,
           allowPrivilegedSecretTypes: settings.allowPrivilegedSecretTypes,
-          renderTemplates: settings.renderTemplates ? renderer : undefined,
+          renderTemplates: settings.renderTemplates ? state.renderer : undefined,
         });
         reply = { id: msg.id, ok: true, decision };
       } catch (err) {
