@@ -16,7 +16,7 @@ import { formatValue } from "./fmt.js";
 import { timeMethod } from "./methods.js";
 import type { CallContext, FuncDef, FuncMap, ParamType } from "./funcs.js";
 import { opacityFault } from "./opacity-check.js";
-import { FUNCTION_OPACITY } from "./opacity.js";
+import { FUNCTION_OPACITY, printfPicks } from "./opacity.js";
 import type { Opacity } from "./opacity.js";
 import {
   GoInt,
@@ -579,8 +579,10 @@ class State {
     if (row?.class !== "total" || row.size === undefined) {
       throw opacityFault(this.display(), this.at, `${name} with sealed data`);
     }
-    if (name === "printf" && typeof argv[0] === "string" && argv[0].includes("*")) {
-      throw opacityFault(this.display(), this.at, "printf with a '*' width and sealed operands");
+    const picks =
+      name === "printf" && typeof argv[0] === "string" ? printfPicks(argv[0]) : undefined;
+    if (picks !== undefined) {
+      throw opacityFault(this.display(), this.at, `printf with ${picks} and sealed operands`);
     }
     const bounds = argv.map((v, i) => {
       const b = sbs[i] ?? PUBLIC;

@@ -9,7 +9,7 @@ import type {
   TreeSet,
 } from "./ast.js";
 import { TemplateFault } from "./failure.js";
-import { FUNCTION_OPACITY, selects } from "./opacity.js";
+import { FUNCTION_OPACITY, printfPicks, selects } from "./opacity.js";
 
 /**
  * The static half of "sealed values are opaque to template control flow" (docs/templates.md):
@@ -254,8 +254,9 @@ class Checker {
       }
     });
     const format = args[0];
-    if (name === "printf" && format?.kind === "string" && format.text.includes("*")) {
-      this.refuse(at, "printf with a '*' width or precision and sealed operands");
+    const picks = format?.kind === "string" ? printfPicks(format.text) : undefined;
+    if (name === "printf" && picks !== undefined) {
+      this.refuse(at, `printf with ${picks} and sealed operands`);
     }
     return resultTaint(row.result, taints);
   }

@@ -105,6 +105,12 @@ describe("the static check refuses data-dependent templates before anything runs
     ['{{ printf "%*s" 5 .user }}', "printf with a '*' width"],
     ['{{ printf .password "x" }}', "printf with sealed data in argument 1"],
     ["{{ until (atoi .pin) }}", "until with sealed data"],
+    ['{"a":1{{ add (atoi .pin) -50000 }}}', "add with sealed data"],
+    ['{"a":tr{{ printf "%.1s" (.password) }}e}', "printf with a precision"],
+    ['{{ printf "%-5.1v" .password }}', "printf with a precision"],
+    ['{{ printf "%[1]*s" 2 .password }}', "printf with a '*' width"],
+    ["{{ trunc -5 .password }}", "trunc with sealed data"],
+    ['{{ date "PM" (atoi .pin) }}', "date with sealed data"],
     ['{{ dict .user "x" }}', "dict with sealed data in argument 1"],
     ['{{ $d := dict }}{{ $_ := set $d "k" .password }}', "set with sealed data"],
     ["{{ .password.field }}", "a field of a sealed value"],
@@ -172,8 +178,8 @@ describe("the static check refuses data-dependent templates before anything runs
     ],
     ["{{ .user | upper }}{{ .user | quote }}{{ len .pin }}", 'ADMIN"admin"5'],
     ["{{ .cert | indent 2 | trim }}", "-----BEGIN X-----\n  AAAA\n  BBBB\n  -----END X-----"],
-    ["{{ .pin | atoi | add 1 }}", "73915"],
-    ["{{ range $k, $v := . }}{{ $k }}={{ $v | sha256sum | trunc 4 }};{{ end }}", ""],
+    ['{{ .pin | atoi | printf "%06d" }}', "073914"],
+    ["{{ range $k, $v := . }}{{ $k }}={{ $v | sha256sum }};{{ end }}", ""],
     ["{{ range . }}[{{ len . }}]{{ end }}", "[44][19][5][5]"],
     [
       "{{ $l := list .user .pin }}{{ range $i, $v := $l }}{{ $i }}:{{ $v }} {{ end }}{{ len $l }}",
@@ -261,7 +267,7 @@ const TOTAL_CALLS: Readonly<Record<string, string>> = {
   print: "{{ print .a 1 .b }}",
   println: "{{ println .a .b }}",
   printf:
-    '{{ printf "%v|%q|%x|% x|%#v|%+q|%10.3s|%d|%c|%U|%e" .a .b .a .b .a .b .a .b (atoi .a) (atoi .b) (float64 .a) }}',
+    '{{ printf "%v|%q|%x|% x|%#v|%+q|%10s|%-7v|%d|%c|%U|%e|%[1]s%[1]q" .a .b .a .b .a .b .a .b .a (atoi .a) (atoi .b) (float64 .a) }}',
   cat: "{{ cat .a .b }}",
   toString: "{{ toString .a }}",
   html: "{{ html .a .b }}",
@@ -274,18 +280,12 @@ const TOTAL_CALLS: Readonly<Record<string, string>> = {
   title: "{{ title .a }}",
   untitle: "{{ untitle .a }}",
   swapcase: "{{ swapcase .a }}",
-  initials: "{{ initials .a }}",
   snakecase: "{{ snakecase .a }}",
   kebabcase: "{{ kebabcase .a }}",
   camelcase: "{{ camelcase .a }}",
   trim: "{{ trim .a }}",
   nospace: "{{ nospace .a }}",
   shuffle: "{{ shuffle .a }}",
-  trunc: "{{ trunc 3 .a }}",
-  abbrev: "{{ abbrev 5 .a }}",
-  wrap: "{{ wrap 3 .a }}",
-  abbrevboth: "{{ abbrevboth 1 7 .a }}",
-  wrapWith: '{{ wrapWith 2 "<br>" .a }}',
   repeat: "{{ repeat 3 .a }}",
   indent: "{{ indent 3 .a }}",
   nindent: "{{ nindent 2 .a }}",
@@ -308,10 +308,6 @@ const TOTAL_CALLS: Readonly<Record<string, string>> = {
   int64: "{{ int64 .a }}",
   float64: "{{ float64 .a }}",
   toDecimal: "{{ toDecimal .a }}",
-  add1: "{{ add1 .a }}",
-  add: "{{ add .a .b 1 }}",
-  sub: "{{ sub .a .b }}",
-  mul: "{{ mul .a .b }}",
   ceil: "{{ ceil .a }}",
   floor: "{{ floor .a }}",
   round: "{{ round .a 2 }}",
@@ -333,15 +329,7 @@ const TOTAL_CALLS: Readonly<Record<string, string>> = {
   osExt: "{{ osExt .a }}",
   isAbs: "{{ isAbs .a }}",
   osIsAbs: "{{ osIsAbs .a }}",
-  duration: "{{ duration .a }}",
-  durationRound: "{{ durationRound .a }}",
-  ago: "{{ ago (int64 .a) }}",
   unixEpoch: "{{ unixEpoch (now) }}{{ unixEpoch (now) | cat .a }}",
-  date: '{{ date "2006-01-02 Mon Jan MST" (int64 .a) }}',
-  dateInZone: '{{ dateInZone "2006 15:04" (int .a) "UTC" }}',
-  date_in_zone: '{{ date_in_zone "Monday" (int .a) "UTC" }}',
-  htmlDate: "{{ htmlDate (int64 .a) }}",
-  htmlDateInZone: '{{ htmlDateInZone (int64 .a) "UTC" }}',
   now: '{{ now | date "2006" | cat .a }}',
   uuidv4: "{{ uuidv4 | len | cat .a }}",
   hello: "{{ hello | cat .a }}",
@@ -445,6 +433,24 @@ const WITNESSES: Readonly<Record<string, readonly [string, string, string, strin
   randAscii: ["{{ len (randAscii (atoi .a)) }}", "1", "9"],
   randBytes: ["{{ len (randBytes (atoi .a)) }}", "1", "9"],
   randInt: ["{{ randInt 0 (atoi .a) }}", "0", "1"],
+  add: ["{{ add (atoi .a) -5 }}", "1", "9"],
+  add1: ["{{ add1 (atoi .a) }}", "1", "9"],
+  sub: ["{{ sub (atoi .a) 5 }}", "1", "9"],
+  mul: ["{{ mul (atoi .a) 3074457345618258603 }}", "1", "3"],
+  trunc: ["{{ trunc 1 .a }}", "ab", "cd"],
+  abbrev: ["{{ abbrev 4 .a }}", "abcde", "vwxyz"],
+  abbrevboth: ["{{ abbrevboth 5 7 .a }}", "abcdefghijkl", "mnopqrstuvwx"],
+  initials: ["{{ initials .a }}", "ab", "cd"],
+  wrap: ["{{ wrap 1 .a }}", "a b", "abc"],
+  wrapWith: ['{{ wrapWith 1 "|" .a }}', "ab", "cd"],
+  date: ['{{ date "PM" (int64 .a) }}', "00000", "50000"],
+  dateInZone: ['{{ dateInZone "Mon" (int64 .a) "UTC" }}', "00000", "99999"],
+  date_in_zone: ['{{ date_in_zone "Mon" (int64 .a) "UTC" }}', "00000", "99999"],
+  htmlDate: ["{{ htmlDate (int64 .a) }}", "00000", "99999"],
+  htmlDateInZone: ['{{ htmlDateInZone (int64 .a) "UTC" }}', "00000", "99999"],
+  duration: ["{{ duration .a }}", "1", "9"],
+  durationRound: ["{{ durationRound (int64 .a) }}", "1000000000", "9000000000"],
+  ago: ["{{ ago (int64 .a) }}", "1", "9"],
   dateModify: ['{{ dateModify .a (now) | date "15" }}', "1h", "xx"],
   date_modify: ['{{ date_modify .a (now) | date "15" }}', "1h", "xx"],
   toDate: ['{{ toDate "2006" .a | date "2006" }}', "2024", "abcd"],
@@ -544,8 +550,8 @@ describe("total functions never fail, nor cost, by what a sealed value holds", (
     "%s: the same outcome for every content at every budget, and never over budget",
     (_name, template) => {
       for (const length of [3, 17]) {
-        const as = contents(length, 24, `${template}-${length}`);
-        const bs = contents(length + 2, 24, `${template}-b-${length}`);
+        const as = contents(length, 16, `${template}-${length}`);
+        const bs = contents(length + 2, 16, `${template}-b-${length}`);
         const pairs = as.map((a, i) => [a, bs[i] ?? ""] as const);
         const sizes = pairs.map(
           ([a, b]) => outcome(template, a, b, { allowDataDependent: true }).out?.length ?? 0,
@@ -570,13 +576,14 @@ describe("total functions never fail, nor cost, by what a sealed value holds", (
         expect(outcome(template, as[0] ?? "", bs[0] ?? "").failure).toBeUndefined();
       }
     },
+    120_000,
   );
 });
 
 describe("output and cost budgets see public bounds", () => {
   it.each([
     ["an escaper padded to the limit", '{{ repeat 1000 "x" }}{{ urlquery .a }}'],
-    ["digits of a number padded to the limit", '{{ repeat 1000 "x" }}{{ add (atoi .a) 900 }}'],
+    ["digits of a number padded to the limit", '{{ repeat 1000 "x" }}{{ atoi .a }}'],
     ["a JSON string padded to the limit", '{{ repeat 1000 "x" }}{{ toJson .a }}'],
     ["an indented value padded to the limit", '{{ repeat 1000 "x" }}{{ indent 3 .a }}'],
   ])("%s fails or succeeds whatever the value holds", (_name, template) => {

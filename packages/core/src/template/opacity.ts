@@ -97,6 +97,13 @@ export function printfBound(format: string, bounds: readonly number[]): number {
   return format.length + verbs * (width + 10 * operands + 32) + operands + 32 * bounds.length;
 }
 
+/** A printf format with a `*` width or a precision: refused with sealed operands. */
+export function printfPicks(format: string): string | undefined {
+  if (/%[-+# 0]*(\[\d+\])?\*/.test(format)) return "a '*' width or precision";
+  if (/%[-+# 0]*(\[\d+\])?(\d+|\*)?(\[\d+\])?\./.test(format)) return "a precision";
+  return undefined;
+}
+
 const printfSize: SizeRule = (b, a) =>
   printfBound(typeof a[0] === "string" ? a[0] : "", b.slice(1));
 
@@ -192,6 +199,39 @@ const ROWS: readonly Row[] = [
     },
   ],
   [
+    ["add", "add1", "sub", "mul"],
+    {
+      class: CONTROL,
+      reason:
+        "compares the value with a template constant: the sign (or 64-bit wrap) of the result says which is larger",
+    },
+  ],
+  [
+    ["trunc", "abbrev", "abbrevboth", "initials", "wrap", "wrapWith"],
+    {
+      class: CONTROL,
+      reason:
+        "picks characters by position: text validated downstream (a dockerconfigjson Secret must be JSON) would then test single characters",
+    },
+  ],
+  [
+    [
+      "date",
+      "dateInZone",
+      "date_in_zone",
+      "htmlDate",
+      "htmlDateInZone",
+      "duration",
+      "durationRound",
+      "ago",
+    ],
+    {
+      class: CONTROL,
+      reason:
+        "turns a number into words chosen by comparisons (AM/PM, weekday, year, units of a duration)",
+    },
+  ],
+  [
     ["dateModify", "date_modify"],
     { class: CONTROL, reason: "keeps the date unchanged when the duration does not parse" },
   ],
@@ -264,7 +304,8 @@ const ROWS: readonly Row[] = [
     ["printf"],
     {
       class: TOTAL,
-      reason: "prints its operands (the format, widths and precisions must be public)",
+      reason:
+        "prints its operands (the format and its widths must be public; a precision, which would pick characters, is refused)",
       sealedParams: (i) => i > 0,
       size: printfSize,
     },
@@ -276,7 +317,7 @@ const ROWS: readonly Row[] = [
   [["quote"], { class: TOTAL, reason: "quotes with Go escapes (fixed set)", size: scaled(4, 3) }],
   [["squote"], { class: TOTAL, reason: "quotes without escaping", size: scaled(1, 3) }],
   [
-    ["upper", "lower", "title", "untitle", "swapcase", "initials"],
+    ["upper", "lower", "title", "untitle", "swapcase"],
     {
       class: TOTAL,
       reason: "maps letters through fixed case tables (invalid bytes become U+FFFD)",
@@ -293,33 +334,6 @@ const ROWS: readonly Row[] = [
       class: TOTAL,
       reason: "removes characters of a fixed class, or reorders them",
       size: scaled(3),
-    },
-  ],
-  [
-    ["trunc", "abbrev", "wrap"],
-    {
-      class: TOTAL,
-      reason: "shortens the value to a public width",
-      sealedParams: [1],
-      size: arg(1),
-    },
-  ],
-  [
-    ["abbrevboth"],
-    {
-      class: TOTAL,
-      reason: "shortens the value to public widths",
-      sealedParams: [2],
-      size: arg(2),
-    },
-  ],
-  [
-    ["wrapWith"],
-    {
-      class: TOTAL,
-      reason: "inserts a public separator every public width",
-      sealedParams: [2],
-      size: (b) => (b[2] ?? 0) * (1 + (b[1] ?? 0)) + (b[1] ?? 0),
     },
   ],
   [
@@ -396,10 +410,10 @@ const ROWS: readonly Row[] = [
     },
   ],
   [
-    ["atoi", "int", "int64", "float64", "toDecimal", "add1", "add", "sub", "mul", "ceil", "floor"],
+    ["atoi", "int", "int64", "float64", "toDecimal", "ceil", "floor"],
     {
       class: TOTAL,
-      reason: "converts to a number (zero when the text does not parse; integers wrap)",
+      reason: "converts to a number (zero when the text does not parse)",
       size: fixed(NUMBER_BOUND),
     },
   ],
@@ -455,24 +469,7 @@ const ROWS: readonly Row[] = [
     { class: TOTAL, reason: "path syntax on a fixed separator", size: scaled(1, 0, 1) },
   ],
   [["isAbs", "osIsAbs"], { class: TOTAL, reason: "a fixed first byte check", size: fixed(5) }],
-  [
-    ["duration", "durationRound", "ago"],
-    { class: TOTAL, reason: "formats a duration (zero when it does not parse)", size: fixed(40) },
-  ],
   [["unixEpoch"], { class: TOTAL, reason: "a time's Unix seconds", size: fixed(NUMBER_BOUND) }],
-  [
-    ["date", "dateInZone", "date_in_zone"],
-    {
-      class: TOTAL,
-      reason: "formats a time in a public layout and zone",
-      sealedParams: [1],
-      size: (_b, a) => 8 * strLen(a[0]) + 64,
-    },
-  ],
-  [
-    ["htmlDate", "htmlDateInZone"],
-    { class: TOTAL, reason: "formats a time", sealedParams: [0], size: fixed(80) },
-  ],
   [["now", "uuidv4", "hello"], { class: TOTAL, reason: "takes no arguments", size: fixed(80) }],
   // --- containers ---------------------------------------------------------------------------------
   [
