@@ -1,6 +1,7 @@
 import { decodeRune, encodeRune, fromUtf8, isValidUtf8, runes } from "./bytes.js";
 import { budgetFault } from "./failure.js";
 import { formatFloat } from "./float.js";
+import { isPrint } from "./unicode.js";
 import { LONG_MONTHS, timeParts, timeString } from "./time.js";
 import {
   GoInt,
@@ -72,8 +73,9 @@ function padNumber(sign: string, digits: string, spec: Spec): string {
 
 /** fmt's badVerb: the value printed with `%v` under the same width, precision and flags. */
 function badVerb(v: GoValue, spec: Spec, inner: Formatter): string {
-  if (v === null) return `%!${spec.verb}(<nil>)`;
-  return `%!${spec.verb}(${typeName(v)}=${inner(v, { ...spec, verb: "v", sharp: false })})`;
+  const verb = encodeRune(spec.verb.codePointAt(0) ?? 0x3f);
+  if (v === null) return `%!${verb}(<nil>)`;
+  return `%!${verb}(${typeName(v)}=${inner(v, { ...spec, verb: "v", sharp: false })})`;
 }
 
 function signOf(neg: boolean, spec: Spec): string {
@@ -105,7 +107,9 @@ function fmtInteger(n: GoInt, spec: Spec): string | null {
   if (spec.prec !== null) {
     digits = spec.prec === 0 && n.v === 0n ? "" : digits.padStart(spec.prec, "0");
   }
-  digits = intPrefix(verb, spec.sharp) + digits;
+  const prefix = intPrefix(verb, spec.sharp);
+  // fmt adds octal's leading 0 only when the digits do not already start with one.
+  digits = prefix === "0" && digits.startsWith("0") ? digits : prefix + digits;
   if (spec.prec !== null) return pad(signOf(neg, spec) + digits, spec, false);
   return padNumber(signOf(neg, spec), digits, spec);
 }
@@ -117,24 +121,32 @@ function intPrefix(verb: string, sharp: boolean): string {
   return Object.hasOwn(prefixes, verb) ? (prefixes[verb] ?? "") : "";
 }
 
-function unicodeFormat(v: bigint, spec: Spec): string {
-  const hex = v.toString(16).toUpperCase().padStart(4, "0");
-  if (spec.sharp && v >= 0n && v <= 0x10ffffn && isPrintRune(Number(v))) {
+/** fmt's fmtUnicode: `U+` and at least 4 (or the precision) hex digits of the value as a uint64. */
+function unicodeFormat(value: bigint, spec: Spec): string {
+  const v = BigInt.asUintN(64, value);
+  const hex = v
+    .toString(16)
+    .toUpperCase()
+    .padStart(Math.max(4, spec.prec ?? 0), "0");
+  if (spec.sharp && v <= 0x10ffffn && isPrintRune(Number(v))) {
     return `U+${hex} '${encodeRune(Number(v))}'`;
   }
   return `U+${hex}`;
 }
 
-const FLOAT_VERBS = new Set(["v", "e", "E", "f", "F", "g", "G", "x", "X"]);
+const FLOAT_VERBS = new Set(["v", "b", "e", "E", "f", "F", "g", "G", "x", "X"]);
 
 const FLOAT_VERB_MAP: Readonly<Record<string, string>> = { v: "g", F: "f" };
 
 function floatDigits(x: number, spec: Spec): string {
   const verb = FLOAT_VERB_MAP[spec.verb] ?? spec.verb;
   const prec = spec.prec ?? (verb === "g" || verb === "G" ? -1 : 6);
-  if (verb === "x" || verb === "X") return hexFloat(x, verb === "X");
-  const num = formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
-  return spec.sharp ? sharpFloat(num, verb, prec) : num;
+  if (verb === "b") return binaryFloat(x);
+  const num =
+    verb === "x" || verb === "X"
+      ? hexFloat(x, verb === "X", spec.prec ?? -1)
+      : formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
+  return spec.sharp ? sharpFloat(num, verb, spec.prec ?? -1) : num;
 }
 
 /** Sign of Inf and NaN as fmt prints them: +Inf keeps its plus, NaN only with + or space. */
@@ -155,55 +167,94 @@ function fmtFloatValue(x: number, spec: Spec): string | null {
   return padNumber(signOf(neg, spec), body, spec);
 }
 
-/** strconv.FormatFloat(x, 'x', -1, 64). */
-function hexFloat(x: number, upper: boolean): string {
-  if (!Number.isFinite(x)) return formatFloat(x, "g", -1);
-  const neg = x < 0 || Object.is(x, -0);
+/** Sign, significand (with its implicit bit) and binary exponent of a finite double. */
+function floatParts(x: number): { neg: boolean; mant: bigint; exp: number } {
   const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
+  view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
-  let exp = Number((bits >> 52n) & 0x7ffn);
+  const neg = bits >> 63n === 1n;
+  const biased = Number((bits >> 52n) & 0x7ffn);
   let mant = bits & ((1n << 52n) - 1n);
-  let out: string;
-  if (exp === 0 && mant === 0n) {
-    out = "0x0p+00";
-  } else {
-    if (exp === 0) {
-      exp = 1;
-      while ((mant & (1n << 52n)) === 0n) {
-        mant <<= 1n;
-        exp--;
-      }
-      mant &= (1n << 52n) - 1n;
-    }
-    const e = exp - 1023;
-    const frac = mant.toString(16).padStart(13, "0").replace(/0+$/, "");
-    const abs = Math.abs(e);
-    out = `0x1${frac === "" ? "" : `.${frac}`}p${e < 0 ? "-" : "+"}${abs < 10 ? "0" : ""}${abs}`;
+  if (biased === 0) return { neg, mant, exp: -1022 };
+  mant |= 1n << 52n;
+  return { neg, mant, exp: biased - 1023 };
+}
+
+/** strconv.FormatFloat(x, 'b', -1, 64): decimal significand, `p`, binary exponent. */
+function binaryFloat(x: number): string {
+  if (!Number.isFinite(x)) return formatFloat(x, "g", -1);
+  const { neg, mant, exp } = floatParts(x);
+  const e = exp - 52;
+  return `${neg ? "-" : ""}${mant}p${e >= 0 ? "+" : ""}${e}`;
+}
+
+/**
+ * strconv.FormatFloat(x, 'x', prec, 64): `0x1.hhhp±dd`, the significand rounded to `prec` hex
+ * digits (half to even) when 0 <= prec < 15, else all of them (or `prec`, zero-padded).
+ */
+function hexFloat(x: number, upper: boolean, prec: number): string {
+  if (!Number.isFinite(x)) return formatFloat(x, "g", -1);
+  const parts = floatParts(x);
+  let { mant, exp } = parts;
+  if (mant === 0n) exp = 0;
+  // Leading 1 at bit 60, as a 61-bit fixed-point significand.
+  mant <<= 8n;
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant <<= 1n;
+    exp--;
   }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(60 - prec * 4);
+    const extra = mant & ((1n << shift) - 1n);
+    let kept = mant >> shift;
+    const half = 1n << (shift - 1n);
+    if (extra > half || (extra === half && (kept & 1n) === 1n)) kept += 1n;
+    mant = kept << shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  let frac = "";
+  let rest = (mant << 4n) & ((1n << 64n) - 1n);
+  const count = prec < 0 ? -1 : prec;
+  for (let i = 0; count < 0 ? rest !== 0n : i < count; i++) {
+    frac += Number((rest >> 60n) & 15n).toString(16);
+    rest = (rest << 4n) & ((1n << 64n) - 1n);
+  }
+  const abs = Math.abs(exp);
+  const digits = abs < 10 ? `0${abs}` : String(abs);
+  let out = `0x${(mant >> 60n) & 1n}${frac === "" ? "" : `.${frac}`}p${exp < 0 ? "-" : "+"}${digits}`;
   if (upper) out = out.toUpperCase();
-  return (neg ? "-" : "") + out;
+  return (parts.neg ? "-" : "") + out;
 }
 
-function significantDigits(body: string): number {
-  const digits = body.replace(".", "").replace(/^0+/, "");
-  return digits.length;
-}
-
-function sharpFloat(num: string, verb: string, prec: number): string {
-  const g = verb === "g" || verb === "G";
-  let digits = g ? (prec === -1 ? 6 : prec) : 0;
-  const m = /^([+-]?)([0-9.]*)([eE].*)?$/.exec(num);
-  if (m === null) return num;
-  let body = m[2] ?? "";
-  const tail = m[3] ?? "";
-  digits -= significantDigits(body);
+/**
+ * fmt's `#` flag on floats (fmtFloat): keep a decimal point and, for %v, %g, %G and %x, pad with
+ * zeros to the precision (6 when none) counting the digits from the first non-zero one. Like
+ * fmt, a hex number's `x` counts as a digit and an `e` inside a hex significand is a digit.
+ */
+function sharpFloat(num: string, verb: string, precIn: number): string {
+  if (/^[+-]?(Inf|NaN)$/.test(num)) return num;
+  const sign = /^[+-]/.test(num) ? (num[0] ?? "") : "";
+  let body = num.slice(sign.length);
+  let digits = ["v", "g", "G", "x"].includes(verb) ? (precIn === -1 ? 6 : precIn) : 0;
+  const hex = verb === "x" || verb === "X";
+  const tailAt = body.search(hex ? /[pP]/ : /[eEpP]/);
+  const tail = tailAt < 0 ? "" : body.slice(tailAt);
+  if (tailAt >= 0) body = body.slice(0, tailAt);
+  let sawNonzero = false;
+  for (const ch of body) {
+    if (ch === ".") continue;
+    if (ch !== "0") sawNonzero = true;
+    if (sawNonzero) digits--;
+  }
   if (!body.includes(".")) {
     if (body === "0") digits--;
     body += ".";
   }
   if (digits > 0) body += "0".repeat(digits);
-  return (m[1] ?? "") + body + tail;
+  return sign + body + tail;
 }
 
 function fmtString(s: string, spec: Spec): string | null {
@@ -257,12 +308,10 @@ function canBackquote(s: string): boolean {
   return true;
 }
 
-const PRINT_RANGES = /[\p{L}\p{M}\p{N}\p{P}\p{S}\u0020]/u;
-
 /** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space. */
 export function isPrintRune(r: number): boolean {
   if (r < 0 || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return false;
-  return PRINT_RANGES.test(String.fromCodePoint(r));
+  return isPrint(r);
 }
 
 const QUOTE_ESCAPES: ReadonlyMap<number, string> = new Map([
@@ -456,11 +505,20 @@ function parseFlags(c: Cursor, spec: Spec): void {
   }
 }
 
+/** fmt's parsenum: digits; a number that grows past 1e6 before its last digit ends the format. */
 function parseNum(c: Cursor): number | null {
-  const m = /^[0-9]+/.exec(c.format.slice(c.i, c.i + 12));
-  if (m === null) return null;
-  c.i += m[0].length;
-  const n = Number(m[0]);
+  let n = 0;
+  let seen = false;
+  while (c.i < c.format.length && /[0-9]/.test(c.format[c.i] ?? "")) {
+    if (n > 1e6) {
+      c.i = c.format.length; // fmt: overflow, "crazy long number" (%!(NOVERB))
+      return null;
+    }
+    n = n * 10 + Number(c.format[c.i]);
+    seen = true;
+    c.i++;
+  }
+  if (!seen) return null;
   if (n > c.limit) throw budgetFault("printf width or precision exceeds the output budget");
   return n;
 }
@@ -502,7 +560,8 @@ function parseWidth(c: Cursor, spec: Spec): string {
 }
 
 function parsePrecision(c: Cursor, spec: Spec): string {
-  if (c.format[c.i] !== ".") return "";
+  // A '.' is a precision only when something follows it (fmt: i+1 < end).
+  if (c.format[c.i] !== "." || c.i + 1 >= c.format.length) return "";
   c.i++;
   if (!parseArgIndex(c)) return "%!(BADINDEX)";
   if (c.format[c.i] === "*") {

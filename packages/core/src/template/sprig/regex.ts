@@ -354,7 +354,7 @@ function replaceAll(args: GoValue[], literal: boolean, ctx: CallContext): string
 }
 
 function split(pattern: string, src: string, n: number, ctx: CallContext): GoSlice {
-  if (n === 0) return new GoSlice([], "string");
+  if (n === 0) return new GoSlice([], "string", true); // regexp.Split(s, 0) is nil
   const sub = subjectOf(src);
   const re = compile(pattern, sub.text, ctx);
   if (pattern.length > 0 && src.length === 0) return new GoSlice([""], "string");

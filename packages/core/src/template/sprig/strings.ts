@@ -1,4 +1,5 @@
 import { decodeRune, encodeRune, runes } from "../bytes.js";
+import { isTitle } from "../unicode.js";
 import { budgetFault } from "../failure.js";
 import { quote as goQuote, sprintf } from "../fmt.js";
 import { fn } from "../funcs.js";
@@ -98,7 +99,7 @@ function initials(s: string): string {
 
 function swapCase(s: string): string {
   return mapRunes(s, (r) => {
-    if (isUpperRune(r) || /\p{Lt}/u.test(String.fromCodePoint(r))) return toLowerRune(r);
+    if (isUpperRune(r) || isTitle(r)) return toLowerRune(r);
     if (isLowerRune(r)) return toUpperRune(r);
     return r;
   });
