@@ -143,7 +143,17 @@ export const UNICODE_VERSION = %q;
 	fmt.Fprintf(w, "export const TO_UPPER = %q;\n\n", mapping(unicode.ToUpper))
 	fmt.Fprintf(w, "export const TO_LOWER = %q;\n\n", mapping(unicode.ToLower))
 	fmt.Fprintf(w, "export const TO_TITLE = %q;\n\n", mapping(unicode.ToTitle))
-	fmt.Fprintf(w, "export const FOLD_ORBITS = %q;\n", orbits())
+	fmt.Fprintf(w, "export const FOLD_ORBITS = %q;\n\n", orbits())
+	aliases := make([]string, 0, len(unicode.CategoryAliases))
+	for k := range unicode.CategoryAliases {
+		aliases = append(aliases, k)
+	}
+	sort.Strings(aliases)
+	fmt.Fprintln(w, "export const CATEGORY_ALIASES: Readonly<Record<string, string>> = {")
+	for _, k := range aliases {
+		fmt.Fprintf(w, "  %s: %q,\n", k, unicode.CategoryAliases[k])
+	}
+	fmt.Fprintln(w, "};")
 	for major, t := range map[string]*unicode.RangeTable{"C": unicode.C, "L": unicode.L, "M": unicode.M, "N": unicode.N, "P": unicode.P, "S": unicode.S, "Z": unicode.Z} {
 		for r := rune(0); r <= unicode.MaxRune; r++ {
 			in := false

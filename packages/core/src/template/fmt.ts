@@ -25,6 +25,9 @@ interface Spec {
   minus: boolean;
   plus: boolean;
   sharp: boolean;
+  /** `%#v` (Go syntax) and `%+v`: fmt moves # and + there when the verb is v. */
+  sharpV: boolean;
+  plusV: boolean;
   space: boolean;
   zero: boolean;
   wid: number | null;
@@ -36,6 +39,8 @@ const PLAIN: Spec = {
   minus: false,
   plus: false,
   sharp: false,
+  sharpV: false,
+  plusV: false,
   space: false,
   zero: false,
   wid: null,
@@ -75,7 +80,8 @@ function padNumber(sign: string, digits: string, spec: Spec): string {
 function badVerb(v: GoValue, spec: Spec, inner: Formatter): string {
   const verb = encodeRune(spec.verb.codePointAt(0) ?? 0x3f);
   if (v === null) return `%!${verb}(<nil>)`;
-  return `%!${verb}(${typeName(v)}=${inner(v, { ...spec, verb: "v", sharp: false })})`;
+  // fmt prints the operand with %v under the same flags (a + or # stays, it is not %+v or %#v).
+  return `%!${verb}(${typeName(v)}=${inner(v, { ...spec, verb: "v" })})`;
 }
 
 function signOf(neg: boolean, spec: Spec): string {
@@ -102,16 +108,21 @@ function fmtInteger(n: GoInt, spec: Spec): string | null {
   const base = Object.hasOwn(INT_BASES, verb) ? INT_BASES[verb] : undefined;
   if (base === undefined) return null;
   const neg = n.v < 0n;
-  let digits = (neg ? -n.v : n.v).toString(base);
-  if (verb === "X") digits = digits.toUpperCase();
-  if (spec.prec !== null) {
-    digits = spec.prec === 0 && n.v === 0n ? "" : digits.padStart(spec.prec, "0");
-  }
-  const prefix = intPrefix(verb, spec.sharp);
-  // fmt adds octal's leading 0 only when the digits do not already start with one.
-  digits = prefix === "0" && digits.startsWith("0") ? digits : prefix + digits;
+  const digits = intDigits(neg ? -n.v : n.v, base, spec);
   if (spec.prec !== null) return pad(signOf(neg, spec) + digits, spec, false);
   return padNumber(signOf(neg, spec), digits, spec);
+}
+
+/** The digits of |v| in `base`, zero-padded to the precision, with the # prefix. */
+function intDigits(abs: bigint, base: number, spec: Spec): string {
+  let digits = abs.toString(base);
+  if (spec.verb === "X") digits = digits.toUpperCase();
+  if (spec.prec !== null) {
+    digits = spec.prec === 0 && abs === 0n ? "" : digits.padStart(spec.prec, "0");
+  }
+  const prefix = intPrefix(spec.verb, spec.sharp);
+  // fmt adds octal's leading 0 only when the digits do not already start with one.
+  return prefix === "0" && digits.startsWith("0") ? digits : prefix + digits;
 }
 
 function intPrefix(verb: string, sharp: boolean): string {
@@ -188,45 +199,58 @@ function binaryFloat(x: number): string {
   return `${neg ? "-" : ""}${mant}p${e >= 0 ? "+" : ""}${e}`;
 }
 
+/** The significand as 61-bit fixed point (leading 1 at bit 60) and its binary exponent. */
+function hexParts(x: number): { neg: boolean; mant: bigint; exp: number } {
+  const parts = floatParts(x);
+  let { mant, exp } = parts;
+  if (mant === 0n) exp = 0;
+  mant <<= 8n;
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant <<= 1n;
+    exp--;
+  }
+  return { neg: parts.neg, mant, exp };
+}
+
+/** Rounds the significand to `prec` hex digits, half to even (may carry into the exponent). */
+function roundHex(mant: bigint, exp: number, prec: number): { mant: bigint; exp: number } {
+  if (prec < 0 || prec >= 15) return { mant, exp };
+  const shift = BigInt(60 - prec * 4);
+  const extra = mant & ((1n << shift) - 1n);
+  let kept = mant >> shift;
+  const half = 1n << (shift - 1n);
+  if (extra > half || (extra === half && (kept & 1n) === 1n)) kept += 1n;
+  const rounded = kept << shift;
+  return (rounded & (1n << 61n)) !== 0n
+    ? { mant: rounded >> 1n, exp: exp + 1 }
+    : { mant: rounded, exp };
+}
+
+/** The hex digits after the point: all significant ones, or exactly `prec`. */
+function hexFraction(mant: bigint, prec: number): string {
+  const mask = (1n << 64n) - 1n;
+  let rest = (mant << 4n) & mask;
+  let frac = "";
+  for (let i = 0; prec < 0 ? rest !== 0n : i < prec; i++) {
+    frac += Number((rest >> 60n) & 15n).toString(16);
+    rest = (rest << 4n) & mask;
+  }
+  return frac;
+}
+
 /**
  * strconv.FormatFloat(x, 'x', prec, 64): `0x1.hhhp±dd`, the significand rounded to `prec` hex
  * digits (half to even) when 0 <= prec < 15, else all of them (or `prec`, zero-padded).
  */
 function hexFloat(x: number, upper: boolean, prec: number): string {
   if (!Number.isFinite(x)) return formatFloat(x, "g", -1);
-  const parts = floatParts(x);
-  let { mant, exp } = parts;
-  if (mant === 0n) exp = 0;
-  // Leading 1 at bit 60, as a 61-bit fixed-point significand.
-  mant <<= 8n;
-  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
-    mant <<= 1n;
-    exp--;
-  }
-  if (prec >= 0 && prec < 15) {
-    const shift = BigInt(60 - prec * 4);
-    const extra = mant & ((1n << shift) - 1n);
-    let kept = mant >> shift;
-    const half = 1n << (shift - 1n);
-    if (extra > half || (extra === half && (kept & 1n) === 1n)) kept += 1n;
-    mant = kept << shift;
-    if ((mant & (1n << 61n)) !== 0n) {
-      mant >>= 1n;
-      exp++;
-    }
-  }
-  let frac = "";
-  let rest = (mant << 4n) & ((1n << 64n) - 1n);
-  const count = prec < 0 ? -1 : prec;
-  for (let i = 0; count < 0 ? rest !== 0n : i < count; i++) {
-    frac += Number((rest >> 60n) & 15n).toString(16);
-    rest = (rest << 4n) & ((1n << 64n) - 1n);
-  }
+  const parts = hexParts(x);
+  const { mant, exp } = roundHex(parts.mant, parts.exp, prec);
+  const frac = hexFraction(mant, prec);
   const abs = Math.abs(exp);
   const digits = abs < 10 ? `0${abs}` : String(abs);
-  let out = `0x${(mant >> 60n) & 1n}${frac === "" ? "" : `.${frac}`}p${exp < 0 ? "-" : "+"}${digits}`;
-  if (upper) out = out.toUpperCase();
-  return (parts.neg ? "-" : "") + out;
+  const out = `0x${(mant >> 60n) & 1n}${frac === "" ? "" : `.${frac}`}p${exp < 0 ? "-" : "+"}${digits}`;
+  return (parts.neg ? "-" : "") + (upper ? out.toUpperCase() : out);
 }
 
 /**
@@ -237,24 +261,24 @@ function hexFloat(x: number, upper: boolean, prec: number): string {
 function sharpFloat(num: string, verb: string, precIn: number): string {
   if (/^[+-]?(Inf|NaN)$/.test(num)) return num;
   const sign = /^[+-]/.test(num) ? (num[0] ?? "") : "";
-  let body = num.slice(sign.length);
-  let digits = ["v", "g", "G", "x"].includes(verb) ? (precIn === -1 ? 6 : precIn) : 0;
   const hex = verb === "x" || verb === "X";
-  const tailAt = body.search(hex ? /[pP]/ : /[eEpP]/);
-  const tail = tailAt < 0 ? "" : body.slice(tailAt);
-  if (tailAt >= 0) body = body.slice(0, tailAt);
-  let sawNonzero = false;
-  for (const ch of body) {
-    if (ch === ".") continue;
-    if (ch !== "0") sawNonzero = true;
-    if (sawNonzero) digits--;
-  }
+  const all = num.slice(sign.length);
+  const tailAt = all.search(hex ? /[pP]/ : /[eEpP]/);
+  let body = tailAt < 0 ? all : all.slice(0, tailAt);
+  const tail = tailAt < 0 ? "" : all.slice(tailAt);
+  let digits = ["v", "g", "G", "x"].includes(verb) ? (precIn === -1 ? 6 : precIn) : 0;
+  digits -= significantCount(body);
   if (!body.includes(".")) {
     if (body === "0") digits--;
     body += ".";
   }
-  if (digits > 0) body += "0".repeat(digits);
-  return sign + body + tail;
+  return sign + body + "0".repeat(Math.max(0, digits)) + tail;
+}
+
+/** Characters from the first non-zero one on, the point excepted (as fmt counts them). */
+function significantCount(body: string): number {
+  const start = body.search(/[^0.]/);
+  return start < 0 ? 0 : body.slice(start).replace(".", "").length;
 }
 
 function fmtString(s: string, spec: Spec): string | null {
@@ -402,7 +426,7 @@ function fmtScalar(v: GoValue, spec: Spec): string | null {
 /** Formats one operand under a verb, as fmt's printArg does. */
 function formatOne(v: GoValue, spec: Spec): string {
   if (spec.verb === "T") return pad(fromUtf8(typeName(v)), spec);
-  if (spec.verb === "v" && (spec.sharp || spec.plus)) return formatV(v, spec);
+  if (spec.verb === "v" && spec.sharpV) return pad(goSyntax(v, true), spec);
   if (v === null) return spec.verb === "v" ? pad("<nil>", spec) : badVerb(v, spec, formatOne);
   let out: string | null;
   if (v instanceof GoSlice) out = fmtSlice(v, spec, formatOne);
@@ -434,12 +458,6 @@ function goSyntaxStruct(v: GoStruct): string {
     return quote(typeof x === "string" ? x : "");
   };
   return `&semver.Version{major:${n("Major")}, minor:${n("Minor")}, patch:${n("Patch")}, pre:${s("Prerelease")}, metadata:${s("Metadata")}, original:${s("Original")}}`;
-}
-
-/** `%#v` prints Go syntax; `%+v` is `%v` without signs (plusV). */
-function formatV(v: GoValue, spec: Spec): string {
-  if (spec.sharp) return pad(goSyntax(v, true), spec);
-  return formatOne(v, { ...spec, plus: false });
 }
 
 /** Go-syntax representation, as `%#v` prints it. */
@@ -593,6 +611,12 @@ function oneVerb(c: Cursor): string {
   c.i += n;
   spec.verb = String.fromCodePoint(r);
   if (spec.minus) spec.zero = false;
+  if (spec.verb === "v") {
+    spec.sharpV = spec.sharp;
+    spec.sharp = false;
+    spec.plusV = spec.plus;
+    spec.plus = false;
+  }
   if (spec.verb === "%") return `${bad}%`;
   if (badIndex) return `%!${encodeRune(r)}(BADINDEX)`;
   return bad + verbArg(c, spec, r);

@@ -348,7 +348,16 @@ class Lexer {
       this.accept("+-");
       this.acceptRun("0123456789_");
     }
-    if (this.accept("i")) return false;
+    return this.numberEnds();
+  }
+
+  /** After the digits: nothing alphanumeric may follow (`4i` is complex, not supported). */
+  private numberEnds(): boolean {
+    if (this.accept("i")) {
+      // An imaginary literal (`4i`): Go's complex128, which Signet does not implement.
+      if (!isAlnum(this.input[this.pos])) this.fail("complex numbers are not supported");
+      return false;
+    }
     if (isAlnum(this.input[this.pos])) {
       this.pos++;
       return false;

@@ -11,30 +11,24 @@ export type Mode = "path" | "pathSegment" | "host" | "zone" | "userPassword" | "
 const HOST_EXTRA = new Set("!$&'()*+,;=:[]<>\"");
 const RESERVED = new Set("$&+,/:;=?@");
 
+/** Reserved bytes each mode must escape (the rest of the reserved set it leaves alone). */
+const ESCAPED_RESERVED: Readonly<Record<Mode, string>> = {
+  path: "?",
+  pathSegment: "/;,?",
+  userPassword: "@/?:",
+  query: "$&+,/:;=?@",
+  fragment: "",
+  host: "$&+,/:;=?@",
+  zone: "$&+,/:;=?@",
+};
+
 /** net/url's shouldEscape. */
 export function shouldEscape(c: number, mode: Mode): boolean {
   const ch = String.fromCharCode(c);
-  if (/[A-Za-z0-9]/.test(ch)) return false;
+  if (/[A-Za-z0-9\-_.~]/.test(ch)) return false;
   if ((mode === "host" || mode === "zone") && HOST_EXTRA.has(ch)) return false;
-  if ("-_.~".includes(ch)) return false;
-  if (RESERVED.has(ch)) {
-    switch (mode) {
-      case "path":
-        return ch === "?";
-      case "pathSegment":
-        return "/;,?".includes(ch);
-      case "userPassword":
-        return "@/?:".includes(ch);
-      case "query":
-        return true;
-      case "fragment":
-        return false;
-      default:
-        break;
-    }
-  }
-  if (mode === "fragment" && "!()*".includes(ch)) return false;
-  return true;
+  if (RESERVED.has(ch)) return ESCAPED_RESERVED[mode].includes(ch);
+  return !(mode === "fragment" && "!()*".includes(ch));
 }
 
 /** net/url's escape (bytes to %XX, space to + in query components). */
@@ -54,22 +48,27 @@ export class UrlError extends Error {}
 
 const isHex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
 
+/** An escape at i is valid in `mode` (hosts may only escape non-ASCII bytes, and %25). */
+function checkEscape(s: string, i: number, mode: Mode): void {
+  if (!isHex(s[i + 1]) || !isHex(s[i + 2])) throw new UrlError("invalid URL escape");
+  const v = parseInt(s.slice(i + 1, i + 3), 16);
+  const pct25 = s.slice(i, i + 3) === "%25";
+  if (mode === "host" && v < 0x80 && !pct25) throw new UrlError("invalid URL escape");
+  if (mode === "zone" && !pct25 && v !== 0x20 && shouldEscape(v, "host")) {
+    throw new UrlError("invalid URL escape");
+  }
+}
+
 function checkEscapes(s: string, mode: Mode): void {
+  const hostLike = mode === "host" || mode === "zone";
   for (let i = 0; i < s.length;) {
-    const c = s[i] ?? "";
-    if (c === "%") {
-      if (!isHex(s[i + 1]) || !isHex(s[i + 2])) throw new UrlError("invalid URL escape");
-      const v = parseInt(s.slice(i + 1, i + 3), 16);
-      const pct25 = s.slice(i, i + 3) === "%25";
-      if (mode === "host" && v < 0x80 && !pct25) throw new UrlError("invalid URL escape");
-      if (mode === "zone" && !pct25 && v !== 0x20 && shouldEscape(v, "host")) {
-        throw new UrlError("invalid URL escape");
-      }
+    if (s[i] === "%") {
+      checkEscape(s, i, mode);
       i += 3;
       continue;
     }
     const code = s.charCodeAt(i);
-    if ((mode === "host" || mode === "zone") && code < 0x80 && shouldEscape(code, mode)) {
+    if (hostLike && code < 0x80 && shouldEscape(code, mode)) {
       throw new UrlError("invalid character in host name");
     }
     i++;
@@ -160,6 +159,18 @@ export function parseUrl(raw: string): Url {
   return u;
 }
 
+/** Splits off the query (a lone trailing `?` is ForceQuery). */
+function splitQuery(url: Url, rest: string): string {
+  if (rest.endsWith("?") && rest.split("?").length === 2) {
+    url.forceQuery = true;
+    return rest.slice(0, -1);
+  }
+  const q = rest.indexOf("?");
+  if (q < 0) return rest;
+  url.rawQuery = rest.slice(q + 1);
+  return rest.slice(0, q);
+}
+
 function parseWithoutFragment(raw: string): Url {
   // eslint-disable-next-line no-control-regex -- net/url refuses ASCII control bytes
   if (/[\x00-\x1f\x7f]/.test(raw)) throw new UrlError("invalid control character in URL");
@@ -170,17 +181,7 @@ function parseWithoutFragment(raw: string): Url {
   }
   const [scheme, afterScheme] = getScheme(raw);
   url.scheme = scheme.toLowerCase();
-  let rest = afterScheme;
-  if (rest.endsWith("?") && rest.split("?").length === 2) {
-    url.forceQuery = true;
-    rest = rest.slice(0, -1);
-  } else {
-    const q = rest.indexOf("?");
-    if (q >= 0) {
-      url.rawQuery = rest.slice(q + 1);
-      rest = rest.slice(0, q);
-    }
-  }
+  const rest = splitQuery(url, afterScheme);
   if (!rest.startsWith("/")) {
     if (url.scheme !== "") {
       url.opaque = rest;
@@ -190,21 +191,25 @@ function parseWithoutFragment(raw: string): Url {
       throw new UrlError("first path segment in URL cannot contain colon");
     }
   }
-  if ((url.scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
-    let authority = rest.slice(2);
-    rest = "";
-    const slash = authority.indexOf("/");
-    if (slash >= 0) {
-      rest = authority.slice(slash);
-      authority = authority.slice(0, slash);
-    }
-    parseAuthority(url, authority);
-  } else if (url.scheme !== "" && rest.startsWith("/")) {
-    url.omitHost = true;
-  }
-  url.path = unescape(rest, "path");
-  url.rawPath = escape(url.path, "path") === rest ? "" : rest;
+  setPath(url, authorityAndPath(url, rest));
   return url;
+}
+
+/** Parses `//authority` when there is one; returns the path that follows. */
+function authorityAndPath(url: Url, rest: string): string {
+  if ((url.scheme !== "" || !rest.startsWith("///")) && rest.startsWith("//")) {
+    const slash = rest.indexOf("/", 2);
+    parseAuthority(url, slash < 0 ? rest.slice(2) : rest.slice(2, slash));
+    return slash < 0 ? "" : rest.slice(slash);
+  }
+  if (url.scheme !== "" && rest.startsWith("/")) url.omitHost = true;
+  return rest;
+}
+
+/** setPath: the decoded path, and the raw one when the default escaping would differ. */
+function setPath(url: Url, p: string): void {
+  url.path = unescape(p, "path");
+  url.rawPath = escape(url.path, "path") === p ? "" : p;
 }
 
 const USERINFO = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/;
@@ -273,26 +278,26 @@ function isIPv4(s: string): boolean {
   );
 }
 
+/** 16-bit groups a colon-separated list stands for (an IPv4 tail counts 2), or -1. */
+function groupCount(groups: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] ?? "";
+    const ipv4Tail = i === groups.length - 1 && g.includes(".");
+    if (ipv4Tail && isIPv4(g)) count += 2;
+    else if (!ipv4Tail && /^[0-9a-fA-F]{1,4}$/.test(g)) count += 1;
+    else return -1;
+  }
+  return count;
+}
+
 function isIPv6(s: string): boolean {
   const halves = s.split("::");
   if (halves.length > 2) return false;
-  const groups = (h: string): string[] | undefined => (h === "" ? [] : h.split(":"));
-  const head = groups(halves[0] ?? "");
-  const tail = halves.length === 2 ? groups(halves[1] ?? "") : [];
-  if (head === undefined || tail === undefined) return false;
-  const all = [...head, ...tail];
-  let count = 0;
-  for (let i = 0; i < all.length; i++) {
-    const g = all[i] ?? "";
-    if (i === all.length - 1 && g.includes(".")) {
-      if (!isIPv4(g)) return false;
-      count += 2;
-    } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) {
-      count += 1;
-    } else {
-      return false;
-    }
-  }
+  const list = (h: string): string[] => (h === "" ? [] : h.split(":"));
+  const all = [...list(halves[0] ?? ""), ...(halves.length === 2 ? list(halves[1] ?? "") : [])];
+  const count = groupCount(all);
+  if (count < 0) return false;
   return halves.length === 2 ? count < 8 : count === 8;
 }
 
@@ -327,26 +332,33 @@ function escapedPath(u: Url): string {
   return escape(u.path, "path");
 }
 
+/** The `//userinfo@host` part String writes, if any. */
+function authorityString(u: Url): string {
+  const hasAuthority = u.scheme !== "" || u.host !== "" || u.user !== undefined;
+  if (!hasAuthority || (u.omitHost && u.host === "" && u.user === undefined)) return "";
+  let out = u.host !== "" || u.path !== "" || u.user !== undefined ? "//" : "";
+  if (u.user !== undefined) out += `${userString(u.user)}@`;
+  if (u.host !== "") out += escape(u.host, "host");
+  return out;
+}
+
+/** The hierarchical part: authority and path (`./` before a colon in a first segment). */
+function hierarchical(u: Url, prefix: string): string {
+  let out = authorityString(u);
+  const path = escapedPath(u);
+  if (path !== "" && !path.startsWith("/") && u.host !== "") out += "/";
+  if (prefix === "" && out === "" && (path.split("/")[0] ?? "").includes(":")) out += "./";
+  return out + path;
+}
+
 /** URL.String. */
 export function urlString(u: Url): string {
-  let out = u.scheme === "" ? "" : `${u.scheme}:`;
-  if (u.opaque !== "") {
-    out += u.opaque;
-  } else {
-    const hasAuthority = u.scheme !== "" || u.host !== "" || u.user !== undefined;
-    if (hasAuthority && !(u.omitHost && u.host === "" && u.user === undefined)) {
-      if (u.host !== "" || u.path !== "" || u.user !== undefined) out += "//";
-      if (u.user !== undefined) out += `${userString(u.user)}@`;
-      if (u.host !== "") out += escape(u.host, "host");
-    }
-    const path = escapedPath(u);
-    if (path !== "" && !path.startsWith("/") && u.host !== "") out += "/";
-    if (out === "" && (path.split("/")[0] ?? "").includes(":")) out += "./";
-    out += path;
-  }
+  const scheme = u.scheme === "" ? "" : `${u.scheme}:`;
+  let out = scheme + (u.opaque !== "" ? u.opaque : hierarchical(u, scheme));
   if (u.forceQuery || u.rawQuery !== "") out += `?${u.rawQuery}`;
   if (u.fragment !== "") {
-    out += `#${escapedHint(u.rawFragment, u.fragment, "fragment") ?? escape(u.fragment, "fragment")}`;
+    const frag = escapedHint(u.rawFragment, u.fragment, "fragment");
+    out += `#${frag ?? escape(u.fragment, "fragment")}`;
   }
   return out;
 }
