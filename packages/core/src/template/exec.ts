@@ -72,7 +72,7 @@ export interface ExecOptions {
   readonly funcs: FuncMap;
   readonly budget: Budget;
   readonly clock: () => number;
-  readonly context: Omit<CallContext, "charge" | "maxBytes">;
+  readonly context: Omit<CallContext, "charge" | "maxBytes" | "memo">;
   /** Charge sealed values at public bounds (the template passed checkOpacity). */
   readonly opaque?: boolean;
   /** The name messages give the template `name` (default: `name`). */
@@ -120,10 +120,15 @@ class State {
     this.opts = opts;
     this.tmplName = opts.name;
     this.meter = opts.meter;
+    const memos = new Map<string, unknown>();
     this.ctx = {
       ...opts.context,
       maxBytes: opts.budget.maxOutputBytes,
       charge: (units: number) => this.charge(units),
+      memo: <T>(key: string, make: () => T): T => {
+        if (!memos.has(key)) memos.set(key, make());
+        return memos.get(key) as T;
+      },
     };
     this.sealedCtx = { ...this.ctx, charge: () => undefined };
   }

@@ -63,22 +63,26 @@ function union(parts: Runs[]): Runs {
   return Int32Array.from(merged);
 }
 
-const tables = lazy(() => {
-  const map = new Map<string, Runs>();
-  for (const [name, text] of Object.entries(CATEGORIES)) map.set(name, decodeRuns(text));
-  for (const major of "CLMNPSZ") {
-    const subs = [...map].filter(([n]) => n.length === 2 && n[0] === major).map(([, r]) => r);
-    map.set(major, union(subs));
+/**
+ * Decoded tables by name, each decoded on first use. A cache of constant data, not state: every
+ * caller sees the same answer whenever it asks.
+ */
+const decoded = new Map<string, Runs | undefined>();
+
+function decodeTable(name: string): Runs | undefined {
+  if (Object.hasOwn(CATEGORIES, name)) return decodeRuns(CATEGORIES[name] ?? "");
+  if (name.length === 1 && "CLMNPSZ".includes(name)) {
+    const subs = Object.keys(CATEGORIES).filter((n) => n.length === 2 && n[0] === name);
+    return union(subs.map((n) => decodeRuns(CATEGORIES[n] ?? "")));
   }
-  const scripts = new Map<string, Runs>();
-  for (const [name, text] of Object.entries(SCRIPTS)) scripts.set(name, decodeRuns(text));
-  return { categories: map, scripts };
-});
+  if (Object.hasOwn(SCRIPTS, name)) return decodeRuns(SCRIPTS[name] ?? "");
+  return undefined;
+}
 
 /** The runs of a category (`L`, `Lu`...) or script (`Greek`) Go's regexp knows, by name. */
 export function unicodeClass(name: string): Runs | undefined {
-  const t = tables();
-  return t.categories.get(name) ?? t.scripts.get(name);
+  if (!decoded.has(name)) decoded.set(name, decodeTable(name));
+  return decoded.get(name);
 }
 
 /** True when `r` lies in `runs`. */
@@ -97,7 +101,7 @@ export function inRuns(runs: Runs, r: number): boolean {
 const category =
   (name: string) =>
   (r: number): boolean =>
-    inRuns(tables().categories.get(name) ?? new Int32Array(0), r);
+    inRuns(unicodeClass(name) ?? new Int32Array(0), r);
 
 /** unicode.IsLetter. */
 export const isLetter = category("L");

@@ -56,7 +56,15 @@ function compileOnly(pattern: string): Compiled {
  * value fails with ERR_TEMPLATE_BUDGET instead of blocking the thread.
  */
 export function compile(pattern: string, subject: string, ctx: CallContext): Compiled {
-  const c = compileOnly(pattern);
+  // Compiled once per render (a pattern's refusal or error is the same every time).
+  const c = ctx.memo(`regexp:${pattern}`, () => {
+    try {
+      return compileOnly(pattern);
+    } catch (err) {
+      return err instanceof Error ? err : new Error("invalid regular expression");
+    }
+  });
+  if (c instanceof Error) throw c;
   ctx.charge(c.cost(subject.length) / 1000);
   return c;
 }
