@@ -3,6 +3,7 @@ import { SignetError } from "@signet/core";
 import { parseRfc1123z } from "./flags/go-values.js";
 import { parseFlags } from "./flags/parse.js";
 import type { FlagSpec, FlagValue } from "./flags/parse.js";
+import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
 import { timingsProblem } from "./leader/lease.js";
 
 /**
@@ -61,6 +62,11 @@ export interface ControllerConfig {
   leaderElectLeaseDurationMs: number;
   leaderElectRenewDeadlineMs: number;
   leaderElectRetryPeriodMs: number;
+  /**
+   * `--resync-period`: how often every SealedSecret is checked against its last reconcile
+   * (`controller/resync.ts`); 0 disables.
+   */
+  resyncPeriodMs: number;
   /** Non-fatal problems the reference only logs (e.g. an unknown key order priority). */
   warnings: readonly string[];
 }
@@ -260,6 +266,12 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       2_000,
       "(signet) Interval between attempts to acquire or renew the Lease.",
     ),
+    f(
+      "resync-period",
+      "duration",
+      60_000,
+      "(signet) How often every SealedSecret is checked against its last reconcile (Secret content, generation, status) and re-queued if anything drifted; costs no API call or RSA operation when nothing did (0 disables).",
+    ),
   ];
 }
 
@@ -275,7 +287,7 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     version: bool("version"),
     help: bool("help"),
     keyPrefix: validateKeyPrefix(str("key-prefix")),
-    keySize: num("key-size"),
+    keySize: keySize(num("key-size")),
     keyTtlMs: num("key-ttl"),
     myCn: str("my-cn"),
     keyRenewPeriodMs: num("key-renew-period"),
@@ -317,10 +329,22 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     leaderElectLeaseDurationMs: num("leader-elect-lease-duration"),
     leaderElectRenewDeadlineMs: num("leader-elect-renew-deadline"),
     leaderElectRetryPeriodMs: num("leader-elect-retry-period"),
+    resyncPeriodMs: nonNegative("resync-period", num("resync-period")),
     warnings,
   };
   if (config.leaderElect) validateLeaderElection(config);
   return Object.freeze(config);
+}
+
+/**
+ * `--key-size`: the controller refuses to load RSA keys under 2048 bits (keys/key-policy.ts), so
+ * it must not make one either (the reference accepts any size).
+ */
+function keySize(bits: number): number {
+  if (!Number.isInteger(bits) || bits < MIN_RSA_KEY_BITS) {
+    throw invalid(`--key-size must be at least ${MIN_RSA_KEY_BITS} bits, got ${bits}`);
+  }
+  return bits;
 }
 
 /** client-go's checks on the timings (only with `--leader-elect`). */
@@ -368,6 +392,11 @@ function keyCutoffTime(text: string): Date | undefined {
 /** Signet refuses values the reference would crash on (`--rate-limit 0` divides by zero). */
 function positive(flag: string, value: number): number {
   if (!(value > 0)) throw invalid(`--${flag} must be positive, got ${value}`);
+  return value;
+}
+
+function nonNegative(flag: string, value: number): number {
+  if (!(value >= 0)) throw invalid(`--${flag} must not be negative, got ${value}`);
   return value;
 }
 

@@ -40,6 +40,7 @@ port.on("message", (msg: ToWorker) => {
           acceptDeprecatedV1Data: settings.acceptDeprecatedV1Data,
           allowPrivilegedSecretTypes: settings.allowPrivilegedSecretTypes,
           renderTemplates: settings.renderTemplates ? state.renderer : undefined,
+          keyGuard: settings.keyGuard,
         });
         reply = { id: msg.id, ok: true, decision };
       } catch (err) {

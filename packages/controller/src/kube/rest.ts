@@ -23,16 +23,33 @@ export interface RestRequest {
   timeoutMs?: number;
 }
 
-/** An API call answered with a non-2xx status; `message` is the Status object's message only. */
+/** One `details.causes` entry of a Status: the field and the kind of error, never its message. */
+export interface StatusCause {
+  field: string;
+  reason: string;
+}
+
+/**
+ * An API call answered with a non-2xx status; `message` is the Status object's message only.
+ * `causes` keeps the field paths and error kinds of `details.causes` (their messages may quote
+ * the refused object, so they are not kept).
+ */
 export class KubeApiError extends Error {
   readonly status: number;
   readonly reason: string;
+  readonly causes: readonly StatusCause[];
 
-  constructor(status: number, reason: string, message: string) {
+  constructor(
+    status: number,
+    reason: string,
+    message: string,
+    causes: readonly StatusCause[] = [],
+  ) {
     super(message);
     this.name = "KubeApiError";
     this.status = status;
     this.reason = reason;
+    this.causes = causes;
   }
 }
 
@@ -70,10 +87,21 @@ export interface KubeWatch {
 }
 
 /**
+ * Called synchronously immediately before a request other than GET is sent (after the throttle
+ * and authentication, which may wait): throwing refuses the request, with that error. This is
+ * where leader-election fencing is enforced, as late as a client can check.
+ */
+export type BeforeWrite = (method: string, path: string) => void;
+
+/**
  * Builds a REST client for `conn`; every request first takes a token from `throttle`
  * (`--kubeclient-qps/--kubeclient-burst`). Watches are long-lived and not throttled.
  */
-export function createRest(conn: ApiConnection, throttle?: Throttle): KubeRest & KubeWatch {
+export function createRest(
+  conn: ApiConnection,
+  throttle?: Throttle,
+  beforeWrite?: BeforeWrite,
+): KubeRest & KubeWatch {
   const base = new URL(conn.server);
   const isHttps = base.protocol === "https:";
   const agent = isHttps
@@ -95,10 +123,13 @@ export function createRest(conn: ApiConnection, throttle?: Throttle): KubeRest &
       const auth = await conn.authenticate();
       const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
       const headers = requestHeaders(auth, payload, req.contentType);
+      const method = req.method ?? "GET";
+      // Nothing may be awaited between this check and `send`, which starts the request.
+      if (method !== "GET") beforeWrite?.(method, path);
       const { status, body, responseHeaders } = await send(
         url,
         {
-          method: req.method ?? "GET",
+          method,
           headers,
           agent,
           timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -258,13 +289,24 @@ function requestHeaders(
 function apiError(status: number, body: string, headers: IncomingHttpHeaders): KubeApiError {
   let message = `HTTP ${status}`;
   let reason = "";
+  let causes: StatusCause[] = [];
   try {
-    const parsed = JSON.parse(body) as { message?: unknown; reason?: unknown };
+    const parsed = JSON.parse(body) as { message?: unknown; reason?: unknown; details?: unknown };
     if (typeof parsed.message === "string") message = parsed.message;
     if (typeof parsed.reason === "string") reason = parsed.reason;
+    causes = statusCauses(parsed.details);
   } catch {
     const type = String(headers["content-type"] ?? "");
     if (type.startsWith("text/plain") && body.length < 512) message = body.trim() || message;
   }
-  return new KubeApiError(status, reason, message);
+  return new KubeApiError(status, reason, message, causes);
+}
+
+function statusCauses(details: unknown): StatusCause[] {
+  const causes = (details as { causes?: unknown } | null | undefined)?.causes;
+  if (!Array.isArray(causes)) return [];
+  return causes.map((c: { field?: unknown; reason?: unknown } | null) => ({
+    field: typeof c?.field === "string" ? c.field : "",
+    reason: typeof c?.reason === "string" ? c.reason : "",
+  }));
 }
