@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /**
  * Differential corpus: Go text/template + sprig v3.3.0 (the Go program in this folder) and
  * Signet's engine render every case over the same data and must agree byte-for-byte, or both
@@ -1141,12 +1143,28 @@ const REFUSALS: readonly [string, string, string][] = [
   ['{{ printf "%2000000d" 1 }}', "ERR_TEMPLATE_BUDGET", "printf width above the output budget"],
 ];
 
+/**
+ * The independently written templates of `independent-corpus.txt`: cases separated by lines
+ * holding only `@@`, after a header (the text before the first separator).
+ */
+export function independentCorpus(): string[] {
+  const text = readFileSync(new URL("./independent-corpus.txt", import.meta.url), "utf8");
+  return text
+    .split(/\n@@\n/)
+    .slice(1)
+    .map((t) => t.replace(/\n$/, ""))
+    .filter((t) => t !== "");
+}
+
 /** The whole corpus with stable ids. */
 export function corpus(): CorpusCase[] {
   const cases: CorpusCase[] = [];
   for (const [group, templates] of Object.entries(GROUPS)) {
     templates.forEach((template, i) => cases.push({ id: `${group}-${i + 1}`, template }));
   }
+  independentCorpus().forEach((template, i) =>
+    cases.push({ id: `independent-${i + 1}`, template }),
+  );
   REFUSALS.forEach(([template, code, reason], i) =>
     cases.push({ id: `refusal-${i + 1}`, template, refusal: { code, reason } }),
   );

@@ -7,8 +7,10 @@ import type { DiffCase } from "./reference.js";
 
 /**
  * Unicode sweeps: every code point of planes 0 and 1 (where every cased script lives) through
- * the case functions (upper, lower, title word by word, swapcase, untitle), fmt's %q and %+q
- * (printability), and the regexp's case folding and Unicode classes, rendered by Go and by
+ * the case functions (upper, lower, title, swapcase and untitle, also word by word, so every
+ * rune starts a word once), the word functions (camelcase, snakecase, kebabcase, initials,
+ * nospace, trim, wrap: Go's unicode.IsSpace, IsLetter...), fmt's %q and %+q, `js` and `toJson`
+ * (printability), and the regexp's case folding, \w, \s, \b and Unicode classes, rendered by Go and by
  * Signet. Go's own unicode tables decide (Unicode 15.0 for Go 1.26), whatever Node's ICU holds:
  * the special casings of İ, ǅ, ß, the Georgian Mtavruli and the late additions included.
  */
@@ -33,7 +35,11 @@ function caseSweep(): DiffCase[] {
     const words = literal(lo, lo + CHUNK, " ");
     cases.push({
       id: `case-${lo.toString(16)}`,
-      template: `{{ $s := ${s} }}{{ upper $s }}|{{ lower $s }}|{{ swapcase $s }}|{{ title ${words} }}|{{ untitle ${words} }}|{{ printf "%q|%+q" $s $s }}`,
+      template: `{{ $s := ${s} }}{{ $w := ${words} }}{{ upper $s }}|{{ lower $s }}|{{ swapcase $s }}|{{ swapcase $w }}|{{ title $w }}|{{ title $s }}|{{ untitle $w }}|{{ printf "%q|%+q" $s $s }}|{{ js $s }}|{{ toJson $s }}`,
+    });
+    cases.push({
+      id: `words-${lo.toString(16)}`,
+      template: `{{ $s := ${s} }}{{ $w := ${words} }}{{ camelcase $w }}|{{ snakecase $w }}|{{ kebabcase $w }}|{{ initials $w }}|{{ nospace $w }}|{{ trim $s }}|{{ wrap 7 $w }}|{{ regexFindAll "\\\\w+|\\\\s+|\\\\b" $w -1 | len }}`,
     });
   }
   return cases;

@@ -91,6 +91,8 @@ interface Variable {
   value: GoValue;
   /** Bound of a sealed value, or PUBLIC. */
   sb: number;
+  /** A nil element of a list or map: Go's nil interface (a field of it fails). */
+  nilElem?: boolean;
 }
 
 const CLOCK_EVERY = 256;
@@ -111,6 +113,12 @@ class State {
   private sb = PUBLIC;
   /** Bound of dot. */
   private dotSb = PUBLIC;
+  /**
+   * Dot is a nil element of a list or map being ranged over: a reflect.Value of interface kind
+   * holding nil in Go, where a field of it fails ("nil pointer evaluating interface {}.x"),
+   * whereas a nil that went through a pipeline is Go's invalid value, whose fields are nil.
+   */
+  private dotNil = false;
   private root: GoValue = null;
   readonly ctx: CallContext;
   /** The context of calls with sealed arguments: their work is charged from bounds instead. */
@@ -288,7 +296,14 @@ class State {
       this.charge(1);
       const sb = typeof elemSb === "number" ? elemSb : elemSb(elem);
       this.bindRange(decl, node.pipe.isAssign, index, { value: elem, sb });
-      const flow = this.withDot(sb, () => this.walkList(elem, node.list));
+      const savedNil = this.dotNil;
+      this.dotNil = elem === null;
+      let flow: Flow;
+      try {
+        flow = this.withDot(sb, () => this.walkList(elem, node.list));
+      } finally {
+        this.dotNil = savedNil;
+      }
       this.vars.length = mark;
       if (flow === "break") break;
     }
@@ -302,12 +317,13 @@ class State {
     elem: { value: GoValue; sb: number },
   ): void {
     if (decl.length === 0) return;
+    const nilElem = elem.value === null;
     if (isAssign) {
       if (decl.length > 1) {
         this.setVar(decl[0] ?? "", index, PUBLIC);
-        this.setVar(decl[1] ?? "", elem.value, elem.sb);
+        this.setVar(decl[1] ?? "", elem.value, elem.sb, nilElem);
       } else {
-        this.setVar(decl[0] ?? "", elem.value, elem.sb);
+        this.setVar(decl[0] ?? "", elem.value, elem.sb, nilElem);
       }
       return;
     }
@@ -316,11 +332,13 @@ class State {
     if (last !== undefined) {
       last.value = elem.value;
       last.sb = elem.sb;
+      last.nilElem = nilElem;
     }
     const first = this.vars[top - 2];
     if (decl.length > 1 && first !== undefined) {
       first.value = index;
       first.sb = PUBLIC;
+      first.nilElem = false;
     }
   }
 
@@ -336,9 +354,12 @@ class State {
     this.depth++;
     this.vars = [{ name: "$", value: newDot, sb: newDotSb }];
     this.tmplName = node.name;
+    const savedNil = this.dotNil;
+    this.dotNil = false;
     try {
       this.withDot(newDotSb, () => this.walkList(newDot, tree));
     } finally {
+      this.dotNil = savedNil;
       this.depth--;
       this.vars = saved.vars;
       this.tmplName = saved.name;
@@ -348,16 +369,26 @@ class State {
 
   // --- variables -----------------------------------------------------------------------------
 
-  setVar(name: string, value: GoValue, sb: number): void {
+  setVar(name: string, value: GoValue, sb: number, nilElem = false): void {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       const v = this.vars[i];
       if (v !== undefined && v.name === name) {
         v.value = value;
         v.sb = sb;
+        v.nilElem = nilElem;
         return;
       }
     }
     this.fail(`undefined variable: ${name}`);
+  }
+
+  /** Whether a variable holds a nil element of a ranged list or map (see `dotNil`). */
+  private isNilElem(name: string): boolean {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      const v = this.vars[i];
+      if (v !== undefined && v.name === name) return v.nilElem === true;
+    }
+    return false;
   }
 
   /** A variable's value; its bound goes to `sb`. */
@@ -398,7 +429,7 @@ class State {
     const call: Call = { args: cmd.args, final, finalSb };
     if (first.kind === "field") {
       this.sb = this.dotSb;
-      return this.evalFieldChain(dot, dot, first.ident, call);
+      return this.evalFieldChain(dot, dot, first.ident, call, this.dotNil);
     }
     if (first.kind === "chain") return this.evalChain(dot, first, call);
     if (first.kind === "identifier") return this.evalFunction(dot, first.name, call);
@@ -446,12 +477,13 @@ class State {
   }
 
   private evalVariable(dot: GoValue, ident: string[], call: Call): GoValue {
-    const value = this.varValue(ident[0] ?? "$");
+    const name = ident[0] ?? "$";
+    const value = this.varValue(name);
     if (ident.length === 1) {
       this.notAFunction(call.args, call.final);
       return value;
     }
-    return this.evalFieldChain(dot, value, ident.slice(1), call);
+    return this.evalFieldChain(dot, value, ident.slice(1), call, this.isNilElem(name));
   }
 
   private evalChain(dot: GoValue, chain: ChainNode, call: Call): GoValue {
@@ -461,20 +493,43 @@ class State {
     return this.evalFieldChain(dot, pipe, chain.field, call);
   }
 
-  /** The receiver's bound is `sb` on entry; the result's is on return. */
-  private evalFieldChain(dot: GoValue, receiver: GoValue, ident: string[], call: Call): GoValue {
+  /**
+   * The receiver's bound is `sb` on entry; the result's is on return. `nilElem`: a null receiver
+   * is Go's nil interface (see `dotNil`); so is a nil that a map of the chain holds under a key.
+   */
+  private evalFieldChain(
+    dot: GoValue,
+    receiver: GoValue,
+    ident: string[],
+    call: Call,
+    nilElem = false,
+  ): GoValue {
     let r = receiver;
+    let nilIface = nilElem;
     const n = ident.length;
     const none: Call = { args: [], final: MISSING, finalSb: PUBLIC };
-    for (let i = 0; i < n - 1; i++) r = this.evalField(dot, ident[i] ?? "", r, none);
-    return this.evalField(dot, ident[n - 1] ?? "", r, call);
+    for (let i = 0; i < n - 1; i++) {
+      const name = ident[i] ?? "";
+      const before = r;
+      r = this.evalField(dot, name, r, none, nilIface);
+      nilIface = r === null && before instanceof GoMap && before.m.has(name);
+    }
+    return this.evalField(dot, ident[n - 1] ?? "", r, call, nilIface);
   }
 
   /** The receiver's bound is `sb` on entry; the result's is on return. */
-  private evalField(dot: GoValue, name: string, receiver: GoValue, call: Call): GoValue {
+  private evalField(
+    dot: GoValue,
+    name: string,
+    receiver: GoValue,
+    call: Call,
+    nilIface = false,
+  ): GoValue {
     this.charge(1);
     const recvSb = this.sb;
     this.sb = recvSb === PUBLIC ? PUBLIC : Math.max(recvSb, NIL_BOUND);
+    // text/template's evalField: fields of an invalid value are nil; of a nil interface, an error.
+    if (receiver === null && nilIface) this.fail(`nil pointer evaluating interface {}.${name}`);
     if (receiver === null) return null;
     const hasArgs = call.args.length > 1 || call.final !== MISSING;
     if (receiver instanceof GoTime) {
@@ -640,7 +695,7 @@ class State {
       case "field":
         this.sb = this.dotSb;
         return this.validateType(
-          this.evalFieldChain(dot, dot, n.ident, { ...none, args: [n] }),
+          this.evalFieldChain(dot, dot, n.ident, { ...none, args: [n] }, this.dotNil),
           typ,
         );
       case "variable":

@@ -100,6 +100,12 @@ const INT_BASES: Readonly<Record<string, number>> = {
   X: 16,
 };
 
+/**
+ * fmt's fmtInteger: the digits, zero-padded to the precision (or, with the 0 flag and no
+ * precision, to the width less the sign), then the # or %O prefix and the sign, then padded with
+ * spaces. So `%#08x` of 255 is `0x000000ff`, and a zero precision prints nothing for 0, not even
+ * a sign or prefix.
+ */
 function fmtInteger(n: GoInt, spec: Spec): string | null {
   const verb = spec.verb;
   if (verb === "c") return pad(encodeRune(Number(n.v)), spec);
@@ -108,28 +114,24 @@ function fmtInteger(n: GoInt, spec: Spec): string | null {
   const base = Object.hasOwn(INT_BASES, verb) ? INT_BASES[verb] : undefined;
   if (base === undefined) return null;
   const neg = n.v < 0n;
-  const digits = intDigits(neg ? -n.v : n.v, base, spec);
-  if (spec.prec !== null) return pad(signOf(neg, spec) + digits, spec, false);
-  return padNumber(signOf(neg, spec), digits, spec);
-}
-
-/** The digits of |v| in `base`, zero-padded to the precision, with the # prefix. */
-function intDigits(abs: bigint, base: number, spec: Spec): string {
-  let digits = abs.toString(base);
-  if (spec.verb === "X") digits = digits.toUpperCase();
+  const abs = neg ? -n.v : n.v;
+  let prec = 0;
   if (spec.prec !== null) {
-    digits = spec.prec === 0 && abs === 0n ? "" : digits.padStart(spec.prec, "0");
+    if (spec.prec === 0 && abs === 0n) return " ".repeat(spec.wid ?? 0);
+    prec = spec.prec;
+  } else if (spec.zero && !spec.minus && spec.wid !== null) {
+    prec = spec.wid - (neg || spec.plus || spec.space ? 1 : 0);
   }
-  const prefix = intPrefix(spec.verb, spec.sharp);
-  // fmt adds octal's leading 0 only when the digits do not already start with one.
-  return prefix === "0" && digits.startsWith("0") ? digits : prefix + digits;
-}
-
-function intPrefix(verb: string, sharp: boolean): string {
-  if (verb === "O") return "0o";
-  if (!sharp) return "";
-  const prefixes: Readonly<Record<string, string>> = { b: "0b", o: "0", x: "0x", X: "0X" };
-  return Object.hasOwn(prefixes, verb) ? (prefixes[verb] ?? "") : "";
+  let digits = abs.toString(base);
+  if (verb === "X") digits = digits.toUpperCase();
+  digits = digits.padStart(prec, "0");
+  if (spec.sharp) {
+    if (base === 2) digits = `0b${digits}`;
+    else if (base === 8 && !digits.startsWith("0")) digits = `0${digits}`;
+    else if (base === 16) digits = (verb === "X" ? "0X" : "0x") + digits;
+  }
+  if (verb === "O") digits = `0o${digits}`;
+  return pad(signOf(neg, spec) + digits, spec, false);
 }
 
 /** fmt's fmtUnicode: `U+` and at least 4 (or the precision) hex digits of the value as a uint64. */
@@ -508,7 +510,10 @@ interface Cursor {
   arg: number;
   args: readonly GoValue[];
   limit: number;
+  /** An explicit argument index was seen (no EXTRA report). */
   reordered: boolean;
+  /** fmt's goodArgNum for the verb being parsed. */
+  good: boolean;
 }
 
 function parseFlags(c: Cursor, spec: Spec): void {
@@ -523,116 +528,146 @@ function parseFlags(c: Cursor, spec: Spec): void {
   }
 }
 
-/** fmt's parsenum: digits; a number that grows past 1e6 before its last digit ends the format. */
-function parseNum(c: Cursor): number | null {
+/**
+ * fmt's parsenum over `format[start:end]`: the decimal number there and where it ends; a number
+ * that grows past 1e6 before its last digit gives no number and ends at `end` ("crazy long").
+ */
+function parsenum(format: string, start: number, end: number): [number | null, number] {
   let n = 0;
   let seen = false;
-  while (c.i < c.format.length && /[0-9]/.test(c.format[c.i] ?? "")) {
-    if (n > 1e6) {
-      c.i = c.format.length; // fmt: overflow, "crazy long number" (%!(NOVERB))
-      return null;
-    }
-    n = n * 10 + Number(c.format[c.i]);
+  let i = start;
+  for (; i < end && format.charCodeAt(i) >= 0x30 && format.charCodeAt(i) <= 0x39; i++) {
+    if (n > 1e6) return [null, end];
+    n = n * 10 + format.charCodeAt(i) - 0x30;
     seen = true;
-    c.i++;
   }
-  if (!seen) return null;
-  if (n > c.limit) throw budgetFault("printf width or precision exceeds the output budget");
+  return [seen ? n : null, i];
+}
+
+/** A width or precision in the format; over the output budget is refused before allocating. */
+function formatNumber(c: Cursor): number | null {
+  const [n, next] = parsenum(c.format, c.i, c.format.length);
+  c.i = next;
+  if (n !== null && n > c.limit) {
+    throw budgetFault("printf width or precision exceeds the output budget");
+  }
   return n;
 }
 
-function parseArgIndex(c: Cursor): boolean {
-  if (c.format[c.i] !== "[") return true;
-  const m = /^\[([0-9]+)\]/.exec(c.format.slice(c.i, c.i + 12));
+/**
+ * fmt's argNumber: an explicit `[n]` at the cursor selects argument n (one-based). Returns
+ * whether an index was read; an index out of range, or brackets that hold no number, make the
+ * verb print `%!v(BADINDEX)` (goodArgNum) and are skipped up to their `]`.
+ */
+function argNumber(c: Cursor): boolean {
+  if (c.format[c.i] !== "[") return false;
   c.reordered = true;
-  if (m === null) return false;
-  const n = Number(m[1]) - 1;
-  if (n < 0 || n > c.args.length) return false;
-  c.arg = n;
-  c.i += m[0].length;
-  return true;
+  const close = c.format.indexOf("]", c.i + 1);
+  let width = 1;
+  let ok = false;
+  let index = -1;
+  if (c.format.length - c.i >= 3 && close >= 0) {
+    width = close - c.i + 1;
+    const [n, next] = parsenum(c.format, c.i + 1, close);
+    ok = n !== null && next === close;
+    if (ok) index = (n ?? 0) - 1;
+  }
+  c.i += width;
+  if (ok && index >= 0 && index < c.args.length) {
+    c.arg = index;
+    return true;
+  }
+  c.good = false;
+  return ok;
 }
 
-function starArg(c: Cursor): number | null {
+/** fmt's intFromArg: a `*` width or precision; null when the operand is not a small int. */
+function intFromArg(c: Cursor): number | null {
+  if (c.arg >= c.args.length) return null;
   const a = c.args[c.arg];
   c.arg++;
-  if (!(a instanceof GoInt)) return null;
+  if (!(a instanceof GoInt) || a.v > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  if (a.v < -BigInt(Number.MAX_SAFE_INTEGER)) return null;
   const n = Number(a.v);
-  if (Math.abs(n) > c.limit)
+  if (Math.abs(n) > 1e6) return null; // fmt's tooLarge
+  if (Math.abs(n) > c.limit) {
     throw budgetFault("printf width or precision exceeds the output budget");
+  }
   return n;
 }
 
-function parseWidth(c: Cursor, spec: Spec): string {
-  if (!parseArgIndex(c)) return "%!(BADINDEX)";
-  if (c.format[c.i] === "*") {
-    c.i++;
-    const n = starArg(c);
-    if (n === null) return "%!(BADWIDTH)";
-    if (n < 0) spec.minus = true;
-    spec.wid = Math.abs(n);
-  } else {
-    spec.wid = parseNum(c);
+/** The width: `*` from the operands, or digits (after an index, digits make the verb bad). */
+function parseWidth(c: Cursor, spec: Spec, afterIndex: boolean): { out: string; after: boolean } {
+  if (c.format[c.i] !== "*") {
+    spec.wid = formatNumber(c);
+    if (afterIndex && spec.wid !== null) c.good = false; // "%[3]2d"
+    return { out: "", after: afterIndex };
   }
-  return "";
-}
-
-function parsePrecision(c: Cursor, spec: Spec): string {
-  // A '.' is a precision only when something follows it (fmt: i+1 < end).
-  if (c.format[c.i] !== "." || c.i + 1 >= c.format.length) return "";
   c.i++;
-  if (!parseArgIndex(c)) return "%!(BADINDEX)";
-  if (c.format[c.i] === "*") {
-    c.i++;
-    const n = starArg(c);
-    if (n === null || n < 0) return "%!(BADPREC)";
-    spec.prec = n;
-    return "";
+  const n = intFromArg(c);
+  if (n === null) return { out: "%!(BADWIDTH)", after: false };
+  spec.wid = Math.abs(n);
+  if (n < 0) spec.minus = true;
+  return { out: "", after: false };
+}
+
+/** The precision after a '.' (only when something follows it): `*`, an index, or digits. */
+function parsePrecision(
+  c: Cursor,
+  spec: Spec,
+  afterIndex: boolean,
+): { out: string; after: boolean } {
+  if (c.format[c.i] !== "." || c.i + 1 >= c.format.length) return { out: "", after: afterIndex };
+  c.i++;
+  if (afterIndex) c.good = false; // "%[3].2d"
+  const after = argNumber(c);
+  if (c.format[c.i] !== "*") {
+    spec.prec = formatNumber(c) ?? 0;
+    return { out: "", after };
   }
-  spec.prec = parseNum(c) ?? 0;
-  return "";
+  c.i++;
+  const n = intFromArg(c);
+  if (n === null || n < 0) return { out: "%!(BADPREC)", after: false };
+  spec.prec = n;
+  return { out: "", after: false };
 }
 
-function skipBadIndex(c: Cursor): void {
-  while (c.i < c.format.length && /[[\]0-9.*]/.test(c.format[c.i] ?? "")) c.i++;
-}
-
+/** One verb after a '%', as fmt's doPrintf reads it: flags, index, width, precision, index. */
 function oneVerb(c: Cursor): string {
+  c.good = true;
   const spec: Spec = { ...PLAIN };
   parseFlags(c, spec);
-  let bad = parseWidth(c, spec) + parsePrecision(c, spec);
-  const badIndex = bad.includes("BADINDEX") || !parseArgIndex(c);
-  if (badIndex) {
-    bad = "";
-    skipBadIndex(c);
-  }
+  const width = parseWidth(c, spec, argNumber(c));
+  const precision = parsePrecision(c, spec, width.after);
+  if (!precision.after) argNumber(c);
+  const bad = width.out + precision.out;
   if (c.i >= c.format.length) return `${bad}%!(NOVERB)`;
   const [r, n] = decodeRune(c.format, c.i);
   c.i += n;
   spec.verb = String.fromCodePoint(r);
   if (spec.minus) spec.zero = false;
-  if (spec.verb === "v") {
+  if (spec.verb === "%") return `${bad}%`;
+  if (!c.good) return `${bad}%!${encodeRune(r)}(BADINDEX)`;
+  if (c.arg >= c.args.length) return `${bad}%!${encodeRune(r)}(MISSING)`;
+  // fmt moves # and + to %#v and %+v; %w falls through to v there and then, outside Errorf,
+  // prints as a bad verb.
+  if (spec.verb === "v" || spec.verb === "w") {
     spec.sharpV = spec.sharp;
     spec.sharp = false;
     spec.plusV = spec.plus;
     spec.plus = false;
   }
-  if (spec.verb === "%") return `${bad}%`;
-  if (badIndex) return `%!${encodeRune(r)}(BADINDEX)`;
-  return bad + verbArg(c, spec, r);
-}
-
-function verbArg(c: Cursor, spec: Spec, r: number): string {
-  if (c.arg >= c.args.length) return `%!${encodeRune(r)}(MISSING)`;
   const arg = c.args[c.arg] ?? null;
   c.arg++;
-  if (spec.verb === "w") spec.verb = "v";
-  return formatOne(arg, spec);
+  // %w outside Errorf: fmt's handleMethods prints any operand that is not a basic type as a bad
+  // verb whole ([]byte goes element by element, as for any other unknown verb).
+  const whole = spec.verb === "w" && !(arg instanceof GoSlice && arg.elem === "uint8");
+  return bad + (whole ? badVerb(arg, spec, formatOne) : formatOne(arg, spec));
 }
 
 /** fmt.Sprintf over byte strings; `limit` caps widths and precisions. */
 export function sprintf(format: string, args: readonly GoValue[], limit: number): string {
-  const c: Cursor = { format, i: 0, arg: 0, args, limit, reordered: false };
+  const c: Cursor = { format, i: 0, arg: 0, args, limit, reordered: false, good: true };
   let out = "";
   while (c.i < format.length) {
     const pct = format.indexOf("%", c.i);

@@ -47,8 +47,26 @@ describe("renderTemplates", () => {
       '{{ define "x" }}<{{ . }}>{{ end }}{{ template "x" .user }}',
       "<admin>",
     ],
+    // fmt's fmtInteger: zero padding is precision, then the prefix and sign go in front.
+    ["%#08x as Go pads it", '{{ printf "%#08x|%08O|%+.0d|" 255 8 0 }}', "0x000000ff|0o00000010||"],
+    // fmt's argNumber: an index past the operands is BADINDEX, not MISSING.
+    ["a bad argument index", '{{ printf "%[3]d|%[1]2d" 1 2 }}', "%!d(BADINDEX)|%!d(BADINDEX)"],
+    ["%w outside Errorf", '{{ printf "%w" (list 1) }}', "%!w([]interface {}=[1])"],
+    // goutils' SwapCase gives a lower-case rune at a word start its title case.
+    ["swapcase of digraphs", '{{ swapcase "ǆx ǆ" }}', "\xc7\x85X \xc7\x85"],
+    ["a field of a nil reached through a pipeline", "{{ ((dict).a).b }}", "<no value>"],
   ])("renders %s", (_name, template, expected) => {
     expect(render(template)).toBe(expected);
+  });
+
+  it.each([
+    ["a field of a nil map value", '{{ (dict "a" nil).a.b }}'],
+    ["a field of a nil list element", "{{ range list nil }}{{ .b }}{{ end }}"],
+    ["a field of a nil range variable", '{{ range $k, $v := dict "a" nil }}{{ $v.b }}{{ end }}'],
+  ])("fails on %s, as Go's nil interface does", (_name, template) => {
+    const { failures } = renderTemplates({ k: template }, values, { now: () => NOW });
+    expect(failures.map((f) => f.code)).toEqual(["ERR_TEMPLATE_EXEC"]);
+    expect(failures[0]?.message).toContain("nil pointer evaluating interface {}.b");
   });
 
   it.each([

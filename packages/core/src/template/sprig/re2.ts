@@ -656,11 +656,8 @@ export function backtrackingHazard(node: Node): string | undefined {
   if (isVariable(node) && node.op === "rep") {
     if (containsVariable(node.sub)) return "regular expression with nested quantifiers";
     const alts = repeatedAlternation(node.sub);
-    if (alts !== undefined) {
-      const firsts = alts.map(firstRune);
-      if (firsts.some((f) => f === undefined) || new Set(firsts).size !== firsts.length) {
-        return "regular expression with a repeated ambiguous alternation";
-      }
+    if (alts !== undefined && !isDeterministic(alts)) {
+      return "regular expression with a repeated ambiguous alternation";
     }
   }
   for (const s of subsOf(node)) {
@@ -670,9 +667,52 @@ export function backtrackingHazard(node: Node): string | undefined {
   return undefined;
 }
 
-/** Variable repetitions (the exponent of the worst-case backtracking cost). */
-export function variableRepeats(node: Node): number {
-  return (isVariable(node) ? 1 : 0) + subsOf(node).reduce((a, s) => a + variableRepeats(s), 0);
+/** Alternatives that start with distinct literal runes: at most one of them can match. */
+function isDeterministic(alts: readonly Node[]): boolean {
+  const firsts = alts.map(firstRune);
+  return firsts.every((f) => f !== undefined) && new Set(firsts).size === firsts.length;
+}
+
+/** Above this, a cost is as good as infinite (the step budget is far lower). */
+const COST_CAP = 1e15;
+
+/**
+ * An upper bound of the paths V8's backtracking can take through `node` from one start
+ * position over a subject of `n` characters: a product over a sequence, a sum over alternatives
+ * (their largest when they start with distinct literal runes, as only one can match), and for
+ * a repeat the body's paths to the power of every iteration count it may take (at most n + 1
+ * counts: each iteration but an empty one consumes a character). So `\d+\d+\d+x` is about
+ * (n+1)^3, `(\d+){12}x` (n+1)^12 and `(a|aa){40}` 2^40, where counting variable repeats alone
+ * would see one.
+ */
+export function backtrackingPaths(node: Node, n: number): number {
+  switch (node.op) {
+    case "concat":
+      return Math.min(
+        COST_CAP,
+        node.subs.reduce((a, s) => a * backtrackingPaths(s, n), 1),
+      );
+    case "alt": {
+      const paths = node.subs.map((s) => backtrackingPaths(s, n));
+      const total = isDeterministic(node.subs)
+        ? Math.max(...paths)
+        : paths.reduce((a, b) => a + b, 0);
+      return Math.min(COST_CAP, total);
+    }
+    case "cap":
+    case "group":
+      return backtrackingPaths(node.sub, n);
+    case "rep": {
+      const p = backtrackingPaths(node.sub, n);
+      const last = node.max < 0 ? node.min + n : Math.min(node.max, node.min + n);
+      const counts = last - node.min + 1;
+      // Σ p^j for j in [min, last]: counts when p is 1, else a geometric series.
+      const total = p === 1 ? counts : (p ** node.min * (p ** counts - 1)) / (p - 1);
+      return Math.min(COST_CAP, total);
+    }
+    default:
+      return 1;
+  }
 }
 
 /** True when the match can only start at the beginning of the text. */

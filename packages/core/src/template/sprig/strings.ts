@@ -1,5 +1,5 @@
 import { decodeRune, encodeRune, runes } from "../bytes.js";
-import { isTitle } from "../unicode.js";
+import { isTitle, toTitle } from "../unicode.js";
 import { budgetFault } from "../failure.js";
 import { quote as goQuote, sprintf } from "../fmt.js";
 import { fn } from "../funcs.js";
@@ -97,10 +97,23 @@ function initials(s: string): string {
   return out;
 }
 
+/**
+ * goutils' SwapCase: upper and title case to lower; lower case to upper, or to title case at
+ * the start of the string and after white space (so `ǆ` there becomes `ǅ`).
+ */
 function swapCase(s: string): string {
+  let whitespace = true;
   return mapRunes(s, (r) => {
-    if (isUpperRune(r) || isTitle(r)) return toLowerRune(r);
-    if (isLowerRune(r)) return toUpperRune(r);
+    if (isUpperRune(r) || isTitle(r)) {
+      whitespace = false;
+      return toLowerRune(r);
+    }
+    if (isLowerRune(r)) {
+      const out = whitespace ? toTitle(r) : toUpperRune(r);
+      whitespace = false;
+      return out;
+    }
+    whitespace = isSpaceRune(r);
     return r;
   });
 }
