@@ -15,7 +15,7 @@ import type { GoValue } from "./value.js";
 
 /**
  * Secret templates (`spec.template.data`): Go text/template + sprig v3.3.0 semantics in a
- * sandboxed engine (reference-compat §4.8, security-and-demand §3.4). See README.md in this
+ * sandboxed engine. See README.md in this
  * folder for the function list, refusals and budgets, and docs/templates.md for the rule that
  * sealed values are opaque to template control flow.
  */
