@@ -55,6 +55,15 @@ describe("renderTemplates", () => {
     // goutils' SwapCase gives a lower-case rune at a word start its title case.
     ["swapcase of digraphs", '{{ swapcase "ǆx ǆ" }}', "\xc7\x85X \xc7\x85"],
     ["a field of a nil reached through a pipeline", "{{ ((dict).a).b }}", "<no value>"],
+    // sprig's sortAlpha sorts a []string in place: the variable, and slices of it, see the order.
+    [
+      "sortAlpha of a []string in place",
+      '{{ $l := splitList "," "d,c,b,a" }}{{ $s := slice $l 2 }}{{ $_ := sortAlpha $s }}{{ $l }}|{{ $_ := sortAlpha $l }}{{ $s }}',
+      "[d c a b]|[c d]",
+    ],
+    ["a day of the year", '{{ toDate "2006-002" "2024-060" | date "Jan 2" }}', "Feb 29"],
+    // fromJson keeps what Unmarshal decoded: a number out of range is nil, the rest stays.
+    ["a JSON number out of range", '{{ fromJson "[1e400, 2]" | toJson }}', "[null,2]"],
   ])("renders %s", (_name, template, expected) => {
     expect(render(template)).toBe(expected);
   });

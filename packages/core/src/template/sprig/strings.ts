@@ -206,13 +206,23 @@ function atoi(s: string): GoValue {
   return goInt(v);
 }
 
+const byteOrder = (a: GoValue, b: GoValue): number => {
+  const [x, y] = [a as string, b as string];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/**
+ * sprig's sortAlpha: strslice then sort.Strings. strslice hands a `[]string` back as is, so Go
+ * sorts the caller's slice in place (a variable holding it, and slices sharing its array, see
+ * the order afterwards); any other list is copied first.
+ */
 function sortAlpha(v: GoValue): GoValue {
   if (!(v instanceof GoSlice)) return new GoSlice([strval(v)], "string");
-  const items = strslice(v).items as string[];
-  return new GoSlice(
-    [...items].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-    "string",
-  );
+  if (v.elem === "string") {
+    v.sortInPlace(byteOrder);
+    return v;
+  }
+  return new GoSlice([...(strslice(v).items as string[])].sort(byteOrder), "string");
 }
 
 /** The string functions of the sprig map. */
