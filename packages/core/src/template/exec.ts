@@ -11,6 +11,7 @@ import type {
   TemplateNode,
   TreeSet,
 } from "./ast.js";
+import { fromUtf8 } from "./bytes.js";
 import { budgetFault, TemplateFault } from "./failure.js";
 import { formatValue } from "./fmt.js";
 import { timeMethod } from "./methods.js";
@@ -512,7 +513,7 @@ class State {
       const name = ident[i] ?? "";
       const before = r;
       r = this.evalField(dot, name, r, none, nilIface);
-      nilIface = r === null && before instanceof GoMap && before.m.has(name);
+      nilIface = r === null && before instanceof GoMap && before.m.has(fromUtf8(name));
     }
     return this.evalField(dot, ident[n - 1] ?? "", r, call, nilIface);
   }
@@ -551,7 +552,9 @@ class State {
   }
 
   private mapField(receiver: GoMap, name: string, recvSb: number): GoValue {
-    const value = receiver.m.has(name) ? (receiver.m.get(name) ?? null) : null;
+    // Field names are source text; map keys are Go strings (bytes): `.é` finds the key "é".
+    const key = fromUtf8(name);
+    const value = receiver.m.has(key) ? (receiver.m.get(key) ?? null) : null;
     // A value of the data map: its length is public (its ciphertext shows it).
     if (receiver === this.root && recvSb !== PUBLIC) this.sb = publicSize(value);
     return value;
