@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 import { SignetError } from "@signet/core";
 
 import { parseRfc1123z } from "./flags/go-values.js";
@@ -7,9 +9,11 @@ import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
 import { timingsProblem } from "./leader/lease.js";
 
 /**
- * The controller's configuration: every flag of the reference (spec §4.11) with the same
+ * The controller's configuration: every flag of the reference (`bindControllerFlags`,
+ * cmd/controller/main.go; docs/flags.md#signet-controller) with the same
  * defaults, plus Signet's own (marked "(signet)" in usage), parsed once at the edge from the
- * command line and `SEALED_SECRETS_*` variables (§4.12) into one frozen object.
+ * command line and `SEALED_SECRETS_*` variables (docs/flags.md#environment-variables) into one
+ * frozen object.
  */
 export type KeyOrderPriority = "CertNotBefore" | "SecretCreationTimestamp";
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -54,6 +58,16 @@ export interface ControllerConfig {
   /** `--allow-data-dependent-templates`: sealed data may decide template control flow (docs/templates.md). */
   allowDataDependentTemplates: boolean;
   maxRequestBytes: number;
+  /** `--read-header-timeout`: a request's headers must arrive within this long. */
+  readHeaderTimeoutMs: number;
+  /** `--read-body-timeout`: a request's body must arrive within this long after its headers. */
+  readBodyTimeoutMs: number;
+  /** `--max-connections`: open connections to the API port, all peers together. */
+  maxConnections: number;
+  /** `--max-connections-per-peer`: open connections from one peer address (trusted proxies: no cap). */
+  maxConnectionsPerPeer: number;
+  /** `--trusted-proxies`: addresses and CIDR ranges whose `X-Forwarded-For` names the client. */
+  trustedProxies: readonly string[];
   kubeconfig: string;
   /** `--leader-elect`: only the holder of the Lease reconciles and renews keys (src/leader/). */
   leaderElect: boolean;
@@ -211,7 +225,12 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       false,
       "When true, the sealed_secrets_controller_condition_info metric is not updated, so the metrics endpoint does not expose SealedSecret namespaces and names.",
     ),
-    f("workers", "int", cpus, "(signet) Number of reconcile workers (default: number of CPUs)."),
+    f(
+      "workers",
+      "int",
+      cpus,
+      "(signet) RSA operations run at once on libuv's thread pool, and 4 reconciles in flight per worker (default: number of CPUs).",
+    ),
     f(
       "allow-privileged-secret-types",
       "bool",
@@ -229,6 +248,36 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       "int",
       1_048_576,
       "(signet) Largest request body accepted by /v1/verify and /v1/rotate.",
+    ),
+    f(
+      "read-header-timeout",
+      "duration",
+      10_000,
+      "(signet) HTTP request headers must arrive within this long (slow clients are disconnected).",
+    ),
+    f(
+      "read-body-timeout",
+      "duration",
+      30_000,
+      "(signet) An HTTP request body must arrive within this long after its headers.",
+    ),
+    f(
+      "max-connections",
+      "int",
+      1024,
+      "(signet) Open connections to the HTTP API, all clients together (also kept below the open-file limit).",
+    ),
+    f(
+      "max-connections-per-peer",
+      "int",
+      64,
+      "(signet) Open connections to the HTTP API from one address (trusted proxies are not capped).",
+    ),
+    f(
+      "trusted-proxies",
+      "string",
+      "",
+      "(signet) Comma-separated addresses or CIDR ranges of proxies (e.g. the API server) whose X-Forwarded-For names the client for rate limits.",
     ),
     f(
       "kubeconfig",
@@ -323,6 +372,11 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     allowPrivilegedSecretTypes: bool("allow-privileged-secret-types"),
     allowDataDependentTemplates: bool("allow-data-dependent-templates"),
     maxRequestBytes: positive("max-request-bytes", num("max-request-bytes")),
+    readHeaderTimeoutMs: positive("read-header-timeout", num("read-header-timeout")),
+    readBodyTimeoutMs: positive("read-body-timeout", num("read-body-timeout")),
+    maxConnections: positive("max-connections", num("max-connections")),
+    maxConnectionsPerPeer: positive("max-connections-per-peer", num("max-connections-per-peer")),
+    trustedProxies: trustedProxies(str("trusted-proxies")),
     kubeconfig: str("kubeconfig"),
     leaderElect: bool("leader-elect"),
     leaderElectLeaseName: str("leader-elect-lease-name"),
@@ -362,7 +416,7 @@ function validateLeaderElection(config: ControllerConfig): void {
 
 const KEY_PREFIX_MAX = 245;
 
-/** The reference's key-prefix check (spec §4.1 step 5), with its messages. */
+/** The reference's key-prefix check (`validateKeyPrefix`, pkg/controller/funcs.go) and messages. */
 export function validateKeyPrefix(prefix: string): string {
   if (prefix.length > KEY_PREFIX_MAX) {
     throw invalid(`name is too long, must be shorter than ${KEY_PREFIX_MAX}, got ${prefix.length}`);
@@ -398,6 +452,21 @@ function positive(flag: string, value: number): number {
 function nonNegative(flag: string, value: number): number {
   if (!(value >= 0)) throw invalid(`--${flag} must not be negative, got ${value}`);
   return value;
+}
+
+/** `--trusted-proxies`: each entry an IPv4/IPv6 address, optionally with a `/prefix`. */
+export function trustedProxies(text: string): readonly string[] {
+  const entries = splitList(text);
+  for (const entry of entries) {
+    const [address = "", prefix, extra] = entry.split("/");
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= max);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw invalid(`--trusted-proxies: "${entry}" is not an IP address or CIDR range`);
+    }
+  }
+  return Object.freeze(entries);
 }
 
 /** Comma-separated list: trimmed, empty entries and duplicates dropped, first order kept. */

@@ -1,4 +1,9 @@
-import { API_VERSION, LAST_APPLIED_ANNOTATIONS, SEALED_SECRET_KIND } from "./constants.js";
+import {
+  API_VERSION,
+  LAST_APPLIED_ANNOTATIONS,
+  SEALED_SECRET_KIND,
+  UNSEALED_FROM_ANNOTATION,
+} from "./constants.js";
 import { decodeStdBase64, illegalBase64Message } from "./base64.js";
 import { hybridEncrypt } from "./crypto/hybrid.js";
 import type { RandomSource } from "./crypto/hybrid.js";
@@ -40,9 +45,9 @@ const SERVER_FIELDS = [
 ] as const;
 
 /**
- * Seals one Secret into a SealedSecret (kubeseal's normal mode, spec §7.3). Every `data` item,
- * then every `stringData` item (which wins on collisions), is sealed separately with the scope
- * label. Beyond kubeseal, the template never carries managedFields, ownerReferences or server
+ * Seals one Secret into a SealedSecret (kubeseal's `Seal`, pkg/kubeseal/kubeseal.go). Every `data`
+ * item, then every `stringData` item (which wins on collisions), is sealed separately with the
+ * scope label. Beyond kubeseal, the template never carries managedFields, ownerReferences or server
  * fields, and no `creationTimestamp: null` or `status` is produced.
  */
 export function sealSecret(input: Secret, options: SealOptions): SealedSecret {
@@ -59,7 +64,7 @@ export function sealSecret(input: Secret, options: SealOptions): SealedSecret {
   return buildSealedSecret(secret, scope, encryptedData);
 }
 
-/** Applies kubeseal's per-Secret checks and rewrites (steps 1–5 of spec §7.3). */
+/** Applies kubeseal's per-Secret checks and rewrites before sealing (docs/cli.md#sealing). */
 function prepareSecret(input: Secret, options: SealOptions): Secret & { metadata: ObjectMeta } {
   if (isEmpty(input.data) && isEmpty(input.stringData) && !options.allowEmptyData) {
     throw new SignetError(
@@ -150,12 +155,17 @@ function buildSealedSecret(
   };
 }
 
-/** The Secret's metadata for `spec.template.metadata`, minus the clear-text last-applied copies. */
+/**
+ * The Secret's metadata for `spec.template.metadata`, minus the clear-text last-applied copies
+ * and the controller's produced-Secret marker (a cluster Secret read back carries it; in Git it
+ * would only record a uid of that cluster).
+ */
 function templateMetadata(meta: ObjectMeta): ObjectMeta {
   const copy: ObjectMeta = { ...meta };
   if (copy.annotations) {
     const annotations = { ...copy.annotations };
     for (const key of LAST_APPLIED_ANNOTATIONS) delete annotations[key];
+    delete annotations[UNSEALED_FROM_ANNOTATION];
     if (Object.keys(annotations).length > 0) copy.annotations = annotations;
     else delete copy.annotations;
   }

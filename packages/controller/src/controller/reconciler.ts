@@ -21,9 +21,10 @@ import type { Settled, SettledInputs } from "./settled.js";
 import { StatusWrites } from "./status-writes.js";
 
 /**
- * One reconcile of `namespace/name` (spec §4.5–§4.7): read the SealedSecret from the cache and
- * the live Secret, call the pure `decide`, apply the write through the ports, then compute and
- * write status with the pure `nextStatus`.
+ * One reconcile of `namespace/name` (reference `Controller.unseal` and `updateSealedSecretStatus`,
+ * pkg/controller/controller.go; docs/reconcile.md#one-reconcile): read the SealedSecret from the
+ * cache and the live Secret, call the pure `decide`, apply the write through the ports, then
+ * compute and write status with the pure `nextStatus`.
  *
  * - A write answered with 409 (a stale read) re-reads both the SealedSecret and the Secret from
  *   the API server, never the cache, and decides again (bounded).
@@ -117,7 +118,10 @@ export class Reconciler {
    * holds for this generation and Secret (`"unknown"`: not compared), and its status shows it.
    * Synchronous and free of API calls and RSA work (the resync's test).
    */
-  isSettled(ss: SealedSecret, secret: Secret | undefined | "unknown"): boolean {
+  isSettled(
+    ss: Pick<SealedSecret, "metadata" | "status">,
+    secret: Secret | undefined | "unknown",
+  ): boolean {
     const settled = this.#settled.get(keyOf(ss));
     if (!settled) return false;
     if (!stillHolds(settled, { ss, secret, keysVersion: this.#ports.keysVersion() })) return false;
@@ -354,5 +358,5 @@ const withKind = (ss: SealedSecret): SealedSecret => ({
   kind: SEALED_SECRET_KIND,
 });
 
-const keyOf = (ss: SealedSecret): string =>
+const keyOf = (ss: Pick<SealedSecret, "metadata">): string =>
   `${ss.metadata.namespace ?? ""}/${ss.metadata.name ?? ""}`;

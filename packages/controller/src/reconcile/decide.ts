@@ -5,6 +5,7 @@ import {
   unsealSealedSecret,
 } from "@signet/core";
 import type {
+  OpenedValues,
   OwnerReference,
   SealedSecret,
   Secret,
@@ -20,7 +21,8 @@ import { isProducedFor, markProduced, withoutMarker } from "./produced.js";
 import { redactingRenderer } from "./redact.js";
 
 /**
- * The pure reconcile decision (spec §4.5–§4.7): from a SealedSecret, the live Secret (or none)
+ * The pure reconcile decision (reference `Controller.unseal`, pkg/controller/controller.go;
+ * docs/reconcile.md#one-reconcile): from a SealedSecret, the live Secret (or none)
  * and the keys, what to write. No I/O; the caller applies the result and computes status.
  */
 
@@ -40,6 +42,8 @@ export interface DecideOptions {
   allowPrivilegedSecretTypes: boolean;
   /** Where the controller keeps its keys: no written Secret may look like one. */
   keyGuard: KeyGuard;
+  /** Values opened ahead, with the RSA work off this thread (core's `UnsealOptions.opened`). */
+  opened?: () => OpenedValues;
 }
 
 /** What unsealing spent and which key opened the object. */
@@ -91,7 +95,7 @@ function preview(ss: SealedSecret): Secret {
   };
 }
 
-/** Steps 7–9 of spec §4.5 against a live Secret. */
+/** Ownership gate, patch or replace, and update check of the reference's `Controller.unseal`. */
 function decideUpdate(
   ss: SealedSecret,
   existing: Secret,
@@ -190,6 +194,7 @@ function unseal(
       keys: options.keys,
       preferred: options.preferred,
       acceptDeprecatedV1Data: options.acceptDeprecatedV1Data,
+      ...(options.opened && { opened: options.opened }),
       ...(options.renderTemplates && {
         renderTemplates: redactingRenderer(options.renderTemplates),
       }),

@@ -3,7 +3,8 @@ import type { SealedSecret, SealedSecretCondition, SealedSecretStatus } from "@s
 import type { FailureReason } from "./failure.js";
 
 /**
- * Status computation (spec §4.7 plus security-and-demand §5.4), pure. Writes:
+ * Status computation (reference `updateSealedSecretsStatusConditions`, plus Signet's conditions:
+ * docs/reconcile.md#status-and-conditions), pure. Writes:
  * - `Synced` first (the Helm printer columns and Argo CD's health check read it): `True` with no
  *   message, or `False` with the error text; `lastUpdateTime` is the write time and
  *   `lastTransitionTime` moves only when the status flips;
@@ -37,13 +38,17 @@ export interface SignetStatus {
 }
 
 /** The fingerprint recorded by the last successful unseal, if any. */
-export function recordedKeyFingerprint(ss: SealedSecret): string | undefined {
+export function recordedKeyFingerprint(ss: Pick<SealedSecret, "status">): string | undefined {
   const signet = ss.status?.["signet"] as SignetStatus | undefined;
   return typeof signet?.keyFingerprint === "string" ? signet.keyFingerprint : undefined;
 }
 
 /** Computes the next status of `ss` after a reconcile with `outcome` at time `now`. */
-export function nextStatus(ss: SealedSecret, outcome: Outcome, now: Date): StatusPlan {
+export function nextStatus(
+  ss: Pick<SealedSecret, "metadata" | "status">,
+  outcome: Outcome,
+  now: Date,
+): StatusPlan {
   const prev = ss.status ?? {};
   const prevConditions = prev.conditions ?? [];
   const desired = desiredConditions(outcome);

@@ -14,10 +14,10 @@ import { GoMap } from "./value.js";
 import type { GoValue } from "./value.js";
 
 /**
- * Secret templates (`spec.template.data`): Go text/template + sprig v3.3.0 semantics in a
- * sandboxed engine. See README.md in this
- * folder for the function list, refusals and budgets, and docs/templates.md for the rule that
- * sealed values are opaque to template control flow.
+ * Secret templates (`spec.template.data`): Go text/template + sprig v3.3.0 semantics in a sandboxed
+ * engine (docs/reconcile.md#templates; the leak rule of SECURITY.md). See README.md in this folder
+ * for the function list, refusals and budgets, and docs/templates.md for the rule that sealed
+ * values are opaque to template control flow.
  */
 
 /** Limits for rendering the templates of one object. */
