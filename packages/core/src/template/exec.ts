@@ -430,7 +430,7 @@ class State {
     const call: Call = { args: cmd.args, final, finalSb };
     if (first.kind === "field") {
       this.sb = this.dotSb;
-      return this.evalFieldChain(dot, dot, first.ident, call, this.dotNil);
+      return this.evalFieldChain(dot, { value: dot, nilIface: this.dotNil }, first.ident, call);
     }
     if (first.kind === "chain") return this.evalChain(dot, first, call);
     if (first.kind === "identifier") return this.evalFunction(dot, first.name, call);
@@ -484,71 +484,69 @@ class State {
       this.notAFunction(call.args, call.final);
       return value;
     }
-    return this.evalFieldChain(dot, value, ident.slice(1), call, this.isNilElem(name));
+    return this.evalFieldChain(
+      dot,
+      { value, nilIface: this.isNilElem(name) },
+      ident.slice(1),
+      call,
+    );
   }
 
   private evalChain(dot: GoValue, chain: ChainNode, call: Call): GoValue {
     if (chain.field.length === 0) this.fail("internal error: no fields in evalChainNode");
     if (chain.node.kind === "nil") this.fail(`indirection through explicit nil in ${chain.at.src}`);
     const pipe = this.evalArg(dot, "any", chain.node);
-    return this.evalFieldChain(dot, pipe, chain.field, call);
+    return this.evalFieldChain(dot, { value: pipe, nilIface: false }, chain.field, call);
   }
 
   /**
-   * The receiver's bound is `sb` on entry; the result's is on return. `nilElem`: a null receiver
+   * The receiver's bound is `sb` on entry; the result's is on return. `nilIface`: a null receiver
    * is Go's nil interface (see `dotNil`); so is a nil that a map of the chain holds under a key.
    */
-  private evalFieldChain(
-    dot: GoValue,
-    receiver: GoValue,
-    ident: string[],
-    call: Call,
-    nilElem = false,
-  ): GoValue {
+  private evalFieldChain(dot: GoValue, receiver: Receiver, ident: string[], call: Call): GoValue {
     let r = receiver;
-    let nilIface = nilElem;
     const n = ident.length;
     const none: Call = { args: [], final: MISSING, finalSb: PUBLIC };
     for (let i = 0; i < n - 1; i++) {
       const name = ident[i] ?? "";
-      const before = r;
-      r = this.evalField(dot, name, r, none, nilIface);
-      nilIface = r === null && before instanceof GoMap && before.m.has(fromUtf8(name));
+      const value = this.evalField(dot, name, r, none);
+      const before = r.value;
+      r = {
+        value,
+        nilIface: value === null && before instanceof GoMap && before.m.has(fromUtf8(name)),
+      };
     }
-    return this.evalField(dot, ident[n - 1] ?? "", r, call, nilIface);
+    return this.evalField(dot, ident[n - 1] ?? "", r, call);
   }
 
   /** The receiver's bound is `sb` on entry; the result's is on return. */
-  private evalField(
-    dot: GoValue,
-    name: string,
-    receiver: GoValue,
-    call: Call,
-    nilIface = false,
-  ): GoValue {
+  private evalField(dot: GoValue, name: string, receiver: Receiver, call: Call): GoValue {
     this.charge(1);
     const recvSb = this.sb;
     this.sb = recvSb === PUBLIC ? PUBLIC : Math.max(recvSb, NIL_BOUND);
+    const r = receiver.value;
     // text/template's evalField: fields of an invalid value are nil; of a nil interface, an error.
-    if (receiver === null && nilIface) this.fail(`nil pointer evaluating interface {}.${name}`);
-    if (receiver === null) return null;
+    if (r === null && receiver.nilIface) this.fail(`nil pointer evaluating interface {}.${name}`);
+    if (r === null) return null;
     const hasArgs = call.args.length > 1 || call.final !== MISSING;
-    if (receiver instanceof GoTime) {
-      const def = timeMethod(receiver, name);
+    if (r instanceof GoTime) {
+      const def = timeMethod(r, name);
       if (def !== undefined) return this.evalCall(dot, { name, def }, call.args.slice(1), call);
     }
-    if (receiver instanceof GoMap) {
+    if (r instanceof GoMap) {
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
-      return this.mapField(receiver, name, recvSb);
+      return this.mapField(r, name, recvSb);
     }
-    if (receiver instanceof GoStruct) {
-      const field = receiver.fields.get(name);
-      if (field !== undefined) {
-        if (hasArgs) this.fail(`wrong number of args for ${name}: want 0 got 1`);
-        return field();
-      }
+    return this.structField(r, name, hasArgs);
+  }
+
+  private structField(receiver: GoValue, name: string, hasArgs: boolean): GoValue {
+    const field = receiver instanceof GoStruct ? receiver.fields.get(name) : undefined;
+    if (field === undefined) {
+      return this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
     }
-    return this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
+    if (hasArgs) this.fail(`wrong number of args for ${name}: want 0 got 1`);
+    return field();
   }
 
   private mapField(receiver: GoMap, name: string, recvSb: number): GoValue {
@@ -698,7 +696,10 @@ class State {
       case "field":
         this.sb = this.dotSb;
         return this.validateType(
-          this.evalFieldChain(dot, dot, n.ident, { ...none, args: [n] }, this.dotNil),
+          this.evalFieldChain(dot, { value: dot, nilIface: this.dotNil }, n.ident, {
+            ...none,
+            args: [n],
+          }),
           typ,
         );
       case "variable":
@@ -743,6 +744,12 @@ interface Call {
   args: ArgNode[];
   final: Final;
   finalSb: number;
+}
+
+/** A field chain's receiver; `nilIface`: a null value is Go's nil interface, not an invalid one. */
+interface Receiver {
+  value: GoValue;
+  nilIface: boolean;
 }
 
 /** Printed size of a public value (its own bound). */

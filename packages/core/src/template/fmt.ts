@@ -115,23 +115,31 @@ function fmtInteger(n: GoInt, spec: Spec): string | null {
   if (base === undefined) return null;
   const neg = n.v < 0n;
   const abs = neg ? -n.v : n.v;
-  let prec = 0;
-  if (spec.prec !== null) {
-    if (spec.prec === 0 && abs === 0n) return " ".repeat(spec.wid ?? 0);
-    prec = spec.prec;
-  } else if (spec.zero && !spec.minus && spec.wid !== null) {
-    prec = spec.wid - (neg || spec.plus || spec.space ? 1 : 0);
-  }
+  if (spec.prec === 0 && abs === 0n) return " ".repeat(spec.wid ?? 0);
   let digits = abs.toString(base);
   if (verb === "X") digits = digits.toUpperCase();
-  digits = digits.padStart(prec, "0");
-  if (spec.sharp) {
-    if (base === 2) digits = `0b${digits}`;
-    else if (base === 8 && !digits.startsWith("0")) digits = `0${digits}`;
-    else if (base === 16) digits = (verb === "X" ? "0X" : "0x") + digits;
-  }
-  if (verb === "O") digits = `0o${digits}`;
+  digits = integerPrefix(digits.padStart(integerPrecision(neg, spec), "0"), base, spec);
   return pad(signOf(neg, spec) + digits, spec, false);
+}
+
+/** Digits the integer is zero-padded to: the precision, or with the 0 flag the width less the sign. */
+function integerPrecision(neg: boolean, spec: Spec): number {
+  if (spec.prec !== null) return spec.prec;
+  if (spec.zero && !spec.minus && spec.wid !== null) {
+    return spec.wid - (neg || spec.plus || spec.space ? 1 : 0);
+  }
+  return 0;
+}
+
+/** The # prefix (0b, 0, 0x or 0X) and %O's 0o, before the sign is added. */
+function integerPrefix(digits: string, base: number, spec: Spec): string {
+  let out = digits;
+  if (spec.sharp) {
+    if (base === 2) out = `0b${out}`;
+    else if (base === 8 && !out.startsWith("0")) out = `0${out}`;
+    else if (base === 16) out = (spec.verb === "X" ? "0X" : "0x") + out;
+  }
+  return spec.verb === "O" ? `0o${out}` : out;
 }
 
 /** fmt's fmtUnicode: `U+` and at least 4 (or the precision) hex digits of the value as a uint64. */
@@ -649,6 +657,13 @@ function oneVerb(c: Cursor): string {
   if (spec.verb === "%") return `${bad}%`;
   if (!c.good) return `${bad}%!${encodeRune(r)}(BADINDEX)`;
   if (c.arg >= c.args.length) return `${bad}%!${encodeRune(r)}(MISSING)`;
+  const arg = c.args[c.arg] ?? null;
+  c.arg++;
+  return bad + formatOperand(arg, spec);
+}
+
+/** One operand under its parsed verb. */
+function formatOperand(arg: GoValue, spec: Spec): string {
   // fmt moves # and + to %#v and %+v; %w falls through to v there and then, outside Errorf,
   // prints as a bad verb.
   if (spec.verb === "v" || spec.verb === "w") {
@@ -657,12 +672,10 @@ function oneVerb(c: Cursor): string {
     spec.plusV = spec.plus;
     spec.plus = false;
   }
-  const arg = c.args[c.arg] ?? null;
-  c.arg++;
   // %w outside Errorf: fmt's handleMethods prints any operand that is not a basic type as a bad
   // verb whole ([]byte goes element by element, as for any other unknown verb).
   const whole = spec.verb === "w" && !(arg instanceof GoSlice && arg.elem === "uint8");
-  return bad + (whole ? badVerb(arg, spec, formatOne) : formatOne(arg, spec));
+  return whole ? badVerb(arg, spec, formatOne) : formatOne(arg, spec);
 }
 
 /** fmt.Sprintf over byte strings; `limit` caps widths and precisions. */

@@ -421,23 +421,26 @@ function resolveYearDay(st: ParseState): boolean {
     if (st.day < 0) st.day = 1;
     return true;
   }
-  let yday = st.yday;
-  let m = 0;
-  let d = 0;
-  if (isLeap(st.year)) {
-    if (yday === 31 + 29) [m, d] = [2, 29];
-    else if (yday > 31 + 29) yday--;
-  }
-  if (yday < 1 || yday > 365) return false;
-  if (m === 0) {
-    m = Math.floor((yday - 1) / 31) + 1;
-    if ((DAYS_BEFORE[m] ?? 365) < yday) m++;
-    d = yday - (DAYS_BEFORE[m - 1] ?? 0);
-  }
+  const date = monthDayOf(st.yday, isLeap(st.year));
+  if (date === null) return false;
+  const [m, d] = date;
   if ((st.month >= 0 && st.month !== m) || (st.day >= 0 && st.day !== d)) return false;
   st.month = m;
   st.day = d;
   return true;
+}
+
+/** Month and day of a day of the year (1-based), or null when the year has no such day. */
+function monthDayOf(yearDay: number, leap: boolean): [number, number] | null {
+  let yday = yearDay;
+  if (leap) {
+    if (yday === 31 + 29) return [2, 29];
+    if (yday > 31 + 29) yday--;
+  }
+  if (yday < 1 || yday > 365) return null;
+  let m = Math.floor((yday - 1) / 31) + 1;
+  if ((DAYS_BEFORE[m] ?? 365) < yday) m++;
+  return [m, yday - (DAYS_BEFORE[m - 1] ?? 0)];
 }
 
 function toGoTime(st: ParseState): GoTime | null {

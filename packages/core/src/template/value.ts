@@ -37,12 +37,18 @@ export class GoSlice {
   private readonly off: number;
   private readonly n: number;
 
-  constructor(items: GoValue[], elem = "interface {}", isNil = false, off = 0, n = items.length) {
+  /** `view`: this slice's window on `items` (all of it when absent). */
+  constructor(
+    items: GoValue[],
+    elem = "interface {}",
+    isNil = false,
+    view: { off: number; n: number } = { off: 0, n: items.length },
+  ) {
     this.arr = items;
     this.elem = elem;
     this.isNil = isNil;
-    this.off = off;
-    this.n = n;
+    this.off = view.off;
+    this.n = view.n;
   }
 
   /** The elements (the backing array itself when the slice spans all of it; do not mutate). */
@@ -54,7 +60,7 @@ export class GoSlice {
 
   /** Go's `s[lo:hi]`: a slice of the same array. */
   window(lo: number, hi: number): GoSlice {
-    return new GoSlice(this.arr, this.elem, this.isNil, this.off + lo, hi - lo);
+    return new GoSlice(this.arr, this.elem, this.isNil, { off: this.off + lo, n: hi - lo });
   }
 
   /** Sorts the elements in place, in the backing array every slice of it sees. */

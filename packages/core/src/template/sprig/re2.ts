@@ -686,33 +686,30 @@ const COST_CAP = 1e15;
  * would see one.
  */
 export function backtrackingPaths(node: Node, n: number): number {
-  switch (node.op) {
-    case "concat":
-      return Math.min(
-        COST_CAP,
-        node.subs.reduce((a, s) => a * backtrackingPaths(s, n), 1),
-      );
-    case "alt": {
-      const paths = node.subs.map((s) => backtrackingPaths(s, n));
-      const total = isDeterministic(node.subs)
-        ? Math.max(...paths)
-        : paths.reduce((a, b) => a + b, 0);
-      return Math.min(COST_CAP, total);
-    }
-    case "cap":
-    case "group":
-      return backtrackingPaths(node.sub, n);
-    case "rep": {
-      const p = backtrackingPaths(node.sub, n);
-      const last = node.max < 0 ? node.min + n : Math.min(node.max, node.min + n);
-      const counts = last - node.min + 1;
-      // Σ p^j for j in [min, last]: counts when p is 1, else a geometric series.
-      const total = p === 1 ? counts : (p ** node.min * (p ** counts - 1)) / (p - 1);
-      return Math.min(COST_CAP, total);
-    }
-    default:
-      return 1;
+  if (node.op === "concat") {
+    return Math.min(
+      COST_CAP,
+      node.subs.reduce((a, s) => a * backtrackingPaths(s, n), 1),
+    );
   }
+  if (node.op === "alt") {
+    const paths = node.subs.map((s) => backtrackingPaths(s, n));
+    const total = isDeterministic(node.subs)
+      ? Math.max(...paths)
+      : paths.reduce((a, b) => a + b, 0);
+    return Math.min(COST_CAP, total);
+  }
+  if (node.op === "cap" || node.op === "group") return backtrackingPaths(node.sub, n);
+  if (node.op === "rep") {
+    const p = backtrackingPaths(node.sub, n);
+    const last = node.max < 0 ? node.min + n : Math.min(node.max, node.min + n);
+    const counts = last - node.min + 1;
+    // Σ p^j for j in [min, last]: counts when p is 1, else a geometric series.
+    const total = p === 1 ? counts : (p ** node.min * (p ** counts - 1)) / (p - 1);
+    return Math.min(COST_CAP, total);
+  }
+  // Literals, classes and assertions match one way.
+  return 1;
 }
 
 /** True when the match can only start at the beginning of the text. */
