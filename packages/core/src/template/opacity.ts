@@ -2,8 +2,8 @@ import { GoMap, GoSlice } from "./value.js";
 import type { GoValue } from "./value.js";
 
 /**
- * How every function of the map treats sealed data (docs/templates.md, "Sealed values are
- * opaque"). A value that comes from decrypted data is *sealed*; by default a template may pass
+ * How every function of the map treats sealed data (docs/templates.md, "The rule: sealed values
+ * are opaque to template control flow"). A value that comes from decrypted data is *sealed*; by default a template may pass
  * sealed values only to **total** functions, in the parameters listed here, so that whether a
  * render fails, and how much it costs, never depends on what a value holds:
  *
