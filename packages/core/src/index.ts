@@ -37,3 +37,4 @@ export * from "./merge.js";
 export * from "./hint.js";
 export * from "./recovery-keys.js";
 export * from "./template/index.js";
+export * from "./gocompat/index.js";
