@@ -1,19 +1,5 @@
-import { isMap, isScalar, parseDocument, Scalar, stringify } from "yaml";
-import type { Document, YAMLMap } from "yaml";
-
-import {
-  applyEdits,
-  compareGoYamlKeys,
-  GO_YAML_STRINGIFY,
-  decodeDocuments,
-  encodeObject,
-  mergeEdits,
-  keyHint,
-  orderSealedSecret,
-  SEALED_WITH_ANNOTATION,
-  SignetError,
-} from "@signet/core";
-import type { MergeEdit, OutputFormat, SealedSecret, Secret } from "@signet/core";
+import { mergeIntoText, parseMergeTarget, SignetError } from "@signet/core";
+import type { MergeTarget, Secret } from "@signet/core";
 
 import { describeFsError } from "../cert-source.js";
 import type { Io } from "../io.js";
@@ -21,135 +7,22 @@ import { resolvedFormat } from "../options.js";
 import { sealSecrets } from "./seal.js";
 import type { SealContext } from "./seal.js";
 
-interface ExistingFile {
-  text: string;
-  object: SealedSecret;
-  format: OutputFormat;
-}
-
-async function readExisting(path: string, io: Io): Promise<ExistingFile> {
+async function readExisting(path: string, io: Io): Promise<MergeTarget> {
   let text: string;
   try {
     text = (await io.readFile(path)).toString("utf8");
   } catch (cause) {
     throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
   }
-  const first = decodeDocuments(text, path)[0] as SealedSecret | undefined;
-  if (!first || typeof first !== "object" || !first.apiVersion || !first.kind) {
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      `${path}: expected a SealedSecret with apiVersion and kind`,
-    );
-  }
-  if (first.kind !== "SealedSecret") {
-    throw new SignetError("ERR_INVALID_INPUT", `${path}: is a ${first.kind}, not a SealedSecret`);
-  }
-  return { text, object: first, format: /^\s*\{/.test(text) ? "json" : "yaml" };
-}
-
-/**
- * Applies edits to a YAML file through the yaml Document API, so comments, key order, quoting and
- * the ciphertext of untouched items stay exactly as they were. A new key goes where Go's YAML
- * order puts it when the map is already in that order (as kubeseal writes it), else at the end;
- * new scalars that YAML 1.1 readers (kubectl, kubeseal) would misread are quoted.
- */
-function editYaml(text: string, edits: readonly MergeEdit[], dropHint: boolean): string {
-  const doc = parseDocument(text);
-  if (dropHint) dropHintNode(doc);
-  for (const { path, value } of edits) setSorted(doc, path, value);
-  return doc.toString(GO_YAML_STRINGIFY);
-}
-
-/**
- * Sets `path` to `value`: an existing entry is replaced in place; a missing one is inserted in
- * the deepest existing map, with any missing maps between, where Go's YAML order puts it.
- */
-function setSorted(doc: Document, path: readonly string[], value: string): void {
-  if (doc.hasIn(path)) return void doc.setIn(path, goSafeScalar(value));
-  for (let depth = path.length - 1; depth >= 0; depth--) {
-    const parent = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (!isMap(parent)) continue;
-    let node: unknown = goSafeScalar(value);
-    for (const key of path.slice(depth + 1).reverse()) {
-      const map = doc.createNode({}) as YAMLMap;
-      map.add(doc.createPair(goSafeScalar(key), node));
-      node = map;
-    }
-    return insertSorted(doc, parent, path[depth]!, node);
-  }
-  doc.setIn(path, goSafeScalar(value));
-}
-
-const HINT_PATH = ["metadata", "annotations", SEALED_WITH_ANNOTATION];
-
-function dropHintNode(doc: Document): void {
-  if (!doc.hasIn(HINT_PATH)) return;
-  doc.deleteIn(HINT_PATH);
-  const annotations = doc.getIn(HINT_PATH.slice(0, -1), true);
-  if (isMap(annotations) && annotations.items.length === 0) doc.deleteIn(HINT_PATH.slice(0, -1));
-}
-
-/**
- * The seal-time hint after a merge: the new certificate's fingerprint when every value of the
- * result is sealed with it (the file was already hinted with it, or every existing item is
- * replaced); otherwise the values are mixed, so any old hint is dropped rather than left to
- * claim a key that not every value uses.
- */
-function hintEdit(existing: SealedSecret, sealed: SealedSecret): MergeEdit | "drop" {
-  const fingerprint = keyHint(sealed) ?? "";
-  const replaced = new Set(Object.keys(sealed.spec.encryptedData));
-  const allReplaced =
-    (existing.spec?.data === undefined || existing.spec.data === null) &&
-    Object.keys(existing.spec?.encryptedData ?? {}).every((k) => replaced.has(k));
-  return keyHint(existing) === fingerprint || allReplaced
-    ? { path: HINT_PATH, value: fingerprint }
-    : "drop";
-}
-
-function withoutHint(ss: SealedSecret): SealedSecret {
-  const copy = structuredClone(ss);
-  const annotations = copy.metadata?.annotations;
-  if (!annotations) return copy;
-  delete annotations[SEALED_WITH_ANNOTATION];
-  if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
-  return copy;
-}
-
-/** A scalar quoted when YAML 1.1 would read the plain form as something other than a string. */
-function goSafeScalar(value: string): Scalar {
-  const scalar = new Scalar(value);
-  if (/^["']/.test(stringify(value, GO_YAML_STRINGIFY))) scalar.type = Scalar.QUOTE_DOUBLE;
-  return scalar;
-}
-
-function keyText(node: unknown): string {
-  return isScalar(node) ? String(node.value) : String(node);
-}
-
-function insertSorted(doc: Document, map: YAMLMap, key: string, value: unknown): void {
-  const pair = doc.createPair(
-    goSafeScalar(key),
-    typeof value === "string" ? goSafeScalar(value) : value,
-  );
-  const keys = map.items.map((item) => keyText(item.key));
-  const sorted = keys.every((k, i) => i === 0 || compareGoYamlKeys(keys[i - 1]!, k) <= 0);
-  const at = sorted ? keys.findIndex((k) => compareGoYamlKeys(key, k) < 0) : -1;
-  if (at === -1) return void map.items.push(pair);
-  const first = map.items[0]?.key;
-  if (at === 0 && map.commentBefore && isScalar(first)) {
-    // The parser hangs a comment above the first item on the map; keep it above that item.
-    first.commentBefore = map.commentBefore;
-    map.commentBefore = undefined;
-  }
-  map.items.splice(at, 0, pair);
+  return parseMergeTarget(text, path);
 }
 
 /**
  * `--merge-into FILE` (spec §7.9): seal the input with the existing object's name and namespace,
  * then set its items, template labels/annotations and template data in the file (new wins).
  * Beyond kubeseal: the file keeps its own format unless `-o` is given, YAML keeps its comments
- * and layout, the write is atomic, and the `signet.dev/sealed-with` hint is updated (see
- * {@link hintEdit}). Nothing goes to stdout.
+ * and layout, the write is atomic, and the `signet.dev/sealed-with` hint is updated (core's
+ * `mergeIntoText`). Nothing goes to stdout.
  */
 export async function runMergeInto(
   secret: Secret,
@@ -165,13 +38,6 @@ export async function runMergeInto(
     },
   };
   const [sealed] = sealSecrets([input], { ...ctx, options: { ...ctx.options, name: "" } });
-  const hint = hintEdit(existing.object, sealed!);
-  const edits = [...mergeEdits(sealed!), ...(hint === "drop" ? [] : [hint])];
   const format = ctx.options.formatExplicit ? resolvedFormat(ctx.options) : existing.format;
-  const base = hint === "drop" ? withoutHint(existing.object) : existing.object;
-  const output =
-    format === "yaml" && existing.format === "yaml"
-      ? editYaml(existing.text, edits, hint === "drop")
-      : encodeObject(orderSealedSecret(applyEdits(base, edits)), format);
-  await ctx.io.writeFileAtomic(ctx.path, output);
+  await ctx.io.writeFileAtomic(ctx.path, mergeIntoText(existing, sealed!, format));
 }
