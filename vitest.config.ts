@@ -1,8 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// Most specific first: a string alias also matches as a prefix ("@signet/core/...").
 const alias = {
+  "@signet/core/browser": fileURLToPath(new URL("./packages/core/src/browser.ts", import.meta.url)),
   "@signet/core": fileURLToPath(new URL("./packages/core/src/index.ts", import.meta.url)),
+  "@signet/web": fileURLToPath(new URL("./packages/web/src/index.ts", import.meta.url)),
 };
 
 export default defineConfig({
@@ -14,6 +17,7 @@ export default defineConfig({
     unstubGlobals: true,
     projects: [
       { extends: true, test: { name: "core", include: ["packages/core/src/**/*.test.ts"] } },
+      { extends: true, test: { name: "web", include: ["packages/web/src/**/*.test.ts"] } },
       { extends: true, test: { name: "cli", include: ["packages/cli/src/**/*.test.ts"] } },
       {
         extends: true,
@@ -28,6 +32,19 @@ export default defineConfig({
           globalSetup: ["test/interop/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 900_000,
+        },
+      },
+      {
+        // The seal page in a real Chromium (Debian's, driven by playwright-core), checked against
+        // core's unseal and the real kubeseal; needs `npm run build` (it serves the built page).
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["test/web/**/*.test.ts"],
+          globalSetup: ["test/web/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
         },
       },
       {

@@ -22,3 +22,6 @@ export * from "./seal-plan.js";
 export * from "./merge.js";
 export * from "./merge-text.js";
 export * from "./hint.js";
+export { pemBlocks } from "./crypto/pem.js";
+export type { PemBlock } from "./crypto/pem.js";
+export { wrappedKeyLength } from "./crypto/wire-format.js";
