@@ -52,6 +52,8 @@ export interface ControllerConfig {
   allowPrivilegedSecretTypes: boolean;
   maxRequestBytes: number;
   kubeconfig: string;
+  /** `--web-ui`: serve the seal page at `/ui/` (off by default; @signet/web). */
+  webUi: boolean;
   /** `--leader-elect`: only the holder of the Lease reconciles and renews keys (src/leader/). */
   leaderElect: boolean;
   leaderElectLeaseName: string;
@@ -223,6 +225,12 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       "(signet) Path to a kubeconfig, for running outside the cluster (development).",
     ),
     f(
+      "web-ui",
+      "bool",
+      false,
+      "(signet) Serve the seal-only web page at /ui/, next to /v1/cert.pem: values are sealed in the browser and no route accepts them.",
+    ),
+    f(
       "leader-elect",
       "bool",
       false,
@@ -303,6 +311,7 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     allowPrivilegedSecretTypes: bool("allow-privileged-secret-types"),
     maxRequestBytes: positive("max-request-bytes", num("max-request-bytes")),
     kubeconfig: str("kubeconfig"),
+    webUi: bool("web-ui"),
     leaderElect: bool("leader-elect"),
     leaderElectLeaseName: str("leader-elect-lease-name"),
     leaderElectLeaseDurationMs: num("leader-elect-lease-duration"),

@@ -129,12 +129,13 @@ export async function startApp(
         maxBodyBytes: config.maxRequestBytes,
         rateLimit: { perSecond: config.rateLimit, burst: config.rateLimitBurst },
         observe: (path, method, code, seconds) => metrics.httpRequest(path, method, code, seconds),
+        webUi: config.webUi,
       },
     ),
     metrics,
   });
   log.info(
-    { addr: config.listenAddr, metricsAddr: config.listenMetricsAddr },
+    { addr: config.listenAddr, metricsAddr: config.listenMetricsAddr, webUi: config.webUi },
     "HTTP servers listening",
   );
 

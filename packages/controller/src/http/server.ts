@@ -6,6 +6,7 @@ import type { SealedSecret } from "@signet/core";
 
 import { RateLimiter } from "./rate-limit.js";
 import { decodeSealedSecret } from "./sealed-input.js";
+import { webUiRoutes } from "./web-ui.js";
 
 /**
  * The controller's HTTP API (spec §5) as an express app factory over function ports. Beyond the
@@ -38,6 +39,8 @@ export interface ApiOptions {
   rateLimit: { perSecond: number; burst: number };
   observe?: RequestObserver;
   now?: () => number;
+  /** `--web-ui`: also serve the seal page under `/ui/` (see web-ui.ts). */
+  webUi?: boolean;
 }
 
 const INSTRUMENTED = new Set(["/v1/verify", "/v1/rotate", "/v1/cert.pem"]);
@@ -79,6 +82,7 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions): Express {
       .type("application/json")
       .send(JSON.stringify(rotated, null, 2));
   });
+  if (options.webUi) app.use(webUiRoutes());
   app.use((_req, res) => void res.status(404).type("text/plain").send("404 page not found\n"));
   app.use(errorHandler);
   return app;
