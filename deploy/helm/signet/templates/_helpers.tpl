@@ -117,6 +117,9 @@ annotations: {{- toYaml . | nindent 2 }}
 {{- if $v.metricsOmitSecretLabels }}
 - --metrics-omit-secret-labels
 {{- end }}
+{{- if $v.webUi.enabled }}
+- --web-ui
+{{- end }}
 - {{ printf "--key-prefix=%s" $v.secretName | quote }}
 {{- range $flag, $key := dict "key-renew-period" "keyrenewperiod" "key-ttl" "keyttl" "key-cutoff-time" "keycutofftime" "key-size" "keySize" "my-cn" "myCn" "key-order-priority" "keyOrderPriority" "rate-limit" "rateLimit" "rate-limit-burst" "rateLimitBurst" "label-selector" "labelSelector" "log-level" "logLevel" "log-format" "logFormat" "max-unseal-retries" "maxRetries" "kubeclient-qps" "kubeClientQPS" "kubeclient-burst" "kubeClientBurst" "workers" "workers" }}
 {{- $val := toString (index $v $key) }}

@@ -49,10 +49,16 @@ export interface IdSource {
   next(prefix: string): string;
 }
 
-/** A new id source; ids are `prefix` + a counter. */
+/** A new id source; ids are `prefix` + a counter of that prefix (n1, n2, ..., m1, ...). */
 export function createIdSource(): IdSource {
-  let counter = 0;
-  return { next: (prefix) => `${prefix}${++counter}` };
+  const counters = new Map<string, number>();
+  return {
+    next: (prefix) => {
+      const next = (counters.get(prefix) ?? 0) + 1;
+      counters.set(prefix, next);
+      return `${prefix}${next}`;
+    },
+  };
 }
 
 /** An inline SVG icon from the page's small set (paths drawn on a 24×24 grid). */

@@ -25,7 +25,7 @@ export function createPairsEditor(
     ` Add ${kind}`,
   );
   const add = (): PairDraft => {
-    const draft: PairDraft = { id: ids.next(prefix), key: "", value: "" };
+    const draft: PairDraft = { id: ids.next(`${prefix}${kind[0]}`), key: "", value: "" };
     const element = pairRow(draft, kind, () => {
       rows.splice(
         rows.findIndex((r) => r.draft === draft),

@@ -69,6 +69,6 @@ function labelOf(field: string): string {
   const control = document.getElementById(field);
   const label =
     control?.dataset["summaryLabel"] ??
-    document.querySelector(`label[for="${CSS.escape(field)}"]`)?.textContent?.trim();
+    document.querySelector<HTMLElement>(`label[for="${CSS.escape(field)}"]`)?.innerText.trim();
   return label ? `${label}: ` : "";
 }
