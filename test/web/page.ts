@@ -165,10 +165,10 @@ export interface Output {
 /** Clicks a Seal button, waits for the output and reads both formats from it. */
 export async function sealAndRead(page: Page, button = "#new-seal"): Promise<Output> {
   await page.evaluate(() => {
-    document.getElementById("output")!.hidden = true;
+    document.getElementById("output")!.dataset["state"] = "empty";
   });
   await page.click(button);
-  await page.waitForSelector("#output:not([hidden])");
+  await page.waitForSelector('#output[data-state="ready"]');
   return readOutput(page);
 }
 
@@ -188,6 +188,8 @@ export async function readOutput(page: Page): Promise<Output> {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
+  // From the top, so the output column (sticky on wide screens) sits where a reader sees it.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   return path;
 }

@@ -5,7 +5,7 @@
 // `kubeseal --recovery-unseal`, compared with what `signet` prints, and every request it makes
 // checked for the plaintext.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -32,6 +32,7 @@ import {
   leaks,
   openSealPage,
   readOutput,
+  SCREENSHOTS,
   screenshot,
   sealAndRead,
   startSignetUi,
@@ -352,7 +353,7 @@ describe("the seal page served by signet ui", () => {
     expect(await p.page.textContent("#new-problems")).toContain(
       "failed to encrypt using an expired certificate on January 1, 2021",
     );
-    expect(await p.page.isHidden("#output")).toBe(true);
+    expect(await p.page.getAttribute("#output", "data-state")).toBe("empty");
     await screenshot(p.page, "6-expired-certificate");
 
     const soon = await generatePrivateKeyAndCert({
@@ -420,7 +421,7 @@ describe("the seal page served by signet ui", () => {
     await k.type("two");
     await p.page.focus("#new-seal");
     await k.press("Enter");
-    await p.page.waitForSelector("#output:not([hidden])");
+    await p.page.waitForSelector('#output[data-state="ready"]');
     expect(await p.page.evaluate(() => document.activeElement?.id)).toBe("output-heading");
     const out = await readOutput(p.page);
     expect(texts(kubesealOpens(out.yaml))).toEqual({ token: value, second: "two" });
@@ -576,6 +577,30 @@ describe("the seal page served by signet ui", () => {
       plain.close();
       await other.close();
     }
+  });
+});
+
+describe("the README screenshot", () => {
+  it("shows the certificate, a filled form and its SealedSecret side by side", async () => {
+    const p = await open(ui.url, { viewport: { width: 1180, height: 1240 } });
+    await fillNewSecret(p.page, {
+      name: "db-credentials",
+      namespace: "shop",
+      items: [
+        { key: "username", text: "shop-app" },
+        { key: "password", text: "correct-horse-battery-staple" },
+      ],
+    });
+    plaintexts.push("correct-horse-battery-staple");
+    const out = await sealAndRead(p.page);
+    expect(texts(kubesealOpens(out.yaml)).username).toBe("shop-app");
+    await p.page.evaluate(() => window.scrollTo(0, 0));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    // Down to the first value row; packages/web/docs/seal-page.png is this, quantised with pngquant.
+    await p.page.screenshot({
+      path: join(SCREENSHOTS, "readme.png"),
+      clip: { x: 0, y: 0, width: 1180, height: 1130 },
+    });
   });
 });
 

@@ -31,7 +31,7 @@ function start(): void {
   const modes = byId("modes");
   createTabs(modes, (id) => {
     output.hide();
-    byId("output").dataset["mode"] = id;
+    byId("workspace").dataset["mode"] = id;
   });
   document.body.classList.add("ready");
   void certificates.loadFromServer();

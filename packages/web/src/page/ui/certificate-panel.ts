@@ -70,7 +70,7 @@ export function createCertificatePanel(env: PageEnv): CertificatePanel {
     const chosen = file.files?.[0];
     if (!chosen) return;
     void chosen.text().then(async (text) => {
-      if (await use(text, chosen.name, pasteError)) closeOther();
+      if (await use(text, `Certificate file ${chosen.name}`, pasteError)) closeOther();
       file.value = "";
     });
   });

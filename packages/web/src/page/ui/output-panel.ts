@@ -64,12 +64,14 @@ export function createOutputPanel(env: PageEnv, announce: (text: string) => void
       tabs.select(format === "yaml" ? "output-yaml" : "output-json", false);
       replaceChildren(summary, note);
       render();
-      section.hidden = false;
-      heading.focus();
+      section.dataset["state"] = "ready";
+      // Beside the form on wide screens the result is in view already: do not jump the page.
+      heading.focus({ preventScroll: true });
+      heading.scrollIntoView({ block: "nearest" });
     },
     hide: () => {
       current = undefined;
-      section.hidden = true;
+      section.dataset["state"] = "empty";
       text.textContent = "";
     },
   };
