@@ -217,6 +217,7 @@ describe("the seal page served by signet ui", () => {
     expect(await p.page.inputValue("#item-n2-key")).toBe("keystore.p12");
     p.phase("seal binary");
     const out = await sealAndRead(p.page);
+    await screenshot(p.page, "10-file-item");
     const opened = kubesealOpens(out.yaml);
     expect(opened["keystore.p12"]).toEqual(bytes);
     expect(coreOpens(out.json)["keystore.p12"]).toEqual(bytes);

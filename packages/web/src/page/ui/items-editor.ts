@@ -220,7 +220,20 @@ function fileValue(
     });
     events.onRead(read);
   });
-  const wrapper = h("div", { class: "field value-field" }, h("label", { for: id }, "File"));
-  append(wrapper, input, note, h("p", { class: "field-error", id: `${id}-error`, hidden: true }));
+  // The native control says "Choose File / no file chosen" in the browser's language; the note
+  // says what was read, so the input sits inside a button-like label instead.
+  const wrapper = h(
+    "div",
+    { class: "field value-field" },
+    h("span", { class: "field-label" }, "File"),
+  );
+  const button = h(
+    "label",
+    { class: "file-button secondary small" },
+    input,
+    icon("file"),
+    " Choose a file…",
+  );
+  append(wrapper, button, note, h("p", { class: "field-error", id: `${id}-error`, hidden: true }));
   return wrapper;
 }
