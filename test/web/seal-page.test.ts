@@ -436,6 +436,35 @@ describe("the seal page served by signet ui", () => {
     expect(await p.page.isHidden("#panel-new")).toBe(true);
   });
 
+  it("copies and downloads the output in the format shown", async () => {
+    const p = await open(ui.url, { permissions: ["clipboard-read", "clipboard-write"] });
+    await fillNewSecret(p.page, {
+      name: "api",
+      namespace: "shop",
+      items: [{ key: "token", text: secret("copy") }],
+    });
+    const out = await sealAndRead(p.page);
+    await p.page.click("#output-copy");
+    await p.page.waitForFunction(() => document.getElementById("announce")?.textContent !== "");
+    expect(await p.page.evaluate(() => navigator.clipboard.readText())).toBe(out.yaml);
+    const [yamlFile] = await Promise.all([
+      p.page.waitForEvent("download"),
+      p.page.click("#output-download"),
+    ]);
+    expect(yamlFile.suggestedFilename()).toBe("api.sealed.yaml");
+    expect(readFileSync(await yamlFile.path(), "utf8")).toBe(out.yaml);
+    await p.page.click("#output-json");
+    const [jsonFile] = await Promise.all([
+      p.page.waitForEvent("download"),
+      p.page.click("#output-download"),
+    ]);
+    expect(jsonFile.suggestedFilename()).toBe("api.sealed.json");
+    expect(readFileSync(await jsonFile.path(), "utf8")).toBe(out.json);
+    expect(texts(kubesealOpens(readFileSync(await jsonFile.path(), "utf8")))).toHaveProperty(
+      "token",
+    );
+  });
+
   it("labels every control", async () => {
     const p = await open();
     await p.page.click("#nadd-file");

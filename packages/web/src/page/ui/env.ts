@@ -28,7 +28,8 @@ export function browserEnv(): PageEnv {
     fetchServerCertificate,
     copyText: (text) => navigator.clipboard.writeText(text),
     download: (fileName, text) => {
-      const url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
+      const type = fileName.endsWith(".json") ? "application/json" : "application/yaml";
+      const url = URL.createObjectURL(new Blob([text], { type }));
       const link = document.createElement("a");
       link.href = url;
       link.download = fileName;
