@@ -231,6 +231,33 @@ describe("merging values into a pasted SealedSecret", () => {
     },
   );
 
+  it("takes the scope from the object's metadata, never from its template (no widening)", async () => {
+    const target = parseMergeTarget(
+      [
+        "apiVersion: bitnami.com/v1alpha1",
+        "kind: SealedSecret",
+        "metadata: {name: db, namespace: shop}",
+        "spec:",
+        "  encryptedData: {}",
+        "  template:",
+        "    metadata:",
+        '      annotations: {sealedsecrets.bitnami.com/cluster-wide: "true"}',
+        "",
+      ].join("\n"),
+      "pasted",
+    );
+    const out = await sealMerge(
+      target,
+      { items: [text("a", "1")], labels: [], annotations: [] },
+      k.sealer,
+    );
+    expect(out.scope).toBe("strict");
+    expect(unsealed(out.object)).toEqual({ a: "1" });
+    const widened = structuredClone(out.object);
+    widened.metadata.annotations = { "sealedsecrets.bitnami.com/cluster-wide": "true" };
+    expect(() => unsealed(widened)).toThrow(/no key could decrypt secret/);
+  });
+
   it("refuses a target without the namespace its scope needs", async () => {
     const target = parseMergeTarget(
       "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n  encryptedData: {}\n",
