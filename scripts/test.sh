@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need on a fresh machine (npm packages, the reference
-# kubeseal, the Go differential renderer and the Kubernetes control plane — each cached outside the
+# kubeseal, the Go differential renderer, helm and the Kubernetes control plane — each cached outside the
 # repo under ${SIGNET_CACHE:-~/.cache/signet}), builds, then runs every vitest project.
 # Extra arguments go to vitest (CI passes its JSON reporter).
 set -euo pipefail
@@ -10,7 +10,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
-if [ -x test/cluster/build.sh ]; then
-  bash test/cluster/build.sh
-fi
+bash test/cluster/build.sh
+bash test/cluster/build-helm.sh
 exec npx vitest run "$@"

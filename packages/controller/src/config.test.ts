@@ -155,6 +155,7 @@ describe("controller configuration", () => {
     ],
     ["a bad cutoff time", ["--key-cutoff-time=yesterday"], "cannot parse"],
     ["a zero rate limit", ["--rate-limit=0"], "--rate-limit must be positive"],
+    ["a key size under 2048 bits", ["--key-size=1024"], "--key-size must be at least 2048 bits"],
     ["a label without =", ["--privatekey-labels=a"], 'entry "a" is not of the form key=value'],
   ])("refuses %s with ERR_INVALID_FLAG", (_, argv, message) => {
     expect(() => load(argv)).toThrow(

@@ -3,6 +3,7 @@ import { SignetError } from "@signet/core";
 import { parseRfc1123z } from "./flags/go-values.js";
 import { parseFlags } from "./flags/parse.js";
 import type { FlagSpec, FlagValue } from "./flags/parse.js";
+import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
 import { timingsProblem } from "./leader/lease.js";
 
 /**
@@ -275,7 +276,7 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     version: bool("version"),
     help: bool("help"),
     keyPrefix: validateKeyPrefix(str("key-prefix")),
-    keySize: num("key-size"),
+    keySize: keySize(num("key-size")),
     keyTtlMs: num("key-ttl"),
     myCn: str("my-cn"),
     keyRenewPeriodMs: num("key-renew-period"),
@@ -321,6 +322,17 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
   };
   if (config.leaderElect) validateLeaderElection(config);
   return Object.freeze(config);
+}
+
+/**
+ * `--key-size`: the controller refuses to load RSA keys under 2048 bits (keys/key-policy.ts), so
+ * it must not make one either (the reference accepts any size).
+ */
+function keySize(bits: number): number {
+  if (!Number.isInteger(bits) || bits < MIN_RSA_KEY_BITS) {
+    throw invalid(`--key-size must be at least ${MIN_RSA_KEY_BITS} bits, got ${bits}`);
+  }
+  return bits;
 }
 
 /** client-go's checks on the timings (only with `--leader-elect`). */

@@ -92,6 +92,20 @@ describe("metrics", () => {
     const line = (await m.text()).split("\n").find((l) => l.startsWith("signet_unseal_rsa_op"));
     expect(line).toBe(`signet_unseal_rsa_operations_total ${total}`);
   });
+
+  it("exports refused key Secrets per reason, every reason from the start", async () => {
+    const m = metrics();
+    const lines = async () =>
+      (await m.text()).split("\n").filter((l) => l.startsWith("signet_key_secrets_refused{"));
+    expect(await lines()).toEqual([
+      'signet_key_secrets_refused{reason="unreadable"} 0',
+      'signet_key_secrets_refused{reason="weak"} 0',
+      'signet_key_secrets_refused{reason="sealedsecret-output"} 0',
+    ]);
+    m.keySecretsRefused({ unreadable: 0, weak: 2, "sealedsecret-output": 1 });
+    expect(await lines()).toContain('signet_key_secrets_refused{reason="weak"} 2');
+    expect(await lines()).toContain('signet_key_secrets_refused{reason="sealedsecret-output"} 1');
+  });
 });
 
 function none(rsaOperations: number): Decision {

@@ -2,6 +2,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 
 import type { SealedSecret } from "@signet/core";
 
+import { KEY_REFUSAL_REASONS } from "./keys/key-policy.js";
+import type { KeyRefusalReason } from "./keys/key-policy.js";
 import type { ErrorMetricReason } from "./reconcile/failure.js";
 
 /**
@@ -32,6 +34,7 @@ export class ControllerMetrics {
   readonly #httpRequests: Counter<"path" | "code" | "method">;
   readonly #httpDuration: Histogram<"path" | "method">;
   readonly #rsaOperations: Counter;
+  readonly #keySecretsRefused: Gauge<"reason">;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -77,6 +80,13 @@ export class ControllerMetrics {
       help: "RSA private-key operations spent on SealedSecrets that unsealed (one per value when the first key tried is right)",
       registers,
     });
+    this.#keySecretsRefused = new Gauge({
+      name: "signet_key_secrets_refused",
+      help: "Key Secrets of the controller's namespace that are labelled or named as keys but not loaded, by reason: unreadable, weak (RSA under 2048 bits), sealedsecret-output (written for a SealedSecret)",
+      labelNames: ["reason"],
+      registers,
+    });
+    for (const reason of KEY_REFUSAL_REASONS) this.#keySecretsRefused.set({ reason }, 0);
     if (options.collectDefaults) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -92,6 +102,13 @@ export class ControllerMetrics {
   /** RSA private-key operations one unseal spent (wrong keys tried included). */
   rsaOperations(n: number): void {
     if (n > 0) this.#rsaOperations.inc(n);
+  }
+
+  /** The number of refused key Secrets per reason (names are in the log, never in metrics). */
+  keySecretsRefused(counts: Readonly<Record<KeyRefusalReason, number>>): void {
+    for (const reason of KEY_REFUSAL_REASONS) {
+      this.#keySecretsRefused.set({ reason }, counts[reason]);
+    }
   }
 
   /** Refreshes `condition_info` from the object's status (no-op without status or when omitted). */

@@ -38,6 +38,7 @@ const options = (): DecideOptions => ({
   acceptDeprecatedV1Data: true,
   renderTemplates: undefined,
   allowPrivilegedSecretTypes: false,
+  keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
 });
 
 const secretsPath = (ns: string, name = ""): string =>

@@ -206,6 +206,7 @@ const options = () => ({
   acceptDeprecatedV1Data: true,
   renderTemplates: undefined,
   allowPrivilegedSecretTypes: false,
+  keyGuard: { namespace: ns, keyPrefix: "sealed-secrets-key" },
 });
 
 const b64 = (s: string): string => Buffer.from(s).toString("base64");

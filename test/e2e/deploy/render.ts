@@ -3,7 +3,7 @@
 // tests, plus the real `helm` binary (built from the Go module proxy and cached outside the repo)
 // and `kubectl auth can-i` checks.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,8 +16,15 @@ export const KUSTOMIZE_DIR = join(REPO, "deploy/kustomize");
 export const CHART_DIR = join(REPO, "deploy/helm/signet");
 export const PROXIER_COMPONENT = join(KUSTOMIZE_DIR, "components/service-proxier");
 
-/** Helm release built with `go install` (a current v3 the Go module proxy serves). */
-export const HELM_VERSION = "v3.22.0";
+/** Helm release pinned in test/cluster/versions.env, built by test/cluster/build-helm.sh. */
+export const HELM_VERSION = pinnedHelmVersion();
+
+function pinnedHelmVersion(): string {
+  const env = readFileSync(join(REPO, "test/cluster/versions.env"), "utf8");
+  const m = /^HELM_VERSION=(\S+)$/m.exec(env);
+  if (!m?.[1]) throw new Error("test/cluster/versions.env has no HELM_VERSION");
+  return m[1];
+}
 
 export interface K8sObject {
   apiVersion: string;
@@ -38,32 +45,16 @@ export function helmPath(): string {
   return process.env["SIGNET_HELM"] ?? join(cacheRoot(), "helm", HELM_VERSION, "helm");
 }
 
-/** The install command (also what ensureHelm runs on a cache miss). */
-export function helmInstallCommand(): string {
-  return `GOBIN=${join(cacheRoot(), "helm", HELM_VERSION)} nice -n 10 go install -trimpath -ldflags "-X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}" helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`;
-}
-
-/** Returns the cached helm, building it with `go install` first if it is missing. */
+/**
+ * Returns the cached helm. The test set-up (scripts/test.sh) builds it before vitest starts; a
+ * direct vitest run on a cold cache builds it here with the same script.
+ */
 export function ensureHelm(): string {
   const helm = helmPath();
   if (existsSync(helm)) return helm;
-  const gobin = join(cacheRoot(), "helm", HELM_VERSION);
-  mkdirSync(gobin, { recursive: true });
-  const res = spawnSync(
-    "nice",
-    [
-      "-n",
-      "10",
-      "go",
-      "install",
-      "-trimpath",
-      `-ldflags=-X helm.sh/helm/v3/internal/version.version=${HELM_VERSION}`,
-      `helm.sh/helm/v3/cmd/helm@${HELM_VERSION}`,
-    ],
-    { encoding: "utf8", env: { ...process.env, GOBIN: gobin }, cwd: tmpdir(), timeout: 540_000 },
-  );
+  const res = spawnSync("bash", [join(REPO, "test/cluster/build-helm.sh")], { encoding: "utf8" });
   if (res.status !== 0 || !existsSync(helm)) {
-    throw new Error(`building helm failed (${helmInstallCommand()}):\n${res.stderr}`);
+    throw new Error(`building helm failed (bash test/cluster/build-helm.sh):\n${res.stderr}`);
   }
   return helm;
 }

@@ -94,9 +94,9 @@ export async function startApp(
   const rest = createRest(connection, createThrottle(config.kubeclientQps, config.kubeclientBurst));
   const informers = supervisedInformers({ rest, watch: rest, log });
   const namespace = ownNamespace(app.env);
-  const registry = new KeyRegistry(config.keyOrderPriority);
+  const registry = new KeyRegistry(config.keyOrderPriority, () => new Date());
   const namespaces = await watchedNamespaces(config, namespace, rest, log);
-  const decider = countingRsaOperations(makeDecider(config, registry), metrics);
+  const decider = countingRsaOperations(makeDecider(config, registry, namespace), metrics);
 
   const controller = new SealedSecretsController(
     {
@@ -114,6 +114,7 @@ export async function startApp(
     registry,
     log,
     onKeysAdded: () => controller.requeueFailed(),
+    onRefusedChanged: (counts) => metrics.keySecretsRefused(counts),
   });
 
   const servers = await startServers(config, {
@@ -286,11 +287,16 @@ export function countingRsaOperations(
 }
 
 /** Unsealing on `--workers` threads (RSA work is synchronous), or inline for one worker. */
-function makeDecider(config: Readonly<ControllerConfig>, registry: KeyRegistry): Decider {
+function makeDecider(
+  config: Readonly<ControllerConfig>,
+  registry: KeyRegistry,
+  namespace: string,
+): Decider {
   const settings: DecideSettings = {
     acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
     allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
     renderTemplates: true,
+    keyGuard: { namespace, keyPrefix: config.keyPrefix },
   };
   const keys = { version: () => registry.version, keys: () => registry.unsealingKeys() };
   if (config.workers <= 1) return inThreadDecider(settings, keys);

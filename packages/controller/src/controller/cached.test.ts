@@ -24,6 +24,7 @@ const opts = (): DecideOptions => ({
   acceptDeprecatedV1Data: false,
   renderTemplates: undefined,
   allowPrivilegedSecretTypes: false,
+  keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
 });
 
 const live = (meta: Secret["metadata"] = {}): Secret => ({

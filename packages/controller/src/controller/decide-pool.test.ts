@@ -35,6 +35,7 @@ const settings: DecideSettings = {
   acceptDeprecatedV1Data: true,
   allowPrivilegedSecretTypes: false,
   renderTemplates: false,
+  keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
 };
 
 let a: TestSealingKey;

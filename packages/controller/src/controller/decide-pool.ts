@@ -6,6 +6,7 @@ import type { SealedSecret, Secret, TemplateRenderer, UnsealingKey } from "@sign
 
 import { decide } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
+import type { KeyGuard } from "../reconcile/key-guard.js";
 
 /**
  * Where the pure `decide` runs. Unsealing is RSA private-key work, synchronous in node:crypto,
@@ -19,6 +20,8 @@ export interface DecideSettings {
   allowPrivilegedSecretTypes: boolean;
   /** Render `spec.template.data` with core's engine (false: objects using it fail clearly). */
   renderTemplates: boolean;
+  /** The controller's namespace and key prefix: no Secret it writes may look like a key. */
+  keyGuard: KeyGuard;
 }
 
 export interface KeySource {
@@ -55,6 +58,7 @@ export function inThreadDecider(settings: DecideSettings, keys: KeySource): Deci
           acceptDeprecatedV1Data: settings.acceptDeprecatedV1Data,
           allowPrivilegedSecretTypes: settings.allowPrivilegedSecretTypes,
           renderTemplates: renderer,
+          keyGuard: settings.keyGuard,
         }),
       ),
     close: () => Promise.resolve(),

@@ -36,6 +36,7 @@ port.on("message", (msg: ToWorker) => {
           acceptDeprecatedV1Data: settings.acceptDeprecatedV1Data,
           allowPrivilegedSecretTypes: settings.allowPrivilegedSecretTypes,
           renderTemplates: settings.renderTemplates ? renderer : undefined,
+          keyGuard: settings.keyGuard,
         });
         reply = { id: msg.id, ok: true, decision };
       } catch (err) {

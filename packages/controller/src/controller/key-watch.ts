@@ -2,7 +2,9 @@ import type { Secret } from "@signet/core";
 
 import { applyKeySecretChange, loadKeySecrets } from "../keys/key-loader.js";
 import type { KeySecretChange, SkippedKey } from "../keys/key-loader.js";
+import type { KeyRefusalReason } from "../keys/key-policy.js";
 import type { KeyRegistry } from "../keys/key-registry.js";
+import { RefusedKeySecrets } from "../keys/refused-keys.js";
 import type { CacheInformer, InformerFactory } from "./informers.js";
 import type { Logger } from "./ports.js";
 
@@ -14,6 +16,8 @@ export interface KeyWatchOptions {
   log: Logger;
   /** Called when a key not registered before became available. */
   onKeysAdded: () => void;
+  /** Called with the number of refused key Secrets per reason whenever it changes. */
+  onRefusedChanged?: (counts: Record<KeyRefusalReason, number>) => void;
 }
 
 /**
@@ -26,6 +30,7 @@ export interface KeyWatchOptions {
 export class KeySecretWatch {
   readonly #options: KeyWatchOptions;
   readonly #informer: CacheInformer<Secret>;
+  readonly #refused = new RefusedKeySecrets();
   #loaded = false;
 
   constructor(informers: InformerFactory, options: KeyWatchOptions) {
@@ -50,7 +55,11 @@ export class KeySecretWatch {
       keyPrefix,
     );
     this.#loaded = true;
-    for (const skipped of report.skipped) logSkipped(log, skipped);
+    for (const skipped of report.skipped) {
+      logSkipped(log, skipped);
+      this.#refused.record(skipped.secretName, skipped.reason);
+    }
+    this.#options.onRefusedChanged?.(this.#refused.counts());
     log.info({ keys: registry.size, secrets: report.loaded }, "sealing keys loaded");
   }
 
@@ -67,6 +76,10 @@ export class KeySecretWatch {
     const { registry, keyPrefix, log } = this.#options;
     const result = applyKeySecretChange(registry, change, secret, keyPrefix);
     if (result.skipped) logSkipped(log, result.skipped);
+    const name = secret.metadata?.name ?? "";
+    if (this.#refused.record(name, change === "deleted" ? undefined : result.skipped?.reason)) {
+      this.#options.onRefusedChanged?.(this.#refused.counts());
+    }
     if (!result.changed) return;
     log.info(
       { secret: secret.metadata?.name, change, keys: registry.size },
@@ -78,7 +91,12 @@ export class KeySecretWatch {
 
 function logSkipped(log: Logger, skipped: SkippedKey): void {
   log.error(
-    { secret: skipped.secretName, code: skipped.code, err: skipped.message },
-    "skipping unusable key Secret",
+    {
+      secret: skipped.secretName,
+      reason: skipped.reason,
+      code: skipped.code,
+      err: skipped.message,
+    },
+    skipped.reason === "unreadable" ? "skipping unusable key Secret" : "refusing key Secret",
   );
 }

@@ -1,6 +1,6 @@
 import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
-import type { EventReason } from "../reconcile/failure.js";
+import type { ApiErrorDescription, EventReason } from "../reconcile/failure.js";
 
 /**
  * The narrow ports the reconcile loop applies its decisions through; `src/kube/` implements
@@ -24,8 +24,17 @@ export interface SecretStore {
   create(secret: Secret): Promise<Secret>;
   /** Replaces (PUT with the resourceVersion it carries); throws a conflict when it is stale. */
   update(secret: Secret): Promise<Secret>;
-  /** Deletes; a missing Secret is not an error. */
-  delete(namespace: string, name: string): Promise<void>;
+  /**
+   * Deletes; a missing Secret is not an error. With `preconditions`, only the version read
+   * (the API answers 409 when the uid or resourceVersion no longer match).
+   */
+  delete(namespace: string, name: string, preconditions?: DeletePreconditions): Promise<void>;
+}
+
+/** DeleteOptions.preconditions of the Kubernetes API. */
+export interface DeletePreconditions {
+  uid?: string | undefined;
+  resourceVersion?: string | undefined;
 }
 
 /** Writes `.status` through the status subresource. */
@@ -70,6 +79,10 @@ export interface EventWriter {
 export interface ApiErrorInfo {
   isConflict(err: unknown): boolean;
   isNotFound(err: unknown): boolean;
-  /** HTTP status and the API server's message (never request bodies). */
-  describe(err: unknown): { status: number | undefined; message: string };
+  /**
+   * HTTP status, the API server's message (never request bodies), Status reason and causes.
+   * The message of a refused Secret write may quote the Secret's data: it goes through
+   * `apiWriteFailure` (reconcile/failure.ts), never straight to a status, event or log.
+   */
+  describe(err: unknown): ApiErrorDescription;
 }

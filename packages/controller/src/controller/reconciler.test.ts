@@ -6,7 +6,14 @@ import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
 import { EventSender } from "../queue/event-sender.js";
-import type { ApiErrorInfo, EventRecorder, EventType, Logger, SecretStore } from "./ports.js";
+import type {
+  ApiErrorInfo,
+  DeletePreconditions,
+  EventRecorder,
+  EventType,
+  Logger,
+  SecretStore,
+} from "./ports.js";
 import { inThreadDecider } from "./decide-pool.js";
 import { MAX_CONFLICT_ATTEMPTS, Reconciler } from "./reconciler.js";
 import type { ReconcilerOptions } from "./reconciler.js";
@@ -15,12 +22,30 @@ class Conflict extends Error {
   readonly status = 409;
 }
 
+const OWNER = {
+  apiVersion: "bitnami.com/v1alpha1",
+  kind: "SealedSecret",
+  name: "mysecret",
+  uid: "uid-gone",
+  controller: true,
+};
+const MANAGED = MANAGED_ANNOTATION;
+
+/** An API server's 422 whose message quotes the refused data (Go's JSON errors do). */
+class Invalid extends Error {
+  readonly status = 422;
+}
+
 const errors: ApiErrorInfo = {
   isConflict: (e) => e instanceof Conflict,
   isNotFound: () => false,
   describe: (e) => ({
-    status: e instanceof Conflict ? 409 : undefined,
+    status: e instanceof Conflict ? 409 : e instanceof Invalid ? 422 : undefined,
     message: e instanceof Error ? e.message : String(e),
+    ...(e instanceof Invalid && {
+      reason: "Invalid",
+      causes: [{ field: "data[.dockerconfigjson]", reason: "FieldValueInvalid" }],
+    }),
   }),
 };
 
@@ -33,8 +58,10 @@ class FakeApi implements SecretStore {
   readonly writes: { verb: string; secret: Secret }[] = [];
   readonly events: { type: EventType; reason: string; message: string }[] = [];
   readonly statuses: SealedSecretStatus[] = [];
-  readonly deleted: string[] = [];
+  readonly deleted: { key: string; preconditions: DeletePreconditions | undefined }[] = [];
   failNextWrites = 0;
+  /** When set, every create and update is refused with this error. */
+  refuseWrites: Error | undefined;
   #rv = 100;
 
   put(secret: Secret, alsoCache = true): Secret {
@@ -56,6 +83,7 @@ class FakeApi implements SecretStore {
   }
   create(secret: Secret) {
     this.writes.push({ verb: "create", secret });
+    if (this.refuseWrites) return Promise.reject(this.refuseWrites);
     const key = `${secret.metadata?.namespace}/${secret.metadata?.name}`;
     if (this.live.has(key) || this.failNextWrites-- > 0)
       return Promise.reject(new Conflict("exists"));
@@ -69,8 +97,8 @@ class FakeApi implements SecretStore {
     if (stale || this.failNextWrites-- > 0) return Promise.reject(new Conflict("stale"));
     return Promise.resolve(this.put(secret));
   }
-  delete(ns: string, name: string) {
-    this.deleted.push(`${ns}/${name}`);
+  delete(ns: string, name: string, preconditions?: DeletePreconditions) {
+    this.deleted.push({ key: `${ns}/${name}`, preconditions });
     return Promise.resolve();
   }
 }
@@ -87,11 +115,17 @@ function setup(
   ss: SealedSecret | undefined,
   options: Partial<ReconcilerOptions> = {},
   spy?: (preferred: readonly string[]) => void,
-  events?: EventRecorder,
+  ports: { events?: EventRecorder; log?: Logger } = {},
 ) {
+  const { events, log = silent } = ports;
   const api = new FakeApi();
   const decider = inThreadDecider(
-    { acceptDeprecatedV1Data: true, allowPrivilegedSecretTypes: false, renderTemplates: false },
+    {
+      acceptDeprecatedV1Data: true,
+      allowPrivilegedSecretTypes: false,
+      renderTemplates: false,
+      keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
+    },
     { version: () => 1, keys: () => [key.key] },
   );
   const metrics = { requests: 0, errors: [] as string[], observed: 0 };
@@ -122,7 +156,7 @@ function setup(
         },
       },
       now: () => new Date("2026-06-01T00:00:00Z"),
-      log: silent,
+      log,
     },
     { updateStatus: true, oldGcBehavior: false, ...options },
   );
@@ -234,7 +268,7 @@ describe("Reconciler", () => {
         { maxDelayMs: 5_000, maxBacklog: 10 },
       );
       const ss = sealed(sealer(), { data: { password: "x" } });
-      const { api, reconciler } = setup(ss, {}, undefined, events);
+      const { api, reconciler } = setup(ss, {}, undefined, { events });
       expect(await reconciler.reconcile(KEY)).toBe(result);
       expect(api.statuses[0]?.conditions?.[0]).toMatchObject({ type: "Synced", status: synced });
       await new Promise((r) => setImmediate(r));
@@ -277,16 +311,74 @@ describe("Reconciler", () => {
     expect(metrics.errors).toEqual(["unmanaged"]);
   });
 
-  it("leaves the Secret to garbage collection when the SealedSecret is gone, or deletes it with --old-gc-behavior", async () => {
+  it("never lets an API error quoting the refused data reach status, event, log or metric", async () => {
+    const ss = sealed(key, { data: { ".dockerconfigjson": "Zebra-hunter2" } });
+    const lines: string[] = [];
+    const capture = (obj: object, msg: string) => void lines.push(JSON.stringify({ ...obj, msg }));
+    const log: Logger = { debug: capture, info: capture, warn: capture, error: capture };
+    const { api, metrics, reconciler } = setup(ss, {}, undefined, { log });
+    api.refuseWrites = new Invalid(
+      `Secret "mysecret" is invalid: data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": invalid character 'Z' looking for beginning of value`,
+    );
+    expect(await reconciler.reconcile(KEY)).toBe("wait");
+    const emitted = JSON.stringify([api.statuses, api.events, lines, metrics]);
+    expect(emitted).not.toMatch(/invalid character|'Z'|Zebra/);
+    expect(api.events).toEqual([
+      {
+        type: "Warning",
+        reason: "ErrUpdateFailed",
+        message: expect.stringMatching(
+          /^Secret "mysecret" is invalid: data\[\.dockerconfigjson\]: Invalid value \(/,
+        ),
+      },
+    ]);
+  });
+
+  it("leaves the Secret to garbage collection when the SealedSecret is gone", async () => {
     const gone = setup(undefined);
-    gone.api.put({ metadata: { name: "mysecret", namespace: "myns" } });
+    gone.api.put({ metadata: { name: "mysecret", namespace: "myns", ownerReferences: [OWNER] } });
     expect(await gone.reconciler.reconcile(KEY)).toBe("done");
     expect(gone.api.deleted).toEqual([]);
+  });
+
+  it("with --old-gc-behavior deletes the Secret the SealedSecret produced, exactly the version read", async () => {
     const old = setup(undefined, { oldGcBehavior: true });
-    old.api.put({ metadata: { name: "mysecret", namespace: "myns" } });
+    const stored = old.api.put(
+      { metadata: { name: "mysecret", namespace: "myns", uid: "s-1", ownerReferences: [OWNER] } },
+      false,
+    );
     expect(await old.reconciler.reconcile(KEY)).toBe("done");
-    expect(old.api.deleted).toEqual([KEY]);
+    expect(old.api.deleted).toEqual([
+      {
+        key: KEY,
+        preconditions: { uid: "s-1", resourceVersion: stored.metadata?.resourceVersion },
+      },
+    ]);
     expect(old.api.events).toEqual([]);
+  });
+
+  it("with --old-gc-behavior deletes a Secret it produced without owner reference (its marker)", async () => {
+    const old = setup(undefined, { oldGcBehavior: true });
+    old.api.put({
+      metadata: {
+        name: "mysecret",
+        namespace: "myns",
+        annotations: { "signet.dev/unsealed-from": "u" },
+      },
+    });
+    expect(await old.reconciler.reconcile(KEY)).toBe("done");
+    expect(old.api.deleted.map((d) => d.key)).toEqual([KEY]);
+  });
+
+  it.each<[string, Secret["metadata"]]>([
+    ["an unmanaged Secret", {}],
+    ["a sealing key", { labels: { "sealedsecrets.bitnami.com/sealed-secrets-key": "active" } }],
+    ["a `managed` Secret never taken over", { annotations: { [MANAGED]: "true" } }],
+  ])("with --old-gc-behavior leaves %s of the same name alone", async (_, meta) => {
+    const old = setup(undefined, { oldGcBehavior: true });
+    old.api.put({ metadata: { name: "mysecret", namespace: "myns", ...meta } });
+    expect(await old.reconciler.reconcile(KEY)).toBe("done");
+    expect(old.api.deleted).toEqual([]);
   });
 
   it("does not write status with --update-status=false but still refreshes condition metrics", async () => {

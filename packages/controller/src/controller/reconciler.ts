@@ -3,7 +3,7 @@ import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
-import { writeFailure } from "../reconcile/failure.js";
+import { apiWriteFailure } from "../reconcile/failure.js";
 import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
 import { nextStatus, recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
@@ -16,8 +16,8 @@ import type { ApiErrorInfo, EventRecorder, Logger, SecretStore, StatusWriter } f
  * write status with the pure `nextStatus`. A stale read answered with 409 is re-read from the
  * API and decided again (bounded). Events (queued, never awaited): `Unsealed` only when a Secret
  * was actually written (never on no-op resyncs), the failure's event otherwise. Nothing here
- * formats secret values: every message comes from `decide`/`failure.ts` or from the API
- * server's error text.
+ * formats secret values: every message comes from `decide`/`failure.ts`, the API server's
+ * error text only through `apiWriteFailure` (which withholds what may quote the data).
  */
 /** `retry`: with backoff; `wait`: only a change (object, Secret or keys) can fix it. */
 export type ReconcileResult = "done" | "retry" | "wait";
@@ -105,15 +105,25 @@ export class Reconciler {
 
   /**
    * The SealedSecret is gone: its Secret is left to the garbage collector (owner reference),
-   * unless `--old-gc-behavior` has the controller delete the same-named Secret itself.
+   * unless `--old-gc-behavior` has the controller delete it itself: only a Secret this
+   * SealedSecret produced (`shouldDeleteOrphan`), read fresh and deleted with its uid and
+   * resourceVersion as preconditions, so a Secret replaced or edited meanwhile is not deleted.
    */
   async #gone(key: string, namespace: string, name: string): Promise<ReconcileResult> {
     this.#written.delete(key);
     this.#statuses.delete(key);
     if (!this.#options.oldGcBehavior) return "done";
-    const existing = await this.#ports.secrets.get(namespace, name);
-    if (!shouldDeleteOrphan(existing, true)) return "done";
-    await this.#ports.secrets.delete(namespace, name);
+    const existing = await this.#ports.secrets.getFresh(namespace, name);
+    if (!existing) return "done";
+    if (!shouldDeleteOrphan(existing, name)) {
+      this.#ports.log.info(
+        { namespace, name },
+        "SealedSecret gone; leaving Secret it did not produce",
+      );
+      return "done";
+    }
+    const { uid, resourceVersion } = existing.metadata ?? {};
+    await this.#ports.secrets.delete(namespace, name, { uid, resourceVersion });
     this.#ports.log.info({ namespace, name }, "deleted the Secret of a deleted SealedSecret");
     return "done";
   }
@@ -176,12 +186,9 @@ export class Reconciler {
     }
   }
 
+  /** The API's text may quote the Secret's data: `apiWriteFailure` keeps only what is safe. */
   #writeError(ss: SealedSecret, err: unknown): Applied {
-    const { status, message } = this.#ports.errors.describe(err);
-    return {
-      ok: false,
-      failure: writeFailure(ss.metadata.namespace ?? "", ss.metadata.name ?? "", message, status),
-    };
+    return { ok: false, failure: apiWriteFailure(ss, this.#ports.errors.describe(err)) };
   }
 
   /** Computes the next status and writes it only when it changed (spec §4.7). */

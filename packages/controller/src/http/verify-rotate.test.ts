@@ -167,4 +167,49 @@ describe("rotate", () => {
     });
     expect(plain(out, newKey)).toEqual({ password: b64("pw"), username: b64("admin") });
   });
+
+  it.each([
+    [
+      "kubectl's and kubecfg's",
+      {
+        "kubectl.kubernetes.io/last-applied-configuration": "APPLIED",
+        "kubecfg.ksonnet.io/last-applied-configuration": "APPLIED",
+        note: "y",
+      },
+      { note: "y" },
+    ],
+    ["the only", { "kubectl.kubernetes.io/last-applied-configuration": "APPLIED" }, undefined],
+  ])(
+    "strips %s last-applied annotations of a legacy object, which hold the plaintext",
+    (_, annotations, kept) => {
+      const PLAINTEXT = "s3cret-plaintext";
+      const applied = JSON.stringify({ kind: "Secret", stringData: { password: PLAINTEXT } });
+      const fixed = Object.fromEntries(
+        Object.entries(annotations).map(([k, v]) => [k, v === "APPLIED" ? applied : v]),
+      );
+      const v1 = sealedV1(oldKey, {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "mysecret", namespace: "myns", annotations: fixed },
+        data: { password: b64(PLAINTEXT) },
+      });
+      const out = rotate(v1);
+      expect(out.spec.template?.metadata?.annotations).toEqual(kept);
+      const text = JSON.stringify(out);
+      for (const form of [PLAINTEXT, b64(PLAINTEXT), Buffer.from(PLAINTEXT).toString("hex")]) {
+        expect(text).not.toContain(form);
+      }
+    },
+  );
+
+  it("keeps a legacy object's stringData items (the API server would have merged them)", () => {
+    const v1 = sealedV1(oldKey, {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "mysecret", namespace: "myns" },
+      data: { a: b64("1"), b: b64("2") },
+      stringData: { b: "two", c: "3" },
+    });
+    expect(plain(rotate(v1), newKey)).toEqual({ a: b64("1"), b: b64("two"), c: b64("3") });
+  });
 });

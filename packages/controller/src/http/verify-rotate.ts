@@ -3,11 +3,18 @@ import {
   encryptionLabel,
   hybridEncrypt,
   isSignetError,
+  LAST_APPLIED_ANNOTATIONS,
   SEALED_SECRET_KIND,
   scopeFromAnnotations,
   unsealSealedSecret,
 } from "@signet/core";
-import type { ObjectMeta, SealedSecret, TemplateRenderer, UnsealingKey } from "@signet/core";
+import type {
+  ObjectMeta,
+  SealedSecret,
+  Secret,
+  TemplateRenderer,
+  UnsealingKey,
+} from "@signet/core";
 import type { KeyObject } from "node:crypto";
 
 /**
@@ -60,13 +67,15 @@ export function rotateSealedSecret(ss: SealedSecret, options: RotateOptions): Se
     scopeFromAnnotations(meta.annotations),
   );
   const isV1 = ss.spec.data !== undefined && ss.spec.data !== null;
-  const itemKeys = isV1 ? Object.keys(secret.data ?? {}) : Object.keys(ss.spec.encryptedData);
+  const values = isV1 ? v1Values(secret) : itemValues(secret, Object.keys(ss.spec.encryptedData));
   const encryptedData: Record<string, string> = {};
-  for (const key of itemKeys.sort()) {
-    const plain = Buffer.from(secret.data?.[key] ?? "", "base64");
-    encryptedData[key] = hybridEncrypt(options.sealingKey, plain, label, options.random).toString(
-      "base64",
-    );
+  for (const key of Object.keys(values).sort()) {
+    encryptedData[key] = hybridEncrypt(
+      options.sealingKey,
+      values[key]!,
+      label,
+      options.random,
+    ).toString("base64");
   }
   const metadata: ObjectMeta = Object.fromEntries(
     KEPT_METADATA.filter((f) => meta[f] !== undefined).map((f) => [f, meta[f]]),
@@ -80,15 +89,34 @@ export function rotateSealedSecret(ss: SealedSecret, options: RotateOptions): Se
   };
 }
 
-function v1Template(secret: {
-  metadata?: ObjectMeta;
-  type?: string;
-}): SealedSecret["spec"]["template"] {
+/** The opened values of the `encryptedData` items (templates are not rendered). */
+function itemValues(secret: Secret, keys: readonly string[]): Record<string, Buffer> {
+  return Object.fromEntries(keys.map((k) => [k, Buffer.from(secret.data?.[k] ?? "", "base64")]));
+}
+
+/** The values of a v1 Secret: `data`, then `stringData` over it (as the API server merges them). */
+function v1Values(secret: Secret): Record<string, Buffer> {
+  const values: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(secret.data ?? {})) values[k] = Buffer.from(v, "base64");
+  for (const [k, v] of Object.entries(secret.stringData ?? {})) values[k] = Buffer.from(v, "utf8");
+  return values;
+}
+
+/**
+ * The clear template of a v1 object: the sealed Secret's labels, annotations and type. The
+ * last-applied annotations of kubectl and kubecfg are dropped: they hold the whole Secret,
+ * plaintext included, and the rotated template is in the clear (reference
+ * `StripLastAppliedAnnotations`, applied by `NewSealedSecret`; issue 11 item 4).
+ */
+function v1Template(secret: Secret): SealedSecret["spec"]["template"] {
   const m = secret.metadata ?? {};
+  const annotations = Object.fromEntries(
+    Object.entries(m.annotations ?? {}).filter(([k]) => !LAST_APPLIED_ANNOTATIONS.includes(k)),
+  );
   return {
     metadata: {
       ...(m.labels && { labels: m.labels }),
-      ...(m.annotations && { annotations: m.annotations }),
+      ...(Object.keys(annotations).length > 0 && { annotations }),
     },
     ...(secret.type && { type: secret.type }),
   };

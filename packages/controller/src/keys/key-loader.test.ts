@@ -9,13 +9,16 @@ import { KeyRegistry } from "./key-registry.js";
 const PREFIX = "sealed-secrets-key";
 let a: GeneratedKey;
 let b: GeneratedKey;
+let weak: GeneratedKey;
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([
-    generateTestKey(new Date("2026-01-01T00:00:00Z")),
-    generateTestKey(new Date("2026-02-01T00:00:00Z")),
+  // The loader refuses keys under 2048 bits, so these tests use real-size keys.
+  [a, b, weak] = await Promise.all([
+    generateTestKey(new Date("2026-01-01T00:00:00Z"), 2048),
+    generateTestKey(new Date("2026-02-01T00:00:00Z"), 2048),
+    generateTestKey(new Date("2026-03-01T00:00:00Z"), 1024),
   ]);
-});
+}, 60_000);
 
 const broken = (name: string): Secret => ({
   metadata: { name, labels: { "sealedsecrets.bitnami.com/sealed-secrets-key": "active" } },
@@ -47,8 +50,126 @@ describe("loading key Secrets", () => {
     );
     expect(report.loaded).toEqual(["good"]);
     expect(report.skipped).toEqual([
-      { secretName: "bad", code: "ERR_PRIVATE_KEY", message: expect.stringContaining('"bad"') },
+      {
+        secretName: "bad",
+        reason: "unreadable",
+        code: "ERR_PRIVATE_KEY",
+        message: expect.stringContaining('"bad"'),
+      },
     ]);
+  });
+});
+
+/** A labelled key Secret holding `key`, changed by `edit`. */
+function keySecretWith(key: GeneratedKey, edit: (s: Secret) => void): Secret {
+  const secret = keySecret(key, { name: "sealed-secrets-keyabcde" });
+  edit(secret);
+  return secret;
+}
+
+const sealedSecretOwner = {
+  apiVersion: "bitnami.com/v1alpha1",
+  kind: "SealedSecret",
+  name: "app",
+  uid: "u-1",
+  controller: true,
+};
+
+describe("refused key Secrets", () => {
+  it.each([
+    [
+      "a Secret owned by a SealedSecret",
+      (s: Secret) => (s.metadata!.ownerReferences = [sealedSecretOwner]),
+    ],
+    [
+      "a Secret owned (not as controller) by a SealedSecret of another version",
+      (s: Secret) =>
+        (s.metadata!.ownerReferences = [
+          { apiVersion: "v1", kind: "ConfigMap", name: "c", uid: "u-2" },
+          { ...sealedSecretOwner, apiVersion: "bitnami.com/v1beta1", controller: false },
+        ]),
+    ],
+    [
+      "a Secret a SealedSecret may take over (managed)",
+      (s: Secret) => (s.metadata!.annotations = { "sealedsecrets.bitnami.com/managed": "true" }),
+    ],
+    [
+      "a Secret the controller produced without owner reference (its marker)",
+      (s: Secret) => (s.metadata!.annotations = { "signet.dev/unsealed-from": "u-1" }),
+    ],
+    [
+      "a Secret a SealedSecret may patch",
+      (s: Secret) => (s.metadata!.annotations = { "sealedsecrets.bitnami.com/patch": "true" }),
+    ],
+    [
+      "the legacy key Secret (named like the prefix, no label) owned by a SealedSecret",
+      (s: Secret) => {
+        s.metadata = { name: PREFIX, ownerReferences: [sealedSecretOwner] };
+      },
+    ],
+  ])("refuses %s, whatever its labels", (_, edit) => {
+    const registry = new KeyRegistry("CertNotBefore");
+    const report = loadKeySecrets(registry, [keySecretWith(a, edit)], PREFIX);
+    expect(report.loaded).toEqual([]);
+    expect(report.skipped).toEqual([
+      expect.objectContaining({ reason: "sealedsecret-output", code: "ERR_KEY_REFUSED" }),
+    ]);
+    expect(registry.size).toBe(0);
+  });
+
+  it.each([
+    [
+      "owned by something else",
+      (s: Secret) =>
+        (s.metadata!.ownerReferences = [
+          { apiVersion: "v1", kind: "ConfigMap", name: "c", uid: "u" },
+        ]),
+    ],
+    [
+      "annotated managed=false",
+      (s: Secret) => (s.metadata!.annotations = { "sealedsecrets.bitnami.com/managed": "false" }),
+    ],
+  ])("still loads a key Secret %s", (_, edit) => {
+    const registry = new KeyRegistry("CertNotBefore");
+    expect(loadKeySecrets(registry, [keySecretWith(a, edit)], PREFIX).skipped).toEqual([]);
+    expect(registry.size).toBe(1);
+  });
+
+  it("refuses a 1024-bit key, naming the Secret and the size, never its content", () => {
+    const registry = new KeyRegistry("CertNotBefore");
+    const report = loadKeySecrets(
+      registry,
+      [keySecret(weak, { name: "small" }), keySecret(a, { name: "good" })],
+      PREFIX,
+    );
+    expect(report.loaded).toEqual(["good"]);
+    expect(report.skipped).toEqual([
+      {
+        secretName: "small",
+        reason: "weak",
+        code: "ERR_KEY_REFUSED",
+        message:
+          'key Secret "small" is refused: it holds a 1024-bit RSA key (at least 2048 bits are required)',
+      },
+    ]);
+    expect(registry.latest()?.entry.secretName).toBe("good");
+  });
+
+  it("drops a registered key whose Secret becomes owned by a SealedSecret", () => {
+    const registry = new KeyRegistry("CertNotBefore");
+    applyKeySecretChange(registry, "added", keySecret(a, { name: "k1" }), PREFIX);
+    const owned = keySecret(a, { name: "k1" });
+    owned.metadata!.ownerReferences = [sealedSecretOwner];
+    const result = applyKeySecretChange(registry, "updated", owned, PREFIX);
+    expect(result).toMatchObject({ changed: true, skipped: { reason: "sealedsecret-output" } });
+    expect(registry.size).toBe(0);
+  });
+
+  it("refuses a weak key arriving through the watch without registering it", () => {
+    const registry = new KeyRegistry("CertNotBefore");
+    const result = applyKeySecretChange(registry, "added", keySecret(weak, { name: "w" }), PREFIX);
+    expect(result).toMatchObject({ changed: false, added: false, skipped: { reason: "weak" } });
+    expect(registry.latest()).toBeUndefined();
   });
 });
 

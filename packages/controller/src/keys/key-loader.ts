@@ -1,8 +1,11 @@
 import { isSignetError } from "@signet/core";
 import type { Secret } from "@signet/core";
 
+import { isWrittenForSealedSecret, keyWeakness } from "./key-policy.js";
+import type { KeyRefusalReason } from "./key-policy.js";
 import type { KeyRegistry } from "./key-registry.js";
 import { isActiveKeySecret, keyEntryFromSecret, sortKeySecrets } from "./key-secrets.js";
+import type { KeyEntry } from "./key-secrets.js";
 
 /**
  * Feeding key Secrets into the registry: the startup list (reference `initKeyRegistry`) and every
@@ -10,9 +13,10 @@ import { isActiveKeySecret, keyEntryFromSecret, sortKeySecrets } from "./key-sec
  * a restart (the reference handles only additions, security-and-demand §3.4 item 6).
  */
 
-/** A key Secret that could not be used; logged by name, never by content. */
+/** A key Secret that could not be used or was refused; logged by name, never by content. */
 export interface SkippedKey {
   secretName: string;
+  reason: KeyRefusalReason;
   code: string;
   message: string;
 }
@@ -26,7 +30,7 @@ export interface KeyLoadReport {
 /**
  * Registers every active key Secret of `secrets` (labelled active, or the legacy Secret named
  * like the prefix), oldest first. An unreadable Secret is skipped and reported, where the
- * reference crashes.
+ * reference crashes; so is a refused one (see `keyRefusal`).
  */
 export function loadKeySecrets(
   registry: KeyRegistry,
@@ -80,15 +84,43 @@ function register(
   previous: readonly string[] = [],
 ): SkippedKey | undefined {
   const name = secret.metadata?.name ?? "";
-  try {
-    const entry = keyEntryFromSecret(secret);
-    if (previous.length === 1 && previous[0] === entry.fingerprint) return undefined;
+  const read = readKey(secret);
+  if ("skipped" in read) {
     if (previous.length > 0) registry.removeSecret(name);
-    registry.add(entry);
-    return undefined;
+    return read.skipped;
+  }
+  const { entry } = read;
+  if (previous.length === 1 && previous[0] === entry.fingerprint) return undefined;
+  if (previous.length > 0) registry.removeSecret(name);
+  registry.add(entry);
+  return undefined;
+}
+
+/**
+ * Reads a key Secret unless it must be refused: a Secret produced for (or writable by) a
+ * SealedSecret is never a key, whatever its labels or name (whoever may create SealedSecrets
+ * chose its content); an RSA key under 2048 bits or with an odd exponent is never used nor
+ * served. The reference loads all of them (issue 11, items 1 and 6).
+ */
+export function readKey(secret: Secret): { entry: KeyEntry } | { skipped: SkippedKey } {
+  const secretName = secret.metadata?.name ?? "";
+  if (isWrittenForSealedSecret(secret)) {
+    const message = `key Secret "${secretName}" is refused: it was produced for a SealedSecret (owner reference, or the managed/patch annotation), so whoever may create SealedSecrets chose its content`;
+    return {
+      skipped: { secretName, reason: "sealedsecret-output", code: "ERR_KEY_REFUSED", message },
+    };
+  }
+  let entry: KeyEntry;
+  try {
+    entry = keyEntryFromSecret(secret);
   } catch (err) {
     if (!isSignetError(err)) throw err;
-    if (previous.length > 0) registry.removeSecret(name);
-    return { secretName: name, code: err.code, message: err.message };
+    return { skipped: { secretName, reason: "unreadable", code: err.code, message: err.message } };
   }
+  const weakness = keyWeakness(entry.key);
+  if (weakness) {
+    const message = `key Secret "${secretName}" is refused: it holds ${weakness}`;
+    return { skipped: { secretName, reason: "weak", code: "ERR_KEY_REFUSED", message } };
+  }
+  return { entry };
 }

@@ -8,31 +8,36 @@ import { KeyRegistry } from "./key-registry.js";
 let older: GeneratedKey;
 let newer: GeneratedKey;
 let newest: GeneratedKey;
+let future: GeneratedKey;
+
+/** The registry's clock in these tests (stands in for a missing creationTimestamp). */
+const NOW = new Date("2026-06-01T00:00:00Z");
 
 beforeAll(async () => {
-  [older, newer, newest] = await Promise.all([
+  [older, newer, newest, future] = await Promise.all([
     generateTestKey(new Date("2026-01-01T00:00:00Z")),
     generateTestKey(new Date("2026-02-01T00:00:00Z")),
     generateTestKey(new Date("2026-03-01T00:00:00Z")),
+    generateTestKey(new Date("2099-01-01T00:00:00Z")),
   ]);
 });
 
 describe("key registry", () => {
   it("has no latest key when empty", () => {
-    const registry = new KeyRegistry("CertNotBefore");
+    const registry = new KeyRegistry("CertNotBefore", () => NOW);
     expect(registry.latest()).toBeUndefined();
     expect(registry.unsealingKeys()).toEqual([]);
   });
 
   it("selects the most recent key and ignores an older key registered later", () => {
-    const registry = new KeyRegistry("CertNotBefore");
+    const registry = new KeyRegistry("CertNotBefore", () => NOW);
     registry.add(keyEntry(newer, { name: "b" }));
     registry.add(keyEntry(older, { name: "a" }));
     expect(registry.latest()?.entry.secretName).toBe("b");
   });
 
   it("orders unsealing keys newest first", () => {
-    const registry = new KeyRegistry("CertNotBefore");
+    const registry = new KeyRegistry("CertNotBefore", () => NOW);
     const entries = [older, newest, newer].map((k, i) => keyEntry(k, { name: `k${i}` }));
     for (const e of entries) registry.add(e);
     expect(registry.unsealingKeys().map((k) => k.fingerprint)).toEqual([
@@ -43,21 +48,60 @@ describe("key registry", () => {
   });
 
   it("orders by Secret creation time under SecretCreationTimestamp (a BYO key with an old cert wins)", () => {
-    const registry = new KeyRegistry("SecretCreationTimestamp");
+    const registry = new KeyRegistry("SecretCreationTimestamp", () => NOW);
     registry.add(keyEntry(newest, { name: "generated", created: "2026-03-01T00:00:00Z" }));
     registry.add(keyEntry(older, { name: "byo", created: "2026-04-01T00:00:00Z" }));
     expect(registry.latest()?.entry.secretName).toBe("byo");
   });
 
+  describe("a certificate NotBefore the controller cannot trust", () => {
+    it.each([
+      ["stored after the other key", "2026-04-01T00:00:00Z", "future"],
+      ["stored before the other key", "2026-02-15T00:00:00Z", "current"],
+    ])(
+      "ranks a key whose certificate is dated 2099 by its Secret's creation (%s)",
+      (_, created, latest) => {
+        const registry = new KeyRegistry("CertNotBefore", () => NOW);
+        registry.add(keyEntry(newest, { name: "current", created: "2026-03-01T00:00:05Z" }));
+        registry.add(keyEntry(future, { name: "future", created }));
+        expect(registry.latest()?.entry.secretName).toBe(latest);
+        expect(registry.latest()?.orderingTime.getTime()).toBeLessThan(Date.parse("2027-01-01"));
+      },
+    );
+
+    it("lets a key renewed later displace a future-dated key", () => {
+      const registry = new KeyRegistry("CertNotBefore", () => NOW);
+      registry.add(keyEntry(future, { name: "future", created: "2026-04-01T00:00:00Z" }));
+      registry.add(keyEntry(newest, { name: "renewed" }), new Date("2026-05-01T00:00:00Z"));
+      expect(registry.latest()?.entry.secretName).toBe("renewed");
+    });
+
+    it("ranks a future-dated key without creationTimestamp by the time it was registered", () => {
+      const registry = new KeyRegistry("CertNotBefore", () => NOW);
+      registry.add(keyEntry(future, { name: "future" }));
+      expect(registry.latest()?.orderingTime).toEqual(NOW);
+    });
+
+    it("keeps ranking a bring-your-own certificate issued before it was stored by its NotBefore", () => {
+      const registry = new KeyRegistry("CertNotBefore", () => NOW);
+      registry.add(keyEntry(older, { name: "byo", created: "2026-05-01T00:00:00Z" }));
+      registry.add(keyEntry(newer, { name: "generated", created: "2026-02-01T00:00:01Z" }));
+      expect(registry.latest()?.entry.secretName).toBe("generated");
+      expect(registry.unsealingKeys().map((k) => k.fingerprint)[1]).toBe(
+        keyEntry(older, { name: "x" }).fingerprint,
+      );
+    });
+  });
+
   it("keeps the earlier registered key when ordering times tie", () => {
-    const registry = new KeyRegistry("SecretCreationTimestamp");
+    const registry = new KeyRegistry("SecretCreationTimestamp", () => NOW);
     registry.add(keyEntry(newer, { name: "first", created: "2026-05-01T00:00:00Z" }));
     registry.add(keyEntry(newest, { name: "second", created: "2026-05-01T00:00:00Z" }));
     expect(registry.latest()?.entry.secretName).toBe("first");
   });
 
   it("collapses the same key stored in two Secrets and keeps it until both are gone", () => {
-    const registry = new KeyRegistry("CertNotBefore");
+    const registry = new KeyRegistry("CertNotBefore", () => NOW);
     expect(registry.add(keyEntry(older, { name: "a" }))).toBe(true);
     expect(registry.add(keyEntry(older, { name: "copy" }))).toBe(false);
     expect(registry.size).toBe(1);
@@ -68,7 +112,7 @@ describe("key registry", () => {
   });
 
   it("forgets a deleted key Secret, so the previous key seals again", () => {
-    const registry = new KeyRegistry("CertNotBefore");
+    const registry = new KeyRegistry("CertNotBefore", () => NOW);
     registry.add(keyEntry(older, { name: "a" }));
     registry.add(keyEntry(newer, { name: "b" }));
     registry.removeSecret("b");
@@ -77,7 +121,7 @@ describe("key registry", () => {
   });
 
   it("bumps its version on every add and remove, not on no-ops", () => {
-    const registry = new KeyRegistry("CertNotBefore");
+    const registry = new KeyRegistry("CertNotBefore", () => NOW);
     const v0 = registry.version;
     registry.add(keyEntry(older, { name: "a" }));
     registry.add(keyEntry(older, { name: "a" }));

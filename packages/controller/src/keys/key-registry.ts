@@ -19,20 +19,32 @@ interface Slot {
 }
 
 /**
- * In-memory sealing keys (reference `KeyRegistry`, spec §4.2), keyed by public-key fingerprint.
+ * In-memory sealing keys (reference `KeyRegistry`), keyed by public-key fingerprint.
  * The latest key (largest ordering time, ties keep the earlier registered) seals and is served;
  * every key unseals, newest first by ordering time at second granularity. `version` increases on
  * every change so callers can re-queue objects that failed for want of a key. No Kubernetes calls;
  * JavaScript's single thread makes the reference's data race (#1904) impossible here.
+ *
+ * Ordering time (reference `getKeyOrderPriority`, with one change): under `CertNotBefore` a key
+ * ranks by the EARLIER of its certificate's NotBefore and its Secret's creationTimestamp. The
+ * NotBefore is whatever the key's author wrote, so alone it lets a certificate dated in the
+ * future stay "newest" forever (renewal never displaces it, and `--key-cutoff-time` never fires);
+ * the creationTimestamp is set by the API server and cannot lie about the future. A key made by
+ * the reference or by Signet has NotBefore = its creation, so its rank does not change; a
+ * bring-your-own certificate issued earlier keeps ranking by its NotBefore, as in the reference.
+ * Under `SecretCreationTimestamp` the creationTimestamp alone counts, as in the reference.
  */
 export class KeyRegistry {
   readonly #priority: KeyOrderPriority;
+  readonly #now: () => Date;
   readonly #slots = new Map<string, Slot>();
   #sequence = 0;
   #version = 0;
 
-  constructor(priority: KeyOrderPriority) {
+  /** `now` stands in for a Secret's creationTimestamp when it has none (never from the API). */
+  constructor(priority: KeyOrderPriority, now: () => Date = () => new Date()) {
     this.#priority = priority;
+    this.#now = now;
   }
 
   /**
@@ -108,10 +120,9 @@ export class KeyRegistry {
   }
 
   #orderingTime(entry: KeyEntry): Date {
-    if (this.#priority === "SecretCreationTimestamp" && entry.secretCreationTime) {
-      return entry.secretCreationTime;
-    }
-    return entry.certNotBefore;
+    const stored = entry.secretCreationTime ?? this.#now();
+    if (this.#priority === "SecretCreationTimestamp") return stored;
+    return entry.certNotBefore.getTime() <= stored.getTime() ? entry.certNotBefore : stored;
   }
 }
 

@@ -54,6 +54,37 @@ function collect(rest: Awaited<ReturnType<typeof serve>>, path: string) {
 }
 
 describe("REST client", () => {
+  it("keeps a Status's cause fields and kinds but never their messages (they quote the object)", async () => {
+    const rest = await serve((_req, res) => {
+      res.writeHead(422, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          kind: "Status",
+          reason: "Invalid",
+          message: 'Secret "db" is invalid: data[.x]: Invalid value: "quoted"',
+          details: {
+            causes: [
+              { reason: "FieldValueInvalid", field: "data[.x]", message: "Invalid value: quoted" },
+              { message: "no field" },
+            ],
+          },
+        }),
+      );
+    });
+    const err: unknown = await rest
+      .request("/api/v1/namespaces/a/secrets", { method: "POST" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect(err).toMatchObject({
+      status: 422,
+      reason: "Invalid",
+      causes: [
+        { field: "data[.x]", reason: "FieldValueInvalid" },
+        { field: "", reason: "" },
+      ],
+    });
+    rest.close();
+  });
+
   it("sends each request with the connection's current authentication headers", async () => {
     const seen: (string | undefined)[] = [];
     const rest = await serve((req, res) => {

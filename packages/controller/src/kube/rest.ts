@@ -23,16 +23,33 @@ export interface RestRequest {
   timeoutMs?: number;
 }
 
-/** An API call answered with a non-2xx status; `message` is the Status object's message only. */
+/** One `details.causes` entry of a Status: the field and the kind of error, never its message. */
+export interface StatusCause {
+  field: string;
+  reason: string;
+}
+
+/**
+ * An API call answered with a non-2xx status; `message` is the Status object's message only.
+ * `causes` keeps the field paths and error kinds of `details.causes` (their messages may quote
+ * the refused object, so they are not kept).
+ */
 export class KubeApiError extends Error {
   readonly status: number;
   readonly reason: string;
+  readonly causes: readonly StatusCause[];
 
-  constructor(status: number, reason: string, message: string) {
+  constructor(
+    status: number,
+    reason: string,
+    message: string,
+    causes: readonly StatusCause[] = [],
+  ) {
     super(message);
     this.name = "KubeApiError";
     this.status = status;
     this.reason = reason;
+    this.causes = causes;
   }
 }
 
@@ -258,13 +275,24 @@ function requestHeaders(
 function apiError(status: number, body: string, headers: IncomingHttpHeaders): KubeApiError {
   let message = `HTTP ${status}`;
   let reason = "";
+  let causes: StatusCause[] = [];
   try {
-    const parsed = JSON.parse(body) as { message?: unknown; reason?: unknown };
+    const parsed = JSON.parse(body) as { message?: unknown; reason?: unknown; details?: unknown };
     if (typeof parsed.message === "string") message = parsed.message;
     if (typeof parsed.reason === "string") reason = parsed.reason;
+    causes = statusCauses(parsed.details);
   } catch {
     const type = String(headers["content-type"] ?? "");
     if (type.startsWith("text/plain") && body.length < 512) message = body.trim() || message;
   }
-  return new KubeApiError(status, reason, message);
+  return new KubeApiError(status, reason, message, causes);
+}
+
+function statusCauses(details: unknown): StatusCause[] {
+  const causes = (details as { causes?: unknown } | null | undefined)?.causes;
+  if (!Array.isArray(causes)) return [];
+  return causes.map((c: { field?: unknown; reason?: unknown } | null) => ({
+    field: typeof c?.field === "string" ? c.field : "",
+    reason: typeof c?.reason === "string" ? c.reason : "",
+  }));
 }

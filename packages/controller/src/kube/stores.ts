@@ -22,7 +22,9 @@ export const kubeApiErrors: ApiErrorInfo = {
   isConflict,
   isNotFound,
   describe(err) {
-    if (err instanceof KubeApiError) return { status: err.status, message: err.message };
+    if (err instanceof KubeApiError) {
+      return { status: err.status, message: err.message, reason: err.reason, causes: err.causes };
+    }
     return { status: undefined, message: err instanceof Error ? err.message : String(err) };
   },
 };
@@ -60,9 +62,14 @@ export function kubeSecretStore(rest: KubeRest, cache: SecretCache | undefined):
         secretPath(secret.metadata?.namespace ?? "", secret.metadata?.name ?? ""),
         { method: "PUT", body: { apiVersion: "v1", kind: "Secret", ...secret } },
       ),
-    async delete(namespace, name) {
+    async delete(namespace, name, preconditions) {
       try {
-        await rest.request(secretPath(namespace, name), { method: "DELETE" });
+        await rest.request(secretPath(namespace, name), {
+          method: "DELETE",
+          ...(preconditions && {
+            body: { apiVersion: "v1", kind: "DeleteOptions", preconditions },
+          }),
+        });
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }

@@ -3,13 +3,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { SealedSecret, Secret, TemplateRenderer } from "@signet/core";
 
 import { b64, sealed, sealedV1, sealingKey, withChanges } from "../test-support/sealed.js";
-import type { TestSealingKey } from "../test-support/sealed.js";
+import type { SealedFixture, TestSealingKey } from "../test-support/sealed.js";
 import { decide, shouldDeleteOrphan } from "./decide.js";
 import type { Decision, DecideOptions } from "./decide.js";
 
 const MANAGED = "sealedsecrets.bitnami.com/managed";
 const PATCH = "sealedsecrets.bitnami.com/patch";
 const SKIP_OWNER = "sealedsecrets.bitnami.com/skip-set-owner-references";
+const UNSEALED_FROM = "signet.dev/unsealed-from";
 const CLUSTER_WIDE = "sealedsecrets.bitnami.com/cluster-wide";
 const NAMESPACE_WIDE = "sealedsecrets.bitnami.com/namespace-wide";
 const OWNER = {
@@ -34,6 +35,7 @@ const opts = (over: Partial<DecideOptions> = {}): DecideOptions => ({
   acceptDeprecatedV1Data: true,
   renderTemplates: undefined,
   allowPrivilegedSecretTypes: false,
+  keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
   ...over,
 });
 
@@ -141,10 +143,30 @@ describe("reconcile decision: creating", () => {
     expect(written(decide(ss, undefined, opts())).immutable).toBe(true);
   });
 
-  it("sets no owner reference with skip-set-owner-references", () => {
+  it("sets no owner reference with skip-set-owner-references, but marks the Secret as produced", () => {
     const ss = foo({ annotations: { [SKIP_OWNER]: "true" } });
-    expect(written(decide(ss, undefined, opts())).metadata?.ownerReferences).toBeUndefined();
+    const secret = written(decide(ss, undefined, opts()));
+    expect(secret.metadata?.ownerReferences).toBeUndefined();
+    expect(secret.metadata?.annotations).toEqual({
+      [SKIP_OWNER]: "true",
+      [UNSEALED_FROM]: "uid-1",
+    });
   });
+
+  it.each<[string, Record<string, string>, Record<string, string> | undefined]>([
+    ["owned", { [UNSEALED_FROM]: "forged", note: "n" }, { note: "n" }],
+    [
+      "not owned",
+      { [UNSEALED_FROM]: "forged", [SKIP_OWNER]: "true" },
+      { [SKIP_OWNER]: "true", [UNSEALED_FROM]: "uid-1" },
+    ],
+  ])(
+    "never takes the produced-by marker from a template (%s Secret)",
+    (_, annotations, expected) => {
+      const ss = foo({ annotations });
+      expect(written(decide(ss, undefined, opts())).metadata?.annotations).toEqual(expected);
+    },
+  );
 });
 
 describe("reconcile decision: legacy spec.data", () => {
@@ -373,6 +395,19 @@ describe("reconcile decision: existing Secrets", () => {
     expect(s.metadata?.annotations).toEqual({ [PATCH]: "true" });
   });
 
+  it.each<[string, Record<string, string>, Record<string, string>]>([
+    ["patch only: the foreign Secret never receives", { [PATCH]: "true" }, { [PATCH]: "true" }],
+    [
+      "managed + patch: the Secret taken over without owner reference receives",
+      { [PATCH]: "true", [MANAGED]: "true" },
+      { [PATCH]: "true", [MANAGED]: "true", [UNSEALED_FROM]: "uid-1" },
+    ],
+  ])("with skip-set-owner-references, %s the produced-by marker", (_, annotations, expected) => {
+    const ss = foo({ annotations: { [SKIP_OWNER]: "true" } });
+    const s = written(decide(ss, live({ annotations }), opts()));
+    expect(s.metadata?.annotations).toEqual({ ...expected, [SKIP_OWNER]: "true" });
+  });
+
   it("patch on an empty Secret (no data, no labels) fills both and takes no ownership", () => {
     const existing = live({ annotations: { [PATCH]: "true" } });
     delete existing.data;
@@ -443,12 +478,141 @@ describe("reconcile decision: no leaks", () => {
   });
 });
 
-describe("deleted SealedSecrets", () => {
-  it.each<[boolean, boolean, boolean]>([
-    [false, true, false],
-    [true, true, true],
-    [true, false, false],
-  ])("with old-gc-behavior=%s and a Secret present=%s, deletes it: %s", (oldGc, present, del) => {
-    expect(shouldDeleteOrphan(present ? live() : undefined, oldGc)).toBe(del);
+describe("deleted SealedSecrets (--old-gc-behavior)", () => {
+  const sealedSecretOwner = (over: Record<string, unknown> = {}) => ({ ...OWNER, ...over });
+  it.each<[string, Secret | undefined, boolean]>([
+    ["the Secret the SealedSecret produced", live({ owned: true }), true],
+    [
+      "the Secret produced by an earlier SealedSecret of that name (another uid)",
+      live({
+        metadata: { name: "mysecret", ownerReferences: [sealedSecretOwner({ uid: "old" })] },
+      }),
+      true,
+    ],
+    ["no Secret", undefined, false],
+    ["an unmanaged Secret of the same name", live(), false],
+    ["a `managed` Secret not yet taken over", live({ annotations: { [MANAGED]: "true" } }), false],
+    ["a `patch` Secret (never owned)", live({ annotations: { [PATCH]: "true" } }), false],
+    [
+      "a sealing key Secret of the same name",
+      live({
+        type: "kubernetes.io/tls",
+        labels: { "sealedsecrets.bitnami.com/sealed-secrets-key": "active" },
+      }),
+      false,
+    ],
+    [
+      "a Secret owned by a SealedSecret of another name",
+      live({ metadata: { name: "mysecret", ownerReferences: [sealedSecretOwner({ name: "x" })] } }),
+      false,
+    ],
+    [
+      "a Secret merely referencing the SealedSecret (not as controller)",
+      live({
+        metadata: { name: "mysecret", ownerReferences: [sealedSecretOwner({ controller: false })] },
+      }),
+      false,
+    ],
+    [
+      "a Secret owned by another kind of that name",
+      live({
+        metadata: { name: "mysecret", ownerReferences: [sealedSecretOwner({ kind: "Job" })] },
+      }),
+      false,
+    ],
+    [
+      "a Secret produced without owner reference (the controller's marker)",
+      live({ annotations: { [UNSEALED_FROM]: "u" } }),
+      true,
+    ],
+  ])("deletes %s: %s", (_, existing, del) => {
+    expect(shouldDeleteOrphan(existing, "mysecret")).toBe(del);
+  });
+});
+
+describe("reconcile decision: sealing keys are never planted", () => {
+  const LABEL = "sealedsecrets.bitnami.com/sealed-secrets-key";
+  const guard = (namespace = "myns") => ({
+    keyGuard: { namespace, keyPrefix: "sealed-secrets-key" },
+  });
+  const refusedAsKey = (d: Decision) =>
+    expect(failure(d)).toMatchObject({
+      event: "ErrUnsealFailed",
+      reason: "PolicyRejected",
+      metric: "unseal",
+      retry: "on-change",
+      statusMessage: expect.stringContaining("sealing key"),
+    });
+
+  it.each<[string, SealedFixture]>([
+    [
+      "template labels marking an active key",
+      { type: "kubernetes.io/tls", labels: { [LABEL]: "active" }, data: { k: "v" } },
+    ],
+    ["the key label with another value", { labels: { [LABEL]: "no" }, data: { k: "v" } }],
+    ["the legacy key name", { name: "sealed-secrets-key", data: { k: "v" } }],
+    ["a generated key name", { name: "sealed-secrets-keyab12c", data: { k: "v" } }],
+  ])("refuses, in the controller's namespace, %s", (_, fixture) => {
+    refusedAsKey(decide(sealed(key, fixture), undefined, opts(guard())));
+  });
+
+  it("refuses literal template data, without any ciphertext, before unsealing", () => {
+    const ss = withChanges(sealed(key, { labels: { [LABEL]: "active" }, data: { k: "v" } }), {
+      template: { data: { "tls.key": "-----BEGIN RSA PRIVATE KEY-----" } },
+    });
+    ss.spec.encryptedData = {};
+    refusedAsKey(decide(ss, undefined, opts({ ...guard(), keys: [] })));
+  });
+
+  it("refuses the key label carried by the metadata of a legacy v1 Secret", () => {
+    const v1 = sealedV1(key, {
+      metadata: { name: "mysecret", namespace: "myns", labels: { [LABEL]: "active" } },
+      type: "kubernetes.io/tls",
+      data: { "tls.crt": b64("c"), "tls.key": b64("k") },
+    });
+    refusedAsKey(decide(v1, undefined, opts(guard())));
+  });
+
+  it("refuses a `patch` update whose merged labels would make the live Secret a key", () => {
+    const ss = sealed(key, { labels: { [LABEL]: "active" }, data: { foo: "bar" } });
+    const existing = live({ annotations: { [PATCH]: "true" } });
+    refusedAsKey(decide(ss, existing, opts(guard("elsewhere"))));
+  });
+
+  it("refuses to keep a live Secret that already carries the key label (patch keeps labels)", () => {
+    const existing = live({ annotations: { [PATCH]: "true" }, labels: { [LABEL]: "active" } });
+    refusedAsKey(decide(foo(), existing, opts(guard())));
+  });
+
+  it.each<[string, SealedFixture, boolean]>([
+    ["the key label", { labels: { [LABEL]: "active" }, data: { k: "v" } }, true],
+    ["the legacy key name", { name: "sealed-secrets-key", data: { k: "v" } }, true],
+    ["a custom prefix's legacy name", { name: "my-keys", data: { k: "v" } }, true],
+    ["a prefixed name", { name: "sealed-secrets-keyab12c", data: { k: "v" } }, false],
+  ])("in another namespace refuses %s: %s", (_, fixture, refused) => {
+    const d = decide(
+      sealed(key, fixture),
+      undefined,
+      opts({ keyGuard: { namespace: "kube-system", keyPrefix: "my-keys" } }),
+    );
+    if (refused) refusedAsKey(d);
+    else expect(d.action).toBe("create");
+  });
+
+  it("refuses names with the controller's custom prefix in its namespace", () => {
+    const ss = sealed(key, { name: "my-keys-1", data: { k: "v" } });
+    refusedAsKey(
+      decide(ss, undefined, opts({ keyGuard: { namespace: "myns", keyPrefix: "my-keys" } })),
+    );
+  });
+
+  it("writes ordinary TLS Secrets in the controller's namespace", () => {
+    const ss = sealed(key, {
+      name: "ingress-tls",
+      type: "kubernetes.io/tls",
+      labels: { app: "web" },
+      data: { "tls.crt": "c", "tls.key": "k" },
+    });
+    expect(written(decide(ss, undefined, opts(guard()))).type).toBe("kubernetes.io/tls");
   });
 });

@@ -14,6 +14,9 @@ import type {
 
 import { capMessage, immutableApiMessage, typeChangeApiMessage, writeFailure } from "./failure.js";
 import type { Failure, FailureReason } from "./failure.js";
+import { keyPlantingRisk } from "./key-guard.js";
+import type { KeyGuard } from "./key-guard.js";
+import { isProducedFor, markProduced, withoutMarker } from "./produced.js";
 import { redactingRenderer } from "./redact.js";
 
 /**
@@ -35,6 +38,8 @@ export interface DecideOptions {
   acceptDeprecatedV1Data: boolean;
   renderTemplates: TemplateRenderer | undefined;
   allowPrivilegedSecretTypes: boolean;
+  /** Where the controller keeps its keys: no written Secret may look like one. */
+  keyGuard: KeyGuard;
 }
 
 /** What unsealing spent and which key opened the object. */
@@ -58,24 +63,47 @@ export function decide(
 ): Decision {
   const templateType = ss.spec.template?.type;
   if (isRefusedType(templateType, options)) return refuse(templateType ?? "");
+  // What is known before any RSA work (name, template labels) is checked first; the final
+  // Secret (decrypted v1 metadata, labels merged in patch mode) is checked again below.
+  const planted = keyPlantingRisk(preview(ss), options.keyGuard);
+  if (planted) return refuseKey(planted);
   const unsealed = unseal(ss, options);
   if ("failure" in unsealed) return { action: "fail", failure: unsealed.failure };
-  const { secret, opened } = unsealed;
+  const { opened } = unsealed;
+  const secret = markProduced(unsealed.secret, ss);
   if (isRefusedType(secret.type, options)) return refuse(secret.type ?? "");
-  if (!existing) return { action: "create", secret, opened };
-  return decideUpdate(ss, existing, secret, opened);
+  if (!existing) {
+    const risk = keyPlantingRisk(secret, options.keyGuard);
+    return risk ? refuseKey(risk) : { action: "create", secret, opened };
+  }
+  return decideUpdate(ss, existing, { secret, opened }, options.keyGuard);
+}
+
+/** The Secret's name, namespace and template labels, as known before unsealing. */
+function preview(ss: SealedSecret): Secret {
+  const labels = ss.spec.template?.metadata?.labels;
+  return {
+    metadata: {
+      name: ss.metadata.name ?? "",
+      namespace: ss.metadata.namespace ?? "",
+      ...(labels && { labels }),
+    },
+  };
 }
 
 /** Steps 7–9 of spec §4.5 against a live Secret. */
 function decideUpdate(
   ss: SealedSecret,
   existing: Secret,
-  secret: Secret,
-  opened: Opened,
+  unsealed: { secret: Secret; opened: Opened },
+  keyGuard: KeyGuard,
 ): Decision {
+  const { secret, opened } = unsealed;
   if (!mayWrite(existing, ss.metadata.uid)) return notOwned(ss);
   const mode = isAnnotated(existing, PATCH_ANNOTATION) ? "patch" : "replace";
   const desired = mode === "patch" ? patched(existing, secret) : replaced(existing, secret);
+  const risk = keyPlantingRisk(desired, keyGuard);
+  if (risk) return refuseKey(risk);
   const conflict = immutableConflict(existing, desired, ss);
   if (conflict) return { action: "fail", failure: conflict };
   if (isSemanticallyEqual(existing, desired)) return { action: "none", opened };
@@ -109,6 +137,22 @@ function isRefusedType(type: string | undefined, options: DecideOptions): boolea
 
 function refuse(type: string): Decision {
   const message = `Secret type "${type}" is refused: it makes Kubernetes issue credentials. An administrator can allow it with --allow-privileged-secret-types`;
+  return {
+    action: "fail",
+    failure: {
+      event: "ErrUnsealFailed",
+      eventMessage: `Failed to unseal: ${message}`,
+      statusMessage: message,
+      reason: "PolicyRejected",
+      metric: "unseal",
+      retry: "on-change",
+    },
+  };
+}
+
+/** A Secret that a key loader would take as a sealing key is never written (SECURITY.md). */
+function refuseKey(risk: string): Decision {
+  const message = `Secret refused: ${risk}. Sealing keys are installed by an administrator as Secrets, never unsealed from a SealedSecret`;
   return {
     action: "fail",
     failure: {
@@ -184,16 +228,17 @@ export function unsealFailureReason(code: string, message: string): FailureReaso
 function patched(existing: Secret, unsealed: Secret): Secret {
   const meta = existing.metadata ?? {};
   const from = unsealed.metadata ?? {};
-  const owners = isAnnotated(existing, MANAGED_ANNOTATION)
-    ? from.ownerReferences
-    : meta.ownerReferences;
+  const managed = isAnnotated(existing, MANAGED_ANNOTATION);
+  const owners = managed ? from.ownerReferences : meta.ownerReferences;
+  // A foreign Secret is patched, not taken over: it never receives the produced-by marker.
+  const annotations = managed ? from.annotations : withoutMarker(from.annotations);
   return withType(
     {
       ...existing,
       metadata: {
         ...meta,
         labels: { ...meta.labels, ...from.labels },
-        annotations: { ...meta.annotations, ...from.annotations },
+        annotations: { ...meta.annotations, ...annotations },
         ownerReferences: owners,
       },
       data: { ...existing.data, ...unsealed.data },
@@ -284,7 +329,13 @@ function ownersEqual(a: OwnerReference[] | undefined, b: OwnerReference[] | unde
   return x.length === y.length && x.every((r, i) => same(r, y[i]!));
 }
 
-/** With `--old-gc-behavior` the controller deletes the same-named Secret itself (spec §4.9). */
-export function shouldDeleteOrphan(existing: Secret | undefined, oldGcBehavior: boolean): boolean {
-  return oldGcBehavior && existing !== undefined;
+/**
+ * With `--old-gc-behavior` the controller deletes, when the SealedSecret `name` is gone, the
+ * Secret it produced (`isProducedFor`: owner reference or the controller's marker). The
+ * reference deletes the same-named Secret whatever it is, so deleting a SealedSecret named like
+ * an unmanaged Secret (or like a sealing key) deleted that Secret (issue 11 item 5). A `patch`
+ * Secret someone else owns, or a `managed` one never taken over, stays.
+ */
+export function shouldDeleteOrphan(existing: Secret | undefined, name: string): boolean {
+  return isProducedFor(existing, name);
 }

@@ -1,3 +1,10 @@
+import type { SealedSecret } from "@signet/core";
+
+import { apiErrorMessage } from "./redact.js";
+import type { ApiErrorDescription, WriteTarget } from "./redact.js";
+
+export type { ApiErrorDescription } from "./redact.js";
+
 /**
  * Failure vocabulary shared by the decision, status and apply steps: the reference's event
  * reasons and metric reasons, plus a machine-readable kstatus `reason` (security-and-demand §5.4).
@@ -63,8 +70,8 @@ export function typeChangeApiMessage(name: string, type: string): string {
 }
 
 /**
- * Failure for an API error met while writing the Secret (reference step 6/9): event and status
- * show the API's text, except for immutable Secrets where both show the reference's explanation
+ * Failure for a write Signet predicted would be refused (reference step 6/9), with a message it
+ * built itself: for immutable Secrets both event and status show the reference's explanation
  * (the reference puts it in the event only and the API's text in the status; Signet's status
  * carries the actionable text too).
  */
@@ -93,5 +100,33 @@ export function updateFailure(message: string, reason: FailureReason, retry: Ret
     reason,
     metric: "update",
     retry,
+  };
+}
+
+/**
+ * Failure for an API error met while reading or writing the Secret. The API server's text is
+ * never shown as it is (`apiErrorMessage`): it may quote the Secret's data.
+ */
+export function apiWriteFailure(ss: SealedSecret, err: ApiErrorDescription): Failure {
+  const target = writeTarget(ss);
+  if (err.message.trimEnd().endsWith(IMMUTABLE_ERROR_SUFFIX)) {
+    return writeFailure(target.namespace, target.name, immutableApiMessage(target.name), 422);
+  }
+  return updateFailure(
+    capMessage(apiErrorMessage(target, err)),
+    "UpdateFailed",
+    err.status === 422 ? "on-change" : "backoff",
+  );
+}
+
+/** The Secret `ss` writes, and the item names the SealedSecret itself shows. */
+export function writeTarget(ss: SealedSecret): WriteTarget {
+  const isV1 = ss.spec.data !== undefined && ss.spec.data !== null;
+  return {
+    namespace: ss.metadata.namespace ?? "",
+    name: ss.metadata.name ?? "",
+    visibleKeys: isV1
+      ? []
+      : [...Object.keys(ss.spec.encryptedData ?? {}), ...Object.keys(ss.spec.template?.data ?? {})],
   };
 }
