@@ -1,9 +1,10 @@
 /// <reference types="node" />
 // The real browser for the page's tests: Debian's Chromium, driven by playwright-core (browser
 // downloads are not possible here, so playwright's own builds are never fetched). Installed by
-// the test set-up with apt-get on a fresh machine, like lua5.1 for the Argo CD checks.
+// the test set-up (test/web/install-chromium.sh from scripts/test.sh) on a fresh machine.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
 import type { Browser, LaunchOptions } from "playwright-core";
@@ -11,8 +12,8 @@ import type { Browser, LaunchOptions } from "playwright-core";
 /** Where Debian puts the browser binary (/usr/bin/chromium is a shell wrapper around it). */
 const CANDIDATES = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"];
 
-export const CHROMIUM_INSTALL =
-  "apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core";
+/** The installer scripts/test.sh runs before vitest (apt-get as root, waiting for dpkg locks). */
+export const CHROMIUM_INSTALL = fileURLToPath(new URL("install-chromium.sh", import.meta.url));
 
 /** The Chromium binary to drive: $SIGNET_CHROMIUM, else Debian's. */
 export function chromiumPath(): string | undefined {
@@ -26,33 +27,17 @@ function works(path: string): boolean {
   return res.status === 0 && /Chromium|Chrome/.test(res.stdout);
 }
 
-const DPKG_BUSY = /Could not get lock|dpkg frontend lock|Unable to acquire the dpkg/;
-
 /**
- * Makes sure Chromium is installed: as root with apt-get, installs Debian's package (waiting
- * and retrying while another apt or dpkg run holds the lock); otherwise fails with the command.
+ * Makes sure Chromium is installed, for runs that skipped scripts/test.sh (a single vitest
+ * project): runs the same installer, which needs root and apt-get.
  */
 export function ensureChromium(): string {
   const found = chromiumPath();
   if (found) return found;
-  if (process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) {
-    throw new Error(`Chromium is missing: run \`${CHROMIUM_INSTALL}\` as root`);
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  let output = "";
-  for (let attempt = 1; attempt <= 30; attempt++) {
-    const res = spawnSync("sh", ["-c", CHROMIUM_INSTALL], {
-      encoding: "utf8",
-      env,
-      timeout: 900_000,
-    });
-    output = `${res.stderr}${res.stdout}`;
-    const installed = chromiumPath();
-    if (res.status === 0 && installed) return installed;
-    if (!DPKG_BUSY.test(output)) break;
-    spawnSync("sleep", ["20"]);
-  }
-  throw new Error(`installing Chromium failed (${CHROMIUM_INSTALL}):\n${output.slice(-4000)}`);
+  const res = spawnSync("bash", [CHROMIUM_INSTALL], { encoding: "utf8", timeout: 1_800_000 });
+  const installed = chromiumPath();
+  if (res.status === 0 && installed) return installed;
+  throw new Error(`Chromium is missing and \`bash ${CHROMIUM_INSTALL}\` failed:\n${res.stderr}`);
 }
 
 /** Launches the installed Chromium headless (no sandbox: the tests run as root). */
