@@ -50,10 +50,10 @@ export function createNewPanel(
     const need = SECRET_TYPES[type.value];
     const keys = [...(need?.all ?? []), ...(need?.anyOf ?? [])];
     if (!need || keys.length === 0) return replaceChildren(typeHint, need?.privileged ?? "");
-    const add = h("button", { type: "button", class: "link" }, "add them");
+    const add = h("button", { type: "button", class: "link" }, "Add these keys");
     add.addEventListener("click", () => keys.forEach((k) => items.ensureKey(k)));
     const list = keys.map((k) => `"${k}"`).join(need.anyOf.length > 0 ? " or " : " and ");
-    replaceChildren(typeHint, `Needs ${list} (`, add, ").");
+    replaceChildren(typeHint, `Needs ${list}. `, add);
   };
   type.addEventListener("input", describeType);
   describeType();
