@@ -465,6 +465,24 @@ describe("the seal page served by signet ui", () => {
     );
   });
 
+  it("offers the keys a built-in type needs and blocks sealing without them", async () => {
+    const p = await open();
+    await p.page.fill("#name", "tls");
+    await p.page.fill("#namespace", "web");
+    await p.page.fill("#type", "kubernetes.io/tls");
+    expect(await p.page.textContent("#type-hint")).toContain('Needs "tls.crt" and "tls.key".');
+    await p.page.click("#type-hint button");
+    expect(await p.page.inputValue("#item-n1-key")).toBe("tls.crt");
+    expect(await p.page.inputValue("#item-n2-key")).toBe("tls.key");
+    await p.page.fill("#item-n2-key", "other");
+    await p.page.fill("#item-n1-value", "cert");
+    await p.page.click("#new-seal");
+    await p.page.waitForSelector("#new-problems:not([hidden])");
+    expect(await p.page.textContent("#type-error")).toBe(
+      'A kubernetes.io/tls Secret needs "tls.key".',
+    );
+  });
+
   it("labels every control", async () => {
     const p = await open();
     await p.page.click("#nadd-file");
