@@ -15,6 +15,9 @@ export default defineConfig({
     clearMocks: true,
     unstubEnvs: true,
     unstubGlobals: true,
+    // A hang guard, not a speed claim: some unit tests import @kubernetes/client-node or spawn the
+    // CLI, which takes seconds on a loaded 2-core machine (speed is measured by `npm run bench`).
+    testTimeout: 30_000,
     projects: [
       { extends: true, test: { name: "core", include: ["packages/core/src/**/*.test.ts"] } },
       { extends: true, test: { name: "web", include: ["packages/web/src/**/*.test.ts"] } },

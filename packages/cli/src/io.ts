@@ -3,10 +3,10 @@ import type { RandomSource } from "@signet/core";
 /** What a path is, for the subcommands that walk directories. */
 export type PathKind = "file" | "directory" | "other" | "missing";
 
-/** One directory entry; symbolic links are reported as "other" and never followed. */
+/** One directory entry; a symbolic link is reported as such, not followed. */
 export interface DirectoryEntry {
   name: string;
-  kind: Exclude<PathKind, "missing">;
+  kind: "file" | "directory" | "symlink" | "other";
 }
 
 /** How `Io.writeFileAtomic` sets the mode of the file it writes. */
@@ -35,9 +35,14 @@ export interface Io {
    * refused (`EACCES`) when its owner may not write it; a new one gets `createMode` (0644).
    */
   writeFileAtomic(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<void>;
-  /** Follows symbolic links for the paths named on the command line. */
+  /**
+   * What `path` is, following symbolic links: "missing" for a missing path or a dangling link;
+   * a link loop rejects with an `ELOOP` error.
+   */
   pathKind(path: string): Promise<PathKind>;
-  /** Entries of a directory, sorted by name. */
+  /** The canonical path of an existing `path` (symbolic links resolved), to tell files apart. */
+  realPath(path: string): Promise<string>;
+  /** Entries of a directory, sorted by name (symbolic links reported as "symlink"). */
   readDirectory(path: string): Promise<DirectoryEntry[]>;
   /** GET a URL (http, https or file); resolves with the status and body. */
   fetchUrl(url: string): Promise<{ status: number; statusText: string; body: Buffer }>;

@@ -148,3 +148,40 @@ describe("the real Io", () => {
     expect(statSync(target).mode & 0o777).toBe(expected);
   });
 });
+
+describe("the real Io, walking directories", () => {
+  it("lists entries by name and reports symbolic links as links, without following them", async () => {
+    const root = join(dir, "walk");
+    mkdirSync(join(root, "sub"), { recursive: true });
+    writeFileSync(join(root, "b.yaml"), "b");
+    symlinkSync("b.yaml", join(root, "a-link.yaml"));
+    symlinkSync("sub", join(root, "dir-link"));
+    symlinkSync("missing", join(root, "dangling"));
+    expect(await nodeIo("test").readDirectory(root)).toEqual([
+      { name: "a-link.yaml", kind: "symlink" },
+      { name: "b.yaml", kind: "file" },
+      { name: "dangling", kind: "symlink" },
+      { name: "dir-link", kind: "symlink" },
+      { name: "sub", kind: "directory" },
+    ]);
+  });
+
+  it("pathKind follows links, reports a dangling one as missing and rejects a loop with ELOOP", async () => {
+    const io = nodeIo("test");
+    const root = join(dir, "walk");
+    expect(await io.pathKind(join(root, "a-link.yaml"))).toBe("file");
+    expect(await io.pathKind(join(root, "dir-link"))).toBe("directory");
+    expect(await io.pathKind(join(root, "dangling"))).toBe("missing");
+    symlinkSync("self", join(root, "self"));
+    await expect(io.pathKind(join(root, "self"))).rejects.toMatchObject({ code: "ELOOP" });
+  });
+
+  it("realPath resolves every link along a path", async () => {
+    const io = nodeIo("test");
+    const root = join(dir, "walk");
+    expect(await io.realPath(join(root, "dir-link"))).toBe(await io.realPath(join(root, "sub")));
+    expect(await io.realPath(join(root, "a-link.yaml"))).toBe(
+      await io.realPath(join(root, "b.yaml")),
+    );
+  });
+});

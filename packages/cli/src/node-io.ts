@@ -5,6 +5,7 @@ import {
   readdir,
   readFile,
   readlink,
+  realpath,
   rename,
   stat,
   unlink,
@@ -94,11 +95,17 @@ async function pathKind(path: string): Promise<PathKind> {
 async function readDirectory(path: string): Promise<DirectoryEntry[]> {
   const entries = await readdir(path, { withFileTypes: true });
   return entries
-    .map((e): DirectoryEntry => {
-      const kind = e.isFile() ? "file" : e.isDirectory() ? "directory" : "other";
-      return { name: e.name, kind };
-    })
+    .map((e): DirectoryEntry => ({ name: e.name, kind: entryKind(e) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function entryKind(e: {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}): DirectoryEntry["kind"] {
+  if (e.isSymbolicLink()) return "symlink";
+  return e.isFile() ? "file" : e.isDirectory() ? "directory" : "other";
 }
 
 async function fetchUrl(
@@ -127,6 +134,7 @@ export function nodeIo(version: string): Io {
     readFile: (path) => readFile(path),
     writeFileAtomic,
     pathKind,
+    realPath: (path) => realpath(path),
     readDirectory,
     fetchUrl,
     env: process.env,

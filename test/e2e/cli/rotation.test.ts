@@ -5,7 +5,15 @@
 //   keys list / retire refused → renew (second key Secret) → reseal --check fails → reseal →
 //   apply → keys list shows the old key unused → retire succeeds → every Secret still correct.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -283,7 +291,7 @@ describe("a key rotation drill with signet reseal and signet keys", () => {
     const run = signet(["reseal", sub]);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      `error: ${join(sub, "a-foreign.yaml")}: ${appNs}/foreign: unable to rotate secret\n`,
+      `error: ${join(sub, "a-foreign.yaml")}:2: ${appNs}/foreign: unable to rotate secret\n`,
     );
     expect(run.stdout).toContain("2 SealedSecrets: 1 resealed, 0 up to date (skipped), 1 failed");
     expect(readFileSync(join(sub, "a-foreign.yaml"), "utf8")).toBe(encodeObject(foreign, "yaml"));
@@ -319,5 +327,11 @@ describe("a key rotation drill with signet reseal and signet keys", () => {
     ]);
     expect(offline.stdout).toContain(`${N} up to date (skipped), 0 failed`);
     expect(offline.status).toBe(0);
+    // A backup file made read-only is not replaced.
+    chmodSync(file, 0o400);
+    const refused = signet(["keys", "backup", "-w", "keys-backup.yaml"]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe("error: write keys-backup.yaml: permission denied\n");
+    expect(statSync(file).mode & 0o777).toBe(0o400);
   });
 });

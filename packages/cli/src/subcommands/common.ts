@@ -102,6 +102,22 @@ export function stringFlag(flags: ParsedFlags, name: string): string {
   return String(flags.values.get(name) ?? "");
 }
 
+/** A repeatable flag of a subcommand's own table. */
+export function arrayFlag(flags: ParsedFlags, name: string): string[] {
+  const value = flags.values.get(name);
+  return Array.isArray(value) ? value : [];
+}
+
+/** `--exclude GLOB` of the subcommands that walk directories. */
+export const EXCLUDE_FLAG: FlagSpec = {
+  name: "exclude",
+  kind: "array",
+  default: "",
+  noEnv: true,
+  usage:
+    "Leave out paths matching this glob (repeatable): without '/' it matches a file or directory name at any depth ('*.tmpl.yaml', 'charts'); with '/' the path under the PATH argument or as given ('apps/*/old/**')",
+};
+
 /** A bool flag of a subcommand's own table. */
 export function boolFlag(flags: ParsedFlags, name: string): boolean {
   return flags.values.get(name) === true;

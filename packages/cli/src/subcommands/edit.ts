@@ -1,9 +1,9 @@
-import { isMap, isScalar, Scalar } from "yaml";
-import type { Document, Node, Pair } from "yaml";
+import { SignetError } from "@signet/core";
 
-import { SEALED_WITH_ANNOTATION, SignetError } from "@signet/core";
-
-import type { FoundSealedSecret, ManifestFile } from "./manifests.js";
+import { jsonSplices } from "./edit-json.js";
+import { yamlSplices } from "./edit-yaml.js";
+import type { ManifestFile, FoundSealedSecret } from "./manifests.js";
+import { parseManifest } from "./manifests.js";
 
 /** What changes in one SealedSecret: new ciphertexts by item key, and the hint to record. */
 export interface ObjectEdit {
@@ -13,185 +13,202 @@ export interface ObjectEdit {
   hint?: string;
 }
 
-interface Splice {
+/** A replacement of `text[start, end)` (an insertion when start === end). */
+export interface Splice {
   start: number;
   end: number;
   text: string;
 }
 
+/** The value a document must hold at `path` once the edits are applied. */
+export interface Expectation {
+  document: number;
+  path: readonly (string | number)[];
+  value: string;
+}
+
+/** What one format's editor produces for one object. */
+export interface ObjectSplices {
+  splices: Splice[];
+  expect: Expectation[];
+}
+
+/** Why a file was not written; the message names the file (and line when known). */
+export class EditError extends SignetError {
+  constructor(message: string) {
+    super("ERR_INVALID_INPUT", message);
+  }
+}
+
 /**
- * The file's new text with `edits` applied. YAML is edited in the source text: each changed
- * value's scalar is replaced where it stands (same quoting), and the hint is replaced or added
- * as one line, so comments, order, indentation and every other byte stay as they were. JSON
- * values are re-serialized with the indentation they had. An edit the layout does not allow
- * (a block scalar ciphertext) throws for the whole file, which then stays unwritten.
+ * The file's new text with `edits` applied, edited in the source text: each changed ciphertext
+ * is replaced where it stands (same quoting or block style) and the hint is replaced or added
+ * as one entry, so comments, order, indentation, numbers, escapes and every other byte stay as
+ * they were, in YAML and in JSON alike. The result is then read back and compared, document by
+ * document, with the original values plus exactly the intended changes; any difference (or a
+ * layout the editor cannot handle) throws an EditError for the whole file, which then stays
+ * unwritten.
  */
 export function applyObjectEdits(file: ManifestFile, edits: readonly ObjectEdit[]): string {
-  const splices =
-    file.format === "yaml" ? edits.flatMap((e) => yamlSplices(file, e)) : jsonSplices(file, edits);
-  let text = file.text;
-  for (const s of [...splices].sort((a, b) => b.start - a.start)) {
-    text = text.slice(0, s.start) + s.text + text.slice(s.end);
-  }
+  const parts = edits.map((edit) =>
+    file.format === "yaml" ? yamlSplices(file, edit) : jsonSplices(file, edit),
+  );
+  const text = splice(
+    file.text,
+    parts.flatMap((p) => p.splices),
+  );
+  verify(
+    file,
+    text,
+    parts.flatMap((p) => p.expect),
+  );
   return text;
 }
 
-// ---------------------------------------------------------------------------------------------
-// YAML
-
-function yamlSplices(file: ManifestFile, edit: ObjectEdit): Splice[] {
-  const location = edit.found.location;
-  if (location.format !== "yaml") return [];
-  const doc = file.documents[location.document]!;
-  const base = location.path;
-  const splices = Object.entries(edit.values).map(([key, value]) =>
-    replaceScalar(file, doc.getIn([...base, "spec", "encryptedData", key], true), value, key),
-  );
-  const hint = edit.hint === undefined ? undefined : hintSplice(file.text, doc, base, edit.hint);
-  return hint ? [...splices, hint] : splices;
-}
-
-function replaceScalar(file: ManifestFile, node: unknown, value: string, what: string): Splice {
-  if (!isScalar(node) || !node.range) {
-    throw new SignetError("ERR_INVALID_INPUT", `${file.path}: ${what} is not a scalar`);
-  }
-  const [start, end] = node.range;
-  const quote = quoteOf(node);
-  if (quote === undefined) {
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      `${file.path}: ${what} is a block scalar; only plain and quoted values are edited in place`,
-    );
-  }
-  return { start, end, text: `${quote}${value}${quote}` };
-}
-
-const QUOTES: Partial<Record<string, string>> = {
-  [Scalar.PLAIN]: "",
-  [Scalar.QUOTE_DOUBLE]: '"',
-  [Scalar.QUOTE_SINGLE]: "'",
-};
-
-/** The quote of a plain or flow-quoted scalar; undefined for block scalars. */
-function quoteOf(node: Scalar): string | undefined {
-  return QUOTES[node.type ?? ""];
-}
-
-const lineStart = (text: string, at: number): number => text.lastIndexOf("\n", at - 1) + 1;
-
-function lineEnd(text: string, at: number): number {
-  const nl = text.indexOf("\n", at);
-  return nl === -1 ? text.length : nl + 1;
-}
-
-const eolOf = (text: string): string => (text.includes("\r\n") ? "\r\n" : "\n");
-
-function blockMap(node: unknown): node is Node & { items: Pair[] } {
-  return isMap(node) && !node.flow && node.items.length > 0;
-}
-
 /**
- * Replaces or adds the hint annotation. Added to a block `annotations` map as its last line, or
- * as a new `annotations:` map above the first key of a block `metadata` (Go's order puts it
- * there). Other layouts (flow maps) are left without a hint: it is optional.
+ * Applies splices from the end of the text backwards; at one offset a replacement goes before an
+ * insertion, so the inserted text lands in front of the replaced one.
  */
-function hintSplice(
-  text: string,
-  doc: Document.Parsed,
-  base: (string | number)[],
-  hint: string,
-): Splice | undefined {
-  const annotationsPath = [...base, "metadata", "annotations"];
-  const existing = doc.getIn([...annotationsPath, SEALED_WITH_ANNOTATION], true);
-  if (isScalar(existing) && existing.range && quoteOf(existing) !== undefined) {
-    const q = quoteOf(existing)!;
-    return { start: existing.range[0], end: existing.range[1], text: `${q}${hint}${q}` };
+function splice(text: string, splices: readonly Splice[]): string {
+  const ordered = [...splices].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  let limit = Infinity;
+  for (const s of ordered) {
+    if (s.end > limit) throw new EditError("internal error: overlapping edits");
+    out = out.slice(0, s.start) + s.text + out.slice(s.end);
+    limit = s.start;
   }
-  if (existing !== undefined) return undefined;
-  const eol = eolOf(text);
-  const annotations = doc.getIn(annotationsPath, true);
-  if (blockMap(annotations)) {
-    const first = annotations.items[0]!.key as Node;
-    const last = annotations.items[annotations.items.length - 1]!;
-    const indent = first.range![0] - lineStart(text, first.range![0]);
-    const end = endOfPair(text, last);
-    const lead = end === text.length && !text.endsWith("\n") ? eol : "";
-    const line = `${lead}${" ".repeat(indent)}${SEALED_WITH_ANNOTATION}: ${hint}${eol}`;
-    return { start: end, end, text: line };
-  }
-  if (annotations !== undefined) return undefined;
-  return newAnnotationsSplice(text, doc, base, hint);
+  return out;
 }
 
-function endOfPair(text: string, pair: Pair): number {
-  const node = (pair.value ?? pair.key) as Node | null;
-  return lineEnd(text, node?.range?.[1] ?? text.length);
-}
-
-function newAnnotationsSplice(
-  text: string,
-  doc: Document.Parsed,
-  base: (string | number)[],
-  hint: string,
-): Splice | undefined {
-  const metadata = doc.getIn([...base, "metadata"], true);
-  const parent = base.length === 0 ? doc.contents : doc.getIn(base, true);
-  if (!blockMap(metadata) || !isMap(parent)) return undefined;
-  const metaKey = parent.items.find((p) => isScalar(p.key) && p.key.value === "metadata")?.key;
-  const first = metadata.items[0]!.key as Node;
-  const at = lineStart(text, first.range![0]);
-  const indent = first.range![0] - at;
-  const parentIndent = isScalar(metaKey) && metaKey.range ? column(text, metaKey.range[0]) : 0;
-  const step = indent > parentIndent ? indent - parentIndent : 2;
-  const eol = eolOf(text);
-  const lines =
-    `${" ".repeat(indent)}annotations:${eol}` +
-    `${" ".repeat(indent + step)}${SEALED_WITH_ANNOTATION}: ${hint}${eol}`;
-  return { start: at, end: at, text: lines };
-}
-
-const column = (text: string, at: number): number => at - lineStart(text, at);
-
-// ---------------------------------------------------------------------------------------------
-// JSON
-
-function jsonSplices(file: ManifestFile, edits: readonly ObjectEdit[]): Splice[] {
-  const bySpan = new Map<number, { start: number; end: number; edits: ObjectEdit[] }>();
-  for (const edit of edits) {
-    const loc = edit.found.location;
-    if (loc.format !== "json") continue;
-    const entry = bySpan.get(loc.start) ?? { start: loc.start, end: loc.end, edits: [] };
-    entry.edits.push(edit);
-    bySpan.set(loc.start, entry);
+/** Reads the new text back and compares every document with the intended values. */
+function verify(file: ManifestFile, text: string, expect: readonly Expectation[]): void {
+  const intended = file.values.map(cloneValue);
+  for (const e of expect) setAt(intended, e);
+  let reread: ManifestFile;
+  try {
+    reread = parseManifest(file.path, text);
+  } catch (err) {
+    throw notAsIntended(file.path, err instanceof Error ? err.message : String(err));
   }
-  return [...bySpan.values()].map(({ start, end, edits: spanEdits }) => {
-    const source = file.text.slice(start, end);
-    const value = JSON.parse(source) as unknown;
-    for (const edit of spanEdits) applyToObject(at(value, edit.found.location.path), edit);
-    return { start, end, text: jsonLike(source, value) };
+  if (reread.templated || reread.values.length !== intended.length) {
+    throw notAsIntended(file.path, "its documents changed");
+  }
+  intended.forEach((value, i) => {
+    const diff = firstDifference(value, reread.values[i]);
+    if (diff !== undefined) {
+      throw notAsIntended(file.path, `document ${i + 1} differs at ${diff || "its root"}`);
+    }
   });
 }
 
-function at(value: unknown, path: readonly (string | number)[]): Record<string, unknown> {
-  let node = value as Record<string | number, unknown>;
-  for (const segment of path) node = node[segment] as Record<string | number, unknown>;
-  return node;
+function notAsIntended(path: string, detail: string): EditError {
+  return new EditError(
+    `${path}: the edited text does not read back as intended (${detail}); nothing written`,
+  );
 }
 
-function applyToObject(object: Record<string, unknown>, edit: ObjectEdit): void {
-  const spec = object.spec as { encryptedData: Record<string, string> };
-  for (const [key, v] of Object.entries(edit.values)) spec.encryptedData[key] = v;
-  if (edit.hint === undefined) return;
-  const meta = object.metadata as { annotations?: Record<string, string> };
-  meta.annotations = { ...meta.annotations, [SEALED_WITH_ANNOTATION]: edit.hint };
-}
-
-/** JSON in the source's style: its indentation (or compact), line ending and Go's escapes. */
-function jsonLike(source: string, value: unknown): string {
-  const indent = /^[{[]\r?\n([ \t]+)\S/.exec(source)?.[1];
-  let text = indent === undefined ? JSON.stringify(value) : JSON.stringify(value, null, indent);
-  if (/\\u00(3c|3e|26)/i.test(source)) {
-    text = text.replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+/** Sets `e.value` at its path, creating the maps that do not exist yet (a new annotations map). */
+function setAt(values: unknown[], e: Expectation): void {
+  let node = values[e.document] as Record<string | number, unknown>;
+  const path = [...e.path];
+  const last = path.pop()!;
+  for (const key of path) {
+    const next = node[key];
+    if (next === null || typeof next !== "object") node[key] = {};
+    node = node[key] as Record<string | number, unknown>;
   }
-  return source.includes("\r\n") ? text.replace(/\n/g, "\r\n") : text;
+  node[last] = e.value;
 }
+
+type Container = Record<string, unknown> | unknown[];
+
+const isContainer = (v: unknown): v is Container => v !== null && typeof v === "object";
+
+/** A copy of a plain value (objects, arrays, scalars), without recursion: documents may nest deep. */
+function cloneValue(value: unknown): unknown {
+  if (!isContainer(value)) return value;
+  const root: Container = Array.isArray(value) ? [] : {};
+  const stack: [Container, Container][] = [[value, root]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    for (const [key, v] of Object.entries(from)) {
+      const copy = isContainer(v) ? (Array.isArray(v) ? [] : {}) : v;
+      (to as Record<string, unknown>)[key] = copy;
+      if (isContainer(v)) stack.push([v, copy as Container]);
+    }
+  }
+  return root;
+}
+
+/** Dotted path of the first place two values differ (numbers by Object.is), or undefined. */
+function firstDifference(a: unknown, b: unknown): string | undefined {
+  const stack: [unknown, unknown, string][] = [[a, b, ""]];
+  while (stack.length > 0) {
+    const [x, y, path] = stack.pop()!;
+    if (!isContainer(x) || !isContainer(y)) {
+      if (!Object.is(x, y)) return path;
+      continue;
+    }
+    const xKeys = Object.keys(x);
+    const yKeys = Object.keys(y);
+    const sameShape = Array.isArray(x) === Array.isArray(y) && xKeys.length === yKeys.length;
+    if (!sameShape || !xKeys.every((k) => Object.hasOwn(y, k))) return path;
+    for (const k of xKeys.reverse()) {
+      const child = path === "" ? k : `${path}.${k}`;
+      stack.push([(x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], child]);
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a new key goes (shared by both formats)
+
+/** ObjectMeta's field order (Go struct order, which encoding/json and kubeseal's JSON follow). */
+const OBJECT_META_ORDER = [
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
+];
+
+/**
+ * Index among `keys` where `key` goes: in sorted position when `compare` is given and the keys
+ * are already sorted by it (as Go writes maps, and as kubeseal's YAML is), else — for
+ * `annotations` in metadata — after the ObjectMeta fields Go's struct order writes before it,
+ * else at the end.
+ */
+export function insertIndex(
+  keys: readonly string[],
+  key: string,
+  compare?: (a: string, b: string) => number,
+): number {
+  const sorted = compare && keys.every((k, i) => i === 0 || compare(keys[i - 1]!, k) < 0);
+  if (compare && sorted && keys.length > 1) {
+    const after = keys.findIndex((k) => compare(k, key) > 0);
+    return after === -1 ? keys.length : after;
+  }
+  const rank = OBJECT_META_ORDER.indexOf(key);
+  if (rank === -1) return keys.length;
+  let index = 0;
+  keys.forEach((k, i) => {
+    const r = OBJECT_META_ORDER.indexOf(k);
+    if (r !== -1 && r < rank) index = i + 1;
+  });
+  return index;
+}
+
+/** Plain code-unit order (encoding/json's map key order). */
+export const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import type { InspectedSealedSecret } from "./inspect.js";
 import { ioWith, sealWith, secretJson, signet } from "./test-support/fixtures.js";
@@ -33,11 +33,11 @@ describe("signet inspect", () => {
     expect(result.code).toBe(0);
     const text = result.out.replace(/SHA256:\S+/g, "SHA256:…");
     expect(text).toMatch(
-      /^dir\/db\.yaml: SealedSecret apps\/db\n {2}scope: {4}strict \(bound to apps\/db\)\n {2}target: {3}Secret apps\/db, type Opaque\n {2}items: {4}2\n {4}password {2}\d+ bytes, RSA-\d+\n {4}user {6}\d+ bytes, RSA-\d+\n/,
+      /^dir\/db\.yaml:6: SealedSecret apps\/db\n {2}scope: {4}strict \(bound to apps\/db\)\n {2}target: {3}Secret apps\/db, type Opaque\n {2}items: {4}2\n {4}password {2}\d+ bytes, RSA-\d+\n {4}user {6}\d+ bytes, RSA-\d+\n/,
     );
     expect(text).toContain("  key hint: SHA256:… (matches --cert)\n");
     expect(text).toContain(
-      "dir/tls.yaml: SealedSecret web/tls\n  scope:    namespace-wide (bound to namespace web)\n",
+      "dir/tls.yaml:2: SealedSecret web/tls\n  scope:    namespace-wide (bound to namespace web)\n",
     );
     expect(text).toContain("  target:   Secret web/tls, type kubernetes.io/tls\n");
     expect(text).toContain(
@@ -75,14 +75,24 @@ describe("signet inspect", () => {
     });
   });
 
-  it("prints YAML with -o yaml and reports a value that is not a sealed value", async () => {
-    const broken = (await files())["dir/tls.yaml"]!.replace(/tls\.key: Ag\S+/, "tls.key: QQ==");
-    const io = ioWith({ "b.yaml": broken });
-    const result = await signet(["inspect", "-o", "yaml", "b.yaml"], io);
-    expect(result.code).toBe(0);
-    expect(result.out).toContain("problem: too short for a sealed value");
-    expect(result.out).not.toContain("hintMatchesCert");
-  });
+  it.each([
+    ["too short for a sealed value", "QQ=="],
+    ["illegal base64 data", "not*base64"],
+  ])(
+    "prints YAML with -o yaml and fails (exit 1) on an item that is %s, naming file and line",
+    async (problem, value) => {
+      const broken = (await files())["dir/tls.yaml"]!.replace(
+        /tls\.key: Ag\S+/,
+        `tls.key: ${value}`,
+      );
+      const io = ioWith({ "b.yaml": broken });
+      const result = await signet(["inspect", "-o", "yaml", "b.yaml"], io);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`problem: ${problem}`);
+      expect(result.err).toBe(`error: b.yaml:2: web/tls: item tls.key: ${problem}\n`);
+      expect(result.out).not.toContain("hintMatchesCert");
+    },
+  );
 
   it("fails on a malformed SealedSecret or a missing file, and still reports the others", async () => {
     const io = ioWith({
@@ -92,13 +102,49 @@ describe("signet inspect", () => {
     const result = await signet(["inspect", "bad.yaml", "dir/db.yaml"], io);
     expect(result.code).toBe(1);
     expect(result.out).toContain(
-      "bad.yaml: SealedSecret b\n  problem:  SealedSecret needs a spec\n",
+      "bad.yaml:1: SealedSecret b\n  problem:  SealedSecret needs a spec\n",
     );
-    expect(result.out).toContain("dir/db.yaml: SealedSecret apps/db\n");
+    expect(result.out).toContain("dir/db.yaml:6: SealedSecret apps/db\n");
+    expect(result.err).toBe("error: bad.yaml:1: b: SealedSecret needs a spec\n");
     expect((await signet(["inspect", "missing.yaml"], io)).err).toBe(
       "error: missing.yaml: no such file or directory\n",
     );
   });
+
+  it("prints no runtime warning for keys the yaml package would stringify, and names the file instead", async () => {
+    const warn = vi.spyOn(process, "emitWarning");
+    const io = ioWith({
+      ...(await files()),
+      "odd.yaml": "kind: SealedSecret\n? [a, b]\n: collection key\n",
+    });
+    const result = await signet(["inspect", "dir", "odd.yaml"], io);
+    expect(warn).not.toHaveBeenCalled();
+    expect(result.code).toBe(1);
+    expect(result.err).toBe('error: odd.yaml: document 1: unsupported map key ["a","b"]\n');
+    expect(result.out).toContain("dir/db.yaml:6: SealedSecret apps/db\n");
+  });
+
+  it.each([
+    [
+      "strict",
+      {},
+      "strict (bound to its namespace and name p; the file has no metadata.namespace, kustomize or -n sets it)",
+    ],
+    [
+      "namespace-wide",
+      { "sealedsecrets.bitnami.com/namespace-wide": "true" },
+      "namespace-wide (bound to its namespace; the file has no metadata.namespace, kustomize or -n sets it)",
+    ],
+  ])(
+    "says what a %s SealedSecret without a namespace is bound to",
+    async (_scope, annotations, line) => {
+      const sealed = await sealWith("new-cert.pem", secretJson("p", { v: "1" }, { annotations }));
+      const io = ioWith({ "patch.yaml": sealed.replace(/^ +namespace: apps\n/gm, "") });
+      const result = await signet(["inspect", "patch.yaml"], io);
+      expect(result.code).toBe(0);
+      expect(result.out).toContain(`patch.yaml:2: SealedSecret p\n  scope:    ${line}\n`);
+    },
+  );
 
   it("prints its help and refuses an unknown output format", async () => {
     const io = ioWith();

@@ -4,15 +4,16 @@ import {
   keyHint,
   parseSealingCertificate,
   scopeFromAnnotations,
-  SignetError,
   wrappedKeyLength,
 } from "@signet/core";
 import type { SealedSecret, SealingScope } from "@signet/core";
 
-import { describeFsError, readCertificate } from "../cert-source.js";
+import { readCertificate } from "../cert-source.js";
 import type { Io } from "../io.js";
 import type { Subcommand } from "./common.js";
 import {
+  arrayFlag,
+  EXCLUDE_FLAG,
   EXIT_FAILED,
   EXIT_OK,
   flagTable,
@@ -25,19 +26,21 @@ import {
   topLevelFlags,
   UsageError,
 } from "./common.js";
-import type { FoundSealedSecret } from "./manifests.js";
-import { parseManifest } from "./manifests.js";
+import { readManifest } from "./manifests.js";
 import { collectFiles } from "./walk.js";
 
 const HELP = `Usage: signet inspect [flags] FILE...
 
-Shows what each SealedSecret in FILE (files, or directories walked for *.yaml, *.yml, *.json)
-holds, without decrypting anything: name, namespace, scope, the Secret it produces, its item keys
-with ciphertext sizes and the RSA key size each value was sealed for, template keys, and the
-signet.dev/sealed-with key hint (and, with --cert, whether it names that certificate's key).
-The hint is only a hint: anyone can edit it.
+Shows what each SealedSecret in FILE (files, or directories walked for *.yaml, *.yml, *.json;
+symbolic links followed, loops reported) holds, without decrypting anything: file and line,
+name, namespace, scope, the Secret it produces, its item keys with ciphertext sizes and the RSA
+key size each value was sealed for, template keys, and the signet.dev/sealed-with key hint (and,
+with --cert, whether it names that certificate's key). The hint is only a hint: anyone can edit
+it. Go templates (Helm chart templates, files with {{ ... }} outside strings) are skipped and
+reported on stderr.
 
-Exit codes: 0 done; 1 a file could not be read or a SealedSecret is malformed; 2 usage error.`;
+Exit codes: 0 done; 1 a file could not be read or parsed, or a SealedSecret or one of its items
+is malformed (each named on stderr with its file and line); 2 usage error.`;
 
 const INSPECT_FLAGS = flagTable([
   ...topLevelFlags(["cert"]),
@@ -46,6 +49,7 @@ const INSPECT_FLAGS = flagTable([
     default: "text",
     choices: ["text", "json", "yaml"],
   }),
+  EXCLUDE_FLAG,
   HELP_FLAG,
 ]);
 
@@ -61,6 +65,8 @@ export interface InspectedItem {
 /** What `signet inspect` reports for one SealedSecret (also its JSON/YAML output shape). */
 export interface InspectedSealedSecret {
   file: string;
+  /** Line of the file where the object starts. */
+  line?: number;
   name?: string;
   namespace?: string;
   scope?: SealingScope;
@@ -137,21 +143,23 @@ export const inspect: Subcommand = async (argv, io) => {
     if (parsed.args.length === 0) throw new UsageError("signet inspect needs at least one FILE");
     const fingerprint =
       parsed.options.cert === "" ? undefined : await certFingerprint(parsed.options.cert, io);
+    const walked = await collectFiles(parsed.args, io, arrayFlag(parsed.flags, "exclude"));
+    for (const s of walked.skipped) io.writeStderr(`skipped ${s.path}: ${s.reason}\n`);
     const reports: InspectedSealedSecret[] = [];
     let failed = false;
-    for (const path of await collectFiles(parsed.args, io)) {
+    for (const path of walked.files) {
       try {
-        const found = await readSealedSecrets(path, io);
-        reports.push(...found.map((f) => report(path, f, fingerprint)));
+        reports.push(...(await inspectFile(path, io, fingerprint)));
       } catch (err) {
         failed = true;
         io.writeStderr(`error: ${messageOf(err)}\n`);
       }
     }
+    const problems = reports.flatMap(problemsOf);
+    for (const problem of problems) io.writeStderr(`error: ${problem}\n`);
     if (format === "text") io.writeStdout(reports.map(textReport).join("\n"));
     else io.writeStdout(encodeObject(reports, format === "yaml" ? "yaml" : "json"));
-    const bad = reports.some((r) => r.problem !== undefined);
-    return failed || bad ? EXIT_FAILED : EXIT_OK;
+    return failed || problems.length > 0 ? EXIT_FAILED : EXIT_OK;
   });
 };
 
@@ -164,28 +172,49 @@ async function certFingerprint(cert: string, io: Io): Promise<string> {
   return parseSealingCertificate(pem.toString("utf8"), new Date(0)).fingerprint;
 }
 
-async function readSealedSecrets(path: string, io: Io): Promise<FoundSealedSecret[]> {
-  let text: string;
-  try {
-    text = (await io.readFile(path)).toString("utf8");
-  } catch (cause) {
-    throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
+async function inspectFile(
+  path: string,
+  io: Io,
+  fingerprint: string | undefined,
+): Promise<InspectedSealedSecret[]> {
+  const file = await readManifest(path, io, "SealedSecret");
+  if (!file) return [];
+  if (file.templated) {
+    io.writeStderr(`skipped ${path}:${file.templated.line}: Go template (not rendered)\n`);
+    return [];
   }
-  return parseManifest(path, text).sealedSecrets;
+  const reports: InspectedSealedSecret[] = [];
+  for (const found of file.sealedSecrets) {
+    const line = found.location.line;
+    if (found.templated) {
+      io.writeStderr(
+        `skipped ${path}:${line} ${found.label}: holds Go template actions (not rendered)\n`,
+      );
+    } else if (!found.object) {
+      reports.push({ file: path, line, name: found.label, problem: found.problem });
+    } else {
+      reports.push({ ...inspectSealedSecret(path, found.object, fingerprint), line });
+    }
+  }
+  return reports;
 }
 
-function report(
-  path: string,
-  found: FoundSealedSecret,
-  fingerprint?: string,
-): InspectedSealedSecret {
-  if (!found.object) return { file: path, name: found.label, problem: found.problem };
-  return inspectSealedSecret(path, found.object, fingerprint);
+/** `file:line: label: problem` for the object and each malformed item. */
+function problemsOf(r: InspectedSealedSecret): string[] {
+  const where = `${r.file}:${r.line ?? 0}: ${idOf(r)}`;
+  if (r.problem !== undefined) return [`${where}: ${r.problem}`];
+  return (r.items ?? [])
+    .filter((i) => i.problem !== undefined)
+    .map((i) => `${where}: item ${i.key}: ${i.problem}`);
+}
+
+function idOf(r: InspectedSealedSecret): string {
+  return r.namespace !== undefined ? `${r.namespace}/${r.name ?? ""}` : (r.name ?? "");
 }
 
 function textReport(r: InspectedSealedSecret): string {
-  const id = r.namespace !== undefined ? `${r.namespace}/${r.name ?? ""}` : (r.name ?? "");
-  const lines = [`${r.file}: SealedSecret ${id}`];
+  const id = idOf(r);
+  const lines = [`${r.file}:${r.line ?? 0}: SealedSecret ${id}`];
   if (r.problem !== undefined) return `${lines[0]}\n  problem:  ${r.problem}\n`;
   lines.push(`  scope:    ${r.scope}${scopeBinding(r)}`);
   const t = r.target!;
@@ -206,8 +235,13 @@ function textReport(r: InspectedSealedSecret): string {
 
 function scopeBinding(r: InspectedSealedSecret): string {
   if (r.scope === "cluster-wide") return " (opens under any name and namespace)";
-  if (r.scope === "namespace-wide") return ` (bound to namespace ${r.namespace ?? ""})`;
-  return ` (bound to ${r.namespace ?? ""}/${r.name ?? ""})`;
+  if (r.namespace === undefined) {
+    const bound =
+      r.scope === "namespace-wide" ? "its namespace" : `its namespace and name ${r.name ?? ""}`;
+    return ` (bound to ${bound}; the file has no metadata.namespace, kustomize or -n sets it)`;
+  }
+  if (r.scope === "namespace-wide") return ` (bound to namespace ${r.namespace})`;
+  return ` (bound to ${r.namespace}/${r.name ?? ""})`;
 }
 
 function itemText(item: InspectedItem): string {

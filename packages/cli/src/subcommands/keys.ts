@@ -1,6 +1,7 @@
 import { encodeObject, SEALED_SECRETS_KEY_LABEL, SignetError } from "@signet/core";
 import type { OutputFormat, SealedSecret, Secret } from "@signet/core";
 
+import { describeFsError } from "../cert-source.js";
 import type { KubeClient } from "../cluster/kube-client.js";
 import type { Io } from "../io.js";
 import type { ClusterFlags } from "../options.js";
@@ -225,7 +226,11 @@ async function backup(parsed: SubcommandArgs, rest: string[], io: Io): Promise<n
   }
   const text = encodeObject(backupList(secrets), format);
   if (file === "") io.writeStdout(text);
-  else await io.writeFileAtomic(file, text, { mode: 0o600 });
+  else {
+    await io.writeFileAtomic(file, text, { mode: 0o600 }).catch((cause: unknown) => {
+      throw new SignetError("ERR_IO", `write ${file}: ${describeFsError(cause)}`, { cause });
+    });
+  }
   const where = file === "" ? "the output" : file;
   io.writeStderr(
     `WARNING: ${where} holds the PRIVATE sealing keys of the controller (${secrets.length} key Secrets).\n` +

@@ -19,12 +19,16 @@ export interface ResealPlan {
   /** Items already sealed with the current key (offline: proven by decryption). */
   current: number;
   total: number;
+  /** The key that opened the last value, to try first next time (undefined when none did). */
+  openedBy?: string;
 }
 
 export interface OfflineKeys {
   keys: readonly UnsealingKey[];
   certificate: SealingCertificate;
   random: RandomSource;
+  /** A key to try first (the one that opened the previous value): values come in batches. */
+  preferred?: string;
 }
 
 /** The OAEP label the object's values are bound to: its own name, namespace and scope annotation. */
@@ -56,16 +60,18 @@ export function planOffline(ss: SealedSecret, offline: OfflineKeys): ResealPlan 
   refuseV1(ss);
   const label = labelOf(ss);
   const current = offline.certificate.fingerprint;
-  const keys = [...offline.keys].sort(
-    (a, b) => Number(b.fingerprint === current) - Number(a.fingerprint === current),
-  );
   const values: Record<string, string> = {};
   const errors: { key: string; message: string }[] = [];
   const entries = Object.entries(ss.spec.encryptedData ?? {});
+  let preferred = offline.preferred;
   for (const [key, encoded] of entries) {
-    const opened = openValue(encoded, label, keys);
-    if (typeof opened === "string") errors.push({ key, message: opened });
-    else if (opened.fingerprint !== current) {
+    const opened = openValue(encoded, label, keyOrder(offline.keys, ss, current, preferred));
+    if (typeof opened === "string") {
+      errors.push({ key, message: opened });
+      continue;
+    }
+    preferred = opened.fingerprint;
+    if (opened.fingerprint !== current) {
       const blob = hybridEncrypt(
         offline.certificate.publicKey,
         opened.plain,
@@ -76,7 +82,31 @@ export function planOffline(ss: SealedSecret, offline: OfflineKeys): ResealPlan 
     }
   }
   if (errors.length > 0) throw new SignetError("ERR_UNSEAL", groupErrors(errors));
-  return { values, current: entries.length - Object.keys(values).length, total: entries.length };
+  const total = entries.length;
+  return { values, current: total - Object.keys(values).length, total, openedBy: preferred };
+}
+
+/**
+ * The order keys are tried in: the key the hint names, the one that opened the previous value
+ * (values are sealed in batches), the current key, then the rest. Only the RSA operations
+ * spent depend on it: the hint is never trusted, what opens decides.
+ */
+function keyOrder(
+  keys: readonly UnsealingKey[],
+  ss: SealedSecret,
+  current: string,
+  preferred: string | undefined,
+): UnsealingKey[] {
+  const hint = keyHint(ss);
+  const rank = (k: UnsealingKey): number =>
+    k.fingerprint === hint
+      ? 3
+      : k.fingerprint === preferred
+        ? 2
+        : k.fingerprint === current
+          ? 1
+          : 0;
+  return [...keys].sort((a, b) => rank(b) - rank(a));
 }
 
 function openValue(

@@ -41,7 +41,7 @@ describe("signet reseal (offline)", () => {
     expect(result.err).toBe("");
     expect(result.code).toBe(0);
     expect(result.out).toBe(
-      "resealed repo/apps/db.yaml apps/db (1 of 1 values)\n" +
+      "resealed repo/apps/db.yaml:11 apps/db (1 of 1 values)\n" +
         "3 files scanned, 2 SealedSecrets: 1 resealed, 1 up to date (skipped), 0 failed; 1 file written\n",
     );
     const after = io.files.get("repo/apps/db.yaml")!.toString();
@@ -109,7 +109,7 @@ describe("signet reseal (offline)", () => {
     const text = `${JSON.stringify(stale, null, 4)}\n`;
     const io = ioWith({ "m.json": text });
     const result = await signet(["reseal", ...OFFLINE, "m.json"], io);
-    expect(result.out).toContain("resealed m.json apps/m (1 of 2 values)\n");
+    expect(result.out).toContain("resealed m.json:1 apps/m (1 of 2 values)\n");
     const after = io.files.get("m.json")!.toString();
     const obj = doc(after);
     expect(obj.spec.encryptedData.b).toBe(fresh.spec.encryptedData.b);
@@ -130,7 +130,7 @@ describe("signet reseal (offline)", () => {
     const io = ioWith({ "mix.yaml": `${broken}---\n${good}`, "ok.yaml": good });
     const result = await signet(["reseal", ...OFFLINE, "mix.yaml", "ok.yaml"], io);
     expect(result.code).toBe(1);
-    expect(result.err).toBe("error: mix.yaml: apps/bad: no key could decrypt secret (v)\n");
+    expect(result.err).toBe("error: mix.yaml:1: apps/bad: no key could decrypt secret (v)\n");
     expect(result.out).toContain(
       "2 files scanned, 3 SealedSecrets: 2 resealed, 0 up to date (skipped), 1 failed",
     );
@@ -145,7 +145,7 @@ describe("signet reseal (offline)", () => {
     const io = ioWith(files);
     const check = await signet(["reseal", "--check", ...OFFLINE, "repo"], io);
     expect(check.code).toBe(3);
-    expect(check.out).toContain("stale repo/apps/db.yaml apps/db (1 of 1 values)\n");
+    expect(check.out).toContain("stale repo/apps/db.yaml:11 apps/db (1 of 1 values)\n");
     expect(io.files.get("repo/apps/db.yaml")!.toString()).toBe(files["repo/apps/db.yaml"]);
     const clean = await signet(["reseal", "--check", ...OFFLINE, "repo/apps/api.json"], io);
     expect(clean.code).toBe(0);
@@ -171,7 +171,7 @@ describe("signet reseal (offline)", () => {
     const io = ioWith(files);
     const result = await signet(["reseal", "--dry-run", ...OFFLINE, "repo"], io);
     expect(result.code).toBe(0);
-    expect(result.out).toContain("would reseal repo/apps/db.yaml apps/db");
+    expect(result.out).toContain("would reseal repo/apps/db.yaml:11 apps/db");
     expect(result.out).toContain("1 to reseal");
     expect(io.files.get("repo/apps/db.yaml")!.toString()).toBe(files["repo/apps/db.yaml"]);
   });
@@ -193,7 +193,7 @@ describe("signet reseal (offline)", () => {
     const args = ["reseal", "--cert", "new-cert.pem", "--recovery-private-key", "old-key.pem"];
     const result = await signet([...args, "c.yaml"], io);
     expect(result.err).toMatch(/^warning: no --recovery-private-key holds the key of --cert/);
-    expect(result.err).toContain("error: c.yaml: apps/c: no key could decrypt secret (v)\n");
+    expect(result.err).toContain("error: c.yaml:2: apps/c: no key could decrypt secret (v)\n");
     expect(result.code).toBe(1);
     expect(io.files.get("c.yaml")!.toString()).toBe(current);
   });
@@ -212,5 +212,175 @@ describe("signet reseal (offline)", () => {
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^Usage: signet reseal \[flags\] PATH\.\.\./);
     expect(result.out).toMatch(/--check\s+Write nothing; exit 3/);
+  });
+});
+
+/** `sealWith` output without Signet's hint: what kubeseal writes. */
+const unhinted = (text: string): string =>
+  text.replace(/^ {2}annotations:\n {4}signet\.dev\/sealed-with: \S+\n/m, "");
+
+describe("signet reseal on real-world repositories", () => {
+  it("gives current values their missing key hint, so a hint-only --check then passes", async () => {
+    const current = unhinted(await sealWith("new-cert.pem", secretJson("k", { v: "1" })));
+    expect(current).not.toContain("sealed-with");
+    const io = ioWith({ "k.yaml": current });
+    const before = await signet(["reseal", "--check", "--cert", "new-cert.pem", "k.yaml"], io);
+    expect(before.code).toBe(3);
+    const check = await signet(["reseal", "--check", ...OFFLINE, "k.yaml"], io);
+    expect(check.code).toBe(3);
+    expect(check.out).toMatch(
+      /^hint missing k\.yaml:2 apps\/k \(values current; key hint SHA256:\S+\)\n/,
+    );
+    expect(check.out).toContain("0 stale, 1 up to date (skipped), 0 failed; 1 key hints missing\n");
+    const result = await signet(["reseal", ...OFFLINE, "k.yaml"], io);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      "0 resealed, 1 up to date (skipped), 0 failed; 1 file written; 1 key hints added\n",
+    );
+    const after = io.files.get("k.yaml")!.toString();
+    // The ciphertext is untouched: only the hint was added.
+    expect(unhinted(after)).toBe(current);
+    const hint = await signet(["reseal", "--check", "--cert", "new-cert.pem", "k.yaml"], io);
+    expect(hint.code).toBe(0);
+    expect((await signet(["reseal", "--check", ...OFFLINE, "k.yaml"], io)).code).toBe(0);
+  });
+
+  it("refuses to write a read-only file, keeps it intact and still reseals the others", async () => {
+    const stale = await sealWith("old-cert.pem", secretJson("r", { v: "1" }));
+    const { memoryIo } = await import("../test-support/memory-io.js");
+    const { KEYS } = await import("./test-support/fixtures.js");
+    const io = memoryIo({
+      files: { ...KEYS, "ro.yaml": stale, "rw.yaml": stale },
+      modes: { "ro.yaml": 0o444 },
+    });
+    const result = await signet(["reseal", ...OFFLINE, "ro.yaml", "rw.yaml"], io);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      "error: ro.yaml: not written: permission denied (read-only file); its SealedSecrets are unchanged\n",
+    );
+    expect(result.out).toContain(
+      "2 SealedSecrets: 1 resealed, 0 up to date (skipped), 1 failed; 1 file written",
+    );
+    expect(result.out).toMatch(/^resealed rw\.yaml:2 apps\/r \(1 of 1 values\)\n\d/);
+    expect(io.files.get("ro.yaml")!.toString()).toBe(stale);
+    expect(await open(io.files.get("rw.yaml")!.toString())).toEqual({ v: "1" });
+  });
+
+  it("writes through a symbolic link named on the command line; the link stays a link", async () => {
+    const stale = await sealWith("old-cert.pem", secretJson("l", { v: "1" }));
+    const { memoryIo } = await import("../test-support/memory-io.js");
+    const { KEYS } = await import("./test-support/fixtures.js");
+    const io = memoryIo({
+      files: { ...KEYS, "real/l.yaml": stale },
+      links: { "link.yaml": "real/l.yaml" },
+    });
+    const result = await signet(["reseal", ...OFFLINE, "link.yaml"], io);
+    expect(result.code).toBe(0);
+    expect(io.links.get("link.yaml")).toBe("real/l.yaml");
+    expect(io.files.has("link.yaml")).toBe(false);
+    expect(await open(io.files.get("real/l.yaml")!.toString())).toEqual({ v: "1" });
+  });
+
+  it.each([
+    ["strict", {}],
+    ["namespace-wide", NSWIDE],
+  ])(
+    "asks for -n for a %s SealedSecret without a namespace, and applies it without changing the file's metadata",
+    async (scope, annotations) => {
+      const sealed = await sealWith(
+        "old-cert.pem",
+        secretJson("p", { v: "1" }, { namespace: "prod", annotations }),
+      );
+      const patch = sealed
+        .replace(/^ {2}namespace: prod\n/gm, "")
+        .replace(/^ {6}namespace: prod\n/gm, "");
+      expect(patch).not.toContain("namespace: prod");
+      const io = ioWith({ "patch.yaml": patch });
+      const refused = await signet(["reseal", ...OFFLINE, "patch.yaml"], io);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toBe(
+        `error: patch.yaml:2: p: no metadata.namespace: a ${scope} SealedSecret is bound to the namespace it was sealed for (kustomize sets it when building); give it with -n NAMESPACE (the file is not changed)\n`,
+      );
+      expect(io.files.get("patch.yaml")!.toString()).toBe(patch);
+      const wrong = await signet(["reseal", ...OFFLINE, "-n", "staging", "patch.yaml"], io);
+      expect(wrong.err).toContain("error: patch.yaml:2: p: no key could decrypt secret (v)\n");
+      const applied = await signet(["reseal", ...OFFLINE, "-n", "prod", "patch.yaml"], io);
+      expect(applied.code).toBe(0);
+      const after = io.files.get("patch.yaml")!.toString();
+      expect(after).not.toContain("namespace:");
+      const placed = after.replace(/^ {2}name: p\n/m, "  name: p\n  namespace: prod\n");
+      expect(await open(placed)).toEqual({ v: "1" });
+    },
+  );
+
+  it("needs no namespace for a cluster-wide SealedSecret", async () => {
+    const sealed = await sealWith(
+      "old-cert.pem",
+      secretJson(
+        "c",
+        { v: "1" },
+        { annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" } },
+      ),
+    );
+    const io = ioWith({ "c.yaml": sealed.replace(/^ +namespace: apps\n/gm, "") });
+    expect((await signet(["reseal", ...OFFLINE, "c.yaml"], io)).code).toBe(0);
+    expect(await open(io.files.get("c.yaml")!.toString())).toEqual({ v: "1" });
+  });
+
+  it("skips and reports Go templates (Helm charts, templated objects) without failing", async () => {
+    const stale = await sealWith("old-cert.pem", secretJson("s", { v: "1" }));
+    const io = ioWith({
+      "repo/chart/Chart.yaml": "apiVersion: v2\nname: c\n",
+      "repo/chart/templates/ss.yaml": `{{- if .Values.on }}\n${stale}{{- end }}\n`,
+      "repo/helmfile/ss.yaml": `{{- if .Values.on }}\n${stale}{{- end }}\n`,
+      "repo/apps/named.yaml": stale.replace(
+        "name: s\n  namespace: apps",
+        'name: "{{ .Release.Name }}"\n  namespace: apps',
+      ),
+      "repo/apps/s.yaml": stale,
+    });
+    const result = await signet(["reseal", ...OFFLINE, "repo"], io);
+    expect(result.code).toBe(0);
+    expect(result.err).toBe(
+      "skipped repo/chart/templates: Helm chart templates (1 file, not rendered)\n" +
+        "skipped repo/apps/named.yaml:2 apps/{{ .Release.Name }}: holds Go template actions (not rendered)\n" +
+        "skipped repo/helmfile/ss.yaml:1: Go template (not rendered)\n",
+    );
+    expect(result.out).toContain(
+      "1 resealed, 0 up to date (skipped), 0 failed; 1 file written; 3 skipped (see stderr)\n",
+    );
+    expect(io.files.get("repo/helmfile/ss.yaml")!.toString()).toContain("{{- if .Values.on }}");
+  });
+
+  it("refuses a file with a duplicated key, naming file and line, on every run (never a reseal loop)", async () => {
+    const stale = await sealWith("old-cert.pem", secretJson("d", { v: "1" }));
+    const fresh = await sealWith("new-cert.pem", secretJson("d", { v: "2" }));
+    const freshData = /encryptedData:\n(.*\n)/.exec(fresh)![1]!;
+    const doubled = stale.replace(/(encryptedData:\n.*\n)/, `$1  encryptedData:\n${freshData}`);
+    const io = ioWith({ "d.yaml": doubled });
+    for (let run = 0; run < 2; run++) {
+      const result = await signet(["reseal", ...OFFLINE, "d.yaml"], io);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(
+        /^error: d\.yaml:\d+:3: duplicate key "encryptedData": Go's decoders would silently keep one of them, so the file is refused; remove one\n$/,
+      );
+      expect(io.files.get("d.yaml")!.toString()).toBe(doubled);
+    }
+  });
+
+  it("--exclude leaves paths out of the walk", async () => {
+    const stale = await sealWith("old-cert.pem", secretJson("e", { v: "1" }));
+    const io = ioWith({
+      "repo/a/e.yaml": stale,
+      "repo/old/e.yaml": stale,
+      "repo/b/e.tmpl.yaml": stale,
+    });
+    const result = await signet(
+      ["reseal", "--check", ...OFFLINE, "--exclude", "old", "--exclude", "*.tmpl.yaml", "repo"],
+      io,
+    );
+    expect(result.out).toBe(
+      "stale repo/a/e.yaml:2 apps/e (1 of 1 values)\n1 file scanned, 1 SealedSecret: 1 stale, 0 up to date (skipped), 0 failed\n",
+    );
   });
 });

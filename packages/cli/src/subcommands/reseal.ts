@@ -1,15 +1,15 @@
-import { parseRecoveryKeys, parseSealingCertificate, SignetError } from "@signet/core";
-import type { SealedSecret, UnsealingKey } from "@signet/core";
+import { scopeFromAnnotations, SignetError } from "@signet/core";
+import type { SealedSecret } from "@signet/core";
 
-import { readCertificate } from "../cert-source.js";
 import { describeFsError } from "../cert-source.js";
 import type { Io } from "../io.js";
-import type { CliOptions } from "../options.js";
 import type { Subcommand } from "./common.js";
 import {
+  arrayFlag,
   boolFlag,
   boolSpec,
   CLUSTER_FLAGS,
+  EXCLUDE_FLAG,
   EXIT_FAILED,
   EXIT_OK,
   EXIT_STALE,
@@ -24,22 +24,29 @@ import {
 import type { ObjectEdit } from "./edit.js";
 import { applyObjectEdits } from "./edit.js";
 import type { FoundSealedSecret, ManifestFile } from "./manifests.js";
-import { parseManifest } from "./manifests.js";
-import { planOffline, rotatedValues, staleByHint } from "./reseal-plan.js";
+import { readManifest } from "./manifests.js";
+import type { Engine, Verdict } from "./reseal-engines.js";
+import { engineFor } from "./reseal-engines.js";
 import { collectFiles } from "./walk.js";
 
 const HELP = `Usage: signet reseal [flags] PATH...
 
 Re-encrypts with the current sealing key every SealedSecret value in PATH (files, or directories
-walked for *.yaml, *.yml and *.json; .git and node_modules are skipped) that is not already
-sealed with it. YAML and JSON, multi-document files and files mixing other kinds are supported.
-Unchanged files stay byte-identical; changed files keep their comments, key order and layout
-(only the ciphertexts and the signet.dev/sealed-with hint change) and are written atomically.
+walked for *.yaml, *.yml and *.json; .git and node_modules are skipped; symbolic links are
+followed, loops reported) that is not already sealed with it. YAML and JSON, multi-document
+files, JSON streams, Lists and files mixing other kinds are supported. Unchanged files stay
+byte-identical; changed files keep their comments, key order and layout (only the ciphertexts
+and the signet.dev/sealed-with hint change), are read back and compared before they replace the
+original, and are written atomically through symbolic links; read-only files are refused.
 The scope of every value is kept: it is sealed again with the label it was bound to.
+Go templates (Helm chart templates, files with {{ ... }} outside strings) are skipped and
+reported. A SealedSecret without metadata.namespace (a kustomize base or patch) is bound to the
+namespace it was sealed for: give it with -n (objects with their own namespace keep it).
 
 Modes:
   offline      --recovery-private-key KEYS --cert CERT: decrypts each value with the keys and
-               re-seals those not opened by CERT's key (exact, per value).
+               re-seals those not opened by CERT's key (exact, per value). Objects whose values
+               are all current but whose key hint is missing or wrong get the hint.
   controller   (default) the controller's /v1/rotate through the API server's service proxy;
                an object is stale when its signet.dev/sealed-with hint is not the controller's
                current certificate (objects without a hint, such as kubeseal's, count as
@@ -48,133 +55,232 @@ Modes:
   hint only    --check or --dry-run with --cert and no keys: staleness from the hint, offline.
 
 Exit codes: 0 done (or nothing stale); 1 some file or SealedSecret failed (the others are still
-resealed); 2 usage error; 3 with --check: something is stale (nothing is written).`;
+resealed); 2 usage error; 3 with --check: something would be written (nothing is).`;
 
 const RESEAL_FLAGS = flagTable([
   ...topLevelFlags(["cert", "recovery-private-key"]),
   ...CLUSTER_FLAGS,
   boolSpec("check", "Write nothing; exit 3 when any SealedSecret is stale (for CI)"),
   boolSpec("dry-run", "Report what would be resealed; write nothing"),
+  EXCLUDE_FLAG,
   HELP_FLAG,
 ]);
 
-/** How one SealedSecret is judged and, when applying, resealed. */
-interface Engine {
-  fingerprint: string;
-  /** New ciphertexts (empty when `apply` is false and only staleness is known) and staleness. */
-  plan(
-    ss: SealedSecret,
-    apply: boolean,
-  ): Promise<{ stale: boolean; values: Record<string, string> }>;
-}
-
 interface Totals {
   files: number;
+  skipped: number;
   objects: number;
   resealed: number;
+  hinted: number;
   current: number;
   failed: number;
   written: number;
 }
 
+type Mode = "write" | "check" | "dry-run";
+
 interface ResealRun {
   io: Io;
   engine: Engine;
-  /** False for --check and --dry-run. */
-  write: boolean;
-  verb: string;
+  mode: Mode;
+  /** `-n`: the namespace of SealedSecrets that have none. */
+  namespace: string;
   totals: Totals;
 }
 
 export const reseal: Subcommand = async (argv, io) => {
   const parsed = parseSubcommand({ name: "reseal", help: HELP, flags: RESEAL_FLAGS }, argv, io);
   if (typeof parsed === "number") return parsed;
-  const check = boolFlag(parsed.flags, "check");
-  const dryRun = boolFlag(parsed.flags, "dry-run");
+  const mode: Mode = boolFlag(parsed.flags, "check")
+    ? "check"
+    : boolFlag(parsed.flags, "dry-run")
+      ? "dry-run"
+      : "write";
   return guarded(io, async () => {
     if (parsed.args.length === 0) throw new UsageError("signet reseal needs at least one PATH");
-    const engine = await engineFor(parsed.options, io, check || dryRun);
-    const files = await collectFiles(parsed.args, io);
-    const verb = check ? "stale" : dryRun ? "would reseal" : "resealed";
-    const run: ResealRun = { io, engine, write: !check && !dryRun, verb, totals: emptyTotals() };
-    for (const [i, path] of files.entries()) {
-      if (io.stderrIsTTY) io.writeStderr(`\r\x1b[K[${i + 1}/${files.length}] ${path}`);
+    const engine = await engineFor(parsed.options, io, mode !== "write");
+    const walked = await collectFiles(parsed.args, io, arrayFlag(parsed.flags, "exclude"));
+    const run: ResealRun = {
+      io,
+      engine,
+      mode,
+      namespace: parsed.options.cluster.namespace,
+      totals: { ...EMPTY_TOTALS, skipped: walked.skipped.length },
+    };
+    for (const s of walked.skipped) io.writeStderr(`skipped ${s.path}: ${s.reason}\n`);
+    for (const [i, path] of walked.files.entries()) {
+      if (io.stderrIsTTY) io.writeStderr(`\r\x1b[K[${i + 1}/${walked.files.length}] ${path}`);
       await resealFile(path, run);
     }
     if (io.stderrIsTTY) io.writeStderr("\r\x1b[K");
-    io.writeStdout(summary(run.totals, check, dryRun));
+    io.writeStdout(summary(run.totals, mode));
     if (run.totals.failed > 0) return EXIT_FAILED;
-    return check && run.totals.resealed > 0 ? EXIT_STALE : EXIT_OK;
+    const pending = run.totals.resealed + run.totals.hinted > 0;
+    return mode === "check" && pending ? EXIT_STALE : EXIT_OK;
   });
 };
 
-function emptyTotals(): Totals {
-  return { files: 0, objects: 0, resealed: 0, current: 0, failed: 0, written: 0 };
-}
+const EMPTY_TOTALS: Totals = {
+  files: 0,
+  skipped: 0,
+  objects: 0,
+  resealed: 0,
+  hinted: 0,
+  current: 0,
+  failed: 0,
+  written: 0,
+};
 
-function summary(t: Totals, check: boolean, dryRun: boolean): string {
-  const stale = check ? "stale" : dryRun ? "to reseal" : "resealed";
-  const written = check || dryRun ? "" : `; ${count(t.written, "file")} written`;
-  return `${count(t.files, "file")} scanned, ${count(t.objects, "SealedSecret")}: ${t.resealed} ${stale}, ${t.current} up to date (skipped), ${t.failed} failed${written}\n`;
+const VERBS: Record<Mode, { stale: string; hint: string; summary: string; hints: string }> = {
+  write: { stale: "resealed", hint: "hinted", summary: "resealed", hints: "key hints added" },
+  check: { stale: "stale", hint: "hint missing", summary: "stale", hints: "key hints missing" },
+  "dry-run": {
+    stale: "would reseal",
+    hint: "would add hint",
+    summary: "to reseal",
+    hints: "key hints to add",
+  },
+};
+
+function summary(t: Totals, mode: Mode): string {
+  const parts = [
+    `${count(t.files, "file")} scanned, ${count(t.objects, "SealedSecret")}: ${t.resealed} ${VERBS[mode].summary}, ${t.current} up to date (skipped), ${t.failed} failed`,
+  ];
+  if (mode === "write") parts.push(`${count(t.written, "file")} written`);
+  if (t.hinted > 0) parts.push(`${t.hinted} ${VERBS[mode].hints}`);
+  if (t.skipped > 0) parts.push(`${t.skipped} skipped (see stderr)`);
+  return `${parts.join("; ")}\n`;
 }
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
+/** What reseal will do to one object: the line reporting it, and the edit (if it writes). */
+interface Planned {
+  line: string;
+  edit?: ObjectEdit;
+  hintOnly: boolean;
+}
+
 async function resealFile(path: string, run: ResealRun): Promise<void> {
   run.totals.files++;
-  let file: ManifestFile;
+  let file: ManifestFile | undefined;
   try {
-    const text = (
-      await run.io.readFile(path).catch((cause: unknown) => {
-        throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
-      })
-    ).toString("utf8");
-    if (!text.includes("SealedSecret")) return;
-    file = parseManifest(path, text);
+    file = await readManifest(path, run.io, "SealedSecret");
   } catch (err) {
-    return fail(run, `${messageOf(err)}`);
+    return fail(run, messageOf(err));
   }
-  const edits: ObjectEdit[] = [];
+  if (!file) return;
+  if (file.templated) {
+    run.totals.skipped++;
+    return skip(run, `${path}:${file.templated.line}`, "Go template (not rendered)");
+  }
+  const planned: Planned[] = [];
   for (const found of file.sealedSecrets) {
-    run.totals.objects++;
-    const edit = await resealObject(found, path, run);
-    if (edit) edits.push(edit);
+    const plan = await resealObject(found, path, run);
+    if (plan) planned.push(plan);
   }
-  if (!run.write || edits.length === 0) return;
+  const writing = run.mode === "write" ? planned.filter((p) => p.edit) : [];
+  if (writing.length > 0 && !(await writeEdits(file, writing, run))) {
+    // Nothing was written: only objects that needed no write are reported as done.
+    return report(
+      run,
+      planned.filter((p) => !p.edit),
+    );
+  }
+  report(run, planned);
+}
+
+function report(run: ResealRun, planned: readonly Planned[]): void {
+  for (const p of planned) run.io.writeStdout(p.line);
+}
+
+/** Writes the file with every edit; false (and the objects counted failed) when it cannot. */
+async function writeEdits(
+  file: ManifestFile,
+  planned: Planned[],
+  run: ResealRun,
+): Promise<boolean> {
   try {
-    await run.io.writeFileAtomic(path, applyObjectEdits(file, edits));
+    const edits = planned.map((p) => p.edit!);
+    await run.io.writeFileAtomic(file.path, applyObjectEdits(file, edits));
     run.totals.written++;
+    return true;
   } catch (err) {
-    run.totals.resealed -= edits.length;
-    run.totals.failed += edits.length;
-    run.io.writeStderr(`error: ${path}: not written: ${messageOf(err)}\n`);
+    const hints = planned.filter((p) => p.hintOnly).length;
+    run.totals.resealed -= planned.length - hints;
+    run.totals.hinted -= hints;
+    run.totals.current -= hints;
+    run.totals.failed += planned.length;
+    const reason = messageOf(err).startsWith(file.path) ? messageOf(err) : writeError(file, err);
+    run.io.writeStderr(`error: ${reason}\n`);
+    return false;
   }
+}
+
+function writeError(file: ManifestFile, err: unknown): string {
+  const code = (err as { code?: string }).code;
+  const reason = code === "EACCES" ? "permission denied (read-only file)" : describeFsError(err);
+  return `${file.path}: not written: ${reason}; its SealedSecrets are unchanged`;
 }
 
 async function resealObject(
   found: FoundSealedSecret,
   path: string,
   run: ResealRun,
-): Promise<ObjectEdit | undefined> {
-  if (!found.object) return void fail(run, `${path}: ${found.label}: ${found.problem}`);
-  let plan: { stale: boolean; values: Record<string, string> };
-  try {
-    plan = await run.engine.plan(found.object, run.write);
-  } catch (err) {
-    return void fail(run, `${path}: ${found.label}: ${messageOf(err)}`);
+): Promise<Planned | undefined> {
+  const where = `${path}:${found.location.line}`;
+  if (found.templated) {
+    run.totals.skipped++;
+    return void skip(run, `${where} ${found.label}`, "holds Go template actions (not rendered)");
   }
-  if (!plan.stale) {
+  run.totals.objects++;
+  if (!found.object) return void fail(run, `${where}: ${found.label}: ${found.problem}`);
+  let verdict: Verdict;
+  try {
+    verdict = await run.engine.judge(namespaced(found.object, run), run.mode === "write");
+  } catch (err) {
+    return void fail(run, `${where}: ${found.label}: ${messageOf(err)}`);
+  }
+  if (verdict.hintOnly) return hintEdit(found, where, run);
+  if (!verdict.stale) {
     run.totals.current++;
     return undefined;
   }
   run.totals.resealed++;
   const total = Object.keys(found.object.spec.encryptedData ?? {}).length;
-  const count = Object.keys(plan.values).length;
-  const detail = count > 0 ? ` (${count} of ${total} values)` : "";
-  run.io.writeStdout(`${run.verb} ${path} ${found.label}${detail}\n`);
-  return count > 0 ? { found, values: plan.values, hint: run.engine.fingerprint } : undefined;
+  const changed = Object.keys(verdict.values).length;
+  const detail = changed > 0 ? ` (${changed} of ${total} values)` : "";
+  const line = `${VERBS[run.mode].stale} ${where} ${found.label}${detail}\n`;
+  if (changed === 0) return { line, hintOnly: false };
+  const edit = { found, values: verdict.values, hint: run.engine.fingerprint };
+  return { line, edit, hintOnly: false };
+}
+
+function hintEdit(found: FoundSealedSecret, where: string, run: ResealRun): Planned {
+  run.totals.current++;
+  run.totals.hinted++;
+  const detail = `(values current; key hint ${run.engine.fingerprint})`;
+  const line = `${VERBS[run.mode].hint} ${where} ${found.label} ${detail}\n`;
+  return { line, edit: { found, values: {}, hint: run.engine.fingerprint }, hintOnly: true };
+}
+
+/**
+ * The object as the engine must see it: `-n` fills a missing namespace. An engine that opens
+ * values needs it for every scope but cluster-wide, since the label binds the namespace.
+ */
+function namespaced(ss: SealedSecret, run: ResealRun): SealedSecret {
+  if (ss.metadata.namespace || !run.engine.opens) return ss;
+  const scope = scopeFromAnnotations(ss.metadata.annotations);
+  if (run.namespace !== "")
+    return { ...ss, metadata: { ...ss.metadata, namespace: run.namespace } };
+  if (scope === "cluster-wide") return ss;
+  throw new SignetError(
+    "ERR_MISSING_NAMESPACE",
+    `no metadata.namespace: a ${scope} SealedSecret is bound to the namespace it was sealed for ` +
+      "(kustomize sets it when building); give it with -n NAMESPACE (the file is not changed)",
+  );
 }
 
 function fail(run: ResealRun, message: string): void {
@@ -182,100 +288,6 @@ function fail(run: ResealRun, message: string): void {
   run.io.writeStderr(`error: ${message}\n`);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Engines
-
-async function engineFor(options: CliOptions, io: Io, readOnly: boolean): Promise<Engine> {
-  if (options.recoveryPrivateKey.length > 0) {
-    if (options.cert === "") {
-      throw new UsageError("offline reseal needs --cert (the certificate to seal with)");
-    }
-    return offlineEngine(options, io);
-  }
-  if (options.cert !== "") {
-    if (!readOnly) {
-      throw new UsageError(
-        "--cert without --recovery-private-key can only --check or --dry-run (by the key hint); to reseal offline give the keys too, or drop --cert to go through the controller",
-      );
-    }
-    const certificate = await sealingCertificate(options, io);
-    return {
-      fingerprint: certificate.fingerprint,
-      plan: (ss) =>
-        Promise.resolve({ stale: staleByHint(ss, certificate.fingerprint), values: {} }),
-    };
-  }
-  return controllerEngine(options, io);
-}
-
-async function sealingCertificate(options: CliOptions, io: Io) {
-  return parseSealingCertificate((await readCertificate(options, io)).toString("utf8"), io.now());
-}
-
-async function offlineEngine(options: CliOptions, io: Io): Promise<Engine> {
-  const certificate = await sealingCertificate(options, io);
-  const keys: UnsealingKey[] = [];
-  for (const file of options.recoveryPrivateKey) {
-    const text = await io.readFile(file).catch((cause: unknown) => {
-      throw new SignetError("ERR_IO", `open ${file}: ${describeFsError(cause)}`, { cause });
-    });
-    keys.push(...parseRecoveryKeys(text.toString("utf8"), file));
-  }
-  if (!keys.some((k) => k.fingerprint === certificate.fingerprint)) {
-    io.writeStderr(
-      `warning: no --recovery-private-key holds the key of --cert (${certificate.fingerprint}); values already sealed with it cannot be opened and will fail\n`,
-    );
-  }
-  return {
-    fingerprint: certificate.fingerprint,
-    plan: (ss) => {
-      const plan = planOffline(ss, { keys, certificate, random: io.random });
-      return Promise.resolve({ stale: plan.current < plan.total, values: plan.values });
-    },
-  };
-}
-
-/** Loads the cluster adapter on demand: only this path imports @kubernetes/client-node. */
-async function controllerEngine(options: CliOptions, io: Io): Promise<Engine> {
-  const [api, kube] = await Promise.all([
-    import("../cluster/controller-api.js"),
-    import("../cluster/kube-client.js"),
-  ]);
-  const client = await kube.connect(options.cluster);
-  const base = await api.controllerProxyPath(client, options.cluster);
-  const pem = await api.fetchCertificate(client, options.cluster);
-  const { fingerprint } = parseSealingCertificate(pem.toString("utf8"), io.now());
-  return {
-    fingerprint,
-    plan: async (ss, apply) => {
-      if (!staleByHint(ss, fingerprint)) return { stale: false, values: {} };
-      if (!apply) return { stale: true, values: {} };
-      const rotated = await rotatePaced(() =>
-        api.rotateSealedSecret(client, base, JSON.stringify(ss)),
-      );
-      if (rotated === undefined) throw new SignetError("ERR_DECRYPT", "unable to rotate secret");
-      return { stale: true, values: rotatedValues(ss, rotated) };
-    },
-  };
-}
-
-/** Retries after the controller's rate limit (2 requests/s by default) answers 429. */
-const RETRY_DELAYS_MS = [250, 500, 1000, 1000, 2000, 2000, 4000, 4000, 8000, 8000, 8000, 8000];
-
-/**
- * Calls `/v1/rotate`, waiting and retrying while the controller's rate limiter refuses
- * ("limit exceeded"): through the API server's service proxy every client shares one source
- * address, so a repository-wide reseal is paced by that limit rather than failed by it.
- */
-async function rotatePaced(call: () => Promise<unknown>): Promise<unknown> {
-  for (const delay of [...RETRY_DELAYS_MS, undefined]) {
-    try {
-      return await call();
-    } catch (err) {
-      if (delay === undefined || !/limit exceeded|Too Many Requests/i.test(messageOf(err)))
-        throw err;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-  return undefined;
+function skip(run: ResealRun, what: string, reason: string): void {
+  run.io.writeStderr(`skipped ${what}: ${reason}\n`);
 }

@@ -1,4 +1,6 @@
-import { join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
+
+import picomatch from "picomatch";
 
 import { SignetError } from "@signet/core";
 
@@ -9,30 +11,187 @@ const SKIPPED_DIRECTORIES = new Set([".git", "node_modules"]);
 /** Files a walk reads; a file named on the command line is read whatever its name. */
 const MANIFEST = /\.(ya?ml|json)$/i;
 
-/**
- * The files named by `paths`, in command-line order, with directories walked depth-first in
- * name order (symbolic links inside them are not followed). A missing path is an error naming it.
- */
-export async function collectFiles(paths: readonly string[], io: Io): Promise<string[]> {
-  const out: string[] = [];
-  for (const path of paths) {
-    const kind = await io.pathKind(path);
-    if (kind === "missing") {
-      throw new SignetError("ERR_IO", `${path}: no such file or directory`);
-    }
-    if (kind === "directory") await walk(path, io, out);
-    else out.push(path);
-  }
-  return [...new Set(out)];
+/** A path the walk did not read, and why (printed as `skipped PATH: reason`). */
+export interface Skipped {
+  path: string;
+  reason: string;
 }
 
-async function walk(dir: string, io: Io, out: string[]): Promise<void> {
-  for (const entry of await io.readDirectory(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.kind === "directory" && !SKIPPED_DIRECTORIES.has(entry.name)) {
-      await walk(path, io, out);
-    } else if (entry.kind === "file" && MANIFEST.test(entry.name)) {
-      out.push(path);
+export interface Walked {
+  /** Files to read, in command-line order, each real file once. */
+  files: string[];
+  skipped: Skipped[];
+}
+
+/**
+ * The files named by `paths`, in command-line order, with directories walked depth-first in
+ * name order. Symbolic links are followed (like `find -L`): a linked file or directory is read
+ * under the link's name unless the same real file or directory is already part of the walk, and
+ * a link back into a directory being walked (a loop), a dangling link or one that loops on
+ * itself is skipped and reported. Linked directories are walked after the real ones, so files
+ * are named by their real path when the walk also reaches it. The templates of a Helm chart (a
+ * `templates` directory next to `Chart.yaml`) are skipped and reported as a whole. Paths
+ * matching an `exclude` glob are left out silently. A missing path is an error naming it.
+ */
+export async function collectFiles(
+  paths: readonly string[],
+  io: Io,
+  exclude: readonly string[] = [],
+): Promise<Walked> {
+  const walk = new Walk(io, excluder(exclude));
+  for (const path of paths) await walk.root(path);
+  await walk.followLinks();
+  return { files: walk.files, skipped: walk.skipped };
+}
+
+/** Tells whether a path (found under `root`) is excluded by one of the globs. */
+type Excluder = (path: string, root: string) => boolean;
+
+/**
+ * `--exclude` globs (picomatch syntax, dot files included): a pattern without `/` matches the
+ * name of a file or directory at any depth (`*.tmpl.yaml`, `charts`); one with `/` matches the
+ * path relative to the PATH argument it was found under, or the path as given (`apps/*\/old/**`).
+ */
+export function excluder(patterns: readonly string[]): Excluder {
+  const byName = patterns.filter((p) => !p.includes("/"));
+  const byPath = patterns.filter((p) => p.includes("/")).map((p) => p.replace(/^\.\//, ""));
+  const name = byName.length > 0 ? picomatch(byName, { dot: true }) : () => false;
+  const path = byPath.length > 0 ? picomatch(byPath, { dot: true }) : () => false;
+  return (p, root) => {
+    const clean = p.replace(/^\.\//, "");
+    const rel = relative(root, p);
+    return name(basename(p)) || path(clean) || (rel !== "" && !rel.startsWith("..") && path(rel));
+  };
+}
+
+interface PendingLink {
+  path: string;
+  root: string;
+  /** Real paths of the directories the link was found in (a link to one of them is a loop). */
+  ancestors: readonly string[];
+}
+
+class Walk {
+  readonly files: string[] = [];
+  readonly skipped: Skipped[] = [];
+  /** Real path → the path it was first reached by. */
+  private readonly seenFiles = new Map<string, string>();
+  private readonly seenDirectories = new Map<string, string>();
+  private readonly links: PendingLink[] = [];
+  private readonly io: Io;
+  private readonly excluded: Excluder;
+
+  constructor(io: Io, excluded: Excluder) {
+    this.io = io;
+    this.excluded = excluded;
+  }
+
+  async root(path: string): Promise<void> {
+    const kind = await this.io.pathKind(path).catch((err: unknown) => {
+      throw new SignetError("ERR_IO", `${path}: ${linkError(err)}`, { cause: err });
+    });
+    if (kind === "missing") throw new SignetError("ERR_IO", `${path}: no such file or directory`);
+    if (this.excluded(path, path)) return;
+    if (kind === "directory" && (await isHelmTemplate(join(path, "-"), this.io))) {
+      return this.helmTemplates(path, path);
+    }
+    if (kind === "directory") return this.directory(path, path, []);
+    if (await isHelmTemplate(path, this.io)) {
+      return void this.skipped.push({ path, reason: "Helm chart template (not rendered)" });
+    }
+    await this.file(path);
+  }
+
+  /** Walks linked directories (and any links found in them) once the real tree is done. */
+  async followLinks(): Promise<void> {
+    for (let link = this.links.shift(); link; link = this.links.shift()) await this.link(link);
+  }
+
+  private async file(path: string): Promise<void> {
+    const real = await this.io.realPath(path);
+    const first = this.seenFiles.get(real);
+    if (first === undefined) {
+      this.seenFiles.set(real, path);
+      this.files.push(path);
+    } else if (first !== path) {
+      this.skipped.push({ path, reason: `same file as ${first} (symbolic link), read once` });
     }
   }
+
+  private async directory(dir: string, root: string, ancestors: readonly string[]): Promise<void> {
+    const real = await this.io.realPath(dir);
+    const chain = [...ancestors, real];
+    this.seenDirectories.set(real, dir);
+    const entries = await this.io.readDirectory(dir);
+    const chart = entries.some((e) => e.name === "Chart.yaml" && e.kind !== "directory");
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (this.excluded(path, root)) continue;
+      if (entry.kind === "symlink") this.links.push({ path, root, ancestors: chain });
+      else if (entry.kind === "file" && MANIFEST.test(entry.name)) await this.file(path);
+      else if (entry.kind !== "directory" || SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      else if (chart && entry.name === "templates") await this.helmTemplates(path, root);
+      else await this.directory(path, root, chain);
+    }
+  }
+
+  private async link({ path, root, ancestors }: PendingLink): Promise<void> {
+    let kind;
+    try {
+      kind = await this.io.pathKind(path);
+    } catch (err) {
+      return void this.skipped.push({ path, reason: `${linkError(err)}, skipped` });
+    }
+    if (kind === "file" && MANIFEST.test(path)) return this.file(path);
+    if (kind === "missing" && MANIFEST.test(path)) {
+      return void this.skipped.push({ path, reason: "dangling symbolic link (target missing)" });
+    }
+    if (kind !== "directory" || SKIPPED_DIRECTORIES.has(basename(path))) return;
+    const real = await this.io.realPath(path);
+    if (ancestors.includes(real)) {
+      const reason = `symbolic link loop (to ${this.seenDirectories.get(real) ?? real}, which contains it), not followed`;
+      return void this.skipped.push({ path, reason });
+    }
+    const first = this.seenDirectories.get(real);
+    if (first !== undefined) {
+      return void this.skipped.push({
+        path,
+        reason: `same directory as ${first} (symbolic link), read once`,
+      });
+    }
+    await this.directory(path, root, ancestors);
+  }
+
+  /** A chart's templates are Go templates: reported once as a whole, never parsed. */
+  private async helmTemplates(dir: string, root: string): Promise<void> {
+    const count = await this.countManifests(dir, root);
+    const files = `${count} file${count === 1 ? "" : "s"}`;
+    this.skipped.push({ path: dir, reason: `Helm chart templates (${files}, not rendered)` });
+  }
+
+  private async countManifests(dir: string, root: string): Promise<number> {
+    let count = 0;
+    for (const entry of await this.io.readDirectory(dir)) {
+      const path = join(dir, entry.name);
+      if (this.excluded(path, root)) continue;
+      if (entry.kind === "directory") count += await this.countManifests(path, root);
+      else if (MANIFEST.test(entry.name)) count++;
+    }
+    return count;
+  }
+}
+
+/** True when `path` lies under the `templates` directory of a Helm chart. */
+async function isHelmTemplate(path: string, io: Io): Promise<boolean> {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+    if (basename(dir) !== "templates") continue;
+    if ((await io.pathKind(join(dirname(dir), "Chart.yaml"))) === "file") return true;
+  }
+  return false;
+}
+
+function linkError(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === "ELOOP") return "symbolic link loop (too many levels of symbolic links)";
+  throw err;
 }

@@ -1,0 +1,130 @@
+import { keyHint, parseRecoveryKeys, parseSealingCertificate, SignetError } from "@signet/core";
+import type { SealedSecret, UnsealingKey } from "@signet/core";
+
+import { describeFsError, readCertificate } from "../cert-source.js";
+import type { Io } from "../io.js";
+import type { CliOptions } from "../options.js";
+import { messageOf, UsageError } from "./common.js";
+import { planOffline, rotatedValues, staleByHint } from "./reseal-plan.js";
+
+/** What reseal decides for one SealedSecret. */
+export interface Verdict {
+  /** Some value is not sealed with the current key. */
+  stale: boolean;
+  /** New ciphertexts by item key (empty when only staleness is known, e.g. --check). */
+  values: Record<string, string>;
+  /** Every value is current, but the key hint is missing or wrong (offline only: proven). */
+  hintOnly: boolean;
+}
+
+/** How one SealedSecret is judged and, when applying, resealed. */
+export interface Engine {
+  fingerprint: string;
+  /** The engine opens values, so a SealedSecret needs the namespace its label binds it to. */
+  opens: boolean;
+  judge(ss: SealedSecret, apply: boolean): Promise<Verdict>;
+}
+
+/** The engine the flags ask for: offline (keys + cert), hint only (cert, read-only) or controller. */
+export async function engineFor(options: CliOptions, io: Io, readOnly: boolean): Promise<Engine> {
+  if (options.recoveryPrivateKey.length > 0) {
+    if (options.cert === "") {
+      throw new UsageError("offline reseal needs --cert (the certificate to seal with)");
+    }
+    return offlineEngine(options, io);
+  }
+  if (options.cert !== "") {
+    if (!readOnly) {
+      throw new UsageError(
+        "--cert without --recovery-private-key can only --check or --dry-run (by the key hint); to reseal offline give the keys too, or drop --cert to go through the controller",
+      );
+    }
+    const { fingerprint } = await sealingCertificate(options, io);
+    return {
+      fingerprint,
+      opens: false,
+      judge: (ss) =>
+        Promise.resolve({ stale: staleByHint(ss, fingerprint), values: {}, hintOnly: false }),
+    };
+  }
+  return controllerEngine(options, io);
+}
+
+async function sealingCertificate(options: CliOptions, io: Io) {
+  return parseSealingCertificate((await readCertificate(options, io)).toString("utf8"), io.now());
+}
+
+async function offlineEngine(options: CliOptions, io: Io): Promise<Engine> {
+  const certificate = await sealingCertificate(options, io);
+  const keys: UnsealingKey[] = [];
+  for (const file of options.recoveryPrivateKey) {
+    const text = await io.readFile(file).catch((cause: unknown) => {
+      throw new SignetError("ERR_IO", `open ${file}: ${describeFsError(cause)}`, { cause });
+    });
+    keys.push(...parseRecoveryKeys(text.toString("utf8"), file));
+  }
+  if (!keys.some((k) => k.fingerprint === certificate.fingerprint)) {
+    io.writeStderr(
+      `warning: no --recovery-private-key holds the key of --cert (${certificate.fingerprint}); values already sealed with it cannot be opened and will fail\n`,
+    );
+  }
+  const fingerprint = certificate.fingerprint;
+  let preferred: string | undefined;
+  return {
+    fingerprint,
+    opens: true,
+    judge: (ss) => {
+      const plan = planOffline(ss, { keys, certificate, random: io.random, preferred });
+      preferred = plan.openedBy ?? preferred;
+      const stale = plan.current < plan.total;
+      const hintOnly = !stale && plan.total > 0 && keyHint(ss) !== fingerprint;
+      return Promise.resolve({ stale, values: plan.values, hintOnly });
+    },
+  };
+}
+
+/** Loads the cluster adapter on demand: only this path imports @kubernetes/client-node. */
+async function controllerEngine(options: CliOptions, io: Io): Promise<Engine> {
+  const [api, kube] = await Promise.all([
+    import("../cluster/controller-api.js"),
+    import("../cluster/kube-client.js"),
+  ]);
+  const client = await kube.connect(options.cluster);
+  const base = await api.controllerProxyPath(client, options.cluster);
+  const pem = await api.fetchCertificate(client, options.cluster);
+  const { fingerprint } = parseSealingCertificate(pem.toString("utf8"), io.now());
+  return {
+    fingerprint,
+    opens: true,
+    judge: async (ss, apply) => {
+      if (!staleByHint(ss, fingerprint)) return { stale: false, values: {}, hintOnly: false };
+      if (!apply) return { stale: true, values: {}, hintOnly: false };
+      const rotated = await rotatePaced(() =>
+        api.rotateSealedSecret(client, base, JSON.stringify(ss)),
+      );
+      if (rotated === undefined) throw new SignetError("ERR_DECRYPT", "unable to rotate secret");
+      return { stale: true, values: rotatedValues(ss, rotated), hintOnly: false };
+    },
+  };
+}
+
+/** Retries after the controller's rate limit (2 requests/s by default) answers 429. */
+const RETRY_DELAYS_MS = [250, 500, 1000, 1000, 2000, 2000, 4000, 4000, 8000, 8000, 8000, 8000];
+
+/**
+ * Calls `/v1/rotate`, waiting and retrying while the controller's rate limiter refuses
+ * ("limit exceeded"): through the API server's service proxy every client shares one source
+ * address, so a repository-wide reseal is paced by that limit rather than failed by it.
+ */
+async function rotatePaced(call: () => Promise<unknown>): Promise<unknown> {
+  for (const delay of [...RETRY_DELAYS_MS, undefined]) {
+    try {
+      return await call();
+    } catch (err) {
+      if (delay === undefined || !/limit exceeded|Too Many Requests/i.test(messageOf(err)))
+        throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return undefined;
+}

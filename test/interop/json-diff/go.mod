@@ -1,0 +1,3 @@
+module signet.dev/test/json-diff
+
+go 1.23
