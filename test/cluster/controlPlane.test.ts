@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { apiRequest } from "./api.js";
+import { apiRequest, waitFor } from "./api.js";
 import { freePort, startControlPlane } from "./controlPlane.js";
 import { pidAlive, run } from "./proc.js";
 import { cluster, serveInNetns, testNamespace } from "./testing.js";
@@ -51,6 +51,64 @@ describe("test control plane harness", () => {
     }
     // The dead etcd is noticed when it exits, not when the readiness timeout runs out.
     expect(performance.now() - started).toBeLessThan(READY_TIMEOUT_MS);
+  });
+
+  it("kills and restarts etcd and kube-apiserver on the same address with the same objects, and freezes and thaws them", async () => {
+    const plane = await startControlPlane({
+      binDir: cluster().binDir,
+      controllerManager: false,
+      timeoutMs: READY_TIMEOUT_MS,
+    });
+    const t = { token: plane.admin.token };
+    const path = "/api/v1/namespaces/default/configmaps";
+    try {
+      const made = await apiRequest(plane.admin, path, {
+        ...t,
+        method: "POST",
+        body: { metadata: { name: "survivor" } },
+      });
+      expect(made.status).toBe(201);
+      const apiserver = plane.component("kube-apiserver");
+      const firstPid = plane.pids()["kube-apiserver"];
+      await apiserver.kill();
+      expect(pidAlive(firstPid!)).toBe(false);
+      await expect(
+        apiRequest(plane.admin, "/version", { ...t, timeoutMs: 2_000 }),
+      ).rejects.toThrow();
+      await expect(apiserver.kill()).rejects.toThrow(/not running/);
+      await apiserver.restart();
+      expect(plane.pids()["kube-apiserver"]).not.toBe(firstPid);
+      expect((await apiRequest(plane.admin, `${path}/survivor`, t)).status).toBe(200);
+
+      const etcd = plane.component("etcd");
+      await expect(etcd.restart()).rejects.toThrow(/still running/);
+      await etcd.kill();
+      await etcd.restart();
+      const read = await waitFor(
+        "the ConfigMap through the restarted etcd",
+        async () => {
+          const res = await apiRequest(plane.admin, `${path}/survivor`, t);
+          return res.status === 200 ? res : undefined;
+        },
+        60_000,
+      );
+      expect(read.status).toBe(200);
+
+      apiserver.freeze();
+      await expect(apiRequest(plane.admin, "/version", { ...t, timeoutMs: 1_500 })).rejects.toThrow(
+        /timeout/,
+      );
+      apiserver.thaw();
+      expect((await apiRequest(plane.admin, "/version", t)).status).toBe(200);
+      expect(() => plane.component("kube-controller-manager")).toThrow(/not part of/);
+      apiserver.freeze(); // stop() must still end a frozen component
+      const pids = Object.values(plane.pids());
+      expect(pids).toHaveLength(2);
+      await plane.stop();
+      expect(pids.filter(pidAlive)).toEqual([]);
+    } finally {
+      await plane.stop();
+    }
   });
 
   it("fails with the build command in the message when binaries are missing", async () => {

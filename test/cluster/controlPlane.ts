@@ -80,8 +80,28 @@ export interface ControlPlane {
   kubectl(args: readonly string[], opts?: { input?: string; kubeconfig?: string }): string;
   /** Process ids of the running components by name (etcd, kube-apiserver, ...), for accounting. */
   pids(): Record<string, number>;
+  /** Fault injection on one running component (see {@link ComponentControl}). */
+  component(name: ComponentName): ComponentControl;
   /** Stops all components (KCM, apiserver, etcd) and removes the run directory. */
   stop(): Promise<void>;
+}
+
+export type ComponentName = "etcd" | "kube-apiserver" | "kube-controller-manager";
+
+/**
+ * Faults for one component of a running control plane. A restart runs the same command line
+ * (same ports, same etcd data directory, same certificates and tokens), so clients reconnect
+ * to the same address and find the same objects.
+ */
+export interface ComponentControl {
+  /** SIGKILL (no graceful shutdown); resolves once the process has exited. */
+  kill(): Promise<void>;
+  /** Starts a killed component again; resolves when it is ready (as at first start). */
+  restart(): Promise<void>;
+  /** SIGSTOP: its sockets stay open and accept connections, but nothing is answered. */
+  freeze(): void;
+  /** SIGCONT: it carries on where it stopped. */
+  thaw(): void;
 }
 
 export interface StartOptions {
@@ -282,60 +302,61 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     const [etcdPort, peerPort, apiPort] = [await pick(), await pick(), await pick()];
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${peerPort}`;
-    const etcd = spawnManaged(
-      "etcd",
-      bin("etcd"),
-      [
-        "--name=signet-e2e",
-        `--data-dir=${join(runDir, "etcd")}`,
-        `--listen-client-urls=${etcdUrl}`,
-        `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=${peerUrl}`,
-        `--initial-advertise-peer-urls=${peerUrl}`,
-        `--initial-cluster=signet-e2e=${peerUrl}`,
-        "--unsafe-no-fsync=true",
-        "--logger=zap",
-        "--log-level=warn",
-      ],
-      { logFile: join(runDir, "etcd.log") },
-    );
-    procs.push(etcd);
-    await waitReady(etcd, "etcd /health", () => httpOk(`${etcdUrl}/health`), timeoutMs);
+    const etcdArgs = [
+      "--name=signet-e2e",
+      `--data-dir=${join(runDir, "etcd")}`,
+      `--listen-client-urls=${etcdUrl}`,
+      `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
+      `--initial-cluster=signet-e2e=${peerUrl}`,
+      "--unsafe-no-fsync=true",
+      "--logger=zap",
+      "--log-level=warn",
+    ];
+    const components = new Map<ComponentName, Component>();
+    const launch = async (name: ComponentName): Promise<void> => {
+      const c = components.get(name)!;
+      const proc = spawnManaged(name, bin(name), c.args, { logFile: join(runDir, `${name}.log`) });
+      c.proc = proc;
+      procs.push(proc);
+      await waitReady(proc, c.what, c.ready, timeoutMs);
+    };
+    components.set("etcd", {
+      args: etcdArgs,
+      what: "etcd /health",
+      ready: () => httpOk(`${etcdUrl}/health`),
+    });
+    await launch("etcd");
 
     // kube-apiserver
     const server = `https://127.0.0.1:${apiPort}`;
-    const apiserver = spawnManaged(
-      "kube-apiserver",
-      bin("kube-apiserver"),
-      [
-        `--etcd-servers=${etcdUrl}`,
-        "--bind-address=127.0.0.1",
-        `--secure-port=${apiPort}`,
-        "--advertise-address=127.0.0.1",
-        "--endpoint-reconciler-type=none",
-        `--cert-dir=${join(runDir, "pki")}`,
-        `--tls-cert-file=${pki.certFile}`,
-        `--tls-private-key-file=${pki.keyFile}`,
-        "--service-cluster-ip-range=10.0.0.0/24",
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-account-key-file=${pki.saKeyFile}`,
-        `--service-account-signing-key-file=${pki.saKeyFile}`,
-        `--token-auth-file=${tokensFile}`,
-        "--authorization-mode=RBAC",
-        "--disable-admission-plugins=ServiceAccount",
-        "--allow-privileged=true",
-        "--enable-priority-and-fairness=false",
-      ],
-      { logFile: join(runDir, "kube-apiserver.log") },
-    );
-    procs.push(apiserver);
+    const apiserverArgs = [
+      `--etcd-servers=${etcdUrl}`,
+      "--bind-address=127.0.0.1",
+      `--secure-port=${apiPort}`,
+      "--advertise-address=127.0.0.1",
+      "--endpoint-reconciler-type=none",
+      `--cert-dir=${join(runDir, "pki")}`,
+      `--tls-cert-file=${pki.certFile}`,
+      `--tls-private-key-file=${pki.keyFile}`,
+      "--service-cluster-ip-range=10.0.0.0/24",
+      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+      `--service-account-key-file=${pki.saKeyFile}`,
+      `--service-account-signing-key-file=${pki.saKeyFile}`,
+      `--token-auth-file=${tokensFile}`,
+      "--authorization-mode=RBAC",
+      "--disable-admission-plugins=ServiceAccount",
+      "--allow-privileged=true",
+      "--enable-priority-and-fairness=false",
+    ];
     const admin = { server, caPem, token: adminToken };
-    await waitReady(
-      apiserver,
-      "kube-apiserver /readyz",
-      async () => (await apiRequest(admin, "/readyz", { token: adminToken })).status === 200,
-      timeoutMs,
-    );
+    components.set("kube-apiserver", {
+      args: apiserverArgs,
+      what: "kube-apiserver /readyz",
+      ready: async () => (await apiRequest(admin, "/readyz", { token: adminToken })).status === 200,
+    });
+    await launch("kube-apiserver");
 
     const adminKubeconfig = join(runDir, "admin.kubeconfig");
     const userKubeconfig = join(runDir, "user.kubeconfig");
@@ -356,20 +377,18 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
     }
 
     if (withKcm) {
-      const kcm = spawnManaged(
-        "kube-controller-manager",
-        bin("kube-controller-manager"),
-        [
+      components.set("kube-controller-manager", {
+        args: [
           `--kubeconfig=${adminKubeconfig}`,
           "--controllers=garbage-collector-controller,namespace-controller",
           "--leader-elect=false",
           "--secure-port=0",
           "--use-service-account-credentials=false",
         ],
-        { logFile: join(runDir, "kube-controller-manager.log") },
-      );
-      procs.push(kcm);
-      await waitReady(kcm, "garbage collector", () => gcProbe(admin), timeoutMs);
+        what: "garbage collector",
+        ready: () => gcProbe(admin),
+      });
+      await launch("kube-controller-manager");
     }
 
     const info: ClusterInfo = {
@@ -393,8 +412,42 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       Object.fromEntries(
         procs.flatMap((p) => (p.child.pid === undefined ? [] : [[p.name, p.child.pid]])),
       );
-    return { info, admin, kubectl, pids, stop: stopAll };
+    const component = (name: ComponentName): ComponentControl => {
+      const c = components.get(name);
+      if (!c) throw new Error(`${name} is not part of this control plane`);
+      const running = (): ManagedProcess => {
+        if (!c.proc || c.proc.child.exitCode !== null || c.proc.child.signalCode !== null) {
+          throw new Error(`${name} is not running`);
+        }
+        return c.proc;
+      };
+      return {
+        async kill() {
+          const proc = running();
+          proc.signal("SIGKILL");
+          await proc.exited;
+          procs.splice(procs.indexOf(proc), 1);
+        },
+        async restart() {
+          if (c.proc && c.proc.child.exitCode === null && c.proc.child.signalCode === null) {
+            throw new Error(`${name} is still running: kill it first`);
+          }
+          await launch(name);
+        },
+        freeze: () => running().signal("SIGSTOP"),
+        thaw: () => running().signal("SIGCONT"),
+      };
+    };
+    return { info, admin, kubectl, pids, component, stop: stopAll };
   }
+}
+
+/** How to (re)start one component: its arguments and readiness check. */
+interface Component {
+  args: string[];
+  what: string;
+  ready: () => Promise<boolean>;
+  proc?: ManagedProcess;
 }
 
 /**

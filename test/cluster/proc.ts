@@ -60,6 +60,8 @@ export interface ManagedProcess {
   readonly exited: Promise<number | string>;
   /** SIGTERM the process group, SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** Sends `sig` to the process group (fault injection: SIGKILL, SIGSTOP, SIGCONT). */
+  signal(sig: NodeJS.Signals): void;
   /** Last `lines` lines of the combined stdout/stderr log. */
   tail(lines?: number): string;
 }
@@ -121,7 +123,10 @@ export function spawnManaged(
     logFile,
     exited,
     tail,
+    signal: killGroup,
     async stop(graceMs = 5000) {
+      // A frozen (SIGSTOPped) process would never see the SIGTERM.
+      killGroup("SIGCONT");
       killGroup("SIGTERM");
       const timer = setTimeout(() => killGroup("SIGKILL"), graceMs);
       await exited;

@@ -41,6 +41,7 @@ describe("controller configuration", () => {
       metricsOmitSecretLabels: false,
       workers: 3,
       allowPrivilegedSecretTypes: false,
+      resyncPeriodMs: 60_000,
       version: false,
     });
   });
@@ -57,6 +58,8 @@ describe("controller configuration", () => {
     ["bool=0", ["--all-namespaces=0"], { allNamespaces: false }],
     ["a Go duration", ["--key-renew-period", "1h30m"], { keyRenewPeriodMs: 5_400_000 }],
     ["0 disables renewal", ["--key-renew-period=0"], { keyRenewPeriodMs: 0 }],
+    ["a resync period", ["--resync-period=30s"], { resyncPeriodMs: 30_000 }],
+    ["0 disables the resync", ["--resync-period=0"], { resyncPeriodMs: 0 }],
     ["the deprecated alias", ["--rotate-period=2h"], { keyRenewPeriodMs: 7_200_000 }],
     ["a float", ["--kubeclient-qps=-1"], { kubeclientQps: -1 }],
     ["the last repeat", ["--label-selector=a=b", "--label-selector=c=d"], { labelSelector: "c=d" }],
@@ -155,6 +158,7 @@ describe("controller configuration", () => {
     ],
     ["a bad cutoff time", ["--key-cutoff-time=yesterday"], "cannot parse"],
     ["a zero rate limit", ["--rate-limit=0"], "--rate-limit must be positive"],
+    ["a negative resync period", ["--resync-period=-1m"], "--resync-period must not be negative"],
     ["a key size under 2048 bits", ["--key-size=1024"], "--key-size must be at least 2048 bits"],
     ["a label without =", ["--privatekey-labels=a"], 'entry "a" is not of the form key=value'],
   ])("refuses %s with ERR_INVALID_FLAG", (_, argv, message) => {

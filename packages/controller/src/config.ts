@@ -62,6 +62,11 @@ export interface ControllerConfig {
   leaderElectLeaseDurationMs: number;
   leaderElectRenewDeadlineMs: number;
   leaderElectRetryPeriodMs: number;
+  /**
+   * `--resync-period`: how often every SealedSecret is checked against its last reconcile
+   * (`controller/resync.ts`); 0 disables.
+   */
+  resyncPeriodMs: number;
   /** Non-fatal problems the reference only logs (e.g. an unknown key order priority). */
   warnings: readonly string[];
 }
@@ -261,6 +266,12 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       2_000,
       "(signet) Interval between attempts to acquire or renew the Lease.",
     ),
+    f(
+      "resync-period",
+      "duration",
+      60_000,
+      "(signet) How often every SealedSecret is checked against its last reconcile (Secret content, generation, status) and re-queued if anything drifted; costs no API call or RSA operation when nothing did (0 disables).",
+    ),
   ];
 }
 
@@ -318,6 +329,7 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     leaderElectLeaseDurationMs: num("leader-elect-lease-duration"),
     leaderElectRenewDeadlineMs: num("leader-elect-renew-deadline"),
     leaderElectRetryPeriodMs: num("leader-elect-retry-period"),
+    resyncPeriodMs: nonNegative("resync-period", num("resync-period")),
     warnings,
   };
   if (config.leaderElect) validateLeaderElection(config);
@@ -380,6 +392,11 @@ function keyCutoffTime(text: string): Date | undefined {
 /** Signet refuses values the reference would crash on (`--rate-limit 0` divides by zero). */
 function positive(flag: string, value: number): number {
   if (!(value > 0)) throw invalid(`--${flag} must be positive, got ${value}`);
+  return value;
+}
+
+function nonNegative(flag: string, value: number): number {
+  if (!(value >= 0)) throw invalid(`--${flag} must not be negative, got ${value}`);
   return value;
 }
 

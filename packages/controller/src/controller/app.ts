@@ -24,9 +24,11 @@ import {
   kubeApiErrors,
   kubeEventWriter,
   kubeKeySecretCreator,
+  kubeSealedSecretReader,
   kubeSecretStore,
   kubeStatusWriter,
 } from "../kube/stores.js";
+import { LeaseFence, UNFENCED } from "../leader/fence.js";
 import { leaderIdentity } from "../leader/identity.js";
 import { startLeaderElection } from "../leader/run.js";
 import type { LeaderElection } from "../leader/run.js";
@@ -38,6 +40,7 @@ import type { Decider, DecideSettings } from "./decide-pool.js";
 import { KeySecretWatch } from "./key-watch.js";
 import type { Logger } from "./ports.js";
 import { Reconciler } from "./reconciler.js";
+import { PeriodicResync } from "./resync.js";
 
 /**
  * Wires the running controller (spec §4.1): HTTP API and metrics first (so `/healthz` can say
@@ -91,7 +94,27 @@ export async function startApp(
     collectDefaults: true,
   });
   const connection = await loadConnection(config.kubeconfig, app.env);
-  const rest = createRest(connection, createThrottle(config.kubeclientQps, config.kubeclientBurst));
+  // With --leader-elect every write is fenced on the Lease (src/leader/fence.ts), checked as the
+  // request is sent; the Lease itself has its own client, neither throttled nor fenced.
+  const fence = config.leaderElect
+    ? new LeaseFence(
+        {
+          renewDeadlineMs: config.leaderElectRenewDeadlineMs,
+          retryPeriodMs: config.leaderElectRetryPeriodMs,
+        },
+        () => performance.now(),
+        (change, state) =>
+          change === "paused"
+            ? log.warn({ state }, "leader election: Lease renewal overdue, reconciles paused")
+            : log.info({ state }, "leader election: Lease renewed, reconciles resumed"),
+      )
+    : undefined;
+  const rest = createRest(
+    connection,
+    createThrottle(config.kubeclientQps, config.kubeclientBurst),
+    fence && (() => fence.check()),
+  );
+  const leaseRest = config.leaderElect ? createRest(connection) : undefined;
   const informers = supervisedInformers({ rest, watch: rest, log });
   const namespace = ownNamespace(app.env);
   const registry = new KeyRegistry(config.keyOrderPriority, () => new Date());
@@ -141,6 +164,7 @@ export async function startApp(
   );
 
   let renewal: KeyRenewal | undefined;
+  let resync: PeriodicResync | undefined;
   let events: EventSender | undefined;
   let election: LeaderElection | undefined;
   let stopping = false;
@@ -189,7 +213,7 @@ export async function startApp(
 
     // Events wait while the work queue is busy (up to a few seconds), off the reconcile path.
     events = new EventSender({
-      writer: kubeEventWriter(rest, log, { host: hostname() }),
+      writer: kubeEventWriter(rest, log, { host: hostname(), fence: fence ?? UNFENCED }),
       work: controller,
       log,
       now: () => new Date(),
@@ -199,18 +223,22 @@ export async function startApp(
     const reconciler = new Reconciler(
       {
         sealedSecret: (ns, name) => controller.sealedSecret(ns, name),
+        freshSealedSecret: kubeSealedSecretReader(rest),
         secrets: kubeSecretStore(rest, controller.secretCache()),
         status: kubeStatusWriter(rest),
         events,
         errors: kubeApiErrors,
         metrics,
         decider,
+        keysVersion: () => registry.version,
+        fence: fence ?? UNFENCED,
         now: () => new Date(),
         log,
       },
       { updateStatus: config.updateStatus, oldGcBehavior: config.oldGcBehavior },
     );
     await controller.start(reconciler);
+    resync = startResync(config.resyncPeriodMs, controller, reconciler, log);
     log.info(
       {
         namespaces: namespaces ?? "all",
@@ -222,14 +250,15 @@ export async function startApp(
   };
   try {
     await keyWatch.start();
-    if (config.leaderElect) {
+    if (fence && leaseRest) {
       // Every replica serves the API from full caches; only the Lease holder runs `lead`.
       await controller.watch();
       election = startLeaderElection(
         {
-          rest,
+          rest: leaseRest,
           namespace,
           leaseName: config.leaderElectLeaseName,
+          fence,
           identity: leaderIdentity(app.env, hostname(), () => randomBytes(4).toString("hex")),
           timings: {
             leaseDurationMs: config.leaderElectLeaseDurationMs,
@@ -251,6 +280,7 @@ export async function startApp(
   async function shutdown(): Promise<void> {
     stopping = true;
     renewal?.stop();
+    resync?.stop();
     await keyWatch.stop();
     await controller.stop();
     // Still the leader here: the queued events are written before the Lease is released.
@@ -259,6 +289,7 @@ export async function startApp(
     await Promise.all(servers.map((s) => s.close()));
     await decider.close();
     rest.close();
+    leaseRest?.close();
   }
 
   return {
@@ -269,6 +300,33 @@ export async function startApp(
     stop: shutdown,
     lostLeadership: election?.lost ?? new Promise<void>(() => undefined),
   };
+}
+
+/** The periodic resync over the controller's caches (`--resync-period`; 0: none). */
+function startResync(
+  periodMs: number,
+  controller: SealedSecretsController,
+  reconciler: Reconciler,
+  log: Logger,
+): PeriodicResync {
+  const secrets = controller.secretCache();
+  const resync = new PeriodicResync(
+    periodMs,
+    {
+      sealedSecrets: () => controller.cachedSealedSecrets(),
+      secret: (namespace, name) => (secrets ? secrets.get(name, namespace) : "unknown"),
+      isSettled: (ss, secret) => reconciler.isSettled(ss, secret),
+      enqueue: (key) => controller.enqueue(key),
+    },
+    {
+      log,
+      monotonic: () => performance.now(),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+    },
+  );
+  resync.start();
+  return resync;
 }
 
 /** Counts the RSA operations each successful unseal spent (`signet_unseal_rsa_operations_total`). */

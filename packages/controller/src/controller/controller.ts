@@ -123,6 +123,16 @@ export class SealedSecretsController {
     };
   }
 
+  /** Every SealedSecret in the caches (the resync's input). */
+  cachedSealedSecrets(): SealedSecret[] {
+    return [...this.#sealed.values()].flatMap((i) => i.list());
+  }
+
+  /** Queues `key` for a reconcile now (held until `start` before it). */
+  enqueue(key: string): void {
+    this.#enqueue(key);
+  }
+
   /** True once every informer has listed. */
   get synced(): boolean {
     return this.#informers().every((i) => i.synced);

@@ -39,7 +39,32 @@ export interface DeletePreconditions {
 
 /** Writes `.status` through the status subresource. */
 export interface StatusWriter {
-  write(ss: SealedSecret, status: SealedSecretStatus): Promise<void>;
+  /**
+   * Writes `status`; with `resourceVersion`, only while the object is still at that version (a
+   * conflict otherwise, so a status decided from a stale read never lands). Resolves with the
+   * object's new resourceVersion, or undefined when the object is gone.
+   */
+  write(
+    ss: SealedSecret,
+    status: SealedSecretStatus,
+    resourceVersion?: string,
+  ): Promise<string | undefined>;
+}
+
+/**
+ * Leader-election fencing (`src/leader/fence.ts`): whether this replica may write. Without
+ * `--leader-elect` it always may.
+ */
+export interface WriteFence {
+  /** Throws (an error `isFenced` recognises) unless a write may be sent now. Synchronous. */
+  check(): void;
+  /**
+   * Resolves when new work may start (the Lease was renewed recently); waits while the renewal is
+   * overdue; rejects (an error `isFenced` recognises) once this replica will never write again.
+   */
+  ready(): Promise<void>;
+  /** True for the errors `check` and `ready` throw. */
+  isFenced(err: unknown): boolean;
 }
 
 export type EventType = "Normal" | "Warning";

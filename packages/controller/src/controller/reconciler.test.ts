@@ -13,7 +13,9 @@ import type {
   EventType,
   Logger,
   SecretStore,
+  WriteFence,
 } from "./ports.js";
+import { FencedError, UNFENCED } from "../leader/fence.js";
 import { inThreadDecider } from "./decide-pool.js";
 import { MAX_CONFLICT_ATTEMPTS, Reconciler } from "./reconciler.js";
 import type { ReconcilerOptions } from "./reconciler.js";
@@ -51,18 +53,47 @@ const errors: ApiErrorInfo = {
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** An in-memory API: Secrets with resourceVersions, a possibly stale cache, recorded effects. */
+/**
+ * An in-memory API: Secrets with resourceVersions and a possibly stale cache, the SealedSecret
+ * as the API server has it (status writes checked against its resourceVersion), recorded effects.
+ */
 class FakeApi implements SecretStore {
   readonly live = new Map<string, Secret>();
   readonly cache = new Map<string, Secret>();
   readonly writes: { verb: string; secret: Secret }[] = [];
   readonly events: { type: EventType; reason: string; message: string }[] = [];
   readonly statuses: SealedSecretStatus[] = [];
+  readonly statusPreconditions: (string | undefined)[] = [];
   readonly deleted: { key: string; preconditions: DeletePreconditions | undefined }[] = [];
+  /** The SealedSecret on the API server; undefined: it does not exist. */
+  sealed: SealedSecret | undefined;
+  freshReads = 0;
   failNextWrites = 0;
+  failNextStatuses = 0;
   /** When set, every create and update is refused with this error. */
   refuseWrites: Error | undefined;
   #rv = 100;
+
+  freshSealedSecret = () => {
+    this.freshReads++;
+    return Promise.resolve(this.sealed && structuredClone(this.sealed));
+  };
+
+  writeStatus = (_ss: SealedSecret, status: SealedSecretStatus, rv?: string) => {
+    this.statusPreconditions.push(rv);
+    if (this.failNextStatuses-- > 0) return Promise.reject(new Error("connection reset"));
+    if (this.sealed && rv !== undefined && rv !== this.sealed.metadata.resourceVersion) {
+      return Promise.reject(new Conflict("status: the object has been modified"));
+    }
+    this.statuses.push(status);
+    if (!this.sealed) return Promise.resolve(String(this.#rv++));
+    this.sealed = {
+      ...this.sealed,
+      metadata: { ...this.sealed.metadata, resourceVersion: String(this.#rv++) },
+      status,
+    };
+    return Promise.resolve(this.sealed.metadata.resourceVersion);
+  };
 
   put(secret: Secret, alsoCache = true): Secret {
     const stored = {
@@ -111,14 +142,21 @@ beforeAll(async () => {
   other = await sealingKey();
 });
 
-function setup(
-  ss: SealedSecret | undefined,
-  options: Partial<ReconcilerOptions> = {},
-  spy?: (preferred: readonly string[]) => void,
-  ports: { events?: EventRecorder; log?: Logger } = {},
-) {
-  const { events, log = silent } = ports;
+interface SetupOptions {
+  options?: Partial<ReconcilerOptions>;
+  spy?: (preferred: readonly string[]) => void;
+  events?: EventRecorder;
+  fence?: WriteFence;
+  /** The SealedSecret the cache answers with (default: the one given). */
+  cached?: () => SealedSecret | undefined;
+  log?: Logger;
+}
+
+function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
+  const { options = {}, spy, events, fence = UNFENCED, log = silent } = extra;
   const api = new FakeApi();
+  api.sealed = ss && structuredClone(ss);
+  const keys = { version: 1, list: [key.key] };
   const decider = inThreadDecider(
     {
       acceptDeprecatedV1Data: true,
@@ -126,19 +164,15 @@ function setup(
       renderTemplates: false,
       keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
     },
-    { version: () => 1, keys: () => [key.key] },
+    { version: () => keys.version, keys: () => keys.list },
   );
-  const metrics = { requests: 0, errors: [] as string[], observed: 0 };
+  const metrics = { requests: 0, errors: [] as string[], observed: 0, decisions: 0 };
   const reconciler = new Reconciler(
     {
-      sealedSecret: () => ss,
+      sealedSecret: extra.cached ?? (() => ss),
+      freshSealedSecret: api.freshSealedSecret,
       secrets: api,
-      status: {
-        write: (_ss, status) => {
-          api.statuses.push(status);
-          return Promise.resolve();
-        },
-      },
+      status: { write: api.writeStatus },
       events: events ?? {
         record: (_ss, type, reason, message) => void api.events.push({ type, reason, message }),
       },
@@ -151,16 +185,19 @@ function setup(
       decider: {
         ...decider,
         decide: (sealedSecret, existing, preferred) => {
+          metrics.decisions++;
           spy?.(preferred);
           return decider.decide(sealedSecret, existing, preferred);
         },
       },
+      keysVersion: () => keys.version,
+      fence,
       now: () => new Date("2026-06-01T00:00:00Z"),
       log,
     },
     { updateStatus: true, oldGcBehavior: false, ...options },
   );
-  return { api, metrics, reconciler };
+  return { api, metrics, reconciler, keys };
 }
 
 const KEY = "myns/mysecret";
@@ -182,7 +219,7 @@ describe("Reconciler", () => {
       ss.metadata.annotations = { ...ss.metadata.annotations, "signet.dev/sealed-with": hint };
     if (recorded) ss.status = { signet: { keyFingerprint: recorded } };
     const seen: (readonly string[])[] = [];
-    const { reconciler } = setup(ss, {}, (preferred) => seen.push(preferred));
+    const { reconciler } = setup(ss, { spy: (preferred) => seen.push(preferred) });
     await reconciler.reconcile(KEY);
     expect(seen[0]).toEqual(expected);
   });
@@ -268,7 +305,7 @@ describe("Reconciler", () => {
         { maxDelayMs: 5_000, maxBacklog: 10 },
       );
       const ss = sealed(sealer(), { data: { password: "x" } });
-      const { api, reconciler } = setup(ss, {}, undefined, { events });
+      const { api, reconciler } = setup(ss, { events });
       expect(await reconciler.reconcile(KEY)).toBe(result);
       expect(api.statuses[0]?.conditions?.[0]).toMatchObject({ type: "Synced", status: synced });
       await new Promise((r) => setImmediate(r));
@@ -316,7 +353,7 @@ describe("Reconciler", () => {
     const lines: string[] = [];
     const capture = (obj: object, msg: string) => void lines.push(JSON.stringify({ ...obj, msg }));
     const log: Logger = { debug: capture, info: capture, warn: capture, error: capture };
-    const { api, metrics, reconciler } = setup(ss, {}, undefined, { log });
+    const { api, metrics, reconciler } = setup(ss, { log });
     api.refuseWrites = new Invalid(
       `Secret "mysecret" is invalid: data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": invalid character 'Z' looking for beginning of value`,
     );
@@ -342,7 +379,7 @@ describe("Reconciler", () => {
   });
 
   it("with --old-gc-behavior deletes the Secret the SealedSecret produced, exactly the version read", async () => {
-    const old = setup(undefined, { oldGcBehavior: true });
+    const old = setup(undefined, { options: { oldGcBehavior: true } });
     const stored = old.api.put(
       { metadata: { name: "mysecret", namespace: "myns", uid: "s-1", ownerReferences: [OWNER] } },
       false,
@@ -358,7 +395,7 @@ describe("Reconciler", () => {
   });
 
   it("with --old-gc-behavior deletes a Secret it produced without owner reference (its marker)", async () => {
-    const old = setup(undefined, { oldGcBehavior: true });
+    const old = setup(undefined, { options: { oldGcBehavior: true } });
     old.api.put({
       metadata: {
         name: "mysecret",
@@ -375,7 +412,7 @@ describe("Reconciler", () => {
     ["a sealing key", { labels: { "sealedsecrets.bitnami.com/sealed-secrets-key": "active" } }],
     ["a `managed` Secret never taken over", { annotations: { [MANAGED]: "true" } }],
   ])("with --old-gc-behavior leaves %s of the same name alone", async (_, meta) => {
-    const old = setup(undefined, { oldGcBehavior: true });
+    const old = setup(undefined, { options: { oldGcBehavior: true } });
     old.api.put({ metadata: { name: "mysecret", namespace: "myns", ...meta } });
     expect(await old.reconciler.reconcile(KEY)).toBe("done");
     expect(old.api.deleted).toEqual([]);
@@ -383,9 +420,288 @@ describe("Reconciler", () => {
 
   it("does not write status with --update-status=false but still refreshes condition metrics", async () => {
     const ss = sealed(key, { data: { password: "x" } });
-    const { api, metrics, reconciler } = setup(ss, { updateStatus: false });
+    const { api, metrics, reconciler } = setup(ss, { options: { updateStatus: false } });
     await reconciler.reconcile(KEY);
     expect(api.statuses).toEqual([]);
     expect(metrics.observed).toBe(1);
+  });
+});
+
+/** A fence whose state the test sets: "open", "closed" (check throws) or "paused" (ready waits). */
+function testFence() {
+  const state = { mode: "open" as "open" | "closed" | "paused", release: () => undefined as void };
+  const fence: WriteFence = {
+    check: () => {
+      if (state.mode !== "open") throw new FencedError("not the leader");
+    },
+    ready: () =>
+      state.mode === "paused"
+        ? new Promise<void>((resolve) => (state.release = resolve))
+        : Promise.resolve(),
+    isFenced: (err) => err instanceof FencedError,
+  };
+  return { fence, state };
+}
+
+const dataOf = (w: { secret: Secret }) => w.secret.data?.["password"];
+
+describe("Reconciler: status writes that fail", () => {
+  it("does not report success while the status is unwritten; the retry writes only the status", async () => {
+    const ss = sealed(key, { data: { password: "hunter2" } });
+    const { api, metrics, reconciler } = setup(ss, { cached: () => api.sealed });
+    api.failNextStatuses = 1;
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.writes.map((w) => w.verb)).toEqual(["create"]);
+    expect(api.statuses).toEqual([]);
+    expect(metrics.errors).toEqual(["status"]);
+    expect(api.events.map((e) => e.reason)).toEqual(["Unsealed"]);
+
+    api.cache.set(KEY, api.live.get(KEY)!); // the watch echo of our own write
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(metrics.decisions).toBe(1); // no second unseal: same generation, same Secret
+    expect(api.writes).toHaveLength(1);
+    expect(api.statuses[0]?.conditions?.[0]).toMatchObject({ type: "Synced", status: "True" });
+    expect(api.events).toHaveLength(1); // nothing happened the second time
+  });
+
+  it.each([
+    ["an object that unsealed", () => key, "done"],
+    ["an object no key opens", () => other, "wait"],
+  ] as const)("keeps retrying the status of %s until it is written", async (_, sealer, result) => {
+    const ss = sealed(sealer(), { data: { password: "x" } });
+    const { api, reconciler } = setup(ss, { cached: () => api.sealed });
+    api.failNextStatuses = 3;
+    for (let i = 0; i < 3; i++) expect(await reconciler.reconcile(KEY)).toBe("retry");
+    if (api.live.has(KEY)) api.cache.set(KEY, api.live.get(KEY)!);
+    expect(await reconciler.reconcile(KEY)).toBe(result);
+    expect(api.statuses).toHaveLength(1);
+    expect(await reconciler.reconcile(KEY)).toBe(result);
+    expect(api.statuses).toHaveLength(1);
+  });
+
+  it("writes status only on the version it was computed from, and computes it again after a conflict", async () => {
+    const ss = { ...sealed(key, { data: { password: "x" } }) };
+    ss.metadata.resourceVersion = "7";
+    const { api, reconciler } = setup(ss);
+    // Someone relabelled the object after the cache read it: the server is at a newer version.
+    api.sealed = { ...api.sealed!, metadata: { ...api.sealed!.metadata, resourceVersion: "8" } };
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.statusPreconditions).toEqual(["7", "8"]);
+    expect(api.freshReads).toBe(1);
+    expect(api.statuses).toHaveLength(1);
+  });
+
+  it("writes no status for a generation it did not reconcile (found on the conflict re-read)", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    ss.metadata.resourceVersion = "7";
+    const { api, reconciler } = setup(ss);
+    const resealed = sealed(key, { data: { password: "y" }, generation: 2 });
+    api.sealed = { ...resealed, metadata: { ...resealed.metadata, resourceVersion: "9" } };
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.statuses).toEqual([]);
+  });
+
+  it("bases the next status write on its own last write while the cache lags behind it", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    ss.metadata.resourceVersion = "7";
+    const { api, reconciler } = setup(ss); // the cache stays at version 7
+    api.sealed!.metadata.resourceVersion = "7";
+    await reconciler.reconcile(KEY);
+    const ours = api.sealed!.metadata.resourceVersion;
+    // The Secret is deleted behind our back: re-created, status unchanged (nothing to write).
+    api.live.delete(KEY);
+    api.cache.delete(KEY);
+    await reconciler.reconcile(KEY);
+    expect(api.writes.map((w) => w.verb)).toEqual(["create", "create"]);
+    expect(api.statusPreconditions).toEqual(["7"]);
+    expect(api.sealed!.metadata.resourceVersion).toBe(ours);
+  });
+});
+
+describe("Reconciler: conflicts", () => {
+  it("decides from the SealedSecret re-read from the API after a 409, never from the stale cache", async () => {
+    const v1 = sealed(key, { data: { password: "v1" } });
+    const v2 = sealed(key, { data: { password: "v2" }, generation: 2 });
+    const other = setup(v2); // another replica already unsealed v2
+    await other.reconciler.reconcile(KEY);
+    // This replica's caches still have v1 and no Secret; the API has v2 and v2's Secret.
+    const { api, reconciler } = setup(v1);
+    api.sealed = structuredClone(v2);
+    api.put(other.api.live.get(KEY)!, false);
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.freshReads).toBe(1);
+    expect(api.writes.map((w) => [w.verb, dataOf(w)])).toEqual([["create", b64("v1")]]);
+    expect(api.live.get(KEY)?.data).toEqual({ password: b64("v2") });
+    // Its status describes the generation it decided on.
+    expect(api.statuses.at(-1)?.observedGeneration).toBe(2);
+  });
+
+  it("ends quietly when the SealedSecret is gone on the re-read", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { api, reconciler } = setup(ss);
+    api.sealed = undefined;
+    api.put({ metadata: { name: "mysecret", namespace: "myns" } }, false);
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.writes.map((w) => w.verb)).toEqual(["create"]);
+    expect(api.statuses).toEqual([]);
+  });
+});
+
+describe("Reconciler: fencing", () => {
+  it("writes nothing (Secret, status, event) and asks for a retry when the fence refuses", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { fence, state } = testFence();
+    const { api, metrics, reconciler } = setup(ss, { fence });
+    state.mode = "closed";
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.writes).toEqual([]);
+    expect(api.statuses).toEqual([]);
+    expect(api.events).toEqual([]);
+    expect(metrics.errors).toEqual([]);
+  });
+
+  it("refuses the status write when the fence closes after the Secret write", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { fence, state } = testFence();
+    const { api, reconciler } = setup(ss, { fence });
+    const create = api.create.bind(api);
+    api.create = (secret) => {
+      state.mode = "closed";
+      return create(secret);
+    };
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.writes).toHaveLength(1);
+    expect(api.statuses).toEqual([]);
+    expect(api.statusPreconditions).toEqual([]);
+  });
+
+  it("refuses the old-gc-behavior delete while fenced", async () => {
+    const { fence, state } = testFence();
+    const { api, reconciler } = setup(undefined, { fence, options: { oldGcBehavior: true } });
+    api.put({ metadata: { name: "mysecret", namespace: "myns", ownerReferences: [OWNER] } });
+    state.mode = "closed";
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.deleted).toEqual([]);
+  });
+
+  it("starts no reconcile while paused, and proceeds once the fence is ready again", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { fence, state } = testFence();
+    const { api, metrics, reconciler } = setup(ss, { fence });
+    state.mode = "paused";
+    const running = reconciler.reconcile(KEY);
+    await new Promise((r) => setImmediate(r));
+    expect(metrics.decisions).toBe(0);
+    expect(api.writes).toEqual([]);
+    state.mode = "open";
+    state.release();
+    expect(await running).toBe("done");
+    expect(api.writes).toHaveLength(1);
+  });
+
+  it("asks for a retry when leadership ended while it waited", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const fence: WriteFence = {
+      ...UNFENCED,
+      ready: () => Promise.reject(new FencedError("leadership ended")),
+    };
+    const { api, reconciler } = setup(ss, { fence });
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.writes).toEqual([]);
+  });
+});
+
+describe("Reconciler: settled objects", () => {
+  async function settledObject(sealer = () => key) {
+    const ss = sealed(sealer(), { data: { password: "x" } });
+    const t = setup(ss, { cached: () => t.api.sealed });
+    await t.reconciler.reconcile(KEY);
+    if (t.api.live.has(KEY)) t.api.cache.set(KEY, t.api.live.get(KEY)!);
+    return t;
+  }
+
+  it("a reconcile of an object in its last state costs no unseal and no write", async () => {
+    const { api, metrics, reconciler } = await settledObject();
+    const before = { decisions: metrics.decisions, statuses: api.statuses.length };
+    for (let i = 0; i < 3; i++) expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(metrics.decisions).toBe(before.decisions);
+    expect(api.statuses).toHaveLength(before.statuses);
+    expect(api.writes).toHaveLength(1);
+    expect(metrics.requests).toBe(1); // unseal_requests_total counts unseals, not checks
+  });
+
+  type Setup = Awaited<ReturnType<typeof settledObject>>;
+  const withMeta = (t: Setup, meta: object) => {
+    t.api.sealed = { ...t.api.sealed!, metadata: { ...t.api.sealed!.metadata, ...meta } };
+  };
+  // [what changed, settled (Secret compared), settled without a Secret cache, change]
+  it.each<[string, boolean, boolean, (t: Setup) => void]>([
+    ["nothing", true, true, () => undefined],
+    ["a new generation", false, false, (t) => withMeta(t, { generation: 2 })],
+    ["re-created (new uid)", false, false, (t) => withMeta(t, { uid: "uid-2" })],
+    ["its Secret deleted", false, true, (t) => void t.api.cache.delete(KEY)],
+    [
+      "its Secret's data edited by someone else",
+      false,
+      true,
+      (t) => void t.api.put({ ...t.api.live.get(KEY)!, data: { password: b64("edited") } }),
+    ],
+    [
+      "only its Secret's resourceVersion",
+      true,
+      true,
+      (t) => void t.api.put({ ...t.api.live.get(KEY)! }),
+    ],
+    ["its status removed", false, false, (t) => void (t.api.sealed!.status = undefined)],
+    [
+      "its status overwritten by someone else",
+      false,
+      false,
+      (t) => void (t.api.sealed!.status = { ...t.api.sealed!.status, observedGeneration: 0 }),
+    ],
+  ])("after %s: settled %s, without a Secret cache %s", async (_, expected, unknown, change) => {
+    const t = await settledObject();
+    change(t);
+    const ss = t.api.sealed!;
+    expect(t.reconciler.isSettled(ss, t.api.cache.get(KEY))).toBe(expected);
+    expect(t.reconciler.isSettled(ss, "unknown")).toBe(unknown);
+  });
+
+  it("an object no key opens is settled until the keys change", async () => {
+    const t = await settledObject(() => other);
+    const ss = t.api.sealed!;
+    expect(t.reconciler.isSettled(ss, undefined)).toBe(true);
+    t.keys.version = 2;
+    expect(t.reconciler.isSettled(ss, undefined)).toBe(false);
+    t.keys.list = [other.key, key.key];
+    expect(await t.reconciler.reconcile(KEY)).toBe("done");
+    expect(t.api.live.get(KEY)?.data).toEqual({ password: b64("x") });
+  });
+
+  it("an object retried with backoff is settled for the resync but decided again on every retry", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const t = setup(ss, { cached: () => t.api.sealed });
+    t.api.put({ metadata: { name: "mysecret", namespace: "myns" }, data: { mine: b64("y") } });
+    expect(await t.reconciler.reconcile(KEY)).toBe("retry");
+    expect(t.reconciler.isSettled(t.api.sealed!, t.api.cache.get(KEY))).toBe(true);
+    expect(await t.reconciler.reconcile(KEY)).toBe("retry");
+    expect(t.metrics.decisions).toBe(2);
+  });
+
+  it("is never settled before its first reconcile", () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { reconciler } = setup(ss);
+    expect(reconciler.isSettled(ss, undefined)).toBe(false);
+  });
+
+  it("with --old-gc-behavior, keeps the Secret when the API still has the SealedSecret the cache lost", async () => {
+    const ss = sealed(key, { data: { password: "x" } });
+    const { api, reconciler } = setup(ss, {
+      cached: () => undefined,
+      options: { oldGcBehavior: true },
+    });
+    api.put({ metadata: { name: "mysecret", namespace: "myns", ownerReferences: [OWNER] } });
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.deleted).toEqual([]);
   });
 });

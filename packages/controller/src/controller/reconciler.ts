@@ -1,23 +1,41 @@
 import { API_VERSION, keyHint, SEALED_SECRET_KIND } from "@signet/core";
-import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
+import type { SealedSecret, Secret } from "@signet/core";
 
 import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
 import { apiWriteFailure } from "../reconcile/failure.js";
 import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
-import { nextStatus, recordedKeyFingerprint } from "../reconcile/status.js";
+import { recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
 import type { Decider } from "./decide-pool.js";
-import type { ApiErrorInfo, EventRecorder, Logger, SecretStore, StatusWriter } from "./ports.js";
+import type {
+  ApiErrorInfo,
+  EventRecorder,
+  Logger,
+  SecretStore,
+  StatusWriter,
+  WriteFence,
+} from "./ports.js";
+import { secretDigest, stillHolds } from "./settled.js";
+import type { Settled, SettledInputs } from "./settled.js";
+import { StatusWrites } from "./status-writes.js";
 
 /**
  * One reconcile of `namespace/name` (spec §4.5–§4.7): read the SealedSecret from the cache and
  * the live Secret, call the pure `decide`, apply the write through the ports, then compute and
- * write status with the pure `nextStatus`. A stale read answered with 409 is re-read from the
- * API and decided again (bounded). Events (queued, never awaited): `Unsealed` only when a Secret
- * was actually written (never on no-op resyncs), the failure's event otherwise. Nothing here
- * formats secret values: every message comes from `decide`/`failure.ts`, the API server's
- * error text only through `apiWriteFailure` (which withholds what may quote the data).
+ * write status with the pure `nextStatus`.
+ *
+ * - A write answered with 409 (a stale read) re-reads both the SealedSecret and the Secret from
+ *   the API server, never the cache, and decides again (bounded).
+ * - A reconcile succeeds only when its status is written: a status write that fails is retried
+ *   with the queue's backoff, without deciding again (`Settled`: same inputs, same outcome).
+ * - Every write first checks the `WriteFence` (leader election), and a reconcile starts only
+ *   when the fence is ready; a refused write ends the reconcile quietly with a retry.
+ *
+ * Events (queued, never awaited): `Unsealed` only when a Secret was actually written (never on
+ * no-op resyncs), the failure's event otherwise. Nothing here formats secret values: every
+ * message comes from `decide`/`failure.ts`, the API server's error text only through
+ * `apiWriteFailure` (which withholds what may quote the data).
  */
 /** `retry`: with backoff; `wait`: only a change (object, Secret or keys) can fix it. */
 export type ReconcileResult = "done" | "retry" | "wait";
@@ -31,6 +49,8 @@ export interface ReconcilerMetrics {
 export interface ReconcilerPorts {
   /** The SealedSecret from the informer cache. */
   sealedSecret(namespace: string, name: string): SealedSecret | undefined;
+  /** The SealedSecret as the API server has it now (undefined when it does not exist). */
+  freshSealedSecret(namespace: string, name: string): Promise<SealedSecret | undefined>;
   secrets: SecretStore;
   status: StatusWriter;
   events: EventRecorder;
@@ -38,6 +58,9 @@ export interface ReconcilerPorts {
   metrics: ReconcilerMetrics;
   /** Runs the pure decision (on this thread or a pool of threads). */
   decider: Decider;
+  /** Changes whenever the set of unsealing keys changes. */
+  keysVersion(): number;
+  fence: WriteFence;
   now: () => Date;
   log: Logger;
 }
@@ -50,21 +73,36 @@ export interface ReconcilerOptions {
 /** Attempts at a write when the cache or the API answers with a conflict. */
 export const MAX_CONFLICT_ATTEMPTS = 4;
 
+/** The result of deciding and writing; `secret` is the Secret as it is afterwards. */
 type Applied =
-  | { ok: true; written: Secret | undefined; keyFingerprint: string | undefined }
-  | { ok: false; failure: Failure };
+  | {
+      kind: "ok";
+      ss: SealedSecret;
+      /** True when a Secret was written (not when it was already right). */
+      wrote: boolean;
+      secret: Secret | undefined;
+      keyFingerprint: string | undefined;
+    }
+  | { kind: "failed"; ss: SealedSecret; failure: Failure; secret: Secret | undefined }
+  | { kind: "fenced" }
+  | { kind: "gone" };
+
+type Succeeded = Extract<Applied, { kind: "ok" }>;
+type Failed = Extract<Applied, { kind: "failed" }>;
 
 export class Reconciler {
   readonly #ports: ReconcilerPorts;
   readonly #options: ReconcilerOptions;
   /** resourceVersion of the Secret each key last wrote, to ignore our own watch echoes. */
   readonly #written = new Map<string, string>();
-  /** The status this controller last wrote per key (with the object's uid). */
-  readonly #statuses = new Map<string, { uid: string | undefined; status: SealedSecretStatus }>();
+  /** The last full reconcile's conclusion per key (see `Settled`). */
+  readonly #settled = new Map<string, Settled>();
+  readonly #statuses: StatusWrites;
 
   constructor(ports: ReconcilerPorts, options: ReconcilerOptions) {
     this.#ports = ports;
     this.#options = options;
+    this.#statuses = new StatusWrites(ports, options.updateStatus);
   }
 
   /** True when `secret` is exactly the version this controller last wrote for its key. */
@@ -74,82 +112,182 @@ export class Reconciler {
     return rv !== undefined && rv === meta.resourceVersion;
   }
 
+  /**
+   * True when reconciling `ss` now would neither decide nor write: its last conclusion still
+   * holds for this generation and Secret (`"unknown"`: not compared), and its status shows it.
+   * Synchronous and free of API calls and RSA work (the resync's test).
+   */
+  isSettled(ss: SealedSecret, secret: Secret | undefined | "unknown"): boolean {
+    const settled = this.#settled.get(keyOf(ss));
+    if (!settled) return false;
+    if (!stillHolds(settled, { ss, secret, keysVersion: this.#ports.keysVersion() })) return false;
+    return this.#statuses.shows(ss, settled.outcome);
+  }
+
   /** Reconciles the object with queue key `namespace/name`. */
   async reconcile(key: string): Promise<ReconcileResult> {
     const [namespace = "", name = ""] = key.split("/", 2);
     const p = this.#ports;
-    p.metrics.unsealRequest();
+    try {
+      await p.fence.ready();
+    } catch (err) {
+      if (p.fence.isFenced(err)) return "retry";
+      throw err;
+    }
     const cached = p.sealedSecret(namespace, name);
     if (!cached) return this.#gone(key, namespace, name);
-    const ss: SealedSecret = { ...cached, apiVersion: API_VERSION, kind: SEALED_SECRET_KIND };
-    const applied = await this.#apply(ss, key);
-    // Events are queued, never awaited: the status below is the contract, events are diagnostics.
-    if (applied.ok) {
-      if (applied.written) {
-        p.log.info({ namespace, name }, "SealedSecret unsealed");
-        p.events.record(ss, "Normal", "Unsealed", "SealedSecret unsealed successfully");
-      }
-      await this.#status(ss, { ok: true, keyFingerprint: applied.keyFingerprint });
-      return "done";
+    const ss = withKind(cached);
+    let existing: Secret | undefined;
+    try {
+      existing = await p.secrets.get(namespace, name);
+    } catch (err) {
+      const failure = this.#writeFailure(ss, err);
+      return this.#failed({ kind: "failed", ss, failure, secret: undefined });
     }
-    const { failure } = applied;
+    const settled = this.#settled.get(key);
+    const inputs: SettledInputs = { ss, secret: existing, keysVersion: p.keysVersion() };
+    if (settled && !settled.retried && stillHolds(settled, inputs)) {
+      return this.#confirm(ss, settled);
+    }
+    p.metrics.unsealRequest();
+    const applied = await this.#apply(ss, existing);
+    return this.#conclude(key, applied, inputs.keysVersion);
+  }
+
+  /**
+   * The last conclusion still holds: nothing to decide or write but, possibly, the status (a
+   * write that failed before, or one someone else changed). No event: nothing happened.
+   */
+  async #confirm(ss: SealedSecret, settled: Settled): Promise<ReconcileResult> {
+    const status = await this.#statuses.write(ss, settled.outcome);
+    if (status !== "written") return "retry";
+    return settled.outcome.ok ? "done" : "wait";
+  }
+
+  #conclude(key: string, applied: Applied, keysVersion: number): Promise<ReconcileResult> {
+    switch (applied.kind) {
+      case "fenced":
+        return Promise.resolve("retry");
+      case "gone":
+        this.#forget(key);
+        return Promise.resolve("done");
+      case "failed":
+        this.#remember(key, applied, keysVersion);
+        return this.#failed(applied);
+      case "ok":
+        this.#remember(key, applied, keysVersion);
+        return this.#succeeded(applied);
+    }
+  }
+
+  async #succeeded(applied: Succeeded): Promise<ReconcileResult> {
+    const { ss } = applied;
+    if (applied.wrote) {
+      const { namespace, name } = ss.metadata;
+      this.#ports.log.info({ namespace, name }, "SealedSecret unsealed");
+      this.#ports.events.record(ss, "Normal", "Unsealed", "SealedSecret unsealed successfully");
+    }
+    const status = await this.#statuses.write(ss, {
+      ok: true,
+      keyFingerprint: applied.keyFingerprint,
+    });
+    return status === "written" ? "done" : "retry";
+  }
+
+  async #failed(applied: Failed): Promise<ReconcileResult> {
+    const { ss, failure } = applied;
+    const p = this.#ports;
+    const { namespace = "", name = "" } = ss.metadata;
     p.metrics.unsealError(failure.metric, namespace);
     p.log.warn(
       { namespace, name, reason: failure.reason, err: failure.statusMessage },
       "reconcile failed",
     );
+    // Events are queued, never awaited: the status is the contract, events are diagnostics.
     p.events.record(ss, "Warning", failure.event, failure.eventMessage);
-    await this.#status(ss, { ok: false, reason: failure.reason, message: failure.statusMessage });
+    const outcome: Outcome = { ok: false, reason: failure.reason, message: failure.statusMessage };
+    const status = await this.#statuses.write(ss, outcome);
+    if (status !== "written") return "retry";
     return failure.retry === "backoff" ? "retry" : "wait";
+  }
+
+  /** Remembers the conclusion and its inputs (see `Settled`). */
+  #remember(key: string, applied: Succeeded | Failed, keysVersion: number): void {
+    const { ss, secret } = applied;
+    const generation = ss.metadata.generation;
+    const failure = applied.kind === "failed" ? applied.failure : undefined;
+    if (generation === undefined) {
+      this.#settled.delete(key);
+      return;
+    }
+    this.#settled.set(key, {
+      uid: ss.metadata.uid,
+      generation,
+      secret: secret === undefined ? undefined : secretDigest(secret),
+      keysVersion: failure ? keysVersion : undefined,
+      outcome: failure
+        ? { ok: false, reason: failure.reason, message: failure.statusMessage }
+        : { ok: true, keyFingerprint: (applied as Succeeded).keyFingerprint },
+      retried: failure?.retry === "backoff",
+    });
+  }
+
+  #forget(key: string): void {
+    this.#written.delete(key);
+    this.#statuses.forget(key);
+    this.#settled.delete(key);
   }
 
   /**
    * The SealedSecret is gone: its Secret is left to the garbage collector (owner reference),
    * unless `--old-gc-behavior` has the controller delete it itself: only a Secret this
-   * SealedSecret produced (`shouldDeleteOrphan`), read fresh and deleted with its uid and
-   * resourceVersion as preconditions, so a Secret replaced or edited meanwhile is not deleted.
+   * SealedSecret produced (`shouldDeleteOrphan`), read fresh, after the API server (not the
+   * cache) confirmed the SealedSecret is gone, and deleted with its uid and resourceVersion as
+   * preconditions, so a Secret replaced or edited meanwhile (or a re-created object's new one)
+   * is not deleted.
    */
   async #gone(key: string, namespace: string, name: string): Promise<ReconcileResult> {
-    this.#written.delete(key);
-    this.#statuses.delete(key);
+    this.#forget(key);
     if (!this.#options.oldGcBehavior) return "done";
-    const existing = await this.#ports.secrets.getFresh(namespace, name);
+    const p = this.#ports;
+    const existing = await p.secrets.getFresh(namespace, name);
     if (!existing) return "done";
     if (!shouldDeleteOrphan(existing, name)) {
-      this.#ports.log.info(
-        { namespace, name },
-        "SealedSecret gone; leaving Secret it did not produce",
-      );
+      p.log.info({ namespace, name }, "SealedSecret gone; leaving Secret it did not produce");
       return "done";
     }
+    if (await p.freshSealedSecret(namespace, name)) return "done";
     const { uid, resourceVersion } = existing.metadata ?? {};
-    await this.#ports.secrets.delete(namespace, name, { uid, resourceVersion });
-    this.#ports.log.info({ namespace, name }, "deleted the Secret of a deleted SealedSecret");
+    try {
+      p.fence.check();
+      await p.secrets.delete(namespace, name, { uid, resourceVersion });
+    } catch (err) {
+      if (p.fence.isFenced(err) || p.errors.isConflict(err)) return "retry";
+      throw err;
+    }
+    p.log.info({ namespace, name }, "deleted the Secret of a deleted SealedSecret");
     return "done";
   }
 
-  /** Decide and write, re-reading the live Secret from the API after a conflict. */
-  async #apply(ss: SealedSecret, key: string): Promise<Applied> {
-    const { namespace = "", name = "" } = ss.metadata;
-    let existing: Secret | undefined;
-    try {
-      existing = await this.#ports.secrets.get(namespace, name);
-    } catch (err) {
-      return this.#writeError(ss, err);
-    }
+  /** Decide and write; after a conflict, re-read the SealedSecret and the Secret from the API. */
+  async #apply(cached: SealedSecret, existing: Secret | undefined): Promise<Applied> {
+    const { namespace = "", name = "" } = cached.metadata;
+    let ss = cached;
+    let live = existing;
     for (let attempt = 1; ; attempt++) {
-      const decision = await this.#decide(ss, existing);
-      try {
-        return await this.#write(decision, key);
-      } catch (err) {
-        if (!this.#ports.errors.isConflict(err) || attempt >= MAX_CONFLICT_ATTEMPTS) {
-          return this.#writeError(ss, err);
-        }
+      const decision = await this.#decide(ss, live);
+      const result = await this.#write(ss, live, decision);
+      if (result.kind !== "conflict") return result;
+      if (attempt >= MAX_CONFLICT_ATTEMPTS) {
+        return { kind: "failed", ss, failure: this.#writeFailure(ss, result.err), secret: live };
       }
       try {
-        existing = await this.#ports.secrets.getFresh(namespace, name);
+        const fresh = await this.#ports.freshSealedSecret(namespace, name);
+        if (!fresh) return { kind: "gone" };
+        ss = withKind(fresh);
+        live = await this.#ports.secrets.getFresh(namespace, name);
       } catch (err) {
-        return this.#writeError(ss, err);
+        return { kind: "failed", ss, failure: this.#writeFailure(ss, err), secret: live };
       }
     }
   }
@@ -166,69 +304,55 @@ export class Reconciler {
     return this.#ports.decider.decide(ss, existing, [...new Set(preferred)]);
   }
 
-  async #write(decision: Decision, key: string): Promise<Applied> {
-    switch (decision.action) {
-      case "fail":
-        return { ok: false, failure: decision.failure };
-      case "none":
-        return { ok: true, written: undefined, keyFingerprint: decision.opened.keyFingerprint };
-      case "create":
-      case "update": {
-        const secrets = this.#ports.secrets;
-        const written =
-          decision.action === "create"
-            ? await secrets.create(decision.secret)
-            : await secrets.update(decision.secret);
-        const rv = written.metadata?.resourceVersion;
-        if (rv !== undefined) this.#written.set(key, rv);
-        return { ok: true, written, keyFingerprint: decision.opened.keyFingerprint };
-      }
+  async #write(
+    ss: SealedSecret,
+    live: Secret | undefined,
+    decision: Decision,
+  ): Promise<Applied | { kind: "conflict"; err: unknown }> {
+    if (decision.action === "fail") {
+      return { kind: "failed", ss, failure: decision.failure, secret: live };
     }
+    const keyFingerprint = decision.opened.keyFingerprint;
+    if (decision.action === "none") {
+      return { kind: "ok", ss, wrote: false, secret: live, keyFingerprint };
+    }
+    const p = this.#ports;
+    let written: Secret;
+    try {
+      p.fence.check();
+      written =
+        decision.action === "create"
+          ? await p.secrets.create(decision.secret)
+          : await p.secrets.update(decision.secret);
+    } catch (err) {
+      if (p.fence.isFenced(err)) return this.#fenced(ss, err);
+      if (p.errors.isConflict(err)) return { kind: "conflict", err };
+      return { kind: "failed", ss, failure: this.#writeFailure(ss, err), secret: live };
+    }
+    const rv = written.metadata?.resourceVersion;
+    if (rv !== undefined) this.#written.set(keyOf(ss), rv);
+    return { kind: "ok", ss, wrote: true, secret: written, keyFingerprint };
+  }
+
+  /** A write the fence refused: nothing is written or reported; the queue retries the key. */
+  #fenced(ss: SealedSecret, err: unknown): { kind: "fenced" } {
+    const { namespace, name } = ss.metadata;
+    const reason = err instanceof Error ? err.message : String(err);
+    this.#ports.log.debug({ namespace, name, reason }, "write refused: not the leader");
+    return { kind: "fenced" };
   }
 
   /** The API's text may quote the Secret's data: `apiWriteFailure` keeps only what is safe. */
-  #writeError(ss: SealedSecret, err: unknown): Applied {
-    return { ok: false, failure: apiWriteFailure(ss, this.#ports.errors.describe(err)) };
-  }
-
-  /** Computes the next status and writes it only when it changed (spec §4.7). */
-  async #status(ss: SealedSecret, outcome: Outcome): Promise<void> {
-    const p = this.#ports;
-    if (!this.#options.updateStatus) {
-      p.metrics.observeConditions(ss);
-      return;
-    }
-    const plan = nextStatus(this.#withLatestStatus(ss), outcome, p.now());
-    if (plan.write) {
-      try {
-        await p.status.write(ss, plan.status);
-        this.#statuses.set(keyOf(ss), { uid: ss.metadata.uid, status: plan.status });
-      } catch (err) {
-        const { namespace = "", name = "" } = ss.metadata;
-        p.metrics.unsealError("status", namespace);
-        p.log.error(
-          { namespace, name, err: p.errors.describe(err).message },
-          "could not update SealedSecret status",
-        );
-        return;
-      }
-    }
-    p.metrics.observeConditions({ ...ss, status: plan.status });
-  }
-
-  /**
-   * The cache may not have seen our last status write yet (the watch event is in flight): then
-   * the status we wrote is the base, so an unchanged outcome writes nothing. A status someone
-   * else wrote later (newer Synced time) wins.
-   */
-  #withLatestStatus(ss: SealedSecret): SealedSecret {
-    const ours = this.#statuses.get(keyOf(ss));
-    if (!ours || ours.uid !== ss.metadata.uid) return ss;
-    const synced = (s: SealedSecretStatus | undefined): string =>
-      s?.conditions?.find((c) => c.type === "Synced")?.lastUpdateTime ?? "";
-    return synced(ours.status) >= synced(ss.status) ? { ...ss, status: ours.status } : ss;
+  #writeFailure(ss: SealedSecret, err: unknown): Failure {
+    return apiWriteFailure(ss, this.#ports.errors.describe(err));
   }
 }
+
+const withKind = (ss: SealedSecret): SealedSecret => ({
+  ...ss,
+  apiVersion: API_VERSION,
+  kind: SEALED_SECRET_KIND,
+});
 
 const keyOf = (ss: SealedSecret): string =>
   `${ss.metadata.namespace ?? ""}/${ss.metadata.name ?? ""}`;

@@ -19,17 +19,21 @@ afterEach(async () => {
   );
 });
 
-async function serve(handler: Handler) {
+async function serve(handler: Handler, beforeWrite?: (method: string, path: string) => void) {
   const server = createServer(handler);
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   let token = 0;
-  return createRest({
-    server: `http://127.0.0.1:${port}`,
-    tls: {},
-    authenticate: () => Promise.resolve({ authorization: `Bearer t${++token}` }),
-  });
+  return createRest(
+    {
+      server: `http://127.0.0.1:${port}`,
+      tls: {},
+      authenticate: () => Promise.resolve({ authorization: `Bearer t${++token}` }),
+    },
+    undefined,
+    beforeWrite,
+  );
 }
 
 interface Done {
@@ -94,6 +98,31 @@ describe("REST client", () => {
     expect(await rest.request("/api/v1/x")).toEqual({ ok: true });
     await rest.request("/api/v1/x");
     expect(seen).toEqual(["Bearer t1", "Bearer t2"]);
+    rest.close();
+  });
+
+  it("asks the write gate right before sending every request but GETs, and sends nothing it refuses", async () => {
+    const received: string[] = [];
+    const asked: string[] = [];
+    let open = true;
+    const rest = await serve(
+      (req, res) => {
+        received.push(`${req.method} ${req.url}`);
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      },
+      (method, path) => {
+        asked.push(`${method} ${path}`);
+        if (!open) throw new Error("fenced");
+      },
+    );
+    await rest.request("/api/v1/a");
+    await rest.request("/api/v1/b", { method: "PUT", body: {} });
+    open = false;
+    await expect(rest.request("/api/v1/c", { method: "POST", body: {} })).rejects.toThrow("fenced");
+    await expect(rest.request("/api/v1/d", { method: "DELETE" })).rejects.toThrow("fenced");
+    await rest.request("/api/v1/e");
+    expect(asked).toEqual(["PUT /api/v1/b", "POST /api/v1/c", "DELETE /api/v1/d"]);
+    expect(received).toEqual(["GET /api/v1/a", "PUT /api/v1/b", "GET /api/v1/e"]);
     rest.close();
   });
 

@@ -87,10 +87,21 @@ export interface KubeWatch {
 }
 
 /**
+ * Called synchronously immediately before a request other than GET is sent (after the throttle
+ * and authentication, which may wait): throwing refuses the request, with that error. This is
+ * where leader-election fencing is enforced, as late as a client can check.
+ */
+export type BeforeWrite = (method: string, path: string) => void;
+
+/**
  * Builds a REST client for `conn`; every request first takes a token from `throttle`
  * (`--kubeclient-qps/--kubeclient-burst`). Watches are long-lived and not throttled.
  */
-export function createRest(conn: ApiConnection, throttle?: Throttle): KubeRest & KubeWatch {
+export function createRest(
+  conn: ApiConnection,
+  throttle?: Throttle,
+  beforeWrite?: BeforeWrite,
+): KubeRest & KubeWatch {
   const base = new URL(conn.server);
   const isHttps = base.protocol === "https:";
   const agent = isHttps
@@ -112,10 +123,13 @@ export function createRest(conn: ApiConnection, throttle?: Throttle): KubeRest &
       const auth = await conn.authenticate();
       const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
       const headers = requestHeaders(auth, payload, req.contentType);
+      const method = req.method ?? "GET";
+      // Nothing may be awaited between this check and `send`, which starts the request.
+      if (method !== "GET") beforeWrite?.(method, path);
       const { status, body, responseHeaders } = await send(
         url,
         {
-          method: req.method ?? "GET",
+          method,
           headers,
           agent,
           timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,

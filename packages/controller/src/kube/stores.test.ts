@@ -11,7 +11,13 @@ import type { EventReason } from "../reconcile/failure.js";
 import { ownNamespace } from "./kubeconfig.js";
 import { KubeApiError } from "./rest.js";
 import type { KubeRest, RestRequest } from "./rest.js";
-import { kubeEventWriter, kubeSecretStore, kubeStatusWriter } from "./stores.js";
+import { FencedError } from "../leader/fence.js";
+import {
+  kubeEventWriter,
+  kubeSealedSecretReader,
+  kubeSecretStore,
+  kubeStatusWriter,
+} from "./stores.js";
 
 /** Records requests; answers from a queue of results (errors are thrown). */
 function fakeRest(answers: unknown[] = []) {
@@ -87,12 +93,37 @@ describe("kube event writer", () => {
   });
 });
 
+describe("kube event writer and the write fence", () => {
+  it("waits for the fence before each event, and drops events once leadership ended", async () => {
+    const { rest, calls } = fakeRest([{ metadata: { name: "app.1" } }]);
+    let release: () => void = () => undefined;
+    let ended = false;
+    const fence = {
+      ready: () =>
+        ended
+          ? Promise.reject(new FencedError("ended"))
+          : new Promise<void>((resolve) => (release = resolve)),
+      isFenced: (err: unknown) => err instanceof FencedError,
+    };
+    const writer = kubeEventWriter(rest, log, { host: "h", fence });
+    const first = writer.write(event("Normal", "Unsealed", "ok"));
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual([]);
+    release();
+    await first;
+    expect(calls).toHaveLength(1);
+    ended = true;
+    await writer.write(event("Warning", "ErrUnsealFailed", "no"));
+    expect(calls).toHaveLength(1);
+  });
+});
+
 describe("kube status writer and Secret store", () => {
   it("merge-patches the status subresource and ignores a deleted object", async () => {
-    const { rest, calls } = fakeRest([{}, notFound()]);
+    const { rest, calls } = fakeRest([{ metadata: { resourceVersion: "8" } }, notFound()]);
     const writer = kubeStatusWriter(rest);
-    await writer.write(ss, { observedGeneration: 2 });
-    await writer.write(ss, { observedGeneration: 2 });
+    expect(await writer.write(ss, { observedGeneration: 2 })).toBe("8");
+    expect(await writer.write(ss, { observedGeneration: 2 })).toBeUndefined();
     expect(calls[0]).toEqual({
       path: "/apis/bitnami.com/v1alpha1/namespaces/ns/sealedsecrets/app/status",
       req: {
@@ -100,6 +131,41 @@ describe("kube status writer and Secret store", () => {
         contentType: "application/merge-patch+json",
         body: { status: { observedGeneration: 2 } },
       },
+    });
+  });
+
+  it("makes the status patch conditional on the resourceVersion it was computed from", async () => {
+    const conflict = new KubeApiError(409, "Conflict", "the object has been modified");
+    const { rest, calls } = fakeRest([conflict]);
+    const writer = kubeStatusWriter(rest);
+    await expect(writer.write(ss, { observedGeneration: 2 }, "7")).rejects.toBe(conflict);
+    expect(calls[0]?.req.body).toEqual({
+      metadata: { resourceVersion: "7" },
+      status: { observedGeneration: 2 },
+    });
+  });
+
+  it("reads a SealedSecret from the API, never a cache (404 = absent)", async () => {
+    const { rest, calls } = fakeRest([ss, notFound()]);
+    const read = kubeSealedSecretReader(rest);
+    expect(await read("ns", "app")).toBe(ss);
+    expect(await read("ns", "gone")).toBeUndefined();
+    expect(calls.map((c) => [c.req.method ?? "GET", c.path])).toEqual([
+      ["GET", "/apis/bitnami.com/v1alpha1/namespaces/ns/sealedsecrets/app"],
+      ["GET", "/apis/bitnami.com/v1alpha1/namespaces/ns/sealedsecrets/gone"],
+    ]);
+  });
+
+  it.each([
+    ["uid and resourceVersion", { uid: "u", resourceVersion: "3" }, true],
+    ["a uid only", { uid: "u" }, true],
+    ["none", undefined, false],
+  ])("deletes a Secret with %s as preconditions", async (_, preconditions, sent) => {
+    const { rest, calls } = fakeRest([{}]);
+    await kubeSecretStore(rest, undefined).delete("ns", "s", preconditions);
+    expect(calls[0]?.req).toEqual({
+      method: "DELETE",
+      ...(sent && { body: { apiVersion: "v1", kind: "DeleteOptions", preconditions } }),
     });
   });
 

@@ -8,6 +8,7 @@ import type {
   ObjectEvent,
   SecretStore,
   StatusWriter,
+  WriteFence,
 } from "../controller/ports.js";
 import { isConflict, isNotFound, KubeApiError } from "./rest.js";
 import type { KubeRest } from "./rest.js";
@@ -86,28 +87,52 @@ export function kubeKeySecretCreator(rest: KubeRest): (secret: Secret) => Promis
     });
 }
 
+const sealedSecretPath = (namespace: string, name: string): string =>
+  `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/sealedsecrets/${encodeURIComponent(name)}`;
+
 /**
- * Status subresource writes as a JSON merge patch of `{status}`: no resourceVersion is needed
- * (the controller owns `.status`), and `conditions` is replaced as a whole. A SealedSecret
- * deleted meanwhile is not an error.
+ * Status subresource writes as a JSON merge patch of `{status}` (`conditions` is replaced as a
+ * whole). With a resourceVersion the patch carries it in `metadata`, which the API server checks
+ * like an update's (409 when the object changed since), so a status computed from a stale read
+ * (a deposed leader's, a lagging cache's) never overwrites a newer one. A SealedSecret deleted
+ * meanwhile is not an error (resolves undefined).
  */
 export function kubeStatusWriter(rest: KubeRest): StatusWriter {
   return {
-    async write(ss: SealedSecret, status: SealedSecretStatus): Promise<void> {
+    async write(ss: SealedSecret, status: SealedSecretStatus, resourceVersion?: string) {
       const { namespace = "", name = "" } = ss.metadata;
       try {
-        await rest.request(
-          `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/sealedsecrets/${encodeURIComponent(name)}/status`,
+        const written = await rest.request<SealedSecret | undefined>(
+          `${sealedSecretPath(namespace, name)}/status`,
           {
             method: "PATCH",
             contentType: "application/merge-patch+json",
-            body: { status },
+            body: { ...(resourceVersion && { metadata: { resourceVersion } }), status },
           },
         );
+        return written?.metadata?.resourceVersion;
       } catch (err) {
         if (!isNotFound(err)) throw err;
+        return undefined;
       }
     },
+  };
+}
+
+/**
+ * Reads a SealedSecret from the API server, never a cache (a conflict retry must decide from
+ * what the server has now); undefined when it does not exist.
+ */
+export function kubeSealedSecretReader(
+  rest: KubeRest,
+): (namespace: string, name: string) => Promise<SealedSecret | undefined> {
+  return async (namespace, name) => {
+    try {
+      return await rest.request<SealedSecret>(sealedSecretPath(namespace, name));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   };
 }
 
@@ -122,6 +147,11 @@ interface WrittenEvent {
 
 export interface EventWriterOptions {
   host: string;
+  /**
+   * Leader-election fencing: each event waits until the fence is ready, and is dropped (not
+   * written, logged at debug) once this replica will never write again.
+   */
+  fence?: Pick<WriteFence, "ready" | "isFenced">;
   /** Identical events within this window update one Event's count (client-go aggregation). */
   aggregateWindowMs?: number;
   maxTracked?: number;
@@ -170,6 +200,10 @@ export function kubeEventWriter(
     async write(event: ObjectEvent) {
       const { object, type, reason, message } = event;
       const { namespace, uid = "" } = object;
+      if (!(await fenceReady(options.fence))) {
+        log.debug({ namespace, name: object.name, reason }, "event dropped: not the leader");
+        return;
+      }
       const key = JSON.stringify([uid, type, reason, message]);
       const at = event.at.toISOString();
       try {
@@ -193,6 +227,18 @@ export function kubeEventWriter(
       }
     },
   };
+}
+
+/** True once the fence lets writes through; false when it never will again. */
+async function fenceReady(fence: EventWriterOptions["fence"]): Promise<boolean> {
+  if (!fence) return true;
+  try {
+    await fence.ready();
+    return true;
+  } catch (err) {
+    if (fence.isFenced(err)) return false;
+    throw err;
+  }
 }
 
 function eventBody(e: ObjectEvent, host: string): object {

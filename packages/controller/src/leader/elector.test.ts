@@ -12,9 +12,10 @@ class FakeLeaseServer {
   rv = 0;
   writes: { by: string; record: LeaseRecord }[] = [];
 
-  port(client: string, state: { down: boolean }): LeasePort {
+  port(client: string, state: { down: boolean; slowMs?: number }): LeasePort {
     const answer = async <T>(fn: () => T): Promise<T> => {
       await Promise.resolve();
+      if (state.slowMs) await new Promise((r) => setTimeout(r, state.slowMs));
       if (state.down) throw new Error("connection refused");
       return fn();
     };
@@ -46,6 +47,7 @@ class FakeLeaseServer {
 
 const clock: ElectorClock = {
   now: () => Date.now(),
+  monotonic: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       const done = (): void => {
@@ -61,14 +63,25 @@ const clock: ElectorClock = {
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
-function contender(server: FakeLeaseServer, id: string) {
-  const state = { down: false, started: 0, stopped: 0 };
+function contender(server: FakeLeaseServer, id: string, electorClock = clock) {
+  const state = {
+    down: false,
+    slowMs: 0,
+    started: 0,
+    stopped: 0,
+    stoppedAt: 0,
+    renewed: [] as number[],
+  };
   const elector = new LeaderElector(id, TIMINGS, {
     lease: server.port(id, state),
-    clock,
+    clock: electorClock,
     log: quiet,
     onStartedLeading: () => void (state.started += 1),
-    onStoppedLeading: () => void (state.stopped += 1),
+    onStoppedLeading: () => {
+      state.stopped += 1;
+      state.stoppedAt = Date.now();
+    },
+    onRenewed: (at) => void state.renewed.push(at),
   });
   return { elector, state };
 }
@@ -132,6 +145,60 @@ describe("LeaderElector", () => {
     await advance(20_000);
     expect(server.writes.slice(writes).every((w) => w.by === "b")).toBe(true);
     await b.elector.stop();
+  });
+
+  it("reports the start of every successful attempt, so the fence can count from it", async () => {
+    const server = new FakeLeaseServer();
+    const a = contender(server, "a");
+    const t0 = Date.now();
+    a.elector.start();
+    await advance(5_000);
+    expect(a.state.renewed[0]).toBe(t0);
+    expect(a.state.renewed.length).toBeGreaterThanOrEqual(3);
+    // Each renewal starts one retry period after the previous one ended.
+    expect(a.state.renewed.slice(1).every((t, i) => t - a.state.renewed[i]! >= 2_000)).toBe(true);
+    await a.elector.stop();
+  });
+
+  it.each([
+    ["fail at once", 0],
+    ["take most of the time left before failing", 1_500],
+    ["hang until the deadline", 60_000],
+  ])(
+    "gives up exactly at the renew deadline when renewals %s (never sleeps past it)",
+    async (_, slowMs) => {
+      const server = new FakeLeaseServer();
+      const a = contender(server, "a");
+      a.elector.start();
+      await advance(100);
+      expect(a.elector.leading).toBe(true);
+      await advance(3_000);
+      const last = a.state.renewed.at(-1)!;
+      a.state.down = true;
+      a.state.slowMs = slowMs;
+      await advance(TIMINGS.renewDeadlineMs + 5_000);
+      expect(a.state.stopped).toBe(1);
+      expect(a.state.stoppedAt - last).toBe(TIMINGS.renewDeadlineMs);
+      await a.elector.stop();
+    },
+  );
+
+  it("keeps the Lease while the wall clock is stepped forward by an hour", async () => {
+    const offset = { ms: 0 };
+    const stepped: ElectorClock = { ...clock, now: () => Date.now() + offset.ms };
+    const server = new FakeLeaseServer();
+    const a = contender(server, "a", stepped);
+    const b = contender(server, "b", stepped);
+    a.elector.start();
+    await advance(100);
+    b.elector.start();
+    await advance(3_000);
+    offset.ms = 3_600_000;
+    await advance(20_000);
+    expect(a.elector.leading).toBe(true);
+    expect(b.elector.leading).toBe(false);
+    expect(a.state.stopped).toBe(0);
+    await Promise.all([a.elector.stop(), b.elector.stop()]);
   });
 
   it("loses leadership at once when it finds the Lease held by someone else", async () => {

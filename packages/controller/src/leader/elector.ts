@@ -5,15 +5,19 @@ import type { LeaseRecord, LeaseTimings, Observation, ObservedLease } from "./le
  * The leader-election loop (client-go `LeaderElector.Run` with `ReleaseOnCancel`):
  * 1. acquire: try every retry period (jittered ×[1, 2.2)) until the Lease is ours;
  * 2. lead: `onStartedLeading`, then renew every retry period; a renewal that fails is retried
- *    every retry period until the renew deadline, counted from the last successful write, has
- *    passed — then `onStoppedLeading` (leadership is lost for good: this elector never runs
- *    again; the controller exits, as client-go's callers do). Finding the Lease held by someone
- *    else also loses it at once;
+ *    every retry period until the renew deadline, counted from the start of the last
+ *    successful attempt, has passed — then `onStoppedLeading` (leadership is lost for good:
+ *    this elector never runs again; the controller exits, as client-go's callers do). The time
+ *    left is measured again after every attempt, so no wait runs past the deadline. Finding
+ *    the Lease held by someone else also loses it at once;
  * 3. `stop()` (graceful shutdown) ends the loop and, when leading, releases the Lease (empty
  *    holder), so another replica takes over without waiting for it to expire. `stop()` does not
  *    call `onStoppedLeading`.
  * Every API call is bounded by the time left before the deadline, so a hanging request cannot
- * keep a stale leader alive. Callbacks are synchronous notifications and must not throw.
+ * keep a stale leader alive. Each successful write reports the monotonic time its attempt
+ * started (`onRenewed`): the write fence (`fence.ts`) derives from it how long this replica may
+ * still write. Deadlines and expiry use the monotonic clock, the record's timestamps the wall
+ * clock. Callbacks are synchronous notifications and must not throw.
  */
 
 /** Another writer changed the Lease since it was read (HTTP 409), or it already exists. */
@@ -43,8 +47,10 @@ export interface LeasePort {
 }
 
 export interface ElectorClock {
-  /** Milliseconds; also stamps `renewTime`, so wall-clock time. */
+  /** Wall-clock milliseconds: stamps `acquireTime` and `renewTime`. */
   now(): number;
+  /** Monotonic milliseconds (never stepped): deadlines and expiry. */
+  monotonic(): number;
   /** Resolves after `ms`, or early (without error) once `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** [0, 1) for the retry jitter. */
@@ -63,6 +69,12 @@ export interface ElectorCallbacks {
   onStoppedLeading(): void;
   /** The observed holder changed (empty string: released). */
   onNewLeader?(identity: string): void;
+  /**
+   * A write that makes or keeps us the holder succeeded; `startedAt` is the monotonic time the
+   * attempt began (before its read), so no other replica can take the Lease over before
+   * `startedAt + leaseDuration`.
+   */
+  onRenewed?(startedAt: number): void;
 }
 
 export interface ElectorDeps extends ElectorCallbacks {
@@ -82,6 +94,7 @@ export class LeaderElector {
   readonly #abort = new AbortController();
   #observation: Observation | undefined;
   #resourceVersion: string | undefined;
+  /** Monotonic start of the last successful attempt. */
   #lastRenewMs = 0;
   #leading = false;
   #reportedHolder: string | undefined;
@@ -165,21 +178,29 @@ export class LeaderElector {
     }
   }
 
+  /** Retries the renewal until it succeeds (true), the Lease is held by another, or the deadline. */
   async #renewBeforeDeadline(): Promise<boolean> {
     for (;;) {
-      const left = this.#lastRenewMs + this.#timings.renewDeadlineMs - this.#deps.clock.now();
+      const left = this.#leftBeforeDeadline();
       if (left <= 0) return false;
       const result = await this.#attempt(left);
       if (result !== "failed") return result === "ours";
-      const wait = Math.min(this.#timings.retryPeriodMs, left);
+      // Measured again: the attempt itself may have used most of what was left.
+      const wait = Math.min(this.#timings.retryPeriodMs, this.#leftBeforeDeadline());
+      if (wait <= 0) return false;
       await this.#deps.clock.sleep(wait, this.#abort.signal);
       if (this.#stopped) return false;
     }
   }
 
+  #leftBeforeDeadline(): number {
+    return this.#lastRenewMs + this.#timings.renewDeadlineMs - this.#deps.clock.monotonic();
+  }
+
   /** One client-go `tryAcquireOrRenew`: read, decide, write. */
   async #attempt(timeoutMs: number): Promise<Attempt> {
-    const started = this.#deps.clock.now();
+    const { clock } = this.#deps;
+    const started = clock.monotonic();
     let current: ObservedLease | undefined;
     try {
       current = await this.#bounded((t) => this.#deps.lease.get(t), timeoutMs);
@@ -187,12 +208,14 @@ export class LeaderElector {
       this.#deps.log.warn({ err: describe(err) }, "leader election: cannot read the lease");
       return "failed";
     }
-    this.#observation = observe(this.#observation, current?.record, started);
+    // Observed when the answer arrived (client-go's observedTime): the later, the safer.
+    const at = { wallMs: clock.now(), monotonicMs: clock.monotonic() };
+    this.#observation = observe(this.#observation, current?.record, at.monotonicMs);
     this.#reportHolder();
-    const decision = decideLease(this.#observation, started, this.#identity, this.#timings);
+    const decision = decideLease(this.#observation, at, this.#identity, this.#timings);
     if (decision.action === "wait") return "held";
     if (this.#leading && decision.action !== "renew") return "held";
-    const left = timeoutMs - (this.#deps.clock.now() - started);
+    const left = timeoutMs - (clock.monotonic() - started);
     try {
       const written = await this.#bounded(
         (t) =>
@@ -204,6 +227,7 @@ export class LeaderElector {
       this.#observation = { record: written.record, sinceMs: started };
       this.#resourceVersion = written.resourceVersion;
       this.#lastRenewMs = started;
+      this.#deps.onRenewed?.(started);
       this.#reportHolder();
       return "ours";
     } catch (err) {

@@ -5,6 +5,8 @@ import type { LeaseRecord } from "./lease.js";
 
 const T0 = Date.parse("2026-06-01T00:00:00.000Z");
 const CONFIG = { leaseDurationMs: 15_000 };
+/** Both clocks at `ms` (the tests that separate them say so). */
+const at = (ms: number) => ({ wallMs: ms, monotonicMs: ms });
 
 const held = (holder: string, over: Partial<LeaseRecord> = {}): LeaseRecord => ({
   holderIdentity: holder,
@@ -34,7 +36,7 @@ describe("observe", () => {
 
 describe("decideLease", () => {
   it("creates an absent Lease holding it, transitions 0", () => {
-    expect(decideLease(undefined, T0, "me", CONFIG)).toEqual({
+    expect(decideLease(undefined, at(T0), "me", CONFIG)).toEqual({
       action: "create",
       record: {
         holderIdentity: "me",
@@ -48,22 +50,32 @@ describe("decideLease", () => {
 
   it("waits while another holder's record changed within its lease duration (our clock)", () => {
     const obs = observe(undefined, held("other"), T0);
-    expect(decideLease(obs, T0 + 14_999, "me", CONFIG)).toEqual({
+    expect(decideLease(obs, at(T0 + 14_999), "me", CONFIG)).toEqual({
       action: "wait",
       holder: "other",
       expiresAtMs: T0 + 15_000,
     });
   });
 
+  it("measures expiry on the monotonic clock: a wall clock stepped forward does not end a lease", () => {
+    const obs = observe(undefined, held("other"), T0);
+    const stepped = { wallMs: T0 + 3_600_000, monotonicMs: T0 + 1_000 };
+    expect(decideLease(obs, stepped, "me", CONFIG).action).toBe("wait");
+    const expired = { wallMs: T0 - 3_600_000, monotonicMs: T0 + 15_000 };
+    const taken = decideLease(obs, expired, "me", CONFIG);
+    expect(taken.action).toBe("acquire");
+    expect(taken.action === "acquire" && taken.record.renewTime).toBe(microTime(T0 - 3_600_000));
+  });
+
   it("ignores the holder's renewTime: a record first seen now counts as just renewed", () => {
     const stale = held("other", { renewTime: microTime(T0 - 3_600_000) });
     const obs = observe(undefined, stale, T0);
-    expect(decideLease(obs, T0 + 1_000, "me", CONFIG).action).toBe("wait");
+    expect(decideLease(obs, at(T0 + 1_000), "me", CONFIG).action).toBe("wait");
   });
 
   it("takes over an expired Lease: new acquire and renew times, transitions + 1", () => {
     const obs = observe(undefined, held("other"), T0);
-    expect(decideLease(obs, T0 + 15_000, "me", CONFIG)).toEqual({
+    expect(decideLease(obs, at(T0 + 15_000), "me", CONFIG)).toEqual({
       action: "acquire",
       record: {
         holderIdentity: "me",
@@ -77,23 +89,23 @@ describe("decideLease", () => {
 
   it("takes over a released Lease (empty holder) at once", () => {
     const obs = observe(undefined, releasedRecord(held("other"), T0), T0);
-    const decision = decideLease(obs, T0, "me", CONFIG);
+    const decision = decideLease(obs, at(T0), "me", CONFIG);
     expect(decision.action).toBe("acquire");
     expect(decision.action === "acquire" && decision.record.leaseTransitions).toBe(4);
   });
 
   it("renews its own Lease: renewTime moves, acquireTime and transitions stay", () => {
     const obs = observe(undefined, held("me", { leaseDurationSeconds: 60 }), T0);
-    expect(decideLease(obs, T0 + 2_000, "me", CONFIG)).toEqual({
+    expect(decideLease(obs, at(T0 + 2_000), "me", CONFIG)).toEqual({
       action: "renew",
       record: held("me", { renewTime: microTime(T0 + 2_000) }),
     });
   });
 
   it("rounds the written duration up to whole seconds, at least 1", () => {
-    const d = decideLease(undefined, T0, "me", { leaseDurationMs: 2_500 });
+    const d = decideLease(undefined, at(T0), "me", { leaseDurationMs: 2_500 });
     expect(d.action === "create" && d.record.leaseDurationSeconds).toBe(3);
-    const tiny = decideLease(undefined, T0, "me", { leaseDurationMs: 10 });
+    const tiny = decideLease(undefined, at(T0), "me", { leaseDurationMs: 10 });
     expect(tiny.action === "create" && tiny.record.leaseDurationSeconds).toBe(1);
   });
 });

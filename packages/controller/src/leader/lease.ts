@@ -30,8 +30,18 @@ export interface ObservedLease {
 /** What we remember of the Lease between attempts. */
 export interface Observation {
   record: LeaseRecord;
-  /** Our clock (ms) when `record` was first seen with its current content. */
+  /** Our monotonic clock (ms) when `record` was first seen with its current content. */
   sinceMs: number;
+}
+
+/**
+ * The time of one attempt on both clocks: the wall clock stamps the record (for people and
+ * tools reading it), the monotonic clock measures expiry, so a stepped wall clock can neither
+ * extend another holder's lease nor end it early (Go's `time.Now` carries both readings).
+ */
+export interface LeaseNow {
+  wallMs: number;
+  monotonicMs: number;
 }
 
 export interface LeaseTimings {
@@ -47,7 +57,7 @@ export type LeaseDecision =
   | { action: "acquire"; record: LeaseRecord }
   /** Our own Lease: renew it. */
   | { action: "renew"; record: LeaseRecord }
-  /** Someone else holds a valid Lease; it expires at `expiresAtMs` (our clock) unless renewed. */
+  /** Someone else holds a valid Lease; it expires at `expiresAtMs` (monotonic) unless renewed. */
   | { action: "wait"; holder: string; expiresAtMs: number };
 
 /** Kubernetes MicroTime: `2006-01-02T15:04:05.000000Z` (JS has milliseconds only). */
@@ -70,11 +80,11 @@ const sameRecord = (a: LeaseRecord, b: LeaseRecord): boolean =>
 export function observe(
   previous: Observation | undefined,
   record: LeaseRecord | undefined,
-  nowMs: number,
+  monotonicMs: number,
 ): Observation | undefined {
   if (record === undefined) return undefined;
   if (previous && sameRecord(previous.record, record)) return previous;
-  return { record, sinceMs: nowMs };
+  return { record, sinceMs: monotonicMs };
 }
 
 /**
@@ -83,11 +93,11 @@ export function observe(
  */
 export function decideLease(
   observation: Observation | undefined,
-  nowMs: number,
+  at: LeaseNow,
   identity: string,
   config: Pick<LeaseTimings, "leaseDurationMs">,
 ): LeaseDecision {
-  const now = microTime(nowMs);
+  const now = microTime(at.wallMs);
   const leaseDurationSeconds = Math.max(1, Math.ceil(config.leaseDurationMs / 1000));
   if (observation === undefined) {
     return {
@@ -106,7 +116,7 @@ export function decideLease(
     return { action: "renew", record: { ...record, leaseDurationSeconds, renewTime: now } };
   }
   const expiresAtMs = sinceMs + record.leaseDurationSeconds * 1000;
-  if (record.holderIdentity !== "" && expiresAtMs > nowMs) {
+  if (record.holderIdentity !== "" && expiresAtMs > at.monotonicMs) {
     return { action: "wait", holder: record.holderIdentity, expiresAtMs };
   }
   return {

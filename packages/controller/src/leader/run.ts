@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { KubeRest } from "../kube/rest.js";
 import { LeaderElector } from "./elector.js";
 import type { ElectorClock, ElectorLogger } from "./elector.js";
+import type { LeaseFence } from "./fence.js";
 import { kubeLeasePort } from "./kube-lease.js";
 import type { LeaseTimings } from "./lease.js";
 
@@ -12,6 +13,11 @@ import type { LeaseTimings } from "./lease.js";
  * `lost` resolves when it is lost, or when `lead` fails, and the caller exits the process (as
  * client-go's `OnStoppedLeading` callers do; the restarted replica rejoins as a follower with
  * fresh state). `stop` (graceful shutdown, after the workers have drained) releases the Lease.
+ *
+ * `fence` is fed by every successful renewal and ended when leadership is lost or given up, so
+ * every write of this replica stops the moment it can no longer prove it holds the Lease. The
+ * Lease has its own client (`rest`): unthrottled and unfenced, so renewals never queue behind
+ * reconcile writes and keep trying while writes are refused.
  */
 export interface LeaderElection {
   readonly identity: string;
@@ -22,7 +28,9 @@ export interface LeaderElection {
 }
 
 export interface LeaderElectionOptions {
+  /** The Lease's own client: not the reconcile client (throttled, fenced). */
   rest: KubeRest;
+  fence: LeaseFence;
   namespace: string;
   leaseName: string;
   identity: string;
@@ -33,6 +41,7 @@ export interface LeaderElectionOptions {
 /** Real time: wall clock, timers that end early (without error) when aborted. */
 export const systemClock: ElectorClock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
   random: () => Math.random(),
 };
@@ -41,9 +50,13 @@ export function startLeaderElection(
   options: LeaderElectionOptions,
   lead: () => Promise<void>,
 ): LeaderElection {
-  const { log } = options;
-  let markLost: () => void = () => undefined;
-  const lost = new Promise<void>((resolve) => (markLost = resolve));
+  const { log, fence } = options;
+  let resolveLost: () => void = () => undefined;
+  const lost = new Promise<void>((resolve) => (resolveLost = resolve));
+  const markLost = (): void => {
+    fence.end();
+    resolveLost();
+  };
   const elector = new LeaderElector(options.identity, options.timings, {
     lease: kubeLeasePort(options.rest, options.namespace, options.leaseName),
     clock: systemClock,
@@ -57,6 +70,7 @@ export function startLeaderElection(
         markLost();
       }),
     onStoppedLeading: markLost,
+    onRenewed: (startedAt) => fence.renewed(startedAt),
   });
   log.info(
     { identity: options.identity, lease: `${options.namespace}/${options.leaseName}` },
@@ -69,6 +83,9 @@ export function startLeaderElection(
       return elector.leading;
     },
     lost,
-    stop: () => elector.stop(),
+    stop: () => {
+      fence.end();
+      return elector.stop();
+    },
   };
 }
