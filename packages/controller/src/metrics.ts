@@ -19,6 +19,12 @@ export interface MetricsOptions {
   collectDefaults: boolean;
 }
 
+/** What `condition_info` reads of a SealedSecret (a whole object or the informer's summary). */
+export interface ConditionsOf {
+  metadata: { namespace?: string; name?: string; labels?: Readonly<Record<string, string>> };
+  status?: Pick<NonNullable<SealedSecret["status"]>, "conditions">;
+}
+
 const PREFIX = "sealed_secrets_controller_";
 const INSTANCE_LABEL = "app.kubernetes.io/instance";
 const CONDITION_VALUE: Readonly<Record<string, number>> = { True: 1, False: -1, Unknown: 0 };
@@ -35,6 +41,9 @@ export class ControllerMetrics {
   readonly #httpDuration: Histogram<"path" | "method">;
   readonly #rsaOperations: Counter;
   readonly #keySecretsRefused: Gauge<"reason">;
+  readonly #eventsDropped: Counter;
+  readonly #rsaByClass: Counter<"class">;
+  readonly #connectionsRefused: Counter<"reason">;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -87,6 +96,23 @@ export class ControllerMetrics {
       registers,
     });
     for (const reason of KEY_REFUSAL_REASONS) this.#keySecretsRefused.set({ reason }, 0);
+    this.#rsaByClass = new Counter({
+      name: "signet_rsa_operations_total",
+      help: "RSA private-key operations performed, successful or not, by who caused them (reconcile or api)",
+      labelNames: ["class"],
+      registers,
+    });
+    this.#eventsDropped = new Counter({
+      name: "signet_events_dropped_total",
+      help: "Kubernetes Events not written because the event backlog was full (the oldest are dropped)",
+      registers,
+    });
+    this.#connectionsRefused = new Counter({
+      name: "signet_http_connections_refused_total",
+      help: "Connections to the HTTP servers closed because of the connection limits: refused (total, peer) or evicted for a newcomer (evicted)",
+      labelNames: ["reason"],
+      registers,
+    });
     if (options.collectDefaults) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -111,6 +137,21 @@ export class ControllerMetrics {
     }
   }
 
+  /** One RSA operation performed for `cls` (reconciles or API requests). */
+  rsaOperation(cls: "reconcile" | "api"): void {
+    this.#rsaByClass.inc({ class: cls });
+  }
+
+  /** Events dropped from a full backlog. */
+  eventsDropped(n = 1): void {
+    this.#eventsDropped.inc(n);
+  }
+
+  /** One connection refused by the connection limits. */
+  connectionRefused(reason: "total" | "peer" | "evicted"): void {
+    this.#connectionsRefused.inc({ reason });
+  }
+
   /** Refreshes `condition_info` from the object's status (no-op without status or when omitted). */
   observeConditions(ss: SealedSecret): void {
     if (this.#omitSecretLabels) return;
@@ -120,7 +161,7 @@ export class ControllerMetrics {
   }
 
   /** Drops the object's `condition_info` series (SealedSecret deleted). */
-  forgetConditions(ss: SealedSecret): void {
+  forgetConditions(ss: ConditionsOf): void {
     for (const c of ss.status?.conditions ?? [])
       this.#conditionInfo.remove(this.#labels(ss, c.type));
   }
@@ -137,7 +178,7 @@ export class ControllerMetrics {
     return this.registry.metrics();
   }
 
-  #labels(ss: SealedSecret, condition: string) {
+  #labels(ss: ConditionsOf, condition: string) {
     return {
       namespace: ss.metadata.namespace ?? "",
       name: ss.metadata.name ?? "",

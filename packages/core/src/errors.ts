@@ -19,6 +19,7 @@ export type SignetErrorCode =
   | "ERR_PRIVATE_KEY"
   | "ERR_DECRYPT"
   | "ERR_UNSEAL"
+  | "ERR_UNSEAL_BUDGET"
   | "ERR_BASE64"
   | "ERR_DEPRECATED_V1"
   | "ERR_OUTPUT_FORMAT"

@@ -1,14 +1,15 @@
 import { createPublicKey, randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { hybridEncrypt } from "./crypto/hybrid.js";
+import { hybridEncrypt, rsaUnwrap } from "./crypto/hybrid.js";
 import type { SealedSecret, Secret } from "./model.js";
 import { sealRaw, sealSecret } from "./seal.js";
 import type { SealOptions } from "./seal.js";
 import type { SealingScope } from "./scope.js";
 import { makeTestKey } from "./test-support/keys.js";
 import type { TestKey } from "./test-support/keys.js";
-import { unsealSealedSecret } from "./unseal.js";
+import { openSealedValues, rsaBudget, unsealSealedSecret } from "./unseal.js";
+import type { OpenOptions, OpenedValues } from "./unseal.js";
 
 const CW = "sealedsecrets.bitnami.com/cluster-wide";
 const NW = "sealedsecrets.bitnami.com/namespace-wide";
@@ -480,5 +481,126 @@ describe("deprecated v1 data", () => {
     expect(() => unsealSealedSecret(ss, { keys: [k.key], acceptDeprecatedV1Data: accept })).toThrow(
       message,
     );
+  });
+});
+
+describe("bounded opening", () => {
+  let keys: TestKey[];
+  beforeAll(async () => {
+    keys = await Promise.all(Array.from({ length: 4 }, () => makeTestKey(1024)));
+  });
+
+  const sealedWith = (key: TestKey, items: Record<string, string>): SealedSecret =>
+    sealSecret(
+      secret({ data: Object.fromEntries(Object.entries(items).map(([n, v]) => [n, b64(v)])) }),
+      {
+        certificate: key.certificate,
+        random: randomBytes,
+      },
+    );
+
+  /** Drives the steps by hand, recording which key each RSA request names. */
+  function drive(
+    ss: SealedSecret,
+    options: OpenOptions,
+  ): { asked: string[]; opened: OpenedValues } {
+    const steps = openSealedValues(ss, options);
+    const asked: string[] = [];
+    let step = steps.next();
+    while (!step.done) {
+      const { key, wrapped, label } = step.value;
+      asked.push(key.fingerprint);
+      step = steps.next(rsaUnwrap(key.privateKey, wrapped, label));
+    }
+    return { asked, opened: step.value };
+  }
+
+  it("stops at the first value no key opens: later values cost no RSA operation", () => {
+    const ss = sealedWith(keys[0]!, { a: "1", b: "2", c: "3" });
+    const foreign = sealedWith(keys[3]!, { x: "1", y: "2" });
+    ss.spec.encryptedData.b = foreign.spec.encryptedData.x!;
+    ss.spec.encryptedData.c = foreign.spec.encryptedData.y!;
+    const held = keys.slice(0, 3).map((t) => t.key);
+    const { asked, opened } = drive(ss, { keys: held, acceptDeprecatedV1Data: false });
+    const blockB = wrappedBlock(ss.spec.encryptedData.b);
+    const mayOpenB = held.filter((key) => Buffer.compare(blockB, Buffer.from(key.modulus)) < 0);
+    // `a` opens with the first key tried; `b` is tried with every key that may have wrapped it.
+    expect(asked).toEqual([held[0]!.fingerprint, ...mayOpenB.map((key) => key.fingerprint)]);
+    expect(opened.errors).toEqual([{ key: "b", message: "no key could decrypt secret" }]);
+    expect(opened.rsaOperations).toBe(asked.length);
+    expect(() => unsealSealedSecret(ss, { keys: held, acceptDeprecatedV1Data: false })).toThrow(
+      /^no key could decrypt secret \(b\)$/,
+    );
+  });
+
+  it.each<[string, (ss: SealedSecret) => void, string]>([
+    ["not base64", (ss) => (ss.spec.encryptedData.c = "not base64!"), "illegal base64 data"],
+    ["too short", (ss) => (ss.spec.encryptedData.c = "AAAA"), "no key could decrypt secret"],
+    [
+      "wrapped for another key size",
+      (ss) => (ss.spec.encryptedData.c = Buffer.alloc(600, 1).toString("base64")),
+      "no key could decrypt secret",
+    ],
+  ])("fails a value that is %s before any RSA operation", (_, spoil, message) => {
+    const ss = sealedWith(keys[0]!, { a: "1", b: "2", c: "3" });
+    spoil(ss);
+    const { asked, opened } = drive(ss, {
+      keys: keys.map((t) => t.key),
+      acceptDeprecatedV1Data: false,
+    });
+    expect(asked).toEqual([]);
+    expect(opened.errors).toEqual([{ key: "c", message: expect.stringContaining(message) }]);
+  });
+
+  it("fails with ERR_UNSEAL_BUDGET instead of spending more than the budget", () => {
+    const ss = sealedWith(keys[3]!, { a: "1", b: "2" });
+    const options = { keys: keys.map((t) => t.key), acceptDeprecatedV1Data: false };
+    const needed = unsealSealedSecret(ss, options).rsaOperations;
+    expect(unsealSealedSecret(ss, { ...options, maxRsaOperations: needed }).rsaOperations).toBe(
+      needed,
+    );
+    expect(() => unsealSealedSecret(ss, { ...options, maxRsaOperations: needed - 1 })).toThrow(
+      expect.objectContaining({ code: "ERR_UNSEAL_BUDGET" }),
+    );
+  });
+
+  it.each([
+    [1, 12, 12],
+    [3, 12, 16],
+    [2000, 12, 4010],
+    [0, 5, 5],
+  ])("budgets %i values with %i keys at %i RSA operations", (items, keyCount, budget) => {
+    expect(rsaBudget(items, keyCount)).toBe(budget);
+  });
+
+  it("fits any object sealed with two keys in turn within the budget", () => {
+    const a = sealedWith(keys[2]!, { k0: "0", k2: "2", k4: "4" });
+    const b = sealedWith(keys[3]!, { k1: "1", k3: "3", k5: "5" });
+    const ss = {
+      ...a,
+      spec: { ...a.spec, encryptedData: { ...a.spec.encryptedData, ...b.spec.encryptedData } },
+    };
+    const all = keys.map((t) => t.key);
+    const result = unsealSealedSecret(ss, {
+      keys: all,
+      acceptDeprecatedV1Data: false,
+      maxRsaOperations: rsaBudget(6, all.length),
+    });
+    expect(Object.keys(result.secret.data ?? {})).toHaveLength(6);
+  });
+
+  it("builds the Secret from values opened ahead by the caller", () => {
+    const ss = sealedWith(keys[0]!, { a: "1" });
+    const options = { keys: [keys[0]!.key], acceptDeprecatedV1Data: false };
+    const { opened } = drive(ss, options);
+    let calls = 0;
+    const result = unsealSealedSecret(ss, {
+      keys: [],
+      acceptDeprecatedV1Data: false,
+      opened: () => (calls++, opened),
+    });
+    expect(calls).toBe(1);
+    expect(result.secret.data).toEqual({ a: b64("1") });
+    expect(result.rsaOperations).toBe(1);
   });
 });

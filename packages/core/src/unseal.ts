@@ -4,7 +4,13 @@ import {
   SKIP_SET_OWNER_REFERENCES_ANNOTATION,
 } from "./constants.js";
 import { decodeStdBase64, illegalBase64Message } from "./base64.js";
-import { DECRYPT_ERROR_MESSAGE, hybridDecryptWith, keyMayOpen } from "./crypto/hybrid.js";
+import {
+  DECRYPT_ERROR_MESSAGE,
+  keyMayOpen,
+  openSealedBody,
+  rsaUnwrap,
+  wrappedKeyLength,
+} from "./crypto/hybrid.js";
 import type { UnsealingKey } from "./crypto/keys.js";
 import { SignetError } from "./errors.js";
 import type { ObjectMeta, OwnerReference, SealedSecret, Secret } from "./model.js";
@@ -22,14 +28,27 @@ export type TemplateRenderer = (
   values: Readonly<Record<string, Uint8Array>>,
 ) => { data: Record<string, Uint8Array>; failures: TemplateItemFailure[] };
 
-export interface UnsealOptions {
+export interface OpenOptions {
   /** Every registered key, most recent first. */
   keys: readonly UnsealingKey[];
   /** Fingerprints to try before the rest (the key that opened this object last, a seal-time hint). */
   preferred?: readonly string[];
   /** The controller's `--accept-deprecated-v1-data` (true) or kubeseal's copy of it (false). */
   acceptDeprecatedV1Data: boolean;
+  /**
+   * Most RSA private-key operations opening this object may spend; the next one fails the
+   * object with ERR_UNSEAL_BUDGET (see {@link rsaBudget}). Unlimited when absent.
+   */
+  maxRsaOperations?: number;
+}
+
+export interface UnsealOptions extends OpenOptions {
   renderTemplates?: TemplateRenderer;
+  /**
+   * The values, already opened by the caller (for example by driving {@link openSealedValues}
+   * with RSA on a thread pool). Called instead of opening them here; may throw what opening threw.
+   */
+  opened?: () => OpenedValues;
 }
 
 export interface UnsealResult {
@@ -46,37 +65,155 @@ interface ItemError {
 }
 
 /**
+ * One RSA-OAEP-SHA256 unwrap that opening needs, for the caller to perform: the session key of
+ * one value under one key (`wrapped` is the RSA block after the 2-byte length). The answer is
+ * the session key, or undefined when this key does not open it.
+ */
+export interface RsaUnwrap {
+  key: UnsealingKey;
+  wrapped: Uint8Array;
+  label: Uint8Array;
+}
+
+/** The opened values of one SealedSecret, before templates run and the Secret is built. */
+export interface OpenedValues {
+  /** Plaintext per `encryptedData` item; for a v1 object one entry, {@link V1_ITEM}. */
+  values: Record<string, Uint8Array>;
+  /** Items that did not open; empty when every value opened. */
+  errors: ItemError[];
+  openedWith: string[];
+  rsaOperations: number;
+}
+
+/** The item name a v1 (`spec.data`) object's single sealed blob is opened under. */
+export const V1_ITEM = "data";
+
+/** Opening as steps: yields each RSA unwrap it needs and takes its answer. */
+export type OpeningSteps = Generator<RsaUnwrap, OpenedValues, Uint8Array | undefined>;
+
+/**
+ * RSA operations a SealedSecret of `items` values may cost with `keys` keys registered: every
+ * key once for the first value, then two per further value. An object sealed with one key costs
+ * at most `keys + items - 1` (the key that opened the last value is tried first), one whose
+ * values alternate between two keys `keys + 2 (items - 1)`; only an object mixing three or more
+ * keys in an adversarial order needs more (re-sealing it with the current key fixes that).
+ */
+export function rsaBudget(items: number, keys: number): number {
+  return keys + 2 * Math.max(0, items - 1);
+}
+
+/**
  * Unseals a SealedSecret into the Secret the controller would write (reference `Unseal`, spec
- * §4.6). Keys are tried most-likely first: preferred fingerprints, then the given order, and the
- * key that opened one value is tried first for the next. Keys that cannot have wrapped a value
- * (another modulus size, or a wrapped key not below their modulus) are skipped without an RSA
- * operation. Per-item errors are grouped as
- * `<message> (<key>, ...)`; any error fails the whole object (no partial Secret).
+ * §4.6). The values are opened by {@link openSealedValues} (or taken from `options.opened`), then
+ * `spec.template.data` is rendered over them and the Secret is built. Per-item errors are
+ * grouped as `<message> (<key>, ...)`; any error fails the whole object (no partial Secret).
  */
 export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): UnsealResult {
+  const opened = options.opened ? options.opened() : openSealedValuesSync(ss, options);
+  if (isV1(ss)) return unsealedV1(ss, opened);
+  const errors = [...opened.errors];
+  const values = opened.values;
+  const data = { ...values, ...renderTemplateData(ss, values, options.renderTemplates, errors) };
+  if (errors.length > 0) throw new SignetError("ERR_UNSEAL", groupErrors(errors));
+  return {
+    secret: buildSecret(ss, data),
+    openedWith: opened.openedWith,
+    rsaOperations: opened.rsaOperations,
+  };
+}
+
+/** {@link openSealedValues} with each RSA unwrap done at once on this thread. */
+export function openSealedValuesSync(ss: SealedSecret, options: OpenOptions): OpenedValues {
+  const steps = openSealedValues(ss, options);
+  let step = steps.next();
+  while (!step.done) {
+    const { key, wrapped, label } = step.value;
+    step = steps.next(rsaUnwrap(key.privateKey, wrapped, label));
+  }
+  return step.value;
+}
+
+/**
+ * Opens the sealed values of `ss` (reference `Unseal`'s decryption loop), yielding every RSA
+ * unwrap for the caller to perform, so the RSA work can run off the calling thread while this
+ * logic stays pure. Throws ERR_DEPRECATED_V1 for a v1 object that is refused, ERR_UNSEAL_BUDGET
+ * when `maxRsaOperations` would be passed.
+ *
+ * Cheap checks come first: a value that is not base64, is too short, or that no key can have
+ * wrapped (another modulus size, or a wrapped key not below a key's modulus) fails without any
+ * RSA operation, and then the object fails with every such item named. Otherwise the values are
+ * opened in key order (sorted), keys most-likely first: preferred fingerprints, then the given
+ * order, and the key that opened one value first for the next. Unlike the reference, which tries
+ * every key on every value, opening stops at the first value no key opens: the object fails
+ * anyway, and the rest would only cost RSA work (one item per key).
+ */
+export function* openSealedValues(ss: SealedSecret, options: OpenOptions): OpeningSteps {
   const keyOrder = new KeyOrder(options.keys, options.preferred ?? []);
+  const budget = options.maxRsaOperations ?? Number.POSITIVE_INFINITY;
   const label = encryptionLabel(
     ss.metadata.namespace ?? "",
     ss.metadata.name ?? "",
     scopeFromAnnotations(ss.metadata.annotations),
   );
-  if (ss.spec.data !== undefined && ss.spec.data !== null) {
-    return unsealV1(ss, label, keyOrder, options.acceptDeprecatedV1Data);
-  }
+  const items = sealedItems(ss, options.acceptDeprecatedV1Data);
+  const blobs = new Map<string, Buffer>();
   const errors: ItemError[] = [];
-  const values: Record<string, Uint8Array> = {};
-  for (const key of Object.keys(ss.spec.encryptedData ?? {}).sort()) {
-    const opened = openItem(String(ss.spec.encryptedData[key]), label, keyOrder);
-    if (typeof opened === "string") errors.push({ key, message: opened });
-    else values[key] = opened;
+  for (const [key, encoded] of items) {
+    const checked = precheck(encoded, options.keys);
+    if (typeof checked === "string") errors.push({ key, message: checked });
+    else blobs.set(key, checked);
   }
-  const data = { ...values, ...renderTemplateData(ss, values, options.renderTemplates, errors) };
-  if (errors.length > 0) throw new SignetError("ERR_UNSEAL", groupErrors(errors));
-  return {
-    secret: buildSecret(ss, data),
+  const values: Record<string, Uint8Array> = {};
+  const result = (): OpenedValues => ({
+    values,
+    errors,
     openedWith: keyOrder.used,
     rsaOperations: keyOrder.operations,
-  };
+  });
+  if (errors.length > 0) return result();
+  for (const [key, blob] of blobs) {
+    const opened = yield* keyOrder.open(blob, label, budget);
+    if (opened === undefined) {
+      errors.push({ key, message: DECRYPT_ERROR_MESSAGE });
+      return result();
+    }
+    values[key] = opened;
+  }
+  return result();
+}
+
+function isV1(ss: SealedSecret): boolean {
+  return ss.spec.data !== undefined && ss.spec.data !== null;
+}
+
+/** The sealed items to open, sorted by key; a v1 object's blob is one item. */
+function sealedItems(ss: SealedSecret, acceptV1: boolean): [string, string][] {
+  if (!isV1(ss)) {
+    const data = ss.spec.encryptedData ?? {};
+    return Object.keys(data)
+      .sort()
+      .map((key) => [key, String(data[key])]);
+  }
+  if (!acceptV1) {
+    throw new SignetError(
+      "ERR_DEPRECATED_V1",
+      "using deprecated 'data' field, use 'encryptedData' or flip the feature flag",
+    );
+  }
+  if (Object.keys(ss.spec.encryptedData ?? {}).length > 0) {
+    throw new SignetError(
+      "ERR_DEPRECATED_V1",
+      "cannot use the field 'encryptedData' and the deprecated field 'data' at the same time",
+    );
+  }
+  return [[V1_ITEM, String(ss.spec.data)]];
+}
+
+/** Decodes one value and checks that some key can have wrapped it; the message otherwise. */
+function precheck(encoded: string, keys: readonly UnsealingKey[]): Buffer | string {
+  const blob = decodeStdBase64(encoded);
+  if (!Buffer.isBuffer(blob)) return illegalBase64Message(blob.illegalAt);
+  return keys.some((k) => keyMayOpen(k, blob)) ? blob : DECRYPT_ERROR_MESSAGE;
 }
 
 /** Renders `spec.template.data` (if any) over the opened values, collecting failures. */
@@ -99,13 +236,6 @@ function renderTemplateData(
   return rendered.data;
 }
 
-/** Decodes and opens one value; returns the error message on failure. */
-function openItem(encoded: string, label: Buffer, keys: KeyOrder): Buffer | string {
-  const blob = decodeStdBase64(encoded);
-  if (!Buffer.isBuffer(blob)) return illegalBase64Message(blob.illegalAt);
-  return keys.open(blob, label) ?? DECRYPT_ERROR_MESSAGE;
-}
-
 /** Tries keys most-likely first and learns which key worked, counting RSA operations. */
 class KeyOrder {
   readonly used: string[] = [];
@@ -123,11 +253,19 @@ class KeyOrder {
       .map((e) => e.k);
   }
 
-  open(blob: Buffer, label: Buffer): Buffer | undefined {
-    for (const key of this.#order) {
+  /** Opens one value (a checked blob), yielding one RSA unwrap per key tried. */
+  *open(
+    blob: Buffer,
+    label: Uint8Array,
+    budget: number,
+  ): Generator<RsaUnwrap, Buffer | undefined, Uint8Array | undefined> {
+    const n = wrappedKeyLength(blob) ?? 0;
+    for (const key of [...this.#order]) {
       if (!keyMayOpen(key, blob)) continue;
+      if (this.operations >= budget) throw budgetExceeded(budget);
       this.operations++;
-      const plain = hybridDecryptWith(key.privateKey, blob, label);
+      const sessionKey = yield { key, wrapped: blob.subarray(2, n + 2), label };
+      const plain = sessionKey && openSealedBody(sessionKey, blob.subarray(n + 2));
       if (plain) {
         this.#promote(key);
         return plain;
@@ -140,6 +278,13 @@ class KeyOrder {
     if (!this.used.includes(key.fingerprint)) this.used.push(key.fingerprint);
     this.#order = [key, ...this.#order.filter((k) => k !== key)];
   }
+}
+
+function budgetExceeded(budget: number): SignetError {
+  return new SignetError(
+    "ERR_UNSEAL_BUDGET",
+    `unsealing needs more than ${budget} RSA operations (values sealed with several keys in turn); re-encrypt it with the current key`,
+  );
 }
 
 /** Groups identical messages as `<message> (<k1>, <k2>)`; distinct messages on separate lines. */
@@ -181,24 +326,11 @@ function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret
 }
 
 /** Pre-v0.7 `spec.data`: the whole Secret as one sealed JSON blob (spec §1.5). */
-function unsealV1(ss: SealedSecret, label: Buffer, keys: KeyOrder, accept: boolean): UnsealResult {
-  if (!accept) {
-    throw new SignetError(
-      "ERR_DEPRECATED_V1",
-      "using deprecated 'data' field, use 'encryptedData' or flip the feature flag",
-    );
-  }
-  if (Object.keys(ss.spec.encryptedData ?? {}).length > 0) {
-    throw new SignetError(
-      "ERR_DEPRECATED_V1",
-      "cannot use the field 'encryptedData' and the deprecated field 'data' at the same time",
-    );
-  }
-  const opened = openItem(String(ss.spec.data), label, keys);
-  if (typeof opened === "string") throw new SignetError("ERR_UNSEAL", opened);
+function unsealedV1(ss: SealedSecret, opened: OpenedValues): UnsealResult {
+  if (opened.errors.length > 0) throw new SignetError("ERR_UNSEAL", opened.errors[0]!.message);
   let secret: Secret;
   try {
-    secret = JSON.parse(opened.toString("utf8")) as Secret;
+    secret = JSON.parse(Buffer.from(opened.values[V1_ITEM] ?? []).toString("utf8")) as Secret;
   } catch {
     throw new SignetError("ERR_UNSEAL", "sealed v1 data does not hold a JSON Secret");
   }
@@ -208,7 +340,7 @@ function unsealV1(ss: SealedSecret, label: Buffer, keys: KeyOrder, accept: boole
   metadata.ownerReferences = [ownerReference(ss)];
   return {
     secret: { ...secret, apiVersion: "v1", kind: "Secret", metadata },
-    openedWith: keys.used,
-    rsaOperations: keys.operations,
+    openedWith: opened.openedWith,
+    rsaOperations: opened.rsaOperations,
   };
 }

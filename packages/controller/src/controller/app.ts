@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
+import { BlockList, isIP } from "node:net";
 import { hostname } from "node:os";
 
-import { Worker } from "node:worker_threads";
-
-import { generatePrivateKeyAndCert } from "@signet/core";
+import { API_VERSION, generatePrivateKeyAndCert } from "@signet/core";
+import type { SealedSecret, Secret } from "@signet/core";
 
 import { parseListenAddress } from "../config.js";
 import type { ControllerConfig } from "../config.js";
 import { apiPorts } from "../http/api-ports.js";
-import { startHttpServer } from "../http/listen.js";
-import type { RunningServer } from "../http/listen.js";
+import { connectionCap, openFileLimit, startHttpServer } from "../http/listen.js";
+import type { ConnectionLimits, RunningServer } from "../http/listen.js";
 import { createApiApp } from "../http/server.js";
 import { KeyRegistry } from "../keys/key-registry.js";
 import { generateAndStoreKey } from "../keys/key-writer.js";
@@ -17,7 +17,7 @@ import { startKeyRenewal } from "../keys/renewal.js";
 import type { KeyRenewal } from "../keys/renewal.js";
 import { supervisedInformers } from "../kube/informer.js";
 import { loadConnection, ownNamespace } from "../kube/kubeconfig.js";
-import { createRest, isNotFound } from "../kube/rest.js";
+import { createRest, getIfExists, isNotFound } from "../kube/rest.js";
 import type { KubeRest } from "../kube/rest.js";
 import { createThrottle } from "../kube/throttle.js";
 import {
@@ -35,8 +35,8 @@ import type { LeaderElection } from "../leader/run.js";
 import { ControllerMetrics } from "../metrics.js";
 import { EventSender } from "../queue/event-sender.js";
 import { SealedSecretsController } from "./controller.js";
-import { decideWorkerUrl, inThreadDecider, WorkerDecider } from "./decide-pool.js";
-import type { Decider, DecideSettings } from "./decide-pool.js";
+import { pooledDecider, RsaPool } from "./decide-pool.js";
+import type { Decider } from "./decide-pool.js";
 import { KeySecretWatch } from "./key-watch.js";
 import type { Logger } from "./ports.js";
 import { Reconciler } from "./reconciler.js";
@@ -71,9 +71,19 @@ export interface RunningApp {
 
 /**
  * Reconciles in flight per `--workers`: a reconcile mostly waits on the API server (create,
- * status), so several overlap per decide thread; per-object ordering is the queue's.
+ * status) and the RSA pool, so several overlap per core; per-object ordering is the queue's.
  */
 const RECONCILES_PER_WORKER = 4;
+
+/**
+ * Listed and watched SealedSecrets kept for their first reconcile: a cold start of a few
+ * thousand ordinary objects is reconciled without reading each back; beyond this, objects are
+ * read from the API server when their turn comes (memory stays flat whatever tenants store).
+ */
+const BODY_CACHE_BYTES = 8 * 1024 * 1024;
+
+/** RSA operations `/v1/verify` and `/v1/rotate` may run at once while reconciles wait for one. */
+const API_RSA_SHARE = 1;
 
 /** Retry policy of failed objects: client-go's 5 ms start, capped at 5 minutes, never dropped. */
 const RETRY_BACKOFF = { baseMs: 5, maxMs: 300_000 };
@@ -119,7 +129,25 @@ export async function startApp(
   const namespace = ownNamespace(app.env);
   const registry = new KeyRegistry(config.keyOrderPriority, () => new Date());
   const namespaces = await watchedNamespaces(config, namespace, rest, log);
-  const decider = countingRsaOperations(makeDecider(config, registry, namespace), metrics);
+  const trustedProxies = blockList(config.trustedProxies);
+  const rsa = new RsaPool({
+    concurrency: config.workers,
+    apiShare: API_RSA_SHARE,
+    onOperation: (cls) => metrics.rsaOperation(cls),
+  });
+  const decider = countingRsaOperations(
+    pooledDecider(
+      {
+        acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
+        allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
+        renderTemplates: true,
+        keyGuard: { namespace, keyPrefix: config.keyPrefix },
+      },
+      { keys: () => registry.unsealingKeys() },
+      rsa,
+    ),
+    metrics,
+  );
 
   const controller = new SealedSecretsController(
     {
@@ -128,8 +156,23 @@ export async function startApp(
       skipRecreate: config.skipRecreate,
       workers: config.workers * RECONCILES_PER_WORKER,
       backoff: RETRY_BACKOFF,
+      bodyCacheBytes: BODY_CACHE_BYTES,
     },
-    { informers, log, forgetConditions: (ss) => metrics.forgetConditions(ss) },
+    {
+      informers,
+      log,
+      forgetConditions: (ss) => metrics.forgetConditions(ss),
+      fetchSealedSecret: (ns, name) =>
+        getIfExists<SealedSecret>(
+          rest,
+          `/apis/${API_VERSION}/namespaces/${encodeURIComponent(ns)}/sealedsecrets/${encodeURIComponent(name)}`,
+        ),
+      fetchSecret: (ns, name) =>
+        getIfExists<Secret>(
+          rest,
+          `/api/v1/namespaces/${encodeURIComponent(ns)}/secrets/${encodeURIComponent(name)}`,
+        ),
+    },
   );
   const keyWatch = new KeySecretWatch(informers, {
     namespace,
@@ -148,15 +191,19 @@ export async function startApp(
         readiness: {
           caches: () => ({ "key secrets": keyWatch.synced, sealedsecrets: controller.synced }),
         },
+        rsa,
       }),
       {
         maxBodyBytes: config.maxRequestBytes,
         rateLimit: { perSecond: config.rateLimit, burst: config.rateLimitBurst },
+        trustedProxies,
         observe: (path, method, code, seconds) => metrics.httpRequest(path, method, code, seconds),
         webUi: config.webUi,
       },
     ),
     metrics,
+    trustedProxies,
+    log,
   });
   log.info(
     { addr: config.listenAddr, metricsAddr: config.listenMetricsAddr, webUi: config.webUi },
@@ -219,6 +266,7 @@ export async function startApp(
       now: () => new Date(),
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+      onDropped: () => metrics.eventsDropped(),
     });
     const reconciler = new Reconciler(
       {
@@ -242,7 +290,7 @@ export async function startApp(
     log.info(
       {
         namespaces: namespaces ?? "all",
-        decideThreads: config.workers,
+        rsaConcurrency: config.workers,
         reconciles: config.workers * RECONCILES_PER_WORKER,
       },
       "controller started",
@@ -344,23 +392,6 @@ export function countingRsaOperations(
   };
 }
 
-/** Unsealing on `--workers` threads (RSA work is synchronous), or inline for one worker. */
-function makeDecider(
-  config: Readonly<ControllerConfig>,
-  registry: KeyRegistry,
-  namespace: string,
-): Decider {
-  const settings: DecideSettings = {
-    acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
-    allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
-    renderTemplates: true,
-    keyGuard: { namespace, keyPrefix: config.keyPrefix },
-  };
-  const keys = { version: () => registry.version, keys: () => registry.unsealingKeys() };
-  if (config.workers <= 1) return inThreadDecider(settings, keys);
-  return new WorkerDecider(config.workers, settings, keys, () => new Worker(decideWorkerUrl()));
-}
-
 /**
  * Spec §4.4: all namespaces by default; with `--all-namespaces=false` or additional namespaces,
  * the controller's own namespace plus each additional one that exists (a missing one is
@@ -389,9 +420,28 @@ async function watchedNamespaces(
 
 async function startServers(
   config: Readonly<ControllerConfig>,
-  parts: { api: Parameters<typeof startHttpServer>[0]; metrics: ControllerMetrics },
+  parts: {
+    api: Parameters<typeof startHttpServer>[0];
+    metrics: ControllerMetrics;
+    trustedProxies: BlockList;
+    log: Logger;
+  },
 ): Promise<RunningServer[]> {
-  const timeouts = { readTimeoutMs: config.readTimeoutMs, writeTimeoutMs: config.writeTimeoutMs };
+  const max = connectionCap(config.maxConnections, openFileLimit());
+  const limits: ConnectionLimits = {
+    max,
+    perPeer: Math.min(config.maxConnectionsPerPeer, max),
+    trusted: parts.trustedProxies,
+    onRefused: (_peer, reason) => parts.metrics.connectionRefused(reason),
+  };
+  const timeouts = {
+    readTimeoutMs: config.readTimeoutMs,
+    writeTimeoutMs: config.writeTimeoutMs,
+    readHeaderTimeoutMs: config.readHeaderTimeoutMs,
+    readBodyTimeoutMs: config.readBodyTimeoutMs,
+    limits,
+  };
+  parts.log.info({ maxConnections: max, perPeer: limits.perPeer }, "HTTP connection limits");
   const api = await startHttpServer(parts.api, {
     ...parseListenAddress(config.listenAddr),
     ...timeouts,
@@ -416,4 +466,16 @@ async function startServers(
     await api.close();
     throw err;
   }
+}
+
+/** The `--trusted-proxies` entries (validated addresses and CIDR ranges) as a BlockList. */
+function blockList(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = "", prefix] = entry.split("/");
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
+  }
+  return list;
 }

@@ -6,7 +6,7 @@ import { decide } from "../reconcile/decide.js";
 import type { DecideOptions } from "../reconcile/decide.js";
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
-import { cachedSealedSecret, cachedSecret } from "./cached.js";
+import { cachedSealedSecret, cachedSecret, summarizeSealedSecret } from "./cached.js";
 
 const MANAGED = "sealedsecrets.bitnami.com/managed";
 const PATCH = "sealedsecrets.bitnami.com/patch";
@@ -103,17 +103,21 @@ describe("cached Secrets", () => {
     expect(cached).toEqual({ ...full, metadata: rest });
   });
 
-  it("that the controller may not write keep their metadata and type but not their data", () => {
-    const full = live({ annotations: { note: "x" } });
+  it("that the controller may not write keep their identity, owners and managed/patch flags only", () => {
+    const full = live({
+      uid: "u-1",
+      labels: { team: "a" },
+      annotations: { note: "x", [MANAGED]: "false", [LAST_APPLIED]: "{...the data...}" },
+    });
     expect(cachedSecret(full)).toEqual({
       apiVersion: "v1",
       kind: "Secret",
       metadata: {
         name: "mysecret",
         namespace: "myns",
+        uid: "u-1",
         resourceVersion: "7",
-        finalizers: ["example.com/keep"],
-        annotations: { note: "x" },
+        annotations: { [MANAGED]: "false" },
       },
       type: "Opaque",
     });
@@ -146,5 +150,28 @@ describe("cached Secrets", () => {
         expect(fromCache).toEqual(fromLive);
       }
     }
+  });
+});
+
+describe("SealedSecret summaries", () => {
+  it("keep identity, generation, the instance label and status, and nothing tenants can grow", () => {
+    const ss = sealed(key, { data: { a: "x".repeat(10_000) } });
+    ss.metadata.labels = { "app.kubernetes.io/instance": "prod", other: "y".repeat(1000) };
+    ss.metadata.annotations = { note: "z".repeat(1000) };
+    ss.metadata.resourceVersion = "9";
+    ss.status = { observedGeneration: 1, conditions: [] };
+    const summary = summarizeSealedSecret(ss);
+    expect(summary).toEqual({
+      metadata: {
+        name: "mysecret",
+        namespace: "myns",
+        uid: "uid-1",
+        resourceVersion: "9",
+        generation: 1,
+        labels: { "app.kubernetes.io/instance": "prod" },
+      },
+      status: { observedGeneration: 1, conditions: [] },
+    });
+    expect(JSON.stringify(summary).length).toBeLessThan(300);
   });
 });

@@ -1,5 +1,5 @@
 import { LAST_APPLIED_ANNOTATIONS, MANAGED_ANNOTATION, PATCH_ANNOTATION } from "@signet/core";
-import type { ObjectMeta, SealedSecret, Secret } from "@signet/core";
+import type { ObjectMeta, SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import { isAnnotated } from "../reconcile/decide.js";
 
@@ -15,38 +15,103 @@ import { isAnnotated } from "../reconcile/decide.js";
  */
 
 /**
- * A cached SealedSecret is read by the controller's event handlers (uid, generation, spec), by
- * `decide` (spec, name, namespace, uid, the scope and seal-hint annotations), by status,
- * events and metrics (name, namespace, uid, resourceVersion, generation, status). It is never
- * written back whole (status goes through a merge patch of `.status`). Dropped: managedFields
- * and the last-applied annotations (`kubectl apply`'s full copy of the object).
+ * What the SealedSecret informer caches of each object: what the event handlers and metrics
+ * read (name, namespace, uid, resourceVersion, generation, the instance label of
+ * `condition_info`, status). The ciphertexts, templates and annotations are not kept: a tenant
+ * storing large objects must not grow the controller's memory. A reconcile reads the whole
+ * object (see {@link BodyCache} and the controller's loader), never this summary.
+ */
+export interface SealedSecretSummary {
+  metadata: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    /** The generation (set by the API server for every custom resource). */
+    generation?: number;
+    labels?: Record<string, string>;
+  };
+  status?: SealedSecretStatus;
+}
+
+/** `metadata.labels` key of the `ss_app_kubernetes_io_instance` label of `condition_info`. */
+export const INSTANCE_LABEL = "app.kubernetes.io/instance";
+
+/** The summary of `ss` (whole, or its metadata and status only) the informer keeps. */
+export function summarizeSealedSecret(
+  ss: Pick<SealedSecret, "metadata" | "status">,
+): SealedSecretSummary {
+  const { name, namespace, uid, resourceVersion, generation, labels } = ss.metadata;
+  const instance = labels?.[INSTANCE_LABEL];
+  return {
+    metadata: {
+      ...(name !== undefined && { name }),
+      ...(namespace !== undefined && { namespace }),
+      ...(uid !== undefined && { uid }),
+      ...(resourceVersion !== undefined && { resourceVersion }),
+      ...(generation !== undefined && { generation }),
+      ...(instance !== undefined && { labels: { [INSTANCE_LABEL]: instance } }),
+    },
+    ...(ss.status && { status: ss.status }),
+  };
+}
+
+/**
+ * A whole SealedSecret as a reconcile reads it (`decide`: spec, name, namespace, uid, the scope
+ * and seal-hint annotations; status, events and metrics: name, namespace, uid,
+ * resourceVersion, generation, status). It is never written back whole (status goes through a
+ * merge patch of `.status`). Dropped: managedFields and the last-applied annotations
+ * (`kubectl apply`'s full copy of the object).
  */
 export function cachedSealedSecret(ss: SealedSecret): SealedSecret {
   return { ...ss, metadata: slimMeta(ss.metadata, true) };
 }
 
+/** Writable Secrets whose JSON is larger than this are cached without data (read when needed). */
+export const CACHED_SECRET_DATA_BYTES = 16 * 1024;
+
 /**
  * A cached Secret is read by the event handlers (name, namespace, resourceVersion, owner
- * references, annotations) and by `decide`, which builds an update from the whole cached
- * object (so nothing else of it may be dropped) but only for a Secret it may write: one with
- * a controller owner reference (`isControlledBy`), or annotated `managed` or `patch`. Any
- * other Secret (most Secrets of a cluster: service-account tokens, Helm releases, other
- * controllers' Secrets) is only ever checked for those, so its `data` is dropped too. A change
- * that makes it writable arrives as a watch event carrying the whole object again.
+ * references, the `managed` and `patch` annotations) and by `decide`, which builds an update
+ * from the whole live object (so nothing else of it may be dropped) but only for a Secret it
+ * may write: one with a controller owner reference (`isControlledBy`), or annotated `managed`
+ * or `patch`. Any other Secret (most Secrets of a cluster: service-account tokens, Helm
+ * releases, other controllers' Secrets) is only ever checked for those, so it keeps nothing
+ * else: no data, labels or other annotations. (The controller's informer also leaves out the
+ * data of a writable Secret over {@link CACHED_SECRET_DATA_BYTES} and reads it before a
+ * reconcile.) A change that makes a Secret writable arrives as a watch event carrying the
+ * whole object again.
  */
 export function cachedSecret(secret: Secret): Secret {
-  const metadata = slimMeta(secret.metadata ?? {}, false);
-  if (mayBeWritten(secret)) return { ...secret, metadata };
+  const meta = secret.metadata ?? {};
+  if (mayBeWritten(secret)) return { ...secret, metadata: slimMeta(meta, false) };
   const { data: _data, stringData: _stringData, ...rest } = secret;
-  return { ...rest, metadata };
+  return { ...rest, metadata: foreignMeta(meta) };
 }
 
-function mayBeWritten(secret: Secret): boolean {
+/** True for a Secret the controller may write: controller-owned, or `managed` or `patch`. */
+export function mayBeWritten(secret: Secret): boolean {
   return (
     (secret.metadata?.ownerReferences ?? []).some((r) => r.controller === true) ||
     isAnnotated(secret, MANAGED_ANNOTATION) ||
     isAnnotated(secret, PATCH_ANNOTATION)
   );
+}
+
+/** Of a Secret the controller may not write: identity, owner references, managed/patch only. */
+function foreignMeta(meta: ObjectMeta): ObjectMeta {
+  const { name, namespace, uid, resourceVersion, ownerReferences, annotations } = meta;
+  const kept = Object.entries(annotations ?? {}).filter(
+    ([a]) => a === MANAGED_ANNOTATION || a === PATCH_ANNOTATION,
+  );
+  return {
+    ...(name !== undefined && { name }),
+    ...(namespace !== undefined && { namespace }),
+    ...(uid !== undefined && { uid }),
+    ...(resourceVersion !== undefined && { resourceVersion }),
+    ...(ownerReferences !== undefined && { ownerReferences }),
+    ...(kept.length > 0 && { annotations: Object.fromEntries(kept) }),
+  };
 }
 
 /** The metadata without managedFields, and without the last-applied annotations if asked. */

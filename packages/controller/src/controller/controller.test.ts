@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from "vitest";
 import { MANAGED_ANNOTATION, PATCH_ANNOTATION } from "@signet/core";
 import type { SealedSecret, Secret } from "@signet/core";
 
-import { cachedSealedSecret, cachedSecret } from "./cached.js";
+import { RawJson } from "../kube/json-stream.js";
+import { summarizeSealedSecret } from "./cached.js";
 import { SealedSecretsController } from "./controller.js";
 import type { ControllerOptions, KeyProcessor } from "./controller.js";
 import type { CacheInformer, InformerHandlers, WatchSpec } from "./informers.js";
@@ -21,18 +22,21 @@ interface FakeInformer {
 /** Informers whose caches and events the test drives by hand. */
 function fakeInformers() {
   const made: FakeInformer[] = [];
-  const factory = <T>(spec: WatchSpec, handlers: InformerHandlers<T>): CacheInformer<T> => {
+  const factory = <T, C = T>(
+    spec: WatchSpec,
+    handlers: InformerHandlers<T, C>,
+  ): CacheInformer<C> => {
     const fake: FakeInformer = {
       spec,
-      handlers: handlers as InformerHandlers<unknown>,
+      handlers: handlers as unknown as InformerHandlers<unknown>,
       objects: new Map(),
     };
     made.push(fake);
     return {
       start: () => Promise.resolve(),
       synced: true,
-      get: (name, ns) => fake.objects.get(`${ns}/${name}`) as T | undefined,
-      list: () => [...fake.objects.values()] as T[],
+      get: (name, ns) => fake.objects.get(`${ns}/${name}`) as C | undefined,
+      list: () => [...fake.objects.values()] as C[],
       stop: () => Promise.resolve(),
     };
   };
@@ -41,19 +45,23 @@ function fakeInformers() {
     if (!f) throw new Error(`no informer for ${String(path)}`);
     return f;
   };
+  /** Passes `obj` through the informer's transform, caches it and calls the handler. */
   const emit = (path: RegExp, verb: "add" | "update" | "delete", obj: SealedSecret | Secret) => {
     const f = find(path);
     const k = `${obj.metadata?.namespace}/${obj.metadata?.name}`;
+    const raw = new RawJson(Buffer.from(JSON.stringify(obj)));
+    const cached = f.handlers.decode ? f.handlers.decode(raw) : obj;
     if (verb === "delete") f.objects.delete(k);
-    else f.objects.set(k, obj);
-    f.handlers[verb]?.(obj);
+    else f.objects.set(k, cached);
+    f.handlers[verb]?.(cached);
   };
   return { factory, made, emit };
 }
 
+let versions = 0;
 const ss = (name: string, generation = 1, uid = `uid-${name}`): SealedSecret => ({
-  metadata: { name, namespace: "ns", generation, uid },
-  spec: { encryptedData: {} },
+  metadata: { name, namespace: "ns", generation, uid, resourceVersion: String(++versions) },
+  spec: { encryptedData: { [`${name}-item`]: "AAAA" } },
 });
 
 const secret = (name: string, meta: Partial<Secret["metadata"]> = {}): Secret => ({
@@ -79,6 +87,9 @@ async function started(
 ) {
   const informers = fakeInformers();
   const forgetConditions = vi.fn();
+  /** What the API server holds (read when the body cache does not have an object). */
+  const api = { sealed: new Map<string, SealedSecret>(), secrets: new Map<string, Secret>() };
+  const fetched: string[] = [];
   const controller = new SealedSecretsController(
     {
       namespaces: undefined,
@@ -86,14 +97,35 @@ async function started(
       skipRecreate: false,
       workers: 2,
       backoff: { baseMs: 1, maxMs: 1 },
+      bodyCacheBytes: 1 << 20,
       ...options,
     },
-    { informers: informers.factory, log: silent, forgetConditions },
+    {
+      informers: informers.factory,
+      log: silent,
+      forgetConditions,
+      fetchSealedSecret: (ns, name) => {
+        fetched.push(`sealedsecret ${ns}/${name}`);
+        return Promise.resolve(api.sealed.get(`${ns}/${name}`));
+      },
+      fetchSecret: (ns, name) => {
+        fetched.push(`secret ${ns}/${name}`);
+        return Promise.resolve(api.secrets.get(`${ns}/${name}`));
+      },
+    },
   );
   const seen: string[] = [];
+  /** What each reconcile found as its whole object and (through the cache port) its Secret. */
+  const loaded: [string, SealedSecret | undefined, Secret | undefined][] = [];
   const processor: KeyProcessor = {
     reconcile: (key) => {
       seen.push(key);
+      const [ns = "", name = ""] = key.split("/");
+      loaded.push([
+        key,
+        controller.sealedSecret(ns, name),
+        controller.secretCache()?.get(name, ns),
+      ]);
       return Promise.resolve(results[key] ?? "done");
     },
     isOwnWrite: (s) => s.metadata?.resourceVersion === "own",
@@ -109,7 +141,7 @@ async function started(
     seen.length = 0;
     return out;
   };
-  return { controller, informers, settle, forgetConditions, SS, SECRETS };
+  return { controller, informers, settle, forgetConditions, SS, SECRETS, api, fetched, loaded };
 }
 
 describe("SealedSecretsController", () => {
@@ -121,12 +153,61 @@ describe("SealedSecretsController", () => {
     ]);
   });
 
-  it("caches SealedSecrets and Secrets slimmed (no managedFields; no data of Secrets it may not write)", async () => {
-    const { informers, SS, SECRETS } = await started();
-    const transform = (path: RegExp) =>
-      informers.made.find((m) => path.test(m.spec.path))?.handlers.transform;
-    expect(transform(SS)).toBe(cachedSealedSecret);
-    expect(transform(SECRETS)).toBe(cachedSecret);
+  it("caches a summary of each SealedSecret, and reconciles the whole object the informer saw", async () => {
+    const { informers, controller, settle, SS, fetched, loaded } = await started();
+    await settle();
+    const a = { ...ss("a"), metadata: { ...ss("a").metadata, annotations: { x: "y" } } };
+    informers.emit(SS, "add", a);
+    expect(controller.summary("ns", "a")).toEqual(summarizeSealedSecret(a));
+    expect(controller.summary("ns", "a")).not.toHaveProperty("spec");
+    await settle();
+    expect(loaded.at(-1)).toEqual(["ns/a", a, undefined]);
+    expect(fetched).toEqual([]);
+    // Outside its reconcile, no whole object is held for it.
+    expect(controller.sealedSecret("ns", "a")).toBeUndefined();
+    expect(controller.bodyCacheStats()).toMatchObject({ hits: 2, bytes: 0 });
+    // A status write (same generation) is not reconciled: its body is not even parsed.
+    informers.emit(SS, "update", { ...a, status: { observedGeneration: 1 } });
+    expect(controller.bodyCacheStats().bytes).toBe(0);
+    expect(await settle()).toEqual([]);
+  });
+
+  it("reads objects the body cache could not keep from the API server", async () => {
+    const { informers, settle, SS, api, fetched, loaded } = await started({ bodyCacheBytes: 10 });
+    await settle();
+    const a = ss("a");
+    api.sealed.set("ns/a", a);
+    informers.emit(SS, "add", a);
+    await settle();
+    expect(fetched).toContain("sealedsecret ns/a");
+    expect(loaded.at(-1)).toEqual(["ns/a", a, undefined]);
+  });
+
+  it("reconciles an object that vanished meanwhile as gone", async () => {
+    const { informers, settle, SS, fetched, loaded } = await started({ bodyCacheBytes: 10 });
+    await settle();
+    informers.emit(SS, "add", ss("a"));
+    await settle();
+    expect(fetched).toContain("sealedsecret ns/a");
+    expect(loaded.at(-1)).toEqual(["ns/a", undefined, undefined]);
+  });
+
+  it("reads the live Secret before a reconcile when its cached copy lacks large data", async () => {
+    const { informers, settle, SS, SECRETS, api, fetched, loaded } = await started();
+    await settle();
+    const big = { ...owned("a"), data: { v: "x".repeat(64 * 1024) } };
+    informers.emit(SECRETS, "add", big);
+    api.secrets.set("ns/a", big);
+    informers.emit(SS, "add", ss("a"));
+    await settle();
+    expect(fetched).toEqual(["secret ns/a"]);
+    expect(loaded.at(-1)?.[2]).toBe(big);
+    const small = { ...owned("b"), data: { v: "eA==" } };
+    informers.emit(SECRETS, "add", small);
+    informers.emit(SS, "add", ss("b"));
+    await settle();
+    expect(fetched).toEqual(["secret ns/a"]);
+    expect(loaded.at(-1)?.[2]).toMatchObject({ data: { v: "eA==" } });
   });
 
   it("watches the listed namespaces with the label selector, without Secrets under --skip-recreate", async () => {
@@ -159,8 +240,9 @@ describe("SealedSecretsController", () => {
   it("drops condition metrics of a deleted SealedSecret and reconciles it once more", async () => {
     const { informers, settle, forgetConditions, SS } = await started();
     await settle();
-    informers.emit(SS, "delete", ss("early"));
-    expect(forgetConditions).toHaveBeenCalledWith(ss("early"));
+    const early = ss("early");
+    informers.emit(SS, "delete", early);
+    expect(forgetConditions).toHaveBeenCalledWith(summarizeSealedSecret(early));
     expect(await settle()).toEqual(["ns/early"]);
   });
 

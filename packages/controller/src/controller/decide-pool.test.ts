@@ -1,40 +1,16 @@
-import { Worker } from "node:worker_threads";
-
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import type { SealedSecret } from "@signet/core";
 
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
-import { inThreadDecider, WorkerDecider } from "./decide-pool.js";
-import type { Decider, DecideSettings } from "./decide-pool.js";
-
-/**
- * A stand-in decide thread (plain JS, so no build is needed): answers with the key set it holds
- * and proves KeyObjects arrive usable; a SealedSecret named "crash" kills the thread.
- */
-const FAKE_WORKER = `
-const { parentPort } = require("node:worker_threads");
-const { createPublicKey } = require("node:crypto");
-let keys = [];
-let keyMessages = 0;
-parentPort.on("message", (m) => {
-  if (m.type === "keys") { keys = m.keys; keyMessages++; return; }
-  if (m.type !== "decide") return;
-  if (m.ss.metadata.name === "crash") process.exit(3);
-  const usable = keys.every((k) => createPublicKey(k.privateKey).asymmetricKeyType === "rsa");
-  parentPort.postMessage({ id: m.id, ok: true, decision: {
-    action: "none",
-    opened: { keyFingerprint: keys.map((k) => k.fingerprint).join(","), rsaOperations: keyMessages },
-    usable, preferred: m.preferred,
-  } });
-});
-`;
+import { inThreadDecider, pooledDecider, RsaPool } from "./decide-pool.js";
+import type { DecideSettings } from "./decide-pool.js";
 
 const settings: DecideSettings = {
   acceptDeprecatedV1Data: true,
   allowPrivilegedSecretTypes: false,
-  renderTemplates: false,
+  renderTemplates: true,
   keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
 };
 
@@ -44,80 +20,96 @@ beforeAll(async () => {
   [a, b] = await Promise.all([sealingKey(), sealingKey()]);
 });
 
-const ss = (name: string): SealedSecret => ({
-  metadata: { name, namespace: "ns" },
-  spec: { encryptedData: {} },
-});
+/** `count` values sealed with `key`, optionally with one value sealed for a key not held. */
+function object(key: TestSealingKey, count: number, namespace = "myns"): SealedSecret {
+  const data = Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, `v${i}`]));
+  return sealed(key, { namespace, data });
+}
 
-let pool: Decider | undefined;
-afterEach(async () => {
-  await pool?.close();
-  pool = undefined;
-});
+describe("pooledDecider", () => {
+  it.each([
+    [
+      "the pool",
+      (keys: TestSealingKey[]) =>
+        pooledDecider(
+          settings,
+          { keys: () => keys.map((k) => k.key) },
+          new RsaPool({ concurrency: 2, apiShare: 1 }),
+        ),
+    ],
+    [
+      "the calling thread",
+      (keys: TestSealingKey[]) => inThreadDecider(settings, { keys: () => keys.map((k) => k.key) }),
+    ],
+  ])("decides on %s as on this thread: values, key and RSA operations", async (_, make) => {
+    const decision = await make([b, a]).decide(object(a, 3), undefined, [a.key.fingerprint]);
+    expect(decision).toMatchObject({
+      action: "create",
+      opened: { keyFingerprint: a.key.fingerprint, rsaOperations: 3 },
+    });
+    expect(decision.action === "create" && decision.secret.data).toEqual({
+      k0: b64("v0"),
+      k1: b64("v1"),
+      k2: b64("v2"),
+    });
+  });
 
-describe("WorkerDecider", () => {
-  it("sends keys (as usable KeyObjects) only when the key set changed", async () => {
-    let version = 1;
-    let keys = [a.key];
-    const workers = new WorkerDecider(
-      1,
+  it("reports a value no key opens as the object's failure, after one RSA operation per key", async () => {
+    const pool = new RsaPool({ concurrency: 1, apiShare: 1 });
+    const ss = object(a, 4);
+    const other = object(b, 1);
+    ss.spec.encryptedData.k0 = other.spec.encryptedData.k0!;
+    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool);
+    const decision = await decider.decide(ss, undefined, []);
+    expect(decision).toMatchObject({
+      action: "fail",
+      failure: { reason: "NoMatchingKey", statusMessage: "no key could decrypt secret (k0)" },
+    });
+    expect(pool.operations).toBeLessThanOrEqual(1);
+  });
+
+  it("fails an object that would pass its RSA budget, naming the reason", async () => {
+    // Two keys, values alternating between them in an order that defeats learning: with one
+    // registered key per value the budget (keys + 2 per further value) is never passed, so the
+    // budget is forced down by registering only the two keys and sealing three values with
+    // three keys where one is the budget's margin.
+    const c = await sealingKey();
+    const keys = [a, b, c];
+    const parts = [object(a, 1), object(b, 1), object(c, 1)];
+    const ss = object(a, 1);
+    ss.spec.encryptedData = {};
+    for (let i = 0; i < 12; i++) {
+      ss.spec.encryptedData[`k${String(i).padStart(2, "0")}`] =
+        parts[i % 3]!.spec.encryptedData.k0!;
+    }
+    const pool = new RsaPool({ concurrency: 2, apiShare: 1 });
+    const decision = await pooledDecider(
       settings,
-      { version: () => version, keys: () => keys },
-      () => new Worker(FAKE_WORKER, { eval: true }),
+      { keys: () => keys.map((k) => k.key) },
+      pool,
+    ).decide(ss, undefined, []);
+    expect(decision).toMatchObject({ action: "fail" });
+    expect(decision.action === "fail" && decision.failure.statusMessage).toMatch(
+      /needs more than 25 RSA operations/,
     );
-    pool = workers;
-    const first = await workers.decide(ss("x"), undefined, ["pref"]);
-    expect(first).toMatchObject({
-      action: "none",
-      opened: { keyFingerprint: a.key.fingerprint, rsaOperations: 1 },
-      usable: true,
-      preferred: ["pref"],
-    });
-    await workers.decide(ss("x"), undefined, []);
-    version = 2;
-    keys = [b.key, a.key];
-    const third = await workers.decide(ss("x"), undefined, []);
-    expect(third).toMatchObject({
-      opened: { keyFingerprint: `${b.key.fingerprint},${a.key.fingerprint}`, rsaOperations: 2 },
-    });
-  });
-
-  it("fails the requests of a thread that died and replaces it", async () => {
-    const workers = new WorkerDecider(
-      1,
-      settings,
-      { version: () => 1, keys: () => [a.key] },
-      () => new Worker(FAKE_WORKER, { eval: true }),
-    );
-    pool = workers;
-    await expect(workers.decide(ss("crash"), undefined, [])).rejects.toThrow(/exited \(3\)/);
-    await expect(workers.decide(ss("fine"), undefined, [])).resolves.toMatchObject({
-      action: "none",
-      opened: { keyFingerprint: a.key.fingerprint },
-    });
-  });
-
-  it("spreads concurrent requests over the threads", async () => {
-    const spawned: Worker[] = [];
-    const workers = new WorkerDecider(3, settings, { version: () => 1, keys: () => [] }, () => {
-      const w = new Worker(FAKE_WORKER, { eval: true });
-      spawned.push(w);
-      return w;
-    });
-    pool = workers;
-    const results = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map((i) => workers.decide(ss(`s${i}`), undefined, [])),
-    );
-    expect(results).toHaveLength(6);
-    expect(spawned).toHaveLength(3);
+    expect(pool.operations).toBeLessThanOrEqual(25);
   });
 });
 
-describe("inThreadDecider", () => {
-  it("decides with the current keys", async () => {
-    const d = inThreadDecider(settings, { version: () => 1, keys: () => [a.key] });
-    const decision = await d.decide(sealed(a, { data: { k: "v" } }), undefined, []);
-    expect(decision.action).toBe("create");
-    expect(decision.action === "create" && decision.secret.data).toEqual({ k: b64("v") });
+describe("RsaPool", () => {
+  it("serves a small namespace between the operations of a large one", async () => {
+    const pool = new RsaPool({ concurrency: 1, apiShare: 1 });
+    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool);
+    const finished: string[] = [];
+    const big = decider
+      .decide(object(a, 40, "big"), undefined, [])
+      .then(() => finished.push("big"));
+    // Let the large object start before the small one arrives.
+    await new Promise((r) => setTimeout(r, 5));
+    const small = decider
+      .decide(object(a, 2, "small"), undefined, [])
+      .then(() => finished.push("small"));
+    await Promise.all([big, small]);
+    expect(finished).toEqual(["small", "big"]);
   });
 });

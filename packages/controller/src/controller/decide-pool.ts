@@ -1,19 +1,35 @@
-import { randomBytes } from "node:crypto";
-import type { Worker } from "node:worker_threads";
+import { randomBytes, webcrypto } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 
-import { renderTemplates } from "@signet/core";
-import type { SealedSecret, Secret, TemplateRenderer, UnsealingKey } from "@signet/core";
+import {
+  isSignetError,
+  openSealedValues,
+  openSealedValuesSync,
+  renderTemplates,
+  rsaBudget,
+} from "@signet/core";
+import type {
+  OpenedValues,
+  OpenOptions,
+  RsaUnwrap,
+  SealedSecret,
+  Secret,
+  TemplateRenderer,
+  UnsealingKey,
+} from "@signet/core";
 
+import { FairScheduler } from "../queue/fair-scheduler.js";
 import { decide } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
 import type { KeyGuard } from "../reconcile/key-guard.js";
 
 /**
- * Where the pure `decide` runs. Unsealing is RSA private-key work, synchronous in node:crypto,
- * so on one thread a cold start with thousands of objects uses one core however many reconcile
- * workers run; the worker pool spreads `decide` over `size` threads (one per `--workers`).
- * Keys travel to the threads as KeyObjects (cloned by postMessage), only when the registry
- * changed. Both variants give the same decisions; the pool is used when `--workers` > 1.
+ * Where unsealing's work runs. Its RSA private-key operations (4–9 ms each for RSA-4096, the
+ * bulk of the controller's CPU) are asynchronous WebCrypto calls, which node:crypto runs on
+ * libuv's thread pool: the main thread stays free for `/healthz`, the API and the watches, and
+ * no extra V8 isolate (a worker thread) costs memory. An {@link RsaPool} schedules them fairly
+ * across namespaces and API clients. The rest of `decide` (AES-GCM, templates under their time
+ * budget, building the Secret) is short and runs on the main thread.
  */
 export interface DecideSettings {
   acceptDeprecatedV1Data: boolean;
@@ -25,8 +41,6 @@ export interface DecideSettings {
 }
 
 export interface KeySource {
-  /** Increases whenever the key set changes. */
-  version(): number;
   /** Every registered key, most recent first. */
   keys(): readonly UnsealingKey[];
 }
@@ -40,137 +54,192 @@ export interface Decider {
   close(): Promise<void>;
 }
 
+/**
+ * Longest one object's templates may render on the main thread (core's default is 1 s): health
+ * probes and other objects wait at most this long behind a hostile template.
+ */
+export const TEMPLATE_MAX_MILLIS = 250;
+
 /** Core's sandboxed Go text/template + sprig engine with the real clock and randomness. */
 export function templateRenderer(): TemplateRenderer {
   return (templates, values) =>
-    renderTemplates(templates, values, { now: () => new Date(), random: randomBytes });
+    renderTemplates(templates, values, {
+      now: () => new Date(),
+      random: randomBytes,
+      budget: { maxMillis: TEMPLATE_MAX_MILLIS },
+    });
 }
 
-/** `decide` on the calling thread. */
-export function inThreadDecider(settings: DecideSettings, keys: KeySource): Decider {
-  const renderer = settings.renderTemplates ? templateRenderer() : undefined;
-  return {
-    decide: (ss, existing, preferred) =>
-      Promise.resolve(
-        decide(ss, existing, {
-          keys: keys.keys(),
-          preferred,
-          acceptDeprecatedV1Data: settings.acceptDeprecatedV1Data,
-          allowPrivilegedSecretTypes: settings.allowPrivilegedSecretTypes,
-          renderTemplates: renderer,
-          keyGuard: settings.keyGuard,
-        }),
-      ),
-    close: () => Promise.resolve(),
-  };
+/** While both wait, reconciles start this many RSA operations for each one of API requests. */
+const RECONCILE_WEIGHT = 3;
+
+/** Who spends RSA work: reconciles (per namespace) or API requests (per client). */
+export type RsaClass = "api" | "reconcile";
+
+export interface RsaPoolOptions {
+  /** RSA operations in flight at once (one per core is enough to use them all). */
+  concurrency: number;
+  /** Of those, at most this many for API requests while reconciles wait. */
+  apiShare: number;
+  /** Called for every RSA operation performed (the `signet_rsa_operations_total` metric). */
+  onOperation?: (cls: RsaClass) => void;
 }
 
-/** Messages to a decide thread. */
-export type ToWorker =
-  | { type: "settings"; settings: DecideSettings }
-  | { type: "keys"; version: number; keys: readonly UnsealingKey[] }
-  | {
-      type: "decide";
-      id: number;
-      ss: SealedSecret;
-      existing: Secret | undefined;
-      preferred: readonly string[];
-    };
+/**
+ * RSA-OAEP-SHA256 unwraps on libuv's thread pool (`crypto.subtle.decrypt` with the label),
+ * scheduled by a {@link FairScheduler}: reconciles take turns per namespace, API requests per
+ * client; while both wait, API requests get one operation in four and hold at most `apiShare`
+ * at once, and either may use the whole pool alone.
+ */
+export class RsaPool {
+  readonly #scheduler: FairScheduler<RsaClass>;
+  readonly #cryptoKeys = new WeakMap<KeyObject, Promise<webcrypto.CryptoKey>>();
+  readonly #onOperation: ((cls: RsaClass) => void) | undefined;
+  #operations = 0;
 
-/** Messages from a decide thread. */
-export type FromWorker =
-  { id: number; ok: true; decision: Decision } | { id: number; ok: false; message: string };
-
-interface Pending {
-  resolve: (d: Decision) => void;
-  reject: (err: Error) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  keysVersion: number;
-  busy: number;
-}
-
-/** The compiled decide thread script next to this module. */
-export const decideWorkerUrl = (): URL => new URL("./decide-worker.js", import.meta.url);
-
-/** `decide` on a pool of worker threads running `decide-worker.js`. */
-export class WorkerDecider implements Decider {
-  readonly #settings: DecideSettings;
-  readonly #keys: KeySource;
-  readonly #spawnWorker: () => Worker;
-  readonly #slots: Slot[] = [];
-  readonly #pending = new Map<number, Pending & { slot: Slot }>();
-  #nextId = 0;
-  #closed = false;
-
-  /** `spawn` starts one thread running `decide-worker.js` (see {@link decideWorkerUrl}). */
-  constructor(size: number, settings: DecideSettings, keys: KeySource, spawn: () => Worker) {
-    this.#settings = settings;
-    this.#keys = keys;
-    this.#spawnWorker = spawn;
-    for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
-  }
-
-  decide(
-    ss: SealedSecret,
-    existing: Secret | undefined,
-    preferred: readonly string[],
-  ): Promise<Decision> {
-    if (this.#closed) return Promise.reject(new Error("decide pool closed"));
-    const slot = this.#slots.reduce((a, b) => (b.busy < a.busy ? b : a));
-    const version = this.#keys.version();
-    if (slot.keysVersion !== version) {
-      slot.worker.postMessage({
-        type: "keys",
-        version,
-        keys: this.#keys.keys(),
-      } satisfies ToWorker);
-      slot.keysVersion = version;
-    }
-    const id = this.#nextId++;
-    slot.busy++;
-    return new Promise<Decision>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, slot });
-      slot.worker.postMessage({ type: "decide", id, ss, existing, preferred } satisfies ToWorker);
+  constructor(options: RsaPoolOptions) {
+    this.#onOperation = options.onOperation;
+    this.#scheduler = new FairScheduler<RsaClass>({
+      concurrency: options.concurrency,
+      classes: {
+        reconcile: { weight: RECONCILE_WEIGHT },
+        api: { weight: 1, share: options.apiShare },
+      },
     });
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+  /** RSA operations performed so far (successful or not). */
+  get operations(): number {
+    return this.#operations;
   }
 
-  #spawn(): Slot {
-    const worker = this.#spawnWorker();
-    const slot: Slot = { worker, keysVersion: -1, busy: 0 };
-    worker.unref();
-    worker.postMessage({ type: "settings", settings: this.#settings } satisfies ToWorker);
-    worker.on("message", (msg: FromWorker) => this.#settle(msg));
-    worker.on("error", (err) => this.#lost(slot, err));
-    worker.on("exit", (code) => this.#lost(slot, new Error(`decide thread exited (${code})`)));
-    return slot;
+  /** Operations waiting for their turn, per class. */
+  waiting(cls: RsaClass): number {
+    return this.#scheduler.waiting(cls);
   }
 
-  #settle(msg: FromWorker): void {
-    const pending = this.#pending.get(msg.id);
-    if (!pending) return;
-    this.#pending.delete(msg.id);
-    pending.slot.busy--;
-    if (msg.ok) pending.resolve(msg.decision);
-    else pending.reject(new Error(msg.message));
-  }
-
-  /** A dead thread fails its requests (the queue retries them) and is replaced. */
-  #lost(slot: Slot, err: Error): void {
-    for (const [id, p] of this.#pending) {
-      if (p.slot !== slot) continue;
-      this.#pending.delete(id);
-      p.reject(err);
+  /**
+   * Opens the values of `ss` (core's {@link openSealedValues}), each RSA unwrap on the pool as
+   * `cls` work of `tenant`. Throws what opening throws (ERR_DEPRECATED_V1, ERR_UNSEAL_BUDGET).
+   */
+  async open(
+    ss: SealedSecret,
+    options: OpenOptions,
+    cls: RsaClass,
+    tenant: string,
+  ): Promise<OpenedValues> {
+    const steps = openSealedValues(ss, options);
+    let step = steps.next();
+    while (!step.done) {
+      const request = step.value;
+      const sessionKey = await this.#scheduler.run(cls, tenant, () => this.#unwrap(request, cls));
+      step = steps.next(sessionKey);
     }
-    const i = this.#slots.indexOf(slot);
-    if (i === -1 || this.#closed) return;
-    this.#slots.splice(i, 1, this.#spawn());
+    return step.value;
   }
+
+  async #unwrap(
+    { key, wrapped, label }: RsaUnwrap,
+    cls: RsaClass,
+  ): Promise<Uint8Array | undefined> {
+    const cryptoKey = await this.#cryptoKey(key.privateKey);
+    this.#operations++;
+    this.#onOperation?.(cls);
+    try {
+      const params = { name: "RSA-OAEP", label } as webcrypto.RsaOaepParams;
+      return new Uint8Array(await webcrypto.subtle.decrypt(params, cryptoKey, wrapped));
+    } catch {
+      // OperationError: not this key (or a tampered block). Nothing else is reported, as ever.
+      return undefined;
+    }
+  }
+
+  /** The WebCrypto handle of a private key, imported once per KeyObject. */
+  #cryptoKey(key: KeyObject): Promise<webcrypto.CryptoKey> {
+    let imported = this.#cryptoKeys.get(key);
+    if (!imported) {
+      const der = key.export({ format: "der", type: "pkcs8" });
+      imported = webcrypto.subtle.importKey(
+        "pkcs8",
+        der,
+        { name: "RSA-OAEP", hash: "SHA-256" },
+        false,
+        ["decrypt"],
+      );
+      this.#cryptoKeys.set(key, imported);
+    }
+    return imported;
+  }
+}
+
+/** The open options for `ss`: its keys, the preferred order and the per-object RSA budget. */
+export function openOptions(
+  ss: SealedSecret,
+  keys: readonly UnsealingKey[],
+  settings: Pick<DecideSettings, "acceptDeprecatedV1Data">,
+  preferred: readonly string[],
+): OpenOptions {
+  const items = Object.keys(ss.spec.encryptedData ?? {}).length || 1;
+  return {
+    keys,
+    preferred,
+    acceptDeprecatedV1Data: settings.acceptDeprecatedV1Data,
+    maxRsaOperations: rsaBudget(items, keys.length),
+  };
+}
+
+/**
+ * The values as a thunk for core's `opened` option: a failure to open (a SignetError) is thrown
+ * again when `decide` asks for them, so it becomes the object's failure there, as ever.
+ */
+export async function openedAhead(open: () => Promise<OpenedValues>): Promise<() => OpenedValues> {
+  try {
+    const values = await open();
+    return () => values;
+  } catch (err) {
+    if (!isSignetError(err)) throw err;
+    return () => {
+      throw err;
+    };
+  }
+}
+
+/** `decide` with its RSA work on an {@link RsaPool}, as reconcile work of the object's namespace. */
+export function pooledDecider(settings: DecideSettings, keys: KeySource, pool: RsaPool): Decider {
+  return deciderOver(settings, keys, (ss, options) =>
+    pool.open(ss, options, "reconcile", ss.metadata.namespace ?? ""),
+  );
+}
+
+/** `decide` entirely on the calling thread (tests, and the reference point for the pool). */
+export function inThreadDecider(settings: DecideSettings, keys: KeySource): Decider {
+  return deciderOver(settings, keys, (ss, options) =>
+    Promise.resolve().then(() => openSealedValuesSync(ss, options)),
+  );
+}
+
+/** `decide` over values opened by `open` (with the current keys and the object's RSA budget). */
+function deciderOver(
+  settings: DecideSettings,
+  keys: KeySource,
+  open: (ss: SealedSecret, options: OpenOptions) => Promise<OpenedValues>,
+): Decider {
+  const renderer = settings.renderTemplates ? templateRenderer() : undefined;
+  return {
+    async decide(ss, existing, preferred) {
+      const current = keys.keys();
+      const options = openOptions(ss, current, settings, preferred);
+      const opened = await openedAhead(() => open(ss, options));
+      return decide(ss, existing, {
+        keys: current,
+        preferred,
+        acceptDeprecatedV1Data: settings.acceptDeprecatedV1Data,
+        allowPrivilegedSecretTypes: settings.allowPrivilegedSecretTypes,
+        renderTemplates: renderer,
+        keyGuard: settings.keyGuard,
+        opened,
+      });
+    },
+    close: () => Promise.resolve(),
+  };
 }

@@ -3,16 +3,32 @@
  * `src/kube/informer.ts`). Handlers, `get` and `list` see objects as the API server sent them,
  * after `transform`.
  */
-export interface InformerHandlers<T> {
+/** A listed or watched object as it arrived, parsed on demand (see `kube/json-stream.ts`). */
+export interface RawObject {
+  /** Bytes of its JSON. */
+  readonly size: number;
+  /** The whole object. */
+  whole<T>(): T;
+  /** Only the named top-level fields, the rest left unparsed. */
+  fields<T>(names: readonly string[]): T;
+}
+
+export interface InformerHandlers<T, C = T> {
+  /**
+   * Turns an object as it arrived into what is cached, parsing only what it keeps; takes the
+   * place of `transform` (default: `transform` of the whole object).
+   */
+  decode?: (raw: RawObject) => C;
   /**
    * Applied to every listed or watched object before it is cached (client-go's informer
-   * TransformFunc): drops what the controller never reads, so the cache holds less. Returns a
-   * new object; the input is the freshly parsed response and is not shared.
+   * TransformFunc): drops what the controller never reads, so the cache holds less (`C` may be
+   * a summary type). Returns a new object; the input is the freshly parsed response and is not
+   * shared. The handlers, `get` and `list` see the transformed objects.
    */
-  transform?: (obj: T) => T;
-  add?: (obj: T) => void;
-  update?: (obj: T) => void;
-  delete?: (obj: T) => void;
+  transform?: (obj: T) => C;
+  add?: (obj: C) => void;
+  update?: (obj: C) => void;
+  delete?: (obj: C) => void;
 }
 
 export interface WatchSpec {
@@ -32,7 +48,7 @@ export interface CacheInformer<T> {
   stop(): Promise<void>;
 }
 
-export type InformerFactory = <T>(
+export type InformerFactory = <T, C = T>(
   spec: WatchSpec,
-  handlers: InformerHandlers<T>,
-) => CacheInformer<T>;
+  handlers: InformerHandlers<T, C>,
+) => CacheInformer<C>;

@@ -164,7 +164,7 @@ function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
       renderTemplates: false,
       keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
     },
-    { version: () => keys.version, keys: () => keys.list },
+    { keys: () => keys.list },
   );
   const metrics = { requests: 0, errors: [] as string[], observed: 0, decisions: 0 };
   const reconciler = new Reconciler(

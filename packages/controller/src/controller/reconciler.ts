@@ -117,7 +117,10 @@ export class Reconciler {
    * holds for this generation and Secret (`"unknown"`: not compared), and its status shows it.
    * Synchronous and free of API calls and RSA work (the resync's test).
    */
-  isSettled(ss: SealedSecret, secret: Secret | undefined | "unknown"): boolean {
+  isSettled(
+    ss: Pick<SealedSecret, "metadata" | "status">,
+    secret: Secret | undefined | "unknown",
+  ): boolean {
     const settled = this.#settled.get(keyOf(ss));
     if (!settled) return false;
     if (!stillHolds(settled, { ss, secret, keysVersion: this.#ports.keysVersion() })) return false;
@@ -354,5 +357,5 @@ const withKind = (ss: SealedSecret): SealedSecret => ({
   kind: SEALED_SECRET_KIND,
 });
 
-const keyOf = (ss: SealedSecret): string =>
+const keyOf = (ss: Pick<SealedSecret, "metadata">): string =>
   `${ss.metadata.namespace ?? ""}/${ss.metadata.name ?? ""}`;

@@ -15,10 +15,13 @@ import type { Logger } from "./ports.js";
  */
 export interface ResyncTarget {
   /** Every SealedSecret in the caches. */
-  sealedSecrets(): readonly SealedSecret[];
+  sealedSecrets(): readonly Pick<SealedSecret, "metadata" | "status">[];
   /** The cached Secret of that name; "unknown" when no Secret cache covers it. */
   secret(namespace: string, name: string): Secret | undefined | "unknown";
-  isSettled(ss: SealedSecret, secret: Secret | undefined | "unknown"): boolean;
+  isSettled(
+    ss: Pick<SealedSecret, "metadata" | "status">,
+    secret: Secret | undefined | "unknown",
+  ): boolean;
   enqueue(key: string): void;
 }
 

@@ -60,7 +60,7 @@ function sortedEntries(record: Readonly<Record<string, string>> | undefined): [s
 
 /** The inputs of one reconcile, as `stillHolds` compares them. */
 export interface SettledInputs {
-  ss: SealedSecret;
+  ss: Pick<SealedSecret, "metadata">;
   /** The live Secret, undefined when absent, "unknown" when it was not read (no Secret cache). */
   secret: Secret | undefined | "unknown";
   keysVersion: number;

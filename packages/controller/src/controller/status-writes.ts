@@ -58,7 +58,7 @@ export class StatusWrites {
   }
 
   /** True when the status of `ss` (or the one we wrote, if the cache lags) shows `outcome`. */
-  shows(ss: SealedSecret, outcome: Outcome): boolean {
+  shows(ss: Pick<SealedSecret, "metadata" | "status">, outcome: Outcome): boolean {
     if (!this.#enabled) return true;
     return !nextStatus(this.#latest(ss).ss, outcome, this.#ports.now()).write;
   }
@@ -171,7 +171,9 @@ export class StatusWrites {
    * the base, and a write is conditional on the version we wrote. Any other version is newer
    * than ours (someone else wrote): the cache wins.
    */
-  #latest(ss: SealedSecret): { ss: SealedSecret; resourceVersion: string | undefined } {
+  #latest<S extends Pick<SealedSecret, "metadata" | "status">>(
+    ss: S,
+  ): { ss: S; resourceVersion: string | undefined } {
     const resourceVersion = ss.metadata.resourceVersion;
     const ours = this.#statuses.get(keyOf(ss));
     if (ours === undefined || ours.uid !== ss.metadata.uid) return { ss, resourceVersion };
@@ -181,5 +183,5 @@ export class StatusWrites {
   }
 }
 
-const keyOf = (ss: SealedSecret): string =>
+const keyOf = (ss: Pick<SealedSecret, "metadata">): string =>
   `${ss.metadata.namespace ?? ""}/${ss.metadata.name ?? ""}`;

@@ -9,25 +9,15 @@ import type { SealedSecret } from "@signet/core";
 
 /**
  * Decodes the body of `/v1/verify` and `/v1/rotate`: exactly one SealedSecret, JSON or YAML,
- * with apiVersion and kind. Like the reference's lenient type, non-string `encryptedData` values
- * are dropped rather than failing. Throws ERR_INVALID_INPUT with a short, value-free message.
+ * read by core's decoder (the project's one YAML reader), with apiVersion and kind. Like the
+ * reference's lenient type, non-string `encryptedData` values are dropped rather than failing.
+ * The decoded value may not be larger, with YAML aliases expanded, than `maxExpandedBytes`
+ * (a 548-byte alias bomb expands to hundreds of megabytes in an answer): the walk that checks it
+ * stops at the limit, so the check itself is cheap. Throws ERR_INVALID_INPUT with a short,
+ * value-free message.
  */
-export function decodeSealedSecret(body: string): SealedSecret {
-  let docs: unknown[];
-  try {
-    docs = decodeDocuments(body, "request body");
-  } catch (err) {
-    if (isSignetError(err))
-      throw new SignetError("ERR_INVALID_INPUT", "request body is not valid JSON or YAML");
-    throw err;
-  }
-  if (docs.length !== 1) {
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      "exactly one SealedSecret expected (multi-document input is not supported)",
-    );
-  }
-  const obj = docs[0] as Partial<SealedSecret> | null;
+export function decodeSealedSecret(body: string, maxExpandedBytes: number): SealedSecret {
+  const obj = singleDocument(body, maxExpandedBytes) as Partial<SealedSecret> | null;
   if (!isObject(obj) || obj.apiVersion !== API_VERSION || obj.kind !== SEALED_SECRET_KIND) {
     throw new SignetError(
       "ERR_INVALID_INPUT",
@@ -44,6 +34,55 @@ export function decodeSealedSecret(body: string): SealedSecret {
     if (typeof v === "string") encryptedData[k] = v;
   }
   return { ...obj, metadata: obj.metadata, spec: { ...obj.spec, encryptedData } };
+}
+
+/** The body's one document, decoded by core and within the expansion limit. */
+function singleDocument(body: string, maxExpandedBytes: number): unknown {
+  let docs: unknown[];
+  try {
+    docs = decodeDocuments(body, "request body");
+  } catch (err) {
+    if (isSignetError(err))
+      throw new SignetError("ERR_INVALID_INPUT", "request body is not valid JSON or YAML");
+    throw err;
+  }
+  if (!fitsIn(docs, maxExpandedBytes)) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `request body expands to more than ${maxExpandedBytes} bytes (YAML aliases)`,
+    );
+  }
+  if (docs.length !== 1) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      "exactly one SealedSecret expected (multi-document input is not supported)",
+    );
+  }
+  return docs[0];
+}
+
+/**
+ * True when `value`, written out as JSON with every shared (aliased) node repeated, stays within
+ * `limit` bytes (an estimate: strings and keys count their length plus quotes). Visits at most
+ * about `limit` nodes, however deep the aliasing.
+ */
+export function fitsIn(value: unknown, limit: number): boolean {
+  let budget = limit;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    const children = typeof v === "object" && v !== null ? Object.entries(v) : [];
+    budget -= nodeBytes(v) + children.reduce((n, [k]) => n + k.length + 4, 0);
+    if (budget < 0) return false;
+    for (const [, child] of children) pending.push(child);
+  }
+  return true;
+}
+
+/** JSON bytes of a node without its children (keys are counted by the parent). */
+function nodeBytes(v: unknown): number {
+  if (typeof v === "string") return v.length + 3;
+  return typeof v === "object" && v !== null ? 2 : 8;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { createPublicKey, randomBytes } from "node:crypto";
+import { BlockList } from "node:net";
 
 import type { SealedSecret } from "@signet/core";
 
@@ -29,26 +30,40 @@ interface Harness {
   url: (path: string) => string;
   state: { pem: string | undefined; readiness: Readiness; now: number };
   observed: [string, string, number][];
+  /** The `client` each verify/rotate call was made for. */
+  clients: string[];
 }
 
-async function start(options: Partial<ApiOptions> = {}): Promise<Harness> {
+async function start(
+  options: Partial<ApiOptions> = {},
+  override: Partial<ApiPorts> = {},
+): Promise<Harness> {
   const state = {
     pem: key.certificatePem as string | undefined,
     readiness: { ready: true, reasons: [] } as Readiness,
     now: 0,
   };
   const observed: [string, string, number][] = [];
+  const clients: string[] = [];
   const units = { keys: [key.key], acceptDeprecatedV1Data: true };
   const ports: ApiPorts = {
     certificatePem: () => state.pem,
-    verify: (ss) => verifySealedSecret(ss, units),
-    rotate: (ss) =>
-      rotateSealedSecret(ss, {
-        ...units,
-        sealingKey: createPublicKey(key.privateKeyPem),
-        random: randomBytes,
-      }),
+    verify: (ss, client) => {
+      clients.push(client);
+      return Promise.resolve(verifySealedSecret(ss, units));
+    },
+    rotate: (ss, client) => {
+      clients.push(client);
+      return Promise.resolve().then(() =>
+        rotateSealedSecret(ss, {
+          ...units,
+          sealingKey: createPublicKey(key.privateKeyPem),
+          random: randomBytes,
+        }),
+      );
+    },
     readiness: () => state.readiness,
+    ...override,
   };
   const app = createApiApp(ports, {
     maxBodyBytes: 64 * 1024,
@@ -64,7 +79,7 @@ async function start(options: Partial<ApiOptions> = {}): Promise<Harness> {
     writeTimeoutMs: 5000,
   });
   const port = running.address.port;
-  return { url: (path) => `http://127.0.0.1:${port}${path}`, state, observed };
+  return { url: (path) => `http://127.0.0.1:${port}${path}`, state, observed, clients };
 }
 
 const post = (
@@ -246,5 +261,83 @@ describe("HTTP API: rate limits", () => {
     const h = await start({ rateLimit: { perSecond: 1, burst: 0 }, maxBodyBytes: 10 });
     expect((await post(h.url("/v1/verify"), "x".repeat(100))).status).toBe(413);
     expect((await post(h.url("/v1/verify"), "x".repeat(100))).status).toBe(429);
+  });
+});
+
+/** A YAML alias bomb: nine levels of nine aliases each, a few hundred bytes long. */
+function aliasBomb(where: "template" | "annotations"): string {
+  const levels = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+  for (let i = 1; i < 9; i++)
+    levels.push(
+      `l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(",")}]`,
+    );
+  const nested = levels.map((l) => `      ${l}`).join("\n");
+  return where === "template"
+    ? `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: bomb, namespace: myns}\nspec:\n  encryptedData: {}\n  template:\n    metadata:\n      labels: {}\n    x:\n${nested}\n`
+    : `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: bomb\n  namespace: myns\n  annotations:\n${nested.replace(/^ {6}/gm, "    ")}\nspec:\n  encryptedData: {}\n`;
+}
+
+describe("HTTP API: bounded work per request", () => {
+  it.each([
+    ["/v1/rotate", "template"],
+    ["/v1/rotate", "annotations"],
+    ["/v1/verify", "template"],
+  ] as const)("answers %s with a YAML alias bomb in the %s 400, at once", async (path, where) => {
+    const h = await start();
+    const body = aliasBomb(where);
+    expect(body.length).toBeLessThan(1000);
+    const started = performance.now();
+    const res = await post(h.url(path), body);
+    expect([res.status, await res.text()]).toEqual([400, "invalid SealedSecret\n"]);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("accepts YAML with a few ordinary aliases", async () => {
+    const h = await start();
+    const password = valid().spec.encryptedData["password"];
+    const yaml = `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: mysecret\n  namespace: myns\n  labels: &l {app: x}\nspec:\n  template:\n    metadata:\n      labels: *l\n  encryptedData:\n    password: ${password}\n`;
+    expect((await post(h.url("/v1/rotate"), yaml)).status).toBe(200);
+  });
+
+  it("never sends an answer larger than four times the body limit (422)", async () => {
+    const huge = { ...valid(), spec: { encryptedData: { a: "x".repeat(5000) } } };
+    const h = await start({ maxBodyBytes: 1024 }, { rotate: () => Promise.resolve(huge) });
+    const res = await post(h.url("/v1/rotate"), valid());
+    expect([res.status, await res.text()]).toEqual([422, "answer too large\n"]);
+  });
+
+  it("answers 503 with Retry-After while the in-flight limit is reached, then serves again", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const h = await start({ maxInFlight: 2 }, { verify: () => gate.then(() => true) });
+    const held = [post(h.url("/v1/verify"), valid()), post(h.url("/v1/verify"), valid())];
+    await new Promise((r) => setTimeout(r, 100));
+    const busy = await post(h.url("/v1/verify"), valid());
+    expect([busy.status, busy.headers.get("retry-after"), await busy.text()]).toEqual([
+      503,
+      "1",
+      "busy\n",
+    ]);
+    expect((await fetch(h.url("/healthz"))).status).toBe(200);
+    release();
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);
+  });
+});
+
+describe("HTTP API: clients behind a trusted proxy", () => {
+  it("rate-limits each client the proxy forwards for, and hands the client to the ports", async () => {
+    const trusted = new BlockList();
+    trusted.addAddress("127.0.0.1");
+    const h = await start({ rateLimit: { perSecond: 1, burst: 0 }, trustedProxies: trusted });
+    const as = (ip: string) => post(h.url("/v1/verify"), valid(), { "X-Forwarded-For": ip });
+    expect((await as("203.0.113.1")).status).toBe(200);
+    expect((await as("203.0.113.1")).status).toBe(429);
+    // A client cannot pose as another by prepending addresses: the proxy's own entry is last.
+    expect((await as("203.0.113.9, 203.0.113.1")).status).toBe(429);
+    expect((await as("203.0.113.2")).status).toBe(200);
+    expect(h.clients).toEqual(["203.0.113.1", "203.0.113.2"]);
   });
 });

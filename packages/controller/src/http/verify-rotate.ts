@@ -10,6 +10,7 @@ import {
 } from "@signet/core";
 import type {
   ObjectMeta,
+  OpenedValues,
   SealedSecret,
   Secret,
   TemplateRenderer,
@@ -27,6 +28,8 @@ export const IGNORE_TEMPLATES: TemplateRenderer = () => ({ data: {}, failures: [
 export interface UnsealKeys {
   keys: readonly UnsealingKey[];
   acceptDeprecatedV1Data: boolean;
+  /** Values opened ahead, with the RSA work off this thread (core's `UnsealOptions.opened`). */
+  opened?: () => OpenedValues;
 }
 
 /** True when every `encryptedData` item (or the v1 blob) opens with some registered key. */

@@ -4,7 +4,8 @@ import type { Logger } from "../controller/ports.js";
 import { LIST_PAGE_SIZE, restartDelay, SupervisedInformer } from "./informer.js";
 import type { ListFn, ListWatchLike } from "./informer.js";
 import type { KubeObject } from "./list-watch.js";
-import type { KubeRest, RestRequest } from "./rest.js";
+import { RawJson } from "./json-stream.js";
+import type { KubeLister, RestRequest } from "./rest.js";
 
 /**
  * A stand-in for the list-watch: `start` lists (through the supervisor's list function,
@@ -66,13 +67,17 @@ function setup(listResults: (() => Promise<unknown>)[], transform?: (o: KubeObje
     warn: (o) => void warnings.push(o),
     error: (o) => void errors.push(o),
   };
-  const requests: RestRequest[] = [];
-  const rest: KubeRest = {
-    request: <R>(_path: string, req: RestRequest = {}) => {
+  const requests: Pick<RestRequest, "query" | "timeoutMs">[] = [];
+  const rest: KubeLister = {
+    list: async (_path, req, onItem) => {
       requests.push(req);
-      return (listResults.shift() ?? (() => Promise.resolve({ items: [] })))() as Promise<R>;
+      const answer = (await (listResults.shift() ?? (() => Promise.resolve({ items: [] })))()) as {
+        metadata?: { resourceVersion?: string; continue?: string };
+        items?: unknown[];
+      };
+      for (const item of answer.items ?? []) onItem(new RawJson(Buffer.from(JSON.stringify(item))));
+      return { metadata: answer.metadata };
     },
-    close() {},
   };
   let fake: FakeListWatch<KubeObject> | undefined;
   const added: string[] = [];

@@ -2,12 +2,13 @@ import type {
   CacheInformer,
   InformerFactory,
   InformerHandlers,
+  RawObject,
   WatchSpec,
 } from "../controller/informers.js";
 import type { Logger } from "../controller/ports.js";
 import { RestListWatch } from "./list-watch.js";
 import type { KubeList, KubeObject, ListFn, ListWatchLike } from "./list-watch.js";
-import type { KubeRest, KubeWatch } from "./rest.js";
+import type { KubeLister, KubeWatch } from "./rest.js";
 
 /**
  * A list-watch cache that keeps running. The list-watch stops for good on any watch error
@@ -45,7 +46,7 @@ export type { ListFn, ListWatchLike } from "./list-watch.js";
 export const LIST_PAGE_SIZE = 500;
 
 export interface InformerDeps {
-  rest: KubeRest;
+  rest: KubeLister;
   watch: KubeWatch;
   log: Logger;
   backoff?: RestartBackoff;
@@ -55,7 +56,7 @@ export interface InformerDeps {
   listWatch?: <T extends KubeObject>(
     spec: WatchSpec,
     list: ListFn<T>,
-    transform: (obj: T) => T,
+    decode: (raw: RawObject) => T,
   ) => ListWatchLike<T>;
 }
 
@@ -82,19 +83,20 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
   #watchdog: NodeJS.Timeout | undefined;
   #kicking = false;
 
-  constructor(spec: WatchSpec, handlers: InformerHandlers<T>, deps: InformerDeps) {
+  constructor(spec: WatchSpec, handlers: InformerHandlers<KubeObject, T>, deps: InformerDeps) {
     this.#spec = spec;
     this.#log = deps.log;
     this.#backoff = deps.backoff ?? DEFAULT_RESTART_BACKOFF;
     this.#stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
     this.#synced = new Promise((resolve) => (this.#resolveSynced = resolve));
-    const transform = handlers.transform ?? ((obj: T) => obj);
+    const transform = handlers.transform ?? ((obj: KubeObject) => obj as T);
+    const decode = handlers.decode ?? ((raw: RawObject) => transform(raw.whole<KubeObject>()));
     const list = async (): Promise<KubeList<T>> => {
-      const result = await listPages(deps.rest, spec, transform);
+      const result = await listPages(deps.rest, spec, decode);
       this.#listed = true;
       return result;
     };
-    this.#lw = (deps.listWatch ?? restListWatch(deps.watch))<T>(spec, list, transform);
+    this.#lw = (deps.listWatch ?? restListWatch(deps.watch))<T>(spec, list, decode);
     for (const verb of ["add", "update", "delete"] as const) {
       const handler = handlers[verb];
       this.#lw.on(verb, (obj: T) => {
@@ -192,31 +194,35 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
 
 const restListWatch =
   (watch: KubeWatch) =>
-  <T extends KubeObject>(spec: WatchSpec, list: ListFn<T>, transform: (obj: T) => T) =>
-    new RestListWatch<T>(spec, list, watch, transform);
+  <T extends KubeObject>(spec: WatchSpec, list: ListFn<T>, decode: (raw: RawObject) => T) =>
+    new RestListWatch<T>(spec, list, watch, decode);
 
 /**
- * The whole collection in pages of {@link LIST_PAGE_SIZE}, each item transformed as its page
- * arrives; the resourceVersion is the snapshot's (the same on every page).
+ * The whole collection in pages of {@link LIST_PAGE_SIZE}, each item decoded as soon as it has
+ * streamed in (a page is never held whole); the resourceVersion is the snapshot's (the same on
+ * every page).
  */
 async function listPages<T>(
-  rest: KubeRest,
+  rest: KubeLister,
   spec: WatchSpec,
-  transform: (obj: T) => T,
+  decode: (raw: RawObject) => T,
 ): Promise<KubeList<T>> {
   const items: T[] = [];
   let resourceVersion: string | undefined;
   let next: string | undefined;
   do {
-    const page = await rest.request<KubeList<T>>(spec.path, {
-      query: {
-        labelSelector: spec.labelSelector || undefined,
-        limit: String(LIST_PAGE_SIZE),
-        continue: next,
+    const page = await rest.list(
+      spec.path,
+      {
+        query: {
+          labelSelector: spec.labelSelector || undefined,
+          limit: String(LIST_PAGE_SIZE),
+          continue: next,
+        },
+        timeoutMs: 120_000,
       },
-      timeoutMs: 120_000,
-    });
-    for (const item of page.items ?? []) items.push(transform(item));
+      (item) => items.push(decode(item)),
+    );
     resourceVersion = page.metadata?.resourceVersion;
     next = page.metadata?.continue || undefined;
   } while (next);
@@ -233,10 +239,10 @@ function describe(err: unknown): string {
 
 /** The informer factory the controller is wired with. */
 export function supervisedInformers(deps: InformerDeps): InformerFactory {
-  return <T>(spec: WatchSpec, handlers: InformerHandlers<T>): CacheInformer<T> =>
-    new SupervisedInformer<T & KubeObject>(
+  return <T, C = T>(spec: WatchSpec, handlers: InformerHandlers<T, C>): CacheInformer<C> =>
+    new SupervisedInformer<C & KubeObject>(
       spec,
-      handlers as InformerHandlers<T & KubeObject>,
+      handlers as unknown as InformerHandlers<KubeObject, C & KubeObject>,
       deps,
     );
 }

@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
 
 import { RestListWatch } from "./list-watch.js";
+import type { RawObject } from "../controller/informers.js";
 import type { KubeList, KubeObject } from "./list-watch.js";
+import { RawJson } from "./json-stream.js";
 import { KubeApiError } from "./rest.js";
 import type { KubeWatch, WatchEvent } from "./rest.js";
+
+/** A watch event as the server sends it: the object travels as JSON bytes. */
+interface SentEvent {
+  type: WatchEvent["type"];
+  object: unknown;
+}
+
+const raw = (value: unknown): RawJson => new RawJson(Buffer.from(JSON.stringify(value)));
 
 interface Obj extends KubeObject {
   metadata: { name: string; namespace?: string; resourceVersion: string };
@@ -18,20 +28,20 @@ const obj = (name: string, rv: string, namespace = "ns"): Obj => ({
 function fakeWatcher() {
   const streams: {
     query: Readonly<Record<string, string | undefined>>;
-    send: (e: WatchEvent<Obj>) => void;
+    send: (e: SentEvent) => void;
     end: (err?: Error) => void;
     aborted: boolean;
   }[] = [];
   const watcher: KubeWatch = {
-    watch<T>(
+    watch(
       _path: string,
       query: Readonly<Record<string, string | undefined>>,
-      onEvent: (e: WatchEvent<T>) => void,
+      onEvent: (e: WatchEvent) => void,
       onDone: (err?: Error) => void,
     ) {
       const stream = {
         query,
-        send: (e: WatchEvent<Obj>) => onEvent(e as WatchEvent<T>),
+        send: (e: SentEvent) => onEvent({ type: e.type, object: raw(e.object) }),
         end: (err?: Error) => onDone(err),
         aborted: false,
       };
@@ -43,6 +53,7 @@ function fakeWatcher() {
 }
 
 function setup(lists: KubeList<Obj>[], transform: (o: Obj) => Obj = (o) => o) {
+  const decode = (r: RawObject): Obj => transform(r.whole<Obj>());
   const w = fakeWatcher();
   let listCalls = 0;
   const lw = new RestListWatch<Obj>(
@@ -53,7 +64,7 @@ function setup(lists: KubeList<Obj>[], transform: (o: Obj) => Obj = (o) => o) {
       return next ? Promise.resolve(next) : Promise.reject(new Error("no more lists"));
     },
     w.watcher,
-    transform,
+    decode,
   );
   const seen: string[] = [];
   for (const verb of ["add", "update", "delete"] as const) {
@@ -97,7 +108,7 @@ describe("RestListWatch", () => {
     const t = setup([{ metadata: { resourceVersion: "1" }, items: [] }]);
     await t.lw.start();
     t.last().send({ type: "ADDED", object: obj("a", "2") });
-    t.last().send({ type: "BOOKMARK", object: { metadata: { resourceVersion: "7" } } as Obj });
+    t.last().send({ type: "BOOKMARK", object: { metadata: { resourceVersion: "7" } } });
     t.last().end();
     await flush();
     expect(t.streams).toHaveLength(2);
@@ -113,7 +124,7 @@ describe("RestListWatch", () => {
     ]);
     await t.lw.start();
     t.seen.length = 0;
-    t.last().send({ type: "ERROR", object: { code: 410 } as unknown as Obj });
+    t.last().send({ type: "ERROR", object: { code: 410 } });
     t.last().end();
     await flush();
     expect(t.seen).toEqual(["delete c@1", "update b@4"]);

@@ -1,4 +1,4 @@
-import type { WatchSpec } from "../controller/informers.js";
+import type { RawObject, WatchSpec } from "../controller/informers.js";
 import { KubeApiError } from "./rest.js";
 import type { KubeWatch, WatchEvent } from "./rest.js";
 
@@ -11,8 +11,9 @@ import type { KubeWatch, WatchEvent } from "./rest.js";
  * - an `ERROR` event or a 410 Gone answer forgets the resourceVersion, so the next round lists;
  * - any other failure is reported to the `error` callbacks and the cycle stops (the supervisor
  *   in informer.ts restarts it); `stop` ends the watch without reporting anything.
- * List items arrive already transformed (the list function pages and transforms them); watch
- * objects are passed through `transform` before they are cached and handed to callbacks.
+ * List items arrive already decoded (the list function pages and decodes them); watch objects
+ * are passed through `decode` (which parses what the cache keeps) before they are cached and
+ * handed to callbacks.
  */
 
 export interface KubeObject {
@@ -44,7 +45,7 @@ export class RestListWatch<T extends KubeObject> implements ListWatchLike<T> {
   readonly #spec: WatchSpec;
   readonly #list: ListFn<T>;
   readonly #watcher: KubeWatch;
-  readonly #transform: (obj: T) => T;
+  readonly #decode: (raw: RawObject) => T;
   /** namespace → name → object. */
   readonly #objects = new Map<string, Map<string, T>>();
   readonly #callbacks: Record<Verb, ((arg: never) => void)[]> = {
@@ -58,11 +59,11 @@ export class RestListWatch<T extends KubeObject> implements ListWatchLike<T> {
   #stopped = false;
   #watch: { abort(): void } | undefined;
 
-  constructor(spec: WatchSpec, list: ListFn<T>, watcher: KubeWatch, transform: (obj: T) => T) {
+  constructor(spec: WatchSpec, list: ListFn<T>, watcher: KubeWatch, decode: (raw: RawObject) => T) {
     this.#spec = spec;
     this.#list = list;
     this.#watcher = watcher;
-    this.#transform = transform;
+    this.#decode = decode;
   }
 
   on(verb: Verb, cb: (arg: never) => void): void {
@@ -108,7 +109,7 @@ export class RestListWatch<T extends KubeObject> implements ListWatchLike<T> {
       this.#replace(list.items);
       this.#resourceVersion = list.metadata?.resourceVersion ?? "";
     }
-    this.#watch = this.#watcher.watch<T>(
+    this.#watch = this.#watcher.watch(
       this.#spec.path,
       {
         resourceVersion: this.#resourceVersion,
@@ -130,23 +131,31 @@ export class RestListWatch<T extends KubeObject> implements ListWatchLike<T> {
     void this.#round();
   }
 
-  #onEvent(event: WatchEvent<T>): void {
+  #onEvent(event: WatchEvent): void {
+    let version: string | undefined;
     switch (event.type) {
       case "ADDED":
-      case "MODIFIED":
-        this.#upsert(this.#transform(event.object));
+      case "MODIFIED": {
+        const obj = this.#decode(event.object);
+        this.#upsert(obj);
+        version = obj.metadata?.resourceVersion;
         break;
-      case "DELETED":
-        this.#delete(this.#transform(event.object));
+      }
+      case "DELETED": {
+        const obj = this.#decode(event.object);
+        this.#delete(obj);
+        version = obj.metadata?.resourceVersion;
         break;
+      }
       case "ERROR":
         // A Status (410 Gone: the resourceVersion is too old); the server ends the stream next.
         this.#resourceVersion = "";
         return;
       case "BOOKMARK":
+        version = event.object.fields<KubeObject>(["metadata"]).metadata?.resourceVersion;
         break;
     }
-    this.#resourceVersion = event.object.metadata?.resourceVersion ?? "";
+    this.#resourceVersion = version ?? "";
   }
 
   /** The cache becomes `items`: vanished objects are deleted, the rest added or updated. */

@@ -37,7 +37,8 @@ async function serve(handler: Handler, beforeWrite?: (method: string, path: stri
 }
 
 interface Done {
-  events: WatchEvent<{ n: number }>[];
+  /** Each event with its object parsed. */
+  events: { type: WatchEvent["type"]; object: unknown }[];
   err: Error | undefined;
 }
 
@@ -45,10 +46,10 @@ function collect(rest: Awaited<ReturnType<typeof serve>>, path: string) {
   const out: Done = { events: [], err: undefined };
   let resolve: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolve = r));
-  const handle = rest.watch<{ n: number }>(
+  const handle = rest.watch(
     path,
     { resourceVersion: "5" },
-    (e) => out.events.push(e),
+    (e) => out.events.push({ type: e.type, object: e.object.whole() }),
     (err) => {
       out.err = err;
       resolve();
@@ -87,6 +88,30 @@ describe("REST client", () => {
       ],
     });
     rest.close();
+  });
+
+  it("streams a list answer's items out one at a time and returns its envelope", async () => {
+    const rest = await serve((req, res) => {
+      expect(req.url).toBe("/apis/x?limit=2");
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"metadata":{"resourceVersion":"9","continue":"c"},"items":[{"n":');
+      setTimeout(() => res.end('1},{"n":2}]}'), 20);
+    });
+    const items: unknown[] = [];
+    const envelope = await rest.list("/apis/x", { query: { limit: "2" } }, (i) =>
+      items.push(i.whole()),
+    );
+    expect(items).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(envelope).toEqual({ metadata: { resourceVersion: "9", continue: "c" }, items: [] });
+  });
+
+  it.each<[string, number, string, RegExp]>([
+    ["an error status", 403, '{"message":"forbidden here","reason":"Forbidden"}', /forbidden here/],
+    ["a malformed item", 200, '{"items":[{"n":1}x]}', /./],
+    ["a truncated answer", 200, '{"items":[{"n":1}', /truncated list answer/],
+  ])("fails a list answered with %s", async (_, status, body, message) => {
+    const rest = await serve((_req, res) => res.writeHead(status).end(body));
+    await expect(rest.list("/apis/x", {}, () => undefined)).rejects.toThrow(message);
   });
 
   it("sends each request with the connection's current authentication headers", async () => {
@@ -133,7 +158,7 @@ describe("REST client", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"type":"ADDED","object":{"n":1}}\n{"type":"MODI');
       setTimeout(() => {
-        res.write('FIED","object":{"n":2}}\nnot json\n\n');
+        res.write('FIED","object":{"n":2}}\nnot json\n\n{"type":"NONSENSE","object":{}}\n');
         res.end('{"type":"DELETED","object":{"n":3}}\n');
       }, 20);
     });

@@ -3,6 +3,8 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import type { RequestOptions } from "node:https";
 
+import type { RawObject } from "../controller/informers.js";
+import { LineSplitter, ListSplitter, RawJson, topLevelFields } from "./json-stream.js";
 import type { ApiConnection } from "./kubeconfig.js";
 import type { Throttle } from "./throttle.js";
 
@@ -58,6 +60,16 @@ export const isNotFound = (err: unknown): boolean =>
 export const isConflict = (err: unknown): boolean =>
   err instanceof KubeApiError && err.status === 409;
 
+/** GETs `path`; undefined when the object does not exist (404). */
+export async function getIfExists<T>(rest: KubeRest, path: string): Promise<T | undefined> {
+  try {
+    return await rest.request<T>(path);
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** The Kubernetes API as a narrow port: one JSON request. */
 export interface KubeRest {
   request<T>(path: string, req?: RestRequest): Promise<T>;
@@ -67,21 +79,23 @@ export interface KubeRest {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** One watch event as the API server streams it (`object` is a Status for `ERROR`). */
-export interface WatchEvent<T> {
+export interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
-  object: T;
+  /** The object, parsed on demand. */
+  object: RawObject;
 }
 
 /**
- * A watch stream (`?watch=1`): `onEvent` gets each event line parsed, `onDone` is called once
- * when the stream ends (undefined: the server closed it normally) or fails (a non-200 answer is
- * a `KubeApiError`). `abort` ends it quietly: no `onDone` afterwards.
+ * A watch stream (`?watch=1`): `onEvent` gets each event (its type parsed, its object left as
+ * bytes for the consumer to parse what it needs), `onDone` is called once when the stream ends
+ * (undefined: the server closed it normally) or fails (a non-200 answer is a `KubeApiError`).
+ * `abort` ends it quietly: no `onDone` afterwards.
  */
 export interface KubeWatch {
-  watch<T>(
+  watch(
     path: string,
     query: Readonly<Record<string, string | undefined>>,
-    onEvent: (event: WatchEvent<T>) => void,
+    onEvent: (event: WatchEvent) => void,
     onDone: (err?: Error) => void,
   ): { abort(): void };
 }
@@ -94,6 +108,19 @@ export interface KubeWatch {
 export type BeforeWrite = (method: string, path: string) => void;
 
 /**
+ * A list request read as it streams in: each item goes to `onItem` parsed as soon as it has
+ * arrived, and the answer resolves with the list's envelope (metadata: resourceVersion,
+ * continue). The whole answer (500 objects of up to 1.5 MB each) is never held at once.
+ */
+export interface KubeLister {
+  list(
+    path: string,
+    req: Pick<RestRequest, "query" | "timeoutMs">,
+    onItem: (item: RawObject) => void,
+  ): Promise<{ metadata?: { resourceVersion?: string; continue?: string } }>;
+}
+
+/**
  * Builds a REST client for `conn`; every request first takes a token from `throttle`
  * (`--kubeclient-qps/--kubeclient-burst`). Watches are long-lived and not throttled.
  */
@@ -101,7 +128,7 @@ export function createRest(
   conn: ApiConnection,
   throttle?: Throttle,
   beforeWrite?: BeforeWrite,
-): KubeRest & KubeWatch {
+): KubeRest & KubeWatch & KubeLister {
   const base = new URL(conn.server);
   const isHttps = base.protocol === "https:";
   const agent = isHttps
@@ -139,17 +166,36 @@ export function createRest(
       if (status < 200 || status >= 300) throw apiError(status, body, responseHeaders);
       return (body === "" ? undefined : JSON.parse(body)) as T;
     },
-    watch<T>(
+    async list(path, req, onItem) {
+      const url = urlOf(path, req.query);
+      await throttle?.take();
+      const auth = await conn.authenticate();
+      const splitter = new ListSplitter((item) => onItem(new RawJson(item)));
+      const { status, body, responseHeaders } = await send(
+        url,
+        {
+          method: "GET",
+          headers: requestHeaders(auth, undefined, undefined),
+          agent,
+          timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        },
+        undefined,
+        (chunk) => splitter.push(chunk),
+      );
+      if (status < 200 || status >= 300) throw apiError(status, body, responseHeaders);
+      return splitter.end();
+    },
+    watch(
       path: string,
       query: Readonly<Record<string, string | undefined>>,
-      onEvent: (event: WatchEvent<T>) => void,
+      onEvent: (event: WatchEvent) => void,
       onDone: (err?: Error) => void,
     ): { abort(): void } {
       const url = urlOf(path, { ...query, watch: "1" });
       return streamLines(
         (opts, cb) => doRequest(url, { ...opts, agent }, cb),
         () => conn.authenticate(),
-        (value) => onEvent(value as WatchEvent<T>),
+        onEvent,
         onDone,
       );
     },
@@ -158,15 +204,29 @@ export function createRest(
     },
   };
 
+  /**
+   * One request; the answer's body is collected, or with `stream`, a 2xx answer's chunks go to
+   * `stream` as they arrive (a failure in it fails the request) and `body` is empty.
+   */
   function send(
     url: URL,
     opts: RequestOptions,
     payload: string | undefined,
+    stream?: (chunk: Buffer) => void,
   ): Promise<{ status: number; body: string; responseHeaders: IncomingHttpHeaders }> {
     return new Promise((resolve, reject) => {
       const r = doRequest(url, opts, (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
+        const ok = (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+        res.on("data", (c: Buffer) => {
+          if (!stream || !ok) return void chunks.push(c);
+          try {
+            stream(c);
+          } catch (err) {
+            // Destroying the response (not the request) fails the request with this error.
+            res.destroy(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
         res.on("error", reject);
         res.on("end", () =>
           resolve({
@@ -192,14 +252,15 @@ type Requester = (
 ) => ReturnType<typeof httpRequest>;
 
 /**
- * GETs a newline-delimited JSON stream: each complete line goes to `onValue` parsed, as it
- * arrives (a line that does not parse is skipped, as client-node's watch does); `onDone` once
- * at the end.
+ * GETs a newline-delimited stream of watch events: each complete line goes to `onEvent` as it
+ * arrives (a line that is not an event is skipped, as client-node's watch does); `onDone` once
+ * at the end. A line spanning many chunks is joined once, not re-scanned per chunk, and only
+ * its `type` is parsed here.
  */
 function streamLines(
   start: Requester,
   authenticate: ApiConnection["authenticate"],
-  onValue: (value: unknown) => void,
+  onEvent: (event: WatchEvent) => void,
   onDone: (err?: Error) => void,
 ): { abort(): void } {
   let finished = false;
@@ -218,16 +279,11 @@ function streamLines(
       );
       return;
     }
-    res.setEncoding("utf8");
-    let partial = "";
-    res.on("data", (chunk: string) => {
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        const value = parseLine(line);
-        if (value !== undefined) onValue(value);
-      }
+    const lines = new LineSplitter((line) => {
+      const event = parseEvent(line);
+      if (event !== undefined) onEvent(event);
     });
+    res.on("data", (chunk: Buffer) => lines.push(chunk));
     res.on("end", () => finish());
     res.on("error", finish);
     res.on("close", () => finish());
@@ -252,10 +308,17 @@ function streamLines(
   };
 }
 
-function parseLine(line: string): unknown {
-  if (line.trim() === "") return undefined;
+const EVENT_FIELDS = new Set(["type", "object"]);
+const EVENT_TYPES = new Set(["ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR"]);
+
+/** A watch event line: its type parsed, its object kept as bytes; undefined if it is not one. */
+function parseEvent(line: Buffer): WatchEvent | undefined {
   try {
-    return JSON.parse(line) as unknown;
+    const fields = topLevelFields(line, EVENT_FIELDS);
+    const type = JSON.parse(fields.get("type")?.toString("utf8") ?? "null") as unknown;
+    const object = fields.get("object");
+    if (typeof type !== "string" || !EVENT_TYPES.has(type) || !object) return undefined;
+    return { type: type as WatchEvent["type"], object: new RawJson(object) };
   } catch {
     return undefined;
   }

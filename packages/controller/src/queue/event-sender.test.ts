@@ -70,6 +70,7 @@ function sender(
     work: ReturnType<typeof fakeWork>;
     writer: ReturnType<typeof fakeWriter>["writer"];
     log?: Logger;
+    onDropped?: () => void;
   },
   options: Partial<EventSenderOptions> = {},
 ): EventSender {
@@ -81,6 +82,7 @@ function sender(
       now: () => new Date(),
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      ...(parts.onDropped && { onDropped: parts.onDropped }),
     },
     { maxDelayMs: 5_000, maxBacklog: 100, ...options },
   );
@@ -177,9 +179,14 @@ describe("event sender", () => {
     const work = fakeWork(true);
     const w = fakeWriter();
     const { log, warnings } = recordingLog();
-    const s = sender({ work, writer: w.writer, log }, { maxBacklog: 3 });
+    let counted = 0;
+    const s = sender(
+      { work, writer: w.writer, log, onDropped: () => counted++ },
+      { maxBacklog: 3 },
+    );
     for (const m of ["a", "b", "c", "d", "e"]) record(s, m);
     expect(s.dropped).toBe(2);
+    expect(counted).toBe(2);
     work.setBusy(false);
     await tick();
     expect(messages(w.written)).toEqual(["c", "d", "e"]);

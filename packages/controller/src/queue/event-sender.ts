@@ -17,8 +17,9 @@ import type { EventReason } from "../reconcile/failure.js";
  * While the reconcile work queue is busy the sender holds back, leaving the API server to the
  * Secret and status writes that make objects Synced; an event is held at most `maxDelayMs` after
  * it was recorded, so a controller that is never idle still emits its events. The backlog is
- * bounded: beyond `maxBacklog` the oldest event is dropped, and drops are logged as counts (one
- * warning per `DROP_REPORT_MS`), never with event messages.
+ * bounded: beyond `maxBacklog` the oldest event is dropped, drops are counted (`onDropped`, the
+ * `signet_events_dropped_total` metric) and logged as counts (one warning per `DROP_REPORT_MS`),
+ * never with event messages.
  */
 export interface WorkSignal {
   /** True while object keys are waiting or being reconciled (delayed retries do not count). */
@@ -54,6 +55,8 @@ export interface EventSenderPorts {
   now: () => Date;
   setTimer: (fn: () => void, ms: number) => unknown;
   clearTimer: (handle: unknown) => void;
+  /** Called once per event dropped from a full backlog (the `signet_events_dropped_total` metric). */
+  onDropped?: () => void;
 }
 
 export class EventSender implements EventRecorder {
@@ -179,6 +182,7 @@ export class EventSender implements EventRecorder {
   #dropOldest(): void {
     this.#backlog.shift();
     this.#dropped++;
+    this.#ports.onDropped?.();
     this.#unreported++;
     this.#reportTimer ??= this.#ports.setTimer(() => this.#reportDrops(), DROP_REPORT_MS);
   }

@@ -166,3 +166,48 @@ describe("work queue", () => {
     expect(done).toEqual(["a"]);
   });
 });
+
+describe("work queue fairness across namespaces", () => {
+  /** Processes keys until released by hand; records the order they started in. */
+  function gated(over: Partial<WorkQueueOptions> = {}) {
+    const started: string[] = [];
+    const release = new Map<string, () => void>();
+    const q = queue(
+      (k) =>
+        new Promise<ProcessResult>((resolve) => {
+          started.push(k);
+          release.set(k, () => resolve("done"));
+        }),
+      over,
+    );
+    const done = async (k: string): Promise<void> => {
+      release.get(k)!();
+      await tick(0);
+    };
+    return { q, started, done };
+  }
+
+  it("lets namespaces take turns: a late namespace waits for one key, not for the backlog", async () => {
+    const { q, started, done } = gated({ workers: 1 });
+    for (let i = 0; i < 100; i++) q.add(`big/o${i}`);
+    q.add("small/a");
+    q.add("small/b");
+    for (const k of ["big/o0", "big/o1", "small/a", "big/o2"]) await done(k);
+    expect(started).toEqual(["big/o0", "big/o1", "small/a", "big/o2", "small/b"]);
+    expect(q.length).toBe(97);
+  });
+
+  it("keeps workers free for other namespaces: one namespace holds at most maxPerTenant", async () => {
+    const { q, started, done } = gated({ workers: 4, maxPerTenant: 2 });
+    for (let i = 0; i < 10; i++) q.add(`big/o${i}`);
+    expect(started).toEqual(["big/o0", "big/o1"]);
+    q.add("small/a");
+    expect(started.at(-1)).toBe("small/a");
+    await done("big/o0");
+    expect(started.at(-1)).toBe("big/o2");
+    expect(q.has("big/o9")).toBe(true);
+    expect(q.has("small/a")).toBe(true);
+    await done("small/a");
+    expect(q.has("small/a")).toBe(false);
+  });
+});

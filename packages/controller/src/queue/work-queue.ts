@@ -3,12 +3,21 @@
  * queued once however often it is added; a key is never processed by two workers at once (one
  * added while processing runs again afterwards), so each object's events apply in order; failed
  * keys come back with capped exponential backoff and are never given up on (the reference gives
- * up after `--max-unseal-retries`, #1599). The first `fastRetries` retries use the base delay.
+ * up after `--max-unseal-retries`, #1599).
+ *
+ * Unlike client-go's single FIFO, waiting keys are queued per tenant (the key's namespace) and
+ * the tenants take turns, one key each, and one tenant holds at most `maxPerTenant` of the
+ * workers: a namespace with thousands of objects, or with objects that take long, delays
+ * another namespace's object by a few keys, not by its whole backlog.
  */
 export type ProcessResult = "done" | "retry";
 
 export interface WorkQueueOptions {
   workers: number;
+  /** Workers one tenant may hold at once (default: all of them). */
+  maxPerTenant?: number;
+  /** The tenant of a key (default: the part before the first `/`, the namespace). */
+  tenantOf?: (key: string) => string;
   process: (key: string) => Promise<ProcessResult>;
   backoff: { baseMs: number; maxMs: number };
   /** Thrown errors count as "retry" and are reported here. */
@@ -17,9 +26,19 @@ export interface WorkQueueOptions {
   clearTimer?: (handle: unknown) => void;
 }
 
+const namespaceOf = (key: string): string => key.slice(0, Math.max(0, key.indexOf("/")));
+
 export class WorkQueue {
   readonly #options: WorkQueueOptions;
-  readonly #queue: string[] = [];
+  readonly #tenantOf: (key: string) => string;
+  readonly #maxPerTenant: number;
+  /** Waiting keys per tenant, oldest first. */
+  readonly #queues = new Map<string, string[]>();
+  /** Tenants with waiting keys, in turn order. */
+  readonly #turns: string[] = [];
+  /** Keys processing per tenant. */
+  readonly #running = new Map<string, number>();
+  #waiting = 0;
   readonly #queued = new Set<string>();
   readonly #processing = new Set<string>();
   readonly #dirty = new Set<string>();
@@ -31,6 +50,8 @@ export class WorkQueue {
 
   constructor(options: WorkQueueOptions) {
     this.#options = options;
+    this.#tenantOf = options.tenantOf ?? namespaceOf;
+    this.#maxPerTenant = Math.max(1, options.maxPerTenant ?? options.workers);
   }
 
   /** Queues `key` now (cancelling a pending delayed retry). */
@@ -43,8 +64,13 @@ export class WorkQueue {
     }
     if (this.#queued.has(key)) return;
     this.#queued.add(key);
-    this.#queue.push(key);
+    this.#enqueue(key);
     this.#pump();
+  }
+
+  /** True while `key` is waiting or being processed (not a delayed retry). */
+  has(key: string): boolean {
+    return this.#queued.has(key) || this.#processing.has(key);
   }
 
   /** Queues `key` after `ms` unless it is added earlier. */
@@ -66,17 +92,17 @@ export class WorkQueue {
 
   /** Number of keys waiting (not counting delayed retries or keys being processed). */
   get length(): number {
-    return this.#queue.length;
+    return this.#waiting;
   }
 
   /** True while keys are queued or processing (delayed retries do not count). */
   busy(): boolean {
-    return this.#queue.length > 0 || this.#active > 0;
+    return this.#waiting > 0 || this.#active > 0;
   }
 
   /** Resolves when nothing is queued or processing (delayed retries may still be pending). */
   idle(): Promise<void> {
-    if (this.#queue.length === 0 && this.#active === 0) return Promise.resolve();
+    if (this.#waiting === 0 && this.#active === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -84,25 +110,55 @@ export class WorkQueue {
   async shutdown(): Promise<void> {
     this.#stopped = true;
     for (const key of [...this.#timers.keys()]) this.#cancelTimer(key);
-    this.#queue.length = 0;
+    this.#queues.clear();
+    this.#turns.length = 0;
+    this.#waiting = 0;
     this.#queued.clear();
     await this.idle();
   }
 
+  #enqueue(key: string): void {
+    const tenant = this.#tenantOf(key);
+    let queue = this.#queues.get(tenant);
+    if (!queue) {
+      queue = [];
+      this.#queues.set(tenant, queue);
+      this.#turns.push(tenant);
+    }
+    queue.push(key);
+    this.#waiting++;
+  }
+
+  /** The next waiting key of the first tenant in turn that is below its share of workers. */
+  #next(): string | undefined {
+    const at = this.#turns.findIndex((t) => (this.#running.get(t) ?? 0) < this.#maxPerTenant);
+    if (at === -1) return undefined;
+    const [tenant] = this.#turns.splice(at, 1) as [string];
+    const queue = this.#queues.get(tenant)!;
+    const key = queue.shift()!;
+    this.#waiting--;
+    if (queue.length > 0) this.#turns.push(tenant);
+    else this.#queues.delete(tenant);
+    return key;
+  }
+
   #pump(): void {
-    while (!this.#stopped && this.#active < this.#options.workers && this.#queue.length > 0) {
-      const key = this.#queue.shift()!;
+    while (!this.#stopped && this.#active < this.#options.workers) {
+      const key = this.#next();
+      if (key === undefined) break;
+      const tenant = this.#tenantOf(key);
       this.#queued.delete(key);
       this.#processing.add(key);
+      this.#running.set(tenant, (this.#running.get(tenant) ?? 0) + 1);
       this.#active++;
-      void this.#run(key);
+      void this.#run(key, tenant);
     }
-    if (this.#active === 0 && this.#queue.length === 0) {
+    if (this.#active === 0 && this.#waiting === 0) {
       for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
   }
 
-  async #run(key: string): Promise<void> {
+  async #run(key: string, tenant: string): Promise<void> {
     let result: ProcessResult;
     try {
       result = await this.#options.process(key);
@@ -111,6 +167,9 @@ export class WorkQueue {
       result = "retry";
     }
     this.#processing.delete(key);
+    const left = (this.#running.get(tenant) ?? 1) - 1;
+    if (left > 0) this.#running.set(tenant, left);
+    else this.#running.delete(tenant);
     this.#active--;
     this.#settle(key, result);
     this.#pump();

@@ -5,6 +5,7 @@ import {
   unsealSealedSecret,
 } from "@signet/core";
 import type {
+  OpenedValues,
   OwnerReference,
   SealedSecret,
   Secret,
@@ -40,6 +41,8 @@ export interface DecideOptions {
   allowPrivilegedSecretTypes: boolean;
   /** Where the controller keeps its keys: no written Secret may look like one. */
   keyGuard: KeyGuard;
+  /** Values opened ahead, with the RSA work off this thread (core's `UnsealOptions.opened`). */
+  opened?: () => OpenedValues;
 }
 
 /** What unsealing spent and which key opened the object. */
@@ -190,6 +193,7 @@ function unseal(
       keys: options.keys,
       preferred: options.preferred,
       acceptDeprecatedV1Data: options.acceptDeprecatedV1Data,
+      ...(options.opened && { opened: options.opened }),
       ...(options.renderTemplates && {
         renderTemplates: redactingRenderer(options.renderTemplates),
       }),

@@ -37,13 +37,17 @@ export interface SignetStatus {
 }
 
 /** The fingerprint recorded by the last successful unseal, if any. */
-export function recordedKeyFingerprint(ss: SealedSecret): string | undefined {
+export function recordedKeyFingerprint(ss: Pick<SealedSecret, "status">): string | undefined {
   const signet = ss.status?.["signet"] as SignetStatus | undefined;
   return typeof signet?.keyFingerprint === "string" ? signet.keyFingerprint : undefined;
 }
 
 /** Computes the next status of `ss` after a reconcile with `outcome` at time `now`. */
-export function nextStatus(ss: SealedSecret, outcome: Outcome, now: Date): StatusPlan {
+export function nextStatus(
+  ss: Pick<SealedSecret, "metadata" | "status">,
+  outcome: Outcome,
+  now: Date,
+): StatusPlan {
   const prev = ss.status ?? {};
   const prevConditions = prev.conditions ?? [];
   const desired = desiredConditions(outcome);

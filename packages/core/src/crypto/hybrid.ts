@@ -83,32 +83,51 @@ export function hybridDecryptWith(
 ): Buffer | undefined {
   const n = wrappedKeyLength(ciphertext);
   if (n === undefined) return undefined;
-  const blob = Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
+  const sessionKey = rsaUnwrap(privateKey, ciphertext.subarray(2, n + 2), label);
+  return sessionKey && openSealedBody(sessionKey, ciphertext.subarray(n + 2));
+}
+
+/**
+ * The RSA half of {@link hybridDecryptWith}: RSA-OAEP-SHA256 with `label` over the wrapped
+ * session key (the bytes after the 2-byte length). Undefined on any failure.
+ */
+export function rsaUnwrap(
+  privateKey: KeyObject,
+  wrapped: Uint8Array,
+  label: Uint8Array,
+): Buffer | undefined {
   try {
-    const sessionKey = privateDecrypt(
+    return privateDecrypt(
       {
         key: privateKey,
         padding: constants.RSA_PKCS1_OAEP_PADDING,
         oaepHash: "sha256",
         oaepLabel: label,
       },
-      blob.subarray(2, n + 2),
+      wrapped,
     );
-    return openGcm(sessionKey, blob.subarray(n + 2));
   } catch {
     return undefined;
   }
 }
 
-function openGcm(sessionKey: Buffer, body: Buffer): Buffer | undefined {
+/**
+ * The symmetric half of {@link hybridDecryptWith}: AES-GCM (zero nonce, key size from the
+ * session key) over `body` = ciphertext ‖ 16-byte tag. Undefined when the tag does not verify.
+ */
+export function openSealedBody(sessionKey: Uint8Array, body: Uint8Array): Buffer | undefined {
   const algorithm = aesAlgorithm(sessionKey.length);
   if (algorithm === undefined || body.length < GCM_TAG_BYTES) return undefined;
-  const decipher = createDecipheriv(algorithm, sessionKey, ZERO_NONCE);
-  decipher.setAuthTag(body.subarray(body.length - GCM_TAG_BYTES));
-  return Buffer.concat([
-    decipher.update(body.subarray(0, body.length - GCM_TAG_BYTES)),
-    decipher.final(),
-  ]);
+  try {
+    const decipher = createDecipheriv(algorithm, sessionKey, ZERO_NONCE);
+    decipher.setAuthTag(body.subarray(body.length - GCM_TAG_BYTES));
+    return Buffer.concat([
+      decipher.update(body.subarray(0, body.length - GCM_TAG_BYTES)),
+      decipher.final(),
+    ]);
+  } catch {
+    return undefined;
+  }
 }
 
 function aesAlgorithm(keyBytes: number): "aes-128-gcm" | "aes-192-gcm" | "aes-256-gcm" | undefined {

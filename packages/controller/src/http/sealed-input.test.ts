@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+
+import { decodeSealedSecret, fitsIn } from "./sealed-input.js";
+
+const HEAD =
+  "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: a, namespace: b}\n";
+
+describe("reading a request body", () => {
+  it("decodes one SealedSecret from JSON or YAML and drops non-string values", () => {
+    const yaml = `${HEAD}spec:\n  encryptedData: {x: "AAAA", n: 1}\n`;
+    expect(decodeSealedSecret(yaml, 1 << 20).spec.encryptedData).toEqual({ x: "AAAA" });
+    const json = JSON.stringify({
+      apiVersion: "bitnami.com/v1alpha1",
+      kind: "SealedSecret",
+      metadata: { name: "a" },
+      spec: { encryptedData: { x: "AAAA" } },
+    });
+    expect(decodeSealedSecret(json, 1 << 20).metadata.name).toBe("a");
+  });
+
+  it.each<[string, string, RegExp]>([
+    [
+      "an alias bomb",
+      `${HEAD}spec:\n  encryptedData: {}\n  template:\n    a: &a [x,x,x,x,x,x,x,x]\n    b: &b [*a,*a,*a,*a,*a,*a,*a,*a]\n    c: &c [*b,*b,*b,*b,*b,*b,*b,*b]\n    d: [*c,*c,*c,*c,*c,*c,*c,*c]\n`,
+      /expands to more than 20000 bytes/,
+    ],
+    ["two documents", `${HEAD}spec: {}\n---\n${HEAD}spec: {}\n`, /exactly one SealedSecret/],
+    ["another kind", "apiVersion: v1\nkind: Secret\nmetadata: {}\n", /unexpected resource type/],
+    ["no spec", HEAD, /needs metadata and spec/],
+    ["garbage", "{not json", /not valid JSON or YAML/],
+  ])("refuses %s with ERR_INVALID_INPUT", (_, body, message) => {
+    expect(() => decodeSealedSecret(body, 20_000)).toThrow(
+      expect.objectContaining({
+        code: "ERR_INVALID_INPUT",
+        message: expect.stringMatching(message),
+      }),
+    );
+  });
+});
+
+describe("the expanded size of a decoded value", () => {
+  it.each<[string, unknown, number, boolean]>([
+    ["a short string", "abc", 6, true],
+    ["a string one byte too long", "abcd", 6, false],
+    ["an object", { ab: "cd" }, 2 + 6 + 5, true],
+    ["an object one byte too long", { ab: "cd" }, 2 + 6 + 4, false],
+    ["numbers and nulls", [1, null, true], 2 + 3 * 5 + 3 * 8, true],
+  ])("counts %s", (_, value, limit, fits) => {
+    expect(fitsIn(value, limit)).toBe(fits);
+  });
+
+  it("counts a shared node at every place it appears, and stops at the limit", () => {
+    let node: unknown = "x".repeat(10);
+    for (let i = 0; i < 30; i++) node = [node, node];
+    // 2^30 copies of the string: far beyond any limit, yet decided after ~limit/13 nodes.
+    const started = performance.now();
+    expect(fitsIn(node, 1_000_000)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
