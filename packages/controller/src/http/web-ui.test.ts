@@ -21,8 +21,8 @@ async function start(webUi: boolean | undefined): Promise<string> {
   const app = createApiApp(
     {
       certificatePem: () => PEM,
-      verify: () => true,
-      rotate: (ss) => ss,
+      verify: () => Promise.resolve(true),
+      rotate: (ss) => Promise.resolve(ss),
       readiness: () => ({ ready: true, reasons: [] }),
     },
     { maxBodyBytes: 1024, rateLimit: { perSecond: 100, burst: 100 }, webUi },
