@@ -58,7 +58,8 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts", "test/cluster/**/*.test.ts"],
           // Starts etcd + kube-apiserver + kube-controller-manager once per run and installs
           // crds/; needs `bash test/cluster/build.sh` first (fails loudly otherwise).
-          globalSetup: ["test/cluster/globalSetup.ts"],
+          // Chromium (test/web/chromium-setup.ts) for the page the controller serves.
+          globalSetup: ["test/web/chromium-setup.ts", "test/cluster/globalSetup.ts"],
           testTimeout: 120_000,
           hookTimeout: 600_000,
           fileParallelism: false,

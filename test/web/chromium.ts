@@ -18,8 +18,8 @@ export const CHROMIUM_INSTALL = fileURLToPath(new URL("install-chromium.sh", imp
 /** The Chromium binary to drive: $SIGNET_CHROMIUM, else Debian's. */
 export function chromiumPath(): string | undefined {
   const fromEnv = process.env["SIGNET_CHROMIUM"];
-  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  return CANDIDATES.find((path) => existsSync(path) && works(path));
+  const candidates = fromEnv !== undefined && fromEnv !== "" ? [fromEnv] : CANDIDATES;
+  return candidates.find((path) => existsSync(path) && works(path));
 }
 
 function works(path: string): boolean {
@@ -28,21 +28,27 @@ function works(path: string): boolean {
 }
 
 /**
- * Makes sure Chromium is installed, for runs that skipped scripts/test.sh (a single vitest
- * project): runs the same installer, which needs root and apt-get.
+ * Makes sure Chromium is installed: finds it, else runs the same installer as scripts/test.sh
+ * (root and apt-get). Called from the projects' global set-up (chromium-setup.ts), never from a
+ * test hook: an install takes minutes on a fresh machine.
  */
 export function ensureChromium(): string {
   const found = chromiumPath();
   if (found) return found;
-  const res = spawnSync("bash", [CHROMIUM_INSTALL], { encoding: "utf8", timeout: 1_800_000 });
+  // apt's progress goes to the terminal: an install on a fresh machine takes minutes.
+  const res = spawnSync("bash", [CHROMIUM_INSTALL], {
+    stdio: ["ignore", "pipe", "inherit"],
+    timeout: 1_800_000,
+  });
   const installed = chromiumPath();
   if (res.status === 0 && installed) return installed;
-  throw new Error(`Chromium is missing and \`bash ${CHROMIUM_INSTALL}\` failed:\n${res.stderr}`);
+  throw new Error(`Chromium is missing and \`bash ${CHROMIUM_INSTALL}\` failed (see above)`);
 }
 
 /** Launches the installed Chromium headless (no sandbox: the tests run as root). */
 export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   const executablePath = chromiumPath();
-  if (!executablePath) throw new Error("Chromium is not installed (see ensureChromium)");
+  if (!executablePath)
+    throw new Error(`Chromium is not installed: run \`bash ${CHROMIUM_INSTALL}\` as root`);
   return chromium.launch({ executablePath, headless: true, ...options });
 }

@@ -598,6 +598,70 @@ describe("the seal page served by signet ui", () => {
     expect(await p.page.evaluate(() => "injected" in window)).toBe(false);
   });
 
+  it("seals with the network gone once it has loaded (nothing from a CDN, nothing sent)", async () => {
+    const p = await open();
+    await p.page.context().setOffline(true);
+    // Nothing answers now, not even the server that served the page.
+    expect(
+      await p.page.evaluate(() =>
+        fetch("../v1/cert.pem").then(
+          () => "answered",
+          () => "offline",
+        ),
+      ),
+    ).toBe("offline");
+    await p.page.click("#cert-other > summary");
+    await p.page.fill("#cert-pem", readFileSync(OTHER_CERT, "utf8"));
+    await p.page.click("#cert-use");
+    await p.page.waitForFunction(() =>
+      document.getElementById("cert-status")?.textContent?.includes("Pasted certificate"),
+    );
+    const value = secret("offline");
+    await fillNewSecret(p.page, {
+      name: "offline",
+      namespace: "b",
+      items: [{ key: "k", text: value }],
+    });
+    p.phase("seal offline");
+    const out = await sealAndRead(p.page);
+    expect(texts(kubesealOpens(out.yaml, OTHER_KEY))).toEqual({ k: value });
+    expect(p.requests.filter((r) => r.phase === "seal offline")).toEqual([]);
+  });
+
+  it("refuses to be shown in a frame of another page (frame-ancestors 'none')", async () => {
+    // A page on another origin (another port) that frames the seal page.
+    const framer = createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html" });
+      res.end(`<!doctype html><title>framer</title><iframe id="f" src="${ui.url}"></iframe>`);
+    });
+    await new Promise<void>((resolve) => framer.listen(0, "127.0.0.1", resolve));
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const refused: string[] = [];
+      page.on("console", (m) => {
+        if (/frame-ancestors|Refused to (display|frame)/i.test(m.text())) refused.push(m.text());
+      });
+      const seen = new Set<string>();
+      page.on("response", (r) => {
+        if (r.url().startsWith(ui.url)) seen.add(r.url());
+      });
+      await page.goto(`http://127.0.0.1:${(framer.address() as AddressInfo).port}/`);
+      await page.waitForFunction(() => document.querySelector("iframe") !== null);
+      // The browser fetched the page for the frame, then refused to show it.
+      await expect.poll(() => refused.length, { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(seen.has(ui.url)).toBe(true);
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      expect(frame?.url()).not.toBe(ui.url);
+      // None of the page's own script or styles were loaded into the frame.
+      expect([...seen].filter((u) => /app\.(js|css)$/.test(u))).toEqual([]);
+      expect(await page.title()).toBe("framer");
+    } finally {
+      await context.close();
+      framer.close();
+    }
+  });
+
   it("refuses to seal where the browser offers no WebCrypto (plain HTTP on another host)", async () => {
     // signet ui answers only for 127.0.0.1 and localhost (DNS rebinding)...
     const other = await launchChromium({

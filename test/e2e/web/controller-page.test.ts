@@ -3,7 +3,8 @@
 // The seal page served by the controller (--web-ui, as the kustomize component and the Helm value
 // turn it on) on the test control plane, opened in a real Chromium through the API server's
 // service proxy by a user who holds only the service-proxier role: a Secret sealed there is
-// unsealed by the controller, and no request the page made carries the plaintext.
+// unsealed by the controller, and no request the page made carries the plaintext. `signet ui`
+// without --cert serves the same page with the certificate it fetched from that controller.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,8 +16,15 @@ import { decodeDocuments, parseSealingCertificate } from "@signet/core";
 import type { SealedSecret } from "@signet/core";
 
 import { api, cluster, createNamespace, deleteNamespace, kubectl } from "../../cluster/testing.js";
-import { ensureChromium, launchChromium } from "../../web/chromium.js";
-import { fillNewSecret, leaks, openSealPage, screenshot, sealAndRead } from "../../web/page.js";
+import { launchChromium } from "../../web/chromium.js";
+import {
+  fillNewSecret,
+  leaks,
+  openSealPage,
+  screenshot,
+  sealAndRead,
+  startSignetUi,
+} from "../../web/page.js";
 import type { SealPage } from "../../web/page.js";
 import {
   deleteSealedSecrets,
@@ -42,6 +50,20 @@ const controllerArgs = (objects: K8sObject[]): string[] =>
   ).spec.template.spec.containers[0]?.args ?? [];
 
 describe("the seal page served by the controller", () => {
+  /** Exactly the component's RBAC, bound to the unprivileged test user (idempotent). */
+  const grantServiceProxier = (): void => {
+    const user = cluster().userName;
+    const rbac = readFileSync(PROXIER_RBAC, "utf8").replace(
+      /subjects:[\s\S]*$/,
+      `subjects:\n  - apiGroup: rbac.authorization.k8s.io\n    kind: User\n    name: ${user}\n`,
+    );
+    kubectl(["apply", "-n", ns, "-f", "-"], { input: rbac });
+  };
+  const latestFingerprint = async (): Promise<string> => {
+    const [key] = await keySecrets(ns);
+    return parseSealingCertificate(unb64(key?.data?.["tls.crt"]), new Date()).fingerprint;
+  };
+
   let browser: Browser;
   let ctl: RunningController;
   let ns: string;
@@ -51,7 +73,6 @@ describe("the seal page served by the controller", () => {
   const plaintexts: (string | Buffer)[] = [];
 
   beforeAll(async () => {
-    ensureChromium();
     componentArgs = controllerArgs(renderKustomize({ components: [WEB_UI_COMPONENT] }));
     [browser, ns, appNs] = await Promise.all([
       launchChromium(),
@@ -92,13 +113,7 @@ describe("the seal page served by the controller", () => {
   });
 
   it("seals a Secret in the browser that the controller then unseals", async () => {
-    // Exactly the component's RBAC, bound to the unprivileged test user.
-    const user = cluster().userName;
-    const rbac = readFileSync(PROXIER_RBAC, "utf8").replace(
-      /subjects:[\s\S]*$/,
-      `subjects:\n  - apiGroup: rbac.authorization.k8s.io\n    kind: User\n    name: ${user}\n`,
-    );
-    kubectl(["apply", "-n", ns, "-f", "-"], { input: rbac });
+    grantServiceProxier();
     const url = `${cluster().server}${ctl.srv.proxyPath}/ui/`;
     const p = await openSealPage(browser, url, {
       ignoreHTTPSErrors: true,
@@ -106,11 +121,7 @@ describe("the seal page served by the controller", () => {
     });
     pages.push(p);
     await p.page.waitForSelector("#cert-fingerprint");
-    const [key] = await keySecrets(ns);
-    const fingerprint = parseSealingCertificate(
-      unb64(key?.data?.["tls.crt"]),
-      new Date(),
-    ).fingerprint;
+    const fingerprint = await latestFingerprint();
     expect(await p.page.textContent("#cert-fingerprint")).toBe(fingerprint);
 
     const token = `pt-web-${randomBytes(8).toString("hex")}`;
@@ -153,5 +164,55 @@ describe("the seal page served by the controller", () => {
     expect(unexpected.map((r) => `${r.method} ${r.url}`)).toEqual([]);
     expect(p.problems).toEqual([]);
     expect(ctl.log()).not.toContain(token);
+  });
+  it("is what signet ui serves without --cert, with the cluster's certificate fetched as --fetch-cert does", async () => {
+    grantServiceProxier();
+    const local = await startSignetUi([
+      "--kubeconfig",
+      cluster().userKubeconfig,
+      "--controller-namespace",
+      ns,
+    ]);
+    try {
+      const fingerprint = await latestFingerprint();
+      expect(local.stdout()).toContain(
+        `Certificate: ${fingerprint} from the cluster (${ns}/${NAME}), expires `,
+      );
+      const p = await openSealPage(browser, local.url);
+      pages.push(p);
+      await p.page.waitForSelector("#cert-fingerprint");
+      expect(await p.page.textContent("#cert-fingerprint")).toBe(fingerprint);
+      expect(await p.page.textContent("#cert-status")).toContain("Certificate from this server");
+
+      const token = `pt-ui-${randomBytes(8).toString("hex")}`;
+      plaintexts.push(token);
+      await fillNewSecret(p.page, {
+        name: "made-with-signet-ui",
+        namespace: appNs,
+        scope: "namespace-wide",
+        items: [{ key: "token", text: token }],
+      });
+      p.phase("seal");
+      const out = await sealAndRead(p.page);
+      expect(p.requests.filter((r) => r.phase === "seal")).toEqual([]);
+      const sealed = decodeDocuments(out.yaml, "page output")[0] as SealedSecret;
+      const created = await api(`/apis/bitnami.com/v1alpha1/namespaces/${appNs}/sealedsecrets`, {
+        method: "POST",
+        body: sealed,
+      });
+      expect(created.status).toBe(201);
+      await waitSynced(appNs, "made-with-signet-ui", "True");
+      const secret = await waitSecret(appNs, "made-with-signet-ui", "unsealed");
+      expect(unb64(secret.data?.["token"])).toBe(token);
+      expect(leaks(p.requests, plaintexts)).toEqual([]);
+      expect(
+        p.requests.every(
+          (r) => r.method === "GET" && r.url.startsWith(local.url.replace(/ui\/$/, "")),
+        ),
+      ).toBe(true);
+      expect(local.stdout()).not.toContain(token);
+    } finally {
+      expect(await local.stop()).toBe(0);
+    }
   });
 });
