@@ -210,7 +210,8 @@ describe("certificate expiry", () => {
   it.each([
     ["a year before", new Date(notAfter.getTime() - 365 * day), "valid", 365],
     ["31 days before", new Date(notAfter.getTime() - 31 * day), "valid", 31],
-    ["30 days before", new Date(notAfter.getTime() - 30 * day), "valid", 30],
+    ["30 days and a second before", new Date(notAfter.getTime() - 30 * day - 1000), "valid", 30],
+    ["exactly 30 days before", new Date(notAfter.getTime() - 30 * day), "expires-soon", 30],
     ["29 days before", new Date(notAfter.getTime() - 29.5 * day), "expires-soon", 29],
     ["one second before", new Date(notAfter.getTime() - 1000), "expires-soon", 0],
     ["exactly at NotAfter", notAfter, "expires-soon", 0],

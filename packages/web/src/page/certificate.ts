@@ -198,7 +198,7 @@ export interface Expiry {
 }
 
 const DAY_MS = 86_400_000;
-/** Warn this many days before NotAfter. */
+/** Warn from this many days before NotAfter (inclusive: "expires within 30 days"). */
 export const EXPIRY_WARNING_DAYS = 30;
 
 /** The certificate's expiry state at `now`; kubeseal refuses to seal once `now` is after NotAfter. */
@@ -206,7 +206,7 @@ export function expiryOf(cert: Pick<CertificateInfo, "notAfter">, now: Date): Ex
   const left = cert.notAfter.getTime() - now.getTime();
   const days = Math.floor(left / DAY_MS);
   if (left < 0) return { state: "expired", days };
-  return { state: days < EXPIRY_WARNING_DAYS ? "expires-soon" : "valid", days };
+  return { state: left <= EXPIRY_WARNING_DAYS * DAY_MS ? "expires-soon" : "valid", days };
 }
 
 const MONTHS = [
