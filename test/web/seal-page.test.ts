@@ -265,6 +265,19 @@ describe("the seal page served by signet ui", () => {
     const merged = decodeDocuments(out.yaml, "out")[0] as SealedSecret;
     expect(merged.spec.template?.metadata?.labels).toEqual({ team: "a" });
     expect(p.requests.filter((r) => r.phase === "merge")).toEqual([]);
+    // The same file as `signet --merge-into` writes for the same values (new ciphertexts aside).
+    const file = join(dir, "merge-target.yaml");
+    writeFileSync(file, existing);
+    const cli = runSignet(["--cert", CERT, "--merge-into", file], {
+      input: JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "db", namespace: "shop", labels: { team: "a" } },
+        stringData: { password, host: "db.shop" },
+      }),
+    });
+    expect(cli.stderr).toBe("");
+    expect(masked(out.yaml)).toBe(masked(readFileSync(file, "utf8")));
   });
 
   it("inspects pasted SealedSecrets without decrypting", async () => {
