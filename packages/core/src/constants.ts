@@ -24,5 +24,11 @@ export const LAST_APPLIED_ANNOTATIONS: readonly string[] = [
 
 /** Signet's own annotation namespace; extensions never reuse the reference's prefix. */
 export const SIGNET_ANNOTATION_PREFIX = "signet.dev/";
+/**
+ * The controller's marker on a Secret it produced without owner reference (the SealedSecret's
+ * uid). Only the controller sets it; `signet` drops it when it seals a Secret read back from a
+ * cluster, and the controller drops it from any template.
+ */
+export const UNSEALED_FROM_ANNOTATION = "signet.dev/unsealed-from";
 /** Seal-time hint: fingerprint of the certificate a SealedSecret was sealed with. Never trusted. */
 export const SEALED_WITH_ANNOTATION = "signet.dev/sealed-with";

@@ -1,4 +1,9 @@
-import { API_VERSION, LAST_APPLIED_ANNOTATIONS, SEALED_SECRET_KIND } from "./constants.js";
+import {
+  API_VERSION,
+  LAST_APPLIED_ANNOTATIONS,
+  SEALED_SECRET_KIND,
+  UNSEALED_FROM_ANNOTATION,
+} from "./constants.js";
 import { SignetError } from "./errors.js";
 import type { ObjectMeta, SealedSecret, Secret } from "./model.js";
 import { scopeFromAnnotations, withScopeAnnotations } from "./scope.js";
@@ -120,12 +125,17 @@ export function buildSealedSecret(
   };
 }
 
-/** The Secret's metadata for `spec.template.metadata`, minus the clear-text last-applied copies. */
+/**
+ * The Secret's metadata for `spec.template.metadata`, minus the clear-text last-applied copies
+ * and the controller's produced-Secret marker (a cluster Secret read back carries it; in Git it
+ * would only record a uid of that cluster).
+ */
 function templateMetadata(meta: ObjectMeta): ObjectMeta {
   const copy: ObjectMeta = { ...meta };
   if (copy.annotations) {
     const annotations = { ...copy.annotations };
     for (const key of LAST_APPLIED_ANNOTATIONS) delete annotations[key];
+    delete annotations[UNSEALED_FROM_ANNOTATION];
     if (Object.keys(annotations).length > 0) copy.annotations = annotations;
     else delete copy.annotations;
   }

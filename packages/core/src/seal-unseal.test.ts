@@ -102,6 +102,7 @@ describe("sealing and unsealing", () => {
           annotations: {
             "kubectl.kubernetes.io/last-applied-configuration": '{"data":"secret"}',
             "kubecfg.ksonnet.io/last-applied-configuration": "{}",
+            "signet.dev/unsealed-from": "9b1c6d2e-uid-of-the-source-cluster",
             "example.com/keep": "yes",
             plain: "kept",
           },
@@ -126,7 +127,7 @@ describe("sealing and unsealing", () => {
       annotations: { "example.com/keep": "yes", plain: "kept", [NW]: "true" },
     });
     expect(JSON.stringify(ss)).not.toMatch(
-      /creationTimestamp|status|managedFields|ownerReferences/,
+      /creationTimestamp|status|managedFields|ownerReferences|unsealed-from/,
     );
   });
 

@@ -328,7 +328,7 @@ describe("key ranking", () => {
     await waitFor(
       "the renewed key to be served",
       async () => ((await servedFingerprint()) === fresh ? true : undefined),
-      10_000,
+      30_000,
       100,
     ).catch(async () => {
       expect(await servedFingerprint(), "the served key after renewal").toBe(fresh);

@@ -113,9 +113,10 @@ describe("a connection flood", () => {
 
     // Half-sent requests are cut after the header timeout (10 s by default), not held for 120 s.
     await Promise.all(opened.map(closedBy));
-    expect(performance.now() - started).toBeLessThan(30_000);
+    // Go's and the reference's behaviour is 120 s; the bound only tells 10 s from that.
+    expect(performance.now() - started).toBeLessThan(60_000);
     const text = await (await fetch(ctl.metricsUrl)).text();
     expect(metric(text, 'signet_http_connections_refused_total{reason="peer"}')).toBeGreaterThan(0);
     expect(await plainGet(`${ctl.url}/healthz`, "127.0.0.2")).toBe(200);
-  });
+  }, 300_000);
 });

@@ -150,7 +150,10 @@ describe("memory against the bytes tenants store (item 4)", () => {
       process.stderr.write(
         `[bounded-objects] peak RSS with ${COUNT} heavy objects: ${peak.toFixed(0)} MiB\n`,
       );
-      expect(peak).toBeLessThan(200);
+      // Before the summary-only cache this run peaked at 640-914 MiB (OOM at the 512 MiB limit);
+      // 240 MiB leaves room for a loaded machine's late GC (196-214 MiB measured at load 20-26)
+      // and still fails if the cache held the tenant's bytes (~110 MB on top of ~140 MiB).
+      expect(peak).toBeLessThan(240);
       expect((await fetch(`${ctl.url}/healthz`)).status).toBe(200);
     } finally {
       await ctl.proc.stop();

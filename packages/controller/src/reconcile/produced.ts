@@ -1,4 +1,4 @@
-import { SEALED_SECRET_KIND } from "@signet/core";
+import { SEALED_SECRET_KIND, UNSEALED_FROM_ANNOTATION } from "@signet/core";
 import type { SealedSecret, Secret } from "@signet/core";
 
 /**
@@ -9,7 +9,7 @@ import type { SealedSecret, Secret } from "@signet/core";
  * annotations), and a `patch` Secret someone else owns never receives it. It is what
  * `--old-gc-behavior` may delete and what the key loader never takes as a key (SECURITY.md).
  */
-export const UNSEALED_FROM_ANNOTATION = "signet.dev/unsealed-from";
+export { UNSEALED_FROM_ANNOTATION };
 
 /**
  * The unsealed Secret with the marker the controller alone decides: removed when the template
