@@ -598,8 +598,8 @@ interface RawCase {
   opens: boolean;
 }
 
-// kubeseal's raw matrix (§9.1): strict needs name and namespace, namespace-wide only the
-// namespace, cluster-wide neither.
+// kubeseal's raw matrix (`TestRaw`, pkg/kubeseal/kubeseal_test.go): strict needs name and
+// namespace, namespace-wide only the namespace, cluster-wide neither.
 const rawCases: RawCase[] = [
   {
     scope: "strict",

@@ -4,7 +4,10 @@ import { fetchClusterCertificate } from "./commands/cluster-ops.js";
 import type { Io } from "./io.js";
 import type { CliOptions } from "./options.js";
 
-/** True when `--cert` names a URL rather than a path: a scheme of two or more letters (spec §7.5). */
+/**
+ * True when `--cert` names a URL rather than a path: a scheme of two or more letters (kubeseal's
+ * `isFilename`, pkg/kubeseal/kubeseal.go).
+ */
 export function isCertUrl(value: string): boolean {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value);
   return match !== null && match[1]!.length > 1;

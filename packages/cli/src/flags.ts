@@ -1,9 +1,9 @@
 /**
- * kubeseal's flags (spec §7.1) as data, and a parser with pflag's semantics: `--flag value`,
- * `--flag=value`, `-o yaml`, `-oyaml`, bools that take only `--flag=false`, repeatable and
- * comma-split slices, `--` ends flags, and `SEALED_SECRETS_*` env values applied first (so the
- * command line wins, slices concatenate, and invalid env values are silently ignored).
- * commander cannot express these rules, hence this small table-driven parser.
+ * kubeseal's flags (`bindFlags` and `bindClientFlags`, cmd/kubeseal/main.go) as data, and a parser
+ * with pflag's semantics: `--flag value`, `--flag=value`, `-o yaml`, `-oyaml`, bools that take only
+ * `--flag=false`, repeatable and comma-split slices, `--` ends flags, and `SEALED_SECRETS_*` env
+ * values applied first (so the command line wins, slices concatenate, and invalid env values are
+ * silently ignored). commander cannot express these rules, hence this small table-driven parser.
  */
 export type FlagKind = "bool" | "string" | "slice" | "array";
 

@@ -33,7 +33,9 @@ async function readKubeconfigs(paths: string[], io: Io): Promise<KubeconfigFile[
 }
 
 /**
- * The namespace client-go's config would report (spec §7.7) without loading a Kubernetes client:
+ * The namespace client-go's config would report (`DirectClientConfig.Namespace`,
+ * tools/clientcmd/client_config.go; docs/flags.md#kubeconfig-and-namespace) without loading a
+ * Kubernetes client:
  * explicit `-n` first, then the current (or `--context`) context's namespace, then `default` when
  * a kubeconfig exists, then the in-cluster `POD_NAMESPACE`; empty when nothing is configured.
  * The first file that sets a value wins, as in client-go's merge.

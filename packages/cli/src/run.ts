@@ -34,9 +34,10 @@ async function emit(text: string | Buffer, output: Output, io: Io): Promise<void
 }
 
 /**
- * Runs one `signet` invocation and returns its exit code; never exits the process. A first
- * argument naming a subcommand (`reseal`, `inspect`, `keys`) runs it; otherwise modes follow
- * kubeseal's precedence (spec §7.2); every failure prints `error: <message>` and returns 1.
+ * Runs one `signet` invocation and returns its exit code; never exits the process. A first argument
+ * naming a subcommand (`reseal`, `inspect`, `keys`) runs it; otherwise modes follow kubeseal's
+ * precedence (`runCLI`, cmd/kubeseal/main.go); every failure prints `error: <message>` and returns
+ * 1.
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   // Subcommands and --merge-into load their code (and the `yaml` package) only when used.

@@ -9,9 +9,11 @@ import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
 import { timingsProblem } from "./leader/lease.js";
 
 /**
- * The controller's configuration: every flag of the reference (spec §4.11) with the same
+ * The controller's configuration: every flag of the reference (`bindControllerFlags`,
+ * cmd/controller/main.go; docs/flags.md#signet-controller) with the same
  * defaults, plus Signet's own (marked "(signet)" in usage), parsed once at the edge from the
- * command line and `SEALED_SECRETS_*` variables (§4.12) into one frozen object.
+ * command line and `SEALED_SECRETS_*` variables (docs/flags.md#environment-variables) into one
+ * frozen object.
  */
 export type KeyOrderPriority = "CertNotBefore" | "SecretCreationTimestamp";
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -414,7 +416,7 @@ function validateLeaderElection(config: ControllerConfig): void {
 
 const KEY_PREFIX_MAX = 245;
 
-/** The reference's key-prefix check (spec §4.1 step 5), with its messages. */
+/** The reference's key-prefix check (`validateKeyPrefix`, pkg/controller/funcs.go) and messages. */
 export function validateKeyPrefix(prefix: string): string {
   if (prefix.length > KEY_PREFIX_MAX) {
     throw invalid(`name is too long, must be shorter than ${KEY_PREFIX_MAX}, got ${prefix.length}`);

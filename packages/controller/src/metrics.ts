@@ -7,9 +7,9 @@ import type { KeyRefusalReason } from "./keys/key-policy.js";
 import type { ErrorMetricReason } from "./reconcile/failure.js";
 
 /**
- * The reference's Prometheus metrics (spec §6), on a registry this instance owns (no global
- * state, so each test builds its own). Names and labels are the reference's; `build_info` is set
- * to 1 (the reference registers it but never sets it).
+ * The reference's Prometheus metrics (pkg/controller/metrics.go; docs/http-api.md#metrics), on a
+ * registry this instance owns (no global state, so each test builds its own). Names and labels are
+ * the reference's; `build_info` is set to 1 (the reference registers it but never sets it).
  */
 export interface MetricsOptions {
   /** `--metrics-omit-secret-labels`: never populate `condition_info` (no names on :8081). */

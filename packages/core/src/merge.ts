@@ -7,10 +7,11 @@ export interface MergeEdit {
 }
 
 /**
- * What `--merge-into` changes (spec §7.9): every sealed item, template annotation, template label
- * and template data entry of `update` is set on the existing object (new wins); nothing is removed
- * and everything else of the existing object is kept. Applying edits (rather than rewriting the
- * object) lets a YAML file keep its comments, order and the ciphertext of untouched items.
+ * What `--merge-into` changes (kubeseal's SealMergingInto, pkg/kubeseal/kubeseal.go): every sealed
+ * item, template annotation, template label and template data entry of `update` is set on the
+ * existing object (new wins); nothing is removed and everything else of the existing object is
+ * kept. Applying edits (rather than rewriting the object) lets a YAML file keep its comments, order
+ * and the ciphertext of untouched items.
  */
 export function mergeEdits(update: SealedSecret): MergeEdit[] {
   const edits: MergeEdit[] = [];

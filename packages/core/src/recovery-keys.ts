@@ -6,7 +6,8 @@ import { SignetError } from "./errors.js";
 import type { Secret } from "./model.js";
 
 /**
- * Reads the private keys of one `--recovery-private-key` file (spec §7.12): a PEM private key, or a
+ * Reads the private keys of one `--recovery-private-key` file (kubeseal's readPrivKeysFromFile,
+ * pkg/kubeseal/kubeseal.go): a PEM private key, or a
  * JSON/YAML backup of key Secrets (a `List`, a kind-less list with `items`, or one or more
  * Secret documents). Every Secret must hold a `tls.key`. Messages name `source`, never key bytes.
  */

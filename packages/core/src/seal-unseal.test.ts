@@ -87,6 +87,39 @@ describe("sealing and unsealing", () => {
     },
   );
 
+  it("gives the Secret only the template metadata Go's ObjectMeta has, however deep the rest nests", () => {
+    const ss = seal(secret({ data: { a: b64("1") } }));
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    ss.spec.template = {
+      ...ss.spec.template,
+      metadata: {
+        ...ss.spec.template?.metadata,
+        labels: { app: "x" },
+        finalizers: ["example.com/f"],
+        ownerReferences: [
+          { apiVersion: "v1", kind: "ConfigMap", name: "o", uid: "u", extra: deep } as never,
+        ],
+        managedFields: [{ manager: "tenant", fieldsV1: deep }],
+        deep,
+      },
+    };
+    const out = unseal(ss);
+    expect(out.metadata?.labels).toEqual({ app: "x" });
+    expect(out.metadata?.finalizers).toEqual(["example.com/f"]);
+    expect(out.metadata).not.toHaveProperty("deep");
+    expect(out.metadata).not.toHaveProperty("managedFields");
+    expect(out.metadata?.ownerReferences).toEqual([
+      {
+        apiVersion: "bitnami.com/v1alpha1",
+        kind: "SealedSecret",
+        name: "myname",
+        uid: "",
+        controller: true,
+      },
+    ]);
+  });
+
   it("lets stringData win over data for the same key", () => {
     const ss = seal(secret({ data: { a: b64("1"), b: b64("2") }, stringData: { b: "3" } }));
     expect(unseal(ss).data).toEqual({ a: b64("1"), b: b64("3") });
@@ -567,13 +600,16 @@ describe("bounded opening", () => {
 
   it.each([
     [1, 12, 12],
-    [3, 12, 16],
-    [2000, 12, 4010],
+    [2, 12, 24],
+    [3, 12, 26],
+    [2000, 12, 4020],
     [0, 5, 5],
   ])("budgets %i values with %i keys at %i RSA operations", (items, keyCount, budget) => {
     expect(rsaBudget(items, keyCount)).toBe(budget);
   });
 
+  // Which wrong keys are tried depends on the random keys (a key is skipped when the wrapped block
+  // is not below its modulus), so the worst case, the second key tried last, is not forced here.
   it("fits any object sealed with two keys in turn within the budget", () => {
     const a = sealedWith(keys[2]!, { k0: "0", k2: "2", k4: "4" });
     const b = sealedWith(keys[3]!, { k1: "1", k3: "3", k5: "5" });

@@ -15,9 +15,9 @@ export interface SealOptions extends PrepareOptions {
 }
 
 /**
- * Seals one Secret into a SealedSecret (kubeseal's normal mode, spec §7.3). Every `data` item,
- * then every `stringData` item (which wins on collisions), is sealed separately with the scope
- * label. Beyond kubeseal, the template never carries managedFields, ownerReferences or server
+ * Seals one Secret into a SealedSecret (kubeseal's `Seal`, pkg/kubeseal/kubeseal.go). Every `data`
+ * item, then every `stringData` item (which wins on collisions), is sealed separately with the
+ * scope label. Beyond kubeseal, the template never carries managedFields, ownerReferences or server
  * fields, and no `creationTimestamp: null` or `status` is produced.
  */
 export function sealSecret(input: Secret, options: SealOptions): SealedSecret {

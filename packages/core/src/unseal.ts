@@ -92,21 +92,24 @@ export const V1_ITEM = "data";
 export type OpeningSteps = Generator<RsaUnwrap, OpenedValues, Uint8Array | undefined>;
 
 /**
- * RSA operations a SealedSecret of `items` values may cost with `keys` keys registered: every
- * key once for the first value, then two per further value. An object sealed with one key costs
- * at most `keys + items - 1` (the key that opened the last value is tried first), one whose
- * values alternate between two keys `keys + 2 (items - 1)`; only an object mixing three or more
- * keys in an adversarial order needs more (re-sealing it with the current key fixes that).
+ * RSA operations a SealedSecret of `items` values may cost with `keys` keys registered. The key
+ * that opened the last value is tried first, so an object sealed with one key costs at most
+ * `keys + items - 1`. One whose values alternate between two keys costs at most every key for
+ * each of the first two values (the second key is found only by trying the others), then two per
+ * further value: `2 keys + 2 (items - 2)`. Only an object mixing three or more keys in an
+ * adversarial order needs more (re-sealing it with the current key fixes that).
  */
 export function rsaBudget(items: number, keys: number): number {
-  return keys + 2 * Math.max(0, items - 1);
+  if (items <= 1) return keys;
+  return 2 * keys + 2 * (items - 2);
 }
 
 /**
- * Unseals a SealedSecret into the Secret the controller would write (reference `Unseal`, spec
- * §4.6). The values are opened by {@link openSealedValues} (or taken from `options.opened`), then
- * `spec.template.data` is rendered over them and the Secret is built. Per-item errors are
- * grouped as `<message> (<key>, ...)`; any error fails the whole object (no partial Secret).
+ * Unseals a SealedSecret into the Secret the controller would write (reference
+ * `SealedSecret.Unseal`, pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go). The values are
+ * opened by {@link openSealedValues} (or taken from `options.opened`), then `spec.template.data` is
+ * rendered over them and the Secret is built. Per-item errors are grouped as `<message> (<key>,
+ * ...)`; any error fails the whole object (no partial Secret).
  */
 export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): UnsealResult {
   const opened = options.opened ? options.opened() : openSealedValuesSync(ss, options);
@@ -304,9 +307,61 @@ function ownerReference(ss: SealedSecret): OwnerReference {
   };
 }
 
+/** The ObjectMeta fields (and their members) a Secret's metadata can carry, as Go decodes them. */
+const SCALAR_META_FIELDS = [
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+] as const;
+const OWNER_REFERENCE_FIELDS = [
+  "apiVersion",
+  "kind",
+  "name",
+  "uid",
+  "controller",
+  "blockOwnerDeletion",
+] as const;
+
+/**
+ * A copy of the template's metadata as the reference's controller sees it: it decodes
+ * `spec.template.metadata` into Go's `metav1.ObjectMeta`, so fields ObjectMeta does not have
+ * are dropped (the CRD preserves them, so a tenant can store anything there, nested thousands
+ * of levels deep). `managedFields` is dropped too: field ownership is the API server's record,
+ * not something a SealedSecret may write.
+ */
+function templateObjectMeta(meta: Readonly<ObjectMeta>): ObjectMeta {
+  const copy: ObjectMeta = {};
+  for (const field of SCALAR_META_FIELDS) {
+    const value = meta[field];
+    if (value !== undefined && (value === null || typeof value !== "object")) {
+      (copy as Record<string, unknown>)[field] = value;
+    }
+  }
+  if (meta.labels) copy.labels = { ...meta.labels };
+  if (meta.annotations) copy.annotations = { ...meta.annotations };
+  if (Array.isArray(meta.finalizers)) copy.finalizers = [...meta.finalizers];
+  if (Array.isArray(meta.ownerReferences)) {
+    copy.ownerReferences = meta.ownerReferences.map((ref) => {
+      const entry: Record<string, unknown> = {};
+      for (const field of OWNER_REFERENCE_FIELDS) {
+        if (ref[field] !== undefined) entry[field] = ref[field];
+      }
+      return entry as unknown as OwnerReference;
+    });
+  }
+  return copy;
+}
+
 function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret {
   const template = ss.spec.template ?? {};
-  const metadata: ObjectMeta = structuredClone(template.metadata ?? {});
+  const metadata = templateObjectMeta(template.metadata ?? {});
   metadata.name = ss.metadata.name;
   metadata.namespace = ss.metadata.namespace;
   if (template.metadata?.annotations?.[SKIP_SET_OWNER_REFERENCES_ANNOTATION] !== "true") {
@@ -325,7 +380,7 @@ function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret
   };
 }
 
-/** Pre-v0.7 `spec.data`: the whole Secret as one sealed JSON blob (spec §1.5). */
+/** Pre-v0.7 `spec.data`: the whole Secret as one sealed blob (docs/wire-format.md#legacy-v1-format). */
 function unsealedV1(ss: SealedSecret, opened: OpenedValues): UnsealResult {
   if (opened.errors.length > 0) throw new SignetError("ERR_UNSEAL", opened.errors[0]!.message);
   let secret: Secret;

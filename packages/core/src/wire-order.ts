@@ -2,7 +2,8 @@ import type { ObjectMeta, SealedSecret, Secret, SecretTemplateSpec } from "./mod
 
 /**
  * Rebuilds objects in Go struct field order with sorted map keys, so JSON output matches what
- * kubeseal's encoder prints (spec §2.4). YAML output sorts keys anyway.
+ * kubeseal's encoder prints (docs/wire-format.md#json-and-yaml-output). YAML output sorts keys
+ * anyway.
  */
 const META_ORDER = [
   "name",

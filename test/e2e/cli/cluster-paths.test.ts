@@ -104,7 +104,8 @@ beforeAll(async () => {
     "--rate-limit=50",
     "--rate-limit-burst=50",
   ]);
-  // A kubeconfig whose current context names the app namespace (kubeseal's §9.2 scenario).
+  // A kubeconfig whose current context names the app namespace (a scenario of the reference's
+  // integration/kubeseal_test.go).
   const config = parse(readFileSync(cluster().adminKubeconfig, "utf8")) as {
     contexts: { context: Record<string, unknown> }[];
   };

@@ -1,4 +1,4 @@
-// Attacks on the running signet-controller (security-and-demand §3): the /v1/verify decryption
+// Attacks on the running signet-controller (SECURITY.md): the /v1/verify decryption
 // oracle (GHSA-qj4p), /v1/rotate scope widening (GHSA-465p) carried through to an unseal in an
 // attacker's namespace, rate limits that X-Forwarded-For cannot reset, body caps, methods, and
 // a hand-editing writer racing the controller.

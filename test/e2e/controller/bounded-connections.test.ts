@@ -83,6 +83,8 @@ function halfOpen(port: number, from: string): Promise<Socket | undefined> {
       resolve(s);
     });
     s.on("error", () => resolve(undefined));
+    // Read what the server answers (its 408): a paused socket never sees the close that follows.
+    s.resume();
     sockets.push(s);
   });
 }

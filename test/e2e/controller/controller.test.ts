@@ -1,5 +1,5 @@
 // The built signet-controller against the real control plane: the controller scenarios of the
-// reference's integration suite (reference-compat §9.2) plus Signet's guarantees (live key
+// reference's integration suite (integration/controller_test.go) plus Signet's guarantees (live key
 // changes, no leaks, graceful SIGTERM). One controller serves the whole file; each test works
 // in its own namespace.
 import { execFileSync } from "node:child_process";

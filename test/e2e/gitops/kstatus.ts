@@ -1,6 +1,6 @@
-// kstatus (sigs.k8s.io/cli-utils/pkg/kstatus/status) as Flux's health checks apply it to a
-// kind without built-in rules, such as SealedSecret (security-and-demand.md §5.3): the generic
-// properties decide, and when none applies the object is Current.
+// kstatus (sigs.k8s.io/cli-utils/pkg/kstatus/status) as Flux's health checks apply it to a kind
+// without built-in rules, such as SealedSecret (cli-utils pkg/kstatus/status/generic.go): the
+// generic properties decide, and when none applies the object is Current.
 //
 //   deletionTimestamp set                                   → Terminating
 //   status.observedGeneration present and ≠ generation      → InProgress

@@ -51,9 +51,10 @@ async function candidateServices(client: KubeClient): Promise<string[]> {
 }
 
 /**
- * The service-proxy base path of the controller (spec §5): `.../services/http:NAME:PORT/proxy`
- * where PORT is the name of the Service's first port. A missing Service fails in kubeseal's words,
- * plus the controller Services that do exist (the most common failure in the reference's issues).
+ * The service-proxy base path of the controller (kubeseal's `openCertCluster`,
+ * pkg/kubeseal/kubeseal.go): `.../services/http:NAME:PORT/proxy` where PORT is the name of the
+ * Service's first port. A missing Service fails in kubeseal's words, plus the controller Services
+ * that do exist (the most common failure in the reference's issues).
  */
 export async function controllerProxyPath(
   client: KubeClient,

@@ -41,7 +41,10 @@ function sealedSecretDocs(input: Input, unreadable: string): Record<string, unkn
   }
 }
 
-/** `--validate` (spec §7.10): every SealedSecret of the input must decrypt in the cluster. */
+/**
+ * `--validate` (kubeseal's `ValidateSealedSecret`, pkg/kubeseal/kubeseal.go): every SealedSecret of
+ * the input must decrypt in the cluster.
+ */
 export async function runValidate(options: CliOptions, input: Input): Promise<void> {
   const docs = sealedSecretDocs(input, "unable to decrypt sealed secret");
   const { api, client } = await controller(options);
@@ -55,8 +58,9 @@ export async function runValidate(options: CliOptions, input: Input): Promise<vo
 }
 
 /**
- * `--re-encrypt` (spec §7.11): the controller re-seals each SealedSecret with its latest key; the
- * plaintext never leaves the cluster. Server-side fields are cleared and apiVersion/kind restored.
+ * `--re-encrypt` (kubeseal's `ReEncryptSealedSecret`, pkg/kubeseal/kubeseal.go): the controller
+ * re-seals each SealedSecret with its latest key; the plaintext never leaves the cluster.
+ * Server-side fields are cleared and apiVersion/kind restored.
  */
 export async function runReEncrypt(
   options: CliOptions,

@@ -18,11 +18,11 @@ async function readExisting(path: string, io: Io): Promise<MergeTarget> {
 }
 
 /**
- * `--merge-into FILE` (spec §7.9): seal the input with the existing object's name and namespace,
- * then set its items, template labels/annotations and template data in the file (new wins).
- * Beyond kubeseal: the file keeps its own format unless `-o` is given, YAML keeps its comments
- * and layout, the write is atomic, and the `signet.dev/sealed-with` hint is updated (core's
- * `mergeIntoText`). Nothing goes to stdout.
+ * `--merge-into FILE` (kubeseal's `SealMergingInto`, pkg/kubeseal/kubeseal.go): seal the input with
+ * the existing object's name and namespace, then set its items, template labels/annotations and
+ * template data in the file (new wins). Beyond kubeseal: the file keeps its own format unless `-o`
+ * is given, YAML keeps its comments and layout, the write is atomic, and the
+ * `signet.dev/sealed-with` hint is updated (core's `mergeIntoText`). Nothing goes to stdout.
  */
 export async function runMergeInto(
   secret: Secret,

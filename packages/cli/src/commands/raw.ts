@@ -28,8 +28,9 @@ async function rawValue(options: CliOptions, io: Io): Promise<Buffer> {
 }
 
 /**
- * kubeseal `--raw` (spec §7.6): strict needs a namespace and `--name`, namespace-wide a namespace,
- * cluster-wide neither. Output is one base64 value without a trailing newline.
+ * kubeseal `--raw` (`runCLI` in cmd/kubeseal/main.go, then `EncryptSecretItem`): strict needs a
+ * namespace and `--name`, namespace-wide a namespace, cluster-wide neither. Output is one base64
+ * value without a trailing newline.
  */
 export async function runRaw(options: CliOptions, io: Io, certificatePem: string): Promise<string> {
   const scope = options.scope;

@@ -59,10 +59,11 @@ function withGoEmptyValues(secret: Secret): Secret {
 }
 
 /**
- * `--recovery-unseal` (spec §7.12): open SealedSecrets offline with the `--recovery-private-key`
- * files and return the Secrets the controller would write. Like kubeseal, the deprecated v1
- * `spec.data` is refused. Beyond kubeseal (which reads only the first document), every
- * SealedSecret of a multi-document input is opened, in order.
+ * `--recovery-unseal` (kubeseal's `UnsealSealedSecret`, pkg/kubeseal/kubeseal.go): open
+ * SealedSecrets offline with the `--recovery-private-key` files and return the Secrets the
+ * controller would write. Like kubeseal, the deprecated v1 `spec.data` is refused. Beyond kubeseal
+ * (which reads only the first document), every SealedSecret of a multi-document input is opened, in
+ * order.
  */
 export async function runRecoveryUnseal(
   options: CliOptions,

@@ -43,10 +43,10 @@ import { Reconciler } from "./reconciler.js";
 import { PeriodicResync } from "./resync.js";
 
 /**
- * Wires the running controller (spec §4.1): HTTP API and metrics first (so `/healthz` can say
- * "not ready" while caches fill and the first key is generated), then the key Secrets, the
- * startup key / renewal, and the SealedSecret informers and workers. Everything is built here
- * and injected; nothing is module-level.
+ * Wires the running controller (reference `Main`, pkg/controller/main.go): HTTP API and metrics
+ * first (so `/healthz` can say "not ready" while caches fill and the first key is generated), then
+ * the key Secrets, the startup key / renewal, and the SealedSecret informers and workers.
+ * Everything is built here and injected; nothing is module-level.
  */
 export interface AppEnv {
   env: Readonly<Record<string, string | undefined>>;
@@ -215,7 +215,7 @@ export async function startApp(
   let events: EventSender | undefined;
   let election: LeaderElection | undefined;
   let stopping = false;
-  // The leader's part (spec §4.1 steps 6–8): key renewal, then the reconcile workers.
+  // The leader's part (in the reference's `Main`): key renewal, then the reconcile workers.
   const lead = async (): Promise<void> => {
     const keys = await startKeyRenewal(
       { periodMs: config.keyRenewPeriodMs, cutoff: config.keyCutoffTime },
@@ -393,8 +393,8 @@ export function countingRsaOperations(
 }
 
 /**
- * Spec §4.4: all namespaces by default; with `--all-namespaces=false` or additional namespaces,
- * the controller's own namespace plus each additional one that exists (a missing one is
+ * As the reference's `Main`: all namespaces by default; with `--all-namespaces=false` or additional
+ * namespaces, the controller's own namespace plus each additional one that exists (a missing one is
  * logged and skipped; any other error aborts startup, as in the reference).
  */
 async function watchedNamespaces(

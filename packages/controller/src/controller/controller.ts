@@ -18,8 +18,8 @@ import type { Logger } from "./ports.js";
 import type { ReconcileResult } from "./reconciler.js";
 
 /**
- * The SealedSecret controller (spec §4.4): informers feed `namespace/name` keys into one work
- * queue drained by N workers running the reconciler.
+ * The SealedSecret controller (reference `NewController`, pkg/controller/controller.go): informers
+ * feed `namespace/name` keys into one work queue drained by N workers running the reconciler.
  * - SealedSecret added → queued; updated → queued only when `metadata.generation` moved (a spec
  *   change; status writes and metadata edits do not reconcile, as in the reference); deleted →
  *   queued (for `--old-gc-behavior`) and its `condition_info` series dropped.

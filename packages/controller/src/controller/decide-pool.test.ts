@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
+import { rsaBudget, unsealSealedSecret } from "@signet/core";
 import type { SealedSecret } from "@signet/core";
 
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
@@ -69,30 +70,34 @@ describe("pooledDecider", () => {
   });
 
   it("fails an object that would pass its RSA budget, naming the reason", async () => {
-    // Two keys, values alternating between them in an order that defeats learning: with one
-    // registered key per value the budget (keys + 2 per further value) is never passed, so the
-    // budget is forced down by registering only the two keys and sealing three values with
-    // three keys where one is the budget's margin.
+    // Values cycling through three keys defeat learning: each value's key is the last one tried.
+    // Which wrong keys are skipped depends on the random moduli, so the unlimited cost is
+    // measured first and the object made long enough to pass the budget in any case.
     const c = await sealingKey();
     const keys = [a, b, c];
     const parts = [object(a, 1), object(b, 1), object(c, 1)];
     const ss = object(a, 1);
     ss.spec.encryptedData = {};
-    for (let i = 0; i < 12; i++) {
+    const count = 60;
+    for (let i = 0; i < count; i++) {
       ss.spec.encryptedData[`k${String(i).padStart(2, "0")}`] =
         parts[i % 3]!.spec.encryptedData.k0!;
     }
+    const registered = keys.map((k) => k.key);
+    const budget = rsaBudget(count, registered.length);
+    const cost = unsealSealedSecret(ss, { keys: registered, acceptDeprecatedV1Data: true });
+    expect(cost.rsaOperations, "the unlimited cost of this object").toBeGreaterThan(budget);
     const pool = new RsaPool({ concurrency: 2, apiShare: 1 });
-    const decision = await pooledDecider(
-      settings,
-      { keys: () => keys.map((k) => k.key) },
-      pool,
-    ).decide(ss, undefined, []);
-    expect(decision).toMatchObject({ action: "fail" });
-    expect(decision.action === "fail" && decision.failure.statusMessage).toMatch(
-      /needs more than 25 RSA operations/,
+    const decision = await pooledDecider(settings, { keys: () => registered }, pool).decide(
+      ss,
+      undefined,
+      [],
     );
-    expect(pool.operations).toBeLessThanOrEqual(25);
+    expect(decision).toMatchObject({ action: "fail" });
+    expect(decision.action === "fail" && decision.failure.statusMessage).toContain(
+      `needs more than ${budget} RSA operations`,
+    );
+    expect(pool.operations).toBeLessThanOrEqual(budget);
   });
 });
 

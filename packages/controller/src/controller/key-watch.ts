@@ -21,11 +21,11 @@ export interface KeyWatchOptions {
 }
 
 /**
- * Keeps the key registry equal to the key Secrets of the controller namespace, live (add,
- * relabel, delete; no restart; security-and-demand §2.1). The whole namespace is watched without
- * a label selector, because the legacy key Secret (named like the prefix) carries no label and a
- * Secret relabelled away from `active` must be seen. The first list is registered oldest first
- * (reference order); later events go through `applyKeySecretChange`.
+ * Keeps the key registry equal to the key Secrets of the controller namespace, live (add, relabel,
+ * delete; no restart; docs/keys.md#which-key-secrets-are-loaded). The whole namespace is watched
+ * without a label selector, because the legacy key Secret (named like the prefix) carries no label
+ * and a Secret relabelled away from `active` must be seen. The first list is registered oldest
+ * first (reference order); later events go through `applyKeySecretChange`.
  */
 export class KeySecretWatch {
   readonly #options: KeyWatchOptions;

@@ -4,10 +4,11 @@ import type { DestinationStream, Logger as PinoLogger } from "pino";
 import type { LogLevel } from "../config.js";
 
 /**
- * The controller's logger (spec §4.10): pino, with the reference's two formats — `json`, or
- * `text` in Go slog's text-handler shape (`time=… level=INFO msg="…" key=value`) — and
- * `--log-info-stdout`: records up to INFO on stdout, WARN and ERROR on stderr (everything on
- * stderr when false). Callers pass names, codes and API error texts; never secret material.
+ * The controller's logger (reference `log.New`, pkg/log/log.go): pino, with the reference's two
+ * formats — `json`, or `text` in Go slog's text-handler shape (`time=… level=INFO msg="…"
+ * key=value`) — and `--log-info-stdout`: records up to INFO on stdout, WARN and ERROR on stderr
+ * (everything on stderr when false). Callers pass names, codes and API error texts; never secret
+ * material.
  */
 export interface LoggerOptions {
   level: LogLevel;

@@ -21,9 +21,10 @@ import type { Settled, SettledInputs } from "./settled.js";
 import { StatusWrites } from "./status-writes.js";
 
 /**
- * One reconcile of `namespace/name` (spec §4.5–§4.7): read the SealedSecret from the cache and
- * the live Secret, call the pure `decide`, apply the write through the ports, then compute and
- * write status with the pure `nextStatus`.
+ * One reconcile of `namespace/name` (reference `Controller.unseal` and `updateSealedSecretStatus`,
+ * pkg/controller/controller.go; docs/reconcile.md#one-reconcile): read the SealedSecret from the
+ * cache and the live Secret, call the pure `decide`, apply the write through the ports, then
+ * compute and write status with the pure `nextStatus`.
  *
  * - A write answered with 409 (a stale read) re-reads both the SealedSecret and the Secret from
  *   the API server, never the cache, and decides again (bounded).

@@ -2,7 +2,8 @@
  * Go's value syntaxes as the reference's pflag flags accept them (strconv.ParseBool,
  * strconv.ParseInt with base 0, strconv.ParseFloat, time.ParseDuration, the RFC1123Z layout).
  * Each parser returns undefined for text Go would reject, so callers decide whether that is an
- * error (command line) or silently ignored (SEALED_SECRETS_* environment, spec §4.12).
+ * error (command line) or silently ignored (SEALED_SECRETS_* environment, as the reference's
+ * `pflagenv.SetFlagsFromEnv` does).
  */
 
 const TRUE_WORDS = new Set(["1", "t", "T", "TRUE", "true", "True"]);
@@ -83,7 +84,7 @@ const RFC1123Z =
 
 /**
  * Go's `time.RFC1123Z` layout, `Mon, 02 Jan 2006 15:04:05 -0700` (what `date -R` prints), as
- * `--key-cutoff-time` is parsed by the reference (spec §4.1 step 7).
+ * `--key-cutoff-time` is parsed by the reference (`Main`, pkg/controller/main.go).
  */
 export function parseRfc1123z(text: string): Date | undefined {
   const m = RFC1123Z.exec(text);

@@ -3,10 +3,10 @@ import { SignetError } from "@signet/core";
 import { parseGoBool, parseGoDuration, parseGoFloat, parseGoInt } from "./go-values.js";
 
 /**
- * A pflag-compatible parser for the controller's flags (spec §4.11–§4.12): `--flag value`,
- * `--flag=value`, bare `--bool` meaning true, `--` ends flags. `SEALED_SECRETS_*` variables are
- * applied first, in flag-name order (pflag's VisitAll), with setter errors silently ignored;
- * the command line then overrides them. Durations are held in milliseconds.
+ * A pflag-compatible parser for the controller's flags (docs/flags.md#how-flags-are-parsed):
+ * `--flag value`, `--flag=value`, bare `--bool` meaning true, `--` ends flags. `SEALED_SECRETS_*`
+ * variables are applied first, in flag-name order (pflag's VisitAll), with setter errors silently
+ * ignored; the command line then overrides them. Durations are held in milliseconds.
  */
 export type FlagKind = "bool" | "string" | "int" | "float" | "duration";
 

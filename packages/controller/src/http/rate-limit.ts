@@ -2,7 +2,8 @@ import { isIP } from "node:net";
 import type { BlockList } from "node:net";
 
 /**
- * Per-client token buckets equivalent to the reference's GCRA limiter (throttled v2, spec §5):
+ * Per-client token buckets equivalent to the reference's GCRA limiter (throttled v2,
+ * reference `rateLimiter` in pkg/controller/server.go):
  * `perSecond` sustained with `burst` extra, so `burst + 1` requests pass at once, in an LRU of
  * at most `maxKeys` clients. The caller chooses the key; the server uses {@link clientOf}.
  */

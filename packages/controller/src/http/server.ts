@@ -10,14 +10,15 @@ import { decodeSealedSecret } from "./sealed-input.js";
 import { webUiRoutes } from "./web-ui.js";
 
 /**
- * The controller's HTTP API (spec §5) as an express app factory over function ports. Beyond the
- * reference: methods are enforced (405), the rate limit (429) applies to both `/v1/verify` and
- * `/v1/rotate` per client (the socket's peer, or behind a trusted proxy the address it
- * forwards) and is checked before the body is read, bodies are capped (413), malformed input
- * is a 400, and `/healthz` reports real readiness. Every request's work is bounded: the body's
- * size and its size with YAML aliases expanded, the requests doing RSA work at once (503 when
- * full), the RSA operations one request may cause (the ports' budget) and the answer's size.
- * Error bodies are fixed texts: nothing derived from a request's ciphertext or templates.
+ * The controller's HTTP API (reference `httpserver`, pkg/controller/server.go) as an express app
+ * factory over function ports. Beyond the reference: methods are enforced (405), the rate limit
+ * (429) applies to both `/v1/verify` and `/v1/rotate` per client (the socket's peer, or behind a
+ * trusted proxy the address it forwards) and is checked before the body is read, bodies are capped
+ * (413), malformed input is a 400, and `/healthz` reports real readiness. Every request's work is
+ * bounded: the body's size and its size with YAML aliases expanded, the requests doing RSA work at
+ * once (503 when full), the RSA operations one request may cause (the ports' budget) and the
+ * answer's size. Error bodies are fixed texts: nothing derived from a request's ciphertext or
+ * templates.
  */
 export interface Readiness {
   ready: boolean;

@@ -53,13 +53,13 @@ export interface RotateOptions extends UnsealKeys {
 const KEPT_METADATA = ["name", "namespace", "labels", "annotations"] as const;
 
 /**
- * Re-encrypts every item with the latest key (reference `Rotate`, spec §5), fixing GHSA-465p:
- * the label is the one that just decrypted, derived only from the object's own metadata
- * (name, namespace, scope annotations), never from `spec.template`. `spec.template` is returned
- * untouched: `template.data` stays templates and template-only labels/annotations survive
- * (security-and-demand §2.7, §3.2). A legacy `spec.data` object comes back in the current format
- * with the decrypted Secret's labels, annotations and type as its template.
- * Throws SignetError (ERR_UNSEAL, ERR_DEPRECATED_V1) when the object does not open.
+ * Re-encrypts every item with the latest key (reference `Controller.Rotate`), fixing GHSA-465p: the
+ * label is the one that just decrypted, derived only from the object's own metadata (name,
+ * namespace, scope annotations), never from `spec.template`. `spec.template` is returned untouched:
+ * `template.data` stays templates and template-only labels/annotations survive (SECURITY.md, "The
+ * reference's advisories"). A legacy `spec.data` object comes back in the current format with the
+ * decrypted Secret's labels, annotations and type as its template. Throws SignetError (ERR_UNSEAL,
+ * ERR_DEPRECATED_V1) when the object does not open.
  */
 export function rotateSealedSecret(ss: SealedSecret, options: RotateOptions): SealedSecret {
   const { secret } = unsealSealedSecret(ss, { ...options, renderTemplates: IGNORE_TEMPLATES });

@@ -9,8 +9,9 @@ import type { KeyEntry } from "./key-secrets.js";
 
 /**
  * Feeding key Secrets into the registry: the startup list (reference `initKeyRegistry`) and every
- * later watch event, so keys added, relabelled away from `active` or deleted take effect without
- * a restart (the reference handles only additions, security-and-demand §3.4 item 6).
+ * later watch event, so keys added, relabelled away from `active` or deleted take effect without a
+ * restart (the reference's `watchKeySecrets` handles only additions;
+ * docs/keys.md#which-key-secrets-are-loaded).
  */
 
 /** A key Secret that could not be used or was refused; logged by name, never by content. */

@@ -9,10 +9,11 @@ import {
 import type { GeneratedKey, Secret, UnsealingKey } from "@signet/core";
 
 /**
- * Key Secrets exactly as the reference stores them (spec §4.2): type `kubernetes.io/tls`,
- * `generateName` = key prefix, label `sealedsecrets.bitnami.com/sealed-secrets-key=active`,
- * `tls.key` (PEM private key) and `tls.crt` (PEM certificate, the first one counts), plus the
- * pre-v0.9 single Secret named exactly like the prefix. Pure conversions; no Kubernetes calls.
+ * Key Secrets exactly as the reference stores them (`writeKey`, pkg/controller/keys.go): type
+ * `kubernetes.io/tls`, `generateName` = key prefix, label
+ * `sealedsecrets.bitnami.com/sealed-secrets-key=active`, `tls.key` (PEM private key) and `tls.crt`
+ * (PEM certificate, the first one counts), plus the pre-v0.9 single Secret named exactly like the
+ * prefix. Pure conversions; no Kubernetes calls.
  */
 
 export const KEY_SECRET_TYPE = "kubernetes.io/tls";

@@ -123,6 +123,39 @@ describe("key renewal", () => {
     expect(keys.errors).toEqual([new Error("api down")]);
   });
 
+  it("retries a failed renewal with backoff (5 s, 10 s, ...) until it succeeds, then keeps the period", async () => {
+    const keys = fakeKeys(START);
+    let calls = 0;
+    keys.generateKey = () => {
+      calls++;
+      if (calls <= 3) return Promise.reject(new Error("api down"));
+      keys.generated.push(new Date());
+      return Promise.resolve();
+    };
+    renewal = await startKeyRenewal({ periodMs: 24 * HOUR, cutoff: undefined }, keys);
+    await vi.advanceTimersByTimeAsync(24 * HOUR);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(5_000 + 10_000 + 20_000);
+    expect(calls).toBe(4);
+    expect(keys.errors).toHaveLength(3);
+    expect(keys.generated.map((d) => d.getTime() - START.getTime())).toEqual([24 * HOUR + 35_000]);
+    await vi.advanceTimersByTimeAsync(24 * HOUR - 35_000 - 1);
+    expect(calls).toBe(4);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toBe(5);
+  });
+
+  it("stops retrying a failed renewal when stopped", async () => {
+    const keys = fakeKeys(START);
+    let calls = 0;
+    keys.generateKey = () => (calls++, Promise.reject(new Error("api down")));
+    renewal = await startKeyRenewal({ periodMs: 24 * HOUR, cutoff: undefined }, keys);
+    await vi.advanceTimersByTimeAsync(24 * HOUR);
+    renewal.stop();
+    await vi.advanceTimersByTimeAsync(HOUR);
+    expect(calls).toBe(1);
+  });
+
   it("rejects when the startup key cannot be generated", async () => {
     const keys = fakeKeys();
     keys.generateKey = () => Promise.reject(new Error("forbidden"));

@@ -1,5 +1,6 @@
 /**
- * Key renewal (reference `initKeyRenewal` + `ScheduleJobWithTrigger`, spec §4.3): at start a key
+ * Key renewal (reference `initKeyRenewal` + `ScheduleJobWithTrigger`, pkg/controller/main.go and
+ * funcs.go; docs/keys.md#renewal-and-cutoff): at start a key
  * is generated when there is none or the latest is older than `--key-cutoff-time`; with a period
  * > 0 the next key is due `period − age(latest)` later (never negative), then every period. The
  * trigger (SIGUSR1) generates an extra key without moving the timer. Generations never overlap.
@@ -28,6 +29,11 @@ export interface KeyRenewal {
   trigger(): Promise<void>;
   stop(): void;
 }
+
+/** First wait before a failed timer-driven renewal is tried again; doubles per failure. */
+export const RENEW_RETRY_MIN_MS = 5_000;
+/** Longest wait between retries of a failed renewal (a quarter of a shorter period). */
+export const RENEW_RETRY_MAX_MS = 5 * 60_000;
 
 /** Longest single timer Node accepts (2^31 − 1 ms). */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -61,9 +67,27 @@ export async function startKeyRenewal(
     if (remaining <= 0) return then();
     handle = ports.setTimer(() => waitUntil(due, then), Math.min(remaining, MAX_TIMER_MS));
   };
+  // A renewal that failed (the API server down at that moment) is retried with backoff until
+  // it succeeds or the next one is due: otherwise one outage would keep the old key sealing for
+  // a whole extra period (the reference waits for the next period).
+  let retryHandle: unknown;
+  const renewUntilDone = (attempt: number): void => {
+    generate().catch((err: unknown) => {
+      ports.onError(err);
+      if (stopped) return;
+      const cap = Math.max(RENEW_RETRY_MIN_MS, Math.min(RENEW_RETRY_MAX_MS, options.periodMs / 4));
+      const delay = Math.min(RENEW_RETRY_MIN_MS * 2 ** attempt, cap);
+      retryHandle = ports.setTimer(() => {
+        retryHandle = undefined;
+        renewUntilDone(attempt + 1);
+      }, delay);
+    });
+  };
   const schedule = (due: number): void =>
     waitUntil(due, () => {
-      generate().catch(ports.onError);
+      if (retryHandle !== undefined) ports.clearTimer(retryHandle);
+      retryHandle = undefined;
+      renewUntilDone(0);
       schedule(due + options.periodMs);
     });
   if (options.periodMs > 0) {
@@ -75,6 +99,7 @@ export async function startKeyRenewal(
     stop: () => {
       stopped = true;
       ports.clearTimer(handle);
+      if (retryHandle !== undefined) ports.clearTimer(retryHandle);
     },
   };
 }

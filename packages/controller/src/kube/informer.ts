@@ -12,7 +12,7 @@ import type { KubeLister, KubeWatch } from "./rest.js";
 
 /**
  * A list-watch cache that keeps running. The list-watch stops for good on any watch error
- * other than 410 Gone (connection reset, 403, 5xx…; control-plane.md §6.3), so this
+ * other than 410 Gone (connection reset, 403, 5xx…; list-watch.ts), so this
  * supervisor restarts it after a capped exponential backoff, resuming from the last
  * resourceVersion (a 410 on resume makes it relist, which emits `delete` for objects that
  * vanished meanwhile). Handlers run synchronously inside the cache's callbacks; a throwing
@@ -29,7 +29,7 @@ export const DEFAULT_RESTART_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 
 /**
  * The API server ends every watch after 30–60 min (`--min-request-timeout`, randomised), and
  * the list-watch reconnects; a watch silent for longer is stalled (a half-open connection that
- * TCP keep-alive has not caught, control-plane.md §6.3) and is restarted from its
+ * TCP keep-alive has not caught; docs/architecture.md#watches) and is restarted from its
  * resourceVersion.
  */
 export const DEFAULT_STALL_MS = 65 * 60_000;

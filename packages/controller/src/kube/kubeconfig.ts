@@ -6,8 +6,8 @@ import { load } from "js-yaml";
 
 /**
  * How the controller reaches the API server: `--kubeconfig` when given, else `KUBECONFIG`
- * (development), else the in-cluster service account (the reference's only mode, spec §4.1
- * step 3).
+ * (development), else the in-cluster service account (the reference's only mode:
+ * `rest.InClusterConfig` in `Main`, pkg/controller/main.go).
  *
  * The in-cluster service account and kubeconfig users with a token, a client certificate or a
  * password are read here, without @kubernetes/client-node: importing that package loads its
@@ -237,8 +237,9 @@ interface ClientNodeOptions {
 }
 
 /**
- * The controller's own namespace, where keys live (spec §4.1 step 4): `POD_NAMESPACE`, else the
- * service-account namespace file (trimmed), else `default`.
+ * The controller's own namespace, where keys live (reference `myNamespace`,
+ * pkg/controller/main.go): `POD_NAMESPACE`, else the service-account namespace file (trimmed), else
+ * `default`.
  */
 export function ownNamespace(
   env: Readonly<Record<string, string | undefined>>,

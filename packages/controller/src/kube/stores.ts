@@ -136,7 +136,7 @@ export function kubeSealedSecretReader(
   };
 }
 
-/** Source component of every event, as the reference's recorder (spec §4.5). */
+/** Source component of every event, as the reference's recorder (`NewController`). */
 export const EVENT_SOURCE_COMPONENT = "sealed-secrets";
 
 interface WrittenEvent {

@@ -21,7 +21,8 @@ import { isProducedFor, markProduced, withoutMarker } from "./produced.js";
 import { redactingRenderer } from "./redact.js";
 
 /**
- * The pure reconcile decision (spec §4.5–§4.7): from a SealedSecret, the live Secret (or none)
+ * The pure reconcile decision (reference `Controller.unseal`, pkg/controller/controller.go;
+ * docs/reconcile.md#one-reconcile): from a SealedSecret, the live Secret (or none)
  * and the keys, what to write. No I/O; the caller applies the result and computes status.
  */
 
@@ -94,7 +95,7 @@ function preview(ss: SealedSecret): Secret {
   };
 }
 
-/** Steps 7–9 of spec §4.5 against a live Secret. */
+/** Ownership gate, patch or replace, and update check of the reference's `Controller.unseal`. */
 function decideUpdate(
   ss: SealedSecret,
   existing: Secret,

@@ -7,7 +7,8 @@ export type { ApiErrorDescription } from "./redact.js";
 
 /**
  * Failure vocabulary shared by the decision, status and apply steps: the reference's event
- * reasons and metric reasons, plus a machine-readable kstatus `reason` (security-and-demand §5.4).
+ * reasons and metric reasons, plus a machine-readable kstatus `reason`
+ * (docs/reconcile.md#status-and-conditions).
  * Every message here is built from names and fixed text, never from secret values.
  */
 export type EventReason = "Unsealed" | "ErrUnsealFailed" | "ErrUpdateFailed";
@@ -51,7 +52,7 @@ export function capMessage(message: string): string {
     : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
 }
 
-/** Reference text for a target Secret that refuses updates (spec §4.5). */
+/** Reference text for a target Secret that refuses updates (`formatImmutableError`). */
 export function immutableMessage(namespace: string, name: string): string {
   return `Error updating ${namespace}/${name}: the target Secret is immutable. Once a Secret is marked as immutable, it is not possible to revert this change nor to mutate the contents of the data field. You can only delete and recreate the Secret.`;
 }

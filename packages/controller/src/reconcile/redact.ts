@@ -28,9 +28,9 @@ export function quotesAnyValue(
 }
 
 /**
- * Wraps the template engine so that a failure message quoting a decrypted value (sprig `fail`
- * with a value, a parse error echoing its input…) is replaced by a fixed text before it can
- * reach a status, event, log or metric (security-and-demand §3.4 item 1). Defence in depth: the
+ * Wraps the template engine so that a failure message quoting a decrypted value (sprig `fail` with
+ * a value, a parse error echoing its input…) is replaced by a fixed text before it can reach a
+ * status, event, log or metric (SECURITY.md, "What Signet guarantees"). Defence in depth: the
  * engine's contract already forbids such messages.
  */
 export function redactingRenderer(render: TemplateRenderer): TemplateRenderer {

@@ -3,7 +3,8 @@ import type { SealedSecret, SealedSecretCondition, SealedSecretStatus } from "@s
 import type { FailureReason } from "./failure.js";
 
 /**
- * Status computation (spec §4.7 plus security-and-demand §5.4), pure. Writes:
+ * Status computation (reference `updateSealedSecretsStatusConditions`, plus Signet's conditions:
+ * docs/reconcile.md#status-and-conditions), pure. Writes:
  * - `Synced` first (the Helm printer columns and Argo CD's health check read it): `True` with no
  *   message, or `False` with the error text; `lastUpdateTime` is the write time and
  *   `lastTransitionTime` moves only when the status flips;

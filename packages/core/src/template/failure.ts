@@ -3,7 +3,7 @@ import type { SignetErrorCode } from "../errors.js";
 /**
  * Internal failure raised while executing a template. Messages are built only from template
  * source, function names, Go type names and counts: never from a data value (the leak rule of
- * security-and-demand §3.4 item 1). renderTemplates turns it into a TemplateFailure.
+ * SECURITY.md, "What Signet guarantees"). renderTemplates turns it into a TemplateFailure.
  */
 export class TemplateFault extends Error {
   readonly code: SignetErrorCode;

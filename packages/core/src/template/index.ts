@@ -12,9 +12,9 @@ import { GoMap } from "./value.js";
 import type { GoValue } from "./value.js";
 
 /**
- * Secret templates (`spec.template.data`): Go text/template + sprig v3.3.0 semantics in a
- * sandboxed engine (reference-compat §4.8, security-and-demand §3.4). See README.md in this
- * folder for the function list, refusals and budgets.
+ * Secret templates (`spec.template.data`): Go text/template + sprig v3.3.0 semantics in a sandboxed
+ * engine (docs/reconcile.md#templates; the leak rule of SECURITY.md). See README.md in this folder
+ * for the function list, refusals and budgets.
  */
 
 /** Limits for rendering the templates of one object. */

@@ -53,12 +53,7 @@ export interface SealedOutput {
 
 /** Seals a checked draft into a new SealedSecret (`signet --name ... --from-literal ...`). */
 export async function sealNew(draft: SecretDraft, sealer: Sealer): Promise<SealedOutput> {
-  const metadata: ObjectMeta = { name: draft.name };
-  if (draft.namespace !== "") metadata.namespace = draft.namespace;
-  const labels = pairMap(draft.labels);
-  const annotations = pairMap(draft.annotations);
-  if (labels) metadata.labels = labels;
-  if (annotations) metadata.annotations = annotations;
+  const metadata = templateMetadata(draft.name, draft.namespace, draft);
   const secret: Secret = {
     apiVersion: "v1",
     kind: "Secret",
@@ -103,12 +98,7 @@ export async function sealMerge(
       `the SealedSecret is ${scope} but has no metadata.namespace`,
     );
   }
-  const metadata: ObjectMeta = { name: meta.name };
-  if (meta.namespace) metadata.namespace = meta.namespace;
-  const labels = pairMap(draft.labels);
-  const annotations = pairMap(draft.annotations);
-  if (labels) metadata.labels = labels;
-  if (annotations) metadata.annotations = annotations;
+  const metadata = templateMetadata(meta.name, meta.namespace, draft);
   const prepared = prepareSecret({ metadata }, { allowEmptyData: true });
   const encryptedData = await sealItems(draft, prepared.metadata, scope, sealer);
   const sealed = withKeyHint(buildSealedSecret(prepared, scope, encryptedData), sealer.fingerprint);
@@ -123,6 +113,21 @@ export async function sealMerge(
     scope,
     itemKeys: Object.keys(encryptedData),
   };
+}
+
+/** The Secret's metadata: name, namespace when there is one, and the typed labels and annotations. */
+function templateMetadata(
+  name: string,
+  namespace: string | undefined,
+  draft: Pick<SecretDraft, "labels" | "annotations">,
+): ObjectMeta {
+  const metadata: ObjectMeta = { name };
+  if (namespace) metadata.namespace = namespace;
+  const labels = pairMap(draft.labels);
+  const annotations = pairMap(draft.annotations);
+  if (labels) metadata.labels = labels;
+  if (annotations) metadata.annotations = annotations;
+  return metadata;
 }
 
 /** Each value sealed separately with the scope's label, in sorted key order as core does. */

@@ -12,7 +12,7 @@ export interface PageFile {
 
 /** The page's files, the same bytes whoever serves them. */
 export function pageFiles(): readonly PageFile[] {
-  return PAGE_FILES;
+  return PAGE_FILES satisfies readonly PageFile[];
 }
 
 /** The file at `path` under the page's base (`""` is index.html), if the page has one. */

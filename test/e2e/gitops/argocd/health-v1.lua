@@ -1,6 +1,6 @@
 -- Argo CD built-in health check for bitnami.com/SealedSecret, first revision
 -- (resource_customizations/bitnami.com/SealedSecret/health.lua), written from the description
--- in security-and-demand.md §5.1: the Synced condition decides; without it, Progressing.
+-- in docs/reconcile.md#argo-cd-and-flux: the Synced condition decides; without it, Progressing.
 local health_status = {}
 if obj.status ~= nil then
   if obj.status.conditions ~= nil then

@@ -1,6 +1,6 @@
 -- Argo CD built-in health check for bitnami.com/SealedSecret, second revision: as the first,
 -- but an object being deleted is Progressing ("Pending deletion; blocked by finalizers: …",
--- testdata/terminating.yaml). Written from security-and-demand.md §5.1.
+-- testdata/terminating.yaml). Described in docs/reconcile.md#argo-cd-and-flux.
 local health_status = {}
 if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
   local finalizers = {}

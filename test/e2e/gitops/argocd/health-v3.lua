@@ -2,7 +2,7 @@
 -- and the Synced condition only counts once the controller has observed the current
 -- generation (metadata.generation present and equal to status.observedGeneration); otherwise
 -- Progressing even if Synced=True (testdata/stale_healthy.yaml, stale_degraded.yaml,
--- missing_observed_generation.yaml). Written from security-and-demand.md §5.1.
+-- missing_observed_generation.yaml). Described in docs/reconcile.md#argo-cd-and-flux.
 local health_status = {}
 if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then
   local finalizers = {}

@@ -1,9 +1,7 @@
-import { isSignetError } from "@signet/core/browser";
-
 import { expiredMessage, expiryOf, nameText, parseCertificatePem } from "../certificate.js";
 import type { CertificateInfo, Expiry } from "../certificate.js";
 import { importSealingKey } from "../webcrypto-seal.js";
-import { byId, h, icon, replaceChildren } from "./dom.js";
+import { byId, errorMessage, h, icon, onTextFileChosen, replaceChildren } from "./dom.js";
 import type { PageEnv } from "./env.js";
 
 /** The certificate the page seals with, imported for WebCrypto. */
@@ -48,8 +46,7 @@ export function createCertificatePanel(env: PageEnv): CertificatePanel {
       render();
       return true;
     } catch (err) {
-      const message = isSignetError(err) || err instanceof Error ? err.message : String(err);
-      replaceChildren(where, icon("error"), ` ${origin}: ${message}`);
+      replaceChildren(where, icon("error"), ` ${origin}: ${errorMessage(err)}`);
       where.hidden = false;
       return false;
     }
@@ -66,13 +63,8 @@ export function createCertificatePanel(env: PageEnv): CertificatePanel {
       if (ok) closeOther();
     });
   });
-  file.addEventListener("change", () => {
-    const chosen = file.files?.[0];
-    if (!chosen) return;
-    void chosen.text().then(async (text) => {
-      if (await use(text, `Certificate file ${chosen.name}`, pasteError)) closeOther();
-      file.value = "";
-    });
+  onTextFileChosen(file, async (text, name) => {
+    if (await use(text, `Certificate file ${name}`, pasteError)) closeOther();
   });
   const closeOther = (): void => {
     other.open = false;

@@ -1,3 +1,5 @@
+import { isSignetError } from "@signet/core/browser";
+
 /**
  * Building DOM without HTML strings: the page never assigns `innerHTML` (its CSP enforces Trusted
  * Types with no policy, so it could not), and pasted text only ever becomes `textContent`.
@@ -85,3 +87,48 @@ const ICONS = {
   download: "M12 4v11M7 10l5 5l5-5M5 20h14",
   file: "M6 2h8l5 5v15H6zM14 2v5h5",
 } as const;
+
+/** The message of anything thrown, for showing to the user. */
+export function errorMessage(err: unknown): string {
+  return isSignetError(err) || err instanceof Error ? err.message : String(err);
+}
+
+/** A one-line error notice (icon and message) for a panel's result area. */
+export function errorNotice(err: unknown): HTMLElement {
+  return h("p", { class: "notice error" }, icon("error"), ` ${errorMessage(err)}`);
+}
+
+/** Calls `then` once typing in `field` has paused for `ms` milliseconds. */
+export function whenTypingPauses(field: HTMLElement, then: () => void, ms = 250): void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  field.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(then, ms);
+  });
+}
+
+/** Reads the file chosen in `input` as text, hands it to `use`, then clears the input. */
+export function onTextFileChosen(
+  input: HTMLInputElement,
+  use: (text: string, name: string) => unknown,
+): void {
+  input.addEventListener("change", () => {
+    const chosen = input.files?.[0];
+    if (!chosen) return;
+    void chosen.text().then(async (text) => {
+      await use(text, chosen.name);
+      input.value = "";
+    });
+  });
+}
+
+/** The key column of a key/value row: label, input and the place for its error. */
+export function keyField(keyId: string, key: HTMLInputElement, extraClass = ""): HTMLElement {
+  return h(
+    "div",
+    { class: `field${extraClass && ` ${extraClass}`}` },
+    h("label", { for: keyId }, "Key"),
+    key,
+    h("p", { class: "field-error", id: `${keyId}-error`, hidden: true }),
+  );
+}

@@ -1,8 +1,14 @@
-import { isSignetError } from "@signet/core/browser";
-
 import { inspectText } from "../inspect.js";
 import type { InspectedItem, InspectedSealedSecret } from "../inspect.js";
-import { byId, h, icon, replaceChildren } from "./dom.js";
+import {
+  byId,
+  errorNotice,
+  h,
+  icon,
+  onTextFileChosen,
+  replaceChildren,
+  whenTypingPauses,
+} from "./dom.js";
 import type { CertificatePanel } from "./certificate-panel.js";
 
 /** "Inspect": what pasted SealedSecrets hold, without decrypting anything. */
@@ -28,24 +34,14 @@ export function createInspectPanel(certificates: CertificatePanel): void {
       }
       replaceChildren(results, ...found.sealedSecrets.map(card), skipped);
     } catch (err) {
-      const message = isSignetError(err) || err instanceof Error ? err.message : String(err);
-      replaceChildren(results, h("p", { class: "notice error" }, icon("error"), ` ${message}`));
+      replaceChildren(results, errorNotice(err));
     }
   };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  text.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(render, 250);
-  });
+  whenTypingPauses(text, render);
   certificates.onChange(render);
-  file.addEventListener("change", () => {
-    const chosen = file.files?.[0];
-    if (!chosen) return;
-    void chosen.text().then((content) => {
-      text.value = content;
-      file.value = "";
-      render();
-    });
+  onTextFileChosen(file, (content) => {
+    text.value = content;
+    render();
   });
 }
 

@@ -1,6 +1,6 @@
 import { fieldId } from "../draft.js";
 import type { ItemDraft } from "../draft.js";
-import { append, h, icon } from "./dom.js";
+import { append, h, icon, keyField } from "./dom.js";
 import type { IdSource } from "./dom.js";
 
 /** The list of values of a Secret: text rows and binary-safe file rows. */
@@ -152,13 +152,7 @@ function itemRow(draft: ItemDraft, events: RowEvents): HTMLElement {
   return h(
     "li",
     { class: `item ${draft.source}` },
-    h(
-      "div",
-      { class: "field key-field" },
-      h("label", { for: keyId }, "Key"),
-      key,
-      h("p", { class: "field-error", id: `${keyId}-error`, hidden: true }),
-    ),
+    keyField(keyId, key, "key-field"),
     value,
     remove,
   );

@@ -1,15 +1,21 @@
-import { isSignetError, parseMergeTarget } from "@signet/core/browser";
+import { parseMergeTarget } from "@signet/core/browser";
 import type { MergeTarget } from "@signet/core/browser";
 
 import { checkDraft } from "../draft.js";
 import { inspectObject } from "../inspect.js";
 import { sealMerge } from "../seal-flow.js";
-import { byId, h, icon, replaceChildren } from "./dom.js";
+import {
+  byId,
+  errorNotice,
+  h,
+  onTextFileChosen,
+  replaceChildren,
+  whenTypingPauses,
+} from "./dom.js";
 import type { IdSource } from "./dom.js";
-import { createItemsEditor } from "./items-editor.js";
-import { createPairsEditor } from "./pairs-editor.js";
 import { runSeal, values } from "./seal-action.js";
 import type { SealContext } from "./seal-action.js";
+import { createValueEditors } from "./value-editors.js";
 
 const SOURCE = "the pasted SealedSecret";
 
@@ -26,11 +32,7 @@ export function createMergePanel(
   const existing = byId<HTMLTextAreaElement>("merge-existing");
   const file = byId<HTMLInputElement>("merge-file");
   const about = byId("merge-target");
-  const items = createItemsEditor(ids, "m");
-  const labels = createPairsEditor(ids, "label", "m");
-  const annotations = createPairsEditor(ids, "annotation", "m");
-  byId("merge-items").appendChild(items.element);
-  byId("merge-metadata").append(labels.element, annotations.element);
+  const { items, labels, annotations } = createValueEditors(ids, "merge", "m", ctx);
 
   const target = (): MergeTarget | undefined => {
     if (existing.value.trim() === "") return undefined;
@@ -42,24 +44,14 @@ export function createMergePanel(
       if (!parsed) return replaceChildren(about);
       replaceChildren(about, targetSummary(parsed, ctx.certificates.current()?.info.fingerprint));
     } catch (err) {
-      const message = isSignetError(err) || err instanceof Error ? err.message : String(err);
-      replaceChildren(about, h("p", { class: "notice error" }, icon("error"), ` ${message}`));
+      replaceChildren(about, errorNotice(err));
     }
   };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  existing.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(describe, 250);
-  });
+  whenTypingPauses(existing, describe);
   ctx.certificates.onChange(describe);
-  file.addEventListener("change", () => {
-    const chosen = file.files?.[0];
-    if (!chosen) return;
-    void chosen.text().then((text) => {
-      existing.value = text;
-      file.value = "";
-      describe();
-    });
+  onTextFileChosen(file, (text) => {
+    existing.value = text;
+    describe();
   });
 
   const button = byId<HTMLButtonElement>("merge-seal");
@@ -101,11 +93,6 @@ export function createMergePanel(
         ].join("");
       },
     });
-  });
-  byId("merge-clear").addEventListener("click", () => {
-    items.clear();
-    ctx.output.hide();
-    ctx.announce("Values cleared.");
   });
 }
 

@@ -6,10 +6,9 @@ import { sealNew } from "../seal-flow.js";
 import { SECRET_TYPES } from "../validation.js";
 import { byId, h, replaceChildren } from "./dom.js";
 import type { IdSource } from "./dom.js";
-import { createItemsEditor } from "./items-editor.js";
-import { createPairsEditor } from "./pairs-editor.js";
 import { runSeal, values } from "./seal-action.js";
 import type { SealContext } from "./seal-action.js";
+import { createValueEditors } from "./value-editors.js";
 
 /** The "New SealedSecret" form: name, namespace, scope, type, values, labels and annotations. */
 export function createNewPanel(
@@ -21,11 +20,7 @@ export function createNewPanel(
   const namespace = byId<HTMLInputElement>("namespace");
   const type = byId<HTMLInputElement>("type");
   const immutable = byId<HTMLInputElement>("immutable");
-  const items = createItemsEditor(ids, "n");
-  const labels = createPairsEditor(ids, "label", "n");
-  const annotations = createPairsEditor(ids, "annotation", "n");
-  byId("new-items").appendChild(items.element);
-  byId("new-metadata").append(labels.element, annotations.element);
+  const { items, labels, annotations } = createValueEditors(ids, "new", "n", ctx);
 
   const scope = (): SealingScope =>
     (form.querySelector<HTMLInputElement>('input[name="scope"]:checked')?.value ??
@@ -86,10 +81,5 @@ export function createNewPanel(
           ...warnings,
         ].join(" "),
     });
-  });
-  byId("new-clear").addEventListener("click", () => {
-    items.clear();
-    ctx.output.hide();
-    ctx.announce("Values cleared.");
   });
 }

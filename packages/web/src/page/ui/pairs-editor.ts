@@ -1,6 +1,6 @@
 import { fieldId } from "../draft.js";
 import type { PairDraft } from "../draft.js";
-import { h, icon } from "./dom.js";
+import { h, icon, keyField } from "./dom.js";
 import type { IdSource } from "./dom.js";
 
 /** Key/value rows for the labels or annotations of the Secret the controller creates. */
@@ -92,13 +92,7 @@ function pairRow(
   return h(
     "li",
     { class: "pair" },
-    h(
-      "div",
-      { class: "field" },
-      h("label", { for: keyId }, "Key"),
-      key,
-      h("p", { class: "field-error", id: `${keyId}-error`, hidden: true }),
-    ),
+    keyField(keyId, key),
     h(
       "div",
       { class: "field" },

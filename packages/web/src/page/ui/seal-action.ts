@@ -1,5 +1,4 @@
-import { isSignetError } from "@signet/core/browser";
-
+import { errorMessage } from "./dom.js";
 import { expiredMessage, expiryOf } from "../certificate.js";
 import type { DraftCheck } from "../draft.js";
 import type { Sealer, SealedOutput } from "../seal-flow.js";
@@ -61,7 +60,7 @@ export async function runSeal(ctx: SealContext, steps: SealSteps): Promise<void>
     ctx.output.show(output, note);
     ctx.announce(note);
   } catch (err) {
-    const message = isSignetError(err) || err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     showFailure(form, summary, message);
   } finally {
     button.disabled = false;
