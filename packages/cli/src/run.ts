@@ -1,4 +1,4 @@
-import { encodeObject, isSignetError, SignetError } from "@signet/core";
+import { encodeObject, SignetError } from "@signet/core";
 import type { OutputFormat } from "@signet/core";
 
 import { readCertificate } from "./cert-source.js";
@@ -7,6 +7,7 @@ import { runReEncrypt, runValidate } from "./commands/cluster-ops.js";
 import { runRaw } from "./commands/raw.js";
 import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
 import { readSecrets, sealSecrets } from "./commands/seal.js";
+import { EXIT_OK, exitCodeOf, messageOf } from "./exit.js";
 import { FlagError, parseFlags, usage } from "./flags.js";
 import type { Input } from "./input.js";
 import { readInput } from "./input.js";
@@ -37,7 +38,7 @@ async function emit(text: string | Buffer, output: Output, io: Io): Promise<void
  * Runs one `signet` invocation and returns its exit code; never exits the process. A first argument
  * naming a subcommand (`reseal`, `inspect`, `keys`) runs it; otherwise modes follow kubeseal's
  * precedence (`runCLI`, cmd/kubeseal/main.go); every failure prints `error: <message>` and returns
- * 1.
+ * the exit code `exitCodeOf` maps it to (exit.ts).
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   // Subcommands and --merge-into load their code (and the `yaml` package) only when used.
@@ -51,21 +52,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
     io.writeStderr(`${err.message}\n${usage(io.program)}`);
-    return 2;
+    return exitCodeOf(err);
   }
   try {
     await dispatch(options, io);
-    return 0;
+    return EXIT_OK;
   } catch (err) {
-    io.writeStderr(`error: ${errorMessage(err)}\n`);
-    return 1;
+    io.writeStderr(`error: ${messageOf(err)}\n`);
+    return exitCodeOf(err);
   }
-}
-
-function errorMessage(err: unknown): string {
-  if (isSignetError(err)) return err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
 }
 
 async function dispatch(options: CliOptions, io: Io): Promise<void> {

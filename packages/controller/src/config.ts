@@ -6,7 +6,9 @@ import { parseRfc1123z } from "./flags/go-values.js";
 import { parseFlags } from "./flags/parse.js";
 import type { FlagSpec, FlagValue } from "./flags/parse.js";
 import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
+import type { KeyOrderPriority } from "./keys/key-registry.js";
 import { timingsProblem } from "./leader/lease.js";
+import type { LogLevel } from "./ports/logger.js";
 
 /**
  * The controller's configuration: every flag of the reference (`bindControllerFlags`,
@@ -15,8 +17,8 @@ import { timingsProblem } from "./leader/lease.js";
  * command line and `SEALED_SECRETS_*` variables (docs/flags.md#environment-variables) into one
  * frozen object.
  */
-export type KeyOrderPriority = "CertNotBefore" | "SecretCreationTimestamp";
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export type { KeyOrderPriority } from "./keys/key-registry.js";
+export type { LogLevel } from "./ports/logger.js";
 
 export interface ControllerConfig {
   version: boolean;

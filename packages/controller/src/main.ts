@@ -4,8 +4,9 @@ import { availableParallelism } from "node:os";
 import { isSignetError } from "@signet/core";
 
 import { controllerFlags, loadConfig } from "./config.js";
-import type { RunningApp } from "./controller/app.js";
-import { createLogger } from "./controller/logger.js";
+import type { RunningApp } from "./app/app.js";
+import { createLogger } from "./app/logger.js";
+import { systemClock } from "./app/system-clock.js";
 import { formatUsage } from "./flags/usage.js";
 
 /**
@@ -50,21 +51,18 @@ async function main(): Promise<{ code: number; exitNow: boolean }> {
     log.info({}, "SIGUSR1: generating a new key");
     void app.running?.renewKey();
   });
-  // client-node's watch restarts run un-awaited promises (#447): a stray rejection is logged,
-  // and the supervised informers recover, instead of the whole controller crashing.
-  process.on("unhandledRejection", (reason) => {
-    log.error(
-      { err: reason instanceof Error ? reason.message : String(reason) },
-      "unhandled rejection",
-    );
-  });
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
   // Loaded on demand: `--version` and `--help` never pay for the Kubernetes client.
-  const { startApp } = await import("./controller/app.js");
-  const started = startApp(config, { env: process.env, log, version: CONTROLLER_VERSION });
+  const { startApp } = await import("./app/app.js");
+  const started = startApp(config, {
+    env: process.env,
+    log,
+    version: CONTROLLER_VERSION,
+    clock: systemClock(),
+  });
   let first: RunningApp | NodeJS.Signals;
   try {
     first = await Promise.race([started, signal]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { SealedSecret } from "@signet/core";
 
-import { countingRsaOperations } from "./controller/app.js";
+import { countingRsaOperations } from "./app/metrics.js";
 import type { Decider } from "./controller/decide-pool.js";
 import type { Decision } from "./reconcile/decide.js";
 import { ControllerMetrics } from "./metrics.js";

@@ -560,22 +560,35 @@ describe("bounded opening", () => {
     const mayOpenB = held.filter((key) => Buffer.compare(blockB, Buffer.from(key.modulus)) < 0);
     // `a` opens with the first key tried; `b` is tried with every key that may have wrapped it.
     expect(asked).toEqual([held[0]!.fingerprint, ...mayOpenB.map((key) => key.fingerprint)]);
-    expect(opened.errors).toEqual([{ key: "b", message: "no key could decrypt secret" }]);
+    expect(opened.errors).toEqual([
+      { key: "b", code: "ERR_DECRYPT", message: "no key could decrypt secret" },
+    ]);
     expect(opened.rsaOperations).toBe(asked.length);
     expect(() => unsealSealedSecret(ss, { keys: held, acceptDeprecatedV1Data: false })).toThrow(
       /^no key could decrypt secret \(b\)$/,
     );
   });
 
-  it.each<[string, (ss: SealedSecret) => void, string]>([
-    ["not base64", (ss) => (ss.spec.encryptedData.c = "not base64!"), "illegal base64 data"],
-    ["too short", (ss) => (ss.spec.encryptedData.c = "AAAA"), "no key could decrypt secret"],
+  it.each<[string, (ss: SealedSecret) => void, string, string]>([
+    [
+      "not base64",
+      (ss) => (ss.spec.encryptedData.c = "not base64!"),
+      "ERR_BASE64",
+      "illegal base64 data",
+    ],
+    [
+      "too short",
+      (ss) => (ss.spec.encryptedData.c = "AAAA"),
+      "ERR_DECRYPT",
+      "no key could decrypt secret",
+    ],
     [
       "wrapped for another key size",
       (ss) => (ss.spec.encryptedData.c = Buffer.alloc(600, 1).toString("base64")),
+      "ERR_DECRYPT",
       "no key could decrypt secret",
     ],
-  ])("fails a value that is %s before any RSA operation", (_, spoil, message) => {
+  ])("fails a value that is %s before any RSA operation", (_, spoil, code, message) => {
     const ss = sealedWith(keys[0]!, { a: "1", b: "2", c: "3" });
     spoil(ss);
     const { asked, opened } = drive(ss, {
@@ -583,7 +596,7 @@ describe("bounded opening", () => {
       acceptDeprecatedV1Data: false,
     });
     expect(asked).toEqual([]);
-    expect(opened.errors).toEqual([{ key: "c", message: expect.stringContaining(message) }]);
+    expect(opened.errors).toEqual([{ key: "c", code, message: expect.stringContaining(message) }]);
   });
 
   it("fails with ERR_UNSEAL_BUDGET instead of spending more than the budget", () => {

@@ -12,15 +12,16 @@ import {
   wrappedKeyLength,
 } from "./crypto/hybrid.js";
 import type { UnsealingKey } from "./crypto/keys.js";
-import { SignetError } from "./errors.js";
+import { SignetError, UnsealError } from "./errors.js";
+import type { UnsealItemError } from "./errors.js";
 import type { ObjectMeta, OwnerReference, SealedSecret, Secret } from "./model.js";
 import { encryptionLabel, scopeFromAnnotations } from "./scope.js";
 
-/** One failed template entry; `message` never quotes a decrypted value. */
-export interface TemplateItemFailure {
-  key: string;
-  message: string;
-}
+/**
+ * One failed template entry: its key, an `ERR_TEMPLATE_*` code, and a `message` that never
+ * quotes a decrypted value.
+ */
+export type TemplateItemFailure = UnsealItemError;
 
 /** Port to the template engine: renders `spec.template.data` over the decrypted values. */
 export type TemplateRenderer = (
@@ -59,11 +60,6 @@ export interface UnsealResult {
   rsaOperations: number;
 }
 
-interface ItemError {
-  key: string;
-  message: string;
-}
-
 /**
  * One RSA-OAEP-SHA256 unwrap that opening needs, for the caller to perform: the session key of
  * one value under one key (`wrapped` is the RSA block after the 2-byte length). The answer is
@@ -79,8 +75,8 @@ export interface RsaUnwrap {
 export interface OpenedValues {
   /** Plaintext per `encryptedData` item; for a v1 object one entry, {@link V1_ITEM}. */
   values: Record<string, Uint8Array>;
-  /** Items that did not open; empty when every value opened. */
-  errors: ItemError[];
+  /** Items that did not open (`ERR_DECRYPT`, `ERR_BASE64`); empty when every value opened. */
+  errors: UnsealItemError[];
   openedWith: string[];
   rsaOperations: number;
 }
@@ -108,8 +104,9 @@ export function rsaBudget(items: number, keys: number): number {
  * Unseals a SealedSecret into the Secret the controller would write (reference
  * `SealedSecret.Unseal`, pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go). The values are
  * opened by {@link openSealedValues} (or taken from `options.opened`), then `spec.template.data` is
- * rendered over them and the Secret is built. Per-item errors are grouped as `<message> (<key>,
- * ...)`; any error fails the whole object (no partial Secret).
+ * rendered over them and the Secret is built. Any item error fails the whole object (no partial
+ * Secret) with an {@link UnsealError}: its message groups them as `<message> (<key>, ...)`, its
+ * `items` carry each item's key and code.
  */
 export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): UnsealResult {
   const opened = options.opened ? options.opened() : openSealedValuesSync(ss, options);
@@ -117,7 +114,7 @@ export function unsealSealedSecret(ss: SealedSecret, options: UnsealOptions): Un
   const errors = [...opened.errors];
   const values = opened.values;
   const data = { ...values, ...renderTemplateData(ss, values, options.renderTemplates, errors) };
-  if (errors.length > 0) throw new SignetError("ERR_UNSEAL", groupErrors(errors));
+  if (errors.length > 0) throw new UnsealError(errors);
   return {
     secret: buildSecret(ss, data),
     openedWith: opened.openedWith,
@@ -160,11 +157,11 @@ export function* openSealedValues(ss: SealedSecret, options: OpenOptions): Openi
   );
   const items = sealedItems(ss, options.acceptDeprecatedV1Data);
   const blobs = new Map<string, Buffer>();
-  const errors: ItemError[] = [];
+  const errors: UnsealItemError[] = [];
   for (const [key, encoded] of items) {
     const checked = precheck(encoded, options.keys);
-    if (typeof checked === "string") errors.push({ key, message: checked });
-    else blobs.set(key, checked);
+    if (Buffer.isBuffer(checked)) blobs.set(key, checked);
+    else errors.push({ key, ...checked });
   }
   const values: Record<string, Uint8Array> = {};
   const result = (): OpenedValues => ({
@@ -177,7 +174,7 @@ export function* openSealedValues(ss: SealedSecret, options: OpenOptions): Openi
   for (const [key, blob] of blobs) {
     const opened = yield* keyOrder.open(blob, label, budget);
     if (opened === undefined) {
-      errors.push({ key, message: DECRYPT_ERROR_MESSAGE });
+      errors.push({ key, ...NO_KEY });
       return result();
     }
     values[key] = opened;
@@ -212,11 +209,22 @@ function sealedItems(ss: SealedSecret, acceptV1: boolean): [string, string][] {
   return [[V1_ITEM, String(ss.spec.data)]];
 }
 
-/** Decodes one value and checks that some key can have wrapped it; the message otherwise. */
-function precheck(encoded: string, keys: readonly UnsealingKey[]): Buffer | string {
+/**
+ * The one error of a value no key opens, whatever the reason (no key of its size, wrong key,
+ * tampered, another scope's label): generic, so it never tells which step failed.
+ */
+const NO_KEY = Object.freeze({ code: "ERR_DECRYPT", message: DECRYPT_ERROR_MESSAGE } as const);
+
+/** Decodes one value and checks that some key can have wrapped it; the item's error otherwise. */
+function precheck(
+  encoded: string,
+  keys: readonly UnsealingKey[],
+): Buffer | Omit<UnsealItemError, "key"> {
   const blob = decodeStdBase64(encoded);
-  if (!Buffer.isBuffer(blob)) return illegalBase64Message(blob.illegalAt);
-  return keys.some((k) => keyMayOpen(k, blob)) ? blob : DECRYPT_ERROR_MESSAGE;
+  if (!Buffer.isBuffer(blob)) {
+    return { code: "ERR_BASE64", message: illegalBase64Message(blob.illegalAt) };
+  }
+  return keys.some((k) => keyMayOpen(k, blob)) ? blob : NO_KEY;
 }
 
 /** Renders `spec.template.data` (if any) over the opened values, collecting failures. */
@@ -224,13 +232,17 @@ function renderTemplateData(
   ss: SealedSecret,
   values: Record<string, Uint8Array>,
   render: TemplateRenderer | undefined,
-  errors: ItemError[],
+  errors: UnsealItemError[],
 ): Record<string, Uint8Array> {
   const templates = ss.spec.template?.data ?? {};
   if (Object.keys(templates).length === 0) return {};
   if (!render) {
     for (const key of Object.keys(templates).sort()) {
-      errors.push({ key, message: "spec.template.data is not supported by this build" });
+      errors.push({
+        key,
+        code: "ERR_TEMPLATE_REFUSED",
+        message: "spec.template.data is not supported by this build",
+      });
     }
     return {};
   }
@@ -288,13 +300,6 @@ function budgetExceeded(budget: number): SignetError {
     "ERR_UNSEAL_BUDGET",
     `unsealing needs more than ${budget} RSA operations (values sealed with several keys in turn); re-encrypt it with the current key`,
   );
-}
-
-/** Groups identical messages as `<message> (<k1>, <k2>)`; distinct messages on separate lines. */
-export function groupErrors(errors: readonly ItemError[]): string {
-  const groups = new Map<string, string[]>();
-  for (const { key, message } of errors) groups.set(message, [...(groups.get(message) ?? []), key]);
-  return [...groups].map(([message, keys]) => `${message} (${keys.join(", ")})`).join("\n");
 }
 
 function ownerReference(ss: SealedSecret): OwnerReference {
@@ -382,7 +387,9 @@ function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret
 
 /** Pre-v0.7 `spec.data`: the whole Secret as one sealed blob (docs/wire-format.md#legacy-v1-format). */
 function unsealedV1(ss: SealedSecret, opened: OpenedValues): UnsealResult {
-  if (opened.errors.length > 0) throw new SignetError("ERR_UNSEAL", opened.errors[0]!.message);
+  // A v1 object is one sealed blob: its error is shown without the item name.
+  const [failed] = opened.errors;
+  if (failed) throw new UnsealError([failed], failed.message);
   let secret: Secret;
   try {
     secret = JSON.parse(Buffer.from(opened.values[V1_ITEM] ?? []).toString("utf8")) as Secret;

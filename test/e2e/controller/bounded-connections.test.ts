@@ -28,6 +28,8 @@ import type { LocalController } from "./support.js";
 
 /** The controller's open-file limit for this test: what a flood of a few hundred exhausts. */
 const NOFILE = 256;
+/** The per-peer cap for this test. */
+const PER_PEER = 24;
 
 let ns: string;
 let ctl: LocalController;
@@ -54,6 +56,9 @@ beforeAll(async () => {
       "--all-namespaces=false",
       "--kubeclient-qps=100",
       "--kubeclient-burst=200",
+      // Below what one attacking address opens and below the total cap the file limit leaves
+      // (64), so both caps are reached.
+      `--max-connections-per-peer=${PER_PEER}`,
     ],
     { logFile, env: { ...process.env, POD_NAMESPACE: ns, KUBECONFIG: "" } },
   );
@@ -95,10 +100,11 @@ const closedBy = (s: Socket): Promise<void> =>
 describe("a connection flood", () => {
   it("is capped per peer and in total, keeps health, certificate and unsealing working, and times out half-sent requests", async () => {
     const port = Number(new URL(ctl.url).port);
-    // 8 attacking addresses x 60 connections: more than the process has file descriptors.
+    // 8 attacking addresses x 70 connections: more than the per-peer cap, more than the total cap
+    // and more than the process has file descriptors.
     const attempts: Promise<Socket | undefined>[] = [];
     for (let peer = 2; peer < 10; peer++) {
-      for (let i = 0; i < 60; i++) attempts.push(halfOpen(port, `127.0.0.${peer}`));
+      for (let i = 0; i < 70; i++) attempts.push(halfOpen(port, `127.0.0.${peer}`));
     }
     const opened = (await Promise.all(attempts)).filter((s): s is Socket => s !== undefined);
     const started = performance.now();
@@ -119,6 +125,10 @@ describe("a connection flood", () => {
     expect(performance.now() - started).toBeLessThan(60_000);
     const text = await (await fetch(ctl.metricsUrl)).text();
     expect(metric(text, 'signet_http_connections_refused_total{reason="peer"}')).toBeGreaterThan(0);
+    const byTotal =
+      metric(text, 'signet_http_connections_refused_total{reason="total"}') +
+      metric(text, 'signet_http_connections_refused_total{reason="evicted"}');
+    expect(byTotal).toBeGreaterThan(0);
     expect(await plainGet(`${ctl.url}/healthz`, "127.0.0.2")).toBe(200);
   }, 300_000);
 });

@@ -3,6 +3,26 @@ import { SignetError } from "@signet/core";
 import type { ClusterFlags } from "../options.js";
 import type { KubeClient, KubeResponse } from "./kube-client.js";
 
+/**
+ * The controller, or the API server's service proxy in front of it, did not answer as expected:
+ * `status` is the HTTP status it answered (429: a rate limit, the controller's or the API
+ * server's own). Callers branch on it; the message is kubeseal's text.
+ */
+export class ControllerApiError extends SignetError {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super("ERR_CERT_FETCH", message);
+    this.name = "ControllerApiError";
+    this.status = status;
+  }
+}
+
+/** True for a refusal by a rate limit (HTTP 429 Too Many Requests): worth waiting and retrying. */
+export function isRateLimited(err: unknown): boolean {
+  return err instanceof ControllerApiError && err.status === 429;
+}
+
 interface ServiceObject {
   metadata?: { name?: string; namespace?: string };
   spec?: { ports?: { name?: string; port?: number }[] };
@@ -69,8 +89,8 @@ export async function controllerProxyPath(
       candidates.length > 0
         ? `\nController Services found in the cluster: ${candidates.join(", ")}`
         : "";
-    throw new SignetError(
-      "ERR_CERT_FETCH",
+    throw new ControllerApiError(
+      response.status,
       `cannot get sealed secret service: ${statusMessage(response)}.\nPlease, use the flag --controller-name and --controller-namespace to set up the name and namespace of the sealed secrets controller${hint}`,
     );
   }
@@ -84,7 +104,10 @@ export async function fetchCertificate(client: KubeClient, flags: ClusterFlags):
   const base = await controllerProxyPath(client, flags);
   const response = await client.request("GET", `${base}/v1/cert.pem`);
   if (response.status !== 200) {
-    throw new SignetError("ERR_CERT_FETCH", `cannot fetch certificate: ${statusMessage(response)}`);
+    throw new ControllerApiError(
+      response.status,
+      `cannot fetch certificate: ${statusMessage(response)}`,
+    );
   }
   return response.body;
 }
@@ -98,8 +121,8 @@ export async function verifySealedSecret(
   const response = await client.request("POST", `${base}/v1/verify`, json);
   if (response.status === 200) return true;
   if (response.status === 409) return false;
-  throw new SignetError(
-    "ERR_CERT_FETCH",
+  throw new ControllerApiError(
+    response.status,
     `cannot validate sealed secret: ${statusMessage(response)}`,
   );
 }
@@ -113,7 +136,10 @@ export async function rotateSealedSecret(
   const response = await client.request("POST", `${base}/v1/rotate`, json);
   if (response.status === 409) return undefined;
   if (response.status !== 200) {
-    throw new SignetError("ERR_CERT_FETCH", `cannot re-encrypt secret: ${statusMessage(response)}`);
+    throw new ControllerApiError(
+      response.status,
+      `cannot re-encrypt secret: ${statusMessage(response)}`,
+    );
   }
   return JSON.parse(response.body.toString("utf8")) as unknown;
 }

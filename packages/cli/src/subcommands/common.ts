@@ -1,17 +1,11 @@
-import { SignetError } from "@signet/core";
-
+import { EXIT_OK, exitCodeOf, messageOf } from "../exit.js";
 import type { FlagSpec, ParsedFlags } from "../flags.js";
 import { FLAGS, FlagError, parseFlags, usage } from "../flags.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
 import { toOptions } from "../options.js";
 
-/** Exit codes shared by the subcommands (documented in each `--help`). */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-/** `signet reseal --check`: something is stale (nothing was written). */
-export const EXIT_STALE = 3;
+export { EXIT_FAILED, EXIT_OK, EXIT_STALE, EXIT_USAGE, messageOf, UsageError } from "../exit.js";
 
 /** One subcommand: `signet NAME ...`; returns its exit code and never exits the process. */
 export type Subcommand = (argv: readonly string[], io: Io) => Promise<number>;
@@ -88,7 +82,7 @@ export function parseSubcommand(
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
     io.writeStderr(`${err.message}\n${text()}`);
-    return EXIT_USAGE;
+    return exitCodeOf(err);
   }
   if (flags.values.get("help") === true) {
     io.writeStdout(text());
@@ -123,25 +117,13 @@ export function boolFlag(flags: ParsedFlags, name: string): boolean {
   return flags.values.get(name) === true;
 }
 
-/** The message of any thrown value, as the top level prints it. */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** A usage error of a subcommand (exit 2, like a bad flag). */
-export class UsageError extends SignetError {
-  constructor(message: string) {
-    super("ERR_INVALID_FLAG", message);
-  }
-}
-
 /** Runs a subcommand body, printing `error: ...` and mapping errors to exit codes. */
 export async function guarded(io: Io, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
     io.writeStderr(`error: ${messageOf(err)}\n`);
-    return err instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
+    return exitCodeOf(err);
   }
 }
 

@@ -4,7 +4,7 @@ import type { SealedSecret, UnsealingKey } from "@signet/core";
 import { describeFsError, readCertificate } from "../cert-source.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
-import { messageOf, UsageError } from "./common.js";
+import { UsageError } from "./common.js";
 import { planOffline, rotatedValues, staleByHint } from "./reseal-plan.js";
 
 /** What reseal decides for one SealedSecret. */
@@ -99,8 +99,9 @@ async function controllerEngine(options: CliOptions, io: Io): Promise<Engine> {
     judge: async (ss, apply) => {
       if (!staleByHint(ss, fingerprint)) return { stale: false, values: {}, hintOnly: false };
       if (!apply) return { stale: true, values: {}, hintOnly: false };
-      const rotated = await rotatePaced(() =>
-        api.rotateSealedSecret(client, base, JSON.stringify(ss)),
+      const rotated = await rotatePaced(
+        () => api.rotateSealedSecret(client, base, JSON.stringify(ss)),
+        api.isRateLimited,
       );
       if (rotated === undefined) throw new SignetError("ERR_DECRYPT", "unable to rotate secret");
       return { stale: true, values: rotatedValues(ss, rotated), hintOnly: false };
@@ -112,19 +113,24 @@ async function controllerEngine(options: CliOptions, io: Io): Promise<Engine> {
 const RETRY_DELAYS_MS = [250, 500, 1000, 1000, 2000, 2000, 4000, 4000, 8000, 8000, 8000, 8000];
 
 /**
- * Calls `/v1/rotate`, waiting and retrying while the controller's rate limiter refuses
- * ("limit exceeded"): through the API server's service proxy every client shares one source
- * address, so a repository-wide reseal is paced by that limit rather than failed by it.
+ * Calls `/v1/rotate`, waiting and retrying while a rate limit refuses it (`isRateLimited`: the
+ * HTTP status the controller API client carries, 429 from the controller's limiter or the API
+ * server's): through the API server's service proxy every client shares one source address, so
+ * a repository-wide reseal is paced by that limit rather than failed by it. Any other failure,
+ * and the last refusal, is thrown as it came.
  */
-async function rotatePaced(call: () => Promise<unknown>): Promise<unknown> {
-  for (const delay of [...RETRY_DELAYS_MS, undefined]) {
+export async function rotatePaced<T>(
+  call: () => Promise<T>,
+  isRateLimited: (err: unknown) => boolean,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<T> {
+  for (const delay of RETRY_DELAYS_MS) {
     try {
       return await call();
     } catch (err) {
-      if (delay === undefined || !/limit exceeded|Too Many Requests/i.test(messageOf(err)))
-        throw err;
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (!isRateLimited(err)) throw err;
+      await sleep(delay);
     }
   }
-  return undefined;
+  return call();
 }

@@ -2,15 +2,21 @@ import {
   decodeStdBase64,
   DECRYPT_ERROR_MESSAGE,
   encryptionLabel,
-  groupErrors,
   hybridDecryptWith,
   hybridEncrypt,
   keyHint,
   scopeFromAnnotations,
   SignetError,
   keyMayOpen,
+  UnsealError,
 } from "@signet/core";
-import type { RandomSource, SealedSecret, SealingCertificate, UnsealingKey } from "@signet/core";
+import type {
+  RandomSource,
+  SealedSecret,
+  SealingCertificate,
+  UnsealingKey,
+  UnsealItemError,
+} from "@signet/core";
 
 /** What reseal does to one SealedSecret: nothing, or new ciphertexts for some of its items. */
 export interface ResealPlan {
@@ -61,13 +67,13 @@ export function planOffline(ss: SealedSecret, offline: OfflineKeys): ResealPlan 
   const label = labelOf(ss);
   const current = offline.certificate.fingerprint;
   const values: Record<string, string> = {};
-  const errors: { key: string; message: string }[] = [];
+  const errors: UnsealItemError[] = [];
   const entries = Object.entries(ss.spec.encryptedData ?? {});
   let preferred = offline.preferred;
   for (const [key, encoded] of entries) {
     const opened = openValue(encoded, label, keyOrder(offline.keys, ss, current, preferred));
-    if (typeof opened === "string") {
-      errors.push({ key, message: opened });
+    if (!("plain" in opened)) {
+      errors.push({ key, ...opened });
       continue;
     }
     preferred = opened.fingerprint;
@@ -81,7 +87,7 @@ export function planOffline(ss: SealedSecret, offline: OfflineKeys): ResealPlan 
       values[key] = blob.toString("base64");
     }
   }
-  if (errors.length > 0) throw new SignetError("ERR_UNSEAL", groupErrors(errors));
+  if (errors.length > 0) throw new UnsealError(errors);
   const total = entries.length;
   return { values, current: total - Object.keys(values).length, total, openedBy: preferred };
 }
@@ -113,15 +119,15 @@ function openValue(
   encoded: string,
   label: Buffer,
   keys: readonly UnsealingKey[],
-): { plain: Buffer; fingerprint: string } | string {
+): { plain: Buffer; fingerprint: string } | Omit<UnsealItemError, "key"> {
   const blob = decodeStdBase64(encoded);
-  if (!Buffer.isBuffer(blob)) return "illegal base64 data";
+  if (!Buffer.isBuffer(blob)) return { code: "ERR_BASE64", message: "illegal base64 data" };
   for (const key of keys) {
     if (!keyMayOpen(key, blob)) continue;
     const plain = hybridDecryptWith(key.privateKey, blob, label);
     if (plain) return { plain, fingerprint: key.fingerprint };
   }
-  return DECRYPT_ERROR_MESSAGE;
+  return { code: "ERR_DECRYPT", message: DECRYPT_ERROR_MESSAGE };
 }
 
 /**

@@ -7,8 +7,8 @@ import { RawJson } from "../kube/json-stream.js";
 import { summarizeSealedSecret } from "./cached.js";
 import { SealedSecretsController } from "./controller.js";
 import type { ControllerOptions, KeyProcessor } from "./controller.js";
-import type { CacheInformer, InformerHandlers, WatchSpec } from "./informers.js";
-import type { Logger } from "./ports.js";
+import type { CacheInformer, InformerHandlers, WatchSpec } from "../ports/informers.js";
+import type { Logger } from "../ports/logger.js";
 import type { ReconcileResult } from "./reconciler.js";
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };

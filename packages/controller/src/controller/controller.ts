@@ -13,8 +13,8 @@ import {
   summarizeSealedSecret,
 } from "./cached.js";
 import type { SealedSecretSummary } from "./cached.js";
-import type { CacheInformer, InformerFactory, RawObject } from "./informers.js";
-import type { Logger } from "./ports.js";
+import type { CacheInformer, InformerFactory, RawObject } from "../ports/informers.js";
+import type { Logger } from "../ports/logger.js";
 import type { ReconcileResult } from "./reconciler.js";
 
 /**
@@ -98,6 +98,7 @@ export class SealedSecretsController {
   #processor: KeyProcessor | undefined;
   #queue: WorkQueue | undefined;
   #watching: Promise<void> | undefined;
+  #stopping: Promise<void> | undefined;
 
   constructor(options: ControllerOptions, deps: ControllerDeps) {
     this.#options = options;
@@ -239,10 +240,13 @@ export class SealedSecretsController {
     return this.#queue?.idle() ?? Promise.resolve();
   }
 
-  /** Stops watching, then lets running reconciles finish. */
-  async stop(): Promise<void> {
-    await Promise.all(this.#informers().map((i) => i.stop()));
-    await this.#queue?.shutdown();
+  /** Stops watching, then lets running reconciles finish; a second call waits for the first. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await Promise.all(this.#informers().map((i) => i.stop()));
+      await this.#queue?.shutdown();
+    })();
+    return this.#stopping;
   }
 
   async #process(processor: KeyProcessor, key: string): Promise<ProcessResult> {

@@ -8,6 +8,8 @@ import type { TestSealingKey } from "../test-support/sealed.js";
 import { inThreadDecider, pooledDecider, RsaPool } from "./decide-pool.js";
 import type { DecideSettings } from "./decide-pool.js";
 
+const CLOCK = { now: () => new Date("2026-06-01T00:00:00Z") };
+
 const settings: DecideSettings = {
   acceptDeprecatedV1Data: true,
   allowPrivilegedSecretTypes: false,
@@ -36,11 +38,13 @@ describe("pooledDecider", () => {
           settings,
           { keys: () => keys.map((k) => k.key) },
           new RsaPool({ concurrency: 2, apiShare: 1 }),
+          CLOCK,
         ),
     ],
     [
       "the calling thread",
-      (keys: TestSealingKey[]) => inThreadDecider(settings, { keys: () => keys.map((k) => k.key) }),
+      (keys: TestSealingKey[]) =>
+        inThreadDecider(settings, { keys: () => keys.map((k) => k.key) }, CLOCK),
     ],
   ])("decides on %s as on this thread: values, key and RSA operations", async (_, make) => {
     const decision = await make([b, a]).decide(object(a, 3), undefined, [a.key.fingerprint]);
@@ -60,7 +64,7 @@ describe("pooledDecider", () => {
     const ss = object(a, 4);
     const other = object(b, 1);
     ss.spec.encryptedData.k0 = other.spec.encryptedData.k0!;
-    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool);
+    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool, CLOCK);
     const decision = await decider.decide(ss, undefined, []);
     expect(decision).toMatchObject({
       action: "fail",
@@ -88,7 +92,7 @@ describe("pooledDecider", () => {
     const cost = unsealSealedSecret(ss, { keys: registered, acceptDeprecatedV1Data: true });
     expect(cost.rsaOperations, "the unlimited cost of this object").toBeGreaterThan(budget);
     const pool = new RsaPool({ concurrency: 2, apiShare: 1 });
-    const decision = await pooledDecider(settings, { keys: () => registered }, pool).decide(
+    const decision = await pooledDecider(settings, { keys: () => registered }, pool, CLOCK).decide(
       ss,
       undefined,
       [],
@@ -104,7 +108,7 @@ describe("pooledDecider", () => {
 describe("RsaPool", () => {
   it("serves a small namespace between the operations of a large one", async () => {
     const pool = new RsaPool({ concurrency: 1, apiShare: 1 });
-    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool);
+    const decider = pooledDecider(settings, { keys: () => [a.key] }, pool, CLOCK);
     const finished: string[] = [];
     const big = decider
       .decide(object(a, 40, "big"), undefined, [])

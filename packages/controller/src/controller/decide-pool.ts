@@ -18,6 +18,7 @@ import type {
   UnsealingKey,
 } from "@signet/core";
 
+import type { Clock } from "../ports/clock.js";
 import { FairScheduler } from "../queue/fair-scheduler.js";
 import { decide } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
@@ -60,11 +61,11 @@ export interface Decider {
  */
 export const TEMPLATE_MAX_MILLIS = 250;
 
-/** Core's sandboxed Go text/template + sprig engine with the real clock and randomness. */
-export function templateRenderer(): TemplateRenderer {
+/** Core's sandboxed Go text/template + sprig engine with the clock's time and real randomness. */
+export function templateRenderer(clock: Pick<Clock, "now">): TemplateRenderer {
   return (templates, values) =>
     renderTemplates(templates, values, {
-      now: () => new Date(),
+      now: clock.now,
       random: randomBytes,
       budget: { maxMillis: TEMPLATE_MAX_MILLIS },
     });
@@ -205,15 +206,24 @@ export async function openedAhead(open: () => Promise<OpenedValues>): Promise<()
 }
 
 /** `decide` with its RSA work on an {@link RsaPool}, as reconcile work of the object's namespace. */
-export function pooledDecider(settings: DecideSettings, keys: KeySource, pool: RsaPool): Decider {
-  return deciderOver(settings, keys, (ss, options) =>
+export function pooledDecider(
+  settings: DecideSettings,
+  keys: KeySource,
+  pool: RsaPool,
+  clock: Pick<Clock, "now">,
+): Decider {
+  return deciderOver(settings, keys, clock, (ss, options) =>
     pool.open(ss, options, "reconcile", ss.metadata.namespace ?? ""),
   );
 }
 
 /** `decide` entirely on the calling thread (tests, and the reference point for the pool). */
-export function inThreadDecider(settings: DecideSettings, keys: KeySource): Decider {
-  return deciderOver(settings, keys, (ss, options) =>
+export function inThreadDecider(
+  settings: DecideSettings,
+  keys: KeySource,
+  clock: Pick<Clock, "now">,
+): Decider {
+  return deciderOver(settings, keys, clock, (ss, options) =>
     Promise.resolve().then(() => openSealedValuesSync(ss, options)),
   );
 }
@@ -222,9 +232,10 @@ export function inThreadDecider(settings: DecideSettings, keys: KeySource): Deci
 function deciderOver(
   settings: DecideSettings,
   keys: KeySource,
+  clock: Pick<Clock, "now">,
   open: (ss: SealedSecret, options: OpenOptions) => Promise<OpenedValues>,
 ): Decider {
-  const renderer = settings.renderTemplates ? templateRenderer() : undefined;
+  const renderer = settings.renderTemplates ? templateRenderer(clock) : undefined;
   return {
     async decide(ss, existing, preferred) {
       const current = keys.keys();

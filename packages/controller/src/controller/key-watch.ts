@@ -5,8 +5,8 @@ import type { KeySecretChange, SkippedKey } from "../keys/key-loader.js";
 import type { KeyRefusalReason } from "../keys/key-policy.js";
 import type { KeyRegistry } from "../keys/key-registry.js";
 import { RefusedKeySecrets } from "../keys/refused-keys.js";
-import type { CacheInformer, InformerFactory } from "./informers.js";
-import type { Logger } from "./ports.js";
+import type { CacheInformer, InformerFactory } from "../ports/informers.js";
+import type { Logger } from "../ports/logger.js";
 
 export interface KeyWatchOptions {
   /** The controller's namespace, where key Secrets live. */

@@ -6,15 +6,14 @@ import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 import { b64, sealed, sealingKey } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
 import { EventSender } from "../queue/event-sender.js";
+import type { EventRecorder, EventType } from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
 import type {
   ApiErrorInfo,
   DeletePreconditions,
-  EventRecorder,
-  EventType,
-  Logger,
   SecretStore,
   WriteFence,
-} from "./ports.js";
+} from "../ports/writes.js";
 import { FencedError, UNFENCED } from "../leader/fence.js";
 import { inThreadDecider } from "./decide-pool.js";
 import { MAX_CONFLICT_ATTEMPTS, Reconciler } from "./reconciler.js";
@@ -165,6 +164,7 @@ function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
       keyGuard: { namespace: "kube-system", keyPrefix: "sealed-secrets-key" },
     },
     { keys: () => keys.list },
+    { now: () => new Date("2026-06-01T00:00:00Z") },
   );
   const metrics = { requests: 0, errors: [] as string[], observed: 0, decisions: 0 };
   const reconciler = new Reconciler(

@@ -8,14 +8,9 @@ import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
 import { recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
 import type { Decider } from "./decide-pool.js";
-import type {
-  ApiErrorInfo,
-  EventRecorder,
-  Logger,
-  SecretStore,
-  StatusWriter,
-  WriteFence,
-} from "./ports.js";
+import type { EventRecorder } from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
+import type { ApiErrorInfo, SecretStore, StatusWriter, WriteFence } from "../ports/writes.js";
 import { secretDigest, stillHolds } from "./settled.js";
 import type { Settled, SettledInputs } from "./settled.js";
 import { StatusWrites } from "./status-writes.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { SealedSecret, Secret } from "@signet/core";
 
-import type { Logger } from "./ports.js";
+import type { Logger } from "../ports/logger.js";
 import { PeriodicResync, RESYNC_SLICE } from "./resync.js";
 import type { ResyncTarget } from "./resync.js";
 

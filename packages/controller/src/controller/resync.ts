@@ -1,6 +1,6 @@
 import type { SealedSecret, Secret } from "@signet/core";
 
-import type { Logger } from "./ports.js";
+import type { Logger } from "../ports/logger.js";
 
 /**
  * The periodic resync (`--resync-period`, Signet's; the reference has none): the safety net for

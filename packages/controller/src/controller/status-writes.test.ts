@@ -4,7 +4,7 @@ import type { SealedSecret, SealedSecretStatus } from "@signet/core";
 
 import { UNFENCED } from "../leader/fence.js";
 import type { Outcome } from "../reconcile/status.js";
-import type { Logger } from "./ports.js";
+import type { Logger } from "../ports/logger.js";
 import { MAX_STATUS_ATTEMPTS, StatusWrites } from "./status-writes.js";
 
 class Conflict extends Error {}

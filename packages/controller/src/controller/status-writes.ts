@@ -2,7 +2,8 @@ import type { SealedSecret, SealedSecretStatus } from "@signet/core";
 
 import { nextStatus } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
-import type { ApiErrorInfo, Logger, StatusWriter, WriteFence } from "./ports.js";
+import type { Logger } from "../ports/logger.js";
+import type { ApiErrorInfo, StatusWriter, WriteFence } from "../ports/writes.js";
 
 /**
  * Status writes of the reconciler: the next status is computed with the pure

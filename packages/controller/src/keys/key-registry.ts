@@ -1,7 +1,9 @@
 import type { UnsealingKey } from "@signet/core";
 
-import type { KeyOrderPriority } from "../config.js";
 import type { KeyEntry } from "./key-secrets.js";
+
+/** `--key-order-priority`: what ranks the keys (reference `getKeyOrderPriority`). */
+export type KeyOrderPriority = "CertNotBefore" | "SecretCreationTimestamp";
 
 /** A registered key with the time that ranks it under the configured priority. */
 export interface RegisteredKey {

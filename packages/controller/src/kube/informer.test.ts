@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { Logger } from "../controller/ports.js";
+import type { Logger } from "../ports/logger.js";
 import { LIST_PAGE_SIZE, restartDelay, SupervisedInformer } from "./informer.js";
 import type { ListFn, ListWatchLike } from "./informer.js";
 import type { KubeObject } from "./list-watch.js";

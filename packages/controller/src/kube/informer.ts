@@ -4,8 +4,8 @@ import type {
   InformerHandlers,
   RawObject,
   WatchSpec,
-} from "../controller/informers.js";
-import type { Logger } from "../controller/ports.js";
+} from "../ports/informers.js";
+import type { Logger } from "../ports/logger.js";
 import { RestListWatch } from "./list-watch.js";
 import type { KubeList, KubeObject, ListFn, ListWatchLike } from "./list-watch.js";
 import type { KubeLister, KubeWatch } from "./rest.js";
@@ -52,6 +52,8 @@ export interface InformerDeps {
   backoff?: RestartBackoff;
   /** A synced watch with no event and no reconnect for this long is restarted. */
   stallMs?: number;
+  /** Monotonic milliseconds (the app's `Clock.monotonic`; default `performance.now`). */
+  monotonic?: () => number;
   /** Builds the list-watch (default: `RestListWatch` over `watch`). */
   listWatch?: <T extends KubeObject>(
     spec: WatchSpec,
@@ -79,7 +81,8 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
   readonly #synced: Promise<void>;
   #isSynced = false;
   readonly #stallMs: number;
-  #lastActivity = Date.now();
+  readonly #monotonic: () => number;
+  #lastActivity: number;
   #watchdog: NodeJS.Timeout | undefined;
   #kicking = false;
 
@@ -88,6 +91,8 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
     this.#log = deps.log;
     this.#backoff = deps.backoff ?? DEFAULT_RESTART_BACKOFF;
     this.#stallMs = deps.stallMs ?? DEFAULT_STALL_MS;
+    this.#monotonic = deps.monotonic ?? (() => performance.now());
+    this.#lastActivity = this.#monotonic();
     this.#synced = new Promise((resolve) => (this.#resolveSynced = resolve));
     const transform = handlers.transform ?? ((obj: KubeObject) => obj as T);
     const decode = handlers.decode ?? ((raw: RawObject) => transform(raw.whole<KubeObject>()));
@@ -100,11 +105,11 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
     for (const verb of ["add", "update", "delete"] as const) {
       const handler = handlers[verb];
       this.#lw.on(verb, (obj: T) => {
-        this.#lastActivity = Date.now();
+        this.#lastActivity = this.#monotonic();
         if (handler) this.#safely(verb, () => handler(obj));
       });
     }
-    this.#lw.on("connect", () => (this.#lastActivity = Date.now()));
+    this.#lw.on("connect", () => (this.#lastActivity = this.#monotonic()));
     this.#lw.on("error", (err: unknown) => this.#onError(err));
   }
 
@@ -151,11 +156,11 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
 
   #checkStall(): void {
     if (this.#stopped || this.#kicking || !this.#isSynced) return;
-    const silentMs = Date.now() - this.#lastActivity;
+    const silentMs = this.#monotonic() - this.#lastActivity;
     if (silentMs < this.#stallMs) return;
     this.#log.warn({ informer: this.#spec.name, silentMs }, "watch silent too long, restarting");
     this.#kicking = true;
-    this.#lastActivity = Date.now();
+    this.#lastActivity = this.#monotonic();
     void this.#lw.stop().then(() => {
       this.#timer = setTimeout(() => {
         this.#kicking = false;
@@ -167,7 +172,7 @@ export class SupervisedInformer<T extends KubeObject> implements CacheInformer<T
   #onError(err: unknown): void {
     // While a stalled watch is being replaced, its abort reports an error: not a new failure.
     if (this.#stopped || this.#kicking) return;
-    const now = Date.now();
+    const now = this.#monotonic();
     // A watch that ran quietly for a while earns a fresh backoff.
     if (now - this.#lastErrorAt > 2 * this.#backoff.maxMs) this.#attempts = 0;
     this.#lastErrorAt = now;

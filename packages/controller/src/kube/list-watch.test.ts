@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { RestListWatch } from "./list-watch.js";
-import type { RawObject } from "../controller/informers.js";
+import type { RawObject } from "../ports/informers.js";
 import type { KubeList, KubeObject } from "./list-watch.js";
 import { RawJson } from "./json-stream.js";
 import { KubeApiError } from "./rest.js";

@@ -1,4 +1,4 @@
-import type { RawObject, WatchSpec } from "../controller/informers.js";
+import type { RawObject, WatchSpec } from "../ports/informers.js";
 import { KubeApiError } from "./rest.js";
 import type { KubeWatch, WatchEvent } from "./rest.js";
 

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import type { RequestOptions } from "node:https";
 
-import type { RawObject } from "../controller/informers.js";
+import type { RawObject } from "../ports/informers.js";
 import { LineSplitter, ListSplitter, RawJson, topLevelFields } from "./json-stream.js";
 import type { ApiConnection } from "./kubeconfig.js";
 import type { Throttle } from "./throttle.js";

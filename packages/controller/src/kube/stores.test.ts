@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 
 import type { SealedSecret } from "@signet/core";
 
-import type { EventType, Logger, ObjectEvent } from "../controller/ports.js";
-import type { EventReason } from "../reconcile/failure.js";
+import type { EventReason, EventType, ObjectEvent } from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
 import { ownNamespace } from "./kubeconfig.js";
 import { KubeApiError } from "./rest.js";
 import type { KubeRest, RestRequest } from "./rest.js";

@@ -1,15 +1,9 @@
 import { API_VERSION, SEALED_SECRET_KIND } from "@signet/core";
 import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
-import type {
-  ApiErrorInfo,
-  EventWriter,
-  Logger,
-  ObjectEvent,
-  SecretStore,
-  StatusWriter,
-  WriteFence,
-} from "../controller/ports.js";
+import type { EventWriter, ObjectEvent } from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
+import type { ApiErrorInfo, SecretStore, StatusWriter, WriteFence } from "../ports/writes.js";
 import { isConflict, isNotFound, KubeApiError } from "./rest.js";
 import type { KubeRest } from "./rest.js";
 

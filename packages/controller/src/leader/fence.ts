@@ -1,4 +1,4 @@
-import type { WriteFence } from "../controller/ports.js";
+import type { WriteFence } from "../ports/writes.js";
 
 /**
  * Fencing for leader election: a replica writes only while it can prove it still holds the

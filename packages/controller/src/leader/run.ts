@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from "node:timers/promises";
-
 import type { KubeRest } from "../kube/rest.js";
+import type { Clock } from "../ports/clock.js";
 import { LeaderElector } from "./elector.js";
 import type { ElectorClock, ElectorLogger } from "./elector.js";
 import type { LeaseFence } from "./fence.js";
@@ -35,16 +34,21 @@ export interface LeaderElectionOptions {
   leaseName: string;
   identity: string;
   timings: LeaseTimings;
+  clock: Clock;
+  /** [0, 1) for the retry jitter. */
+  random: () => number;
   log: ElectorLogger & { error(obj: object, msg: string): void };
 }
 
-/** Real time: wall clock, timers that end early (without error) when aborted. */
-export const systemClock: ElectorClock = {
-  now: () => Date.now(),
-  monotonic: () => performance.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
-  random: () => Math.random(),
-};
+/** The elector's view of the clock: wall-clock milliseconds for the Lease record's times. */
+export function electorClock(clock: Clock, random: () => number): ElectorClock {
+  return {
+    now: () => clock.now().getTime(),
+    monotonic: clock.monotonic,
+    sleep: (ms, signal) => clock.sleep(ms, signal),
+    random,
+  };
+}
 
 export function startLeaderElection(
   options: LeaderElectionOptions,
@@ -59,7 +63,7 @@ export function startLeaderElection(
   };
   const elector = new LeaderElector(options.identity, options.timings, {
     lease: kubeLeasePort(options.rest, options.namespace, options.leaseName),
-    clock: systemClock,
+    clock: electorClock(options.clock, options.random),
     log,
     onStartedLeading: () =>
       void lead().catch((err: unknown) => {

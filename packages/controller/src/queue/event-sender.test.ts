@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { SealedSecret } from "@signet/core";
 
-import type { Logger, ObjectEvent } from "../controller/ports.js";
+import type { ObjectEvent } from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
 import { kubeEventWriter } from "../kube/stores.js";
 import type { KubeRest, RestRequest } from "../kube/rest.js";
 import { DROP_REPORT_MS, EventSender } from "./event-sender.js";

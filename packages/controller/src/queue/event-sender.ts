@@ -1,13 +1,13 @@
 import type { SealedSecret } from "@signet/core";
 
 import type {
+  EventReason,
   EventRecorder,
   EventType,
   EventWriter,
-  Logger,
   ObjectEvent,
-} from "../controller/ports.js";
-import type { EventReason } from "../reconcile/failure.js";
+} from "../ports/events.js";
+import type { Logger } from "../ports/logger.js";
 
 /**
  * Takes Event writes off the reconcile path, as client-go's EventBroadcaster does: `record`

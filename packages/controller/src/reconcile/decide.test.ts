@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
-import type { SealedSecret, Secret, TemplateRenderer } from "@signet/core";
+import { SignetError } from "@signet/core";
+import type {
+  OpenedValues,
+  SealedSecret,
+  Secret,
+  SignetErrorCode,
+  TemplateRenderer,
+} from "@signet/core";
 
 import { b64, sealed, sealedV1, sealingKey, withChanges } from "../test-support/sealed.js";
 import type { SealedFixture, TestSealingKey } from "../test-support/sealed.js";
@@ -449,6 +456,93 @@ describe("reconcile decision: existing Secrets", () => {
   });
 });
 
+describe("reconcile decision: failure reasons from error codes", () => {
+  /** A template engine whose every template fails with `code` and `message`. */
+  const failing =
+    (code: SignetErrorCode, message: string): TemplateRenderer =>
+    (templates) => ({
+      data: {},
+      failures: Object.keys(templates).map((k) => ({ key: k, code, message })),
+    });
+  const templated = (): SealedSecret =>
+    withChanges(foo(), { template: { data: { cfg: "{{ .foo }}" } } });
+  const spoiled = (items: Record<string, string>, base = templated): SealedSecret => {
+    const ss = base();
+    Object.assign(ss.spec.encryptedData, items);
+    return ss;
+  };
+  const openedAs = (values: OpenedValues["values"]) => (): OpenedValues => ({
+    values,
+    errors: [],
+    openedWith: [],
+    rsaOperations: 1,
+  });
+
+  it.each<[string, () => SealedSecret, Partial<DecideOptions>, [string, string]]>([
+    [
+      "a template failure whose text has no 'template' in it",
+      templated,
+      { renderTemplates: failing("ERR_TEMPLATE_EXEC", "boom") },
+      ["TemplateError", "boom (cfg)"],
+    ],
+    [
+      "a template failure whose text reads like a missing key",
+      templated,
+      { renderTemplates: failing("ERR_TEMPLATE_EXEC", "no key could decrypt secret") },
+      ["TemplateError", "no key could decrypt secret (cfg)"],
+    ],
+    [
+      "a template failure whose text reads like bad base64",
+      templated,
+      { renderTemplates: failing("ERR_TEMPLATE_PARSE", "illegal base64 data") },
+      ["TemplateError", "illegal base64 data (cfg)"],
+    ],
+    [
+      "a value no key opens next to a failed template",
+      () => spoiled({ foo: "AAAA" }),
+      { renderTemplates: failing("ERR_TEMPLATE_EXEC", "template: cfg: x") },
+      ["NoMatchingKey", "no key could decrypt secret (foo)\ntemplate: cfg: x (cfg)"],
+    ],
+    [
+      "a value that is not base64 next to a failed template",
+      () => spoiled({ foo: "!!!!" }),
+      { renderTemplates: failing("ERR_TEMPLATE_EXEC", "template: cfg: x") },
+      ["InvalidCiphertext", "illegal base64 data at input byte 0 (foo)\ntemplate: cfg: x (cfg)"],
+    ],
+    [
+      "a value that is not base64 next to one no key opens",
+      () => spoiled({ foo: "!!!!", zzz: "AAAA" }, foo),
+      {},
+      [
+        "NoMatchingKey",
+        "illegal base64 data at input byte 0 (foo)\nno key could decrypt secret (zzz)",
+      ],
+    ],
+    [
+      "an object over its RSA budget",
+      foo,
+      {
+        opened: () => {
+          throw new SignetError("ERR_UNSEAL_BUDGET", "unsealing needs more than 1 RSA operations");
+        },
+      },
+      ["UnsealFailed", "unsealing needs more than 1 RSA operations"],
+    ],
+    [
+      "a legacy blob that holds no JSON Secret",
+      () => sealedV1(key, { metadata: { name: "mysecret", namespace: "myns" } }),
+      { opened: openedAs({ data: Buffer.from("not json") }) },
+      ["UnsealFailed", "sealed v1 data does not hold a JSON Secret"],
+    ],
+  ])("classifies %s by its codes", (_, make, over, [reason, statusMessage]) => {
+    expect(failure(decide(make(), undefined, opts(over)))).toMatchObject({
+      reason,
+      statusMessage,
+      eventMessage: `Failed to unseal: ${statusMessage}`,
+    });
+  });
+});
+
 describe("reconcile decision: no leaks", () => {
   const PLAINTEXT = "hunter2-very-secret";
   const forms = [PLAINTEXT, b64(PLAINTEXT), Buffer.from(PLAINTEXT).toString("hex")];
@@ -456,7 +550,11 @@ describe("reconcile decision: no leaks", () => {
   it.each(forms)("never puts a value quoted by a failing template (%s) in a message", (form) => {
     const leaky: TemplateRenderer = (templates) => ({
       data: {},
-      failures: Object.keys(templates).map((k) => ({ key: k, message: `fail: ${form}` })),
+      failures: Object.keys(templates).map((k) => ({
+        key: k,
+        code: "ERR_TEMPLATE_EXEC" as const,
+        message: `fail: ${form}`,
+      })),
     });
     const ss = withChanges(sealed(key, { data: { password: PLAINTEXT } }), {
       template: { data: { x: "{{ fail .password }}" } },

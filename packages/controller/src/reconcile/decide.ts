@@ -1,7 +1,9 @@
 import {
   isSignetError,
+  isTemplateErrorCode,
   MANAGED_ANNOTATION,
   PATCH_ANNOTATION,
+  UnsealError,
   unsealSealedSecret,
 } from "@signet/core";
 import type {
@@ -9,6 +11,7 @@ import type {
   OwnerReference,
   SealedSecret,
   Secret,
+  SignetError,
   TemplateRenderer,
   UnsealingKey,
 } from "@signet/core";
@@ -209,7 +212,7 @@ function unseal(
         event: "ErrUnsealFailed",
         eventMessage: `Failed to unseal: ${message}`,
         statusMessage: message,
-        reason: unsealFailureReason(err.code, message),
+        reason: unsealFailureReason(err),
         metric: "unseal",
         retry: "on-change",
       },
@@ -217,12 +220,17 @@ function unseal(
   }
 }
 
-/** Classifies an unseal error by its stable code and core's fixed message parts. */
-export function unsealFailureReason(code: string, message: string): FailureReason {
-  if (code === "ERR_DEPRECATED_V1") return "DeprecatedFormat";
-  if (message.includes("no key could decrypt secret")) return "NoMatchingKey";
-  if (message.includes("illegal base64")) return "InvalidCiphertext";
-  if (/template/i.test(message)) return "TemplateError";
+/**
+ * Classifies an unseal error by its code and, for an {@link UnsealError}, its items' codes: an
+ * item no key opens outranks one that is not base64, which outranks a failed template (the
+ * first thing to fix is named).
+ */
+export function unsealFailureReason(err: SignetError): FailureReason {
+  if (err.code === "ERR_DEPRECATED_V1") return "DeprecatedFormat";
+  const codes = err instanceof UnsealError ? err.items.map((item) => item.code) : [];
+  if (codes.includes("ERR_DECRYPT")) return "NoMatchingKey";
+  if (codes.includes("ERR_BASE64")) return "InvalidCiphertext";
+  if (codes.some(isTemplateErrorCode)) return "TemplateError";
   return "UnsealFailed";
 }
 

@@ -1,9 +1,11 @@
 import type { SealedSecret } from "@signet/core";
 
+import type { EventReason } from "../ports/events.js";
 import { apiErrorMessage } from "./redact.js";
 import type { ApiErrorDescription, WriteTarget } from "./redact.js";
 
 export type { ApiErrorDescription } from "./redact.js";
+export type { EventReason } from "../ports/events.js";
 
 /**
  * Failure vocabulary shared by the decision, status and apply steps: the reference's event
@@ -11,7 +13,6 @@ export type { ApiErrorDescription } from "./redact.js";
  * (docs/reconcile.md#status-and-conditions).
  * Every message here is built from names and fixed text, never from secret values.
  */
-export type EventReason = "Unsealed" | "ErrUnsealFailed" | "ErrUpdateFailed";
 
 /** Values of the `reason` label of `sealed_secrets_controller_unseal_errors_total`. */
 export type ErrorMetricReason = "fetch" | "unseal" | "update" | "unmanaged" | "status";

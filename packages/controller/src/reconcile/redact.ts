@@ -1,5 +1,9 @@
 import type { TemplateRenderer } from "@signet/core";
 
+import type { ApiErrorDescription } from "../ports/writes.js";
+
+export type { ApiErrorDescription } from "../ports/writes.js";
+
 /** Values shorter than this are not searched for (they would match ordinary words). */
 export const MIN_REDACTED_VALUE_LENGTH = 3;
 
@@ -39,22 +43,10 @@ export function redactingRenderer(render: TemplateRenderer): TemplateRenderer {
     return {
       data: result.data,
       failures: result.failures.map((f) =>
-        quotesAnyValue(f.message, values) ? { key: f.key, message: WITHHELD_TEMPLATE_MESSAGE } : f,
+        quotesAnyValue(f.message, values) ? { ...f, message: WITHHELD_TEMPLATE_MESSAGE } : f,
       ),
     };
   };
-}
-
-/** An API error as the reconcile loop sees it (`ApiErrorInfo.describe`). */
-export interface ApiErrorDescription {
-  /** HTTP status; undefined when no answer came (network error, timeout). */
-  status: number | undefined;
-  /** The API server's message: it may quote the data of the object it refused. */
-  message: string;
-  /** Status `reason` (`Invalid`, `Forbidden`, …). */
-  reason?: string;
-  /** Status `details.causes`: field paths and error kinds only. */
-  causes?: readonly { field: string; reason: string }[];
 }
 
 /** The Secret a write was for, and which of its item names are public (in the SealedSecret). */

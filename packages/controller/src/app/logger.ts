@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import type { DestinationStream, Logger as PinoLogger } from "pino";
 
-import type { LogLevel } from "../config.js";
+import type { LogLevel } from "../ports/logger.js";
 
 /**
  * The controller's logger (reference `log.New`, pkg/log/log.go): pino, with the reference's two

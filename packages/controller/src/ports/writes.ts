@@ -1,20 +1,10 @@
 import type { SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
-import type { ApiErrorDescription, EventReason } from "../reconcile/failure.js";
-
 /**
  * The narrow ports the reconcile loop applies its decisions through; `src/kube/` implements
  * them against the API server, tests with in-memory fakes. No port ever receives or returns a
  * message built from secret values.
  */
-
-/** Structured logger (pino's call shape). Callers never pass secret material. */
-export interface Logger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 /** The target Secrets. `get` may answer from a cache; `getFresh` always asks the API server. */
 export interface SecretStore {
@@ -67,37 +57,16 @@ export interface WriteFence {
   isFenced(err: unknown): boolean;
 }
 
-export type EventType = "Normal" | "Warning";
-
-/**
- * Records core/v1 Events against a SealedSecret. Fire and forget: it queues the event and returns
- * at once, never throws, and the reconcile loop never waits on an Event write (events are
- * diagnostics; the status is the contract), as client-go's asynchronous recorder.
- */
-export interface EventRecorder {
-  record(ss: SealedSecret, type: EventType, reason: EventReason, message: string): void;
-}
-
-/** The object an event is about: what `involvedObject` needs, never the whole SealedSecret. */
-export interface EventObject {
-  namespace: string;
-  name: string;
-  uid: string | undefined;
-  resourceVersion: string | undefined;
-}
-
-/** One event as recorded; `at` is when it happened, not when it is written. */
-export interface ObjectEvent {
-  object: EventObject;
-  type: EventType;
-  reason: EventReason;
+/** An API error as the reconcile loop sees it (`ApiErrorInfo.describe`). */
+export interface ApiErrorDescription {
+  /** HTTP status; undefined when no answer came (network error, timeout). */
+  status: number | undefined;
+  /** The API server's message: it may quote the data of the object it refused. */
   message: string;
-  at: Date;
-}
-
-/** Writes one event to the API; called one event at a time, in order; never throws. */
-export interface EventWriter {
-  write(event: ObjectEvent): Promise<void>;
+  /** Status `reason` (`Invalid`, `Forbidden`, …). */
+  reason?: string;
+  /** Status `details.causes`: field paths and error kinds only. */
+  causes?: readonly { field: string; reason: string }[];
 }
 
 /** Classifies API errors without tying the reconcile loop to a client library. */
