@@ -31,7 +31,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: "interop",
-          include: ["test/interop/**/*.test.ts", "test/template-diff/**/*.test.ts"],
+          include: [
+            "test/interop/**/*.test.ts",
+            "test/template-diff/**/*.test.ts",
+            "test/yaml-diff/**/*.test.ts",
+          ],
           globalSetup: ["test/interop/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 900_000,

@@ -1,6 +1,7 @@
 /// <reference types="node" />
 // A real Kubernetes control plane for tests: etcd + kube-apiserver (+ kube-controller-manager
-// with only the garbage-collector and namespace controllers), all on 127.0.0.1 with free ports.
+// with only the garbage-collector, namespace and deployment controllers), all on 127.0.0.1
+// with free ports.
 // Binaries come from test/cluster/build.sh (a version-keyed cache outside the repo).
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -69,7 +70,7 @@ export interface ClusterInfo {
   binDir: string;
   kubectl: string;
   runDir: string;
-  /** Whether kube-controller-manager (GC + namespace controllers) runs. */
+  /** Whether kube-controller-manager (GC, namespace and deployment controllers) runs. */
   controllerManager: boolean;
 }
 
@@ -380,7 +381,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       components.set("kube-controller-manager", {
         args: [
           `--kubeconfig=${adminKubeconfig}`,
-          "--controllers=garbage-collector-controller,namespace-controller",
+          "--controllers=garbage-collector-controller,namespace-controller,deployment-controller",
           "--leader-elect=false",
           "--secure-port=0",
           "--use-service-account-credentials=false",

@@ -289,7 +289,7 @@ describe("a GitOps repository, resealed offline end to end", { timeout: 600_000 
       .map((l) => l.replace(/duplicate\.yaml:\d+:3/, "duplicate.yaml:N:3"));
     expect(errors.sort()).toEqual(
       [
-        `error: repo/attic/duplicate.yaml:N:3: duplicate key "encryptedData": Go's decoders would silently keep one of them, so the file is refused; remove one`,
+        `error: repo/attic/duplicate.yaml:N:3: duplicate key "encryptedData" (first at line 8): Go's decoders would silently keep one of them, so the file is refused; remove one`,
         "error: repo/attic/broken.yaml:2: attic/broken: no key could decrypt secret (item-0)",
         "error: repo/kustomize/overlays/prod/sealed-patch.yaml:3: app-config: no metadata.namespace: a strict SealedSecret is bound to the namespace it was sealed for (kustomize sets it when building); give it with -n NAMESPACE (the file is not changed)",
         "error: repo/readonly/locked.yaml: not written: permission denied (read-only file); its SealedSecrets are unchanged",

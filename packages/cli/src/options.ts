@@ -26,7 +26,6 @@ export interface ClusterFlags {
   controllerNamespace: string;
   /** `-n` after stripping `ns/`, `namespace/`, `namespaces/`; "" when absent. */
   namespace: string;
-  namespaceExplicit: boolean;
 }
 
 /** Every flag of one invocation, typed and validated once. */
@@ -121,7 +120,6 @@ export function toOptions(flags: ParsedFlags): CliOptions {
       controllerName: str("controller-name"),
       controllerNamespace: str("controller-namespace"),
       namespace: stripNamespacePrefix(str("namespace")),
-      namespaceExplicit: flags.changed.has("namespace"),
     },
   };
 }

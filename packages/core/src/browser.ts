@@ -22,6 +22,7 @@ export * from "./seal-plan.js";
 export * from "./merge.js";
 export * from "./merge-text.js";
 export * from "./hint.js";
+export { setOwn } from "./own-keys.js";
 export { pemBlocks } from "./crypto/pem.js";
 export type { PemBlock } from "./crypto/pem.js";
 export { wrappedKeyLength } from "./crypto/wire-format.js";

@@ -24,15 +24,27 @@ describe("decodeDocuments", () => {
   });
 
   it.each([
-    ["malformed JSON", '{"a": }'],
-    ["malformed YAML", "a: [1, 2\nb: c"],
-  ])("names the source on %s", (_, text) => {
+    [
+      "malformed JSON (Go's JSON error, then YAML fails too)",
+      '{"a": ]}',
+      "secret.yaml: document 1, line 1: json: offset 7: invalid character ']' looking for beginning of value",
+    ],
+    [
+      "malformed YAML in the second document",
+      "a: 1\n---\nb: [\n",
+      /^secret\.yaml: document 2, line 3: error converting YAML to JSON: yaml: line 2: /,
+    ],
+  ])("names the source and document on %s", (_, text, message) => {
     expect(() => decodeDocuments(text, "secret.yaml")).toThrow(
       expect.objectContaining({
         code: "ERR_INVALID_INPUT",
-        message: expect.stringMatching(/^error parsing secret\.yaml: /),
+        message: expect.stringMatching(message),
       }),
     );
+  });
+
+  it("reads what JSON cannot as YAML, as Go's YAMLOrJSONDecoder does", () => {
+    expect(decodeDocuments('{"a": }', "stdin")).toEqual([{ a: null }]);
   });
 });
 

@@ -1,95 +1,69 @@
-import { dump, loadAll, YAMLException } from "js-yaml";
 import type { Tags } from "yaml";
 
 import { SignetError } from "./errors.js";
-import { compareGoYamlKeys } from "./yaml-order.js";
+import { marshalGoYaml } from "./manifest/go-yaml-emit.js";
+import { goJsonString } from "./manifest/json-tree.js";
 
-/**
- * Decodes a stream of Kubernetes objects the way kubeseal's YAMLOrJSONDecoder does: a stream that
- * starts with `{` is a sequence of concatenated JSON values, anything else is multi-document YAML.
- * Empty documents are skipped. `source` names the input in errors (a file name or "stdin").
- */
-export function decodeDocuments(text: string, source: string): unknown[] {
-  return /^\s*\{/.test(text) ? decodeJsonStream(text, source) : decodeYamlStream(text, source);
+export { decodeDocuments } from "./manifest/index.js";
+
+/** The JSON text of a scalar, or undefined when `value` is an array or object. */
+function jsonScalar(value: unknown): string | undefined {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "string") return goJsonString(value);
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  if (typeof value === "bigint" || typeof value === "boolean") return String(value);
+  return undefined;
 }
 
-/**
- * Multi-document YAML through js-yaml, which reads a stream several times faster than the `yaml`
- * package (measured in BENCHMARKS.md); `yaml` stays for edits that must keep comments.
- */
-function decodeYamlStream(text: string, source: string): unknown[] {
-  let docs: unknown[];
-  try {
-    docs = loadAll(text, undefined, { filename: source });
-  } catch (cause) {
-    const reason = cause instanceof YAMLException ? cause.reason : String(cause);
-    const mark = cause instanceof YAMLException ? cause.mark : undefined;
-    const where = mark ? ` (line ${mark.line + 1}, column ${mark.column + 1})` : "";
-    throw new SignetError("ERR_INVALID_INPUT", `error parsing ${source}: ${reason}${where}`, {
-      cause,
+function hasToJson(value: unknown): value is { toJSON(): unknown } {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    typeof (value as { toJSON?: unknown }).toJSON === "function"
+  );
+}
+
+/** Plain JSON values of a model object: `toJSON` honoured, undefined fields dropped. */
+function jsonWrite(value: unknown, indent: string, out: string[]): void {
+  if (hasToJson(value)) return jsonWrite(value.toJSON(), indent, out);
+  const scalar = jsonScalar(value);
+  if (scalar !== undefined) return void out.push(scalar);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return void out.push("[]");
+    out.push("[");
+    value.forEach((item, i) => {
+      out.push(`${i === 0 ? "" : ","}\n${inner}`);
+      jsonWrite(item, inner, out);
     });
+    return void out.push(`\n${indent}]`);
   }
-  return docs.filter((value) => value !== null && value !== undefined);
-}
-
-/** Splits concatenated JSON values by scanning brackets outside strings, then parses each. */
-function decodeJsonStream(text: string, source: string): unknown[] {
-  const out: unknown[] = [];
-  let start = skipSpace(text, 0);
-  while (start < text.length) {
-    const end = jsonValueEnd(text, start);
-    try {
-      out.push(JSON.parse(text.slice(start, end)) as unknown);
-    } catch (cause) {
-      const detail = cause instanceof Error ? cause.message : String(cause);
-      throw new SignetError("ERR_INVALID_INPUT", `error parsing ${source}: ${detail}`, { cause });
-    }
-    start = skipSpace(text, end);
-  }
-  return out;
-}
-
-function skipSpace(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && /\s/.test(text[i]!)) i++;
-  return i;
-}
-
-/** Index just past the JSON object or array starting at `start` (or the text's end if unclosed). */
-function jsonValueEnd(text: string, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === "{" || c === "[") depth++;
-    else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
-  }
-  return text.length;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined);
+  if (keys.length === 0) return void out.push("{}");
+  out.push("{");
+  keys.forEach((key, i) => {
+    out.push(`${i === 0 ? "" : ","}\n${inner}${goJsonString(key)}: `);
+    jsonWrite(record[key], inner, out);
+  });
+  out.push(`\n${indent}}`);
 }
 
 /**
- * Go's `json.MarshalIndent(v, "", "  ")` plus newline: keys in the object's own order (callers
- * build objects in Go struct order), and `<`, `>`, `&`, U+2028, U+2029 escaped as Go does. Those
- * characters only ever occur inside strings in JSON text, so a global replace is exact.
+ * Go's `json.MarshalIndent(v, "", "  ")` plus a newline, as kubeseal prints JSON: keys in the
+ * object's own order (callers build objects in Go struct order), strings escaped as Go escapes
+ * them (`<`, `>`, `&`, U+2028, U+2029 as `\u` escapes), big integers exact.
  */
 export function encodeJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2).replace(/[<>&\u2028\u2029]/g, goEscape)}\n`;
-}
-
-function goEscape(c: string): string {
-  return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const out: string[] = [];
+  jsonWrite(value, "", out);
+  return `${out.join("")}\n`;
 }
 
 /**
- * Options that make the `yaml` package write what Go's YAML (sigs.k8s.io/yaml, YAML 1.1) reads
- * back unchanged: strings that 1.1 would take as booleans, nulls, numbers or timestamps (`y`,
- * `on`, `~`, `2024-05-06`...) are quoted; no line folding; sequences not indented.
+ * Options for the `yaml` package when it writes a document being edited (merge-into, reseal):
+ * YAML 1.1 resolution so strings that 1.1 readers would misread are quoted, no line folding,
+ * sequences not indented. New scalars should be built with {@link goYamlNeedsQuotes}.
  */
 export const GO_YAML_STRINGIFY = {
   version: "1.1",
@@ -111,20 +85,12 @@ function goYamlFloatTags(tags: Tags): Tags {
 }
 
 /**
- * YAML as kubeseal writes it (JSON converted by sigs.k8s.io/yaml): keys in Go's YAML order at
- * every level, strings that YAML 1.1 readers would misread double-quoted, no folding, sequences
- * not indented, preceded by the `---` separator kubeseal prints before each object. js-yaml's
- * dumper (in its default 1.1-compatible mode) is several times faster than `yaml`'s.
+ * YAML exactly as kubeseal writes it (its JSON converted by sigs.k8s.io/yaml, i.e. go-yaml v2),
+ * preceded by the `---` separator kubeseal prints before each object. Every string a YAML 1.1
+ * reader would take for another type is quoted, so Go tools read back the same strings.
  */
 export function encodeYaml(value: unknown): string {
-  const text = dump(value, {
-    sortKeys: compareGoYamlKeys,
-    lineWidth: -1,
-    noArrayIndent: true,
-    quotingType: '"',
-    noRefs: true,
-  });
-  return `---\n${text}`;
+  return `---\n${marshalGoYaml(value)}`;
 }
 
 /** Output formats of kubeseal's `--format`. */

@@ -28,6 +28,7 @@ export type SignetErrorCode =
   | "ERR_TEMPLATE_BUDGET"
   | "ERR_TEMPLATE_REFUSED"
   | "ERR_NEEDS_CLUSTER"
+  | "ERR_KUBECONFIG"
   | "ERR_IO";
 
 /** Base error of every Signet failure; `code` is stable and safe to branch on. */

@@ -3,7 +3,29 @@ export * from "./constants.js";
 export * from "./model.js";
 export * from "./scope.js";
 export * from "./codec.js";
+export {
+  decodeKeyBackup,
+  decodeSealedSecretObject,
+  decodeSealedSecrets,
+  decodeSecrets,
+  ManifestReadError,
+  RawJson,
+  readManifest,
+} from "./manifest/index.js";
+export { findDuplicateKey } from "./manifest/duplicate-keys.js";
+export type { DuplicateKey } from "./manifest/duplicate-keys.js";
+export type { ManifestDocument, ManifestInput } from "./manifest/index.js";
+export { decodeKubeconfig, mergeKubeconfigs } from "./manifest/kubeconfig.js";
+export type {
+  KubeconfigCluster,
+  KubeconfigContext,
+  KubeconfigFile,
+  KubeconfigUser,
+  MergedKubeconfig,
+} from "./manifest/kubeconfig.js";
+export { goYamlNeedsQuotes } from "./manifest/go-yaml-emit.js";
 export * from "./yaml-order.js";
+export { setOwn } from "./own-keys.js";
 export * from "./base64.js";
 export * from "./wire-order.js";
 export * from "./crypto/hybrid.js";

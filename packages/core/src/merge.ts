@@ -1,4 +1,5 @@
 import type { SealedSecret } from "./model.js";
+import { setOwn } from "./own-keys.js";
 
 /** One value to set in the existing SealedSecret, addressed by its path. */
 export interface MergeEdit {
@@ -36,7 +37,7 @@ export function applyEdits<T extends object>(target: T, edits: readonly MergeEdi
       if (next === null || typeof next !== "object") node[segment] = {};
       node = node[segment] as Record<string, unknown>;
     }
-    node[path[path.length - 1]!] = value;
+    setOwn(node, path[path.length - 1]!, value);
   }
   return copy;
 }

@@ -1,5 +1,5 @@
-import { decodeDocuments } from "./codec.js";
-import { decodeStdBase64 } from "./base64.js";
+import { decodeKeyBackup } from "./manifest/index.js";
+import type { ManifestInput } from "./manifest/index.js";
 import { parsePrivateKeyPem } from "./crypto/keys.js";
 import type { UnsealingKey } from "./crypto/keys.js";
 import { SignetError } from "./errors.js";
@@ -7,38 +7,31 @@ import type { Secret } from "./model.js";
 
 /**
  * Reads the private keys of one `--recovery-private-key` file (kubeseal's readPrivKeysFromFile,
- * pkg/kubeseal/kubeseal.go): a PEM private key, or a
- * JSON/YAML backup of key Secrets (a `List`, a kind-less list with `items`, or one or more
- * Secret documents). Every Secret must hold a `tls.key`. Messages name `source`, never key bytes.
+ * pkg/kubeseal/kubeseal.go): a PEM private key, else a JSON/YAML backup of key Secrets (a `List`,
+ * a kind-less list with `items`, or one or more Secret documents), decoded as kubeseal decodes
+ * them. Every Secret must hold a `tls.key`. Messages name `source`, never key bytes.
  */
-export function parseRecoveryKeys(text: string, source: string): UnsealingKey[] {
+export function parseRecoveryKeys(input: ManifestInput, source: string): UnsealingKey[] {
+  const text = typeof input === "string" ? input : Buffer.from(input).toString("utf8");
   const pem = parsePrivateKeyPem(text);
   if (pem) return [pem];
-  const secrets = decodeDocuments(text, source).flatMap(listItems);
+  const secrets = decodeKeyBackup(input, source);
   if (secrets.length === 0) {
     throw new SignetError("ERR_PRIVATE_KEY", `${source}: no private key or key Secret found`);
   }
   return secrets.map((secret) => keyFromSecret(secret, source));
 }
 
-function listItems(doc: unknown): Secret[] {
-  if (doc && typeof doc === "object" && Array.isArray((doc as { items?: unknown }).items)) {
-    return (doc as { items: Secret[] }).items;
-  }
-  return [doc as Secret];
-}
-
 function keyFromSecret(secret: Secret, source: string): UnsealingKey {
-  const name = secret?.metadata?.name ?? "";
-  const encoded = secret?.data?.["tls.key"];
-  if (typeof encoded !== "string") {
+  const name = secret.metadata?.name ?? "";
+  const encoded = secret.data?.["tls.key"];
+  if (encoded === undefined) {
     throw new SignetError(
       "ERR_PRIVATE_KEY",
       `${source}: secret "${name}" must contain a 'tls.key' key`,
     );
   }
-  const pem = decodeStdBase64(encoded);
-  const key = Buffer.isBuffer(pem) ? safeParse(pem.toString("utf8"), source, name) : undefined;
+  const key = safeParse(Buffer.from(encoded, "base64").toString("utf8"), source, name);
   if (!key) {
     throw new SignetError(
       "ERR_PRIVATE_KEY",

@@ -92,6 +92,15 @@ function isEmpty(map: Record<string, string> | undefined): boolean {
 }
 
 /**
+ * A value of `data`/`stringData` must be a string (core's decoder guarantees it for input it
+ * read; anything else would be sealed as its JavaScript text).
+ */
+export function itemText(value: unknown, field: string, key: string): string {
+  if (typeof value === "string") return value;
+  throw new SignetError("ERR_INVALID_INPUT", `${field} item "${key}" is not a string`);
+}
+
+/**
  * The SealedSecret around `encryptedData` (reference `NewSealedSecret`): object metadata is the
  * name, namespace and scope annotation only; the template carries the Secret's metadata (minus
  * the clear-text last-applied copies), type and immutable flag.

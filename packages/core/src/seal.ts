@@ -6,7 +6,8 @@ import { SignetError } from "./errors.js";
 import type { SealedSecret, Secret } from "./model.js";
 import { encryptionLabel, scopeFromAnnotations } from "./scope.js";
 import type { SealingScope } from "./scope.js";
-import { buildSealedSecret, prepareSecret } from "./seal-plan.js";
+import { setOwn } from "./own-keys.js";
+import { buildSealedSecret, itemText, prepareSecret } from "./seal-plan.js";
 import type { PrepareOptions } from "./seal-plan.js";
 
 export interface SealOptions extends PrepareOptions {
@@ -27,28 +28,33 @@ export function sealSecret(input: Secret, options: SealOptions): SealedSecret {
   const items = plaintextItems(secret);
   const label = encryptionLabel(meta.namespace ?? "", meta.name ?? "", scope);
   const encryptedData: Record<string, string> = {};
-  for (const key of Object.keys(items).sort()) {
-    const blob = hybridEncrypt(options.certificate.publicKey, items[key]!, label, options.random);
-    encryptedData[key] = blob.toString("base64");
+  for (const key of [...items.keys()].sort()) {
+    const blob = hybridEncrypt(
+      options.certificate.publicKey,
+      items.get(key)!,
+      label,
+      options.random,
+    );
+    setOwn(encryptedData, key, blob.toString("base64"));
   }
   return buildSealedSecret(secret, scope, encryptedData);
 }
 
 /** Plaintext bytes per item key: decoded `data`, then `stringData` on top. */
-function plaintextItems(secret: Secret): Record<string, Buffer> {
-  const items: Record<string, Buffer> = {};
+function plaintextItems(secret: Secret): Map<string, Buffer> {
+  const items = new Map<string, Buffer>();
   for (const [key, value] of Object.entries(secret.data ?? {})) {
-    const decoded = decodeStdBase64(String(value));
+    const decoded = decodeStdBase64(itemText(value, "data", key));
     if (!Buffer.isBuffer(decoded)) {
       throw new SignetError(
         "ERR_BASE64",
         `invalid base64 in data of Secret "${secret.metadata?.name ?? ""}" item "${key}": ${illegalBase64Message(decoded.illegalAt)}`,
       );
     }
-    items[key] = decoded;
+    items.set(key, decoded);
   }
   for (const [key, value] of Object.entries(secret.stringData ?? {})) {
-    items[key] = Buffer.from(String(value), "utf8");
+    items.set(key, Buffer.from(itemText(value, "stringData", key), "utf8"));
   }
   return items;
 }

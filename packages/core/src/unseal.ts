@@ -16,6 +16,7 @@ import { SignetError, UnsealError } from "./errors.js";
 import type { UnsealItemError } from "./errors.js";
 import type { ObjectMeta, OwnerReference, SealedSecret, Secret } from "./model.js";
 import { encryptionLabel, scopeFromAnnotations } from "./scope.js";
+import { setOwn } from "./own-keys.js";
 
 /**
  * One failed template entry: its key, an `ERR_TEMPLATE_*` code, and a `message` that never
@@ -177,7 +178,7 @@ export function* openSealedValues(ss: SealedSecret, options: OpenOptions): Openi
       errors.push({ key, ...NO_KEY });
       return result();
     }
-    values[key] = opened;
+    setOwn(values, key, opened);
   }
   return result();
 }
@@ -374,7 +375,7 @@ function buildSecret(ss: SealedSecret, data: Record<string, Uint8Array>): Secret
   }
   const encoded: Record<string, string> = {};
   for (const key of Object.keys(data).sort())
-    encoded[key] = Buffer.from(data[key]!).toString("base64");
+    setOwn(encoded, key, Buffer.from(data[key]!).toString("base64"));
   return {
     apiVersion: "v1",
     kind: "Secret",

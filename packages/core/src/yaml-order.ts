@@ -33,25 +33,35 @@ function goYamlLess(a: string, b: string): boolean {
   return ar.length < br.length;
 }
 
-/** The numeric comparison of goyaml's sorter at the first differing rune `i` (neither a letter). */
+/**
+ * The numeric comparison of goyaml's sorter at the first differing rune `i` (neither a letter).
+ * Go accumulates the digit runs in an int64 that silently wraps, so a run beyond 2^63 compares
+ * as the wrapped value (`9223372036854775808` sorts before `0`); so does Signet.
+ */
 function digitRunLess(ar: string[], br: string[], i: number): boolean {
-  let an = 0;
-  let bn = 0;
+  let an = 0n;
+  let bn = 0n;
   if (ar[i] === "0" || br[i] === "0") {
     // A zero inside a number that already had a non-zero digit is not a leading zero.
     for (let j = i - 1; j >= 0 && isDigit(ar[j]!); j--) {
       if (ar[j] !== "0") {
-        an = 1;
-        bn = 1;
+        an = 1n;
+        bn = 1n;
         break;
       }
     }
   }
-  let ai = i;
-  for (; ai < ar.length && isDigit(ar[ai]!); ai++) an = an * 10 + (ar[ai]!.codePointAt(0)! - 48);
-  let bi = i;
-  for (; bi < br.length && isDigit(br[bi]!); bi++) bn = bn * 10 + (br[bi]!.codePointAt(0)! - 48);
-  if (an !== bn) return an < bn;
+  const run = (runes: string[], start: number, n: bigint): [number, bigint] => {
+    let at = start;
+    let value = n;
+    for (; at < runes.length && isDigit(runes[at]!); at++) {
+      value = BigInt.asIntN(64, value * 10n + BigInt(runes[at]!.codePointAt(0)! - 48));
+    }
+    return [at, value];
+  };
+  const [ai, aValue] = run(ar, i, an);
+  const [bi, bValue] = run(br, i, bn);
+  if (aValue !== bValue) return aValue < bValue;
   if (ai !== bi) return ai < bi;
   return ar[i]!.codePointAt(0)! < br[i]!.codePointAt(0)!;
 }

@@ -120,6 +120,9 @@ annotations: {{- toYaml . | nindent 2 }}
 {{- if $v.webUi.enabled }}
 - --web-ui
 {{- end }}
+{{- if $v.rollout.enabled }}
+- --rollout-workloads
+{{- end }}
 - {{ printf "--key-prefix=%s" $v.secretName | quote }}
 {{- range $flag, $key := dict "key-renew-period" "keyrenewperiod" "key-ttl" "keyttl" "key-cutoff-time" "keycutofftime" "key-size" "keySize" "my-cn" "myCn" "key-order-priority" "keyOrderPriority" "rate-limit" "rateLimit" "rate-limit-burst" "rateLimitBurst" "label-selector" "labelSelector" "log-level" "logLevel" "log-format" "logFormat" "max-unseal-retries" "maxRetries" "kubeclient-qps" "kubeClientQPS" "kubeclient-burst" "kubeClientBurst" "workers" "workers" }}
 {{- $val := toString (index $v $key) }}
@@ -149,3 +152,10 @@ annotations: {{- toYaml . | nindent 2 }}
 - {{ . | quote }}
 {{- end }}
 {{- end -}}
+
+{{/* Rules for rollout on change: restart the workloads a SealedSecret names (patch only). */}}
+{{- define "signet.rolloutRules" -}}
+- apiGroups: [apps]
+  resources: [deployments, statefulsets, daemonsets]
+  verbs: [patch]
+{{- end }}

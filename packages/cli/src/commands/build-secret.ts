@@ -1,4 +1,4 @@
-import { SignetError } from "@signet/core";
+import { setOwn, SignetError } from "@signet/core";
 import type { Secret } from "@signet/core";
 
 import { describeFsError } from "../cert-source.js";
@@ -67,12 +67,12 @@ export async function buildSecretFromFlags(options: CliOptions, io: Io): Promise
       "--name is required to build a Secret from --from-* flags",
     );
   }
-  const data: Record<string, string> = {};
+  const items = new Map<string, string>();
   const put = (key: string, value: Buffer, flag: string): void => {
     checkKey(key, flag);
-    if (key in data)
+    if (items.has(key))
       throw new SignetError("ERR_INVALID_FLAG", `${flag}: key "${key}" is given twice`);
-    data[key] = value.toString("base64");
+    items.set(key, value.toString("base64"));
   };
   for (const spec of options.fromFile) {
     const eq = spec.indexOf("=");
@@ -91,5 +91,7 @@ export async function buildSecretFromFlags(options: CliOptions, io: Io): Promise
   }
   const metadata: Secret["metadata"] = { name: options.name };
   if (options.cluster.namespace !== "") metadata.namespace = options.cluster.namespace;
+  const data: Record<string, string> = {};
+  for (const [key, value] of items) setOwn(data, key, value);
   return { apiVersion: "v1", kind: "Secret", metadata, type: options.secretType || "Opaque", data };
 }

@@ -1,5 +1,7 @@
 import {
   API_VERSION,
+  decodeSealedSecrets,
+  encodeJson,
   encodeObject,
   orderSealedSecret,
   SEALED_SECRET_KIND,
@@ -10,7 +12,6 @@ import type { OutputFormat, SealedSecret } from "@signet/core";
 import type * as controllerApi from "../cluster/controller-api.js";
 import type { KubeClient } from "../cluster/kube-client.js";
 import type { Input } from "../input.js";
-import { inputObjects } from "../input.js";
 import type { CliOptions } from "../options.js";
 
 /** Loads the cluster adapter on demand: only these paths import @kubernetes/client-node. */
@@ -32,13 +33,9 @@ export async function fetchClusterCertificate(options: CliOptions): Promise<Buff
   return api.fetchCertificate(client, options.cluster);
 }
 
-function sealedSecretDocs(input: Input, unreadable: string): Record<string, unknown>[] {
-  try {
-    return inputObjects(input);
-  } catch (cause) {
-    // kubeseal reports a stream it cannot decode as a decryption failure.
-    throw new SignetError("ERR_INVALID_INPUT", unreadable, { cause });
-  }
+/** The SealedSecrets of the input as kubeseal's `readSealedSecrets` decodes them. */
+function sealedSecretDocs(input: Input): SealedSecret[] {
+  return decodeSealedSecrets(input.bytes, input.source);
 }
 
 /**
@@ -46,12 +43,18 @@ function sealedSecretDocs(input: Input, unreadable: string): Record<string, unkn
  * the input must decrypt in the cluster.
  */
 export async function runValidate(options: CliOptions, input: Input): Promise<void> {
-  const docs = sealedSecretDocs(input, "unable to decrypt sealed secret");
+  let docs: SealedSecret[];
+  try {
+    docs = sealedSecretDocs(input);
+  } catch (cause) {
+    // kubeseal reports a stream it cannot decode as a decryption failure.
+    throw new SignetError("ERR_INVALID_INPUT", "unable to decrypt sealed secret", { cause });
+  }
   const { api, client } = await controller(options);
   const base = await api.controllerProxyPath(client, options.cluster);
   for (const doc of docs) {
-    if (!(await api.verifySealedSecret(client, base, JSON.stringify(doc)))) {
-      const name = (doc as { metadata?: { name?: string } }).metadata?.name ?? "";
+    if (!(await api.verifySealedSecret(client, base, encodeJson(doc)))) {
+      const name = doc.metadata.name ?? "";
       throw new SignetError("ERR_DECRYPT", `unable to decrypt sealed secret: ${name}`);
     }
   }
@@ -67,12 +70,12 @@ export async function runReEncrypt(
   input: Input,
   format: OutputFormat,
 ): Promise<string> {
-  const docs = sealedSecretDocs(input, "unable to rotate secret");
+  const docs = sealedSecretDocs(input);
   const { api, client } = await controller(options);
   const base = await api.controllerProxyPath(client, options.cluster);
   const out: string[] = [];
   for (const doc of docs) {
-    const rotated = (await api.rotateSealedSecret(client, base, JSON.stringify(doc))) as
+    const rotated = (await api.rotateSealedSecret(client, base, encodeJson(doc))) as
       SealedSecret | undefined;
     if (!rotated) throw new SignetError("ERR_DECRYPT", "unable to rotate secret");
     const metadata = { ...rotated.metadata };

@@ -1,4 +1,4 @@
-import { mergeIntoText, parseMergeTarget, SignetError } from "@signet/core";
+import { mergeIntoBytes, mergeSecret, parseMergeTarget, SignetError } from "@signet/core";
 import type { MergeTarget, Secret } from "@signet/core";
 
 import { describeFsError } from "../cert-source.js";
@@ -7,37 +7,38 @@ import { resolvedFormat } from "../options.js";
 import { sealSecrets } from "./seal.js";
 import type { SealContext } from "./seal.js";
 
-async function readExisting(path: string, io: Io): Promise<MergeTarget> {
-  let text: string;
+/** kubeseal decodes the file's SealedSecret with the API machinery's universal decoder. */
+async function readTarget(path: string, secret: Secret, io: Io): Promise<MergeTarget> {
+  let bytes: Buffer;
   try {
-    text = (await io.readFile(path)).toString("utf8");
+    bytes = await io.readFile(path);
   } catch (cause) {
     throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
   }
-  return parseMergeTarget(text, path);
+  return parseMergeTarget(bytes, path, secret.metadata ?? {});
 }
 
 /**
  * `--merge-into FILE` (kubeseal's `SealMergingInto`, pkg/kubeseal/kubeseal.go): seal the input with
  * the existing object's name and namespace, then set its items, template labels/annotations and
- * template data in the file (new wins). Beyond kubeseal: the file keeps its own format unless `-o`
- * is given, YAML keeps its comments and layout, the write is atomic, and the
- * `signet.dev/sealed-with` hint is updated (core's `mergeIntoText`). Nothing goes to stdout.
+ * template data in the file (new wins). Beyond kubeseal: the values are sealed in the file's
+ * scope (another requested scope is refused), a file of several documents is merged into the
+ * document named as the input Secret and keeps the others (and any trailing `---` or
+ * comment-only document) byte for byte, the file keeps its own format unless `-o` is given, YAML
+ * keeps its comments and layout, the write is atomic and goes through a symbolic link, and the
+ * `signet.dev/sealed-with` hint is updated. The rules are core's (`mergeSecret`,
+ * `mergeIntoBytes`), shared with the web page. Nothing goes to stdout.
  */
 export async function runMergeInto(
   secret: Secret,
   ctx: SealContext & { path: string },
 ): Promise<void> {
-  const existing = await readExisting(ctx.path, ctx.io);
-  const input: Secret = {
-    ...secret,
-    metadata: {
-      ...secret.metadata,
-      name: existing.object.metadata?.name,
-      namespace: existing.object.metadata?.namespace,
-    },
-  };
-  const [sealed] = sealSecrets([input], { ...ctx, options: { ...ctx.options, name: "" } });
-  const format = ctx.options.formatExplicit ? resolvedFormat(ctx.options) : existing.format;
-  await ctx.io.writeFileAtomic(ctx.path, mergeIntoText(existing, sealed!, format));
+  const target = await readTarget(ctx.path, secret, ctx.io);
+  const input = mergeSecret(secret, target, ctx.options.scope);
+  const [sealed] = sealSecrets([input], {
+    ...ctx,
+    options: { ...ctx.options, name: "", scope: target.scope },
+  });
+  const format = ctx.options.formatExplicit ? resolvedFormat(ctx.options) : target.format;
+  await ctx.io.writeFileAtomic(ctx.path, mergeIntoBytes(target, sealed!, format));
 }

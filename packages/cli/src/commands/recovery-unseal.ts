@@ -1,9 +1,15 @@
-import { orderSecret, parseRecoveryKeys, SignetError, unsealSealedSecret } from "@signet/core";
+import {
+  orderSecret,
+  parseRecoveryKeys,
+  readManifest,
+  setOwn,
+  SignetError,
+  unsealSealedSecret,
+} from "@signet/core";
 import type { SealedSecret, Secret, UnsealingKey } from "@signet/core";
 
 import { describeFsError } from "../cert-source.js";
 import type { Input } from "../input.js";
-import { inputObjects } from "../input.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
 import { templateRenderer } from "../templates.js";
@@ -11,40 +17,28 @@ import { templateRenderer } from "../templates.js";
 async function loadKeys(files: readonly string[], io: Io): Promise<UnsealingKey[]> {
   const keys: UnsealingKey[] = [];
   for (const file of files) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = (await io.readFile(file)).toString("utf8");
+      bytes = await io.readFile(file);
     } catch (cause) {
       throw new SignetError("ERR_IO", `open ${file}: ${describeFsError(cause)}`, { cause });
     }
-    keys.push(...parseRecoveryKeys(text, file));
+    keys.push(...parseRecoveryKeys(bytes, file));
   }
   return keys;
 }
 
+/**
+ * The SealedSecrets of the input: each document decoded as kubeseal decodes the one it reads
+ * (the API machinery's universal decoder: case-sensitive fields, no number-to-string coercion,
+ * another kind refused in the scheme's words).
+ */
 function sealedSecrets(input: Input): SealedSecret[] {
-  const docs = inputObjects(input);
+  const docs = readManifest(input.bytes, input.source).filter((doc) => doc.value !== null);
   if (docs.length === 0) {
     throw new SignetError("ERR_NO_SECRETS", `${input.source}: no SealedSecret found in input`);
   }
-  return docs.map((doc) => asSealedSecret(doc, input));
-}
-
-function asSealedSecret(doc: Record<string, unknown>, input: Input): SealedSecret {
-  if (doc.kind !== undefined && doc.kind !== "SealedSecret") {
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      `${input.source}: is a ${JSON.stringify(doc.kind)}, not a SealedSecret`,
-    );
-  }
-  const ss = doc as unknown as SealedSecret;
-  if (!ss.metadata || !ss.spec || typeof ss.spec !== "object") {
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      `${input.source}: SealedSecret needs metadata and spec`,
-    );
-  }
-  return ss;
+  return docs.map((doc) => doc.sealedSecret());
 }
 
 /**
@@ -54,7 +48,7 @@ function asSealedSecret(doc: Record<string, unknown>, input: Input): SealedSecre
 function withGoEmptyValues(secret: Secret): Secret {
   const data: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(secret.data ?? {}))
-    data[key] = value === "" ? null : value;
+    setOwn(data, key, value === "" ? null : value);
   return { ...secret, data: data as Record<string, string> };
 }
 

@@ -1,4 +1,5 @@
 import {
+  decodeSecrets,
   orderSealedSecret,
   parseSealingCertificate,
   sealSecret,
@@ -9,7 +10,6 @@ import type { ResolvedNamespace, SealedSecret, Secret } from "@signet/core";
 
 import type { Io } from "../io.js";
 import type { Input } from "../input.js";
-import { inputObjects } from "../input.js";
 import type { CliOptions } from "../options.js";
 
 export interface SealContext {
@@ -17,18 +17,6 @@ export interface SealContext {
   io: Io;
   certificatePem: string;
   namespace: ResolvedNamespace;
-}
-
-/** Checks an input document is a Secret; kubeseal decodes anything, Signet refuses other kinds. */
-export function asSecret(doc: Record<string, unknown>, source: string, index: number): Secret {
-  const kind = doc.kind;
-  if (kind !== undefined && kind !== "Secret") {
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      `${source}: document ${index + 1} is a ${JSON.stringify(kind)}, not a Secret`,
-    );
-  }
-  return doc;
 }
 
 /**
@@ -55,9 +43,15 @@ export function sealSecrets(secrets: readonly Secret[], ctx: SealContext): Seale
   );
 }
 
-/** Reads the input stream as Secrets; an empty stream is kubeseal's "no secrets found". */
+/**
+ * Reads the input stream as Secrets, as kubeseal's `readSecrets` decodes them (YAML 1.1 and the
+ * typed conversion into v1.Secret, errors in Go's words); an empty stream is kubeseal's "no
+ * secrets found".
+ */
 export function readSecrets(input: Input): Secret[] {
-  const secrets = inputObjects(input).map((doc, i) => asSecret(doc, input.source, i));
+  // kubeseal decodes any kind into a v1.Secret (a ConfigMap's data would seal as base64);
+  // Signet refuses other kinds.
+  const secrets = decodeSecrets(input.bytes, input.source, { kind: "Secret" });
   if (secrets.length === 0) {
     throw new SignetError(
       "ERR_NO_SECRETS",

@@ -14,7 +14,7 @@ import type { ManifestFile } from "./manifests.js";
  */
 export function jsonSplices(file: ManifestFile, edit: ObjectEdit): ObjectSplices {
   const { document, path: base } = edit.found.location;
-  const root = file.json[document];
+  const root = file.documents[document]?.json;
   const where = `${file.path}:${edit.found.location.line}: ${edit.found.label}`;
   const splices: Splice[] = [];
   const expect: Expectation[] = [];

@@ -13,8 +13,16 @@ type Range = [number, number, number];
 /** The splices of one SealedSecret of a YAML file, and the values they must produce. */
 export function yamlSplices(file: ManifestFile, edit: ObjectEdit): ObjectSplices {
   const { document, path: base } = edit.found.location;
-  const doc = file.yaml[document]!;
-  const ctx: Context = { file, doc, where: where(file, edit) };
+  const source = file.documents[document];
+  if (!source?.yaml) throw new EditError(`${where(file, edit)}: not a YAML document`);
+  const doc = source.yaml;
+  const ctx: Context = {
+    file,
+    doc,
+    offset: source.offset,
+    value: file.values[document],
+    where: where(file, edit),
+  };
   const splices: Splice[] = [];
   const expect: Expectation[] = [];
   for (const [key, value] of Object.entries(edit.values)) {
@@ -33,7 +41,12 @@ export function yamlSplices(file: ManifestFile, edit: ObjectEdit): ObjectSplices
 
 interface Context {
   file: ManifestFile;
+  /** The document, read with the failsafe schema (every scalar is its text). */
   doc: Document.Parsed;
+  /** Where the document starts in the file's text: its nodes' ranges count from there. */
+  offset: number;
+  /** The document's value as Go reads it. */
+  value: unknown;
   /** `path:line: label`, for errors. */
   where: string;
 }
@@ -48,11 +61,27 @@ const QUOTES: Partial<Record<string, string>> = {
   [Scalar.QUOTE_SINGLE]: "'",
 };
 
+/** A node's range in the file's text. */
+function rangeOf(ctx: Context, node: { range?: Range | null }): Range {
+  const [a, b, c] = node.range!;
+  return [ctx.offset + a, ctx.offset + b, ctx.offset + c];
+}
+
 function scalarRange(ctx: Context, node: unknown, what: string): { node: Scalar; range: Range } {
   if (!isScalar(node) || !node.range) {
     throw new EditError(`${ctx.where}: ${what} is not a plain value (an alias or a collection)`);
   }
-  return { node, range: node.range };
+  return { node, range: rangeOf(ctx, node) };
+}
+
+/** The Go value of the document at `path`. */
+function goValueAt(ctx: Context, path: readonly (string | number)[]): unknown {
+  let node = ctx.value;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
 }
 
 /**
@@ -122,7 +151,7 @@ function hintSplice(ctx: Context, base: readonly (string | number)[], hint: stri
     return insertPair(ctx, annotations, { key: SEALED_WITH_ANNOTATION, value: hint });
   }
   if (annotations !== undefined && annotations !== null) {
-    return replaceNull(ctx, annotations, hint);
+    return replaceNull(ctx, annotations, goValueAt(ctx, annotationsPath), hint);
   }
   const metadata = ctx.doc.getIn([...base, "metadata"], true);
   if (!isMap(metadata)) throw new EditError(`${ctx.where}: metadata is not a map`);
@@ -134,9 +163,9 @@ function hintSplice(ctx: Context, base: readonly (string | number)[], hint: stri
 }
 
 /** `annotations:` (or `annotations: null`, `~`): its null value becomes a one-entry flow map. */
-function replaceNull(ctx: Context, node: unknown, hint: string): Splice {
-  const { node: scalar, range } = scalarRange(ctx, node, "metadata.annotations");
-  if (scalar.value !== null) throw new EditError(`${ctx.where}: metadata.annotations is not a map`);
+function replaceNull(ctx: Context, node: unknown, value: unknown, hint: string): Splice {
+  const { range } = scalarRange(ctx, node, "metadata.annotations");
+  if (value !== null) throw new EditError(`${ctx.where}: metadata.annotations is not a map`);
   const space = range[0] === range[1] && ctx.file.text[range[0] - 1] === ":" ? " " : "";
   return {
     start: range[0],
@@ -174,11 +203,13 @@ function insertBlockPair(ctx: Context, map: YAMLMap, pair: NewPair): Splice {
   const eol = eolOf(text);
   const items = map.items as Pair<Node, Node | null>[];
   if (items.length === 0) throw new EditError(`${ctx.where}: empty block map`);
-  const firstKey = items[0]!.key.range![0];
+  const firstKey = rangeOf(ctx, items[0]!.key)[0];
   const lines = lineIndex(text);
   const column = lines.column(firstKey) - 1;
   const indent = " ".repeat(column);
-  const parentColumn = pair.parentKey?.range ? lines.column(pair.parentKey.range[0]) - 1 : 0;
+  const parentColumn = pair.parentKey?.range
+    ? lines.column(rangeOf(ctx, pair.parentKey)[0]) - 1
+    : 0;
   const step = column > parentColumn ? column - parentColumn : 2;
   const entry =
     typeof pair.value === "string"
@@ -186,10 +217,10 @@ function insertBlockPair(ctx: Context, map: YAMLMap, pair: NewPair): Splice {
       : `${pair.key}:${eol}${indent}${" ".repeat(step)}${pair.value.key}: ${pair.value.value}`;
   const index = insertIndex(keysOf(map), pair.key, compareGoYamlKeys);
   if (index < items.length) {
-    const at = items[index]!.key.range![0];
+    const at = rangeOf(ctx, items[index]!.key)[0];
     return { start: at, end: at, text: `${entry}${eol}${indent}` };
   }
-  const at = endOfPair(text, items[items.length - 1]!);
+  const at = endOfPair(ctx, items[items.length - 1]!);
   const lead = at === text.length && !text.endsWith("\n") ? eol : "";
   return { start: at, end: at, text: `${lead}${indent}${entry}${eol}` };
 }
@@ -199,15 +230,16 @@ function insertBlockPair(ctx: Context, map: YAMLMap, pair: NewPair): Splice {
  * a nested block map) ends at the start of the next line already; anything else ends mid-line,
  * where a trailing comment may follow.
  */
-function endOfPair(text: string, pair: Pair<Node, Node | null>): number {
+function endOfPair(ctx: Context, pair: Pair<Node, Node | null>): number {
+  const text = ctx.file.text;
   const node = pair.value ?? pair.key;
-  const end = node.range![1];
+  const end = rangeOf(ctx, node)[1];
   return text[end - 1] === "\n" ? end : lineEnd(text, end);
 }
 
 function insertFlowPair(ctx: Context, map: YAMLMap, pair: NewPair): Splice {
   const text = ctx.file.text;
-  const range = map.range!;
+  const range = rangeOf(ctx, map);
   const close = text.lastIndexOf("}", range[1] - 1);
   const json = map.items.some((p) => isScalar(p.key) && p.key.type === Scalar.QUOTE_DOUBLE);
   const q = (s: string): string => (json ? JSON.stringify(s) : s);
@@ -218,7 +250,7 @@ function insertFlowPair(ctx: Context, map: YAMLMap, pair: NewPair): Splice {
   const entry = `${q(pair.key)}: ${value}`;
   if (map.items.length === 0) return { start: close, end: close, text: entry };
   const last = map.items[map.items.length - 1] as Pair<Node, Node | null>;
-  const at = (last.value ?? last.key).range![1];
+  const at = rangeOf(ctx, last.value ?? last.key)[1];
   if (close < at) throw new EditError(`${ctx.where}: cannot place the key hint in a flow map`);
   return { start: at, end: at, text: `, ${entry}` };
 }

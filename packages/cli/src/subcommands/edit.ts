@@ -51,7 +51,9 @@ export class EditError extends SignetError {
  */
 export function applyObjectEdits(file: ManifestFile, edits: readonly ObjectEdit[]): string {
   const parts = edits.map((edit) =>
-    file.format === "yaml" ? yamlSplices(file, edit) : jsonSplices(file, edit),
+    file.documents[edit.found.location.document]?.json
+      ? jsonSplices(file, edit)
+      : yamlSplices(file, edit),
   );
   const text = splice(
     file.text,

@@ -120,7 +120,9 @@ describe("signet inspect", () => {
     const result = await signet(["inspect", "dir", "odd.yaml"], io);
     expect(warn).not.toHaveBeenCalled();
     expect(result.code).toBe(1);
-    expect(result.err).toBe('error: odd.yaml: document 1: unsupported map key ["a","b"]\n');
+    expect(result.err).toBe(
+      'error: odd.yaml:1: document 1: error converting YAML to JSON: yaml: invalid map key: []interface {}{"a", "b"}\n',
+    );
     expect(result.out).toContain("dir/db.yaml:6: SealedSecret apps/db\n");
   });
 

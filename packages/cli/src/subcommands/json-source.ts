@@ -88,6 +88,15 @@ export function parseJsonStream(text: string, from = 0): JsonNode[] {
 }
 
 /**
+ * Reads the one value that starts at `from` (after whitespace), with positions in `text`; what
+ * follows it is not read.
+ */
+export function parseJsonValue(text: string, from = 0): JsonNode {
+  const reader = new Reader(text);
+  return reader.value(reader.skip(from));
+}
+
+/**
  * The plain value of a node (objects as records, numbers as JS numbers), built without recursion
  * so that Go's 10000 levels of nesting cost no stack.
  */

@@ -5,7 +5,7 @@ import { ManifestError, parseManifest } from "./manifests.js";
 const SS = (meta: string, data = "    a: AgA=\n"): string =>
   `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n${meta}spec:\n  encryptedData:\n${data}`;
 
-function thrown(path: string, text: string): ManifestError {
+function thrown(path: string, text: string | Uint8Array): ManifestError {
   try {
     parseManifest(path, text);
   } catch (err) {
@@ -16,12 +16,12 @@ function thrown(path: string, text: string): ManifestError {
 }
 
 describe("reading manifest files", () => {
-  it("finds SealedSecrets in multi-document YAML and List items, with the line each starts on", () => {
+  it("finds SealedSecrets in multi-document YAML and List items, with the line each starts on (documents split as Go splits them: a leading comment is a document)", () => {
     const text = `# comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n${SS("  name: a\n  namespace: ns\n")}---\napiVersion: v1\nkind: List\nitems:\n- ${SS("    name: b\n").split("\n").join("\n  ")}`;
     const file = parseManifest("f.yaml", text);
     expect(file.sealedSecrets.map((f) => [f.label, f.location])).toEqual([
-      ["ns/a", { document: 1, path: [], line: 8 }],
-      ["b", { document: 2, path: ["items", 0], line: 20 }],
+      ["ns/a", { document: 2, path: [], line: 8 }],
+      ["b", { document: 3, path: ["items", 0], line: 20 }],
     ]);
   });
 
@@ -47,13 +47,25 @@ describe("reading manifest files", () => {
       "a YAML key repeated in a map",
       "f.yaml",
       SS("  name: a\n", "    a: AgA=\n    a: AgB=\n"),
-      /^f\.yaml:8:5: duplicate key "a": Go's decoders would silently keep one of them, so the file is refused; remove one$/,
+      /^f\.yaml:8:5: duplicate key "a" \(first at line 7\): Go's decoders would silently keep one of them, so the file is refused; remove one$/,
+    ],
+    [
+      "two keys Go reads as the same key (yes and true)",
+      "f.yaml",
+      SS("  name: a\n  labels:\n    yes: a\n    true: b\n"),
+      /^f\.yaml:7:5: duplicate key "true" \(first at line 6\)/,
+    ],
+    [
+      "a key repeated in a nested flow map of a later document",
+      "f.yaml",
+      `kind: X\n---\n${SS("  name: a\n  annotations: {a: x, 'a': y}\n")}`,
+      /^f\.yaml:7:23: duplicate key "a" \(first at line 7\)/,
     ],
     [
       "a repeated encryptedData",
       "f.yaml",
       `${SS("  name: a\n")}  encryptedData:\n    b: AgA=\n`,
-      /^f\.yaml:8:3: duplicate key "encryptedData"/,
+      /^f\.yaml:8:3: duplicate key "encryptedData" \(first at line 6\)/,
     ],
     [
       "a JSON key repeated in an object",
@@ -65,27 +77,37 @@ describe("reading manifest files", () => {
       "a YAML syntax error",
       "f.yaml",
       "a: b\n  c: d\n",
-      /^f\.yaml:1:4: Nested mappings are not allowed in compact mappings$/,
+      /^f\.yaml:1: document 1: error converting YAML to JSON: yaml: /,
     ],
-    ["a tab indentation", "f.yaml", "a:\n\tb: c\n", /^f\.yaml:2:1: Tabs are not allowed/],
     [
-      "a JSON syntax error",
+      "a tab indentation in a later document (the line counted in the file)",
+      "f.yaml",
+      "kind: X\n---\na:\n\tb: c\n",
+      /^f\.yaml:4: document 2: error converting YAML to JSON: yaml: /,
+    ],
+    [
+      "a JSON value that is not YAML either (Go's JSON error, where the JSON reader stopped)",
       "f.json",
-      '{"a": 1,\n "b": tru}',
-      /^f\.json:2:7: invalid character "t"/,
+      '{"a": 1,\n "b": [tru}',
+      /^f\.json:2:8: document 1: json: offset 20: invalid character '}' in literal true/,
     ],
     [
       "a truncated JSON value",
       "f.json",
       '{"a": [1, 2',
-      /^f\.json:1:12: unexpected end of JSON input$/,
+      /^f\.json:1:12: document 1: unexpected EOF$/,
     ],
-    ["a trailing comma", "f.json", '{"a": 1,}', /^f\.json:1:9: expected a string key$/],
+    [
+      "invalid UTF-8 (Go refuses it; it is never replaced by U+FFFD)",
+      "f.yaml",
+      Buffer.from([...Buffer.from("kind: X\nname: a"), 0xff, 0x0a]),
+      /^f\.yaml:1: document 1: error converting YAML to JSON: yaml: invalid leading UTF-8 octet$/,
+    ],
     [
       "a map key that is a collection",
       "f.yaml",
       "? [a]\n: b\n",
-      /^f\.yaml: document 1: unsupported map key/,
+      /^f\.yaml:1: document 1: error converting YAML to JSON: yaml: invalid map key: /,
     ],
   ])("refuses %s, naming file, line and column", (_what, path, text, message) => {
     const err = thrown(path, text);
@@ -176,6 +198,18 @@ describe("reading manifest files", () => {
     });
   });
 
+  it.each([
+    ["a trailing comma", '{"a": 1,}', { a: 1 }],
+    ["a bare word", '{"a": 1,\n "b": tru}', { a: 1, b: "tru" }],
+  ])(
+    "reads a JSON-looking file that is not JSON as YAML, as Go does (%s)",
+    (_what, text, value) => {
+      const file = parseManifest("f.json", text);
+      expect(file.values).toEqual([value]);
+      expect(file.format).toBe("yaml");
+    },
+  );
+
   it("reads a BOM-prefixed JSON file as JSON and BOM-prefixed YAML as YAML", () => {
     expect(parseManifest("f.json", '\uFEFF{"kind": "X"}').format).toBe("json");
     expect(parseManifest("f.yaml", "\uFEFFkind: X\n").values).toEqual([{ kind: "X" }]);
@@ -189,7 +223,7 @@ describe("reading manifest files", () => {
       lines.push(`${next}: &${next} [${Array(10).fill(`*${prev}`).join(", ")}]`);
     }
     expect(() => parseManifest("bomb.yaml", `${lines.join("\n")}\n`)).toThrow(
-      /^bomb\.yaml: document 1: /,
+      /^bomb\.yaml:1: document 1: error converting YAML to JSON: yaml: document contains excessive aliasing$/,
     );
   });
 });

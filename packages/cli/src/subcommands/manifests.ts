@@ -1,8 +1,15 @@
-import { isScalar, parseAllDocuments, visit } from "yaml";
+import { visit } from "yaml";
 import type { Document } from "yaml";
 
-import { API_GROUP, SEALED_SECRET_KIND, SignetError } from "@signet/core";
-import type { SealedSecret } from "@signet/core";
+import {
+  API_GROUP,
+  findDuplicateKey,
+  ManifestReadError,
+  readManifest as readDocuments,
+  SEALED_SECRET_KIND,
+  SignetError,
+} from "@signet/core";
+import type { ManifestDocument, SealedSecret } from "@signet/core";
 
 import { describeFsError } from "../cert-source.js";
 import type { Io } from "../io.js";
@@ -11,8 +18,8 @@ import {
   DuplicateKeyError,
   jsonNodeAt,
   JsonSyntaxError,
-  jsonValue,
   parseJsonStream,
+  parseJsonValue,
 } from "./json-source.js";
 import type { LineIndex } from "./lines.js";
 import { lineIndex } from "./lines.js";
@@ -41,54 +48,64 @@ export interface FoundSealedSecret {
   templated?: boolean;
 }
 
+/**
+ * One document of a file, as the editors need it: how it is edited (a JSON value in place
+ * through its token positions, else YAML through a comment-keeping `yaml` Document) and where
+ * it starts in the file's text.
+ */
+export interface EditableDocument {
+  format: "yaml" | "json";
+  /** Offset (in the file's text) where the document's text starts. */
+  offset: number;
+  /** YAML: the document read with the failsafe schema; its ranges count from `offset`. */
+  yaml?: Document.Parsed;
+  /** JSON: the value with its positions in the file's text. */
+  json?: JsonNode;
+}
+
 /** A parsed manifest file: its text, its documents and its SealedSecrets. */
 export interface ManifestFile {
   path: string;
   text: string;
+  /** How the first document is edited ("json" for a JSON file). */
   format: "yaml" | "json";
-  /** Each YAML document's (or top-level JSON value's) value, as Go reads it; null when empty. */
+  /** Each document's value as Go reads it (null when empty), from @signet/core's decoder. */
   values: unknown[];
-  /** The YAML documents, for edits that keep comments (empty for JSON). */
-  yaml: Document.Parsed[];
-  /** The top-level JSON values with their source positions (empty for YAML). */
-  json: JsonNode[];
+  /** Each document's source, for edits (same indexes as `values`). */
+  documents: EditableDocument[];
   sealedSecrets: FoundSealedSecret[];
   /** Set when the file is a Go template (Helm...): its SealedSecrets were not read. */
   templated?: { line: number };
 }
 
-/** A file that cannot be read as manifests; the message starts with `path:line:column:`. */
+/** A file that cannot be read as manifests; the message starts with `path:line:`. */
 export class ManifestError extends SignetError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("ERR_INVALID_INPUT", message, options);
   }
 }
 
-/**
- * apimachinery's `hasJSONPrefix`: `{` after characters Go's `unicode.IsSpace` skips. A leading
- * byte-order mark is skipped too (Go would read such a file as YAML, with the same values).
- */
-const JSON_PREFIX =
+/** Whitespace Go's `unicode.IsSpace` skips, and a byte-order mark, before a JSON value. */
+const JSON_LEAD =
   /^\uFEFF?[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*\{/;
 
-/** Budget of YAML alias expansions per document (the `yaml` package's default, billion laughs). */
-const MAX_ALIAS_COUNT = 100;
-
 /**
- * Reads every SealedSecret of a file — the one place where manifest text is parsed. Like
- * kubeseal's YAMLOrJSONDecoder, a file whose first non-space character is `{` is a stream of
- * JSON values and anything else is multi-document YAML (YAML 1.1, as go-yaml v2 reads it); the
- * items of a `List` are included, other kinds ignored. A file that does not parse, or that
- * repeats a key in one map (Go would silently keep the last one), throws a ManifestError naming
- * the line. A Go template (Helm chart file) is returned with `templated` set and nothing read.
- * A malformed SealedSecret is returned with its `problem`, so it fails alone.
+ * Reads every SealedSecret of a file. The meaning of the text is @signet/core's manifest
+ * decoder's (`readManifest`), the one reader of manifests: documents split and read as
+ * kubeseal's YAMLOrJSONDecoder does (a stream starting with `{` is JSON values, YAML 1.1 as
+ * go-yaml v2 reads it otherwise, then sigs.k8s.io/yaml's JSON), the items of a `List` included,
+ * other kinds ignored. On top of it, for editing: a key written twice in one map (Go would
+ * silently keep the last one, and an edit of the other would reseal forever) refuses the file
+ * naming the line, and each document keeps its source positions. A file that cannot be read
+ * throws a ManifestError naming the file and line. A Go template (Helm chart file) is returned
+ * with `templated` set and nothing read. A malformed SealedSecret is returned with its
+ * `problem`, so it fails alone.
  */
-export function parseManifest(path: string, text: string): ManifestFile {
+export function parseManifest(path: string, input: string | Uint8Array): ManifestFile {
+  const text = typeof input === "string" ? input : Buffer.from(input).toString("utf8");
   const lines = lineIndex(text);
-  const base = { path, text, yaml: [], json: [], sealedSecrets: [], values: [] };
-  const decoded = JSON_PREFIX.test(text)
-    ? decodeJson(path, text, lines)
-    : decodeYaml(path, text, lines);
+  const base = { path, text, documents: [], sealedSecrets: [], values: [] };
+  const decoded = decode(path, input, text, lines);
   if ("templatedAt" in decoded) {
     return {
       ...base,
@@ -99,12 +116,13 @@ export function parseManifest(path: string, text: string): ManifestFile {
   const found: FoundSealedSecret[] = [];
   decoded.values.forEach((value, document) => {
     for (const [object, sub] of candidates(value, [])) {
-      const location = { document, path: sub, line: lines.line(decoded.offsetOf(document, sub)) };
+      const location = { document, path: sub, line: lines.line(offsetOf(decoded, document, sub)) };
       found.push(describe(object, location, found.length));
     }
   });
-  const { format, values, yaml, json } = decoded;
-  return { ...base, format, values, yaml, json, sealedSecrets: found };
+  const { values, documents } = decoded;
+  const format = documents.find((d) => d.yaml || d.json)?.format ?? "yaml";
+  return { ...base, format, values, documents, sealedSecrets: found };
 }
 
 /**
@@ -116,22 +134,18 @@ export async function readManifest(
   io: Io,
   mustContain = "",
 ): Promise<ManifestFile | undefined> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = (await io.readFile(path)).toString("utf8");
+    bytes = await io.readFile(path);
   } catch (cause) {
     throw new SignetError("ERR_IO", `open ${path}: ${describeFsError(cause)}`, { cause });
   }
-  return text.includes(mustContain) ? parseManifest(path, text) : undefined;
+  return bytes.includes(mustContain) ? parseManifest(path, bytes) : undefined;
 }
 
 interface Decoded {
-  format: "yaml" | "json";
   values: unknown[];
-  yaml: Document.Parsed[];
-  json: JsonNode[];
-  /** Offset where the value at `path` of a document starts. */
-  offsetOf(document: number, path: readonly (string | number)[]): number;
+  documents: EditableDocument[];
 }
 
 type DecodeResult = Decoded | { format: "yaml" | "json"; templatedAt: number };
@@ -140,29 +154,129 @@ function at(path: string, lines: LineIndex, offset: number): string {
   return `${path}:${lines.line(offset)}:${lines.column(offset)}`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// JSON
+/** Offset in the file's text where the value at `sub` of a document starts. */
+function offsetOf(decoded: Decoded, document: number, sub: readonly (string | number)[]): number {
+  const doc = decoded.documents[document]!;
+  if (doc.json) return jsonNodeAt(doc.json, sub)?.start ?? doc.offset;
+  if (!doc.yaml) return doc.offset;
+  const node = sub.length === 0 ? doc.yaml.contents : doc.yaml.getIn(sub, true);
+  return doc.offset + ((node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0);
+}
 
-function decodeJson(path: string, text: string, lines: LineIndex): DecodeResult {
-  let json: JsonNode[];
+function decode(
+  path: string,
+  input: string | Uint8Array,
+  text: string,
+  lines: LineIndex,
+): DecodeResult {
+  const looksJson = JSON_LEAD.test(text);
+  let docs: ManifestDocument[];
   try {
-    json = parseJsonStream(text, text.startsWith("\uFEFF") ? 1 : 0);
+    docs = readDocuments(input, path);
+  } catch (err) {
+    if (!(err instanceof SignetError)) throw err;
+    const action = looksJson ? text.indexOf("{{") : (actionInBrokenFile(text) ?? -1);
+    if (action !== -1) return { format: looksJson ? "json" : "yaml", templatedAt: action };
+    throw readError(path, text, lines, err);
+  }
+  const documents = editableDocuments(path, text, lines, docs);
+  const action = actionOutsideStrings(text, stringRanges(documents));
+  if (action !== undefined) return { format: looksJson ? "json" : "yaml", templatedAt: action };
+  return { values: docs.map((d) => d.value), documents };
+}
+
+/**
+ * A reading error of the core decoder, named by file and line: the line go-yaml names (counted
+ * from the document's start) made a line of the file, a JSON syntax error's line and column.
+ */
+function readError(path: string, text: string, lines: LineIndex, err: SignetError): ManifestError {
+  if (!(err instanceof ManifestReadError)) {
+    return new ManifestError(`${path}: ${err.message}`, { cause: err });
+  }
+  let detail = err.detail.startsWith(`${path}: `) ? err.detail.slice(path.length + 2) : err.detail;
+  let where = `${path}:${err.line ?? 1}`;
+  const goLine = /^(.*?yaml: )line (\d+): /.exec(detail);
+  if (goLine) {
+    where = `${path}:${(err.line ?? 1) + Number(goLine[2]) - 1}`;
+    detail = goLine[1]! + detail.slice(goLine[0].length);
+  } else if (JSON_LEAD.test(text) && !detail.includes("yaml: ")) {
+    where = jsonErrorAt(path, text, lines) ?? where;
+  }
+  return new ManifestError(`${where}: document ${err.document + 1}: ${detail}`, { cause: err });
+}
+
+/** `path:line:column` of the first JSON syntax error of a JSON stream, if it has one. */
+function jsonErrorAt(path: string, text: string, lines: LineIndex): string | undefined {
+  try {
+    parseJsonStream(text, text.startsWith("\uFEFF") ? 1 : 0);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) return at(path, lines, err.offset);
+    throw err;
+  }
+  return undefined;
+}
+
+/** Offsets of each document in the text (the decoder gives byte offsets). */
+function charOffsets(text: string, docs: readonly ManifestDocument[]): number[] {
+  const bytes = Buffer.from(text, "utf8");
+  let chars = 0;
+  let counted = 0;
+  return docs.map((doc) => {
+    chars += bytes.toString("utf8", counted, doc.start).length;
+    counted = doc.start;
+    return chars;
+  });
+}
+
+/** A JSON document (or a YAML one that is exactly one JSON object) is edited as JSON. */
+function jsonEditable(doc: ManifestDocument): boolean {
+  if (doc.format === "json") return true;
+  return JSON_LEAD.test(doc.text) && isOneJsonValue(doc.text);
+}
+
+function isOneJsonValue(text: string): boolean {
+  try {
+    const node = parseJsonValue(text, text.startsWith("\uFEFF") ? 1 : 0);
+    return text.slice(node.end).trim() === "";
+  } catch {
+    return false;
+  }
+}
+
+function editableDocuments(
+  path: string,
+  text: string,
+  lines: LineIndex,
+  docs: readonly ManifestDocument[],
+): EditableDocument[] {
+  const offsets = charOffsets(text, docs);
+  return docs.map((doc, i) => {
+    const offset = offsets[i]!;
+    if (doc.value === null) return { format: doc.format, offset };
+    if (jsonEditable(doc))
+      return { format: "json", offset, json: jsonDocument(path, text, lines, offset) };
+    const yaml = doc.yaml();
+    const duplicate = findDuplicateKey(yaml);
+    if (duplicate) {
+      const first = lines.line(offset + duplicate.first);
+      throw duplicateKey(at(path, lines, offset + duplicate.offset), duplicate.key, first);
+    }
+    return { format: "yaml", offset, yaml };
+  });
+}
+
+function jsonDocument(path: string, text: string, lines: LineIndex, offset: number): JsonNode {
+  try {
+    return parseJsonValue(text, text.startsWith("\uFEFF", offset) ? offset + 1 : offset);
   } catch (cause) {
-    if (!(cause instanceof JsonSyntaxError)) throw cause;
-    if (!(cause instanceof DuplicateKeyError)) {
-      const action = text.indexOf("{{");
-      if (action !== -1) return { format: "json", templatedAt: action };
+    if (cause instanceof DuplicateKeyError) {
+      throw duplicateKey(at(path, lines, cause.offset), cause.key, lines.line(cause.first));
+    }
+    if (cause instanceof JsonSyntaxError) {
       throw new ManifestError(`${at(path, lines, cause.offset)}: ${cause.message}`, { cause });
     }
-    throw duplicateKey(`${at(path, lines, cause.offset)}`, cause.key, lines.line(cause.first));
+    throw cause;
   }
-  return {
-    format: "json",
-    values: json.map(jsonValue),
-    yaml: [],
-    json,
-    offsetOf: (document, sub) => jsonNodeAt(json[document], sub)?.start ?? 0,
-  };
 }
 
 /** `where` is `path:line:column` of the second occurrence. */
@@ -174,128 +288,34 @@ function duplicateKey(where: string, key: string, firstLine?: number): ManifestE
   );
 }
 
-// ---------------------------------------------------------------------------------------------
-// YAML
-
-function decodeYaml(path: string, text: string, lines: LineIndex): DecodeResult {
-  const parsed = parseAllDocuments(text, { version: "1.1", uniqueKeys: true });
-  const yaml = Array.isArray(parsed) ? parsed : [];
-  const error = yaml.flatMap((doc) => doc.errors)[0];
-  if (error) {
-    const action = actionInBrokenFile(text);
-    if (action !== undefined && error.code !== "DUPLICATE_KEY") {
-      return { format: "yaml", templatedAt: action };
-    }
-    throw yamlError(path, text, lines, error);
-  }
-  const action = actionOutsideStrings(text, stringRanges(yaml));
-  if (action !== undefined) return { format: "yaml", templatedAt: action };
-  const values = yaml.map((doc, i) => documentValue(doc, `${path}: document ${i + 1}`));
-  return {
-    format: "yaml",
-    values,
-    yaml,
-    json: [],
-    offsetOf: (document, sub) => {
-      const doc = yaml[document]!;
-      const node = sub.length === 0 ? doc.contents : doc.getIn(sub, true);
-      return (node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
-    },
-  };
-}
-
-function yamlError(
-  path: string,
-  text: string,
-  lines: LineIndex,
-  error: { code: string; message: string; pos: [number, number] },
-): ManifestError {
-  const offset = error.pos[0];
-  const message = (error.message.split("\n", 1)[0] ?? "").replace(
-    / at line \d+, column \d+:?$/,
-    "",
-  );
-  if (error.code === "DUPLICATE_KEY") {
-    return duplicateKey(at(path, lines, offset), duplicateKeyName(text, offset));
-  }
-  return new ManifestError(`${at(path, lines, offset)}: ${message}`);
-}
-
-/** The key text at a duplicate-key error position (its line up to the colon). */
-function duplicateKeyName(text: string, offset: number): string {
-  const line = text.slice(
-    offset,
-    text.indexOf("\n", offset) === -1 ? undefined : text.indexOf("\n", offset),
-  );
-  return (/^\s*(?:- )?("[^"]*"|'[^']*'|[^:]*?)\s*:/.exec(line)?.[1] ?? line.trim()).replace(
-    /^["']|["']$/g,
-    "",
-  );
-}
-
-/** Ranges of every string scalar of the documents (keys included). */
-function stringRanges(docs: readonly Document.Parsed[]): Ranges {
+/** Ranges (in the file's text) of every string of the documents (keys included). */
+function stringRanges(documents: readonly EditableDocument[]): Ranges {
   const ranges: [number, number][] = [];
-  for (const doc of docs) {
-    visit(doc, {
+  for (const doc of documents) {
+    if (doc.json) jsonStrings(doc.json, ranges);
+    if (!doc.yaml) continue;
+    visit(doc.yaml, {
       Scalar(_, node) {
-        if (typeof node.value === "string" && node.range)
-          ranges.push([node.range[0], node.range[1]]);
+        if (node.range) ranges.push([doc.offset + node.range[0], doc.offset + node.range[1]]);
       },
     });
   }
   return ranges;
 }
 
-/**
- * A document's value as sigs.k8s.io/yaml reads it: maps become objects whose keys are strings
- * (numbers and booleans are formatted; other keys are refused, as Go refuses them), timestamps
- * become strings, binary becomes base64. Built from the `yaml` package's Map output so that no
- * key is stringified behind our back (and no runtime warning is printed).
- */
-function documentValue(doc: Document.Parsed, where: string): unknown {
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return null;
-  let value: unknown;
-  try {
-    value = doc.toJS({ mapAsMap: true, maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (cause) {
-    throw new ManifestError(`${where}: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
-  }
-  return goValue(value, where);
-}
-
-function goValue(value: unknown, where: string): unknown {
-  if (value instanceof Map) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of value as Map<unknown, unknown>) {
-      const key = goKey(k, where);
-      if (Object.hasOwn(out, key)) {
-        throw new ManifestError(
-          `${where}: duplicate key ${JSON.stringify(key)} (two keys that Go turns into the same JSON key, such as 1 and "1"): remove one`,
-        );
+function jsonStrings(root: JsonNode, ranges: [number, number][]): void {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "scalar") {
+      if (typeof node.value === "string") ranges.push([node.start, node.end]);
+    } else if (node.type === "array") stack.push(...node.items);
+    else
+      for (const m of node.members) {
+        ranges.push([m.keyStart, m.keyEnd]);
+        stack.push(m.value);
       }
-      out[key] = goValue(v, where);
-    }
-    return out;
   }
-  if (value instanceof Set) {
-    return Object.fromEntries([...(value as Set<unknown>)].map((k) => [goKey(k, where), null]));
-  }
-  if (Array.isArray(value)) return value.map((v) => goValue(v, where));
-  if (value instanceof Date) return value.toISOString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
-  return value;
-}
-
-/** A map key as sigs.k8s.io/yaml `convertToJSONableObject` turns it into a JSON key. */
-function goKey(key: unknown, where: string): string {
-  if (typeof key === "string") return key;
-  if (typeof key === "number" || typeof key === "boolean" || typeof key === "bigint") {
-    return String(key);
-  }
-  throw new ManifestError(`${where}: unsupported map key ${JSON.stringify(key) ?? String(key)}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -362,7 +362,7 @@ describe("signet reseal on real-world repositories", () => {
       const result = await signet(["reseal", ...OFFLINE, "d.yaml"], io);
       expect(result.code).toBe(1);
       expect(result.err).toMatch(
-        /^error: d\.yaml:\d+:3: duplicate key "encryptedData": Go's decoders would silently keep one of them, so the file is refused; remove one\n$/,
+        /^error: d\.yaml:\d+:3: duplicate key "encryptedData" \(first at line \d+\): Go's decoders would silently keep one of them, so the file is refused; remove one\n$/,
       );
       expect(io.files.get("d.yaml")!.toString()).toBe(doubled);
     }

@@ -15,6 +15,7 @@ import {
   kubeSecretStore,
   kubeStatusWriter,
 } from "../kube/stores.js";
+import { kubeWorkloadRestarter } from "../kube/workloads.js";
 import { UNFENCED } from "../leader/fence.js";
 import type { ControllerMetrics } from "../metrics.js";
 import type { Clock } from "../ports/clock.js";
@@ -137,6 +138,7 @@ export function reconciler(
       fence: deps.fence ?? UNFENCED,
       now: deps.clock.now,
       log: deps.log,
+      restarter: config.rolloutWorkloads ? kubeWorkloadRestarter(deps.rest) : undefined,
     },
     { updateStatus: config.updateStatus, oldGcBehavior: config.oldGcBehavior },
   );

@@ -14,6 +14,7 @@ import type {
   SecretStore,
   WriteFence,
 } from "../ports/writes.js";
+import type { WorkloadRestarter } from "../ports/workloads.js";
 import { FencedError, UNFENCED } from "../leader/fence.js";
 import { inThreadDecider } from "./decide-pool.js";
 import { MAX_CONFLICT_ATTEMPTS, Reconciler } from "./reconciler.js";
@@ -149,6 +150,8 @@ interface SetupOptions {
   /** The SealedSecret the cache answers with (default: the one given). */
   cached?: () => SealedSecret | undefined;
   log?: Logger;
+  restarter?: WorkloadRestarter;
+  errors?: ApiErrorInfo;
 }
 
 function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
@@ -176,7 +179,7 @@ function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
       events: events ?? {
         record: (_ss, type, reason, message) => void api.events.push({ type, reason, message }),
       },
-      errors,
+      errors: extra.errors ?? errors,
       metrics: {
         unsealRequest: () => void metrics.requests++,
         unsealError: (reason) => void metrics.errors.push(reason),
@@ -194,6 +197,7 @@ function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
       fence,
       now: () => new Date("2026-06-01T00:00:00Z"),
       log,
+      restarter: extra.restarter,
     },
     { updateStatus: true, oldGcBehavior: false, ...options },
   );
@@ -704,4 +708,193 @@ describe("Reconciler: settled objects", () => {
     expect(await reconciler.reconcile(KEY)).toBe("done");
     expect(api.deleted).toEqual([]);
   });
+});
+
+describe("Reconciler: rollout on change", () => {
+  class NotFound extends Error {
+    readonly status = 404;
+  }
+  /** Records restarts; targets named in `missing` answer 404. */
+  function restarter(missing = new Set<string>()) {
+    const restarts: string[] = [];
+    const port: WorkloadRestarter = {
+      restart: (ns, target, at) => {
+        if (missing.has(target.name)) return Promise.reject(new NotFound("not found"));
+        restarts.push(`${ns}/${target.kind}/${target.name}@${at}`);
+        return Promise.resolve();
+      },
+    };
+    return { port, restarts, missing };
+  }
+  const notFoundErrors: ApiErrorInfo = {
+    ...errors,
+    isNotFound: (e) => e instanceof NotFound,
+  };
+
+  function annotated(value: string, generation: number, password: string): SealedSecret {
+    const ss = sealed(key, { data: { password }, generation });
+    ss.metadata.annotations = { ...ss.metadata.annotations, "signet.dev/rollout": value };
+    return ss;
+  }
+
+  /** A new generation of the SealedSecret on the API server, its status kept. */
+  function change(api: FakeApi, next: SealedSecret): void {
+    api.sealed = {
+      ...next,
+      metadata: { ...next.metadata, resourceVersion: api.sealed?.metadata.resourceVersion },
+      status: api.sealed?.status,
+    };
+  }
+
+  const rolloutCondition = (api: FakeApi) =>
+    api.sealed?.status?.conditions?.find((c) => c.type === "Rollout");
+
+  it("restarts nothing on creation, once on a changed value, nothing on resync or drift repair", async () => {
+    const r = restarter();
+    const holder: { api?: FakeApi } = {};
+    const ss = annotated("deployment/api, sts/db", 1, "one");
+    const { api, reconciler } = setupWith(ss, r.port, holder);
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(r.restarts).toEqual([]);
+    expect(rolloutCondition(api)).toBeUndefined();
+
+    change(api, annotated("deployment/api, sts/db", 2, "two"));
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(r.restarts).toEqual([
+      "myns/Deployment/api@2026-06-01T00:00:00Z",
+      "myns/StatefulSet/db@2026-06-01T00:00:00Z",
+    ]);
+    expect(rolloutCondition(api)).toMatchObject({ status: "True", reason: "Restarted" });
+    expect(api.events.map((e) => e.reason)).toEqual(["Unsealed", "Unsealed", "WorkloadsRestarted"]);
+
+    // Resync / watch echo: nothing to write, nothing restarted.
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    // Drift: someone edits the Secret's data; the repair restores the same data.
+    const live = api.live.get(KEY);
+    api.put({ ...live, data: { password: b64("tampered") } });
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.writes.map((w) => w.verb)).toEqual(["create", "update", "update"]);
+    expect(r.restarts).toHaveLength(2);
+  });
+
+  it("a new controller process restarts nothing for a generation the status already observed", async () => {
+    const r = restarter();
+    const holder: { api?: FakeApi } = {};
+    const first = setupWith(annotated("deployment/api", 1, "one"), r.port, holder);
+    await first.reconciler.reconcile(KEY);
+    // The process restarts while the Secret drifted: a fresh Reconciler, same API state.
+    const live = first.api.live.get(KEY);
+    const again = setupWith(first.api.sealed as SealedSecret, r.port, {});
+    again.api.sealed = first.api.sealed;
+    again.api.put({ ...live, data: { password: b64("tampered") } });
+    expect(await again.reconciler.reconcile(KEY)).toBe("done");
+    expect(again.api.writes.map((w) => w.verb)).toEqual(["update"]);
+    expect(r.restarts).toEqual([]);
+  });
+
+  it("reports a missing target, keeps unsealing, and retries it with the same restartedAt", async () => {
+    const r = restarter(new Set(["api"]));
+    const holder: { api?: FakeApi } = {};
+    const ss0 = annotated("deployment/api, deployment/web", 1, "one");
+    const { api, reconciler } = setupWith(ss0, r.port, holder);
+    await reconciler.reconcile(KEY);
+    change(api, annotated("deployment/api, deployment/web", 2, "two"));
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.live.get(KEY)?.data?.["password"]).toBe(b64("two"));
+    expect(rolloutCondition(api)).toMatchObject({
+      status: "False",
+      reason: "TargetNotFound",
+      message: expect.stringContaining("deployment/api: not found") as unknown,
+    });
+    expect(api.events.at(-1)).toMatchObject({ type: "Warning", reason: "ErrRolloutFailed" });
+    expect(r.restarts).toEqual(["myns/Deployment/web@2026-06-01T00:00:00Z"]);
+    // Still missing: no new event for the same failure.
+    const eventsBefore = api.events.length;
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.events).toHaveLength(eventsBefore);
+    // The Deployment appears: only it is restarted, for the same change.
+    r.missing.clear();
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(r.restarts).toEqual([
+      "myns/Deployment/web@2026-06-01T00:00:00Z",
+      "myns/Deployment/api@2026-06-01T00:00:00Z",
+    ]);
+    expect(rolloutCondition(api)).toMatchObject({ status: "True", reason: "Restarted" });
+  });
+
+  it("refuses targets when the feature is off, and still unseals", async () => {
+    const holder: { api?: FakeApi } = {};
+    const { api, reconciler } = setupWith(annotated("deployment/api", 1, "one"), undefined, holder);
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    change(api, annotated("deployment/api", 2, "two"));
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.live.get(KEY)?.data?.["password"]).toBe(b64("two"));
+    expect(rolloutCondition(api)).toMatchObject({ status: "False", reason: "RolloutDisabled" });
+  });
+
+  it("shows a malformed annotation in status without blocking the Secret", async () => {
+    const r = restarter();
+    const holder: { api?: FakeApi } = {};
+    const { api, reconciler } = setupWith(annotated("pods/api", 1, "one"), r.port, holder);
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(api.live.get(KEY)).toBeDefined();
+    expect(rolloutCondition(api)).toMatchObject({ status: "False", reason: "KindNotAllowed" });
+    expect(JSON.stringify(api.sealed?.status)).not.toContain("one");
+  });
+
+  it("a replica deposed between the Secret write and the restart restarts nothing; the next leader's retry does, once", async () => {
+    const r = restarter();
+    let checks = 0;
+    let allowed = Infinity;
+    const fence: WriteFence = {
+      check: () => {
+        if (++checks > allowed) throw new FencedError("not the leader");
+      },
+      ready: () => Promise.resolve(),
+      isFenced: (e) => e instanceof FencedError,
+    };
+    const holder: { api?: FakeApi } = {};
+    const ss = annotated("deployment/api", 1, "one");
+    const { api, reconciler } = setupWith(ss, r.port, holder, fence);
+    await reconciler.reconcile(KEY);
+    change(api, annotated("deployment/api", 2, "two"));
+    allowed = checks + 1; // the Secret update passes, the restart is fenced
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(api.live.get(KEY)?.data?.["password"]).toBe(b64("two"));
+    expect(r.restarts).toEqual([]);
+    allowed = Infinity;
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(r.restarts).toEqual(["myns/Deployment/api@2026-06-01T00:00:00Z"]);
+  });
+
+  it("a status write that fails after the restart still shows the restart once it succeeds", async () => {
+    const r = restarter();
+    const holder: { api?: FakeApi } = {};
+    const ss = annotated("deployment/api", 1, "one");
+    const { api, reconciler } = setupWith(ss, r.port, holder);
+    await reconciler.reconcile(KEY);
+    change(api, annotated("deployment/api", 2, "two"));
+    api.failNextStatuses = 1;
+    expect(await reconciler.reconcile(KEY)).toBe("retry");
+    expect(rolloutCondition(api)).toBeUndefined();
+    expect(await reconciler.reconcile(KEY)).toBe("done");
+    expect(rolloutCondition(api)).toMatchObject({ status: "True", reason: "Restarted" });
+    expect(r.restarts).toHaveLength(1);
+  });
+
+  function setupWith(
+    ss: SealedSecret,
+    port: WorkloadRestarter | undefined,
+    holder: { api?: FakeApi },
+    fence?: WriteFence,
+  ) {
+    const made = setup(ss, {
+      cached: () => holder.api?.sealed,
+      errors: notFoundErrors,
+      ...(port && { restarter: port }),
+      ...(fence && { fence }),
+    });
+    holder.api = made.api;
+    return made;
+  }
 });

@@ -5,12 +5,15 @@ import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
 import { apiWriteFailure } from "../reconcile/failure.js";
 import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
+import { writesNewData } from "../reconcile/rollout.js";
 import { recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
 import type { Decider } from "./decide-pool.js";
 import type { EventRecorder } from "../ports/events.js";
 import type { Logger } from "../ports/logger.js";
 import type { ApiErrorInfo, SecretStore, StatusWriter, WriteFence } from "../ports/writes.js";
+import type { WorkloadRestarter } from "../ports/workloads.js";
+import { Rollouts } from "./rollouts.js";
 import { secretDigest, stillHolds } from "./settled.js";
 import type { Settled, SettledInputs } from "./settled.js";
 import { StatusWrites } from "./status-writes.js";
@@ -59,6 +62,8 @@ export interface ReconcilerPorts {
   fence: WriteFence;
   now: () => Date;
   log: Logger;
+  /** Restarts workloads on new data (docs/rollout.md); absent: `--rollout-workloads` is off. */
+  restarter?: WorkloadRestarter | undefined;
 }
 
 export interface ReconcilerOptions {
@@ -76,6 +81,8 @@ type Applied =
       ss: SealedSecret;
       /** True when a Secret was written (not when it was already right). */
       wrote: boolean;
+      /** True when that write put new data into an existing Secret (`writesNewData`). */
+      newData: boolean;
       secret: Secret | undefined;
       keyFingerprint: string | undefined;
     }
@@ -94,11 +101,13 @@ export class Reconciler {
   /** The last full reconcile's conclusion per key (see `Settled`). */
   readonly #settled = new Map<string, Settled>();
   readonly #statuses: StatusWrites;
+  readonly #rollouts: Rollouts;
 
   constructor(ports: ReconcilerPorts, options: ReconcilerOptions) {
     this.#ports = ports;
     this.#options = options;
     this.#statuses = new StatusWrites(ports, options.updateStatus);
+    this.#rollouts = new Rollouts({ ...ports, restarter: ports.restarter });
   }
 
   /** True when `secret` is exactly the version this controller last wrote for its key. */
@@ -158,9 +167,18 @@ export class Reconciler {
    * write that failed before, or one someone else changed). No event: nothing happened.
    */
   async #confirm(ss: SealedSecret, settled: Settled): Promise<ReconcileResult> {
-    const status = await this.#statuses.write(ss, settled.outcome);
+    if (!settled.outcome.ok) {
+      const status = await this.#statuses.write(ss, settled.outcome);
+      return status === "written" ? "wait" : "retry";
+    }
+    // A rollout that failed earlier is retried here (the queue's backoff brings us back).
+    const rollout = await this.#rollouts.after(ss, false);
+    const status = await this.#statuses.write(ss, {
+      ...settled.outcome,
+      rollout: rollout.condition,
+    });
     if (status !== "written") return "retry";
-    return settled.outcome.ok ? "done" : "wait";
+    return rollout.retry ? "retry" : "done";
   }
 
   #conclude(key: string, applied: Applied, keysVersion: number): Promise<ReconcileResult> {
@@ -186,11 +204,15 @@ export class Reconciler {
       this.#ports.log.info({ namespace, name }, "SealedSecret unsealed");
       this.#ports.events.record(ss, "Normal", "Unsealed", "SealedSecret unsealed successfully");
     }
+    // Rollout never blocks unsealing: the Secret is written; a failed restart is a condition.
+    const rollout = await this.#rollouts.after(ss, applied.newData);
     const status = await this.#statuses.write(ss, {
       ok: true,
       keyFingerprint: applied.keyFingerprint,
+      rollout: rollout.condition,
     });
-    return status === "written" ? "done" : "retry";
+    if (status !== "written") return "retry";
+    return rollout.retry ? "retry" : "done";
   }
 
   async #failed(applied: Failed): Promise<ReconcileResult> {
@@ -233,6 +255,7 @@ export class Reconciler {
 
   #forget(key: string): void {
     this.#written.delete(key);
+    this.#rollouts.forget(key);
     this.#statuses.forget(key);
     this.#settled.delete(key);
   }
@@ -313,7 +336,7 @@ export class Reconciler {
     }
     const keyFingerprint = decision.opened.keyFingerprint;
     if (decision.action === "none") {
-      return { kind: "ok", ss, wrote: false, secret: live, keyFingerprint };
+      return { kind: "ok", ss, wrote: false, newData: false, secret: live, keyFingerprint };
     }
     const p = this.#ports;
     let written: Secret;
@@ -330,7 +353,24 @@ export class Reconciler {
     }
     const rv = written.metadata?.resourceVersion;
     if (rv !== undefined) this.#written.set(keyOf(ss), rv);
-    return { kind: "ok", ss, wrote: true, secret: written, keyFingerprint };
+    const newData = writesNewData({
+      action: decision.action,
+      before: live,
+      after: decision.secret,
+      generation: ss.metadata.generation,
+      observedGeneration: ss.status?.observedGeneration,
+      settledGeneration: this.#succeededGeneration(ss),
+    });
+    return { kind: "ok", ss, wrote: true, newData, secret: written, keyFingerprint };
+  }
+
+  /** The generation of `ss` this process last reconciled successfully, if any. */
+  #succeededGeneration(ss: SealedSecret): number | undefined {
+    const settled = this.#settled.get(keyOf(ss));
+    if (settled === undefined || settled.uid !== ss.metadata.uid || !settled.outcome.ok) {
+      return undefined;
+    }
+    return settled.generation;
   }
 
   /** A write the fence refused: nothing is written or reported; the queue retries the key. */

@@ -22,6 +22,11 @@ describe("reading a request body", () => {
     [
       "an alias bomb",
       `${HEAD}spec:\n  encryptedData: {}\n  template:\n    a: &a [x,x,x,x,x,x,x,x]\n    b: &b [*a,*a,*a,*a,*a,*a,*a,*a]\n    c: &c [*b,*b,*b,*b,*b,*b,*b,*b]\n    d: [*c,*c,*c,*c,*c,*c,*c,*c]\n`,
+      /^request body is not valid JSON or YAML \(yaml: document contains excessive aliasing\)$/,
+    ],
+    [
+      "a long value repeated through aliases (within go-yaml's alias budget)",
+      `${HEAD}spec:\n  encryptedData: {}\n  template:\n    a: &a ${"v".repeat(2_000)}\n    b: [${Array(12).fill("*a").join(",")}]\n`,
       /expands to more than 20000 bytes/,
     ],
     ["two documents", `${HEAD}spec: {}\n---\n${HEAD}spec: {}\n`, /exactly one SealedSecret/],

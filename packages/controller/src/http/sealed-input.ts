@@ -11,8 +11,9 @@ import type { SealedSecret } from "@signet/core";
  * Decodes the body of `/v1/verify` and `/v1/rotate`: exactly one SealedSecret, JSON or YAML,
  * read by core's decoder (the project's one YAML reader), with apiVersion and kind. Like the
  * reference's lenient type, non-string `encryptedData` values are dropped rather than failing.
- * The decoded value may not be larger, with YAML aliases expanded, than `maxExpandedBytes`
- * (a 548-byte alias bomb expands to hundreds of megabytes in an answer): the walk that checks it
+ * Alias bombs are refused by the decoder as go-yaml refuses them (its alias budget); what that
+ * budget lets through may still not be larger, with YAML aliases expanded, than
+ * `maxExpandedBytes` (a long value repeated through a few aliases): the walk that checks it
  * stops at the limit, so the check itself is cheap. Throws ERR_INVALID_INPUT with a short,
  * value-free message.
  */
@@ -42,9 +43,13 @@ function singleDocument(body: string, maxExpandedBytes: number): unknown {
   try {
     docs = decodeDocuments(body, "request body");
   } catch (err) {
-    if (isSignetError(err))
-      throw new SignetError("ERR_INVALID_INPUT", "request body is not valid JSON or YAML");
-    throw err;
+    if (!isSignetError(err)) throw err;
+    // go-yaml's alias budget refuses most bombs before any expansion; its words quote nothing.
+    const aliasing = err.message.endsWith("document contains excessive aliasing");
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `request body is not valid JSON or YAML${aliasing ? " (yaml: document contains excessive aliasing)" : ""}`,
+    );
   }
   if (!fitsIn(docs, maxExpandedBytes)) {
     throw new SignetError(

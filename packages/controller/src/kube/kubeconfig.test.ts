@@ -83,7 +83,7 @@ describe("kubeconfig connection", () => {
   it("reads a token file once (trimmed)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kc-"));
     writeFileSync(join(dir, "token"), "from-file\n");
-    const path = kubeconfig(dir, { server: "https://h" }, { "token-file": "token" });
+    const path = kubeconfig(dir, { server: "https://h" }, { tokenFile: "token" });
     expect(await kubeconfigConnection(path)?.authenticate()).toEqual({
       authorization: "Bearer from-file",
     });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIPv6 } from "node:net";
 import { dirname, isAbsolute, join } from "node:path";
 
-import { load } from "js-yaml";
+import { decodeKubeconfig } from "@signet/core";
 
 /**
  * How the controller reaches the API server: `--kubeconfig` when given, else `KUBECONFIG`
@@ -112,7 +112,7 @@ interface KubeconfigCluster {
 
 interface KubeconfigUser {
   token?: string;
-  "token-file"?: string;
+  tokenFile?: string;
   "client-certificate"?: string;
   "client-certificate-data"?: string;
   "client-key"?: string;
@@ -143,7 +143,8 @@ function entry<T>(list: NamedEntry[] | undefined, name: string, field: string): 
  * are relative to the kubeconfig's directory, as in kubectl.
  */
 export function kubeconfigConnection(path: string): ApiConnection | undefined {
-  const file = (load(readFileSync(path, "utf8")) ?? {}) as KubeconfigFile;
+  // Decoded as client-go decodes it (YAML 1.1, typed v1.Config, its errors).
+  const file = decodeKubeconfig(readFileSync(path), path) as KubeconfigFile;
   const context = entry<{ cluster?: string; user?: string }>(
     file.contexts,
     file["current-context"] ?? "",
@@ -173,7 +174,7 @@ function tlsOf(cluster: KubeconfigCluster, user: KubeconfigUser, base: string): 
 
 function userHeaders(user: KubeconfigUser, base: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  const token = user.token || fileOrData(base, user["token-file"])?.toString("utf8").trim();
+  const token = user.token || fileOrData(base, user.tokenFile)?.toString("utf8").trim();
   if (token) headers["authorization"] = `Bearer ${token}`;
   else if (user.username) {
     const basic = Buffer.from(`${user.username}:${user.password ?? ""}`).toString("base64");

@@ -6,8 +6,9 @@ import type { SealedSecret } from "@signet/core";
  * (`src/kube/stores.ts`). No port ever receives a message built from secret values.
  */
 
-/** The reference's event reasons. */
-export type EventReason = "Unsealed" | "ErrUnsealFailed" | "ErrUpdateFailed";
+/** The reference's event reasons, and Signet's rollout ones (docs/rollout.md). */
+export type EventReason =
+  "Unsealed" | "ErrUnsealFailed" | "ErrUpdateFailed" | "WorkloadsRestarted" | "ErrRolloutFailed";
 
 export type EventType = "Normal" | "Warning";
 

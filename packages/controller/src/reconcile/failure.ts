@@ -34,7 +34,7 @@ export type FailureReason =
 export type RetryPolicy = "backoff" | "on-change";
 
 export interface Failure {
-  event: Exclude<EventReason, "Unsealed">;
+  event: Extract<EventReason, "ErrUnsealFailed" | "ErrUpdateFailed">;
   /** Event message, in the reference's words. */
   eventMessage: string;
   /** `Synced` condition message (the reference's returned error text). */

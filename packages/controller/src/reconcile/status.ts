@@ -1,6 +1,8 @@
 import type { SealedSecret, SealedSecretCondition, SealedSecretStatus } from "@signet/core";
 
 import type { FailureReason } from "./failure.js";
+import { ROLLOUT_CONDITION } from "./rollout.js";
+import type { RolloutCondition } from "./rollout.js";
 
 /**
  * Status computation (reference `updateSealedSecretsStatusConditions`, plus Signet's conditions:
@@ -11,12 +13,14 @@ import type { FailureReason } from "./failure.js";
  * - kstatus `Ready` with a machine-readable `reason`, and `Stalled=True` while failing (Flux
  *   reports the object failed instead of waiting for a timeout);
  * - `observedGeneration` = `metadata.generation` on every write;
- * - `status.signet.keyFingerprint`: the key that opened the object (additive field).
+ * - `status.signet.keyFingerprint`: the key that opened the object (additive field);
+ * - Signet's `Rollout` condition (reconcile/rollout.ts), after the others, when the outcome says
+ *   so: set, removed, or (undefined) left as it is.
  * Unlike the reference, a changed message, reason or key also counts as a change (a stale error
  * no longer survives its fix), while an unchanged outcome writes nothing.
  */
 export type Outcome =
-  | { ok: true; keyFingerprint: string | undefined }
+  | { ok: true; keyFingerprint: string | undefined; rollout?: RolloutCondition | undefined }
   | { ok: false; reason: FailureReason; message: string };
 
 export interface StatusPlan {
@@ -54,20 +58,17 @@ export function nextStatus(
   const desired = desiredConditions(outcome);
   const find = (type: string): SealedSecretCondition | undefined =>
     prevConditions.find((c) => c.type === type);
-  const fingerprint = outcome.ok ? outcome.keyFingerprint : undefined;
+  const { fingerprint, rollout } = okParts(outcome);
   const write =
     prev.observedGeneration !== ss.metadata.generation ||
     desired.some((d) => differs(find(d.type), d)) ||
     (outcome.ok && find(STALLED) !== undefined) ||
-    (fingerprint !== undefined && fingerprint !== recordedKeyFingerprint(ss));
+    fingerprintChanges(ss, fingerprint) ||
+    rolloutChanges(find(ROLLOUT_CONDITION), rollout);
   if (!write) return { status: prev, write: false };
-  const time = rfc3339Seconds(now);
   const status: SealedSecretStatus = {
     ...prev,
-    conditions: [
-      ...desired.map((d) => condition(find(d.type), d, time)),
-      ...prevConditions.filter((c) => !OURS.has(c.type)),
-    ],
+    conditions: nextConditions(prevConditions, desired, rollout, rfc3339Seconds(now)),
   };
   if (ss.metadata.generation !== undefined) status.observedGeneration = ss.metadata.generation;
   if (fingerprint !== undefined) {
@@ -77,6 +78,26 @@ export function nextStatus(
     };
   }
   return { status, write: true };
+}
+
+/** Ours first, then the others as they were, then `Rollout` (kept unless the outcome says). */
+function nextConditions(
+  prev: readonly SealedSecretCondition[],
+  desired: readonly ConditionSpec[],
+  rollout: RolloutCondition | undefined,
+  time: string,
+): SealedSecretCondition[] {
+  const find = (type: string): SealedSecretCondition | undefined =>
+    prev.find((c) => c.type === type);
+  return [
+    ...desired.map((d) => condition(find(d.type), d, time)),
+    ...prev.filter(
+      (c) => !OURS.has(c.type) && (c.type !== ROLLOUT_CONDITION || rollout === undefined),
+    ),
+    ...(rollout?.type === "set"
+      ? [condition(find(ROLLOUT_CONDITION), { ...rollout, type: ROLLOUT_CONDITION }, time)]
+      : []),
+  ];
 }
 
 function desiredConditions(outcome: Outcome): ConditionSpec[] {
@@ -92,6 +113,31 @@ function desiredConditions(outcome: Outcome): ConditionSpec[] {
     { type: READY, status: "False", reason, message },
     { type: STALLED, status: "True", reason, message },
   ];
+}
+
+function okParts(outcome: Outcome): {
+  fingerprint: string | undefined;
+  rollout: RolloutCondition | undefined;
+} {
+  return outcome.ok
+    ? { fingerprint: outcome.keyFingerprint, rollout: outcome.rollout }
+    : { fingerprint: undefined, rollout: undefined };
+}
+
+function fingerprintChanges(
+  ss: Pick<SealedSecret, "status">,
+  fingerprint: string | undefined,
+): boolean {
+  return fingerprint !== undefined && fingerprint !== recordedKeyFingerprint(ss);
+}
+
+function rolloutChanges(
+  prev: SealedSecretCondition | undefined,
+  rollout: RolloutCondition | undefined,
+): boolean {
+  if (rollout === undefined) return false;
+  if (rollout.type === "remove") return prev !== undefined;
+  return differs(prev, { ...rollout, type: ROLLOUT_CONDITION });
 }
 
 function differs(prev: SealedSecretCondition | undefined, d: ConditionSpec): boolean {

@@ -77,7 +77,7 @@ items:
 ---
 apiVersion: bitnami.com/v1alpha1
 kind: SealedSecret
-metadata: {name: b, namespace: y}
+metadata: {name: b, namespace: web}
 spec:
   data: AAAA
   encryptedData: {bad: "!!", short: "AA=="}
@@ -89,7 +89,7 @@ metadata: {name: broken}
     expect(skipped).toEqual(["ConfigMap"]);
     expect(sealedSecrets.map((s) => [s.name, s.scope, s.binding])).toEqual([
       ["a", "cluster-wide", "*"],
-      ["b", "strict", "y/b"],
+      ["b", "strict", "web/b"],
       ["broken", "strict", "/broken"],
     ]);
     expect(sealedSecrets[0]!.items).toEqual([
@@ -104,6 +104,17 @@ metadata: {name: broken}
   });
 
   it("fails with the parser's message on text that is not YAML or JSON", () => {
-    expect(() => inspectText("a: [b")).toThrow(/error parsing the pasted text/);
+    expect(() => inspectText("a: [b")).toThrow(
+      /^the pasted text: document 1, line 1: error converting YAML to JSON: yaml: line 2: /,
+    );
+  });
+
+  it("reads YAML as Go does (YAML 1.1): an unquoted y is true, as kubectl would send it", () => {
+    const yaml = `apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata: {name: b, namespace: y}
+spec: {encryptedData: {}}
+`;
+    expect(inspectText(yaml).sealedSecrets[0]!.binding).toBe("true/b");
   });
 });

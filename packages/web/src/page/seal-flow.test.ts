@@ -267,4 +267,32 @@ describe("merging values into a pasted SealedSecret", () => {
       sealMerge(target, { items: [text("a", "1")], labels: [], annotations: [] }, k.sealer),
     ).rejects.toMatchObject({ code: "ERR_MISSING_NAMESPACE" });
   });
+
+  // The rules of `signet --merge-into` (core's mergeSecret and mergeIntoText), not the page's own.
+  it("refuses a stream of several SealedSecrets, an annotation asking for another scope, and edits through aliases", async () => {
+    const one =
+      "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: db, namespace: shop}\nspec:\n  encryptedData: {a: AAAA}\n";
+    expect(() => parseMergeTarget(`${one}---\n${one}`, "pasted")).toThrow(
+      /^pasted holds 2 objects: merge into one SealedSecret at a time/,
+    );
+    const widen = pair("sealedsecrets.bitnami.com/cluster-wide", "true");
+    await expect(
+      sealMerge(
+        parseMergeTarget(one, "pasted"),
+        { items: [text("b", "2")], labels: [], annotations: [widen] },
+        k.sealer,
+      ),
+    ).rejects.toMatchObject({ code: "ERR_INVALID_SCOPE" });
+    const aliased =
+      "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: db, namespace: shop}\nx-shared: &items {a: AAAA}\nspec:\n  encryptedData: *items\n";
+    await expect(
+      sealMerge(
+        parseMergeTarget(aliased, "pasted"),
+        { items: [text("b", "2")], labels: [], annotations: [] },
+        k.sealer,
+      ),
+    ).rejects.toThrow(
+      /spec\.encryptedData is an alias; --merge-into does not edit through aliases/,
+    );
+  });
 });

@@ -3,9 +3,11 @@ import {
   encodeObject,
   encryptionLabelText,
   mergeIntoText,
+  mergeSecret,
   orderSealedSecret,
   prepareSecret,
   scopeFromAnnotations,
+  setOwn,
   SignetError,
   withKeyHint,
 } from "@signet/core/browser";
@@ -89,7 +91,7 @@ export async function sealMerge(
   sealer: Sealer,
 ): Promise<SealedOutput> {
   const meta = target.object.metadata ?? {};
-  const scope = scopeFromAnnotations(meta.annotations);
+  const scope = target.scope;
   if (!meta.name)
     throw new SignetError("ERR_MISSING_NAME", "the SealedSecret has no metadata.name");
   if (scope !== "cluster-wide" && !meta.namespace) {
@@ -98,8 +100,9 @@ export async function sealMerge(
       `the SealedSecret is ${scope} but has no metadata.namespace`,
     );
   }
-  const metadata = templateMetadata(meta.name, meta.namespace, draft);
-  const prepared = prepareSecret({ metadata }, { allowEmptyData: true });
+  // core's rules for --merge-into: the target's name, namespace and scope, no other scope.
+  const input = mergeSecret({ metadata: templateMetadata(meta.name, undefined, draft) }, target);
+  const prepared = prepareSecret(input, { allowEmptyData: true });
   const encryptedData = await sealItems(draft, prepared.metadata, scope, sealer);
   const sealed = withKeyHint(buildSealedSecret(prepared, scope, encryptedData), sealer.fingerprint);
   const yaml = mergeIntoText(target, sealed, "yaml");
@@ -109,7 +112,7 @@ export async function sealMerge(
     yaml,
     json,
     primary: target.format,
-    binding: bindingOf(metadata, scope),
+    binding: bindingOf(prepared.metadata, scope),
     scope,
     itemKeys: Object.keys(encryptedData),
   };
@@ -146,7 +149,7 @@ async function sealItems(
       label,
       random: sealer.random,
     });
-    encryptedData[key] = bytesToBase64(blob);
+    setOwn(encryptedData, key, bytesToBase64(blob));
   }
   return encryptedData;
 }

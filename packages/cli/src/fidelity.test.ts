@@ -1,0 +1,352 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+import { run } from "./run.js";
+import { memoryIo } from "./test-support/memory-io.js";
+import type { MemoryIo } from "./test-support/memory-io.js";
+
+/**
+ * Regression tests for each class of wrong sealing found by trying `signet` side by side with
+ * kubeseal v0.36.6 (issue "Sealing fidelity"): what a user seals is exactly what the cluster
+ * gets, read and written with Go's meaning. The decoding itself is proven against Go on a
+ * generated corpus by test/yaml-diff; these check the whole command.
+ */
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../test/fixtures/keys/${name}`, import.meta.url), "utf8");
+const CERT = fixture("test-only-sealing-cert.pem");
+const KEY = fixture("test-only-sealing-key.pem");
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+current-context: dev
+contexts:
+- name: dev
+  context: { cluster: c, user: u, namespace: ctxns }
+clusters:
+- name: c
+  cluster: { server: "https://127.0.0.1:1" }
+users:
+- name: u
+  user: {}
+`;
+
+function io(stdin: string | Buffer, files: Record<string, string> = {}, env = {}): MemoryIo {
+  return memoryIo({ stdin, files: { "cert.pem": CERT, "key.pem": KEY, ...files }, env });
+}
+
+async function signet(
+  argv: string[],
+  at: MemoryIo,
+): Promise<{ code: number; out: string; err: string }> {
+  const code = await run(argv, at);
+  return { code, out: at.stdout(), err: at.stderr() };
+}
+
+const SECRET = (meta: string, body: string): string =>
+  `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\n${meta}${body}`;
+
+/** Seals `input` as YAML, then opens it with the test key: the sealed and the opened objects. */
+async function sealAndOpen(
+  input: string,
+  argv: string[] = [],
+): Promise<{ sealed: string; secret: Record<string, unknown> }> {
+  const sealed = await signet(["--cert", "cert.pem", "-o", "yaml", ...argv], io(input));
+  expect(sealed.err).toBe("");
+  expect(sealed.code).toBe(0);
+  const opened = await signet(
+    ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+    io(sealed.out),
+  );
+  expect(opened.err).toBe("");
+  return { sealed: sealed.out, secret: JSON.parse(opened.out) as Record<string, unknown> };
+}
+
+const text = (secret: Record<string, unknown>, key: string): string =>
+  Buffer.from((secret["data"] as Record<string, string>)[key] ?? "", "base64").toString("utf8");
+
+describe("values are sealed with Go's meaning", () => {
+  it.each([
+    ["an empty item (Helm's missing value)", "  a:\n", ""],
+    ["a ~ item", "  a: ~\n", ""],
+    ["an unquoted date", "  a: 2024-01-02\n", "2024-01-02"],
+    [
+      "an unquoted timestamp",
+      "  a: 2001-12-14t21:59:43.10-05:00\n",
+      "2001-12-14t21:59:43.10-05:00",
+    ],
+    ["an integer above 2^53", "  a: 9007199254740993\n", "9007199254740993"],
+    ["a YAML 1.1 boolean", "  a: yes\n", "true"],
+    ["an octal number", "  a: 0777\n", "511"],
+    ["a float", "  a: 1.10\n", "1.1"],
+  ])("seals %s under stringData as kubeseal does", async (_what, items, value) => {
+    const { secret } = await sealAndOpen(SECRET("", `stringData:\n${items}`));
+    expect(text(secret, "a")).toBe(value);
+  });
+
+  it.each([
+    [
+      "a map under stringData",
+      "stringData:\n  a: {x: 1}\n",
+      /cannot unmarshal object into Go struct field Secret\.stringData of type string/,
+    ],
+    [
+      "a list under stringData",
+      "stringData:\n  a: [a, b]\n",
+      /cannot unmarshal array into Go struct field Secret\.stringData of type string/,
+    ],
+    [
+      "a number under data",
+      "data:\n  a: 1234\n",
+      /cannot unmarshal number into Go struct field Secret\.data of type \[\]uint8/,
+    ],
+    [
+      "a value under data that is not base64",
+      "data:\n  a: not base64!\n",
+      /illegal base64 data at input byte 3/,
+    ],
+  ])("refuses %s with Go's error, writing nothing", async (_what, body, message) => {
+    const at = io(SECRET("", body), { "out.yaml": "OLD" });
+    const result = await signet(["--cert", "cert.pem", "-w", "out.yaml"], at);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^error: /);
+    expect(result.err).toMatch(message);
+    expect(at.files.get("out.yaml")!.toString()).toBe("OLD");
+  });
+});
+
+describe("metadata keeps Go's types", () => {
+  it("copies numeric, boolean and date labels and annotations as their text", async () => {
+    const meta =
+      "  labels:\n    enabled: true\n    replicas: 3\n    n: x\n  annotations:\n    day: 2024-01-02\n";
+    const { sealed, secret } = await sealAndOpen(SECRET(meta, "stringData:\n  a: b\n"));
+    // `n` is a YAML 1.1 boolean key: Go reads it as "false", as kubeseal does.
+    expect(sealed).toContain(
+      '      labels:\n        enabled: "true"\n        "false": x\n        replicas: "3"\n',
+    );
+    expect(secret["metadata"]).toMatchObject({
+      labels: { enabled: "true", replicas: "3", false: "x" },
+      annotations: { day: "2024-01-02" },
+    });
+  });
+
+  it("seals under a date-like name as text, and the value opens under that name", async () => {
+    const input =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: 2024-01-02\n  namespace: ns\nstringData:\n  a: b\n";
+    const { sealed, secret } = await sealAndOpen(input);
+    expect(sealed).toContain('  name: "2024-01-02"\n');
+    expect(secret["metadata"]).toMatchObject({ name: "2024-01-02" });
+    expect(text(secret, "a")).toBe("b");
+  });
+
+  it("seals under a numeric name as its text, as sigs.k8s.io/yaml converts it for a string field", async () => {
+    const input = SECRET("", "stringData:\n  a: b\n").replace("name: s", "name: 1234");
+    const { sealed, secret } = await sealAndOpen(input);
+    expect(sealed).toContain('  name: "1234"\n');
+    expect(secret["metadata"]).toMatchObject({ name: "1234" });
+  });
+
+  it("refuses a name that is a map with Go's error", async () => {
+    const input = SECRET("", "stringData:\n  a: b\n").replace("name: s", "name: {a: b}");
+    const result = await signet(["--cert", "cert.pem"], io(input));
+    expect(result).toMatchObject({ code: 1, out: "" });
+    expect(result.err).toMatch(
+      /^error: .*cannot unmarshal object into Go struct field ObjectMeta\.metadata\.name of type string/,
+    );
+  });
+});
+
+describe("scope", () => {
+  it("reads an unquoted cluster-wide: true as kubeseal does (cluster-wide)", async () => {
+    const input = SECRET(
+      "  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: true\n",
+      "stringData:\n  a: b\n",
+    );
+    const { sealed } = await sealAndOpen(input);
+    expect(sealed).toContain('sealedsecrets.bitnami.com/cluster-wide: "true"');
+    // Cluster-wide: the value opens under any name and namespace.
+    const moved = sealed
+      .replace(/name: s\n/g, "name: elsewhere\n")
+      .replace(/namespace: ns\n/g, "namespace: other\n");
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+      io(moved),
+    );
+    expect(opened.err).toBe("");
+    expect(opened.code).toBe(0);
+  });
+});
+
+describe("output that Go reads back", () => {
+  it("quotes every key and string a YAML 1.1 reader would take for another type", async () => {
+    const input = SECRET(
+      "",
+      'stringData:\n  "0X1F": a\n  "1_000": b\n  "+.5": c\n  "<<": d\n  plain: "yes"\n',
+    );
+    const { sealed, secret } = await sealAndOpen(input);
+    for (const key of ["0X1F", "1_000", "+.5", "<<"]) expect(sealed).toContain(`    "${key}": Ag`);
+    expect(Object.keys(secret["data"] as object).sort()).toEqual([
+      "+.5",
+      "0X1F",
+      "1_000",
+      "<<",
+      "plain",
+    ]);
+    expect(text(secret, "plain")).toBe("yes");
+  });
+});
+
+describe("input kubeseal reads is read", () => {
+  it.each([
+    [
+      "a YAML flow mapping",
+      "{apiVersion: v1, kind: Secret, metadata: {name: s, namespace: ns}, stringData: {a: b}}\n",
+    ],
+    [
+      "JSON followed by ---",
+      '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "ns"}, "stringData": {"a": "b"}}\n---\n',
+    ],
+    [
+      "JSON followed by a comment",
+      '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "ns"}, "stringData": {"a": "b"}}\n# end\n',
+    ],
+    ["a document ending with ---", `${SECRET("", "stringData:\n  a: b\n")}---\n`],
+    [
+      "CRLF and a byte-order mark",
+      `\ufeff${SECRET("", "stringData:\n  a: b\n").replace(/\n/g, "\r\n")}`,
+    ],
+  ])("seals %s", async (_what, input) => {
+    const { secret } = await sealAndOpen(input);
+    expect(text(secret, "a")).toBe("b");
+  });
+});
+
+describe("input kubeseal refuses is refused", () => {
+  it("refuses invalid UTF-8 instead of replacing it with U+FFFD", async () => {
+    const input = Buffer.concat([
+      Buffer.from(SECRET("", "stringData:\n  a: caf")),
+      Buffer.from([0xe9, 0x0a]),
+    ]);
+    const result = await signet(["--cert", "cert.pem"], io(input));
+    expect(result).toMatchObject({ code: 1, out: "" });
+    expect(result.err).toMatch(
+      /^error: stdin: document 1, line 1: error converting YAML to JSON: yaml: .*UTF-8/,
+    );
+  });
+
+  it("refuses an alias bomb of a few hundred bytes as go-yaml does", async () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const next = String.fromCharCode(97 + i);
+      levels.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    }
+    const input = `${levels.join("\n")}\n`;
+    expect(input.length).toBeLessThan(600);
+    const result = await signet(["--cert", "cert.pem"], io(input));
+    expect(result).toMatchObject({ code: 1, out: "" });
+    expect(result.err).toMatch(/document contains excessive aliasing/);
+  });
+});
+
+describe("files", () => {
+  it("creates the plaintext file of --recovery-unseal -w with mode 0600", async () => {
+    const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", "stringData:\n  a: b\n")));
+    const at = io(sealed.out);
+    const result = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem", "-w", "plain.json"],
+      at,
+    );
+    expect(result.code).toBe(0);
+    expect(at.modes.get("plain.json")).toBe(0o600);
+  });
+
+  const EXISTING = async (annotations = ""): Promise<string> => {
+    const sealed = await signet(
+      ["--cert", "cert.pem", "-o", "yaml"],
+      io(SECRET(annotations, "stringData:\n  old: x\n")),
+    );
+    return sealed.out;
+  };
+
+  it("merges into a file that ends with --- and keeps it", async () => {
+    const file = `${await EXISTING()}---\n`;
+    const at = io(SECRET("", "stringData:\n  new: y\n"), { "ss.yaml": file });
+    const result = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], at);
+    expect(result.err).toBe("");
+    const merged = at.files.get("ss.yaml")!.toString();
+    expect(merged.endsWith("---\n")).toBe(true);
+    expect(merged).toMatch(/\n {4}new: Ag/);
+  });
+
+  it("writes --merge-into through a symbolic link: the link stays, the target changes", async () => {
+    const at = memoryIo({
+      stdin: SECRET("", "stringData:\n  new: y\n"),
+      files: { "cert.pem": CERT, "real/ss.yaml": await EXISTING() },
+      links: { "ss.yaml": "real/ss.yaml" },
+    });
+    const result = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], at);
+    expect(result.err).toBe("");
+    expect(at.links.get("ss.yaml")).toBe("real/ss.yaml");
+    expect(at.files.get("real/ss.yaml")!.toString()).toMatch(/\n {4}new: Ag/);
+  });
+
+  it("refuses --merge-into with a scope other than the file's and leaves the file untouched", async () => {
+    const file = await EXISTING();
+    const at = io(SECRET("", "stringData:\n  new: y\n"), { "ss.yaml": file });
+    const result = await signet(
+      ["--cert", "cert.pem", "--scope", "cluster-wide", "--merge-into", "ss.yaml"],
+      at,
+    );
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^error: .*scope/);
+    expect(at.files.get("ss.yaml")!.toString()).toBe(file);
+  });
+});
+
+describe("namespace", () => {
+  it("refuses SEALED_SECRETS_NAMESPACE that disagrees with the input's namespace, as -n is", async () => {
+    const input = SECRET("", "stringData:\n  a: b\n");
+    const viaFlag = await signet(["--cert", "cert.pem", "-n", "other"], io(input));
+    const viaEnv = await signet(
+      ["--cert", "cert.pem"],
+      io(input, {}, { SEALED_SECRETS_NAMESPACE: "other" }),
+    );
+    expect(viaFlag.code).toBe(1);
+    expect(viaEnv).toEqual(viaFlag);
+  });
+
+  it("refuses the namespace of a context chosen with --context that disagrees with the input's", async () => {
+    const input = SECRET("", "stringData:\n  a: b\n");
+    const at = io(input, { kc: KUBECONFIG });
+    const result = await signet(
+      ["--cert", "cert.pem", "--kubeconfig", "kc", "--context", "dev"],
+      at,
+    );
+    expect(result).toMatchObject({ code: 1, out: "" });
+    expect(result.err).toMatch(/^error: namespace mismatch: .*"ns".*"ctxns"/);
+  });
+
+  it("lets the input's namespace win over the current context's, as kubeseal and kubectl do", async () => {
+    const input = SECRET("", "stringData:\n  a: b\n");
+    const result = await signet(
+      ["--cert", "cert.pem", "--kubeconfig", "kc"],
+      io(input, { kc: KUBECONFIG }),
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('"namespace": "ns"');
+  });
+
+  it("refuses a --context that does not exist (a typo) in client-go's words, instead of sealing into default", async () => {
+    const input = SECRET("", "stringData:\n  a: b\n").replace("  namespace: ns\n", "");
+    const at = io(input, { kc: KUBECONFIG });
+    const result = await signet(
+      ["--cert", "cert.pem", "--kubeconfig", "kc", "--context", "dve"],
+      at,
+    );
+    expect(result).toMatchObject({ code: 1, out: "" });
+    expect(result.err).toBe(
+      "error: invalid configuration: [context was not found for specified context: dve, cluster has no server defined]\n",
+    );
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Values as Go holds them after go-yaml v2 decodes YAML into `interface{}`: strings, booleans,
+ * nil, the three number types it produces (`int`, `uint64` for integers above int64, `float64`),
+ * `[]interface{}` and `map[interface{}]interface{}`. The number type matters: sigs.k8s.io/yaml
+ * prints them differently when a string is expected (`FormatFloat(f, 'g', -1, 32)` for floats),
+ * and `1`, `1.0` and `"1"` are three different map keys in Go.
+ */
+export type GoValue = null | boolean | string | GoNumber | GoValue[] | GoMap;
+
+/** An `int`, `uint64` or `float64`. */
+export class GoNumber {
+  readonly kind: "int" | "uint64" | "float64";
+  readonly integer: bigint;
+  readonly float: number;
+
+  private constructor(kind: "int" | "uint64" | "float64", integer: bigint, float: number) {
+    this.kind = kind;
+    this.integer = integer;
+    this.float = float;
+  }
+
+  static int(value: bigint): GoNumber {
+    return new GoNumber("int", value, Number(value));
+  }
+
+  static uint64(value: bigint): GoNumber {
+    return new GoNumber("uint64", value, Number(value));
+  }
+
+  static float64(value: number): GoNumber {
+    return new GoNumber("float64", 0n, value);
+  }
+}
+
+/** A `map[interface{}]interface{}`: entries keyed by Go's key identity (type and value). */
+export class GoMap {
+  readonly entries = new Map<string, { key: GoValue; value: GoValue }>();
+
+  set(key: GoValue, value: GoValue): void {
+    this.entries.set(keyIdentity(key), { key, value });
+  }
+}
+
+/** Identity of a map key as Go compares interface values: dynamic type plus value. */
+export function keyIdentity(key: GoValue): string {
+  if (key === null) return "nil";
+  if (typeof key === "string") return `s:${key}`;
+  if (typeof key === "boolean") return `b:${key}`;
+  if (key instanceof GoNumber) {
+    if (key.kind === "float64") return `f:${Object.is(key.float, -0) ? "0" : String(key.float)}`;
+    return `${key.kind === "int" ? "i" : "u"}:${key.integer}`;
+  }
+  // Maps and slices are refused as keys before they get here (go-yaml: "invalid map key").
+  return `?:${Array.isArray(key) ? "slice" : "map"}`;
+}

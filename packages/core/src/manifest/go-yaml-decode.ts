@@ -1,0 +1,172 @@
+import { decodeGoBase64 } from "./go-base64.js";
+import { goBytesToString } from "./go-utf8.js";
+import { GoMap, GoNumber } from "./go-value.js";
+import type { GoValue } from "./go-value.js";
+import { ResolveError, resolveScalar } from "./go-yaml-resolve.js";
+import { TAG } from "./yaml-node.js";
+import type { MappingNode, ScalarNode, YamlNode } from "./yaml-node.js";
+
+/** A failure go-yaml reports as `yaml: <message>` (its `failf`). */
+export class GoYamlError extends Error {}
+
+/**
+ * go-yaml v2's alias budget (`decode.go`, `allowedAliasRatio`): once a document has decoded more
+ * than 1,000 nodes of which more than 100 came through aliases, aliases may account for at most
+ * 99 % of the decoded nodes up to 400,000 nodes, sliding down to 10 % at 4,000,000. A billion-laughs
+ * document trips it after a few thousand nodes.
+ */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400_000) return 0.99;
+  if (decodeCount >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
+}
+
+/**
+ * Decodes one YAML document into Go values the way go-yaml v2 decodes into `interface{}`
+ * (`decode.go`): scalars resolved by YAML 1.1 rules, timestamps kept as text, `!!binary` decoded,
+ * `<<` merge keys (a later merge overrides earlier keys; in a list of merged maps the earlier map
+ * wins), maps keyed by Go value identity (the last duplicate wins), and every node counted
+ * against the alias budget in go-yaml's order so the same documents are refused.
+ */
+export class GoYamlDecoder {
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private aliasDepth = 0;
+  private readonly active = new Set<YamlNode>();
+
+  /** The document's value; the document node itself counts as one decode, as in go-yaml. */
+  decodeDocument(root: YamlNode): GoValue {
+    this.count();
+    return this.decodeCounted(root);
+  }
+
+  private count(): void {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (
+      this.aliasCount > 100 &&
+      this.decodeCount > 1000 &&
+      this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
+    ) {
+      throw new GoYamlError("document contains excessive aliasing");
+    }
+  }
+
+  private decode(node: YamlNode): GoValue {
+    switch (node.kind) {
+      case "alias":
+        return this.followAlias(node, (target) => this.decodeCounted(target));
+      case "scalar":
+        return scalarValue(node);
+      case "mapping":
+        return this.mapping(node, new GoMap());
+      case "sequence":
+        return node.children.map((child) => this.decodeCounted(child));
+    }
+  }
+
+  private decodeCounted(node: YamlNode): GoValue {
+    this.count();
+    return this.decode(node);
+  }
+
+  private followAlias<T>(node: YamlNode & { kind: "alias" }, use: (target: YamlNode) => T): T {
+    if (this.active.has(node)) throw new GoYamlError(`anchor '${node.name}' value contains itself`);
+    this.active.add(node);
+    this.aliasDepth++;
+    try {
+      return use(node.target);
+    } finally {
+      this.aliasDepth--;
+      this.active.delete(node);
+    }
+  }
+
+  private mapping(node: MappingNode, out: GoMap): GoMap {
+    const { children } = node;
+    for (let i = 0; i + 1 < children.length; i += 2) {
+      const keyNode = children[i]!;
+      if (isMerge(keyNode)) {
+        this.merge(children[i + 1]!, out);
+        continue;
+      }
+      const key = this.decodeCounted(keyNode);
+      if (Array.isArray(key) || key instanceof GoMap) {
+        throw new GoYamlError(`invalid map key: ${goSyntax(key)}`);
+      }
+      out.set(key, this.decodeCounted(children[i + 1]!));
+    }
+    return out;
+  }
+
+  /** Decodes `node` (a mapping, or an alias of one) into an existing map: a merge. */
+  private mergeInto(node: YamlNode, out: GoMap): void {
+    this.count();
+    if (node.kind === "alias") {
+      this.followAlias(node, (target) => this.mergeInto(target, out));
+    } else if (node.kind === "mapping") {
+      this.mapping(node, out);
+    }
+  }
+
+  private merge(value: YamlNode, out: GoMap): void {
+    if (value.kind === "mapping") return this.mergeInto(value, out);
+    if (value.kind === "alias") {
+      if (value.target.kind !== "mapping") throw wantMap();
+      return this.mergeInto(value, out);
+    }
+    if (value.kind !== "sequence") throw wantMap();
+    for (let i = value.children.length - 1; i >= 0; i--) {
+      const item = value.children[i]!;
+      const target = item.kind === "alias" ? item.target : item;
+      if (target.kind !== "mapping") throw wantMap();
+      this.mergeInto(item, out);
+    }
+  }
+}
+
+function wantMap(): GoYamlError {
+  return new GoYamlError("map merge requires map or sequence of maps as the value");
+}
+
+/** go-yaml's `isMerge`: a plain `<<` (or one tagged `!!merge`). */
+function isMerge(node: YamlNode): boolean {
+  return node.kind === "scalar" && node.value === "<<" && (node.implicit || node.tag === TAG.merge);
+}
+
+/** A scalar decoded into `interface{}` (`decoder.scalar`). */
+export function scalarValue(node: ScalarNode): GoValue {
+  if (node.tag === "" && !node.implicit) return node.value;
+  let resolved;
+  try {
+    resolved = resolveScalar(node.tag, node.value);
+  } catch (err) {
+    if (err instanceof ResolveError) throw new GoYamlError(err.message);
+    throw err;
+  }
+  if (resolved.tag === TAG.binary) {
+    const bytes = decodeGoBase64(node.value);
+    if (!(bytes instanceof Uint8Array)) {
+      throw new GoYamlError("!!binary value contains invalid base64 data");
+    }
+    return goBytesToString(bytes);
+  }
+  return resolved.value;
+}
+
+/** Go's `%#v` of the small values a bad map key can hold (for go-yaml's "invalid map key"). */
+export function goSyntax(value: GoValue): string {
+  if (value === null) return "interface {}(nil)";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "boolean") return String(value);
+  if (value instanceof GoNumber) {
+    return value.kind === "float64"
+      ? String(value.float)
+      : value.kind === "int"
+        ? String(value.integer)
+        : `0x${value.integer.toString(16)}`;
+  }
+  if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(", ")}}`;
+  const entries = [...value.entries.values()].map((e) => `${goSyntax(e.key)}:${goSyntax(e.value)}`);
+  return `map[interface {}]interface {}{${entries.join(", ")}}`;
+}

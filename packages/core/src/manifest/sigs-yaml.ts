@@ -1,0 +1,213 @@
+import { formatGoFloat, formatJsonFloat } from "./go-strconv.js";
+import type { GoType } from "./go-types.js";
+import { findField, zeroOf } from "./go-unmarshal.js";
+import type { TypedObject } from "./go-unmarshal.js";
+import { GoMap, GoNumber } from "./go-value.js";
+import type { GoValue } from "./go-value.js";
+import { JsonNumber, JsonObject } from "./json-tree.js";
+import type { JsonValue } from "./json-tree.js";
+
+/**
+ * sigs.k8s.io/yaml v1.6.0's step from go-yaml values to JSON (`convertToJSONableObject`, then
+ * `json.Marshal`): map keys become strings (`1` → "1", `1.5` → "1.5", `true` → "true", a null
+ * key is an error); when the Go field a value is headed for is a string (found through the
+ * target type: struct fields by JSON name, exactly or case-insensitively, map elements, slice
+ * elements), a number or boolean becomes its text (`FormatFloat(f, 'g', -1, 32)` for floats, so
+ * `1.10` is "1.1"); below a type with its own `UnmarshalJSON` (metav1.Time) nothing is coerced;
+ * NaN and infinities that stay numbers cannot be written as JSON. Object keys come out sorted, as
+ * `json.Marshal` writes a map.
+ */
+export class ConversionError extends Error {
+  /** An unsupported map key: Go's outcome depends on its random map order (see checkKeys). */
+  readonly mapKey: boolean;
+
+  constructor(message: string, mapKey = false) {
+    super(message);
+    this.mapKey = mapKey;
+  }
+}
+
+export function keyString(key: GoValue): string {
+  if (typeof key === "string") return key;
+  if (typeof key === "boolean") return String(key);
+  if (key instanceof GoNumber) {
+    // A uint64 key (an integer beyond int64) is not among the types sigs.k8s.io/yaml converts.
+    if (key.kind === "uint64") {
+      throw new ConversionError(
+        `unsupported map key of type: uint64, key: 0x${key.integer.toString(16)}`,
+        true,
+      );
+    }
+    if (key.kind !== "float64") return String(key.integer);
+    const text = formatGoFloat(key.float, 32);
+    return text === "+Inf" ? ".inf" : text === "-Inf" ? "-.inf" : text === "NaN" ? ".nan" : text;
+  }
+  throw new ConversionError("unsupported map key of type: %!s(<nil>), key: <nil>", true);
+}
+
+/** Compares strings by their UTF-8 bytes (code points), as Go sorts map keys. */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x < 0xe000;
+    const ys = y >= 0xd800 && y < 0xe000;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Where a value is headed in the target type, with pointers and Unmarshaler types resolved. */
+function resolveTarget(target: GoType | undefined): GoType | undefined {
+  let t = target;
+  while (t?.kind === "pointer") t = t.elem;
+  return t?.kind === "unmarshaler" ? undefined : t;
+}
+
+/**
+ * The type a key's value is headed for. sigs.k8s.io/yaml looks at the outermost struct field
+ * only (`f.index[0]`): for a field promoted from an embedded struct (TypeMeta's `kind`) that is
+ * the embedded struct, so its scalars are not coerced to strings.
+ */
+function elementTarget(target: GoType | undefined, key: string): GoType | undefined {
+  if (target?.kind === "struct") {
+    const field = findField(target.fields, key);
+    if (field?.embeddedIn === undefined) return field?.type;
+    const fields = target.fields
+      .filter((f) => f.embeddedIn === field.embeddedIn)
+      .map(({ json, type }) => ({ json, type }));
+    return { kind: "struct", name: field.embeddedIn, typeName: `v1.${field.embeddedIn}`, fields };
+  }
+  if (target?.kind === "map") return target.elem;
+  return undefined;
+}
+
+/** A number's JSON text; NaN and infinities keep Go's name and are refused by {@link marshalCheck}. */
+function numberJson(n: GoNumber): JsonValue {
+  if (n.kind !== "float64") return new JsonNumber(String(n.integer));
+  if (!Number.isFinite(n.float)) return new JsonNumber(formatGoFloat(n.float, 64));
+  return new JsonNumber(formatJsonFloat(n.float));
+}
+
+/**
+ * `json.Marshal`'s refusal of NaN and infinities, met in its (sorted) order; it runs after the
+ * whole conversion, so a bad key anywhere is reported first, as in Go.
+ */
+export function marshalCheck(value: JsonValue): void {
+  if (value instanceof JsonNumber) {
+    if (/^[-+]?(NaN|Inf)$/.test(value.text))
+      throw new ConversionError(`json: unsupported value: ${value.text}`);
+  } else if (Array.isArray(value)) {
+    value.forEach(marshalCheck);
+  } else if (value instanceof JsonObject) {
+    for (const [, item] of value.entries) marshalCheck(item);
+  }
+}
+
+function scalarText(value: GoValue): string | undefined {
+  if (typeof value === "boolean") return String(value);
+  if (value instanceof GoNumber) {
+    return value.kind === "float64" ? formatGoFloat(value.float, 32) : String(value.integer);
+  }
+  return undefined;
+}
+
+/**
+ * What sigs.k8s.io/yaml's look-up of the target does to the object being decoded: walking to a
+ * struct field it allocates a nil pointer field (`indirect`), so `immutable:` or `status:` set a
+ * pointer even when the JSON decode later fails. Only fields reached through struct fields from
+ * the decoded object itself are touched (map and slice elements are looked up on scratch values).
+ * Returns the object the key's value is headed into, if any.
+ */
+function allocate(
+  target: GoType | undefined,
+  key: string,
+  holder: TypedObject | undefined,
+): TypedObject | undefined {
+  if (!holder || target?.kind !== "struct") return undefined;
+  const field = findField(target.fields, key);
+  if (!field || field.embeddedIn !== undefined) return undefined;
+  const type = field.type;
+  if (type.kind === "pointer") {
+    if (holder[field.json] === undefined || holder[field.json] === null)
+      holder[field.json] = zeroOf(type.elem);
+    return type.elem.kind === "struct" ? (holder[field.json] as TypedObject) : undefined;
+  }
+  if (type.kind === "struct") return (holder[field.json] ??= {}) as TypedObject;
+  return undefined;
+}
+
+/**
+ * Converts a go-yaml value to the JSON sigs.k8s.io/yaml marshals, coercing scalars headed for
+ * string fields of `target` (undefined: no target, as `YAMLToJSON`). `holder` is the object
+ * being decoded into, which the look-up may change (see {@link allocate}).
+ */
+export function toJson(value: GoValue, target?: GoType, holder?: TypedObject): JsonValue {
+  if (holder) checkKeys(value);
+  return convert(value, target, holder);
+}
+
+/**
+ * Fails on a key sigs.k8s.io/yaml cannot convert before anything is converted. Go meets such a
+ * key at a random point of its map iteration (so what it did to the object before failing
+ * varies from run to run); Signet fails before touching the object, always.
+ */
+function checkKeys(value: GoValue): void {
+  if (Array.isArray(value)) return value.forEach(checkKeys);
+  if (!(value instanceof GoMap)) return;
+  for (const { key, value: item } of value.entries.values()) {
+    keyString(key);
+    checkKeys(item);
+  }
+}
+
+function convert(value: GoValue, target?: GoType, holder?: TypedObject): JsonValue {
+  const t = resolveTarget(target);
+  if (value instanceof GoMap) {
+    const entries: [string, JsonValue][] = [];
+    for (const { key, value: item } of value.entries.values()) {
+      const name = keyString(key);
+      entries.push([name, convert(item, elementTarget(t, name), allocate(t, name, holder))]);
+    }
+    entries.sort(([a], [b]) => compareCodePoints(a, b));
+    return new JsonObject(dedupe(entries));
+  }
+  if (Array.isArray(value)) {
+    const elem =
+      t?.kind === "slice"
+        ? t.elem
+        : t?.kind === "bytes"
+          ? ({ kind: "uint8", name: "uint8" } as GoType)
+          : undefined;
+    return value.map((item) => convert(item, elem));
+  }
+  if (t?.kind === "string") {
+    const text = scalarText(value);
+    if (text !== undefined) return text;
+  }
+  return value instanceof GoNumber ? numberJson(value) : value;
+}
+
+/**
+ * Two different keys that become the same string (`1` and `1.0`, `true` and "true") collapse
+ * into one JSON key; Go keeps whichever its random map order visits last, so the document has
+ * no fixed meaning. Signet refuses it.
+ */
+function dedupe(entries: [string, JsonValue][]): [string, JsonValue][] {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i - 1]![0] === entries[i]![0]) throw new KeyCollision(entries[i]![0]);
+  }
+  return entries;
+}
+
+/** Keys that mean the same once converted (see {@link dedupe}); a refusal, not a Go error. */
+export class KeyCollision extends Error {
+  constructor(key: string) {
+    super(
+      `two keys of a map both mean ${JSON.stringify(key)} (Go would keep one of them at random)`,
+    );
+  }
+}

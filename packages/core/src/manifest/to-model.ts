@@ -1,0 +1,60 @@
+import type { SealedSecret, Secret } from "../model.js";
+import { RawJson } from "./go-unmarshal.js";
+import type { TypedObject } from "./go-unmarshal.js";
+
+/**
+ * Decoded Go values (see go-unmarshal.ts) as Signet's model objects: `[]byte` as standard
+ * base64 (a nil value as ""), int64 as a number (a bigint beyond 2^53), maps as ordinary
+ * objects (own properties, so a `__proto__` key stays a key), FieldsV1 as its JSON values.
+ */
+function plain(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  // FieldsV1 and RawExtension: their JSON as plain values (model objects are cloned and printed).
+  if (value instanceof RawJson) return JSON.parse(value.text) as unknown;
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      Object.defineProperty(out, key, {
+        value: plain((value as Record<string, unknown>)[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Decoded Go values as plain data (`[]byte` as base64, maps as own properties). */
+export function plainGoValue(value: unknown): unknown {
+  return plain(value);
+}
+
+/** A map of `[]byte` whose nil values (`key: null`) read as empty. */
+function bytesMap(map: unknown): Record<string, string> | undefined {
+  if (map === null || map === undefined) return undefined;
+  const out = plain(map) as Record<string, unknown>;
+  for (const key of Object.keys(out)) if (out[key] === null) out[key] = "";
+  return out as Record<string, string>;
+}
+
+/** A decoded v1.Secret as the model's Secret. */
+export function secretFromGo(value: TypedObject): Secret {
+  const secret = plain(value) as Secret;
+  const data = bytesMap(value["data"]);
+  if (data) secret.data = data;
+  return secret;
+}
+
+/** A decoded v1alpha1.SealedSecret as the model's SealedSecret (nil maps as empty). */
+export function sealedSecretFromGo(value: TypedObject): SealedSecret {
+  const ss = plain(value) as Partial<SealedSecret>;
+  const spec = (ss.spec ?? {}) as SealedSecret["spec"];
+  if (spec.encryptedData === undefined || spec.encryptedData === null) {
+    spec.encryptedData = {};
+  }
+  return { ...ss, metadata: ss.metadata ?? {}, spec };
+}

@@ -1,0 +1,199 @@
+import { decodeRune } from "./go-unicode.js";
+import { goBytesToString, validSequenceLength } from "./go-utf8.js";
+import { GoYamlDecoder, GoYamlError } from "./go-yaml-decode.js";
+import type { GoType } from "./go-types.js";
+import type { TypedObject } from "./go-unmarshal.js";
+import type { GoValue } from "./go-value.js";
+import type { JsonValue } from "./json-tree.js";
+import { ConversionError, KeyCollision, marshalCheck, toJson } from "./sigs-yaml.js";
+import { parseFastYaml } from "./yaml-fast.js";
+import { parseYaml, YamlSyntaxError } from "./yaml-parse.js";
+import type { YamlNode } from "./yaml-node.js";
+
+/**
+ * One YAML document through sigs.k8s.io/yaml's `yamlToJSONTarget`: go-yaml v2 reads it (first
+ * checking the bytes as its reader does: UTF-8 only, no control characters), then the values go
+ * to JSON, coerced for `target`. Failures carry Go's wording; a few inputs that YAML 1.1 and
+ * the YAML 1.2 parser underneath read differently are refused by Signet instead (`refusal`).
+ */
+export type ChunkJson =
+  | { ok: true; json: JsonValue }
+  | { ok: false; error: string; refusal?: string; yaml12?: boolean; mapKey?: boolean };
+
+/** libyaml's printable characters (its reader refuses anything else). */
+function isYamlPrintable(code: number): boolean {
+  return (
+    code === 0x09 ||
+    code === 0x0a ||
+    code === 0x0d ||
+    (code >= 0x20 && code <= 0x7e) ||
+    code === 0x85 ||
+    (code >= 0xa0 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    code >= 0x10000
+  );
+}
+
+/** The length a UTF-8 sequence's leading byte announces (0: not a leading byte). */
+function announcedWidth(b0: number): number {
+  if ((b0 & 0xe0) === 0xc0) return 2;
+  if ((b0 & 0xf0) === 0xe0) return 3;
+  if ((b0 & 0xf8) === 0xf0) return 4;
+  return 0;
+}
+
+function isOverlong(bytes: Uint8Array, i: number, width: number): boolean {
+  const b0 = bytes[i]!;
+  const b1 = bytes[i + 1]!;
+  if (width === 2) return b0 < 0xc2;
+  if (width === 3) return b0 === 0xe0 && b1 < 0xa0;
+  return b0 === 0xf0 && b1 < 0x90;
+}
+
+/** The reader error libyaml reports for the bad UTF-8 sequence at `i`. */
+function utf8Problem(bytes: Uint8Array, i: number): string {
+  const width = announcedWidth(bytes[i]!);
+  if (width === 0) return "invalid leading UTF-8 octet";
+  if (i + width > bytes.length) return "incomplete UTF-8 octet sequence";
+  for (let k = 1; k < width; k++)
+    if ((bytes[i + k]! & 0xc0) !== 0x80) return "invalid trailing UTF-8 octet";
+  return isOverlong(bytes, i, width)
+    ? "invalid length of a UTF-8 sequence"
+    : "invalid Unicode character";
+}
+
+/** The first byte go-yaml's reader refuses (bad UTF-8, a control character) and its error. */
+function readerProblem(bytes: Uint8Array): { at: number; error: string } | undefined {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      if (!isYamlPrintable(b)) return { at: i, error: "control characters are not allowed" };
+      i++;
+      continue;
+    }
+    const n = validSequenceLength(bytes, i);
+    if (n === 0) return { at: i, error: utf8Problem(bytes, i) };
+    if (!isYamlPrintable(decodeRune(bytes, i)[0]))
+      return { at: i, error: "control characters are not allowed" };
+    i += n;
+  }
+  return undefined;
+}
+
+/**
+ * libyaml decodes its input in 512-byte blocks as its scanner needs characters: a bad byte is
+ * reported once the block holding it is read, so one far behind the first document (in a
+ * following document go-yaml never parses) goes unnoticed.
+ */
+const READ_BLOCK = 512;
+
+function seenBy(problem: { at: number } | undefined, reachBytes: number): boolean {
+  return (
+    problem !== undefined && problem.at < (Math.floor(reachBytes / READ_BLOCK) + 1) * READ_BLOCK
+  );
+}
+
+/** Bytes libyaml reads when its scanner has got to `offset` of the text. */
+function reachOf(text: string, offset: number): number {
+  return Buffer.byteLength(text.slice(0, Math.min(text.length, offset)), "utf8");
+}
+
+/** Text go-yaml (YAML 1.1) and the YAML 1.2 reader take differently: refused, documented. */
+function ambiguity(text: string): string | undefined {
+  if (/[\u2028\u2029]/.test(text)) {
+    return "the document contains a Unicode line separator (U+2028 or U+2029), which YAML 1.1 tools read as a line break and YAML 1.2 tools do not";
+  }
+  if (text.indexOf("\ufeff", 1) >= 0)
+    return "the document contains a byte-order mark after its start";
+  return undefined;
+}
+
+const UTF16_REFUSAL = "the document is UTF-16; Signet reads UTF-8 only";
+
+type ValueResult =
+  { value: GoValue | undefined } | { error: string; refusal?: string; yaml12?: boolean };
+
+function syntaxFailure(
+  err: unknown,
+  text: string,
+  problem: { at: number; error: string } | undefined,
+): ValueResult {
+  if (err instanceof YamlSyntaxError) {
+    const reach = err.offset === undefined ? Infinity : reachOf(text, err.offset + 4);
+    if (seenBy(problem, reach)) return { error: `yaml: ${problem!.error}` };
+    if (err.deliberate) return { error: err.message, refusal: err.message };
+    return { error: `yaml: ${err.message}`, ...(err.yaml12 ? { yaml12: true } : {}) };
+  }
+  if (err instanceof GoYamlError) return { error: `yaml: ${err.message}` };
+  throw err;
+}
+
+interface Parsed {
+  node: YamlNode | undefined;
+  end: number;
+  scanned: number;
+}
+
+/** The first document's nodes: the fast path for plain block mappings, else the full parser. */
+function parseChunk(text: string, checked: boolean): Parsed {
+  const fast = checked ? parseFastYaml(text) : undefined;
+  if (fast === undefined) return parseYaml(text);
+  return { node: fast === "empty" ? undefined : fast, end: text.length, scanned: text.length };
+}
+
+function isUtf16(bytes: Uint8Array): boolean {
+  return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+}
+
+/** The go-yaml value of the first document of `bytes` (undefined: no document, only comments). */
+export function goYamlValue(bytes: Uint8Array): ValueResult {
+  if (isUtf16(bytes)) return { error: UTF16_REFUSAL, refusal: UTF16_REFUSAL };
+  const problem = readerProblem(bytes);
+  const text = goBytesToString(bytes);
+  let parsed: Parsed;
+  try {
+    parsed = parseChunk(text, problem === undefined);
+  } catch (err) {
+    return syntaxFailure(err, text, problem);
+  }
+  if (seenBy(problem, reachOf(text, parsed.scanned))) return { error: `yaml: ${problem!.error}` };
+  const refusal = ambiguity(text.slice(0, parsed.end));
+  if (refusal) return { error: refusal, refusal };
+  if (parsed.node === undefined) return { value: undefined };
+  try {
+    return { value: new GoYamlDecoder().decodeDocument(parsed.node) };
+  } catch (err) {
+    return syntaxFailure(err, text, undefined);
+  }
+}
+
+/**
+ * sigs.k8s.io/yaml's YAML-to-JSON step for one document, coercing for `target` (`Unmarshal`) or
+ * not (`YAMLToJSON`). Errors are worded as Go's, with the `error converting YAML to JSON:` prefix.
+ */
+export function yamlChunkToJson(
+  bytes: Uint8Array,
+  target?: GoType,
+  holder?: TypedObject,
+): ChunkJson {
+  const read = goYamlValue(bytes);
+  if ("error" in read) {
+    const { error, ...rest } = read;
+    return { ok: false, error: `error converting YAML to JSON: ${error}`, ...rest };
+  }
+  try {
+    const json = toJson(read.value ?? null, target, holder);
+    marshalCheck(json);
+    return { ok: true, json };
+  } catch (err) {
+    if (err instanceof KeyCollision) return { ok: false, error: err.message, refusal: err.message };
+    if (err instanceof ConversionError) {
+      return {
+        ok: false,
+        error: `error converting YAML to JSON: ${err.message}`,
+        ...(err.mapKey ? { mapKey: true } : {}),
+      };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,562 @@
+import {
+  Composer,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Parser,
+  Scalar,
+} from "yaml";
+import type { Document, Node as YNode, Pair } from "yaml";
+
+import { scanAfterRoot } from "./libyaml-scan.js";
+import { YamlSyntaxError } from "./yaml-parse-error.js";
+import { plainScalar } from "./yaml-node.js";
+import type { YamlNode } from "./yaml-node.js";
+
+/**
+ * Reads one YAML document with the `yaml` package and turns it into the nodes go-yaml v2's
+ * decoder works on. The package parses YAML 1.2 syntax, libyaml (under go-yaml) YAML 1.1; the
+ * differences are handled so that no text is read with another meaning than Go's:
+ * - where libyaml reads a text the package refuses (`{a: -}`, `"\'"`), Signet refuses it too:
+ *   its syntax error is flagged `yaml12` (README: "Where Signet differs from kubeseal");
+ * - where libyaml refuses what the package accepts (a multi-line key in a flow mapping, a
+ *   directive without a document, anchors named with dots), Signet reports libyaml's error;
+ * - where libyaml stops reading early (after a root flow collection or quoted scalar it only
+ *   scans a little further, see libyaml-scan.ts), only that part is read;
+ * - a lone CR and NEL are line breaks for libyaml; they are read as LF.
+ * Only the first document of the text counts, as go-yaml's `Unmarshal` reads only it.
+ */
+export { YamlSyntaxError };
+
+/** Nesting deeper than this is refused: no manifest needs it and it bounds the reader's stack. */
+export const MAX_NESTING = 1000;
+
+/** libyaml's anchor and alias names: letters, digits, `_` and `-` only. */
+const ANCHOR_NAME = /^[0-9A-Za-z_-]+$/;
+
+const OPTIONS = { version: "1.1", schema: "failsafe", uniqueKeys: false, strict: false } as const;
+
+function firstDocument(text: string): Document.Parsed | undefined {
+  const composer = new Composer(OPTIONS);
+  for (const doc of composer.compose(new Parser().parse(text))) return doc;
+  return undefined;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+interface Builder {
+  text: string;
+  anchors: Map<string, YamlNode>;
+  depth: number;
+  /** Inside a flow collection (libyaml ends plain scalars at `?` there). */
+  flow: boolean;
+}
+
+/**
+ * libyaml's anchor and alias names are letters, digits, `-` and `_`: it ends a name at one of
+ * `?:,]}%@\`` (the rest then means something else, so Signet refuses the text) and refuses any
+ * other character.
+ */
+function checkAnchor(name: string, b: Builder, offset: number): void {
+  if (ANCHOR_NAME.test(name)) return;
+  const bad = /[^0-9A-Za-z_-]/.exec(name)![0];
+  if ("?:,]}%@`".includes(bad) && bad !== name[0]) {
+    throw new YamlSyntaxError(
+      `an anchor or alias name containing '${bad}' is read differently by YAML 1.1 and YAML 1.2 parsers`,
+      { deliberate: true, offset },
+    );
+  }
+  throw new YamlSyntaxError(
+    `line ${lineOf(b.text, offset)}: did not find expected alphabetic or numeric character`,
+    { offset },
+  );
+}
+
+/**
+ * In a flow collection libyaml ends a plain scalar at `?` (which then starts a key) and takes a
+ * leading `:` as the value indicator; a leading `?` is read differently by the two readers.
+ */
+function checkFlowPlain(value: string, b: Builder, offset: number | undefined): void {
+  if (value.startsWith("?")) {
+    throw new YamlSyntaxError(
+      "a plain scalar starting with '?' in a flow collection is read differently by YAML 1.1 and YAML 1.2 parsers",
+      { deliberate: true, offset },
+    );
+  }
+  if (value.includes("?") || value.startsWith(":")) {
+    throw new YamlSyntaxError(
+      `line ${lineOf(b.text, offset ?? 0)}: did not find expected ',' or '}'`,
+      { offset },
+    );
+  }
+}
+
+function scalarNode(node: Scalar, b: Builder): YamlNode {
+  const tag = node.tag ?? "";
+  const plain = node.type === Scalar.PLAIN;
+  const value = String(node.value);
+  if (plain && b.flow) checkFlowPlain(value, b, node.range?.[0]);
+  if (node.type === Scalar.QUOTE_DOUBLE) checkEscapes(node, b);
+  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)
+    checkBlockIndent(node, b);
+  return { kind: "scalar", value, tag, implicit: plain && (tag === "" || tag === "!") };
+}
+
+/**
+ * libyaml's double-quoted escapes are YAML 1.1's: no `\/`, and `\x`, `\u`, `\U` must name a
+ * Unicode scalar value (no surrogates), where the YAML 1.2 reader is more lenient.
+ */
+function checkEscapes(node: Scalar, b: Builder): void {
+  const [start, end] = node.range ?? [0, 0];
+  const source = b.text.slice(start, end);
+  for (const m of source.matchAll(/\\(?:([xuU])([0-9a-fA-F]*)|(.))/gs)) {
+    const at = start + m.index;
+    if (m[3] === "/")
+      throw new YamlSyntaxError(`line ${lineOf(b.text, at)}: found unknown escape character`, {
+        offset: at,
+      });
+    if (!m[1]) continue;
+    const width = m[1] === "x" ? 2 : m[1] === "u" ? 4 : 8;
+    const code = parseInt(m[2]!.slice(0, width), 16);
+    if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
+      throw new YamlSyntaxError(
+        `line ${lineOf(b.text, at)}: found invalid Unicode character escape code`,
+        { offset: at },
+      );
+    }
+  }
+}
+
+/**
+ * A block scalar whose indentation libyaml detects from its first line refuses a tab right
+ * after that line's indentation ("found a tab character where an indentation space is
+ * expected"); the YAML 1.2 reader keeps it as content.
+ */
+function checkBlockIndent(node: Scalar, b: Builder): void {
+  const [start, end] = node.range ?? [0, 0];
+  const source = b.text.slice(start, end);
+  const header = /^[|>][^\n]*\n?/.exec(source);
+  if (!header || /[1-9]/.test(header[0])) return;
+  const firstLine = /^(?: *\n)* *\t/.exec(source.slice(header[0].length));
+  if (firstLine) {
+    const at = start + header[0].length + firstLine[0].length - 1;
+    throw new YamlSyntaxError(
+      `line ${lineOf(b.text, at)}: found a tab character where an indentation space is expected`,
+      { offset: at },
+    );
+  }
+}
+
+/**
+ * An entry without a key (`: value`) is an error for libyaml unless the key is explicitly
+ * empty (`? ` before it); the YAML 1.2 reader takes it as an empty key.
+ */
+function checkMissingKey(pair: Pair, b: Builder): void {
+  const key = pair.key as YNode | null;
+  const emptyPlain =
+    isScalar(key) && key.type === Scalar.PLAIN && key.source === "" && !key.tag && !key.anchor;
+  if (key !== null && key !== undefined && !emptyPlain) return;
+  const value = pair.value as YNode | null;
+  const at = value?.range?.[0];
+  if (at === undefined) return;
+  const colon = b.text.lastIndexOf(":", at);
+  const before = b.text.slice(0, Math.max(colon, 0)).replace(/(\s|#[^\n]*\n)*$/, "");
+  if (before.endsWith("?")) return;
+  throw new YamlSyntaxError(`line ${lineOf(b.text, at)}: did not find expected key`, {
+    offset: colon,
+  });
+}
+
+/**
+ * libyaml takes a key in a flow collection as a simple key only when it and its `:` are on one
+ * line; otherwise the key becomes an entry of its own and the `:` is an error.
+ */
+function checkFlowKey(key: YNode | null, b: Builder): void {
+  if (!key?.range) return;
+  const [start, end] = key.range;
+  if (/[?]\s*$/.test(b.text.slice(0, start))) return;
+  const colon = /^(?:\s|#[^\n]*)*:/.exec(b.text.slice(end));
+  const span = b.text.slice(start, end + (colon ? colon[0].length : 0));
+  if (!span.includes("\n")) return;
+  throw new YamlSyntaxError(`line ${lineOf(b.text, end)}: did not find expected ',' or '}'`, {
+    offset: end,
+  });
+}
+
+function isEmptyKey(key: unknown): boolean {
+  return (
+    key === null ||
+    key === undefined ||
+    (isScalar(key) && key.type === Scalar.PLAIN && key.source === "" && !key.tag && !key.anchor)
+  );
+}
+
+/** A flow collection holding one pair whose key is empty. */
+function hasEmptyKey(map: YNode): boolean {
+  return isMap(map) && map.items.length === 1 && isEmptyKey(map.items[0]!.key);
+}
+
+/** An explicit `?` without a key inside a flow sequence: libyaml (v2) fails on it. */
+function checkExplicitKeyInSequence(pair: Pair, b: Builder): void {
+  const key = pair.key as YNode | null;
+  const value = pair.value as YNode | null;
+  const at = key?.range?.[0] ?? value?.range?.[0];
+  if (isEmptyKey(key)) {
+    throw new YamlSyntaxError(`line ${lineOf(b.text, at ?? 0)}: did not find expected ',' or ']'`, {
+      offset: at,
+    });
+  }
+}
+
+function convertPairs(pairs: readonly Pair[], b: Builder, flow: boolean): YamlNode[] {
+  const children: YamlNode[] = [];
+  for (const pair of pairs) {
+    checkMissingKey(pair, b);
+    if (flow) checkFlowKey(pair.key as YNode | null, b);
+    children.push(convert(pair.key as YNode | null, b), convert(pair.value as YNode | null, b));
+  }
+  return children;
+}
+
+function register(node: YNode, built: YamlNode, b: Builder): void {
+  if (node.anchor === undefined) return;
+  checkAnchor(node.anchor, b, node.range?.[0] ?? 0);
+  b.anchors.set(node.anchor, built);
+}
+
+/** The items of a sequence node. */
+function convertItems(items: readonly unknown[], b: Builder, flow: boolean): YamlNode[] {
+  return items.map((item) => {
+    // A `key: value` inside a flow sequence is a one-pair mapping; libyaml has no `? key` there.
+    if (isPair(item)) {
+      checkExplicitKeyInSequence(item, b);
+      return { kind: "mapping", children: convertPairs([item], b, true) };
+    }
+    if (isMap(item) && flow) checkEmptyExplicitKey(item, b);
+    return convert(item as YNode | null, b);
+  });
+}
+
+/** `[? ]`-like items: an explicit empty key in a flow sequence, which libyaml refuses. */
+function checkEmptyExplicitKey(item: YNode, b: Builder): void {
+  if (!item.range || !/\?\s*$/.test(b.text.slice(0, item.range[0])) || !hasEmptyKey(item)) return;
+  throw new YamlSyntaxError(
+    `line ${lineOf(b.text, item.range[0])}: did not find expected ',' or ']'`,
+    { offset: item.range[0] },
+  );
+}
+
+function convertCollection(node: YNode, b: Builder): YamlNode {
+  if (++b.depth > MAX_NESTING) {
+    throw new YamlSyntaxError(`nesting deeper than ${MAX_NESTING} levels is not supported`, {
+      deliberate: true,
+      offset: node.range?.[0],
+    });
+  }
+  const built: YamlNode = isMap(node)
+    ? { kind: "mapping", children: [] }
+    : { kind: "sequence", children: [] };
+  // go-yaml registers a collection's anchor before reading its content.
+  register(node, built, b);
+  const flow = isCollection(node) && node.flow === true;
+  const outer = b.flow;
+  b.flow = outer || flow;
+  if (isMap(node)) built.children.push(...convertPairs(node.items, b, flow));
+  else if (isSeq(node)) built.children.push(...convertItems(node.items, b, flow));
+  b.depth--;
+  b.flow = outer;
+  return built;
+}
+
+function convert(node: YNode | null, b: Builder): YamlNode {
+  if (node === null || node === undefined) return plainScalar("");
+  if (isScalar(node)) {
+    const built = scalarNode(node, b);
+    register(node, built, b);
+    return built;
+  }
+  if (isAlias(node)) {
+    checkAnchor(node.source, b, node.range?.[0] ?? 0);
+    const target = b.anchors.get(node.source);
+    if (!target)
+      throw new YamlSyntaxError(`unknown anchor '${node.source}' referenced`, {
+        offset: node.range?.[0],
+      });
+    return { kind: "alias", name: node.source, target };
+  }
+  return convertCollection(node, b);
+}
+
+function syntaxError(doc: Document.Parsed, text: string): YamlSyntaxError | undefined {
+  const error = doc.errors[0];
+  if (!error) return undefined;
+  const line = error.linePos?.[0]?.line ?? lineOf(text, error.pos[0]);
+  const message = error.message.split("\n", 1)[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  return new YamlSyntaxError(`line ${line}: ${message}`, { yaml12: true, offset: error.pos[0] });
+}
+
+/**
+ * Where a document that starts with a flow collection or a quoted scalar ends, as libyaml sees
+ * it: at the matching bracket or quote, unless a `:` follows on the same line (then it is a
+ * key). Undefined when the document does not start so. Brackets inside quoted scalars and
+ * comments do not count.
+ */
+function closedRoot(text: string): { start: number; end: number } | undefined {
+  const start = /^\ufeff?(?:\s|#[^\n]*)*/.exec(text)![0].length;
+  const first = text[start];
+  if (first !== "{" && first !== "[" && first !== '"' && first !== "'") return undefined;
+  let end: number | undefined;
+  try {
+    end = matchingEnd(text, start);
+  } catch (err) {
+    if (err instanceof UnterminatedQuote) return undefined;
+    throw err;
+  }
+  if (end === undefined) return undefined;
+  return /^[ \t]*:(?:\s|$)/.test(text.slice(end)) ? undefined : { start, end };
+}
+
+/** Thrown by {@link matchingEnd} when a quoted scalar runs to the end of the text. */
+class UnterminatedQuote extends Error {}
+
+/**
+ * End (exclusive) of the flow collection or quoted scalar starting at `start`; undefined when
+ * the collection is not closed. A quoted scalar that never closes throws {@link UnterminatedQuote}.
+ */
+function matchingEnd(text: string, start: number): number | undefined {
+  let depth = 0;
+  let tokenStart = true;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]!;
+    if ((c === '"' || c === "'") && tokenStart) {
+      const close = quoteEnd(text, i);
+      if (close === undefined) throw new UnterminatedQuote();
+      if (depth === 0) return close;
+      i = close - 1;
+      tokenStart = false;
+    } else if (c === "#" && startsComment(text, i)) {
+      i = lineEnd(text, i);
+    } else {
+      depth += bracketDelta(c);
+      if (depth === 0 && (c === "}" || c === "]")) return i + 1;
+      tokenStart = /[\s,:?{[]/.test(c);
+    }
+  }
+  return undefined;
+}
+
+function startsComment(text: string, at: number): boolean {
+  return at === 0 || /\s/.test(text[at - 1]!);
+}
+
+function lineEnd(text: string, from: number): number {
+  const eol = text.indexOf("\n", from);
+  return eol < 0 ? text.length : eol;
+}
+
+function bracketDelta(c: string): number {
+  if (c === "{" || c === "[") return 1;
+  if (c === "}" || c === "]") return -1;
+  return 0;
+}
+
+function quoteEnd(text: string, open: number): number | undefined {
+  const q = text[open]!;
+  for (let i = open + 1; i < text.length; i++) {
+    if (q === '"' && text[i] === "\\") i++;
+    else if (text[i] === q) {
+      if (q === "'" && text[i + 1] === "'") i++;
+      else return i + 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The document libyaml would read: after a root that ends by itself (`{...}` followed by more
+ * text, as in concatenated JSON), go-yaml never reads further, so neither does Signet.
+ */
+function libyamlDocument(text: string): {
+  doc: Document.Parsed | undefined;
+  end: number;
+  scanned: number;
+} {
+  const root = closedRoot(text);
+  if (root && /\S/.test(text.slice(root.end).replace(/(^|\s)#[^\n]*/g, ""))) {
+    const scanned = scanAfterRoot(text, root.start, root.end);
+    return { doc: firstDocument(text.slice(0, root.end)), end: root.end, scanned };
+  }
+  const doc = firstDocument(text);
+  const docEnd = doc?.range[2] ?? text.length;
+  // libyaml peeks at the next token (with a few characters of look-ahead) to end the document.
+  const next = docEnd + /^(?:\s|#[^\n]*)*/.exec(text.slice(docEnd))![0].length;
+  return { doc, end: docEnd, scanned: Math.min(text.length, next + 4) };
+}
+
+/**
+ * libyaml reads a tag up to a blank, taking `,`, `[` and `]` into it; the YAML 1.2 reader ends
+ * the tag there. Such text is refused.
+ */
+function checkTags(text: string): void {
+  const found = /(^|[\s,[\]{}])!(?:<[^>]*>|[^\s,[\]{}]*)([,[\]{}])/.exec(text);
+  if (!found) return;
+  if (found[2] === "{" || found[2] === "}") {
+    // libyaml wants a blank (or `,`) after a tag.
+    throw new YamlSyntaxError(
+      `line ${lineOf(text, found.index)}: did not find expected whitespace or line break`,
+      { offset: found.index },
+    );
+  }
+  throw new YamlSyntaxError(
+    "a tag directly followed by ',', '[' or ']' is read differently by YAML 1.1 and YAML 1.2 parsers",
+    { deliberate: true, offset: found.index },
+  );
+}
+
+/**
+ * Tabs in indentation. libyaml does not skip a tab where a simple key may start (at the start
+ * of a line, after `- `): there it cannot start a token, unless the plain scalar before took
+ * the line's white space as its own. The YAML 1.2 reader takes such tabs as white space. After
+ * `-` Signet reports libyaml's error; at the start of a line, where libyaml's answer depends on
+ * the token before, it refuses the document. Lines inside scalars and flow collections are exempt.
+ */
+function checkLeadingTabs(text: string, end: number, exempt: readonly [number, number][]): void {
+  const tab = /^( *-[ ]*| *)\t/gm;
+  for (let m = tab.exec(text); m && m.index < end; m = tab.exec(text)) {
+    const at = m.index;
+    if (exempt.some(([a, b]) => at > a && at < b)) continue;
+    if (m[1]!.includes("-")) {
+      throw new YamlSyntaxError(
+        `line ${lineOf(text, at)}: found character that cannot start any token`,
+        { offset: at },
+      );
+    }
+    throw new YamlSyntaxError(
+      "a tab in the indentation of a line is read differently by YAML 1.1 and YAML 1.2 parsers",
+      { deliberate: true, offset: at },
+    );
+  }
+}
+
+/** Spans of scalars and flow collections, whose lines may start with tabs. */
+function exemptSpans(node: YNode | null, out: [number, number][] = []): [number, number][] {
+  if (!node?.range) return out;
+  if (isScalar(node) || (isCollection(node) && node.flow === true)) {
+    out.push([node.range[0], node.range[1]]);
+    return out;
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      exemptSpans(pair.key as YNode | null, out);
+      exemptSpans(pair.value as YNode | null, out);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items as YNode[]) exemptSpans(item, out);
+  }
+  return out;
+}
+
+/**
+ * libyaml's line breaks that are plain LFs once read: CRLF, a CR alone, and NEL. Offsets into
+ * the result map back to the source with `toSource`.
+ */
+function normaliseBreaks(source: string): { text: string; toSource: (offset: number) => number } {
+  if (!/[\r\u0085]/.test(source)) return { text: source, toSource: (offset) => offset };
+  const removed: number[] = [];
+  const text = source.replace(/\r\n?|\u0085/g, (m, at: number) => {
+    if (m.length === 2) removed.push(at - removed.length);
+    return "\n";
+  });
+  const toSource = (offset: number): number => offset + removed.filter((at) => at < offset).length;
+  return { text, toSource };
+}
+
+/** libyaml reads only YAML 1.1 documents (`%YAML 1.1` before the first document). */
+function checkVersion(text: string): void {
+  const start = /^---/m.exec(text);
+  const directive = /^%YAML[ \t]+([0-9]+)\.([0-9]+)/m.exec(
+    start ? text.slice(0, start.index) : text,
+  );
+  if (directive && (directive[1] !== "1" || directive[2] !== "1")) {
+    throw new YamlSyntaxError(
+      `line ${lineOf(text, directive.index)}: found incompatible YAML document`,
+    );
+  }
+}
+
+/** A document that libyaml ends before any content: `---` followed by a directive line. */
+function endsAtDirective(text: string): boolean {
+  return /^\ufeff?(?:[ \t]*(?:#[^\n]*)?\n)*---(?:[ \t]+(?:#[^\n]*)?)?\n(?:[ \t]*(?:#[^\n]*)?\n)*%/.test(
+    text,
+  );
+}
+
+/** The first document of `text` as go-yaml nodes, where it ends and how far libyaml reads. */
+export interface ParsedYaml {
+  node: YamlNode | undefined;
+  end: number;
+  /** Offset in `text` up to which libyaml's scanner reads (the next token after the document). */
+  scanned: number;
+}
+
+/**
+ * The first document of `text` as go-yaml nodes (undefined when the text holds no document,
+ * only comments or blank lines) and the offset up to which libyaml reads. Throws
+ * {@link YamlSyntaxError}.
+ */
+export function parseYaml(source: string): ParsedYaml {
+  const { text, toSource } = normaliseBreaks(source);
+  try {
+    const parsed = parseNormalised(text);
+    return { ...parsed, end: toSource(parsed.end), scanned: toSource(parsed.scanned) };
+  } catch (err) {
+    if (err instanceof YamlSyntaxError && err.offset !== undefined) {
+      throw new YamlSyntaxError(err.message, {
+        deliberate: err.deliberate,
+        yaml12: err.yaml12,
+        offset: toSource(err.offset),
+      });
+    }
+    throw err;
+  }
+}
+
+function parseNormalised(text: string): ParsedYaml {
+  checkVersion(text);
+  if (endsAtDirective(text))
+    return { node: undefined, end: text.indexOf("%"), scanned: text.indexOf("%") };
+  const { doc, end, scanned } = libyamlDocument(text);
+  if (!doc || doc.contents === null) {
+    if (/^\ufeff?%/m.test(text) && !/^---/m.test(text)) {
+      throw new YamlSyntaxError(
+        `line ${lineOf(text, text.length)}: did not find expected <document start>`,
+      );
+    }
+    if (doc) {
+      const error = syntaxError(doc, text);
+      if (error) throw error;
+    }
+    return { node: undefined, end, scanned };
+  }
+  const error = syntaxError(doc, text);
+  if (error) throw error;
+  checkTags(text.slice(0, end));
+  checkLeadingTabs(text, end, exemptSpans(doc.contents));
+  return {
+    node: convert(doc.contents, { text, anchors: new Map(), depth: 0, flow: false }),
+    end,
+    scanned,
+  };
+}
+
+/** The first document of `text` as go-yaml nodes, or undefined when there is none. */
+export function parseYamlDocument(source: string): YamlNode | undefined {
+  return parseYaml(source).node;
+}

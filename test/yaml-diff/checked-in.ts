@@ -1,0 +1,150 @@
+import type { DiffCase } from "./corpus.js";
+import type { Mode } from "./reference.js";
+
+/**
+ * The checked-in part of the differential corpus: the inputs behind each class of wrong
+ * sealing found by trying Signet side by side with kubeseal v0.36.6 (values corrupted without
+ * an error, metadata of the wrong type, the wrong scope, valid input refused, invalid input
+ * accepted, alias bombs), and the YAML 1.1 forms they come from. Each runs through every
+ * decoding kubeseal uses for its kind of input and must agree with Go like the generated ones.
+ */
+const SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\n";
+const SEALED =
+  "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n  namespace: ns\n";
+
+const secretInputs: [string, string][] = [
+  // Values: null, empty, collections, numbers, dates and big integers under data / stringData.
+  ["empty stringData item (Helm's missing value)", `${SECRET}stringData:\n  a:\n`],
+  ["~ stringData item", `${SECRET}stringData:\n  a: ~\n`],
+  ["every null form", `${SECRET}stringData:\n  a: null\n  b: Null\n  c: NULL\n  d: ~\n  e:\n`],
+  ["null data item", `${SECRET}data:\n  a:\n  b: ~\n`],
+  ["map under stringData", `${SECRET}stringData:\n  a: {x: 1}\n`],
+  ["list under stringData", `${SECRET}stringData:\n  a: [a, b]\n`],
+  ["number under data", `${SECRET}data:\n  a: 1234\n`],
+  ["bool under data", `${SECRET}data:\n  a: true\n`],
+  ["non-base64 data", `${SECRET}data:\n  a: not base64!\n`],
+  ["base64 with line breaks", `${SECRET}data:\n  a: |\n    aGVs\n    bG8=\n`],
+  ["unquoted date under stringData", `${SECRET}stringData:\n  a: 2024-01-02\n`],
+  [
+    "unquoted timestamp under stringData",
+    `${SECRET}stringData:\n  a: 2001-12-14t21:59:43.10-05:00\n`,
+  ],
+  ["integer above 2^53", `${SECRET}stringData:\n  a: 9007199254740993\n`],
+  ["integer above 2^64", `${SECRET}stringData:\n  a: 18446744073709551616\n`],
+  ["YAML 1.1 booleans", `${SECRET}stringData:\n  a: yes\n  b: off\n  c: Y\n  d: n\n`],
+  ["octal, hex, binary", `${SECRET}stringData:\n  a: 0777\n  b: 0x1F\n  c: 0b101\n  d: 0o17\n`],
+  ["sexagesimal", `${SECRET}stringData:\n  a: 190:20:30\n  b: 1:20\n`],
+  ["underscores", `${SECRET}stringData:\n  a: 1_000\n  b: 685.230_15e+03\n`],
+  ["floats", `${SECRET}stringData:\n  a: 1.10\n  b: .5\n  c: +.5\n  d: 1e3\n  e: 6.8523015e+5\n`],
+  ["infinities and NaN", `${SECRET}stringData:\n  a: .inf\n  b: -.Inf\n  c: .NaN\n`],
+  // Metadata of the wrong type.
+  ["numeric name", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: 1234\nstringData:\n  a: b\n"],
+  [
+    "date-like name",
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: 2024-01-02\nstringData:\n  a: b\n",
+  ],
+  ["boolean label", `${SECRET}  labels:\n    enabled: true\nstringData:\n  a: b\n`],
+  ["numeric annotation", `${SECRET}  annotations:\n    replicas: 3\nstringData:\n  a: b\n`],
+  ["numeric type", `${SECRET}type: 1\nstringData:\n  a: b\n`],
+  // Scope.
+  [
+    "unquoted cluster-wide: true",
+    `${SECRET}  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: true\nstringData:\n  a: b\n`,
+  ],
+  [
+    "unquoted namespace-wide: yes",
+    `${SECRET}  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: yes\nstringData:\n  a: b\n`,
+  ],
+  // Valid input (kubeseal reads it).
+  ["flow mapping", "{apiVersion: v1, kind: Secret, metadata: {name: s}, stringData: {a: b}}\n"],
+  ["JSON then ---", '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}\n---\n'],
+  [
+    "JSON then a comment",
+    '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}\n# c\n',
+  ],
+  [
+    "two JSON values",
+    '{"kind": "Secret", "metadata": {"name": "a"}}\n{"kind": "Secret", "metadata": {"name": "b"}}\n',
+  ],
+  ["JSON with a trailing comma (read as YAML)", '{"kind": "Secret", "metadata": {"name": "a"},}\n'],
+  [
+    "multi-document with comment-only documents",
+    `# head\n---\n${SECRET}---\n# only a comment\n---\n${SECRET}`,
+  ],
+  ["trailing ---", `${SECRET}stringData:\n  a: b\n---\n`],
+  ["leading ---", `---\n${SECRET}stringData:\n  a: b\n`],
+  ["... document end", `${SECRET}stringData:\n  a: b\n...\n`],
+  ["BOM", `\ufeff${SECRET}stringData:\n  a: b\n`],
+  ["CRLF", `${SECRET}stringData:\n  a: b\n`.replace(/\n/g, "\r\n")],
+  ["tab after a value", `${SECRET}stringData:\n  a: b\t\n`],
+  ["tab indentation", `${SECRET}stringData:\n\ta: b\n`],
+  ["anchors and aliases", `${SECRET}stringData:\n  a: &v hello\n  b: *v\n`],
+  ["merge keys", `base: &b {a: one}\n${SECRET}stringData:\n  <<: *b\n  c: two\n`],
+  ["merge list, earlier wins", `${SECRET}stringData:\n  <<: [{a: one}, {a: two, b: x}]\n`],
+  ["explicit !!str tag", `${SECRET}stringData:\n  a: !!str 0777\n`],
+  ["explicit !!binary", `${SECRET}stringData:\n  a: !!binary aGVsbG8=\n`],
+  [
+    "folded and literal blocks",
+    `${SECRET}stringData:\n  a: >\n    x\n    y\n  b: |-\n    x\n    y\n`,
+  ],
+  ["duplicate key (Go keeps the last)", `${SECRET}stringData:\n  a: one\n  a: two\n`],
+  ["keys 1 and '1'", `${SECRET}stringData:\n  1: one\n  "1": two\n`],
+  [
+    "case-insensitive field names",
+    "apiVersion: v1\nkind: Secret\nMetadata:\n  Name: s\nStringData:\n  a: b\n",
+  ],
+  ["a ConfigMap", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n"],
+  // Invalid input (kubeseal refuses it).
+  ["invalid UTF-8", `${SECRET}stringData:\n  a: caf\u00e9\n`],
+  ["document separator with text", `${SECRET}--- x\nstringData:\n  a: b\n`],
+  ["control character", `${SECRET}stringData:\n  a: b\u0001\n`],
+  ["unclosed flow", `${SECRET}stringData: {a: b\n`],
+  [
+    "alias bomb",
+    `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n${SECRET}`,
+  ],
+  ["self-referencing alias", "a: &a [*a]\n"],
+];
+
+const sealedInputs: [string, string][] = [
+  ["plain", `${SEALED}spec:\n  encryptedData:\n    a: AgBy\n`],
+  ["null item", `${SEALED}spec:\n  encryptedData:\n    a:\n`],
+  ["numeric item", `${SEALED}spec:\n  encryptedData:\n    a: 1234\n`],
+  [
+    "unquoted cluster-wide: true",
+    `${SEALED}  annotations:\n    sealedsecrets.bitnami.com/cluster-wide: true\nspec:\n  encryptedData:\n    a: AgBy\n`,
+  ],
+  [
+    "template with a numeric type",
+    `${SEALED}spec:\n  encryptedData:\n    a: AgBy\n  template:\n    type: 1\n`,
+  ],
+  ["trailing ---", `${SEALED}spec:\n  encryptedData:\n    a: AgBy\n---\n`],
+  ["trailing comment document", `${SEALED}spec:\n  encryptedData:\n    a: AgBy\n---\n# end\n`],
+  ["no kind", "apiVersion: bitnami.com/v1alpha1\nmetadata:\n  name: s\nspec: {}\n"],
+  ["another kind", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"],
+  [
+    "JSON",
+    '{"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret", "metadata": {"name": "s"}, "spec": {"encryptedData": {"a": "AgBy"}}}\n',
+  ],
+  ["deprecated data", `${SEALED}spec:\n  data: AgBy\n`],
+];
+
+function bytesOf(what: string, text: string): Uint8Array {
+  if (what !== "invalid UTF-8") return Buffer.from(text, "utf8");
+  return Buffer.from(text, "latin1");
+}
+
+/** Every checked-in input in each decoding kubeseal applies to its kind. */
+export function checkedIn(): DiffCase[] {
+  const cases: DiffCase[] = [];
+  const add = (prefix: string, inputs: [string, string][], modes: Mode[]): void => {
+    for (const [what, text] of inputs) {
+      for (const mode of modes) {
+        cases.push({ id: `${prefix}: ${what} [${mode}]`, mode, input: bytesOf(what, text) });
+      }
+    }
+  };
+  add("secret", secretInputs, ["secrets", "generic"]);
+  add("sealed", sealedInputs, ["sealedsecrets", "universal", "generic"]);
+  return cases;
+}
