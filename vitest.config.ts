@@ -35,6 +35,7 @@ export default defineConfig({
             "test/interop/**/*.test.ts",
             "test/template-diff/**/*.test.ts",
             "test/yaml-diff/**/*.test.ts",
+            "test/gocompat-diff/**/*.test.ts",
           ],
           globalSetup: ["test/interop/global-setup.ts"],
           testTimeout: 120_000,

@@ -1,65 +1,14 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import {
-  cacheDir,
-  ensureKubeseal,
-  repoRoot,
-  signetBinPath,
-} from "../test/interop/reference-tools.js";
+import { cacheDir, repoRoot } from "../test/interop/reference-tools.js";
+import { cliBenchmark } from "./cli.js";
 import { controllerBenchmark } from "./controller.js";
+import { imageBenchmark } from "./image.js";
 import type { ControllerBenchOptions, Name, Sealer, StoredReference } from "./controller-report.js";
 
-/** One measured command: wall time of the whole process, stdin from a file. */
-function timeRun(cmd: string, args: string[], stdinFile: string): number {
-  const input = readFileSync(stdinFile);
-  const started = process.hrtime.bigint();
-  const run = spawnSync(cmd, args, { input, stdio: ["pipe", "pipe", "pipe"], maxBuffer: 1 << 30 });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (run.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${String(run.stderr)}`);
-  return ms;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-interface Row {
-  name: string;
-  signetMs: number;
-  kubesealMs: number;
-  runs: number;
-  target: string;
-}
-
-/** Runs both tools alternately (so machine noise hits both alike) and keeps the medians. */
-function sideBySide(runs: number, signet: () => number, kubeseal: () => number): [number, number] {
-  const a: number[] = [];
-  const b: number[] = [];
-  signet();
-  kubeseal();
-  for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) {
-      a.push(signet());
-      b.push(kubeseal());
-    } else {
-      b.push(kubeseal());
-      a.push(signet());
-    }
-  }
-  return [median(a), median(b)];
-}
-
-function secretDoc(i: number): string {
-  const value = Buffer.from(`value-${i}-${"x".repeat(32)}`).toString("base64");
-  return `apiVersion: v1\nkind: Secret\nmetadata:\n  name: secret-${i}\n  namespace: bench\ndata:\n  password: ${value}\n  username: ${Buffer.from(`user-${i}`).toString("base64")}\n`;
-}
-
-const PARTS = ["cli", "controller", "controller-large"] as const;
+const PARTS = ["cli", "controller", "controller-large", "image"] as const;
 type Part = (typeof PARTS)[number];
 
 /** The value after `--name` (or in `--name=value`), if given. */
@@ -156,7 +105,7 @@ function controllerOptions(argv: readonly string[], large: boolean): ControllerB
 }
 
 /**
- * `npm run bench [-- --only cli|controller|controller-large] [--quick]`; controller parts:
+ * `npm run bench [-- --only cli|controller|controller-large|image] [--quick]`; controller parts:
  * `--count N` (2000; large: 10000), `--keys N` (12), `--old-share F` (0.1), `--repetitions N` (1),
  * `--timeout-min N` (60; large: 180), `--controllers signet,baseline,reference`,
  * `--sealers signet,kubeseal` (signet's workloads),
@@ -173,6 +122,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const runs = (part: Part): boolean => only === undefined || only === part;
   if (runs("cli")) writeSection("cli", cliBenchmark(argv.includes("--quick")));
+  if (runs("image")) writeSection("image", imageBenchmark());
   if (runs("controller")) {
     const o = controllerOptions(argv, false);
     const text = await controllerBenchmark(o);
@@ -195,216 +145,12 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-function cliBenchmark(quick: boolean): string {
-  const load = loadavg();
-  const kubeseal = ensureKubeseal().path;
-  const signet = signetBinPath();
-  const dir = mkdtempSync(join(tmpdir(), "signet-bench-data-"));
-  try {
-    const key = join(dir, "key.pem");
-    const cert = join(dir, "cert.pem");
-    const keygen = spawnSync(process.execPath, [
-      join(repoRoot, "packages/cli/scripts/dev-keypair.mjs"),
-      key,
-      cert,
-    ]);
-    if (keygen.status !== 0) throw new Error(`key generation failed: ${String(keygen.stderr)}`);
-    const one = join(dir, "one.yaml");
-    writeFileSync(one, secretDoc(0));
-    const stream = join(dir, "stream.yaml");
-    writeFileSync(stream, Array.from({ length: 1000 }, (_, i) => secretDoc(i)).join("---\n"));
-
-    const rows: Row[] = [];
-    const single = sideBySide(
-      quick ? 5 : 31,
-      () => timeRun(process.execPath, [signet, "--cert", cert], one),
-      () => timeRun(kubeseal, ["--cert", cert], one),
-    );
-    rows.push({
-      name: "seal one Secret offline (`--cert`), whole process",
-      signetMs: single[0],
-      kubesealMs: single[1],
-      runs: quick ? 5 : 31,
-      target: "signet <= 1.5x kubeseal",
-    });
-    // The floor any Node.js CLI pays before running a line of its own code.
-    const floor = sideBySide(
-      quick ? 5 : 31,
-      () => timeRun(process.execPath, ["-e", "0"], one),
-      () => timeRun(kubeseal, ["--cert", cert], one),
-    );
-    rows.push({
-      name: "floor: bare `node -e 0` (no Signet code) vs the same kubeseal run",
-      signetMs: floor[0],
-      kubesealMs: floor[1],
-      runs: quick ? 5 : 31,
-      target: "context only",
-    });
-    const many = sideBySide(
-      quick ? 1 : 5,
-      () => timeRun(process.execPath, [signet, "--cert", cert, "-o", "yaml"], stream),
-      () => timeRun(kubeseal, ["--cert", cert, "-o", "yaml"], stream),
-    );
-    rows.push({
-      name: "seal 1,000 Secrets from one multi-document stream",
-      signetMs: many[0],
-      kubesealMs: many[1],
-      runs: quick ? 1 : 5,
-      target: "signet faster than kubeseal",
-    });
-    return report(rows, load) + badInputReport(badInputs(dir, signet, cert));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Hostile or broken inputs under 1 MiB: each must be sealed or refused within 1 s and 100 MiB. */
-function hostileInputs(): [string, string | Buffer][] {
-  const MiB = 1024 * 1024;
-  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
-  for (let i = 1; i < 9; i++) {
-    const prev = String.fromCharCode(96 + i);
-    const next = String.fromCharCode(97 + i);
-    bomb.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(", ")}]`);
-  }
-  const head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\n";
-  const deepBlock = Array.from({ length: 2000 }, (_, i) => `${" ".repeat(i)}a:`).join("\n");
-  const big = "x".repeat(MiB - 200);
-  const aliases = `${head}stringData:\n  a: &v ${"y".repeat(100_000)}\n${Array.from({ length: 9 }, (_, i) => `  k${i}: *v`).join("\n")}\n`;
-  return [
-    ["alias bomb (billion laughs), 9 levels", `${bomb.join("\n")}\n${head}`],
-    ["1 MiB of `[` (flow nesting)", "[".repeat(MiB - 1)],
-    ["1 MiB of `{` (JSON nesting)", `{"a":${"[".repeat(MiB - 10)}`],
-    ["block nesting 2,000 levels deep", `${head}${deepBlock.slice(0, MiB - 100)}\n`],
-    ["1 MiB of `---` lines (empty documents)", "---\n".repeat(MiB / 4 - 1)],
-    ["one 1 MiB value (sealed)", `${head}stringData:\n  a: ${big}\n`],
-    ["a 100 kB value through 9 aliases (sealed)", aliases],
-    [
-      "invalid UTF-8 after 1 MiB of comments",
-      Buffer.concat([
-        Buffer.from(`${head}${"# c\n".repeat(MiB / 4 - 100)}stringData:\n  a: `),
-        Buffer.from([0xff, 0x0a]),
-      ]),
-    ],
-    ["1 MiB of unclosed quotes", `${head}stringData:\n  a: "${"z".repeat(MiB - 200)}\n`],
-  ];
-}
-
-interface BadInputRow {
-  name: string;
-  bytes: number;
-  seconds: number;
-  maxRssMiB: number;
-  exit: number;
-  outcome: string;
-}
-
-/** Runs the built CLI on each hostile input under /usr/bin/time: wall time and peak RSS. */
-function badInputs(dir: string, signet: string, cert: string): BadInputRow[] {
-  return hostileInputs().map(([name, input], i) => {
-    const file = join(dir, `hostile-${i}`);
-    writeFileSync(file, input);
-    const run = spawnSync(
-      "/usr/bin/time",
-      ["-f", "%e %M", process.execPath, signet, "--cert", cert, "-o", "yaml"],
-      { input: readFileSync(file), maxBuffer: 1 << 30 },
-    );
-    const stderr = String(run.stderr).trimEnd().split("\n");
-    const [seconds, kib] = (stderr.pop() ?? "0 0").split(" ").map(Number);
-    const first = stderr[0] ?? "";
-    const outcome =
-      run.status === 0
-        ? "sealed"
-        : first.startsWith("error: ")
-          ? `refused: ${first.slice(7, 90)}`
-          : `FAILED: ${first.slice(0, 90)}`;
-    return {
-      name,
-      bytes: readFileSync(file).length,
-      seconds: seconds ?? 0,
-      maxRssMiB: (kib ?? 0) / 1024,
-      exit: run.status ?? -1,
-      outcome,
-    };
-  });
-}
-
-function badInputReport(rows: BadInputRow[]): string {
-  const lines = rows.map(
-    (r) =>
-      `| ${r.name} | ${r.bytes.toLocaleString("en-US")} | ${r.seconds.toFixed(2)} | ${r.maxRssMiB.toFixed(0)} | ${r.exit} | ${r.outcome.replace(/\|/g, "\\|")} |`,
-  );
-  const met = rows.every(
-    (r) =>
-      r.seconds <= 1 && r.maxRssMiB <= 100 && (r.exit === 0 || r.outcome.startsWith("refused")),
-  );
-  const text = `
-### Bad input budget
-
-The built CLI (\`signet --cert CERT -o yaml\`) on hostile inputs under 1 MiB, one run each under
-\`/usr/bin/time\` (wall time and peak RSS of the whole process, Node's own ~40 MiB included). Target:
-each sealed or refused (\`error: ...\`, exit 1, nothing written) within 1 s and 100 MiB —
-**${met ? "met" : "not met"}** in this run.
-
-| input | bytes | s | peak RSS MiB | exit | outcome |
-|---|---|---|---|---|---|
-${lines.join("\n")}
-`;
-  process.stdout.write(text);
-  return text;
-}
-
-const NOTES = `
-### Reading the CLI rows
-
-- The single-Secret target (signet at most 1.5x kubeseal) is **not met and cannot be met by any
-  Node.js CLI on this machine**: kubeseal is a static Go binary that starts in ~15 ms, while a bare
-  \`node -e 0\` (the floor row, no Signet code at all) already costs several times that. Signet's
-  own work on top of the floor (loading one bundled CommonJS file, parsing, one RSA-OAEP wrap per
-  value) is the difference between the first and the floor row. Reaching the target would need a
-  different runtime for the CLI, not a faster Signet.
-`;
-
-/** The stream row is where the work is; what it says depends on this run's measurement. */
-function streamNote(stream: Row | undefined): string {
-  if (!stream) return "";
-  const ratio = stream.signetMs / stream.kubesealMs;
-  return ratio < 1
-    ? `- The 1,000-Secret stream is where the work is, and there Signet is faster than kubeseal
-  (${ratio.toFixed(2)}x).
-`
-    : `- The 1,000-Secret stream is where the work is; in this run Signet was **slower** than
-  kubeseal (${ratio.toFixed(2)}x, target missed). Compare the load noted for the controller
-  section: under heavy load the shared cores, not the tools, set these times.
-`;
-}
-
-function report(rows: Row[], load: number[]): string {
-  const lines = rows.map(
-    (r) =>
-      `| ${r.name} | ${r.signetMs.toFixed(1)} | ${r.kubesealMs.toFixed(1)} | **${(r.signetMs / r.kubesealMs).toFixed(2)}x** | ${r.runs} | ${r.target} |`,
-  );
-  const text = `## CLI: signet vs kubeseal v0.36.6 (4096-bit key)
-
-Measured by \`npm run bench -- --only cli\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores
-(${cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}. Each row runs both tools alternately
-in the same run; times are medians of whole-process wall time; the ratio is signet / kubeseal
-(below 1 means signet is faster). The machine is shared and noisy: compare ratios, not absolute times
-(load average at the start: ${load.map((l) => l.toFixed(2)).join(" / ")}).
-
-| benchmark | signet ms | kubeseal ms | ratio | runs | target |
-|---|---|---|---|---|---|
-${lines.join("\n")}
-`;
-  process.stdout.write(text);
-  return `${text}${NOTES}${streamNote(rows.at(-1))}`;
-}
-
 const HEADER = `# Benchmarks
 
 Written by \`npm run bench\` (benchmarks are not tests). Each section is measured side by side in
-one run and rewritten only by the part that ran: \`npm run bench -- --only cli\` or
-\`--only controller\`; the other section is kept as it was.
+one run and rewritten only by the part that ran: \`npm run bench -- --only cli\`,
+\`--only controller\`, \`--only controller-large\` or \`--only image\`; the other sections are kept
+as they were.
 `;
 
 const marker = (part: Part, edge: "start" | "end"): string => `<!-- bench:${part}:${edge} -->`;

@@ -93,6 +93,12 @@ describe("signet top-level flags", () => {
       ["--scope", "global"],
       'invalid argument "global" for "--scope" flag: must be one of: strict, namespace-wide, cluster-wide',
     ],
+    [["---x"], "bad flag syntax: ---x"],
+    [["-o"], "flag needs an argument: 'o' in -o"],
+    [
+      ["--cert", "cert.pem", "--request-timeout", "soon"],
+      'invalid --request-timeout "soon": Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a unit (e.g. 1s | 2m | 3h)',
+    ],
   ])("rejects %j with pflag's message, the usage and exit 2", async (argv, message) => {
     const { code, err } = await signet(argv, withFiles());
     expect(code).toBe(2);
@@ -126,6 +132,32 @@ describe("signet top-level flags", () => {
     expect(code).toBe(0);
     const ss = JSON.parse(out) as { metadata: { annotations?: Record<string, string> } };
     expect(ss.metadata.annotations?.["sealedsecrets.bitnami.com/cluster-wide"]).toBe(clusterWide);
+  });
+
+  it("prints the usage for -h, which pflag takes as a request for help", async () => {
+    const { code, out, err } = await signet(["-h"], withFiles());
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(out).toMatch(/^Usage of signet:\n/);
+  });
+
+  it("refuses a bad SEALED_SECRETS_REQUEST_TIMEOUT at parse time, before anything connects", async () => {
+    const io = withFiles({}, SECRET, { SEALED_SECRETS_REQUEST_TIMEOUT: "-5" });
+    const { code, err } = await signet(["--cert", "cert.pem"], io);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^invalid --request-timeout "-5": /);
+  });
+
+  it.each(["reseal", "inspect", "keys"])("prints the help of signet %s for -h", async (sub) => {
+    const { code, out, err } = await signet([sub, "-h"], withFiles());
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(out).toMatch(new RegExp(`^Usage: signet ${sub} `));
+    expect(out).toMatch(/\n {2}-h, --help +Print this help message\n/);
+  });
+
+  it("prints pflag's deprecation notice for --rotate on stderr", async () => {
+    const { code, err } = await signet(["--rotate", "--help"], withFiles());
+    expect(code).toBe(0);
+    expect(err).toBe("Flag --rotate has been deprecated, please use --re-encrypt instead\n");
   });
 
   it("takes --cert from SEALED_SECRETS_CERT", async () => {

@@ -8,7 +8,7 @@ import { runRaw } from "./commands/raw.js";
 import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
 import { readSecrets, sealSecrets } from "./commands/seal.js";
 import { EXIT_OK, exitCodeOf, messageOf } from "./exit.js";
-import { FlagError, parseFlags, usage } from "./flags.js";
+import { FlagError, KUBESEAL_FLAGS, parseCommandLine, usage } from "./flags.js";
 import type { Input } from "./input.js";
 import { readInput } from "./input.js";
 import type { Io } from "./io.js";
@@ -56,14 +56,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const { subcommandOf } = await import("./subcommands/index.js");
     return subcommandOf(argv)!(argv.slice(1), io);
   }
-  let options: CliOptions;
-  try {
-    options = toOptions(parseFlags(argv, io.env));
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    io.writeStderr(`${err.message}\n${usage(io.program)}`);
-    return exitCodeOf(err);
-  }
+  const parsed = parseCommandLine(KUBESEAL_FLAGS, argv, io, () => usage(io.program));
+  if (parsed instanceof FlagError) return exitCodeOf(parsed);
+  const options = toOptions(parsed);
   try {
     await dispatch(options, io);
     return EXIT_OK;
@@ -88,8 +83,6 @@ async function dispatch(options: CliOptions, io: Io): Promise<void> {
 
 /** Steps 4–11 of kubeseal's mode precedence. */
 async function dispatchModes(options: CliOptions, io: Io, building: boolean): Promise<void> {
-  if (options.rotateDeprecated)
-    io.writeStderr("Flag --rotate has been deprecated, please use --re-encrypt instead\n");
   const output = outputFor(
     options.reEncrypt && options.inputFile !== "" && options.outputFile === ""
       ? { ...options, outputFile: options.inputFile }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { loadConfig, parseKeyValueList, parseListenAddress, parseSlogLevel } from "./config.js";
+import {
+  controllerUsage,
+  loadConfig,
+  parseKeyValueList,
+  parseListenAddress,
+  parseSlogLevel,
+} from "./config.js";
 import type { ControllerConfig } from "./config.js";
 
 const load = (argv: string[] = [], env: Record<string, string> = {}): ControllerConfig =>
@@ -34,8 +40,8 @@ describe("controller configuration", () => {
       maxUnsealRetries: 5,
       kubeclientQps: 5,
       kubeclientBurst: 10,
-      listenAddr: ":8080",
-      listenMetricsAddr: ":8081",
+      listenAddr: { host: undefined, port: 8080 },
+      listenMetricsAddr: { host: undefined, port: 8081 },
       readTimeoutMs: 120_000,
       writeTimeoutMs: 120_000,
       metricsOmitSecretLabels: false,
@@ -192,6 +198,26 @@ describe("controller configuration", () => {
     ["a negative resync period", ["--resync-period=-1m"], "--resync-period must not be negative"],
     ["a key size under 2048 bits", ["--key-size=1024"], "--key-size must be at least 2048 bits"],
     ["a label without =", ["--privatekey-labels=a"], 'entry "a" is not of the form key=value'],
+    [
+      "a listen address without a port",
+      ["--listen-addr=nope"],
+      '--listen-addr: listen address "nope" is not host:port',
+    ],
+    [
+      "a metrics address with a port out of range",
+      ["--listen-metrics-addr=:70000"],
+      '--listen-metrics-addr: listen address ":70000" is not host:port',
+    ],
+    [
+      "a bad int, with strconv's reason",
+      ["--max-connections=1e3"],
+      'invalid argument "1e3" for "--max-connections" flag: strconv.ParseInt: parsing "1e3": invalid syntax',
+    ],
+    [
+      "a bad duration, with time's reason",
+      ["--read-timeout=5"],
+      'invalid argument "5" for "--read-timeout" flag: time: missing unit in duration "5"',
+    ],
   ])("refuses %s with ERR_INVALID_FLAG", (_, argv, message) => {
     expect(() => load(argv)).toThrow(
       expect.objectContaining({
@@ -233,5 +259,52 @@ describe("controller configuration", () => {
     ["[::1]:81", "::1", 81],
   ])("splits the listen address %j", (addr, host, port) => {
     expect(parseListenAddress(addr)).toEqual({ host, port });
+  });
+
+  it("parses the listen addresses into host and port at parse time", () => {
+    const config = load(["--listen-addr=127.0.0.1:9090", "--listen-metrics-addr=[::1]:0"]);
+    expect(config.listenAddr).toEqual({ host: "127.0.0.1", port: 9090 });
+    expect(config.listenMetricsAddr).toEqual({ host: "::1", port: 0 });
+  });
+
+  it("takes -h (not a defined flag) as a request for help, as pflag does", () => {
+    expect(load(["-h"]).help).toBe(true);
+    expect(load([]).help).toBe(false);
+  });
+
+  it("reports pflag's deprecation notice for --rotate-period, and none otherwise", () => {
+    expect(load(["--rotate-period=1h"]).deprecations).toEqual([
+      "Flag --rotate-period has been deprecated, please use key-renew-period instead",
+    ]);
+    expect(load(["--key-renew-period=1h"]).deprecations).toEqual([]);
+  });
+});
+
+describe("controller usage", () => {
+  const text = controllerUsage("signet-controller", 2);
+  const lines = text.split("\n");
+
+  it("lists every flag sorted, with types and non-zero defaults, hiding deprecated ones", () => {
+    expect(lines[0]).toBe("Usage of signet-controller:");
+    expect(text).toMatch(
+      /--key-renew-period duration +New key generation period.*\(default 720h0m0s\)/,
+    );
+    expect(text).toMatch(
+      /--key-prefix string +Prefix used to name keys\. \(default "sealed-secrets-key"\)/,
+    );
+    expect(text).toMatch(
+      /--accept-deprecated-v1-data +Accept deprecated V1 data field\. \(default true\)\n/,
+    );
+    expect(text).toMatch(/--kubeclient-qps float +Maximum QPS.*\(default 5\)\n/);
+    expect(text).toMatch(/--workers int +\(signet\).*\(default 2\)\n/);
+    expect(text).not.toContain("--rotate-period");
+    expect(text).toMatch(/--old-gc-behavior +Revert[^\n]*itself\.\n/);
+    const names = lines.slice(1, -1).map((l) => /--(\S+)/.exec(l)?.[1]);
+    expect(names).toEqual([...names].sort());
+  });
+
+  it("aligns every description in one column, as pflag does", () => {
+    const columns = new Set(lines.slice(1, -1).map((l) => /^ +-\S.*? {2,}/.exec(l)?.[0].length));
+    expect(columns.size).toBe(1);
   });
 });

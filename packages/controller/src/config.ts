@@ -1,10 +1,8 @@
 import { isIP } from "node:net";
 
-import { SignetError } from "@signet/core";
+import { flag, FlagError, flagUsages, parseFlags, parseRFC1123Z } from "@signet/core";
+import type { FinishContext, FlagValues } from "@signet/core";
 
-import { parseRfc1123z } from "./flags/go-values.js";
-import { parseFlags } from "./flags/parse.js";
-import type { FlagSpec, FlagValue } from "./flags/parse.js";
 import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
 import type { KeyOrderPriority } from "./keys/key-registry.js";
 import { timingsProblem } from "./leader/lease.js";
@@ -12,85 +10,19 @@ import type { LogLevel } from "./ports/logger.js";
 
 /**
  * The controller's configuration: every flag of the reference (`bindControllerFlags`,
- * cmd/controller/main.go; docs/flags.md#signet-controller) with the same
- * defaults, plus Signet's own (marked "(signet)" in usage), parsed once at the edge from the
- * command line and `SEALED_SECRETS_*` variables (docs/flags.md#environment-variables) into one
- * frozen object.
+ * cmd/controller/main.go; docs/flags.md#signet-controller) with the same names and defaults, plus
+ * Signet's own (marked "(signet)" in usage), parsed once at the edge from the command line and
+ * `SEALED_SECRETS_*` variables (docs/flags.md#environment-variables) into one frozen object.
+ * Each flag is declared once below, as the field it yields; every check runs at parse time, so
+ * a bad value exits 2 before anything connects.
  */
 export type { KeyOrderPriority } from "./keys/key-registry.js";
 export type { LogLevel } from "./ports/logger.js";
 
-export interface ControllerConfig {
-  version: boolean;
-  help: boolean;
-  keyPrefix: string;
-  keySize: number;
-  keyTtlMs: number;
-  myCn: string;
-  /** 0 disables automatic renewal (`--key-renew-period`, alias `--rotate-period`). */
-  keyRenewPeriodMs: number;
-  keyOrderPriority: KeyOrderPriority;
-  acceptDeprecatedV1Data: boolean;
-  keyCutoffTime: Date | undefined;
-  allNamespaces: boolean;
-  /** `--additional-namespaces`, split on commas, trimmed, empty entries and duplicates removed. */
-  additionalNamespaces: readonly string[];
-  labelSelector: string;
-  rateLimit: number;
-  rateLimitBurst: number;
-  privateKeyAnnotations: Readonly<Record<string, string>>;
-  privateKeyLabels: Readonly<Record<string, string>>;
-  oldGcBehavior: boolean;
-  updateStatus: boolean;
-  watchForSecrets: boolean;
-  skipRecreate: boolean;
-  logInfoStdout: boolean;
-  logLevel: LogLevel;
-  logFormat: "text" | "json";
-  maxUnsealRetries: number;
-  kubeclientQps: number;
-  kubeclientBurst: number;
-  listenAddr: string;
-  listenMetricsAddr: string;
-  readTimeoutMs: number;
-  writeTimeoutMs: number;
-  metricsOmitSecretLabels: boolean;
-  workers: number;
-  allowPrivilegedSecretTypes: boolean;
-  maxRequestBytes: number;
-  /** `--read-header-timeout`: a request's headers must arrive within this long. */
-  readHeaderTimeoutMs: number;
-  /** `--read-body-timeout`: a request's body must arrive within this long after its headers. */
-  readBodyTimeoutMs: number;
-  /** `--max-connections`: open connections to the API port, all peers together. */
-  maxConnections: number;
-  /** `--max-connections-per-peer`: open connections from one peer address (trusted proxies: no cap). */
-  maxConnectionsPerPeer: number;
-  /** `--trusted-proxies`: addresses and CIDR ranges whose `X-Forwarded-For` names the client. */
-  trustedProxies: readonly string[];
-  kubeconfig: string;
-  /** `--web-ui`: serve the seal page at `/ui/` (off by default; @signet/web). */
-  webUi: boolean;
-  /** `--leader-elect`: only the holder of the Lease reconciles and renews keys (src/leader/). */
-  leaderElect: boolean;
-  leaderElectLeaseName: string;
-  /** client-go's defaults: 15 s / 10 s / 2 s. */
-  leaderElectLeaseDurationMs: number;
-  leaderElectRenewDeadlineMs: number;
-  leaderElectRetryPeriodMs: number;
-  /**
-   * `--resync-period`: how often every SealedSecret is checked against its last reconcile
-   * (`controller/resync.ts`); 0 disables.
-   */
-  resyncPeriodMs: number;
-  /**
-   * `--rollout-workloads` (off by default): restart the workloads a SealedSecret names in
-   * `signet.dev/rollout` when its Secret gets new data (docs/rollout.md; needs the RBAC of the
-   * chart's `rollout.enabled` or the kustomize `rollout` component).
-   */
-  rolloutWorkloads: boolean;
-  /** Non-fatal problems the reference only logs (e.g. an unknown key order priority). */
-  warnings: readonly string[];
+/** A Go listen address split for Node's `listen` (`:8080` → any host, port 8080). */
+export interface ListenAddress {
+  host: string | undefined;
+  port: number;
 }
 
 /** Where configuration comes from; `cpus` is the default worker count. */
@@ -102,304 +34,299 @@ export interface ConfigSources {
 
 const HOUR_MS = 3_600_000;
 
-/** The flag table; names, kinds and defaults are the reference's unless marked (signet). */
-export function controllerFlags(cpus: number): FlagSpec[] {
-  const f = (name: string, kind: FlagSpec["kind"], def: FlagValue, usage: string): FlagSpec => ({
-    name,
-    kind,
-    default: def,
-    usage,
-  });
-  return [
-    f("version", "bool", false, "Print version information and exit"),
-    f("help", "bool", false, "Print this help message"),
-    f("key-prefix", "string", "sealed-secrets-key", "Prefix used to name keys."),
-    f("key-size", "int", 4096, "Size of encryption key."),
-    f("key-ttl", "duration", 87_600 * HOUR_MS, "Duration that certificate is valid for."),
-    f(
+/** The flags; names, types and defaults are the reference's unless marked (signet). */
+export function controllerFlags(cpus: number) {
+  return {
+    version: flag.bool("version", false, "Print version information and exit"),
+    help: flag.bool("help", false, "Print this help message"),
+    keyPrefix: flag
+      .string("key-prefix", "sealed-secrets-key", "Prefix used to name keys.")
+      .map(validateKeyPrefix),
+    keySize: flag.int("key-size", 4096, "Size of encryption key.").map(keySize),
+    keyTtlMs: flag.duration("key-ttl", 87_600 * HOUR_MS, "Duration that certificate is valid for."),
+    myCn: flag.string(
       "my-cn",
-      "string",
       "",
       "Common name to be used as issuer/subject DN in generated certificate.",
     ),
-    f(
-      "key-renew-period",
-      "duration",
-      720 * HOUR_MS,
-      "New key generation period (automatic rotation disabled if 0)",
+    /** 0 disables automatic renewal (`--key-renew-period`, alias `--rotate-period`). */
+    keyRenewPeriodMs: flag
+      .duration(
+        "key-renew-period",
+        720 * HOUR_MS,
+        "New key generation period (automatic rotation disabled if 0)",
+      )
+      .alias("rotate-period", { deprecated: "please use key-renew-period instead" }),
+    keyOrderPriority: flag
+      .string(
+        "key-order-priority",
+        "CertNotBefore",
+        "Ordering of keys based on NotBefore certificate attribute or secret creation timestamp.",
+      )
+      .map(keyOrderPriority),
+    acceptDeprecatedV1Data: flag.bool(
+      "accept-deprecated-v1-data",
+      true,
+      "Accept deprecated V1 data field.",
     ),
-    {
-      ...f("rotate-period", "duration", 720 * HOUR_MS, "New key generation period"),
-      aliasOf: "key-renew-period",
-      deprecated: "use --key-renew-period instead.",
-    },
-    f(
-      "key-order-priority",
-      "string",
-      "CertNotBefore",
-      "Ordering of keys based on NotBefore certificate attribute or secret creation timestamp.",
-    ),
-    f("accept-deprecated-v1-data", "bool", true, "Accept deprecated V1 data field."),
-    f(
-      "key-cutoff-time",
-      "string",
-      "",
-      "Create a new key if latest one is older than this cutoff time. RFC1123Z format (e.g. 'Mon, 02 Jan 2006 15:04:05 -0700')",
-    ),
-    f(
+    keyCutoffTime: flag
+      .string(
+        "key-cutoff-time",
+        "",
+        "Create a new key if latest one is older than this cutoff time. RFC1123Z format (e.g. 'Mon, 02 Jan 2006 15:04:05 -0700')",
+      )
+      .map(keyCutoffTime),
+    allNamespaces: flag.bool(
       "all-namespaces",
-      "bool",
       true,
       "Scan all namespaces or only the current namespace (default=true).",
     ),
-    f(
-      "additional-namespaces",
-      "string",
+    /** `--additional-namespaces`, split on commas, trimmed, empty entries and duplicates removed. */
+    additionalNamespaces: flag
+      .string(
+        "additional-namespaces",
+        "",
+        "Comma-separated list of additional namespaces to be scanned.",
+      )
+      .map(splitList),
+    labelSelector: flag.string(
+      "label-selector",
       "",
-      "Comma-separated list of additional namespaces to be scanned.",
+      "Label selector which can be used to filter sealed secrets.",
     ),
-    f("label-selector", "string", "", "Label selector which can be used to filter sealed secrets."),
-    f(
-      "rate-limit",
-      "int",
-      2,
-      "Number of allowed sustained requests per second for the verify and rotate endpoints",
-    ),
-    f(
-      "rate-limit-burst",
-      "int",
-      2,
-      "Number of requests allowed to exceed the rate limit per second for the verify and rotate endpoints",
-    ),
-    f(
-      "privatekey-annotations",
-      "string",
-      "",
-      "Comma-separated list of additional annotations to be put on renewed sealing keys.",
-    ),
-    f(
-      "privatekey-labels",
-      "string",
-      "",
-      "Comma-separated list of additional labels to be put on renewed sealing keys.",
-    ),
-    f(
+    rateLimit: flag
+      .int(
+        "rate-limit",
+        2,
+        "Number of allowed sustained requests per second for the verify and rotate endpoints",
+      )
+      .map(positive),
+    rateLimitBurst: flag
+      .int(
+        "rate-limit-burst",
+        2,
+        "Number of requests allowed to exceed the rate limit per second for the verify and rotate endpoints",
+      )
+      .map(positive),
+    privateKeyAnnotations: flag
+      .string(
+        "privatekey-annotations",
+        "",
+        "Comma-separated list of additional annotations to be put on renewed sealing keys.",
+      )
+      .map(keyValueList),
+    privateKeyLabels: flag
+      .string(
+        "privatekey-labels",
+        "",
+        "Comma-separated list of additional labels to be put on renewed sealing keys.",
+      )
+      .map(keyValueList),
+    oldGcBehavior: flag.bool(
       "old-gc-behavior",
-      "bool",
       false,
       "Revert to old GC behavior where the controller deletes secrets instead of delegating that to k8s itself.",
     ),
-    f(
+    updateStatus: flag.bool(
       "update-status",
-      "bool",
       true,
       "beta: if true, the controller will update the status sub-resource whenever it processes a sealed secret",
     ),
-    f(
+    watchForSecrets: flag.bool(
       "watch-for-secrets",
-      "bool",
       false,
       "Watch for key Secrets added, relabelled or removed (Signet always reacts to all three).",
     ),
-    f(
+    skipRecreate: flag.bool(
       "skip-recreate",
-      "bool",
       false,
       "if true the controller will skip listening for managed secret changes to recreate them. This helps on limited permission environments.",
     ),
-    f("log-info-stdout", "bool", true, "if true the controller will log info to stdout."),
-    f("log-level", "string", "INFO", "Log level (DEBUG|INFO|WARN|ERROR)."),
-    f("log-format", "string", "text", "Log format (text|json)."),
-    f(
+    logInfoStdout: flag.bool(
+      "log-info-stdout",
+      true,
+      "if true the controller will log info to stdout.",
+    ),
+    logLevel: flag
+      .string("log-level", "INFO", "Log level (DEBUG|INFO|WARN|ERROR).")
+      .map(parseSlogLevel),
+    logFormat: flag
+      .string("log-format", "text", "Log format (text|json).")
+      .map((text): "text" | "json" => (text === "json" ? "json" : "text")),
+    maxUnsealRetries: flag.int(
       "max-unseal-retries",
-      "int",
       5,
       "Fast retries of a failed unseal before falling back to the capped backoff (signet: never gives up).",
     ),
-    f(
+    kubeclientQps: flag.float64(
       "kubeclient-qps",
-      "float",
       5,
       "Maximum QPS for the Kubernetes client (negative disables rate limiting).",
     ),
-    f("kubeclient-burst", "int", 10, "Maximum burst for the Kubernetes client."),
-    f("listen-addr", "string", ":8080", "HTTP serving address."),
-    f("listen-metrics-addr", "string", ":8081", "HTTP metrics serving address."),
-    f("read-timeout", "duration", 2 * 60_000, "HTTP request timeout for read operations."),
-    f("write-timeout", "duration", 2 * 60_000, "HTTP request timeout for write operations."),
-    f(
+    kubeclientBurst: flag.int("kubeclient-burst", 10, "Maximum burst for the Kubernetes client."),
+    listenAddr: flag.string("listen-addr", ":8080", "HTTP serving address.").map(listenAddress),
+    listenMetricsAddr: flag
+      .string("listen-metrics-addr", ":8081", "HTTP metrics serving address.")
+      .map(listenAddress),
+    readTimeoutMs: flag.duration(
+      "read-timeout",
+      2 * 60_000,
+      "HTTP request timeout for read operations.",
+    ),
+    writeTimeoutMs: flag.duration(
+      "write-timeout",
+      2 * 60_000,
+      "HTTP request timeout for write operations.",
+    ),
+    metricsOmitSecretLabels: flag.bool(
       "metrics-omit-secret-labels",
-      "bool",
       false,
       "When true, the sealed_secrets_controller_condition_info metric is not updated, so the metrics endpoint does not expose SealedSecret namespaces and names.",
     ),
-    f(
-      "workers",
-      "int",
-      cpus,
-      "(signet) RSA operations run at once on libuv's thread pool, and 4 reconciles in flight per worker (default: number of CPUs).",
-    ),
-    f(
+    workers: flag
+      .int(
+        "workers",
+        cpus,
+        "(signet) RSA operations run at once on libuv's thread pool, and 4 reconciles in flight per worker (default: number of CPUs).",
+      )
+      .map(positive),
+    allowPrivilegedSecretTypes: flag.bool(
       "allow-privileged-secret-types",
-      "bool",
       false,
       "(signet) Allow SealedSecrets to produce kubernetes.io/service-account-token and bootstrap.kubernetes.io/token Secrets.",
     ),
-    f(
-      "max-request-bytes",
-      "int",
-      1_048_576,
-      "(signet) Largest request body accepted by /v1/verify and /v1/rotate.",
-    ),
-    f(
-      "read-header-timeout",
-      "duration",
-      10_000,
-      "(signet) HTTP request headers must arrive within this long (slow clients are disconnected).",
-    ),
-    f(
-      "read-body-timeout",
-      "duration",
-      30_000,
-      "(signet) An HTTP request body must arrive within this long after its headers.",
-    ),
-    f(
-      "max-connections",
-      "int",
-      1024,
-      "(signet) Open connections to the HTTP API, all clients together (also kept below the open-file limit).",
-    ),
-    f(
-      "max-connections-per-peer",
-      "int",
-      64,
-      "(signet) Open connections to the HTTP API from one address (trusted proxies are not capped).",
-    ),
-    f(
-      "trusted-proxies",
-      "string",
-      "",
-      "(signet) Comma-separated addresses or CIDR ranges of proxies (e.g. the API server) whose X-Forwarded-For names the client for rate limits.",
-    ),
-    f(
+    maxRequestBytes: flag
+      .int(
+        "max-request-bytes",
+        1_048_576,
+        "(signet) Largest request body accepted by /v1/verify and /v1/rotate.",
+      )
+      .map(positive),
+    /** `--read-header-timeout`: a request's headers must arrive within this long. */
+    readHeaderTimeoutMs: flag
+      .duration(
+        "read-header-timeout",
+        10_000,
+        "(signet) HTTP request headers must arrive within this long (slow clients are disconnected).",
+      )
+      .map(positive),
+    /** `--read-body-timeout`: a request's body must arrive within this long after its headers. */
+    readBodyTimeoutMs: flag
+      .duration(
+        "read-body-timeout",
+        30_000,
+        "(signet) An HTTP request body must arrive within this long after its headers.",
+      )
+      .map(positive),
+    /** `--max-connections`: open connections to the API port, all peers together. */
+    maxConnections: flag
+      .int(
+        "max-connections",
+        1024,
+        "(signet) Open connections to the HTTP API, all clients together (also kept below the open-file limit).",
+      )
+      .map(positive),
+    /** `--max-connections-per-peer`: open connections from one peer address (trusted proxies: no cap). */
+    maxConnectionsPerPeer: flag
+      .int(
+        "max-connections-per-peer",
+        64,
+        "(signet) Open connections to the HTTP API from one address (trusted proxies are not capped).",
+      )
+      .map(positive),
+    /** `--trusted-proxies`: addresses and CIDR ranges whose `X-Forwarded-For` names the client. */
+    trustedProxies: flag
+      .string(
+        "trusted-proxies",
+        "",
+        "(signet) Comma-separated addresses or CIDR ranges of proxies (e.g. the API server) whose X-Forwarded-For names the client for rate limits.",
+      )
+      .map(trustedProxies),
+    kubeconfig: flag.string(
       "kubeconfig",
-      "string",
       "",
       "(signet) Path to a kubeconfig, for running outside the cluster (development).",
     ),
-    f(
+    /** `--web-ui`: serve the seal page at `/ui/` (off by default; @signet/web). */
+    webUi: flag.bool(
       "web-ui",
-      "bool",
       false,
       "(signet) Serve the seal-only web page at /ui/, next to /v1/cert.pem: values are sealed in the browser and no route accepts them.",
     ),
-    f(
+    /** `--leader-elect`: only the holder of the Lease reconciles and renews keys (src/leader/). */
+    leaderElect: flag.bool(
       "leader-elect",
-      "bool",
       false,
       "(signet) Leader election on a Lease: only the leader reconciles and renews keys; every replica serves the HTTP API.",
     ),
-    f(
+    leaderElectLeaseName: flag.string(
       "leader-elect-lease-name",
-      "string",
       "sealed-secrets-controller",
       "(signet) Name of the coordination.k8s.io Lease in the controller's namespace.",
     ),
-    f(
+    /** client-go's defaults: 15 s / 10 s / 2 s. */
+    leaderElectLeaseDurationMs: flag.duration(
       "leader-elect-lease-duration",
-      "duration",
       15_000,
       "(signet) How long a Lease that is not renewed blocks other replicas.",
     ),
-    f(
+    leaderElectRenewDeadlineMs: flag.duration(
       "leader-elect-renew-deadline",
-      "duration",
       10_000,
       "(signet) How long the leader retries renewing before it gives up (and exits).",
     ),
-    f(
+    leaderElectRetryPeriodMs: flag.duration(
       "leader-elect-retry-period",
-      "duration",
       2_000,
       "(signet) Interval between attempts to acquire or renew the Lease.",
     ),
-    f(
-      "resync-period",
-      "duration",
-      60_000,
-      "(signet) How often every SealedSecret is checked against its last reconcile (Secret content, generation, status) and re-queued if anything drifted; costs no API call or RSA operation when nothing did (0 disables).",
-    ),
-    f(
+    /**
+     * `--resync-period`: how often every SealedSecret is checked against its last reconcile
+     * (`controller/resync.ts`); 0 disables.
+     */
+    resyncPeriodMs: flag
+      .duration(
+        "resync-period",
+        60_000,
+        "(signet) How often every SealedSecret is checked against its last reconcile (Secret content, generation, status) and re-queued if anything drifted; costs no API call or RSA operation when nothing did (0 disables).",
+      )
+      .map(nonNegative),
+    /**
+     * `--rollout-workloads` (off by default): restart the workloads a SealedSecret names in
+     * `signet.dev/rollout` when its Secret gets new data (docs/rollout.md; needs the RBAC of the
+     * chart's `rollout.enabled` or the kustomize `rollout` component).
+     */
+    rolloutWorkloads: flag.bool(
       "rollout-workloads",
-      "bool",
       false,
       "(signet) Restart the Deployments, StatefulSets and DaemonSets a SealedSecret names in its signet.dev/rollout annotation when its Secret gets new data (needs RBAC to patch them).",
     ),
-  ];
+  };
 }
 
-/** Parses the configuration; throws SignetError ERR_INVALID_FLAG with the offending flag named. */
+export type ControllerConfig = FlagValues<ReturnType<typeof controllerFlags>> & {
+  /** Non-fatal problems the reference only logs (e.g. an unknown key order priority). */
+  warnings: readonly string[];
+  /** `Flag --rotate-period has been deprecated, ...`, printed to stderr as pflag does. */
+  deprecations: readonly string[];
+};
+
+/** pflag's help text (`--help`, `-h`). */
+export function controllerUsage(program: string, cpus: number): string {
+  return `Usage of ${program}:\n${flagUsages(controllerFlags(cpus))}`;
+}
+
+/** Parses the configuration; throws FlagError (ERR_INVALID_FLAG) with the offending flag named. */
 export function loadConfig(sources: ConfigSources): Readonly<ControllerConfig> {
-  const parsed = parseFlags(controllerFlags(sources.cpus), sources.argv, sources.env);
-  const v = parsed.values;
-  const str = (name: string): string => String(v.get(name));
-  const num = (name: string): number => Number(v.get(name));
-  const bool = (name: string): boolean => v.get(name) === true;
-  const warnings: string[] = [];
+  const parsed = parseFlags(controllerFlags(sources.cpus), sources.argv, {
+    env: sources.env,
+    envPrefix: "SEALED_SECRETS",
+  });
   const config: ControllerConfig = {
-    version: bool("version"),
-    help: bool("help"),
-    keyPrefix: validateKeyPrefix(str("key-prefix")),
-    keySize: keySize(num("key-size")),
-    keyTtlMs: num("key-ttl"),
-    myCn: str("my-cn"),
-    keyRenewPeriodMs: num("key-renew-period"),
-    keyOrderPriority: keyOrderPriority(str("key-order-priority"), warnings),
-    acceptDeprecatedV1Data: bool("accept-deprecated-v1-data"),
-    keyCutoffTime: keyCutoffTime(str("key-cutoff-time")),
-    allNamespaces: bool("all-namespaces"),
-    additionalNamespaces: splitList(str("additional-namespaces")),
-    labelSelector: str("label-selector"),
-    rateLimit: positive("rate-limit", num("rate-limit")),
-    rateLimitBurst: positive("rate-limit-burst", num("rate-limit-burst")),
-    privateKeyAnnotations: parseKeyValueList(
-      "privatekey-annotations",
-      str("privatekey-annotations"),
-    ),
-    privateKeyLabels: parseKeyValueList("privatekey-labels", str("privatekey-labels")),
-    oldGcBehavior: bool("old-gc-behavior"),
-    updateStatus: bool("update-status"),
-    watchForSecrets: bool("watch-for-secrets"),
-    skipRecreate: bool("skip-recreate"),
-    logInfoStdout: bool("log-info-stdout"),
-    logLevel: parseSlogLevel(str("log-level")),
-    logFormat: str("log-format") === "json" ? "json" : "text",
-    maxUnsealRetries: num("max-unseal-retries"),
-    kubeclientQps: num("kubeclient-qps"),
-    kubeclientBurst: num("kubeclient-burst"),
-    listenAddr: str("listen-addr"),
-    listenMetricsAddr: str("listen-metrics-addr"),
-    readTimeoutMs: num("read-timeout"),
-    writeTimeoutMs: num("write-timeout"),
-    metricsOmitSecretLabels: bool("metrics-omit-secret-labels"),
-    workers: positive("workers", num("workers")),
-    allowPrivilegedSecretTypes: bool("allow-privileged-secret-types"),
-    maxRequestBytes: positive("max-request-bytes", num("max-request-bytes")),
-    readHeaderTimeoutMs: positive("read-header-timeout", num("read-header-timeout")),
-    readBodyTimeoutMs: positive("read-body-timeout", num("read-body-timeout")),
-    maxConnections: positive("max-connections", num("max-connections")),
-    maxConnectionsPerPeer: positive("max-connections-per-peer", num("max-connections-per-peer")),
-    trustedProxies: trustedProxies(str("trusted-proxies")),
-    kubeconfig: str("kubeconfig"),
-    webUi: bool("web-ui"),
-    leaderElect: bool("leader-elect"),
-    leaderElectLeaseName: str("leader-elect-lease-name"),
-    leaderElectLeaseDurationMs: num("leader-elect-lease-duration"),
-    leaderElectRenewDeadlineMs: num("leader-elect-renew-deadline"),
-    leaderElectRetryPeriodMs: num("leader-elect-retry-period"),
-    resyncPeriodMs: nonNegative("resync-period", num("resync-period")),
-    rolloutWorkloads: bool("rollout-workloads"),
-    warnings,
+    ...parsed.values,
+    help: parsed.values.help || parsed.helpRequested,
+    warnings: parsed.warnings,
+    deprecations: parsed.deprecations,
   };
   if (config.leaderElect) validateLeaderElection(config);
   return Object.freeze(config);
@@ -441,16 +368,17 @@ export function validateKeyPrefix(prefix: string): string {
   return prefix;
 }
 
-function keyOrderPriority(text: string, warnings: string[]): KeyOrderPriority {
+function keyOrderPriority(text: string, ctx: FinishContext): KeyOrderPriority {
   if (text === "CertNotBefore" || text === "SecretCreationTimestamp") return text;
-  warnings.push(`unknown --key-order-priority "${text}", using CertNotBefore`);
+  ctx.warn(`unknown --key-order-priority "${text}", using CertNotBefore`);
   return "CertNotBefore";
 }
 
 function keyCutoffTime(text: string): Date | undefined {
   if (text === "") return undefined;
-  const date = parseRfc1123z(text);
-  if (!date) {
+  const ns = parseRFC1123Z(text);
+  const date = ns === undefined ? undefined : new Date(Number(ns / 1_000_000n));
+  if (!date || Number.isNaN(date.getTime())) {
     throw invalid(
       `--key-cutoff-time: cannot parse "${text}" as RFC1123Z (Mon, 02 Jan 2006 15:04:05 -0700)`,
     );
@@ -459,13 +387,13 @@ function keyCutoffTime(text: string): Date | undefined {
 }
 
 /** Signet refuses values the reference would crash on (`--rate-limit 0` divides by zero). */
-function positive(flag: string, value: number): number {
-  if (!(value > 0)) throw invalid(`--${flag} must be positive, got ${value}`);
+function positive(value: number, ctx: FinishContext): number {
+  if (!(value > 0)) throw invalid(`--${ctx.flag} must be positive, got ${value}`);
   return value;
 }
 
-function nonNegative(flag: string, value: number): number {
-  if (!(value >= 0)) throw invalid(`--${flag} must not be negative, got ${value}`);
+function nonNegative(value: number, ctx: FinishContext): number {
+  if (!(value >= 0)) throw invalid(`--${ctx.flag} must not be negative, got ${value}`);
   return value;
 }
 
@@ -482,6 +410,10 @@ export function trustedProxies(text: string): readonly string[] {
     }
   }
   return Object.freeze(entries);
+}
+
+function keyValueList(text: string, ctx: FinishContext): Readonly<Record<string, string>> {
+  return parseKeyValueList(ctx.flag, text);
 }
 
 /** Comma-separated list: trimmed, empty entries and duplicates dropped, first order kept. */
@@ -519,13 +451,21 @@ export function parseSlogLevel(text: string): LogLevel {
 }
 
 /** Host and port of a Go listen address (`:8080`, `127.0.0.1:0`, `[::1]:80`). */
-export function parseListenAddress(addr: string): { host: string | undefined; port: number } {
+export function parseListenAddress(addr: string): ListenAddress {
   const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(addr);
-  if (!m) throw invalid(`listen address "${addr}" is not host:port`);
+  if (!m || Number(m[3]) > 65_535) throw invalid(`listen address "${addr}" is not host:port`);
   const host = m[1] ?? m[2];
   return { host: host === "" ? undefined : host, port: Number(m[3]) };
 }
 
-function invalid(message: string): SignetError {
-  return new SignetError("ERR_INVALID_FLAG", message);
+function listenAddress(addr: string, ctx: FinishContext): ListenAddress {
+  try {
+    return parseListenAddress(addr);
+  } catch (err) {
+    throw invalid(`--${ctx.flag}: ${(err as Error).message}`);
+  }
+}
+
+function invalid(message: string): FlagError {
+  return new FlagError(message);
 }

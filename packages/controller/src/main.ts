@@ -3,11 +3,10 @@ import { availableParallelism } from "node:os";
 
 import { isSignetError } from "@signet/core";
 
-import { controllerFlags, loadConfig } from "./config.js";
+import { controllerUsage, loadConfig } from "./config.js";
 import type { RunningApp } from "./app/app.js";
 import { createLogger } from "./app/logger.js";
 import { systemClock } from "./app/system-clock.js";
-import { formatUsage } from "./flags/usage.js";
 
 /**
  * `signet-controller`: the one exit point. Parses the configuration once, starts the app, turns
@@ -29,12 +28,13 @@ async function main(): Promise<{ code: number; exitNow: boolean }> {
     process.stderr.write(`Error: ${err.message}\n`);
     return { code: 2, exitNow: false };
   }
+  for (const notice of config.deprecations) process.stderr.write(`${notice}\n`);
   if (config.version) {
     process.stdout.write(`controller version: ${CONTROLLER_VERSION}\n`);
     return { code: 0, exitNow: false };
   }
   if (config.help) {
-    process.stdout.write(formatUsage("signet-controller", controllerFlags(availableParallelism())));
+    process.stdout.write(controllerUsage("signet-controller", availableParallelism()));
     return { code: 0, exitNow: false };
   }
   const log = createLogger({

@@ -39,3 +39,4 @@ export * from "./merge-text.js";
 export * from "./hint.js";
 export * from "./recovery-keys.js";
 export * from "./template/index.js";
+export * from "./gocompat/index.js";

@@ -334,13 +334,55 @@ const OWNER_REFERENCE_FIELDS = [
   "controller",
   "blockOwnerDeletion",
 ] as const;
+const MANAGED_FIELDS_ENTRY_FIELDS = [
+  "manager",
+  "operation",
+  "apiVersion",
+  "time",
+  "fieldsType",
+  "fieldsV1",
+  "subresource",
+] as const;
+
+/**
+ * Real `fieldsV1` trees nest a few levels per field path; one nested thousands of levels can
+ * only come from a tenant, and V8's JSON.stringify overflows its stack near 5,000 levels, which
+ * would fail the Secret write forever. Such a `fieldsV1` is dropped (the API server resets
+ * managedFields it cannot decode anyway).
+ */
+const MAX_FIELDS_V1_DEPTH = 1000;
+
+/** Whether `value` nests objects or arrays more than `limit` levels deep (iterative). */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The `fields` of each object in `list` (Go decoding a slice of structs drops the rest). */
+function structSlice(list: readonly unknown[], fields: readonly string[]): unknown[] {
+  return list.map((item) => {
+    const entry: Record<string, unknown> = {};
+    if (item === null || typeof item !== "object") return entry;
+    for (const field of fields) {
+      const value = (item as Record<string, unknown>)[field];
+      if (value !== undefined) entry[field] = value;
+    }
+    return entry;
+  });
+}
 
 /**
  * A copy of the template's metadata as the reference's controller sees it: it decodes
  * `spec.template.metadata` into Go's `metav1.ObjectMeta`, so fields ObjectMeta does not have
  * are dropped (the CRD preserves them, so a tenant can store anything there, nested thousands
- * of levels deep). `managedFields` is dropped too: field ownership is the API server's record,
- * not something a SealedSecret may write.
+ * of levels deep). `managedFields` entries keep the fields of Go's `ManagedFieldsEntry`, with
+ * `fieldsV1` (raw JSON to Go) shared, not copied: nothing here recurses into tenant nesting.
  */
 function templateObjectMeta(meta: Readonly<ObjectMeta>): ObjectMeta {
   const copy: ObjectMeta = {};
@@ -354,13 +396,20 @@ function templateObjectMeta(meta: Readonly<ObjectMeta>): ObjectMeta {
   if (meta.annotations) copy.annotations = { ...meta.annotations };
   if (Array.isArray(meta.finalizers)) copy.finalizers = [...meta.finalizers];
   if (Array.isArray(meta.ownerReferences)) {
-    copy.ownerReferences = meta.ownerReferences.map((ref) => {
-      const entry: Record<string, unknown> = {};
-      for (const field of OWNER_REFERENCE_FIELDS) {
-        if (ref[field] !== undefined) entry[field] = ref[field];
-      }
-      return entry as unknown as OwnerReference;
-    });
+    copy.ownerReferences = structSlice(
+      meta.ownerReferences,
+      OWNER_REFERENCE_FIELDS,
+    ) as OwnerReference[];
+  }
+  if (Array.isArray(meta.managedFields)) {
+    copy.managedFields = structSlice(meta.managedFields, MANAGED_FIELDS_ENTRY_FIELDS).map(
+      (entry) => {
+        const e = entry as Record<string, unknown>;
+        if (!nestsDeeperThan(e.fieldsV1, MAX_FIELDS_V1_DEPTH)) return e;
+        const { fieldsV1: _dropped, ...rest } = e;
+        return rest;
+      },
+    );
   }
   return copy;
 }

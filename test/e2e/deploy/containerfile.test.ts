@@ -1,14 +1,42 @@
 /// <reference types="node" />
-// deploy/Containerfile cannot be built here (no container engine), so this checks what can be:
-// every build-stage COPY source exists, the build output the runtime stage relies on exists after
-// `npm run build`, the entrypoint runs, and the image is non-root with pinned-major Node 20 bases.
+// deploy/Containerfile, built from the repository with buildah (pulls off, stand-in base images,
+// see image.ts and deploy/README.md) and run with podman: the controller from the image, as user
+// 65532 on a read-only root file system, unseals SealedSecrets on the test control plane, and the
+// `signet` CLI from the same image seals offline.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { parsePrivateKeyPem, unsealSealedSecret } from "@signet/core";
+import type { SealedSecret } from "@signet/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { REPO } from "./render.js";
+import { waitFor } from "../../cluster/api.js";
+import { api, createNamespace, deleteNamespace, serveInNetns } from "../../cluster/testing.js";
+import type { NetnsServer } from "../../cluster/testing.js";
+import {
+  buildTestImage,
+  containerfileArgs,
+  deploymentRunFlags,
+  ensureContainerTools,
+  ensureStandIns,
+  PODMAN,
+  podman,
+  RUN_IMAGE,
+} from "./image.js";
+import type { Built } from "./image.js";
+import {
+  createSealedSecret,
+  deploymentCommand,
+  install,
+  sealFor,
+  serviceAccountToken,
+  uninstallClusterScoped,
+  waitSecretData,
+} from "./installed.js";
+import { REPO, renderKustomize } from "./render.js";
+import type { K8sObject } from "./render.js";
 
 const CONTAINERFILE = readFileSync(join(REPO, "deploy/Containerfile"), "utf8");
 /** Instructions with line continuations joined; comments dropped. */
@@ -16,83 +44,254 @@ const INSTRUCTIONS = CONTAINERFILE.replace(/\\\n/g, " ")
   .split("\n")
   .map((l) => l.trim())
   .filter((l) => l !== "" && !l.startsWith("#"));
-const ARGS = Object.fromEntries(
-  INSTRUCTIONS.filter((l) => l.startsWith("ARG ") && l.includes("="))
-    .map((l) => l.slice(4).split("="))
-    .map(([k, v]) => [k ?? "", v ?? ""]),
-);
-const IN_IMAGE = "/app/";
-const local = (imagePath: string): string => join(REPO, imagePath.slice(IN_IMAGE.length));
-
-const entrypoint = (): string[] => {
-  const line = INSTRUCTIONS.find((l) => l.startsWith("ENTRYPOINT "));
-  return JSON.parse(line?.slice("ENTRYPOINT ".length) ?? "[]") as string[];
+const ARGS = containerfileArgs();
+const VERSION = (
+  JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }
+).version;
+const PINNED = JSON.parse(readFileSync(join(REPO, "scripts/node-versions.json"), "utf8")) as {
+  lts: string;
+  lines: Record<string, { version: string }>;
 };
+const KEYS = join(REPO, "test/fixtures/keys");
+const TAG = "localhost/signet:e2e";
+const SA = "sealed-secrets-controller";
 
-function runNode(script: string, args: string[]): { status: number | null; out: string } {
-  const res = spawnSync(process.execPath, [script, ...args], { encoding: "utf8", timeout: 30_000 });
-  return { status: res.status, out: res.stdout + res.stderr };
-}
-
-describe("deploy/Containerfile", () => {
-  it("builds on Node 20 and runs on distroless Node 20 as a non-root user", () => {
-    expect(ARGS["NODE_BUILD_IMAGE"]).toMatch(/^docker\.io\/library\/node:20-/);
-    expect(ARGS["NODE_RUNTIME_IMAGE"]).toMatch(/^gcr\.io\/distroless\/nodejs20-debian12:nonroot$/);
-    const user = INSTRUCTIONS.filter((l) => l.startsWith("USER ")).at(-1);
-    expect(user).toBe("USER 65532:65532");
+describe("deploy/Containerfile, as written", () => {
+  it("builds on the pinned Node.js LTS and runs on distroless cc as 65532", () => {
+    const lts = PINNED.lines[PINNED.lts]?.version;
+    expect(ARGS["NODE_VERSION"]).toBe(lts);
+    expect(ARGS["BUILD_IMAGE"]).toBe(`docker.io/library/node:${lts}-trixie`);
+    expect(ARGS["RUNTIME_IMAGE"]).toBe("gcr.io/distroless/cc-debian13:nonroot");
     expect(INSTRUCTIONS.filter((l) => l.startsWith("FROM "))).toHaveLength(2);
+    expect(INSTRUCTIONS.filter((l) => l.startsWith("USER ")).at(-1)).toBe("USER 65532:65532");
   });
 
-  it("copies only files that exist in the repository into the build stage", () => {
-    const sources = INSTRUCTIONS.filter((l) => l.startsWith("COPY ") && !l.includes("--from="))
-      .map((l) => l.split(/\s+/).slice(1, -1))
-      .flat();
-    expect(sources.length).toBeGreaterThan(5);
-    const missing = sources.filter((s) => !existsSync(join(REPO, s)));
-    expect(missing).toEqual([]);
+  it("names the Node.js lines that engines, README and the pinned runtimes name", () => {
+    const root = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+      engines: { node: string };
+    };
+    const lines = Object.keys(PINNED.lines).sort();
+    const ranges = root.engines.node.split("||").map((r) => /\d+/.exec(r)?.[0]);
+    expect(ranges.sort()).toEqual(lines);
+    const readme = readFileSync(join(REPO, "README.md"), "utf8");
+    const listed = `**${lines.slice(0, -1).join(", ")} and ${lines.at(-1)}**`;
+    expect(readme).toContain(`Supported Node.js lines: ${listed}`);
+    expect(readme).toContain(`current LTS, **Node.js ${PINNED.lts}**`);
+    expect(CONTAINERFILE).toContain("the current LTS (scripts/node-versions.json");
   });
 
-  it("keeps the build context small but complete (.dockerignore and .containerignore agree)", () => {
+  it("labels the image with the package version", () => {
+    expect(ARGS["VERSION"]).toBe(VERSION);
+  });
+
+  it("keeps the build context to the workspace (.dockerignore and .containerignore agree)", () => {
     const ignore = readFileSync(join(REPO, ".dockerignore"), "utf8");
     expect(readFileSync(join(REPO, ".containerignore"), "utf8")).toBe(ignore);
     const patterns = ignore.split("\n").filter((l) => l && !l.startsWith("#"));
-    expect(patterns).toEqual(expect.arrayContaining(["**/node_modules", "**/dist", ".git"]));
+    expect(patterns).toEqual(
+      expect.arrayContaining(["**/node_modules", "**/dist", ".git", "test"]),
+    );
     expect(patterns).not.toContain("packages");
   });
-
-  it("uses an entrypoint whose script exists after npm run build", () => {
-    const [node, script] = entrypoint();
-    expect(node).toBe("/nodejs/bin/node");
-    expect(script?.startsWith(IN_IMAGE)).toBe(true);
-    expect(existsSync(local(script ?? ""))).toBe(true);
-  });
-
-  it.each([
-    ["controller", () => local(entrypoint()[1] ?? ""), /^controller version: v\d+\.\d+\.\d+/],
-    ["signet CLI", () => join(REPO, "packages/cli/bin/signet.cjs"), /\d+\.\d+\.\d+/],
-  ])("the %s in the image runs --version and --help", (_name, script, version) => {
-    const v = runNode(script(), ["--version"]);
-    expect(v.status).toBe(0);
-    expect(v.out).toMatch(version);
-    const h = runNode(script(), ["--help"]);
-    expect(h.status).toBe(0);
-    expect(h.out).toMatch(/usage/i);
-  });
-
   it("ships a controller bundle that runs without node_modules next to it", () => {
     const dir = mkdtempSync(join(tmpdir(), "signet-bundle-"));
     try {
       cpSync(join(REPO, "packages/controller/dist/bundle"), dir, { recursive: true });
-      const v = runNode(join(dir, "main.js"), ["--version"]);
-      expect(v.out).toMatch(/^controller version: v\d+\.\d+\.\d+/);
+      const v = spawnSync(process.execPath, [join(dir, "main.js"), "--version"], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(v.stdout + v.stderr).toMatch(/^controller version: v\d+\.\d+\.\d+/);
       expect(v.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
 
-  it("names the CLI path it documents for `--entrypoint /nodejs/bin/node`", () => {
-    expect(CONTAINERFILE).toContain("/app/packages/cli/bin/signet.cjs");
-    expect(existsSync(join(REPO, "packages/cli/dist/signet.bundle.cjs"))).toBe(true);
+/** Pulls the one SealedSecret out of `signet`'s JSON output. */
+const sealedFrom = (stdout: string): SealedSecret => JSON.parse(stdout) as SealedSecret;
+
+const SECRET = (ns: string, name: string, value: string): string =>
+  JSON.stringify({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: ns },
+    data: { password: Buffer.from(value).toString("base64") },
+  });
+
+describe("the image built from the repository", { timeout: 180_000 }, () => {
+  let image: Built;
+  let work: string;
+
+  beforeAll(() => {
+    ensureContainerTools();
+    ensureStandIns();
+    image = buildTestImage(TAG);
+    // Mounted into containers that run as 65532.
+    work = mkdtempSync(join(tmpdir(), "signet-image-"));
+    chmodSync(work, 0o755);
+  }, 3_000_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it("runs the controller as 65532 from a Node.js binary, with no shell", () => {
+    const inspect = podman(["image", "inspect", image.ref, "--format", "{{json .Config}}"]);
+    expect(inspect.status, inspect.stderr).toBe(0);
+    const config = JSON.parse(inspect.stdout) as {
+      User: string;
+      Entrypoint: string[];
+      Labels: Record<string, string>;
+    };
+    expect(config.User).toBe("65532:65532");
+    expect(config.Entrypoint).toEqual(["/nodejs/bin/node", "/app/controller/main.js"]);
+    expect(config.Labels["org.opencontainers.image.version"]).toBe(VERSION);
+    const shell = podman(["run", "--rm", "--entrypoint", "/bin/sh", image.ref, "-c", "true"]);
+    expect(shell.status).not.toBe(0);
+  });
+
+  it.each([
+    ["the controller (entrypoint)", [], /^controller version: v\d+\.\d+\.\d+/],
+    ["signet", ["--entrypoint", "signet"], new RegExp(`^signet version: ${VERSION}`)],
+  ])("%s prints its version on a read-only root file system", (_, entry, version) => {
+    const run = podman(["run", "--rm", ...deploymentRunFlags(), ...entry, image.ref, "--version"]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(version);
+  });
+
+  it("seals offline with `signet` from the image, and the test key opens what it sealed", () => {
+    writeFileSync(join(work, "cert.pem"), readFileSync(join(KEYS, "test-only-sealing-cert.pem")));
+    const plaintext = `p-${randomBytes(6).toString("hex")}`;
+    const run = podman(
+      [
+        "run",
+        "--rm",
+        "-i",
+        ...deploymentRunFlags(),
+        "-v",
+        `${work}:/input:ro`,
+        "--entrypoint",
+        "signet",
+        image.ref,
+        "--cert",
+        "/input/cert.pem",
+      ],
+      { input: SECRET("apps", "db", plaintext) },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain(plaintext);
+    expect(run.stdout).not.toContain(Buffer.from(plaintext).toString("base64"));
+    const key = parsePrivateKeyPem(readFileSync(join(KEYS, "test-only-sealing-key.pem"), "utf8"));
+    const opened = unsealSealedSecret(sealedFrom(run.stdout), {
+      keys: [key!],
+      acceptDeprecatedV1Data: false,
+    });
+    expect(Buffer.from(opened.secret.data?.["password"] ?? "", "base64").toString()).toBe(
+      plaintext,
+    );
+  });
+
+  describe("its controller on the test control plane", () => {
+    let ns: string;
+    let apps: string;
+    let applied: K8sObject[] = [];
+    let srv: NetnsServer | undefined;
+    let certPem = "";
+    const name = `signet-e2e-${process.pid}`;
+
+    beforeAll(async () => {
+      ns = await createNamespace("image");
+      apps = await createNamespace("image-apps");
+      applied = install(renderKustomize({ namespace: ns }), ns);
+      const { args, env } = deploymentCommand(applied);
+      const token = await serviceAccountToken(ns);
+      const envFlags = Object.entries({ ...env, POD_NAMESPACE: ns, POD_NAME: name }).flatMap(
+        ([k, v]) => ["-e", `${k}=${v}`],
+      );
+      srv = await serveInNetns({
+        namespace: ns,
+        name: "signet-image",
+        port: 8080,
+        command: process.execPath,
+        args: [
+          RUN_IMAGE,
+          name,
+          image.ref,
+          token,
+          "--",
+          ...PODMAN,
+          "--",
+          ...deploymentRunFlags(),
+          ...envFlags,
+          "--",
+          ...args,
+        ],
+        identity: { name: `system:serviceaccount:${ns}:${SA}`, token },
+        env: { SIGNET_HOST_MOUNT_NS: `/proc/${process.pid}/ns/mnt` },
+        readyTimeoutMs: 120_000,
+      });
+      certPem = await waitFor(
+        "the controller in the image to serve its certificate",
+        async () => {
+          const res = await api(`${srv!.proxyPath}/v1/cert.pem`);
+          return res.status === 200 ? res.body : undefined;
+        },
+        120_000,
+        250,
+      );
+    }, 300_000);
+
+    afterAll(async () => {
+      await srv?.stop();
+      podman(["rm", "-f", "--ignore", name]);
+      uninstallClusterScoped(applied);
+      await deleteNamespace(ns);
+      await deleteNamespace(apps);
+    });
+
+    it("runs as 65532 and cannot write to its root file system", () => {
+      const probe = podman([
+        "exec",
+        name,
+        "/nodejs/bin/node",
+        "-e",
+        `let code = "written"; try { require("fs").writeFileSync("/probe", "x"); } catch (e) { code = e.code; }
+         console.log(JSON.stringify({ uid: process.getuid(), gid: process.getgid(), code }));`,
+      ]);
+      expect(probe.status, probe.stderr).toBe(0);
+      expect(JSON.parse(probe.stdout)).toEqual({ uid: 65532, gid: 65532, code: "EROFS" });
+      const rootfs = podman(["inspect", name, "--format", "{{.HostConfig.ReadonlyRootfs}}"]);
+      expect(rootfs.stdout.trim()).toBe("true");
+    });
+
+    it("authenticates with a kubeconfig credential plugin and unseals a SealedSecret", async () => {
+      expect(certPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      await createSealedSecret(sealFor(certPem, apps, "db", { password: "from-core" }));
+      expect(await waitSecretData(apps, "db")).toEqual({ password: "from-core" });
+    });
+
+    it("unseals what `signet` from the same image sealed offline with its certificate", async () => {
+      writeFileSync(join(work, "controller.pem"), certPem);
+      const plaintext = `p-${randomBytes(6).toString("hex")}`;
+      const run = podman(
+        [
+          "run",
+          "--rm",
+          "-i",
+          ...deploymentRunFlags(),
+          "-v",
+          `${work}:/input:ro`,
+          "--entrypoint",
+          "signet",
+          image.ref,
+          "--cert",
+          "/input/controller.pem",
+        ],
+        { input: SECRET(apps, "api", plaintext) },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      await createSealedSecret(sealedFrom(run.stdout));
+      expect(await waitSecretData(apps, "api")).toEqual({ password: plaintext });
+    });
   });
 });

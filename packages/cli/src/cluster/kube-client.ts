@@ -19,21 +19,6 @@ export interface KubeClient {
   request(method: string, path: string, body?: string): Promise<KubeResponse>;
 }
 
-/** Parses a Go duration such as `30s` or `1m30s` (kubectl's `--request-timeout`); 0 means none. */
-export function requestTimeoutMs(value: string): number {
-  if (value === "" || value === "0") return 0;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-  let total = 0;
-  const rest = value.replace(/(\d+(?:\.\d+)?)(ms|h|m|s)/g, (_, n: string, unit: string) => {
-    total += Number(n) * units[unit]!;
-    return "";
-  });
-  if (rest !== "")
-    throw new SignetError("ERR_INVALID_FLAG", `invalid --request-timeout "${value}"`);
-  return total;
-}
-
 type ClientNode = typeof ClientNodeModule;
 type KubeConfig = ClientNodeModule.KubeConfig;
 type Cluster = ClientNodeModule.Cluster;
@@ -109,7 +94,7 @@ export async function connect(flags: ClusterFlags): Promise<KubeClient> {
   const k8s = await import("@kubernetes/client-node");
   const kc = withOverrides(k8s, loadKubeconfig(k8s, flags), flags);
   const server = kc.getCurrentCluster()!.server;
-  const timeout = requestTimeoutMs(flags.requestTimeout);
+  const timeout = flags.requestTimeoutMs;
   return {
     request: async (method, path, body) => {
       const options: RequestOptions = { method, headers: impersonation(flags) };

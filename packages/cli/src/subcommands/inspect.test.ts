@@ -154,7 +154,7 @@ describe("signet inspect", () => {
     const bad = await signet(["inspect", "-o", "xml", "x"], io);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(
-      /^invalid argument "xml" for "--output" flag: must be one of: text, json, yaml\n/,
+      /^invalid argument "xml" for "-o, --output" flag: must be one of: text, json, yaml\n/,
     );
   });
 });

@@ -1,6 +1,7 @@
 import {
   decodeStdBase64,
   encodeObject,
+  flag,
   keyHint,
   parseSealingCertificate,
   scopeFromAnnotations,
@@ -9,21 +10,17 @@ import {
 import type { SealedSecret, SealingScope } from "@signet/core";
 
 import { readCertificate } from "../cert-source.js";
+import { KUBESEAL_FLAGS } from "../flags.js";
 import type { Io } from "../io.js";
 import type { Subcommand } from "./common.js";
 import {
-  arrayFlag,
   EXCLUDE_FLAG,
   EXIT_FAILED,
   EXIT_OK,
-  flagTable,
   guarded,
   HELP_FLAG,
   messageOf,
   parseSubcommand,
-  stringFlag,
-  stringSpec,
-  topLevelFlags,
   UsageError,
 } from "./common.js";
 import { readManifest } from "./manifests.js";
@@ -42,16 +39,16 @@ reported on stderr.
 Exit codes: 0 done; 1 a file could not be read or parsed, or a SealedSecret or one of its items
 is malformed (each named on stderr with its file and line); 2 usage error.`;
 
-const INSPECT_FLAGS = flagTable([
-  ...topLevelFlags(["cert"]),
-  stringSpec("output", "Output format: text, json or yaml", {
-    short: "o",
-    default: "text",
-    choices: ["text", "json", "yaml"],
+const INSPECT_FLAGS = {
+  cert: KUBESEAL_FLAGS.cert,
+  output: flag.choice("output", "text", "Output format: text, json or yaml", {
+    words: ["text", "json", "yaml"],
+    shorthand: "o",
+    noEnv: true,
   }),
-  EXCLUDE_FLAG,
-  HELP_FLAG,
-]);
+  exclude: EXCLUDE_FLAG,
+  help: HELP_FLAG,
+};
 
 /** One item of `spec.encryptedData`, described from its ciphertext alone. */
 export interface InspectedItem {
@@ -138,12 +135,12 @@ export function inspectSealedSecret(
 export const inspect: Subcommand = async (argv, io) => {
   const parsed = parseSubcommand({ name: "inspect", help: HELP, flags: INSPECT_FLAGS }, argv, io);
   if (typeof parsed === "number") return parsed;
-  const format = stringFlag(parsed.flags, "output");
+  const format = parsed.values.output;
   return guarded(io, async () => {
     if (parsed.args.length === 0) throw new UsageError("signet inspect needs at least one FILE");
     const fingerprint =
-      parsed.options.cert === "" ? undefined : await certFingerprint(parsed.options.cert, io);
-    const walked = await collectFiles(parsed.args, io, arrayFlag(parsed.flags, "exclude"));
+      parsed.values.cert === "" ? undefined : await certFingerprint(parsed.values.cert, io);
+    const walked = await collectFiles(parsed.args, io, parsed.values.exclude);
     for (const s of walked.skipped) io.writeStderr(`skipped ${s.path}: ${s.reason}\n`);
     const reports: InspectedSealedSecret[] = [];
     let failed = false;

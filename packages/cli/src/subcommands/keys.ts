@@ -1,24 +1,14 @@
-import { encodeObject, SEALED_SECRETS_KEY_LABEL, SignetError } from "@signet/core";
+import { encodeObject, flag, SEALED_SECRETS_KEY_LABEL, SignetError } from "@signet/core";
 import type { OutputFormat, SealedSecret, Secret } from "@signet/core";
 
 import { describeFsError } from "../cert-source.js";
 import type { KubeClient } from "../cluster/kube-client.js";
+import { CLUSTER_FLAGS } from "../flags.js";
 import type { Io } from "../io.js";
 import type { ClusterFlags } from "../options.js";
+import { clusterFlags } from "../options.js";
 import type { Subcommand, SubcommandArgs } from "./common.js";
-import {
-  boolFlag,
-  boolSpec,
-  CLUSTER_FLAGS,
-  EXIT_OK,
-  flagTable,
-  guarded,
-  HELP_FLAG,
-  parseSubcommand,
-  stringFlag,
-  stringSpec,
-  UsageError,
-} from "./common.js";
+import { EXIT_OK, guarded, HELP_FLAG, parseSubcommand, UsageError } from "./common.js";
 import type { KeyRow, Usage } from "./keys-model.js";
 import {
   ACTIVE,
@@ -51,13 +41,26 @@ kubectl-style flags below). Nothing here talks to the controller itself.
 
 Exit codes: 0 done; 1 failed or refused; 2 usage error.`;
 
-const KEYS_FLAGS = flagTable([
-  ...CLUSTER_FLAGS,
-  stringSpec("output", "Output format: text (list only), json or yaml", { short: "o" }),
-  stringSpec("write", "backup: the file to write (mode 0600)", { short: "w" }),
-  boolSpec("force", "retire: even while SealedSecrets may depend on the key"),
-  HELP_FLAG,
-]);
+const KEYS_FLAGS = {
+  cluster: CLUSTER_FLAGS,
+  output: flag.string("output", "", "Output format: text (list only), json or yaml", {
+    shorthand: "o",
+    noEnv: true,
+  }),
+  write: flag.string("write", "", "backup: the file to write (mode 0600)", {
+    shorthand: "w",
+    noEnv: true,
+  }),
+  force: flag.bool("force", false, "retire: even while SealedSecrets may depend on the key", {
+    noEnv: true,
+  }),
+  help: HELP_FLAG,
+};
+
+type KeysArgs = SubcommandArgs<typeof KEYS_FLAGS>;
+
+const cluster = (parsed: KeysArgs): ClusterFlags =>
+  clusterFlags(parsed.values.cluster, parsed.changed);
 
 const LIST_LIMIT = 500;
 
@@ -79,14 +82,14 @@ export const keys: Subcommand = async (argv, io) => {
   });
 };
 
-type Action = (parsed: SubcommandArgs, rest: string[], io: Io) => Promise<number>;
+type Action = (parsed: KeysArgs, rest: string[], io: Io) => Promise<number>;
 
 function noExtraArgs(rest: readonly string[], action: string): void {
   if (rest.length > 0) throw new UsageError(`signet keys ${action} takes no arguments`);
 }
 
-function outputFormat(parsed: SubcommandArgs, allowed: readonly string[], dflt: string): string {
-  const value = stringFlag(parsed.flags, "output") || dflt;
+function outputFormat(parsed: KeysArgs, allowed: readonly string[], dflt: string): string {
+  const value = parsed.values.output || dflt;
   if (!allowed.includes(value)) {
     throw new UsageError(`unsupported output format "${value}": use ${allowed.join(", ")}`);
   }
@@ -158,14 +161,11 @@ async function usage(kube: KubeClient): Promise<Usage | undefined> {
 // ---------------------------------------------------------------------------------------------
 // Actions
 
-async function list(parsed: SubcommandArgs, rest: string[], io: Io): Promise<number> {
+async function list(parsed: KeysArgs, rest: string[], io: Io): Promise<number> {
   noExtraArgs(rest, "list");
   const format = outputFormat(parsed, ["text", "json", "yaml"], "text");
-  const kube = await client(parsed.options.cluster);
-  const [secrets, used] = await Promise.all([
-    keySecrets(kube, parsed.options.cluster),
-    usage(kube),
-  ]);
+  const kube = await client(cluster(parsed));
+  const [secrets, used] = await Promise.all([keySecrets(kube, cluster(parsed)), usage(kube)]);
   const rows = keyRows(secrets, used);
   if (format !== "text") {
     const out = {
@@ -207,21 +207,21 @@ function table(rows: readonly KeyRow[]): string {
     .join("");
 }
 
-async function backup(parsed: SubcommandArgs, rest: string[], io: Io): Promise<number> {
+async function backup(parsed: KeysArgs, rest: string[], io: Io): Promise<number> {
   noExtraArgs(rest, "backup");
   const format = outputFormat(parsed, ["json", "yaml"], "yaml") as OutputFormat;
-  const file = stringFlag(parsed.flags, "write");
+  const file = parsed.values.write;
   if (file === "" && io.stdoutIsTTY) {
     throw new UsageError(
       "refusing to print private keys to a terminal: use -w FILE (written with mode 0600) or redirect stdout",
     );
   }
-  const kube = await client(parsed.options.cluster);
-  const secrets = await keySecrets(kube, parsed.options.cluster);
+  const kube = await client(cluster(parsed));
+  const secrets = await keySecrets(kube, cluster(parsed));
   if (secrets.length === 0) {
     throw new SignetError(
       "ERR_NEEDS_CLUSTER",
-      `no key Secrets (label ${SEALED_SECRETS_KEY_LABEL}) in namespace ${parsed.options.cluster.controllerNamespace}`,
+      `no key Secrets (label ${SEALED_SECRETS_KEY_LABEL}) in namespace ${cluster(parsed).controllerNamespace}`,
     );
   }
   const text = encodeObject(backupList(secrets), format);
@@ -240,10 +240,10 @@ async function backup(parsed: SubcommandArgs, rest: string[], io: Io): Promise<n
   return EXIT_OK;
 }
 
-async function retire(parsed: SubcommandArgs, rest: string[], io: Io): Promise<number> {
+async function retire(parsed: KeysArgs, rest: string[], io: Io): Promise<number> {
   if (rest.length !== 1) throw new UsageError("signet keys retire needs exactly one FINGERPRINT");
   const wanted = rest[0]!;
-  const flags = parsed.options.cluster;
+  const flags = cluster(parsed);
   const kube = await client(flags);
   const [secrets, used] = await Promise.all([keySecrets(kube, flags), usage(kube)]);
   const rows = keyRows(secrets, used);
@@ -267,7 +267,7 @@ async function retire(parsed: SubcommandArgs, rest: string[], io: Io): Promise<n
     return EXIT_OK;
   }
   const refusal = retireRefusal(row, used);
-  if (refusal !== undefined && !boolFlag(parsed.flags, "force")) {
+  if (refusal !== undefined && !parsed.values.force) {
     throw new SignetError("ERR_INVALID_INPUT", `refusing to retire: ${refusal}`);
   }
   await relabel(kube, row);

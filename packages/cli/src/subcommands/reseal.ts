@@ -1,24 +1,20 @@
-import { scopeFromAnnotations, SignetError } from "@signet/core";
+import { flag, scopeFromAnnotations, SignetError } from "@signet/core";
 import type { SealedSecret } from "@signet/core";
 
 import { describeFsError } from "../cert-source.js";
+import { CLUSTER_FLAGS, KUBESEAL_FLAGS } from "../flags.js";
 import type { Io } from "../io.js";
+import { subcommandOptions } from "../options.js";
 import type { Subcommand } from "./common.js";
 import {
-  arrayFlag,
-  boolFlag,
-  boolSpec,
-  CLUSTER_FLAGS,
   EXCLUDE_FLAG,
   EXIT_FAILED,
   EXIT_OK,
   EXIT_STALE,
-  flagTable,
   guarded,
   HELP_FLAG,
   messageOf,
   parseSubcommand,
-  topLevelFlags,
   UsageError,
 } from "./common.js";
 import type { ObjectEdit } from "./edit.js";
@@ -57,14 +53,24 @@ Modes:
 Exit codes: 0 done (or nothing stale); 1 some file or SealedSecret failed (the others are still
 resealed); 2 usage error; 3 with --check: something would be written (nothing is).`;
 
-const RESEAL_FLAGS = flagTable([
-  ...topLevelFlags(["cert", "recovery-private-key"]),
-  ...CLUSTER_FLAGS,
-  boolSpec("check", "Write nothing; exit 3 when any SealedSecret is stale (for CI)"),
-  boolSpec("dry-run", "Report what would be resealed; write nothing"),
-  EXCLUDE_FLAG,
-  HELP_FLAG,
-]);
+const RESEAL_FLAGS = {
+  cert: KUBESEAL_FLAGS.cert,
+  recoveryPrivateKey: KUBESEAL_FLAGS.recoveryPrivateKey,
+  cluster: CLUSTER_FLAGS,
+  check: flag.bool(
+    "check",
+    false,
+    "Write nothing; exit 3 when any SealedSecret is stale (for CI)",
+    {
+      noEnv: true,
+    },
+  ),
+  dryRun: flag.bool("dry-run", false, "Report what would be resealed; write nothing", {
+    noEnv: true,
+  }),
+  exclude: EXCLUDE_FLAG,
+  help: HELP_FLAG,
+};
 
 interface Totals {
   files: number;
@@ -91,20 +97,17 @@ interface ResealRun {
 export const reseal: Subcommand = async (argv, io) => {
   const parsed = parseSubcommand({ name: "reseal", help: HELP, flags: RESEAL_FLAGS }, argv, io);
   if (typeof parsed === "number") return parsed;
-  const mode: Mode = boolFlag(parsed.flags, "check")
-    ? "check"
-    : boolFlag(parsed.flags, "dry-run")
-      ? "dry-run"
-      : "write";
+  const mode: Mode = parsed.values.check ? "check" : parsed.values.dryRun ? "dry-run" : "write";
+  const options = subcommandOptions(parsed.values, parsed.changed);
   return guarded(io, async () => {
     if (parsed.args.length === 0) throw new UsageError("signet reseal needs at least one PATH");
-    const engine = await engineFor(parsed.options, io, mode !== "write");
-    const walked = await collectFiles(parsed.args, io, arrayFlag(parsed.flags, "exclude"));
+    const engine = await engineFor(options, io, mode !== "write");
+    const walked = await collectFiles(parsed.args, io, parsed.values.exclude);
     const run: ResealRun = {
       io,
       engine,
       mode,
-      namespace: parsed.options.cluster.namespace,
+      namespace: options.cluster.namespace,
       totals: { ...EMPTY_TOTALS, skipped: walked.skipped.length },
     };
     for (const s of walked.skipped) io.writeStderr(`skipped ${s.path}: ${s.reason}\n`);

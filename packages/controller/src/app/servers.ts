@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { BlockList, isIP } from "node:net";
 
-import { parseListenAddress } from "../config.js";
 import type { ControllerConfig } from "../config.js";
 import type { RsaPool } from "../controller/decide-pool.js";
 import { apiPorts } from "../http/api-ports.js";
@@ -59,13 +58,13 @@ export async function startServers(
   );
   const timeouts = listenOptions(config, trustedProxies, parts);
   const apiServer = await startHttpServer(api, {
-    ...parseListenAddress(config.listenAddr),
+    ...config.listenAddr,
     ...timeouts,
   });
   let metricsServer: RunningServer;
   try {
     metricsServer = await startHttpServer(metricsHandler(parts.metrics), {
-      ...parseListenAddress(config.listenMetricsAddr),
+      ...config.listenMetricsAddr,
       ...timeouts,
     });
   } catch (err) {

@@ -1,0 +1,100 @@
+// The bad-input budget of the CLI benchmark (`npm run bench -- --only cli`): hostile or broken
+// inputs under 1 MiB, each of which the CLI must seal or refuse within 1 s and 100 MiB.
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** Hostile or broken inputs under 1 MiB: each must be sealed or refused within 1 s and 100 MiB. */
+function hostileInputs(): [string, string | Buffer][] {
+  const MiB = 1024 * 1024;
+  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+  for (let i = 1; i < 9; i++) {
+    const prev = String.fromCharCode(96 + i);
+    const next = String.fromCharCode(97 + i);
+    bomb.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+  }
+  const head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\n";
+  const deepBlock = Array.from({ length: 2000 }, (_, i) => `${" ".repeat(i)}a:`).join("\n");
+  const big = "x".repeat(MiB - 200);
+  const aliases = `${head}stringData:\n  a: &v ${"y".repeat(100_000)}\n${Array.from({ length: 9 }, (_, i) => `  k${i}: *v`).join("\n")}\n`;
+  return [
+    ["alias bomb (billion laughs), 9 levels", `${bomb.join("\n")}\n${head}`],
+    ["1 MiB of `[` (flow nesting)", "[".repeat(MiB - 1)],
+    ["1 MiB of `{` (JSON nesting)", `{"a":${"[".repeat(MiB - 10)}`],
+    ["block nesting 2,000 levels deep", `${head}${deepBlock.slice(0, MiB - 100)}\n`],
+    ["1 MiB of `---` lines (empty documents)", "---\n".repeat(MiB / 4 - 1)],
+    ["one 1 MiB value (sealed)", `${head}stringData:\n  a: ${big}\n`],
+    ["a 100 kB value through 9 aliases (sealed)", aliases],
+    [
+      "invalid UTF-8 after 1 MiB of comments",
+      Buffer.concat([
+        Buffer.from(`${head}${"# c\n".repeat(MiB / 4 - 100)}stringData:\n  a: `),
+        Buffer.from([0xff, 0x0a]),
+      ]),
+    ],
+    ["1 MiB of unclosed quotes", `${head}stringData:\n  a: "${"z".repeat(MiB - 200)}\n`],
+  ];
+}
+
+interface BadInputRow {
+  name: string;
+  bytes: number;
+  seconds: number;
+  maxRssMiB: number;
+  exit: number;
+  outcome: string;
+}
+
+/** Runs the single-file `signet` on each hostile input under /usr/bin/time: wall time and peak RSS. */
+export function badInputs(dir: string, signet: string, cert: string): BadInputRow[] {
+  return hostileInputs().map(([name, input], i) => {
+    const file = join(dir, `hostile-${i}`);
+    writeFileSync(file, input);
+    const run = spawnSync("/usr/bin/time", ["-f", "%e %M", signet, "--cert", cert, "-o", "yaml"], {
+      input: readFileSync(file),
+      maxBuffer: 1 << 30,
+    });
+    const stderr = String(run.stderr).trimEnd().split("\n");
+    const [seconds, kib] = (stderr.pop() ?? "0 0").split(" ").map(Number);
+    const first = stderr[0] ?? "";
+    const outcome =
+      run.status === 0
+        ? "sealed"
+        : first.startsWith("error: ")
+          ? `refused: ${first.slice(7, 90)}`
+          : `FAILED: ${first.slice(0, 90)}`;
+    return {
+      name,
+      bytes: readFileSync(file).length,
+      seconds: seconds ?? 0,
+      maxRssMiB: (kib ?? 0) / 1024,
+      exit: run.status ?? -1,
+      outcome,
+    };
+  });
+}
+
+export function badInputReport(rows: BadInputRow[]): string {
+  const lines = rows.map(
+    (r) =>
+      `| ${r.name} | ${r.bytes.toLocaleString("en-US")} | ${r.seconds.toFixed(2)} | ${r.maxRssMiB.toFixed(0)} | ${r.exit} | ${r.outcome.replace(/\|/g, "\\|")} |`,
+  );
+  const met = rows.every(
+    (r) =>
+      r.seconds <= 1 && r.maxRssMiB <= 100 && (r.exit === 0 || r.outcome.startsWith("refused")),
+  );
+  const text = `
+### Bad input budget
+
+The single-file CLI (\`signet --cert CERT -o yaml\`) on hostile inputs under 1 MiB, one run each under
+\`/usr/bin/time\` (wall time and peak RSS of the whole process, the Node.js runtime's own ~40 MiB included). Target:
+each sealed or refused (\`error: ...\`, exit 1, nothing written) within 1 s and 100 MiB —
+**${met ? "met" : "not met"}** in this run.
+
+| input | bytes | s | peak RSS MiB | exit | outcome |
+|---|---|---|---|---|---|
+${lines.join("\n")}
+`;
+  process.stdout.write(text);
+  return text;
+}

@@ -1,0 +1,3 @@
+module signet.dev/bench/rusage
+
+go 1.23
