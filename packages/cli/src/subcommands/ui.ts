@@ -1,23 +1,13 @@
-import { isSignetError, parseSealingCertificate, SignetError } from "@signet/core";
+import { flag, isSignetError, parseSealingCertificate, SignetError } from "@signet/core";
 import type { SealingCertificate } from "@signet/core";
 
 import { readCertificate } from "../cert-source.js";
+import { CLUSTER_FLAGS, KUBESEAL_FLAGS } from "../flags.js";
 import type { Io } from "../io.js";
+import { subcommandOptions } from "../options.js";
 import type { CliOptions } from "../options.js";
 import type { Subcommand } from "./common.js";
-import {
-  CLUSTER_FLAGS,
-  EXIT_OK,
-  flagTable,
-  guarded,
-  HELP_FLAG,
-  messageOf,
-  parseSubcommand,
-  stringFlag,
-  stringSpec,
-  topLevelFlags,
-  UsageError,
-} from "./common.js";
+import { EXIT_OK, guarded, HELP_FLAG, messageOf, parseSubcommand, UsageError } from "./common.js";
 import { nodeUiServer } from "./ui-server.js";
 import type { UiServerPort } from "./ui-server.js";
 
@@ -35,14 +25,17 @@ The certificate comes from --cert (file or URL), else from the controller in the
 
 Exit codes: 0 stopped; 1 failed (the port is taken, --cert cannot be read); 2 usage error.`;
 
-const UI_FLAGS = flagTable([
-  ...topLevelFlags(["cert"]),
-  ...CLUSTER_FLAGS,
-  stringSpec("port", "Port on 127.0.0.1 to serve the page on (0: any free port)", {
-    default: String(DEFAULT_UI_PORT),
-  }),
-  HELP_FLAG,
-]);
+const UI_FLAGS = {
+  cert: KUBESEAL_FLAGS.cert,
+  cluster: CLUSTER_FLAGS,
+  port: flag.string(
+    "port",
+    String(DEFAULT_UI_PORT),
+    "Port on 127.0.0.1 to serve the page on (0: any free port)",
+    { noEnv: true },
+  ),
+  help: HELP_FLAG,
+};
 
 /** `signet ui`, over a server port (the real one by default; tests pass their own). */
 export function uiCommand(server: UiServerPort = nodeUiServer): Subcommand {
@@ -53,8 +46,9 @@ export function uiCommand(server: UiServerPort = nodeUiServer): Subcommand {
       if (parsed.args.length > 0) {
         throw new UsageError(`signet ui takes no arguments, got "${parsed.args[0]}"`);
       }
-      const port = parsePort(stringFlag(parsed.flags, "port"));
-      const certificate = await certificateFor(parsed.options, io);
+      const port = parsePort(parsed.values.port);
+      const options = subcommandOptions(parsed.values, parsed.changed);
+      const certificate = await certificateFor(options, io);
       const { createUiServerHandler } = await import("@signet/web");
       let listening = port;
       const hosts = (): string[] => [`127.0.0.1:${listening}`, `localhost:${listening}`];
