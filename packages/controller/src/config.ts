@@ -253,6 +253,12 @@ export function controllerFlags(cpus: number) {
       "",
       "(signet) Path to a kubeconfig, for running outside the cluster (development).",
     ),
+    /** `--web-ui`: serve the seal page at `/ui/` (off by default; @signet/web). */
+    webUi: flag.bool(
+      "web-ui",
+      false,
+      "(signet) Serve the seal-only web page at /ui/, next to /v1/cert.pem: values are sealed in the browser and no route accepts them.",
+    ),
     /** `--leader-elect`: only the holder of the Lease reconciles and renews keys (src/leader/). */
     leaderElect: flag.bool(
       "leader-elect",

@@ -1,5 +1,5 @@
 /** Names of Signet's subcommands (`signet reseal ...`); run.ts loads their code only when used. */
-export const SUBCOMMAND_NAMES = ["inspect", "keys", "reseal"] as const;
+export const SUBCOMMAND_NAMES = ["inspect", "keys", "reseal", "ui"] as const;
 
 export type SubcommandName = (typeof SUBCOMMAND_NAMES)[number];
 
