@@ -50,11 +50,7 @@ const DUPLICATION = { minTokens: 35, minLines: 3, maxPercent: 0.65 };
  * Pages of docs/ that other branches add and that main already links to. A link to one of these
  * is not an error while the file is missing; once it exists it is checked like any other.
  */
-const PENDING_DOCS = [
-  // The template branch (sealed values opaque to template control flow) writes it; SECURITY.md
-  // and docs/README.md link to it. Delete this entry after that branch is merged.
-  "docs/templates.md",
-];
+const PENDING_DOCS = [];
 
 /** Citations of documents that are not in the repository. */
 const FOREIGN_CITATIONS = [
