@@ -4,7 +4,16 @@ import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  { ignores: ["**/dist/**", "**/node_modules/**", "coverage/**", "**/*.mjs", "**/*.cjs"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "coverage/**",
+      "**/*.mjs",
+      "**/*.cjs",
+      "packages/web/src/generated/**",
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -59,6 +68,22 @@ export default defineConfig(
         "error",
         { object: "process", property: "env", message: "Core takes configuration as parameters." },
       ],
+    },
+  },
+  {
+    // The seal page runs in a browser: no Node built-ins, no Buffer or process, and core only
+    // through its browser-safe entry.
+    files: ["packages/web/src/page/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/test-support/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "@signet/core", message: "Import @signet/core/browser in the page." }],
+          patterns: [{ group: ["node:*"], message: "The page runs in a browser." }],
+        },
+      ],
+      "no-restricted-globals": ["error", "Buffer", "process", "require", "__dirname"],
     },
   },
   {

@@ -1,8 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// Most specific first: a string alias also matches as a prefix ("@signet/core/...").
 const alias = {
+  "@signet/core/browser": fileURLToPath(new URL("./packages/core/src/browser.ts", import.meta.url)),
   "@signet/core": fileURLToPath(new URL("./packages/core/src/index.ts", import.meta.url)),
+  "@signet/web": fileURLToPath(new URL("./packages/web/src/index.ts", import.meta.url)),
 };
 
 export default defineConfig({
@@ -17,6 +20,7 @@ export default defineConfig({
     testTimeout: 30_000,
     projects: [
       { extends: true, test: { name: "core", include: ["packages/core/src/**/*.test.ts"] } },
+      { extends: true, test: { name: "web", include: ["packages/web/src/**/*.test.ts"] } },
       { extends: true, test: { name: "cli", include: ["packages/cli/src/**/*.test.ts"] } },
       {
         extends: true,
@@ -39,6 +43,19 @@ export default defineConfig({
         },
       },
       {
+        // The seal page in a real Chromium (Debian's, driven by playwright-core), checked against
+        // core's unseal and the real kubeseal; needs `npm run build` (it serves the built page).
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["test/web/**/*.test.ts"],
+          globalSetup: ["test/web/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+      {
         // End-to-end on a real control plane (test/cluster).
         extends: true,
         test: {
@@ -46,7 +63,8 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts", "test/cluster/**/*.test.ts"],
           // Starts etcd + kube-apiserver + kube-controller-manager once per run and installs
           // crds/; needs `bash test/cluster/build.sh` first (fails loudly otherwise).
-          globalSetup: ["test/cluster/globalSetup.ts"],
+          // Chromium (test/web/chromium-setup.ts) for the page the controller serves.
+          globalSetup: ["test/web/chromium-setup.ts", "test/cluster/globalSetup.ts"],
           testTimeout: 120_000,
           hookTimeout: 600_000,
           fileParallelism: false,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need on a fresh machine (npm packages, the reference
 # kubeseal, the Go differential renderer, helm and the Kubernetes control plane — each cached outside the
-# repo under ${SIGNET_CACHE:-~/.cache/signet}), builds, then runs every vitest project.
+# repo under ${SIGNET_CACHE:-~/.cache/signet} — and Debian's Chromium for the web page), builds, then
+# runs every vitest project.
 # Extra arguments go to vitest (CI passes its JSON reporter).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +13,5 @@ fi
 npm run build --silent
 bash test/cluster/build.sh
 bash test/cluster/build-helm.sh
+bash test/web/install-chromium.sh
 exec npx vitest run "$@"

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 /**
  * Differential corpus: Go text/template + sprig v3.3.0 (the Go program in this folder) and
  * Signet's engine render every case over the same data and must agree byte-for-byte, or both
@@ -1030,6 +1032,22 @@ const GROUPS: Readonly<Record<string, readonly string[]>> = {
     '{{ regexMatch "A" .nonutf8 }}',
     '{{ b64dec "/w==" | b64enc }} {{ b64dec "/w==" | len }}',
   ],
+  issue19: [
+    '{{ urlJoin (dict "scheme" "https" "host" "h" "userinfo" "us@r:p@ss/?#x") }}',
+    '{{ urlJoin (dict "scheme" "https" "host" "h" "userinfo" "j@ne:pass word") }}',
+    '{{ urlJoin (dict "host" "h" "userinfo" "u%zz") }}',
+    '{{ urlJoin (dict "host" "h" "userinfo" "a b") }}',
+    '{{ urlJoin (dict "host" "h" "userinfo" "caf\u00e9:%C3%A9") }}',
+    '{{ (urlParse "http://j@ne:pa%20ss@host/p").userinfo }}',
+    '{{ title "\u01c5a \u01c6b \u01c4c dz" }}|{{ title "\u01c9x \u01ccy" }}|{{ upper "\u01c5" }}|{{ lower "\u01c5" }}',
+    '{{ lower "\u0130" }}|{{ upper "\u0131" }}|{{ lower "\u212a" }}|{{ upper "\u00df" }}|{{ upper "\u10d0" }}|{{ title "\u10d0" }}|{{ upper "\u019b" }}',
+    '{{ regexFindAll "[[:^digit:]]+" "ab12cd3" -1 }}|{{ regexFindAll "[[:^alpha:][:digit:]]" "a1-B" -1 }}|{{ regexMatch "[[:^space:]]" " " }}',
+    '{{ regexFindAll "\\p{Greek}+" "abc \u03b1\u03b2\u03b3 \u0391" -1 }}|{{ regexReplaceAll "\\P{Greek}" "a\u03b1b" "" }}|{{ regexMatch "\\p{^Latin}" "a" }}|{{ regexFindAll "\\pL+" "x\u00e9y 1" -1 }}',
+    '{{ regexSplit "," "a,b,c" 0 | toJson }}|{{ regexSplit "," "a,b,c" 0 | len }}|{{ regexSplit "," "a,b,c" 2 }}|{{ regexSplit "" "abc" -1 }}',
+    '{{ float64 "0x1p-2" }}|{{ float64 "0x1.8p1" }}|{{ float64 "0x_1p0" }}|{{ float64 "1_000.5" }}|{{ float64 "0x1p1024" }}|{{ float64 "1e400" }}|{{ float64 "-0x1p-1074" }}',
+    '{{ printf "%b|%b|%b|%b" 1.0 0.1 -2.5 0.0 }}|{{ printf "%+q|%+q|%#+q" "caf\u00e9 \u263a" 1.5 "x" }}|{{ printf "%+q" 0x263a }}',
+    '{{ regexReplaceAll "(?U)a+" "aaa" "x" }}|{{ regexReplaceAll "(?U)a+?" "aaa" "x" }}|{{ regexFindAll "(?i:A)b" "ab Ab aB" -1 }}|{{ regexFindAll "(?m)^x$" "x\nx\r\nx" -1 }}',
+  ],
   errors: [
     '{{ fail "custom failure" }}',
     "{{ fail .password }}",
@@ -1125,12 +1143,28 @@ const REFUSALS: readonly [string, string, string][] = [
   ['{{ printf "%2000000d" 1 }}', "ERR_TEMPLATE_BUDGET", "printf width above the output budget"],
 ];
 
+/**
+ * The independently written templates of `independent-corpus.txt`: cases separated by lines
+ * holding only `@@`, after a header (the text before the first separator).
+ */
+export function independentCorpus(): string[] {
+  const text = readFileSync(new URL("./independent-corpus.txt", import.meta.url), "utf8");
+  return text
+    .split(/\n@@\n/)
+    .slice(1)
+    .map((t) => t.replace(/\n$/, ""))
+    .filter((t) => t !== "");
+}
+
 /** The whole corpus with stable ids. */
 export function corpus(): CorpusCase[] {
   const cases: CorpusCase[] = [];
   for (const [group, templates] of Object.entries(GROUPS)) {
     templates.forEach((template, i) => cases.push({ id: `${group}-${i + 1}`, template }));
   }
+  independentCorpus().forEach((template, i) =>
+    cases.push({ id: `independent-${i + 1}`, template }),
+  );
   REFUSALS.forEach(([template, code, reason], i) =>
     cases.push({ id: `refusal-${i + 1}`, template, refusal: { code, reason } }),
   );

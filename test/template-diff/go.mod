@@ -1,6 +1,6 @@
 module signet.dev/test/template-diff
 
-go 1.23
+go 1.26.2
 
 require github.com/Masterminds/sprig/v3 v3.3.0
 

@@ -52,7 +52,7 @@ func funcMap(now time.Time) template.FuncMap {
 	// Fixed clock so outputs are reproducible on both sides.
 	fm["now"] = func() time.Time { return now }
 	fm["ago"] = func(date interface{}) string {
-		var t time.Time
+		t := now // sprig's dateAgo: time.Now() for anything that is not a time or Unix seconds
 		switch d := date.(type) {
 		case time.Time:
 			t = d

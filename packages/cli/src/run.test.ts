@@ -625,6 +625,22 @@ describe("recovery unseal output", () => {
     expect(Buffer.from(data["config.json"]!, "base64").toString()).toBe('{"password": "bar"}');
   });
 
+  it("renders data-dependent templates as kubeseal does (the key holder reads every value)", async () => {
+    const sealed = JSON.parse((await signet(["--cert", "cert.pem"], withFiles())).out) as {
+      spec: { template: Record<string, unknown> };
+    };
+    sealed.spec.template.data = {
+      choice: '{{ if eq .foo "bar" }}yes{{ else }}no{{ end }}|{{ .missing | default "d" }}',
+    };
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+      withFiles({}, JSON.stringify(sealed)),
+    );
+    expect(opened.err).toBe("");
+    const data = (JSON.parse(opened.out) as { data: Record<string, string> }).data;
+    expect(Buffer.from(data["choice"]!, "base64").toString()).toBe("yes|d");
+  });
+
   it("names a failing template key without quoting the decrypted value", async () => {
     const sealed = JSON.parse((await signet(["--cert", "cert.pem"], withFiles())).out) as {
       spec: { template: Record<string, unknown> };

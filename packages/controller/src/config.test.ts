@@ -47,6 +47,7 @@ describe("controller configuration", () => {
       metricsOmitSecretLabels: false,
       workers: 3,
       allowPrivilegedSecretTypes: false,
+      allowDataDependentTemplates: false,
       resyncPeriodMs: 60_000,
       version: false,
     });
@@ -93,6 +94,11 @@ describe("controller configuration", () => {
     ["a bare bool", ["--old-gc-behavior"], { oldGcBehavior: true }],
     ["bool=false", ["--update-status=false"], { updateStatus: false }],
     ["bool=0", ["--all-namespaces=0"], { allNamespaces: false }],
+    [
+      "the data-dependent templates switch",
+      ["--allow-data-dependent-templates"],
+      { allowDataDependentTemplates: true },
+    ],
     ["a Go duration", ["--key-renew-period", "1h30m"], { keyRenewPeriodMs: 5_400_000 }],
     ["0 disables renewal", ["--key-renew-period=0"], { keyRenewPeriodMs: 0 }],
     ["a resync period", ["--resync-period=30s"], { resyncPeriodMs: 30_000 }],
@@ -139,6 +145,12 @@ describe("controller configuration", () => {
       { keySize: 3072 },
     ],
     ["env bools use ParseBool", { SEALED_SECRETS_UPDATE_STATUS: "f" }, [], { updateStatus: false }],
+    [
+      "env allows data-dependent templates",
+      { SEALED_SECRETS_ALLOW_DATA_DEPENDENT_TEMPLATES: "true" },
+      [],
+      { allowDataDependentTemplates: true },
+    ],
     [
       "an invalid env bool is ignored",
       { SEALED_SECRETS_UPDATE_STATUS: "nope" },

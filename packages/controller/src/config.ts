@@ -195,6 +195,12 @@ export function controllerFlags(cpus: number) {
       false,
       "(signet) Allow SealedSecrets to produce kubernetes.io/service-account-token and bootstrap.kubernetes.io/token Secrets.",
     ),
+    /** `--allow-data-dependent-templates`: sealed data may decide template control flow (docs/templates.md). */
+    allowDataDependentTemplates: flag.bool(
+      "allow-data-dependent-templates",
+      false,
+      "(signet) Let decrypted values decide template control flow (if, eq, default, regex matches...). Whoever may write a SealedSecret in a namespace can then test guesses against the values sealed for it: see docs/templates.md.",
+    ),
     maxRequestBytes: flag
       .int(
         "max-request-bytes",
@@ -246,6 +252,12 @@ export function controllerFlags(cpus: number) {
       "kubeconfig",
       "",
       "(signet) Path to a kubeconfig, for running outside the cluster (development).",
+    ),
+    /** `--web-ui`: serve the seal page at `/ui/` (off by default; @signet/web). */
+    webUi: flag.bool(
+      "web-ui",
+      false,
+      "(signet) Serve the seal-only web page at /ui/, next to /v1/cert.pem: values are sealed in the browser and no route accepts them.",
     ),
     /** `--leader-elect`: only the holder of the Lease reconciles and renews keys (src/leader/). */
     leaderElect: flag.bool(

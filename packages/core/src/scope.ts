@@ -21,13 +21,21 @@ export function parseSealingScope(value: string): SealingScope {
  * strict `namespace/name`, namespace-wide `namespace`, cluster-wide empty.
  */
 export function encryptionLabel(namespace: string, name: string, scope: SealingScope): Buffer {
+  return Buffer.from(encryptionLabelText(namespace, name, scope), "utf8");
+}
+
+/**
+ * {@link encryptionLabel} as text (its UTF-8 bytes are the label), for callers without Node's
+ * Buffer: the web page encodes it with `TextEncoder`.
+ */
+export function encryptionLabelText(namespace: string, name: string, scope: SealingScope): string {
   switch (scope) {
     case "strict":
-      return Buffer.from(`${namespace}/${name}`, "utf8");
+      return `${namespace}/${name}`;
     case "namespace-wide":
-      return Buffer.from(namespace, "utf8");
+      return namespace;
     case "cluster-wide":
-      return Buffer.alloc(0);
+      return "";
   }
 }
 

@@ -1,8 +1,8 @@
 // Findings of a reviewer's campaign against issues 11, 13 and 20 on the real control plane:
-// each test states the property that should hold and is marked `it.fails` because, on the
-// code it was written against, it does not. When a fix lands, the test starts passing, vitest
-// reports the `it.fails` as failed, and the marker must be removed (the test then guards the
-// fix). review-attacks.test.ts holds what did hold.
+// each test states a property that did not hold on the code it was written against (it was
+// marked `it.fails` then). All three are fixed (deep template metadata, the template oracle,
+// renewal retry), so each now guards its fix; a new finding goes in as `it.fails` until fixed.
+// review-attacks.test.ts holds what did hold.
 import { randomBytes } from "node:crypto";
 
 import type { GeneratedKey, SealedSecret } from "@signet/core";
@@ -46,9 +46,6 @@ describe("a tenant's odd objects on main", () => {
     }
   });
 
-  // SECURITY.md promises "sealed values are opaque to template control flow" and cites
-  // test/e2e/controller/template-oracle.test.ts and docs/templates.md; neither exists on main
-  // (they are on the unmerged `template` branch), and the oracle answers.
   // A tenant stores a SealedSecret whose template metadata carries an unknown field nested 3,000
   // levels (the CRD preserves unknown fields there; kube-apiserver accepts it). Before the fix,
   // core's buildSecret structuredClone()d the template metadata and overflowed the stack; the work
@@ -82,7 +79,12 @@ describe("a tenant's odd objects on main", () => {
     }
   });
 
-  it.fails("a right and a wrong guess get the same verdict", async () => {
+  // SECURITY.md promises "sealed values are opaque to template control flow" (docs/templates.md;
+  // test/e2e/controller/template-oracle.test.ts attacks it in depth). When the review was
+  // written, main did not have it yet and this template answered the guess: the right guess
+  // failed, the wrong one synced. Now `eq` on a sealed value is refused before anything runs,
+  // so both guesses get the same refusal.
+  it("a right and a wrong guess get the same verdict", async () => {
     const secret = `s${randomBytes(4).toString("hex")}`;
     const victim = seal(key, {
       namespace: ns,
@@ -92,6 +94,7 @@ describe("a tenant's odd objects on main", () => {
     });
     await createSealedSecret(victim);
     const verdicts: string[] = [];
+    const messages: string[] = [];
     for (const [name, guess] of [
       ["guess-right", secret],
       ["guess-wrong", "nope"],
@@ -106,9 +109,14 @@ describe("a tenant's odd objects on main", () => {
         },
       };
       await tenantCreate(probe);
-      verdicts.push(syncedOf(await verdict(ns, name))?.status ?? "");
+      const synced = syncedOf(await verdict(ns, name));
+      verdicts.push(synced?.status ?? "");
+      messages.push(synced?.message ?? "");
     }
     expect(verdicts[0]).toBe(verdicts[1]);
+    // Refused by the source alone, so neither verdict can depend on the value.
+    for (const m of messages)
+      expect(m).toContain("sealed values are opaque to template control flow");
   });
 });
 

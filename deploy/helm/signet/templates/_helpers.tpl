@@ -117,6 +117,9 @@ annotations: {{- toYaml . | nindent 2 }}
 {{- if $v.metricsOmitSecretLabels }}
 - --metrics-omit-secret-labels
 {{- end }}
+{{- if $v.webUi.enabled }}
+- --web-ui
+{{- end }}
 {{- if $v.rollout.enabled }}
 - --rollout-workloads
 {{- end }}

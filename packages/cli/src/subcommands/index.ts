@@ -4,6 +4,7 @@ import { keys } from "./keys.js";
 import { subcommandName } from "./names.js";
 import type { SubcommandName } from "./names.js";
 import { reseal } from "./reseal.js";
+import { ui } from "./ui.js";
 
 /**
  * Signet's subcommands, chosen by the first argument (`signet reseal ...`). Anything else is the
@@ -13,6 +14,7 @@ export const SUBCOMMANDS: Readonly<Record<SubcommandName, Subcommand>> = {
   inspect,
   keys,
   reseal,
+  ui,
 };
 
 /** The subcommand named by argv[0], if any. */

@@ -78,6 +78,7 @@ export function reconcileLoop(config: Readonly<ControllerConfig>, deps: LoopDeps
         acceptDeprecatedV1Data: config.acceptDeprecatedV1Data,
         allowPrivilegedSecretTypes: config.allowPrivilegedSecretTypes,
         renderTemplates: true,
+        allowDataDependentTemplates: config.allowDataDependentTemplates,
         keyGuard: { namespace: deps.namespace, keyPrefix: config.keyPrefix },
       },
       { keys: () => deps.registry.unsealingKeys() },

@@ -53,6 +53,7 @@ export async function startServers(
       trustedProxies,
       observe: (path, method, code, seconds) =>
         parts.metrics.httpRequest(path, method, code, seconds),
+      webUi: config.webUi,
     },
   );
   const timeouts = listenOptions(config, trustedProxies, parts);
@@ -71,7 +72,7 @@ export async function startServers(
     throw err;
   }
   parts.log.info(
-    { addr: config.listenAddr, metricsAddr: config.listenMetricsAddr },
+    { addr: config.listenAddr, metricsAddr: config.listenMetricsAddr, webUi: config.webUi },
     "HTTP servers listening",
   );
   return {

@@ -39,6 +39,8 @@ export interface DecideSettings {
   renderTemplates: boolean;
   /** The controller's namespace and key prefix: no Secret it writes may look like a key. */
   keyGuard: KeyGuard;
+  /** `--allow-data-dependent-templates` (docs/templates.md); absent means false. */
+  allowDataDependentTemplates?: boolean;
 }
 
 export interface KeySource {
@@ -61,13 +63,23 @@ export interface Decider {
  */
 export const TEMPLATE_MAX_MILLIS = 250;
 
-/** Core's sandboxed Go text/template + sprig engine with the clock's time and real randomness. */
-export function templateRenderer(clock: Pick<Clock, "now">): TemplateRenderer {
+/**
+ * Core's sandboxed Go text/template + sprig engine with the clock's time and real randomness.
+ * Sealed values are opaque to template control flow unless the flag allows data-dependent
+ * templates, and failures are anonymous either way: their messages reach status, events and logs,
+ * so they name no template key (and, when values may decide, carry no execution detail at all).
+ */
+export function templateRenderer(
+  clock: Pick<Clock, "now">,
+  settings: Pick<DecideSettings, "allowDataDependentTemplates">,
+): TemplateRenderer {
   return (templates, values) =>
     renderTemplates(templates, values, {
       now: clock.now,
       random: randomBytes,
       budget: { maxMillis: TEMPLATE_MAX_MILLIS },
+      allowDataDependent: settings.allowDataDependentTemplates === true,
+      anonymous: true,
     });
 }
 
@@ -235,7 +247,7 @@ function deciderOver(
   clock: Pick<Clock, "now">,
   open: (ss: SealedSecret, options: OpenOptions) => Promise<OpenedValues>,
 ): Decider {
-  const renderer = settings.renderTemplates ? templateRenderer(clock) : undefined;
+  const renderer = settings.renderTemplates ? templateRenderer(clock, settings) : undefined;
   return {
     async decide(ss, existing, preferred) {
       const current = keys.keys();

@@ -7,6 +7,7 @@ import type { SealedSecret } from "@signet/core";
 
 import { clientOf, RateLimiter } from "./rate-limit.js";
 import { decodeSealedSecret } from "./sealed-input.js";
+import { webUiRoutes } from "./web-ui.js";
 
 /**
  * The controller's HTTP API (reference `httpserver`, pkg/controller/server.go) as an express app
@@ -50,6 +51,8 @@ export interface ApiOptions {
   trustedProxies?: BlockList;
   observe?: RequestObserver;
   now?: () => number;
+  /** `--web-ui`: also serve the seal page under `/ui/` (see web-ui.ts). */
+  webUi?: boolean;
 }
 
 const INSTRUMENTED = new Set(["/v1/verify", "/v1/rotate", "/v1/cert.pem"]);
@@ -105,6 +108,7 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions): Express {
     if (answer.length > maxExpanded) throw new AnswerTooLarge();
     res.status(200).type("application/json").send(answer);
   });
+  if (options.webUi) app.use(webUiRoutes());
   app.use((_req, res) => void res.status(404).type("text/plain").send("404 page not found\n"));
   app.use(errorHandler);
   return app;

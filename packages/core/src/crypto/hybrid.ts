@@ -8,6 +8,7 @@ import {
 import type { KeyObject } from "node:crypto";
 
 import type { UnsealingKey } from "./keys.js";
+import { wrappedKeyLength } from "./wire-format.js";
 
 /** A source of cryptographically secure random bytes; production passes `crypto.randomBytes`. */
 export type RandomSource = (size: number) => Uint8Array;
@@ -56,12 +57,7 @@ export function hybridEncrypt(
   return Buffer.concat([prefix, wrapped, body]);
 }
 
-/** Size of the RSA part announced by a ciphertext, or undefined when the blob is too short. */
-export function wrappedKeyLength(ciphertext: Uint8Array): number | undefined {
-  if (ciphertext.length < 2) return undefined;
-  const n = (ciphertext[0]! << 8) | ciphertext[1]!;
-  return ciphertext.length < n + 2 ? undefined : n;
-}
+export { wrappedKeyLength };
 
 /**
  * Whether `key` can have wrapped `ciphertext`'s session key: the wrapped key has the modulus's

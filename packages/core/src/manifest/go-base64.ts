@@ -1,3 +1,5 @@
+import { utf8Bytes } from "./utf8.js";
+
 /**
  * Go's `base64.StdEncoding.Decode` (`encoding/base64`), which decides what a Secret's `data`
  * value means: the standard alphabet, padding required, CR and LF ignored anywhere, a non-zero
@@ -85,7 +87,7 @@ function appendBytes(out: number[], values: number[]): void {
 
 /** Decodes UTF-8 bytes or text; returns the bytes, or where Go's decoder reports an error. */
 export function decodeGoBase64(input: string | Uint8Array): Uint8Array | Base64Failure {
-  const src = typeof input === "string" ? Buffer.from(input, "utf8") : input;
+  const src = typeof input === "string" ? utf8Bytes(input) : input;
   const out: number[] = [];
   let si = 0;
   for (;;) {

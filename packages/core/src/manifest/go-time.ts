@@ -1,3 +1,5 @@
+import { utf8Bytes } from "./utf8.js";
+
 /**
  * Go's `time.Parse` for the few layouts Kubernetes' Go tools parse manifests with: go-yaml v2's
  * timestamp layouts (which decide whether an unquoted scalar is a timestamp, so whether Go's
@@ -69,7 +71,7 @@ function quote(s: string): string {
   let out = '"';
   for (const c of s) {
     if (c < " " || c > "\x7f") {
-      for (const byte of Buffer.from(c, "utf8")) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+      for (const byte of utf8Bytes(c)) out += `\\x${byte.toString(16).padStart(2, "0")}`;
     } else {
       out += c === '"' || c === "\\" ? `\\${c}` : c;
     }

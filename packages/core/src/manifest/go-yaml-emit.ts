@@ -2,6 +2,7 @@ import { formatGoFloat } from "./go-strconv.js";
 import { resolveScalar } from "./go-yaml-resolve.js";
 import { TAG } from "./yaml-node.js";
 import { compareGoYamlKeys } from "../yaml-order.js";
+import { base64Of, utf8Length } from "./utf8.js";
 
 /**
  * YAML as sigs.k8s.io/yaml writes it (`JSONToYAML`: go-yaml v2's `Marshal` of the JSON value,
@@ -486,7 +487,7 @@ class Emitter {
 
 /** `yaml_emitter_check_simple_key` for a string key: one line, at most 128 bytes. */
 function isSimpleKey(key: string): boolean {
-  return !analyze(key).multiline && Buffer.byteLength(key, "utf8") <= 128;
+  return !analyze(key).multiline && utf8Length(key) <= 128;
 }
 
 /** `yaml_emitter_write_block_scalar_hints`: `-` without a final break, `+` with several. */
@@ -548,7 +549,7 @@ function floatText(value: number): string {
 
 /** Normalises model values to JSON values: bytes to base64, `toJSON` honoured, undefined dropped. */
 function jsonValue(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (value instanceof Uint8Array) return base64Of(value);
   if (
     value !== null &&
     typeof value === "object" &&

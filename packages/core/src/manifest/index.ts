@@ -12,6 +12,7 @@ import type { DecodeEvent, ReadOutcome } from "./stream.js";
 import { sealedSecretFromGo, secretFromGo } from "./to-model.js";
 import { decodeUniversal } from "./universal.js";
 import { RawJson } from "./go-unmarshal.js";
+import { utf8Bytes, utf8Text } from "./utf8.js";
 
 /**
  * Signet's one manifest decoder: every reader of manifests and kubeconfigs goes through here,
@@ -33,7 +34,7 @@ import { RawJson } from "./go-unmarshal.js";
 export type ManifestInput = string | Uint8Array;
 
 function bytesOf(input: ManifestInput): Uint8Array {
-  return typeof input === "string" ? Buffer.from(input, "utf8") : input;
+  return typeof input === "string" ? utf8Bytes(input) : input;
 }
 
 function lineAt(bytes: Uint8Array, offset: number): number {
@@ -189,7 +190,7 @@ export function decodeKeyBackup(input: ManifestInput, source: string): Secret[] 
   if (!list.ok) return decodeSecrets(bytes, source);
   const items = (list.value["items"] as RawJson[] | undefined) ?? [];
   return items.flatMap((item, i) =>
-    decodeSecrets(Buffer.from(item.text, "utf8"), `${source}: item ${i + 1}`),
+    decodeSecrets(utf8Bytes(item.text), `${source}: item ${i + 1}`),
   );
 }
 
@@ -238,7 +239,7 @@ function manifestDocument(
   const { index, line } = at;
   const span = event.span ?? { format: "yaml" as const, start: 0, end: 0 };
   const slice = bytes.subarray(span.start, span.end);
-  const text = Buffer.from(slice).toString("utf8");
+  const text = utf8Text(slice);
   const label = `${source}: document ${index + 1}`;
   let parsed: Document.Parsed | undefined;
   return {

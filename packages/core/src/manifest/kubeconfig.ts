@@ -3,6 +3,7 @@ import { goErrnoText } from "../gocompat/errno.js";
 import { plainGoValue } from "./to-model.js";
 import { KUBECONFIG_TYPE } from "./go-types.js";
 import { decodeUniversal } from "./universal.js";
+import { utf8Bytes } from "./utf8.js";
 
 /**
  * Kubeconfig files as client-go v0.35.3 reads them (`clientcmd.Load`: its codec turns every
@@ -91,7 +92,7 @@ function duplicateName(file: KubeconfigFile): string | undefined {
  * read as client-go's loader words them: `error loading config file "PATH": ...`.
  */
 export function decodeKubeconfig(input: Uint8Array | string, source: string): KubeconfigFile {
-  const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
+  const bytes = typeof input === "string" ? utf8Bytes(input) : input;
   if (bytes.length === 0) return {};
   const result = decodeUniversal(bytes, KUBECONFIG_TYPE, CONFIG_GVK, {
     yamlOnly: true,

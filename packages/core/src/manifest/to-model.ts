@@ -1,6 +1,7 @@
 import type { SealedSecret, Secret } from "../model.js";
 import { RawJson } from "./go-unmarshal.js";
 import type { TypedObject } from "./go-unmarshal.js";
+import { base64Of } from "./utf8.js";
 
 /**
  * Decoded Go values (see go-unmarshal.ts) as Signet's model objects: `[]byte` as standard
@@ -8,7 +9,7 @@ import type { TypedObject } from "./go-unmarshal.js";
  * objects (own properties, so a `__proto__` key stays a key), FieldsV1 as its JSON values.
  */
 function plain(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (value instanceof Uint8Array) return base64Of(value);
   if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value;
   // FieldsV1 and RawExtension: their JSON as plain values (model objects are cloned and printed).
   if (value instanceof RawJson) return JSON.parse(value.text) as unknown;

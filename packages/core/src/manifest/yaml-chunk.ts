@@ -9,6 +9,7 @@ import { ConversionError, KeyCollision, marshalCheck, toJson } from "./sigs-yaml
 import { parseFastYaml } from "./yaml-fast.js";
 import { parseYaml, YamlSyntaxError } from "./yaml-parse.js";
 import type { YamlNode } from "./yaml-node.js";
+import { utf8Length } from "./utf8.js";
 
 /**
  * One YAML document through sigs.k8s.io/yaml's `yamlToJSONTarget`: go-yaml v2 reads it (first
@@ -95,7 +96,7 @@ function seenBy(problem: { at: number } | undefined, reachBytes: number): boolea
 
 /** Bytes libyaml reads when its scanner has got to `offset` of the text. */
 function reachOf(text: string, offset: number): number {
-  return Buffer.byteLength(text.slice(0, Math.min(text.length, offset)), "utf8");
+  return utf8Length(text.slice(0, Math.min(text.length, offset)));
 }
 
 /** Text go-yaml (YAML 1.1) and the YAML 1.2 reader take differently: refused, documented. */

@@ -149,7 +149,7 @@ function slice(args: GoValue[]): GoValue {
   if (lo > hi) throw execFault("invalid slice index");
   if (indexes.length === 3 && hi > max) throw execFault("invalid slice index");
   if (typeof item === "string") return item.slice(lo, hi);
-  return new GoSlice(item.items.slice(lo, hi), item.elem);
+  return item.window(lo, hi); // shares the array, as Go's slice expression does
 }
 
 // Index and slice errors omit the numbers Go prints: an index computed from a secret

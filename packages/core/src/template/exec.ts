@@ -11,10 +11,14 @@ import type {
   TemplateNode,
   TreeSet,
 } from "./ast.js";
+import { fromUtf8 } from "./bytes.js";
 import { budgetFault, TemplateFault } from "./failure.js";
 import { formatValue } from "./fmt.js";
 import { timeMethod } from "./methods.js";
 import type { CallContext, FuncDef, FuncMap, ParamType } from "./funcs.js";
+import { opacityFault } from "./opacity-check.js";
+import { FUNCTION_OPACITY, printfPicks } from "./opacity.js";
+import type { Opacity } from "./opacity.js";
 import {
   GoInt,
   GoMap,
@@ -32,6 +36,14 @@ import type { GoValue } from "./value.js";
  * The evaluator (after Go's `text/template/exec.go`). It walks the parse tree over GoValues,
  * applies Go's argument rules, and meters every step, byte and template call against the
  * budget; the clock is read every few hundred steps so a hostile template fails on time too.
+ *
+ * In opaque mode (the default of renderTemplates, docs/templates.md) the static check has
+ * already refused every template where sealed data decides anything, and the evaluator keeps,
+ * beside each value, the *bound* of a sealed value: an upper limit of its printed size computed
+ * only from public facts (the lengths of the decrypted values, which their ciphertexts show, and
+ * the template's own constants) by the size rules of opacity.ts. Sealed values are charged at
+ * their bound against the output and step budgets, so whether a budget runs out cannot depend on
+ * what a value holds either.
  */
 
 /** Resolved budget for one render. */
@@ -61,7 +73,11 @@ export interface ExecOptions {
   readonly funcs: FuncMap;
   readonly budget: Budget;
   readonly clock: () => number;
-  readonly context: Omit<CallContext, "charge" | "maxBytes">;
+  readonly context: Omit<CallContext, "charge" | "maxBytes" | "memo">;
+  /** Charge sealed values at public bounds (the template passed checkOpacity). */
+  readonly opaque?: boolean;
+  /** The name messages give the template `name` (default: `name`). */
+  readonly displayName?: string;
 }
 
 /** A failure located at a node: Go's `template: NAME:LINE: executing "NAME" at <SRC>: MSG`. */
@@ -74,9 +90,17 @@ type Flow = "break" | "continue" | null;
 interface Variable {
   name: string;
   value: GoValue;
+  /** Bound of a sealed value, or PUBLIC. */
+  sb: number;
+  /** A nil element of a list or map: Go's nil interface (a field of it fails). */
+  nilElem?: boolean;
 }
 
 const CLOCK_EVERY = 256;
+/** Shadow of a value that holds no sealed data. */
+const PUBLIC = -1;
+/** Printed size bound of a nil reached through sealed data (`<no value>`, `<nil>`). */
+const NIL_BOUND = 16;
 
 class State {
   private readonly opts: ExecOptions;
@@ -86,17 +110,36 @@ class State {
   private tmplName: string;
   private vars: Variable[] = [];
   private at: At = { line: 0, src: "" };
+  /** Bound of the value evaluated last (PUBLIC when it holds no sealed data). */
+  private sb = PUBLIC;
+  /** Bound of dot. */
+  private dotSb = PUBLIC;
+  /**
+   * Dot is a nil element of a list or map being ranged over: a reflect.Value of interface kind
+   * holding nil in Go, where a field of it fails ("nil pointer evaluating interface {}.x"),
+   * whereas a nil that went through a pipeline is Go's invalid value, whose fields are nil.
+   */
+  private dotNil = false;
+  private root: GoValue = null;
   readonly ctx: CallContext;
+  /** The context of calls with sealed arguments: their work is charged from bounds instead. */
+  private readonly sealedCtx: CallContext;
 
   constructor(opts: ExecOptions) {
     this.opts = opts;
     this.tmplName = opts.name;
     this.meter = opts.meter;
+    const memos = new Map<string, unknown>();
     this.ctx = {
       ...opts.context,
       maxBytes: opts.budget.maxOutputBytes,
       charge: (units: number) => this.charge(units),
+      memo: <T>(key: string, make: () => T): T => {
+        if (!memos.has(key)) memos.set(key, make());
+        return memos.get(key) as T;
+      },
     };
+    this.sealedCtx = { ...this.ctx, charge: () => undefined };
   }
 
   charge(units: number): void {
@@ -114,16 +157,21 @@ class State {
   fail(message: string): never {
     throw new LocatedFault(
       "ERR_TEMPLATE_EXEC",
-      `template: ${this.opts.name}:${this.at.line}: executing "${this.tmplName}" at <${this.at.src}>: ${message}`,
+      `template: ${this.display()}:${this.at.line}: executing "${this.tmplName === this.opts.name ? this.display() : this.tmplName}" at <${this.at.src}>: ${message}`,
     );
+  }
+
+  private display(): string {
+    return this.opts.displayName ?? this.opts.name;
   }
 
   setAt(at: At): void {
     this.at = at;
   }
 
-  write(s: string): void {
-    this.meter.outBytes += s.length;
+  /** Appends output; a sealed value is charged at its bound `sb`, never at its real size. */
+  write(s: string, sb = PUBLIC): void {
+    this.meter.outBytes += sb === PUBLIC ? s.length : sb;
     if (this.meter.outBytes > this.opts.budget.maxOutputBytes) {
       throw budgetFault("output budget exceeded");
     }
@@ -136,8 +184,10 @@ class State {
 
   run(dot: GoValue): void {
     const root = this.opts.trees.get(this.opts.name);
-    if (root === undefined) this.fail(`no such template "${this.opts.name}"`);
-    this.vars = [{ name: "$", value: dot }];
+    if (root === undefined) this.fail(`no such template "${this.display()}"`);
+    this.root = dot;
+    this.dotSb = this.opts.opaque === true ? publicSize(dot) : PUBLIC;
+    this.vars = [{ name: "$", value: dot, sb: this.dotSb }];
     this.walkList(dot, root);
   }
 
@@ -174,7 +224,7 @@ class State {
 
   walkAction(dot: GoValue, pipe: PipeNode): Flow {
     const v = this.evalPipeline(dot, pipe);
-    if (pipe.decl.length === 0) this.write(printable(v));
+    if (pipe.decl.length === 0) this.write(printable(v), this.sb);
     return null;
   }
 
@@ -182,11 +232,25 @@ class State {
     const mark = this.vars.length;
     try {
       const v = this.evalPipeline(dot, node.pipe);
-      if (isTrue(v)) return this.walkList(node.kind === "with" ? v : dot, node.list);
+      if (isTrue(v)) {
+        return node.kind === "with"
+          ? this.withDot(this.sb, () => this.walkList(v, node.list))
+          : this.walkList(dot, node.list);
+      }
       if (node.elseList !== null) return this.walkList(dot, node.elseList);
       return null;
     } finally {
       this.vars.length = mark;
+    }
+  }
+
+  private withDot<T>(sb: number, f: () => T): T {
+    const saved = this.dotSb;
+    this.dotSb = sb;
+    try {
+      return f();
+    } finally {
+      this.dotSb = saved;
     }
   }
 
@@ -204,48 +268,79 @@ class State {
 
   private rangeOver(v: GoValue, node: BranchNode): boolean {
     if (v === null) return false;
-    if (v instanceof GoSlice) return this.iterate(sliceEntries(v), node);
-    if (v instanceof GoMap) return this.iterate(mapEntries(v), node);
+    const elemSb = this.sb === PUBLIC ? PUBLIC : Math.max(this.sb, NIL_BOUND);
+    if (v instanceof GoSlice) return this.iterate(sliceEntries(v), node, elemSb);
+    if (v instanceof GoMap) {
+      const exact = v === this.root && elemSb !== PUBLIC; // the data map's values: public lengths
+      return this.iterate(mapEntries(v), node, exact ? publicSize : elemSb);
+    }
     if (v instanceof GoInt) {
       if (node.pipe.decl.length > 1) {
         this.fail("can't use an integer to iterate over more than one variable");
       }
-      return this.iterate(intEntries(v), node);
+      return this.iterate(intEntries(v), node, PUBLIC);
     }
     return this.fail(`range can't iterate over a value of type ${typeName(v)}`);
   }
 
-  private iterate(items: Iterable<[GoValue, GoValue]>, node: BranchNode): boolean {
+  /** `elemSb`: the elements' bound, or a function giving it (the data map's values are exact). */
+  private iterate(
+    items: Iterable<[GoValue, GoValue]>,
+    node: BranchNode,
+    elemSb: number | ((v: GoValue) => number),
+  ): boolean {
     const mark = this.vars.length;
     const decl = node.pipe.decl;
     let ran = false;
     for (const [index, elem] of items) {
       ran = true;
       this.charge(1);
-      this.bindRange(decl, node.pipe.isAssign, index, elem);
-      const flow = this.walkList(elem, node.list);
+      const sb = typeof elemSb === "number" ? elemSb : elemSb(elem);
+      this.bindRange(decl, node.pipe.isAssign, index, { value: elem, sb });
+      const savedNil = this.dotNil;
+      this.dotNil = elem === null;
+      let flow: Flow;
+      try {
+        flow = this.withDot(sb, () => this.walkList(elem, node.list));
+      } finally {
+        this.dotNil = savedNil;
+      }
       this.vars.length = mark;
       if (flow === "break") break;
     }
     return ran;
   }
 
-  private bindRange(decl: string[], isAssign: boolean, index: GoValue, elem: GoValue): void {
+  private bindRange(
+    decl: string[],
+    isAssign: boolean,
+    index: GoValue,
+    elem: { value: GoValue; sb: number },
+  ): void {
     if (decl.length === 0) return;
+    const nilElem = elem.value === null;
     if (isAssign) {
       if (decl.length > 1) {
-        this.setVar(decl[0] ?? "", index);
-        this.setVar(decl[1] ?? "", elem);
+        this.setVar(decl[0] ?? "", index, PUBLIC);
+        this.setVar(decl[1] ?? "", elem.value, elem.sb, nilElem);
       } else {
-        this.setVar(decl[0] ?? "", elem);
+        this.setVar(decl[0] ?? "", elem.value, elem.sb, nilElem);
       }
       return;
     }
     const top = this.vars.length;
     const last = this.vars[top - 1];
-    if (last !== undefined) last.value = elem;
+    if (last !== undefined) {
+      last.value = elem.value;
+      last.sb = elem.sb;
+      last.nilElem = nilElem;
+    }
     const first = this.vars[top - 2];
-    if (decl.length > 1 && first !== undefined) first.value = index;
+    if (decl.length > 1 && first !== undefined) {
+      first.value = index;
+      first.sb = PUBLIC;
+      first.nilElem = false;
+    }
   }
 
   walkTemplate(dot: GoValue, node: TemplateNode): Flow {
@@ -253,15 +348,19 @@ class State {
     const tree = this.opts.trees.get(node.name);
     if (tree === undefined) this.fail(`no such template "${node.name}"`);
     const newDot = node.pipe === null ? null : this.evalPipeline(dot, node.pipe);
+    const newDotSb = node.pipe === null ? PUBLIC : this.sb;
     if (this.depth >= this.opts.budget.maxDepth)
       throw budgetFault("template depth budget exceeded");
     const saved = { vars: this.vars, name: this.tmplName };
     this.depth++;
-    this.vars = [{ name: "$", value: newDot }];
+    this.vars = [{ name: "$", value: newDot, sb: newDotSb }];
     this.tmplName = node.name;
+    const savedNil = this.dotNil;
+    this.dotNil = false;
     try {
-      this.walkList(newDot, tree);
+      this.withDot(newDotSb, () => this.walkList(newDot, tree));
     } finally {
+      this.dotNil = savedNil;
       this.depth--;
       this.vars = saved.vars;
       this.tmplName = saved.name;
@@ -271,21 +370,36 @@ class State {
 
   // --- variables -----------------------------------------------------------------------------
 
-  setVar(name: string, value: GoValue): void {
+  setVar(name: string, value: GoValue, sb: number, nilElem = false): void {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       const v = this.vars[i];
       if (v !== undefined && v.name === name) {
         v.value = value;
+        v.sb = sb;
+        v.nilElem = nilElem;
         return;
       }
     }
     this.fail(`undefined variable: ${name}`);
   }
 
+  /** Whether a variable holds a nil element of a ranged list or map (see `dotNil`). */
+  private isNilElem(name: string): boolean {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      const v = this.vars[i];
+      if (v !== undefined && v.name === name) return v.nilElem === true;
+    }
+    return false;
+  }
+
+  /** A variable's value; its bound goes to `sb`. */
   varValue(name: string): GoValue {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       const v = this.vars[i];
-      if (v !== undefined && v.name === name) return v.value;
+      if (v !== undefined && v.name === name) {
+        this.sb = v.sb;
+        return v.value;
+      }
     }
     return this.fail(`undefined variable: ${name}`);
   }
@@ -295,26 +409,32 @@ class State {
   evalPipeline(dot: GoValue, pipe: PipeNode): GoValue {
     this.setAt(pipe.at);
     let value: Final = MISSING;
-    for (const cmd of pipe.cmds) value = this.evalCommand(dot, cmd, value);
+    this.sb = PUBLIC;
+    for (const cmd of pipe.cmds) value = this.evalCommand(dot, cmd, value, this.sb);
     const result = value === MISSING ? null : value;
+    const sb = this.sb;
     for (const name of pipe.decl) {
-      if (pipe.isAssign) this.setVar(name, result);
-      else this.vars.push({ name, value: result });
+      if (pipe.isAssign) this.setVar(name, result, sb);
+      else this.vars.push({ name, value: result, sb });
     }
+    this.sb = sb;
     return result;
   }
 
-  evalCommand(dot: GoValue, cmd: CommandNode, final: Final): GoValue {
+  /** `finalSb` is the bound of `final`, the previous command's value. */
+  evalCommand(dot: GoValue, cmd: CommandNode, final: Final, finalSb: number): GoValue {
     this.charge(1);
     const first = cmd.args[0];
     if (first === undefined) return this.fail("empty command");
     this.setAt(first.at);
+    const call: Call = { args: cmd.args, final, finalSb };
     if (first.kind === "field") {
-      return this.evalFieldChain(dot, dot, first.ident, { args: cmd.args, final });
+      this.sb = this.dotSb;
+      return this.evalFieldChain(dot, { value: dot, nilIface: this.dotNil }, first.ident, call);
     }
-    if (first.kind === "chain") return this.evalChain(dot, first, cmd.args, final);
-    if (first.kind === "identifier") return this.evalFunction(dot, first.name, cmd.args, final);
-    if (first.kind === "variable") return this.evalVariable(dot, first.ident, cmd.args, final);
+    if (first.kind === "chain") return this.evalChain(dot, first, call);
+    if (first.kind === "identifier") return this.evalFunction(dot, first.name, call);
+    if (first.kind === "variable") return this.evalVariable(dot, first.ident, call);
     return this.evalConstantCommand(dot, first, cmd.args, final);
   }
 
@@ -326,12 +446,14 @@ class State {
 
   private evalConstantCommand(dot: GoValue, node: ArgNode, args: ArgNode[], final: Final): GoValue {
     this.notAFunction(args, final);
+    this.sb = PUBLIC;
     switch (node.kind) {
       case "pipe":
         return this.evalPipeline(dot, node);
       case "bool":
         return node.value;
       case "dot":
+        this.sb = this.dotSb;
         return dot;
       case "nil":
         return this.fail("nil is not a command");
@@ -355,71 +477,96 @@ class State {
     return null;
   }
 
-  private evalVariable(dot: GoValue, ident: string[], args: ArgNode[], final: Final): GoValue {
-    const value = this.varValue(ident[0] ?? "$");
+  private evalVariable(dot: GoValue, ident: string[], call: Call): GoValue {
+    const name = ident[0] ?? "$";
+    const value = this.varValue(name);
     if (ident.length === 1) {
-      this.notAFunction(args, final);
+      this.notAFunction(call.args, call.final);
       return value;
     }
-    return this.evalFieldChain(dot, value, ident.slice(1), { args, final });
+    return this.evalFieldChain(
+      dot,
+      { value, nilIface: this.isNilElem(name) },
+      ident.slice(1),
+      call,
+    );
   }
 
-  private evalChain(dot: GoValue, chain: ChainNode, args: ArgNode[], final: Final): GoValue {
+  private evalChain(dot: GoValue, chain: ChainNode, call: Call): GoValue {
     if (chain.field.length === 0) this.fail("internal error: no fields in evalChainNode");
     if (chain.node.kind === "nil") this.fail(`indirection through explicit nil in ${chain.at.src}`);
     const pipe = this.evalArg(dot, "any", chain.node);
-    return this.evalFieldChain(dot, pipe, chain.field, { args, final });
+    return this.evalFieldChain(dot, { value: pipe, nilIface: false }, chain.field, call);
   }
 
-  private evalFieldChain(
-    dot: GoValue,
-    receiver: GoValue,
-    ident: string[],
-    call: { args: ArgNode[]; final: Final },
-  ): GoValue {
+  /**
+   * The receiver's bound is `sb` on entry; the result's is on return. `nilIface`: a null receiver
+   * is Go's nil interface (see `dotNil`); so is a nil that a map of the chain holds under a key.
+   */
+  private evalFieldChain(dot: GoValue, receiver: Receiver, ident: string[], call: Call): GoValue {
     let r = receiver;
     const n = ident.length;
-    const none: { args: ArgNode[]; final: Final } = { args: [], final: MISSING };
-    for (let i = 0; i < n - 1; i++) r = this.evalField(dot, ident[i] ?? "", r, none);
+    const none: Call = { args: [], final: MISSING, finalSb: PUBLIC };
+    for (let i = 0; i < n - 1; i++) {
+      const name = ident[i] ?? "";
+      const value = this.evalField(dot, name, r, none);
+      const before = r.value;
+      r = {
+        value,
+        nilIface: value === null && before instanceof GoMap && before.m.has(fromUtf8(name)),
+      };
+    }
     return this.evalField(dot, ident[n - 1] ?? "", r, call);
   }
 
-  private evalField(
-    dot: GoValue,
-    name: string,
-    receiver: GoValue,
-    call: { args: ArgNode[]; final: Final },
-  ): GoValue {
+  /** The receiver's bound is `sb` on entry; the result's is on return. */
+  private evalField(dot: GoValue, name: string, receiver: Receiver, call: Call): GoValue {
     this.charge(1);
-    if (receiver === null) return null;
+    const recvSb = this.sb;
+    this.sb = recvSb === PUBLIC ? PUBLIC : Math.max(recvSb, NIL_BOUND);
+    const r = receiver.value;
+    // text/template's evalField: fields of an invalid value are nil; of a nil interface, an error.
+    if (r === null && receiver.nilIface) this.fail(`nil pointer evaluating interface {}.${name}`);
+    if (r === null) return null;
     const hasArgs = call.args.length > 1 || call.final !== MISSING;
-    if (receiver instanceof GoTime) {
-      const def = timeMethod(receiver, name);
-      if (def !== undefined)
-        return this.evalCall(dot, { name, def }, call.args.slice(1), call.final);
+    if (r instanceof GoTime) {
+      const def = timeMethod(r, name);
+      if (def !== undefined) return this.evalCall(dot, { name, def }, call.args.slice(1), call);
     }
-    if (receiver instanceof GoMap) {
+    if (r instanceof GoMap) {
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
-      return receiver.m.has(name) ? (receiver.m.get(name) ?? null) : null;
+      return this.mapField(r, name, recvSb);
     }
-    if (receiver instanceof GoStruct) {
-      const field = receiver.fields.get(name);
-      if (field !== undefined) {
-        if (hasArgs) this.fail(`wrong number of args for ${name}: want 0 got 1`);
-        return field();
-      }
+    return this.structField(r, name, hasArgs);
+  }
+
+  private structField(receiver: GoValue, name: string, hasArgs: boolean): GoValue {
+    const field = receiver instanceof GoStruct ? receiver.fields.get(name) : undefined;
+    if (field === undefined) {
+      return this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
     }
-    return this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
+    if (hasArgs) this.fail(`wrong number of args for ${name}: want 0 got 1`);
+    return field();
+  }
+
+  private mapField(receiver: GoMap, name: string, recvSb: number): GoValue {
+    // Field names are source text; map keys are Go strings (bytes): `.é` finds the key "é".
+    const key = fromUtf8(name);
+    const value = receiver.m.has(key) ? (receiver.m.get(key) ?? null) : null;
+    // A value of the data map: its length is public (its ciphertext shows it).
+    if (receiver === this.root && recvSb !== PUBLIC) this.sb = publicSize(value);
+    return value;
   }
 
   // --- functions -----------------------------------------------------------------------------
 
-  private evalFunction(dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
+  private evalFunction(dot: GoValue, name: string, call: Call): GoValue {
+    const args = call.args;
     const at = { line: args[0]?.at.line ?? this.at.line, src: args.map((a) => a.at.src).join(" ") };
     this.setAt(at);
     const def = this.opts.funcs.get(name);
     if (def === undefined) return this.fail(`"${name}" is not a defined function`);
-    return this.evalCall(dot, { name, def, at }, args.slice(1), final);
+    return this.evalCall(dot, { name, def, at }, args.slice(1), call);
   }
 
   private checkArity(name: string, def: FuncDef, numIn: number, given: number): void {
@@ -436,42 +583,94 @@ class State {
     dot: GoValue,
     f: { name: string; def: FuncDef; at?: At },
     args: ArgNode[],
-    final: Final,
+    call: { final: Final; finalSb: number },
   ): GoValue {
     const { name, def } = f;
+    const { final, finalSb } = call;
     const at = f.at ?? this.at;
     const numIn = args.length + (final === MISSING ? 0 : 1);
     this.checkArity(name, def, numIn, args.length);
-    if (name === "and" || name === "or") return this.andOr(dot, name, args, final);
+    if (name === "and" || name === "or") return this.andOr(dot, name, args, call);
     const argv: GoValue[] = [];
-    args.forEach((arg, i) => argv.push(this.evalArg(dot, paramAt(def, i), arg)));
-    if (final !== MISSING) argv.push(this.validateType(final, paramAt(def, numIn - 1)));
+    const sbs: number[] = [];
+    args.forEach((arg, i) => {
+      argv.push(this.evalArg(dot, paramAt(def, i), arg));
+      sbs.push(this.sb);
+    });
+    if (final !== MISSING) {
+      argv.push(this.validateType(final, paramAt(def, numIn - 1)));
+      sbs.push(finalSb);
+    }
     this.setAt(at);
-    return this.safeCall(name, def, argv);
+    if (this.opts.opaque === true && sbs.some((b) => b !== PUBLIC)) {
+      return this.sealedCall(name, def, argv, sbs);
+    }
+    const result = this.safeCall(name, def, argv, this.ctx);
+    this.meterValue(result);
+    this.sb = PUBLIC;
+    return result;
   }
 
-  private andOr(dot: GoValue, name: string, args: ArgNode[], final: Final): GoValue {
+  private andOr(
+    dot: GoValue,
+    name: string,
+    args: ArgNode[],
+    call: { final: Final; finalSb: number },
+  ): GoValue {
     let v: GoValue = null;
+    this.sb = PUBLIC;
     for (const arg of args) {
       v = this.evalArg(dot, "any", arg);
       if (isTrue(v) === (name === "or")) return v;
     }
-    if (final !== MISSING) v = final;
+    if (call.final !== MISSING) {
+      v = call.final;
+      this.sb = call.finalSb;
+    }
     return v;
   }
 
-  private safeCall(name: string, def: FuncDef, argv: GoValue[]): GoValue {
-    let result: GoValue;
+  /**
+   * A call with sealed arguments (opaque mode): only total functions get here (the static
+   * check refused the rest); the result is charged at the bound of its size rule, computed
+   * before the call from public facts, and the function's own work counters are ignored.
+   */
+  private sealedCall(name: string, def: FuncDef, argv: GoValue[], sbs: number[]): GoValue {
+    const row = FUNCTION_OPACITY.get(name);
+    if (row?.class !== "total" || row.size === undefined) {
+      throw opacityFault(this.display(), this.at, `${name} with sealed data`);
+    }
+    const picks =
+      name === "printf" && typeof argv[0] === "string" ? printfPicks(argv[0]) : undefined;
+    if (picks !== undefined) {
+      throw opacityFault(this.display(), this.at, `printf with ${picks} and sealed operands`);
+    }
+    const bounds = argv.map((v, i) => {
+      const b = sbs[i] ?? PUBLIC;
+      return b === PUBLIC ? publicSize(v) : b;
+    });
+    const bound = Math.ceil(row.size(bounds, argv));
+    if (!(bound <= this.opts.budget.maxOutputBytes)) {
+      throw budgetFault("a value built from sealed data could exceed the output budget");
+    }
+    this.charge(1 + (bounds.reduce((a, b) => a + b, 0) + bound) / 256);
+    const result = this.safeCall(name, def, argv, this.sealedCtx);
+    this.sb = isPublicResult(row, argv) ? PUBLIC : bound;
+    if (name === "index" && argv.length === 2 && argv[0] === this.root) {
+      this.sb = publicSize(result); // a value of the data map: public length
+    }
+    return result;
+  }
+
+  private safeCall(name: string, def: FuncDef, argv: GoValue[], ctx: CallContext): GoValue {
     try {
-      result = def.call(argv, this.ctx);
+      return def.call(argv, ctx);
     } catch (err) {
       if (err instanceof TemplateFault && err.code !== "ERR_TEMPLATE_EXEC") throw err;
       if (err instanceof RangeError) throw budgetFault(`${name} exceeded a resource limit`);
       const message = err instanceof TemplateFault ? err.message : "function failed";
       return this.fail(`error calling ${name}: ${message}`);
     }
-    this.meterValue(result);
-    return result;
   }
 
   private meterValue(v: GoValue): void {
@@ -482,30 +681,39 @@ class State {
     this.charge(size / 256);
   }
 
+  /** Evaluates an argument; its bound goes to `sb`. */
   evalArg(dot: GoValue, typ: ParamType, n: ArgNode): GoValue {
     this.setAt(n.at);
+    const none: Call = { args: [], final: MISSING, finalSb: PUBLIC };
     switch (n.kind) {
       case "dot":
+        this.sb = this.dotSb;
         return this.validateType(dot, typ);
       case "nil":
+        this.sb = PUBLIC;
         if (canBeNil(typ)) return null;
         return this.fail(`cannot assign nil to ${typ}`);
       case "field":
+        this.sb = this.dotSb;
         return this.validateType(
-          this.evalFieldChain(dot, dot, n.ident, { args: [n], final: MISSING }),
+          this.evalFieldChain(dot, { value: dot, nilIface: this.dotNil }, n.ident, {
+            ...none,
+            args: [n],
+          }),
           typ,
         );
       case "variable":
-        return this.validateType(this.evalVariable(dot, n.ident, [], MISSING), typ);
+        return this.validateType(this.evalVariable(dot, n.ident, none), typ);
       case "pipe":
         return this.validateType(this.evalPipeline(dot, n), typ);
       case "identifier":
-        return this.validateType(this.evalFunction(dot, n.name, [n], MISSING), typ);
+        return this.validateType(this.evalFunction(dot, n.name, { ...none, args: [n] }), typ);
       case "chain":
-        return this.validateType(this.evalChain(dot, n, [], MISSING), typ);
+        return this.validateType(this.evalChain(dot, n, none), typ);
       case "bool":
       case "number":
       case "string":
+        this.sb = PUBLIC;
         return this.literalArg(typ, n);
     }
   }
@@ -529,6 +737,34 @@ class State {
     if (typ === "any" || typeName(value) === typ) return value;
     return this.fail(`wrong type for value; expected ${typ}; got ${typeName(value)}`);
   }
+}
+
+/** Arguments of a command and the value piped into it, with its bound. */
+interface Call {
+  args: ArgNode[];
+  final: Final;
+  finalSb: number;
+}
+
+/** A field chain's receiver; `nilIface`: a null value is Go's nil interface, not an invalid one. */
+interface Receiver {
+  value: GoValue;
+  nilIface: boolean;
+}
+
+/** Printed size of a public value (its own bound). */
+function publicSize(v: GoValue): number {
+  if (typeof v === "string") return v.length;
+  if (v === null) return NIL_BOUND;
+  return formatValue(v).length;
+}
+
+/** Results that are public even from sealed arguments: types, keys, lengths of containers. */
+function isPublicResult(row: Opacity, argv: readonly GoValue[]): boolean {
+  if (row.result === "public") return true;
+  if (row.result !== "publicOnContainer") return false;
+  const a = argv[0] ?? null;
+  return a instanceof GoSlice || a instanceof GoMap;
 }
 
 function paramAt(def: FuncDef, i: number): ParamType {

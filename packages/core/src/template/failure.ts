@@ -3,7 +3,8 @@ import type { SignetErrorCode } from "../errors.js";
 /**
  * Internal failure raised while executing a template. Messages are built only from template
  * source, function names, Go type names and counts: never from a data value (the leak rule of
- * SECURITY.md, "What Signet guarantees"). renderTemplates turns it into a TemplateFailure.
+ * SECURITY.md, "What Signet guarantees"; "Errors and the leak rule" in README.md). renderTemplates
+ * turns it into a TemplateFailure.
  */
 export class TemplateFault extends Error {
   readonly code: SignetErrorCode;

@@ -1,6 +1,7 @@
 import { decodeRune, encodeRune, fromUtf8, isValidUtf8, runes } from "./bytes.js";
 import { budgetFault } from "./failure.js";
 import { formatFloat } from "./float.js";
+import { isPrint } from "./unicode.js";
 import { LONG_MONTHS, timeParts, timeString } from "./time.js";
 import {
   GoInt,
@@ -24,6 +25,9 @@ interface Spec {
   minus: boolean;
   plus: boolean;
   sharp: boolean;
+  /** `%#v` (Go syntax) and `%+v`: fmt moves # and + there when the verb is v. */
+  sharpV: boolean;
+  plusV: boolean;
   space: boolean;
   zero: boolean;
   wid: number | null;
@@ -35,6 +39,8 @@ const PLAIN: Spec = {
   minus: false,
   plus: false,
   sharp: false,
+  sharpV: false,
+  plusV: false,
   space: false,
   zero: false,
   wid: null,
@@ -72,8 +78,10 @@ function padNumber(sign: string, digits: string, spec: Spec): string {
 
 /** fmt's badVerb: the value printed with `%v` under the same width, precision and flags. */
 function badVerb(v: GoValue, spec: Spec, inner: Formatter): string {
-  if (v === null) return `%!${spec.verb}(<nil>)`;
-  return `%!${spec.verb}(${typeName(v)}=${inner(v, { ...spec, verb: "v", sharp: false })})`;
+  const verb = encodeRune(spec.verb.codePointAt(0) ?? 0x3f);
+  if (v === null) return `%!${verb}(<nil>)`;
+  // fmt prints the operand with %v under the same flags (a + or # stays, it is not %+v or %#v).
+  return `%!${verb}(${typeName(v)}=${inner(v, { ...spec, verb: "v" })})`;
 }
 
 function signOf(neg: boolean, spec: Spec): string {
@@ -92,6 +100,12 @@ const INT_BASES: Readonly<Record<string, number>> = {
   X: 16,
 };
 
+/**
+ * fmt's fmtInteger: the digits, zero-padded to the precision (or, with the 0 flag and no
+ * precision, to the width less the sign), then the # or %O prefix and the sign, then padded with
+ * spaces. So `%#08x` of 255 is `0x000000ff`, and a zero precision prints nothing for 0, not even
+ * a sign or prefix.
+ */
 function fmtInteger(n: GoInt, spec: Spec): string | null {
   const verb = spec.verb;
   if (verb === "c") return pad(encodeRune(Number(n.v)), spec);
@@ -100,41 +114,60 @@ function fmtInteger(n: GoInt, spec: Spec): string | null {
   const base = Object.hasOwn(INT_BASES, verb) ? INT_BASES[verb] : undefined;
   if (base === undefined) return null;
   const neg = n.v < 0n;
-  let digits = (neg ? -n.v : n.v).toString(base);
+  const abs = neg ? -n.v : n.v;
+  if (spec.prec === 0 && abs === 0n) return " ".repeat(spec.wid ?? 0);
+  let digits = abs.toString(base);
   if (verb === "X") digits = digits.toUpperCase();
-  if (spec.prec !== null) {
-    digits = spec.prec === 0 && n.v === 0n ? "" : digits.padStart(spec.prec, "0");
+  digits = integerPrefix(digits.padStart(integerPrecision(neg, spec), "0"), base, spec);
+  return pad(signOf(neg, spec) + digits, spec, false);
+}
+
+/** Digits the integer is zero-padded to: the precision, or with the 0 flag the width less the sign. */
+function integerPrecision(neg: boolean, spec: Spec): number {
+  if (spec.prec !== null) return spec.prec;
+  if (spec.zero && !spec.minus && spec.wid !== null) {
+    return spec.wid - (neg || spec.plus || spec.space ? 1 : 0);
   }
-  digits = intPrefix(verb, spec.sharp) + digits;
-  if (spec.prec !== null) return pad(signOf(neg, spec) + digits, spec, false);
-  return padNumber(signOf(neg, spec), digits, spec);
+  return 0;
 }
 
-function intPrefix(verb: string, sharp: boolean): string {
-  if (verb === "O") return "0o";
-  if (!sharp) return "";
-  const prefixes: Readonly<Record<string, string>> = { b: "0b", o: "0", x: "0x", X: "0X" };
-  return Object.hasOwn(prefixes, verb) ? (prefixes[verb] ?? "") : "";
+/** The # prefix (0b, 0, 0x or 0X) and %O's 0o, before the sign is added. */
+function integerPrefix(digits: string, base: number, spec: Spec): string {
+  let out = digits;
+  if (spec.sharp) {
+    if (base === 2) out = `0b${out}`;
+    else if (base === 8 && !out.startsWith("0")) out = `0${out}`;
+    else if (base === 16) out = (spec.verb === "X" ? "0X" : "0x") + out;
+  }
+  return spec.verb === "O" ? `0o${out}` : out;
 }
 
-function unicodeFormat(v: bigint, spec: Spec): string {
-  const hex = v.toString(16).toUpperCase().padStart(4, "0");
-  if (spec.sharp && v >= 0n && v <= 0x10ffffn && isPrintRune(Number(v))) {
+/** fmt's fmtUnicode: `U+` and at least 4 (or the precision) hex digits of the value as a uint64. */
+function unicodeFormat(value: bigint, spec: Spec): string {
+  const v = BigInt.asUintN(64, value);
+  const hex = v
+    .toString(16)
+    .toUpperCase()
+    .padStart(Math.max(4, spec.prec ?? 0), "0");
+  if (spec.sharp && v <= 0x10ffffn && isPrintRune(Number(v))) {
     return `U+${hex} '${encodeRune(Number(v))}'`;
   }
   return `U+${hex}`;
 }
 
-const FLOAT_VERBS = new Set(["v", "e", "E", "f", "F", "g", "G", "x", "X"]);
+const FLOAT_VERBS = new Set(["v", "b", "e", "E", "f", "F", "g", "G", "x", "X"]);
 
 const FLOAT_VERB_MAP: Readonly<Record<string, string>> = { v: "g", F: "f" };
 
 function floatDigits(x: number, spec: Spec): string {
   const verb = FLOAT_VERB_MAP[spec.verb] ?? spec.verb;
   const prec = spec.prec ?? (verb === "g" || verb === "G" ? -1 : 6);
-  if (verb === "x" || verb === "X") return hexFloat(x, verb === "X");
-  const num = formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
-  return spec.sharp ? sharpFloat(num, verb, prec) : num;
+  if (verb === "b") return binaryFloat(x);
+  const num =
+    verb === "x" || verb === "X"
+      ? hexFloat(x, verb === "X", spec.prec ?? -1)
+      : formatFloat(x, verb as "e" | "E" | "f" | "g" | "G", prec);
+  return spec.sharp ? sharpFloat(num, verb, spec.prec ?? -1) : num;
 }
 
 /** Sign of Inf and NaN as fmt prints them: +Inf keeps its plus, NaN only with + or space. */
@@ -155,55 +188,107 @@ function fmtFloatValue(x: number, spec: Spec): string | null {
   return padNumber(signOf(neg, spec), body, spec);
 }
 
-/** strconv.FormatFloat(x, 'x', -1, 64). */
-function hexFloat(x: number, upper: boolean): string {
-  if (!Number.isFinite(x)) return formatFloat(x, "g", -1);
-  const neg = x < 0 || Object.is(x, -0);
+/** Sign, significand (with its implicit bit) and binary exponent of a finite double. */
+function floatParts(x: number): { neg: boolean; mant: bigint; exp: number } {
   const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(x));
+  view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
-  let exp = Number((bits >> 52n) & 0x7ffn);
+  const neg = bits >> 63n === 1n;
+  const biased = Number((bits >> 52n) & 0x7ffn);
   let mant = bits & ((1n << 52n) - 1n);
-  let out: string;
-  if (exp === 0 && mant === 0n) {
-    out = "0x0p+00";
-  } else {
-    if (exp === 0) {
-      exp = 1;
-      while ((mant & (1n << 52n)) === 0n) {
-        mant <<= 1n;
-        exp--;
-      }
-      mant &= (1n << 52n) - 1n;
-    }
-    const e = exp - 1023;
-    const frac = mant.toString(16).padStart(13, "0").replace(/0+$/, "");
-    const abs = Math.abs(e);
-    out = `0x1${frac === "" ? "" : `.${frac}`}p${e < 0 ? "-" : "+"}${abs < 10 ? "0" : ""}${abs}`;
+  if (biased === 0) return { neg, mant, exp: -1022 };
+  mant |= 1n << 52n;
+  return { neg, mant, exp: biased - 1023 };
+}
+
+/** strconv.FormatFloat(x, 'b', -1, 64): decimal significand, `p`, binary exponent. */
+function binaryFloat(x: number): string {
+  if (!Number.isFinite(x)) return formatFloat(x, "g", -1);
+  const { neg, mant, exp } = floatParts(x);
+  const e = exp - 52;
+  return `${neg ? "-" : ""}${mant}p${e >= 0 ? "+" : ""}${e}`;
+}
+
+/** The significand as 61-bit fixed point (leading 1 at bit 60) and its binary exponent. */
+function hexParts(x: number): { neg: boolean; mant: bigint; exp: number } {
+  const parts = floatParts(x);
+  let { mant, exp } = parts;
+  if (mant === 0n) exp = 0;
+  mant <<= 8n;
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant <<= 1n;
+    exp--;
   }
-  if (upper) out = out.toUpperCase();
-  return (neg ? "-" : "") + out;
+  return { neg: parts.neg, mant, exp };
 }
 
-function significantDigits(body: string): number {
-  const digits = body.replace(".", "").replace(/^0+/, "");
-  return digits.length;
+/** Rounds the significand to `prec` hex digits, half to even (may carry into the exponent). */
+function roundHex(mant: bigint, exp: number, prec: number): { mant: bigint; exp: number } {
+  if (prec < 0 || prec >= 15) return { mant, exp };
+  const shift = BigInt(60 - prec * 4);
+  const extra = mant & ((1n << shift) - 1n);
+  let kept = mant >> shift;
+  const half = 1n << (shift - 1n);
+  if (extra > half || (extra === half && (kept & 1n) === 1n)) kept += 1n;
+  const rounded = kept << shift;
+  return (rounded & (1n << 61n)) !== 0n
+    ? { mant: rounded >> 1n, exp: exp + 1 }
+    : { mant: rounded, exp };
 }
 
-function sharpFloat(num: string, verb: string, prec: number): string {
-  const g = verb === "g" || verb === "G";
-  let digits = g ? (prec === -1 ? 6 : prec) : 0;
-  const m = /^([+-]?)([0-9.]*)([eE].*)?$/.exec(num);
-  if (m === null) return num;
-  let body = m[2] ?? "";
-  const tail = m[3] ?? "";
-  digits -= significantDigits(body);
+/** The hex digits after the point: all significant ones, or exactly `prec`. */
+function hexFraction(mant: bigint, prec: number): string {
+  const mask = (1n << 64n) - 1n;
+  let rest = (mant << 4n) & mask;
+  let frac = "";
+  for (let i = 0; prec < 0 ? rest !== 0n : i < prec; i++) {
+    frac += Number((rest >> 60n) & 15n).toString(16);
+    rest = (rest << 4n) & mask;
+  }
+  return frac;
+}
+
+/**
+ * strconv.FormatFloat(x, 'x', prec, 64): `0x1.hhhp±dd`, the significand rounded to `prec` hex
+ * digits (half to even) when 0 <= prec < 15, else all of them (or `prec`, zero-padded).
+ */
+function hexFloat(x: number, upper: boolean, prec: number): string {
+  if (!Number.isFinite(x)) return formatFloat(x, "g", -1);
+  const parts = hexParts(x);
+  const { mant, exp } = roundHex(parts.mant, parts.exp, prec);
+  const frac = hexFraction(mant, prec);
+  const abs = Math.abs(exp);
+  const digits = abs < 10 ? `0${abs}` : String(abs);
+  const out = `0x${(mant >> 60n) & 1n}${frac === "" ? "" : `.${frac}`}p${exp < 0 ? "-" : "+"}${digits}`;
+  return (parts.neg ? "-" : "") + (upper ? out.toUpperCase() : out);
+}
+
+/**
+ * fmt's `#` flag on floats (fmtFloat): keep a decimal point and, for %v, %g, %G and %x, pad with
+ * zeros to the precision (6 when none) counting the digits from the first non-zero one. Like
+ * fmt, a hex number's `x` counts as a digit and an `e` inside a hex significand is a digit.
+ */
+function sharpFloat(num: string, verb: string, precIn: number): string {
+  if (/^[+-]?(Inf|NaN)$/.test(num)) return num;
+  const sign = /^[+-]/.test(num) ? (num[0] ?? "") : "";
+  const hex = verb === "x" || verb === "X";
+  const all = num.slice(sign.length);
+  const tailAt = all.search(hex ? /[pP]/ : /[eEpP]/);
+  let body = tailAt < 0 ? all : all.slice(0, tailAt);
+  const tail = tailAt < 0 ? "" : all.slice(tailAt);
+  let digits = ["v", "g", "G", "x"].includes(verb) ? (precIn === -1 ? 6 : precIn) : 0;
+  digits -= significantCount(body);
   if (!body.includes(".")) {
     if (body === "0") digits--;
     body += ".";
   }
-  if (digits > 0) body += "0".repeat(digits);
-  return (m[1] ?? "") + body + tail;
+  return sign + body + "0".repeat(Math.max(0, digits)) + tail;
+}
+
+/** Characters from the first non-zero one on, the point excepted (as fmt counts them). */
+function significantCount(body: string): number {
+  const start = body.search(/[^0.]/);
+  return start < 0 ? 0 : body.slice(start).replace(".", "").length;
 }
 
 function fmtString(s: string, spec: Spec): string | null {
@@ -257,12 +342,10 @@ function canBackquote(s: string): boolean {
   return true;
 }
 
-const PRINT_RANGES = /[\p{L}\p{M}\p{N}\p{P}\p{S}\u0020]/u;
-
 /** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and ASCII space. */
 export function isPrintRune(r: number): boolean {
   if (r < 0 || r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return false;
-  return PRINT_RANGES.test(String.fromCodePoint(r));
+  return isPrint(r);
 }
 
 const QUOTE_ESCAPES: ReadonlyMap<number, string> = new Map([
@@ -353,7 +436,7 @@ function fmtScalar(v: GoValue, spec: Spec): string | null {
 /** Formats one operand under a verb, as fmt's printArg does. */
 function formatOne(v: GoValue, spec: Spec): string {
   if (spec.verb === "T") return pad(fromUtf8(typeName(v)), spec);
-  if (spec.verb === "v" && (spec.sharp || spec.plus)) return formatV(v, spec);
+  if (spec.verb === "v" && spec.sharpV) return pad(goSyntax(v, true), spec);
   if (v === null) return spec.verb === "v" ? pad("<nil>", spec) : badVerb(v, spec, formatOne);
   let out: string | null;
   if (v instanceof GoSlice) out = fmtSlice(v, spec, formatOne);
@@ -385,12 +468,6 @@ function goSyntaxStruct(v: GoStruct): string {
     return quote(typeof x === "string" ? x : "");
   };
   return `&semver.Version{major:${n("Major")}, minor:${n("Minor")}, patch:${n("Patch")}, pre:${s("Prerelease")}, metadata:${s("Metadata")}, original:${s("Original")}}`;
-}
-
-/** `%#v` prints Go syntax; `%+v` is `%v` without signs (plusV). */
-function formatV(v: GoValue, spec: Spec): string {
-  if (spec.sharp) return pad(goSyntax(v, true), spec);
-  return formatOne(v, { ...spec, plus: false });
 }
 
 /** Go-syntax representation, as `%#v` prints it. */
@@ -441,7 +518,10 @@ interface Cursor {
   arg: number;
   args: readonly GoValue[];
   limit: number;
+  /** An explicit argument index was seen (no EXTRA report). */
   reordered: boolean;
+  /** fmt's goodArgNum for the verb being parsed. */
+  good: boolean;
 }
 
 function parseFlags(c: Cursor, spec: Spec): void {
@@ -456,100 +536,151 @@ function parseFlags(c: Cursor, spec: Spec): void {
   }
 }
 
-function parseNum(c: Cursor): number | null {
-  const m = /^[0-9]+/.exec(c.format.slice(c.i, c.i + 12));
-  if (m === null) return null;
-  c.i += m[0].length;
-  const n = Number(m[0]);
-  if (n > c.limit) throw budgetFault("printf width or precision exceeds the output budget");
+/**
+ * fmt's parsenum over `format[start:end]`: the decimal number there and where it ends; a number
+ * that grows past 1e6 before its last digit gives no number and ends at `end` ("crazy long").
+ */
+function parsenum(format: string, start: number, end: number): [number | null, number] {
+  let n = 0;
+  let seen = false;
+  let i = start;
+  for (; i < end && format.charCodeAt(i) >= 0x30 && format.charCodeAt(i) <= 0x39; i++) {
+    if (n > 1e6) return [null, end];
+    n = n * 10 + format.charCodeAt(i) - 0x30;
+    seen = true;
+  }
+  return [seen ? n : null, i];
+}
+
+/** A width or precision in the format; over the output budget is refused before allocating. */
+function formatNumber(c: Cursor): number | null {
+  const [n, next] = parsenum(c.format, c.i, c.format.length);
+  c.i = next;
+  if (n !== null && n > c.limit) {
+    throw budgetFault("printf width or precision exceeds the output budget");
+  }
   return n;
 }
 
-function parseArgIndex(c: Cursor): boolean {
-  if (c.format[c.i] !== "[") return true;
-  const m = /^\[([0-9]+)\]/.exec(c.format.slice(c.i, c.i + 12));
+/**
+ * fmt's argNumber: an explicit `[n]` at the cursor selects argument n (one-based). Returns
+ * whether an index was read; an index out of range, or brackets that hold no number, make the
+ * verb print `%!v(BADINDEX)` (goodArgNum) and are skipped up to their `]`.
+ */
+function argNumber(c: Cursor): boolean {
+  if (c.format[c.i] !== "[") return false;
   c.reordered = true;
-  if (m === null) return false;
-  const n = Number(m[1]) - 1;
-  if (n < 0 || n > c.args.length) return false;
-  c.arg = n;
-  c.i += m[0].length;
-  return true;
+  const close = c.format.indexOf("]", c.i + 1);
+  let width = 1;
+  let ok = false;
+  let index = -1;
+  if (c.format.length - c.i >= 3 && close >= 0) {
+    width = close - c.i + 1;
+    const [n, next] = parsenum(c.format, c.i + 1, close);
+    ok = n !== null && next === close;
+    if (ok) index = (n ?? 0) - 1;
+  }
+  c.i += width;
+  if (ok && index >= 0 && index < c.args.length) {
+    c.arg = index;
+    return true;
+  }
+  c.good = false;
+  return ok;
 }
 
-function starArg(c: Cursor): number | null {
+/** fmt's intFromArg: a `*` width or precision; null when the operand is not a small int. */
+function intFromArg(c: Cursor): number | null {
+  if (c.arg >= c.args.length) return null;
   const a = c.args[c.arg];
   c.arg++;
-  if (!(a instanceof GoInt)) return null;
+  if (!(a instanceof GoInt) || a.v > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  if (a.v < -BigInt(Number.MAX_SAFE_INTEGER)) return null;
   const n = Number(a.v);
-  if (Math.abs(n) > c.limit)
+  if (Math.abs(n) > 1e6) return null; // fmt's tooLarge
+  if (Math.abs(n) > c.limit) {
     throw budgetFault("printf width or precision exceeds the output budget");
+  }
   return n;
 }
 
-function parseWidth(c: Cursor, spec: Spec): string {
-  if (!parseArgIndex(c)) return "%!(BADINDEX)";
-  if (c.format[c.i] === "*") {
-    c.i++;
-    const n = starArg(c);
-    if (n === null) return "%!(BADWIDTH)";
-    if (n < 0) spec.minus = true;
-    spec.wid = Math.abs(n);
-  } else {
-    spec.wid = parseNum(c);
+/** The width: `*` from the operands, or digits (after an index, digits make the verb bad). */
+function parseWidth(c: Cursor, spec: Spec, afterIndex: boolean): { out: string; after: boolean } {
+  if (c.format[c.i] !== "*") {
+    spec.wid = formatNumber(c);
+    if (afterIndex && spec.wid !== null) c.good = false; // "%[3]2d"
+    return { out: "", after: afterIndex };
   }
-  return "";
-}
-
-function parsePrecision(c: Cursor, spec: Spec): string {
-  if (c.format[c.i] !== ".") return "";
   c.i++;
-  if (!parseArgIndex(c)) return "%!(BADINDEX)";
-  if (c.format[c.i] === "*") {
-    c.i++;
-    const n = starArg(c);
-    if (n === null || n < 0) return "%!(BADPREC)";
-    spec.prec = n;
-    return "";
+  const n = intFromArg(c);
+  if (n === null) return { out: "%!(BADWIDTH)", after: false };
+  spec.wid = Math.abs(n);
+  if (n < 0) spec.minus = true;
+  return { out: "", after: false };
+}
+
+/** The precision after a '.' (only when something follows it): `*`, an index, or digits. */
+function parsePrecision(
+  c: Cursor,
+  spec: Spec,
+  afterIndex: boolean,
+): { out: string; after: boolean } {
+  if (c.format[c.i] !== "." || c.i + 1 >= c.format.length) return { out: "", after: afterIndex };
+  c.i++;
+  if (afterIndex) c.good = false; // "%[3].2d"
+  const after = argNumber(c);
+  if (c.format[c.i] !== "*") {
+    spec.prec = formatNumber(c) ?? 0;
+    return { out: "", after };
   }
-  spec.prec = parseNum(c) ?? 0;
-  return "";
+  c.i++;
+  const n = intFromArg(c);
+  if (n === null || n < 0) return { out: "%!(BADPREC)", after: false };
+  spec.prec = n;
+  return { out: "", after: false };
 }
 
-function skipBadIndex(c: Cursor): void {
-  while (c.i < c.format.length && /[[\]0-9.*]/.test(c.format[c.i] ?? "")) c.i++;
-}
-
+/** One verb after a '%', as fmt's doPrintf reads it: flags, index, width, precision, index. */
 function oneVerb(c: Cursor): string {
+  c.good = true;
   const spec: Spec = { ...PLAIN };
   parseFlags(c, spec);
-  let bad = parseWidth(c, spec) + parsePrecision(c, spec);
-  const badIndex = bad.includes("BADINDEX") || !parseArgIndex(c);
-  if (badIndex) {
-    bad = "";
-    skipBadIndex(c);
-  }
+  const width = parseWidth(c, spec, argNumber(c));
+  const precision = parsePrecision(c, spec, width.after);
+  if (!precision.after) argNumber(c);
+  const bad = width.out + precision.out;
   if (c.i >= c.format.length) return `${bad}%!(NOVERB)`;
   const [r, n] = decodeRune(c.format, c.i);
   c.i += n;
   spec.verb = String.fromCodePoint(r);
   if (spec.minus) spec.zero = false;
   if (spec.verb === "%") return `${bad}%`;
-  if (badIndex) return `%!${encodeRune(r)}(BADINDEX)`;
-  return bad + verbArg(c, spec, r);
-}
-
-function verbArg(c: Cursor, spec: Spec, r: number): string {
-  if (c.arg >= c.args.length) return `%!${encodeRune(r)}(MISSING)`;
+  if (!c.good) return `${bad}%!${encodeRune(r)}(BADINDEX)`;
+  if (c.arg >= c.args.length) return `${bad}%!${encodeRune(r)}(MISSING)`;
   const arg = c.args[c.arg] ?? null;
   c.arg++;
-  if (spec.verb === "w") spec.verb = "v";
-  return formatOne(arg, spec);
+  return bad + formatOperand(arg, spec);
+}
+
+/** One operand under its parsed verb. */
+function formatOperand(arg: GoValue, spec: Spec): string {
+  // fmt moves # and + to %#v and %+v; %w falls through to v there and then, outside Errorf,
+  // prints as a bad verb.
+  if (spec.verb === "v" || spec.verb === "w") {
+    spec.sharpV = spec.sharp;
+    spec.sharp = false;
+    spec.plusV = spec.plus;
+    spec.plus = false;
+  }
+  // %w outside Errorf: fmt's handleMethods prints any operand that is not a basic type as a bad
+  // verb whole ([]byte goes element by element, as for any other unknown verb).
+  const whole = spec.verb === "w" && !(arg instanceof GoSlice && arg.elem === "uint8");
+  return whole ? badVerb(arg, spec, formatOne) : formatOne(arg, spec);
 }
 
 /** fmt.Sprintf over byte strings; `limit` caps widths and precisions. */
 export function sprintf(format: string, args: readonly GoValue[], limit: number): string {
-  const c: Cursor = { format, i: 0, arg: 0, args, limit, reordered: false };
+  const c: Cursor = { format, i: 0, arg: 0, args, limit, reordered: false, good: true };
   let out = "";
   while (c.i < format.length) {
     const pct = format.indexOf("%", c.i);

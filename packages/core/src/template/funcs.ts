@@ -28,6 +28,8 @@ export interface CallContext {
   readonly maxBytes: number;
   /** Charges work units against the step budget. */
   charge(units: number): void;
+  /** A value computed once per render for `key` (compiled regular expressions). */
+  memo<T>(key: string, make: () => T): T;
 }
 
 /** One template function. `variadic` is the element type of a trailing `...T` parameter. */

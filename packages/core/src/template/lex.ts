@@ -4,6 +4,8 @@
  * It runs over the JS string of the source; text and literals become byte strings later.
  */
 
+import { isDigit, isLetter } from "./unicode.js";
+
 /** Token kinds, named like Go's `item*` constants. */
 export type TokenType =
   | "text"
@@ -60,7 +62,6 @@ const KEYWORDS = new Set([
   "with",
 ]);
 const SPACE = /^[ \t\r\n]$/;
-const ALNUM = /^[\p{L}\p{Nd}_]$/u;
 const TERMINATORS = new Set(["", ".", ",", "|", ":", ")", "("]);
 const QUOTES = new Set(['"', "'", "`"]);
 const DIGIT = /^[0-9]$/;
@@ -70,8 +71,11 @@ function isSpace(c: string | undefined): boolean {
   return c !== undefined && SPACE.test(c);
 }
 
+/** text/template's isAlphaNumeric: `_`, unicode.IsLetter or unicode.IsDigit (Go's tables). */
 function isAlnum(c: string | undefined): boolean {
-  return c !== undefined && c !== "" && ALNUM.test(c);
+  if (c === undefined || c === "") return false;
+  const r = c.codePointAt(0) ?? 0;
+  return r === 0x5f || isLetter(r) || isDigit(r);
 }
 
 function hasLeftTrim(s: string, i: number): boolean {
@@ -344,7 +348,16 @@ class Lexer {
       this.accept("+-");
       this.acceptRun("0123456789_");
     }
-    if (this.accept("i")) return false;
+    return this.numberEnds();
+  }
+
+  /** After the digits: nothing alphanumeric may follow (`4i` is complex, not supported). */
+  private numberEnds(): boolean {
+    if (this.accept("i")) {
+      // An imaginary literal (`4i`): Go's complex128, which Signet does not implement.
+      if (!isAlnum(this.input[this.pos])) this.fail("complex numbers are not supported");
+      return false;
+    }
     if (isAlnum(this.input[this.pos])) {
       this.pos++;
       return false;

@@ -1,5 +1,7 @@
 import { encodeRune, fromUtf8, toUtf8 } from "./bytes.js";
 
+import { parseFloat64 } from "./atof.js";
+
 /**
  * Go literal syntax: `strconv.Unquote` for string and character literals (to byte strings,
  * since `\xff` is a raw byte) and `strconv.ParseInt/ParseFloat` with base prefixes.
@@ -104,25 +106,8 @@ export function parseGoInt(text: string): bigint | null {
   return neg ? -v : v;
 }
 
-const FLOAT_SYNTAX = /^[+-]?(\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?$/;
-const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9_]+)$/;
-
-/** A hexadecimal float literal (`0x1.8p3`), exact in binary. */
-function parseHexFloat(text: string): number | null {
-  const m = HEX_FLOAT.exec(text);
-  if (m === null) return null;
-  const int = (m[2] ?? "").replace(/_/g, "");
-  const frac = (m[3] ?? "").replace(/_/g, "");
-  if (int === "" && frac === "") return null;
-  const mantissa = BigInt(`0x${int}${frac}` === "0x" ? "0" : `0x${int}${frac}`);
-  const exp = Number((m[4] ?? "0").replace(/_/g, "")) - 4 * frac.length;
-  const v = Number(mantissa) * 2 ** exp;
-  return m[1] === "-" ? -v : v;
-}
-
-/** Go's strconv.ParseFloat(text, 64) for decimal and hex syntax; null when not a float literal. */
+/** Go's strconv.ParseFloat(text, 64); null on a syntax or range error. */
 export function parseGoFloat(text: string): number | null {
-  if (/^[+-]?0[xX]/.test(text)) return parseHexFloat(text);
-  if (!FLOAT_SYNTAX.test(text)) return null;
-  return Number(text.replace(/_/g, ""));
+  const r = parseFloat64(text);
+  return "error" in r ? null : r.value;
 }

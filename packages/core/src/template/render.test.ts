@@ -47,22 +47,61 @@ describe("renderTemplates", () => {
       '{{ define "x" }}<{{ . }}>{{ end }}{{ template "x" .user }}',
       "<admin>",
     ],
+    // fmt's fmtInteger: zero padding is precision, then the prefix and sign go in front.
+    ["%#08x as Go pads it", '{{ printf "%#08x|%08O|%+.0d|" 255 8 0 }}', "0x000000ff|0o00000010||"],
+    // fmt's argNumber: an index past the operands is BADINDEX, not MISSING.
+    ["a bad argument index", '{{ printf "%[3]d|%[1]2d" 1 2 }}', "%!d(BADINDEX)|%!d(BADINDEX)"],
+    ["%w outside Errorf", '{{ printf "%w" (list 1) }}', "%!w([]interface {}=[1])"],
+    // goutils' SwapCase gives a lower-case rune at a word start its title case.
+    ["swapcase of digraphs", '{{ swapcase "ǆx ǆ" }}', "\xc7\x85X \xc7\x85"],
+    ["a field of a nil reached through a pipeline", "{{ ((dict).a).b }}", "<no value>"],
+    // sprig's sortAlpha sorts a []string in place: the variable, and slices of it, see the order.
+    [
+      "sortAlpha of a []string in place",
+      '{{ $l := splitList "," "d,c,b,a" }}{{ $s := slice $l 2 }}{{ $_ := sortAlpha $s }}{{ $l }}|{{ $_ := sortAlpha $l }}{{ $s }}',
+      "[d c a b]|[c d]",
+    ],
+    ["a day of the year", '{{ toDate "2006-002" "2024-060" | date "Jan 2" }}', "Feb 29"],
+    // fromJson keeps what Unmarshal decoded: a number out of range is nil, the rest stays.
+    ["a JSON number out of range", '{{ fromJson "[1e400, 2]" | toJson }}', "[null,2]"],
   ])("renders %s", (_name, template, expected) => {
     expect(render(template)).toBe(expected);
   });
 
-  it("renders every key and reports failures per key", () => {
-    const { data, failures } = renderTemplates(
-      { good: "{{ .user }}", bad: "{{ .user | nosuch }}", worse: "{{ index .user 99 }}" },
-      values,
-      { now: () => NOW },
-    );
-    expect(Object.keys(data)).toEqual(["good"]);
-    expect(failures.map((f) => [f.key, f.code])).toEqual([
-      ["bad", "ERR_TEMPLATE_PARSE"],
-      ["worse", "ERR_TEMPLATE_EXEC"],
-    ]);
+  it.each([
+    ["a field of a nil map value", '{{ (dict "a" nil).a.b }}'],
+    ["a field of a nil list element", "{{ range list nil }}{{ .b }}{{ end }}"],
+    ["a field of a nil range variable", '{{ range $k, $v := dict "a" nil }}{{ $v.b }}{{ end }}'],
+  ])("fails on %s, as Go's nil interface does", (_name, template) => {
+    const { failures } = renderTemplates({ k: template }, values, { now: () => NOW });
+    expect(failures.map((f) => f.code)).toEqual(["ERR_TEMPLATE_EXEC"]);
+    expect(failures[0]?.message).toContain("nil pointer evaluating interface {}.b");
   });
+
+  it.each([
+    [false, "ERR_TEMPLATE_DATA_DEPENDENT"],
+    [true, "ERR_TEMPLATE_EXEC"],
+  ])(
+    "renders every key and reports failures per key (data-dependent allowed: %s)",
+    (allowDataDependent, indexCode) => {
+      const { data, failures } = renderTemplates(
+        {
+          good: "{{ .user }}",
+          bad: "{{ .user | nosuch }}",
+          worse: "{{ index .user 99 }}",
+          worst: "{{ index (list) 99 }}",
+        },
+        values,
+        { now: () => NOW, allowDataDependent },
+      );
+      expect(Object.keys(data)).toEqual(["good"]);
+      expect(failures.map((f) => [f.key, f.code])).toEqual([
+        ["bad", "ERR_TEMPLATE_PARSE"],
+        ["worse", indexCode],
+        ["worst", "ERR_TEMPLATE_EXEC"],
+      ]);
+    },
+  );
 
   it("renders pure templates without values", () => {
     const { data } = renderTemplates({ k: "static" }, {}, { now: () => NOW });
@@ -89,11 +128,19 @@ describe("renderTemplates", () => {
   });
 
   it("checks templates without executing them", () => {
-    expect(
-      checkTemplates({ ok: "{{ fail .x }}", bad: '{{ env "HOME" }}', worse: "{{ $y }}" }).map(
-        (f) => [f.key, f.code],
-      ),
-    ).toEqual([
+    const templates = {
+      ok: '{{ fail "x" }}',
+      branchy: "{{ fail .x }}",
+      bad: '{{ env "HOME" }}',
+      worse: "{{ $y }}",
+    };
+    const codes = (o = {}): string[][] => checkTemplates(templates, o).map((f) => [f.key, f.code]);
+    expect(codes()).toEqual([
+      ["bad", "ERR_TEMPLATE_PARSE"],
+      ["branchy", "ERR_TEMPLATE_DATA_DEPENDENT"],
+      ["worse", "ERR_TEMPLATE_PARSE"],
+    ]);
+    expect(codes({ allowDataDependent: true })).toEqual([
       ["bad", "ERR_TEMPLATE_PARSE"],
       ["worse", "ERR_TEMPLATE_PARSE"],
     ]);

@@ -409,8 +409,42 @@ function resolveHour(st: ParseState): boolean {
   return true;
 }
 
+const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+
+/**
+ * time.Parse's day of year (`002`, `__2`): it gives the month and day, and must agree with a
+ * month or day the layout also holds; unseen month and day default to January 1.
+ */
+function resolveYearDay(st: ParseState): boolean {
+  if (st.yday < 0) {
+    if (st.month < 0) st.month = 1;
+    if (st.day < 0) st.day = 1;
+    return true;
+  }
+  const date = monthDayOf(st.yday, isLeap(st.year));
+  if (date === null) return false;
+  const [m, d] = date;
+  if ((st.month >= 0 && st.month !== m) || (st.day >= 0 && st.day !== d)) return false;
+  st.month = m;
+  st.day = d;
+  return true;
+}
+
+/** Month and day of a day of the year (1-based), or null when the year has no such day. */
+function monthDayOf(yearDay: number, leap: boolean): [number, number] | null {
+  let yday = yearDay;
+  if (leap) {
+    if (yday === 31 + 29) return [2, 29];
+    if (yday > 31 + 29) yday--;
+  }
+  if (yday < 1 || yday > 365) return null;
+  let m = Math.floor((yday - 1) / 31) + 1;
+  if ((DAYS_BEFORE[m] ?? 365) < yday) m++;
+  return [m, yday - (DAYS_BEFORE[m - 1] ?? 0)];
+}
+
 function toGoTime(st: ParseState): GoTime | null {
-  if (!resolveHour(st) || !validDate(st)) return null;
+  if (!resolveHour(st) || !resolveYearDay(st) || !validDate(st)) return null;
   const ms = Date.UTC(st.year, st.month - 1, st.day, st.hour, st.minute, st.second);
   const utc = new Date(ms);
   utc.setUTCFullYear(st.year);
@@ -428,9 +462,9 @@ export function parseTime(layout: string, value: string): GoTime | null {
   const st: ParseState = {
     value,
     year: 0,
-    month: 1,
-    day: 1,
-    yday: 0,
+    month: -1, // unseen (Go: -1); resolveYearDay defaults it
+    day: -1,
+    yday: -1,
     hour: 0,
     minute: 0,
     second: 0,

@@ -27,14 +27,46 @@ export class GoInt {
 /** A Go slice; `elem` is the element type name (`interface {}`, `string`, `uint8`...). */
 export class GoSlice {
   readonly elem: string;
-  readonly items: GoValue[];
   /** A typed nil slice: prints `[]` but encodes to JSON `null`. */
   readonly isNil: boolean;
+  /**
+   * The backing array and this slice's window on it: as in Go, `slice $l 1` shares `$l`'s
+   * array, so sorting one in place (sprig's sortAlpha of a `[]string`) shows through the other.
+   */
+  private readonly arr: GoValue[];
+  private readonly off: number;
+  private readonly n: number;
 
-  constructor(items: GoValue[], elem = "interface {}", isNil = false) {
-    this.items = items;
+  /** `view`: this slice's window on `items` (all of it when absent). */
+  constructor(
+    items: GoValue[],
+    elem = "interface {}",
+    isNil = false,
+    view: { off: number; n: number } = { off: 0, n: items.length },
+  ) {
+    this.arr = items;
     this.elem = elem;
     this.isNil = isNil;
+    this.off = view.off;
+    this.n = view.n;
+  }
+
+  /** The elements (the backing array itself when the slice spans all of it; do not mutate). */
+  get items(): GoValue[] {
+    return this.off === 0 && this.n === this.arr.length
+      ? this.arr
+      : this.arr.slice(this.off, this.off + this.n);
+  }
+
+  /** Go's `s[lo:hi]`: a slice of the same array. */
+  window(lo: number, hi: number): GoSlice {
+    return new GoSlice(this.arr, this.elem, this.isNil, { off: this.off + lo, n: hi - lo });
+  }
+
+  /** Sorts the elements in place, in the backing array every slice of it sees. */
+  sortInPlace(compare: (a: GoValue, b: GoValue) => number): void {
+    const sorted = this.items.slice().sort(compare);
+    sorted.forEach((v, i) => (this.arr[this.off + i] = v));
   }
 }
 

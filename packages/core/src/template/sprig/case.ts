@@ -1,4 +1,5 @@
 import { decodeRune, encodeRune, fromCodePoints, fromUtf8, toUtf8 } from "../bytes.js";
+import { inRuns, isNumber, isPunct, unicodeClass } from "../unicode.js";
 import { isLetterRune, isSpaceRune, isUpperRune, toLowerRune, toUpperRune } from "./text.js";
 
 /**
@@ -15,7 +16,7 @@ interface Word {
   rest: string;
 }
 
-const CJK = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const CJK_SCRIPTS = ["Han", "Hangul", "Hiragana", "Katakana"];
 const RUNE_ERROR = 0xfffd;
 
 function isConnector(r: number): boolean {
@@ -23,15 +24,9 @@ function isConnector(r: number): boolean {
 }
 
 function isAlphabet(r: number): boolean {
-  return isLetterRune(r) && !CJK.test(String.fromCodePoint(r));
-}
-
-function isPunct(r: number): boolean {
-  return /\p{P}/u.test(String.fromCodePoint(r));
-}
-
-function isNumber(r: number): boolean {
-  return /\p{N}/u.test(String.fromCodePoint(r));
+  return (
+    isLetterRune(r) && !CJK_SCRIPTS.some((s) => inRuns(unicodeClass(s) ?? new Int32Array(0), r))
+  );
 }
 
 /** xstrings nextValidRune: the first rune that is not RuneError, and the bytes consumed. */

@@ -1,4 +1,5 @@
 import { formatValue } from "../fmt.js";
+import { parseFloat64 } from "../atof.js";
 import { parseGoInt } from "../literal.js";
 import { GoInt, GoSlice, GoStruct, GoTime } from "../value.js";
 import type { GoValue } from "../value.js";
@@ -50,20 +51,10 @@ export function toFloat64(v: GoValue): number {
   return 0;
 }
 
-const GO_FLOAT =
-  /^[+-]?((\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d+)?|inf|infinity|nan|0[xX][0-9a-fA-F_.]+[pP][+-]?\d+)$/i;
-
-/** strconv.ParseFloat(s, 64) for the common syntaxes; null on error. */
+/** strconv.ParseFloat(s, 64) as cast uses it: null on a syntax or range error. */
 export function parseFloatStrict(s: string): number | null {
-  if (!GO_FLOAT.test(s) || !/[0-9]|inf|nan/i.test(s)) return null;
-  if (s.includes("_"))
-    return /^[+-]?\d+(_\d+)*(\.\d+(_\d+)*)?$/.test(s) ? Number(s.replace(/_/g, "")) : null;
-  const lower = s.toLowerCase().replace(/^\+/, "");
-  if (/^-?inf(inity)?$/.test(lower)) return lower.startsWith("-") ? -Infinity : Infinity;
-  if (lower === "nan") return NaN;
-  if (/^[+-]?\.?[eE]/.test(s) || /^[+-]?\.$/.test(s)) return null;
-  const n = Number(s);
-  return Number.isNaN(n) ? null : n;
+  const r = parseFloat64(s);
+  return "error" in r ? null : r.value;
 }
 
 /** sprig's strval: strings as is, Stringers via String, else %v. */

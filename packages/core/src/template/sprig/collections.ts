@@ -63,7 +63,7 @@ function sliceList(v: GoValue, idx: GoValue[]): GoValue {
   const end = idx.length < 2 ? l.items.length : Number(toInt64(idx[1] ?? null));
   if (start < 0 || end > l.items.length || start > end)
     throw execFault("slice bounds out of range");
-  return new GoSlice(l.items.slice(start, end), l.elem);
+  return l.window(start, end); // reflect's Slice shares the array
 }
 
 function concat(lists: GoValue[], ctx: CallContext): GoValue {

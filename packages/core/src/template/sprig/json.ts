@@ -110,26 +110,49 @@ export function toJson(v: GoValue, pretty: boolean, html = true): string {
   return encode(v, { html, indent: pretty ? "  " : "" }, 0);
 }
 
-function fromJs(v: unknown): GoValue {
+/**
+ * A parsed JSON value as Go's json.Unmarshal into interface{} builds it. A number out of
+ * float64's range is Go's UnmarshalTypeError: the decoder leaves that element nil, carries on,
+ * and reports the error at the end (`ranged.error`).
+ */
+function fromJs(v: unknown, ranged: { error: boolean }): GoValue {
   if (v === null) return null;
   if (typeof v === "string") return fromUtf8(v);
-  if (typeof v === "number" && !Number.isFinite(v)) throw execFault("json: number out of range");
+  if (typeof v === "number" && !Number.isFinite(v)) {
+    ranged.error = true;
+    return null;
+  }
   if (typeof v === "number" || typeof v === "boolean") return v;
-  if (Array.isArray(v)) return new GoSlice(v.map(fromJs));
+  if (Array.isArray(v)) return new GoSlice(v.map((x) => fromJs(x, ranged)));
   const m = new Map<string, GoValue>();
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) m.set(fromUtf8(k), fromJs(x));
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    m.set(fromUtf8(k), fromJs(x, ranged));
+  }
   return new GoMap(m);
 }
 
-/** json.Unmarshal into interface{}; throws on invalid JSON (message without the input). */
-export function fromJson(s: string): GoValue {
+/**
+ * json.Unmarshal into interface{}: the value, and whether Unmarshal failed after decoding (a
+ * number out of range; sprig's fromJson keeps the value, mustFromJson fails). Invalid JSON
+ * throws (message without the input).
+ */
+function unmarshal(s: string): { value: GoValue; rangeError: boolean } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(toUtf8(s));
   } catch {
     throw execFault("invalid JSON input");
   }
-  return fromJs(parsed);
+  const ranged = { error: false };
+  const value = fromJs(parsed, ranged);
+  return { value, rangeError: ranged.error };
+}
+
+/** sprig's mustFromJson: json.Unmarshal into interface{}, failing on any error. */
+export function fromJson(s: string): GoValue {
+  const { value, rangeError } = unmarshal(s);
+  if (rangeError) throw execFault("json: number out of range");
+  return value;
 }
 
 function lenient(f: () => GoValue, fallback: GoValue): GoValue {
@@ -143,7 +166,8 @@ function lenient(f: () => GoValue, fallback: GoValue): GoValue {
 /** JSON functions of the sprig map. */
 export function jsonFuncs(): [string, FuncDef][] {
   return [
-    ["fromJson", fn(["string"], ([s]) => lenient(() => fromJson(s as string), null))],
+    // sprig's fromJson: what Unmarshal decoded, whatever error it reported.
+    ["fromJson", fn(["string"], ([s]) => lenient(() => unmarshal(s as string).value, null))],
     ["mustFromJson", fn(["string"], ([s]) => fromJson(s as string))],
     ["toJson", fn(["any"], ([v = null]) => lenient(() => toJson(v, false), ""))],
     ["mustToJson", fn(["any"], ([v = null]) => toJson(v, false))],

@@ -26,10 +26,15 @@ function parseVersion(s: string): Version | null {
   if (m === null) return null;
   const pre = m[5] ?? "";
   if (pre.split(".").some((p) => /^0[0-9]+$/.test(p))) return null;
+  const [major, minor, patch] = [m[1] ?? "0", (m[2] ?? ".0").slice(1), (m[3] ?? ".0").slice(1)].map(
+    BigInt,
+  );
+  // NewVersion reads each segment with strconv.ParseUint(s, 10, 64): larger is an error.
+  if ([major, minor, patch].some((n) => n === undefined || n >= 1n << 64n)) return null;
   return {
-    major: BigInt(m[1] ?? "0"),
-    minor: BigInt((m[2] ?? ".0").slice(1)),
-    patch: BigInt((m[3] ?? ".0").slice(1)),
+    major: major ?? 0n,
+    minor: minor ?? 0n,
+    patch: patch ?? 0n,
     pre,
     meta: m[8] ?? "",
     original: s,

@@ -1,4 +1,5 @@
 import { decodeRune, encodeRune, runes } from "../bytes.js";
+import { isTitle, toTitle } from "../unicode.js";
 import { budgetFault } from "../failure.js";
 import { quote as goQuote, sprintf } from "../fmt.js";
 import { fn } from "../funcs.js";
@@ -96,10 +97,23 @@ function initials(s: string): string {
   return out;
 }
 
+/**
+ * goutils' SwapCase: upper and title case to lower; lower case to upper, or to title case at
+ * the start of the string and after white space (so `ǆ` there becomes `ǅ`).
+ */
 function swapCase(s: string): string {
+  let whitespace = true;
   return mapRunes(s, (r) => {
-    if (isUpperRune(r) || /\p{Lt}/u.test(String.fromCodePoint(r))) return toLowerRune(r);
-    if (isLowerRune(r)) return toUpperRune(r);
+    if (isUpperRune(r) || isTitle(r)) {
+      whitespace = false;
+      return toLowerRune(r);
+    }
+    if (isLowerRune(r)) {
+      const out = whitespace ? toTitle(r) : toUpperRune(r);
+      whitespace = false;
+      return out;
+    }
+    whitespace = isSpaceRune(r);
     return r;
   });
 }
@@ -192,13 +206,23 @@ function atoi(s: string): GoValue {
   return goInt(v);
 }
 
+const byteOrder = (a: GoValue, b: GoValue): number => {
+  const [x, y] = [a as string, b as string];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/**
+ * sprig's sortAlpha: strslice then sort.Strings. strslice hands a `[]string` back as is, so Go
+ * sorts the caller's slice in place (a variable holding it, and slices sharing its array, see
+ * the order afterwards); any other list is copied first.
+ */
 function sortAlpha(v: GoValue): GoValue {
   if (!(v instanceof GoSlice)) return new GoSlice([strval(v)], "string");
-  const items = strslice(v).items as string[];
-  return new GoSlice(
-    [...items].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-    "string",
-  );
+  if (v.elem === "string") {
+    v.sortInPlace(byteOrder);
+    return v;
+  }
+  return new GoSlice([...(strslice(v).items as string[])].sort(byteOrder), "string");
 }
 
 /** The string functions of the sprig map. */

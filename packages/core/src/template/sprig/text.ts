@@ -1,4 +1,5 @@
 import { decodeRune, encodeRune, runes } from "../bytes.js";
+import { isDigit, isLetter, isLower, isUpper, toLower, toTitle, toUpper } from "../unicode.js";
 
 /**
  * Go `strings`/`unicode` behaviour over byte strings that sprig's string functions rely on.
@@ -82,39 +83,18 @@ export function mapRunes(s: string, f: (r: number) => number, pure = false): str
   return parts.join("");
 }
 
-function simpleCase(r: number, upper: boolean): number {
-  const c = String.fromCodePoint(r);
-  const m = upper ? c.toUpperCase() : c.toLowerCase();
-  const cp = m.codePointAt(0) ?? r;
-  return String.fromCodePoint(cp) === m ? cp : r;
-}
-
 /** unicode.ToUpper per rune. */
-export function toUpperRune(r: number): number {
-  return r < 0x80 ? (r >= 0x61 && r <= 0x7a ? r - 32 : r) : simpleCase(r, true);
-}
-
+export const toUpperRune = toUpper;
 /** unicode.ToLower per rune. */
-export function toLowerRune(r: number): number {
-  return r < 0x80 ? (r >= 0x41 && r <= 0x5a ? r + 32 : r) : simpleCase(r, false);
-}
-
+export const toLowerRune = toLower;
 /** unicode.IsUpper. */
-export function isUpperRune(r: number): boolean {
-  return /\p{Lu}/u.test(String.fromCodePoint(r));
-}
+export const isUpperRune = isUpper;
 /** unicode.IsLower. */
-export function isLowerRune(r: number): boolean {
-  return /\p{Ll}/u.test(String.fromCodePoint(r));
-}
+export const isLowerRune = isLower;
 /** unicode.IsLetter. */
-export function isLetterRune(r: number): boolean {
-  return /\p{L}/u.test(String.fromCodePoint(r));
-}
+export const isLetterRune = isLetter;
 /** unicode.IsDigit. */
-export function isDigitRune(r: number): boolean {
-  return /\p{Nd}/u.test(String.fromCodePoint(r));
-}
+export const isDigitRune = isDigit;
 
 /** strings.Title (deprecated in Go, still what sprig's `title` calls). */
 export function title(s: string): string {
@@ -122,22 +102,8 @@ export function title(s: string): string {
   return mapRunes(s, (r) => {
     const sep = isSeparator(prev);
     prev = r;
-    return sep ? toTitleRune(r) : r;
+    return sep ? toTitle(r) : r;
   });
-}
-
-function toTitleRune(r: number): number {
-  const special: Readonly<Record<number, number>> = {
-    0x1c4: 0x1c5,
-    0x1c6: 0x1c5,
-    0x1c7: 0x1c8,
-    0x1c9: 0x1c8,
-    0x1ca: 0x1cb,
-    0x1cc: 0x1cb,
-    0x1f1: 0x1f2,
-    0x1f3: 0x1f2,
-  };
-  return special[r] ?? toUpperRune(r);
 }
 
 function isSeparator(r: number): boolean {

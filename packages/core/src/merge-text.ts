@@ -1,0 +1,288 @@
+import { isAlias, isMap, isScalar, Scalar } from "yaml";
+import type { Document, YAMLMap } from "yaml";
+
+import { encodeObject } from "./codec.js";
+import type { OutputFormat } from "./codec.js";
+import { SEALED_WITH_ANNOTATION } from "./constants.js";
+import { SignetError } from "./errors.js";
+import { keyHint } from "./hint.js";
+import { goYamlNeedsQuotes } from "./manifest/go-yaml-emit.js";
+import { readManifest } from "./manifest/index.js";
+import type { ManifestDocument, ManifestInput } from "./manifest/index.js";
+import { applyEdits, mergeEdits } from "./merge.js";
+import type { MergeEdit } from "./merge.js";
+import type { ObjectMeta, SealedSecret, Secret } from "./model.js";
+import { scopeFromAnnotations, withScopeAnnotations } from "./scope.js";
+import type { SealingScope } from "./scope.js";
+import { orderSealedSecret } from "./wire-order.js";
+import { compareGoYamlKeys } from "./yaml-order.js";
+
+/**
+ * `--merge-into` as input in, output out (pure, shared by the CLI and the web page): the
+ * existing SealedSecret's document is edited, not rewritten, so a YAML file keeps its comments,
+ * order, quoting and the ciphertext of untouched items, and the other documents of a stream
+ * stay byte for byte.
+ */
+
+/** A SealedSecret to merge into: the whole input and the document of it that gets the values. */
+export interface MergeTarget {
+  /** The whole input; every byte outside {@link MergeTarget.document} is kept. */
+  bytes: Uint8Array;
+  /** Names the input in errors (a path, "the pasted SealedSecret"). */
+  source: string;
+  documents: ManifestDocument[];
+  document: ManifestDocument;
+  /** The document decoded as kubeseal decodes a `--merge-into` file (universal decoder). */
+  object: SealedSecret;
+  /** The document's format, which a merge keeps unless told otherwise. */
+  format: OutputFormat;
+  /** The scope the existing values are sealed in (the object's annotations). */
+  scope: SealingScope;
+}
+
+function nameOf(doc: ManifestDocument): { name?: unknown; namespace?: unknown } {
+  const value = doc.value as { metadata?: { name?: unknown; namespace?: unknown } } | null;
+  return value?.metadata ?? {};
+}
+
+/**
+ * The document to merge into: the input's only object, or (in a stream of several) the one
+ * whose name, and namespace when `wanted` sets one, are `wanted`'s. Empty and comment-only
+ * documents do not count.
+ */
+function targetDocument(
+  documents: ManifestDocument[],
+  source: string,
+  wanted: Pick<ObjectMeta, "name" | "namespace"> | undefined,
+): ManifestDocument {
+  const objects = documents.filter((doc) => doc.value !== null);
+  if (objects.length === 1) return objects[0]!;
+  if (objects.length === 0) {
+    throw new SignetError("ERR_INVALID_INPUT", `${source}: no SealedSecret to merge into`);
+  }
+  if (wanted === undefined) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `${source} holds ${objects.length} objects: merge into one SealedSecret at a time`,
+    );
+  }
+  const { name, namespace } = wanted;
+  const matches = objects.filter((doc) => {
+    const meta = nameOf(doc);
+    return name !== undefined && meta.name === name && (!namespace || meta.namespace === namespace);
+  });
+  if (matches.length === 1) return matches[0]!;
+  const label = `${namespace ? `${namespace}/` : ""}${name ?? ""}`;
+  throw new SignetError(
+    "ERR_INVALID_INPUT",
+    `${source} holds ${objects.length} objects: --merge-into merges into the one named as the input Secret ("${label}"), and ${matches.length === 0 ? "none is" : "several are"}`,
+  );
+}
+
+/**
+ * Reads the SealedSecret to merge into, as kubeseal decodes a `--merge-into` file (the API
+ * machinery's universal decoder). `wanted` (the input Secret's name and namespace) picks the
+ * document in a stream of several; `source` names the input in errors.
+ */
+export function parseMergeTarget(
+  input: ManifestInput,
+  source: string,
+  wanted?: Pick<ObjectMeta, "name" | "namespace">,
+): MergeTarget {
+  const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
+  const documents = readManifest(bytes, source);
+  const document = targetDocument(documents, source, wanted);
+  const object = document.sealedSecret();
+  const scope = scopeFromAnnotations(object.metadata?.annotations);
+  return { bytes, source, documents, document, object, format: document.format, scope };
+}
+
+/**
+ * The input Secret as kubeseal seals it for a merge, with the target's name, namespace and
+ * scope. Beyond kubeseal, the new values must be sealed in the target's scope, or they could
+ * never be opened together with its others: a different `scope` (a `--scope` other than the
+ * default strict) or scope annotation on the input is refused before anything is written.
+ */
+export function mergeSecret(secret: Secret, target: MergeTarget, scope?: SealingScope): Secret {
+  const annotated = scopeFromAnnotations(secret.metadata?.annotations);
+  const requested = scope && scope !== "strict" ? scope : annotated;
+  if (requested !== "strict" && requested !== target.scope) {
+    throw new SignetError(
+      "ERR_INVALID_SCOPE",
+      `${target.source}: the SealedSecret is sealed ${target.scope}, but the input asks for ${requested}; values of different scopes cannot be opened together (nothing was changed)`,
+    );
+  }
+  const metadata = { ...secret.metadata };
+  const existing = target.object.metadata ?? {};
+  // kubeseal passes the file's name and namespace as overrides, which only apply when set.
+  if (existing.name) metadata.name = existing.name;
+  if (existing.namespace) metadata.namespace = existing.namespace;
+  metadata.annotations = withScopeAnnotations(metadata.annotations, target.scope);
+  if (Object.keys(metadata.annotations).length === 0) delete metadata.annotations;
+  return { ...secret, metadata };
+}
+
+/**
+ * The target's new content once every item, template label/annotation and template data entry
+ * of `sealed` (sealed by {@link mergeSecret}'s rules) is set in it, new winning (reference
+ * `--merge-into`), and the `signet.dev/sealed-with` hint is updated (see {@link hintEdit}). The
+ * target document is edited in place when it stays YAML, re-encoded in kubeseal's field order
+ * otherwise; every other byte is kept. A format change rewrites an input of one object whole
+ * and is refused for one of several.
+ */
+export function mergeIntoBytes(
+  target: MergeTarget,
+  sealed: SealedSecret,
+  format: OutputFormat,
+): Uint8Array {
+  const hint = hintEdit(target.object, sealed);
+  const edits = [...mergeEdits(sealed), ...(hint === "drop" ? [] : [hint])];
+  const { document } = target;
+  const base = hint === "drop" ? withoutHint(target.object) : target.object;
+  const encoded = (): string => encodeObject(orderSealedSecret(applyEdits(base, edits)), format);
+  if (format !== document.format) {
+    if (target.documents.filter((doc) => doc.value !== null).length > 1) {
+      throw new SignetError(
+        "ERR_INVALID_INPUT",
+        `--merge-into ${target.source}: -o ${format} would turn one of several documents into ${format}; merge without -o to keep the file's format`,
+      );
+    }
+    return new TextEncoder().encode(encoded());
+  }
+  const replacement =
+    format === "yaml"
+      ? editYaml(document, edits, hint === "drop", `${target.source}:${document.line}`)
+      : encoded().replace(/\n$/, "");
+  const middle = new TextEncoder().encode(replacement);
+  const out = new Uint8Array(document.start + middle.length + target.bytes.length - document.end);
+  out.set(target.bytes.subarray(0, document.start), 0);
+  out.set(middle, document.start);
+  out.set(target.bytes.subarray(document.end), document.start + middle.length);
+  return out;
+}
+
+/** {@link mergeIntoBytes} as text (UTF-8, a byte order mark kept). */
+export function mergeIntoText(
+  target: MergeTarget,
+  sealed: SealedSecret,
+  format: OutputFormat,
+): string {
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(
+    mergeIntoBytes(target, sealed, format),
+  );
+}
+
+/**
+ * Applies edits to one YAML document through the yaml Document API (every scalar kept as its
+ * source text), so comments, key order, quoting and the ciphertext of untouched items stay as
+ * they were. A new key goes where Go's YAML order puts it when the map is already in that
+ * order (as kubeseal writes it), else at the end; new scalars that YAML 1.1 readers (kubectl,
+ * kubeseal) would misread are quoted. Line ends stay CRLF in a CRLF document.
+ */
+function editYaml(
+  document: ManifestDocument,
+  edits: readonly MergeEdit[],
+  dropHint: boolean,
+  where: string,
+): string {
+  // A copy: the document's parse is cached, and a target may be merged into more than once.
+  const doc = document.yaml().clone();
+  if (dropHint) dropHintNode(doc);
+  for (const { path, value } of edits) setSorted(doc, path, value, where);
+  const text = doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: false });
+  return document.text.includes("\r\n") ? text.replace(/\n/g, "\r\n") : text;
+}
+
+/** Refuses a path that goes through an alias (editing it would change every user of it). */
+function checkNoAlias(doc: Document, path: readonly string[], where: string): void {
+  for (let depth = 1; depth <= path.length; depth++) {
+    if (isAlias(doc.getIn(path.slice(0, depth), true))) {
+      throw new SignetError(
+        "ERR_INVALID_INPUT",
+        `${where}: ${path.slice(0, depth).join(".")} is an alias; --merge-into does not edit through aliases`,
+      );
+    }
+  }
+}
+
+/**
+ * Sets `path` to `value`: an existing entry is replaced in place; a missing one is inserted in
+ * the deepest existing map, with any missing maps between, where Go's YAML order puts it.
+ */
+function setSorted(doc: Document, path: readonly string[], value: string, where: string): void {
+  checkNoAlias(doc, path, where);
+  if (doc.hasIn(path)) return void doc.setIn(path, goScalar(value));
+  for (let depth = path.length - 1; depth >= 0; depth--) {
+    const parent = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (!isMap(parent)) continue;
+    let node: unknown = goScalar(value);
+    for (const key of path.slice(depth + 1).reverse()) {
+      const map = doc.createNode({}) as YAMLMap;
+      map.add(doc.createPair(goScalar(key), node));
+      node = map;
+    }
+    return insertSorted(doc, parent, path[depth]!, node);
+  }
+  doc.setIn(path, goScalar(value));
+}
+
+const HINT_PATH = ["metadata", "annotations", SEALED_WITH_ANNOTATION];
+
+function dropHintNode(doc: Document): void {
+  if (!doc.hasIn(HINT_PATH)) return;
+  doc.deleteIn(HINT_PATH);
+  const annotations = doc.getIn(HINT_PATH.slice(0, -1), true);
+  if (isMap(annotations) && annotations.items.length === 0) doc.deleteIn(HINT_PATH.slice(0, -1));
+}
+
+/**
+ * The seal-time hint after a merge: the new certificate's fingerprint when every value of the
+ * result is sealed with it (the file was already hinted with it, or every existing item is
+ * replaced); otherwise the values are mixed, so any old hint is dropped rather than left to
+ * claim a key that not every value uses.
+ */
+function hintEdit(existing: SealedSecret, sealed: SealedSecret): MergeEdit | "drop" {
+  const fingerprint = keyHint(sealed) ?? "";
+  const replaced = new Set(Object.keys(sealed.spec.encryptedData));
+  const allReplaced =
+    (existing.spec?.data === undefined || existing.spec.data === null) &&
+    Object.keys(existing.spec?.encryptedData ?? {}).every((k) => replaced.has(k));
+  return keyHint(existing) === fingerprint || allReplaced
+    ? { path: HINT_PATH, value: fingerprint }
+    : "drop";
+}
+
+function withoutHint(ss: SealedSecret): SealedSecret {
+  const copy = structuredClone(ss);
+  const annotations = copy.metadata?.annotations;
+  if (!annotations) return copy;
+  delete annotations[SEALED_WITH_ANNOTATION];
+  if (Object.keys(annotations).length === 0) delete copy.metadata.annotations;
+  return copy;
+}
+
+/** A scalar quoted when Go's YAML encoder would quote it, so Go tools read the same string. */
+function goScalar(value: string): Scalar {
+  const scalar = new Scalar(value);
+  scalar.type = goYamlNeedsQuotes(value) ? Scalar.QUOTE_DOUBLE : Scalar.PLAIN;
+  return scalar;
+}
+
+function keyText(node: unknown): string {
+  return isScalar(node) ? String(node.value) : String(node);
+}
+
+function insertSorted(doc: Document, map: YAMLMap, key: string, value: unknown): void {
+  const pair = doc.createPair(goScalar(key), typeof value === "string" ? goScalar(value) : value);
+  const keys = map.items.map((item) => keyText(item.key));
+  const sorted = keys.every((k, i) => i === 0 || compareGoYamlKeys(keys[i - 1]!, k) <= 0);
+  const at = sorted ? keys.findIndex((k) => compareGoYamlKeys(key, k) < 0) : -1;
+  if (at === -1) return void map.items.push(pair);
+  const first = map.items[0]?.key;
+  if (at === 0 && map.commentBefore && isScalar(first)) {
+    // The parser hangs a comment above the first item on the map; keep it above that item.
+    first.commentBefore = map.commentBefore;
+    map.commentBefore = undefined;
+  }
+  map.items.splice(at, 0, pair);
+}
