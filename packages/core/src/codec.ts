@@ -3,6 +3,7 @@ import type { Tags } from "yaml";
 import { SignetError } from "./errors.js";
 import { marshalGoYaml } from "./manifest/go-yaml-emit.js";
 import { goJsonString } from "./manifest/json-tree.js";
+import { compareGoStrings, isArrayIndexKey } from "./own-keys.js";
 
 export { decodeDocuments } from "./manifest/index.js";
 
@@ -40,6 +41,9 @@ function jsonWrite(value: unknown, indent: string, out: string[]): void {
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).filter((k) => record[k] !== undefined);
+  // Go struct fields are never array indexes, so an object with one is a Go map, which
+  // encoding/json writes sorted; JavaScript lists such keys first whatever the insertion order.
+  if (keys.some(isArrayIndexKey)) keys.sort(compareGoStrings);
   if (keys.length === 0) return void out.push("{}");
   out.push("{");
   keys.forEach((key, i) => {

@@ -1,5 +1,5 @@
 import type { ObjectMeta, SealedSecret, Secret, SecretTemplateSpec } from "./model.js";
-import { setOwn } from "./own-keys.js";
+import { compareGoStrings, setOwn } from "./own-keys.js";
 
 /**
  * Rebuilds objects in Go struct field order with sorted map keys, so JSON output matches what
@@ -36,7 +36,7 @@ function ordered<T extends object>(value: T, order: readonly string[]): T {
 
 function sortedMap<T>(map: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const key of Object.keys(map).sort()) setOwn(out, key, map[key]!);
+  for (const key of Object.keys(map).sort(compareGoStrings)) setOwn(out, key, map[key]!);
   return out;
 }
 

@@ -215,10 +215,27 @@ function checkExplicitKeyInSequence(pair: Pair, b: Builder): void {
   }
 }
 
+/**
+ * libyaml keeps a possible simple key (`key:`) for at most 1,024 characters: a `:` further from
+ * the key's start finds the key stale. In block context the key was required, so that is an
+ * error ("could not find expected ':'"); in a flow collection the key becomes an entry of its
+ * own and the `:` an error there. Learned from go-yaml v2's `yaml_parser_stale_simple_keys`.
+ */
+function checkKeyLength(key: YNode | null, b: Builder, flow: boolean): void {
+  if (!key?.range) return;
+  const [start, end] = key.range;
+  if (end - start < 1024 || /[?]\s*$/.test(b.text.slice(0, start))) return;
+  const colon = b.text.indexOf(":", end);
+  if (colon < 0 || [...b.text.slice(start, colon)].length <= 1024) return;
+  const problem = flow ? "did not find expected ',' or '}'" : "could not find expected ':'";
+  throw new YamlSyntaxError(`line ${lineOf(b.text, colon)}: ${problem}`, { offset: colon });
+}
+
 function convertPairs(pairs: readonly Pair[], b: Builder, flow: boolean): YamlNode[] {
   const children: YamlNode[] = [];
   for (const pair of pairs) {
     checkMissingKey(pair, b);
+    checkKeyLength(pair.key as YNode | null, b, flow);
     if (flow) checkFlowKey(pair.key as YNode | null, b);
     children.push(convert(pair.key as YNode | null, b), convert(pair.value as YNode | null, b));
   }
