@@ -84,3 +84,25 @@ describe("isMultiDocument", () => {
     expect(isMultiDocument(text)).toBe(multi);
   });
 });
+
+describe("decodeDocuments on deeply nested flow collections", () => {
+  const nested = (n: number, open: string, close: string): string =>
+    `${open.repeat(n)}${close.repeat(n)}`;
+  it.each([
+    ["sequences 256 deep", `a: ${nested(256, "[", "]")}\n`, true],
+    ["mappings 256 deep", `a: ${"{a: ".repeat(255)}{}${"}".repeat(255)}\n`, true],
+    [
+      "brackets inside quoted strings",
+      `a: "${"[".repeat(5000)}"\nb: '${"{".repeat(5000)}'\n`,
+      true,
+    ],
+    ["brackets in comments", `# ${"[".repeat(5000)}\na: 1\n`, true],
+    ["sequences 257 deep", `a: ${nested(257, "[", "]")}\n`, false],
+    ["sequences 100,000 deep (once a process abort)", nested(100_000, "[", "]"), false],
+    ["mappings 50,000 deep", `a: ${"{a: ".repeat(50_000)}1${"}".repeat(50_000)}\n`, false],
+  ])("reads or refuses %s without running out of stack", (_what, text, reads) => {
+    const decode = (): unknown => decodeDocuments(text, "input.yaml");
+    if (reads) expect(decode).not.toThrow();
+    else expect(decode).toThrow(/input\.yaml: .*nested deeper than 256 levels/);
+  });
+});

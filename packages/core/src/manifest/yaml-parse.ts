@@ -39,7 +39,57 @@ const ANCHOR_NAME = /^[0-9A-Za-z_-]+$/;
 
 const OPTIONS = { version: "1.1", schema: "failsafe", uniqueKeys: false, strict: false } as const;
 
+/**
+ * Flow collections (`[`, `{`) nested deeper than this are refused before parsing: the YAML
+ * package's parser recurses per level and runs out of stack near 800 levels, and a stack
+ * overflow inside V8's regular-expression compiler aborts the whole process instead of throwing
+ * (one request could stop the controller). Go's limit is 10,000; no manifest comes near 256.
+ */
+export const MAX_FLOW_NESTING = 256;
+
+/**
+ * The offset where flow nesting first passes `limit`, or -1. Quoted scalars and comments are
+ * skipped the way libyaml's scanner sees them at a token start.
+ */
+export function flowNestingExceeded(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const atTokenStart = i === 0 || /[\s[{,:]/.test(text[i - 1]!);
+    if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const eol = text.indexOf("\n", i);
+      if (eol < 0) break;
+      i = eol;
+    } else if ((c === '"' || c === "'") && atTokenStart) {
+      i = closingQuote(text, i);
+    } else if (c === "[" || c === "{") {
+      if (++depth > limit) return i;
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return -1;
+}
+
+/** The offset of the quote closing the quoted scalar opened at `open` (or the end). */
+function closingQuote(text: string, open: number): number {
+  const q = text[open];
+  for (let i = open + 1; i < text.length; i++) {
+    if (q === '"' && text[i] === "\\") i++;
+    else if (text[i] === q) {
+      if (q === "'" && text[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return text.length;
+}
+
 function firstDocument(text: string): Document.Parsed | undefined {
+  const deep = flowNestingExceeded(text, MAX_FLOW_NESTING);
+  if (deep >= 0) {
+    throw new YamlSyntaxError(
+      `line ${lineOf(text, deep)}: flow collections nested deeper than ${MAX_FLOW_NESTING} levels are not supported`,
+      { offset: deep },
+    );
+  }
   const composer = new Composer(OPTIONS);
   for (const doc of composer.compose(new Parser().parse(text))) return doc;
   return undefined;
@@ -498,7 +548,8 @@ function normaliseBreaks(source: string): { text: string; toSource: (offset: num
 /** libyaml reads only YAML 1.1 documents (`%YAML 1.1` before the first document). */
 function checkVersion(text: string): void {
   const start = /^---/m.exec(text);
-  const directive = /^%YAML[ \t]+([0-9]+)\.([0-9]+)/m.exec(
+  // A byte-order mark before the first directive does not hide it from libyaml.
+  const directive = /^\ufeff?%YAML[ \t]+([0-9]+)\.([0-9]+)/m.exec(
     start ? text.slice(0, start.index) : text,
   );
   if (directive && (directive[1] !== "1" || directive[2] !== "1")) {
