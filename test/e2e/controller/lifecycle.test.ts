@@ -123,6 +123,9 @@ describe("signet-controller life cycle", () => {
     expect(await certPem(ctl)).toBe(pem(legacy.certificatePem));
     expect(await keySecrets(ns)).toEqual([]); // nothing generated
 
+    // Keys rank by certificate NotBefore and Secret creationTimestamp, both whole seconds: the
+    // added key must be at least a second newer than the legacy one, or they tie.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const newer = await testKey();
     const name = await createKeySecret(ns, newer);
     await waitFor(

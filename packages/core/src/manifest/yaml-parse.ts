@@ -54,19 +54,25 @@ export const MAX_FLOW_NESTING = 256;
 export function flowNestingExceeded(text: string, limit: number): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    const atTokenStart = i === 0 || /[\s[{,:]/.test(text[i - 1]!);
-    if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) {
-      const eol = text.indexOf("\n", i);
-      if (eol < 0) break;
-      i = eol;
-    } else if ((c === '"' || c === "'") && atTokenStart) {
-      i = closingQuote(text, i);
-    } else if (c === "[" || c === "{") {
+    const c = text[i]!;
+    const skipTo = skippedTo(text, i, c);
+    if (skipTo !== undefined) i = skipTo;
+    else if (c === "[" || c === "{") {
       if (++depth > limit) return i;
     } else if ((c === "]" || c === "}") && depth > 0) depth--;
   }
   return -1;
+}
+
+/** Where a comment or quoted scalar starting at `i` ends, or undefined when none starts there. */
+function skippedTo(text: string, i: number, c: string): number | undefined {
+  const after = i === 0 ? " " : text[i - 1]!;
+  if (c === "#" && /\s/.test(after)) {
+    const eol = text.indexOf("\n", i);
+    return eol < 0 ? text.length : eol;
+  }
+  if ((c === '"' || c === "'") && /[\s[{,:]/.test(after)) return closingQuote(text, i);
+  return undefined;
 }
 
 /** The offset of the quote closing the quoted scalar opened at `open` (or the end). */
