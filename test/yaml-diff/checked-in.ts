@@ -81,6 +81,13 @@ const secretInputs: [string, string][] = [
   ["anchors and aliases", `${SECRET}stringData:\n  a: &v hello\n  b: *v\n`],
   ["merge keys", `base: &b {a: one}\n${SECRET}stringData:\n  <<: *b\n  c: two\n`],
   ["merge list, earlier wins", `${SECRET}stringData:\n  <<: [{a: one}, {a: two, b: x}]\n`],
+  // libyaml's "plain implicit" covers a scalar tagged `!` in any style: `! '<<'` merges.
+  ["quoted merge key tagged !", `${SECRET}stringData:\n  ! '<<': {a: one}\n  ! "<<": x\n`],
+  ["quoted merge key tagged ! with a scalar value", `${SECRET}data:\n  ! '<<': aGVsbG8\n`],
+  [
+    "a %YAML 1.2 directive after a byte-order mark",
+    `\ufeff%YAML 1.2\n---\n${SECRET}stringData:\n  a: b\n`,
+  ],
   ["explicit !!str tag", `${SECRET}stringData:\n  a: !!str 0777\n`],
   ["explicit !!binary", `${SECRET}stringData:\n  a: !!binary aGVsbG8=\n`],
   [

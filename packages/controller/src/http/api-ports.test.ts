@@ -50,9 +50,12 @@ describe("API ports over the key registry", () => {
     const p = ports(registry);
     const foreign = sealed(await sealingKey(), { data: { a: "1", b: "2" } });
     expect(await p.verify(foreign, "c")).toBe(false);
+    // The items named are those that failed: the first one opening stopped at, or (when the
+    // random wrapped keys are not below the registered key's modulus) every item, before any
+    // RSA operation.
     await expect(p.rotate(foreign, "c")).rejects.toMatchObject({
       code: "ERR_UNSEAL",
-      message: "no key could decrypt secret (a)",
+      message: expect.stringMatching(/^no key could decrypt secret \((a|a, b|b)\)$/),
     });
   });
 

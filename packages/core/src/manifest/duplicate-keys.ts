@@ -25,7 +25,8 @@ function goKeyOf(node: unknown, doc: Document.Parsed): string | undefined {
   if (!isScalar(target)) return undefined;
   const tag = target.tag ?? "";
   const plain = target.type === Scalar.PLAIN;
-  const implicit = plain && (tag === "" || tag === "!");
+  // libyaml's "plain implicit": untagged plain, or tagged with the non-specific `!` in any style.
+  const implicit = (plain && tag === "") || tag === "!";
   const value = String(target.value);
   if (implicit && value === "<<") return undefined;
   try {

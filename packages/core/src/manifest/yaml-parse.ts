@@ -162,7 +162,7 @@ function scalarNode(node: Scalar, b: Builder): YamlNode {
   if (node.type === Scalar.QUOTE_DOUBLE) checkEscapes(node, b);
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)
     checkBlockIndent(node, b);
-  return { kind: "scalar", value, tag, implicit: plain && (tag === "" || tag === "!") };
+  return { kind: "scalar", value, tag, implicit: (plain && tag === "") || tag === "!" };
 }
 
 /**
