@@ -150,7 +150,12 @@ describe("a leader frozen mid-renewal and mid-reconcile while another takes over
       ]);
       const exitedMs = Date.now() - thawedAt;
       expect(code).toBe(1);
-      expect(leader.log()).toContain("leader election lost, exiting");
+      // The exit can be seen before the last lines of its output reach the log file.
+      await waitFor(
+        "the old leader's exit reason in its log",
+        () => Promise.resolve(leader.log().includes("leader election lost, exiting") || undefined),
+        5_000,
+      );
       // Whatever it had in flight has had time to land.
       await new Promise((r) => setTimeout(r, 2_000));
       process.stderr.write(
