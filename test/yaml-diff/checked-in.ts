@@ -85,6 +85,10 @@ const secretInputs: [string, string][] = [
   ["quoted merge key tagged !", `${SECRET}stringData:\n  ! '<<': {a: one}\n  ! "<<": x\n`],
   ["quoted merge key tagged ! with a scalar value", `${SECRET}data:\n  ! '<<': aGVsbG8\n`],
   [
+    "a tag containing ':' in a flow mapping",
+    `${SECRET}metadata: {name: s, annotations: {!x: ' a', b: c}}\n`,
+  ],
+  [
     "a %YAML 1.2 directive after a byte-order mark",
     `\ufeff%YAML 1.2\n---\n${SECRET}stringData:\n  a: b\n`,
   ],

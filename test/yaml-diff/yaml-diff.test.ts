@@ -14,7 +14,17 @@ import type { GoResult } from "./reference.js";
  * kubeseal"). SIGNET_YAML_DIFF_SEED replays a run.
  */
 
-const seed = Number(process.env["SIGNET_YAML_DIFF_SEED"] ?? Math.floor(Math.random() * 2 ** 31));
+/**
+ * The generated corpus's seed. CI runs a fixed seed, so a red run is a regression of the code,
+ * not a new corner found by chance; `SIGNET_YAML_DIFF_SEED=random` explores (each new difference
+ * found that way is fixed and its input checked in, or documented as a deliberate refusal).
+ */
+const FIXED_SEED = 1829089068;
+const seedSetting = process.env["SIGNET_YAML_DIFF_SEED"];
+const seed =
+  seedSetting === "random"
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(seedSetting ?? FIXED_SEED);
 const GENERATED = Number(process.env["SIGNET_YAML_DIFF_COUNT"] ?? 2500);
 
 function compare(c: DiffCase, go: GoResult): Comparison {

@@ -478,6 +478,15 @@ function libyamlDocument(text: string): {
  * the tag there. Such text is refused.
  */
 function checkTags(text: string): void {
+  // libyaml takes a ':' into a tag too (`!x: v` is the tag `!x:`), the YAML 1.2 reader does not
+  // in every context.
+  const colon = /(^|[\s,[\]{}])!(?!<)[^\s,[\]{}]*:/.exec(text);
+  if (colon) {
+    throw new YamlSyntaxError(
+      "a tag containing ':' is read differently by YAML 1.1 and YAML 1.2 parsers",
+      { deliberate: true, offset: colon.index },
+    );
+  }
   const found = /(^|[\s,[\]{}])!(?:<[^>]*>|[^\s,[\]{}]*)([,[\]{}])/.exec(text);
   if (!found) return;
   if (found[2] === "{" || found[2] === "}") {
