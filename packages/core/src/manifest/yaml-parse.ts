@@ -478,9 +478,10 @@ function libyamlDocument(text: string): {
  * the tag there. Such text is refused.
  */
 function checkTags(text: string): void {
-  // libyaml takes a ':' into a tag too (`!x: v` is the tag `!x:`), the YAML 1.2 reader does not
-  // in every context.
-  const colon = /(^|[\s,[\]{}])!(?!<)[^\s,[\]{}]*:/.exec(text);
+  // libyaml takes a ':' into a tag too (`!x: v` is the tag `!x:`); the YAML 1.2 reader ends the
+  // tag before a ':' followed by a blank. (Like the check below, this looks at the raw text, so
+  // such a sequence inside a quoted string is refused too.)
+  const colon = /(^|[\s,[\]{}])!(?!<)[^\s,[\]{}]*:(?=[\s,[\]{}]|$)/.exec(text);
   if (colon) {
     throw new YamlSyntaxError(
       "a tag containing ':' is read differently by YAML 1.1 and YAML 1.2 parsers",
