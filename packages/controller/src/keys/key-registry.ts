@@ -59,6 +59,12 @@ export class KeyRegistry {
     const slot = this.#slots.get(entry.fingerprint);
     if (slot) {
       slot.secretNames.add(entry.secretName);
+      // The key watch may register a generated key before the generator does: the generation
+      // time still ranks it (otherwise it can tie, in whole seconds, with a key it replaces).
+      if (generatedAt && generatedAt.getTime() > slot.orderingTime.getTime()) {
+        slot.orderingTime = generatedAt;
+        this.#version++;
+      }
       return false;
     }
     this.#slots.set(entry.fingerprint, {
