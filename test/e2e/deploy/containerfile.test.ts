@@ -107,6 +107,15 @@ describe("deploy/Containerfile, as written", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it("ships a controller bundle that is ASCII, so V8 keeps its source text at one byte a character", () => {
+    // One character outside Latin-1 (a comment's arrow, a regular expression's micro sign) makes
+    // the ~4 MB source a two-byte string on the heap for the process's lifetime: ~3.9 MiB more.
+    const bundle = readFileSync(join(REPO, "packages/controller/dist/bundle/main.js"));
+    const at = bundle.findIndex((b) => b > 0x7f);
+    expect(at === -1 ? "ASCII" : bundle.subarray(Math.max(0, at - 40), at + 8).toString()).toBe(
+      "ASCII",
+    );
+  });
 });
 
 /** Pulls the one SealedSecret out of `signet`'s JSON output. */
