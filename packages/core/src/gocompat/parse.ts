@@ -235,6 +235,9 @@ export function parseFlags<G extends FlagGroup>(
       const text = named.noEnv ? undefined : env[envName(envPrefix, name)];
       if (text !== undefined) setSlot(named.slot, text, invalidEnv === "assign");
     }
+    for (const slot of idx.slots.values()) {
+      if (slot.flag.kind.commandLineReplacesEnv) slot.first = true;
+    }
   }
   const parser = new ArgvParser(idx);
   try {
