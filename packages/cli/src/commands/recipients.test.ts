@@ -245,3 +245,34 @@ describe("named recipients are refused where they mean nothing", () => {
     expect(await openWith("prod.key", out)).toBe(PLAINTEXT);
   });
 });
+
+describe("examples/multi-cluster", () => {
+  const example = (path: string): string =>
+    readFileSync(new URL(`../../../../examples/multi-cluster/${path}`, import.meta.url), "utf8");
+
+  it.each([
+    ["prod", "prod.key", "staging.key"],
+    ["staging", "staging.key", "prod.key"],
+  ])(
+    "clusters/%s holds a SealedSecret for that recipient, opened by its key only",
+    async (name, key, other) => {
+      const sealed = example(`clusters/${name}/db-credentials.yaml`);
+      expect(sealed).toContain(`signet.dev/recipient: ${name}\n`);
+      expect(example(`clusters/${name}/kustomization.yaml`)).toMatch(/- db-credentials\.yaml\n/);
+      const opened = await signet(
+        ["--recovery-unseal", "--recovery-private-key", key],
+        io({}, sealed),
+      );
+      expect(opened.code).toBe(0);
+      expect(await openWith(other, sealed)).toMatch(/no key could decrypt secret/);
+    },
+  );
+
+  it("keeps the recovery copy out of the deployed directories, and no cluster key opens it", async () => {
+    const sealed = example("recovery/db-credentials.yaml");
+    expect(sealed).toContain("signet.dev/recipient: recovery\n");
+    expect(await openWith("prod.key", sealed)).toMatch(/no key could decrypt secret/);
+    expect(await openWith("staging.key", sealed)).toMatch(/no key could decrypt secret/);
+    expect(example("applicationset.yaml")).toContain("path: examples/multi-cluster/clusters/*");
+  });
+});
