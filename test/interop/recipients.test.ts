@@ -25,6 +25,7 @@ const SECRET = JSON.stringify({
   data: { password: Buffer.from(PLAINTEXT).toString("base64") },
 });
 const NO_KEY = /no key could decrypt secret/;
+const RECIPIENTS = ["--cert", `prod=${PROD_CERT}`, "--cert", `recovery=${RECOVERY_CERT}`];
 
 let scratch = "";
 
@@ -33,17 +34,10 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "signet-recipients-"));
   for (const name of ["prod", "recovery"])
     mkdirSync(join(scratch, "clusters", name), { recursive: true });
-  const sealed = runSignet(
-    [
-      "--cert",
-      `prod=${PROD_CERT}`,
-      "--cert",
-      `recovery=${RECOVERY_CERT}`,
-      "-w",
-      "clusters/{name}/db.yaml",
-    ],
-    { input: SECRET, cwd: scratch },
-  );
+  const sealed = runSignet([...RECIPIENTS, "-w", "clusters/{name}/db.yaml"], {
+    input: SECRET,
+    cwd: scratch,
+  });
   if (sealed.status !== 0) throw new Error(`signet failed: ${sealed.stderr}`);
 });
 
@@ -83,18 +77,9 @@ describe("named recipients opened by the real kubeseal", () => {
   });
 
   it("kubeseal opens each --raw value of a recipient's line", () => {
-    const raw = runSignet(
-      [
-        "--cert",
-        `prod=${PROD_CERT}`,
-        "--cert",
-        `recovery=${RECOVERY_CERT}`,
-        "--raw",
-        "--scope",
-        "cluster-wide",
-      ],
-      { input: PLAINTEXT },
-    );
+    const raw = runSignet([...RECIPIENTS, "--raw", "--scope", "cluster-wide"], {
+      input: PLAINTEXT,
+    });
     expect(raw.status).toBe(0);
     const lines = Object.fromEntries(
       raw.stdout

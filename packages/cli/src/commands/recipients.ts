@@ -117,6 +117,22 @@ async function checkDirectories(plans: readonly Planned[], io: Io): Promise<void
 }
 
 /**
+ * The outputs for `-w` (or stdout): with `{name}`, one file per recipient holding `file(i, path)`
+ * for the i-th recipient; otherwise one output holding `stream()`.
+ */
+function plan(
+  outputFile: string,
+  recipients: readonly Recipient[],
+  text: { file: (i: number, path: string) => string; stream: () => string },
+): Planned[] {
+  if (!isNamePattern(outputFile)) return [{ path: outputFile, text: text.stream() }];
+  return recipients.map((r, i) => {
+    const path = recipientPath(outputFile, r.name);
+    return { path, text: text.file(i, path) };
+  });
+}
+
+/**
  * Writes the planned outputs: each file atomically (a failed write leaves that file as it was),
  * only after every output is sealed and every directory checked, so a bad certificate or path
  * writes nothing.
@@ -147,19 +163,13 @@ export async function sealRawForRecipients(
     io,
     recipients.map((r) => r.certificatePem),
   );
-  const pattern = isNamePattern(options.outputFile);
-  const plans: Planned[] = pattern
-    ? recipients.map((r, i) => ({
-        path: recipientPath(options.outputFile, r.name),
-        text: values[i]!,
-      }))
-    : [
-        {
-          path: options.outputFile,
-          text: recipients.map((r, i) => `${r.name}=${values[i]!}\n`).join(""),
-        },
-      ];
-  await writePlans(plans, io);
+  await writePlans(
+    plan(options.outputFile, recipients, {
+      file: (i) => values[i]!,
+      stream: () => recipients.map((r, i) => `${r.name}=${values[i]!}\n`).join(""),
+    }),
+    io,
+  );
 }
 
 /**
@@ -173,7 +183,6 @@ export async function sealForRecipients(
   recipients: readonly ReadRecipient[],
 ): Promise<void> {
   const { options, io } = ctx;
-  const pattern = isNamePattern(options.outputFile);
   const sealed = await each(recipients, (r) =>
     sealSecrets(secrets, { ...ctx, certificatePem: r.certificatePem }).map((ss) =>
       withRecipient(ss, r.name),
@@ -183,13 +192,13 @@ export async function sealForRecipients(
     const format = formatFor(path, options);
     return objects.map((o) => encodeObject(o, format)).join("");
   };
-  const plans: Planned[] = pattern
-    ? recipients.map((r, i) => {
-        const path = recipientPath(options.outputFile, r.name);
-        return { path, text: encode(sealed[i]!, path) };
-      })
-    : [{ path: options.outputFile, text: encode(sealed.flat(), options.outputFile) }];
-  await writePlans(plans, io);
+  await writePlans(
+    plan(options.outputFile, recipients, {
+      file: (i, path) => encode(sealed[i]!, path),
+      stream: () => encode(sealed.flat(), options.outputFile),
+    }),
+    io,
+  );
 }
 
 /**
