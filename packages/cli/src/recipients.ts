@@ -1,4 +1,5 @@
-import { FlagError } from "@signet/core";
+import { FlagError, withAnnotation } from "@signet/core";
+import type { SealedSecret } from "@signet/core";
 
 /**
  * Named recipients (a Signet extension of kubeseal's `--cert`): `--cert prod=prod.pem --cert
@@ -96,18 +97,9 @@ export function recipientPath(pattern: string, name: string): string {
   return pattern.replaceAll(NAME_PLACEHOLDER, name);
 }
 
-/** A SealedSecret-like object with the recipient annotation set (other annotations kept). */
-export function withRecipient<T extends { metadata?: { annotations?: Record<string, string> } }>(
-  object: T,
-  name: string,
-): T {
-  return {
-    ...object,
-    metadata: {
-      ...object.metadata,
-      annotations: { ...object.metadata?.annotations, [RECIPIENT_ANNOTATION]: name },
-    },
-  };
+/** A SealedSecret with the recipient annotation set (other annotations kept). */
+export function withRecipient(ss: SealedSecret, name: string): SealedSecret {
+  return withAnnotation(ss, RECIPIENT_ANNOTATION, name);
 }
 
 /** The recipient a SealedSecret was sealed for, by its annotation; undefined when it has none. */
