@@ -279,3 +279,29 @@ describe("signet lint usage", () => {
     expect(r.code).toBe(EXIT_FAILED);
   });
 });
+
+describe("signet lint on a large repository", () => {
+  it("checks 1,000 files in one process within a few seconds", async () => {
+    const good = await sealed("db");
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) {
+      const kind = i % 4;
+      files[`big/app-${Math.floor(i / 50)}/f${i}.yaml`] =
+        kind === 0
+          ? good
+          : kind === 1
+            ? `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  a: b\n`
+            : kind === 2
+              ? `${good}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n`
+              : `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s${i}\n  namespace: a\n`;
+    }
+    const started = performance.now();
+    const r = await signet(["lint", "--cert", "new-cert.pem", "big"], ioWith(files));
+    const seconds = (performance.now() - started) / 1000;
+    expect(r.out).toBe("1000 files, 1000 objects checked: 0 errors, 0 warnings\n");
+    expect(r.code).toBe(EXIT_OK);
+    // A budget against per-file process spawning or quadratic work, not a speed claim: about
+    // 1 s on an idle 2-core machine.
+    expect(seconds).toBeLessThan(20);
+  });
+});
