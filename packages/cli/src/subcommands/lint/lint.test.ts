@@ -305,3 +305,37 @@ describe("signet lint on a large repository", () => {
     expect(seconds).toBeLessThan(20);
   });
 });
+
+describe("signet lint with named recipients (--cert NAME=SOURCE --recipient-path)", () => {
+  const args = [
+    "lint",
+    "--cert",
+    "prod=new-cert.pem",
+    "--cert",
+    "staging=old-cert.pem",
+    "--recipient-path",
+    "clusters/{name}/",
+    "clusters",
+  ];
+  it.each([
+    ["sealed for the recipient of its directory", ["prod", "new-cert.pem", ""], []],
+    [
+      "mismatch: sealed for another recipient",
+      ["staging", "new-cert.pem", ""],
+      ["clusters/staging/db.yaml:6 error wrong-recipient"],
+    ],
+    [
+      "annotated for another recipient",
+      ["prod", "new-cert.pem", "    signet.dev/recipient: staging\n"],
+      ["clusters/prod/db.yaml:6 error wrong-recipient"],
+    ],
+  ])("%s", async (_, [dir, cert, annotation], expected) => {
+    const text = (await sealed("db", cert)).replace(
+      /^( {4}signet\.dev\/sealed-with: .*\n)/m,
+      `${annotation}$1`,
+    );
+    const r = await signet(args, ioWith({ [`clusters/${dir}/db.yaml`]: text }));
+    // Two allowed certificates: the one not issued last is also reported stale.
+    expect(findings(r.out).filter((f) => !f.endsWith("stale-value"))).toEqual(expected);
+  });
+});

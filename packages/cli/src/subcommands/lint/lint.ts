@@ -5,6 +5,7 @@ import { flag, parseSealingCertificate, SignetError } from "@signet/core";
 import { readCertificate } from "../../cert-source.js";
 import { EXIT_LINT_WARNINGS } from "../../exit.js";
 import { readFileOrFail } from "../../files.js";
+import { readCertValue } from "../../recipients.js";
 import type { Io } from "../../io.js";
 import type { Subcommand } from "../common.js";
 import {
@@ -20,6 +21,7 @@ import {
 import { lineIndex } from "../lines.js";
 import type { ManifestFile } from "../manifests.js";
 import { isObject, lineAt, ManifestError, objectsOf, readManifest } from "../manifests.js";
+import { recipientFromPath } from "../reseal-engines.js";
 import { collectFiles } from "../walk.js";
 import type { LintConfig } from "./config.js";
 import { CONFIG_FILE, EMPTY_CONFIG, parseLintConfig } from "./config.js";
@@ -65,6 +67,12 @@ const LINT_FLAGS = {
     words: LINT_FORMATS,
     noEnv: true,
   }),
+  recipientPath: flag.string(
+    "recipient-path",
+    "",
+    "With --cert NAME=SOURCE: where each recipient's files are ('clusters/{name}/'); a SealedSecret there must be sealed for that recipient",
+    { noEnv: true },
+  ),
   strict: flag.bool("strict", false, "Exit 3 when there are warnings but no errors", {
     noEnv: true,
   }),
@@ -89,6 +97,7 @@ export const lint: Subcommand = async (argv, io) => {
         ? values.certExpiryDays
         : (config.certExpiryDays ?? values.certExpiryDays),
       namespaceFromLayout: config.namespaceFromLayout,
+      recipientOfPath: recipientFromPath(values.recipientPath),
     };
     const walked = await collectFiles(parsed.args, io, values.exclude);
     for (const s of walked.skipped) io.writeStderr(`skipped ${s.path}: ${s.reason}\n`);
@@ -121,9 +130,11 @@ async function readConfig(path: string, io: Io): Promise<LintConfig> {
 }
 
 /** Reads the allowed certificates (never from a cluster: lint runs without one). */
-async function readCertificates(sources: readonly string[], io: Io): Promise<AllowedCertificate[]> {
+async function readCertificates(values: readonly string[], io: Io): Promise<AllowedCertificate[]> {
   const out: AllowedCertificate[] = [];
-  for (const source of new Set(sources)) {
+  for (const value of new Set(values)) {
+    const named = readCertValue(value);
+    const source = named.source;
     const pem = (
       await readCertificate({ cert: source } as Parameters<typeof readCertificate>[0], io)
     ).toString("utf8");
@@ -132,6 +143,7 @@ async function readCertificates(sources: readonly string[], io: Io): Promise<All
     const x509 = new X509Certificate(pem);
     out.push({
       source,
+      ...("name" in named && { recipient: named.name }),
       fingerprint: cert.fingerprint,
       notAfter: cert.notAfter,
       notBefore: new Date(x509.validFrom),

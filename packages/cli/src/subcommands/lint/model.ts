@@ -27,6 +27,8 @@ export interface LintObject {
 export interface AllowedCertificate {
   /** How the user named it (path or URL), for messages. */
   source: string;
+  /** The recipient it was named for (`--cert NAME=SOURCE`), when named. */
+  recipient?: string;
   fingerprint: string;
   notAfter: Date;
   notBefore: Date;
@@ -48,6 +50,8 @@ export interface LintContext {
   expiryDays: number;
   /** The repository layout supplies namespaces (kustomize `namespace:`, Argo CD, Flux). */
   namespaceFromLayout: boolean;
+  /** The recipient whose directory holds a file (`--recipient-path clusters/{name}/`), if any. */
+  recipientOfPath(file: string): string | undefined;
 }
 
 /** What a rule reports about one object: the field it is about and what is wrong. */

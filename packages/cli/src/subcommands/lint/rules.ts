@@ -1,5 +1,6 @@
 import type { Rule, Severity } from "./model.js";
 import { CERTIFICATE_RULES } from "./rules-certs.js";
+import { WRONG_RECIPIENT } from "./rules-recipients.js";
 import { SEALED_SECRET_RULES } from "./rules-sealed.js";
 import { PLAINTEXT_SECRET } from "./rules-secret.js";
 
@@ -8,6 +9,7 @@ export const OBJECT_RULES: readonly Rule[] = [
   PLAINTEXT_SECRET,
   ...SEALED_SECRET_RULES,
   ...CERTIFICATE_RULES,
+  WRONG_RECIPIENT,
 ];
 
 /** Rules about a file or the lint setup itself rather than one object. */
