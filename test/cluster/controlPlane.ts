@@ -381,7 +381,7 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
       components.set("kube-controller-manager", {
         args: [
           `--kubeconfig=${adminKubeconfig}`,
-          "--controllers=garbage-collector-controller,namespace-controller,deployment-controller",
+          "--controllers=garbage-collector-controller,namespace-controller,deployment-controller,statefulset-controller,daemonset-controller",
           "--leader-elect=false",
           "--secure-port=0",
           "--use-service-account-credentials=false",

@@ -42,6 +42,9 @@ export async function openSealPage(
 ): Promise<SealPage> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
   const page = await context.newPage();
+  // A hang guard, not a speed claim: with the control plane and other suites on the same two
+  // cores, Chromium has taken more than Playwright's default 30 s to load and get ready.
+  page.setDefaultTimeout(90_000);
   const requests: RecordedRequest[] = [];
   const problems: string[] = [];
   let phase = "load";

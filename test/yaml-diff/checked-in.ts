@@ -92,6 +92,11 @@ const secretInputs: [string, string][] = [
     "a %YAML 1.2 directive after a byte-order mark",
     `\ufeff%YAML 1.2\n---\n${SECRET}stringData:\n  a: b\n`,
   ],
+  // libyaml scans the blank lines after a document for the next token: a tab starting one fails.
+  ["a blank line starting with a tab after the document", `${SECRET}stringData:\n  a: b\n\t  \n`],
+  ["a tab line after an empty value", `${SECRET}stringData:\n  a: b\n  c:\n\t\n---\n${SECRET}`],
+  // libyaml reads U+2028 as a line break: this flow mapping is valid to Go, not to YAML 1.2.
+  ["U+2028 inside a flow mapping", `${SECRET}metadata: {labels: {b:\u2028"x"}}\n---\n${SECRET}`],
   ["explicit !!str tag", `${SECRET}stringData:\n  a: !!str 0777\n`],
   ["explicit !!binary", `${SECRET}stringData:\n  a: !!binary aGVsbG8=\n`],
   [

@@ -14,6 +14,11 @@ import {
 import type { UnsealingKey } from "./crypto/keys.js";
 import { SignetError, UnsealError } from "./errors.js";
 import type { UnsealItemError } from "./errors.js";
+import {
+  MANAGED_FIELDS_ENTRY_FIELDS,
+  OBJECT_META_SCALAR_FIELDS,
+  OWNER_REFERENCE_FIELDS,
+} from "./manifest/go-types.js";
 import type { ObjectMeta, OwnerReference, SealedSecret, Secret } from "./model.js";
 import { encryptionLabel, scopeFromAnnotations } from "./scope.js";
 import { setOwn } from "./own-keys.js";
@@ -313,37 +318,6 @@ function ownerReference(ss: SealedSecret): OwnerReference {
   };
 }
 
-/** The ObjectMeta fields (and their members) a Secret's metadata can carry, as Go decodes them. */
-const SCALAR_META_FIELDS = [
-  "name",
-  "generateName",
-  "namespace",
-  "selfLink",
-  "uid",
-  "resourceVersion",
-  "generation",
-  "creationTimestamp",
-  "deletionTimestamp",
-  "deletionGracePeriodSeconds",
-] as const;
-const OWNER_REFERENCE_FIELDS = [
-  "apiVersion",
-  "kind",
-  "name",
-  "uid",
-  "controller",
-  "blockOwnerDeletion",
-] as const;
-const MANAGED_FIELDS_ENTRY_FIELDS = [
-  "manager",
-  "operation",
-  "apiVersion",
-  "time",
-  "fieldsType",
-  "fieldsV1",
-  "subresource",
-] as const;
-
 /**
  * Real `fieldsV1` trees nest a few levels per field path; one nested thousands of levels can
  * only come from a tenant, and V8's JSON.stringify overflows its stack near 5,000 levels, which
@@ -386,8 +360,8 @@ function structSlice(list: readonly unknown[], fields: readonly string[]): unkno
  */
 function templateObjectMeta(meta: Readonly<ObjectMeta>): ObjectMeta {
   const copy: ObjectMeta = {};
-  for (const field of SCALAR_META_FIELDS) {
-    const value = meta[field];
+  for (const field of OBJECT_META_SCALAR_FIELDS) {
+    const value = (meta as Record<string, unknown>)[field];
     if (value !== undefined && (value === null || typeof value !== "object")) {
       (copy as Record<string, unknown>)[field] = value;
     }

@@ -1,4 +1,5 @@
 import type { ObjectMeta, SealedSecret, Secret, SecretTemplateSpec } from "./model.js";
+import { MANAGED_FIELDS_ENTRY_FIELDS, OBJECT_META_FIELDS } from "./manifest/go-types.js";
 import { compareGoStrings, setOwn } from "./own-keys.js";
 
 /**
@@ -6,23 +7,6 @@ import { compareGoStrings, setOwn } from "./own-keys.js";
  * kubeseal's encoder prints (docs/wire-format.md#json-and-yaml-output). YAML output sorts keys
  * anyway.
  */
-const META_ORDER = [
-  "name",
-  "generateName",
-  "namespace",
-  "selfLink",
-  "uid",
-  "resourceVersion",
-  "generation",
-  "creationTimestamp",
-  "deletionTimestamp",
-  "deletionGracePeriodSeconds",
-  "labels",
-  "annotations",
-  "ownerReferences",
-  "finalizers",
-  "managedFields",
-];
 const SORTED_MAPS = new Set(["labels", "annotations"]);
 
 function ordered<T extends object>(value: T, order: readonly string[]): T {
@@ -40,22 +24,12 @@ function sortedMap<T>(map: Record<string, T>): Record<string, T> {
   return out;
 }
 
-const MANAGED_FIELDS_ORDER = [
-  "manager",
-  "operation",
-  "apiVersion",
-  "time",
-  "fieldsType",
-  "fieldsV1",
-  "subresource",
-];
-
 /** ObjectMeta in Go order, with labels and annotations sorted. */
 export function orderMeta(meta: ObjectMeta): ObjectMeta {
-  const out = ordered(meta, META_ORDER) as Record<string, unknown>;
+  const out = ordered(meta, OBJECT_META_FIELDS) as Record<string, unknown>;
   if (Array.isArray(out.managedFields)) {
     out.managedFields = out.managedFields.map((entry: unknown) =>
-      entry && typeof entry === "object" ? ordered(entry, MANAGED_FIELDS_ORDER) : entry,
+      entry && typeof entry === "object" ? ordered(entry, MANAGED_FIELDS_ENTRY_FIELDS) : entry,
     );
   }
   for (const key of SORTED_MAPS) {

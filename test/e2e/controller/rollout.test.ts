@@ -1,7 +1,8 @@
 // Rollout on change (issue 17, docs/rollout.md) on the real control plane, whose
-// kube-controller-manager runs the deployment controller: a changed sealed value restarts the
-// named Deployment as `kubectl rollout restart` does, which the deployment controller turns
-// into a new ReplicaSet; creation, a re-seal to the same value, resyncs, a controller restart
+// kube-controller-manager runs the deployment, StatefulSet and DaemonSet controllers: a changed
+// sealed value restarts the named Deployment as `kubectl rollout restart` does, which the
+// deployment controller turns into a new ReplicaSet (a StatefulSet's and a DaemonSet's
+// controllers into a new ControllerRevision); creation, a re-seal to the same value, resyncs, a controller restart
 // and a drift repair create none; a missing target shows in status without blocking the Secret.
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -228,5 +229,82 @@ describe("rollout on change", () => {
     );
     expect(await restartedAt(ns, "gone")).toBeDefined();
     expect(await call(ep, ssPath(ns, "app"))).toMatchObject({ status: 200 });
+  }, 240_000);
+
+  /** A workload of `kind` with a pod template (no node runs its pods: revisions are what count). */
+  const createWorkload = (ns: string, kind: "statefulsets" | "daemonsets", name: string) =>
+    ok(`/apis/apps/v1/namespaces/${ns}/${kind}`, {
+      method: "POST",
+      body: {
+        metadata: { name },
+        spec: {
+          ...(kind === "statefulsets" ? { replicas: 0, serviceName: name } : {}),
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: "app", image: "registry.invalid/app:1" }] },
+          },
+        },
+      },
+    });
+
+  async function revisions(ns: string, owner: string): Promise<string[]> {
+    const list = (await ok(`/apis/apps/v1/namespaces/${ns}/controllerrevisions`)) as {
+      items: { metadata: { name: string; ownerReferences?: { name: string }[] } }[];
+    };
+    return list.items
+      .filter((r) => r.metadata.ownerReferences?.some((o) => o.name === owner))
+      .map((r) => r.metadata.name)
+      .sort();
+  }
+
+  const waitRevisions = (ns: string, owner: string, count: number) =>
+    waitFor(
+      `${count} ControllerRevision(s) of ${owner}`,
+      async () => {
+        const names = await revisions(ns, owner);
+        return names.length === count ? names : undefined;
+      },
+      60_000,
+      200,
+    );
+
+  it("a changed sealed value restarts a named StatefulSet and DaemonSet once each (one new ControllerRevision); creation restarts neither", async () => {
+    const ns = await makeNamespace(ep, "rollout-sts-ds");
+    namespaces.push(ns);
+    const key = await testKey();
+    await putKey(ep, ns, key);
+    await createWorkload(ns, "statefulsets", "db");
+    await createWorkload(ns, "daemonsets", "agent");
+    const [dbInitial] = await waitRevisions(ns, "db", 1);
+    const [agentInitial] = await waitRevisions(ns, "agent", 1);
+    const ctl = await startControllerOn(ep, ns, ARGS);
+    controllers.push(ctl);
+    const values: Record<string, string> = { app: "one" };
+    await createSealed(
+      ep,
+      annotated(
+        seal(key, { namespace: ns, name: "app", data: { k: "one" } }),
+        "sts/db, daemonset/agent",
+      ),
+    );
+    await waitConverged(ep, ns, (n) => values[n] ?? "", 60_000);
+    await settle();
+    expect(await revisions(ns, "db")).toEqual([dbInitial]);
+    expect(await revisions(ns, "agent")).toEqual([agentInitial]);
+
+    values["app"] = "second-value-5d2a";
+    await resealTo(ep, seal(key, { namespace: ns, name: "app", data: { k: "second-value-5d2a" } }));
+    await waitConverged(ep, ns, (n) => values[n] ?? "", 60_000);
+    expect(await waitRevisions(ns, "db", 2)).toContain(dbInitial);
+    expect(await waitRevisions(ns, "agent", 2)).toContain(agentInitial);
+    expect(await rolloutCondition(ns, "app")).toMatchObject({
+      status: "True",
+      reason: "Restarted",
+    });
+    await settle();
+    expect(await revisions(ns, "db")).toHaveLength(2);
+    expect(await revisions(ns, "agent")).toHaveLength(2);
+    expect(ctl.log()).not.toContain("second-value-5d2a");
   }, 240_000);
 });

@@ -89,6 +89,24 @@ export const OBJECT_META = struct("v1.ObjectMeta", [
   { json: "managedFields", type: slice(MANAGED_FIELDS_ENTRY) },
 ]);
 
+/** The JSON names of a struct's fields, in Go's declaration (and so encoding) order. */
+function fieldNames(type: GoType): readonly string[] {
+  if (type.kind !== "struct") throw new TypeError(`${type.name} is not a struct`);
+  return type.fields.map((field) => field.json);
+}
+
+/**
+ * Field lists of the metadata structs, for code that copies or orders them as Go does (the
+ * unsealed Secret's metadata, JSON output order): one description, so they cannot drift apart.
+ */
+export const OBJECT_META_FIELDS = fieldNames(OBJECT_META);
+/** ObjectMeta's fields that hold one value (not a map, slice or nested struct). */
+export const OBJECT_META_SCALAR_FIELDS = (OBJECT_META as { fields: GoField[] }).fields
+  .filter((field) => field.type.kind !== "map" && field.type.kind !== "slice")
+  .map((field) => field.json);
+export const OWNER_REFERENCE_FIELDS = fieldNames(OWNER_REFERENCE);
+export const MANAGED_FIELDS_ENTRY_FIELDS = fieldNames(MANAGED_FIELDS_ENTRY);
+
 /** `k8s.io/api/core/v1.Secret`. */
 export const SECRET_TYPE = struct("v1.Secret", [
   ...TYPE_META,

@@ -36,6 +36,44 @@ function isBreak(c: string | undefined): boolean {
   return c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
 }
 
+function isSpaceOrBreak(c: string): boolean {
+  return c === " " || isBreak(c);
+}
+
+function isSurrogate(unit: string): boolean {
+  const code = unit.charCodeAt(0);
+  return code >= 0xd800 && code <= 0xdfff;
+}
+
+/** The character (one or two UTF-16 units) at `i`. */
+function charAt(text: string, i: number): string {
+  const code = text.charCodeAt(i);
+  return code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? text.slice(i, i + 2) : text[i]!;
+}
+
+/** The first offset from `i` whose UTF-16 unit `stop` accepts (or the end). */
+function runEnd(text: string, i: number, stop: (unit: string) => boolean): number {
+  let end = i;
+  while (end < text.length && !stop(text[end]!)) end++;
+  return end;
+}
+
+/** Characters in `run` as libyaml counts columns (a surrogate pair is one). */
+function codePointCount(run: string): number {
+  let n = run.length;
+  for (let i = 0; i < run.length; i++) {
+    const code = run.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < run.length) {
+      const low = run.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
 function isBlankz(c: string | undefined): boolean {
   return c === undefined || c === " " || c === "\t" || c === "\0" || isBreak(c);
 }
@@ -103,20 +141,25 @@ function innerIndicators(
   }
 }
 
-/** Where plain style would be misread, in flow and in block context (`analyze_scalar`). */
-function indicators(chars: string[]): Indicators {
+/**
+ * Where plain style would be misread, in flow and in block context (`analyze_scalar`). It walks
+ * UTF-16 units, not characters: every character it looks for is in the BMP, and a surrogate
+ * counts as "other" either way. (No array of characters: values can be megabytes long.)
+ */
+function indicators(text: string): Indicators {
   const found: Indicators = { flow: false, block: false };
-  const head = chars.slice(0, 3).join("");
+  const head = text.slice(0, 3);
   if (head === "---" || head === "...") found.flow = found.block = true;
   let precededByWhitespace = true;
-  chars.forEach((c, i) => {
-    const next = chars[i + 1];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const next = text[i + 1];
     const followedByWhitespace =
       next === undefined || next === " " || next === "\t" || isBreak(next);
     if (i === 0) startIndicators(c, followedByWhitespace, found);
     else innerIndicators(c, { before: precededByWhitespace, after: followedByWhitespace }, found);
     precededByWhitespace = isBlankz(c);
-  });
+  }
   return found;
 }
 
@@ -132,18 +175,20 @@ interface Whitespace {
 }
 
 /** Spaces and breaks at the ends and next to each other, and characters plain YAML cannot hold. */
-function whitespace(chars: string[]): Whitespace {
+function whitespace(text: string): Whitespace {
   const w: Whitespace = {
     lineBreaks: false,
     special: false,
-    leading: chars[0] === " " || isBreak(chars[0]),
-    trailingSpace: chars.at(-1) === " ",
-    trailingBreak: isBreak(chars.at(-1)),
+    leading: text[0] === " " || isBreak(text[0]),
+    trailingSpace: text.at(-1) === " ",
+    trailingBreak: isBreak(text.at(-1)),
     breakSpace: false,
     spaceBreak: false,
   };
   let previous: "space" | "break" | "other" = "other";
-  for (const c of chars) {
+  // UTF-16 units: a surrogate is not printable, as the character outside the BMP it is part of.
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
     if (!isPrintable(c)) w.special = true;
     if (c === " ") {
       if (previous === "break") w.breakSpace = true;
@@ -170,9 +215,8 @@ function analyze(value: string): Analysis {
       block: false,
     };
   }
-  const chars = [...value];
-  const { flow, block } = indicators(chars);
-  const w = whitespace(chars);
+  const { flow, block } = indicators(value);
+  const w = whitespace(value);
   const a: Analysis = {
     multiline: w.lineBreaks,
     flowPlain: true,
@@ -225,7 +269,9 @@ interface NodeContext {
 
 /** libyaml's emitter state, for the events of one JSON value. */
 class Emitter {
-  out = "";
+  /** Output pieces, joined once at the end (appending characters one by one to a string builds
+   * a rope of a node per character: tens of MiB for a 1 MiB value). */
+  private readonly parts: string[] = [];
   private column = 0;
   private indent = -1;
   private readonly indents: number[] = [];
@@ -233,25 +279,35 @@ class Emitter {
   private indention = true;
   private flowLevel = 0;
 
+  get out(): string {
+    return this.parts.join("");
+  }
+
   private put(s: string): void {
-    this.out += s;
+    this.parts.push(s);
     this.column++;
   }
 
   private putBreak(): void {
-    this.out += "\n";
+    this.parts.push("\n");
     this.column = 0;
   }
 
   private writeChar(c: string): void {
-    this.out += c;
+    this.parts.push(c);
     this.column++;
+  }
+
+  /** A run of characters with no space or break: one piece, the column moved by its length. */
+  private writeRun(run: string): void {
+    this.parts.push(run);
+    this.column += codePointCount(run);
   }
 
   private writeBreak(c: string): void {
     if (c === "\n") this.putBreak();
     else {
-      this.out += c;
+      this.parts.push(c);
       this.column = 0;
     }
   }
@@ -298,11 +354,11 @@ class Emitter {
     const style = this.selectStyle(scalar, ctx);
     this.increaseIndent(true, false);
     const allowBreaks = !ctx.simpleKey;
-    const chars = [...scalar.text];
-    if (style === "plain") this.writePlain(chars, allowBreaks);
-    else if (style === "single") this.writeSingle(chars, allowBreaks);
-    else if (style === "double") this.writeDouble(chars, allowBreaks);
-    else this.writeLiteral(chars);
+    const text = scalar.text;
+    if (style === "plain") this.writePlain(text, allowBreaks);
+    else if (style === "single") this.writeSingle(text, allowBreaks);
+    else if (style === "double") this.writeDouble(text, allowBreaks);
+    else this.writeLiteral(text);
     this.popIndent();
   }
 
@@ -339,95 +395,123 @@ class Emitter {
     w.breaks = true;
   }
 
-  private writeScalarChar(c: string, w: WriteState, quote = ""): void {
+  /**
+   * A run of characters without spaces or breaks (`quote` doubled in it): what the emitter's
+   * per-character writes produce, in one piece.
+   */
+  private writeScalarRun(run: string, w: WriteState, quote = ""): void {
     if (w.breaks) this.writeIndent();
-    if (c === quote) this.put(quote);
-    this.writeChar(c);
+    if (quote !== "" && run.includes(quote)) {
+      const doubled = run.split(quote).join(quote + quote);
+      this.parts.push(doubled);
+      this.column += codePointCount(doubled);
+    } else {
+      this.writeRun(run);
+    }
     this.indention = false;
     w.spaces = w.breaks = false;
   }
 
-  private writePlain(chars: string[], allowBreaks: boolean): void {
+  private writePlain(text: string, allowBreaks: boolean): void {
     if (!this.whitespace) this.put(" ");
     const w: WriteState = { allowBreaks, spaces: false, breaks: false };
-    chars.forEach((c, i) => {
+    for (let i = 0; i < text.length; ) {
+      const c = text[i]!;
       if (c === " ") {
-        if (!this.foldAt(w, chars[i + 1] !== " ")) this.writeChar(c);
+        if (!this.foldAt(w, text[i + 1] !== " ")) this.writeChar(c);
         w.spaces = true;
+        i++;
       } else if (isBreak(c)) {
         this.writeScalarBreak(c, w);
+        i++;
       } else {
-        this.writeScalarChar(c, w);
+        const end = runEnd(text, i, isSpaceOrBreak);
+        this.writeScalarRun(text.slice(i, end), w);
+        i = end;
       }
-    });
+    }
     this.whitespace = false;
     this.indention = false;
   }
 
-  private writeSingle(chars: string[], allowBreaks: boolean): void {
+  private writeSingle(text: string, allowBreaks: boolean): void {
     this.writeIndicator("'", true, false, false);
     const w: WriteState = { allowBreaks, spaces: false, breaks: false };
-    chars.forEach((c, i) => {
+    for (let i = 0; i < text.length; ) {
+      const c = text[i]!;
       if (c === " ") {
-        const inside = i > 0 && i < chars.length - 1 && chars[i + 1] !== " ";
+        const inside = i > 0 && i < text.length - 1 && text[i + 1] !== " ";
         if (!this.foldAt(w, inside)) this.writeChar(c);
         w.spaces = true;
+        i++;
       } else if (isBreak(c)) {
         this.writeScalarBreak(c, w);
+        i++;
       } else {
-        this.writeScalarChar(c, w, "'");
+        const end = runEnd(text, i, isSpaceOrBreak);
+        this.writeScalarRun(text.slice(i, end), w, "'");
+        i = end;
       }
-    });
+    }
     this.writeIndicator("'", false, false, false);
     this.whitespace = false;
     this.indention = false;
   }
 
-  private writeDouble(chars: string[], allowBreaks: boolean): void {
+  private writeDouble(text: string, allowBreaks: boolean): void {
     this.writeIndicator('"', true, false, false);
     const w: WriteState = { allowBreaks, spaces: false, breaks: false };
-    chars.forEach((c, i) => {
+    for (let i = 0; i < text.length; ) {
+      const c = charAt(text, i);
       if (needsEscape(c)) {
         for (const e of escape(c)) this.put(e);
         w.spaces = false;
+        i += c.length;
       } else if (c === " ") {
         // A fold before another space needs that space escaped to keep it.
-        if (this.foldAt(w, i > 0 && i < chars.length - 1)) {
-          if (chars[i + 1] === " ") this.put("\\");
+        if (this.foldAt(w, i > 0 && i < text.length - 1)) {
+          if (text[i + 1] === " ") this.put("\\");
         } else {
           this.writeChar(c);
         }
         w.spaces = true;
+        i++;
       } else {
-        this.writeChar(c);
+        const end = runEnd(text, i, (u) => u === " " || needsEscape(u) || isSurrogate(u));
+        this.writeRun(text.slice(i, end));
         w.spaces = false;
+        i = end;
       }
-    });
+    }
     this.writeIndicator('"', false, false, false);
     this.whitespace = false;
     this.indention = false;
   }
 
-  private writeLiteral(chars: string[]): void {
+  private writeLiteral(text: string): void {
     this.writeIndicator("|", true, false, false);
-    if (chars[0] === " " || isBreak(chars[0]))
+    if (text[0] === " " || isBreak(text[0]))
       this.writeIndicator(String(BEST_INDENT), false, false, false);
-    const hint = chompHint(chars);
+    const hint = chompHint(text);
     if (hint) this.writeIndicator(hint, false, false, false);
     this.putBreak();
     this.indention = true;
     this.whitespace = true;
     let breaks = true;
-    for (const c of chars) {
+    for (let i = 0; i < text.length; ) {
+      const c = text[i]!;
       if (isBreak(c)) {
         this.writeBreak(c);
         this.indention = true;
         breaks = true;
+        i++;
       } else {
         if (breaks) this.writeIndent();
-        this.writeChar(c);
+        const end = runEnd(text, i, isBreak);
+        this.writeRun(text.slice(i, end));
         this.indention = false;
         breaks = false;
+        i = end;
       }
     }
   }
@@ -491,10 +575,9 @@ function isSimpleKey(key: string): boolean {
 }
 
 /** `yaml_emitter_write_block_scalar_hints`: `-` without a final break, `+` with several. */
-function chompHint(chars: string[]): string {
-  const last = chars[chars.length - 1];
-  if (!isBreak(last)) return "-";
-  if (chars.length === 1 || isBreak(chars[chars.length - 2])) return "+";
+function chompHint(text: string): string {
+  if (!isBreak(text.at(-1))) return "-";
+  if (text.length === 1 || isBreak(text.at(-2))) return "+";
   return "";
 }
 

@@ -123,6 +123,10 @@ function syntaxFailure(
     const reach = err.offset === undefined ? Infinity : reachOf(text, err.offset + 4);
     if (seenBy(problem, reach)) return { error: `yaml: ${problem!.error}` };
     if (err.deliberate) return { error: err.message, refusal: err.message };
+    // The YAML 1.2 reader may have failed only because it reads the text differently (a U+2028
+    // that libyaml takes as a line break): refused as ambiguous, not reported as Go's error.
+    const ambiguous = ambiguity(text.slice(0, (err.offset ?? text.length) + 1));
+    if (ambiguous) return { error: ambiguous, refusal: ambiguous };
     return { error: `yaml: ${err.message}`, ...(err.yaml12 ? { yaml12: true } : {}) };
   }
   if (err instanceof GoYamlError) return { error: `yaml: ${err.message}` };

@@ -508,11 +508,12 @@ function checkTags(text: string): void {
  * of a line, after `- `): there it cannot start a token, unless the plain scalar before took
  * the line's white space as its own. The YAML 1.2 reader takes such tabs as white space. After
  * `-` Signet reports libyaml's error; at the start of a line, where libyaml's answer depends on
- * the token before, it refuses the document. Lines inside scalars and flow collections are exempt.
+ * the token before, it refuses the document. Lines inside scalars and flow collections are exempt;
+ * blank lines after the document are not (libyaml scans them for the next token).
  */
-function checkLeadingTabs(text: string, end: number, exempt: readonly [number, number][]): void {
+function checkLeadingTabs(text: string, scanned: number, exempt: readonly [number, number][]): void {
   const tab = /^( *-[ ]*| *)\t/gm;
-  for (let m = tab.exec(text); m && m.index < end; m = tab.exec(text)) {
+  for (let m = tab.exec(text); m && m.index < scanned; m = tab.exec(text)) {
     const at = m.index;
     if (exempt.some(([a, b]) => at > a && at < b)) continue;
     if (m[1]!.includes("-")) {
@@ -632,7 +633,8 @@ function parseNormalised(text: string): ParsedYaml {
   const error = syntaxError(doc, text);
   if (error) throw error;
   checkTags(text.slice(0, end));
-  checkLeadingTabs(text, end, exemptSpans(doc.contents));
+  // Up to the token after the document: libyaml scans the blank lines in between to find it.
+  checkLeadingTabs(text, scanned, exemptSpans(doc.contents));
   return {
     node: convert(doc.contents, { text, anchors: new Map(), depth: 0, flow: false }),
     end,
