@@ -21,13 +21,13 @@ const at = (offsetMs: number): Date => new Date(AT.getTime() + offsetMs);
 
 describe("the Expiry condition of a SealedSecret", () => {
   it.each([
-    ["20 days before", -20 * DAY, "True", "Valid", AT.getTime() - WINDOW],
-    ["1 ms before the window", -WINDOW - 1, "True", "Valid", AT.getTime() - WINDOW],
-    ["exactly at the window's start", -WINDOW, "False", "ExpiringSoon", AT.getTime()],
-    ["1 ms before the expiry", -1, "False", "ExpiringSoon", AT.getTime()],
-    ["exactly at the expiry", 0, "False", "Expired", undefined],
-    ["a year later", 365 * DAY, "False", "Expired", undefined],
-  ])("%s is %s/%s", (_, offset, status, reason, wake) => {
+    ["20 days before", -20 * DAY, ["True", "Valid"], AT.getTime() - WINDOW],
+    ["1 ms before the window", -WINDOW - 1, ["True", "Valid"], AT.getTime() - WINDOW],
+    ["exactly at the window's start", -WINDOW, ["False", "ExpiringSoon"], AT.getTime()],
+    ["1 ms before the expiry", -1, ["False", "ExpiringSoon"], AT.getTime()],
+    ["exactly at the expiry", 0, ["False", "Expired"], undefined],
+    ["a year later", 365 * DAY, ["False", "Expired"], undefined],
+  ] as const)("%s is %j", (_, offset, [status, reason], wake) => {
     const plan = planExpiry(ss("2027-03-31T00:00:00Z"), at(offset), WINDOW);
     expect(plan.condition).toMatchObject({ type: "set", status, reason });
     expect(plan.expiresAt).toEqual(AT);
@@ -83,7 +83,7 @@ describe("the Event for a change of the Expiry reason", () => {
     ["InvalidExpiresAt", set("Valid"), "Normal/ExpiryValid"],
     ["ExpiringSoon", set("ExpiringSoon"), undefined],
     ["Expired", set("Expired"), undefined],
-    ["Expired", { type: "remove" } as ExpiryCondition, undefined],
+    ["Expired", { type: "remove" }, undefined],
   ])("from %s to %j: %s", (previous, next, expected) => {
     const event = expiryEvent(previous, next);
     expect(event && `${event.type}/${event.reason}`).toBe(expected);
