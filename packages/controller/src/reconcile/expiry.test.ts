@@ -70,6 +70,8 @@ describe("the Expiry condition of a SealedSecret", () => {
   });
 });
 
+const REMOVE: ExpiryCondition = { type: "remove" };
+
 describe("the Event for a change of the Expiry reason", () => {
   const set = (reason: "Valid" | "ExpiringSoon" | "Expired" | "InvalidExpiresAt") =>
     ({ type: "set", status: "False", reason, message: "m" }) as ExpiryCondition;
@@ -83,7 +85,7 @@ describe("the Event for a change of the Expiry reason", () => {
     ["InvalidExpiresAt", set("Valid"), "Normal/ExpiryValid"],
     ["ExpiringSoon", set("ExpiringSoon"), undefined],
     ["Expired", set("Expired"), undefined],
-    ["Expired", { type: "remove" }, undefined],
+    ["Expired", REMOVE, undefined],
   ])("from %s to %j: %s", (previous, next, expected) => {
     const event = expiryEvent(previous, next);
     expect(event && `${event.type}/${event.reason}`).toBe(expected);
