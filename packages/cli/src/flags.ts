@@ -11,6 +11,7 @@ import {
 import type { FlagGroup, FlagValues, OutputFormat, ParseResult } from "@signet/core";
 
 import type { Io } from "./io.js";
+import { certChoice } from "./recipients.js";
 
 /**
  * kubeseal's flags (`bindFlags` and `bindClientFlags`, cmd/kubeseal/main.go; kubectl's clientcmd
@@ -127,11 +128,16 @@ export const KUBESEAL_FLAGS = {
   cluster: CLUSTER_FLAGS,
   help: flag.bool("help", false, "Print this help message"),
   version: flag.bool("version", false, "Print version information and exit"),
-  cert: flag.string(
-    "cert",
-    "",
-    "Certificate / public key file/URL to use for encryption. Overrides --controller-*",
-  ),
+  /**
+   * kubeseal's `--cert` (a string: the last unnamed occurrence wins), extended by Signet with
+   * repeatable `NAME=SOURCE` recipients (recipients.ts; docs/recipients.md).
+   */
+  cert: flag
+    .stringOccurrences(
+      "cert",
+      "Certificate / public key file/URL to use for encryption. Overrides --controller-*",
+    )
+    .map(certChoice),
   format: flag
     .string("format", "json", "Output format for sealed secret. Either json or yaml", {
       shorthand: "o",
@@ -258,6 +264,19 @@ export function parseCommandLine<G extends FlagGroup>(
   for (const notice of parsed.deprecations) io.writeStderr(`${notice}\n`);
   return parsed;
 }
+
+/**
+ * `--cert` for subcommands that read one certificate (`inspect`, `ui`): kubeseal's meaning only;
+ * named recipients are refused with the flag's name.
+ */
+export const SINGLE_CERT_FLAG = KUBESEAL_FLAGS.cert.map((choice) => {
+  if (choice.recipients.length > 0) {
+    throw new FlagError(
+      `invalid argument for "--cert" flag: this command reads one certificate; named recipients (NAME=SOURCE) are for sealing and reseal`,
+    );
+  }
+  return choice;
+});
 
 export type KubesealFlags = FlagValues<typeof KUBESEAL_FLAGS>;
 export { FlagError };

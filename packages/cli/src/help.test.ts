@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 import { usage } from "./flags.js";
@@ -29,6 +30,17 @@ describe("signet --help lists the commands", () => {
     expect(SUBCOMMAND_NAMES).toContain(name);
     const summary = SUBCOMMAND_SUMMARIES[name as keyof typeof SUBCOMMAND_SUMMARIES];
     expect(summary).toMatch(/^\S.{10,90}$/);
+  });
+});
+
+describe("signet --help points at named recipients as the docs describe them", () => {
+  it("names the --cert NAME=SOURCE form, {name} and the annotation that docs/recipients.md defines", () => {
+    const docs = readFileSync(new URL("../../../docs/recipients.md", import.meta.url), "utf8");
+    const section = commandsSection("signet");
+    for (const term of ["--cert NAME=SOURCE", "{name}", "signet.dev/recipient"]) {
+      expect(section).toContain(term);
+      expect(docs).toContain(term);
+    }
   });
 });
 

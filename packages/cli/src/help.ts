@@ -18,7 +18,9 @@ export function commandsSection(program: string): string {
   const lines = rows.map(([name, summary]) => `  ${name.padEnd(width)}${summary}\n`);
   return (
     `\nCommands (${program} COMMAND [flags] [ARGS]):\n${lines.join("")}` +
-    `\nRun '${program} help COMMAND' or '${program} COMMAND --help' for a command's flags.\n`
+    `\nRun '${program} help COMMAND' or '${program} COMMAND --help' for a command's flags.\n` +
+    `Seal for several clusters with --cert NAME=SOURCE, repeated: -w 'clusters/{name}/x.yaml'\n` +
+    `writes one file per recipient, without {name} one stream annotated signet.dev/recipient.\n`
   );
 }
 

@@ -3,6 +3,7 @@ import type { FlagValues, OutputFormat, ParseResult } from "@signet/core";
 
 import type { CLUSTER_FLAGS } from "./flags.js";
 import { KUBESEAL_FLAGS } from "./flags.js";
+import type { Recipient } from "./recipients.js";
 
 /** The kubectl-style connection flags, passed as-is to the cluster adapter. */
 export type ClusterFlags = FlagValues<typeof CLUSTER_FLAGS> & {
@@ -11,8 +12,12 @@ export type ClusterFlags = FlagValues<typeof CLUSTER_FLAGS> & {
 };
 
 /** Every flag of one invocation, typed and validated once. */
-export type CliOptions = Omit<FlagValues<typeof KUBESEAL_FLAGS>, "cluster"> & {
+export type CliOptions = Omit<FlagValues<typeof KUBESEAL_FLAGS>, "cluster" | "cert"> & {
   cluster: ClusterFlags;
+  /** kubeseal's `--cert` source; "" when absent (the cluster is asked) or when named. */
+  cert: string;
+  /** Named `--cert NAME=SOURCE` recipients (Signet); empty for kubeseal's form. */
+  recipients: readonly Recipient[];
   /** `-o` was given on the command line (not only by default or environment). */
   formatExplicit: boolean;
 };
@@ -29,6 +34,8 @@ export function clusterFlags(
 export function toOptions(parsed: ParseResult<typeof KUBESEAL_FLAGS>): CliOptions {
   return {
     ...parsed.values,
+    cert: parsed.values.cert.source,
+    recipients: parsed.values.cert.recipients,
     cluster: clusterFlags(parsed.values.cluster, parsed.changed),
     help: parsed.values.help || parsed.helpRequested,
     formatExplicit: parsed.changed.has("format"),
@@ -44,7 +51,13 @@ export function subcommandOptions(
   changed: ReadonlySet<string>,
 ): CliOptions {
   const merged = { ...parseFlags(KUBESEAL_FLAGS, []).values, ...values };
-  return { ...merged, cluster: clusterFlags(merged.cluster, changed), formatExplicit: false };
+  return {
+    ...merged,
+    cert: merged.cert.source,
+    recipients: merged.cert.recipients,
+    cluster: clusterFlags(merged.cluster, changed),
+    formatExplicit: false,
+  };
 }
 
 /** The `-o` format, or kubeseal's error for an unsupported one. */

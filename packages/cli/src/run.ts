@@ -5,6 +5,13 @@ import { readCertificate } from "./cert-source.js";
 import { buildSecretFromFlags, buildsSecretFromFlags } from "./commands/build-secret.js";
 import { runReEncrypt, runValidate } from "./commands/cluster-ops.js";
 import { runRaw } from "./commands/raw.js";
+import {
+  checkRecipientMode,
+  mergeForRecipients,
+  readRecipients,
+  sealForRecipients,
+  sealRawForRecipients,
+} from "./commands/recipients.js";
 import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
 import { readSecrets, sealSecrets } from "./commands/seal.js";
 import { expiryOption } from "./expiry.js";
@@ -97,6 +104,7 @@ async function dispatch(options: CliOptions, io: Io): Promise<void> {
 
 /** Steps 4–11 of kubeseal's mode precedence. */
 async function dispatchModes(options: CliOptions, io: Io, building: boolean): Promise<void> {
+  checkRecipientMode(options);
   const output = outputFor(
     options.reEncrypt && options.inputFile !== "" && options.outputFile === ""
       ? { ...options, outputFile: options.inputFile }
@@ -117,6 +125,7 @@ async function dispatchModes(options: CliOptions, io: Io, building: boolean): Pr
   if (options.reEncrypt) {
     return emit(await runReEncrypt(options, io, await input(), output.format()), output, io);
   }
+  if (options.recipients.length > 0) return sealNamed(options, io, input, building);
   const certificate = await readCertificate(options, io);
   if (options.fetchCert) return emit(certificate, output, io);
   return seal(options, io, output, {
@@ -124,6 +133,22 @@ async function dispatchModes(options: CliOptions, io: Io, building: boolean): Pr
     input,
     building,
   });
+}
+
+/** Sealing for named recipients (`--cert NAME=SOURCE`, commands/recipients.ts). */
+async function sealNamed(
+  options: CliOptions,
+  io: Io,
+  input: () => Promise<Input>,
+  building: boolean,
+): Promise<void> {
+  const recipients = await readRecipients(options, io);
+  if (options.raw) return sealRawForRecipients(options, io, recipients);
+  const namespace = await resolveClientNamespace(options.cluster, io);
+  const secrets = building ? [await buildSecretFromFlags(options, io)] : readSecrets(await input());
+  const ctx = { options, io, namespace };
+  if (options.mergeInto !== "") return mergeForRecipients(secrets, ctx, recipients);
+  return sealForRecipients(secrets, ctx, recipients);
 }
 
 /** Reads the input once, on first use, with kubeseal's TTY notice. */
@@ -152,7 +177,8 @@ async function seal(
   inputs: SealInputs,
 ): Promise<void> {
   if (options.raw) {
-    return emit(await runRaw(options, io, inputs.certificatePem), output, io);
+    const [value] = await runRaw(options, io, [inputs.certificatePem]);
+    return emit(value!, output, io);
   }
   const namespace = await resolveClientNamespace(options.cluster, io);
   const secrets = inputs.building

@@ -29,11 +29,20 @@ export function withKeyHint<T extends Pick<SealedSecret, "metadata">>(
   ss: T,
   fingerprint: string,
 ): T {
+  return withAnnotation(ss, SEALED_WITH_ANNOTATION, fingerprint);
+}
+
+/** A copy of `object` whose metadata carries annotation `key: value` (other annotations kept). */
+export function withAnnotation<T extends Pick<SealedSecret, "metadata">>(
+  object: T,
+  key: string,
+  value: string,
+): T {
   return {
-    ...ss,
+    ...object,
     metadata: {
-      ...ss.metadata,
-      annotations: { ...ss.metadata?.annotations, [SEALED_WITH_ANNOTATION]: fingerprint },
+      ...object.metadata,
+      annotations: { ...object.metadata?.annotations, [key]: value },
     },
   };
 }

@@ -26,9 +26,14 @@ async function rawValue(options: CliOptions, io: Io): Promise<Buffer> {
 /**
  * kubeseal `--raw` (`runCLI` in cmd/kubeseal/main.go, then `EncryptSecretItem`): strict needs a
  * namespace and `--name`, namespace-wide a namespace, cluster-wide neither. Output is one base64
- * value without a trailing newline.
+ * value (without a trailing newline) per certificate: the value is read once and sealed for
+ * each (one for kubeseal's `--cert`, one per named recipient).
  */
-export async function runRaw(options: CliOptions, io: Io, certificatePem: string): Promise<string> {
+export async function runRaw(
+  options: CliOptions,
+  io: Io,
+  certificatePems: readonly string[],
+): Promise<string[]> {
   const scope = options.scope;
   let namespace = "";
   if (scope !== "cluster-wide") {
@@ -46,7 +51,9 @@ export async function runRaw(options: CliOptions, io: Io, certificatePem: string
       "must provide the --name flag with --raw and --scope strict",
     );
   }
-  const certificate = parseSealingCertificate(certificatePem, io.now());
+  const certificates = certificatePems.map((pem) => parseSealingCertificate(pem, io.now()));
   const value = await rawValue(options, io);
-  return sealRaw(value, { certificate, random: io.random, scope, namespace, name: options.name });
+  return certificates.map((certificate) =>
+    sealRaw(value, { certificate, random: io.random, scope, namespace, name: options.name }),
+  );
 }

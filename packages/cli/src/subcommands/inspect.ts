@@ -15,7 +15,7 @@ import {
 import type { ExpiryStage, SealedSecret, SealingScope } from "@signet/core";
 
 import { readCertificate } from "../cert-source.js";
-import { KUBESEAL_FLAGS } from "../flags.js";
+import { SINGLE_CERT_FLAG } from "../flags.js";
 import type { Io } from "../io.js";
 import type { Subcommand } from "./common.js";
 import {
@@ -47,7 +47,7 @@ Exit codes: 0 done; 1 a file could not be read or parsed, or a SealedSecret or o
 is malformed (each named on stderr with its file and line); 2 usage error.`;
 
 const INSPECT_FLAGS = {
-  cert: KUBESEAL_FLAGS.cert,
+  cert: SINGLE_CERT_FLAG,
   output: flag.choice("output", "text", "Output format: text, json or yaml", {
     words: ["text", "json", "yaml"],
     shorthand: "o",
@@ -167,7 +167,9 @@ export const inspect: Subcommand = async (argv, io) => {
   return guarded(io, async () => {
     if (parsed.args.length === 0) throw new UsageError("signet inspect needs at least one FILE");
     const fingerprint =
-      parsed.values.cert === "" ? undefined : await certFingerprint(parsed.values.cert, io);
+      parsed.values.cert.source === ""
+        ? undefined
+        : await certFingerprint(parsed.values.cert.source, io);
     const walked = await collectFiles(parsed.args, io, parsed.values.exclude);
     for (const s of walked.skipped) io.writeStderr(`skipped ${s.path}: ${s.reason}\n`);
     const reports: InspectedSealedSecret[] = [];

@@ -6,6 +6,7 @@ import { connectCluster } from "../cluster/entry.js";
 import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
+import { NAME_PLACEHOLDER, RECIPIENT_ANNOTATION, recipientOf } from "../recipients.js";
 import { UsageError } from "./common.js";
 import { planOffline, rotatedValues, staleByHint } from "./reseal-plan.js";
 
@@ -17,6 +18,8 @@ export interface Verdict {
   values: Record<string, string>;
   /** Every value is current, but the key hint is missing or wrong (offline only: proven). */
   hintOnly: boolean;
+  /** The certificate this verdict reseals with, when not the engine's one (named recipients). */
+  fingerprint?: string;
 }
 
 /** How one SealedSecret is judged and, when applying, resealed. */
@@ -24,11 +27,21 @@ export interface Engine {
   fingerprint: string;
   /** The engine opens values, so a SealedSecret needs the namespace its label binds it to. */
   opens: boolean;
-  judge(ss: SealedSecret, apply: boolean): Promise<Verdict>;
+  /** `path` is the file the object is in (named recipients may be picked by it). */
+  judge(ss: SealedSecret, apply: boolean, path: string): Promise<Verdict>;
 }
 
 /** The engine the flags ask for: offline (keys + cert), hint only (cert, read-only) or controller. */
-export async function engineFor(options: CliOptions, io: Io, readOnly: boolean): Promise<Engine> {
+export async function engineFor(
+  options: CliOptions,
+  io: Io,
+  readOnly: boolean,
+  recipientPath = "",
+): Promise<Engine> {
+  if (options.recipients.length > 0) return recipientsEngine(options, io, readOnly, recipientPath);
+  if (recipientPath !== "") {
+    throw new UsageError("--recipient-path needs named recipients (--cert NAME=SOURCE)");
+  }
   if (options.recoveryPrivateKey.length > 0) {
     if (options.cert === "") {
       throw new UsageError("offline reseal needs --cert (the certificate to seal with)");
@@ -81,6 +94,84 @@ async function offlineEngine(options: CliOptions, io: Io): Promise<Engine> {
       return Promise.resolve({ stale, values: plan.values, hintOnly });
     },
   };
+}
+
+/**
+ * Named recipients (`--cert NAME=SOURCE`, repeated): each SealedSecret is judged by the engine
+ * of its recipient (offline with the keys, or by the hint with --check/--dry-run), picked by
+ * its `signet.dev/recipient` annotation or by the file's path (`--recipient-path`); an object
+ * with neither, or naming a recipient not given, fails rather than being resealed for another.
+ */
+async function recipientsEngine(
+  options: CliOptions,
+  io: Io,
+  readOnly: boolean,
+  recipientPath: string,
+): Promise<Engine> {
+  const engines = new Map<string, Engine>();
+  for (const r of options.recipients) {
+    try {
+      engines.set(
+        r.name,
+        await engineFor({ ...options, recipients: [], cert: r.source }, io, readOnly),
+      );
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw err instanceof SignetError
+        ? new SignetError(err.code, `recipient "${r.name}": ${err.message}`, { cause: err })
+        : err;
+    }
+  }
+  const byPath = recipientFromPath(recipientPath);
+  const names = [...engines.keys()].join(", ");
+  return {
+    fingerprint: "",
+    opens: [...engines.values()].some((e) => e.opens),
+    judge: async (ss, apply, path) => {
+      const name = pickRecipient(recipientOf(ss), byPath(path));
+      const engine = engines.get(name);
+      if (!engine) {
+        throw new SignetError(
+          "ERR_INVALID_INPUT",
+          `sealed for recipient "${name}", which no --cert names (given: ${names})`,
+        );
+      }
+      const verdict = await engine.judge(ss, apply, path);
+      return { ...verdict, fingerprint: engine.fingerprint };
+    },
+  };
+}
+
+/** The recipient of an object: its annotation and its path must agree when both name one. */
+function pickRecipient(annotated: string | undefined, fromPath: string | undefined): string {
+  if (annotated !== undefined && fromPath !== undefined && annotated !== fromPath) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `annotated for recipient "${annotated}" but its path is recipient "${fromPath}"'s (--recipient-path)`,
+    );
+  }
+  const name = annotated ?? fromPath;
+  if (name === undefined) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `no ${RECIPIENT_ANNOTATION} annotation and no --recipient-path match: cannot tell which recipient it is sealed for`,
+    );
+  }
+  return name;
+}
+
+/**
+ * `--recipient-path PATTERN` as a function of a file's path: the text `{name}` stands for in a
+ * pattern matched against the start of the path (`clusters/{name}/` matches
+ * `clusters/prod/db.yaml` and `./clusters/prod/db.yaml`), else undefined.
+ */
+export function recipientFromPath(pattern: string): (path: string) => string | undefined {
+  if (pattern === "") return () => undefined;
+  const parts = pattern
+    .split(NAME_PLACEHOLDER)
+    .map((p) => p.replace(/[.*+?^$(){}|[\]\\]/g, "\\$&"));
+  const regex = new RegExp(`^(?:\\./)?${parts.join("([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)")}`);
+  return (path) => regex.exec(path.replaceAll("\\", "/"))?.[1];
 }
 
 /** Reseals through the controller's `/v1/rotate`. */

@@ -49,6 +49,10 @@ Modes:
                stale). Requests are paced by the controller's rate limit (--rate-limit,
                2/s by default): signet waits and retries when it answers "limit exceeded".
   hint only    --check or --dry-run with --cert and no keys: staleness from the hint, offline.
+  recipients   --cert NAME=SOURCE, repeated (with the keys, or --check/--dry-run): each
+               SealedSecret is judged against its own recipient's certificate, picked by its
+               signet.dev/recipient annotation or by --recipient-path (e.g. clusters/{name}/);
+               an object with neither, or for a recipient not given, fails.
 
 Exit codes: 0 done (or nothing stale); 1 some file or SealedSecret failed (the others are still
 resealed); 2 usage error; 3 with --check: something would be written (nothing is).`;
@@ -68,6 +72,12 @@ const RESEAL_FLAGS = {
   dryRun: flag.bool("dry-run", false, "Report what would be resealed; write nothing", {
     noEnv: true,
   }),
+  recipientPath: flag.string(
+    "recipient-path",
+    "",
+    "With named --cert NAME=SOURCE recipients: a path pattern whose {name} picks the recipient of a file without a signet.dev/recipient annotation (e.g. clusters/{name}/)",
+    { noEnv: true },
+  ),
   exclude: EXCLUDE_FLAG,
   help: HELP_FLAG,
 };
@@ -101,7 +111,7 @@ export const reseal: Subcommand = async (argv, io) => {
   const options = subcommandOptions(parsed.values, parsed.changed);
   return guarded(io, async () => {
     if (parsed.args.length === 0) throw new UsageError("signet reseal needs at least one PATH");
-    const engine = await engineFor(options, io, mode !== "write");
+    const engine = await engineFor(options, io, mode !== "write", parsed.values.recipientPath);
     const walked = await collectFiles(parsed.args, io, parsed.values.exclude);
     const run: ResealRun = {
       io,
@@ -242,11 +252,12 @@ async function resealObject(
   if (!found.object) return void fail(run, `${where}: ${found.label}: ${found.problem}`);
   let verdict: Verdict;
   try {
-    verdict = await run.engine.judge(namespaced(found.object, run), run.mode === "write");
+    verdict = await run.engine.judge(namespaced(found.object, run), run.mode === "write", path);
   } catch (err) {
     return void fail(run, `${where}: ${found.label}: ${messageOf(err)}`);
   }
-  if (verdict.hintOnly) return hintEdit(found, where, run);
+  const fingerprint = verdict.fingerprint ?? run.engine.fingerprint;
+  if (verdict.hintOnly) return hintEdit(found, where, run, fingerprint);
   if (!verdict.stale) {
     run.totals.current++;
     return undefined;
@@ -257,16 +268,21 @@ async function resealObject(
   const detail = changed > 0 ? ` (${changed} of ${total} values)` : "";
   const line = `${VERBS[run.mode].stale} ${where} ${found.label}${detail}\n`;
   if (changed === 0) return { line, hintOnly: false };
-  const edit = { found, values: verdict.values, hint: run.engine.fingerprint };
+  const edit = { found, values: verdict.values, hint: fingerprint };
   return { line, edit, hintOnly: false };
 }
 
-function hintEdit(found: FoundSealedSecret, where: string, run: ResealRun): Planned {
+function hintEdit(
+  found: FoundSealedSecret,
+  where: string,
+  run: ResealRun,
+  fingerprint: string,
+): Planned {
   run.totals.current++;
   run.totals.hinted++;
-  const detail = `(values current; key hint ${run.engine.fingerprint})`;
+  const detail = `(values current; key hint ${fingerprint})`;
   const line = `${VERBS[run.mode].hint} ${where} ${found.label} ${detail}\n`;
-  return { line, edit: { found, values: {}, hint: run.engine.fingerprint }, hintOnly: true };
+  return { line, edit: { found, values: {}, hint: fingerprint }, hintOnly: true };
 }
 
 /**

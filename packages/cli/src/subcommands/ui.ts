@@ -2,7 +2,7 @@ import { flag, isSignetError, parseSealingCertificate, SignetError } from "@sign
 import type { SealingCertificate } from "@signet/core";
 
 import { readCertificate } from "../cert-source.js";
-import { CLUSTER_FLAGS, KUBESEAL_FLAGS } from "../flags.js";
+import { CLUSTER_FLAGS, SINGLE_CERT_FLAG } from "../flags.js";
 import type { Io } from "../io.js";
 import { subcommandOptions } from "../options.js";
 import type { CliOptions } from "../options.js";
@@ -26,7 +26,7 @@ The certificate comes from --cert (file or URL), else from the controller in the
 Exit codes: 0 stopped; 1 failed (the port is taken, --cert cannot be read); 2 usage error.`;
 
 const UI_FLAGS = {
-  cert: KUBESEAL_FLAGS.cert,
+  cert: SINGLE_CERT_FLAG,
   cluster: CLUSTER_FLAGS,
   port: flag.string(
     "port",

@@ -31,6 +31,11 @@ interface ValueKind<R> {
   readonly custom?: boolean;
   /** `Value.Set(text)`; `first` is true until a slice was set once (then it appends). */
   set(text: string, previous: R, first: boolean): GoParsed<R>;
+  /**
+   * The command line's first Set replaces what the environment set (a string's rule), though
+   * later command-line Sets append (Signet's repeatable `--cert NAME=SOURCE`).
+   */
+  readonly commandLineReplacesEnv?: boolean;
 }
 
 /** Settings of a flag besides its name, default and usage. */
@@ -172,6 +177,17 @@ const STRING_ARRAY: ValueKind<string[]> = {
 };
 
 /**
+ * A string flag that keeps every occurrence: pflag's Type() is "string" (usage prints it as
+ * one), the environment's value is replaced by the command line's first, and each further
+ * command-line occurrence is kept after it instead of overwriting it.
+ */
+const STRING_OCCURRENCES: ValueKind<string[]> = {
+  type: "string",
+  commandLineReplacesEnv: true,
+  set: (text, previous, first) => ({ ok: true, value: first ? [text] : [...previous, text] }),
+};
+
+/**
  * Go's encoding/csv reading one record, as pflag's readAsCSV does for stringSlice: fields split
  * on commas, a field in double quotes may hold commas and `""`; "" is an empty list.
  */
@@ -282,6 +298,13 @@ export const flag = {
   /** `fs.StringSliceVar` with a nil default: comma-separated, repeatable. */
   stringSlice: (name: string, usage: string, options: FlagOptions = {}): Flag<string[]> =>
     declare({ kind: STRING_SLICE, name, initial: [], defValue: "[]", usage }, options),
+  /**
+   * A string flag (usage and environment as `fs.StringVar` with a "" default) whose field holds
+   * every command-line occurrence in order: pflag's string keeps only the last, which the
+   * program can still take; a Signet extension decides what several mean.
+   */
+  stringOccurrences: (name: string, usage: string, options: FlagOptions = {}): Flag<string[]> =>
+    declare({ kind: STRING_OCCURRENCES, name, initial: [], defValue: "", usage }, options),
   /** `fs.StringArrayVar` with a nil default: repeatable, never split. */
   stringArray: (name: string, usage: string, options: FlagOptions = {}): Flag<string[]> =>
     declare({ kind: STRING_ARRAY, name, initial: [], defValue: "[]", usage }, options),

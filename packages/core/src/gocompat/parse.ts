@@ -218,6 +218,20 @@ function firstByteRune(c: string): string {
   return quoteRune(new TextEncoder().encode(c)[0]!);
 }
 
+/** pflagenv: `<PREFIX>_<NAME>` values, in name order, before the command line. */
+function applyEnv(idx: Indexed, options: ParseOptions): void {
+  const { env = {}, envPrefix, invalidEnv = "ignore" } = options;
+  if (envPrefix === undefined) return;
+  for (const name of [...idx.byName.keys()].sort(byteOrder)) {
+    const named = idx.byName.get(name)!;
+    const text = named.noEnv ? undefined : env[envName(envPrefix, name)];
+    if (text !== undefined) setSlot(named.slot, text, invalidEnv === "assign");
+  }
+  for (const slot of idx.slots.values()) {
+    if (slot.flag.kind.commandLineReplacesEnv) slot.first = true;
+  }
+}
+
 /**
  * Parses `argv` (without the program name) against `group`: environment first, then the
  * command line, then each flag's `map` checks. Throws FlagError with pflag's text.
@@ -228,14 +242,7 @@ export function parseFlags<G extends FlagGroup>(
   options: ParseOptions = {},
 ): ParseResult<G> {
   const idx = index(group);
-  const { env = {}, envPrefix, invalidEnv = "ignore" } = options;
-  if (envPrefix !== undefined) {
-    for (const name of [...idx.byName.keys()].sort(byteOrder)) {
-      const named = idx.byName.get(name)!;
-      const text = named.noEnv ? undefined : env[envName(envPrefix, name)];
-      if (text !== undefined) setSlot(named.slot, text, invalidEnv === "assign");
-    }
-  }
+  applyEnv(idx, options);
   const parser = new ArgvParser(idx);
   try {
     parser.parse(argv);

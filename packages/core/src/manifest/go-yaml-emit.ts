@@ -458,6 +458,16 @@ class Emitter {
     this.indention = false;
   }
 
+  /** A space in a double-quoted scalar: a fold before another space escapes that space. */
+  private writeDoubleSpace(w: WriteState, inside: boolean, beforeSpace: boolean): void {
+    if (this.foldAt(w, inside)) {
+      if (beforeSpace) this.put("\\");
+    } else {
+      this.writeChar(" ");
+    }
+    w.spaces = true;
+  }
+
   private writeDouble(text: string, allowBreaks: boolean): void {
     this.writeIndicator('"', true, false, false);
     const w: WriteState = { allowBreaks, spaces: false, breaks: false };
@@ -468,13 +478,7 @@ class Emitter {
         w.spaces = false;
         i += c.length;
       } else if (c === " ") {
-        // A fold before another space needs that space escaped to keep it.
-        if (this.foldAt(w, i > 0 && i < text.length - 1)) {
-          if (text[i + 1] === " ") this.put("\\");
-        } else {
-          this.writeChar(c);
-        }
-        w.spaces = true;
+        this.writeDoubleSpace(w, i > 0 && i < text.length - 1, text[i + 1] === " ");
         i++;
       } else {
         const end = runEnd(text, i, (u) => u === " " || needsEscape(u) || isSurrogate(u));

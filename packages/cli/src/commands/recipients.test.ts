@@ -1,0 +1,278 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+import { run } from "../run.js";
+import { memoryIo } from "../test-support/memory-io.js";
+import type { MemoryIo } from "../test-support/memory-io.js";
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../../test/fixtures/keys/${name}`, import.meta.url), "utf8");
+const b64 = (s: string): string => Buffer.from(s).toString("base64");
+
+/** A value that must never appear in an error message. */
+const PLAINTEXT = "s3cr3t-never-printed";
+const SECRET = JSON.stringify({
+  apiVersion: "v1",
+  kind: "Secret",
+  metadata: { name: "db", namespace: "app" },
+  data: { password: b64(PLAINTEXT) },
+});
+
+/** prod's certificate opens with prod.key only; staging's with staging.key only. */
+const FILES = {
+  "prod.pem": fixture("test-only-sealing-cert.pem"),
+  "prod.key": fixture("test-only-sealing-key.pem"),
+  "staging.pem": fixture("test-only-other-cert.pem"),
+  "staging.key": fixture("test-only-other-key.pem"),
+};
+const TWO = ["--cert", "prod=prod.pem", "--cert", "staging=staging.pem"];
+
+function io(extra: Record<string, string> = {}, stdin = SECRET): MemoryIo {
+  return memoryIo({ stdin, files: { ...FILES, ...extra } });
+}
+
+async function signet(argv: string[], m: MemoryIo) {
+  const code = await run(argv, m);
+  return { code, out: m.stdout(), err: m.stderr() };
+}
+
+/** Opens a SealedSecret stream with one key file: the plaintext password, or the error. */
+async function openWith(keyFile: string, sealed: string): Promise<string> {
+  const opened = await signet(
+    ["--recovery-unseal", "--recovery-private-key", keyFile],
+    io({}, sealed),
+  );
+  if (opened.code !== 0) return opened.err;
+  const secret = JSON.parse(opened.out) as { data: { password: string } };
+  return Buffer.from(secret.data.password, "base64").toString();
+}
+
+/** The documents of a YAML stream. */
+const documents = (yaml: string): string[] => yaml.split(/^---\n/m).filter((d) => d !== "");
+
+describe("sealing for named recipients", () => {
+  it("writes one SealedSecret per recipient to stdout, each annotated and opened by its own key only", async () => {
+    const { code, out, err } = await signet([...TWO, "-o", "yaml"], io());
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    const [prod, staging, ...rest] = documents(out);
+    expect(rest).toEqual([]);
+    expect(prod).toContain("signet.dev/recipient: prod\n");
+    expect(staging).toContain("signet.dev/recipient: staging\n");
+    expect(await openWith("prod.key", prod!)).toBe(PLAINTEXT);
+    expect(await openWith("staging.key", staging!)).toBe(PLAINTEXT);
+    // The mismatch: neither opens with the other recipient's key.
+    expect(await openWith("staging.key", prod!)).toMatch(/^error: .*no key could decrypt secret/);
+    expect(await openWith("prod.key", staging!)).toMatch(/^error: .*no key could decrypt secret/);
+  });
+
+  it("writes each recipient's SealedSecret to its own file with {name} in -w, in the path's format", async () => {
+    const m = io({
+      "clusters/prod/kustomization.yaml": "",
+      "clusters/staging/kustomization.yaml": "",
+    });
+    const { code, out, err } = await signet([...TWO, "-w", "clusters/{name}/db.yaml"], m);
+    expect({ code, out, err }).toEqual({ code: 0, out: "", err: "" });
+    const prod = m.files.get("clusters/prod/db.yaml")!.toString();
+    const staging = m.files.get("clusters/staging/db.yaml")!.toString();
+    expect(prod).toMatch(/^---\napiVersion: bitnami.com\/v1alpha1\nkind: SealedSecret\n/);
+    expect(await openWith("prod.key", prod)).toBe(PLAINTEXT);
+    expect(await openWith("staging.key", staging)).toBe(PLAINTEXT);
+    expect(await openWith("prod.key", staging)).toMatch(/no key could decrypt secret/);
+  });
+
+  it("writes nothing when a recipient's directory is missing, and names it", async () => {
+    const m = io({ "clusters/prod/kustomization.yaml": "" });
+    const { code, err } = await signet([...TWO, "-w", "clusters/{name}/db.yaml"], m);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      "error: -w clusters/staging/db.yaml: directory clusters/staging does not exist (signet creates no directories; create it, or check the recipient name)\n",
+    );
+    expect(m.files.has("clusters/prod/db.yaml")).toBe(false);
+  });
+
+  it("leaves a recipient's old file intact when its write fails", async () => {
+    const m = io({ "clusters/prod/db.yaml": "OLD", "clusters/staging/db.yaml": "OLD" });
+    m.failWritesTo.add("clusters/staging/db.yaml");
+    const { code, err } = await signet([...TWO, "-w", "clusters/{name}/db.yaml"], m);
+    expect(code).toBe(1);
+    expect(err).toContain("disk full");
+    expect(m.files.get("clusters/staging/db.yaml")!.toString()).toBe("OLD");
+  });
+
+  it("writes the stream to one -w file without {name}", async () => {
+    const m = io();
+    expect((await signet([...TWO, "-w", "all.yaml"], m)).code).toBe(0);
+    const docs = documents(m.files.get("all.yaml")!.toString());
+    expect(docs.map((d) => /signet.dev\/recipient: (\S+)/.exec(d)?.[1])).toEqual([
+      "prod",
+      "staging",
+    ]);
+  });
+
+  it("names the recipient whose certificate cannot be read, seals nothing and prints no secret", async () => {
+    const { code, out, err } = await signet(
+      ["--cert", "prod=prod.pem", "--cert", "staging=missing.pem"],
+      io(),
+    );
+    expect({ code, out }).toEqual({ code: 1, out: "" });
+    expect(err).toBe('error: recipient "staging": open missing.pem: no such file or directory\n');
+    expect(err).not.toContain(PLAINTEXT);
+  });
+});
+
+describe("--raw for named recipients", () => {
+  const RAW = ["--raw", "--scope", "cluster-wide"];
+
+  it("prints one NAME=VALUE line per recipient, in command-line order", async () => {
+    const { code, out } = await signet([...TWO, ...RAW], io({}, PLAINTEXT));
+    expect(code).toBe(0);
+    expect(out).toMatch(/^prod=Ag[A-D][A-Za-z0-9+/]+=*\nstaging=Ag[A-D][A-Za-z0-9+/]+=*\n$/);
+    expect(out).not.toContain(PLAINTEXT);
+  });
+
+  it("writes each bare value, as kubeseal prints it, to the recipient's file", async () => {
+    const m = io({ "clusters/prod/.keep": "", "clusters/staging/.keep": "" }, PLAINTEXT);
+    expect((await signet([...TWO, ...RAW, "-w", "clusters/{name}/password.txt"], m)).code).toBe(0);
+    const prod = m.files.get("clusters/prod/password.txt")!.toString();
+    const staging = m.files.get("clusters/staging/password.txt")!.toString();
+    expect(prod).toMatch(/^Ag[A-D][A-Za-z0-9+/]+=*$/);
+    expect(staging).toMatch(/^Ag[A-D][A-Za-z0-9+/]+=*$/);
+    expect(prod).not.toBe(staging);
+    // Each value opens with its recipient's key only, as the item of a cluster-wide SealedSecret.
+    const wrap = (value: string): string =>
+      JSON.stringify({
+        apiVersion: "bitnami.com/v1alpha1",
+        kind: "SealedSecret",
+        metadata: {
+          name: "x",
+          namespace: "y",
+          annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" },
+        },
+        spec: { encryptedData: { password: value } },
+      });
+    expect(await openWith("prod.key", wrap(prod))).toBe(PLAINTEXT);
+    expect(await openWith("staging.key", wrap(staging))).toBe(PLAINTEXT);
+    expect(await openWith("prod.key", wrap(staging))).toMatch(/no key could decrypt secret/);
+  });
+});
+
+describe("--merge-into for named recipients", () => {
+  const target = (recipient?: string): string =>
+    JSON.stringify({
+      apiVersion: "bitnami.com/v1alpha1",
+      kind: "SealedSecret",
+      metadata: {
+        name: "db",
+        namespace: "app",
+        ...(recipient ? { annotations: { "signet.dev/recipient": recipient } } : {}),
+      },
+      spec: { encryptedData: {} },
+    });
+
+  it("merges into each recipient's file, sealed with its certificate", async () => {
+    const m = io({ "prod/db.json": target("prod"), "staging/db.json": target() });
+    const { code, err } = await signet([...TWO, "--merge-into", "{name}/db.json"], m);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(await openWith("prod.key", m.files.get("prod/db.json")!.toString())).toBe(PLAINTEXT);
+    expect(await openWith("staging.key", m.files.get("staging/db.json")!.toString())).toBe(
+      PLAINTEXT,
+    );
+    expect(await openWith("prod.key", m.files.get("staging/db.json")!.toString())).toMatch(
+      /no key could decrypt secret/,
+    );
+  });
+
+  it("refuses a file annotated for another recipient", async () => {
+    const m = io({ "prod/db.json": target("staging"), "staging/db.json": target() });
+    const { code, err } = await signet([...TWO, "--merge-into", "{name}/db.json"], m);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      'error: recipient "prod": --merge-into prod/db.json: the file is sealed for recipient "staging", not "prod"\n',
+    );
+    expect(m.files.get("prod/db.json")!.toString()).toBe(target("staging"));
+  });
+});
+
+describe("named recipients are refused where they mean nothing", () => {
+  it.each([
+    [
+      ["--cert", "cert.pem", "-w", "{name}.yaml"],
+      1,
+      "error: {name} in -w or --merge-into needs named recipients (--cert NAME=SOURCE)\n",
+    ],
+    [
+      ["--cert", "cert.pem", "--merge-into", "{name}.yaml"],
+      1,
+      "error: {name} in -w or --merge-into needs named recipients (--cert NAME=SOURCE)\n",
+    ],
+    [
+      [...TWO, "--merge-into", "db.yaml"],
+      1,
+      "error: --merge-into with several recipients needs {name} in its path (one file per recipient)\n",
+    ],
+    [
+      [...TWO, "--recovery-unseal"],
+      1,
+      "error: named recipients (--cert NAME=SOURCE) only seal; --recovery-unseal does not take them\n",
+    ],
+    [
+      [...TWO, "--fetch-cert"],
+      1,
+      "error: named recipients (--cert NAME=SOURCE) only seal; --fetch-cert does not take them\n",
+    ],
+    [
+      ["--cert", "prod=a.pem", "--cert", "prod=b.pem"],
+      2,
+      'invalid argument for "--cert" flag: recipient "prod" is named more than once\n',
+    ],
+    [
+      ["--cert", "Prod=a.pem"],
+      2,
+      'invalid argument "Prod=a.pem" for "--cert" flag: recipient name "Prod" must be a DNS label',
+    ],
+  ])("%j exits %i", async (argv, exit, message) => {
+    const { code, out, err } = await signet(argv, io());
+    expect({ code, out }).toEqual({ code: exit, out: "" });
+    expect(err.startsWith(message)).toBe(true);
+    expect(err).not.toContain(PLAINTEXT);
+  });
+
+  it("keeps kubeseal's --cert: unnamed, the last one wins and no recipient annotation is written", async () => {
+    const { code, out } = await signet(["--cert", "staging.pem", "--cert", "prod.pem"], io());
+    expect(code).toBe(0);
+    expect(out).not.toContain("signet.dev/recipient");
+    expect(await openWith("prod.key", out)).toBe(PLAINTEXT);
+  });
+});
+
+describe("examples/multi-cluster", () => {
+  const example = (path: string): string =>
+    readFileSync(new URL(`../../../../examples/multi-cluster/${path}`, import.meta.url), "utf8");
+
+  it.each([
+    ["prod", "prod.key", "staging.key"],
+    ["staging", "staging.key", "prod.key"],
+  ])(
+    "clusters/%s holds a SealedSecret for that recipient, opened by its key only",
+    async (name, key, other) => {
+      const sealed = example(`clusters/${name}/db-credentials.yaml`);
+      expect(sealed).toContain(`signet.dev/recipient: ${name}\n`);
+      expect(example(`clusters/${name}/kustomization.yaml`)).toMatch(/- db-credentials\.yaml\n/);
+      const opened = await signet(
+        ["--recovery-unseal", "--recovery-private-key", key],
+        io({}, sealed),
+      );
+      expect(opened.code).toBe(0);
+      expect(await openWith(other, sealed)).toMatch(/no key could decrypt secret/);
+    },
+  );
+
+  it("keeps the recovery copy out of the deployed directories, and no cluster key opens it", async () => {
+    const sealed = example("recovery/db-credentials.yaml");
+    expect(sealed).toContain("signet.dev/recipient: recovery\n");
+    expect(await openWith("prod.key", sealed)).toMatch(/no key could decrypt secret/);
+    expect(await openWith("staging.key", sealed)).toMatch(/no key could decrypt secret/);
+    expect(example("applicationset.yaml")).toContain("path: examples/multi-cluster/clusters/*");
+  });
+});
