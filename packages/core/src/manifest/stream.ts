@@ -233,12 +233,18 @@ export function readObjects(input: Uint8Array, type: GoType | undefined): ReadOu
   return { events, loops: false };
 }
 
+/**
+ * The value of every event whose target stayed empty: a stream of a few hundred thousand empty
+ * documents (`---` lines) keeps one event each, and need not keep an object each too.
+ */
+const EMPTY_VALUE: TypedObject = Object.freeze({});
+
 function eventOf(
   value: TypedObject,
   empty: boolean,
   result: Extract<CallResult, { kind: "done" }>,
 ): DecodeEvent {
-  const event: DecodeEvent = { value, empty };
+  const event: DecodeEvent = { value: isEmpty(value) ? EMPTY_VALUE : value, empty };
   if (result.json !== undefined) event.json = result.json;
   if (result.error !== undefined) event.error = result.error;
   if (result.refusal !== undefined) event.refusal = result.refusal;
