@@ -186,6 +186,16 @@ export const KUBESEAL_FLAGS = {
     "",
     "(signet) Type of the Secret built from --from-literal/--from-file/--from-env-file (default Opaque)",
   ),
+  expiresIn: flag.string(
+    "expires-in",
+    "",
+    "(signet) Set signet.dev/expires-at on the output SealedSecret to now plus DURATION (e.g. 90d, 2w, 12h, 1d12h; units w, d, h, m): a reminder to rotate, the controller warns before it",
+  ),
+  expiresAt: flag.string(
+    "expires-at",
+    "",
+    "(signet) Set signet.dev/expires-at on the output SealedSecret to this RFC 3339 time (e.g. 2027-03-31T00:00:00Z)",
+  ),
   scope: flag
     .choice(
       "scope",

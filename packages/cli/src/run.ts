@@ -14,6 +14,7 @@ import {
 } from "./commands/recipients.js";
 import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
 import { readSecrets, sealSecrets } from "./commands/seal.js";
+import { expiryOption } from "./expiry.js";
 import { EXIT_OK, exitCodeOf, messageOf } from "./exit.js";
 import { FlagError, KUBESEAL_FLAGS, parseCommandLine, usage } from "./flags.js";
 import { HELP_COMMAND, helpRequest, topLevelHelp } from "./help.js";
@@ -89,6 +90,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 async function dispatch(options: CliOptions, io: Io): Promise<void> {
   if (options.help) return void io.writeStdout(topLevelHelp(io.program));
   if (options.version) return void io.writeStdout(`${io.program} version: ${io.version}\n`);
+  // Checked before anything is read, so a bad value costs no certificate fetch.
+  expiryOption(options, io.now());
   const building = buildsSecretFromFlags(options);
   if (options.fromFile.length > 0 && !options.raw && !building) {
     throw new SignetError(

@@ -49,6 +49,7 @@ describe("controller configuration", () => {
       allowPrivilegedSecretTypes: false,
       allowDataDependentTemplates: false,
       resyncPeriodMs: 60_000,
+      expiryWarningWindowMs: 14 * 86_400_000,
       version: false,
     });
   });
@@ -103,6 +104,11 @@ describe("controller configuration", () => {
     ["0 disables renewal", ["--key-renew-period=0"], { keyRenewPeriodMs: 0 }],
     ["a resync period", ["--resync-period=30s"], { resyncPeriodMs: 30_000 }],
     ["0 disables the resync", ["--resync-period=0"], { resyncPeriodMs: 0 }],
+    [
+      "an expiry warning window",
+      ["--expiry-warning-window=72h"],
+      { expiryWarningWindowMs: 259_200_000 },
+    ],
     ["the deprecated alias", ["--rotate-period=2h"], { keyRenewPeriodMs: 7_200_000 }],
     ["a float", ["--kubeclient-qps=-1"], { kubeclientQps: -1 }],
     ["the last repeat", ["--label-selector=a=b", "--label-selector=c=d"], { labelSelector: "c=d" }],
@@ -137,6 +143,12 @@ describe("controller configuration", () => {
 
   it.each<[string, Record<string, string>, string[], Partial<ControllerConfig>]>([
     ["env sets a value", { SEALED_SECRETS_KEY_PREFIX: "mykeys" }, [], { keyPrefix: "mykeys" }],
+    [
+      "env sets the expiry warning window",
+      { SEALED_SECRETS_EXPIRY_WARNING_WINDOW: "48h" },
+      [],
+      { expiryWarningWindowMs: 172_800_000 },
+    ],
     ["env may set an empty string", { SEALED_SECRETS_MY_CN: "" }, [], { myCn: "" }],
     [
       "the command line overrides env",
@@ -208,6 +220,11 @@ describe("controller configuration", () => {
     ["a bad cutoff time", ["--key-cutoff-time=yesterday"], "cannot parse"],
     ["a zero rate limit", ["--rate-limit=0"], "--rate-limit must be positive"],
     ["a negative resync period", ["--resync-period=-1m"], "--resync-period must not be negative"],
+    [
+      "a negative expiry warning window",
+      ["--expiry-warning-window=-1h"],
+      "--expiry-warning-window must not be negative",
+    ],
     ["a key size under 2048 bits", ["--key-size=1024"], "--key-size must be at least 2048 bits"],
     ["a label without =", ["--privatekey-labels=a"], 'entry "a" is not of the form key=value'],
     [

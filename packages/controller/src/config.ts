@@ -1,6 +1,13 @@
 import { isIP } from "node:net";
 
-import { flag, FlagError, flagUsages, parseFlags, parseRFC1123Z } from "@signet/core";
+import {
+  DEFAULT_EXPIRY_WARNING_WINDOW_MS,
+  flag,
+  FlagError,
+  flagUsages,
+  parseFlags,
+  parseRFC1123Z,
+} from "@signet/core";
 import type { FinishContext, FlagValues } from "@signet/core";
 
 import { MIN_RSA_KEY_BITS } from "./keys/key-policy.js";
@@ -295,6 +302,17 @@ export function controllerFlags(cpus: number) {
         "resync-period",
         60_000,
         "(signet) How often every SealedSecret is checked against its last reconcile (Secret content, generation, status) and re-queued if anything drifted; costs no API call or RSA operation when nothing did (0 disables).",
+      )
+      .map(nonNegative),
+    /**
+     * `--expiry-warning-window`: how long before a SealedSecret's `signet.dev/expires-at` its
+     * `Expiry` condition turns to `ExpiringSoon` (docs/expiry.md); 0 never warns before expiry.
+     */
+    expiryWarningWindowMs: flag
+      .duration(
+        "expiry-warning-window",
+        DEFAULT_EXPIRY_WARNING_WINDOW_MS,
+        "(signet) How long before a SealedSecret's signet.dev/expires-at its Expiry condition turns to ExpiringSoon, with a Warning event (0: only Expired).",
       )
       .map(nonNegative),
     /**

@@ -7,6 +7,9 @@ import { controllerUsage, loadConfig } from "./config.js";
 import type { RunningApp } from "./app/app.js";
 import { createLogger } from "./app/logger.js";
 import { systemClock } from "./app/system-clock.js";
+import { shiftedClock, testClockChoice } from "./app/test-clock.js";
+import type { Clock } from "./ports/clock.js";
+import type { Logger } from "./ports/logger.js";
 
 /**
  * `signet-controller`: the one exit point. Parses the configuration once, starts the app, turns
@@ -55,13 +58,14 @@ async function main(): Promise<{ code: number; exitNow: boolean }> {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
+  const clock = wallClock(config.kubeconfig, log);
   // Loaded on demand: `--version` and `--help` never pay for the Kubernetes client.
   const { startApp } = await import("./app/app.js");
   const started = startApp(config, {
     env: process.env,
     log,
     version: CONTROLLER_VERSION,
-    clock: systemClock(),
+    clock,
   });
   let first: RunningApp | NodeJS.Signals;
   try {
@@ -96,6 +100,15 @@ async function main(): Promise<{ code: number; exitNow: boolean }> {
   }
   log.info({}, "controller stopped");
   return { code: 0, exitNow: false };
+}
+
+/** The real clock, or the e2e suite's shifted one where it is allowed (app/test-clock.ts). */
+function wallClock(kubeconfig: string, log: Logger): Clock {
+  const choice = testClockChoice(process.env, kubeconfig);
+  if (choice.kind === "refused") log.error({}, choice.reason);
+  if (choice.kind !== "shifted") return systemClock();
+  log.warn({ file: choice.file }, "test clock: the wall clock is shifted");
+  return shiftedClock(systemClock(), choice.file);
 }
 
 main().then(

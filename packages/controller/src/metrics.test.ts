@@ -56,6 +56,25 @@ describe("metrics", () => {
     expect(await m.text()).not.toContain("condition_info{");
   });
 
+  it("sets the expiry gauge in unix seconds, drops it with the annotation and on forget", async () => {
+    const m = metrics();
+    const line =
+      'signet_sealedsecret_expiry_timestamp_seconds{namespace="prod",name="db"} 1806451200';
+    m.observeExpiry(ss(false), new Date("2027-03-31T00:00:00.900Z"));
+    expect(await m.text()).toContain(line);
+    m.observeExpiry(ss(false), undefined);
+    expect(await m.text()).not.toContain("expiry_timestamp_seconds{");
+    m.observeExpiry(ss(false), new Date("2027-03-31T00:00:00Z"));
+    m.forgetConditions(ss(false));
+    expect(await m.text()).not.toContain("expiry_timestamp_seconds{");
+  });
+
+  it("has no expiry series when names are omitted from metrics", async () => {
+    const m = metrics(true);
+    m.observeExpiry(ss(false), new Date("2027-03-31T00:00:00Z"));
+    expect(await m.text()).not.toContain("expiry_timestamp_seconds{");
+  });
+
   it("treats a missing status as a no-op for both", async () => {
     const m = metrics();
     m.observeConditions(ss(false));

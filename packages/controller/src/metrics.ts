@@ -26,6 +26,8 @@ export interface ConditionsOf {
 }
 
 const PREFIX = "sealed_secrets_controller_";
+/** Signet's expiry gauge (docs/expiry.md; the chart's PrometheusRule reads it). */
+export const EXPIRY_METRIC = "signet_sealedsecret_expiry_timestamp_seconds";
 const INSTANCE_LABEL = "app.kubernetes.io/instance";
 const CONDITION_VALUE: Readonly<Record<string, number>> = { True: 1, False: -1, Unknown: 0 };
 
@@ -44,6 +46,7 @@ export class ControllerMetrics {
   readonly #eventsDropped: Counter;
   readonly #rsaByClass: Counter<"class">;
   readonly #connectionsRefused: Counter<"reason">;
+  readonly #expiry: Gauge<"namespace" | "name">;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -113,6 +116,13 @@ export class ControllerMetrics {
       labelNames: ["reason"],
       registers,
     });
+    // Names a SealedSecret, so it has series only when `condition_info` has (docs/expiry.md).
+    this.#expiry = new Gauge({
+      name: EXPIRY_METRIC,
+      help: "The time (unix seconds) a SealedSecret's signet.dev/expires-at names, per SealedSecret; absent without a valid annotation or with --metrics-omit-secret-labels",
+      labelNames: ["namespace", "name"],
+      registers,
+    });
     if (options.collectDefaults) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -160,10 +170,22 @@ export class ControllerMetrics {
     }
   }
 
-  /** Drops the object's `condition_info` series (SealedSecret deleted). */
+  /** Drops the object's `condition_info` and expiry series (SealedSecret deleted). */
   forgetConditions(ss: ConditionsOf): void {
     for (const c of ss.status?.conditions ?? [])
       this.#conditionInfo.remove(this.#labels(ss, c.type));
+    this.observeExpiry(ss, undefined);
+  }
+
+  /**
+   * Sets the object's expiry series to `at`, or drops it (`undefined`: no annotation, or a
+   * malformed one). No series at all when names are omitted from metrics.
+   */
+  observeExpiry(ss: Pick<ConditionsOf, "metadata">, at: Date | undefined): void {
+    if (this.#omitSecretLabels) return;
+    const labels = { namespace: ss.metadata.namespace ?? "", name: ss.metadata.name ?? "" };
+    if (at === undefined) this.#expiry.remove(labels);
+    else this.#expiry.set(labels, Math.floor(at.getTime() / 1000));
   }
 
   /** One answered API request; `method` is lower-cased as promhttp does. */

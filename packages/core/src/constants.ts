@@ -32,3 +32,5 @@ export const SIGNET_ANNOTATION_PREFIX = "signet.dev/";
 export const UNSEALED_FROM_ANNOTATION = "signet.dev/unsealed-from";
 /** Seal-time hint: fingerprint of the certificate a SealedSecret was sealed with. Never trusted. */
 export const SEALED_WITH_ANNOTATION = "signet.dev/sealed-with";
+/** When the sealed values should be rotated (RFC 3339; docs/expiry.md): a reminder, not a lock. */
+export const EXPIRES_AT_ANNOTATION = "signet.dev/expires-at";

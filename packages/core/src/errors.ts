@@ -30,6 +30,7 @@ export type SignetErrorCode =
   | "ERR_TEMPLATE_DATA_DEPENDENT"
   | "ERR_NEEDS_CLUSTER"
   | "ERR_KUBECONFIG"
+  | "ERR_INVALID_EXPIRY"
   | "ERR_IO";
 
 /** Base error of every Signet failure; `code` is stable and safe to branch on. */

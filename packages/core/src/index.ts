@@ -43,6 +43,7 @@ export * from "./unseal.js";
 export * from "./merge.js";
 export * from "./merge-text.js";
 export * from "./hint.js";
+export * from "./expiry.js";
 export * from "./recovery-keys.js";
 export * from "./template/index.js";
 export * from "./gocompat/index.js";

@@ -3,7 +3,7 @@ import type { Document, YAMLMap } from "yaml";
 
 import { encodeObject } from "./codec.js";
 import type { OutputFormat } from "./codec.js";
-import { SEALED_WITH_ANNOTATION } from "./constants.js";
+import { EXPIRES_AT_ANNOTATION, SEALED_WITH_ANNOTATION } from "./constants.js";
 import { SignetError } from "./errors.js";
 import { keyHint } from "./hint.js";
 import { goYamlNeedsQuotes } from "./manifest/go-yaml-emit.js";
@@ -126,6 +126,8 @@ export function mergeSecret(secret: Secret, target: MergeTarget, scope?: Sealing
  * The target's new content once every item, template label/annotation and template data entry
  * of `sealed` (sealed by {@link mergeSecret}'s rules) is set in it, new winning (reference
  * `--merge-into`), and the `signet.dev/sealed-with` hint is updated (see {@link hintEdit}). The
+ * target's own metadata is otherwise kept (its `signet.dev/expires-at` too), unless `sealed`
+ * carries a `signet.dev/expires-at` (`--expires-in`/`--expires-at` given): then that is set. The
  * target document is edited in place when it stays YAML, re-encoded in kubeseal's field order
  * otherwise; every other byte is kept. A format change rewrites an input of one object whole
  * and is refused for one of several.
@@ -136,7 +138,12 @@ export function mergeIntoBytes(
   format: OutputFormat,
 ): Uint8Array {
   const hint = hintEdit(target.object, sealed);
-  const edits = [...mergeEdits(sealed), ...(hint === "drop" ? [] : [hint])];
+  const expiry = sealed.metadata?.annotations?.[EXPIRES_AT_ANNOTATION];
+  const edits = [
+    ...mergeEdits(sealed),
+    ...(hint === "drop" ? [] : [hint]),
+    ...(expiry === undefined ? [] : [{ path: EXPIRY_PATH, value: expiry }]),
+  ];
   const { document } = target;
   const base = hint === "drop" ? withoutHint(target.object) : target.object;
   const encoded = (): string => encodeObject(orderSealedSecret(applyEdits(base, edits)), format);
@@ -227,6 +234,7 @@ function setSorted(doc: Document, path: readonly string[], value: string, where:
 }
 
 const HINT_PATH = ["metadata", "annotations", SEALED_WITH_ANNOTATION];
+const EXPIRY_PATH = ["metadata", "annotations", EXPIRES_AT_ANNOTATION];
 
 function dropHintNode(doc: Document): void {
   if (!doc.hasIn(HINT_PATH)) return;

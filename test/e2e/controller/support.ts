@@ -273,6 +273,7 @@ export async function startLocalController(
   namespace: string,
   extraArgs: readonly string[] = [],
   waitReady = true,
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<LocalController> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const logFile = join(cluster().runDir, `controller-${namespace}-${port}.log`);
@@ -292,7 +293,7 @@ export async function startLocalController(
       "--kubeclient-burst=200",
       ...extraArgs,
     ],
-    { logFile, env: { ...process.env, POD_NAMESPACE: namespace, KUBECONFIG: "" } },
+    { logFile, env: { ...process.env, ...extraEnv, POD_NAMESPACE: namespace, KUBECONFIG: "" } },
   );
   const ctl = {
     proc,

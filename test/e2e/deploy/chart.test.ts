@@ -145,6 +145,27 @@ describe("helm chart values", () => {
       .groups;
     expect(JSON.stringify(groups)).toContain("sealed_secrets_controller_unseal_errors_total");
     expect(JSON.stringify(groups)).toContain("{{ $labels.namespace }}");
+    // Value expiry: a warning before (the window from values) and one once expired.
+    const rules = groups.flatMap((g) => g.rules as { alert: string; expr: string }[]);
+    const alert = (name: string) => rules.find((r) => r.alert === name)?.expr;
+    expect(alert("SealedSecretExpiringSoon")).toBe(
+      "(signet_sealedsecret_expiry_timestamp_seconds - time()) > 0 and (signet_sealedsecret_expiry_timestamp_seconds - time()) < 1209600",
+    );
+    expect(alert("SealedSecretExpired")).toBe(
+      "(signet_sealedsecret_expiry_timestamp_seconds - time()) <= 0",
+    );
+    const week = renderHelm("kube-system", [
+      "metrics.prometheusRule.enabled=true",
+      "metrics.prometheusRule.expiryWarningDays=7",
+    ]);
+    const weekRules = (
+      find(week, "PrometheusRule", NAME)["spec"] as {
+        groups: { rules: { alert: string; expr: string }[] }[];
+      }
+    ).groups.flatMap((g) => g.rules);
+    expect(weekRules.find((r) => r.alert === "SealedSecretExpiringSoon")?.expr).toMatch(
+      /< 604800$/,
+    );
     const cm = find(out, "ConfigMap", `${NAME}-dashboard`) as unknown as {
       data: Record<string, string>;
       metadata: { labels: Record<string, string> };

@@ -4,12 +4,14 @@ import {
   parseSealingCertificate,
   sealSecret,
   SignetError,
+  withExpiresAt,
   withKeyHint,
 } from "@signet/core";
 import type { ResolvedNamespace, SealedSecret, Secret } from "@signet/core";
 
 import type { Io } from "../io.js";
 import type { Input } from "../input.js";
+import { expiryOption } from "../expiry.js";
 import type { CliOptions } from "../options.js";
 
 export interface SealContext {
@@ -22,22 +24,29 @@ export interface SealContext {
 /**
  * Seals every Secret of the input, in order (kubeseal's normal mode). Beyond kubeseal, each
  * SealedSecret records the sealing certificate's fingerprint in `signet.dev/sealed-with` (a hint
- * only: scope comes from the two scope annotations alone, and no key choice trusts the hint).
+ * only: scope comes from the two scope annotations alone, and no key choice trusts the hint),
+ * and, with `--expires-in`/`--expires-at`, its `signet.dev/expires-at` (docs/expiry.md).
  */
 export function sealSecrets(secrets: readonly Secret[], ctx: SealContext): SealedSecret[] {
-  const certificate = parseSealingCertificate(ctx.certificatePem, ctx.io.now());
+  const now = ctx.io.now();
+  const certificate = parseSealingCertificate(ctx.certificatePem, now);
+  const expiresAt = expiryOption(ctx.options, now);
+  const expiring = (ss: SealedSecret): SealedSecret =>
+    expiresAt === undefined ? ss : withExpiresAt(ss, expiresAt);
   return secrets.map((secret) =>
     orderSealedSecret(
-      withKeyHint(
-        sealSecret(secret, {
-          certificate,
-          random: ctx.io.random,
-          scope: ctx.options.scope,
-          name: ctx.options.name || undefined,
-          namespace: ctx.namespace,
-          allowEmptyData: ctx.options.allowEmptyData,
-        }),
-        certificate.fingerprint,
+      expiring(
+        withKeyHint(
+          sealSecret(secret, {
+            certificate,
+            random: ctx.io.random,
+            scope: ctx.options.scope,
+            name: ctx.options.name || undefined,
+            namespace: ctx.namespace,
+            allowEmptyData: ctx.options.allowEmptyData,
+          }),
+          certificate.fingerprint,
+        ),
       ),
     ),
   );

@@ -1,13 +1,18 @@
 import {
+  DEFAULT_EXPIRY_WARNING_WINDOW_MS,
   decodeStdBase64,
+  describeExpiry,
   encodeObject,
+  expiryState,
+  formatExpiresAt,
+  readExpiresAt,
   flag,
   keyHint,
   parseSealingCertificate,
   scopeFromAnnotations,
   wrappedKeyLength,
 } from "@signet/core";
-import type { SealedSecret, SealingScope } from "@signet/core";
+import type { ExpiryStage, SealedSecret, SealingScope } from "@signet/core";
 
 import { readCertificate } from "../cert-source.js";
 import { SINGLE_CERT_FLAG } from "../flags.js";
@@ -31,8 +36,10 @@ const HELP = `Usage: signet inspect [flags] FILE...
 Shows what each SealedSecret in FILE (files, or directories walked for *.yaml, *.yml, *.json;
 symbolic links followed, loops reported) holds, without decrypting anything: file and line,
 name, namespace, scope, the Secret it produces, its item keys with ciphertext sizes and the RSA
-key size each value was sealed for, template keys, and the signet.dev/sealed-with key hint (and,
-with --cert, whether it names that certificate's key). The hint is only a hint: anyone can edit
+key size each value was sealed for, template keys, the signet.dev/sealed-with key hint (and,
+with --cert, whether it names that certificate's key), and the signet.dev/expires-at expiry
+with how far it is from now ("expires in 20 days", "expired 3 days ago"; expiring soon within
+the controller's default 14-day warning window). The hint is only a hint: anyone can edit
 it. Go templates (Helm chart templates, files with {{ ... }} outside strings) are skipped and
 reported on stderr.
 
@@ -75,7 +82,26 @@ export interface InspectedSealedSecret {
   keyHint?: string;
   /** With `--cert`: whether the hint names that certificate's key (false when there is none). */
   hintMatchesCert?: boolean;
+  /** `signet.dev/expires-at`, when set: the time, its stage now and how far it is. */
+  expiry?: InspectedExpiry;
   problem?: string;
+}
+
+/** The expiry of a SealedSecret as `inspect` shows it (a malformed annotation: `invalid`). */
+export type InspectedExpiry =
+  { expiresAt: string; stage: ExpiryStage; relative: string } | { invalid: string };
+
+/** The expiry of `ss` seen at `now`, or undefined without the annotation (pure). */
+export function inspectExpiry(ss: SealedSecret, now: Date): InspectedExpiry | undefined {
+  const annotation = readExpiresAt(ss);
+  if (annotation.kind === "none") return undefined;
+  if (annotation.kind === "invalid") return { invalid: annotation.error.message };
+  const { at } = annotation;
+  return {
+    expiresAt: formatExpiresAt(at),
+    stage: expiryState(at, now, DEFAULT_EXPIRY_WARNING_WINDOW_MS).stage,
+    relative: describeExpiry(at, now),
+  };
 }
 
 /** Describes one value from its bytes: size and the RSA size its length prefix announces. */
@@ -102,6 +128,7 @@ export function inspectSealedSecret(
   file: string,
   ss: SealedSecret,
   certFingerprint?: string,
+  now: Date = new Date(0),
 ): InspectedSealedSecret {
   const { name, namespace, annotations } = ss.metadata;
   const template = ss.spec.template ?? {};
@@ -129,6 +156,7 @@ export function inspectSealedSecret(
     },
     keyHint: hint,
     hintMatchesCert: certFingerprint === undefined ? undefined : hint === certFingerprint,
+    expiry: inspectExpiry(ss, now),
   });
 }
 
@@ -148,7 +176,7 @@ export const inspect: Subcommand = async (argv, io) => {
     let failed = false;
     for (const path of walked.files) {
       try {
-        reports.push(...(await inspectFile(path, io, fingerprint)));
+        reports.push(...(await inspectFile(path, io, fingerprint, io.now())));
       } catch (err) {
         failed = true;
         io.writeStderr(`error: ${messageOf(err)}\n`);
@@ -175,6 +203,7 @@ async function inspectFile(
   path: string,
   io: Io,
   fingerprint: string | undefined,
+  now: Date,
 ): Promise<InspectedSealedSecret[]> {
   const file = await readManifest(path, io, "SealedSecret");
   if (!file) return [];
@@ -192,7 +221,7 @@ async function inspectFile(
     } else if (!found.object) {
       reports.push({ file: path, line, name: found.label, problem: found.problem });
     } else {
-      reports.push({ ...inspectSealedSecret(path, found.object, fingerprint), line });
+      reports.push({ ...inspectSealedSecret(path, found.object, fingerprint, now), line });
     }
   }
   return reports;
@@ -229,6 +258,7 @@ function textReport(r: InspectedSealedSecret): string {
     `  template: labels [${tpl.labels.join(", ")}], annotations [${tpl.annotations.join(", ")}], data [${tpl.data.join(", ")}]`,
   );
   lines.push(`  key hint: ${r.keyHint ?? "(none)"}${hintMatch(r)}`);
+  if (r.expiry !== undefined) lines.push(`  expires:  ${expiryText(r.expiry)}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -246,6 +276,12 @@ function scopeBinding(r: InspectedSealedSecret): string {
 function itemText(item: InspectedItem): string {
   if (item.problem !== undefined) return `${item.ciphertextBytes} bytes, ${item.problem}`;
   return `${item.ciphertextBytes} bytes, RSA-${item.rsaBits}`;
+}
+
+function expiryText(e: InspectedExpiry): string {
+  if ("invalid" in e) return `invalid: ${e.invalid}`;
+  const soon = e.stage === "expiring-soon" ? ", expiring soon" : "";
+  return `${e.expiresAt} (${e.relative}${soon})`;
 }
 
 function hintMatch(r: InspectedSealedSecret): string {

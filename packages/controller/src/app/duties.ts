@@ -15,6 +15,7 @@ import type { KubeClients } from "./kube.js";
 import { RECONCILES_PER_WORKER, reconciler } from "./reconcile.js";
 import type { ReconcileLoop } from "./reconcile.js";
 import { startResync } from "./resync.js";
+import { WakeUps } from "../controller/wake-ups.js";
 
 /** Longest a graceful shutdown spends writing the queued events (well inside the pod's grace). */
 const EVENT_FLUSH_MS = 5_000;
@@ -42,6 +43,7 @@ export class LeaderDuties {
   #renewal: KeyRenewal | undefined;
   #events: EventSender | undefined;
   #resync: PeriodicResync | undefined;
+  #wakeUps: WakeUps | undefined;
   #stopped = false;
 
   constructor(config: Readonly<ControllerConfig>, deps: DutiesDeps) {
@@ -64,11 +66,17 @@ export class LeaderDuties {
     // Leadership acquired while shutting down: never start workers after the Lease is released.
     if (this.#stopped) return renewal.stop();
     this.#events = this.#eventSender();
+    this.#wakeUps = new WakeUps({
+      setTimer: clock.setTimer,
+      clearTimer: clock.clearTimer,
+      enqueue: (key) => loop.controller.enqueue(key),
+    });
     const worker = reconciler(this.#config, loop, {
       ...this.#deps,
       rest: kube.rest,
       events: this.#events,
       fence: kube.fence,
+      wake: this.#wakeUps,
     });
     await loop.controller.start(worker);
     if (this.#stopped) return;
@@ -97,6 +105,7 @@ export class LeaderDuties {
     this.#stopped = true;
     this.#renewal?.stop();
     this.#resync?.stop();
+    this.#wakeUps?.stop();
     await this.#deps.loop.controller.stop();
     // Still the leader here: the queued events are written before the Lease is released.
     await this.#events?.close(EVENT_FLUSH_MS);

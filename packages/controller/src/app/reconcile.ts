@@ -6,6 +6,7 @@ import { SealedSecretsController } from "../controller/controller.js";
 import { pooledDecider, RsaPool } from "../controller/decide-pool.js";
 import type { Decider } from "../controller/decide-pool.js";
 import { Reconciler } from "../controller/reconciler.js";
+import type { WakeUps } from "../controller/wake-ups.js";
 import type { KeyRegistry } from "../keys/key-registry.js";
 import { getIfExists } from "../kube/rest.js";
 import type { KubeRest } from "../kube/rest.js";
@@ -122,6 +123,8 @@ export function reconciler(
   deps: Pick<LoopDeps, "rest" | "registry" | "metrics" | "clock" | "log"> & {
     events: EventRecorder;
     fence: WriteFence | undefined;
+    /** Expiry boundaries' wake-ups (docs/expiry.md); stopped with the duties. */
+    wake?: WakeUps | undefined;
   },
 ): Reconciler {
   const { controller } = loop;
@@ -140,7 +143,12 @@ export function reconciler(
       now: deps.clock.now,
       log: deps.log,
       restarter: config.rolloutWorkloads ? kubeWorkloadRestarter(deps.rest) : undefined,
+      wake: deps.wake,
     },
-    { updateStatus: config.updateStatus, oldGcBehavior: config.oldGcBehavior },
+    {
+      updateStatus: config.updateStatus,
+      oldGcBehavior: config.oldGcBehavior,
+      expiryWarningWindowMs: config.expiryWarningWindowMs,
+    },
   );
 }

@@ -1,4 +1,9 @@
-import { LAST_APPLIED_ANNOTATIONS, MANAGED_ANNOTATION, PATCH_ANNOTATION } from "@signet/core";
+import {
+  EXPIRES_AT_ANNOTATION,
+  LAST_APPLIED_ANNOTATIONS,
+  MANAGED_ANNOTATION,
+  PATCH_ANNOTATION,
+} from "@signet/core";
 import type { ObjectMeta, SealedSecret, SealedSecretStatus, Secret } from "@signet/core";
 
 import { isAnnotated } from "../reconcile/decide.js";
@@ -17,8 +22,11 @@ import { isAnnotated } from "../reconcile/decide.js";
 /**
  * What the SealedSecret informer caches of each object: what the event handlers and metrics
  * read (name, namespace, uid, resourceVersion, generation, the instance label of
- * `condition_info`, status). The ciphertexts, templates and annotations are not kept: a tenant
- * storing large objects must not grow the controller's memory. A reconcile reads the whole
+ * `condition_info`, status, and `signet.dev/expires-at`: the resync checks the expiry stage, and
+ * an edit of it queues a reconcile). The ciphertexts, templates and other annotations are not
+ * kept: a tenant storing large objects must not grow the controller's memory (the expiry value is
+ * cut to {@link EXPIRES_AT_KEPT} characters; a longer one is malformed either way, with the same
+ * message, which quotes less). A reconcile reads the whole
  * object (see {@link BodyCache} and the controller's loader), never this summary.
  */
 export interface SealedSecretSummary {
@@ -30,9 +38,13 @@ export interface SealedSecretSummary {
     /** The generation (set by the API server for every custom resource). */
     generation?: number;
     labels?: Record<string, string>;
+    annotations?: Record<string, string>;
   };
   status?: SealedSecretStatus;
 }
+
+/** Characters of `signet.dev/expires-at` the summary keeps (RFC 3339 needs at most 35). */
+export const EXPIRES_AT_KEPT = 65;
 
 /** `metadata.labels` key of the `ss_app_kubernetes_io_instance` label of `condition_info`. */
 export const INSTANCE_LABEL = "app.kubernetes.io/instance";
@@ -43,6 +55,7 @@ export function summarizeSealedSecret(
 ): SealedSecretSummary {
   const { name, namespace, uid, resourceVersion, generation, labels } = ss.metadata;
   const instance = labels?.[INSTANCE_LABEL];
+  const expiresAt: unknown = ss.metadata.annotations?.[EXPIRES_AT_ANNOTATION];
   return {
     metadata: {
       ...(name !== undefined && { name }),
@@ -51,6 +64,9 @@ export function summarizeSealedSecret(
       ...(resourceVersion !== undefined && { resourceVersion }),
       ...(generation !== undefined && { generation }),
       ...(instance !== undefined && { labels: { [INSTANCE_LABEL]: instance } }),
+      ...(typeof expiresAt === "string" && {
+        annotations: { [EXPIRES_AT_ANNOTATION]: expiresAt.slice(0, EXPIRES_AT_KEPT) },
+      }),
     },
     ...(ss.status && { status: ss.status }),
   };

@@ -237,6 +237,22 @@ describe("SealedSecretsController", () => {
     expect(await settle()).toEqual(["ns/a"]);
   });
 
+  it("reconciles an update that changes only signet.dev/expires-at, not one that changes another annotation", async () => {
+    const { informers, settle, SS } = await started();
+    await settle();
+    const at = (value: string, other = "x"): SealedSecret => {
+      const o = ss("a");
+      o.metadata.annotations = { "signet.dev/expires-at": value, "example.com/other": other };
+      return o;
+    };
+    informers.emit(SS, "add", at("2027-01-01T00:00:00Z"));
+    expect(await settle()).toEqual(["ns/a"]);
+    informers.emit(SS, "update", at("2027-01-01T00:00:00Z", "y"));
+    expect(await settle()).toEqual([]);
+    informers.emit(SS, "update", at("2028-01-01T00:00:00Z", "y"));
+    expect(await settle()).toEqual(["ns/a"]);
+  });
+
   it("drops condition metrics of a deleted SealedSecret and reconciles it once more", async () => {
     const { informers, settle, forgetConditions, SS } = await started();
     await settle();

@@ -1,4 +1,9 @@
-import { API_VERSION, MANAGED_ANNOTATION, PATCH_ANNOTATION } from "@signet/core";
+import {
+  API_VERSION,
+  EXPIRES_AT_ANNOTATION,
+  MANAGED_ANNOTATION,
+  PATCH_ANNOTATION,
+} from "@signet/core";
 import type { SealedSecret, Secret } from "@signet/core";
 
 import { isAnnotated, isControlledBy } from "../reconcile/decide.js";
@@ -21,7 +26,8 @@ import type { ReconcileResult } from "./reconciler.js";
  * The SealedSecret controller (reference `NewController`, pkg/controller/controller.go): informers
  * feed `namespace/name` keys into one work queue drained by N workers running the reconciler.
  * - SealedSecret added → queued; updated → queued only when `metadata.generation` moved (a spec
- *   change; status writes and metadata edits do not reconcile, as in the reference); deleted →
+ *   change; status writes and metadata edits do not reconcile, as in the reference) or its
+ *   `signet.dev/expires-at` changed (metadata, but the `Expiry` condition shows it); deleted →
  *   queued (for `--old-gc-behavior`) and its `condition_info` series dropped.
  * - Secret deleted while its SealedSecret exists and it was owned or `managed` → queued, so it
  *   is re-created (not for `patch`-only or foreign Secrets, unless the object is failing
@@ -75,7 +81,9 @@ const SS_PATH = `/apis/${API_VERSION}`;
  * change.)
  */
 const generationKey = (ss: SealedSecretSummary): string =>
-  `${ss.metadata.uid ?? ""}/${ss.metadata.generation ?? ss.metadata.resourceVersion ?? ""}`;
+  `${ss.metadata.uid ?? ""}/${ss.metadata.generation ?? ss.metadata.resourceVersion ?? ""}/${
+    ss.metadata.annotations?.[EXPIRES_AT_ANNOTATION] ?? ""
+  }`;
 
 export const keyOf = (obj: { metadata?: { namespace?: string; name?: string } }): string =>
   `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;

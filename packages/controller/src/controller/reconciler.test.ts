@@ -152,6 +152,8 @@ interface SetupOptions {
   log?: Logger;
   restarter?: WorkloadRestarter;
   errors?: ApiErrorInfo;
+  now?: () => Date;
+  wake?: { at(key: string, ms: number): void; cancel(key: string): void };
 }
 
 function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
@@ -169,7 +171,13 @@ function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
     { keys: () => keys.list },
     { now: () => new Date("2026-06-01T00:00:00Z") },
   );
-  const metrics = { requests: 0, errors: [] as string[], observed: 0, decisions: 0 };
+  const metrics = {
+    requests: 0,
+    errors: [] as string[],
+    observed: 0,
+    decisions: 0,
+    expiry: new Map<string, number>(),
+  };
   const reconciler = new Reconciler(
     {
       sealedSecret: extra.cached ?? (() => ss),
@@ -184,6 +192,11 @@ function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
         unsealRequest: () => void metrics.requests++,
         unsealError: (reason) => void metrics.errors.push(reason),
         observeConditions: () => void metrics.observed++,
+        observeExpiry: (o, at) => {
+          const k = `${o.metadata.namespace}/${o.metadata.name}`;
+          if (at === undefined) metrics.expiry.delete(k);
+          else metrics.expiry.set(k, at.getTime());
+        },
       },
       decider: {
         ...decider,
@@ -195,9 +208,10 @@ function setup(ss: SealedSecret | undefined, extra: SetupOptions = {}) {
       },
       keysVersion: () => keys.version,
       fence,
-      now: () => new Date("2026-06-01T00:00:00Z"),
+      now: extra.now ?? (() => new Date("2026-06-01T00:00:00Z")),
       log,
       restarter: extra.restarter,
+      wake: extra.wake,
     },
     { updateStatus: true, oldGcBehavior: false, ...options },
   );
@@ -897,4 +911,156 @@ describe("Reconciler: rollout on change", () => {
     holder.api = made.api;
     return made;
   }
+});
+
+describe("Reconciler: expiry", () => {
+  const DAY = 86_400_000;
+  const EXPIRES = new Date("2026-06-21T00:00:00Z");
+
+  function annotatedWith(value: string | undefined, password = "hunter2"): SealedSecret {
+    const ss = sealed(key, { data: { password } });
+    if (value !== undefined) {
+      ss.metadata.annotations = { ...ss.metadata.annotations, "signet.dev/expires-at": value };
+    }
+    return ss;
+  }
+
+  /** A reconciler whose clock the test moves, and the wake-ups it asked for. */
+  function clocked(ss: SealedSecret, options: Partial<ReconcilerOptions> = {}) {
+    const clock = { now: new Date("2026-06-01T00:00:00Z") };
+    const wakes: { key: string; ms: number }[] = [];
+    const cancelled: string[] = [];
+    const holder: { api?: FakeApi } = {};
+    const made = setup(ss, {
+      cached: () => holder.api?.sealed,
+      now: () => clock.now,
+      wake: {
+        at: (k, ms) => void wakes.push({ key: k, ms }),
+        cancel: (k) => void cancelled.push(k),
+      },
+      options,
+    });
+    holder.api = made.api;
+    const expiry = () => made.api.sealed?.status?.conditions?.find((c) => c.type === "Expiry");
+    const expiryEvents = () => made.api.events.filter((e) => e.reason !== "Unsealed");
+    return { ...made, clock, wakes, cancelled, expiry, expiryEvents };
+  }
+
+  it("shows Valid 20 days out, ExpiringSoon inside the window, Expired after, one Warning event per change, the Secret written all along", async () => {
+    const t = clocked(annotatedWith("2026-06-21T00:00:00Z"));
+    expect(await t.reconciler.reconcile(KEY)).toBe("done");
+    expect(t.api.live.get(KEY)?.data).toEqual({ password: b64("hunter2") });
+    expect(t.expiry()).toMatchObject({
+      status: "True",
+      reason: "Valid",
+      message: "expires at 2026-06-21T00:00:00Z; warning from 2026-06-07T00:00:00Z",
+    });
+    expect(t.expiryEvents()).toEqual([]);
+    expect(t.metrics.expiry.get(KEY)).toBe(EXPIRES.getTime());
+    // The wake-up is bounded by a day even though the boundary is 6 days away.
+    expect(t.wakes.at(-1)).toEqual({ key: KEY, ms: DAY });
+
+    // Inside the window (exactly at its start): the resync sees the status is stale.
+    t.clock.now = new Date(EXPIRES.getTime() - 14 * DAY);
+    expect(t.reconciler.isSettled(t.api.sealed!, "unknown")).toBe(false);
+    expect(await t.reconciler.reconcile(KEY)).toBe("done");
+    expect(t.expiry()).toMatchObject({ status: "False", reason: "ExpiringSoon" });
+    expect(t.expiryEvents()).toEqual([
+      {
+        type: "Warning",
+        reason: "ExpiringSoon",
+        message: expect.stringContaining("expires at 2026-06-21T00:00:00Z") as string,
+      },
+    ]);
+    expect(t.wakes.at(-1)).toEqual({ key: KEY, ms: DAY });
+
+    // A resync an hour later: same stage, settled, nothing written or reported.
+    t.clock.now = new Date(t.clock.now.getTime() + 3_600_000);
+    expect(t.reconciler.isSettled(t.api.sealed!, "unknown")).toBe(true);
+    const statuses = t.api.statuses.length;
+    expect(await t.reconciler.reconcile(KEY)).toBe("done");
+    expect(t.api.statuses).toHaveLength(statuses);
+    expect(t.expiryEvents()).toHaveLength(1);
+
+    // Exactly at the expiry: Expired, one more Warning; the Secret is still there.
+    t.clock.now = EXPIRES;
+    expect(await t.reconciler.reconcile(KEY)).toBe("done");
+    expect(t.expiry()).toMatchObject({ status: "False", reason: "Expired" });
+    expect(t.expiryEvents().map((e) => `${e.type}/${e.reason}`)).toEqual([
+      "Warning/ExpiringSoon",
+      "Warning/Expired",
+    ]);
+    expect(t.api.live.get(KEY)?.data).toEqual({ password: b64("hunter2") });
+    // Nothing follows an expiry: the wake-up is cancelled, no new one.
+    expect(t.cancelled).toContain(KEY);
+  });
+
+  it("keeps the transition time while the reason moves within False (ExpiringSoon to Expired)", async () => {
+    const t = clocked(annotatedWith("2026-06-10T00:00:00Z"));
+    await t.reconciler.reconcile(KEY);
+    const soon = t.expiry();
+    t.clock.now = new Date("2026-06-11T00:00:00Z");
+    await t.reconciler.reconcile(KEY);
+    expect(t.expiry()?.reason).toBe("Expired");
+    expect(t.expiry()?.lastTransitionTime).toBe(soon?.lastTransitionTime);
+    expect(t.expiry()?.lastUpdateTime).not.toBe(soon?.lastUpdateTime);
+  });
+
+  it("reports a malformed annotation as InvalidExpiresAt with a Warning, and still unseals", async () => {
+    const t = clocked(annotatedWith("in 90 days"));
+    expect(await t.reconciler.reconcile(KEY)).toBe("done");
+    expect(t.api.live.get(KEY)?.data).toEqual({ password: b64("hunter2") });
+    expect(t.expiry()).toMatchObject({ status: "False", reason: "InvalidExpiresAt" });
+    expect(t.expiry()?.message).toContain('signet.dev/expires-at "in 90 days"');
+    expect(t.expiryEvents().map((e) => e.reason)).toEqual(["InvalidExpiresAt"]);
+    expect(t.metrics.expiry.has(KEY)).toBe(false);
+    expect(t.api.sealed?.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+  });
+
+  it("reports the expiry of an object that does not unseal too", async () => {
+    const ss = sealed(other, { data: { password: "x" } });
+    ss.metadata.annotations = { "signet.dev/expires-at": "2026-05-01T00:00:00Z" };
+    const t = clocked(ss);
+    await t.reconciler.reconcile(KEY);
+    expect(t.expiry()).toMatchObject({ reason: "Expired" });
+    expect(t.api.sealed?.status?.conditions?.find((c) => c.type === "Synced")?.status).toBe(
+      "False",
+    );
+  });
+
+  it("adds no condition, metric or wake-up without the annotation", async () => {
+    const t = clocked(annotatedWith(undefined));
+    await t.reconciler.reconcile(KEY);
+    expect(t.expiry()).toBeUndefined();
+    expect(t.metrics.expiry.size).toBe(0);
+    expect(t.wakes).toEqual([]);
+  });
+
+  it("a new controller process reports nothing for the reason the status already shows", async () => {
+    const t = clocked(annotatedWith("2026-06-05T00:00:00Z"));
+    await t.reconciler.reconcile(KEY);
+    expect(t.expiryEvents()).toHaveLength(1);
+    const restarted = clocked(t.api.sealed!);
+    restarted.api.put(t.api.live.get(KEY)!);
+    expect(await restarted.reconciler.reconcile(KEY)).toBe("done");
+    expect(restarted.expiry()?.reason).toBe("ExpiringSoon");
+    expect(restarted.expiryEvents()).toEqual([]);
+  });
+
+  it("honours a configured warning window (a window of 0 never warns)", async () => {
+    const t = clocked(annotatedWith("2026-06-01T00:00:01Z"), { expiryWarningWindowMs: 0 });
+    await t.reconciler.reconcile(KEY);
+    expect(t.expiry()?.reason).toBe("Valid");
+    expect(t.wakes.at(-1)).toEqual({ key: KEY, ms: 2_000 });
+  });
+
+  it("drops the metric and the wake-up when the SealedSecret is gone", async () => {
+    const t = clocked(annotatedWith("2026-06-21T00:00:00Z"));
+    await t.reconciler.reconcile(KEY);
+    expect(t.metrics.expiry.has(KEY)).toBe(true);
+    t.api.sealed = undefined;
+    expect(await t.reconciler.reconcile(KEY)).toBe("done");
+    expect(t.metrics.expiry.has(KEY)).toBe(false);
+    expect(t.cancelled).toContain(KEY);
+  });
 });

@@ -1,10 +1,16 @@
-import { API_VERSION, keyHint, SEALED_SECRET_KIND } from "@signet/core";
+import {
+  API_VERSION,
+  DEFAULT_EXPIRY_WARNING_WINDOW_MS,
+  keyHint,
+  SEALED_SECRET_KIND,
+} from "@signet/core";
 import type { SealedSecret, Secret } from "@signet/core";
 
 import { shouldDeleteOrphan } from "../reconcile/decide.js";
 import type { Decision } from "../reconcile/decide.js";
 import { apiWriteFailure } from "../reconcile/failure.js";
 import type { ErrorMetricReason, Failure } from "../reconcile/failure.js";
+import type { ExpiryCondition } from "../reconcile/expiry.js";
 import { writesNewData } from "../reconcile/rollout.js";
 import { recordedKeyFingerprint } from "../reconcile/status.js";
 import type { Outcome } from "../reconcile/status.js";
@@ -13,10 +19,12 @@ import type { EventRecorder } from "../ports/events.js";
 import type { Logger } from "../ports/logger.js";
 import type { ApiErrorInfo, SecretStore, StatusWriter, WriteFence } from "../ports/writes.js";
 import type { WorkloadRestarter } from "../ports/workloads.js";
+import { Expiries } from "./expiries.js";
 import { Rollouts } from "./rollouts.js";
 import { secretDigest, stillHolds } from "./settled.js";
 import type { Settled, SettledInputs } from "./settled.js";
 import { StatusWrites } from "./status-writes.js";
+import type { StatusResult } from "./status-writes.js";
 
 /**
  * One reconcile of `namespace/name` (reference `Controller.unseal` and `updateSealedSecretStatus`,
@@ -43,6 +51,7 @@ export interface ReconcilerMetrics {
   unsealRequest(): void;
   unsealError(reason: ErrorMetricReason, namespace: string): void;
   observeConditions(ss: SealedSecret): void;
+  observeExpiry(ss: Pick<SealedSecret, "metadata">, at: Date | undefined): void;
 }
 
 export interface ReconcilerPorts {
@@ -64,11 +73,15 @@ export interface ReconcilerPorts {
   log: Logger;
   /** Restarts workloads on new data (docs/rollout.md); absent: `--rollout-workloads` is off. */
   restarter?: WorkloadRestarter | undefined;
+  /** Queues a key again after a delay (expiry boundaries, docs/expiry.md); absent: never. */
+  wake?: { at(key: string, ms: number): void; cancel(key: string): void } | undefined;
 }
 
 export interface ReconcilerOptions {
   updateStatus: boolean;
   oldGcBehavior: boolean;
+  /** `--expiry-warning-window` (default 14 days). */
+  expiryWarningWindowMs?: number;
 }
 
 /** Attempts at a write when the cache or the API answers with a conflict. */
@@ -102,12 +115,17 @@ export class Reconciler {
   readonly #settled = new Map<string, Settled>();
   readonly #statuses: StatusWrites;
   readonly #rollouts: Rollouts;
+  readonly #expiries: Expiries;
 
   constructor(ports: ReconcilerPorts, options: ReconcilerOptions) {
     this.#ports = ports;
     this.#options = options;
     this.#statuses = new StatusWrites(ports, options.updateStatus);
     this.#rollouts = new Rollouts({ ...ports, restarter: ports.restarter });
+    this.#expiries = new Expiries(
+      ports,
+      options.expiryWarningWindowMs ?? DEFAULT_EXPIRY_WARNING_WINDOW_MS,
+    );
   }
 
   /** True when `secret` is exactly the version this controller last wrote for its key. */
@@ -129,7 +147,8 @@ export class Reconciler {
     const settled = this.#settled.get(keyOf(ss));
     if (!settled) return false;
     if (!stillHolds(settled, { ss, secret, keysVersion: this.#ports.keysVersion() })) return false;
-    return this.#statuses.shows(ss, settled.outcome);
+    // The expiry stage is part of the check: a boundary crossed since is not settled.
+    return this.#statuses.shows(ss, { ...settled.outcome, expiry: this.#expiries.condition(ss) });
   }
 
   /** Reconciles the object with queue key `namespace/name`. */
@@ -167,18 +186,30 @@ export class Reconciler {
    * write that failed before, or one someone else changed). No event: nothing happened.
    */
   async #confirm(ss: SealedSecret, settled: Settled): Promise<ReconcileResult> {
+    const expiry = this.#expiries.plan(ss);
     if (!settled.outcome.ok) {
-      const status = await this.#statuses.write(ss, settled.outcome);
+      const status = await this.#writeStatus(ss, { ...settled.outcome, expiry });
       return status === "written" ? "wait" : "retry";
     }
     // A rollout that failed earlier is retried here (the queue's backoff brings us back).
     const rollout = await this.#rollouts.after(ss, false);
-    const status = await this.#statuses.write(ss, {
+    const status = await this.#writeStatus(ss, {
       ...settled.outcome,
       rollout: rollout.condition,
+      expiry,
     });
     if (status !== "written") return "retry";
     return rollout.retry ? "retry" : "done";
+  }
+
+  /** Writes the status; once written, reports a change of its `Expiry` condition. */
+  async #writeStatus(
+    ss: SealedSecret,
+    outcome: Outcome & { expiry: ExpiryCondition },
+  ): Promise<StatusResult> {
+    const status = await this.#statuses.write(ss, outcome);
+    if (status === "written") this.#expiries.written(ss, outcome.expiry);
+    return status;
   }
 
   #conclude(key: string, applied: Applied, keysVersion: number): Promise<ReconcileResult> {
@@ -206,10 +237,11 @@ export class Reconciler {
     }
     // Rollout never blocks unsealing: the Secret is written; a failed restart is a condition.
     const rollout = await this.#rollouts.after(ss, applied.newData);
-    const status = await this.#statuses.write(ss, {
+    const status = await this.#writeStatus(ss, {
       ok: true,
       keyFingerprint: applied.keyFingerprint,
       rollout: rollout.condition,
+      expiry: this.#expiries.plan(ss),
     });
     if (status !== "written") return "retry";
     return rollout.retry ? "retry" : "done";
@@ -226,8 +258,13 @@ export class Reconciler {
     );
     // Events are queued, never awaited: the status is the contract, events are diagnostics.
     p.events.record(ss, "Warning", failure.event, failure.eventMessage);
-    const outcome: Outcome = { ok: false, reason: failure.reason, message: failure.statusMessage };
-    const status = await this.#statuses.write(ss, outcome);
+    // Expiry is reported whether or not the object unseals (it never depends on it).
+    const status = await this.#writeStatus(ss, {
+      ok: false,
+      reason: failure.reason,
+      message: failure.statusMessage,
+      expiry: this.#expiries.plan(ss),
+    });
     if (status !== "written") return "retry";
     return failure.retry === "backoff" ? "retry" : "wait";
   }
@@ -256,6 +293,8 @@ export class Reconciler {
   #forget(key: string): void {
     this.#written.delete(key);
     this.#rollouts.forget(key);
+    const [namespace = "", name = ""] = key.split("/", 2);
+    this.#expiries.forget(key, { metadata: { namespace, name } });
     this.#statuses.forget(key);
     this.#settled.delete(key);
   }

@@ -6,9 +6,17 @@ import type { SealedSecret } from "@signet/core";
  * (`src/kube/stores.ts`). No port ever receives a message built from secret values.
  */
 
-/** The reference's event reasons, and Signet's rollout ones (docs/rollout.md). */
+/** The reference's event reasons, and Signet's rollout and expiry ones (docs/rollout.md, docs/expiry.md). */
 export type EventReason =
-  "Unsealed" | "ErrUnsealFailed" | "ErrUpdateFailed" | "WorkloadsRestarted" | "ErrRolloutFailed";
+  | "Unsealed"
+  | "ErrUnsealFailed"
+  | "ErrUpdateFailed"
+  | "WorkloadsRestarted"
+  | "ErrRolloutFailed"
+  | ExpiryEventReason;
+
+/** Events of the `Expiry` condition's changes (reconcile/expiry.ts). */
+export type ExpiryEventReason = "ExpiryValid" | "ExpiringSoon" | "Expired" | "InvalidExpiresAt";
 
 export type EventType = "Normal" | "Warning";
 

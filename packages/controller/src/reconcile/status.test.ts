@@ -112,3 +112,68 @@ describe("status", () => {
     expect(recordedKeyFingerprint(ss(1, first(NO_KEY)))).toBeUndefined();
   });
 });
+
+describe("status: the Expiry condition", () => {
+  const VALID = {
+    type: "set",
+    status: "True",
+    reason: "Valid",
+    message: "expires at 2026-07-01T00:00:00Z; warning from 2026-06-17T00:00:00Z",
+  } as const;
+  const SOON = { ...VALID, status: "False", reason: "ExpiringSoon", message: "soon" } as const;
+  const EXPIRED = { ...VALID, status: "False", reason: "Expired", message: "expired" } as const;
+  const T2 = new Date("2026-06-02T00:00:00Z");
+  const withExpiry = (outcome: Outcome, expiry: Outcome["expiry"]): Outcome => ({
+    ...outcome,
+    expiry,
+  });
+
+  it("is added last, on success and failure alike", () => {
+    for (const o of [OK, NO_KEY]) {
+      const plan = nextStatus(ss(1), withExpiry(o, VALID), T0);
+      expect(plan.status.conditions?.at(-1)).toEqual({
+        type: "Expiry",
+        status: "True",
+        reason: "Valid",
+        message: VALID.message,
+        lastUpdateTime: "2026-06-01T00:00:00Z",
+        lastTransitionTime: "2026-06-01T00:00:00Z",
+      });
+    }
+  });
+
+  it("writes nothing while the stage is unchanged (a resync, a later time)", () => {
+    const status = nextStatus(ss(1), withExpiry(OK, VALID), T0).status;
+    expect(nextStatus(ss(1, status), withExpiry(OK, VALID), T2).write).toBe(false);
+    // Undefined leaves the condition as it is (mismatch case: not a removal).
+    expect(nextStatus(ss(1, status), OK, T2).write).toBe(false);
+  });
+
+  it("moves lastTransitionTime only when the status flips, keeps observedGeneration", () => {
+    const valid = nextStatus(ss(3), withExpiry(OK, VALID), T0).status;
+    const soon = nextStatus(ss(3, valid), withExpiry(OK, SOON), T1);
+    expect(soon.write).toBe(true);
+    expect(soon.status.observedGeneration).toBe(3);
+    expect(condition(soon.status, "Expiry")?.lastTransitionTime).toBe("2026-06-01T00:05:00Z");
+    const expired = nextStatus(ss(3, soon.status), withExpiry(OK, EXPIRED), T2);
+    expect(expired.write).toBe(true);
+    expect(condition(expired.status, "Expiry")).toMatchObject({
+      reason: "Expired",
+      lastUpdateTime: "2026-06-02T00:00:00Z",
+      lastTransitionTime: "2026-06-01T00:05:00Z",
+    });
+    // The other conditions did not change.
+    expect(condition(expired.status, "Synced")?.lastUpdateTime).toBe("2026-06-02T00:00:00Z");
+    expect(condition(expired.status, "Synced")?.lastTransitionTime).toBe("2026-06-01T00:00:00Z");
+  });
+
+  it("is removed (a write) when the annotation goes, other conditions kept", () => {
+    const status = nextStatus(ss(1), withExpiry(OK, VALID), T0).status;
+    const plan = nextStatus(ss(1, status), withExpiry(OK, { type: "remove" }), T1);
+    expect(plan.write).toBe(true);
+    expect(plan.status.conditions?.map((c) => c.type)).toEqual(["Synced", "Ready"]);
+    expect(
+      nextStatus(ss(1), withExpiry(OK, { type: "remove" }), T0).status.conditions,
+    ).toHaveLength(2);
+  });
+});

@@ -1,6 +1,8 @@
 import type { SealedSecret, SealedSecretCondition, SealedSecretStatus } from "@signet/core";
 
 import type { FailureReason } from "./failure.js";
+import { EXPIRY_CONDITION } from "./expiry.js";
+import type { ExpiryCondition } from "./expiry.js";
 import { ROLLOUT_CONDITION } from "./rollout.js";
 import type { RolloutCondition } from "./rollout.js";
 
@@ -15,13 +17,16 @@ import type { RolloutCondition } from "./rollout.js";
  * - `observedGeneration` = `metadata.generation` on every write;
  * - `status.signet.keyFingerprint`: the key that opened the object (additive field);
  * - Signet's `Rollout` condition (reconcile/rollout.ts), after the others, when the outcome says
- *   so: set, removed, or (undefined) left as it is.
+ *   so: set, removed, or (undefined) left as it is;
+ * - Signet's `Expiry` condition (reconcile/expiry.ts), last, on success and failure alike
+ *   (expiry never depends on unsealing): set, removed, or (undefined) left as it is.
  * Unlike the reference, a changed message, reason or key also counts as a change (a stale error
  * no longer survives its fix), while an unchanged outcome writes nothing.
  */
-export type Outcome =
+export type Outcome = (
   | { ok: true; keyFingerprint: string | undefined; rollout?: RolloutCondition | undefined }
-  | { ok: false; reason: FailureReason; message: string };
+  | { ok: false; reason: FailureReason; message: string }
+) & { expiry?: ExpiryCondition | undefined };
 
 export interface StatusPlan {
   status: SealedSecretStatus;
@@ -64,11 +69,13 @@ export function nextStatus(
     desired.some((d) => differs(find(d.type), d)) ||
     (outcome.ok && find(STALLED) !== undefined) ||
     fingerprintChanges(ss, fingerprint) ||
-    rolloutChanges(find(ROLLOUT_CONDITION), rollout);
+    extraChanges(find(ROLLOUT_CONDITION), ROLLOUT_CONDITION, rollout) ||
+    extraChanges(find(EXPIRY_CONDITION), EXPIRY_CONDITION, outcome.expiry);
   if (!write) return { status: prev, write: false };
+  const extras = { [ROLLOUT_CONDITION]: rollout, [EXPIRY_CONDITION]: outcome.expiry };
   const status: SealedSecretStatus = {
     ...prev,
-    conditions: nextConditions(prevConditions, desired, rollout, rfc3339Seconds(now)),
+    conditions: nextConditions(prevConditions, desired, extras, rfc3339Seconds(now)),
   };
   if (ss.metadata.generation !== undefined) status.observedGeneration = ss.metadata.generation;
   if (fingerprint !== undefined) {
@@ -80,23 +87,30 @@ export function nextStatus(
   return { status, write: true };
 }
 
-/** Ours first, then the others as they were, then `Rollout` (kept unless the outcome says). */
+/** A Signet condition the outcome sets, removes, or (undefined) leaves as it is. */
+type ExtraCondition =
+  | { type: "set"; status: "True" | "False"; reason: string; message: string }
+  | { type: "remove" }
+  | undefined;
+
+/**
+ * Ours first, then the others as they were, then `Rollout` and `Expiry` (each kept unless the
+ * outcome says).
+ */
 function nextConditions(
   prev: readonly SealedSecretCondition[],
   desired: readonly ConditionSpec[],
-  rollout: RolloutCondition | undefined,
+  extras: Readonly<Record<string, ExtraCondition>>,
   time: string,
 ): SealedSecretCondition[] {
   const find = (type: string): SealedSecretCondition | undefined =>
     prev.find((c) => c.type === type);
   return [
     ...desired.map((d) => condition(find(d.type), d, time)),
-    ...prev.filter(
-      (c) => !OURS.has(c.type) && (c.type !== ROLLOUT_CONDITION || rollout === undefined),
+    ...prev.filter((c) => !OURS.has(c.type) && extras[c.type] === undefined),
+    ...Object.entries(extras).flatMap(([type, extra]) =>
+      extra?.type === "set" ? [condition(find(type), { ...extra, type }, time)] : [],
     ),
-    ...(rollout?.type === "set"
-      ? [condition(find(ROLLOUT_CONDITION), { ...rollout, type: ROLLOUT_CONDITION }, time)]
-      : []),
   ];
 }
 
@@ -131,13 +145,14 @@ function fingerprintChanges(
   return fingerprint !== undefined && fingerprint !== recordedKeyFingerprint(ss);
 }
 
-function rolloutChanges(
+function extraChanges(
   prev: SealedSecretCondition | undefined,
-  rollout: RolloutCondition | undefined,
+  type: string,
+  extra: ExtraCondition,
 ): boolean {
-  if (rollout === undefined) return false;
-  if (rollout.type === "remove") return prev !== undefined;
-  return differs(prev, { ...rollout, type: ROLLOUT_CONDITION });
+  if (extra === undefined) return false;
+  if (extra.type === "remove") return prev !== undefined;
+  return differs(prev, { ...extra, type });
 }
 
 function differs(prev: SealedSecretCondition | undefined, d: ConditionSpec): boolean {
