@@ -126,6 +126,7 @@ export const reseal: Subcommand = async (argv, io) => {
       await resealFile(path, run);
     }
     if (io.stderrIsTTY) io.writeStderr("\r\x1b[K");
+    engine.finish?.();
     io.writeStdout(summary(run.totals, mode));
     if (run.totals.failed > 0) return EXIT_FAILED;
     const pending = run.totals.resealed + run.totals.hinted > 0;
