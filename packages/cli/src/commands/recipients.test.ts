@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
+import { parseSealingCertificate } from "@signet/core";
+
 import { run } from "../run.js";
 import { memoryIo } from "../test-support/memory-io.js";
 import type { MemoryIo } from "../test-support/memory-io.js";
@@ -48,6 +50,11 @@ async function openWith(keyFile: string, sealed: string): Promise<string> {
 }
 
 /** The documents of a YAML stream. */
+/** The `signet.dev/sealed-with` fingerprint of one of FILES' certificates. */
+function fingerprintOf(cert: keyof typeof FILES): string {
+  return parseSealingCertificate(FILES[cert], new Date("2026-06-01")).fingerprint;
+}
+
 const documents = (yaml: string): string[] => yaml.split(/^---\n/m).filter((d) => d !== "");
 
 describe("sealing for named recipients", () => {
@@ -158,14 +165,17 @@ describe("--raw for named recipients", () => {
 });
 
 describe("--merge-into for named recipients", () => {
-  const target = (recipient?: string): string =>
+  const target = (recipient?: string, sealedWith?: string): string =>
     JSON.stringify({
       apiVersion: "bitnami.com/v1alpha1",
       kind: "SealedSecret",
       metadata: {
         name: "db",
         namespace: "app",
-        ...(recipient ? { annotations: { "signet.dev/recipient": recipient } } : {}),
+        annotations: {
+          ...(recipient ? { "signet.dev/recipient": recipient } : {}),
+          ...(sealedWith ? { "signet.dev/sealed-with": fingerprintOf(sealedWith) } : {}),
+        },
       },
       spec: { encryptedData: {} },
     });
@@ -191,6 +201,81 @@ describe("--merge-into for named recipients", () => {
       'error: recipient "prod": --merge-into prod/db.json: the file is sealed for recipient "staging", not "prod"\n',
     );
     expect(m.files.get("prod/db.json")!.toString()).toBe(target("staging"));
+  });
+});
+
+describe("--merge-into checks the file's recipient against the certificate", () => {
+  const target = (recipient?: string, sealedWith?: string): string =>
+    JSON.stringify({
+      apiVersion: "bitnami.com/v1alpha1",
+      kind: "SealedSecret",
+      metadata: {
+        name: "db",
+        namespace: "app",
+        annotations: {
+          ...(recipient ? { "signet.dev/recipient": recipient } : {}),
+          ...(sealedWith ? { "signet.dev/sealed-with": fingerprintOf(sealedWith) } : {}),
+        },
+      },
+      spec: { encryptedData: {} },
+    });
+  const STAGING_FP = fingerprintOf("staging.pem");
+  const PROD_FP = fingerprintOf("prod.pem");
+
+  it.each([
+    [
+      "an unnamed --cert into a file annotated for a recipient",
+      ["--cert", "prod.pem"],
+      {},
+      target("staging", "staging.pem"),
+      'error: --merge-into db.json: the file is sealed for recipient "staging" (signet.dev/recipient); name its certificate: --cert NAME=SOURCE\n',
+    ],
+    [
+      "SEALED_SECRETS_CERT into a file annotated for a recipient",
+      [],
+      { SEALED_SECRETS_CERT: "prod.pem" },
+      target("staging"),
+      'error: --merge-into db.json: the file is sealed for recipient "staging" (signet.dev/recipient); name its certificate: --cert NAME=SOURCE\n',
+    ],
+    [
+      "a named recipient into an unannotated file sealed with another certificate",
+      ["--cert", "prod=prod.pem"],
+      {},
+      target(undefined, "staging.pem"),
+      `error: recipient "prod": --merge-into db.json: the file's values are sealed with certificate "${STAGING_FP}" (signet.dev/sealed-with), not recipient "prod"'s ${PROD_FP}; merging would mix two certificates in one SealedSecret (after a key rotation, reseal the file first: signet reseal)\n`,
+    ],
+    [
+      "a recipient's own certificate into its file sealed with another certificate",
+      ["--cert", "prod=prod.pem"],
+      {},
+      target("prod", "staging.pem"),
+      `error: recipient "prod": --merge-into db.json: the file's values are sealed with certificate "${STAGING_FP}" (signet.dev/sealed-with), not recipient "prod"'s ${PROD_FP}; merging would mix two certificates in one SealedSecret (after a key rotation, reseal the file first: signet reseal)\n`,
+    ],
+  ])("refuses %s and leaves the file as it was", async (_, flags, env, before, message) => {
+    const m = memoryIo({ stdin: SECRET, files: { ...FILES, "db.json": before }, env });
+    const { code, err } = await signet([...flags, "--merge-into", "db.json"], m);
+    expect({ code, err }).toEqual({ code: 1, err: message });
+    expect(m.files.get("db.json")!.toString()).toBe(before);
+  });
+
+  it.each([
+    ["an unnamed --cert into an unannotated file after a key rotation", ["--cert", "prod.pem"], target(undefined, "staging.pem")],
+    ["an unnamed --cert into a kubeseal file (no hint)", ["--cert", "prod.pem"], target()],
+    ["a named recipient into its own file", ["--cert", "prod=prod.pem"], target("prod", "prod.pem")],
+    ["a named recipient into a file without a hint", ["--cert", "prod=prod.pem"], target()],
+  ])("merges %s", async (_, flags, before) => {
+    const m = io({ "db.json": before });
+    const { code, err } = await signet([...flags, "--merge-into", "db.json"], m);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(await openWith("prod.key", m.files.get("db.json")!.toString())).toBe(PLAINTEXT);
+  });
+
+  it("checks every recipient's file before writing any", async () => {
+    const m = io({ "prod/db.json": target("prod"), "staging/db.json": target("prod") });
+    const { code, err } = await signet(["--cert", "prod=prod.pem", "--cert", "staging=staging.pem", "--merge-into", "{name}/db.json"], m);
+    expect(code).toBe(1);
+    expect(err).toContain('recipient "staging": --merge-into staging/db.json: the file is sealed for recipient "prod", not "staging"');
+    expect(m.files.get("prod/db.json")!.toString()).toBe(target("prod"));
   });
 });
 
