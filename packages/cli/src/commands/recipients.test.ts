@@ -361,3 +361,115 @@ describe("examples/multi-cluster", () => {
     expect(example("applicationset.yaml")).toContain("path: examples/multi-cluster/clusters/*");
   });
 });
+
+describe("output targets are checked before anything is written", () => {
+  const DIRS = { "prod/kustomization.yaml": "", "staging/kustomization.yaml": "" };
+  it.each([
+    ["-w naming an existing directory", ["-w", "{name}"], DIRS, {}, "error: -w prod: is a directory; give a file name\n"],
+    ["-w ending in /", ["-w", "{name}/"], DIRS, {}, "error: -w prod/: names a directory; give a file name\n"],
+    [
+      "a regular file where a directory is expected",
+      ["-w", "{name}/db.yaml"],
+      { prod: "x", "staging/kustomization.yaml": "" },
+      {},
+      "error: -w prod/db.yaml: prod is not a directory\n",
+    ],
+    [
+      "two recipients landing on one file through ..",
+      ["-w", "{name}/../x.yaml"],
+      DIRS,
+      {},
+      'error: -w: recipients "prod" (prod/../x.yaml) and "staging" (staging/../x.yaml) would write the same file; nothing was written\n',
+    ],
+    [
+      "two recipients landing on one file through a symbolic link",
+      ["-w", "{name}/db.yaml"],
+      { "prod/kustomization.yaml": "" },
+      { staging: "prod" },
+      'error: -w: recipients "prod" (prod/db.yaml) and "staging" (staging/db.yaml) would write the same file; nothing was written\n',
+    ],
+    [
+      "two recipients merging into one file",
+      ["--merge-into", "{name}/../x.json"],
+      { ...DIRS, "x.json": "{}" },
+      {},
+      'error: --merge-into: recipients "prod" (prod/../x.json) and "staging" (staging/../x.json) would write the same file; nothing was written\n',
+    ],
+  ])("refuses %s, naming it, and writes nothing", async (_, flags, files, links, message) => {
+    const m = memoryIo({ stdin: SECRET, files: { ...FILES, ...files }, links });
+    const before = new Map(m.files);
+    const { code, err } = await signet([...TWO, ...flags], m);
+    expect({ code, err }).toEqual({ code: 1, err: message });
+    expect(m.files).toEqual(before);
+  });
+});
+
+describe("the --cert values and patterns that are likely mistakes", () => {
+  it.each([
+    ["-w", "clusters/{NAME}/db.yaml", '"{NAME}" looks like the {name} placeholder'],
+    ["-w", "clusters/{ name }/db.yaml", '"{ name }" looks like the {name} placeholder'],
+    ["--merge-into", "{Name}/db.yaml", '"{Name}" looks like the {name} placeholder'],
+  ])("refuses %s %s as a misspelt placeholder", async (flag, path, message) => {
+    const m = io({ "clusters/prod/kustomization.yaml": "" });
+    const { code, err } = await signet([...TWO, flag, path], m);
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+    expect([...m.files.keys()].some((k) => k.includes("{"))).toBe(false);
+  });
+
+  it("refuses a misspelt placeholder in reseal --recipient-path", async () => {
+    const m = io();
+    const args = ["reseal", "--check", ...TWO, "--recipient-path", "c/{NAME}/", "."];
+    const { code, err } = await signet(args, m);
+    expect(code).toBe(2);
+    expect(err).toContain('"{NAME}" looks like the {name} placeholder');
+  });
+
+  it("warns when two recipients have the same certificate", async () => {
+    const m = io();
+    const { code, err } = await signet(["--cert", "prod=prod.pem", "--cert", "eu=prod.pem"], m);
+    expect(code).toBe(0);
+    expect(err).toBe(
+      'warning: recipients "prod" and "eu" have the same certificate: either cluster opens the other\'s SealedSecrets\n',
+    );
+  });
+
+  it("hints that a name with a dot is read as a file name", async () => {
+    const { code, err } = await signet(["--cert", "prod.eu=x.pem"], io());
+    expect(code).toBe(1);
+    expect(err).toBe(
+      `error: open prod.eu=x.pem: no such file or directory (read as a file name: a recipient name before '=' is a DNS label, lowercase letters, digits and '-' only, so "prod.eu" is not one)\n`,
+    );
+  });
+});
+
+describe("SEALED_SECRETS_CERT is one certificate, never named recipients", () => {
+  const env = { SEALED_SECRETS_CERT: "prod=prod.pem" };
+  it.each([
+    [["--recovery-unseal", "--recovery-private-key", "prod.key"], "sealed"],
+    [["--validate", "--controller-namespace", "x"], "sealed"],
+    [["inspect", "--help"], ""],
+    [["ui", "--help"], ""],
+  ])("does not break %j", async (argv) => {
+    const sealed = (await signet(["--cert", "prod.pem"], io())).out;
+    const m = memoryIo({ stdin: sealed, files: FILES, env });
+    const { err } = await signet(argv, m);
+    expect(err).not.toMatch(/"--cert" flag|named recipients/);
+  });
+
+  it("names the variable when its value cannot be read", async () => {
+    const m = memoryIo({ stdin: SECRET, files: FILES, env });
+    const { code, err } = await signet([], m);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      "error: open prod=prod.pem: no such file or directory (from SEALED_SECRETS_CERT, which is one file or URL: named recipients NAME=SOURCE are read from --cert on the command line only)\n",
+    );
+  });
+
+  it("is replaced by named recipients on the command line", async () => {
+    const m = memoryIo({ stdin: SECRET, files: FILES, env });
+    const { code, out } = await signet(["--cert", "staging=staging.pem"], m);
+    expect(code).toBe(0);
+    expect(out).toContain('"signet.dev/recipient": "staging"');
+  });
+});

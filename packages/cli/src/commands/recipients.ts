@@ -7,7 +7,7 @@ import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
 import { resolvedFormat } from "../options.js";
 import type { Recipient } from "../recipients.js";
-import { isNamePattern, recipientPath, withRecipient } from "../recipients.js";
+import { checkPlaceholder, isNamePattern, recipientPath, withRecipient } from "../recipients.js";
 import { runRaw } from "./raw.js";
 import { sealSecrets } from "./seal.js";
 
@@ -47,11 +47,33 @@ async function each<R extends Recipient, T>(
 }
 
 /** Reads every recipient's certificate (files or URLs) before anything is sealed. */
-export function readRecipients(options: CliOptions, io: Io): Promise<ReadRecipient[]> {
-  return each(options.recipients, async (r) => ({
+export async function readRecipients(options: CliOptions, io: Io): Promise<ReadRecipient[]> {
+  const read = await each(options.recipients, async (r) => ({
     ...r,
     certificatePem: (await readCertificate({ ...options, cert: r.source }, io)).toString("utf8"),
   }));
+  warnSameCertificate(
+    read.map((r) => ({ name: r.name, key: r.certificatePem.trim() })),
+    io,
+  );
+  return read;
+}
+
+/** A warning for each recipient whose certificate an earlier one already has (likely a typo). */
+export function warnSameCertificate(
+  recipients: readonly { name: string; key: string }[],
+  io: Pick<Io, "writeStderr">,
+): void {
+  const first = new Map<string, string>();
+  for (const { name, key } of recipients) {
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, name);
+    else {
+      io.writeStderr(
+        `warning: recipients "${earlier}" and "${name}" have the same certificate: either cluster opens the other's SealedSecrets\n`,
+      );
+    }
+  }
 }
 
 /**
@@ -60,6 +82,8 @@ export function readRecipients(options: CliOptions, io: Io): Promise<ReadRecipie
  * `--fetch-cert`) refuse them rather than silently use one.
  */
 export function checkRecipientMode(options: CliOptions): void {
+  checkPlaceholder("--sealed-secret-file", options.outputFile);
+  checkPlaceholder("--merge-into", options.mergeInto);
   const pattern = [options.outputFile, options.mergeInto].some(isNamePattern);
   if (options.recipients.length === 0) {
     if (pattern) {

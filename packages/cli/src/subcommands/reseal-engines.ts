@@ -15,7 +15,13 @@ import { connectCluster } from "../cluster/entry.js";
 import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
-import { NAME_PLACEHOLDER, RECIPIENT_ANNOTATION, recipientOf } from "../recipients.js";
+import { warnSameCertificate } from "../commands/recipients.js";
+import {
+  checkPlaceholder,
+  NAME_PLACEHOLDER,
+  RECIPIENT_ANNOTATION,
+  recipientOf,
+} from "../recipients.js";
 import { UsageError } from "./common.js";
 import { openerOf, planOffline, rotatedValues, staleByHint } from "./reseal-plan.js";
 
@@ -184,7 +190,12 @@ async function recipientsEngine(
   readOnly: boolean,
   recipientPath: string,
 ): Promise<Engine> {
+  checkPlaceholder("--recipient-path", recipientPath);
   const certificates = await recipientCertificates(options, io);
+  warnSameCertificate(
+    [...certificates].map(([name, c]) => ({ name, key: c.fingerprint })),
+    io,
+  );
   const byFingerprint = new Map<string, string>();
   for (const [name, c] of certificates) {
     if (!byFingerprint.has(c.fingerprint)) byFingerprint.set(c.fingerprint, name);
