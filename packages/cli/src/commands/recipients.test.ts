@@ -259,9 +259,17 @@ describe("--merge-into checks the file's recipient against the certificate", () 
   });
 
   it.each([
-    ["an unnamed --cert into an unannotated file after a key rotation", ["--cert", "prod.pem"], target(undefined, "staging.pem")],
+    [
+      "an unnamed --cert into an unannotated file after a key rotation",
+      ["--cert", "prod.pem"],
+      target(undefined, "staging.pem"),
+    ],
     ["an unnamed --cert into a kubeseal file (no hint)", ["--cert", "prod.pem"], target()],
-    ["a named recipient into its own file", ["--cert", "prod=prod.pem"], target("prod", "prod.pem")],
+    [
+      "a named recipient into its own file",
+      ["--cert", "prod=prod.pem"],
+      target("prod", "prod.pem"),
+    ],
     ["a named recipient into a file without a hint", ["--cert", "prod=prod.pem"], target()],
   ])("merges %s", async (_, flags, before) => {
     const m = io({ "db.json": before });
@@ -272,9 +280,21 @@ describe("--merge-into checks the file's recipient against the certificate", () 
 
   it("checks every recipient's file before writing any", async () => {
     const m = io({ "prod/db.json": target("prod"), "staging/db.json": target("prod") });
-    const { code, err } = await signet(["--cert", "prod=prod.pem", "--cert", "staging=staging.pem", "--merge-into", "{name}/db.json"], m);
+    const { code, err } = await signet(
+      [
+        "--cert",
+        "prod=prod.pem",
+        "--cert",
+        "staging=staging.pem",
+        "--merge-into",
+        "{name}/db.json",
+      ],
+      m,
+    );
     expect(code).toBe(1);
-    expect(err).toContain('recipient "staging": --merge-into staging/db.json: the file is sealed for recipient "prod", not "staging"');
+    expect(err).toContain(
+      'recipient "staging": --merge-into staging/db.json: the file is sealed for recipient "prod", not "staging"',
+    );
     expect(m.files.get("prod/db.json")!.toString()).toBe(target("prod"));
   });
 });
@@ -365,8 +385,20 @@ describe("examples/multi-cluster", () => {
 describe("output targets are checked before anything is written", () => {
   const DIRS = { "prod/kustomization.yaml": "", "staging/kustomization.yaml": "" };
   it.each([
-    ["-w naming an existing directory", ["-w", "{name}"], DIRS, {}, "error: -w prod: is a directory; give a file name\n"],
-    ["-w ending in /", ["-w", "{name}/"], DIRS, {}, "error: -w prod/: names a directory; give a file name\n"],
+    [
+      "-w naming an existing directory",
+      ["-w", "{name}"],
+      DIRS,
+      {},
+      "error: -w prod: is a directory; give a file name\n",
+    ],
+    [
+      "-w ending in /",
+      ["-w", "{name}/"],
+      DIRS,
+      {},
+      "error: -w prod/: names a directory; give a file name\n",
+    ],
     [
       "a regular file where a directory is expected",
       ["-w", "{name}/db.yaml"],

@@ -155,7 +155,8 @@ async function checkOutputs(targets: readonly Target[], io: Io): Promise<void> {
         `${where}: directory ${dir} does not exist (signet creates no directories; create it, or check the recipient name)`,
       );
     }
-    if (dirKind !== "directory") throw new SignetError("ERR_IO", `${where}: ${dir} is not a directory`);
+    if (dirKind !== "directory")
+      throw new SignetError("ERR_IO", `${where}: ${dir} is not a directory`);
     if ((await io.pathKind(slashed)) === "directory") {
       throw new SignetError("ERR_IO", `${where}: is a directory; give a file name`);
     }

@@ -161,9 +161,7 @@ export function keyOwners(
   certificates: ReadonlyMap<string, SealingCertificate>,
 ): Map<UnsealingKey, Set<string>> {
   const ownersOf = (k: UnsealingKey): Set<string> =>
-    new Set(
-      [...certificates].filter(([, c]) => c.fingerprint === k.fingerprint).map(([n]) => n),
-    );
+    new Set([...certificates].filter(([, c]) => c.fingerprint === k.fingerprint).map(([n]) => n));
   const out = new Map<UnsealingKey, Set<string>>();
   for (const { keys } of files) {
     const fileOwners = new Set(keys.flatMap((k) => [...ownersOf(k)]));
@@ -228,7 +226,11 @@ async function recipientsEngine(
               `recipient mismatch: it is recipient "${name}"'s, but its signet.dev/sealed-with hint is recipient "${hinted}"'s certificate`,
             );
           }
-          return Promise.resolve({ stale: staleByHint(ss, fingerprint), values: {}, hintOnly: false });
+          return Promise.resolve({
+            stale: staleByHint(ss, fingerprint),
+            values: {},
+            hintOnly: false,
+          });
         },
       });
     }

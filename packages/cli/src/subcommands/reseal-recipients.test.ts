@@ -4,7 +4,13 @@ import { readFileSync } from "node:fs";
 
 import { MEMORY_CWD, memoryIo } from "../test-support/memory-io.js";
 import { recipientFromPath } from "./reseal-engines.js";
-import { ioWith as baseIoWith, KEYS as FIXTURE_KEYS, open, secretJson, signet } from "./test-support/fixtures.js";
+import {
+  ioWith as baseIoWith,
+  KEYS as FIXTURE_KEYS,
+  open,
+  secretJson,
+  signet,
+} from "./test-support/fixtures.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../../../test/fixtures/keys/${name}`, import.meta.url), "utf8");
@@ -37,7 +43,11 @@ async function sealedFor(
   cert = name === "prod" ? "prod-old-cert.pem" : "old-cert.pem",
 ): Promise<string> {
   // prod's earlier certificate has expired since: seal as on a day it was valid.
-  const io = memoryIo({ files: { ...FIXTURE_KEYS, ...EXTRA }, stdin: secret, now: new Date("2020-06-01") });
+  const io = memoryIo({
+    files: { ...FIXTURE_KEYS, ...EXTRA },
+    stdin: secret,
+    now: new Date("2020-06-01"),
+  });
   const result = await signet(["--cert", `${name}=${cert}`, "-o", "yaml"], io);
   if (result.code !== 0) throw new Error(result.err);
   return annotate ? result.out : result.out.replace(/^ +signet\.dev\/recipient: .*\n/m, "");
@@ -109,7 +119,10 @@ describe("signet reseal with named recipients", () => {
         "prod-keys.yaml": backup(fixture("test-only-sealing-key.pem"), EXTRA["prod-old-key.pem"]),
       });
       const args = ["reseal", ...RECIPIENTS, "--recovery-private-key", keyFiles];
-      const result = await signet([...args, "--recipient-path", "clusters/{name}/", "clusters"], io);
+      const result = await signet(
+        [...args, "--recipient-path", "clusters/{name}/", "clusters"],
+        io,
+      );
       expect(result.code).toBe(1);
       expect(result.err).toMatch(
         /^error: clusters\/prod\/db\.yaml:\d+: apps\/db: recipient mismatch: it is recipient "prod"'s, but its value "password" opens only with recipient "staging"'s key/m,
@@ -126,7 +139,12 @@ describe("signet reseal with named recipients", () => {
       "clusters/prod/db.yaml": prod,
       "staging-keys.yaml": backup(fixture("test-only-other-key.pem"), EXTRA["prod-old-key.pem"]),
     });
-    const args = ["reseal", ...RECIPIENTS, "--recovery-private-key", "staging-keys.yaml,new-key.pem"];
+    const args = [
+      "reseal",
+      ...RECIPIENTS,
+      "--recovery-private-key",
+      "staging-keys.yaml,new-key.pem",
+    ];
     const result = await signet([...args, "clusters"], io);
     expect(result.code).toBe(1);
     expect(result.err).toContain(`opens only with recipient "staging"'s key`);
@@ -154,7 +172,9 @@ describe("signet reseal with named recipients", () => {
     const args = ["reseal", ...RECIPIENTS, ...KEYS, "--recipient-path", pattern, arg];
     const result = await signet(args, io);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/annotated for recipient "staging" but its path is recipient "prod"'s/);
+    expect(result.err).toMatch(
+      /annotated for recipient "staging" but its path is recipient "prod"'s/,
+    );
     expect(result.err).not.toContain("matched no file");
   });
 

@@ -119,7 +119,9 @@ function memoryFs(files: Map<string, Buffer>, links: Map<string, string>) {
   function resolve(path: string, hops = { n: 0 }): string {
     let current = "";
     const normal = posix.normalize(path);
-    const relative = normal.startsWith(`${MEMORY_CWD}/`) ? normal.slice(MEMORY_CWD.length + 1) : normal;
+    const relative = normal.startsWith(`${MEMORY_CWD}/`)
+      ? normal.slice(MEMORY_CWD.length + 1)
+      : normal;
     for (const part of relative.split("/")) {
       current = current === "" ? part : posix.join(current, part);
       const target = links.get(current);
