@@ -505,3 +505,39 @@ describe("SEALED_SECRETS_CERT is one certificate, never named recipients", () =>
     expect(out).toContain('"signet.dev/recipient": "staging"');
   });
 });
+
+describe("docs/recipients.md, the break-glass example as written", () => {
+  /** The shell words of one command line (single quotes only, as the example uses). */
+  const words = (line: string): string[] =>
+    [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+  it("runs every signet and mkdir line of the example in order, and the recovery copy opens", async () => {
+    const doc = readFileSync(new URL("../../../../docs/recipients.md", import.meta.url), "utf8");
+    const section = doc.slice(doc.indexOf("## A break-glass recipient"));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!.replace(/\\\n\s*/g, "");
+    const lines = block.split("\n").filter((l) => /^(signet|mkdir) /.test(l));
+    expect(lines.map((l) => l.split(" ")[0])).toEqual(["mkdir", "signet", "signet"]);
+    // openssl's output, as the first lines make it: a key pair for the recovery recipient.
+    const m = io({
+      "recovery.pem": fixture("test-only-other-cert.pem"),
+      "recovery-key.pem": fixture("test-only-other-key.pem"),
+      "db.yaml": SECRET,
+    });
+    let last = { code: -1, out: "", err: "" };
+    for (const line of lines) {
+      const [cmd, ...args] = words(line);
+      if (cmd === "mkdir") {
+        for (const dir of args.filter((a) => a !== "-p"))
+          m.files.set(`${dir}/.keep`, Buffer.from(""));
+        continue;
+      }
+      const [o, e] = [m.stdout().length, m.stderr().length];
+      const code = await run(args, m);
+      last = { code, out: m.stdout().slice(o), err: m.stderr().slice(e) };
+      expect({ line, code, err: last.err }).toEqual({ line, code: 0, err: "" });
+    }
+    const secret = JSON.parse(last.out) as { data: { password: string } };
+    expect(Buffer.from(secret.data.password, "base64").toString()).toBe(PLAINTEXT);
+    expect(m.files.has("sealed/prod/db.yaml")).toBe(true);
+  });
+});
