@@ -57,6 +57,22 @@ function fingerprintOf(cert: keyof typeof FILES): string {
 
 const documents = (yaml: string): string[] => yaml.split(/^---\n/m).filter((d) => d !== "");
 
+/** A SealedSecret file for --merge-into: its recipient annotation and sealed-with hint. */
+const target = (recipient?: string, sealedWith?: string): string =>
+  JSON.stringify({
+    apiVersion: "bitnami.com/v1alpha1",
+    kind: "SealedSecret",
+    metadata: {
+      name: "db",
+      namespace: "app",
+      annotations: {
+        ...(recipient ? { "signet.dev/recipient": recipient } : {}),
+        ...(sealedWith ? { "signet.dev/sealed-with": fingerprintOf(sealedWith) } : {}),
+      },
+    },
+    spec: { encryptedData: {} },
+  });
+
 describe("sealing for named recipients", () => {
   it("writes one SealedSecret per recipient to stdout, each annotated and opened by its own key only", async () => {
     const { code, out, err } = await signet([...TWO, "-o", "yaml"], io());
@@ -165,21 +181,6 @@ describe("--raw for named recipients", () => {
 });
 
 describe("--merge-into for named recipients", () => {
-  const target = (recipient?: string, sealedWith?: string): string =>
-    JSON.stringify({
-      apiVersion: "bitnami.com/v1alpha1",
-      kind: "SealedSecret",
-      metadata: {
-        name: "db",
-        namespace: "app",
-        annotations: {
-          ...(recipient ? { "signet.dev/recipient": recipient } : {}),
-          ...(sealedWith ? { "signet.dev/sealed-with": fingerprintOf(sealedWith) } : {}),
-        },
-      },
-      spec: { encryptedData: {} },
-    });
-
   it("merges into each recipient's file, sealed with its certificate", async () => {
     const m = io({ "prod/db.json": target("prod"), "staging/db.json": target() });
     const { code, err } = await signet([...TWO, "--merge-into", "{name}/db.json"], m);
@@ -205,20 +206,6 @@ describe("--merge-into for named recipients", () => {
 });
 
 describe("--merge-into checks the file's recipient against the certificate", () => {
-  const target = (recipient?: string, sealedWith?: string): string =>
-    JSON.stringify({
-      apiVersion: "bitnami.com/v1alpha1",
-      kind: "SealedSecret",
-      metadata: {
-        name: "db",
-        namespace: "app",
-        annotations: {
-          ...(recipient ? { "signet.dev/recipient": recipient } : {}),
-          ...(sealedWith ? { "signet.dev/sealed-with": fingerprintOf(sealedWith) } : {}),
-        },
-      },
-      spec: { encryptedData: {} },
-    });
   const STAGING_FP = fingerprintOf("staging.pem");
   const PROD_FP = fingerprintOf("prod.pem");
 
