@@ -530,7 +530,8 @@ describe("raw mode with Secret-building or merge flags", () => {
     const merged = JSON.parse(io.files.get("ss.json")!.toString()) as {
       spec: { encryptedData: Record<string, string> };
     };
-    expect(Object.keys(merged.spec.encryptedData)).toEqual(Object.keys(JSON.parse(SECRET).data));
+    const input = JSON.parse(SECRET) as { data: Record<string, string> };
+    expect(Object.keys(merged.spec.encryptedData)).toEqual(Object.keys(input.data));
   });
 });
 

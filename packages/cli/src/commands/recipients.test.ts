@@ -58,7 +58,7 @@ function fingerprintOf(cert: keyof typeof FILES): string {
 const documents = (yaml: string): string[] => yaml.split(/^---\n/m).filter((d) => d !== "");
 
 /** A SealedSecret file for --merge-into: its recipient annotation and sealed-with hint. */
-const target = (recipient?: string, sealedWith?: string): string =>
+const target = (recipient?: string, sealedWith?: keyof typeof FILES): string =>
   JSON.stringify({
     apiVersion: "bitnami.com/v1alpha1",
     kind: "SealedSecret",
@@ -212,33 +212,29 @@ describe("--merge-into checks the file's recipient against the certificate", () 
   it.each([
     [
       "an unnamed --cert into a file annotated for a recipient",
-      ["--cert", "prod.pem"],
-      {},
+      { flags: ["--cert", "prod.pem"], env: {} },
       target("staging", "staging.pem"),
       'error: --merge-into db.json: the file is sealed for recipient "staging" (signet.dev/recipient); name its certificate: --cert NAME=SOURCE\n',
     ],
     [
       "SEALED_SECRETS_CERT into a file annotated for a recipient",
-      [],
-      { SEALED_SECRETS_CERT: "prod.pem" },
+      { flags: [], env: { SEALED_SECRETS_CERT: "prod.pem" } },
       target("staging"),
       'error: --merge-into db.json: the file is sealed for recipient "staging" (signet.dev/recipient); name its certificate: --cert NAME=SOURCE\n',
     ],
     [
       "a named recipient into an unannotated file sealed with another certificate",
-      ["--cert", "prod=prod.pem"],
-      {},
+      { flags: ["--cert", "prod=prod.pem"], env: {} },
       target(undefined, "staging.pem"),
       `error: recipient "prod": --merge-into db.json: the file's values are sealed with certificate "${STAGING_FP}" (signet.dev/sealed-with), not recipient "prod"'s ${PROD_FP}; merging would mix two certificates in one SealedSecret (after a key rotation, reseal the file first: signet reseal)\n`,
     ],
     [
       "a recipient's own certificate into its file sealed with another certificate",
-      ["--cert", "prod=prod.pem"],
-      {},
+      { flags: ["--cert", "prod=prod.pem"], env: {} },
       target("prod", "staging.pem"),
       `error: recipient "prod": --merge-into db.json: the file's values are sealed with certificate "${STAGING_FP}" (signet.dev/sealed-with), not recipient "prod"'s ${PROD_FP}; merging would mix two certificates in one SealedSecret (after a key rotation, reseal the file first: signet reseal)\n`,
     ],
-  ])("refuses %s and leaves the file as it was", async (_, flags, env, before, message) => {
+  ])("refuses %s and leaves the file as it was", async (_, { flags, env }, before, message) => {
     const m = memoryIo({ stdin: SECRET, files: { ...FILES, "db.json": before }, env });
     const { code, err } = await signet([...flags, "--merge-into", "db.json"], m);
     expect({ code, err }).toEqual({ code: 1, err: message });
@@ -375,46 +371,40 @@ describe("output targets are checked before anything is written", () => {
     [
       "-w naming an existing directory",
       ["-w", "{name}"],
-      DIRS,
-      {},
+      { files: DIRS, links: {} },
       "error: -w prod: is a directory; give a file name\n",
     ],
     [
       "-w ending in /",
       ["-w", "{name}/"],
-      DIRS,
-      {},
+      { files: DIRS, links: {} },
       "error: -w prod/: names a directory; give a file name\n",
     ],
     [
       "a regular file where a directory is expected",
       ["-w", "{name}/db.yaml"],
-      { prod: "x", "staging/kustomization.yaml": "" },
-      {},
+      { files: { prod: "x", "staging/kustomization.yaml": "" }, links: {} },
       "error: -w prod/db.yaml: prod is not a directory\n",
     ],
     [
       "two recipients landing on one file through ..",
       ["-w", "{name}/../x.yaml"],
-      DIRS,
-      {},
+      { files: DIRS, links: {} },
       'error: -w: recipients "prod" (prod/../x.yaml) and "staging" (staging/../x.yaml) would write the same file; nothing was written\n',
     ],
     [
       "two recipients landing on one file through a symbolic link",
       ["-w", "{name}/db.yaml"],
-      { "prod/kustomization.yaml": "" },
-      { staging: "prod" },
+      { files: { "prod/kustomization.yaml": "" }, links: { staging: "prod" } },
       'error: -w: recipients "prod" (prod/db.yaml) and "staging" (staging/db.yaml) would write the same file; nothing was written\n',
     ],
     [
       "two recipients merging into one file",
       ["--merge-into", "{name}/../x.json"],
-      { ...DIRS, "x.json": "{}" },
-      {},
+      { files: { ...DIRS, "x.json": "{}" }, links: {} },
       'error: --merge-into: recipients "prod" (prod/../x.json) and "staging" (staging/../x.json) would write the same file; nothing was written\n',
     ],
-  ])("refuses %s, naming it, and writes nothing", async (_, flags, files, links, message) => {
+  ])("refuses %s, naming it, and writes nothing", async (_, flags, { files, links }, message) => {
     const m = memoryIo({ stdin: SECRET, files: { ...FILES, ...files }, links });
     const before = new Map(m.files);
     const { code, err } = await signet([...TWO, ...flags], m);
