@@ -26,7 +26,7 @@ describe("signet --help lists the commands", () => {
     expect(section).toMatch(/\n {2}help {6}Print this help, or a command's help/);
   });
 
-  it.each(["inspect", "keys", "reseal", "ui"])("has a one-line summary for %s", (name) => {
+  it.each(["inspect", "keys", "lint", "reseal", "ui"])("has a one-line summary for %s", (name) => {
     expect(SUBCOMMAND_NAMES).toContain(name);
     const summary = SUBCOMMAND_SUMMARIES[name as keyof typeof SUBCOMMAND_SUMMARIES];
     expect(summary).toMatch(/^\S.{10,90}$/);
@@ -62,6 +62,7 @@ describe("signet help [COMMAND]", () => {
     ["inspect", ["help", "inspect"], ["inspect", "--help"]],
     ["keys", ["help", "keys"], ["keys", "--help"]],
     ["ui", ["help", "ui"], ["ui", "--help"]],
+    ["lint", ["help", "lint"], ["lint", "--help"]],
     ["keys with an action", ["help", "keys", "list"], ["keys", "-h"]],
   ])("signet help %s prints what the command's --help prints", async (_, argv, same) => {
     const help = await signet(argv);
@@ -77,7 +78,7 @@ describe("signet help [COMMAND]", () => {
     const { code, out, err } = await signet(argv);
     expect({ code, out }).toEqual({ code: 2, out: "" });
     expect(err).toBe(
-      `error: unknown command "${topic}" for "signet help": the commands are inspect, keys, reseal, ui (see signet --help)\n`,
+      `error: unknown command "${topic}" for "signet help": the commands are inspect, keys, lint, reseal, ui (see signet --help)\n`,
     );
   });
 

@@ -1,6 +1,7 @@
 import type { Subcommand } from "./common.js";
 import { inspect } from "./inspect.js";
 import { keys } from "./keys.js";
+import { lint } from "./lint/lint.js";
 import { subcommandName } from "./names.js";
 import type { SubcommandName } from "./names.js";
 import { reseal } from "./reseal.js";
@@ -13,6 +14,7 @@ import { ui } from "./ui.js";
 export const SUBCOMMANDS: Readonly<Record<SubcommandName, Subcommand>> = {
   inspect,
   keys,
+  lint,
   reseal,
   ui,
 };

@@ -1,4 +1,4 @@
-import { visit } from "yaml";
+import { isMap, isScalar, visit } from "yaml";
 import type { Document } from "yaml";
 
 import {
@@ -18,6 +18,7 @@ import {
   DuplicateKeyError,
   jsonNodeAt,
   JsonSyntaxError,
+  memberOf,
   parseJsonStream,
   parseJsonValue,
 } from "./json-source.js";
@@ -116,7 +117,11 @@ export function parseManifest(path: string, input: string | Uint8Array): Manifes
   const found: FoundSealedSecret[] = [];
   decoded.values.forEach((value, document) => {
     for (const [object, sub] of candidates(value, [])) {
-      const location = { document, path: sub, line: lines.line(offsetOf(decoded, document, sub)) };
+      const location = {
+        document,
+        path: sub,
+        line: lines.line(offsetOf(decoded.documents, document, sub)),
+      };
       found.push(describe(object, location, found.length));
     }
   });
@@ -149,13 +154,61 @@ function at(path: string, lines: LineIndex, offset: number): string {
   return `${path}:${lines.line(offset)}:${lines.column(offset)}`;
 }
 
+/**
+ * The line of the file where the field at `sub` of a document is written (its key, so a map
+ * value written on the next lines is named where its key stands; the value's own line for a
+ * list item or the document itself), or undefined when it is not written. `lines` is the
+ * file's {@link lineIndex}, built once per file by the caller.
+ */
+export function lineAt(
+  file: Pick<ManifestFile, "documents">,
+  lines: LineIndex,
+  document: number,
+  sub: readonly (string | number)[],
+): number | undefined {
+  const last = sub[sub.length - 1];
+  const offset =
+    typeof last === "string"
+      ? keyOffset(file.documents[document], sub.slice(0, -1), last)
+      : nodeOffset(file.documents, document, sub);
+  return offset === undefined ? undefined : lines.line(offset);
+}
+
+/** Offset of the key `key` in the map at `parent` of a document. */
+function keyOffset(
+  doc: EditableDocument | undefined,
+  parent: readonly (string | number)[],
+  key: string,
+): number | undefined {
+  if (doc?.json) return memberOf(jsonNodeAt(doc.json, parent), key)?.keyStart;
+  if (!doc?.yaml) return undefined;
+  const map = parent.length === 0 ? doc.yaml.contents : doc.yaml.getIn(parent, true);
+  if (!isMap(map)) return undefined;
+  const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const start = (pair?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
+  return start === undefined ? undefined : doc.offset + start;
+}
+
 /** Offset in the file's text where the value at `sub` of a document starts. */
-function offsetOf(decoded: Decoded, document: number, sub: readonly (string | number)[]): number {
-  const doc = decoded.documents[document]!;
-  if (doc.json) return jsonNodeAt(doc.json, sub)?.start ?? doc.offset;
-  if (!doc.yaml) return doc.offset;
+function offsetOf(
+  documents: readonly EditableDocument[],
+  document: number,
+  sub: readonly (string | number)[],
+): number {
+  return nodeOffset(documents, document, sub) ?? documents[document]!.offset;
+}
+
+function nodeOffset(
+  documents: readonly EditableDocument[],
+  document: number,
+  sub: readonly (string | number)[],
+): number | undefined {
+  const doc = documents[document];
+  if (doc?.json) return jsonNodeAt(doc.json, sub)?.start;
+  if (!doc?.yaml) return undefined;
   const node = sub.length === 0 ? doc.yaml.contents : doc.yaml.getIn(sub, true);
-  return doc.offset + ((node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0);
+  const start = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
+  return start === undefined ? undefined : doc.offset + start;
 }
 
 function decode(
@@ -318,13 +371,25 @@ function jsonStrings(root: JsonNode, ranges: [number, number][]): void {
 
 /** SealedSecret-looking objects of a value: itself, or the items of a List. */
 function candidates(value: unknown, path: (string | number)[]): [unknown, (string | number)[]][] {
+  return objectsOf(value, path).filter(([object]) => object.kind === SEALED_SECRET_KIND);
+}
+
+/**
+ * The objects a document holds, with their path in it: the value itself, or (for any kind
+ * ending in `List`, or no kind with `items`) each item, Lists of Lists flattened, as kubeseal
+ * and kubectl read them. Non-objects are left out.
+ */
+export function objectsOf(
+  value: unknown,
+  path: (string | number)[] = [],
+): [Record<string, unknown>, (string | number)[]][] {
   if (!isObject(value)) return [];
   if (value.kind === SEALED_SECRET_KIND) return [[value, path]];
   const kind = typeof value.kind === "string" ? value.kind : "List";
   if (Array.isArray(value.items) && kind.endsWith("List")) {
-    return value.items.flatMap((item, i) => candidates(item, [...path, "items", i]));
+    return value.items.flatMap((item, i) => objectsOf(item, [...path, "items", i]));
   }
-  return [];
+  return [[value, path]];
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

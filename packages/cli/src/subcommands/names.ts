@@ -5,6 +5,7 @@
 export const SUBCOMMAND_SUMMARIES = {
   inspect: "Show what each SealedSecret in files or directories holds, without decrypting",
   keys: "List, back up or retire the controller's sealing keys (list|backup|retire)",
+  lint: "Check manifests offline for plaintext Secrets and broken or stale SealedSecrets",
   reseal: "Re-encrypt SealedSecrets in files or directories with the current key, in place",
   ui: "Serve the seal page on 127.0.0.1: Secrets sealed in the browser, values never sent",
 } as const;

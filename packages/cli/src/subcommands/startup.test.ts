@@ -20,6 +20,12 @@ beforeAll(() => {
     "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: a\n  namespace: b\nspec:\n  encryptedData: {}\n",
   );
 });
+beforeAll(() => {
+  writeFileSync(
+    join(dir, "clean.json"),
+    '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"}}',
+  );
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function signet(args: string[]): { status: number | null; stderr: string } {
@@ -40,6 +46,7 @@ describe("subcommand start-up cost", { timeout: 30_000 }, () => {
     ["offline reseal", ["reseal", "--cert", cert, "--recovery-private-key", key, "ss.yaml"]],
     ["reseal --check by the hint", ["reseal", "--check", "--cert", cert, "ss.yaml"]],
     ["keys --help", ["keys", "--help"]],
+    ["lint with allowed certificates", ["lint", "--cert", cert, "--format", "sarif", "clean.json"]],
   ])("does not load @kubernetes/client-node for %s", (_, args) => {
     const run = signet(args);
     expect(run.stderr).not.toContain("LOADED client-node");
