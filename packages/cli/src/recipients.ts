@@ -154,3 +154,20 @@ export function recipientOf(object: {
 }): string | undefined {
   return object.metadata?.annotations?.[RECIPIENT_ANNOTATION];
 }
+
+/** A warning for each recipient whose certificate an earlier one already has (likely a typo). */
+export function warnSameCertificate(
+  recipients: readonly { name: string; key: string }[],
+  io: { writeStderr(text: string): void },
+): void {
+  const first = new Map<string, string>();
+  for (const { name, key } of recipients) {
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, name);
+    else {
+      io.writeStderr(
+        `warning: recipients "${earlier}" and "${name}" have the same certificate: either cluster opens the other's SealedSecrets\n`,
+      );
+    }
+  }
+}

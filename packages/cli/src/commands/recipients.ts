@@ -7,7 +7,13 @@ import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
 import { resolvedFormat } from "../options.js";
 import type { Recipient } from "../recipients.js";
-import { checkPlaceholder, isNamePattern, recipientPath, withRecipient } from "../recipients.js";
+import {
+  checkPlaceholder,
+  isNamePattern,
+  recipientPath,
+  warnSameCertificate,
+  withRecipient,
+} from "../recipients.js";
 import { runRaw } from "./raw.js";
 import { sealSecrets } from "./seal.js";
 
@@ -57,23 +63,6 @@ export async function readRecipients(options: CliOptions, io: Io): Promise<ReadR
     io,
   );
   return read;
-}
-
-/** A warning for each recipient whose certificate an earlier one already has (likely a typo). */
-export function warnSameCertificate(
-  recipients: readonly { name: string; key: string }[],
-  io: Pick<Io, "writeStderr">,
-): void {
-  const first = new Map<string, string>();
-  for (const { name, key } of recipients) {
-    const earlier = first.get(key);
-    if (earlier === undefined) first.set(key, name);
-    else {
-      io.writeStderr(
-        `warning: recipients "${earlier}" and "${name}" have the same certificate: either cluster opens the other's SealedSecrets\n`,
-      );
-    }
-  }
 }
 
 /**

@@ -15,12 +15,12 @@ import { connectCluster } from "../cluster/entry.js";
 import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
-import { warnSameCertificate } from "../commands/recipients.js";
 import {
   checkPlaceholder,
   NAME_PLACEHOLDER,
   RECIPIENT_ANNOTATION,
   recipientOf,
+  warnSameCertificate,
 } from "../recipients.js";
 import { UsageError } from "./common.js";
 import { openerOf, planOffline, rotatedValues, staleByHint } from "./reseal-plan.js";
