@@ -17,6 +17,17 @@ export interface Skipped {
   reason: string;
 }
 
+/** How lint walks differently from reseal and inspect. */
+export interface WalkOptions {
+  /**
+   * Walk a Helm chart's `templates` directory like any other (lint: a literal Secret there is
+   * committed all the same) instead of skipping it as a whole.
+   */
+  readHelmTemplates?: boolean;
+  /** Report each skipped `.git` and `node_modules` directory (lint: every skip is visible). */
+  announceSkippedDirectories?: boolean;
+}
+
 export interface Walked {
   /** Files to read, in command-line order, each real file once. */
   files: string[];
@@ -37,8 +48,9 @@ export async function collectFiles(
   paths: readonly string[],
   io: Io,
   exclude: readonly string[] = [],
+  options: WalkOptions = {},
 ): Promise<Walked> {
-  const walk = new Walk(io, excluder(exclude));
+  const walk = new Walk(io, excluder(exclude), options);
   for (const path of paths) await walk.root(path);
   await walk.followLinks();
   return { files: walk.files, skipped: walk.skipped };
@@ -80,10 +92,22 @@ class Walk {
   private readonly links: PendingLink[] = [];
   private readonly io: Io;
   private readonly excluded: Excluder;
+  private readonly options: WalkOptions;
 
-  constructor(io: Io, excluded: Excluder) {
+  constructor(io: Io, excluded: Excluder, options: WalkOptions) {
     this.io = io;
     this.excluded = excluded;
+    this.options = options;
+  }
+
+  private async isHelmTemplate(path: string): Promise<boolean> {
+    return !this.options.readHelmTemplates && (await isHelmTemplate(path, this.io));
+  }
+
+  private skippedDirectory(path: string): void {
+    if (this.options.announceSkippedDirectories) {
+      this.skipped.push({ path, reason: `${basename(path)} directory (not walked)` });
+    }
   }
 
   async root(path: string): Promise<void> {
@@ -92,11 +116,11 @@ class Walk {
     });
     if (kind === "missing") throw new SignetError("ERR_IO", `${path}: no such file or directory`);
     if (this.excluded(path, path)) return;
-    if (kind === "directory" && (await isHelmTemplate(join(path, "-"), this.io))) {
+    if (kind === "directory" && (await this.isHelmTemplate(join(path, "-")))) {
       return this.helmTemplates(path, path);
     }
     if (kind === "directory") return this.directory(path, path, []);
-    if (await isHelmTemplate(path, this.io)) {
+    if (await this.isHelmTemplate(path)) {
       return void this.skipped.push({ path, reason: "Helm chart template (not rendered)" });
     }
     await this.file(path);
@@ -123,13 +147,16 @@ class Walk {
     const chain = [...ancestors, real];
     this.seenDirectories.set(real, dir);
     const entries = await this.io.readDirectory(dir);
-    const chart = entries.some((e) => e.name === "Chart.yaml" && e.kind !== "directory");
+    const chart =
+      !this.options.readHelmTemplates &&
+      entries.some((e) => e.name === "Chart.yaml" && e.kind !== "directory");
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (this.excluded(path, root)) continue;
       if (entry.kind === "symlink") this.links.push({ path, root, ancestors: chain });
       else if (entry.kind === "file" && MANIFEST.test(entry.name)) await this.file(path);
-      else if (entry.kind !== "directory" || SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      else if (entry.kind !== "directory") continue;
+      else if (SKIPPED_DIRECTORIES.has(entry.name)) this.skippedDirectory(path);
       else if (chart && entry.name === "templates") await this.helmTemplates(path, root);
       else await this.directory(path, root, chain);
     }
@@ -146,7 +173,8 @@ class Walk {
     if (kind === "missing" && MANIFEST.test(path)) {
       return void this.skipped.push({ path, reason: "dangling symbolic link (target missing)" });
     }
-    if (kind !== "directory" || SKIPPED_DIRECTORIES.has(basename(path))) return;
+    if (kind !== "directory") return;
+    if (SKIPPED_DIRECTORIES.has(basename(path))) return this.skippedDirectory(path);
     const real = await this.io.realPath(path);
     if (ancestors.includes(real)) {
       const reason = `symbolic link loop (to ${this.seenDirectories.get(real) ?? real}, which contains it), not followed`;

@@ -4,7 +4,22 @@ import { parse } from "yaml";
 import { UsageError } from "../../exit.js";
 import { isObject } from "../manifests.js";
 import type { Severity } from "./model.js";
-import { RULE_IDS } from "./rules.js";
+import { CONFIG_LOCKED_RULES, RULE_IDS } from "./rules.js";
+
+/**
+ * What a reason (config `ignore[].reason`, the lint-ignore annotation's) must be: at least two
+ * words and 10 letters or digits, so `.` or `x` do not pass for one.
+ */
+export function reasonProblem(reason: string): string | undefined {
+  const words = reason
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const letters = reason.replace(/[^\p{L}\p{N}]/gu, "").length;
+  return words.length >= 2 && letters >= 10
+    ? undefined
+    : "a reason must say why, in at least two words and 10 letters";
+}
 
 /** The config file `signet lint` reads from the directory it runs in, unless --config names one. */
 export const CONFIG_FILE = ".signet-lint.yaml";
@@ -71,6 +86,9 @@ function ruleLevels(rules: unknown, fail: Fail): Record<string, Severity | "off"
   const out: Record<string, Severity | "off"> = {};
   for (const [id, level] of Object.entries(rules)) {
     if (!RULE_IDS.has(id)) fail(`rules: unknown rule ${id}`);
+    if (CONFIG_LOCKED_RULES.has(id) && level !== "error") {
+      fail(`rules.${id}: cannot be changed by the config (see docs/lint.md)`);
+    }
     if (level !== "off" && level !== "error" && level !== "warning") {
       fail(`rules.${id}: must be off, error or warning`);
     }
@@ -102,16 +120,29 @@ function pathIgnore(entry: unknown, where: string, fail: Fail): PathIgnore {
   if (typeof reason !== "string" || reason.trim() === "") {
     return fail(`${where}.reason is required: say why these findings do not matter`);
   }
+  const weak = reasonProblem(reason);
+  if (weak) return fail(`${where}.reason: ${weak}`);
   if (rules === undefined) return { path, reason };
   const ids = listOf(rules, `${where}.rules`, fail).map(String);
   for (const id of ids) if (!RULE_IDS.has(id)) fail(`${where}.rules: unknown rule ${id}`);
+  for (const id of ids) {
+    if (CONFIG_LOCKED_RULES.has(id)) fail(`${where}.rules: ${id} cannot be ignored by path`);
+  }
   return { path, reason, rules: ids };
 }
 
-/** Whether a path ignore covers `file` (a path as walked; a leading `./` does not count). */
-export function pathIgnored(ignores: readonly PathIgnore[], file: string, rule: string): boolean {
+/**
+ * The path ignore that covers `file` for `rule` (a path as walked; a leading `./` does not
+ * count), if any. The config-locked rules are never covered, whatever the glob.
+ */
+export function pathIgnored(
+  ignores: readonly PathIgnore[],
+  file: string,
+  rule: string,
+): PathIgnore | undefined {
+  if (CONFIG_LOCKED_RULES.has(rule)) return undefined;
   const clean = file.replace(/^\.\//, "");
-  return ignores.some(
+  return ignores.find(
     (i) =>
       (i.rules === undefined || i.rules.includes(rule)) &&
       picomatch(i.path.replace(/^\.\//, ""), { dot: true })(clean),

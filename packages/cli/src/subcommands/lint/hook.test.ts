@@ -109,7 +109,7 @@ describe("the signet-lint pre-commit hook", { timeout: 60_000 }, () => {
       "passes on a clean repository",
       { "apps/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n" },
       0,
-      /1 file, 0 objects checked: 0 errors, 0 warnings/,
+      /1 file, 1 object checked: 0 errors, 0 warnings/,
     ],
   ])("%s", (name, files, status, output) => {
     const repo = gitRepo(name.replace(/\W+/g, "-"), files);

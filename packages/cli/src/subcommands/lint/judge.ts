@@ -1,5 +1,5 @@
 import type { LintConfig } from "./config.js";
-import { pathIgnored } from "./config.js";
+import { pathIgnored, reasonProblem } from "./config.js";
 import type { Finding, Hit, LintContext, LintObject, Severity } from "./model.js";
 import { FILE_RULES, OBJECT_RULES, RULE_IDS } from "./rules.js";
 import { annotationsOf } from "./rules-sealed.js";
@@ -10,6 +10,7 @@ export const IGNORE_ANNOTATION = "signet.dev/lint-ignore";
 /** What an object's ignore annotation asks for, and what is wrong with it. */
 interface AnnotationIgnore {
   rules: ReadonlySet<string>;
+  reason: string;
   problems: string[];
 }
 
@@ -19,25 +20,34 @@ interface AnnotationIgnore {
  * would otherwise hide nothing and look like it did).
  */
 export function parseIgnoreAnnotation(value: unknown): AnnotationIgnore {
-  if (value === undefined) return { rules: new Set(), problems: [] };
+  if (value === undefined) return { rules: new Set(), reason: "", problems: [] };
   const text = typeof value === "string" ? value.trim() : "";
   const match = /^([\w-]+(?:\s*,\s*[\w-]+)*)(?:\s+(.*))?$/s.exec(text);
   if (!match) {
     return {
       rules: new Set(),
+      reason: "",
       problems: [`${IGNORE_ANNOTATION} must be "rule-id[,rule-id] reason"`],
     };
   }
   const ids = match[1]!.split(",").map((id) => id.trim());
   const unknown = ids.filter((id) => !RULE_IDS.has(id));
-  const problems = unknown.map((id) => `${IGNORE_ANNOTATION}: unknown rule ${id}`);
-  if ((match[2] ?? "").trim() === "") {
+  const problems = unknown.map(
+    (id) => `${IGNORE_ANNOTATION}: unknown rule ${id} (the annotation ignores nothing until fixed)`,
+  );
+  const reason = (match[2] ?? "").trim();
+  if (reason === "") {
     problems.push(
       `${IGNORE_ANNOTATION}: ${ids.join(",")} is ignored without a reason (add one after the rule ids); the rules still apply`,
     );
-    return { rules: new Set(), problems };
+  } else if (reasonProblem(reason)) {
+    problems.push(`${IGNORE_ANNOTATION}: ${reasonProblem(reason)}; the rules still apply`);
   }
-  return { rules: new Set(ids.filter((id) => RULE_IDS.has(id))), problems };
+  // Any mistake ignores nothing: a typo must not leave the other ids silently working.
+  if (problems.length > 0) {
+    return { rules: new Set(), reason: "", problems };
+  }
+  return { rules: new Set(ids), reason, problems };
 }
 
 /**
@@ -53,12 +63,17 @@ export function judgeObject(o: LintObject, context: LintContext, config: LintCon
     }),
   );
   for (const rule of OBJECT_RULES) {
-    if (ignore.rules.has(rule.id)) continue;
+    const silenced = ignore.rules.has(rule.id);
     for (const hit of rule.check(o, context)) {
-      findings.push(found(o, rule.id, hit.severity ?? rule.severity, hit));
+      const finding = found(o, rule.id, hit.severity ?? rule.severity, hit);
+      findings.push(
+        silenced
+          ? { ...finding, suppressed: { by: "annotation", reason: ignore.reason } }
+          : finding,
+      );
     }
   }
-  return findings.flatMap((f) => configured(f, config));
+  return findings.map((f) => configured(f, config));
 }
 
 /** A finding about a whole file (it could not be read), with the config applied. */
@@ -67,15 +82,28 @@ export function fileFinding(
   where: { file: string; line: number },
   message: string,
   config: LintConfig,
-): Finding[] {
+): Finding {
   return configured({ rule: rule.id, severity: rule.severity, ...where, message }, config);
 }
 
-/** The config's view of a finding: dropped (rule off, path ignored) or with its severity. */
-function configured(finding: Finding, config: LintConfig): Finding[] {
+/**
+ * The config's view of a finding: with its severity, and suppressed (still listed) when the
+ * rule is off or a path ignore covers it. An annotation's suppression stays the annotation's.
+ */
+function configured(finding: Finding, config: LintConfig): Finding {
   const level = config.rules[finding.rule];
-  if (level === "off" || pathIgnored(config.ignore, finding.file, finding.rule)) return [];
-  return [level ? { ...finding, severity: level } : finding];
+  const withLevel = level && level !== "off" ? { ...finding, severity: level } : finding;
+  if (withLevel.suppressed) return withLevel;
+  if (level === "off") {
+    return { ...withLevel, suppressed: { by: "config", reason: `rules: ${finding.rule}: off` } };
+  }
+  const ignored = pathIgnored(config.ignore, finding.file, finding.rule);
+  return ignored
+    ? {
+        ...withLevel,
+        suppressed: { by: "config", reason: `ignore ${ignored.path}: ${ignored.reason}` },
+      }
+    : withLevel;
 }
 
 function found(o: LintObject, rule: string, severity: Severity, hit: Hit): Finding {

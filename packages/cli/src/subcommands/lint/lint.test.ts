@@ -188,57 +188,92 @@ describe("signet lint judges certificates by their expiry", () => {
 describe("signet lint reads .signet-lint.yaml", () => {
   const plain = (annotations = ""): string =>
     `apiVersion: v1\nkind: Secret\nmetadata:\n  name: t\n${annotations}stringData:\n  a: b\n`;
+  const empty = (annotations = ""): string =>
+    `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: t\n  namespace: apps\n${annotations}spec:\n  encryptedData: {}\n`;
+  const suppressedLine = /^(\d+) findings? suppressed \(by config\/annotation\)$/m;
   it.each([
-    ["no config: reported", {}, plain(), ["f/s.yaml:5 error plaintext-secret"]],
+    ["no config: reported", {}, plain(), ["f/s.yaml:5 error plaintext-secret"], 0],
     [
-      "a rule turned off",
-      { ".signet-lint.yaml": "rules:\n  plaintext-secret: off\n" },
-      plain(),
+      "a rule turned off: listed as suppressed",
+      { ".signet-lint.yaml": "rules:\n  empty-encrypted-data: off\n" },
+      empty(),
       [],
+      1,
     ],
     [
       "a rule made a warning",
-      { ".signet-lint.yaml": "rules:\n  plaintext-secret: warning\n" },
-      plain(),
-      ["f/s.yaml:5 warning plaintext-secret"],
+      { ".signet-lint.yaml": "rules:\n  empty-encrypted-data: warning\n" },
+      empty(),
+      ["f/s.yaml:7 warning empty-encrypted-data"],
+      0,
     ],
     [
-      "a path ignored with a reason",
-      { ".signet-lint.yaml": "ignore:\n  - path: 'f/**'\n    reason: test fixtures\n" },
-      plain(),
+      "a path ignored with a reason: listed as suppressed",
+      {
+        ".signet-lint.yaml":
+          "ignore:\n  - path: 'f/**'\n    reason: test fixtures of the e2e suite\n",
+      },
+      empty(),
       [],
+      1,
+    ],
+    [
+      "mismatch: a path ignore of all rules never covers plaintext-secret",
+      {
+        ".signet-lint.yaml":
+          "ignore:\n  - path: '**'\n    reason: test fixtures of the e2e suite\n",
+      },
+      plain(),
+      ["f/s.yaml:5 error plaintext-secret"],
+      0,
     ],
     [
       "a path ignore for another rule",
       {
         ".signet-lint.yaml":
-          "ignore:\n  - path: 'f/**'\n    rules: [missing-hint]\n    reason: kubeseal era\n",
+          "ignore:\n  - path: 'f/**'\n    rules: [missing-hint]\n    reason: kubeseal era objects\n",
       },
       plain(),
       ["f/s.yaml:5 error plaintext-secret"],
+      0,
     ],
     [
-      "an annotation ignore with a reason",
+      "an annotation ignore with a reason: listed as suppressed",
       {},
       plain("  annotations:\n    signet.dev/lint-ignore: plaintext-secret dummy value for tests\n"),
       [],
+      1,
     ],
     [
       "mismatch: an annotation ignore without a reason ignores nothing and is reported",
       {},
       plain("  annotations:\n    signet.dev/lint-ignore: plaintext-secret\n"),
       ["f/s.yaml:6 error invalid-lint-ignore", "f/s.yaml:7 error plaintext-secret"],
+      0,
     ],
     [
-      "an annotation ignore naming an unknown rule",
+      "mismatch: an annotation ignore with a one-word reason ignores nothing",
       {},
-      plain("  annotations:\n    signet.dev/lint-ignore: plaintext-secret,no-such-rule tests\n"),
-      ["f/s.yaml:6 error invalid-lint-ignore"],
+      plain("  annotations:\n    signet.dev/lint-ignore: plaintext-secret .\n"),
+      ["f/s.yaml:6 error invalid-lint-ignore", "f/s.yaml:7 error plaintext-secret"],
+      0,
     ],
-  ])("%s", async (_, config, text, expected) => {
+    [
+      "mismatch: an annotation ignore naming an unknown rule ignores nothing",
+      {},
+      plain(
+        "  annotations:\n    signet.dev/lint-ignore: plaintext-secret,bogus reason enough words\n",
+      ),
+      ["f/s.yaml:6 error invalid-lint-ignore", "f/s.yaml:7 error plaintext-secret"],
+      0,
+    ],
+  ])("%s", async (...row) => {
+    const [, config, text, expected, suppressed] = row;
     const io = ioWith({ ...config, "f/s.yaml": text });
     const r = await signet(["lint", "f"], io);
     expect(findings(r.out)).toEqual(expected);
+    expect(Number(suppressedLine.exec(r.out)?.[1] ?? 0)).toBe(suppressed);
+    expect(r.code).toBe(expected.some((f) => f.includes(" error ")) ? EXIT_FAILED : EXIT_OK);
   });
 
   it.each([
@@ -246,10 +281,40 @@ describe("signet lint reads .signet-lint.yaml", () => {
     ["an unknown rule", "rules:\n  nope: off\n", "rules: unknown rule nope"],
     [
       "a bad severity",
-      "rules:\n  plaintext-secret: fatal\n",
-      "rules.plaintext-secret: must be off, error or warning",
+      "rules:\n  missing-hint: fatal\n",
+      "rules.missing-hint: must be off, error or warning",
     ],
     ["an ignore without reason", "ignore:\n  - path: x\n", "ignore[0].reason is required"],
+    [
+      "an ignore with a one-character reason",
+      "ignore:\n  - path: x\n    reason: .\n",
+      "ignore[0].reason: a reason must say why",
+    ],
+    [
+      "plaintext-secret turned off",
+      "rules:\n  plaintext-secret: off\n",
+      "rules.plaintext-secret: cannot be changed by the config",
+    ],
+    [
+      "plaintext-secret made a warning",
+      "rules:\n  plaintext-secret: warning\n",
+      "rules.plaintext-secret: cannot be changed by the config",
+    ],
+    [
+      "parse-error turned off",
+      "rules:\n  parse-error: off\n",
+      "rules.parse-error: cannot be changed by the config",
+    ],
+    [
+      "plaintext-secret ignored by path",
+      "ignore:\n  - path: '**'\n    rules: [plaintext-secret]\n    reason: all fixtures are dummies\n",
+      "ignore[0].rules: plaintext-secret cannot be ignored by path",
+    ],
+    [
+      "invalid-lint-ignore ignored by path",
+      "ignore:\n  - path: '**'\n    rules: [invalid-lint-ignore]\n    reason: all fixtures are dummies\n",
+      "ignore[0].rules: invalid-lint-ignore cannot be ignored by path",
+    ],
   ])("refuses a config with %s (exit 2)", async (_, config, message) => {
     const r = await signet(
       ["lint", "--config", "c.yaml", "f"],
@@ -298,7 +363,7 @@ describe("signet lint on a large repository", () => {
     const started = performance.now();
     const r = await signet(["lint", "--cert", "new-cert.pem", "big"], ioWith(files));
     const seconds = (performance.now() - started) / 1000;
-    expect(r.out).toBe("1000 files, 1000 objects checked: 0 errors, 0 warnings\n");
+    expect(r.out).toBe("1000 files, 1250 objects checked: 0 errors, 0 warnings\n");
     expect(r.code).toBe(EXIT_OK);
     // A budget against per-file process spawning or quadratic work, not a speed claim: about
     // 1 s on an idle 2-core machine.

@@ -20,7 +20,7 @@ import {
 } from "../common.js";
 import { lineIndex } from "../lines.js";
 import type { ManifestFile } from "../manifests.js";
-import { isObject, lineAt, ManifestError, objectsOf, readManifest } from "../manifests.js";
+import { isObject, lineAt, ManifestError, objectsOf, parseManifest } from "../manifests.js";
 import { recipientFromPath } from "../reseal-engines.js";
 import { collectFiles } from "../walk.js";
 import type { LintConfig } from "./config.js";
@@ -28,7 +28,8 @@ import { CONFIG_FILE, EMPTY_CONFIG, parseLintConfig } from "./config.js";
 import { fileFinding, judgeObject } from "./judge.js";
 import type { AllowedCertificate, Finding, LintContext, LintObject } from "./model.js";
 import type { LintFormat } from "./report.js";
-import { formatReport, LINT_FORMATS } from "./report.js";
+import { formatReport, LINT_FORMATS, sarifFailure } from "./report.js";
+import { printable } from "./printable.js";
 import { FILE_RULES } from "./rules.js";
 
 const HELP = `Usage: signet lint [flags] PATH...
@@ -45,8 +46,16 @@ Each finding names the file, the line and the field. The rules, the config file
 (${CONFIG_FILE} in the current directory, or --config) and the
 signet.dev/lint-ignore annotation are described in docs/lint.md.
 
+Every file walked is parsed (whatever its text); files over --max-file-size, not UTF-8, or
+that cannot be parsed are errors; documents of Go templates that are not plain YAML are
+template-not-checked warnings. Suppressed findings are listed, not counted.
+
 Exit codes: 0 no errors (and, with --strict, no warnings); 1 some error was found; 2 usage error
-(a bad flag or config file); 3 with --strict: warnings only.`;
+(a bad flag or config file, a missing PATH or --cert, an unreadable directory); 3 with
+--strict: warnings only.`;
+
+/** Default --max-file-size: manifests are small; the API server refuses objects over ~1.5 MiB. */
+export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
 
 const LINT_FLAGS = {
   cert: flag.stringArray(
@@ -73,6 +82,12 @@ const LINT_FLAGS = {
     "With --cert NAME=SOURCE: where each recipient's files are ('clusters/{name}/'); a SealedSecret there must be sealed for that recipient",
     { noEnv: true },
   ),
+  maxFileSize: flag.int(
+    "max-file-size",
+    DEFAULT_MAX_FILE_SIZE,
+    "Bytes: a larger file is not read and is a file-too-large error",
+    { noEnv: true },
+  ),
   strict: flag.bool("strict", false, "Exit 3 when there are warnings but no errors", {
     noEnv: true,
   }),
@@ -84,39 +99,79 @@ export const lint: Subcommand = async (argv, io) => {
   const parsed = parseSubcommand({ name: "lint", help: HELP, flags: LINT_FLAGS }, argv, io);
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
+  const format = values.format as LintFormat;
   return guarded(io, async () => {
-    if (parsed.args.length === 0) throw new UsageError("signet lint needs at least one PATH");
-    if (values.certExpiryDays < 0) throw new UsageError("--cert-expiry-days must not be negative");
-    const config = await readConfig(values.config, io);
-    const certificates = await readCertificates([...config.certificates, ...values.cert], io);
-    const context: LintContext = {
-      now: io.now(),
-      certificates,
-      current: newest(certificates),
-      expiryDays: parsed.changed.has("cert-expiry-days")
-        ? values.certExpiryDays
-        : (config.certExpiryDays ?? values.certExpiryDays),
-      namespaceFromLayout: config.namespaceFromLayout,
-      // Resolved from the current directory, as reseal matches it.
-      recipientOfPath: recipientFromPath(values.recipientPath, io.cwd()).match,
-    };
-    const walked = await collectFiles(parsed.args, io, values.exclude);
-    for (const s of walked.skipped) io.writeStderr(`skipped ${s.path}: ${s.reason}\n`);
-    const findings: Finding[] = [];
-    let objects = 0;
-    for (const path of walked.files) {
-      const result = await lintFile(path, io, context, config);
-      objects += result.objects;
-      findings.push(...result.findings);
+    try {
+      return await runLint(parsed, io, format);
+    } catch (err) {
+      // A SARIF consumer gets a valid log saying the run failed, never an empty file.
+      if (format === "sarif") io.writeStdout(sarifFailure(printable(messageOf(err)), io.version));
+      throw err instanceof UsageError ? err : new UsageError(printable(messageOf(err)));
     }
-    const format = values.format as LintFormat;
-    io.writeStdout(
-      formatReport({ files: walked.files.length, objects, findings }, format, io.version),
-    );
-    if (findings.some((f) => f.severity === "error")) return EXIT_FAILED;
-    return values.strict && findings.length > 0 ? EXIT_LINT_WARNINGS : EXIT_OK;
   });
 };
+
+interface LintValues {
+  cert: readonly string[];
+  certExpiryDays: number;
+  config: string;
+  recipientPath: string;
+  strict: boolean;
+  exclude: readonly string[];
+  maxFileSize: number;
+}
+
+async function runLint(
+  {
+    args,
+    values,
+    changed,
+  }: { args: readonly string[]; values: LintValues; changed: ReadonlySet<string> },
+  io: Io,
+  format: LintFormat,
+): Promise<number> {
+  if (args.length === 0) throw new UsageError("signet lint needs at least one PATH");
+  if (values.certExpiryDays < 0) throw new UsageError("--cert-expiry-days must not be negative");
+  if (values.maxFileSize <= 0) throw new UsageError("--max-file-size must be positive");
+  const config = await readConfig(values.config, io);
+  const certificates = await readCertificates([...config.certificates, ...values.cert], io).catch(
+    (err: unknown) => {
+      throw new UsageError(`--cert: ${printable(messageOf(err))}`);
+    },
+  );
+  const context: LintContext = {
+    now: io.now(),
+    certificates,
+    expiryDays: changed.has("cert-expiry-days")
+      ? values.certExpiryDays
+      : (config.certExpiryDays ?? values.certExpiryDays),
+    namespaceFromLayout: config.namespaceFromLayout,
+    // Resolved from the current directory, as reseal matches it.
+    recipientOfPath: recipientFromPath(values.recipientPath, io.cwd()).match,
+  };
+  const walked = await collectFiles(args, io, values.exclude, {
+    readHelmTemplates: true,
+    announceSkippedDirectories: true,
+  }).catch((err: unknown) => {
+    throw new UsageError(printable(messageOf(err)));
+  });
+  for (const s of walked.skipped) {
+    io.writeStderr(`skipped ${printable(s.path)}: ${printable(s.reason)}\n`);
+  }
+  const findings: Finding[] = [];
+  let objects = 0;
+  for (const path of walked.files) {
+    const result = await lintFile(path, { io, context, config, maxBytes: values.maxFileSize });
+    objects += result.objects;
+    findings.push(...result.findings);
+  }
+  io.writeStdout(
+    formatReport({ files: walked.files.length, objects, findings }, format, io.version, io.cwd()),
+  );
+  const counted = findings.filter((f) => !f.suppressed);
+  if (counted.some((f) => f.severity === "error")) return EXIT_FAILED;
+  return values.strict && counted.length > 0 ? EXIT_LINT_WARNINGS : EXIT_OK;
+}
 
 /** --config, else the default file when it exists, else no config. */
 async function readConfig(path: string, io: Io): Promise<LintConfig> {
@@ -154,43 +209,130 @@ async function readCertificates(values: readonly string[], io: Io): Promise<Allo
   return out;
 }
 
-/** The certificate `reseal` would seal with: the one issued last. */
-function newest(certificates: readonly AllowedCertificate[]): AllowedCertificate | undefined {
-  return certificates.reduce<AllowedCertificate | undefined>(
-    (best, c) => (best === undefined || c.notBefore > best.notBefore ? c : best),
-    undefined,
-  );
+interface FileResult {
+  objects: number;
+  findings: Finding[];
 }
 
-async function lintFile(
-  path: string,
-  io: Io,
-  context: LintContext,
-  config: LintConfig,
-): Promise<{ objects: number; findings: Finding[] }> {
-  let file: ManifestFile | undefined;
+/**
+ * Every finding of one file. Every file is parsed, whatever its text (a `Secret` can be spelt
+ * with escapes: `"Secr\u0065t"`, `!!binary`); a file over `maxBytes`, or not UTF-8, is a
+ * finding instead. A Go template's documents that are plain YAML are checked one by one.
+ */
+/** What judging one file needs besides the file. */
+interface FileRun {
+  io: Io;
+  context: LintContext;
+  config: LintConfig;
+  /** --max-file-size */
+  maxBytes: number;
+}
+
+async function lintFile(path: string, run: FileRun): Promise<FileResult> {
+  const { io, context, config, maxBytes } = run;
+  const fail = (rule: FileRule, line: number, message: string): FileResult => ({
+    objects: 0,
+    findings: [fileFinding(rule, { file: path, line }, message, config)],
+  });
+  const bytes = await readFileOrFail(io, path);
+  if (bytes.length > maxBytes) {
+    return fail(
+      FILE_RULES.fileTooLarge,
+      1,
+      `${bytes.length} bytes, more than --max-file-size ${maxBytes}: not read`,
+    );
+  }
+  const encoding = unreadableEncoding(bytes);
+  if (encoding) return fail(FILE_RULES.unreadableEncoding, 1, encoding);
+  let file: ManifestFile;
   try {
-    // Files that cannot hold a Secret or SealedSecret are not parsed (most of a repository).
-    file = await readManifest(path, io, "Secret");
+    file = parseManifest(path, bytes);
   } catch (err) {
     if (!(err instanceof ManifestError) && !(err instanceof SignetError)) throw err;
-    const line = Number(/^[^\n]*?:(\d+):/.exec(messageOf(err))?.[1] ?? 1);
-    const message = messageOf(err).replace(/^.*?:\d+(:\d+)?: /, "");
-    return {
-      objects: 0,
-      findings: fileFinding(FILE_RULES.parseError, { file: path, line }, message, config),
-    };
+    const { line, message } = locatedError(err);
+    return fail(FILE_RULES.parseError, line, message);
   }
-  if (!file) return { objects: 0, findings: [] };
-  if (file.templated) {
-    io.writeStderr(`skipped ${path}:${file.templated.line}: Go template (not rendered)\n`);
-    return { objects: 0, findings: [] };
-  }
+  if (file.templated) return lintTemplate(file.text, path, run);
   const objects = objectsOfFile(file);
   return {
     objects: objects.length,
     findings: objects.flatMap((o) => judgeObject(o, context, config)),
   };
+}
+
+type FileRule = (typeof FILE_RULES)[keyof typeof FILE_RULES];
+
+function locatedError(err: unknown): { line: number; message: string } {
+  const line = Number(/^[^\n]*?:(\d+):/.exec(messageOf(err))?.[1] ?? 1);
+  return { line, message: messageOf(err).replace(/^.*?:\d+(:\d+)?: /, "") };
+}
+
+/** Byte-order marks of encodings other than UTF-8 (longest first: UTF-32LE starts as UTF-16LE). */
+const OTHER_ENCODINGS: readonly [number[], string][] = [
+  [[0xff, 0xfe, 0, 0], "UTF-32 (little-endian)"],
+  [[0, 0, 0xfe, 0xff], "UTF-32 (big-endian)"],
+  [[0xff, 0xfe], "UTF-16 (little-endian)"],
+  [[0xfe, 0xff], "UTF-16 (big-endian)"],
+];
+
+/** Why a file's bytes are not UTF-8 manifests (a UTF-16/32 byte-order mark, NUL bytes). */
+export function unreadableEncoding(bytes: Uint8Array): string | undefined {
+  const bom = OTHER_ENCODINGS.find(([mark]) => mark.every((b, i) => bytes[i] === b));
+  if (bom) return `${bom[1]} text: convert it to UTF-8`;
+  return bytes.includes(0) ? "NUL bytes (UTF-16 without a byte-order mark, or binary)" : undefined;
+}
+
+/** A `---` line, as Kubernetes' YAMLReader splits documents (spaces or a comment may follow). */
+const DOCUMENT_SEPARATOR = /^---[ \t]*(#.*)?$/;
+
+/**
+ * A Go template, document by document as kubectl's YAMLReader splits it: a document that is
+ * plain YAML is checked (a literal Secret in a chart is committed all the same); one with
+ * template actions, or that cannot be read without rendering, is a template-not-checked warning.
+ */
+function lintTemplate(text: string, path: string, run: FileRun): FileResult {
+  const result: FileResult = { objects: 0, findings: [] };
+  const lines = text.split("\n");
+  let start = 0;
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && !DOCUMENT_SEPARATOR.test(lines[i]!.replace(/\r$/, ""))) continue;
+    const body = lines.slice(start, i);
+    if (body.some((l) => l.trim() !== "" && !l.trim().startsWith("#"))) {
+      // Padded with empty lines, so lines are counted from the start of the file.
+      const document = { text: `${"\n".repeat(start)}${body.join("\n")}`, firstLine: start + 1 };
+      lintDocument(document, path, run, result);
+    }
+    start = i + 1;
+  }
+  return result;
+}
+
+function lintDocument(
+  { text, firstLine }: { text: string; firstLine: number },
+  path: string,
+  { context, config }: FileRun,
+  result: FileResult,
+): void {
+  const warn = (line: number, why: string): void => {
+    result.findings.push(
+      fileFinding(
+        FILE_RULES.templateNotChecked,
+        { file: path, line },
+        `Go template document (${why}): not checked until rendered (check the rendered manifests)`,
+        config,
+      ),
+    );
+  };
+  let file: ManifestFile;
+  try {
+    file = parseManifest(path, text);
+  } catch (err) {
+    return warn(firstLine, `not YAML without rendering: ${locatedError(err).message}`);
+  }
+  if (file.templated) return warn(file.templated.line, "template action");
+  const objects = objectsOfFile(file);
+  result.objects += objects.length;
+  result.findings.push(...objects.flatMap((o) => judgeObject(o, context, config)));
 }
 
 /** Every object of a parsed file (documents and List items) with its line and field lines. */

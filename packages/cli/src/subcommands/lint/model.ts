@@ -44,8 +44,6 @@ export interface LintContext {
   now: Date;
   /** The allowed set; empty when none was given (the certificate rules then say nothing). */
   certificates: readonly AllowedCertificate[];
-  /** The newest allowed certificate (latest NotBefore): the one `reseal` would seal with. */
-  current?: AllowedCertificate;
   /** `--cert-expiry-days`: a certificate expiring sooner than this is reported. */
   expiryDays: number;
   /** The repository layout supplies namespaces (kustomize `namespace:`, Argo CD, Flux). */
@@ -82,4 +80,12 @@ export interface Finding {
   /** The object, as `LintObject.label` (absent for a file that could not be read). */
   object?: string;
   message: string;
+  /** Set when the config or the object's annotation silences it: listed, never counted. */
+  suppressed?: Suppression;
+}
+
+/** Who silenced a finding, and why (reported in every format). */
+export interface Suppression {
+  by: "config" | "annotation";
+  reason: string;
 }

@@ -4,7 +4,7 @@ import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 
 import type { Finding } from "./model.js";
-import { formatReport, sarifUri } from "./report.js";
+import { formatReport, sarifFailure, sarifUri } from "./report.js";
 import { ALL_RULES } from "./rules.js";
 
 const FINDINGS: Finding[] = [
@@ -27,6 +27,59 @@ const FINDINGS: Finding[] = [
   },
 ];
 const RESULT = { files: 2, objects: 2, findings: FINDINGS };
+const SUPPRESSED: Finding[] = [
+  {
+    ...FINDINGS[0]!,
+    file: "apps/fixture.yaml",
+    suppressed: { by: "annotation", reason: "dummy value for the e2e fixture" },
+  },
+];
+
+/** Names an attacker controls: a file, an object and an annotation value. */
+const HOSTILE: Finding[] = [
+  {
+    rule: "plaintext-secret",
+    severity: "error",
+    file: "c\n::stop-commands::tok\n.yaml",
+    line: 1,
+    field: "stringData",
+    object: "Secret x\n::warning::injected\r\u001b[2J\u202e",
+    message: "plaintext Secret",
+  },
+  { ...FINDINGS[1]!, suppressed: { by: "annotation", reason: "ok ok ok ok\n::error::x" } },
+];
+
+describe("signet lint output of hostile names", () => {
+  it.each(["text", "json", "sarif", "github"] as const)(
+    "--format %s: one line per finding, no line starts a workflow command of the attacker",
+    (format) => {
+      const out = formatReport({ files: 1, objects: 2, findings: HOSTILE }, format, "1");
+      const lines = out.split("\n");
+      expect(
+        lines.filter((l) => /^\s*::(stop-commands|warning::injected|error::x)/.test(l)),
+      ).toEqual([]);
+      expect(["\r", "\u001b", "\u202e"].filter((c) => out.includes(c))).toEqual([]);
+      if (format === "github") {
+        expect(lines.filter((l) => l !== "")).toHaveLength(2);
+        for (const l of lines.filter((x) => x !== ""))
+          expect(l).toMatch(/^::(error|warning|notice) /);
+      }
+      if (format === "text") {
+        expect(lines[0]).toBe(
+          '"c\\n::stop-commands::tok\\n.yaml":1: error: plaintext Secret [plaintext-secret] ("Secret x\\n::warning::injected\\r\\u001b[2J\\u202e", stringData)',
+        );
+        expect(out).toContain("1 finding suppressed (by config/annotation)");
+      }
+    },
+  );
+
+  it("mismatch: a name without control characters is printed as it is", () => {
+    const out = formatReport(RESULT, "text", "1");
+    expect(out.split("\n")[0]).toBe(
+      "./apps/db, prod/secret.yaml:14: error: plaintext Secret: stringData holds 1 value(s) [plaintext-secret] (Secret apps/db, stringData)",
+    );
+  });
+});
 
 /** The SARIF 2.1.0 schema (provenance: test/fixtures/sarif/README.md), compiled with ajv 6. */
 function sarifValidator() {
@@ -45,9 +98,40 @@ describe("signet lint --format sarif", () => {
   it.each([
     ["with findings", RESULT],
     ["without findings", { files: 1, objects: 0, findings: [] }],
+    ["with suppressed findings", { ...RESULT, findings: [...FINDINGS, ...SUPPRESSED] }],
   ])("is a valid SARIF 2.1.0 log %s", (_, result) => {
     const log: unknown = JSON.parse(formatReport(result, "sarif", "1.2.3"));
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("is a valid SARIF 2.1.0 log for a run that failed (setup error)", () => {
+    const log = JSON.parse(sarifFailure("--cert: c.pem: no such file", "1.2.3")) as {
+      runs: { invocations: { executionSuccessful: boolean }[] }[];
+    };
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.runs[0]!.invocations[0]!.executionSuccessful).toBe(false);
+  });
+
+  it.each([
+    ["annotation", "inSource"],
+    ["config", "external"],
+  ] as const)("marks a finding suppressed by %s with a SARIF suppression", (by, kind) => {
+    const finding = { ...SUPPRESSED[0]!, suppressed: { by, reason: "dummy value for tests" } };
+    const log = JSON.parse(
+      formatReport({ files: 1, objects: 1, findings: [finding, FINDINGS[1]!] }, "sarif", "1"),
+    ) as { runs: { results: { suppressions?: unknown }[] }[] };
+    expect(log.runs[0]!.results[0]!.suppressions).toEqual([
+      { kind, justification: "dummy value for tests" },
+    ]);
+    expect(log.runs[0]!.results[1]!.suppressions).toBeUndefined();
+  });
+
+  it.each([
+    ["/repo/apps/s.yaml", "/repo", "apps/s.yaml"],
+    ["/elsewhere/s.yaml", "/repo", "../elsewhere/s.yaml"],
+    ["apps/s.yaml", "/repo", "apps/s.yaml"],
+  ])("makes the absolute path %s relative to %s: %s", (file, cwd, uri) => {
+    expect(sarifUri(file, cwd)).toBe(uri);
   });
 
   it("mismatch: the schema refuses a log whose result has no message", () => {
@@ -108,6 +192,7 @@ describe("signet lint --format github and json", () => {
       files: 2,
       objects: 2,
       findings: FINDINGS,
+      suppressed: [],
     });
   });
 });

@@ -2,7 +2,7 @@ import { keyHint, SEALED_SECRET_KIND } from "@signet/core";
 import type { SealedSecret } from "@signet/core";
 
 import { staleByHint } from "../reseal-plan.js";
-import type { Hit, LintContext, LintObject, Rule } from "./model.js";
+import type { AllowedCertificate, Hit, LintContext, LintObject, Rule } from "./model.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const HINT_FIELD = ["metadata", "annotations", "signet.dev/sealed-with"] as const;
@@ -80,9 +80,17 @@ export const CERTIFICATE_RULES: readonly Rule[] = [
       "A SealedSecret is sealed for an allowed certificate that is not the newest one: `signet reseal --check --cert NEWEST` reports it stale.",
     check: (o, context) => {
       const hint = hintOf(o, context)?.hint;
-      const current = context.current;
-      const known = context.certificates.some((c) => c.fingerprint === hint);
-      if (!current || !known || !staleQuietly(o, current.fingerprint)) return [];
+      const cert = context.certificates.find((c) => c.fingerprint === hint);
+      // The newest of the recipient's own certificates: the recipient of the file's path when
+      // it has any, else the hinted certificate's (the unnamed ones form one group).
+      const byPath = context.recipientOfPath(o.file);
+      const recipient = context.certificates.some((c) => c.recipient === byPath && byPath)
+        ? byPath
+        : cert?.recipient;
+      const current = newestCertificate(
+        context.certificates.filter((c) => c.recipient === recipient),
+      );
+      if (!cert || !current || !staleQuietly(o, current.fingerprint)) return [];
       return [
         {
           field: HINT_FIELD,
@@ -107,3 +115,13 @@ function expiry(message: string, severity?: Hit["severity"]): Hit {
 }
 
 const day = (d: Date): string => d.toISOString().slice(0, 10);
+
+/** The certificate `reseal` would seal with among `certificates`: the one issued last. */
+export function newestCertificate(
+  certificates: readonly AllowedCertificate[],
+): AllowedCertificate | undefined {
+  return certificates.reduce<AllowedCertificate | undefined>(
+    (best, c) => (best === undefined || c.notBefore > best.notBefore ? c : best),
+    undefined,
+  );
+}

@@ -37,9 +37,13 @@ function annotationMismatch(ss: SealedSecret, name: string): Hit[] {
 
 function hintMismatch(ss: SealedSecret, name: string, context: LintContext): Hit[] {
   const hint = keyHint(ss);
-  const expected = context.certificates.find((c) => c.recipient === name)!;
-  if (hint === undefined || hint === expected.fingerprint) return [];
-  const other = context.certificates.find((c) => c.fingerprint === hint)?.recipient;
+  // A recipient may have several certificates (a rotation): any of them is its own.
+  const own = context.certificates.filter((c) => c.recipient === name);
+  const expected = own[0]!;
+  if (hint === undefined || own.some((c) => c.fingerprint === hint)) return [];
+  const other = context.certificates.find(
+    (c) => c.fingerprint === hint && c.recipient !== name,
+  )?.recipient;
   const whose = other === undefined ? "another certificate" : `recipient "${other}"`;
   return [
     {

@@ -1,15 +1,21 @@
-import type { Rule } from "./model.js";
+import { SEALED_SECRET_KIND } from "@signet/core";
+
+import { isObject } from "../manifests.js";
+import type { Hit, Rule } from "./model.js";
 
 /**
  * A Secret with values in Git is what sealing exists to prevent. Only `kind: Secret` of the core
  * group counts (`v1`); a Secret without `data` or `stringData` (or with both empty) holds nothing.
+ * A SealedSecret's `spec.template.data` is copied into the Secret it produces: an entry there
+ * with no template action (`{{`) is a plaintext value committed in the clear (docs/lint.md).
  */
 export const PLAINTEXT_SECRET: Rule = {
   id: "plaintext-secret",
   severity: "error",
   description:
-    "A Kubernetes Secret with data or stringData is committed in plain text: seal it with signet and commit the SealedSecret instead.",
+    "A Kubernetes Secret with data or stringData (or a SealedSecret's spec.template.data entry with no template action) is committed in plain text: seal it with signet and commit the SealedSecret instead.",
   check: (o) => {
+    if (o.kind === SEALED_SECRET_KIND) return templateLiterals(o.value);
     if (o.kind !== "Secret" || !(o.value.apiVersion === "v1" || o.value.apiVersion === undefined)) {
       return [];
     }
@@ -24,3 +30,17 @@ export const PLAINTEXT_SECRET: Rule = {
       }));
   },
 };
+
+/** Literal (non-empty, action-free) values of `spec.template.data`: plaintext in the SealedSecret. */
+function templateLiterals(value: Readonly<Record<string, unknown>>): Hit[] {
+  const spec = isObject(value.spec) ? value.spec : {};
+  const template = isObject(spec.template) ? spec.template : {};
+  const data = isObject(template.data) ? template.data : {};
+  return Object.entries(data)
+    .filter(([, v]) => typeof v === "string" && v !== "" && !v.includes("{{"))
+    .map(([key]) => ({
+      field: ["spec", "template", "data", key],
+      message:
+        "plaintext value in spec.template.data: it has no template action, so it is copied into the Secret as written (seal it into spec.encryptedData)",
+    }));
+}

@@ -26,6 +26,24 @@ export const FILE_RULES = {
     description:
       "A signet.dev/lint-ignore annotation names no reason or an unknown rule: an ignore must say why (`rule-id[,rule-id] reason`).",
   },
+  unreadableEncoding: {
+    id: "unreadable-encoding",
+    severity: "error",
+    description:
+      "A file is not UTF-8 text (UTF-16 or UTF-32, or it holds NUL bytes): it cannot be checked, and some tools would still apply it.",
+  },
+  fileTooLarge: {
+    id: "file-too-large",
+    severity: "error",
+    description:
+      "A file is larger than --max-file-size: it is not read (manifests are small; the API server refuses objects over about 1.5 MiB).",
+  },
+  templateNotChecked: {
+    id: "template-not-checked",
+    severity: "warning",
+    description:
+      "A document of a Go template (Helm...) holds template actions and was not checked; the documents of the file that are plain YAML were.",
+  },
 } as const satisfies Record<string, { id: string; severity: Severity; description: string }>;
 
 /** Id, default severity and description of every rule (SARIF `tool.driver.rules`, docs). */
@@ -35,3 +53,15 @@ export const ALL_RULES: readonly { id: string; severity: Severity; description: 
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((r) => r.id));
+
+/**
+ * Rules the config can neither turn off, downgrade nor ignore by path: a plaintext Secret is
+ * silenced only per object by annotation with a reason; the others mean nothing was checked.
+ */
+export const CONFIG_LOCKED_RULES: ReadonlySet<string> = new Set([
+  PLAINTEXT_SECRET.id,
+  FILE_RULES.parseError.id,
+  FILE_RULES.badIgnore.id,
+  FILE_RULES.unreadableEncoding.id,
+  FILE_RULES.fileTooLarge.id,
+]);
