@@ -231,3 +231,26 @@ describe("signet lint stale-value with named recipients", () => {
     expect(strict.code).toBe(expected.length > 0 ? EXIT_LINT_WARNINGS : EXIT_OK);
   });
 });
+
+describe("signet lint: kustomize secretGenerator", () => {
+  it.each([
+    [
+      "literals",
+      "secretGenerator:\n- name: db\n  literals:\n  - password=hunter2\n",
+      ["f/kustomization.yaml:3 error plaintext-secret"],
+    ],
+    [
+      "literals with kind: Kustomization",
+      "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nsecretGenerator:\n- name: db\n  literals: [a=b]\n",
+      ["f/kustomization.yaml:5 error plaintext-secret"],
+    ],
+    [
+      "mismatch: envs only (files lint does not read)",
+      "secretGenerator:\n- name: db\n  envs: [db.env]\n",
+      [],
+    ],
+  ])("%s", async (_, text, expected) => {
+    const r = await signet(["lint", "f"], ioWith({ "f/kustomization.yaml": text }));
+    expect(findings(r.out)).toEqual(expected);
+  });
+});

@@ -16,6 +16,7 @@ export const PLAINTEXT_SECRET: Rule = {
     "A Kubernetes Secret with data or stringData (or a SealedSecret's spec.template.data entry with no template action) is committed in plain text: seal it with signet and commit the SealedSecret instead.",
   check: (o) => {
     if (o.kind === SEALED_SECRET_KIND) return templateLiterals(o.value);
+    if (o.kind === "" || o.kind === "Kustomization") return generatorLiterals(o.value);
     if (o.kind !== "Secret" || !(o.value.apiVersion === "v1" || o.value.apiVersion === undefined)) {
       return [];
     }
@@ -43,4 +44,25 @@ function templateLiterals(value: Readonly<Record<string, unknown>>): Hit[] {
       message:
         "plaintext value in spec.template.data: it has no template action, so it is copied into the Secret as written (seal it into spec.encryptedData)",
     }));
+}
+
+/**
+ * kustomize `secretGenerator` entries with `literals:` (a kustomization.yaml, with or without
+ * `kind: Kustomization`): the values are in Git in the clear. `envs:` and `files:` name files
+ * that hold values too; lint does not read them (docs/lint.md).
+ */
+function generatorLiterals(value: Readonly<Record<string, unknown>>): Hit[] {
+  const generators = Array.isArray(value.secretGenerator)
+    ? (value.secretGenerator as unknown[])
+    : [];
+  return generators.flatMap((g, i) =>
+    isObject(g) && Array.isArray(g.literals) && g.literals.length > 0
+      ? [
+          {
+            field: ["secretGenerator", i, "literals"],
+            message: `plaintext kustomize secretGenerator: literals hold ${g.literals.length} value(s) (seal them; commit a SealedSecret)`,
+          },
+        ]
+      : [],
+  );
 }
