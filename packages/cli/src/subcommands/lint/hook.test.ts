@@ -1,6 +1,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -52,7 +60,8 @@ function gitRepo(name: string, files: Record<string, string>): string {
   const repo = join(dir, name);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), text);
+    // A name ending `u.yaml` is written as UTF-16LE (with the byte-order mark of the text).
+    writeFileSync(join(repo, path), text, path.endsWith("u.yaml") ? "utf16le" : "utf8");
   }
   const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env: env() });
   git("init", "-q");
@@ -62,13 +71,48 @@ function gitRepo(name: string, files: Record<string, string>): string {
 }
 
 /**
- * `pre-commit run signet-lint --all-files`: the committed files matching the hook's `files`
- * pattern, given to its entry (split on blanks, run without a shell) in one process.
+ * The real pre-commit (https://pre-commit.com), from the venv .ci/run installs under
+ * ~/.cache/signet/pre-commit (`python3 -m venv DIR && DIR/bin/pip install pre-commit`); when it
+ * is absent the hook is run by {@link imitateHook}, and the test names say which.
+ */
+const PRE_COMMIT = join(
+  process.env.SIGNET_CACHE ?? join(homedir(), ".cache/signet"),
+  "pre-commit/bin/pre-commit",
+);
+const REAL = existsSync(PRE_COMMIT);
+
+/**
+ * `pre-commit run signet-lint --all-files` in `repo`: the real pre-commit with the hook's
+ * definition as a local hook (pre-commit applies its `files` pattern and runs its entry), or
+ * its imitation.
  */
 function runHook(repo: string): { status: number | null; stdout: string } {
+  if (!REAL) return imitateHook(repo);
+  const local = [{ repo: "local", hooks: [hook] }];
+  writeFileSync(join(repo, ".pre-commit-config.yaml"), JSON.stringify({ repos: local }));
+  const run = spawnSync(PRE_COMMIT, ["run", "signet-lint", "--all-files", "--verbose"], {
+    cwd: repo,
+    env: { ...env(), PRE_COMMIT_HOME: join(dir, "pre-commit-home") },
+    encoding: "utf8",
+  });
+  return { status: run.status, stdout: run.stdout };
+}
+
+/** The hook's `files` pattern; pre-commit's Python `(?i)` prefix made the `i` flag. */
+function filesPattern(): RegExp {
+  const insensitive = hook.files.startsWith("(?i)");
+  return new RegExp(insensitive ? hook.files.slice(4) : hook.files, insensitive ? "i" : "");
+}
+
+/**
+ * An imitation of `pre-commit run --all-files` (when pre-commit is not installed): the committed
+ * files matching the hook's `files` pattern, given to its entry (split on blanks, run without
+ * a shell) in one process.
+ */
+function imitateHook(repo: string): { status: number | null; stdout: string } {
   const tracked = execFileSync("git", ["ls-files"], { cwd: repo, encoding: "utf8" })
     .split("\n")
-    .filter((f) => f !== "" && new RegExp(hook.files).test(f));
+    .filter((f) => f !== "" && filesPattern().test(f));
   const [command, ...args] = hook.entry.split(/\s+/);
   const run = spawnSync(command!, [...args, ...tracked], {
     cwd: repo,
@@ -81,7 +125,8 @@ function runHook(repo: string): { status: number | null; stdout: string } {
 const PLAINTEXT =
   "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: apps\nstringData:\n  password: hunter2\n";
 
-describe("the signet-lint pre-commit hook", { timeout: 60_000 }, () => {
+const runner = REAL ? "real pre-commit" : "pre-commit NOT installed: imitated";
+describe(`the signet-lint pre-commit hook (${runner})`, { timeout: 120_000 }, () => {
   it("runs the system's signet on all matching files at once", () => {
     expect(hook).toMatchObject({ entry: "signet lint", language: "system", require_serial: true });
   });
@@ -104,6 +149,18 @@ describe("the signet-lint pre-commit hook", { timeout: 60_000 }, () => {
       },
       1,
       /apps\/all\.json:1: error: .*\[plaintext-secret\]/,
+    ],
+    [
+      "fails on a Secret in a file with an upper-case extension",
+      { "apps/DB.YAML": PLAINTEXT },
+      1,
+      /apps\/DB\.YAML:6: error: .*\[plaintext-secret\]/,
+    ],
+    [
+      "fails on a UTF-16 manifest (never passed over as binary)",
+      { "apps/u.yaml": `\uFEFF${PLAINTEXT}` },
+      1,
+      /apps\/u\.yaml:1: error: .*\[unreadable-encoding\]/,
     ],
     [
       "passes on a clean repository",
