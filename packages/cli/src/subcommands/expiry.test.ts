@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readManifest } from "@signet/core";
 import { parseDocument } from "yaml";
 
 import { ioWith, open, sealWith, secretJson, signet } from "./test-support/fixtures.js";
@@ -99,8 +100,8 @@ describe("signet inspect shows the expiry", () => {
   it.each([
     ["2026-06-21T00:00:00Z", "2026-06-21T00:00:00Z (expires in 20 days)", "valid"],
     [
-      "2026-06-05T12:00:00Z",
-      "2026-06-05T12:00:00Z (expires in 4 days, expiring soon)",
+      "2026-06-05T06:00:00Z",
+      "2026-06-05T06:00:00Z (expires in 4 days, expiring soon)",
       "expiring-soon",
     ],
     ["2026-05-29T00:00:00Z", "2026-05-29T00:00:00Z (expired 3 days ago)", "expired"],
@@ -130,5 +131,68 @@ describe("signet inspect shows the expiry", () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain(`  expires:  invalid: ${EXPIRES} "soon": not an RFC 3339 time`);
     expect((await signet(["inspect", "none.yaml"], io)).out).not.toContain("expires:");
+  });
+});
+
+describe("--merge-into a file whose annotations are written as null", () => {
+  // The kubeseal-style output, its annotations block replaced by `variant`.
+  const FLOW = "metadata: {annotations: ANN, name: db, namespace: apps}\n";
+  async function fileWith(variant: { block?: string; flow?: string }): Promise<string> {
+    const sealed = await sealExpiring([]);
+    const withoutHint = sealed.replace(/ {2}annotations:\n {4}signet\.dev\/sealed-with: \S+\n/, "");
+    if (variant.block !== undefined) {
+      return withoutHint.replace("metadata:\n", `metadata:\n  annotations:${variant.block}\n`);
+    }
+    return withoutHint.replace(
+      /metadata:\n {2}name: db\n {2}namespace: apps\n/,
+      FLOW.replace("ANN", variant.flow!),
+    );
+  }
+  const variants = [
+    ["block null with a comment", { block: " null # none yet" }, "# none yet"],
+    ["block ~", { block: " ~" }, undefined],
+    ["block empty", { block: "" }, undefined],
+    ["flow null", { flow: "null" }, undefined],
+    ["flow ~", { flow: "~" }, undefined],
+  ] as const;
+  const paths = [
+    // Only some values replaced: the hint is dropped, the expiry added.
+    ["the expiry", { token: "t" }, ["--expires-at", "2027-03-31T00:00:00Z"], EXPIRES],
+    // Every value replaced: the merge adds the sealed-with hint (older than expiry).
+    ["the hint", { password: "rotated" }, [], "signet.dev/sealed-with"],
+  ] as const;
+
+  describe.each(paths)("adding %s", (_, data, flags, key) => {
+    it.each(variants)(
+      "to %s replaces the null with one annotations map that Go's decoder reads",
+      async (_label, variant, comment) => {
+        const io = ioWith({ "m.yaml": await fileWith(variant) }, secretJson("db", data));
+        const result = await signet(
+          ["--cert", "new-cert.pem", "--merge-into", "m.yaml", ...flags],
+          io,
+        );
+        expect(result.code).toBe(0);
+        const merged = io.files.get("m.yaml")!.toString();
+        expect(merged.match(/annotations:/g)).toHaveLength(1);
+        const [doc] = readManifest(merged, "m.yaml");
+        expect(doc!.sealedSecret().metadata.annotations?.[key]).toMatch(/\S/);
+        if (comment !== undefined) expect(merged).toContain(comment);
+        const inspected = await signet(["inspect", "m.yaml"], io);
+        expect(inspected.code).toBe(0);
+      },
+    );
+  });
+
+  it("keeps the trailing comment of the annotation it replaces", async () => {
+    const existing = (await sealExpiring(["--expires-at", "2027-01-01T00:00:00Z"])).replace(
+      /(signet\.dev\/expires-at: \S+)\n/,
+      "$1 # old date\n",
+    );
+    expect(existing).toContain("# old date");
+    const io = ioWith({ "m.yaml": existing }, secretJson("db", { token: "t" }));
+    const args = ["--cert", "new-cert.pem", "--merge-into", "m.yaml", "--expires-in", "30d"];
+    expect((await signet(args, io)).code).toBe(0);
+    const merged = io.files.get("m.yaml")!.toString();
+    expect(merged).toMatch(/signet\.dev\/expires-at: "?2026-07-01T00:00:00Z"? # old date\n/);
   });
 });
