@@ -33,6 +33,11 @@ describe("--expires-in and --expires-at", () => {
     expect(await open(sealed)).toEqual({ password: "hunter2" });
   });
 
+  it("accepts --expires-at up to 100 years ahead (the bound's mismatch case)", async () => {
+    const sealed = await sealExpiring(["--expires-at", "2126-05-01T00:00:00Z"]);
+    expect(annotationsOf(sealed)?.[EXPIRES]).toBe("2126-05-01T00:00:00Z");
+  });
+
   it("adds nothing without the flags (mismatch case)", async () => {
     expect(annotationsOf(await sealExpiring([]))?.[EXPIRES]).toBeUndefined();
   });
@@ -52,8 +57,38 @@ describe("--expires-in and --expires-at", () => {
     ],
     [
       ["--raw", "--scope", "cluster-wide", "--from-file", "new-cert.pem", "--expires-in", "1d"],
-      "--expires-in sets an annotation of the output SealedSecret; --raw writes none",
+      '--expires-in "1d" sets an annotation of the output SealedSecret; --raw writes none',
     ],
+    [
+      ["--validate", "--expires-at", "2027-03-31T00:00:00Z"],
+      '--expires-at "2027-03-31T00:00:00Z" sets an annotation of the output SealedSecret; --validate writes none',
+    ],
+    [
+      ["--fetch-cert", "--expires-in", "2w"],
+      '--expires-in "2w" sets an annotation of the output SealedSecret; --fetch-cert writes none',
+    ],
+    [
+      ["--recovery-unseal", "--recovery-private-key", "old-key.pem", "--expires-in", "2w"],
+      '--expires-in "2w" sets an annotation of the output SealedSecret; --recovery-unseal writes none',
+    ],
+    [
+      ["--re-encrypt", "--expires-in", "2w"],
+      '--expires-in "2w" sets an annotation of the output SealedSecret; --re-encrypt writes none',
+    ],
+    [["--expires-in", ""], '--expires-in "": empty'],
+    [["--expires-in="], '--expires-in "": empty'],
+    [["--expires-at", ""], '--expires-at "": empty'],
+    // The CLI never writes a value its own parser (and the controller's) would refuse.
+    [
+      ["--expires-at", "9999-12-31T23:59:59-23:59"],
+      '--expires-at "9999-12-31T23:59:59-23:59": out of range (after 9999-12-31T23:59:59Z)',
+    ],
+    // The same 100-year bound as --expires-in (the memory clock is 2026-06-01).
+    [
+      ["--expires-at", "2126-06-02T00:00:00Z"],
+      '--expires-at "2126-06-02T00:00:00Z": more than 100 years ahead',
+    ],
+    [["--expires-in", "36501d"], '--expires-in "36501d": longer than 100 years'],
   ])("refuses %j as a usage error naming the flag", async (flags, message) => {
     const io = ioWith({}, secretJson("db", { password: "hunter2" }));
     const result = await signet(["--cert", "new-cert.pem", ...flags], io);
@@ -194,5 +229,41 @@ describe("--merge-into a file whose annotations are written as null", () => {
     expect((await signet(args, io)).code).toBe(0);
     const merged = io.files.get("m.yaml")!.toString();
     expect(merged).toMatch(/signet\.dev\/expires-at: "?2026-07-01T00:00:00Z"? # old date\n/);
+  });
+});
+
+describe("an input Secret that carries signet.dev/expires-at itself", () => {
+  const secretWithExpiry = (): string => {
+    const secret = JSON.parse(secretJson("db", { password: "hunter2" })) as {
+      metadata: { annotations?: Record<string, string> };
+    };
+    secret.metadata.annotations = { [EXPIRES]: "2027-03-31T00:00:00Z" };
+    return JSON.stringify(secret);
+  };
+
+  it("is sealed with a warning on stderr that it has no effect there", async () => {
+    const io = ioWith({}, secretWithExpiry());
+    const result = await signet(["--cert", "new-cert.pem", "-o", "yaml"], io);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain(`warning: the input Secret apps/db carries ${EXPIRES}`);
+    expect(result.err).toContain("--expires-in or --expires-at");
+    // The annotation went to the template only: the SealedSecret has no expiry.
+    expect(annotationsOf(result.out)?.[EXPIRES]).toBeUndefined();
+    const inspected = await signet(["inspect", "db.yaml"], ioWith({ "db.yaml": result.out }));
+    expect(inspected.out).toContain(
+      `  note:     spec.template carries ${EXPIRES} "2027-03-31T00:00:00Z": it only reaches the Secret`,
+    );
+    expect(inspected.out).not.toContain("expires:");
+  });
+
+  it("gives no warning and no note for a Secret without it (mismatch case)", async () => {
+    const result = await signet(
+      ["--cert", "new-cert.pem", "-o", "yaml", "--expires-in", "90d"],
+      ioWith({}, secretJson("db", { password: "hunter2" })),
+    );
+    expect(result.err).toBe("");
+    const inspected = await signet(["inspect", "db.yaml"], ioWith({ "db.yaml": result.out }));
+    expect(inspected.out).not.toContain("note:");
+    expect(inspected.out).toContain("(expires in 90 days)");
   });
 });
