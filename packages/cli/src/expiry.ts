@@ -28,13 +28,7 @@ export function expiryOption(
   now: Date,
 ): Date | undefined {
   const { expiresIn, expiresAt } = options;
-  if (options.emptyExpiryFlag !== undefined) {
-    throw new FlagError(`${options.emptyExpiryFlag} "": empty; give a value or leave the flag out`);
-  }
-  if (expiresIn === "" && expiresAt === "") return undefined;
-  if (expiresIn !== "" && expiresAt !== "") {
-    throw new FlagError("--expires-in and --expires-at cannot be used together");
-  }
+  if (!given(options)) return undefined;
   const flag = expiresIn !== "" ? "--expires-in" : "--expires-at";
   const value = JSON.stringify(expiresIn !== "" ? expiresIn : expiresAt);
   const mode = sealingMode(options);
@@ -44,21 +38,40 @@ export function expiryOption(
     );
   }
   try {
-    if (expiresIn !== "") return new Date(now.getTime() + parseExpiresIn(expiresIn, flag));
-    const at = parseRfc3339(expiresAt, flag);
-    if (at.getTime() <= now.getTime()) {
-      throw new FlagError(`${flag} ${value}: not in the future`);
-    }
-    if (at.getTime() - now.getTime() > MAX_EXPIRES_IN_MS) {
-      throw new FlagError(`${flag} ${value}: more than 100 years ahead`);
-    }
-    return at;
+    return expiresIn !== ""
+      ? new Date(now.getTime() + parseExpiresIn(expiresIn, flag))
+      : futureTime(expiresAt, flag, now);
   } catch (err) {
     if (err instanceof SignetError && !(err instanceof FlagError)) {
       throw new FlagError(err.message);
     }
     throw err;
   }
+}
+
+/** Whether an expiry flag is given; an empty one, or both at once, are refused. */
+function given(
+  options: Pick<CliOptions, "expiresIn" | "expiresAt"> &
+    Partial<Pick<CliOptions, "emptyExpiryFlag">>,
+): boolean {
+  if (options.emptyExpiryFlag !== undefined) {
+    throw new FlagError(`${options.emptyExpiryFlag} "": empty; give a value or leave the flag out`);
+  }
+  if (options.expiresIn !== "" && options.expiresAt !== "") {
+    throw new FlagError("--expires-in and --expires-at cannot be used together");
+  }
+  return options.expiresIn !== "" || options.expiresAt !== "";
+}
+
+/** `--expires-at`: an RFC 3339 time after `now` and at most 100 years after it. */
+function futureTime(text: string, flag: string, now: Date): Date {
+  const at = parseRfc3339(text, flag);
+  const ahead = at.getTime() - now.getTime();
+  if (ahead <= 0) throw new FlagError(`${flag} ${JSON.stringify(text)}: not in the future`);
+  if (ahead > MAX_EXPIRES_IN_MS) {
+    throw new FlagError(`${flag} ${JSON.stringify(text)}: more than 100 years ahead`);
+  }
+  return at;
 }
 
 function sealingMode(

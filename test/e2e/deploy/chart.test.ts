@@ -182,12 +182,12 @@ describe("helm chart values", () => {
     expect(cm.data["signet.json"]).toContain("sealed_secrets_controller_unseal_requests_total");
   });
 
-  it.each([
+  it.each<[string[], string]>([
     [["privateKeyLabels.team="], "privateKeyLabels.team must be a non-empty string"],
     [["rbac.serviceProxier.bind=true"], "rbac.serviceProxier.subjects is empty"],
     [["networkPolicy.egress.enabled=true"], "kubeapiCidr is required"],
     // int would make these 0, an alert that never fires before the expiry.
-    ...["0.5", "abc", "-3", "1.5e1"].map((days) => [
+    ...["0.5", "abc", "-3", "1.5e1"].map((days): [string[], string] => [
       ["metrics.prometheusRule.enabled=true", `metrics.prometheusRule.expiryWarningDays=${days}`],
       `metrics.prometheusRule.expiryWarningDays must be a whole number of days (0 or more), got "${days}"`,
     ]),

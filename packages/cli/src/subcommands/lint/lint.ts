@@ -40,7 +40,9 @@ for the key size, empty encryptedData), scope annotations that disagree, strict 
 namespace-wide SealedSecrets without a namespace, and with --cert (or the config's
 certificates): SealedSecrets sealed for a certificate outside the allowed set (by their
 signet.dev/sealed-with hint), without a hint, for an expired or expiring certificate, or for
-an allowed certificate that is not the newest (stale, as signet reseal --check decides).
+an allowed certificate that is not the newest (stale, as signet reseal --check decides);
+SealedSecrets whose signet.dev/expires-at has passed, is within --expiry-warning-days, or is
+malformed or misplaced in spec.template.
 Each finding names the file, the line and the field. The rules, the config file
 (${CONFIG_FILE} in the current directory, or --config) and the
 signet.dev/lint-ignore annotation are described in docs/lint.md.
@@ -58,6 +60,12 @@ const LINT_FLAGS = {
     "cert-expiry-days",
     30,
     "Report SealedSecrets sealed for an allowed certificate expiring within this many days",
+    { noEnv: true },
+  ),
+  expiryWarningDays: flag.int(
+    "expiry-warning-days",
+    14,
+    "Report SealedSecrets whose signet.dev/expires-at is within this many days (expiring-soon)",
     { noEnv: true },
   ),
   config: flag.string("config", "", `Config file (default ${CONFIG_FILE} when present)`, {
@@ -86,7 +94,7 @@ export const lint: Subcommand = async (argv, io) => {
   const { values } = parsed;
   return guarded(io, async () => {
     if (parsed.args.length === 0) throw new UsageError("signet lint needs at least one PATH");
-    if (values.certExpiryDays < 0) throw new UsageError("--cert-expiry-days must not be negative");
+    checkDays(values);
     const config = await readConfig(values.config, io);
     const certificates = await readCertificates([...config.certificates, ...values.cert], io);
     const context: LintContext = {
@@ -96,6 +104,9 @@ export const lint: Subcommand = async (argv, io) => {
       expiryDays: parsed.changed.has("cert-expiry-days")
         ? values.certExpiryDays
         : (config.certExpiryDays ?? values.certExpiryDays),
+      expiryWarningDays: parsed.changed.has("expiry-warning-days")
+        ? values.expiryWarningDays
+        : (config.expiryWarningDays ?? values.expiryWarningDays),
       namespaceFromLayout: config.namespaceFromLayout,
       recipientOfPath: recipientFromPath(values.recipientPath),
     };
@@ -116,6 +127,14 @@ export const lint: Subcommand = async (argv, io) => {
     return values.strict && findings.length > 0 ? EXIT_LINT_WARNINGS : EXIT_OK;
   });
 };
+
+/** The day-count flags are windows: a negative one is a usage error. */
+function checkDays(values: { certExpiryDays: number; expiryWarningDays: number }): void {
+  if (values.certExpiryDays < 0) throw new UsageError("--cert-expiry-days must not be negative");
+  if (values.expiryWarningDays < 0) {
+    throw new UsageError("--expiry-warning-days must not be negative");
+  }
+}
 
 /** --config, else the default file when it exists, else no config. */
 async function readConfig(path: string, io: Io): Promise<LintConfig> {
