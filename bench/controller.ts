@@ -27,6 +27,7 @@ import {
 import type { GeneratedKey, SealedSecret, SealingCertificate } from "@signet/core";
 
 import { apiCall, apiRequest, sleep } from "../test/cluster/api.js";
+import { controllerNodeFlags } from "../test/e2e/controller/node-flags.js";
 import { heapTable } from "./heap-summary.js";
 import { controllerSection, fmt } from "./controller-report.js";
 import type {
@@ -300,14 +301,17 @@ async function startController(
   ];
   const logFile = join(logDir, `${name}-${port}.log`);
   if (name !== "reference") {
+    const main = name === "baseline" ? bins.baseline! : bins.signet;
     const proc = spawnManaged(
       "signet-controller",
       bins.node,
       // SIGNET_BENCH_NODE_ARGS: extra Node flags for profiling, e.g. `--cpu-prof --cpu-prof-dir=D`.
       [
+        // The flags the bundle's first line names (the image's ENTRYPOINT passes the same).
+        ...controllerNodeFlags(main),
         ...nodeArgs(),
         ...(snapshotDir === undefined ? [] : ["--heapsnapshot-signal=SIGUSR2"]),
-        name === "baseline" ? bins.baseline! : bins.signet,
+        main,
         `--kubeconfig=${cp.info.adminKubeconfig}`,
         ...listen,
         ...COMMON_FLAGS,

@@ -4,6 +4,7 @@ import { connectCluster } from "./cluster/entry.js";
 import { readFileOrFail } from "./files.js";
 import type { Io } from "./io.js";
 import type { CliOptions } from "./options.js";
+import { certSourceHint } from "./recipients.js";
 
 /**
  * True when `--cert` names a URL rather than a path: a scheme of two or more letters (kubeseal's
@@ -17,7 +18,15 @@ export function isCertUrl(value: string): boolean {
 /** Reads the certificate bytes from `--cert` (path, http(s):// or file:// URL) or the cluster. */
 export async function readCertificate(options: CliOptions, io: Io): Promise<Buffer> {
   if (options.cert === "") return fetchClusterCertificate(options, io);
-  if (!isCertUrl(options.cert)) return readFileOrFail(io, options.cert);
+  if (!isCertUrl(options.cert)) {
+    try {
+      return await readFileOrFail(io, options.cert);
+    } catch (err) {
+      const hint = certSourceHint(options.cert, options.certFromEnv === true);
+      if (hint === "" || !(err instanceof SignetError)) throw err;
+      throw new SignetError(err.code, `${err.message}${hint}`, { cause: err });
+    }
+  }
   let response: Awaited<ReturnType<Io["fetchUrl"]>>;
   try {
     response = await io.fetchUrl(options.cert);

@@ -11,7 +11,7 @@ import {
 import type { FlagGroup, FlagValues, OutputFormat, ParseResult } from "@signet/core";
 
 import type { Io } from "./io.js";
-import { certChoice } from "./recipients.js";
+import { certFlagChoice } from "./recipients.js";
 
 /**
  * kubeseal's flags (`bindFlags` and `bindClientFlags`, cmd/kubeseal/main.go; kubectl's clientcmd
@@ -135,9 +135,9 @@ export const KUBESEAL_FLAGS = {
   cert: flag
     .stringOccurrences(
       "cert",
-      "Certificate / public key file/URL to use for encryption. Overrides --controller-*",
+      "Certificate / public key file/URL to use for encryption. Overrides --controller-*. Repeat as NAME=SOURCE to seal for named recipients (docs/recipients.md)",
     )
-    .map(certChoice),
+    .map(certFlagChoice),
   format: flag
     .string("format", "json", "Output format for sealed secret. Either json or yaml", {
       shorthand: "o",
@@ -270,6 +270,7 @@ export function parseCommandLine<G extends FlagGroup>(
  * named recipients are refused with the flag's name.
  */
 export const SINGLE_CERT_FLAG = KUBESEAL_FLAGS.cert.map((choice) => {
+  // SEALED_SECRETS_CERT is always one source (certFlagChoice): only the command line names.
   if (choice.recipients.length > 0) {
     throw new FlagError(
       `invalid argument for "--cert" flag: this command reads one certificate; named recipients (NAME=SOURCE) are for sealing and reseal`,

@@ -48,6 +48,8 @@ export interface Io {
   fetchUrl(url: string): Promise<{ status: number; statusText: string; body: Buffer }>;
   env: Readonly<Record<string, string | undefined>>;
   homeDir: string;
+  /** The current directory (absolute), against which relative paths are read. */
+  cwd(): string;
   now(): Date;
   random: RandomSource;
   /** Name the usage text uses (`signet`). */

@@ -139,6 +139,7 @@ export function nodeIo(version: string): Io {
     fetchUrl,
     env: process.env,
     homeDir: homedir(),
+    cwd: () => process.cwd(),
     now: () => new Date(),
     random: randomBytes,
     program: "signet",

@@ -18,6 +18,8 @@ export type CliOptions = Omit<FlagValues<typeof KUBESEAL_FLAGS>, "cluster" | "ce
   cert: string;
   /** Named `--cert NAME=SOURCE` recipients (Signet); empty for kubeseal's form. */
   recipients: readonly Recipient[];
+  /** `cert` is SEALED_SECRETS_CERT's (errors reading it name the variable). */
+  certFromEnv?: boolean;
   /** `-o` was given on the command line (not only by default or environment). */
   formatExplicit: boolean;
   /** `--expires-in` or `--expires-at` given on the command line with an empty value (refused). */
@@ -47,6 +49,7 @@ export function toOptions(parsed: ParseResult<typeof KUBESEAL_FLAGS>): CliOption
     ...parsed.values,
     cert: parsed.values.cert.source,
     recipients: parsed.values.cert.recipients,
+    certFromEnv: parsed.values.cert.fromEnv === true,
     cluster: clusterFlags(parsed.values.cluster, parsed.changed),
     help: parsed.values.help || parsed.helpRequested,
     formatExplicit: parsed.changed.has("format"),
@@ -67,6 +70,7 @@ export function subcommandOptions(
     ...merged,
     cert: merged.cert.source,
     recipients: merged.cert.recipients,
+    certFromEnv: merged.cert.fromEnv === true,
     cluster: clusterFlags(merged.cluster, changed),
     formatExplicit: false,
   };

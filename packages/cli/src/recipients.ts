@@ -1,4 +1,4 @@
-import { FlagError, withAnnotation } from "@signet/core";
+import { FlagError, quote, withAnnotation } from "@signet/core";
 import type { SealedSecret } from "@signet/core";
 
 /**
@@ -26,6 +26,39 @@ export interface CertChoice {
   readonly source: string;
   /** Named recipients in command-line order; empty for kubeseal's form. */
   readonly recipients: readonly Recipient[];
+  /** The source is SEALED_SECRETS_CERT's (no --cert on the command line). */
+  readonly fromEnv?: boolean;
+}
+
+/**
+ * `--cert` as the parser finishes it: named recipients come from the command line only; the
+ * environment's SEALED_SECRETS_CERT is always one source, read as kubeseal reads it, so it
+ * never changes what a command that does not seal accepts (kubeseal's binaries ignore it there).
+ */
+export function certFlagChoice(values: readonly string[], ctx: { changed?: boolean }): CertChoice {
+  if (ctx.changed === false && values.length > 0) {
+    return { source: values.at(-1)!, recipients: [], fromEnv: true };
+  }
+  return certChoice(values);
+}
+
+/**
+ * The hint a failure to read `--cert`'s source gets when the text looks like a recipient name
+ * attempt (`prod.eu=x.pem` is a file name, since a name has no '.'), or came from
+ * SEALED_SECRETS_CERT (which is never read as NAME=SOURCE).
+ */
+export function certSourceHint(source: string, fromEnv: boolean): string {
+  const eq = source.indexOf("=");
+  const before = eq === -1 ? "" : source.slice(0, eq);
+  if (fromEnv) {
+    return eq > 0 && !/[/\\:]/.test(before)
+      ? " (from SEALED_SECRETS_CERT, which is one file or URL: named recipients NAME=SOURCE are read from --cert on the command line only)"
+      : " (from SEALED_SECRETS_CERT)";
+  }
+  if (eq > 0 && /^[A-Za-z0-9][-A-Za-z0-9._]*$/.test(before) && /[._A-Z]/.test(before)) {
+    return ` (read as a file name: a recipient name before '=' is a DNS label, lowercase letters, digits and '-' only, so ${quote(before)} is not one)`;
+  }
+  return "";
 }
 
 /** A recipient name is a DNS label: it becomes a directory name and an annotation value. */
@@ -87,6 +120,19 @@ export function certChoice(values: readonly string[]): CertChoice {
   return { source: "", recipients };
 }
 
+/**
+ * Refuses a placeholder written with another case or spaces (`{NAME}`, `{ name }`): it would be
+ * kept literally, writing a file named `{NAME}` instead of one per recipient.
+ */
+export function checkPlaceholder(flag: string, path: string): void {
+  for (const m of path.matchAll(/\{\s*name\s*\}/gi)) {
+    if (m[0] === NAME_PLACEHOLDER) continue;
+    throw new FlagError(
+      `invalid argument ${quote(path)} for "${flag}" flag: ${quote(m[0])} looks like the ${NAME_PLACEHOLDER} placeholder; write it exactly ${NAME_PLACEHOLDER}`,
+    );
+  }
+}
+
 /** Whether an output path is a per-recipient pattern. */
 export function isNamePattern(path: string): boolean {
   return path.includes(NAME_PLACEHOLDER);
@@ -107,4 +153,21 @@ export function recipientOf(object: {
   metadata?: { annotations?: Record<string, string> };
 }): string | undefined {
   return object.metadata?.annotations?.[RECIPIENT_ANNOTATION];
+}
+
+/** A warning for each recipient whose certificate an earlier one already has (likely a typo). */
+export function warnSameCertificate(
+  recipients: readonly { name: string; key: string }[],
+  io: { writeStderr(text: string): void },
+): void {
+  const first = new Map<string, string>();
+  for (const { name, key } of recipients) {
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, name);
+    else {
+      io.writeStderr(
+        `warning: recipients "${earlier}" and "${name}" have the same certificate: either cluster opens the other's SealedSecrets\n`,
+      );
+    }
+  }
 }

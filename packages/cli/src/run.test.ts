@@ -496,6 +496,45 @@ describe("raw mode", () => {
   });
 });
 
+describe("raw mode with Secret-building or merge flags", () => {
+  it.each([
+    [["--from-literal=x=VAL"], "--from-literal"],
+    [["--from-env-file", "a.env"], "--from-env-file"],
+  ])(
+    "refuses %j with --raw (kubeseal has no such flag) rather than sealing stdin",
+    async (flags, name) => {
+      const io = withFiles({ "a.env": "x=VAL\n" }, "stdin-value");
+      const argv = ["--cert", "cert.pem", "--raw", "--scope", "cluster-wide", ...flags];
+      const { code, out, err } = await signet(argv, io);
+      expect({ code, out }).toEqual({ code: 2, out: "" });
+      expect(err).toBe(
+        `error: ${name} cannot be used with --raw: --raw encrypts one value, from --from-file or stdin\n`,
+      );
+    },
+  );
+
+  it("merges the Secret input with --raw --merge-into, as kubeseal does, and warns that --raw is ignored", async () => {
+    const target = JSON.stringify({
+      apiVersion: "bitnami.com/v1alpha1",
+      kind: "SealedSecret",
+      metadata: { name: "mysecret", namespace: "default" },
+      spec: { encryptedData: {} },
+    });
+    const io = withFiles({ "ss.json": target, v: "VAL" });
+    const argv = ["--cert", "cert.pem", "--raw", "--merge-into", "ss.json", "--from-file=x=v"];
+    const { code, out, err } = await signet(argv, io);
+    expect({ code, out }).toEqual({ code: 0, out: "" });
+    expect(err).toBe(
+      "warning: --raw is ignored with --merge-into (as kubeseal does): the Secret read from -f or stdin is merged\n",
+    );
+    const merged = JSON.parse(io.files.get("ss.json")!.toString()) as {
+      spec: { encryptedData: Record<string, string> };
+    };
+    const input = JSON.parse(SECRET) as { data: Record<string, string> };
+    expect(Object.keys(merged.spec.encryptedData)).toEqual(Object.keys(input.data));
+  });
+});
+
 describe("merge into an existing file", () => {
   const EXISTING = `# Managed in Git: do not edit the ciphertext by hand.
 apiVersion: bitnami.com/v1alpha1

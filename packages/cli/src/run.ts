@@ -92,6 +92,27 @@ async function dispatch(options: CliOptions, io: Io): Promise<void> {
   if (options.version) return void io.writeStdout(`${io.program} version: ${io.version}\n`);
   // Checked before anything is read, so a bad value costs no certificate fetch.
   expiryOption(options, io.now());
+  if (options.raw) {
+    const building =
+      options.fromLiteral.length > 0
+        ? "--from-literal"
+        : options.fromEnvFile.length > 0
+          ? "--from-env-file"
+          : "";
+    if (building !== "") {
+      // kubeseal has no such flag ("unknown flag"); Signet's builds a Secret, which --raw is not.
+      throw new FlagError(
+        `${building} cannot be used with --raw: --raw encrypts one value, from --from-file or stdin`,
+      );
+    }
+    if (options.mergeInto !== "") {
+      // kubeseal's runCLI handles --merge-into before --raw: the Secret input is merged.
+      io.writeStderr(
+        "warning: --raw is ignored with --merge-into (as kubeseal does): the Secret read from -f or stdin is merged\n",
+      );
+      return dispatchModes({ ...options, raw: false, fromFile: [] }, io, false);
+    }
+  }
   const building = buildsSecretFromFlags(options);
   if (options.fromFile.length > 0 && !options.raw && !building) {
     throw new SignetError(

@@ -19,6 +19,7 @@ import { spawnManaged } from "../../cluster/proc.js";
 import type { ManagedProcess } from "../../cluster/proc.js";
 import { api, cluster, serveInNetns } from "../../cluster/testing.js";
 import type { NetnsServer } from "../../cluster/testing.js";
+import { controllerNodeFlags } from "./node-flags.js";
 
 export const CONTROLLER_MAIN = fileURLToPath(
   new URL("../../../packages/controller/dist/bundle/main.js", import.meta.url),
@@ -223,6 +224,7 @@ export async function startController(
     port: 8080,
     command: process.execPath,
     args: [
+      ...controllerNodeFlags(CONTROLLER_MAIN),
       CONTROLLER_MAIN,
       "--listen-addr=:8080",
       "--listen-metrics-addr=:8081",
@@ -279,6 +281,7 @@ export async function startLocalController(
     "signet-controller",
     process.execPath,
     [
+      ...controllerNodeFlags(CONTROLLER_MAIN),
       CONTROLLER_MAIN,
       `--kubeconfig=${cluster().adminKubeconfig}`,
       `--listen-addr=127.0.0.1:${port}`,

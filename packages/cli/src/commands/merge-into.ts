@@ -1,10 +1,19 @@
-import { mergeIntoBytes, mergeSecret, parseMergeTarget, SignetError } from "@signet/core";
+import {
+  keyHint,
+  mergeIntoBytes,
+  mergeSecret,
+  parseMergeTarget,
+  parseSealingCertificate,
+  quote,
+  SEALED_WITH_ANNOTATION,
+  SignetError,
+} from "@signet/core";
 import type { MergeTarget, Secret } from "@signet/core";
 
 import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import { resolvedFormat } from "../options.js";
-import { recipientOf } from "../recipients.js";
+import { RECIPIENT_ANNOTATION, recipientOf } from "../recipients.js";
 import { sealSecrets } from "./seal.js";
 import type { SealContext } from "./seal.js";
 
@@ -12,6 +21,43 @@ import type { SealContext } from "./seal.js";
 async function readTarget(path: string, secret: Secret, io: Io): Promise<MergeTarget> {
   const bytes = await readFileOrFail(io, path);
   return parseMergeTarget(bytes, path, secret.metadata ?? {});
+}
+
+/**
+ * The recipient checks of `--merge-into` (nothing when the file and the certificate carry no
+ * recipient information, as for kubeseal's files and `--cert`): a file annotated
+ * `signet.dev/recipient` takes only that named recipient's certificate; and when recipient
+ * information is present, a file whose `signet.dev/sealed-with` hint is another certificate is
+ * refused, since merging would leave values for two clusters in one SealedSecret (an unnamed
+ * certificate merging into an unannotated file keeps kubeseal's behaviour, key rotation
+ * included).
+ */
+function checkRecipient(
+  target: MergeTarget,
+  ctx: SealContext & { path: string; recipient?: string },
+): void {
+  const annotated = recipientOf(target.object);
+  const where = `--merge-into ${ctx.path}`;
+  if (annotated !== undefined && ctx.recipient === undefined) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `${where}: the file is sealed for recipient ${quote(annotated)} (${RECIPIENT_ANNOTATION}); name its certificate: --cert NAME=SOURCE`,
+    );
+  }
+  if (ctx.recipient !== undefined && annotated !== undefined && annotated !== ctx.recipient) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `${where}: the file is sealed for recipient ${quote(annotated)}, not ${quote(ctx.recipient)}`,
+    );
+  }
+  const hint = keyHint(target.object);
+  if (hint === undefined || (annotated === undefined && ctx.recipient === undefined)) return;
+  const { fingerprint } = parseSealingCertificate(ctx.certificatePem, ctx.io.now());
+  if (hint === fingerprint) return;
+  throw new SignetError(
+    "ERR_INVALID_INPUT",
+    `${where}: the file's values are sealed with certificate ${quote(hint)} (${SEALED_WITH_ANNOTATION}), not recipient ${quote(ctx.recipient ?? annotated!)}'s ${fingerprint}; merging would mix two certificates in one SealedSecret (after a key rotation, reseal the file first: signet reseal)`,
+  );
 }
 
 /**
@@ -24,20 +70,22 @@ async function readTarget(path: string, secret: Secret, io: Io): Promise<MergeTa
  * keeps its comments and layout, the write is atomic and goes through a symbolic link, and the
  * `signet.dev/sealed-with` hint is updated. The rules are core's (`mergeSecret`,
  * `mergeIntoBytes`), shared with the web page. Nothing goes to stdout. For a named recipient
- * (`recipient`), a file annotated `signet.dev/recipient` for another one is refused.
+ * (`recipient`), a file annotated `signet.dev/recipient` for another one is refused (checkRecipient).
  */
+/** Reads the file and makes the recipient checks, writing nothing (a preflight for several). */
+export async function checkMergeTarget(
+  secret: Secret,
+  ctx: SealContext & { path: string; recipient?: string },
+): Promise<void> {
+  checkRecipient(await readTarget(ctx.path, secret, ctx.io), ctx);
+}
+
 export async function runMergeInto(
   secret: Secret,
   ctx: SealContext & { path: string; recipient?: string },
 ): Promise<void> {
   const target = await readTarget(ctx.path, secret, ctx.io);
-  const annotated = recipientOf(target.object);
-  if (ctx.recipient !== undefined && annotated !== undefined && annotated !== ctx.recipient) {
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      `--merge-into ${ctx.path}: the file is sealed for recipient "${annotated}", not "${ctx.recipient}"`,
-    );
-  }
+  checkRecipient(target, ctx);
   const input = mergeSecret(secret, target, ctx.options.scope);
   const [sealed] = sealSecrets([input], {
     ...ctx,

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
+import { parseSealingCertificate } from "@signet/core";
+
 import { run } from "../run.js";
 import { memoryIo } from "../test-support/memory-io.js";
 import type { MemoryIo } from "../test-support/memory-io.js";
@@ -48,7 +50,28 @@ async function openWith(keyFile: string, sealed: string): Promise<string> {
 }
 
 /** The documents of a YAML stream. */
+/** The `signet.dev/sealed-with` fingerprint of one of FILES' certificates. */
+function fingerprintOf(cert: keyof typeof FILES): string {
+  return parseSealingCertificate(FILES[cert], new Date("2026-06-01")).fingerprint;
+}
+
 const documents = (yaml: string): string[] => yaml.split(/^---\n/m).filter((d) => d !== "");
+
+/** A SealedSecret file for --merge-into: its recipient annotation and sealed-with hint. */
+const target = (recipient?: string, sealedWith?: keyof typeof FILES): string =>
+  JSON.stringify({
+    apiVersion: "bitnami.com/v1alpha1",
+    kind: "SealedSecret",
+    metadata: {
+      name: "db",
+      namespace: "app",
+      annotations: {
+        ...(recipient ? { "signet.dev/recipient": recipient } : {}),
+        ...(sealedWith ? { "signet.dev/sealed-with": fingerprintOf(sealedWith) } : {}),
+      },
+    },
+    spec: { encryptedData: {} },
+  });
 
 describe("sealing for named recipients", () => {
   it("writes one SealedSecret per recipient to stdout, each annotated and opened by its own key only", async () => {
@@ -158,18 +181,6 @@ describe("--raw for named recipients", () => {
 });
 
 describe("--merge-into for named recipients", () => {
-  const target = (recipient?: string): string =>
-    JSON.stringify({
-      apiVersion: "bitnami.com/v1alpha1",
-      kind: "SealedSecret",
-      metadata: {
-        name: "db",
-        namespace: "app",
-        ...(recipient ? { annotations: { "signet.dev/recipient": recipient } } : {}),
-      },
-      spec: { encryptedData: {} },
-    });
-
   it("merges into each recipient's file, sealed with its certificate", async () => {
     const m = io({ "prod/db.json": target("prod"), "staging/db.json": target() });
     const { code, err } = await signet([...TWO, "--merge-into", "{name}/db.json"], m);
@@ -191,6 +202,83 @@ describe("--merge-into for named recipients", () => {
       'error: recipient "prod": --merge-into prod/db.json: the file is sealed for recipient "staging", not "prod"\n',
     );
     expect(m.files.get("prod/db.json")!.toString()).toBe(target("staging"));
+  });
+});
+
+describe("--merge-into checks the file's recipient against the certificate", () => {
+  const STAGING_FP = fingerprintOf("staging.pem");
+  const PROD_FP = fingerprintOf("prod.pem");
+
+  it.each([
+    [
+      "an unnamed --cert into a file annotated for a recipient",
+      { flags: ["--cert", "prod.pem"], env: {} },
+      target("staging", "staging.pem"),
+      'error: --merge-into db.json: the file is sealed for recipient "staging" (signet.dev/recipient); name its certificate: --cert NAME=SOURCE\n',
+    ],
+    [
+      "SEALED_SECRETS_CERT into a file annotated for a recipient",
+      { flags: [], env: { SEALED_SECRETS_CERT: "prod.pem" } },
+      target("staging"),
+      'error: --merge-into db.json: the file is sealed for recipient "staging" (signet.dev/recipient); name its certificate: --cert NAME=SOURCE\n',
+    ],
+    [
+      "a named recipient into an unannotated file sealed with another certificate",
+      { flags: ["--cert", "prod=prod.pem"], env: {} },
+      target(undefined, "staging.pem"),
+      `error: recipient "prod": --merge-into db.json: the file's values are sealed with certificate "${STAGING_FP}" (signet.dev/sealed-with), not recipient "prod"'s ${PROD_FP}; merging would mix two certificates in one SealedSecret (after a key rotation, reseal the file first: signet reseal)\n`,
+    ],
+    [
+      "a recipient's own certificate into its file sealed with another certificate",
+      { flags: ["--cert", "prod=prod.pem"], env: {} },
+      target("prod", "staging.pem"),
+      `error: recipient "prod": --merge-into db.json: the file's values are sealed with certificate "${STAGING_FP}" (signet.dev/sealed-with), not recipient "prod"'s ${PROD_FP}; merging would mix two certificates in one SealedSecret (after a key rotation, reseal the file first: signet reseal)\n`,
+    ],
+  ])("refuses %s and leaves the file as it was", async (_, { flags, env }, before, message) => {
+    const m = memoryIo({ stdin: SECRET, files: { ...FILES, "db.json": before }, env });
+    const { code, err } = await signet([...flags, "--merge-into", "db.json"], m);
+    expect({ code, err }).toEqual({ code: 1, err: message });
+    expect(m.files.get("db.json")!.toString()).toBe(before);
+  });
+
+  it.each([
+    [
+      "an unnamed --cert into an unannotated file after a key rotation",
+      ["--cert", "prod.pem"],
+      target(undefined, "staging.pem"),
+    ],
+    ["an unnamed --cert into a kubeseal file (no hint)", ["--cert", "prod.pem"], target()],
+    [
+      "a named recipient into its own file",
+      ["--cert", "prod=prod.pem"],
+      target("prod", "prod.pem"),
+    ],
+    ["a named recipient into a file without a hint", ["--cert", "prod=prod.pem"], target()],
+  ])("merges %s", async (_, flags, before) => {
+    const m = io({ "db.json": before });
+    const { code, err } = await signet([...flags, "--merge-into", "db.json"], m);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(await openWith("prod.key", m.files.get("db.json")!.toString())).toBe(PLAINTEXT);
+  });
+
+  it("checks every recipient's file before writing any", async () => {
+    const m = io({ "prod/db.json": target("prod"), "staging/db.json": target("prod") });
+    const { code, err } = await signet(
+      [
+        "--cert",
+        "prod=prod.pem",
+        "--cert",
+        "staging=staging.pem",
+        "--merge-into",
+        "{name}/db.json",
+      ],
+      m,
+    );
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'recipient "staging": --merge-into staging/db.json: the file is sealed for recipient "prod", not "staging"',
+    );
+    expect(m.files.get("prod/db.json")!.toString()).toBe(target("prod"));
   });
 });
 
@@ -274,5 +362,159 @@ describe("examples/multi-cluster", () => {
     expect(await openWith("prod.key", sealed)).toMatch(/no key could decrypt secret/);
     expect(await openWith("staging.key", sealed)).toMatch(/no key could decrypt secret/);
     expect(example("applicationset.yaml")).toContain("path: examples/multi-cluster/clusters/*");
+  });
+});
+
+describe("output targets are checked before anything is written", () => {
+  const DIRS = { "prod/kustomization.yaml": "", "staging/kustomization.yaml": "" };
+  it.each([
+    [
+      "-w naming an existing directory",
+      ["-w", "{name}"],
+      { files: DIRS, links: {} },
+      "error: -w prod: is a directory; give a file name\n",
+    ],
+    [
+      "-w ending in /",
+      ["-w", "{name}/"],
+      { files: DIRS, links: {} },
+      "error: -w prod/: names a directory; give a file name\n",
+    ],
+    [
+      "a regular file where a directory is expected",
+      ["-w", "{name}/db.yaml"],
+      { files: { prod: "x", "staging/kustomization.yaml": "" }, links: {} },
+      "error: -w prod/db.yaml: prod is not a directory\n",
+    ],
+    [
+      "two recipients landing on one file through ..",
+      ["-w", "{name}/../x.yaml"],
+      { files: DIRS, links: {} },
+      'error: -w: recipients "prod" (prod/../x.yaml) and "staging" (staging/../x.yaml) would write the same file; nothing was written\n',
+    ],
+    [
+      "two recipients landing on one file through a symbolic link",
+      ["-w", "{name}/db.yaml"],
+      { files: { "prod/kustomization.yaml": "" }, links: { staging: "prod" } },
+      'error: -w: recipients "prod" (prod/db.yaml) and "staging" (staging/db.yaml) would write the same file; nothing was written\n',
+    ],
+    [
+      "two recipients merging into one file",
+      ["--merge-into", "{name}/../x.json"],
+      { files: { ...DIRS, "x.json": "{}" }, links: {} },
+      'error: --merge-into: recipients "prod" (prod/../x.json) and "staging" (staging/../x.json) would write the same file; nothing was written\n',
+    ],
+  ])("refuses %s, naming it, and writes nothing", async (_, flags, { files, links }, message) => {
+    const m = memoryIo({ stdin: SECRET, files: { ...FILES, ...files }, links });
+    const before = new Map(m.files);
+    const { code, err } = await signet([...TWO, ...flags], m);
+    expect({ code, err }).toEqual({ code: 1, err: message });
+    expect(m.files).toEqual(before);
+  });
+});
+
+describe("the --cert values and patterns that are likely mistakes", () => {
+  it.each([
+    ["-w", "clusters/{NAME}/db.yaml", '"{NAME}" looks like the {name} placeholder'],
+    ["-w", "clusters/{ name }/db.yaml", '"{ name }" looks like the {name} placeholder'],
+    ["--merge-into", "{Name}/db.yaml", '"{Name}" looks like the {name} placeholder'],
+  ])("refuses %s %s as a misspelt placeholder", async (flag, path, message) => {
+    const m = io({ "clusters/prod/kustomization.yaml": "" });
+    const { code, err } = await signet([...TWO, flag, path], m);
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+    expect([...m.files.keys()].some((k) => k.includes("{"))).toBe(false);
+  });
+
+  it("refuses a misspelt placeholder in reseal --recipient-path", async () => {
+    const m = io();
+    const args = ["reseal", "--check", ...TWO, "--recipient-path", "c/{NAME}/", "."];
+    const { code, err } = await signet(args, m);
+    expect(code).toBe(2);
+    expect(err).toContain('"{NAME}" looks like the {name} placeholder');
+  });
+
+  it("warns when two recipients have the same certificate", async () => {
+    const m = io();
+    const { code, err } = await signet(["--cert", "prod=prod.pem", "--cert", "eu=prod.pem"], m);
+    expect(code).toBe(0);
+    expect(err).toBe(
+      'warning: recipients "prod" and "eu" have the same certificate: either cluster opens the other\'s SealedSecrets\n',
+    );
+  });
+
+  it("hints that a name with a dot is read as a file name", async () => {
+    const { code, err } = await signet(["--cert", "prod.eu=x.pem"], io());
+    expect(code).toBe(1);
+    expect(err).toBe(
+      `error: open prod.eu=x.pem: no such file or directory (read as a file name: a recipient name before '=' is a DNS label, lowercase letters, digits and '-' only, so "prod.eu" is not one)\n`,
+    );
+  });
+});
+
+describe("SEALED_SECRETS_CERT is one certificate, never named recipients", () => {
+  const env = { SEALED_SECRETS_CERT: "prod=prod.pem" };
+  it.each([
+    [["--recovery-unseal", "--recovery-private-key", "prod.key"], "sealed"],
+    [["--validate", "--controller-namespace", "x"], "sealed"],
+    [["inspect", "--help"], ""],
+    [["ui", "--help"], ""],
+  ])("does not break %j", async (argv) => {
+    const sealed = (await signet(["--cert", "prod.pem"], io())).out;
+    const m = memoryIo({ stdin: sealed, files: FILES, env });
+    const { err } = await signet(argv, m);
+    expect(err).not.toMatch(/"--cert" flag|named recipients/);
+  });
+
+  it("names the variable when its value cannot be read", async () => {
+    const m = memoryIo({ stdin: SECRET, files: FILES, env });
+    const { code, err } = await signet([], m);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      "error: open prod=prod.pem: no such file or directory (from SEALED_SECRETS_CERT, which is one file or URL: named recipients NAME=SOURCE are read from --cert on the command line only)\n",
+    );
+  });
+
+  it("is replaced by named recipients on the command line", async () => {
+    const m = memoryIo({ stdin: SECRET, files: FILES, env });
+    const { code, out } = await signet(["--cert", "staging=staging.pem"], m);
+    expect(code).toBe(0);
+    expect(out).toContain('"signet.dev/recipient": "staging"');
+  });
+});
+
+describe("docs/recipients.md, the break-glass example as written", () => {
+  /** The shell words of one command line (single quotes only, as the example uses). */
+  const words = (line: string): string[] =>
+    [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+
+  it("runs every signet and mkdir line of the example in order, and the recovery copy opens", async () => {
+    const doc = readFileSync(new URL("../../../../docs/recipients.md", import.meta.url), "utf8");
+    const section = doc.slice(doc.indexOf("## A break-glass recipient"));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!.replace(/\\\n\s*/g, "");
+    const lines = block.split("\n").filter((l) => /^(signet|mkdir) /.test(l));
+    expect(lines.map((l) => l.split(" ")[0])).toEqual(["mkdir", "signet", "signet"]);
+    // openssl's output, as the first lines make it: a key pair for the recovery recipient.
+    const m = io({
+      "recovery.pem": fixture("test-only-other-cert.pem"),
+      "recovery-key.pem": fixture("test-only-other-key.pem"),
+      "db.yaml": SECRET,
+    });
+    let last = { code: -1, out: "", err: "" };
+    for (const line of lines) {
+      const [cmd, ...args] = words(line);
+      if (cmd === "mkdir") {
+        for (const dir of args.filter((a) => a !== "-p"))
+          m.files.set(`${dir}/.keep`, Buffer.from(""));
+        continue;
+      }
+      const [o, e] = [m.stdout().length, m.stderr().length];
+      const code = await run(args, m);
+      last = { code, out: m.stdout().slice(o), err: m.stderr().slice(e) };
+      expect({ line, code, err: last.err }).toEqual({ line, code: 0, err: "" });
+    }
+    const secret = JSON.parse(last.out) as { data: { password: string } };
+    expect(Buffer.from(secret.data.password, "base64").toString()).toBe(PLAINTEXT);
+    expect(m.files.has("sealed/prod/db.yaml")).toBe(true);
   });
 });

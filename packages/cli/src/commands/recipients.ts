@@ -1,4 +1,4 @@
-import { encodeObject, SignetError } from "@signet/core";
+import { encodeObject, quote, SignetError } from "@signet/core";
 import type { OutputFormat, ResolvedNamespace, Secret } from "@signet/core";
 import { posix } from "node:path";
 
@@ -7,7 +7,13 @@ import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
 import { resolvedFormat } from "../options.js";
 import type { Recipient } from "../recipients.js";
-import { isNamePattern, recipientPath, withRecipient } from "../recipients.js";
+import {
+  checkPlaceholder,
+  isNamePattern,
+  recipientPath,
+  warnSameCertificate,
+  withRecipient,
+} from "../recipients.js";
 import { runRaw } from "./raw.js";
 import { sealSecrets } from "./seal.js";
 
@@ -18,6 +24,8 @@ interface ReadRecipient extends Recipient {
 
 /** One file (or stdout, path "") to write, decided before anything is written. */
 interface Planned {
+  /** The recipient it is for; "" for the one stream. */
+  readonly name: string;
   readonly path: string;
   readonly text: string;
 }
@@ -45,11 +53,16 @@ async function each<R extends Recipient, T>(
 }
 
 /** Reads every recipient's certificate (files or URLs) before anything is sealed. */
-export function readRecipients(options: CliOptions, io: Io): Promise<ReadRecipient[]> {
-  return each(options.recipients, async (r) => ({
+export async function readRecipients(options: CliOptions, io: Io): Promise<ReadRecipient[]> {
+  const read = await each(options.recipients, async (r) => ({
     ...r,
     certificatePem: (await readCertificate({ ...options, cert: r.source }, io)).toString("utf8"),
   }));
+  warnSameCertificate(
+    read.map((r) => ({ name: r.name, key: r.certificatePem.trim() })),
+    io,
+  );
+  return read;
 }
 
 /**
@@ -58,6 +71,8 @@ export function readRecipients(options: CliOptions, io: Io): Promise<ReadRecipie
  * `--fetch-cert`) refuse them rather than silently use one.
  */
 export function checkRecipientMode(options: CliOptions): void {
+  checkPlaceholder("--sealed-secret-file", options.outputFile);
+  checkPlaceholder("--merge-into", options.mergeInto);
   const pattern = [options.outputFile, options.mergeInto].some(isNamePattern);
   if (options.recipients.length === 0) {
     if (pattern) {
@@ -99,20 +114,50 @@ function formatFor(path: string, options: CliOptions): OutputFormat {
   return /\.ya?ml$/i.test(path) ? "yaml" : resolvedFormat(options);
 }
 
+/** One output target: the recipient it is for ("" for a single stream), its path and flag. */
+interface Target {
+  readonly name: string;
+  readonly path: string;
+  readonly flag: "-w" | "--merge-into";
+}
+
 /**
- * Every parent directory of a per-recipient output must exist: a missing one usually means a
- * misspelt recipient name or the wrong working directory, so nothing is written (no directory
- * is created) and the first missing one is named.
+ * Checks every output target before anything is written: its parent must be an existing
+ * directory (a missing one usually means a misspelt recipient name or the wrong working
+ * directory; signet creates none), the target must not be a directory, and no two recipients
+ * may land on the same file (compared by the parent's real path, so `{name}/../x` and symbolic
+ * links are caught). The first problem is named, with the recipients involved.
  */
-async function checkDirectories(plans: readonly Planned[], io: Io): Promise<void> {
-  for (const { path } of plans) {
-    const dir = posix.dirname(path.replaceAll("\\", "/"));
-    if ((await io.pathKind(dir)) !== "directory") {
+async function checkOutputs(targets: readonly Target[], io: Io): Promise<void> {
+  const seen = new Map<string, Target>();
+  for (const t of targets) {
+    const slashed = t.path.replaceAll("\\", "/");
+    const where = `${t.flag} ${t.path}`;
+    if (slashed.endsWith("/")) {
+      throw new SignetError("ERR_IO", `${where}: names a directory; give a file name`);
+    }
+    const dir = posix.dirname(slashed);
+    const dirKind = await io.pathKind(dir);
+    if (dirKind === "missing") {
       throw new SignetError(
         "ERR_IO",
-        `-w ${path}: directory ${dir} does not exist (signet creates no directories; create it, or check the recipient name)`,
+        `${where}: directory ${dir} does not exist (signet creates no directories; create it, or check the recipient name)`,
       );
     }
+    if (dirKind !== "directory")
+      throw new SignetError("ERR_IO", `${where}: ${dir} is not a directory`);
+    if ((await io.pathKind(slashed)) === "directory") {
+      throw new SignetError("ERR_IO", `${where}: is a directory; give a file name`);
+    }
+    const key = `${await io.realPath(dir)}/${posix.basename(slashed)}`;
+    const other = seen.get(key);
+    if (other) {
+      throw new SignetError(
+        "ERR_INVALID_FLAG",
+        `${t.flag}: recipients ${quote(other.name)} (${other.path}) and ${quote(t.name)} (${t.path}) would write the same file; nothing was written`,
+      );
+    }
+    seen.set(key, t);
   }
 }
 
@@ -125,10 +170,10 @@ function plan(
   recipients: readonly Recipient[],
   text: { file: (i: number, path: string) => string; stream: () => string },
 ): Planned[] {
-  if (!isNamePattern(outputFile)) return [{ path: outputFile, text: text.stream() }];
+  if (!isNamePattern(outputFile)) return [{ name: "", path: outputFile, text: text.stream() }];
   return recipients.map((r, i) => {
     const path = recipientPath(outputFile, r.name);
-    return { path, text: text.file(i, path) };
+    return { name: r.name, path, text: text.file(i, path) };
   });
 }
 
@@ -138,8 +183,8 @@ function plan(
  * writes nothing.
  */
 async function writePlans(plans: readonly Planned[], io: Io): Promise<void> {
-  await checkDirectories(
-    plans.filter((p) => p.path !== ""),
+  await checkOutputs(
+    plans.filter((p) => p.path !== "").map((p) => ({ ...p, flag: "-w" })),
     io,
   );
   for (const plan of plans) {
@@ -211,16 +256,24 @@ export async function mergeForRecipients(
   ctx: { options: CliOptions; io: Io; namespace: ResolvedNamespace },
   recipients: readonly ReadRecipient[],
 ): Promise<void> {
-  const { runMergeInto } = await import("./merge-into.js");
+  const { checkMergeTarget, runMergeInto } = await import("./merge-into.js");
+  const targets = recipients.map((r) => ({
+    ...ctx,
+    certificatePem: r.certificatePem,
+    path: recipientPath(ctx.options.mergeInto, r.name),
+    recipient: r.name,
+  }));
+  await checkOutputs(
+    recipients.map((r, i) => ({ name: r.name, path: targets[i]!.path, flag: "--merge-into" })),
+    ctx.io,
+  );
+  // Every file is read and checked before any is written.
   await each(recipients, async (r) => {
-    const path = recipientPath(ctx.options.mergeInto, r.name);
-    for (const secret of secrets) {
-      await runMergeInto(secret, {
-        ...ctx,
-        certificatePem: r.certificatePem,
-        path,
-        recipient: r.name,
-      });
-    }
+    const target = targets.find((t) => t.recipient === r.name)!;
+    for (const secret of secrets) await checkMergeTarget(secret, target);
+  });
+  await each(recipients, async (r) => {
+    const target = targets.find((t) => t.recipient === r.name)!;
+    for (const secret of secrets) await runMergeInto(secret, target);
   });
 }

@@ -130,6 +130,26 @@ function openValue(
   return { code: "ERR_DECRYPT", message: DECRYPT_ERROR_MESSAGE };
 }
 
+/** The key among `keys` that opens item `item` of the object, if any (no plaintext is kept). */
+export function openerOf(
+  ss: SealedSecret,
+  item: string,
+  keys: readonly UnsealingKey[],
+): UnsealingKey | undefined {
+  const encoded = ss.spec.encryptedData?.[item];
+  if (typeof encoded !== "string") return undefined;
+  const label = labelOf(ss);
+  const blob = decodeStdBase64(encoded);
+  if (!Buffer.isBuffer(blob)) return undefined;
+  return keys.find((key) => {
+    if (!keyMayOpen(key, blob)) return false;
+    const plain = hybridDecryptWith(key.privateKey, blob, label);
+    if (!plain) return false;
+    plain.fill(0);
+    return true;
+  });
+}
+
 /**
  * Staleness from the seal-time hint alone (the controller path and `--check --cert` without
  * keys): a SealedSecret whose hint is missing or names another key is stale as a whole.

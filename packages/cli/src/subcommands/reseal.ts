@@ -75,7 +75,7 @@ const RESEAL_FLAGS = {
   recipientPath: flag.string(
     "recipient-path",
     "",
-    "With named --cert NAME=SOURCE recipients: a path pattern whose {name} picks the recipient of a file without a signet.dev/recipient annotation (e.g. clusters/{name}/)",
+    "With named --cert NAME=SOURCE recipients: a path pattern whose {name} picks the recipient of a file without a signet.dev/recipient annotation and cross-checks an annotated one (e.g. clusters/{name}/; matched against paths resolved from the current directory)",
     { noEnv: true },
   ),
   exclude: EXCLUDE_FLAG,
@@ -126,6 +126,7 @@ export const reseal: Subcommand = async (argv, io) => {
       await resealFile(path, run);
     }
     if (io.stderrIsTTY) io.writeStderr("\r\x1b[K");
+    engine.finish?.();
     io.writeStdout(summary(run.totals, mode));
     if (run.totals.failed > 0) return EXIT_FAILED;
     const pending = run.totals.resealed + run.totals.hinted > 0;

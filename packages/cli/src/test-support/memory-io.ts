@@ -91,6 +91,7 @@ export function memoryIo(options: {
     },
     env: options.env ?? {},
     homeDir: "/home/test",
+    cwd: () => MEMORY_CWD,
     now: () => options.now ?? new Date("2026-06-01T00:00:00Z"),
     random: randomBytes,
     program: "signet",
@@ -106,6 +107,9 @@ function attempt<T>(body: () => T): Promise<T> {
   }
 }
 
+/** The memory Io's current directory: an absolute path under it names the relative file. */
+export const MEMORY_CWD = "/repo";
+
 /** Paths are relative and `/`-separated; a directory exists when something lies under it. */
 function memoryFs(files: Map<string, Buffer>, links: Map<string, string>) {
   const under = (dir: string): string[] =>
@@ -114,7 +118,11 @@ function memoryFs(files: Map<string, Buffer>, links: Map<string, string>) {
   /** `path` with every symbolic link along it followed (ELOOP after too many hops). */
   function resolve(path: string, hops = { n: 0 }): string {
     let current = "";
-    for (const part of posix.normalize(path).split("/")) {
+    const normal = posix.normalize(path);
+    const relative = normal.startsWith(`${MEMORY_CWD}/`)
+      ? normal.slice(MEMORY_CWD.length + 1)
+      : normal;
+    for (const part of relative.split("/")) {
       current = current === "" ? part : posix.join(current, part);
       const target = links.get(current);
       if (target === undefined) continue;

@@ -54,6 +54,8 @@ export interface FinishContext {
   readonly flag: string;
   /** Records a non-fatal problem (the program logs it; parsing goes on). */
   warn(message: string): void;
+  /** The flag was given on the command line (not only by the environment or its default). */
+  readonly changed?: boolean;
 }
 
 /** A second name bound to the same field (Go: two `BoolVar` calls on one variable). */

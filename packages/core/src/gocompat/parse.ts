@@ -252,7 +252,7 @@ export function parseFlags<G extends FlagGroup>(
   }
   const warnings: string[] = [];
   const warn = (message: string): void => void warnings.push(message);
-  const values = finish(group, idx.slots, warn) as FlagValues<G>;
+  const values = finish(group, idx.slots, warn, parser.changed) as FlagValues<G>;
   return {
     values,
     changed: parser.changed,
@@ -267,13 +267,14 @@ function finish(
   group: FlagGroup,
   slots: Map<Flag<unknown>, Slot>,
   warn: FinishContext["warn"],
+  changed: ReadonlySet<string>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [field, v] of Object.entries(group)) {
     out[field] =
       v instanceof Flag
-        ? v.finish(slots.get(v)!.raw, { flag: v.name, warn })
-        : finish(v, slots, warn);
+        ? v.finish(slots.get(v)!.raw, { flag: v.name, warn, changed: changed.has(v.name) })
+        : finish(v, slots, warn, changed);
   }
   return out;
 }

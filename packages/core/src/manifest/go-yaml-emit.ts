@@ -415,7 +415,7 @@ class Emitter {
   private writePlain(text: string, allowBreaks: boolean): void {
     if (!this.whitespace) this.put(" ");
     const w: WriteState = { allowBreaks, spaces: false, breaks: false };
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const c = text[i]!;
       if (c === " ") {
         if (!this.foldAt(w, text[i + 1] !== " ")) this.writeChar(c);
@@ -437,7 +437,7 @@ class Emitter {
   private writeSingle(text: string, allowBreaks: boolean): void {
     this.writeIndicator("'", true, false, false);
     const w: WriteState = { allowBreaks, spaces: false, breaks: false };
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const c = text[i]!;
       if (c === " ") {
         const inside = i > 0 && i < text.length - 1 && text[i + 1] !== " ";
@@ -471,7 +471,7 @@ class Emitter {
   private writeDouble(text: string, allowBreaks: boolean): void {
     this.writeIndicator('"', true, false, false);
     const w: WriteState = { allowBreaks, spaces: false, breaks: false };
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const c = charAt(text, i);
       if (needsEscape(c)) {
         for (const e of escape(c)) this.put(e);
@@ -502,7 +502,7 @@ class Emitter {
     this.indention = true;
     this.whitespace = true;
     let breaks = true;
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       const c = text[i]!;
       if (isBreak(c)) {
         this.writeBreak(c);

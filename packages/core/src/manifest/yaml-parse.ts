@@ -511,7 +511,11 @@ function checkTags(text: string): void {
  * the token before, it refuses the document. Lines inside scalars and flow collections are exempt;
  * blank lines after the document are not (libyaml scans them for the next token).
  */
-function checkLeadingTabs(text: string, scanned: number, exempt: readonly [number, number][]): void {
+function checkLeadingTabs(
+  text: string,
+  scanned: number,
+  exempt: readonly [number, number][],
+): void {
   const tab = /^( *-[ ]*| *)\t/gm;
   for (let m = tab.exec(text); m && m.index < scanned; m = tab.exec(text)) {
     const at = m.index;

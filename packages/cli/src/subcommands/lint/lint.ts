@@ -108,7 +108,8 @@ export const lint: Subcommand = async (argv, io) => {
         ? values.expiryWarningDays
         : (config.expiryWarningDays ?? values.expiryWarningDays),
       namespaceFromLayout: config.namespaceFromLayout,
-      recipientOfPath: recipientFromPath(values.recipientPath),
+      // Resolved from the current directory, as reseal matches it.
+      recipientOfPath: recipientFromPath(values.recipientPath, io.cwd()).match,
     };
     const walked = await collectFiles(parsed.args, io, values.exclude);
     for (const s of walked.skipped) io.writeStderr(`skipped ${s.path}: ${s.reason}\n`);
