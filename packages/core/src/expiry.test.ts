@@ -97,6 +97,8 @@ describe("an --expires-in duration", () => {
   it.each([
     ["", "expected a duration"],
     ["90", "expected a duration"],
+    // m is minutes; there is no month unit (3mo is not "3 months").
+    ["3mo", "m minutes; no months"],
     ["d", "expected a duration"],
     ["-1d", "expected a duration"],
     ["1.5d", "expected a duration"],

@@ -116,7 +116,7 @@ export function parseExpiresIn(value: string, source = "--expires-in"): number {
     throw invalid(
       source,
       value,
-      "expected a duration like 90d, 2w, 12h or 1d12h (units w, d, h, m)",
+      "expected a duration like 90d, 2w, 12h or 1d12h (units w weeks, d days, h hours, m minutes; no months)",
     );
   }
   const [w, d, h, min] = m.slice(1, 5).map((n) => (n === undefined ? 0 : Number(n))) as [
