@@ -189,7 +189,7 @@ export const KUBESEAL_FLAGS = {
   expiresIn: flag.string(
     "expires-in",
     "",
-    "(signet) Set signet.dev/expires-at on the output SealedSecret to now plus DURATION (e.g. 90d, 2w, 12h, 1d12h; units w, d, h, m): a reminder to rotate, the controller warns before it",
+    "(signet) Set signet.dev/expires-at on the output SealedSecret to now plus DURATION (e.g. 90d, 2w, 12h, 1d12h; units w weeks, d days, h hours, m minutes, no months): a reminder to rotate, the controller warns before it",
   ),
   expiresAt: flag.string(
     "expires-at",

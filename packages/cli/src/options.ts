@@ -22,7 +22,18 @@ export type CliOptions = Omit<FlagValues<typeof KUBESEAL_FLAGS>, "cluster" | "ce
   certFromEnv?: boolean;
   /** `-o` was given on the command line (not only by default or environment). */
   formatExplicit: boolean;
+  /** `--expires-in` or `--expires-at` given on the command line with an empty value (refused). */
+  emptyExpiryFlag?: "--expires-in" | "--expires-at";
 };
+
+/** The expiry flag given on the command line with an empty value, if any. */
+function emptyExpiryFlag(
+  parsed: ParseResult<typeof KUBESEAL_FLAGS>,
+): CliOptions["emptyExpiryFlag"] {
+  if (parsed.changed.has("expires-in") && parsed.values.expiresIn === "") return "--expires-in";
+  if (parsed.changed.has("expires-at") && parsed.values.expiresAt === "") return "--expires-at";
+  return undefined;
+}
 
 /** The cluster flags of a parsed command line, with whether `-n` was given. */
 export function clusterFlags(
@@ -42,6 +53,7 @@ export function toOptions(parsed: ParseResult<typeof KUBESEAL_FLAGS>): CliOption
     cluster: clusterFlags(parsed.values.cluster, parsed.changed),
     help: parsed.values.help || parsed.helpRequested,
     formatExplicit: parsed.changed.has("format"),
+    emptyExpiryFlag: emptyExpiryFlag(parsed),
   };
 }
 

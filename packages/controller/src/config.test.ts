@@ -219,11 +219,15 @@ describe("controller configuration", () => {
     ],
     ["a bad cutoff time", ["--key-cutoff-time=yesterday"], "cannot parse"],
     ["a zero rate limit", ["--rate-limit=0"], "--rate-limit must be positive"],
-    ["a negative resync period", ["--resync-period=-1m"], "--resync-period must not be negative"],
     [
-      "a negative expiry warning window",
+      "a negative resync period",
+      ["--resync-period=-1m"],
+      "--resync-period must not be negative, got -1m0s",
+    ],
+    [
+      "a negative expiry warning window (shown as a duration, not milliseconds)",
       ["--expiry-warning-window=-1h"],
-      "--expiry-warning-window must not be negative",
+      "--expiry-warning-window must not be negative, got -1h0m0s",
     ],
     ["a key size under 2048 bits", ["--key-size=1024"], "--key-size must be at least 2048 bits"],
     ["a label without =", ["--privatekey-labels=a"], 'entry "a" is not of the form key=value'],

@@ -5,6 +5,7 @@ import {
   flag,
   FlagError,
   flagUsages,
+  formatDuration,
   parseFlags,
   parseRFC1123Z,
 } from "@signet/core";
@@ -416,8 +417,12 @@ function positive(value: number, ctx: FinishContext): number {
   return value;
 }
 
+/** A duration flag (milliseconds) that must not be negative; the error shows it as given. */
 function nonNegative(value: number, ctx: FinishContext): number {
-  if (!(value >= 0)) throw invalid(`--${ctx.flag} must not be negative, got ${value}`);
+  if (!(value >= 0)) {
+    const shown = Number.isFinite(value) ? formatDuration(BigInt(Math.round(value * 1e6))) : value;
+    throw invalid(`--${ctx.flag} must not be negative, got ${shown}`);
+  }
   return value;
 }
 

@@ -29,8 +29,15 @@ describe("an RFC 3339 expiry time", () => {
     ["2027-03-31T02:00:00+02:00", "2027-03-31T00:00:00.000Z"],
     ["2027-03-30T19:30:00-04:30", "2027-03-31T00:00:00.000Z"],
     ["2028-02-29T00:00:00Z", "2028-02-29T00:00:00.000Z"],
-  ])("reads %s as %s", (text, iso) => {
-    expect(parseRfc3339(text).toISOString()).toBe(iso);
+    // The bounds are instants: the first and last second with a 4-digit UTC year.
+    ["1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z"],
+    ["1970-01-01T00:00:00-01:00", "1970-01-01T01:00:00.000Z"],
+    ["9999-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999Z"],
+    ["9999-12-31T23:59:59+01:00", "9999-12-31T22:59:59.000Z"],
+  ])("reads %s as %s, and its written form reads back", (text, iso) => {
+    const at = parseRfc3339(text);
+    expect(at.toISOString()).toBe(iso);
+    expect(() => parseRfc3339(formatExpiresAt(at))).not.toThrow();
   });
 
   it.each([
@@ -47,6 +54,12 @@ describe("an RFC 3339 expiry time", () => {
     ["2027-03-31T23:59:60Z", "no such time of day"],
     ["2027-03-31T00:00:00+24:00", "no such time of day"],
     ["0099-01-01T00:00:00Z", "out of range"],
+    ["0070-06-01T00:00:00Z", "out of range (before 1970"],
+    // The written year is 1970, the instant an hour before it.
+    ["1970-01-01T00:00:00+01:00", "out of range (before 1970-01-01T00:00:00Z)"],
+    // Written within year 9999, the instant is in year 10000 (would format as +010000-...).
+    ["9999-12-31T23:59:59-23:59", "out of range (after 9999-12-31T23:59:59Z)"],
+    ["9999-12-31T23:00:00-01:00", "out of range (after 9999-12-31T23:59:59Z)"],
   ])("refuses %s (%s), naming the annotation and quoting the value", (text, why) => {
     let caught: unknown;
     try {
@@ -84,6 +97,8 @@ describe("an --expires-in duration", () => {
   it.each([
     ["", "expected a duration"],
     ["90", "expected a duration"],
+    // m is minutes; there is no month unit (3mo is not "3 months").
+    ["3mo", "m minutes; no months"],
     ["d", "expected a duration"],
     ["-1d", "expected a duration"],
     ["1.5d", "expected a duration"],
@@ -153,11 +168,17 @@ describe("the expiry stage at a given time", () => {
 describe("the expiry in words", () => {
   const at = new Date("2027-03-31T00:00:00Z");
   it.each([
-    [-20 * D - 23 * H, "expires in 20 days"],
+    [-20 * D - 23 * H, "expires in 21 days"],
+    [-20 * D - 11 * H, "expires in 20 days"],
+    [-20 * D - 12 * H, "expires in 21 days"],
+    // Inspected a moment after --expires-in 90d: 90 days, not 89.
+    [-90 * D + 1000, "expires in 90 days"],
+    [-23 * H - 40 * 60_000, "expires in 1 day"],
     [-D, "expires in 1 day"],
     [-5 * H, "expires in 5 hours"],
     [-H, "expires in 1 hour"],
     [-1, "expires in under an hour"],
+    [-29 * 60_000, "expires in under an hour"],
     [0, "expired under an hour ago"],
     [3 * D + H, "expired 3 days ago"],
   ])("%d ms from the expiry reads %j", (offset, text) => {

@@ -17,6 +17,12 @@ const WEEK_MS = 7 * DAY_MS;
 /** The longest `--expires-in` accepted: 100 years of 365 days (beyond is a typo, not a plan). */
 export const MAX_EXPIRES_IN_MS = 36_500 * DAY_MS;
 
+/**
+ * The latest instant accepted: 9999-12-31T23:59:59Z. Beyond it the annotation would need a
+ * 5-digit or signed year (`+010000-...`), which RFC 3339 (and this parser) does not have.
+ */
+export const MAX_EXPIRES_AT_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 /** The default warning window: 14 days before the expiry. */
 export const DEFAULT_EXPIRY_WARNING_WINDOW_MS = 14 * DAY_MS;
 
@@ -42,7 +48,9 @@ function invalid(source: string, value: string, why: string): SignetError {
 
 /**
  * Parses an RFC 3339 time strictly; throws `ERR_INVALID_EXPIRY` naming `source` (the annotation
- * or the flag) and quoting the value. The calendar is checked (no February 30th).
+ * or the flag) and quoting the value. The calendar is checked (no February 30th), and the
+ * instant (the offset applied) must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z
+ * ({@link MAX_EXPIRES_AT_MS}), so every accepted value formats back to a 4-digit year.
  */
 export function parseRfc3339(value: string, source: string = EXPIRES_AT_ANNOTATION): Date {
   const m = RFC3339.exec(value);
@@ -54,7 +62,13 @@ export function parseRfc3339(value: string, source: string = EXPIRES_AT_ANNOTATI
   const why = calendarProblem([year, month, day, hour, minute, second], offset);
   if (why !== undefined) throw invalid(source, value, why);
   const ms = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset.ms);
+  const instant = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset.ms;
+  // The instant, not the written year: 1970-01-01T00:00:00+01:00 is an hour before 1970.
+  if (instant < 0) throw invalid(source, value, "out of range (before 1970-01-01T00:00:00Z)");
+  if (instant >= MAX_EXPIRES_AT_MS + 1000) {
+    throw invalid(source, value, "out of range (after 9999-12-31T23:59:59Z)");
+  }
+  return new Date(instant);
 }
 
 type Six = [number, number, number, number, number, number];
@@ -78,7 +92,7 @@ function calendarProblem(
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return "no such date";
   if (hour > 23 || minute > 59 || second > 59 || !offset.valid) return "no such time of day";
   // Date.UTC maps years 0-99 to 1900-1999; a date that far back is no expiry anyone means.
-  if (year < 1970) return "out of range (before 1970)";
+  if (year < 1970) return "out of range (before 1970-01-01T00:00:00Z)";
   return undefined;
 }
 
@@ -102,7 +116,7 @@ export function parseExpiresIn(value: string, source = "--expires-in"): number {
     throw invalid(
       source,
       value,
-      "expected a duration like 90d, 2w, 12h or 1d12h (units w, d, h, m)",
+      "expected a duration like 90d, 2w, 12h or 1d12h (units w weeks, d days, h hours, m minutes; no months)",
     );
   }
   const [w, d, h, min] = m.slice(1, 5).map((n) => (n === undefined ? 0 : Number(n))) as [
@@ -179,8 +193,10 @@ export function expiryState(at: Date, now: Date, windowMs: number): ExpiryState 
 
 /**
  * How far `at` is from `now`, in words: `expires in 20 days`, `expires in 5 hours`,
- * `expires in under an hour`, `expired 3 days ago`, `expired under an hour ago`. Whole units,
- * rounded down (a value expiring in 20 days and 23 hours "expires in 20 days").
+ * `expires in under an hour`, `expired 3 days ago`, `expired under an hour ago`. Rounded to
+ * the nearest unit (a value sealed with `--expires-in 90d` and inspected a second later
+ * "expires in 90 days"; 20 days and 11 hours is 20 days, 20 days and 12 hours is 21 days);
+ * under a day, nearest hour; under half an hour, "under an hour".
  */
 export function describeExpiry(at: Date, now: Date): string {
   const delta = at.getTime() - now.getTime();
@@ -190,9 +206,11 @@ export function describeExpiry(at: Date, now: Date): string {
 }
 
 function spanText(ms: number): string {
-  const days = Math.floor(ms / DAY_MS);
-  if (days >= 1) return `${days} day${days === 1 ? "" : "s"}`;
-  const hours = Math.floor(ms / HOUR_MS);
+  const hours = Math.round(ms / HOUR_MS);
+  if (hours >= 24) {
+    const days = Math.round(ms / DAY_MS);
+    return `${days} day${days === 1 ? "" : "s"}`;
+  }
   if (hours >= 1) return `${hours} hour${hours === 1 ? "" : "s"}`;
   return "under an hour";
 }

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, Scalar } from "yaml";
-import type { Document, YAMLMap } from "yaml";
+import type { Document, Pair, YAMLMap } from "yaml";
 
 import { encodeObject } from "./codec.js";
 import type { OutputFormat } from "./codec.js";
@@ -213,12 +213,15 @@ function checkNoAlias(doc: Document, path: readonly string[], where: string): vo
 }
 
 /**
- * Sets `path` to `value`: an existing entry is replaced in place; a missing one is inserted in
- * the deepest existing map, with any missing maps between, where Go's YAML order puts it.
+ * Sets `path` to `value`: an existing entry is replaced in place (its comments kept); a missing
+ * one is inserted in the deepest existing map, with any missing maps between, where Go's YAML
+ * order puts it. A map written as null (`annotations: null`, `~` or nothing) counts as missing
+ * and is replaced by the new map, its comment kept above the first entry: adding a second
+ * `annotations:` key beside it would be a duplicate key, which Go's decoder refuses.
  */
 function setSorted(doc: Document, path: readonly string[], value: string, where: string): void {
   checkNoAlias(doc, path, where);
-  if (doc.hasIn(path)) return void doc.setIn(path, goScalar(value));
+  if (doc.hasIn(path)) return void doc.setIn(path, withComments(doc.getIn(path, true), value));
   for (let depth = path.length - 1; depth >= 0; depth--) {
     const parent = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     if (!isMap(parent)) continue;
@@ -228,9 +231,48 @@ function setSorted(doc: Document, path: readonly string[], value: string, where:
       map.add(doc.createPair(goScalar(key), node));
       node = map;
     }
-    return insertSorted(doc, parent, path[depth]!, node);
+    const nulled = parent.items.find(
+      (item) => keyText(item.key) === path[depth] && isNullScalar(item.value),
+    );
+    if (nulled === undefined) return insertSorted(doc, parent, path[depth]!, node);
+    return void replaceNull(nulled, node);
   }
   doc.setIn(path, goScalar(value));
+}
+
+/**
+ * A scalar that YAML reads as null: plain `null`, `Null`, `NULL`, `~` or nothing. The document
+ * is parsed with the failsafe schema (scalars kept as their source text), so the text decides.
+ */
+function isNullScalar(node: unknown): node is Scalar {
+  if (!isScalar(node)) return false;
+  if (node.value === null || node.value === undefined) return true;
+  const text = node.value;
+  return (
+    node.type === Scalar.PLAIN && typeof text === "string" && /^(?:|~|null|Null|NULL)$/.test(text)
+  );
+}
+
+/** Puts `node` (a map, or a scalar at the end of the path) where the null scalar was. */
+function replaceNull(pair: Pair, node: unknown): void {
+  const old = pair.value as Scalar;
+  const comment = [old.commentBefore, old.comment].filter(Boolean).join("\n");
+  if (comment !== "") {
+    const first = isMap(node) ? node.items[0]?.key : node;
+    if (isScalar(first)) first.commentBefore = comment;
+  }
+  pair.value = node;
+}
+
+/** The new scalar for `value`, keeping the comments of the node it replaces. */
+function withComments(old: unknown, value: string): Scalar {
+  const scalar = goScalar(value);
+  if (isScalar(old) || isMap(old)) {
+    scalar.comment = old.comment;
+    scalar.commentBefore = old.commentBefore;
+    scalar.spaceBefore = old.spaceBefore;
+  }
+  return scalar;
 }
 
 const HINT_PATH = ["metadata", "annotations", SEALED_WITH_ANNOTATION];

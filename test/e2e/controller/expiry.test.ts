@@ -142,4 +142,38 @@ describe("value expiry with an injected clock", () => {
     const metrics = await (await fetch(ctl.metricsUrl)).text();
     expect(metrics).not.toContain(`${METRIC}{namespace="${ns}"`);
   });
+
+  it("with --update-status=false records no expiry Event, across a restart, and still fills the gauge", async () => {
+    // No status means no persisted reason: events would repeat on every restart or new leader.
+    const args = ["--update-status=false", "--resync-period=1s"];
+    await ctl.proc.stop();
+    ctl = await startLocalController(ns, args);
+    const quiet = seal(key, { namespace: ns, name: "quiet", data: { token: "v" } });
+    quiet.metadata.annotations = {
+      ...quiet.metadata.annotations,
+      "signet.dev/expires-at": "2020-01-01T00:00:00Z",
+    };
+    await createSealedSecret(quiet);
+    await waitSecret(ns, "quiet", "unsealed without status writes");
+    const gauge = `${METRIC}{namespace="${ns}",name="quiet"} 1577836800`;
+    await waitFor(
+      "the expiry gauge of quiet",
+      async () => ((await (await fetch(ctl.metricsUrl)).text()).includes(gauge) ? true : undefined),
+      30_000,
+      100,
+    );
+    await ctl.proc.stop();
+    ctl = await startLocalController(ns, args);
+    await waitFor(
+      "the expiry gauge of quiet after a restart",
+      async () => ((await (await fetch(ctl.metricsUrl)).text()).includes(gauge) ? true : undefined),
+      30_000,
+      100,
+    );
+    await new Promise((r) => setTimeout(r, 2_000)); // a few 1s resyncs
+    const quietEvents = (await events(ns, "quiet")).filter((e) => e.reason !== "Unsealed");
+    expect(quietEvents).toEqual([]);
+    const ss = await getSealedSecret(ns, "quiet");
+    expect(ss.status?.conditions?.some((c) => c.type === "Expiry") ?? false).toBe(false);
+  });
 });

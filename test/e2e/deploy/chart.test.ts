@@ -166,6 +166,12 @@ describe("helm chart values", () => {
     expect(weekRules.find((r) => r.alert === "SealedSecretExpiringSoon")?.expr).toMatch(
       /< 604800$/,
     );
+    // 0 is a whole number too: no warning before the expiry, as for the controller (mismatch case).
+    const text = renderHelm("kube-system", [
+      "metrics.prometheusRule.enabled=true",
+      "metrics.prometheusRule.expiryWarningDays=0",
+    ]);
+    expect(JSON.stringify(find(text, "PrometheusRule", NAME))).toContain("< 0");
     const cm = find(out, "ConfigMap", `${NAME}-dashboard`) as unknown as {
       data: Record<string, string>;
       metadata: { labels: Record<string, string> };
@@ -176,10 +182,15 @@ describe("helm chart values", () => {
     expect(cm.data["signet.json"]).toContain("sealed_secrets_controller_unseal_requests_total");
   });
 
-  it.each([
+  it.each<[string[], string]>([
     [["privateKeyLabels.team="], "privateKeyLabels.team must be a non-empty string"],
     [["rbac.serviceProxier.bind=true"], "rbac.serviceProxier.subjects is empty"],
     [["networkPolicy.egress.enabled=true"], "kubeapiCidr is required"],
+    // int would make these 0, an alert that never fires before the expiry.
+    ...["0.5", "abc", "-3", "1.5e1"].map((days): [string[], string] => [
+      ["metrics.prometheusRule.enabled=true", `metrics.prometheusRule.expiryWarningDays=${days}`],
+      `metrics.prometheusRule.expiryWarningDays must be a whole number of days (0 or more), got "${days}"`,
+    ]),
   ])("refuses %j", (set, message) => {
     const args = ["template", "x", CHART_DIR, "--kube-version", cluster().version];
     expect(helmFails([...args, ...set.flatMap((s) => ["--set", s])])).toContain(message);

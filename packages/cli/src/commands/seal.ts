@@ -11,7 +11,7 @@ import type { ResolvedNamespace, SealedSecret, Secret } from "@signet/core";
 
 import type { Io } from "../io.js";
 import type { Input } from "../input.js";
-import { expiryOption } from "../expiry.js";
+import { expiryOption, secretExpiryWarning } from "../expiry.js";
 import type { CliOptions } from "../options.js";
 
 export interface SealContext {
@@ -33,6 +33,10 @@ export function sealSecrets(secrets: readonly Secret[], ctx: SealContext): Seale
   const expiresAt = expiryOption(ctx.options, now);
   const expiring = (ss: SealedSecret): SealedSecret =>
     expiresAt === undefined ? ss : withExpiresAt(ss, expiresAt);
+  for (const secret of secrets) {
+    const warning = secretExpiryWarning(secret);
+    if (warning !== undefined) ctx.io.writeStderr(warning);
+  }
   return secrets.map((secret) =>
     orderSealedSecret(
       expiring(

@@ -2,6 +2,7 @@ import {
   DEFAULT_EXPIRY_WARNING_WINDOW_MS,
   decodeStdBase64,
   describeExpiry,
+  EXPIRES_AT_ANNOTATION,
   encodeObject,
   expiryState,
   formatExpiresAt,
@@ -84,6 +85,11 @@ export interface InspectedSealedSecret {
   hintMatchesCert?: boolean;
   /** `signet.dev/expires-at`, when set: the time, its stage now and how far it is. */
   expiry?: InspectedExpiry;
+  /**
+   * `signet.dev/expires-at` in `spec.template.metadata.annotations` (the input Secret carried
+   * it): it is copied to the Secret, where nothing reads it. The value, to point it out.
+   */
+  templateExpiresAt?: string;
   problem?: string;
 }
 
@@ -157,6 +163,7 @@ export function inspectSealedSecret(
     keyHint: hint,
     hintMatchesCert: certFingerprint === undefined ? undefined : hint === certFingerprint,
     expiry: inspectExpiry(ss, now),
+    templateExpiresAt: template.metadata?.annotations?.[EXPIRES_AT_ANNOTATION],
   });
 }
 
@@ -259,6 +266,11 @@ function textReport(r: InspectedSealedSecret): string {
   );
   lines.push(`  key hint: ${r.keyHint ?? "(none)"}${hintMatch(r)}`);
   if (r.expiry !== undefined) lines.push(`  expires:  ${expiryText(r.expiry)}`);
+  if (r.templateExpiresAt !== undefined) {
+    lines.push(
+      `  note:     spec.template carries ${EXPIRES_AT_ANNOTATION} ${JSON.stringify(r.templateExpiresAt)}: it only reaches the Secret, where nothing reads it; the expiry belongs on the SealedSecret's metadata (--expires-in, --expires-at)`,
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
 

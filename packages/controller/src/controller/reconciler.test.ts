@@ -1047,6 +1047,35 @@ describe("Reconciler: expiry", () => {
     expect(restarted.expiryEvents()).toEqual([]);
   });
 
+  it.each([
+    ["expiring soon", "2026-06-05T00:00:00Z"],
+    ["expired", "2026-05-01T00:00:00Z"],
+    ["invalid", "in 90 days"],
+  ])(
+    "with --update-status=false records no expiry Event for a value %s, across restarts (no status to remember the reason), and still fills the gauge",
+    async (_, value) => {
+      const t = clocked(annotatedWith(value), { updateStatus: false });
+      expect(await t.reconciler.reconcile(KEY)).toBe("done");
+      expect(t.api.live.get(KEY)?.data).toEqual({ password: b64("hunter2") });
+      expect(t.expiry()).toBeUndefined();
+      expect(t.expiryEvents()).toEqual([]);
+      const restarted = clocked(t.api.sealed!, { updateStatus: false });
+      restarted.api.put(t.api.live.get(KEY)!);
+      await restarted.reconciler.reconcile(KEY);
+      await restarted.reconciler.reconcile(KEY);
+      expect(restarted.expiryEvents()).toEqual([]);
+      if (value !== "in 90 days") {
+        expect(restarted.metrics.expiry.get(KEY)).toBe(new Date(value).getTime());
+      }
+    },
+  );
+
+  it("with --update-status on, the same expired value records its Warning (mismatch case)", async () => {
+    const t = clocked(annotatedWith("2026-05-01T00:00:00Z"));
+    await t.reconciler.reconcile(KEY);
+    expect(t.expiryEvents().map((e) => `${e.type}/${e.reason}`)).toEqual(["Warning/Expired"]);
+  });
+
   it("honours a configured warning window (a window of 0 never warns)", async () => {
     const t = clocked(annotatedWith("2026-06-01T00:00:01Z"), { expiryWarningWindowMs: 0 });
     await t.reconciler.reconcile(KEY);

@@ -202,13 +202,20 @@ export class Reconciler {
     return rollout.retry ? "retry" : "done";
   }
 
-  /** Writes the status; once written, reports a change of its `Expiry` condition. */
+  /**
+   * Writes the status; once written, reports a change of its `Expiry` condition. With
+   * `--update-status=false` nothing is written and there is no `Expiry` condition, so no
+   * persisted reason to compare against: every restart or new leader would repeat the
+   * Warning. No expiry Event is recorded then (the gauge still reports the expiry).
+   */
   async #writeStatus(
     ss: SealedSecret,
     outcome: Outcome & { expiry: ExpiryCondition },
   ): Promise<StatusResult> {
     const status = await this.#statuses.write(ss, outcome);
-    if (status === "written") this.#expiries.written(ss, outcome.expiry);
+    if (status === "written" && this.#options.updateStatus) {
+      this.#expiries.written(ss, outcome.expiry);
+    }
     return status;
   }
 

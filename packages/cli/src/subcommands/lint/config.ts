@@ -39,6 +39,8 @@ export interface LintConfig {
   /** Allowed certificates (paths relative to the directory lint runs in, or URLs). */
   certificates: readonly string[];
   certExpiryDays?: number;
+  /** The `expiring-soon` window in days (`--expiry-warning-days` wins when given). */
+  expiryWarningDays?: number;
   /** kustomize/Argo CD/Flux supply namespaces: `missing-namespace` says nothing. */
   namespaceFromLayout: boolean;
 }
@@ -67,9 +69,17 @@ export function parseLintConfig(path: string, text: string): LintConfig {
     return fail((err as Error).message.split("\n")[0]!);
   }
   if (!isObject(doc)) return fail("must be a map");
-  const known = ["rules", "ignore", "certificates", "certExpiryDays", "namespaceFromLayout"];
+  const known = [
+    "rules",
+    "ignore",
+    "certificates",
+    "certExpiryDays",
+    "expiryWarningDays",
+    "namespaceFromLayout",
+  ];
   for (const key of Object.keys(doc)) if (!known.includes(key)) fail(`unknown field ${key}`);
-  const days = expiryDays(doc.certExpiryDays, fail);
+  const days = expiryDays(doc.certExpiryDays, "certExpiryDays", fail);
+  const warningDays = expiryDays(doc.expiryWarningDays, "expiryWarningDays", fail);
   return {
     rules: ruleLevels(doc.rules ?? {}, fail),
     ignore: listOf(doc.ignore, "ignore", fail).map((e, i) => pathIgnore(e, `ignore[${i}]`, fail)),
@@ -77,6 +87,7 @@ export function parseLintConfig(path: string, text: string): LintConfig {
       typeof c === "string" ? c : fail("certificates must be a list of paths or URLs"),
     ),
     ...(days !== undefined && { certExpiryDays: days }),
+    ...(warningDays !== undefined && { expiryWarningDays: warningDays }),
     namespaceFromLayout: flagOf(doc.namespaceFromLayout, fail),
   };
 }
@@ -102,10 +113,10 @@ function listOf(value: unknown, field: string, fail: Fail): unknown[] {
   return Array.isArray(value) ? value : fail(`${field} must be a list`);
 }
 
-function expiryDays(value: unknown, fail: Fail): number | undefined {
+function expiryDays(value: unknown, field: string, fail: Fail): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "number" && Number.isInteger(value) && value >= 0) return value;
-  return fail("certExpiryDays must be a whole number of days");
+  return fail(`${field} must be a whole number of days`);
 }
 
 function flagOf(value: unknown, fail: Fail): boolean {

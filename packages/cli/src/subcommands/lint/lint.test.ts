@@ -404,3 +404,99 @@ describe("signet lint with named recipients (--cert NAME=SOURCE --recipient-path
     expect(findings(r.out).filter((f) => !f.endsWith("stale-value"))).toEqual(expected);
   });
 });
+
+describe("signet lint judges signet.dev/expires-at (value expiry)", () => {
+  // The memory io's clock: 2026-06-01T00:00:00Z.
+  const withExpiry = async (value: string): Promise<string> =>
+    (await sealed("db")).replace(
+      "  annotations:\n",
+      `  annotations:\n    signet.dev/expires-at: "${value}"\n`,
+    );
+  const lintOne = async (file: string, args: string[] = [], extra: Record<string, string> = {}) =>
+    signet(["lint", ...args, "db.yaml"], ioWith({ "db.yaml": file, ...extra }));
+
+  it.each([
+    ["far from expiry", "2026-12-01T00:00:00Z", [], EXIT_OK],
+    ["15 days out (mismatch case)", "2026-06-16T00:00:00Z", [], EXIT_OK],
+    [
+      "within the 14-day window",
+      "2026-06-10T00:00:00Z",
+      ["db.yaml:6 warning expiring-soon"],
+      EXIT_OK,
+    ],
+    [
+      "exactly at the window's start",
+      "2026-06-15T00:00:00Z",
+      ["db.yaml:6 warning expiring-soon"],
+      EXIT_OK,
+    ],
+    [
+      "expired (a reminder: a warning)",
+      "2026-05-01T00:00:00Z",
+      ["db.yaml:6 warning expired"],
+      EXIT_OK,
+    ],
+    ["exactly now", "2026-06-01T00:00:00Z", ["db.yaml:6 warning expired"], EXIT_OK],
+    ["malformed", "next year", ["db.yaml:6 error invalid-expires-at"], EXIT_FAILED],
+    [
+      "before 1970 as an instant",
+      "1970-01-01T00:00:00+01:00",
+      ["db.yaml:6 error invalid-expires-at"],
+      EXIT_FAILED,
+    ],
+  ])("a SealedSecret %s (%s)", async (_, value, expected, code) => {
+    const r = await lintOne(await withExpiry(value));
+    expect(findings(r.out)).toEqual(expected);
+    expect(r.code).toBe(code);
+  });
+
+  it("says what to do and when, in absolute and relative time", async () => {
+    const r = await lintOne(await withExpiry("2026-05-29T00:00:00Z"));
+    expect(r.out).toContain(
+      "values past their expiry 2026-05-29T00:00:00Z (expired 3 days ago): rotate them",
+    );
+    expect(r.out).toContain("(SealedSecret apps/db, metadata.annotations.signet.dev/expires-at)");
+  });
+
+  it("--expiry-warning-days and the config's expiryWarningDays set the window (the flag wins)", async () => {
+    const file = await withExpiry("2026-06-25T00:00:00Z");
+    expect(findings((await lintOne(file)).out)).toEqual([]);
+    expect(findings((await lintOne(file, ["--expiry-warning-days", "30"])).out)).toEqual([
+      "db.yaml:6 warning expiring-soon",
+    ]);
+    const config = { ".signet-lint.yaml": "expiryWarningDays: 30\n" };
+    expect(findings((await lintOne(file, [], config)).out)).toEqual([
+      "db.yaml:6 warning expiring-soon",
+    ]);
+    expect(findings((await lintOne(file, ["--expiry-warning-days", "7"], config)).out)).toEqual([]);
+  });
+
+  it("an expired value is an error when the config says so", async () => {
+    const config = { ".signet-lint.yaml": "rules:\n  expired: error\n" };
+    const r = await lintOne(await withExpiry("2026-05-01T00:00:00Z"), [], config);
+    expect(findings(r.out)).toEqual(["db.yaml:6 error expired"]);
+    expect(r.code).toBe(EXIT_FAILED);
+  });
+
+  it("reports the annotation misplaced in spec.template (it only reaches the Secret)", async () => {
+    const file = (await sealed("db")).replace(
+      /( {4}metadata:\n)/,
+      '$1      annotations:\n        signet.dev/expires-at: "2027-01-01T00:00:00Z"\n',
+    );
+    expect(file).toContain("        signet.dev/expires-at");
+    const r = await lintOne(file);
+    expect(r.out).toContain("in spec.template only reaches the Secret");
+    expect(findings(r.out).map((f) => f.replace(/:\d+ /, " "))).toEqual([
+      "db.yaml error invalid-expires-at",
+    ]);
+  });
+
+  it.each([[["--expiry-warning-days", "-1"], "--expiry-warning-days must not be negative"]])(
+    "refuses %j",
+    async (args, message) => {
+      const r = await lintOne(await sealed("db"), args);
+      expect(r.code).toBe(EXIT_USAGE);
+      expect(r.err).toContain(message);
+    },
+  );
+});

@@ -41,7 +41,9 @@ for the key size, empty encryptedData), scope annotations that disagree, strict 
 namespace-wide SealedSecrets without a namespace, and with --cert (or the config's
 certificates): SealedSecrets sealed for a certificate outside the allowed set (by their
 signet.dev/sealed-with hint), without a hint, for an expired or expiring certificate, or for
-an allowed certificate that is not the newest (stale, as signet reseal --check decides).
+an allowed certificate that is not the newest (stale, as signet reseal --check decides);
+SealedSecrets whose signet.dev/expires-at has passed, is within --expiry-warning-days, or is
+malformed or misplaced in spec.template.
 Each finding names the file, the line and the field. The rules, the config file
 (${CONFIG_FILE} in the current directory, or --config) and the
 signet.dev/lint-ignore annotation are described in docs/lint.md.
@@ -67,6 +69,12 @@ const LINT_FLAGS = {
     "cert-expiry-days",
     30,
     "Report SealedSecrets sealed for an allowed certificate expiring within this many days",
+    { noEnv: true },
+  ),
+  expiryWarningDays: flag.int(
+    "expiry-warning-days",
+    14,
+    "Report SealedSecrets whose signet.dev/expires-at is within this many days (expiring-soon)",
     { noEnv: true },
   ),
   config: flag.string("config", "", `Config file (default ${CONFIG_FILE} when present)`, {
@@ -114,6 +122,7 @@ export const lint: Subcommand = async (argv, io) => {
 interface LintValues {
   cert: readonly string[];
   certExpiryDays: number;
+  expiryWarningDays: number;
   config: string;
   recipientPath: string;
   strict: boolean;
@@ -131,7 +140,7 @@ async function runLint(
   format: LintFormat,
 ): Promise<number> {
   if (args.length === 0) throw new UsageError("signet lint needs at least one PATH");
-  if (values.certExpiryDays < 0) throw new UsageError("--cert-expiry-days must not be negative");
+  checkDays(values);
   if (values.maxFileSize <= 0) throw new UsageError("--max-file-size must be positive");
   const config = await readConfig(values.config, io);
   const certificates = await readCertificates([...config.certificates, ...values.cert], io).catch(
@@ -145,6 +154,9 @@ async function runLint(
     expiryDays: changed.has("cert-expiry-days")
       ? values.certExpiryDays
       : (config.certExpiryDays ?? values.certExpiryDays),
+    expiryWarningDays: changed.has("expiry-warning-days")
+      ? values.expiryWarningDays
+      : (config.expiryWarningDays ?? values.expiryWarningDays),
     namespaceFromLayout: config.namespaceFromLayout,
     // Resolved from the current directory, as reseal matches it.
     recipientOfPath: recipientFromPath(values.recipientPath, io.cwd()).match,
@@ -171,6 +183,14 @@ async function runLint(
   const counted = findings.filter((f) => !f.suppressed);
   if (counted.some((f) => f.severity === "error")) return EXIT_FAILED;
   return values.strict && counted.length > 0 ? EXIT_LINT_WARNINGS : EXIT_OK;
+}
+
+/** The day-count flags are windows: a negative one is a usage error. */
+function checkDays(values: { certExpiryDays: number; expiryWarningDays: number }): void {
+  if (values.certExpiryDays < 0) throw new UsageError("--cert-expiry-days must not be negative");
+  if (values.expiryWarningDays < 0) {
+    throw new UsageError("--expiry-warning-days must not be negative");
+  }
 }
 
 /** --config, else the default file when it exists, else no config. */

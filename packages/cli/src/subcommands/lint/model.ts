@@ -46,6 +46,8 @@ export interface LintContext {
   certificates: readonly AllowedCertificate[];
   /** `--cert-expiry-days`: a certificate expiring sooner than this is reported. */
   expiryDays: number;
+  /** `--expiry-warning-days`: a `signet.dev/expires-at` sooner than this is `expiring-soon`. */
+  expiryWarningDays: number;
   /** The repository layout supplies namespaces (kustomize `namespace:`, Argo CD, Flux). */
   namespaceFromLayout: boolean;
   /** The recipient whose directory holds a file (`--recipient-path clusters/{name}/`), if any. */

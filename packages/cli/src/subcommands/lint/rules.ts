@@ -1,5 +1,6 @@
 import type { Rule, Severity } from "./model.js";
 import { CERTIFICATE_RULES } from "./rules-certs.js";
+import { EXPIRY_RULES } from "./rules-expiry.js";
 import { WRONG_RECIPIENT } from "./rules-recipients.js";
 import { SEALED_SECRET_RULES } from "./rules-sealed.js";
 import { PLAINTEXT_SECRET } from "./rules-secret.js";
@@ -10,6 +11,7 @@ export const OBJECT_RULES: readonly Rule[] = [
   ...SEALED_SECRET_RULES,
   ...CERTIFICATE_RULES,
   WRONG_RECIPIENT,
+  ...EXPIRY_RULES,
 ];
 
 /** Rules about a file or the lint setup itself rather than one object. */
