@@ -1,5 +1,7 @@
 import { SEALED_SECRET_KIND } from "@signet/core";
 
+import { parseAllDocuments } from "yaml";
+
 import { isObject } from "../manifests.js";
 import type { Hit, Rule } from "./model.js";
 
@@ -16,7 +18,9 @@ export const PLAINTEXT_SECRET: Rule = {
     "A Kubernetes Secret with data or stringData (or a SealedSecret's spec.template.data entry with no template action) is committed in plain text: seal it with signet and commit the SealedSecret instead.",
   check: (o) => {
     if (o.kind === SEALED_SECRET_KIND) return templateLiterals(o.value);
-    if (o.kind === "" || o.kind === "Kustomization") return generatorLiterals(o.value);
+    if (o.kind === "" || o.kind === "Kustomization") {
+      return [...generatorLiterals(o.value), ...inlinePatches(o.value)];
+    }
     if (o.kind !== "Secret" || !(o.value.apiVersion === "v1" || o.value.apiVersion === undefined)) {
       return [];
     }
@@ -65,4 +69,66 @@ function generatorLiterals(value: Readonly<Record<string, unknown>>): Hit[] {
         ]
       : [],
   );
+}
+
+/**
+ * Inline kustomize patches (`patches[].patch`, inline `patchesStrategicMerge` entries) that put
+ * values into a Secret: a strategic-merge patch of a `Secret` with data or stringData, or a JSON
+ * patch op adding or replacing `/data` or `/stringData` (or a key below them) with a value.
+ */
+function inlinePatches(value: Readonly<Record<string, unknown>>): Hit[] {
+  const hits: Hit[] = [];
+  const patches = Array.isArray(value.patches) ? (value.patches as unknown[]) : [];
+  patches.forEach((p, i) => {
+    if (isObject(p) && typeof p.patch === "string" && patchSetsSecretData(p.patch, p.target)) {
+      hits.push(patchHit(["patches", i, "patch"]));
+    }
+  });
+  const merges = Array.isArray(value.patchesStrategicMerge)
+    ? (value.patchesStrategicMerge as unknown[])
+    : [];
+  merges.forEach((p, i) => {
+    if (typeof p === "string" && p.includes("\n") && patchSetsSecretData(p, undefined)) {
+      hits.push(patchHit(["patchesStrategicMerge", i]));
+    }
+  });
+  return hits;
+}
+
+const patchHit = (field: (string | number)[]): Hit => ({
+  field,
+  message: "plaintext kustomize patch: it writes values into a Secret (seal them instead)",
+});
+
+const DATA_PATH = /^\/(data|stringData)(\/|$)/;
+
+function patchSetsSecretData(text: string, target: unknown): boolean {
+  let docs: unknown[];
+  try {
+    docs = parseAllDocuments(text).map((d) => d.toJS() as unknown);
+  } catch {
+    return false;
+  }
+  const targetsSecret = isObject(target) && target.kind === "Secret";
+  return docs.some((doc) => {
+    if (Array.isArray(doc)) {
+      return (
+        targetsSecret &&
+        doc.some(
+          (op) =>
+            isObject(op) &&
+            (op.op === "add" || op.op === "replace") &&
+            typeof op.path === "string" &&
+            DATA_PATH.test(op.path) &&
+            op.value !== undefined &&
+            op.value !== null &&
+            !(isObject(op.value) && Object.keys(op.value).length === 0),
+        )
+      );
+    }
+    if (!isObject(doc) || !(doc.kind === "Secret" || (doc.kind === undefined && targetsSecret))) {
+      return false;
+    }
+    return ["data", "stringData"].some((f) => isObject(doc[f]) && Object.keys(doc[f]).length > 0);
+  });
 }
