@@ -29,6 +29,8 @@ export interface Io {
   writeStdout(text: string | Uint8Array): void;
   writeStderr(text: string): void;
   readFile(path: string): Promise<Buffer>;
+  /** Size in bytes of a file (following symbolic links), to refuse one before reading it. */
+  fileSize(path: string): Promise<number>;
   /**
    * Writes through a temporary file renamed over `path`; on failure `path` is untouched. Symbolic
    * links are written through (the link stays a link). An existing file keeps its mode and is

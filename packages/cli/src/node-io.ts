@@ -132,6 +132,7 @@ export function nodeIo(version: string): Io {
     writeStdout: (text) => void process.stdout.write(text),
     writeStderr: (text) => void process.stderr.write(text),
     readFile: (path) => readFile(path),
+    fileSize: async (path) => (await stat(path)).size,
     writeFileAtomic,
     pathKind,
     realPath: (path) => realpath(path),

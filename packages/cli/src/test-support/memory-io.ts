@@ -61,6 +61,12 @@ export function memoryIo(options: {
         if (!file) throw enoent(path);
         return file;
       }),
+    fileSize: (path) =>
+      attempt(() => {
+        const file = files.get(fs.resolve(path));
+        if (!file) throw enoent(path);
+        return file.length;
+      }),
     writeFileAtomic: (path, data, opts) =>
       attempt(() => {
         const target = fs.resolve(path);

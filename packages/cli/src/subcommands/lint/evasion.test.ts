@@ -174,6 +174,38 @@ describe("signet lint limits and setup mistakes", () => {
     expect(log.runs[0]!.invocations[0]!.executionSuccessful).toBe(false);
   });
 
+  it.each([
+    ["an unreadable directory", "f/d", EXIT_USAGE],
+    ["mismatch: readable directories", "nowhere", EXIT_OK],
+  ])("%s: a usage error (exit 2), not a silent pass", async (_, unreadable, code) => {
+    const io = ioWith({ "f/d/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n" });
+    const list = io.readDirectory.bind(io);
+    io.readDirectory = (dir) =>
+      dir === unreadable
+        ? Promise.reject(
+            Object.assign(new Error(`EACCES: permission denied, scandir '${dir}'`), {
+              code: "EACCES",
+            }),
+          )
+        : list(dir);
+    const r = await signet(["lint", "f"], io);
+    expect(r.code).toBe(code);
+    if (code === EXIT_USAGE) expect(r.err).toContain("permission denied");
+  });
+
+  it("refuses a file over --max-file-size without reading it", async () => {
+    const io = ioWith({ "f/big.yaml": "x".repeat(5000) });
+    let read = 0;
+    const readFile = io.readFile.bind(io);
+    io.readFile = (path) => {
+      if (path.endsWith("big.yaml")) read++;
+      return readFile(path);
+    };
+    const r = await signet(["lint", "--max-file-size", "4096", "f"], io);
+    expect(findings(r.out)).toEqual(["f/big.yaml:1 error file-too-large"]);
+    expect(read).toBe(0);
+  });
+
   it("announces a skipped node_modules directory on stderr", async () => {
     const r = await signet(["lint", "f"], ioWith({ "f/node_modules/p/s.yaml": "kind: Secret\n" }));
     expect(r.err).toContain("skipped f/node_modules: node_modules directory (not walked)");

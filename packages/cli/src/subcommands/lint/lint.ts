@@ -254,12 +254,14 @@ async function lintFile(path: string, run: FileRun): Promise<FileResult> {
     objects: 0,
     findings: [fileFinding(rule, { file: path, line }, message, config)],
   });
-  const bytes = await readFileOrFail(io, path);
-  if (bytes.length > maxBytes) {
+  // Sized before it is read, so memory stays bounded by --max-file-size whatever the file.
+  const size = await io.fileSize(path);
+  const bytes = size > maxBytes ? undefined : await readFileOrFail(io, path);
+  if (!bytes || bytes.length > maxBytes) {
     return fail(
       FILE_RULES.fileTooLarge,
       1,
-      `${bytes.length} bytes, more than --max-file-size ${maxBytes}: not read`,
+      `${bytes?.length ?? size} bytes, more than --max-file-size ${maxBytes}: not read`,
     );
   }
   const encoding = unreadableEncoding(bytes);
