@@ -110,12 +110,36 @@ describe("signet lint checks the plain documents of Go templates", () => {
       ["chart/templates/s.yaml:4 error plaintext-secret"],
     ],
     [
-      "mismatch: a templated Secret in a chart is a warning only",
+      "a literal Secret inside a template action in a chart is still plaintext",
       {
         "chart/Chart.yaml": "name: c\nversion: 1.0.0\n",
         "chart/templates/s.yaml": `{{- if .Values.on }}\n${secret}{{- end }}\n`,
       },
+      [
+        "chart/templates/s.yaml:1 error plaintext-secret",
+        "chart/templates/s.yaml:1 warning template-not-checked",
+      ],
+    ],
+    [
+      "mismatch: a chart Secret whose values are all template actions is a warning only",
+      {
+        "chart/Chart.yaml": "name: c\nversion: 1.0.0\n",
+        "chart/templates/s.yaml":
+          "{{- if .Values.on }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}\nstringData:\n  password: {{ .Values.pw | quote }}\n  user: |\n    {{ .Values.user }}\n{{- end }}\n",
+      },
       ["chart/templates/s.yaml:1 warning template-not-checked"],
+    ],
+    [
+      "a broken document without a template action of its own is a parse error",
+      { "f/s.yaml": `foo: |\n  {{ x }}\n---\na: [\n` },
+      ["f/s.yaml:5 error parse-error"],
+    ],
+    [
+      "a broken templated document that looks like a plaintext Secret is an error",
+      {
+        "f/s.yaml": `apiVersion: v1\nkind: Secret\nmetadata: {name: {{ .x }}}\ndata:\n  p: aHVudGVyMg==\n`,
+      },
+      ["f/s.yaml:1 error plaintext-secret", "f/s.yaml:3 warning template-not-checked"],
     ],
   ])("%s", async (_, files, expected) => {
     const r = await signet(["lint", "."], ioWith(files));
@@ -284,5 +308,79 @@ describe("signet lint: kustomize secretGenerator", () => {
   ])("%s", async (_, text, expected) => {
     const r = await signet(["lint", "f"], ioWith({ "f/kustomization.yaml": text }));
     expect(findings(r.out)).toEqual(expected);
+  });
+});
+
+describe("signet lint: second hostile review (lists of any kind, apiVersion, breaks, case)", () => {
+  const secret = (head: string, data = "stringData: {password: hunter2}\n"): string =>
+    `${head}metadata: {name: a, namespace: d}\n${data}`;
+  it.each([
+    [
+      "a ConfigMap with an items array (kubectl reads it as a list)",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: c}\n  stringData: {password: hunter2}\n",
+      ["f/s.yaml:8 error plaintext-secret"],
+    ],
+    [
+      "a SealedSecret with an items array",
+      "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: l, namespace: ns}\nspec:\n  encryptedData: {a: b}\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: l, namespace: ns}\n  stringData: {password: hunter2}\n",
+      ["f/s.yaml:5 error invalid-base64", "f/s.yaml:10 error plaintext-secret"],
+    ],
+    [
+      'apiVersion /v1 (group "", version v1 for Go)',
+      secret("apiVersion: /v1\nkind: Secret\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "an empty apiVersion",
+      secret('apiVersion: ""\nkind: Secret\n'),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "a null apiVersion",
+      secret("apiVersion: null\nkind: Secret\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "mismatch: a Secret kind of another group is not the core Secret",
+      secret("apiVersion: example.com/v1\nkind: Secret\n"),
+      [],
+    ],
+    [
+      "a lone CR before a commented action",
+      secret("apiVersion: v1\nkind: Secret\n", "stringData:\n  password: hunter2\r# {{ x }}\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "a NEL before a commented action",
+      secret("apiVersion: v1\nkind: Secret\n", "stringData:\n  password: hunter2\u0085# {{ x }}\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "StringData and DATA (Go matches field names case-insensitively)",
+      secret(
+        "apiVersion: v1\nkind: Secret\n",
+        "StringData: {password: hunter2}\nDATA: {p: aGVsbG8=}\n",
+      ),
+      ["f/s.yaml:5 error plaintext-secret", "f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "APIVERSION and KIND in capitals, stringdata",
+      secret("APIVERSION: v1\nKIND: Secret\n", "stringdata: {password: hunter2}\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "kind ConfigMap and Kind Secret",
+      secret("apiVersion: v1\nkind: ConfigMap\nKind: Secret\n"),
+      ["f/s.yaml:5 error plaintext-secret"],
+    ],
+    [
+      "mismatch: a ConfigMap with a StringData key is no Secret",
+      secret("apiVersion: v1\nkind: ConfigMap\n", "StringData: {password: hunter2}\n"),
+      [],
+    ],
+  ])("%s", async (_, text, expected) => {
+    const r = await signet(["lint", "f"], ioWith({ "f/s.yaml": text }));
+    expect(findings(r.out)).toEqual(expected);
+    expect(r.code).toBe(expected.length > 0 ? EXIT_FAILED : EXIT_OK);
   });
 });
