@@ -384,3 +384,25 @@ describe("signet lint: second hostile review (lists of any kind, apiVersion, bre
     expect(r.code).toBe(expected.length > 0 ? EXIT_FAILED : EXIT_OK);
   });
 });
+
+describe("signet lint: no output line can start a GitHub Actions workflow command", () => {
+  const name = "::error title=pwn::owned.yaml";
+  const text = "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\nstringData: {p: x}\n";
+  it.each([
+    ["text", [name], `./${name}:4: error: `],
+    ["json", [name], undefined],
+    ["sarif", [name], undefined],
+    ["github", [name], undefined],
+    ["text", ["::missing.yaml"], undefined],
+    ["text", ["::warning::dir"], undefined],
+  ])("--format %s %s", async (format, paths, first) => {
+    const io = ioWith({ [name]: text, "::warning::dir/s.yaml": text });
+    const r = await signet(["lint", "--format", format, ...paths], io);
+    const lines = `${r.out}\n${r.err}`.split("\n");
+    const commands = lines.filter((l) => l.startsWith("::"));
+    // Only our own annotations, whose file property is escaped.
+    expect(commands.every((l) => /^::(error|warning|notice) file=/.test(l))).toBe(true);
+    expect(commands.length).toBe(format === "github" ? 1 : 0);
+    if (first) expect(r.out.startsWith(first)).toBe(true);
+  });
+});
