@@ -17,6 +17,8 @@ export interface Skipped {
   reason: string;
 }
 
+const NOT_REGULAR = "not a regular file (FIFO, socket or device), not read";
+
 /** How lint walks differently from reseal and inspect. */
 export interface WalkOptions {
   /**
@@ -24,7 +26,10 @@ export interface WalkOptions {
    * committed all the same) instead of skipping it as a whole.
    */
   readHelmTemplates?: boolean;
-  /** Report each skipped `.git` and `node_modules` directory (lint: every skip is visible). */
+  /**
+   * Report each skipped `.git` and `node_modules` directory and each FIFO, socket or device
+   * named like a manifest, a PATH too (lint: every skip is visible, nothing blocks).
+   */
   announceSkippedDirectories?: boolean;
 }
 
@@ -104,6 +109,12 @@ class Walk {
     return !this.options.readHelmTemplates && (await isHelmTemplate(path, this.io));
   }
 
+  /** A FIFO, socket or device named like a manifest: never read (a FIFO would block), and with
+   * lint's option reported. */
+  private notRegular(path: string): void {
+    if (this.options.announceSkippedDirectories) this.skipped.push({ path, reason: NOT_REGULAR });
+  }
+
   private skippedDirectory(path: string): void {
     if (this.options.announceSkippedDirectories) {
       this.skipped.push({ path, reason: `${basename(path)} directory (not walked)` });
@@ -122,6 +133,9 @@ class Walk {
     if (kind === "directory") return this.directory(path, path, []);
     if (await this.isHelmTemplate(path)) {
       return void this.skipped.push({ path, reason: "Helm chart template (not rendered)" });
+    }
+    if (kind === "other" && this.options.announceSkippedDirectories) {
+      return void this.skipped.push({ path, reason: NOT_REGULAR });
     }
     await this.file(path);
   }
@@ -155,6 +169,7 @@ class Walk {
       if (this.excluded(path, root)) continue;
       if (entry.kind === "symlink") this.links.push({ path, root, ancestors: chain });
       else if (entry.kind === "file" && MANIFEST.test(entry.name)) await this.file(path);
+      else if (entry.kind === "other" && MANIFEST.test(entry.name)) this.notRegular(path);
       else if (entry.kind !== "directory") continue;
       else if (SKIPPED_DIRECTORIES.has(entry.name)) this.skippedDirectory(path);
       else if (chart && entry.name === "templates") await this.helmTemplates(path, root);
@@ -170,6 +185,7 @@ class Walk {
       return void this.skipped.push({ path, reason: `${linkError(err)}, skipped` });
     }
     if (kind === "file" && MANIFEST.test(path)) return this.file(path);
+    if (kind === "other" && MANIFEST.test(path)) return this.notRegular(path);
     if (kind === "missing" && MANIFEST.test(path)) {
       return void this.skipped.push({ path, reason: "dangling symbolic link (target missing)" });
     }

@@ -3,9 +3,16 @@
  * (spellings of `Secret` without the ASCII text, Go templates, encodings, huge files), output
  * injection, suppression without a trace, and setup mistakes that left no report.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 import { EXIT_FAILED, EXIT_LINT_WARNINGS, EXIT_OK, EXIT_USAGE } from "../../exit.js";
+import { nodeIo } from "../../node-io.js";
+import { run } from "../../run.js";
 import { memoryIo } from "../../test-support/memory-io.js";
 import { ioWith, KEYS, sealWith, secretJson, signet } from "../test-support/fixtures.js";
 
@@ -404,5 +411,34 @@ describe("signet lint: no output line can start a GitHub Actions workflow comman
     expect(commands.every((l) => /^::(error|warning|notice) file=/.test(l))).toBe(true);
     expect(commands.length).toBe(format === "github" ? 1 : 0);
     if (first) expect(r.out.startsWith(first)).toBe(true);
+  });
+});
+
+describe("signet lint: files that are not regular files", () => {
+  it("skips a FIFO given as PATH or found in a directory, announced, without blocking", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "signet-lint-fifo-"));
+    try {
+      execFileSync("mkfifo", [join(dir, "pipe.yaml")]);
+      writeFileSync(
+        join(dir, "s.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\ndata: {p: eA==}\n",
+      );
+      let out = "";
+      let err = "";
+      const io = {
+        ...nodeIo("0.0.0"),
+        writeStdout: (t: string) => void (out += t),
+        writeStderr: (t: string) => void (err += t),
+      };
+      const code = await run(["lint", dir, join(dir, "pipe.yaml")], io);
+      expect(err.split("\n").filter((l) => l.includes("pipe.yaml"))).toEqual([
+        `skipped ${join(dir, "pipe.yaml")}: not a regular file (FIFO, socket or device), not read`,
+        `skipped ${join(dir, "pipe.yaml")}: not a regular file (FIFO, socket or device), not read`,
+      ]);
+      expect(out).toContain("s.yaml:4: error: ");
+      expect(code).toBe(EXIT_FAILED);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
