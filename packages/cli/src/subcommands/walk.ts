@@ -109,6 +109,13 @@ class Walk {
     return !this.options.readHelmTemplates && (await isHelmTemplate(path, this.io));
   }
 
+  /** A walked entry that is not a directory: a manifest file is read, a FIFO... reported. */
+  private async leaf(path: string, kind: "file" | "other"): Promise<void> {
+    if (!MANIFEST.test(basename(path))) return;
+    if (kind === "file") await this.file(path);
+    else this.notRegular(path);
+  }
+
   /** A FIFO, socket or device named like a manifest: never read (a FIFO would block), and with
    * lint's option reported. */
   private notRegular(path: string): void {
@@ -168,9 +175,7 @@ class Walk {
       const path = join(dir, entry.name);
       if (this.excluded(path, root)) continue;
       if (entry.kind === "symlink") this.links.push({ path, root, ancestors: chain });
-      else if (entry.kind === "file" && MANIFEST.test(entry.name)) await this.file(path);
-      else if (entry.kind === "other" && MANIFEST.test(entry.name)) this.notRegular(path);
-      else if (entry.kind !== "directory") continue;
+      else if (entry.kind !== "directory") await this.leaf(path, entry.kind);
       else if (SKIPPED_DIRECTORIES.has(entry.name)) this.skippedDirectory(path);
       else if (chart && entry.name === "templates") await this.helmTemplates(path, root);
       else await this.directory(path, root, chain);
@@ -184,8 +189,7 @@ class Walk {
     } catch (err) {
       return void this.skipped.push({ path, reason: `${linkError(err)}, skipped` });
     }
-    if (kind === "file" && MANIFEST.test(path)) return this.file(path);
-    if (kind === "other" && MANIFEST.test(path)) return this.notRegular(path);
+    if (kind === "file" || kind === "other") return this.leaf(path, kind);
     if (kind === "missing" && MANIFEST.test(path)) {
       return void this.skipped.push({ path, reason: "dangling symbolic link (target missing)" });
     }
