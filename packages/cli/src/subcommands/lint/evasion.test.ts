@@ -137,6 +137,22 @@ describe("signet lint checks the plain documents of Go templates", () => {
       ["chart/templates/s.yaml:1 warning template-not-checked"],
     ],
     [
+      "a templated JSON Secret with a literal value",
+      {
+        "f/s.json":
+          '{\n  "apiVersion": "v1",\n  "kind": "Secret",\n  "metadata": {"name": {{ .x }}},\n  "data": {\n    "p": "aHVudGVyMg=="\n  }\n}\n',
+      },
+      ["f/s.json:1 error plaintext-secret", "f/s.json:4 warning template-not-checked"],
+    ],
+    [
+      "mismatch: a templated Secret whose block value uses an action is a warning only",
+      {
+        "f/s.yaml":
+          "apiVersion: v1\nkind: Secret\nmetadata: {name: {{ .x }}}\nstringData:\n  config.yaml: |\n    host: {{ .Values.host }}\n    port: 5432\n  {{- range .Values.extra }}\n  {{ .k }}: {{ .v }}\n  {{- end }}\ntype: Opaque\n",
+      },
+      ["f/s.yaml:3 warning template-not-checked"],
+    ],
+    [
       "a broken document without a template action of its own is a parse error",
       { "f/s.yaml": `foo: |\n  {{ x }}\n---\na: [\n` },
       ["f/s.yaml:5 error parse-error"],

@@ -93,16 +93,45 @@ export function looksLikePlaintextSecret(text: string): boolean {
     const m = DATA_KEY_LINE.exec(line);
     if (!m) return false;
     const rest = m[3]!.trim();
-    if (rest !== "" && !rest.startsWith("#")) return literalFlow(rest);
-    const indent = m[1]!.length;
-    for (const next of lines.slice(i + 1)) {
-      const trimmed = next.trim();
-      if (trimmed === "" || trimmed.startsWith("#")) continue;
-      if (next.length - next.trimStart().length <= indent && !/^[ \t]*[}\]]/.test(next)) break;
-      if (literalLine(trimmed)) return true;
-    }
-    return false;
+    const opened = rest.startsWith("{") && !rest.includes("}");
+    if (rest !== "" && !rest.startsWith("#") && !opened) return literalFlow(rest);
+    return literalBlock(blockAfter(lines, i, m[1]!.length));
   });
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+const isBlank = (line: string): boolean => /^\s*(#.*)?$/.test(line);
+
+/** The lines after `lines[at]` indented more than `indent` (blank and comment lines left out). */
+function blockAfter(lines: readonly string[], at: number, indent: number): string[] {
+  const block: string[] = [];
+  for (const next of lines.slice(at + 1)) {
+    if (isBlank(next)) continue;
+    if (indentOf(next) <= indent && !/^[ \t]*[}\]]/.test(next)) break;
+    block.push(next);
+  }
+  return block;
+}
+
+/**
+ * True when the lines of a data map hold an entry with a literal value: `key: value` with no
+ * `{{`, or a block scalar (`key: |`) none of whose lines holds `{{` (a value that uses a
+ * template action anywhere is the chart's, as for spec.template.data).
+ */
+function literalBlock(block: readonly string[]): boolean {
+  for (let i = 0; i < block.length; i++) {
+    const trimmed = block[i]!.trim();
+    const pair = /^("[^"]*"|'[^']*'|[^:{]+?)[ \t]*:[ \t]*(.*)$/.exec(trimmed);
+    const value = pair?.[2]?.trim() ?? "";
+    if (pair && !trimmed.includes("{{") && (value === "" || BLOCK_INDICATOR.test(value))) {
+      const body = blockAfter(block, i, indentOf(block[i]!));
+      if (body.length > 0 && !body.some((l) => l.includes("{{"))) return true;
+      i += body.length;
+      continue;
+    }
+    if (literalLine(trimmed)) return true;
+  }
+  return false;
 }
 
 /** A `key: value` (or block scalar content) line of a data map with a literal value. */
