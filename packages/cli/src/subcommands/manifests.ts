@@ -377,19 +377,28 @@ function candidates(value: unknown, path: (string | number)[]): [unknown, (strin
 /**
  * The objects a document holds, with their path in it: the value itself, or (for any kind
  * ending in `List`, or no kind with `items`) each item, Lists of Lists flattened, as kubeseal
- * and kubectl read them. Non-objects are left out.
+ * and kubectl read them. Non-objects are left out. With `anyItems` (lint), an object of any
+ * other kind (a SealedSecret included) that has an `items` array is returned with its items
+ * too: kubectl's unstructured decoder reads any object with an `items` array as a list,
+ * whatever its kind, so a Secret hidden there would be applied.
  */
 export function objectsOf(
   value: unknown,
   path: (string | number)[] = [],
+  options: { anyItems?: boolean } = {},
 ): [Record<string, unknown>, (string | number)[]][] {
   if (!isObject(value)) return [];
-  if (value.kind === SEALED_SECRET_KIND) return [[value, path]];
-  const kind = typeof value.kind === "string" ? value.kind : "List";
-  if (Array.isArray(value.items) && kind.endsWith("List")) {
-    return value.items.flatMap((item, i) => objectsOf(item, [...path, "items", i]));
+  const items = (): [Record<string, unknown>, (string | number)[]][] =>
+    (value.items as unknown[]).flatMap((item, i) =>
+      objectsOf(item, [...path, "items", i], options),
+    );
+  const hasItems = Array.isArray(value.items);
+  if (value.kind === SEALED_SECRET_KIND) {
+    return options.anyItems && hasItems ? [[value, path], ...items()] : [[value, path]];
   }
-  return [[value, path]];
+  const kind = typeof value.kind === "string" ? value.kind : "List";
+  if (hasItems && kind.endsWith("List")) return items();
+  return options.anyItems && hasItems ? [[value, path], ...items()] : [[value, path]];
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

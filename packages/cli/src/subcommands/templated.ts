@@ -54,10 +54,18 @@ function inside(sorted: Ranges, at: number): boolean {
 
 /** True when a `#` that starts a YAML comment precedes `at` on its line. */
 function inComment(text: string, at: number, sorted: Ranges): boolean {
-  const start = text.lastIndexOf("\n", at - 1) + 1;
+  const start = lineStart(text, at);
   for (let i = text.indexOf("#", start); i !== -1 && i < at; i = text.indexOf("#", i + 1)) {
     const before = i === start ? " " : text[i - 1]!;
     if ((before === " " || before === "\t") && !inside(sorted, i)) return true;
   }
   return false;
+}
+
+/** Every line break go-yaml recognises: LF, CR, NEL, LINE and PARAGRAPH SEPARATOR. */
+const BREAKS = ["\n", "\r", "\u0085", "\u2028", "\u2029"];
+
+/** Offset of the start of the line `at` is on (after the last break of any kind before it). */
+function lineStart(text: string, at: number): number {
+  return Math.max(...BREAKS.map((b) => text.lastIndexOf(b, at - 1))) + 1;
 }

@@ -17,6 +17,8 @@ export interface Skipped {
   reason: string;
 }
 
+const NOT_REGULAR = "not a regular file (FIFO, socket or device), not read";
+
 /** How lint walks differently from reseal and inspect. */
 export interface WalkOptions {
   /**
@@ -24,7 +26,10 @@ export interface WalkOptions {
    * committed all the same) instead of skipping it as a whole.
    */
   readHelmTemplates?: boolean;
-  /** Report each skipped `.git` and `node_modules` directory (lint: every skip is visible). */
+  /**
+   * Report each skipped `.git` and `node_modules` directory and each FIFO, socket or device
+   * named like a manifest, a PATH too (lint: every skip is visible, nothing blocks).
+   */
   announceSkippedDirectories?: boolean;
 }
 
@@ -104,6 +109,19 @@ class Walk {
     return !this.options.readHelmTemplates && (await isHelmTemplate(path, this.io));
   }
 
+  /** A walked entry that is not a directory: a manifest file is read, a FIFO... reported. */
+  private async leaf(path: string, kind: "file" | "other"): Promise<void> {
+    if (!MANIFEST.test(basename(path))) return;
+    if (kind === "file") await this.file(path);
+    else this.notRegular(path);
+  }
+
+  /** A FIFO, socket or device named like a manifest: never read (a FIFO would block), and with
+   * lint's option reported. */
+  private notRegular(path: string): void {
+    if (this.options.announceSkippedDirectories) this.skipped.push({ path, reason: NOT_REGULAR });
+  }
+
   private skippedDirectory(path: string): void {
     if (this.options.announceSkippedDirectories) {
       this.skipped.push({ path, reason: `${basename(path)} directory (not walked)` });
@@ -122,6 +140,9 @@ class Walk {
     if (kind === "directory") return this.directory(path, path, []);
     if (await this.isHelmTemplate(path)) {
       return void this.skipped.push({ path, reason: "Helm chart template (not rendered)" });
+    }
+    if (kind === "other" && this.options.announceSkippedDirectories) {
+      return void this.skipped.push({ path, reason: NOT_REGULAR });
     }
     await this.file(path);
   }
@@ -154,8 +175,7 @@ class Walk {
       const path = join(dir, entry.name);
       if (this.excluded(path, root)) continue;
       if (entry.kind === "symlink") this.links.push({ path, root, ancestors: chain });
-      else if (entry.kind === "file" && MANIFEST.test(entry.name)) await this.file(path);
-      else if (entry.kind !== "directory") continue;
+      else if (entry.kind !== "directory") await this.leaf(path, entry.kind);
       else if (SKIPPED_DIRECTORIES.has(entry.name)) this.skippedDirectory(path);
       else if (chart && entry.name === "templates") await this.helmTemplates(path, root);
       else await this.directory(path, root, chain);
@@ -169,7 +189,7 @@ class Walk {
     } catch (err) {
       return void this.skipped.push({ path, reason: `${linkError(err)}, skipped` });
     }
-    if (kind === "file" && MANIFEST.test(path)) return this.file(path);
+    if (kind === "file" || kind === "other") return this.leaf(path, kind);
     if (kind === "missing" && MANIFEST.test(path)) {
       return void this.skipped.push({ path, reason: "dangling symbolic link (target missing)" });
     }

@@ -3,9 +3,16 @@
  * (spellings of `Secret` without the ASCII text, Go templates, encodings, huge files), output
  * injection, suppression without a trace, and setup mistakes that left no report.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { describe, expect, it } from "vitest";
 
 import { EXIT_FAILED, EXIT_LINT_WARNINGS, EXIT_OK, EXIT_USAGE } from "../../exit.js";
+import { nodeIo } from "../../node-io.js";
+import { run } from "../../run.js";
 import { memoryIo } from "../../test-support/memory-io.js";
 import { ioWith, KEYS, sealWith, secretJson, signet } from "../test-support/fixtures.js";
 
@@ -110,12 +117,52 @@ describe("signet lint checks the plain documents of Go templates", () => {
       ["chart/templates/s.yaml:4 error plaintext-secret"],
     ],
     [
-      "mismatch: a templated Secret in a chart is a warning only",
+      "a literal Secret inside a template action in a chart is still plaintext",
       {
         "chart/Chart.yaml": "name: c\nversion: 1.0.0\n",
         "chart/templates/s.yaml": `{{- if .Values.on }}\n${secret}{{- end }}\n`,
       },
+      [
+        "chart/templates/s.yaml:1 error plaintext-secret",
+        "chart/templates/s.yaml:1 warning template-not-checked",
+      ],
+    ],
+    [
+      "mismatch: a chart Secret whose values are all template actions is a warning only",
+      {
+        "chart/Chart.yaml": "name: c\nversion: 1.0.0\n",
+        "chart/templates/s.yaml":
+          "{{- if .Values.on }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}\nstringData:\n  password: {{ .Values.pw | quote }}\n  user: |\n    {{ .Values.user }}\n{{- end }}\n",
+      },
       ["chart/templates/s.yaml:1 warning template-not-checked"],
+    ],
+    [
+      "a templated JSON Secret with a literal value",
+      {
+        "f/s.json":
+          '{\n  "apiVersion": "v1",\n  "kind": "Secret",\n  "metadata": {"name": {{ .x }}},\n  "data": {\n    "p": "aHVudGVyMg=="\n  }\n}\n',
+      },
+      ["f/s.json:1 error plaintext-secret", "f/s.json:4 warning template-not-checked"],
+    ],
+    [
+      "mismatch: a templated Secret whose block value uses an action is a warning only",
+      {
+        "f/s.yaml":
+          "apiVersion: v1\nkind: Secret\nmetadata: {name: {{ .x }}}\nstringData:\n  config.yaml: |\n    host: {{ .Values.host }}\n    port: 5432\n  {{- range .Values.extra }}\n  {{ .k }}: {{ .v }}\n  {{- end }}\ntype: Opaque\n",
+      },
+      ["f/s.yaml:3 warning template-not-checked"],
+    ],
+    [
+      "a broken document without a template action of its own is a parse error",
+      { "f/s.yaml": `foo: |\n  {{ x }}\n---\na: [\n` },
+      ["f/s.yaml:5 error parse-error"],
+    ],
+    [
+      "a broken templated document that looks like a plaintext Secret is an error",
+      {
+        "f/s.yaml": `apiVersion: v1\nkind: Secret\nmetadata: {name: {{ .x }}}\ndata:\n  p: aHVudGVyMg==\n`,
+      },
+      ["f/s.yaml:1 error plaintext-secret", "f/s.yaml:3 warning template-not-checked"],
     ],
   ])("%s", async (_, files, expected) => {
     const r = await signet(["lint", "."], ioWith(files));
@@ -284,5 +331,130 @@ describe("signet lint: kustomize secretGenerator", () => {
   ])("%s", async (_, text, expected) => {
     const r = await signet(["lint", "f"], ioWith({ "f/kustomization.yaml": text }));
     expect(findings(r.out)).toEqual(expected);
+  });
+});
+
+describe("signet lint: second hostile review (lists of any kind, apiVersion, breaks, case)", () => {
+  const secret = (head: string, data = "stringData: {password: hunter2}\n"): string =>
+    `${head}metadata: {name: a, namespace: d}\n${data}`;
+  it.each([
+    [
+      "a ConfigMap with an items array (kubectl reads it as a list)",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: c}\n  stringData: {password: hunter2}\n",
+      ["f/s.yaml:8 error plaintext-secret"],
+    ],
+    [
+      "a SealedSecret with an items array",
+      "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: l, namespace: ns}\nspec:\n  encryptedData: {a: b}\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: l, namespace: ns}\n  stringData: {password: hunter2}\n",
+      ["f/s.yaml:5 error invalid-base64", "f/s.yaml:10 error plaintext-secret"],
+    ],
+    [
+      'apiVersion /v1 (group "", version v1 for Go)',
+      secret("apiVersion: /v1\nkind: Secret\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "an empty apiVersion",
+      secret('apiVersion: ""\nkind: Secret\n'),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "a null apiVersion",
+      secret("apiVersion: null\nkind: Secret\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "mismatch: a Secret kind of another group is not the core Secret",
+      secret("apiVersion: example.com/v1\nkind: Secret\n"),
+      [],
+    ],
+    [
+      "a lone CR before a commented action",
+      secret("apiVersion: v1\nkind: Secret\n", "stringData:\n  password: hunter2\r# {{ x }}\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "a NEL before a commented action",
+      secret("apiVersion: v1\nkind: Secret\n", "stringData:\n  password: hunter2\u0085# {{ x }}\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "StringData and DATA (Go matches field names case-insensitively)",
+      secret(
+        "apiVersion: v1\nkind: Secret\n",
+        "StringData: {password: hunter2}\nDATA: {p: aGVsbG8=}\n",
+      ),
+      ["f/s.yaml:5 error plaintext-secret", "f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "APIVERSION and KIND in capitals, stringdata",
+      secret("APIVERSION: v1\nKIND: Secret\n", "stringdata: {password: hunter2}\n"),
+      ["f/s.yaml:4 error plaintext-secret"],
+    ],
+    [
+      "kind ConfigMap and Kind Secret",
+      secret("apiVersion: v1\nkind: ConfigMap\nKind: Secret\n"),
+      ["f/s.yaml:5 error plaintext-secret"],
+    ],
+    [
+      "mismatch: a ConfigMap with a StringData key is no Secret",
+      secret("apiVersion: v1\nkind: ConfigMap\n", "StringData: {password: hunter2}\n"),
+      [],
+    ],
+  ])("%s", async (_, text, expected) => {
+    const r = await signet(["lint", "f"], ioWith({ "f/s.yaml": text }));
+    expect(findings(r.out)).toEqual(expected);
+    expect(r.code).toBe(expected.length > 0 ? EXIT_FAILED : EXIT_OK);
+  });
+});
+
+describe("signet lint: no output line can start a GitHub Actions workflow command", () => {
+  const name = "::error title=pwn::owned.yaml";
+  const text = "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\nstringData: {p: x}\n";
+  it.each([
+    ["text", [name], `./${name}:4: error: `],
+    ["json", [name], undefined],
+    ["sarif", [name], undefined],
+    ["github", [name], undefined],
+    ["text", ["::missing.yaml"], undefined],
+    ["text", ["::warning::dir"], undefined],
+  ])("--format %s %s", async (format, paths, first) => {
+    const io = ioWith({ [name]: text, "::warning::dir/s.yaml": text });
+    const r = await signet(["lint", "--format", format, ...paths], io);
+    const lines = `${r.out}\n${r.err}`.split("\n");
+    const commands = lines.filter((l) => l.startsWith("::"));
+    // Only our own annotations, whose file property is escaped.
+    expect(commands.every((l) => /^::(error|warning|notice) file=/.test(l))).toBe(true);
+    expect(commands.length).toBe(format === "github" ? 1 : 0);
+    if (first) expect(r.out.startsWith(first)).toBe(true);
+  });
+});
+
+describe("signet lint: files that are not regular files", () => {
+  it("skips a FIFO given as PATH or found in a directory, announced, without blocking", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "signet-lint-fifo-"));
+    try {
+      execFileSync("mkfifo", [join(dir, "pipe.yaml")]);
+      writeFileSync(
+        join(dir, "s.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\ndata: {p: eA==}\n",
+      );
+      let out = "";
+      let err = "";
+      const io = {
+        ...nodeIo("0.0.0"),
+        writeStdout: (t: string) => void (out += t),
+        writeStderr: (t: string) => void (err += t),
+      };
+      const code = await run(["lint", dir, join(dir, "pipe.yaml")], io);
+      expect(err.split("\n").filter((l) => l.includes("pipe.yaml"))).toEqual([
+        `skipped ${join(dir, "pipe.yaml")}: not a regular file (FIFO, socket or device), not read`,
+        `skipped ${join(dir, "pipe.yaml")}: not a regular file (FIFO, socket or device), not read`,
+      ]);
+      expect(out).toContain("s.yaml:4: error: ");
+      expect(code).toBe(EXIT_FAILED);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

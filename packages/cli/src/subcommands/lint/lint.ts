@@ -31,6 +31,7 @@ import type { LintFormat } from "./report.js";
 import { formatReport, LINT_FORMATS, sarifFailure } from "./report.js";
 import { printable } from "./printable.js";
 import { FILE_RULES } from "./rules.js";
+import { looksLikePlaintextSecret, PLAINTEXT_SECRET } from "./rules-secret.js";
 
 const HELP = `Usage: signet lint [flags] PATH...
 
@@ -345,13 +346,36 @@ function lintDocument(
       ),
     );
   };
+  const plaintext = (): void => {
+    if (!looksLikePlaintextSecret(text)) return;
+    result.findings.push(
+      fileFinding(
+        PLAINTEXT_SECRET,
+        { file: path, line: firstLine },
+        "plaintext Secret in a Go template document: a kind Secret with a data or stringData value that is no template action (seal it; never commit the Secret)",
+        config,
+      ),
+    );
+  };
   let file: ManifestFile;
   try {
     file = parseManifest(path, text);
   } catch (err) {
-    return warn(firstLine, `not YAML without rendering: ${locatedError(err).message}`);
+    const { line, message } = locatedError(err);
+    // Only a document with a template action of its own is excused as a template.
+    if (!text.includes("{{")) {
+      result.findings.push(
+        fileFinding(FILE_RULES.parseError, { file: path, line }, message, config),
+      );
+      return;
+    }
+    plaintext();
+    return warn(firstLine, `not YAML without rendering: ${message}`);
   }
-  if (file.templated) return warn(file.templated.line, "template action");
+  if (file.templated) {
+    plaintext();
+    return warn(file.templated.line, "template action");
+  }
   const objects = objectsOfFile(file);
   result.objects += objects.length;
   result.findings.push(...objects.flatMap((o) => judgeObject(o, context, config)));
@@ -362,7 +386,7 @@ function objectsOfFile(file: ManifestFile): LintObject[] {
   const lines = lineIndex(file.text);
   const out: LintObject[] = [];
   file.values.forEach((value, document) => {
-    for (const [object, sub] of objectsOf(value)) {
+    for (const [object, sub] of objectsOf(value, [], { anyItems: true })) {
       const line = lineAt(file, lines, document, sub) ?? 1;
       const lineOf = (field: readonly (string | number)[]): number => {
         for (let n = field.length; n > 0; n--) {

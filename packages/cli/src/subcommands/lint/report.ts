@@ -69,13 +69,13 @@ function describe(f: Finding): string {
  */
 function textReport(result: LintResult): string {
   const lines = active(result.findings).map(
-    (f) => `${printable(f.file)}:${f.line}: ${f.severity}: ${describe(f)}`,
+    (f) => `${linePath(f.file)}:${f.line}: ${f.severity}: ${describe(f)}`,
   );
   const hidden = suppressed(result.findings);
   for (const f of hidden) {
     const by = `${f.suppressed!.by}: ${printable(f.suppressed!.reason)}`;
     lines.push(
-      `${printable(f.file)}:${f.line}: suppressed ${f.severity} (by ${by}): ${describe(f)}`,
+      `${linePath(f.file)}:${f.line}: suppressed ${f.severity} (by ${by}): ${describe(f)}`,
     );
   }
   const { errors, warnings } = totals(result.findings);
@@ -86,6 +86,15 @@ function textReport(result: LintResult): string {
     lines.push(`${count(hidden.length, "finding")} suppressed (by config/annotation)`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * A file name at the start of a text line: a name starting with `:` (`::error title=x::a.yaml`)
+ * is printed as `./NAME`, so no line can be read as a GitHub Actions workflow command.
+ */
+export function linePath(file: string): string {
+  const shown = printable(file);
+  return shown.startsWith(":") ? `./${shown}` : shown;
 }
 
 function jsonReport(result: LintResult) {

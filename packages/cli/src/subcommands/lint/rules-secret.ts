@@ -18,23 +18,142 @@ export const PLAINTEXT_SECRET: Rule = {
     "A Kubernetes Secret with data or stringData (or a SealedSecret's spec.template.data entry with no template action) is committed in plain text: seal it with signet and commit the SealedSecret instead.",
   check: (o) => {
     if (o.kind === SEALED_SECRET_KIND) return templateLiterals(o.value);
-    if (o.kind === "" || o.kind === "Kustomization") {
-      return [...generatorLiterals(o.value), ...inlinePatches(o.value)];
-    }
-    if (o.kind !== "Secret" || !(o.value.apiVersion === "v1" || o.value.apiVersion === undefined)) {
-      return [];
-    }
-    return (["data", "stringData"] as const)
-      .filter((field) => {
-        const value = o.value[field];
-        return value !== null && typeof value === "object" && Object.keys(value).length > 0;
+    const kustomize =
+      o.kind === "" || o.kind === "Kustomization"
+        ? [...generatorLiterals(o.value), ...inlinePatches(o.value)]
+        : [];
+    if (!fieldValues(o.value, "kind").includes("Secret")) return kustomize;
+    if (!fieldValues(o.value, "apiVersion").some(isCoreGroup)) return kustomize;
+    return Object.entries(o.value)
+      .filter(([key, value]) => {
+        const folded = goFold(key);
+        return (
+          (folded === "data" || folded === "stringdata") &&
+          isObject(value) &&
+          Object.keys(value).length > 0
+        );
       })
-      .map((field) => ({
+      .map(([field, value]): Hit => ({
         field: [field],
-        message: `plaintext Secret: ${field} holds ${Object.keys(o.value[field] as object).length} value(s) (seal it; never commit the Secret)`,
-      }));
+        message: `plaintext Secret: ${field} holds ${Object.keys(value as object).length} value(s) (seal it; never commit the Secret)`,
+      }))
+      .concat(kustomize);
   },
 };
+
+/**
+ * A key as Go's encoding/json matches it to a struct field when no key matches exactly
+ * (bytes.EqualFold: ASCII case, and the Kelvin sign and long s that fold to `k` and `s`).
+ * kubeseal reads a Secret's type meta and fields so: `Kind`, `StringData`, `DATA` all count.
+ */
+export function goFold(key: string): string {
+  return key.replace(/[A-ZKſ]/g, (c) =>
+    c === "\u212A" ? "k" : c === "\u017F" ? "s" : c.toLowerCase(),
+  );
+}
+
+/**
+ * Every value of an object's keys that Go would decode into the field `name` (exact or
+ * case-folded; all of them, since which one wins depends on the decoder); `undefined` when no
+ * key matches.
+ */
+function fieldValues(value: Readonly<Record<string, unknown>>, name: string): unknown[] {
+  const folded = goFold(name);
+  const found = Object.entries(value)
+    .filter(([key]) => goFold(key) === folded)
+    .map(([, v]) => v);
+  return found.length === 0 ? [undefined] : found;
+}
+
+/**
+ * True when an apiVersion names the core group as Go's schema.ParseGroupVersion reads it: absent,
+ * empty or null (kubeseal reads such a Secret), `VERSION` or `/VERSION` (group ""), any version.
+ * A value that is not a string is counted too: a lint errs towards reporting.
+ */
+function isCoreGroup(apiVersion: unknown): boolean {
+  if (typeof apiVersion !== "string") return true;
+  const parts = apiVersion.split("/");
+  return parts.length === 1 || (parts.length === 2 && parts[0] === "");
+}
+
+const KIND_SECRET_LINE = /(^|[\s{,])["']?kind["']?[ \t]*:[ \t]*["']?Secret["']?[ \t]*([,}#]|$)/im;
+const DATA_KEY_LINE = /^([ \t]*)[{,]?[ \t]*["']?(string)?data["']?[ \t]*:(.*)$/i;
+const BLOCK_INDICATOR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
+
+/**
+ * For a Go template document that cannot be read without rendering: true when its text looks
+ * like a plaintext Secret anyway, a `kind: Secret` line (any case, JSON or YAML) and a `data:`
+ * or `stringData:` key holding a value with no template action (`{{`). A Secret whose every
+ * value is a template action (a Helm chart's) does not match.
+ */
+export function looksLikePlaintextSecret(text: string): boolean {
+  if (!KIND_SECRET_LINE.test(text)) return false;
+  const lines = text.split(/\r\n|[\n\r\u0085\u2028\u2029]/);
+  return lines.some((line, i) => {
+    const m = DATA_KEY_LINE.exec(line);
+    if (!m) return false;
+    const rest = m[3]!.trim();
+    const opened = rest.startsWith("{") && !rest.includes("}");
+    if (rest !== "" && !rest.startsWith("#") && !opened) return literalFlow(rest);
+    return literalBlock(blockAfter(lines, i, m[1]!.length));
+  });
+}
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+const isBlank = (line: string): boolean => /^\s*(#.*)?$/.test(line);
+
+/** The lines after `lines[at]` indented more than `indent` (blank and comment lines left out). */
+function blockAfter(lines: readonly string[], at: number, indent: number): string[] {
+  const block: string[] = [];
+  for (const next of lines.slice(at + 1)) {
+    if (isBlank(next)) continue;
+    if (indentOf(next) <= indent && !/^[ \t]*[}\]]/.test(next)) break;
+    block.push(next);
+  }
+  return block;
+}
+
+/**
+ * True when the lines of a data map hold an entry with a literal value: `key: value` with no
+ * `{{`, or a block scalar (`key: |`) none of whose lines holds `{{` (a value that uses a
+ * template action anywhere is the chart's, as for spec.template.data).
+ */
+function literalBlock(block: readonly string[]): boolean {
+  for (let i = 0; i < block.length; i++) {
+    const trimmed = block[i]!.trim();
+    const pair = /^("[^"]*"|'[^']*'|[^:{]+?)[ \t]*:[ \t]*(.*)$/.exec(trimmed);
+    const value = pair?.[2]?.trim() ?? "";
+    if (pair && !trimmed.includes("{{") && (value === "" || BLOCK_INDICATOR.test(value))) {
+      const body = blockAfter(block, i, indentOf(block[i]!));
+      if (body.length > 0 && !body.some((l) => l.includes("{{"))) return true;
+      i += body.length;
+      continue;
+    }
+    if (literalLine(trimmed)) return true;
+  }
+  return false;
+}
+
+/** A `key: value` (or block scalar content) line of a data map with a literal value. */
+function literalLine(trimmed: string): boolean {
+  if (trimmed.includes("{{") || /^[}\]],?$/.test(trimmed)) return false;
+  const pair = /^("[^"]*"|'[^']*'|[^:]+?)[ \t]*:([ \t]+(.*))?$/.exec(trimmed);
+  if (!pair) return true;
+  const value = (pair[3] ?? "").replace(/,$/, "").trim();
+  return value !== "" && !BLOCK_INDICATOR.test(value) && value !== "{}" && value !== '""';
+}
+
+/** An inline `{k: v, ...}` (or a scalar) after `data:` holding a literal value. */
+function literalFlow(rest: string): boolean {
+  const body = rest.replace(/#.*$/, "").trim();
+  if (body === "{}" || body === "{},") return false;
+  if (BLOCK_INDICATOR.test(body)) return false;
+  if (!body.startsWith("{")) return !body.includes("{{");
+  return body
+    .replace(/^\{|\},?$/g, "")
+    .split(",")
+    .some((entry) => entry.trim() !== "" && literalLine(entry.trim()));
+}
 
 /** Literal (non-empty, action-free) values of `spec.template.data`: plaintext in the SealedSecret. */
 function templateLiterals(value: Readonly<Record<string, unknown>>): Hit[] {
