@@ -399,6 +399,15 @@ describe("output targets are checked before anything is written", () => {
       'error: -w: recipients "prod" (prod/db.yaml) and "staging" (staging/db.yaml) would write the same file; nothing was written\n',
     ],
     [
+      "two recipients landing on one file through a symbolically linked file",
+      ["-w", "{name}/db.yaml"],
+      {
+        files: { "prod/db.yaml": "old\n", "staging/kustomization.yaml": "" },
+        links: { "staging/db.yaml": "../prod/db.yaml" },
+      },
+      'error: -w: recipients "prod" (prod/db.yaml) and "staging" (staging/db.yaml) would write the same file; nothing was written\n',
+    ],
+    [
       "two recipients merging into one file",
       ["--merge-into", "{name}/../x.json"],
       { files: { ...DIRS, "x.json": "{}" }, links: {} },

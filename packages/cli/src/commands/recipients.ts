@@ -146,10 +146,16 @@ async function checkOutputs(targets: readonly Target[], io: Io): Promise<void> {
     }
     if (dirKind !== "directory")
       throw new SignetError("ERR_IO", `${where}: ${dir} is not a directory`);
-    if ((await io.pathKind(slashed)) === "directory") {
+    const kind = await io.pathKind(slashed);
+    if (kind === "directory") {
       throw new SignetError("ERR_IO", `${where}: is a directory; give a file name`);
     }
-    const key = `${await io.realPath(dir)}/${posix.basename(slashed)}`;
+    // An existing file is compared by its real path (a symlinked file may be another
+    // recipient's output), a new one by its directory's.
+    const key =
+      kind === "missing"
+        ? `${await io.realPath(dir)}/${posix.basename(slashed)}`
+        : await io.realPath(slashed);
     const other = seen.get(key);
     if (other) {
       throw new SignetError(

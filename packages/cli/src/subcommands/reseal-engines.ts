@@ -153,8 +153,9 @@ async function recipientCertificates(
  * Which recipients own each recovery key: a key whose public half is a recipient's certificate
  * is that recipient's, and so is every other key of a file holding it (a controller's key
  * backup holds its current and earlier keys). A key of a file that holds no recipient's
- * current key belongs to no recipient and may open any recipient's values (an earlier key
- * kept on its own file: its owner cannot be told).
+ * current key belongs to no recipient and opens nothing: its owner cannot be told, and the
+ * certificates often live in the repository, where whoever edits one could otherwise make a
+ * backup file "nobody's" and let its keys open values for another recipient.
  */
 export function keyOwners(
   files: readonly { keys: readonly UnsealingKey[] }[],
@@ -194,6 +195,7 @@ async function recipientsEngine(
     [...certificates].map(([name, c]) => ({ name, key: c.fingerprint })),
     io,
   );
+  if (options.recoveryPrivateKey.length > 0) refuseSharedCertificates(certificates);
   const byFingerprint = new Map<string, string>();
   for (const [name, c] of certificates) {
     if (!byFingerprint.has(c.fingerprint)) byFingerprint.set(c.fingerprint, name);
@@ -204,10 +206,12 @@ async function recipientsEngine(
     const owners = keyOwners(files, certificates);
     const all = files.flatMap((f) => f.keys);
     for (const [name, certificate] of certificates) {
-      const mine = all.filter((k) => owners.get(k)!.size === 0 || owners.get(k)!.has(name));
+      const mine = all.filter((k) => owners.get(k)!.has(name));
       if (!mine.some((k) => k.fingerprint === certificate.fingerprint)) {
-        io.writeStderr(
-          `warning: recipient "${name}": no --recovery-private-key holds the key of its certificate (${certificate.fingerprint}); its values already sealed with it cannot be opened and will fail\n`,
+        // The certificate (often a file in the repository) is proven to be the recipient's
+        // only by its key among the administrator's backups: without it, nothing is resealed.
+        throw new UsageError(
+          `recipient ${quote(name)}: no --recovery-private-key holds the key of its certificate (${certificate.fingerprint}); give its controller's key backup, or check the certificate has not been replaced`,
         );
       }
       const foreign = all.filter((k) => !mine.includes(k));
@@ -286,6 +290,13 @@ function guardForeign(
         for (const { key } of err.items) {
           const opener = openerOf(ss, key, foreign);
           if (opener === undefined) continue;
+          if (owners.get(opener)!.size === 0) {
+            throw new SignetError(
+              "ERR_INVALID_INPUT",
+              `its value ${quote(key)} opens only with a key of a --recovery-private-key file that holds no recipient's current key; not resealed (give earlier keys in the backup of the controller they belong to)`,
+              { cause: err },
+            );
+          }
           const others = [...owners.get(opener)!].map((n) => quote(n)).join(", ");
           throw new SignetError(
             "ERR_INVALID_INPUT",
@@ -297,6 +308,23 @@ function guardForeign(
       }
     },
   };
+}
+
+/**
+ * Offline, two recipients with one certificate are refused: each would own the other's keys, so
+ * a repository edit that copies one certificate over another would move secrets between them.
+ */
+function refuseSharedCertificates(certificates: ReadonlyMap<string, SealingCertificate>): void {
+  const first = new Map<string, string>();
+  for (const [name, { fingerprint }] of certificates) {
+    const earlier = first.get(fingerprint);
+    if (earlier !== undefined) {
+      throw new UsageError(
+        `recipients ${quote(earlier)} and ${quote(name)} have the same certificate (${fingerprint}); an offline reseal needs each recipient's own`,
+      );
+    }
+    first.set(fingerprint, name);
+  }
 }
 
 /** The recipient of an object: its annotation and its path must agree when both name one. */

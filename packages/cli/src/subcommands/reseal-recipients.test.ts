@@ -30,10 +30,19 @@ const EXTRA = {
   "prod-old-cert.pem": fixture("test-only-expired-cert.pem"),
   "prod-old-key.pem": fixture("test-only-expired-key.pem"),
 };
+// prod's controller backup holds its current and its earlier key (what attributes the earlier
+// one to prod: a key file holding no recipient's current key opens nothing).
 const ioWith = (files: Record<string, string> = {}, stdin = "") =>
-  baseIoWith({ ...EXTRA, ...files }, stdin);
+  baseIoWith(
+    {
+      ...EXTRA,
+      "prod-backup.yaml": backup(fixture("test-only-sealing-key.pem"), EXTRA["prod-old-key.pem"]),
+      ...files,
+    },
+    stdin,
+  );
 const RECIPIENTS = ["--cert", "prod=new-cert.pem", "--cert", "staging=old-cert.pem"];
-const KEYS = ["--recovery-private-key", "old-key.pem,new-key.pem,prod-old-key.pem"];
+const KEYS = ["--recovery-private-key", "old-key.pem,prod-backup.yaml"];
 
 /** A Secret sealed for one named recipient (annotation included unless `annotate` is false). */
 async function sealedFor(
@@ -148,6 +157,62 @@ describe("signet reseal with named recipients", () => {
     const result = await signet([...args, "clusters"], io);
     expect(result.code).toBe(1);
     expect(result.err).toContain(`opens only with recipient "staging"'s key`);
+    expect(io.files.get("clusters/prod/db.yaml")!.toString()).toBe(prod);
+  });
+
+  // The certificates often live in the repository; the keys are the administrator's backups.
+  it.each([
+    [
+      "staging's certificate replaced by prod's",
+      "new-cert.pem",
+      "old-key.pem,prod-backup.yaml",
+      /recipients "prod" and "staging" have the same certificate .*an offline reseal needs each recipient's own/,
+    ],
+    [
+      "prod's certificate has its key in no backup (replaced by one of the attacker's)",
+      "old-cert.pem",
+      "old-key.pem",
+      /recipient "prod": no --recovery-private-key holds the key of its certificate .*check the certificate has not been replaced/,
+    ],
+  ])(
+    "refuses to reseal anything when %s (a repository edit never moves a secret to another key)",
+    async (_, stagingCert, keyFiles, message) => {
+      const staging = await sealedFor("staging", secretJson("db", { password: "s3cret" }));
+      const io = ioWith({ "clusters/staging/db.yaml": staging });
+      const result = await signet(
+        [
+          "reseal",
+          "--cert",
+          "prod=new-cert.pem",
+          "--cert",
+          `staging=${stagingCert}`,
+          "--recovery-private-key",
+          keyFiles,
+          "--recipient-path",
+          "clusters/{name}/",
+          "clusters",
+        ],
+        io,
+      );
+      expect(result.err).toMatch(message);
+      expect(result.code).toBe(2);
+      expect(result.err + result.out).not.toContain("s3cret");
+      expect(io.files.get("clusters/staging/db.yaml")!.toString()).toBe(staging);
+    },
+  );
+
+  it("opens nothing with a key file holding no recipient's current key (its owner cannot be told)", async () => {
+    const prod = await sealedFor("prod", secretJson("db", { password: "p" }));
+    const io = ioWith({ "clusters/prod/db.yaml": prod });
+    const args = ["reseal", ...RECIPIENTS, "--recovery-private-key"];
+    const result = await signet(
+      [...args, "old-key.pem,new-key.pem,prod-old-key.pem", "clusters"],
+      io,
+    );
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      "opens only with a key of a --recovery-private-key file that holds no recipient's current key",
+    );
     expect(io.files.get("clusters/prod/db.yaml")!.toString()).toBe(prod);
   });
 
