@@ -281,6 +281,21 @@ describe("signet reseal on real-world repositories", () => {
     expect(await open(io.files.get("real/l.yaml")!.toString())).toEqual({ v: "1" });
   });
 
+  it("never rewrites a file outside a walked directory through a symbolic link in it (reported as skipped)", async () => {
+    const stale = await sealWith("old-cert.pem", secretJson("l", { v: "1" }));
+    const { memoryIo } = await import("../test-support/memory-io.js");
+    const { KEYS } = await import("./test-support/fixtures.js");
+    const io = memoryIo({
+      files: { ...KEYS, "repo/in.yaml": stale, "outside/o.yaml": stale },
+      links: { "repo/out.yaml": "../outside/o.yaml" },
+    });
+    const result = await signet(["reseal", ...OFFLINE, "repo"], io);
+    expect(result.code).toBe(0);
+    expect(result.err).toContain("skipped repo/out.yaml: symbolic link out of repo, not followed");
+    expect(io.files.get("outside/o.yaml")!.toString()).toBe(stale);
+    expect(io.files.get("repo/in.yaml")!.toString()).not.toBe(stale);
+  });
+
   it.each([
     ["strict", {}],
     ["namespace-wide", NSWIDE],

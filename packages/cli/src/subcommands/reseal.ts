@@ -29,7 +29,8 @@ const HELP = `Usage: signet reseal [flags] PATH...
 
 Re-encrypts with the current sealing key every SealedSecret value in PATH (files, or directories
 walked for *.yaml, *.yml and *.json; .git and node_modules are skipped; symbolic links are
-followed, loops reported) that is not already sealed with it. YAML and JSON, multi-document
+followed while they stay inside the PATH they were found under, loops and links leaving it
+reported) that is not already sealed with it. YAML and JSON, multi-document
 files, JSON streams, Lists and files mixing other kinds are supported. Unchanged files stay
 byte-identical; changed files keep their comments, key order and layout (only the ciphertexts
 and the signet.dev/sealed-with hint change), are read back and compared before they replace the
@@ -112,7 +113,9 @@ export const reseal: Subcommand = async (argv, io) => {
   return guarded(io, async () => {
     if (parsed.args.length === 0) throw new UsageError("signet reseal needs at least one PATH");
     const engine = await engineFor(options, io, mode !== "write", parsed.values.recipientPath);
-    const walked = await collectFiles(parsed.args, io, parsed.values.exclude);
+    const walked = await collectFiles(parsed.args, io, parsed.values.exclude, {
+      confineLinks: true,
+    });
     const run: ResealRun = {
       io,
       engine,

@@ -42,6 +42,33 @@ describe("walking PATH arguments", () => {
     });
   });
 
+  it("with confineLinks follows a link only inside its PATH: a file or directory outside is reported, not read", async () => {
+    const io = memoryIo({
+      files: { "r/real/a.yaml": Y, "outside/o.yaml": Y, "outside/d/x.yaml": Y },
+      links: {
+        "r/alias.yaml": "real/a.yaml",
+        "r/in-dir": "real",
+        "r/out.yaml": "../outside/o.yaml",
+        "r/out-dir": "../outside/d",
+        "r/real/up.yaml": "../../outside/o.yaml",
+      },
+    });
+    expect(await collectFiles(["r"], io, [], { confineLinks: true })).toEqual({
+      files: ["r/real/a.yaml"],
+      skipped: [
+        { path: "r/alias.yaml", reason: "same file as r/real/a.yaml (symbolic link), read once" },
+        { path: "r/in-dir", reason: "same directory as r/real (symbolic link), read once" },
+        { path: "r/out-dir", reason: "symbolic link out of r, not followed" },
+        { path: "r/out.yaml", reason: "symbolic link out of r, not followed" },
+        { path: "r/real/up.yaml", reason: "symbolic link out of r, not followed" },
+      ],
+    });
+    // Named as a PATH, the file outside is read (the user asked for it).
+    expect((await collectFiles(["outside/o.yaml"], io, [], { confineLinks: true })).files).toEqual([
+      "outside/o.yaml",
+    ]);
+  });
+
   it("reports link loops, self-referencing links and dangling links instead of following them", async () => {
     const io = memoryIo({
       files: { "r/d/a.yaml": Y },

@@ -1,4 +1,4 @@
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 
 import picomatch from "picomatch";
 
@@ -31,6 +31,12 @@ export interface WalkOptions {
    * named like a manifest, a PATH too (lint: every skip is visible, nothing blocks).
    */
   announceSkippedDirectories?: boolean;
+  /**
+   * Follow a symbolic link only when its target lies inside the PATH argument it was found
+   * under (reseal, which rewrites files: a link committed to a repository must not make it
+   * rewrite a file elsewhere on the machine). Links that leave are skipped and reported.
+   */
+  confineLinks?: boolean;
 }
 
 export interface Walked {
@@ -189,6 +195,7 @@ class Walk {
     } catch (err) {
       return void this.skipped.push({ path, reason: `${linkError(err)}, skipped` });
     }
+    if (await this.leaves(path, root, kind)) return;
     if (kind === "file" || kind === "other") return this.leaf(path, kind);
     if (kind === "missing" && MANIFEST.test(path)) {
       return void this.skipped.push({ path, reason: "dangling symbolic link (target missing)" });
@@ -208,6 +215,27 @@ class Walk {
       });
     }
     await this.directory(path, root, ancestors);
+  }
+
+  /**
+   * With `confineLinks`, whether the link at `path` leaves its PATH argument `root` (then it is
+   * reported, when it names a directory or a manifest, and not followed).
+   */
+  private async leaves(path: string, root: string, kind: string): Promise<boolean> {
+    if (!this.options.confineLinks || kind === "missing" || (await this.inside(path, root))) {
+      return false;
+    }
+    if (kind === "directory" || MANIFEST.test(path)) {
+      this.skipped.push({ path, reason: `symbolic link out of ${root}, not followed` });
+    }
+    return true;
+  }
+
+  /** Whether the real path of `path` lies inside the real path of `root`. */
+  private async inside(path: string, root: string): Promise<boolean> {
+    const [real, top] = await Promise.all([this.io.realPath(path), this.io.realPath(root)]);
+    const rel = relative(top, real);
+    return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
   }
 
   /** A chart's templates are Go templates: reported once as a whole, never parsed. */
