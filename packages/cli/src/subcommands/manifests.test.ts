@@ -25,6 +25,25 @@ describe("reading manifest files", () => {
     ]);
   });
 
+  it.each([
+    ["a plain name", "ns", "db", "ns/db"],
+    [
+      "a line break and an escape sequence",
+      "ns",
+      "db\n2 files scanned\u001b[2K",
+      '"ns/db\\n2 files scanned\\u001b[2K"',
+    ],
+    ["a control character in the namespace", "n\rs", "db", '"n\\rs/db"'],
+  ])("labels an object with %s so that it prints on one line", (_, namespace, name, label) => {
+    const text = JSON.stringify({
+      apiVersion: "bitnami.com/v1alpha1",
+      kind: "SealedSecret",
+      metadata: { name, namespace },
+      spec: { encryptedData: { a: "AgA=" } },
+    });
+    expect(parseManifest("f.json", `${text}\n`).sealedSecrets.map((f) => f.label)).toEqual([label]);
+  });
+
   it("reads a JSON stream and the items of a JSON List, with lines", () => {
     const ss = (name: string): string =>
       JSON.stringify({

@@ -26,6 +26,7 @@ import type { LineIndex } from "./lines.js";
 import { lineIndex } from "./lines.js";
 import type { Ranges } from "./templated.js";
 import { actionInBrokenFile, actionOutsideStrings, holdsAction } from "./templated.js";
+import { printable } from "./lint/printable.js";
 
 /**
  * Where an object sits in its file: the YAML document (or top-level JSON value) it is in, the
@@ -410,7 +411,9 @@ function describe(value: unknown, location: ObjectLocation, index: number): Foun
   const meta = isObject(object.metadata) ? object.metadata : {};
   const name = typeof meta.name === "string" ? meta.name : "";
   const ns = typeof meta.namespace === "string" ? meta.namespace : "";
-  const label = name === "" ? `#${index + 1}` : ns === "" ? name : `${ns}/${name}`;
+  // Names come from the repository: printed escaped, so one cannot forge output lines.
+  const label =
+    name === "" ? `#${index + 1}` : ns === "" ? printable(name) : printable(`${ns}/${name}`);
   const problem = shapeProblem(object);
   if (problem) return { label, location, problem };
   const ss = object as unknown as SealedSecret;
