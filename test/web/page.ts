@@ -64,7 +64,7 @@ export async function openSealPage(
     }
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(url);
+  await gotoSteadily(page, url);
   await page.waitForFunction(() => document.body.classList.contains("ready"));
   return {
     page,
@@ -272,4 +272,20 @@ export async function startSignetUi(args: readonly string[]): Promise<SignetUi> 
       return exited;
     },
   };
+}
+
+/**
+ * `page.goto`, again when Chromium aborted it with ERR_NETWORK_CHANGED: other e2e files create
+ * and remove network namespaces and their links while this one runs, and Chromium's Linux
+ * network-change watcher then fails the navigation in flight (nothing about the page itself).
+ */
+async function gotoSteadily(page: Page, url: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(url);
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !/ERR_NETWORK_CHANGED/.test((err as Error).message)) throw err;
+    }
+  }
 }
