@@ -60,6 +60,21 @@ function identityOf(ctl: LocalController): string {
   return m[1];
 }
 
+/**
+ * The identity once the controller has logged it: "started" means it serves HTTP, and the
+ * leader-election line can come a moment later (CI once read the log just before it).
+ */
+const loggedIdentity = (ctl: LocalController): Promise<string> =>
+  waitFor(
+    "the controller's leader-election identity in its log",
+    () =>
+      Promise.resolve(
+        /leader election: waiting to acquire the lease" identity=(\S+)/.exec(ctl.log())?.[1],
+      ),
+    10_000,
+    50,
+  );
+
 const unsealedBy = (ctl: LocalController, ns: string, name: string): boolean =>
   ctl.log().includes(`msg="SealedSecret unsealed" namespace=${ns} name=${name}\n`);
 
@@ -143,8 +158,8 @@ describe("leader election", () => {
       };
       const [a, b] = [await start(), await start()];
       const ids = new Map([
-        [identityOf(a), a],
-        [identityOf(b), b],
+        [await loggedIdentity(a), a],
+        [await loggedIdentity(b), b],
       ]);
       expect(ids.size).toBe(2);
 
@@ -215,7 +230,7 @@ describe("leader election", () => {
 
       // A graceful stop of the leader releases the Lease; a fresh replica takes it.
       const third = await start();
-      const thirdId = identityOf(third);
+      const thirdId = await loggedIdentity(third);
       await follower.proc.stop();
       expect(await follower.proc.exited).toBe(0);
       const stoppedAt = Date.now();
