@@ -2,7 +2,13 @@ import { Parser } from "yaml";
 import { describe, expect, it, vi } from "vitest";
 
 import { SECRET_TYPE } from "./go-types.js";
-import { decodeSecrets, ManifestReadError, readManifest } from "./index.js";
+import { SignetError } from "../errors.js";
+import {
+  decodeSealedSecretObject,
+  decodeSecrets,
+  ManifestReadError,
+  readManifest,
+} from "./index.js";
 import { readObjects } from "./stream.js";
 import { parseFastYaml } from "./yaml-fast.js";
 import { parseYaml, YamlSyntaxError } from "./yaml-parse.js";
@@ -156,4 +162,18 @@ describe("the document splitter", () => {
     );
     expect(views).toBeLessThanOrEqual(2);
   });
+});
+
+describe("an apiVersion named like a member of every JavaScript object", () => {
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "%s is an unknown version, as any other",
+    (version) => {
+      expect(() => decodeSealedSecretObject(`apiVersion: ${version}\nkind: Foo\n`, "f")).toThrow(
+        new SignetError(
+          "ERR_INVALID_INPUT",
+          `no kind "Foo" is registered for version "${version}" in scheme "pkg/runtime/scheme.go:111"`,
+        ),
+      );
+    },
+  );
 });
