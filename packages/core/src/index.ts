@@ -32,6 +32,7 @@ export type {
 export { goYamlNeedsQuotes } from "./manifest/go-yaml-emit.js";
 export * from "./yaml-order.js";
 export { setOwn } from "./own-keys.js";
+export { appendAll, maxOf, minOf } from "./append.js";
 export * from "./base64.js";
 export * from "./wire-order.js";
 export * from "./crypto/hybrid.js";

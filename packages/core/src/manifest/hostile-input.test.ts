@@ -177,3 +177,25 @@ describe("an apiVersion named like a member of every JavaScript object", () => {
     },
   );
 });
+
+describe("a large but ordinary document (kubeseal seals each)", () => {
+  const ITEMS = 260_000; // past what V8 accepts as spread call arguments
+  it.each([
+    ["a block list", `${HEAD}stringData:\n  a: b\nextra:\n${"- a\n".repeat(ITEMS)}`],
+    ["a flow list", `${HEAD}stringData:\n  a: b\nextra: [${"a,".repeat(ITEMS)}a]\n`],
+    [
+      "a JSON array",
+      `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"ns"},"stringData":{"a":"b"},"extra":[${"1,".repeat(ITEMS)}1]}`,
+    ],
+  ])("is read when it holds %s of 260,000 items under a field Go ignores", (_, text) => {
+    const [secret] = decodeSecrets(Buffer.from(text), "stdin");
+    expect(secret!.stringData).toEqual({ a: "b" });
+  });
+
+  it("has its repeated keys found beside a block list of 260,000 items", async () => {
+    const { findDuplicateKey } = await import("./duplicate-keys.js");
+    const { parseDocument } = await import("yaml");
+    const doc = parseDocument(`list:\n${"- a\n".repeat(ITEMS)}k: 1\nk: 2\n`, { uniqueKeys: false });
+    expect(findDuplicateKey(doc)?.key).toBe("k");
+  });
+});

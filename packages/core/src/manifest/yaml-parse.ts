@@ -15,6 +15,7 @@ import { scanAfterRoot } from "./libyaml-scan.js";
 import { YamlSyntaxError } from "./yaml-parse-error.js";
 import { plainScalar } from "./yaml-node.js";
 import type { YamlNode } from "./yaml-node.js";
+import { appendAll } from "../append.js";
 
 /**
  * Reads one YAML document with the `yaml` package and turns it into the nodes go-yaml v2's
@@ -341,8 +342,8 @@ function convertCollection(node: YNode, b: Builder): YamlNode {
   const flow = isCollection(node) && node.flow === true;
   const outer = b.flow;
   b.flow = outer || flow;
-  if (isMap(node)) built.children.push(...convertPairs(node.items, b, flow));
-  else if (isSeq(node)) built.children.push(...convertItems(node.items, b, flow));
+  if (isMap(node)) appendAll(built.children, convertPairs(node.items, b, flow));
+  else if (isSeq(node)) appendAll(built.children, convertItems(node.items, b, flow));
   b.depth--;
   b.flow = outer;
   return built;
