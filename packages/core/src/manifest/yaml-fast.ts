@@ -1,14 +1,17 @@
 import { plainScalar } from "./yaml-node.js";
-import type { MappingNode, YamlNode } from "./yaml-node.js";
+import type { MappingNode, ScalarNode, SequenceNode, YamlNode } from "./yaml-node.js";
 
 /**
- * A fast reader for the YAML that `kubectl` and people write for Secrets: block mappings of
- * `key: value` lines, values plain, or quoted without escapes, comments and blank lines. It
- * yields exactly the nodes the full reader (`yaml-parse.ts`) yields for such text, and gives up
- * (returns `undefined`) on anything else: sequences, flow collections, anchors, tags, block and
- * multi-line scalars, escapes, tabs, carriage returns, document markers, odd indentation, or
- * characters YAML 1.1 and 1.2 treat differently. Reading a 1,000-Secret stream with the `yaml`
- * package alone costs several times kubeseal's whole run; this keeps Signet ahead of it.
+ * A fast reader for the YAML that `kubectl`, Helm and people write for Secrets: block mappings of
+ * `key: value` lines and block sequences of `- value` or `- key: value` items, values plain, or
+ * quoted without escapes, optionally anchored (`&name value`), or aliases (`*name`) of earlier
+ * anchored scalars; comments and blank lines. It yields exactly the nodes the full reader
+ * (`yaml-parse.ts`) yields for such text, and gives up (returns `undefined`) on anything else:
+ * flow collections, tags, empty sequence items, anchors on collections, block and multi-line
+ * scalars, escapes, tabs, carriage returns, document markers, odd indentation, or characters
+ * YAML 1.1 and 1.2 treat differently. Reading a 1,000-Secret stream with the `yaml` package
+ * alone costs several times kubeseal's whole run, and a list of a few hundred thousand items
+ * several seconds and hundreds of megabytes; this keeps Signet ahead of kubeseal on both.
  */
 
 const KEY = /^([A-Za-z0-9_][A-Za-z0-9_./-]{0,999}):(?: +|$)/;
@@ -16,10 +19,16 @@ const KEY = /^([A-Za-z0-9_][A-Za-z0-9_./-]{0,999}):(?: +|$)/;
  * YAML 1.1 line breaks (NEL, LS, PS), the BOM, surrogates and non-characters. */
 const SAFE_TEXT = /^[\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
 const PLAIN_START = /^[^-?:,[\]{}#&*!|>'"%@`\s]/;
+/** An anchor before a value: libyaml's anchor names (letters, digits, `_`, `-`), then spaces. */
+const ANCHOR = /^&([0-9A-Za-z_-]+) +/;
+/** An alias value: its name, then only spaces or a comment after a space. */
+const ALIAS = /^\*([0-9A-Za-z_-]+)(?: +(?:#.*)?)?$/;
+/** Scalar nodes kept for sharing (nodes are never changed once built). */
+const SHARED_SCALARS = 4096;
 
 interface Frame {
   indent: number;
-  node: MappingNode;
+  node: MappingNode | SequenceNode;
 }
 
 interface Pending {
@@ -34,7 +43,7 @@ interface Pending {
 const UNCLOSED = "unclosed";
 
 /** A quoted value without escapes, followed only by spaces or a comment after a space. */
-function quotedValue(rest: string): YamlNode | typeof UNCLOSED | undefined {
+function quotedValue(rest: string): ScalarNode | typeof UNCLOSED | undefined {
   const end = rest.indexOf(rest[0]!, 1);
   if (end < 0) return rest[0] === '"' && !rest.includes("\\") ? UNCLOSED : undefined;
   const body = rest.slice(1, end);
@@ -43,60 +52,147 @@ function quotedValue(rest: string): YamlNode | typeof UNCLOSED | undefined {
   return { kind: "scalar", value: body, tag: "", implicit: false };
 }
 
-/** A scalar value after `key: `; null when the value is on the next lines; undefined when this
- * reader does not handle it. */
-function scalarValue(rest: string): YamlNode | typeof UNCLOSED | null | undefined {
-  if (rest === "" || rest.startsWith("#")) return null;
-  if (rest.startsWith('"') || rest.startsWith("'")) return quotedValue(rest);
+/** The text of a plain scalar value (comment and trailing spaces cut); undefined outside the subset. */
+function plainText(rest: string): string | undefined {
   if (!PLAIN_START.test(rest)) return undefined;
   const comment = rest.search(/ +#/);
   const value = (comment < 0 ? rest : rest.slice(0, comment)).replace(/ +$/, "");
   if (value.endsWith(":") || value.includes(": ")) return undefined;
-  return plainScalar(value);
+  return value;
 }
 
-/** The block mappings read so far, line by line. */
+/** The block mappings and sequences read so far, line by line. */
 class FastReader {
   private readonly stack: Frame[] = [];
   private pending: Pending | undefined;
+  private readonly anchors = new Map<string, YamlNode>();
+  private readonly scalars = new Map<string, ScalarNode>();
   root: MappingNode | undefined;
 
+  /** A plain scalar node; one node per text for the first texts met (lists repeat values). */
+  private plain(value: string): ScalarNode {
+    let node = this.scalars.get(value);
+    if (node) return node;
+    node = plainScalar(value);
+    if (this.scalars.size < SHARED_SCALARS) this.scalars.set(value, node);
+    return node;
+  }
+
   /**
-   * Reads one `key: value` line at `indent`; false when the line is outside the subset,
-   * "unclosed" when its value opens a double-quoted scalar that the line does not close.
+   * A value after `key: ` or `- `: a node; null when the value is on the next lines (after a
+   * key only); undefined when this reader does not handle it.
+   */
+  private value(rest: string): YamlNode | typeof UNCLOSED | null | undefined {
+    if (rest === "" || rest.startsWith("#")) return null;
+    const anchor = ANCHOR.exec(rest);
+    if (anchor) {
+      const node = this.scalar(rest.slice(anchor[0].length));
+      if (node === undefined || node === UNCLOSED) return undefined;
+      this.anchors.set(anchor[1]!, node);
+      return node;
+    }
+    const alias = ALIAS.exec(rest);
+    if (alias) {
+      const target = this.anchors.get(alias[1]!);
+      return target ? { kind: "alias", name: alias[1]!, target } : undefined;
+    }
+    return this.scalar(rest);
+  }
+
+  /** A scalar that starts `rest` and ends the line. */
+  private scalar(rest: string): ScalarNode | typeof UNCLOSED | undefined {
+    if (rest.startsWith('"') || rest.startsWith("'")) return quotedValue(rest);
+    const text = plainText(rest);
+    return text === undefined ? undefined : this.plain(text);
+  }
+
+  /**
+   * Reads one line at `indent` (a `key: value` line or a `- ` sequence item); false when the line
+   * is outside the subset, "unclosed" when a key's value opens a double-quoted scalar that the
+   * line does not close.
    */
   line(indent: number, rest: string): boolean | typeof UNCLOSED {
+    if (rest === "-" || rest.startsWith("- ")) return this.item(indent, rest);
     const match = KEY.exec(rest);
     if (!match) return false;
-    this.settlePending(indent);
+    this.settlePending(indent, false);
     if (!this.root) {
       this.root = { kind: "mapping", children: [] };
       this.stack.push({ indent, node: this.root });
     }
-    while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.indent > indent)
-      this.stack.pop();
-    const top = this.stack[this.stack.length - 1];
-    if (!top || top.indent !== indent) return false;
-    const value = scalarValue(rest.slice(match[0].length));
+    const top = this.unwind(indent, false);
+    if (top?.node.kind !== "mapping" || top.indent !== indent) return false;
+    return this.entry(top.node, indent, match, rest);
+  }
+
+  /** The rest of a `key: value` entry of `node` (at `indent`), its key matched. */
+  private entry(
+    node: MappingNode,
+    indent: number,
+    match: RegExpExecArray,
+    rest: string,
+  ): boolean | typeof UNCLOSED {
+    const value = this.value(rest.slice(match[0].length));
     if (value === undefined) return false;
     if (value === UNCLOSED) return UNCLOSED;
-    top.node.children.push(plainScalar(match[1]!));
-    if (value === null) this.pending = { indent, node: top.node };
-    else top.node.children.push(value);
+    node.children.push(this.plain(match[1]!));
+    if (value === null) this.pending = { indent, node };
+    else node.children.push(value);
     return true;
   }
 
-  /** A key waiting for its value gets a nested mapping (deeper line) or an empty scalar. */
-  settlePending(indent: number): void {
+  /** A `- ` sequence item at `indent`: a scalar, or a mapping whose first entry follows `- `. */
+  private item(indent: number, rest: string): boolean {
+    if (!this.root) return false;
+    this.settlePending(indent, true);
+    const top = this.unwind(indent, true);
+    if (top?.node.kind !== "sequence" || top.indent !== indent) return false;
+    const content = rest.slice(1).replace(/^ +/, "");
+    const column = indent + rest.length - content.length;
+    const match = KEY.exec(content);
+    if (match) {
+      const node: MappingNode = { kind: "mapping", children: [] };
+      top.node.children.push(node);
+      this.stack.push({ indent: column, node });
+      return this.entry(node, column, match, content) === true;
+    }
+    const value = this.value(content);
+    if (value === undefined || value === null || value === UNCLOSED) return false;
+    top.node.children.push(value);
+    return true;
+  }
+
+  /**
+   * Leaves the collections that end before a line at `indent`; a sequence at the same indent
+   * as its key ends at the next key of that mapping. Returns the collection the line belongs to.
+   */
+  private unwind(indent: number, item: boolean): Frame | undefined {
+    const { stack } = this;
+    for (;;) {
+      const top = stack[stack.length - 1];
+      if (!top) return undefined;
+      if (top.indent > indent || (!item && top.indent === indent && top.node.kind === "sequence"))
+        stack.pop();
+      else return top;
+    }
+  }
+
+  /**
+   * A key waiting for its value gets a nested mapping (deeper key line), a sequence (an item
+   * as deep as the key or deeper) or an empty scalar.
+   */
+  settlePending(indent: number, item: boolean): void {
     const pending = this.pending;
     this.pending = undefined;
     if (!pending) return;
-    if (indent > pending.indent) {
-      const child: MappingNode = { kind: "mapping", children: [] };
+    if (item ? indent >= pending.indent : indent > pending.indent) {
+      const child: MappingNode | SequenceNode = item
+        ? { kind: "sequence", children: [] }
+        : { kind: "mapping", children: [] };
       pending.node.children.push(child);
       this.stack.push({ indent, node: child });
     } else {
-      pending.node.children.push(plainScalar(""));
+      pending.node.children.push(this.plain(""));
     }
   }
 }
@@ -136,15 +232,16 @@ export function parseFastYaml(source: string): YamlNode | "empty" | UnclosedQuot
     const line = text.slice(from, eol);
     from = eol + 1;
     if (!SAFE_TEXT.test(line)) return undefined;
-    const indent = line.length - line.trimStart().length;
+    const indent = /^ */.exec(line)![0].length;
     const rest = line.slice(indent);
     if (rest === "" || rest.startsWith("#")) continue;
     const read = reader.line(indent, rest);
     if (read === UNCLOSED && isLastLine(text, from)) return unclosedQuote(source);
     if (read !== true) return undefined;
   }
-  reader.settlePending(-1);
-  return reader.root ?? "empty";
+  reader.settlePending(-1, false);
+  // An explicit `---` with nothing after it opens a document holding an empty scalar.
+  return reader.root ?? (text.length < source.length ? plainScalar("") : "empty");
 }
 
 function lineEnd(text: string, from: number): number {

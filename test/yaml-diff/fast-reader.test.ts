@@ -1,0 +1,185 @@
+import { describe, expect, it } from "vitest";
+import { goBytesToString } from "../../packages/core/src/manifest/go-utf8.js";
+import { parseFastYaml } from "../../packages/core/src/manifest/yaml-fast.js";
+import { parseYaml, YamlSyntaxError } from "../../packages/core/src/manifest/yaml-parse.js";
+import { YamlDocumentReader } from "../../packages/core/src/manifest/yaml-reader.js";
+import { checkedIn } from "./checked-in.js";
+import { generated } from "./corpus.js";
+import { Random } from "./generator.js";
+
+/**
+ * The fast reader (yaml-fast.ts) must yield exactly the nodes the full reader (yaml-parse.ts)
+ * yields wherever it accepts a document: compared directly on every document of the
+ * differential corpus and on texts built from the lines the fast reader handles.
+ */
+
+const seed = Number(process.env["SIGNET_YAML_DIFF_SEED"] ?? 1829089068);
+const count = Number(process.env["SIGNET_YAML_DIFF_COUNT"] ?? 2500);
+
+/** What the full reader makes of `text`: its nodes (plain data) or its error. */
+function full(text: string): unknown {
+  try {
+    return { node: structuredClone(parseYaml(text).node ?? "empty") };
+  } catch (err) {
+    if (err instanceof YamlSyntaxError) return { error: err.message, offset: err.offset };
+    throw err;
+  }
+}
+
+function fast(text: string): unknown {
+  const node = parseFastYaml(text);
+  if (node === undefined) return undefined;
+  if (typeof node === "object" && "unclosedQuote" in node)
+    return { error: node.unclosedQuote.message, offset: node.unclosedQuote.offset };
+  return { node: structuredClone(node) };
+}
+
+/** Compares the readers on `text`; true when the fast reader accepted it. */
+function agree(text: string): boolean {
+  const mine = fast(text);
+  if (mine === undefined) return false;
+  expect({ text, read: mine }).toEqual({ text, read: full(text) });
+  return true;
+}
+
+function documents(input: Uint8Array): string[] {
+  const reader = new YamlDocumentReader(input, 0);
+  const out: string[] = [];
+  for (let r = reader.read(); r.kind === "document"; r = reader.read())
+    out.push(goBytesToString(r.bytes));
+  return out;
+}
+
+const KEYS = ["a", "b", "k1", "data", "x.y/z", "1", "true", "null", "~", "on", "<<"];
+const VALUES = [
+  "v",
+  "1",
+  "0x1F",
+  "yes",
+  "~",
+  "null",
+  "2001-12-14",
+  "1e3",
+  "'q'",
+  '"d"',
+  '"it\'s"',
+  "'a # b'",
+  "a # c",
+  "a:b",
+  "a: b",
+  "-1",
+  "- x",
+  "[a]",
+  "{a: b}",
+  "&a1 v",
+  "&a2 'q'",
+  "&a1 x",
+  "*a1",
+  "*a2",
+  "*a3",
+  "*a1 # c",
+  "&a3",
+  "&a1 &a2 v",
+  "!!str 1",
+  "|",
+  '"unclosed',
+  "",
+  "# c",
+  "é ü",
+  "v  ",
+];
+
+type Tree = string | { map: [string, Tree][] } | { seq: Tree[] };
+
+function randomTree(r: Random, depth: number): Tree {
+  if (depth > 3 || r.chance(0.4)) return r.chance(0.8) ? r.pick(GOOD) : r.pick(VALUES);
+  const n = 1 + r.int(4);
+  if (r.chance(0.5))
+    return { map: Array.from({ length: n }, () => [r.pick(KEYS), randomTree(r, depth + 1)]) };
+  return { seq: Array.from({ length: n }, () => randomTree(r, depth + 1)) };
+}
+
+/** Block-style lines of `tree` as a value after `head` (a key or a dash) at `indent`. */
+function render(r: Random, tree: Tree, at: { head: string; indent: number }, out: string[]): void {
+  const { head, indent } = at;
+  const pad = " ".repeat(indent);
+  if (typeof tree === "string") {
+    out.push(`${pad}${head}${tree === "" ? "" : r.pick([" ", " ", "  "])}${tree}`);
+    return;
+  }
+  if ("map" in tree && head.startsWith("-") && r.chance(0.7)) {
+    // The mapping's first entry on the dash's line.
+    const gap = r.pick([" ", " ", "  "]);
+    const column = indent + 1 + gap.length;
+    const lines: string[] = [];
+    tree.map.forEach(([k, v], i) =>
+      render(r, v, { head: `${k}:`, indent: i === 0 ? 0 : column }, lines),
+    );
+    out.push(`${pad}-${gap}${lines[0]!}`, ...lines.slice(1));
+    return;
+  }
+  out.push(`${pad}${head}`);
+  const inner = "seq" in tree && !head.startsWith("-") ? r.pick([0, 0, 2]) : r.pick([1, 2, 2, 4]);
+  if ("map" in tree)
+    for (const [k, v] of tree.map) render(r, v, { head: `${k}:`, indent: indent + inner }, out);
+  else for (const v of tree.seq) render(r, v, { head: "-", indent: indent + inner }, out);
+}
+
+/** A block document of random mappings and sequences, sometimes with a line disturbed. */
+function randomText(r: Random): string {
+  const lines: string[] = [];
+  const root = 1 + r.int(4);
+  for (let i = 0; i < root; i++)
+    render(r, randomTree(r, 0), { head: `${r.pick(KEYS)}:`, indent: 0 }, lines);
+  if (r.chance(0.3)) {
+    const at = r.int(lines.length);
+    const line = lines[at]!;
+    lines[at] = r.pick([
+      ` ${line}`,
+      line.replace(/^ /, ""),
+      `${line} # c`,
+      `${line}\n# c`,
+      `${line}\n`,
+    ]);
+  }
+  return (r.chance(0.1) ? "---\n" : "") + lines.join("\n") + r.pick(["\n", "\n", ""]);
+}
+
+/** Values the fast reader takes (anchors, aliases, quoted and plain scalars). */
+const GOOD = [
+  "v",
+  "1",
+  "yes",
+  "~",
+  "'q'",
+  '"d"',
+  "&a1 v",
+  "&a2 'q'",
+  "*a1",
+  "*a2",
+  "a # c",
+  "2001-12-14",
+];
+
+describe("the fast YAML reader agrees with the full reader", () => {
+  it("on every document of the checked-in and generated corpus it accepts", () => {
+    let accepted = 0;
+    for (const c of [...checkedIn(), ...generated(seed, count)])
+      for (const text of documents(c.input)) if (agree(text)) accepted++;
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it("on random texts of keys, sequence items, anchors and aliases", () => {
+    const r = new Random(seed);
+    let accepted = 0;
+    let sequences = 0;
+    for (let i = 0; i < count * 4; i++) {
+      const text = randomText(r);
+      if (!agree(text)) continue;
+      accepted++;
+      if (/^ *- /m.test(text)) sequences++;
+    }
+    expect(accepted).toBeGreaterThan(count / 10);
+    expect(sequences).toBeGreaterThan(count / 20);
+  });
+});
