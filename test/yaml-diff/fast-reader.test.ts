@@ -3,6 +3,8 @@ import { goBytesToString } from "../../packages/core/src/manifest/go-utf8.js";
 import { parseFastYaml } from "../../packages/core/src/manifest/yaml-fast.js";
 import { parseYaml, YamlSyntaxError } from "../../packages/core/src/manifest/yaml-parse.js";
 import { YamlDocumentReader } from "../../packages/core/src/manifest/yaml-reader.js";
+import { plainScalar } from "../../packages/core/src/manifest/yaml-node.js";
+import type { YamlNode } from "../../packages/core/src/manifest/yaml-node.js";
 import { checkedIn } from "./checked-in.js";
 import { generated } from "./corpus.js";
 import { Random } from "./generator.js";
@@ -26,12 +28,23 @@ function full(text: string): unknown {
   }
 }
 
+/** The fast reader's nodes with plain scalars spelled out as the full reader builds them. */
+function spelled(node: YamlNode): unknown {
+  if (typeof node === "string") return plainScalar(node);
+  if (node.kind === "mapping" || node.kind === "sequence")
+    return { kind: node.kind, children: node.children.map(spelled) };
+  if (node.kind === "alias")
+    return { kind: "alias", name: node.name, target: spelled(node.target) };
+  return structuredClone(node);
+}
+
 function fast(text: string): unknown {
   const node = parseFastYaml(text);
   if (node === undefined) return undefined;
-  if (typeof node === "object" && "unclosedQuote" in node)
+  if (node === "empty") return { node };
+  if ("unclosedQuote" in node)
     return { error: node.unclosedQuote.message, offset: node.unclosedQuote.offset };
-  return { node: structuredClone(node) };
+  return { node: spelled(node) };
 }
 
 /** Compares the readers on `text`; true when the fast reader accepted it. */

@@ -76,6 +76,8 @@ interface Frame {
   items: JsonValue[];
   entries: [string, JsonValue][];
   key?: string;
+  /** A value no field takes: read for its syntax only, nothing of it kept (it becomes null). */
+  skip: boolean;
 }
 
 /** The Go `json.Decoder` state for one stream. */
@@ -83,10 +85,17 @@ export class GoJsonStream {
   private readonly bytes: Uint8Array;
   private pos: number;
   private sticky?: JsonSyntaxFailure | typeof UNEXPECTED_EOF;
+  private readonly keep: ((key: string) => boolean) | undefined;
 
-  constructor(bytes: Uint8Array, start = 0) {
+  /**
+   * `keep`, when given, says which members of a top-level object are wanted (the fields of the
+   * type being decoded into): the others are only checked for syntax, as encoding/json skips a
+   * field the type does not have, and read as null.
+   */
+  constructor(bytes: Uint8Array, start = 0, keep?: (key: string) => boolean) {
     this.bytes = bytes;
     this.pos = start;
+    this.keep = keep;
   }
 
   /** Go's `InputOffset`: the byte just after the last value read. */
@@ -159,6 +168,7 @@ export class GoJsonStream {
       start: i,
       items: [],
       entries: [],
+      skip: this.skipping(stack),
     };
     const first = this.skipSpace(i + 1);
     if (this.bytes[first] === (c === 0x7b ? 0x7d : 0x5d))
@@ -168,6 +178,16 @@ export class GoJsonStream {
     const [key, valueAt] = this.key(first);
     frame.key = key;
     return valueAt;
+  }
+
+  /** A value opened now is one nobody keeps: inside a skipped one, or a member not kept. */
+  private skipping(stack: Frame[]): boolean {
+    const top = stack.at(-1);
+    if (!top) return false;
+    if (top.skip) return true;
+    return (
+      stack.length === 1 && top.kind === "object" && this.keep !== undefined && !this.keep(top.key!)
+    );
   }
 
   /**
@@ -191,7 +211,7 @@ export class GoJsonStream {
   private member(frame: Frame, value: JsonValue, after: number): number | undefined {
     const next = this.bytes[after];
     if (frame.kind === "object") {
-      frame.entries.push([frame.key!, value]);
+      if (!frame.skip) frame.entries.push([frame.key!, value]);
       if (next === 0x2c) {
         const [key, valueAt] = this.key(this.skipSpace(after + 1));
         frame.key = key;
@@ -200,7 +220,7 @@ export class GoJsonStream {
       if (next !== 0x7d) this.fail(after, "after object key:value pair");
       return undefined;
     }
-    frame.items.push(value);
+    if (!frame.skip) frame.items.push(value);
     if (next === 0x2c) {
       const i = this.skipSpace(after + 1);
       if (this.bytes[i] === 0x5d) this.fail(i, "looking for beginning of value");
@@ -211,6 +231,7 @@ export class GoJsonStream {
   }
 
   private finish(frame: Frame, end: number): JsonValue {
+    if (frame.skip) return null;
     if (frame.kind === "array") return frame.items;
     return new JsonObject(frame.entries, goBytesToString(this.bytes.subarray(frame.start, end)));
   }

@@ -32,12 +32,45 @@ export class GoNumber {
   }
 }
 
-/** A `map[interface{}]interface{}`: entries keyed by Go's key identity (type and value). */
+/**
+ * A `map[interface{}]interface{}`: entries keyed by Go's key identity (type and value), in the
+ * order their keys were first set. A string key is its own identity; any other key is held by a
+ * token per identity (a map of a hundred thousand string keys then costs no extra string and no
+ * extra object per key).
+ */
 export class GoMap {
-  readonly entries = new Map<string, { key: GoValue; value: GoValue }>();
+  private readonly values = new Map<string | KeyToken, GoValue>();
+  private tokens: Map<string, KeyToken> | undefined;
 
   set(key: GoValue, value: GoValue): void {
-    this.entries.set(keyIdentity(key), { key, value });
+    if (typeof key === "string") {
+      this.values.set(key, value);
+      return;
+    }
+    const id = keyIdentity(key);
+    this.tokens ??= new Map();
+    let token = this.tokens.get(id);
+    if (token) token.key = key;
+    else this.tokens.set(id, (token = new KeyToken(key)));
+    this.values.set(token, value);
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  /** Calls `use` for each entry in order; the key is the last one set for its identity. */
+  forEach(use: (key: GoValue, value: GoValue) => void): void {
+    for (const [id, value] of this.values) use(typeof id === "string" ? id : id.key, value);
+  }
+}
+
+/** A non-string key of a {@link GoMap}: one per identity; the last key set for it. */
+class KeyToken {
+  key: GoValue;
+
+  constructor(key: GoValue) {
+    this.key = key;
   }
 }
 

@@ -3,8 +3,8 @@ import { goBytesToString } from "./go-utf8.js";
 import { GoMap, GoNumber } from "./go-value.js";
 import type { GoValue } from "./go-value.js";
 import { ResolveError, resolveScalar } from "./go-yaml-resolve.js";
-import { TAG } from "./yaml-node.js";
-import type { MappingNode, ScalarNode, YamlNode } from "./yaml-node.js";
+import { plainScalar, TAG } from "./yaml-node.js";
+import type { AliasNode, MappingNode, ScalarNode, YamlNode } from "./yaml-node.js";
 
 /** A failure go-yaml reports as `yaml: <message>` (its `failf`). */
 export class GoYamlError extends Error {}
@@ -53,6 +53,7 @@ export class GoYamlDecoder {
   }
 
   private decode(node: YamlNode): GoValue {
+    if (typeof node === "string") return plainValue(node);
     switch (node.kind) {
       case "alias":
         return this.followAlias(node, (target) => this.decodeCounted(target));
@@ -70,7 +71,7 @@ export class GoYamlDecoder {
     return this.decode(node);
   }
 
-  private followAlias<T>(node: YamlNode & { kind: "alias" }, use: (target: YamlNode) => T): T {
+  private followAlias<T>(node: AliasNode, use: (target: YamlNode) => T): T {
     if (this.active.has(node)) throw new GoYamlError(`anchor '${node.name}' value contains itself`);
     this.active.add(node);
     this.aliasDepth++;
@@ -102,6 +103,7 @@ export class GoYamlDecoder {
   /** Decodes `node` (a mapping, or an alias of one) into an existing map: a merge. */
   private mergeInto(node: YamlNode, out: GoMap): void {
     this.count();
+    if (typeof node === "string") return;
     if (node.kind === "alias") {
       this.followAlias(node, (target) => this.mergeInto(target, out));
     } else if (node.kind === "mapping") {
@@ -110,16 +112,17 @@ export class GoYamlDecoder {
   }
 
   private merge(value: YamlNode, out: GoMap): void {
+    if (typeof value === "string") throw wantMap();
     if (value.kind === "mapping") return this.mergeInto(value, out);
     if (value.kind === "alias") {
-      if (value.target.kind !== "mapping") throw wantMap();
+      if (!isMapping(value.target)) throw wantMap();
       return this.mergeInto(value, out);
     }
     if (value.kind !== "sequence") throw wantMap();
     for (let i = value.children.length - 1; i >= 0; i--) {
       const item = value.children[i]!;
-      const target = item.kind === "alias" ? item.target : item;
-      if (target.kind !== "mapping") throw wantMap();
+      const target = typeof item !== "string" && item.kind === "alias" ? item.target : item;
+      if (!isMapping(target)) throw wantMap();
       this.mergeInto(item, out);
     }
   }
@@ -129,9 +132,19 @@ function wantMap(): GoYamlError {
   return new GoYamlError("map merge requires map or sequence of maps as the value");
 }
 
+function isMapping(node: YamlNode): node is MappingNode {
+  return typeof node !== "string" && node.kind === "mapping";
+}
+
 /** go-yaml's `isMerge`: a plain `<<` (or one tagged `!!merge`). */
 function isMerge(node: YamlNode): boolean {
+  if (typeof node === "string") return node === "<<";
   return node.kind === "scalar" && node.value === "<<" && (node.implicit || node.tag === TAG.merge);
+}
+
+/** A plain scalar without tag decoded into `interface{}`. */
+function plainValue(text: string): GoValue {
+  return scalarValue(plainScalar(text));
 }
 
 /** A scalar decoded into `interface{}` (`decoder.scalar`). */
@@ -167,6 +180,7 @@ export function goSyntax(value: GoValue): string {
         : `0x${value.integer.toString(16)}`;
   }
   if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(", ")}}`;
-  const entries = [...value.entries.values()].map((e) => `${goSyntax(e.key)}:${goSyntax(e.value)}`);
+  const entries: string[] = [];
+  value.forEach((key, item) => entries.push(`${goSyntax(key)}:${goSyntax(item)}`));
   return `map[interface {}]interface {}{${entries.join(", ")}}`;
 }

@@ -158,20 +158,24 @@ export function toJson(value: GoValue, target?: GoType, holder?: TypedObject): J
 function checkKeys(value: GoValue): void {
   if (Array.isArray(value)) return value.forEach(checkKeys);
   if (!(value instanceof GoMap)) return;
-  for (const { key, value: item } of value.entries.values()) {
+  value.forEach((key, item) => {
     keyString(key);
     checkKeys(item);
-  }
+  });
 }
 
 function convert(value: GoValue, target?: GoType, holder?: TypedObject): JsonValue {
   const t = resolveTarget(target);
   if (value instanceof GoMap) {
     const entries: [string, JsonValue][] = [];
-    for (const { key, value: item } of value.entries.values()) {
+    value.forEach((key, item) => {
       const name = keyString(key);
-      entries.push([name, convert(item, elementTarget(t, name), allocate(t, name, holder))]);
-    }
+      const unknown = t?.kind === "struct" && findField(t.fields, name) === undefined;
+      entries.push([
+        name,
+        unknown ? checked(item) : convert(item, elementTarget(t, name), allocate(t, name, holder)),
+      ]);
+    });
     entries.sort(([a], [b]) => compareCodePoints(a, b));
     return new JsonObject(dedupe(entries));
   }
@@ -189,6 +193,41 @@ function convert(value: GoValue, target?: GoType, holder?: TypedObject): JsonVal
     if (text !== undefined) return text;
   }
   return value instanceof GoNumber ? numberJson(value) : value;
+}
+
+/**
+ * What stays of a value headed for no field (encoding/json skips a key the struct does not
+ * have): the conversion's failures, met in the same order, and nothing else. Its keys are
+ * checked for collisions, and its first NaN or infinity (in `json.Marshal`'s order) is kept so
+ * that {@link marshalCheck} still refuses it; otherwise null. A list or map of a few hundred
+ * thousand items headed nowhere then costs no JSON tree.
+ */
+function checked(value: GoValue): JsonValue {
+  if (value instanceof GoMap) {
+    const entries: [string, JsonValue][] = [];
+    value.forEach((key, item) => {
+      entries.push([keyString(key), checked(item)]);
+    });
+    entries.sort(([a], [b]) => compareCodePoints(a, b));
+    dedupe(entries);
+    return firstKept(entries.map(([, item]) => item));
+  }
+  if (Array.isArray(value)) {
+    let first: JsonValue = null;
+    for (const item of value) {
+      const kept = checked(item);
+      first ??= kept;
+    }
+    return first;
+  }
+  if (value instanceof GoNumber && value.kind === "float64" && !Number.isFinite(value.float))
+    return numberJson(value);
+  return null;
+}
+
+function firstKept(items: JsonValue[]): JsonValue {
+  for (const item of items) if (item !== null) return item;
+  return null;
 }
 
 /**

@@ -2,7 +2,7 @@ import { GoJsonStream, UNEXPECTED_EOF } from "./go-json-scan.js";
 import { firstInvalidUtf8 } from "./go-utf8.js";
 import { decodeRune, isGoSpace, skipGoSpace } from "./go-unicode.js";
 import type { GoType } from "./go-types.js";
-import { prune, unmarshalInto } from "./go-unmarshal.js";
+import { findField, prune, unmarshalInto } from "./go-unmarshal.js";
 import type { TypedObject } from "./go-unmarshal.js";
 import type { JsonValue } from "./json-tree.js";
 import { yamlChunkToJson } from "./yaml-chunk.js";
@@ -84,8 +84,12 @@ class YamlOrJsonDecoder {
     this.type = type;
     const probe = Math.min(input.length, JSON_GUESS_BYTES);
     const first = skipGoSpace(input, 0, probe);
-    if (first < probe && input[first] === 0x7b) this.json = new GoJsonStream(input);
-    else this.yaml = new YamlDocumentReader(input, 0);
+    if (first < probe && input[first] === 0x7b) {
+      const fields = type?.kind === "struct" ? type.fields : undefined;
+      // A member the target type has no field for is skipped by encoding/json: not kept.
+      const keep = fields && ((key: string) => findField(fields, key) !== undefined);
+      this.json = new GoJsonStream(input, 0, keep);
+    } else this.yaml = new YamlDocumentReader(input, 0);
   }
 
   decode(target: TypedObject): CallResult {

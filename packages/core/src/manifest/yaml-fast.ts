@@ -1,12 +1,13 @@
 import { plainScalar } from "./yaml-node.js";
-import type { MappingNode, ScalarNode, SequenceNode, YamlNode } from "./yaml-node.js";
+import type { MappingNode, PlainText, ScalarNode, SequenceNode, YamlNode } from "./yaml-node.js";
 
 /**
  * A fast reader for the YAML that `kubectl`, Helm and people write for Secrets: block mappings of
  * `key: value` lines and block sequences of `- value` or `- key: value` items, values plain, or
  * quoted without escapes, optionally anchored (`&name value`), or aliases (`*name`) of earlier
  * anchored scalars; comments and blank lines. It yields exactly the nodes the full reader
- * (`yaml-parse.ts`) yields for such text, and gives up (returns `undefined`) on anything else:
+ * (`yaml-parse.ts`) yields for such text (plain scalars in their compact form, {@link PlainText}),
+ * and gives up (returns `undefined`) on anything else:
  * flow collections, tags, empty sequence items, anchors on collections, block and multi-line
  * scalars, escapes, tabs, carriage returns, document markers, odd indentation, or characters
  * YAML 1.1 and 1.2 treat differently. Reading a 1,000-Secret stream with the `yaml` package
@@ -23,8 +24,6 @@ const PLAIN_START = /^[^-?:,[\]{}#&*!|>'"%@`\s]/;
 const ANCHOR = /^&([0-9A-Za-z_-]+) +/;
 /** An alias value: its name, then only spaces or a comment after a space. */
 const ALIAS = /^\*([0-9A-Za-z_-]+)(?: +(?:#.*)?)?$/;
-/** Scalar nodes kept for sharing (nodes are never changed once built). */
-const SHARED_SCALARS = 4096;
 
 interface Frame {
   indent: number;
@@ -40,7 +39,7 @@ interface Pending {
  * A double-quoted value that is never closed: it runs to the end of the text (the caller checks
  * that nothing but a line break follows this line).
  */
-const UNCLOSED = "unclosed";
+const UNCLOSED: unique symbol = Symbol("unclosed");
 
 /** A quoted value without escapes, followed only by spaces or a comment after a space. */
 function quotedValue(rest: string): ScalarNode | typeof UNCLOSED | undefined {
@@ -66,17 +65,7 @@ class FastReader {
   private readonly stack: Frame[] = [];
   private pending: Pending | undefined;
   private readonly anchors = new Map<string, YamlNode>();
-  private readonly scalars = new Map<string, ScalarNode>();
   root: MappingNode | undefined;
-
-  /** A plain scalar node; one node per text for the first texts met (lists repeat values). */
-  private plain(value: string): ScalarNode {
-    let node = this.scalars.get(value);
-    if (node) return node;
-    node = plainScalar(value);
-    if (this.scalars.size < SHARED_SCALARS) this.scalars.set(value, node);
-    return node;
-  }
 
   /**
    * A value after `key: ` or `- `: a node; null when the value is on the next lines (after a
@@ -100,10 +89,9 @@ class FastReader {
   }
 
   /** A scalar that starts `rest` and ends the line. */
-  private scalar(rest: string): ScalarNode | typeof UNCLOSED | undefined {
+  private scalar(rest: string): ScalarNode | PlainText | typeof UNCLOSED | undefined {
     if (rest.startsWith('"') || rest.startsWith("'")) return quotedValue(rest);
-    const text = plainText(rest);
-    return text === undefined ? undefined : this.plain(text);
+    return plainText(rest);
   }
 
   /**
@@ -135,7 +123,7 @@ class FastReader {
     const value = this.value(rest.slice(match[0].length));
     if (value === undefined) return false;
     if (value === UNCLOSED) return UNCLOSED;
-    node.children.push(this.plain(match[1]!));
+    node.children.push(match[1]!);
     if (value === null) this.pending = { indent, node };
     else node.children.push(value);
     return true;
@@ -192,7 +180,7 @@ class FastReader {
       pending.node.children.push(child);
       this.stack.push({ indent, node: child });
     } else {
-      pending.node.children.push(this.plain(""));
+      pending.node.children.push("");
     }
   }
 }
@@ -220,7 +208,9 @@ function unclosedQuote(source: string): UnclosedQuote {
  * "empty" for a text of only comments and blank lines, or {@link UnclosedQuote} when its last
  * line opens a double-quoted value that never closes); undefined otherwise.
  */
-export function parseFastYaml(source: string): YamlNode | "empty" | UnclosedQuote | undefined {
+export function parseFastYaml(
+  source: string,
+): MappingNode | ScalarNode | "empty" | UnclosedQuote | undefined {
   // A leading `---` (kept by the document splitter) opens the document explicitly: same meaning.
   const text = source.replace(/^---(?:[ \t]+(?:#[^\n]*)?)?\n/, "");
   if (text.startsWith("---")) return undefined;

@@ -4,7 +4,20 @@
  * anchor named when the alias was read. Both YAML readers (the fast one for plain block
  * manifests and the one built on the `yaml` package) produce these nodes.
  */
-export type YamlNode = ScalarNode | MappingNode | SequenceNode | AliasNode;
+export type YamlNode = ScalarNode | MappingNode | SequenceNode | AliasNode | PlainText;
+
+/**
+ * A plain scalar without tag held as its text alone: the same as a {@link ScalarNode} with
+ * `tag: ""` and `implicit: true`, in the compact form the fast reader uses (a mapping of a
+ * hundred thousand keys then costs no object per key).
+ */
+export type PlainText = string;
+
+/** The scalar a node is, with a {@link PlainText} spelled out; undefined for other nodes. */
+export function asScalar(node: YamlNode): ScalarNode | undefined {
+  if (typeof node === "string") return plainScalar(node);
+  return node.kind === "scalar" ? node : undefined;
+}
 
 /** Full tag URIs go-yaml compares against (`!!str` is `tag:yaml.org,2002:str`). */
 export const TAG = {
