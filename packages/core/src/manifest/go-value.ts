@@ -55,6 +55,11 @@ export class GoMap {
     this.values.set(token, value);
   }
 
+  /** Every key is a string (two keys then never mean the same JSON key). */
+  get stringKeys(): boolean {
+    return this.tokens === undefined;
+  }
+
   get size(): number {
     return this.values.size;
   }

@@ -199,3 +199,86 @@ describe("a large but ordinary document (kubeseal seals each)", () => {
     expect(findDuplicateKey(doc)?.key).toBe("k");
   });
 });
+
+describe("a large document under a field Go ignores, read without the full parser or a JSON tree", () => {
+  const LIST = `${HEAD}stringData:\n  a: b\nextra:\n${"- a\n".repeat(262_000)}`;
+  const ANCHORS = `${HEAD}stringData:\n  a: b\nextra:\n${Array.from({ length: 100_000 }, (_, i) => `- &a${i} x\n`).join("")}`;
+  const ITEM_MAPS = `${HEAD}stringData:\n  a: b\nextra:\n${"- k: v\n  j: *x\n".repeat(50_000)}`;
+  const MAP = `${HEAD}stringData:\n  a: b\nextra:\n${Array.from({ length: 80_000 }, (_, i) => `  k${i}: v\n`).join("")}`;
+
+  it.each([
+    ["a block list of 262,000 items", LIST],
+    ["100,000 anchored items", ANCHORS],
+    ["50,000 one-line mappings in a list, with aliases", `x: &x y\n${ITEM_MAPS}`],
+    ["a map of 80,000 keys", MAP],
+  ])("reads %s with the fast reader", (_, text) => {
+    const parse = vi.spyOn(Parser.prototype, "parse");
+    const [secret] = decodeSecrets(Buffer.from(text), "stdin");
+    expect(secret!.stringData).toEqual({ a: "b" });
+    expect(parse).not.toHaveBeenCalled();
+    parse.mockRestore();
+  });
+
+  it("keeps null in place of a YAML value no field takes", async () => {
+    const { goYamlValue } = await import("./yaml-chunk.js");
+    const { toJson } = await import("./sigs-yaml.js");
+    const { JsonObject } = await import("./json-tree.js");
+    const read = goYamlValue(Buffer.from(MAP));
+    const json = toJson("value" in read ? read.value! : null, SECRET_TYPE, {});
+    expect(json).toBeInstanceOf(JsonObject);
+    expect(new Map((json as InstanceType<typeof JsonObject>).entries).get("extra")).toBeNull();
+  });
+
+  it("keeps null in place of a JSON member no field takes, and the rest as read", async () => {
+    const { GoJsonStream } = await import("./go-json-scan.js");
+    const text = `{"kind":"Secret","extra":[${"1,".repeat(1000)}{"a":[1]}],"data":{"a":"Yg=="}}`;
+    const read = new GoJsonStream(Buffer.from(text), 0, (key) => key !== "extra").next();
+    expect(read.kind === "value" && read.value).toEqual({
+      entries: [
+        ["kind", "Secret"],
+        ["extra", null],
+        ["data", { entries: [["a", "Yg=="]], raw: '{"a":"Yg=="}' }],
+      ],
+      raw: text,
+    });
+  });
+
+  // The untyped reader converts every value whole: what it refuses, the typed one must too.
+  it.each([
+    ["a NaN", "extra:\n  b: [1, .nan]\n"],
+    ["the first of two infinities in key order", "extra:\n  z: .inf\n  b: {c: -.inf}\n"],
+    ["two keys meaning the same", "extra:\n- {1: a, '1': b}\n"],
+    ["a key of no JSON form", "extra:\n  ? [a]\n  : b\n"],
+    ["a null key", "extra:\n  ~: b\n"],
+    ["a key beyond int64", "extra:\n  18446744073709551615: b\n"],
+    [
+      "an alias bomb",
+      `extra: &a [x, x, x, x, x, x, x, x, x]\n${"bcdefgh"
+        .split("")
+        .map((c, i) => `${c}: &${c} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(", ")}]`)
+        .join("\n")}\n`,
+    ],
+  ])("refuses %s under a field Go ignores as the untyped reader does", (_, extra) => {
+    const text = `${HEAD}stringData:\n  a: b\n${extra}`;
+    let untyped: unknown;
+    try {
+      readManifest(text, "stdin");
+    } catch (err) {
+      untyped = (err as ManifestReadError).detail;
+    }
+    expect(untyped).toBeDefined();
+    let typed: unknown;
+    try {
+      decodeSecrets(text, "stdin");
+    } catch (err) {
+      typed = (err as ManifestReadError).detail;
+    }
+    expect(typed).toBe(untyped);
+  });
+
+  it("refuses a JSON syntax error inside a member no field takes", () => {
+    expect(refusal(Buffer.from(`{"kind":"Secret","extra":[1,[2,}]}`))).toMatch(
+      /invalid character '}' looking for beginning of value/,
+    );
+  });
+});

@@ -203,6 +203,16 @@ function convert(value: GoValue, target?: GoType, holder?: TypedObject): JsonVal
  * thousand items headed nowhere then costs no JSON tree.
  */
 function checked(value: GoValue): JsonValue {
+  if (value instanceof GoMap && value.stringKeys) {
+    // Distinct strings stay distinct keys: only a failure below can come, the first in key order.
+    let first: [string, JsonValue] | undefined;
+    value.forEach((key, item) => {
+      const kept = checked(item);
+      if (kept !== null && (!first || compareCodePoints(key as string, first[0]) < 0))
+        first = [key as string, kept];
+    });
+    return first ? first[1] : null;
+  }
   if (value instanceof GoMap) {
     const entries: [string, JsonValue][] = [];
     value.forEach((key, item) => {
