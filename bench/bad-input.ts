@@ -33,6 +33,46 @@ function hostileInputs(): [string, string | Buffer][] {
       ]),
     ],
     ["1 MiB of unclosed quotes", `${head}stringData:\n  a: "${"z".repeat(MiB - 200)}\n`],
+    // Large but ordinary documents, which kubeseal seals: the budget holds for them too.
+    ...ordinaryInputs(`${head}stringData:\n  a: b\n`),
+  ];
+}
+
+/** `head`, then `line(i)` for i = 1, 2, ... while the text stays under 1 MiB; and the count. */
+function fill(head: string, line: (i: number) => string): [string, number] {
+  const parts = [head];
+  let size = head.length;
+  let i = 1;
+  for (; size + line(i).length < 1024 * 1024; i++) {
+    parts.push(line(i));
+    size += line(i).length;
+  }
+  return [parts.join(""), i - 1];
+}
+
+/** Large ordinary Secrets under 1 MiB: lists, anchors, maps, JSON arrays, escapes. */
+function ordinaryInputs(head: string): [string, string | Buffer][] {
+  const n = (count: number): string => count.toLocaleString("en-US");
+  const [list, items] = fill(`${head}extra:\n`, () => "- a\n");
+  const [anchors, anchorCount] = fill(`${head}extra:\n`, (i) => `- &a${i} x\n`);
+  const [map, keys] = fill(`${head}extra:\n`, (i) => `  k${i}: v\n`);
+  const json = `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"ns"},"stringData":{"a":"b"},"extra":[${Array(500_000).fill(1).join(",")}]}`;
+  return [
+    [`a block list of ${n(items)} items (sealed)`, list],
+    [`${n(anchorCount)} anchored items in a list (sealed)`, anchors],
+    [`a map of ${n(keys)} keys (sealed)`, map],
+    ["a JSON array of 500,000 numbers (sealed)", json],
+    [
+      "a list, 250,000 comment lines, then invalid UTF-8",
+      Buffer.concat([
+        Buffer.from(`${head}extra:\n- a\n- b\n${"# c\n".repeat(250_000)}x: `),
+        Buffer.from([0xff, 0x0a]),
+      ]),
+    ],
+    [
+      "a double-quoted value of 250,000 `\\x41` escapes (sealed)",
+      head.replace("a: b", `a: "${"\\x41".repeat(250_000)}"`),
+    ],
   ];
 }
 
