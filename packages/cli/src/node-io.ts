@@ -84,12 +84,31 @@ function stdoutWriter(): (text: string) => void {
         return;
       } catch {
         stream = true;
+        streamed = true;
         process.stdout.write(bytes.subarray(done));
         return;
       }
     }
     process.stdout.write(text);
   };
+}
+
+/** Whether anything went to `process.stdout` or `process.stderr`, whose writes may be queued. */
+let streamed = false;
+
+function writeStderr(text: string): void {
+  streamed = true;
+  process.stderr.write(text);
+}
+
+/**
+ * Ends the process with `code` once run() has returned it: at once when all output was written
+ * with blocking writes (nothing is left to do, and tearing down the runtime costs a seal more than
+ * the seal itself), else when Node.js has flushed its streams.
+ */
+export function exitWith(code: number): void {
+  if (streamed) process.exitCode = code;
+  else process.exit(code);
 }
 
 /** Symbolic links followed before giving up, as Linux does (ELOOP after 40). */
@@ -201,7 +220,7 @@ export function nodeIo(version: string): Io {
     stderrIsTTY: isatty(2),
     stdoutIsTTY: isatty(STDOUT),
     writeStdout: stdoutWriter(),
-    writeStderr: (text) => void process.stderr.write(text),
+    writeStderr,
     // Blocking reads and stats (see readStdin): no thread pool for a run that waits on each anyway.
     readFile: (path) => settled(() => readFileSync(path)),
     fileSize: (path) => settled(() => statSync(path).size),
