@@ -13,12 +13,13 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { startupSnapshot } from "node:v8";
 
-import { exitWith, nodeIo } from "../dist/node-io.js";
+import { exitWith, nodeIo, processOutput } from "../dist/node-io.js";
 import { run } from "../dist/run.js";
 import { VERSION } from "../dist/version.js";
 
 function main() {
-  void run(process.argv.slice(2), nodeIo(VERSION)).then(exitWith);
+  const out = processOutput();
+  void run(process.argv.slice(2), nodeIo(VERSION, out)).then((code) => exitWith(out, code));
 }
 
 const WARMUP_SECRET = `apiVersion: v1

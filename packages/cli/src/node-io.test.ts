@@ -206,6 +206,19 @@ describe("the real Io's standard streams", { timeout: 60_000 }, () => {
   const sealed = (out: string) =>
     [...out.matchAll(/^ {4}([ab]): (\S+)$/gm)].map((m) => [m[1], m[2]!.length]);
 
+  it("ends quietly with status 141 when its output's reader goes away (`signet ... | head`)", () => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    // Far more output than a pipe buffers, so signet is still writing when head has gone.
+    const one =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\nstringData:\n  a: b\n";
+    writeFileSync(join(dir, "many.yaml"), Array(400).fill(one).join("---\n"));
+    const q = (p: string) => `'${p.replace(/'/g, "'\\''")}'`;
+    const script = `${q(process.execPath)} ${q(BIN)} --cert ${q(join(dir, "cert.pem"))} -o yaml < ${q(join(dir, "many.yaml"))} 2> ${q(join(dir, "head.err"))} | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`;
+    const res = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+    expect(res.stdout.trim()).toBe("141");
+    expect(readFileSync(join(dir, "head.err"), "utf8")).toBe("");
+  });
+
   it.each(["a pipe", "a file"])("reads a multi-chunk Secret whole from %s", (from) => {
     writeFileSync(join(dir, "cert.pem"), CERT);
     writeFileSync(join(dir, "big.yaml"), secret);

@@ -69,45 +69,83 @@ function settled<T>(f: () => T): Promise<T> {
 }
 
 /**
- * Writes to standard output with blocking writes while the descriptor takes them whole; after the
- * first one that would block or fails, everything (that text included) goes through
- * `process.stdout`, which queues and reports as Node.js does. Order is kept either way.
+ * What the process wrote to its standard streams, which decides how it ends: one per process,
+ * made by main and shared by its Io and {@link exitWith}.
  */
-function stdoutWriter(): (text: string) => void {
+export interface ProcessOutput {
+  /** Something went to `process.stdout` or `process.stderr`, whose writes may be queued. */
+  streamed: boolean;
+  /** Standard output's reader went away (EPIPE, as `signet ... | head` does): output is dropped. */
+  brokenPipe: boolean;
+}
+
+export function processOutput(): ProcessOutput {
+  return { streamed: false, brokenPipe: false };
+}
+
+const isBrokenPipe = (err: unknown): boolean => (err as { code?: string }).code === "EPIPE";
+
+/**
+ * Writes to standard output with blocking writes while the descriptor takes them whole; after the
+ * first one that would block, everything (that text included) goes through `process.stdout`,
+ * which queues and reports as Node.js does. Order is kept either way. Once the reader has gone
+ * (EPIPE) the rest is dropped and the process ends quietly, as kubeseal (a Go program killed by
+ * SIGPIPE) does: no stack trace for `signet ... | head`.
+ */
+function stdoutWriter(out: ProcessOutput): (text: string) => void {
   let stream = false;
-  return (text) => {
+  const toStream = (bytes: Uint8Array | string): void => {
     if (!stream) {
-      const bytes = Buffer.from(text, "utf8");
-      let done = 0;
-      try {
-        while (done < bytes.length) done += writeSync(STDOUT, bytes, done);
-        return;
-      } catch {
-        stream = true;
-        streamed = true;
-        process.stdout.write(bytes.subarray(done));
-        return;
-      }
+      stream = true;
+      out.streamed = true;
+      process.stdout.on("error", (err) => {
+        if (!isBrokenPipe(err)) throw err;
+        out.brokenPipe = true;
+      });
     }
-    process.stdout.write(text);
+    process.stdout.write(bytes);
+  };
+  return (text) => {
+    if (out.brokenPipe) return;
+    if (stream) return toStream(text);
+    const bytes = Buffer.from(text, "utf8");
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(STDOUT, bytes, done);
+    } catch (err) {
+      if (isBrokenPipe(err)) out.brokenPipe = true;
+      else toStream(bytes.subarray(done));
+    }
   };
 }
 
-/** Whether anything went to `process.stdout` or `process.stderr`, whose writes may be queued. */
-let streamed = false;
-
-function writeStderr(text: string): void {
-  streamed = true;
-  process.stderr.write(text);
+/** Writes to standard error; a closed standard error loses the text, never the process. */
+function stderrWriter(out: ProcessOutput): (text: string) => void {
+  let listening = false;
+  return (text) => {
+    out.streamed = true;
+    if (!listening) {
+      listening = true;
+      process.stderr.on("error", (err) => {
+        if (!isBrokenPipe(err)) throw err;
+      });
+    }
+    process.stderr.write(text);
+  };
 }
+
+/** The exit status of a process that wrote to a pipe its reader had closed (128 + SIGPIPE). */
+export const BROKEN_PIPE_EXIT = 141;
 
 /**
  * Ends the process with `code` once run() has returned it: at once when all output was written
  * with blocking writes (nothing is left to do, and tearing down the runtime costs a seal more than
- * the seal itself), else when Node.js has flushed its streams.
+ * the seal itself), else when Node.js has flushed its streams. A broken standard output ends it
+ * with the status a shell shows for a process killed by SIGPIPE.
  */
-export function exitWith(code: number): void {
-  if (streamed) process.exitCode = code;
+export function exitWith(out: ProcessOutput, code: number): void {
+  if (out.brokenPipe) process.exit(BROKEN_PIPE_EXIT);
+  if (out.streamed) process.exitCode = code;
   else process.exit(code);
 }
 
@@ -212,15 +250,15 @@ async function fetchUrl(
   };
 }
 
-/** The real Io of the `signet` process. */
-export function nodeIo(version: string): Io {
+/** The real Io of the `signet` process; `out` records its standard output for exitWith. */
+export function nodeIo(version: string, out: ProcessOutput = processOutput()): Io {
   return {
     readStdin,
     stdinIsTTY: isatty(STDIN),
     stderrIsTTY: isatty(2),
     stdoutIsTTY: isatty(STDOUT),
-    writeStdout: stdoutWriter(),
-    writeStderr,
+    writeStdout: stdoutWriter(out),
+    writeStderr: stderrWriter(out),
     // Blocking reads and stats (see readStdin): no thread pool for a run that waits on each anyway.
     readFile: (path) => settled(() => readFileSync(path)),
     fileSize: (path) => settled(() => statSync(path).size),
