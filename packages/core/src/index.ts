@@ -13,6 +13,7 @@ export {
   readManifest,
 } from "./manifest/index.js";
 export { findDuplicateKey } from "./manifest/duplicate-keys.js";
+export { exceedsYamlTokens } from "./manifest/token-budget.js";
 export type { DuplicateKey } from "./manifest/duplicate-keys.js";
 export type { ManifestDocument, ManifestInput } from "./manifest/index.js";
 export {
