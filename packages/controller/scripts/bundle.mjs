@@ -1,6 +1,6 @@
 // Bundles the controller into ES modules in dist/bundle/ that need no node_modules: the container
 // image and the npm package carry only this directory. Start-up skips the node_modules walk and
-// loads only the parts of express and prom-client it reaches.
+// loads only the parts of prom-client it reaches.
 //
 // - main.js: the controller;
 // - kube-config.js: the only part of @kubernetes/client-node the controller uses (KubeConfig, for
