@@ -3,6 +3,7 @@
 // loads only the parts of prom-client it reaches.
 //
 // - main.js: the controller;
+// - package.json: `"type": "module"` (see the end of this file);
 // - kube-config.js: the only part of @kubernetes/client-node the controller uses (KubeConfig, for
 //   kubeconfig credential plugins: exec, auth-provider), imported only then. Bundling the whole
 //   package would put its generated API clients (~16 MB) into the image.
@@ -123,3 +124,9 @@ await build({
 
 escapeNonAscii(`${dist}bundle/main.js`);
 setHashbang(`${dist}bundle/main.js`);
+// The bundle is copied on its own (the image's /app/controller, the npm package): this says
+// its files are ES modules. Without it Node.js takes a `.js` file outside any `"type":
+// "module"` package for CommonJS, fails to compile it as such and compiles it again as a
+// module: the first attempt cost 13 MiB of RSS on Node 26 (8 MiB on Node 20), measured with
+// `main.js --version`.
+writeFileSync(`${dist}bundle/package.json`, `${JSON.stringify({ type: "module" })}\n`);
