@@ -2,7 +2,7 @@
 // image and the npm package carry only this directory. Start-up skips the node_modules walk and
 // loads only the parts of prom-client it reaches.
 //
-// - main.js: the controller;
+// - main.js: the controller, and chunk-*.js: the parts it imports on demand;
 // - package.json: `"type": "module"` (see the end of this file);
 // - kube-config.js: the only part of @kubernetes/client-node the controller uses (KubeConfig, for
 //   kubeconfig credential plugins: exec, auth-provider), imported only then. Bundling the whole
@@ -17,7 +17,7 @@
 // ENTRYPOINT passes the same ones (a test compares them), and the benchmark and the end-to-end
 // tests read them from that line. They cannot be set from inside the process: V8 sizes its heap
 // when the isolate is created.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -95,10 +95,17 @@ function escapeNonAscii(file) {
   if (ascii !== text) writeFileSync(file, ascii);
 }
 
+rmSync(`${dist}bundle`, { recursive: true, force: true });
+
 await build({
   ...common,
   entryPoints: { main: `${dist}main.js` },
   outdir: `${dist}bundle`,
+  // What is imported on demand (node-forge for key generation, the seal page) is a chunk of
+  // its own, read only when needed: V8 keeps each loaded file's source text for the process's
+  // lifetime.
+  splitting: true,
+  chunkNames: "chunk-[hash]",
   plugins: [
     {
       name: "client-node-subset",
@@ -122,7 +129,9 @@ await build({
   legalComments: "eof",
 });
 
-escapeNonAscii(`${dist}bundle/main.js`);
+for (const file of readdirSync(`${dist}bundle`)) {
+  if (file.endsWith(".js")) escapeNonAscii(`${dist}bundle/${file}`);
+}
 setHashbang(`${dist}bundle/main.js`);
 // The bundle is copied on its own (the image's /app/controller, the npm package): this says
 // its files are ES modules. Without it Node.js takes a `.js` file outside any `"type":

@@ -7,7 +7,6 @@ import type { SealedSecret } from "@signet/core";
 import { readBody } from "./read-body.js";
 import { clientOf, RateLimiter } from "./rate-limit.js";
 import { decodeSealedSecret } from "./sealed-input.js";
-import { serveWebUi } from "./web-ui.js";
 
 /**
  * The controller's HTTP API (reference `httpserver`, pkg/controller/server.go) as a `node:http`
@@ -130,10 +129,12 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions): RequestListe
       }),
     },
   ];
+  // The page (its text is most of @signet/web) is loaded only when it is served.
+  const page = options.webUi ? import("./web-ui.js") : undefined;
   const serve = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const route = routes.find((r) => matches(r.path, path));
     if (route === undefined) {
-      if (options.webUi && serveWebUi(req, res)) return;
+      if (page && (await page).serveWebUi(req, res)) return;
       return send(res, 404, "text/plain", "404 page not found\n");
     }
     if (!route.methods.includes(req.method ?? "")) {
