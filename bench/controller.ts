@@ -627,6 +627,7 @@ async function runOne(spec: RunSpec, ctx: RunContext): Promise<RunResult> {
     if (failure) log(`${label(spec)}: not synced yet at the end, e.g. ${failure.join(": ")}`);
     log(describe(result, o.count));
     if (finished) await spotCheck(cp, ns, o.count);
+    log(`${label(spec)}: every Secret checked; removing ${ns}`);
     return result;
   } finally {
     clearInterval(progress);
@@ -664,32 +665,53 @@ function runSpecs(o: ControllerBenchOptions): RunSpec[] {
   return specs;
 }
 
-/** The produced Secrets exist, one per SealedSecret, each with all values. */
+/**
+ * The produced Secrets exist, one per SealedSecret, each with all values. Read in pages: one list
+ * of 10,000 Secrets is a response the API server may not finish within its request timeout.
+ */
 async function spotCheck(cp: ControlPlane, ns: string, count: number): Promise<void> {
-  const res = await apiCall(cp.admin, `/api/v1/namespaces/${ns}/secrets`, {
-    token: cp.admin.token,
-  });
-  const items = (res.json as { items: { data?: Record<string, string> }[] }).items;
-  const complete = items.filter((s) => Object.keys(s.data ?? {}).length === VALUES).length;
+  let complete = 0;
+  let next = "";
+  do {
+    const res = await apiCall(
+      cp.admin,
+      `/api/v1/namespaces/${ns}/secrets?limit=500${next ? `&continue=${encodeURIComponent(next)}` : ""}`,
+      { token: cp.admin.token, timeoutMs: 120_000 },
+    );
+    const page = res.json as {
+      items: { data?: Record<string, string> }[];
+      metadata: { continue?: string };
+    };
+    complete += page.items.filter((s) => Object.keys(s.data ?? {}).length === VALUES).length;
+    next = page.metadata.continue ?? "";
+  } while (next);
   if (complete !== count) throw new Error(`${ns}: ${complete} complete Secrets, want ${count}`);
 }
 
-/** Deletes the run's SealedSecrets and namespace so the next controller starts from cold. */
+/**
+ * Deletes the run's SealedSecrets and namespace so the next controller starts from cold. Deleting
+ * 10,000 objects can outlast one request, so the collection delete is repeated until none is left.
+ */
 async function removeNamespace(cp: ControlPlane, ns: string): Promise<void> {
   const t = { token: cp.admin.token };
-  await apiRequest(cp.admin, `${SS_API}/namespaces/${ns}/sealedsecrets`, {
-    ...t,
-    method: "DELETE",
-    timeoutMs: 120_000,
-  });
+  const collection = `${SS_API}/namespaces/${ns}/sealedsecrets`;
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    await apiRequest(cp.admin, collection, { ...t, method: "DELETE", timeoutMs: 120_000 }).catch(
+      (err: Error) => log(`${ns}: deleting its SealedSecrets: ${err.message}; retrying`),
+    );
+    const left = await apiRequest(cp.admin, `${collection}?limit=1`, t).catch(() => undefined);
+    const items = (left?.json as { items?: unknown[] } | undefined)?.items;
+    if (left?.status === 200 && items?.length === 0) break;
+    await sleep(1000);
+  }
   await apiRequest(cp.admin, `/api/v1/namespaces/${ns}`, { ...t, method: "DELETE" });
-  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const res = await apiRequest(cp.admin, `/api/v1/namespaces/${ns}`, t);
     if (res.status === 404) return;
     await sleep(1000);
   }
-  log(`${ns} still terminating after 180 s; continuing (its SealedSecrets are gone)`);
+  log(`${ns} still terminating after 10 min; continuing`);
 }
 
 /** Where the reference's figures come from when it does not run (and where they go when it does). */

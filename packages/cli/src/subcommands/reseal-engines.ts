@@ -191,11 +191,14 @@ async function recipientsEngine(
 ): Promise<Engine> {
   checkPlaceholder("--recipient-path", recipientPath);
   const certificates = await recipientCertificates(options, io);
-  warnSameCertificate(
-    [...certificates].map(([name, c]) => ({ name, key: c.fingerprint })),
-    io,
-  );
+  // With recovery keys a shared certificate is refused outright; the warning would only precede it.
   if (options.recoveryPrivateKey.length > 0) refuseSharedCertificates(certificates);
+  else {
+    warnSameCertificate(
+      [...certificates].map(([name, c]) => ({ name, key: c.fingerprint })),
+      io,
+    );
+  }
   const byFingerprint = new Map<string, string>();
   for (const [name, c] of certificates) {
     if (!byFingerprint.has(c.fingerprint)) byFingerprint.set(c.fingerprint, name);

@@ -195,6 +195,7 @@ describe("signet reseal with named recipients", () => {
         io,
       );
       expect(result.err).toMatch(message);
+      expect(result.err).not.toContain("warning:");
       expect(result.code).toBe(2);
       expect(result.err + result.out).not.toContain("s3cret");
       expect(io.files.get("clusters/staging/db.yaml")!.toString()).toBe(staging);

@@ -17,6 +17,12 @@ function hintOf(o: LintObject, context: LintContext): { hint?: string } | undefi
   return { hint: keyHint(o.value as unknown as SealedSecret) };
 }
 
+/** The allowed certificate the object's hint names, if any. */
+function hintedCertificate(o: LintObject, context: LintContext): AllowedCertificate | undefined {
+  const hint = hintOf(o, context)?.hint;
+  return hint === undefined ? undefined : context.certificates.find((c) => c.fingerprint === hint);
+}
+
 const short = (fingerprint: string): string => fingerprint.slice(0, 16);
 
 /**
@@ -46,7 +52,7 @@ export const CERTIFICATE_RULES: readonly Rule[] = [
     description:
       "A SealedSecret has no signet.dev/sealed-with hint (kubeseal writes none), so the certificate it was sealed for cannot be checked offline.",
     check: (o, context) =>
-      hintOf(o, context) && hintOf(o, context)!.hint === undefined
+      hintOf(o, context)?.hint === undefined && hintOf(o, context) !== undefined
         ? [
             {
               field: ["metadata"],
@@ -62,8 +68,7 @@ export const CERTIFICATE_RULES: readonly Rule[] = [
     description:
       "A SealedSecret is sealed (by its hint) for an allowed certificate that has expired (error) or expires within --cert-expiry-days.",
     check: (o, context) => {
-      const hint = hintOf(o, context)?.hint;
-      const cert = context.certificates.find((c) => c.fingerprint === hint);
+      const cert = hintedCertificate(o, context);
       if (!cert) return [];
       const left = cert.notAfter.getTime() - context.now.getTime();
       if (left <= 0) {
@@ -79,8 +84,7 @@ export const CERTIFICATE_RULES: readonly Rule[] = [
     description:
       "A SealedSecret is sealed for an allowed certificate that is not the newest one: `signet reseal --check --cert NEWEST` reports it stale.",
     check: (o, context) => {
-      const hint = hintOf(o, context)?.hint;
-      const cert = context.certificates.find((c) => c.fingerprint === hint);
+      const cert = hintedCertificate(o, context);
       // The newest of the recipient's own certificates: the recipient of the file's path when
       // it has any, else the hinted certificate's (the unnamed ones form one group).
       const byPath = context.recipientOfPath(o.file);
@@ -94,7 +98,7 @@ export const CERTIFICATE_RULES: readonly Rule[] = [
       return [
         {
           field: HINT_FIELD,
-          message: `sealed for ${short(hint!)}, not the newest certificate ${current.source} (signet reseal)`,
+          message: `sealed for ${short(cert.fingerprint)}, not the newest certificate ${current.source} (signet reseal)`,
         },
       ];
     },
