@@ -246,8 +246,13 @@ function notes(rows: readonly Row[]): string {
   ${fmt(floorSea.signet.cpuMs)} ms of CPU (${floorSea.cpuRatio.toFixed(2)}x kubeseal's whole seal),
   a bare \`node -e 0\` ${fmt(floorNode.signet.cpuMs)} ms (${floorNode.cpuRatio.toFixed(2)}x). That is
   Node.js itself (V8 deserializing its heap and context, OpenSSL and ICU set-up); a static Go binary
-  has none of it. Signet's own part of one seal is the rest, about ${fmt(own)} ms of CPU: deserializing
-  the CLI from the start-up snapshot, reading stdin, parsing, one RSA-OAEP wrap per value.
+  has none of it. Signet's own part of one seal is the rest, about ${fmt(own)} ms of CPU. Profiled
+  (perf over 20 runs against the floor, 2026-12-05), about half of it is deserializing the larger
+  snapshot: ~38,000 more heap objects (the CLI's functions and module state, and the built-ins it
+  loads: node:crypto alone is ~2 ms, net/tty/streams/fs-promises ~1 ms more); then Node.js's
+  pre-execution set-up of those modules' bindings, OpenSSL's first use (providers, X.509 parse,
+  random pool), YAML and flag parsing (regular expressions ~1 ms of it), and a few functions
+  compiled lazily. RSA-OAEP itself is ~0.2 ms.
 - The npm package's \`signet\` on the same Node.js costs ${fmt(npm.signet.cpuMs)} ms of CPU
   (${npm.cpuRatio.toFixed(2)}x) once Node.js's compile cache holds the bundle's code, against
   ${fmt(npmCold.signet.cpuMs)} ms (${npmCold.cpuRatio.toFixed(2)}x) for the bundle compiled at every

@@ -155,22 +155,29 @@ as they were.
 
 const marker = (part: Part, edge: "start" | "end"): string => `<!-- bench:${part}:${edge} -->`;
 
-/** Replaces one part's section of BENCHMARKS.md (between its markers), keeping the others. */
+/**
+ * Replaces one part's section of BENCHMARKS.md (between its markers) in place, keeping everything
+ * else, other sections and text written by hand between them alike. A part without a section yet
+ * gets one before the next part's section that exists, or at the end.
+ */
 function writeSection(part: Part, text: string): void {
   const file = join(repoRoot, "BENCHMARKS.md");
-  const old = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const sections = PARTS.map((p) => {
-    if (p === part) return text.trim();
-    const start = old.indexOf(marker(p, "start"));
-    const end = old.indexOf(marker(p, "end"));
-    return start !== -1 && end > start
-      ? old.slice(start + marker(p, "start").length, end).trim()
-      : undefined;
-  });
-  const body = PARTS.flatMap((p, i) => {
-    const s = sections[i];
-    return s === undefined ? [] : [`${marker(p, "start")}\n\n${s}\n\n${marker(p, "end")}\n`];
-  });
-  writeFileSync(file, [HEADER, ...body].join("\n"));
+  const old = existsSync(file) ? readFileSync(file, "utf8") : `${HEADER}\n`;
+  const block = `${marker(part, "start")}\n\n${text.trim()}\n\n${marker(part, "end")}`;
+  const start = old.indexOf(marker(part, "start"));
+  const end = old.indexOf(marker(part, "end"));
+  let next: string;
+  if (start !== -1 && end > start) {
+    next = old.slice(0, start) + block + old.slice(end + marker(part, "end").length);
+  } else {
+    const later = PARTS.slice(PARTS.indexOf(part) + 1)
+      .map((p) => old.indexOf(marker(p, "start")))
+      .find((at) => at !== -1);
+    next =
+      later === undefined
+        ? `${old.trimEnd()}\n\n${block}\n`
+        : `${old.slice(0, later)}${block}\n\n${old.slice(later)}`;
+  }
+  writeFileSync(file, next);
   if (part === "controller") process.stdout.write(`${text}\n`);
 }

@@ -131,6 +131,9 @@ export async function bundleSea(dir) {
     minify: true,
     keepNames: true,
     legalComments: "eof",
+    // One non-ASCII character makes V8 hold the whole source as a two-byte string: twice the
+    // bytes in the start-up snapshot, deserialized at every run.
+    charset: "ascii",
     plugins: [
       clientNodeAs({
         contents: `import { loadAsset } from ${JSON.stringify(join(scripts, "sea-asset.mjs"))};
@@ -139,6 +142,16 @@ export const { ${KUBE_EXPORTS.join(", ")} } = kube;`,
       }),
     ],
   });
+  const main = readFileSync(join(dir, "sea-main.cjs"), "utf8");
+  const wide = /[^\x00-\x7f]/.exec(main);
+  if (wide) {
+    throw new Error(
+      `packages/cli/scripts/bundle.mjs: the single-file bundle holds ${JSON.stringify(wide[0])} ` +
+        `(U+${wide[0].codePointAt(0).toString(16).toUpperCase()}) near ` +
+        `${JSON.stringify(main.slice(Math.max(0, wide.index - 40), wide.index + 10))}; ` +
+        "write it as a \\u escape in the source (a regular expression literal keeps it as it is)",
+    );
+  }
   await bundleKubeSubset(join(dir, "signet-kube.cjs"));
 }
 

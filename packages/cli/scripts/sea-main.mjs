@@ -1,7 +1,7 @@
 // Entry of the single-file executable (scripts/package.mjs), run once at build time by
 // `node --build-sea` to make a V8 start-up snapshot: everything the CLI loads up front is already
 // evaluated in the snapshot, and each run only deserializes it and calls main(). A run is exactly
-// `bin/signet.cjs`: run(argv, nodeIo) and the exit code, set here only.
+// `bin/signet.cjs`: run(argv, nodeIo) and the exit code, handed to exitWith here only.
 //
 // At build time, before the snapshot is taken, the offline seal path runs once against an in-memory
 // Io (a throw-away certificate from SIGNET_SEA_WARMUP_CERT, nothing written anywhere) so its
@@ -13,14 +13,13 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { startupSnapshot } from "node:v8";
 
-import { nodeIo } from "../dist/node-io.js";
+import { exitWith, nodeIo, processOutput } from "../dist/node-io.js";
 import { run } from "../dist/run.js";
 import { VERSION } from "../dist/version.js";
 
 function main() {
-  void run(process.argv.slice(2), nodeIo(VERSION)).then((code) => {
-    process.exitCode = code;
-  });
+  const out = processOutput();
+  void run(process.argv.slice(2), nodeIo(VERSION, out)).then((code) => exitWith(out, code));
 }
 
 const WARMUP_SECRET = `apiVersion: v1

@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   chmodSync,
+  closeSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   lstatSync,
   mkdirSync,
@@ -15,7 +18,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { nodeIo } from "./node-io.js";
@@ -183,5 +186,54 @@ describe("the real Io, walking directories", () => {
     expect(await io.realPath(join(root, "a-link.yaml"))).toBe(
       await io.realPath(join(root, "b.yaml")),
     );
+  });
+});
+
+// The built binary (CI builds before testing), so stdin and stdout are a real file and real pipes.
+describe("the real Io's standard streams", { timeout: 60_000 }, () => {
+  const BIN = fileURLToPath(new URL("../bin/signet.cjs", import.meta.url));
+  // Several read chunks' worth: a value well over 64 KiB.
+  const big = Buffer.alloc(200_000, "s").toString("base64");
+  const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: big\n  namespace: ns\ndata:\n  a: ${big}\n  b: dmFsdWU=\n`;
+  const seal = (stdin: "pipe" | number, input?: string) =>
+    spawnSync(process.execPath, [BIN, "--cert", join(dir, "cert.pem"), "-o", "yaml"], {
+      stdio: [stdin, "pipe", "pipe"],
+      input,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  // Each value's ciphertext length: at least the value's own base64 length when it was read whole.
+  const sealed = (out: string) =>
+    [...out.matchAll(/^ {4}([ab]): (\S+)$/gm)].map((m) => [m[1], m[2]!.length]);
+
+  it("ends quietly with status 141 when its output's reader goes away (`signet ... | head`)", () => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    // Far more output than a pipe buffers, so signet is still writing when head has gone.
+    const one =
+      "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\nstringData:\n  a: b\n";
+    writeFileSync(join(dir, "many.yaml"), Array(400).fill(one).join("---\n"));
+    const q = (p: string) => `'${p.replace(/'/g, "'\\''")}'`;
+    const script = `${q(process.execPath)} ${q(BIN)} --cert ${q(join(dir, "cert.pem"))} -o yaml < ${q(join(dir, "many.yaml"))} 2> ${q(join(dir, "head.err"))} | head -c 10 > /dev/null; echo "\${PIPESTATUS[0]}"`;
+    const res = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+    expect(res.stdout.trim()).toBe("141");
+    expect(readFileSync(join(dir, "head.err"), "utf8")).toBe("");
+  });
+
+  it.each(["a pipe", "a file"])("reads a multi-chunk Secret whole from %s", (from) => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    writeFileSync(join(dir, "big.yaml"), secret);
+    const fd = from === "a file" ? openSync(join(dir, "big.yaml"), "r") : undefined;
+    try {
+      const res = seal(fd ?? "pipe", fd === undefined ? secret : undefined);
+      expect(res.stderr).toBe("");
+      expect(res.status).toBe(0);
+      const [a, b] = sealed(res.stdout);
+      expect(a?.[0]).toBe("a");
+      expect(a?.[1]).toBeGreaterThan(big.length);
+      expect(b?.[0]).toBe("b");
+      expect(res.stdout).not.toContain(big.slice(0, 64));
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
   });
 });

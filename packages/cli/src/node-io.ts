@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync, readSync, statSync, writeSync } from "node:fs";
 import {
   chmod,
   lstat,
@@ -17,10 +18,135 @@ import { fileURLToPath } from "node:url";
 
 import type { DirectoryEntry, Io, PathKind, WriteOptions } from "./io.js";
 
+const STDIN = 0;
+const STDOUT = 1;
+const CHUNK = 64 * 1024;
+
+/**
+ * Whether `fd` is a terminal. node:tty is reached through getBuiltinModule: a plain import of it is
+ * reported as unverified by the single-file CLI's snapshot builder, which loads this module.
+ */
+function isatty(fd: number): boolean {
+  return process.getBuiltinModule("node:tty").isatty(fd);
+}
+
+function errorCode(err: unknown): string | undefined {
+  return (err as { code?: string } | null)?.code;
+}
+
+/**
+ * Standard input to its end. A file or a pipe is read with blocking reads: a CLI run does one thing
+ * at a time, and this spares it the stream machinery and the thread pool (start-up is most of the
+ * cost of one seal, BENCHMARKS.md). A terminal, or a descriptor that would block (EAGAIN), is read
+ * through `process.stdin`, after what was already read.
+ */
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
+  if (!isatty(STDIN) && readBlocking(STDIN, chunks)) return Buffer.concat(chunks);
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** Reads `fd` into `chunks`: true at its end, false when a read would block (EAGAIN). */
+function readBlocking(fd: number, chunks: Buffer[]): boolean {
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, CHUNK, null);
+    } catch (err) {
+      if (errorCode(err) === "EAGAIN") return false;
+      throw err;
+    }
+    if (n === 0) return true;
+    chunks.push(chunk.subarray(0, n));
+  }
+}
+
+/** `f()` as a promise: its value, or its exception as the rejection (as the async fs calls do). */
+function settled<T>(f: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(f()));
+}
+
+/**
+ * What the process wrote to its standard streams, which decides how it ends: one per process,
+ * made by main and shared by its Io and {@link exitWith}.
+ */
+export interface ProcessOutput {
+  /** Something went to `process.stdout` or `process.stderr`, whose writes may be queued. */
+  streamed: boolean;
+  /** Standard output's reader went away (EPIPE, as `signet ... | head` does): output is dropped. */
+  brokenPipe: boolean;
+}
+
+export function processOutput(): ProcessOutput {
+  return { streamed: false, brokenPipe: false };
+}
+
+const isBrokenPipe = (err: unknown): boolean => (err as { code?: string }).code === "EPIPE";
+
+/**
+ * Writes to standard output with blocking writes while the descriptor takes them whole; after the
+ * first one that would block, everything (that text included) goes through `process.stdout`,
+ * which queues and reports as Node.js does. Order is kept either way. Once the reader has gone
+ * (EPIPE) the rest is dropped and the process ends quietly, as kubeseal (a Go program killed by
+ * SIGPIPE) does: no stack trace for `signet ... | head`.
+ */
+function stdoutWriter(out: ProcessOutput): (text: string) => void {
+  let stream = false;
+  const toStream = (bytes: Uint8Array | string): void => {
+    if (!stream) {
+      stream = true;
+      out.streamed = true;
+      process.stdout.on("error", (err) => {
+        if (!isBrokenPipe(err)) throw err;
+        out.brokenPipe = true;
+      });
+    }
+    process.stdout.write(bytes);
+  };
+  return (text) => {
+    if (out.brokenPipe) return;
+    if (stream) return toStream(text);
+    const bytes = Buffer.from(text, "utf8");
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(STDOUT, bytes, done);
+    } catch (err) {
+      if (isBrokenPipe(err)) out.brokenPipe = true;
+      else toStream(bytes.subarray(done));
+    }
+  };
+}
+
+/** Writes to standard error; a closed standard error loses the text, never the process. */
+function stderrWriter(out: ProcessOutput): (text: string) => void {
+  let listening = false;
+  return (text) => {
+    out.streamed = true;
+    if (!listening) {
+      listening = true;
+      process.stderr.on("error", (err) => {
+        if (!isBrokenPipe(err)) throw err;
+      });
+    }
+    process.stderr.write(text);
+  };
+}
+
+/** The exit status of a process that wrote to a pipe its reader had closed (128 + SIGPIPE). */
+export const BROKEN_PIPE_EXIT = 141;
+
+/**
+ * Ends the process with `code` once run() has returned it: at once when all output was written
+ * with blocking writes (nothing is left to do, and tearing down the runtime costs a seal more than
+ * the seal itself), else when Node.js has flushed its streams. A broken standard output ends it
+ * with the status a shell shows for a process killed by SIGPIPE.
+ */
+export function exitWith(out: ProcessOutput, code: number): void {
+  if (out.brokenPipe) process.exit(BROKEN_PIPE_EXIT);
+  if (out.streamed) process.exitCode = code;
+  else process.exit(code);
 }
 
 /** Symbolic links followed before giving up, as Linux does (ELOOP after 40). */
@@ -82,14 +208,16 @@ async function writeFileAtomic(
   }
 }
 
-async function pathKind(path: string): Promise<PathKind> {
-  try {
-    const s = await stat(path);
-    return s.isFile() ? "file" : s.isDirectory() ? "directory" : "other";
-  } catch (err) {
-    if ((err as { code?: string }).code === "ENOENT") return "missing";
-    throw err;
-  }
+function pathKind(path: string): Promise<PathKind> {
+  return settled(() => {
+    try {
+      const s = statSync(path);
+      return s.isFile() ? "file" : s.isDirectory() ? "directory" : "other";
+    } catch (err) {
+      if ((err as { code?: string }).code === "ENOENT") return "missing";
+      throw err;
+    }
+  });
 }
 
 async function readDirectory(path: string): Promise<DirectoryEntry[]> {
@@ -122,17 +250,18 @@ async function fetchUrl(
   };
 }
 
-/** The real Io of the `signet` process. */
-export function nodeIo(version: string): Io {
+/** The real Io of the `signet` process; `out` records its standard output for exitWith. */
+export function nodeIo(version: string, out: ProcessOutput = processOutput()): Io {
   return {
     readStdin,
-    stdinIsTTY: process.stdin.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    stdoutIsTTY: process.stdout.isTTY === true,
-    writeStdout: (text) => void process.stdout.write(text),
-    writeStderr: (text) => void process.stderr.write(text),
-    readFile: (path) => readFile(path),
-    fileSize: async (path) => (await stat(path)).size,
+    stdinIsTTY: isatty(STDIN),
+    stderrIsTTY: isatty(2),
+    stdoutIsTTY: isatty(STDOUT),
+    writeStdout: stdoutWriter(out),
+    writeStderr: stderrWriter(out),
+    // Blocking reads and stats (see readStdin): no thread pool for a run that waits on each anyway.
+    readFile: (path) => settled(() => readFileSync(path)),
+    fileSize: (path) => settled(() => statSync(path).size),
     writeFileAtomic,
     pathKind,
     realPath: (path) => realpath(path),

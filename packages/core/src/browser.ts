@@ -16,6 +16,7 @@ export {
   withScopeAnnotations,
 } from "./scope.js";
 export * from "./codec.js";
+export { appendAll, maxOf, minOf } from "./append.js";
 export * from "./yaml-order.js";
 export * from "./wire-order.js";
 export * from "./seal-plan.js";

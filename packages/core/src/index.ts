@@ -13,6 +13,7 @@ export {
   readManifest,
 } from "./manifest/index.js";
 export { findDuplicateKey } from "./manifest/duplicate-keys.js";
+export { exceedsYamlTokens } from "./manifest/token-budget.js";
 export type { DuplicateKey } from "./manifest/duplicate-keys.js";
 export type { ManifestDocument, ManifestInput } from "./manifest/index.js";
 export {
@@ -32,6 +33,7 @@ export type {
 export { goYamlNeedsQuotes } from "./manifest/go-yaml-emit.js";
 export * from "./yaml-order.js";
 export { setOwn } from "./own-keys.js";
+export { appendAll, maxOf, minOf } from "./append.js";
 export * from "./base64.js";
 export * from "./wire-order.js";
 export * from "./crypto/hybrid.js";

@@ -22,6 +22,7 @@ import {
 import type { ObjectMeta, OwnerReference, SealedSecret, Secret } from "./model.js";
 import { encryptionLabel, scopeFromAnnotations } from "./scope.js";
 import { setOwn } from "./own-keys.js";
+import { appendAll } from "./append.js";
 
 /**
  * One failed template entry: its key, an `ERR_TEMPLATE_*` code, and a `message` that never
@@ -253,7 +254,7 @@ function renderTemplateData(
     return {};
   }
   const rendered = render(templates, values);
-  errors.push(...rendered.failures);
+  appendAll(errors, rendered.failures);
   return rendered.data;
 }
 

@@ -113,6 +113,22 @@ describe("the HTTP API under attack, through the service proxy", () => {
     expect(peakRssMiB(pid) - before).toBeLessThan(32);
   });
 
+  it("refuses a 1 MiB body of 500,000 list items at once, without memory growth (item 1)", async () => {
+    const pid = nodePid(ctl.srv.process.child.pid);
+    const before = peakRssMiB(pid);
+    const head =
+      "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: a, namespace: b}\n";
+    const body = `${head}spec:\n  encryptedData: {}\n  x: [${"a,".repeat(500_000)}a]\n`;
+    expect(body.length).toBeLessThan(1 << 20);
+    for (const path of ["/v1/rotate", "/v1/verify"]) {
+      const res = await viaApiServer(api(path), { method: "POST", body, as: "user" });
+      expect([res.status, res.body]).toEqual([400, "invalid SealedSecret\n"]);
+      expect(res.ms).toBeLessThan(5000);
+    }
+    expect(await healthy()).toBe(true);
+    expect(peakRssMiB(pid) - before).toBeLessThan(32);
+  });
+
   it("spends one RSA operation per key on a 1 MiB body of values no key opens, and stays healthy (item 2)", async () => {
     const body = JSON.stringify(sealedWithItems(tenant, "fake", fakeItems(1_000_000)));
     expect(body.length).toBeGreaterThan(950_000);

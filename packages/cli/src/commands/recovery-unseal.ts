@@ -1,4 +1,5 @@
 import {
+  appendAll,
   orderSecret,
   parseRecoveryKeys,
   readManifest,
@@ -17,7 +18,7 @@ import { templateRenderer } from "../templates.js";
 async function loadKeys(files: readonly string[], io: Io): Promise<UnsealingKey[]> {
   const keys: UnsealingKey[] = [];
   for (const file of files) {
-    keys.push(...parseRecoveryKeys(await readFileOrFail(io, file), file));
+    appendAll(keys, parseRecoveryKeys(await readFileOrFail(io, file), file));
   }
   return keys;
 }

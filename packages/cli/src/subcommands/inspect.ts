@@ -1,4 +1,5 @@
 import {
+  appendAll,
   DEFAULT_EXPIRY_WARNING_WINDOW_MS,
   decodeStdBase64,
   describeExpiry,
@@ -183,7 +184,7 @@ export const inspect: Subcommand = async (argv, io) => {
     let failed = false;
     for (const path of walked.files) {
       try {
-        reports.push(...(await inspectFile(path, io, fingerprint, io.now())));
+        appendAll(reports, await inspectFile(path, io, fingerprint, io.now()));
       } catch (err) {
         failed = true;
         io.writeStderr(`error: ${messageOf(err)}\n`);

@@ -1,4 +1,4 @@
-import { encodeObject, flag, SEALED_SECRETS_KEY_LABEL, SignetError } from "@signet/core";
+import { appendAll, encodeObject, flag, SEALED_SECRETS_KEY_LABEL, SignetError } from "@signet/core";
 import type { OutputFormat, SealedSecret, Secret } from "@signet/core";
 
 import { connectCluster, controllerApi } from "../cluster/entry.js";
@@ -131,7 +131,7 @@ async function listAll<T>(
       items?: T[];
       metadata?: { continue?: string };
     };
-    items.push(...(list.items ?? []));
+    appendAll(items, list.items ?? []);
     token = list.metadata?.continue ?? "";
   } while (token !== "");
   return items;

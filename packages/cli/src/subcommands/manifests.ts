@@ -2,6 +2,7 @@ import { isMap, isScalar, visit } from "yaml";
 import type { Document } from "yaml";
 
 import {
+  appendAll,
   API_GROUP,
   findDuplicateKey,
   ManifestReadError,
@@ -358,7 +359,7 @@ function jsonStrings(root: JsonNode, ranges: [number, number][]): void {
     const node = stack.pop()!;
     if (node.type === "scalar") {
       if (typeof node.value === "string") ranges.push([node.start, node.end]);
-    } else if (node.type === "array") stack.push(...node.items);
+    } else if (node.type === "array") appendAll(stack, node.items);
     else
       for (const m of node.members) {
         ranges.push([m.keyStart, m.keyEnd]);

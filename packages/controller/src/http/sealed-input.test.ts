@@ -18,6 +18,14 @@ describe("reading a request body", () => {
     expect(decodeSealedSecret(json, 1 << 20).metadata.name).toBe("a");
   });
 
+  it("reads a SealedSecret with a thousand values and a 5,000-line template value", () => {
+    const values = Array.from({ length: 1000 }, (_, i) => `    v${i}: AgBy3i4OJSWK+PiTySYZZA==\n`);
+    const block = "        a line of a CA bundle\n".repeat(5_000);
+    const yaml = `${HEAD}spec:\n  encryptedData:\n${values.join("")}  template:\n    data:\n      ca.crt: |\n${block}`;
+    const ss = decodeSealedSecret(yaml, 1 << 22);
+    expect(Object.keys(ss.spec.encryptedData)).toHaveLength(1000);
+  });
+
   it.each<[string, string, RegExp]>([
     [
       "an alias bomb",
@@ -33,6 +41,16 @@ describe("reading a request body", () => {
     ["another kind", "apiVersion: v1\nkind: Secret\nmetadata: {}\n", /unexpected resource type/],
     ["no spec", HEAD, /needs metadata and spec/],
     ["garbage", "{not json", /not valid JSON or YAML/],
+    [
+      "a flow list of 100,000 items under a field nobody reads",
+      `${HEAD}spec:\n  encryptedData: {}\n  x: [${"a,".repeat(100_000)}a]\n`,
+      /^request body has more than 50000 YAML tokens/,
+    ],
+    [
+      "a JSON body with an array of 100,000 numbers",
+      `{"apiVersion":"bitnami.com/v1alpha1","kind":"SealedSecret","metadata":{},"spec":{"x":[${"1,".repeat(100_000)}1]}}`,
+      /^request body has more than 50000 YAML tokens/,
+    ],
   ])("refuses %s with ERR_INVALID_INPUT", (_, body, message) => {
     expect(() => decodeSealedSecret(body, 20_000)).toThrow(
       expect.objectContaining({

@@ -4,6 +4,7 @@ import type { Document, Node as YNode, YAMLMap } from "yaml";
 import { GoYamlError, scalarValue } from "./go-yaml-decode.js";
 import { ResolveError } from "./go-yaml-resolve.js";
 import { ConversionError, keyString } from "./sigs-yaml.js";
+import { appendAll } from "../append.js";
 
 /** A key written twice in one map; offsets are in the document's text. */
 export interface DuplicateKey {
@@ -50,7 +51,7 @@ export function findDuplicateKey(doc: Document.Parsed): DuplicateKey | undefined
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if (isSeq(node)) stack.push(...node.items);
+    if (isSeq(node)) appendAll(stack, node.items);
     if (!isMap(node)) continue;
     const repeat = repeatedKey(node, doc);
     if (repeat && (found === undefined || repeat.offset < found.offset)) found = repeat;

@@ -225,7 +225,7 @@ export function readObjects(input: Uint8Array, type: GoType | undefined): ReadOu
       if (type && !isEmpty(value)) events.push({ value, empty: false });
       break;
     }
-    const event = eventOf(value, type ? isEmpty(value) : isNullJson(result.json), result);
+    const event = eventOf(value, type ? isEmpty(value) : isNullJson(result.json), result, type);
     events.push(event);
     if (result.stuck && event.empty && result.error !== undefined) return { events, loops: true };
     if (event.refusal !== undefined || (result.error !== undefined && !event.empty)) break;
@@ -239,11 +239,30 @@ export function readObjects(input: Uint8Array, type: GoType | undefined): ReadOu
  */
 const EMPTY_VALUE: TypedObject = Object.freeze({});
 
+/**
+ * The event of every empty document read into a type without an error: such an event is only
+ * skipped (its span is wanted by the untyped reader alone), so a stream of a few hundred
+ * thousand `---` lines keeps one shared event instead of an event and a span each.
+ */
+const EMPTY_TYPED_EVENT: DecodeEvent = Object.freeze({ value: EMPTY_VALUE, empty: true });
+
+function isPlainEmpty(result: Extract<CallResult, { kind: "done" }>): boolean {
+  return (
+    result.error === undefined &&
+    result.refusal === undefined &&
+    result.json === undefined &&
+    !result.yaml12 &&
+    !result.mapKey
+  );
+}
+
 function eventOf(
   value: TypedObject,
   empty: boolean,
   result: Extract<CallResult, { kind: "done" }>,
+  type: GoType | undefined,
 ): DecodeEvent {
+  if (type && empty && isEmpty(value) && isPlainEmpty(result)) return EMPTY_TYPED_EVENT;
   const event: DecodeEvent = { value: isEmpty(value) ? EMPTY_VALUE : value, empty };
   if (result.json !== undefined) event.json = result.json;
   if (result.error !== undefined) event.error = result.error;

@@ -150,7 +150,10 @@ function schemeTypeName(
   kind: string,
 ): string | undefined {
   if (SCHEME_OPTION_KINDS.includes(kind)) return `v1.${kind}`;
-  const kinds = SCHEME_KINDS[groupVersionText]?.split(" ") ?? [];
+  // Own entries only: an apiVersion such as `constructor` must not find Object's members.
+  const kinds = Object.hasOwn(SCHEME_KINDS, groupVersionText)
+    ? SCHEME_KINDS[groupVersionText]!.split(" ")
+    : [];
   return kinds.includes(kind) ? `${version}.${kind}` : undefined;
 }
 

@@ -139,10 +139,18 @@ interface Parsed {
   scanned: number;
 }
 
-/** The first document's nodes: the fast path for plain block mappings, else the full parser. */
+/**
+ * The first document's nodes: the fast path for plain block mappings, else the full parser. A
+ * document the fast path reads up to a double-quoted value that never closes fails as the full
+ * parser fails on it (Signet's YAML 1.2 refusal, see yaml-parse.ts), without building the value.
+ */
 function parseChunk(text: string, checked: boolean): Parsed {
   const fast = checked ? parseFastYaml(text) : undefined;
   if (fast === undefined) return parseYaml(text);
+  if (fast !== "empty" && "unclosedQuote" in fast) {
+    const { message, offset } = fast.unclosedQuote;
+    throw new YamlSyntaxError(message, { yaml12: true, offset });
+  }
   return { node: fast === "empty" ? undefined : fast, end: text.length, scanned: text.length };
 }
 
@@ -155,6 +163,10 @@ export function goYamlValue(bytes: Uint8Array): ValueResult {
   if (isUtf16(bytes)) return { error: UTF16_REFUSAL, refusal: UTF16_REFUSAL };
   const problem = readerProblem(bytes);
   const text = goBytesToString(bytes);
+  // libyaml reads a document of the fast path's subset to its end without a syntax error, so it
+  // meets the bad byte; the full parser would say the same after building a token per line.
+  if (problem !== undefined && parseFastYaml(text) !== undefined)
+    return { error: `yaml: ${problem.error}` };
   let parsed: Parsed;
   try {
     parsed = parseChunk(text, problem === undefined);

@@ -27,10 +27,16 @@ interface Pending {
   node: MappingNode;
 }
 
+/**
+ * A double-quoted value that is never closed: it runs to the end of the text (the caller checks
+ * that nothing but a line break follows this line).
+ */
+const UNCLOSED = "unclosed";
+
 /** A quoted value without escapes, followed only by spaces or a comment after a space. */
-function quotedValue(rest: string): YamlNode | undefined {
+function quotedValue(rest: string): YamlNode | typeof UNCLOSED | undefined {
   const end = rest.indexOf(rest[0]!, 1);
-  if (end < 0) return undefined;
+  if (end < 0) return rest[0] === '"' && !rest.includes("\\") ? UNCLOSED : undefined;
   const body = rest.slice(1, end);
   const after = rest.slice(end + 1);
   if (body.includes("\\") || !/^ *(?:#.*)?$/.test(after) || after.startsWith("#")) return undefined;
@@ -39,7 +45,7 @@ function quotedValue(rest: string): YamlNode | undefined {
 
 /** A scalar value after `key: `; null when the value is on the next lines; undefined when this
  * reader does not handle it. */
-function scalarValue(rest: string): YamlNode | null | undefined {
+function scalarValue(rest: string): YamlNode | typeof UNCLOSED | null | undefined {
   if (rest === "" || rest.startsWith("#")) return null;
   if (rest.startsWith('"') || rest.startsWith("'")) return quotedValue(rest);
   if (!PLAIN_START.test(rest)) return undefined;
@@ -55,8 +61,11 @@ class FastReader {
   private pending: Pending | undefined;
   root: MappingNode | undefined;
 
-  /** Reads one `key: value` line at `indent`; false when the line is outside the subset. */
-  line(indent: number, rest: string): boolean {
+  /**
+   * Reads one `key: value` line at `indent`; false when the line is outside the subset,
+   * "unclosed" when its value opens a double-quoted scalar that the line does not close.
+   */
+  line(indent: number, rest: string): boolean | typeof UNCLOSED {
     const match = KEY.exec(rest);
     if (!match) return false;
     this.settlePending(indent);
@@ -70,6 +79,7 @@ class FastReader {
     if (!top || top.indent !== indent) return false;
     const value = scalarValue(rest.slice(match[0].length));
     if (value === undefined) return false;
+    if (value === UNCLOSED) return UNCLOSED;
     top.node.children.push(plainScalar(match[1]!));
     if (value === null) this.pending = { indent, node: top.node };
     else top.node.children.push(value);
@@ -92,20 +102,57 @@ class FastReader {
 }
 
 /**
- * The document of `text` if it is in the subset this reader handles: its root mapping (or
- * "empty" for a text of only comments and blank lines); undefined otherwise.
+ * A document in the subset up to its last line, which opens a double-quoted value and never
+ * closes it: the full reader fails at the end of the text with this error (after building the
+ * whole scalar a character at a time, which for a megabyte of text costs tens of megabytes).
  */
-export function parseFastYaml(source: string): YamlNode | "empty" | undefined {
+export interface UnclosedQuote {
+  unclosedQuote: { message: string; offset: number };
+}
+
+/** The `yaml` package's error for a double-quoted scalar running to the end of `source`. */
+function unclosedQuote(source: string): UnclosedQuote {
+  let line = 1;
+  for (let i = source.indexOf("\n"); i >= 0; i = source.indexOf("\n", i + 1)) line++;
+  return {
+    unclosedQuote: { message: `line ${line}: Missing closing "quote`, offset: source.length },
+  };
+}
+
+/**
+ * The document of `text` if it is in the subset this reader handles: its root mapping (or
+ * "empty" for a text of only comments and blank lines, or {@link UnclosedQuote} when its last
+ * line opens a double-quoted value that never closes); undefined otherwise.
+ */
+export function parseFastYaml(source: string): YamlNode | "empty" | UnclosedQuote | undefined {
   // A leading `---` (kept by the document splitter) opens the document explicitly: same meaning.
   const text = source.replace(/^---(?:[ \t]+(?:#[^\n]*)?)?\n/, "");
-  if (text.startsWith("---") || !SAFE_TEXT.test(text.replace(/\n/g, " "))) return undefined;
+  if (text.startsWith("---")) return undefined;
   const reader = new FastReader();
-  for (const line of text.split("\n")) {
+  // Line by line without splitting the text first: a megabyte of comment lines then costs no
+  // more memory than one line.
+  for (let from = 0; from <= text.length;) {
+    const eol = lineEnd(text, from);
+    const line = text.slice(from, eol);
+    from = eol + 1;
+    if (!SAFE_TEXT.test(line)) return undefined;
     const indent = line.length - line.trimStart().length;
     const rest = line.slice(indent);
     if (rest === "" || rest.startsWith("#")) continue;
-    if (!reader.line(indent, rest)) return undefined;
+    const read = reader.line(indent, rest);
+    if (read === UNCLOSED && isLastLine(text, from)) return unclosedQuote(source);
+    if (read !== true) return undefined;
   }
   reader.settlePending(-1);
   return reader.root ?? "empty";
+}
+
+function lineEnd(text: string, from: number): number {
+  const eol = text.indexOf("\n", from);
+  return eol < 0 ? text.length : eol;
+}
+
+/** The line ending before `next` is the text's last, or only a final line break follows it. */
+function isLastLine(text: string, next: number): boolean {
+  return next >= text.length;
 }

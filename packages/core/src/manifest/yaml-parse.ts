@@ -15,6 +15,8 @@ import { scanAfterRoot } from "./libyaml-scan.js";
 import { YamlSyntaxError } from "./yaml-parse-error.js";
 import { plainScalar } from "./yaml-node.js";
 import type { YamlNode } from "./yaml-node.js";
+import { appendAll } from "../append.js";
+import { explicitKeyBefore, withoutTrailingComments } from "./look-back.js";
 
 /**
  * Reads one YAML document with the `yaml` package and turns it into the nodes go-yaml v2's
@@ -223,8 +225,7 @@ function checkMissingKey(pair: Pair, b: Builder): void {
   const at = value?.range?.[0];
   if (at === undefined) return;
   const colon = b.text.lastIndexOf(":", at);
-  const before = b.text.slice(0, Math.max(colon, 0)).replace(/(\s|#[^\n]*\n)*$/, "");
-  if (before.endsWith("?")) return;
+  if (withoutTrailingComments(b.text, Math.max(colon, 0)).endsWith("?")) return;
   throw new YamlSyntaxError(`line ${lineOf(b.text, at)}: did not find expected key`, {
     offset: colon,
   });
@@ -237,7 +238,7 @@ function checkMissingKey(pair: Pair, b: Builder): void {
 function checkFlowKey(key: YNode | null, b: Builder): void {
   if (!key?.range) return;
   const [start, end] = key.range;
-  if (/[?]\s*$/.test(b.text.slice(0, start))) return;
+  if (explicitKeyBefore(b.text, start)) return;
   const colon = /^(?:\s|#[^\n]*)*:/.exec(b.text.slice(end));
   const span = b.text.slice(start, end + (colon ? colon[0].length : 0));
   if (!span.includes("\n")) return;
@@ -280,7 +281,7 @@ function checkExplicitKeyInSequence(pair: Pair, b: Builder): void {
 function checkKeyLength(key: YNode | null, b: Builder, flow: boolean): void {
   if (!key?.range) return;
   const [start, end] = key.range;
-  if (end - start < 1024 || /[?]\s*$/.test(b.text.slice(0, start))) return;
+  if (end - start < 1024 || explicitKeyBefore(b.text, start)) return;
   const colon = b.text.indexOf(":", end);
   if (colon < 0 || [...b.text.slice(start, colon)].length <= 1024) return;
   const problem = flow ? "did not find expected ',' or '}'" : "could not find expected ':'";
@@ -319,7 +320,7 @@ function convertItems(items: readonly unknown[], b: Builder, flow: boolean): Yam
 
 /** `[? ]`-like items: an explicit empty key in a flow sequence, which libyaml refuses. */
 function checkEmptyExplicitKey(item: YNode, b: Builder): void {
-  if (!item.range || !/\?\s*$/.test(b.text.slice(0, item.range[0])) || !hasEmptyKey(item)) return;
+  if (!item.range || !explicitKeyBefore(b.text, item.range[0]) || !hasEmptyKey(item)) return;
   throw new YamlSyntaxError(
     `line ${lineOf(b.text, item.range[0])}: did not find expected ',' or ']'`,
     { offset: item.range[0] },
@@ -341,8 +342,8 @@ function convertCollection(node: YNode, b: Builder): YamlNode {
   const flow = isCollection(node) && node.flow === true;
   const outer = b.flow;
   b.flow = outer || flow;
-  if (isMap(node)) built.children.push(...convertPairs(node.items, b, flow));
-  else if (isSeq(node)) built.children.push(...convertItems(node.items, b, flow));
+  if (isMap(node)) appendAll(built.children, convertPairs(node.items, b, flow));
+  else if (isSeq(node)) appendAll(built.children, convertItems(node.items, b, flow));
   b.depth--;
   b.flow = outer;
   return built;

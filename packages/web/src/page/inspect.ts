@@ -1,4 +1,5 @@
 import {
+  appendAll,
   decodeDocuments,
   keyHint,
   scopeFromAnnotations,
@@ -63,7 +64,7 @@ function flatten(docs: unknown[]): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const doc of docs) {
     if (!isObject(doc)) continue;
-    if (doc.kind === "List" && Array.isArray(doc.items)) out.push(...flatten(doc.items));
+    if (doc.kind === "List" && Array.isArray(doc.items)) appendAll(out, flatten(doc.items));
     else out.push(doc);
   }
   return out;

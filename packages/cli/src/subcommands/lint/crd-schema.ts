@@ -1,3 +1,5 @@
+import { appendAll } from "@signet/core";
+
 import { isObject } from "../manifests.js";
 
 /**
@@ -113,7 +115,7 @@ function objectViolations(
     .map((field) => ({ path, message: `${field} is required` }));
   for (const [key, item] of Object.entries(value)) {
     const sub = schema.properties?.[key] ?? schema.additionalProperties;
-    if (sub) out.push(...schemaViolations(item, sub, [...path, key]));
+    if (sub) appendAll(out, schemaViolations(item, sub, [...path, key]));
   }
   return out;
 }

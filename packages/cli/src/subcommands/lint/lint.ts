@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 
-import { flag, parseSealingCertificate, SignetError } from "@signet/core";
+import { appendAll, flag, parseSealingCertificate, SignetError } from "@signet/core";
 
 import { readCertificate } from "../../cert-source.js";
 import { EXIT_LINT_WARNINGS } from "../../exit.js";
@@ -176,7 +176,7 @@ async function runLint(
   for (const path of walked.files) {
     const result = await lintFile(path, { io, context, config, maxBytes: values.maxFileSize });
     objects += result.objects;
-    findings.push(...result.findings);
+    appendAll(findings, result.findings);
   }
   io.writeStdout(
     formatReport({ files: walked.files.length, objects, findings }, format, io.version, io.cwd()),
@@ -378,7 +378,10 @@ function lintDocument(
   }
   const objects = objectsOfFile(file);
   result.objects += objects.length;
-  result.findings.push(...objects.flatMap((o) => judgeObject(o, context, config)));
+  appendAll(
+    result.findings,
+    objects.flatMap((o) => judgeObject(o, context, config)),
+  );
 }
 
 /** Every object of a parsed file (documents and List items) with its line and field lines. */

@@ -47,7 +47,7 @@ export const PLAINTEXT_SECRET: Rule = {
  * kubeseal reads a Secret's type meta and fields so: `Kind`, `StringData`, `DATA` all count.
  */
 export function goFold(key: string): string {
-  return key.replace(/[A-ZKſ]/g, (c) =>
+  return key.replace(/[A-Z\u212A\u017F]/g, (c) =>
     c === "\u212A" ? "k" : c === "\u017F" ? "s" : c.toLowerCase(),
   );
 }

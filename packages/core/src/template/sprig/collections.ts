@@ -5,6 +5,7 @@ import { GoInt, GoMap, GoSlice, GoTime, kindName, sortedKeys } from "../value.js
 import type { GoValue } from "../value.js";
 import { toInt64, strval } from "./cast.js";
 import { empty } from "./defaults.js";
+import { appendAll } from "../../append.js";
 
 /**
  * sprig v3.3.0 list and dict functions (`list.go`, `dict.go`). Maps iterate in sorted key order
@@ -71,7 +72,7 @@ function concat(lists: GoValue[], ctx: CallContext): GoValue {
   for (const list of lists) {
     const l = listOf(list, "concat").items;
     ctx.charge(l.length);
-    out.push(...l);
+    appendAll(out, l);
   }
   return new GoSlice(out, "interface {}", out.length === 0);
 }
@@ -150,7 +151,7 @@ const S = (v: GoValue | undefined): string => v as string;
 
 function keysOf(dicts: GoValue[]): GoSlice {
   const out: string[] = [];
-  for (const d of dicts) out.push(...sortedKeys(M(d)));
+  for (const d of dicts) appendAll(out, sortedKeys(M(d)));
   return new GoSlice(out, "string");
 }
 

@@ -127,7 +127,7 @@ function durationPart(int: string, frac: string, unit: string): bigint | null {
 }
 
 /** One `[digits][.digits]unit` element of a Go duration (longest unit first). */
-const DURATION_PART = /([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)/y;
+const DURATION_PART = /([0-9]*)(?:\.([0-9]*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
 
 /** time.ParseDuration; null on error. */
 export function parseDuration(text: string): bigint | null {

@@ -1,6 +1,7 @@
 import { decodeRune } from "../bytes.js";
 import { CATEGORY_ALIASES } from "../unicode-data.js";
 import { foldable, foldOrbit, unicodeClass } from "../unicode.js";
+import { appendAll, maxOf } from "../../append.js";
 
 /**
  * Go's regexp/syntax parser (the `syntax.Perl` flags sprig's regexp.Compile uses), producing a
@@ -210,7 +211,7 @@ class Parser {
       }
       lastRepeat = false;
       if (this.s.startsWith("\\Q", this.i)) {
-        items.push(...this.quoted(flags)); // each rune is its own item (`\Qab\E*` repeats b)
+        appendAll(items, this.quoted(flags)); // each rune is its own item (`\Qab\E*` repeats b)
         continue;
       }
       const atom = this.atom(flags);
@@ -694,9 +695,7 @@ export function backtrackingPaths(node: Node, n: number): number {
   }
   if (node.op === "alt") {
     const paths = node.subs.map((s) => backtrackingPaths(s, n));
-    const total = isDeterministic(node.subs)
-      ? Math.max(...paths)
-      : paths.reduce((a, b) => a + b, 0);
+    const total = isDeterministic(node.subs) ? maxOf(paths) : paths.reduce((a, b) => a + b, 0);
     return Math.min(COST_CAP, total);
   }
   if (node.op === "cap" || node.op === "group") return backtrackingPaths(node.sub, n);

@@ -1,0 +1,205 @@
+import { Parser } from "yaml";
+import { describe, expect, it, vi } from "vitest";
+
+import { SECRET_TYPE } from "./go-types.js";
+import { SignetError } from "../errors.js";
+import {
+  decodeSealedSecretObject,
+  decodeSecrets,
+  ManifestReadError,
+  readManifest,
+} from "./index.js";
+import { readObjects } from "./stream.js";
+import { parseFastYaml } from "./yaml-fast.js";
+import { parseYaml, YamlSyntaxError } from "./yaml-parse.js";
+import { YamlDocumentReader } from "./yaml-reader.js";
+
+/**
+ * The hostile inputs of BENCHMARKS.md's "Bad input budget" (bench/bad-input.ts builds the same)
+ * that once cost the CLI over 100 MiB: each must be refused with the error it always had, and
+ * without the work that made it expensive. Time and memory are measured by the benchmark; these
+ * tests bound the work by what is built (events, parser runs, byte views), never by the clock.
+ */
+const MiB = 1024 * 1024;
+const HEAD = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ns\n";
+const EMPTY_DOCUMENTS = Buffer.from("---\n".repeat(MiB / 4 - 1));
+const BAD_UTF8_AFTER_COMMENTS = Buffer.concat([
+  Buffer.from(`${HEAD}${"# c\n".repeat(MiB / 4 - 100)}stringData:\n  a: `),
+  Buffer.from([0xff, 0x0a]),
+]);
+const UNCLOSED_QUOTE = Buffer.from(`${HEAD}stringData:\n  a: "${"z".repeat(MiB - 200)}\n`);
+
+function refusal(input: Uint8Array): string {
+  try {
+    decodeSecrets(input, "stdin");
+  } catch (err) {
+    expect(err).toBeInstanceOf(ManifestReadError);
+    return (err as ManifestReadError).message;
+  }
+  throw new Error("the input was not refused");
+}
+
+describe("hostile inputs of the bad input budget", () => {
+  it("reads a megabyte of `---` lines as empty documents, keeping one shared event for them", () => {
+    expect(decodeSecrets(EMPTY_DOCUMENTS, "stdin")).toEqual([]);
+    const { events } = readObjects(EMPTY_DOCUMENTS, SECRET_TYPE);
+    expect(events).toHaveLength(131_072);
+    expect(new Set(events).size).toBe(1);
+    expect(events[0]).toEqual({ value: {}, empty: true });
+  });
+
+  it("keeps each empty document's span when the documents are read for editing", () => {
+    const docs = readManifest("---\n---\n---\n---\n", "stdin");
+    expect(docs.map((d) => [d.start, d.end, d.line])).toEqual([
+      [0, 4, 1],
+      [8, 12, 3],
+    ]);
+  });
+
+  it("refuses invalid UTF-8 after a megabyte of comments with go-yaml's reader error, without the full parser", () => {
+    const parse = vi.spyOn(Parser.prototype, "parse");
+    expect(refusal(BAD_UTF8_AFTER_COMMENTS)).toBe(
+      "stdin: document 1, line 1: error converting YAML to JSON: yaml: invalid leading UTF-8 octet",
+    );
+    expect(parse).not.toHaveBeenCalled();
+  });
+
+  it("refuses a megabyte of unclosed double quote with the full parser's error, without running it", () => {
+    const parse = vi.spyOn(Parser.prototype, "parse");
+    expect(refusal(UNCLOSED_QUOTE)).toBe(
+      'stdin: document 1, line 1: error converting YAML to JSON: yaml: line 8: Missing closing "quote',
+    );
+    expect(parse).not.toHaveBeenCalled();
+  });
+
+  it("still runs the full parser for invalid UTF-8 in a document outside the fast subset", () => {
+    const parse = vi.spyOn(Parser.prototype, "parse");
+    const input = Buffer.concat([
+      Buffer.from(`${HEAD}items:\n- a\n# c\n  b: `),
+      Buffer.from([0xff]),
+    ]);
+    expect(refusal(input)).toBe(
+      "stdin: document 1, line 1: error converting YAML to JSON: yaml: invalid leading UTF-8 octet",
+    );
+    expect(parse).toHaveBeenCalled();
+  });
+});
+
+describe("an unclosed double quote on a document's last line", () => {
+  // Each text is in the fast reader's subset up to its last line; the shortcut must say exactly
+  // what the full reader says (message and offset).
+  it.each([
+    ['a: "x', "one line without a line break"],
+    ['a: "x\n', "one line"],
+    ['---\na: "x y # z: w\n', "after an opening `---`"],
+    ['a: b\nc:\n  d: e\n  f: "g\n', "nested, after other keys"],
+    ['# c\n\na: b\n\n# d\nk: "\n', "after comments and blank lines, empty value"],
+    ["a: b\nc: \"it's\n", "holding a single quote"],
+  ])("%j fails as in the full reader (%s)", (text) => {
+    const fast = parseFastYaml(text);
+    expect(fast).toHaveProperty("unclosedQuote");
+    let full: YamlSyntaxError | undefined;
+    try {
+      parseYaml(text);
+    } catch (err) {
+      full = err as YamlSyntaxError;
+    }
+    expect(full).toBeInstanceOf(YamlSyntaxError);
+    const { message, offset } = (fast as { unclosedQuote: { message: string; offset: number } })
+      .unclosedQuote;
+    expect({ message, offset }).toEqual({ message: full!.message, offset: full!.offset });
+    expect(full!.yaml12).toBe(true);
+  });
+
+  it.each([
+    ['a: "x\nb: c\n', "a line follows"],
+    ['a: "x\\ty\n', "an escape"],
+    ['a: "x\n\n', "a blank line follows"],
+    ["a: 'x\n", "a single quote"],
+    ['a:\n- "x\n', "a sequence"],
+  ])("%j is left to the full reader (%s)", (text) => {
+    expect(parseFastYaml(text)).toBeUndefined();
+  });
+});
+
+describe("the document splitter", () => {
+  function documents(text: string): string[] {
+    const reader = new YamlDocumentReader(Buffer.from(text), 0);
+    const out: string[] = [];
+    for (let r = reader.read(); r.kind === "document"; r = reader.read()) {
+      out.push(Buffer.from(r.bytes).toString());
+    }
+    return out;
+  }
+
+  it.each([
+    ["a\nb\n", ["a\nb\n"]],
+    ["a\r\nb\r\n", ["a\nb\n"]],
+    ["a\nb", ["a\nb\n"]],
+    ["a\r\n\r\nb\n", ["a\n\nb\n"]],
+    ["a\r\rb\n", ["a\r\rb\n"]],
+    ["---\n---\n", ["---\n"]],
+    ["a\n--- # c\nb\r\n---\n", ["a\n", "b\n"]],
+    ["a\n---\u00a0\nb\n", ["a\n", "b\n"]],
+  ])("splits %j into %j", (text, expected) => {
+    expect(documents(text)).toEqual(expected);
+  });
+
+  it("reports a separator followed by text as Go does", () => {
+    const reader = new YamlDocumentReader(Buffer.from("a\n--- x \nb\n"), 0);
+    expect(reader.read()).toEqual({ kind: "error", message: "invalid Yaml document separator: x" });
+  });
+
+  it("builds a document of many LF-ended lines from one range of the input", () => {
+    // A plain byte array: a Node.js Buffer has a `subarray` of its own.
+    const input = new Uint8Array(Buffer.from(`a: b\n${"# c\n".repeat(10_000)}d: e`));
+    const subarray = vi.spyOn(Uint8Array.prototype, "subarray");
+    const read = new YamlDocumentReader(input, 0).read();
+    const views = subarray.mock.calls.length;
+    subarray.mockRestore();
+    expect(read.kind === "document" && Buffer.from(read.bytes).toString()).toBe(
+      `${Buffer.from(input).toString()}\n`,
+    );
+    expect(views).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("an apiVersion named like a member of every JavaScript object", () => {
+  it.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
+    "%s is an unknown version, as any other",
+    (version) => {
+      expect(() => decodeSealedSecretObject(`apiVersion: ${version}\nkind: Foo\n`, "f")).toThrow(
+        new SignetError(
+          "ERR_INVALID_INPUT",
+          `no kind "Foo" is registered for version "${version}" in scheme "pkg/runtime/scheme.go:111"`,
+        ),
+      );
+    },
+  );
+});
+
+describe("a large but ordinary document (kubeseal seals each)", () => {
+  const ITEMS = 260_000; // past what V8 accepts as spread call arguments
+  it.each([
+    ["a block list", `${HEAD}stringData:\n  a: b\nextra:\n${"- a\n".repeat(ITEMS)}`],
+    ["a flow list", `${HEAD}stringData:\n  a: b\nextra: [${"a,".repeat(ITEMS)}a]\n`],
+    [
+      "a flow mapping",
+      `${HEAD}stringData:\n  a: b\nextra: {${Array.from({ length: 100_000 }, (_, i) => `k${i}: 1`).join(", ")}}\n`,
+    ],
+    [
+      "a JSON array",
+      `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"ns"},"stringData":{"a":"b"},"extra":[${"1,".repeat(ITEMS)}1]}`,
+    ],
+  ])("is read when it holds %s of 100,000 to 260,000 items under a field Go ignores", (_, text) => {
+    const [secret] = decodeSecrets(Buffer.from(text), "stdin");
+    expect(secret!.stringData).toEqual({ a: "b" });
+  });
+
+  it("has its repeated keys found beside a block list of 260,000 items", async () => {
+    const { findDuplicateKey } = await import("./duplicate-keys.js");
+    const { parseDocument } = await import("yaml");
+    const doc = parseDocument(`list:\n${"- a\n".repeat(ITEMS)}k: 1\nk: 2\n`, { uniqueKeys: false });
+    expect(findDuplicateKey(doc)?.key).toBe("k");
+  });
+});
