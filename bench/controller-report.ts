@@ -413,6 +413,8 @@ function whereMemoryGoes(x: Summary): string {
   const names = [...new Set(runs.flatMap((r) => Object.keys(r.peakParts ?? {})))].filter((n) =>
     runs.some((r) => (r.peakParts?.[n] ?? 0) >= 0.05),
   );
+  // Without `--memory-detail` the runs have no parts: no table of empty columns.
+  if (names.length === 0) return "";
   const rows = runs.map((r) => {
     const parts = r.peakParts ?? {};
     const heap = names.reduce((a, n) => a + (n === "external" ? 0 : (parts[n] ?? 0)), 0);

@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { createPublicKey, randomBytes } from "node:crypto";
 import { BlockList } from "node:net";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 
 import type { SealedSecret } from "@signet/core";
 
@@ -89,7 +90,7 @@ const post = (
 ): Promise<Response> =>
   fetch(url, {
     method: "POST",
-    body: typeof body === "string" ? body : JSON.stringify(body),
+    body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
     headers,
   });
 
@@ -189,6 +190,45 @@ describe("HTTP API: verify and rotate", () => {
     const h = await start({ maxBodyBytes: 1024 });
     const res = await post(h.url("/v1/verify"), "x".repeat(4096));
     expect(res.status).toBe(413);
+  });
+
+  it("reads gzip, deflate and br bodies, caps their inflated size, and refuses other encodings", async () => {
+    const h = await start({ maxBodyBytes: 4096 });
+    const body = JSON.stringify(valid());
+    for (const [encoding, pack] of [
+      ["gzip", gzipSync],
+      ["deflate", deflateSync],
+      ["br", brotliCompressSync],
+    ] as const) {
+      const res = await post(h.url("/v1/verify"), pack(body), { "Content-Encoding": encoding });
+      expect([encoding, res.status]).toEqual([encoding, 200]);
+    }
+    const bomb = await post(h.url("/v1/verify"), gzipSync("x".repeat(64 * 1024)), {
+      "Content-Encoding": "gzip",
+    });
+    expect([bomb.status, await bomb.text()]).toEqual([413, "request body too large\n"]);
+    const broken = await post(h.url("/v1/verify"), "not gzip", { "Content-Encoding": "gzip" });
+    expect([broken.status, await broken.text()]).toEqual([400, "invalid SealedSecret\n"]);
+    const other = await post(h.url("/v1/verify"), body, { "Content-Encoding": "compress" });
+    expect([other.status, await other.text()]).toEqual([415, "internal error\n"]);
+  });
+
+  it("answers paths case-insensitively and with a trailing slash, HEAD without a body", async () => {
+    const h = await start();
+    expect((await post(h.url("/V1/Verify/"), valid())).status).toBe(200);
+    const head = await fetch(h.url("/healthz/?probe=1"), { method: "HEAD" });
+    expect([head.status, head.headers.get("content-length"), await head.text()]).toEqual([
+      200,
+      "3",
+      "",
+    ]);
+    expect((await fetch(h.url("/healthz//"))).status).toBe(404);
+    const wrong = await fetch(h.url("/v1/cert.pem"), { method: "DELETE" });
+    expect([wrong.status, wrong.headers.get("allow"), await wrong.text()]).toEqual([
+      405,
+      "GET, HEAD",
+      "method not allowed\n",
+    ]);
   });
 
   it("rotate answers 200 with a JSON SealedSecret and 409 when the object does not open", async () => {

@@ -4,7 +4,7 @@ import { PAGE_HEADERS } from "./headers.js";
 import { pageFile } from "./page-files.js";
 
 /**
- * Serving the seal page over node:http (express mounts the same function). The page lives under
+ * Serving the seal page over node:http (the controller's API serves the same function). The page lives under
  * `/ui/` and fetches `../v1/cert.pem`, so it works next to the controller's API and behind a
  * path prefix. Only GET and HEAD are answered: no route accepts a body, so there is nothing a
  * plaintext could be sent to.
