@@ -30,6 +30,16 @@ const secretInputs: [string, string][] = [
     `${SECRET}stringData:\n  a: 2001-12-14t21:59:43.10-05:00\n`,
   ],
   ["integer above 2^53", `${SECRET}stringData:\n  a: 9007199254740993\n`],
+  // An escaped line break keeps the empty lines after it (libyaml); the YAML 1.2 reader folded them.
+  ["escaped break then an empty line", `${SECRET}stringData:\n  a: "z\\\n\n    w"\n`],
+  [
+    "escaped break then empty lines, CR LF",
+    `${SECRET}stringData:\r\n  a: "z\\\r\n\r\n\r\n    w\\\r\n  v"\r\n`,
+  ],
+  [
+    "escaped break in an annotation and a flow map",
+    `${SECRET.replace("  namespace: ns\n", '  namespace: ns\n  annotations: {k: "a\\\n\n    b"}\n')}stringData:\n  a: x\n`,
+  ],
   ["integer above 2^64", `${SECRET}stringData:\n  a: 18446744073709551616\n`],
   ["YAML 1.1 booleans", `${SECRET}stringData:\n  a: yes\n  b: off\n  c: Y\n  d: n\n`],
   ["octal, hex, binary", `${SECRET}stringData:\n  a: 0777\n  b: 0x1F\n  c: 0b101\n  d: 0o17\n`],

@@ -16,6 +16,7 @@ import { YamlSyntaxError } from "./yaml-parse-error.js";
 import { plainScalar } from "./yaml-node.js";
 import type { YamlNode } from "./yaml-node.js";
 import { appendAll } from "../append.js";
+import { hasEscapedBreak, libyamlDoubleQuoted } from "./double-quoted.js";
 import { explicitKeyBefore, withoutTrailingComments } from "./look-back.js";
 
 /**
@@ -159,12 +160,25 @@ function checkFlowPlain(value: string, b: Builder, offset: number | undefined): 
 function scalarNode(node: Scalar, b: Builder): YamlNode {
   const tag = node.tag ?? "";
   const plain = node.type === Scalar.PLAIN;
-  const value = String(node.value);
+  let value = String(node.value);
   if (plain && b.flow) checkFlowPlain(value, b, node.range?.[0]);
-  if (node.type === Scalar.QUOTE_DOUBLE) checkEscapes(node, b);
+  if (node.type === Scalar.QUOTE_DOUBLE) {
+    checkEscapes(node, b);
+    value = doubleQuotedValue(node, b) ?? value;
+  }
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)
     checkBlockIndent(node, b);
   return { kind: "scalar", value, tag, implicit: (plain && tag === "") || tag === "!" };
+}
+
+/** libyaml's value of a double-quoted scalar with an escaped line break (see double-quoted.ts). */
+function doubleQuotedValue(node: Scalar, b: Builder): string | undefined {
+  const [start, end] = node.range ?? [0, 0];
+  const source = b.text.slice(start, end);
+  const open = source.indexOf('"');
+  const close = source.lastIndexOf('"');
+  if (open < 0 || close <= open || !hasEscapedBreak(source)) return undefined;
+  return libyamlDoubleQuoted(source.slice(open + 1, close));
 }
 
 /**
