@@ -1,4 +1,5 @@
-import { parseDocument, Scalar } from "yaml";
+import { parseDocument } from "yaml";
+import type { Scalar } from "yaml";
 import { describe, expect, it } from "vitest";
 
 import { hasEscapedBreak, libyamlDoubleQuoted } from "./double-quoted.js";

@@ -38,58 +38,68 @@ function lineBreak(s: string, i: number): [number, string] {
   return [1, c === "\r" || c === "\u0085" ? "\n" : c];
 }
 
-export function libyamlDoubleQuoted(inner: string): string {
-  let out = "";
-  let i = 0;
-  while (i < inner.length) {
-    let leadingBlanks = false;
-    // Non-blank characters and escapes, up to a blank, a break or an escaped break.
-    while (i < inner.length && !isBlank(inner[i]) && !isBreak(inner[i])) {
-      const c = inner[i]!;
-      if (c !== "\\") {
-        out += c;
-        i++;
-        continue;
-      }
-      const e = inner[i + 1]!;
-      if (isBreak(e)) {
-        i += 1 + lineBreak(inner, i + 1)[0];
-        leadingBlanks = true;
-        break;
-      }
-      const width = HEX_WIDTH[e];
-      if (width !== undefined) {
-        out += String.fromCodePoint(parseInt(inner.slice(i + 2, i + 2 + width), 16));
-        i += 2 + width;
-      } else {
-        out += SIMPLE_ESCAPES[e] ?? e;
-        i += 2;
-      }
+/** A reading position in the scalar's text and the value read so far. */
+interface Cursor {
+  s: string;
+  i: number;
+  out: string;
+}
+
+/**
+ * Non-blank characters and escapes, up to a blank, a break or an escaped break; true when it
+ * stopped at an escaped break (libyaml's `leading_blanks`).
+ */
+function readNonBlank(c: Cursor): boolean {
+  while (c.i < c.s.length && !isBlank(c.s[c.i]) && !isBreak(c.s[c.i])) {
+    const ch = c.s[c.i]!;
+    if (ch !== "\\") {
+      c.out += ch;
+      c.i++;
+      continue;
     }
-    // Blanks and line breaks, then how they join the next part.
-    let whitespaces = "";
-    let leadingBreak = "";
-    let trailingBreaks = "";
-    while (i < inner.length && (isBlank(inner[i]) || isBreak(inner[i]))) {
-      if (isBlank(inner[i])) {
-        if (!leadingBlanks) whitespaces += inner[i];
-        i++;
-        continue;
-      }
-      const [length, text] = lineBreak(inner, i);
-      i += length;
-      if (leadingBlanks) trailingBreaks += text;
-      else {
-        whitespaces = "";
-        leadingBreak = text;
-        leadingBlanks = true;
-      }
+    const e = c.s[c.i + 1]!;
+    if (isBreak(e)) {
+      c.i += 1 + lineBreak(c.s, c.i + 1)[0];
+      return true;
     }
-    if (!leadingBlanks) out += whitespaces;
-    else if (leadingBreak === "\n") out += trailingBreaks === "" ? " " : trailingBreaks;
-    else out += leadingBreak + trailingBreaks;
+    const width = HEX_WIDTH[e];
+    if (width === undefined) {
+      c.out += SIMPLE_ESCAPES[e] ?? e;
+      c.i += 2;
+    } else {
+      c.out += String.fromCodePoint(parseInt(c.s.slice(c.i + 2, c.i + 2 + width), 16));
+      c.i += 2 + width;
+    }
   }
-  return out;
+  return false;
+}
+
+/** Blanks and line breaks after a part, joined to the value as libyaml joins them. */
+function readBlanks(c: Cursor, escapedBreak: boolean): void {
+  let leadingBlanks = escapedBreak;
+  let whitespaces = "";
+  let leadingBreak = "";
+  let trailingBreaks = "";
+  while (c.i < c.s.length && (isBlank(c.s[c.i]) || isBreak(c.s[c.i]))) {
+    if (isBlank(c.s[c.i])) {
+      if (!leadingBlanks) whitespaces += c.s[c.i];
+      c.i++;
+      continue;
+    }
+    const [length, text] = lineBreak(c.s, c.i);
+    c.i += length;
+    if (leadingBlanks) trailingBreaks += text;
+    else [whitespaces, leadingBreak, leadingBlanks] = ["", text, true];
+  }
+  if (!leadingBlanks) c.out += whitespaces;
+  else if (leadingBreak === "\n") c.out += trailingBreaks === "" ? " " : trailingBreaks;
+  else c.out += leadingBreak + trailingBreaks;
+}
+
+export function libyamlDoubleQuoted(inner: string): string {
+  const c: Cursor = { s: inner, i: 0, out: "" };
+  while (c.i < inner.length) readBlanks(c, readNonBlank(c));
+  return c.out;
 }
 
 /** Whether a double-quoted scalar's source has an escaped line break (`\` ending a line). */
