@@ -119,6 +119,17 @@ const secretInputs: [string, string][] = [
     "folded and literal blocks",
     `${SECRET}stringData:\n  a: >\n    x\n    y\n  b: |-\n    x\n    y\n`,
   ],
+  // With an indentation indicator, a line of more spaces than the indentation is content.
+  ["folded keep block of one line of spaces", `${SECRET}type: >4+\n     \ndata:\n  a: YWJj\n`],
+  ["literal block of lines of spaces only", `${SECRET}stringData:\n  a: |1\n\n    \n  \n  b: c\n`],
+  [
+    "trailing lines of spaces after block content",
+    `${SECRET}stringData:\n  a: |2-\n      x\n       \n     \n  b: >1\n   y\n    \n`,
+  ],
+  [
+    "leading lines of spaces in a block in a sequence",
+    `${SECRET}metadata:\n  finalizers:\n  - >2+\n       \n     x\n      \n  - |1\n     \n`,
+  ],
   ["duplicate key (Go keeps the last)", `${SECRET}stringData:\n  a: one\n  a: two\n`],
   ["keys 1 and '1'", `${SECRET}stringData:\n  1: one\n  "1": two\n`],
   [
