@@ -130,6 +130,10 @@ const secretInputs: [string, string][] = [
     "leading lines of spaces in a block in a sequence",
     `${SECRET}metadata:\n  finalizers:\n  - >2+\n       \n     x\n      \n  - |1\n     \n`,
   ],
+  [
+    "a %YAML 1.2 directive after a byte-order mark and an empty document",
+    `\ufeff---\n%YAML 1.2\n---\n${SECRET}stringData:\n  a: b\n`,
+  ],
   ["duplicate key (Go keeps the last)", `${SECRET}stringData:\n  a: one\n  a: two\n`],
   ["keys 1 and '1'", `${SECRET}stringData:\n  1: one\n  "1": two\n`],
   [

@@ -704,8 +704,8 @@ function normaliseBreaks(source: string): { text: string; toSource: (offset: num
 
 /** libyaml reads only YAML 1.1 documents (`%YAML 1.1` before the first document). */
 function checkVersion(text: string): void {
-  const start = /^---/m.exec(text);
-  // A byte-order mark before the first directive does not hide it from libyaml.
+  // A byte-order mark before the first directive or `---` does not hide it from libyaml.
+  const start = /^\ufeff?---/m.exec(text);
   const directive = /^\ufeff?%YAML[ \t]+([0-9]+)\.([0-9]+)/m.exec(
     start ? text.slice(0, start.index) : text,
   );
