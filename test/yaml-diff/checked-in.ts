@@ -12,6 +12,22 @@ const SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace:
 const SEALED =
   "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n  namespace: ns\n";
 
+/**
+ * JSON whose first value fails on a type (so it is read again as YAML, and go-yaml converts the
+ * number for the string field) followed by a value with a bad byte at `badAt`: libyaml reads its
+ * input in 512-byte blocks, leaving a UTF-8 sequence a block cuts off to the next block, so
+ * whether the bad byte is met depends on where the blocks start. With `straddle`, a two-byte
+ * character across offset 512 moves the second block's start to 511. Latin-1 text: the bytes.
+ */
+function blockEdge(badAt: number, straddle: boolean): string {
+  const head = '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "';
+  const name = straddle ? `${"n".repeat(511 - head.length)}\u00c3\u00a9${"n".repeat(20)}` : "s";
+  const first = `${head}${name}", "annotations": {"a": 1E3}}}\n`;
+  const second = '{\n"kind": "Secret", "metadata": {"name": "';
+  const pad = "x".repeat(badAt - first.length - second.length);
+  return `${first}${second}${pad}\u00c2"}}\n`;
+}
+
 const secretInputs: [string, string][] = [
   // Values: null, empty, collections, numbers, dates and big integers under data / stringData.
   ["empty stringData item (Helm's missing value)", `${SECRET}stringData:\n  a:\n`],
@@ -113,6 +129,21 @@ const secretInputs: [string, string][] = [
     "folded and literal blocks",
     `${SECRET}stringData:\n  a: >\n    x\n    y\n  b: |-\n    x\n    y\n`,
   ],
+  // With an indentation indicator, a line of more spaces than the indentation is content.
+  ["folded keep block of one line of spaces", `${SECRET}type: >4+\n     \ndata:\n  a: YWJj\n`],
+  ["literal block of lines of spaces only", `${SECRET}stringData:\n  a: |1\n\n    \n  \n  b: c\n`],
+  [
+    "trailing lines of spaces after block content",
+    `${SECRET}stringData:\n  a: |2-\n      x\n       \n     \n  b: >1\n   y\n    \n`,
+  ],
+  [
+    "leading lines of spaces in a block in a sequence",
+    `${SECRET}metadata:\n  finalizers:\n  - >2+\n       \n     x\n      \n  - |1\n     \n`,
+  ],
+  [
+    "a %YAML 1.2 directive after a byte-order mark and an empty document",
+    `\ufeff---\n%YAML 1.2\n---\n${SECRET}stringData:\n  a: b\n`,
+  ],
   ["duplicate key (Go keeps the last)", `${SECRET}stringData:\n  a: one\n  a: two\n`],
   ["keys 1 and '1'", `${SECRET}stringData:\n  1: one\n  "1": two\n`],
   [
@@ -130,6 +161,11 @@ const secretInputs: [string, string][] = [
     `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n${SECRET}`,
   ],
   ["self-referencing alias", "a: &a [*a]\n"],
+  // libyaml's read blocks: a bad byte cut off by a block is met only when the next is read.
+  ["invalid UTF-8 cut off by the first read block", blockEdge(511, false)],
+  ["invalid UTF-8 at the end of the first read block", blockEdge(510, false)],
+  ["invalid UTF-8 in a block moved by a straddling character", blockEdge(1021, true)],
+  ["invalid UTF-8 cut off by a block moved by a straddling character", blockEdge(1022, true)],
 ];
 
 const sealedInputs: [string, string][] = [
@@ -156,7 +192,7 @@ const sealedInputs: [string, string][] = [
 ];
 
 function bytesOf(what: string, text: string): Uint8Array {
-  if (what !== "invalid UTF-8") return Buffer.from(text, "utf8");
+  if (!what.startsWith("invalid UTF-8")) return Buffer.from(text, "utf8");
   return Buffer.from(text, "latin1");
 }
 

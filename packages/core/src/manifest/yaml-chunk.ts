@@ -63,35 +63,51 @@ function utf8Problem(bytes: Uint8Array, i: number): string {
     : "invalid Unicode character";
 }
 
+/**
+ * libyaml decodes its input in 512-byte blocks as its scanner needs characters: a bad byte is
+ * reported once the block holding it is read, so one far behind the first document (in a
+ * following document go-yaml never parses) goes unnoticed. A UTF-8 sequence a block cuts off
+ * is left for the next block, which then starts at that sequence (not at a multiple of 512): a
+ * bad sequence announced in a block's last bytes is only met when the next block is read.
+ */
+const READ_BLOCK = 512;
+
+/** A byte go-yaml's reader refuses, its error, and where the block libyaml meets it starts. */
+interface ReaderProblem {
+  at: number;
+  error: string;
+  blockStart: number;
+}
+
 /** The first byte go-yaml's reader refuses (bad UTF-8, a control character) and its error. */
-function readerProblem(bytes: Uint8Array): { at: number; error: string } | undefined {
+function readerProblem(bytes: Uint8Array): ReaderProblem | undefined {
+  let blockStart = 0;
+  const found = (at: number, error: string, width: number): ReaderProblem => {
+    const end = at + width;
+    // Cut off by the block or by the end of the input: met by the next read.
+    const start = end > blockStart + READ_BLOCK || end > bytes.length ? at : blockStart;
+    return { at, error, blockStart: start };
+  };
   for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     if (b < 0x80) {
-      if (!isYamlPrintable(b)) return { at: i, error: "control characters are not allowed" };
+      if (!isYamlPrintable(b)) return found(i, "control characters are not allowed", 1);
+      if (i + 1 > blockStart + READ_BLOCK) blockStart = i;
       i++;
       continue;
     }
     const n = validSequenceLength(bytes, i);
-    if (n === 0) return { at: i, error: utf8Problem(bytes, i) };
+    if (n === 0) return found(i, utf8Problem(bytes, i), Math.max(1, announcedWidth(b)));
     if (!isYamlPrintable(decodeRune(bytes, i)[0]))
-      return { at: i, error: "control characters are not allowed" };
+      return found(i, "control characters are not allowed", n);
+    if (i + n > blockStart + READ_BLOCK) blockStart = i;
     i += n;
   }
   return undefined;
 }
 
-/**
- * libyaml decodes its input in 512-byte blocks as its scanner needs characters: a bad byte is
- * reported once the block holding it is read, so one far behind the first document (in a
- * following document go-yaml never parses) goes unnoticed.
- */
-const READ_BLOCK = 512;
-
-function seenBy(problem: { at: number } | undefined, reachBytes: number): boolean {
-  return (
-    problem !== undefined && problem.at < (Math.floor(reachBytes / READ_BLOCK) + 1) * READ_BLOCK
-  );
+function seenBy(problem: ReaderProblem | undefined, reachBytes: number): boolean {
+  return problem !== undefined && problem.blockStart <= reachBytes;
 }
 
 /** Bytes libyaml reads when its scanner has got to `offset` of the text. */
@@ -117,7 +133,7 @@ type ValueResult =
 function syntaxFailure(
   err: unknown,
   text: string,
-  problem: { at: number; error: string } | undefined,
+  problem: ReaderProblem | undefined,
 ): ValueResult {
   if (err instanceof YamlSyntaxError) {
     const reach = err.offset === undefined ? Infinity : reachOf(text, err.offset + 4);

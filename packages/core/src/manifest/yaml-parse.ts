@@ -104,6 +104,12 @@ function firstDocument(text: string): Document.Parsed | undefined {
   return undefined;
 }
 
+function columnOf(text: string, offset: number): number {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  // libyaml's columns do not count a byte-order mark.
+  return offset - lineStart - (lineStart === 0 && text.startsWith("\ufeff") ? 1 : 0);
+}
+
 function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
@@ -116,6 +122,8 @@ interface Builder {
   depth: number;
   /** Inside a flow collection (libyaml ends plain scalars at `?` there). */
   flow: boolean;
+  /** libyaml's indentation level: the column of the innermost block collection (-1: none). */
+  indent: number;
 }
 
 /**
@@ -166,9 +174,132 @@ function scalarNode(node: Scalar, b: Builder): YamlNode {
     checkEscapes(node, b);
     value = doubleQuotedValue(node, b) ?? value;
   }
-  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)
+  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
     checkBlockIndent(node, b);
+    value = explicitBlockValue(node, b) ?? value;
+  }
   return { kind: "scalar", value, tag, implicit: (plain && tag === "") || tag === "!" };
+}
+
+/** A block scalar's header: its style and the rest of the line (indicators, a comment). */
+const BLOCK_HEADER = /([|>])([^\n]*)/y;
+
+const BLOCK_WHITESPACE_REFUSAL =
+  "a block scalar with an indentation indicator and lines of spaces only is read differently by YAML 1.1 and YAML 1.2 parsers";
+
+/** A block scalar header with an indentation indicator, as libyaml reads it. */
+interface ExplicitHeader {
+  literal: boolean;
+  /** The scalar's indentation: the enclosing block collection's plus the indicator. */
+  indent: number;
+  /** -1 strip, 0 clip, 1 keep. */
+  chomping: number;
+  /** Where the header's line ends. */
+  lineEnd: number;
+}
+
+function explicitHeader(node: Scalar, b: Builder): ExplicitHeader | undefined {
+  BLOCK_HEADER.lastIndex = node.range?.[0] ?? 0;
+  const header = BLOCK_HEADER.exec(b.text);
+  const indicators = header ? /^[-+1-9]*/.exec(header[2]!)![0] : "";
+  const increment = /[1-9]/.exec(indicators);
+  if (!header || !increment) return undefined;
+  return {
+    literal: header[1] === "|",
+    indent: Math.max(b.indent, 0) + Number(increment[0]),
+    chomping: indicators.includes("+") ? 1 : indicators.includes("-") ? -1 : 0,
+    lineEnd: header.index + header[0].length,
+  };
+}
+
+/**
+ * The value libyaml gives a block scalar with an indentation indicator (`|2`, `>1+`). A line of
+ * spaces only with more spaces than the scalar's indentation is content to libyaml (a
+ * more-indented line of spaces, kept like any other), where the YAML 1.2 reader drops it as an
+ * empty line when no other content follows it. Undefined without an indicator (both readers
+ * agree there) and at a tab in the indentation (libyaml's error; the YAML 1.2 reader's own
+ * checks apply). Learned from go-yaml v2's `yaml_parser_scan_block_scalar` and `_breaks`.
+ */
+function explicitBlockValue(node: Scalar, b: Builder): string | undefined {
+  const header = explicitHeader(node, b);
+  if (!header) return undefined;
+  const read = new LibyamlBlock(b.text, header).read();
+  if (!read) return undefined;
+  const end = node.range?.[1] ?? read.end;
+  // Both readers must end the scalar at the same line, give or take lines of spaces.
+  const gap = b.text.slice(Math.min(end, read.end), Math.max(end, read.end));
+  if (header.lineEnd < b.text.length && !/[^ \n]/.test(gap)) return read.value;
+  if (read.value === String(node.value)) return undefined;
+  throw new YamlSyntaxError(BLOCK_WHITESPACE_REFUSAL, {
+    deliberate: true,
+    offset: node.range?.[0],
+  });
+}
+
+/** libyaml's block scalar scanner over the lines after an explicit header. */
+class LibyamlBlock {
+  private i: number;
+  private value = "";
+  private leadingBreak = "";
+  private trailingBreaks = "";
+  private leadingBlank = false;
+
+  private readonly text: string;
+  private readonly header: ExplicitHeader;
+
+  constructor(text: string, header: ExplicitHeader) {
+    this.text = text;
+    this.header = header;
+    this.i = header.lineEnd + 1;
+  }
+
+  /** The value and where the scalar ends; undefined at a tab in the indentation. */
+  read(): { value: string; end: number } | undefined {
+    const { indent, chomping } = this.header;
+    let column = this.breaks();
+    while (column === indent && this.i < this.text.length) {
+      this.line();
+      column = this.breaks();
+    }
+    if (column === undefined) return undefined;
+    if (chomping !== -1) this.value += this.leadingBreak;
+    if (chomping === 1) this.value += this.trailingBreaks;
+    return { value: this.value, end: this.i - column };
+  }
+
+  /** Skips empty lines (at most `indent` spaces each): the column reached on the next line. */
+  private breaks(): number | undefined {
+    const { text, header } = this;
+    for (;;) {
+      let column = 0;
+      while (column < header.indent && text[this.i] === " ") {
+        this.i++;
+        column++;
+      }
+      if (column < header.indent && text[this.i] === "\t") return undefined;
+      if (text[this.i] !== "\n") return column;
+      this.trailingBreaks += "\n";
+      this.i++;
+    }
+  }
+
+  /** One content line: folded onto the previous one unless either starts with a blank. */
+  private line(): void {
+    const { text } = this;
+    const trailingBlank = text[this.i] === " " || text[this.i] === "\t";
+    const folds = !this.header.literal && !this.leadingBlank && !trailingBlank;
+    if (folds && this.leadingBreak === "\n") {
+      if (this.trailingBreaks === "") this.value += " ";
+    } else this.value += this.leadingBreak;
+    this.value += this.trailingBreaks;
+    this.trailingBreaks = "";
+    this.leadingBlank = trailingBlank;
+    const eol = text.indexOf("\n", this.i);
+    const stop = eol < 0 ? text.length : eol;
+    this.value += text.slice(this.i, stop);
+    this.leadingBreak = eol < 0 ? "" : "\n";
+    this.i = eol < 0 ? stop : stop + 1;
+  }
 }
 
 /** libyaml's value of a double-quoted scalar with an escaped line break (see double-quoted.ts). */
@@ -356,10 +487,13 @@ function convertCollection(node: YNode, b: Builder): YamlNode {
   const flow = isCollection(node) && node.flow === true;
   const outer = b.flow;
   b.flow = outer || flow;
+  const outerIndent = b.indent;
+  if (!flow && node.range) b.indent = columnOf(b.text, node.range[0]);
   if (isMap(node)) appendAll(built.children, convertPairs(node.items, b, flow));
   else if (isSeq(node)) appendAll(built.children, convertItems(node.items, b, flow));
   b.depth--;
   b.flow = outer;
+  b.indent = outerIndent;
   return built;
 }
 
@@ -583,8 +717,8 @@ function normaliseBreaks(source: string): { text: string; toSource: (offset: num
 
 /** libyaml reads only YAML 1.1 documents (`%YAML 1.1` before the first document). */
 function checkVersion(text: string): void {
-  const start = /^---/m.exec(text);
-  // A byte-order mark before the first directive does not hide it from libyaml.
+  // A byte-order mark before the first directive or `---` does not hide it from libyaml.
+  const start = /^\ufeff?---/m.exec(text);
   const directive = /^\ufeff?%YAML[ \t]+([0-9]+)\.([0-9]+)/m.exec(
     start ? text.slice(0, start.index) : text,
   );
@@ -655,7 +789,7 @@ function parseNormalised(text: string): ParsedYaml {
   // Up to the token after the document: libyaml scans the blank lines in between to find it.
   checkLeadingTabs(text, scanned, exemptSpans(doc.contents));
   return {
-    node: convert(doc.contents, { text, anchors: new Map(), depth: 0, flow: false }),
+    node: convert(doc.contents, { text, anchors: new Map(), depth: 0, flow: false, indent: -1 }),
     end,
     scanned,
   };
