@@ -96,11 +96,24 @@ export function spawnManaged(
   });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
+  // Output read after the log has ended (a descendant writing late) is dropped, not thrown.
+  log.on("error", () => undefined);
+  // Settles once the log file holds everything the process wrote: "close" comes after the last
+  // output was read from the pipes ("exit" may come first, with the final log lines unread), and
+  // the file stream is then flushed. A descendant holding the pipes open gets 2 s.
   const exited = new Promise<number | string>((resolve) => {
-    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
-    child.once("error", (err) => resolve(`spawn error: ${err.message}`));
+    let settled = false;
+    const done = (result: number | string): void => {
+      if (settled) return;
+      settled = true;
+      log.end(() => resolve(result));
+    };
+    child.once("close", (code, signal) => done(code ?? signal ?? "unknown"));
+    child.once("exit", (code, signal) => {
+      setTimeout(() => done(code ?? signal ?? "unknown"), 2000).unref();
+    });
+    child.once("error", (err) => done(`spawn error: ${err.message}`));
   });
-  void exited.then(() => log.end());
   const killGroup = (sig: NodeJS.Signals): void => {
     if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     try {
