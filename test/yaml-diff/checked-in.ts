@@ -46,6 +46,12 @@ const secretInputs: [string, string][] = [
     `${SECRET}stringData:\n  a: 2001-12-14t21:59:43.10-05:00\n`,
   ],
   ["integer above 2^53", `${SECRET}stringData:\n  a: 9007199254740993\n`],
+  // A `!` inside a scalar is content, not a tag, even when the document has flow collections.
+  [
+    "tag-like text inside quoted values beside a flow map",
+    `${SECRET}  labels: {}\nstringData:\n  a: "{!Passw0rd}"\n  b: '[!abc]'\n  c: "{ !a}"\n  d: '[!x] y'\n`,
+  ],
+  ["tag-like text inside plain keys", `${SECRET}  labels: {}\nstringData:\n  a{!t: x\n  x[!y: z\n`],
   // An escaped line break keeps the empty lines after it (libyaml); the YAML 1.2 reader folded them.
   ["escaped break then an empty line", `${SECRET}stringData:\n  a: "z\\\n\n    w"\n`],
   [

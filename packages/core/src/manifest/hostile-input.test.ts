@@ -286,3 +286,21 @@ describe("a large document under a field Go ignores, read without the full parse
     );
   });
 });
+
+describe("tag-like text inside scalars (content to go-yaml, not a tag)", () => {
+  it.each([
+    ["a double-quoted password", 'a: "{!Passw0rd}"', { a: "{!Passw0rd}" }],
+    ["a single-quoted value", "a: '[!abc]'", { a: "[!abc]" }],
+    ["a quoted value with a space after the brace", 'a: "{ !a}"', { a: "{ !a}" }],
+    ["a plain key signet writes unquoted", "a{!t: x", { "a{!t": "x" }],
+  ])("reads %s beside a flow collection", (_, line, want) => {
+    const text = `${HEAD}  labels: {}\nstringData:\n  ${line}\n`;
+    expect(decodeSecrets(Buffer.from(text), "stdin")[0]!.stringData).toEqual(want);
+  });
+
+  it("still refuses a real tag that the two readers end differently", () => {
+    expect(() => decodeSecrets(Buffer.from(`${HEAD}stringData: [!t,x]\n`), "stdin")).toThrow(
+      /read differently by YAML 1.1 and YAML 1.2 parsers/,
+    );
+  });
+});

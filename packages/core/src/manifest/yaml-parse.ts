@@ -624,20 +624,22 @@ function libyamlDocument(text: string): {
 
 /**
  * libyaml reads a tag up to a blank, taking `,`, `[` and `]` into it; the YAML 1.2 reader ends
- * the tag there. Such text is refused.
+ * the tag there. Such text is refused. A `!` inside a scalar (`"{!Passw0rd}"`, a key `a{!t`) is
+ * content to both readers and is not looked at: up to the first tag the two read differently,
+ * they agree on where every scalar is, so the first match outside `scalars` is that tag.
  */
-function checkTags(text: string): void {
+function checkTags(text: string, scalars: readonly [number, number][]): void {
+  const inScalar = insideAny([...scalars].sort((x, y) => x[0] - y[0]));
   // libyaml takes a ':' into a tag too (`!x: v` is the tag `!x:`); the YAML 1.2 reader ends the
-  // tag before a ':' followed by a blank. (Like the check below, this looks at the raw text, so
-  // such a sequence inside a quoted string is refused too.)
-  const colon = /(^|[\s,[\]{}])!(?!<)[^\s,[\]{}]*:(?=[\s,[\]{}]|$)/.exec(text);
+  // tag before a ':' followed by a blank.
+  const colon = firstOutside(/(^|[\s,[\]{}])!(?!<)[^\s,[\]{}]*:(?=[\s,[\]{}]|$)/g, text, inScalar);
   if (colon) {
     throw new YamlSyntaxError(
       "a tag containing ':' is read differently by YAML 1.1 and YAML 1.2 parsers",
       { deliberate: true, offset: colon.index },
     );
   }
-  const found = /(^|[\s,[\]{}])!(?:<[^>]*>|[^\s,[\]{}]*)([,[\]{}])/.exec(text);
+  const found = firstOutside(/(^|[\s,[\]{}])!(?:<[^>]*>|[^\s,[\]{}]*)([,[\]{}])/g, text, inScalar);
   if (!found) return;
   if (found[2] === "{" || found[2] === "}") {
     // libyaml wants a blank (or `,`) after a tag.
@@ -650,6 +652,50 @@ function checkTags(text: string): void {
     "a tag directly followed by ',', '[' or ']' is read differently by YAML 1.1 and YAML 1.2 parsers",
     { deliberate: true, offset: found.index },
   );
+}
+
+/** Whether an offset lies in one of `spans` (sorted, not overlapping): a binary search. */
+function insideAny(spans: readonly [number, number][]): (at: number) => boolean {
+  return (at) => {
+    let [lo, hi] = [0, spans.length - 1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [a, b] = spans[mid]!;
+      if (at < a) hi = mid - 1;
+      else if (at >= b) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+}
+
+/** The first match of `pattern` (global) whose `!` is not inside a scalar. */
+function firstOutside(
+  pattern: RegExp,
+  text: string,
+  inScalar: (at: number) => boolean,
+): RegExpExecArray | undefined {
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    if (!inScalar(m.index + m[1]!.length)) return m;
+    pattern.lastIndex = m.index + 1;
+  }
+  return undefined;
+}
+
+/** Spans of the scalars (keys and values) of a document, tags and anchors excluded. */
+function scalarSpans(node: YNode | null, out: [number, number][] = []): [number, number][] {
+  if (!node?.range) return out;
+  if (isScalar(node)) {
+    out.push([node.range[0], node.range[1]]);
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      scalarSpans(pair.key as YNode | null, out);
+      scalarSpans(pair.value as YNode | null, out);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items as YNode[]) scalarSpans(item, out);
+  }
+  return out;
 }
 
 /**
@@ -785,7 +831,7 @@ function parseNormalised(text: string): ParsedYaml {
   }
   const error = syntaxError(doc, text);
   if (error) throw error;
-  checkTags(text.slice(0, end));
+  checkTags(text.slice(0, end), scalarSpans(doc.contents));
   // Up to the token after the document: libyaml scans the blank lines in between to find it.
   checkLeadingTabs(text, scanned, exemptSpans(doc.contents));
   return {
