@@ -304,3 +304,14 @@ describe("tag-like text inside scalars (content to go-yaml, not a tag)", () => {
     );
   });
 });
+
+describe("nesting the reader's stack cannot hold", () => {
+  it("is refused as too deep, never with the runtime's stack-overflow text", () => {
+    const levels = 1_000;
+    const seq = Array.from({ length: levels }, (_, i) => `${"  ".repeat(i)}-\n`).join("");
+    const text = `${HEAD}stringData:\n  a: b\nx:\n${seq}${"  ".repeat(levels)}a\n`;
+    const message = refusal(Buffer.from(text));
+    expect(message).toMatch(/nesting deeper than/);
+    expect(message).not.toMatch(/call stack/);
+  });
+});

@@ -521,6 +521,14 @@ function syntaxError(doc: Document.Parsed, text: string): YamlSyntaxError | unde
   if (!error) return undefined;
   const line = error.linePos?.[0]?.line ?? lineOf(text, error.pos[0]);
   const message = error.message.split("\n", 1)[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  // The YAML 1.2 reader recurses per level and reports running out of stack as a document error:
+  // that is the nesting limit (README), reached a little below MAX_NESTING for some styles.
+  if (/Maximum call stack size exceeded/.test(message)) {
+    return new YamlSyntaxError(
+      `nesting deeper than this reader's stack allows (under ${MAX_NESTING} levels here) is not supported`,
+      { deliberate: true, offset: error.pos[0] },
+    );
+  }
   return new YamlSyntaxError(`line ${line}: ${message}`, { yaml12: true, offset: error.pos[0] });
 }
 
