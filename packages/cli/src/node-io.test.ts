@@ -62,6 +62,16 @@ describe("the real Io", () => {
     expect(bytes.toString()).toBe(CERT);
   });
 
+  it("names the requested file, not its temporary sibling, when the directory is missing", async () => {
+    const target = join(dir, "no-such-dir", "out.yaml");
+    const err = (await nodeIo("test")
+      .writeFileAtomic(target, "x")
+      .catch((e: unknown) => e)) as Error & { code?: string };
+    expect(err.code).toBe("ENOENT");
+    expect(err.message).toContain(`'${target}'`);
+    expect(err.message).not.toMatch(/\.tmp/);
+  });
+
   it("reports a non-200 certificate URL with its status", async () => {
     const errors: string[] = [];
     const io = { ...nodeIo("test"), writeStderr: (t: string) => void errors.push(t) };

@@ -204,8 +204,15 @@ async function writeFileAtomic(
     await rename(temp, target);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
-    throw err;
+    throw namingTarget(err, temp, path);
   }
+}
+
+/** An error about the temporary file, reworded to name the file the user asked for. */
+function namingTarget(err: unknown, temp: string, path: string): unknown {
+  if (!(err instanceof Error) || !err.message.includes(temp)) return err;
+  const reworded = new Error(err.message.split(temp).join(path));
+  return Object.assign(reworded, { code: (err as { code?: string }).code });
 }
 
 function pathKind(path: string): Promise<PathKind> {
