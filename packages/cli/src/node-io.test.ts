@@ -216,6 +216,24 @@ describe("the real Io's standard streams", { timeout: 60_000 }, () => {
   const sealed = (out: string) =>
     [...out.matchAll(/^ {4}([ab]): (\S+)$/gm)].map((m) => [m[1], m[2]!.length]);
 
+  it("inspects a SealedSecret given as a process substitution (`signet inspect <(cmd)`)", () => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    writeFileSync(join(dir, "one.yaml"), secret);
+    const sealedFile = join(dir, "one.sealed.yaml");
+    const fd = openSync(join(dir, "one.yaml"), "r");
+    try {
+      writeFileSync(sealedFile, seal(fd).stdout);
+    } finally {
+      closeSync(fd);
+    }
+    const q = (p: string) => `'${p.replace(/'/g, "'\\''")}'`;
+    const script = `${q(process.execPath)} ${q(BIN)} inspect <(cat ${q(sealedFile)})`;
+    const res = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain("big");
+  });
+
   it("ends quietly with status 141 when its output's reader goes away (`signet ... | head`)", () => {
     writeFileSync(join(dir, "cert.pem"), CERT);
     // Far more output than a pipe buffers, so signet is still writing when head has gone.

@@ -159,7 +159,8 @@ class Walk {
   }
 
   private async file(path: string): Promise<void> {
-    const real = await this.io.realPath(path);
+    // A path with no real path to resolve (`inspect <(cmd)`: /dev/fd/N names a pipe) is itself.
+    const real = await this.io.realPath(path).catch(() => path);
     const first = this.seenFiles.get(real);
     if (first === undefined) {
       this.seenFiles.set(real, path);
