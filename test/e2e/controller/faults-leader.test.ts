@@ -40,11 +40,18 @@ const ARGS = [
 const OBJECTS = 100;
 const LEASE = "sealed-secrets-controller";
 
-const identityOf = (ctl: Controller): string => {
-  const m = /leader election: waiting to acquire the lease" identity=(\S+)/.exec(ctl.log());
-  if (!m?.[1]) throw new Error(`no leader-election identity in the log:\n${ctl.proc.tail(20)}`);
-  return m[1];
-};
+const IDENTITY = /leader election: waiting to acquire the lease" identity=(\S+)/;
+
+/** The identity a controller logged, if it has yet ("started" can come just before it). */
+const identityOf = (ctl: Controller): string => IDENTITY.exec(ctl.log())?.[1] ?? "(not logged yet)";
+
+/** The identity once the controller has logged it (CI once read the log just before). */
+const loggedIdentity = (ctl: Controller): Promise<string> =>
+  waitFor(
+    "a leader-election identity in the log",
+    () => Promise.resolve(IDENTITY.exec(ctl.log())?.[1]),
+    10_000,
+  );
 
 /** Versions of each object after the first one `isNewest` accepts, that it does not accept. */
 function olderAfterNewest(
@@ -86,8 +93,8 @@ describe("a leader frozen mid-renewal and mid-reconcile while another takes over
     const b = await startControllerOn(ep, ns, ARGS);
     controllers.push(b);
     const byId = new Map([
-      [identityOf(a), a],
-      [identityOf(b), b],
+      [await loggedIdentity(a), a],
+      [await loggedIdentity(b), b],
     ]);
     const leases = recordVersions(ep, `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`);
     const secrets = recordVersions(ep, `/api/v1/namespaces/${ns}/secrets`);
@@ -129,7 +136,7 @@ describe("a leader frozen mid-renewal and mid-reconcile while another takes over
 
       // The other replica takes over and writes the newest value everywhere.
       await Promise.all(names.map((name) => resealTo(ep, sealedAs("final")(name))));
-      const followerId = identityOf(follower);
+      const followerId = await loggedIdentity(follower);
       await waitFor(
         "the follower to take the Lease over",
         () =>
