@@ -105,6 +105,29 @@ export interface ComponentControl {
   thaw(): void;
 }
 
+/**
+ * Returns once every thread of `pid` is stopped (state T in /proc), at most 2 s: SIGSTOP is
+ * delivered asynchronously, and on a loaded machine a thread of a Go server could still answer a
+ * request sent right after kill() returned.
+ */
+function waitStopped(pid: number | undefined): void {
+  if (pid === undefined) return;
+  const deadline = Date.now() + 2000;
+  const allStopped = (): boolean => {
+    try {
+      return readdirSync(`/proc/${pid}/task`).every((tid) => {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        return /^[TtXZ]/.test(stat.slice(stat.lastIndexOf(")") + 2));
+      });
+    } catch {
+      return true; // gone
+    }
+  };
+  while (!allStopped() && Date.now() < deadline) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  }
+}
+
 export interface StartOptions {
   binDir?: string;
   /** Directories or files applied with `kubectl apply -f` before KCM starts (e.g. crds/). */
@@ -435,7 +458,11 @@ export async function startControlPlane(opts: StartOptions = {}): Promise<Contro
           }
           await launch(name);
         },
-        freeze: () => running().signal("SIGSTOP"),
+        freeze: () => {
+          const proc = running();
+          proc.signal("SIGSTOP");
+          waitStopped(proc.child.pid);
+        },
         thaw: () => running().signal("SIGCONT"),
       };
     };
