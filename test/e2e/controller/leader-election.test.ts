@@ -85,7 +85,7 @@ const unsealedBy = (ctl: LocalController, ns: string, name: string): boolean =>
 const loggedUnseal = (ctl: LocalController, ns: string, name: string): Promise<true> =>
   waitFor(
     `${name} unsealed in the controller's log`,
-    async () => unsealedBy(ctl, ns, name) || undefined,
+    () => Promise.resolve(unsealedBy(ctl, ns, name) || undefined),
     5_000,
     50,
   );
