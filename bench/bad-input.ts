@@ -69,10 +69,42 @@ function ordinaryInputs(head: string): [string, string | Buffer][] {
         Buffer.from([0xff, 0x0a]),
       ]),
     ],
+    ...flowAndBoundInputs(head),
     [
       "a double-quoted value of 250,000 `\\x41` escapes (sealed)",
       head.replace("a: b", `a: "${"\\x41".repeat(250_000)}"`),
     ],
+  ];
+}
+
+/**
+ * Flow-style and other dense documents under 1 MiB (what a reviewer found at 280-700 MiB): read
+ * by the fast reader, or refused at the size bounds that keep the budget (README: deliberate
+ * differences).
+ */
+function flowAndBoundInputs(head: string): [string, string][] {
+  const n = (count: number): string => count.toLocaleString("en-US");
+  const [flowList, flowItems] = fill(`${head}extra: [`, () => "1,");
+  const [aliases, aliasCount] = fill(`${head}x: &x v\nextra: [`, () => "*x, ");
+  const [beside, besideItems] = fill(
+    head.replace("stringData:\n  a: b\n", "stringData: {a: b}\nextra:\n"),
+    () => "- a\n",
+  );
+  const [maps, mapCount] = fill(`${head}extra:\n`, () => "- {a: b}\n");
+  const limit = `${head}extra:\n${"- {a: bbbbbbbbbbbbbbbbbbbbbbbbb}\n".repeat(29_990)}`;
+  const [tagged, tags] = fill(`${head}extra:\n`, () => "- !!str a\n");
+  const [blocks, blockCount] = fill(`${head}extra:\n`, () => "- |\n  a\n");
+  const [empty, emptyCount] = fill(`${head}extra:\n`, () => "-\n");
+  return [
+    // The last item's comma becomes the closing bracket: the text stays under 1 MiB.
+    [`a flow list of ${n(flowItems)} numbers (sealed)`, `${flowList.slice(0, -1)}]`],
+    [`a flow list of ${n(aliasCount)} aliases (sealed)`, `${aliases.slice(0, -2)}]\n`],
+    [`a block list of ${n(besideItems)} items beside \`stringData: {a: b}\` (sealed)`, beside],
+    [`a list of ${n(emptyCount)} empty items (sealed)`, empty],
+    ["29,990 flow mappings, 1 MiB (at the collection bound, sealed)", limit],
+    [`a list of ${n(mapCount)} flow mappings (over the collection bound)`, maps],
+    [`a list of ${n(tags)} tagged items (over the token bound)`, tagged],
+    [`a list of ${n(blockCount)} block scalars (over the token bound)`, blocks],
   ];
 }
 

@@ -42,6 +42,7 @@ function fast(text: string): unknown {
   const node = parseFastYaml(text);
   if (node === undefined) return undefined;
   if (node === "empty") return { node };
+  if ("refusal" in node) return { error: node.refusal };
   if ("unclosedQuote" in node)
     return { error: node.unclosedQuote.message, offset: node.unclosedQuote.offset };
   return { node: spelled(node) };
@@ -63,7 +64,25 @@ function documents(input: Uint8Array): string[] {
   return out;
 }
 
-const KEYS = ["a", "b", "k1", "data", "x.y/z", "1", "true", "null", "~", "on", "<<"];
+const KEYS = [
+  "a",
+  "b",
+  "k1",
+  "data",
+  "x.y/z",
+  "1",
+  "true",
+  "null",
+  "~",
+  "on",
+  "<<",
+  '"q k"',
+  "'s: k'",
+  "'it''s'",
+  '"a\\tb"',
+  '"#"',
+  '"1"',
+];
 const VALUES = [
   "v",
   "1",
@@ -172,7 +191,116 @@ const GOOD = [
   "*a2",
   "a # c",
   "2001-12-14",
+  "",
+  '"x\\ny"',
 ];
+
+/** Flow scalars, tricky ones among them (what YAML 1.1 and 1.2 split or end differently). */
+const FLOW_SCALARS = [
+  "v",
+  "a b",
+  "1",
+  "-1",
+  "-a",
+  "- a",
+  "yes",
+  "~",
+  "'q'",
+  "'it''s'",
+  '"d"',
+  '"a\\nb"',
+  '"\\x41\\u00e9"',
+  '"\\/"',
+  '"\\ud800"',
+  '"q\\"x"',
+  '"a, b]"',
+  "a:b",
+  "a#b",
+  "a #b",
+  "?a",
+  "a?",
+  ":a",
+  "*a1",
+  "*a2",
+  "*a9",
+  "*a1:",
+  "&a1 v",
+  "&a2 'q'",
+  "&a1 [x]",
+  "&a2 {k: v}",
+  "!t v",
+  "!!str 1",
+  "é",
+  ".5",
+  "...",
+  "",
+];
+
+/** A flow rendering of `tree`, with random spacing and line breaks at `indent` or other columns. */
+function flowText(r: Random, tree: Tree, indent: number, tricky = 0.3): string {
+  const gap = (): string =>
+    r.pick([
+      "",
+      " ",
+      " ",
+      "  ",
+      "",
+      " ",
+      " ",
+      `\n${" ".repeat(indent + 1 + r.int(3))}`,
+      `\n${" ".repeat(r.int(indent + 2))}`,
+    ]);
+  if (typeof tree === "string") return r.chance(tricky) ? r.pick(FLOW_SCALARS) : r.pick(GOOD);
+  const comma = (): string => `${gap()}${r.chance(tricky / 6) ? ",," : ","}${gap()}`;
+  const trailing = r.chance(0.2) ? "," : "";
+  if ("seq" in tree) {
+    const items = tree.seq.map((t) => flowText(r, t, indent + 2, tricky));
+    return `[${gap()}${items.join(comma())}${trailing}${gap()}]`;
+  }
+  const colon = (): string => r.pick([": ", ": ", ":", " : ", ":\n" + " ".repeat(indent + 2)]);
+  const entries = tree.map.map(([k, t]) => {
+    const key = r.chance(0.2) ? r.pick(['"k"', "'k'", "k x", tricky ? "*a1" : "k"]) : k;
+    return r.chance(tricky / 6) ? key : `${key}${colon()}${flowText(r, t, indent + 2, tricky)}`;
+  });
+  return `{${gap()}${entries.join(comma())}${trailing}${gap()}}`;
+}
+
+/** A block document with flow collections as values, items and root. */
+function randomFlowText(r: Random): string {
+  const tricky = r.chance(0.3) ? 0.3 : 0;
+  const prefix = r.chance(0.5) ? "a1: &a1 v\n" : "";
+  const tree = (): Tree => {
+    const t = randomTree(r, 1);
+    return typeof t === "string" ? { seq: [t] } : t;
+  };
+  const shapes = [
+    () => `${prefix}${r.pick(KEYS)}: ${flowText(r, tree(), 0, tricky)}`,
+    () => `${prefix}k:\n- ${flowText(r, tree(), 0)}\n- ${flowText(r, tree(), 0, tricky)}`,
+    () => `${prefix}k:\n  - x: ${flowText(r, tree(), 4, tricky)}`,
+    () =>
+      `${" ".repeat(r.int(2))}${flowText(
+        r,
+        {
+          map: [
+            ["a", tree()],
+            ["b", "v"],
+          ],
+        },
+        0,
+        tricky,
+      )}`,
+  ];
+  const suffix = r.pick([
+    "",
+    "\n",
+    " # c\n",
+    "\nz: 1\n",
+    "\n# c\n",
+    tricky ? "#c\n" : "",
+    tricky ? " x\n" : "",
+  ]);
+  return r.pick(shapes)() + suffix;
+}
 
 describe("the fast YAML reader agrees with the full reader", () => {
   it("on every document of the checked-in and generated corpus it accepts", () => {
@@ -194,5 +322,12 @@ describe("the fast YAML reader agrees with the full reader", () => {
     }
     expect(accepted).toBeGreaterThan(count / 10);
     expect(sequences).toBeGreaterThan(count / 20);
+  });
+
+  it("on random texts with flow collections (values, items, a root mapping)", () => {
+    const r = new Random(seed);
+    let accepted = 0;
+    for (let i = 0; i < count * 4; i++) if (agree(randomFlowText(r))) accepted++;
+    expect(accepted).toBeGreaterThan(count / 10);
   });
 });

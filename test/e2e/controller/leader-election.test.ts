@@ -78,6 +78,18 @@ const loggedIdentity = (ctl: LocalController): Promise<string> =>
 const unsealedBy = (ctl: LocalController, ns: string, name: string): boolean =>
   ctl.log().includes(`msg="SealedSecret unsealed" namespace=${ns} name=${name}\n`);
 
+/**
+ * Waits for `ctl` to log that it unsealed `name`: the status it wrote can be read before the
+ * line reaches its log file (the log is written through a pipe).
+ */
+const loggedUnseal = (ctl: LocalController, ns: string, name: string): Promise<true> =>
+  waitFor(
+    `${name} unsealed in the controller's log`,
+    () => Promise.resolve(unsealedBy(ctl, ns, name) || undefined),
+    5_000,
+    50,
+  );
+
 interface SecretWrite {
   type: string;
   name: string;
@@ -191,7 +203,7 @@ describe("leader election", () => {
       for (const name of before) await waitSynced(ns, name, "True");
       await new Promise((r) => setTimeout(r, 4 * RETRY_MS));
       for (const name of before) {
-        expect(unsealedBy(leader, ns, name)).toBe(true);
+        await loggedUnseal(leader, ns, name);
         expect(unsealedBy(follower, ns, name)).toBe(false);
       }
       expect(follower.log()).not.toContain("lease acquired");
@@ -220,7 +232,7 @@ describe("leader election", () => {
       expect(second.leaseTransitions).toBe((first.leaseTransitions ?? 0) + 1);
       await waitSynced(ns, "after", "True");
       expect(unb64((await getSecret(ns, "after"))?.data?.["k"])).toBe("after");
-      expect(unsealedBy(follower, ns, "after")).toBe(true);
+      await loggedUnseal(follower, ns, "after");
       // The new leader re-lists everything but rewrites none of the Secrets already right.
       for (const name of before) {
         expect((await getSecret(ns, name))?.metadata?.resourceVersion).toBe(
@@ -248,7 +260,7 @@ describe("leader election", () => {
       expect(last.leaseTransitions).toBe((second.leaseTransitions ?? 0) + 1);
       await createSealedSecret(seal(key, { namespace: ns, name: "last", data: { k: "last" } }));
       await waitSynced(ns, "last", "True");
-      expect(unsealedBy(third, ns, "last")).toBe(true);
+      await loggedUnseal(third, ns, "last");
     } finally {
       watch.stop();
     }

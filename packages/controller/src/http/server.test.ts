@@ -287,6 +287,14 @@ describe("HTTP API: rate limits", () => {
     },
   );
 
+  it("counts every spelling of a path (case, trailing slash) against one quota", async () => {
+    const h = await start({ rateLimit: { perSecond: 1, burst: 0 } });
+    expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);
+    for (const spelling of ["/V1/Verify", "/v1/verify/", "/v1/VERIFY/"]) {
+      expect((await post(h.url(spelling), valid())).status).toBe(429);
+    }
+  });
+
   it("lets requests through again as the bucket refills", async () => {
     const h = await start({ rateLimit: { perSecond: 2, burst: 0 } });
     expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);

@@ -141,7 +141,9 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions): RequestListe
       res.setHeader("Allow", route.methods.join(", "));
       return send(res, 405, "text/plain", "method not allowed\n");
     }
-    await route.handle(req, res, path);
+    // The route's own path, not the request's spelling: `/V1/Verify/` shares `/v1/verify`'s
+    // rate-limit bucket (each spelling would otherwise be a fresh quota).
+    await route.handle(req, res, route.path);
   };
   return (req, res) => {
     const path = pathOf(req.url ?? "/");

@@ -39,10 +39,12 @@ export class GoNumber {
  * extra object per key).
  */
 export class GoMap {
-  private readonly values = new Map<string | KeyToken, GoValue>();
+  /** Made on the first entry: a document of many empty maps then holds no `Map` for each. */
+  private values: Map<string | KeyToken, GoValue> | undefined;
   private tokens: Map<string, KeyToken> | undefined;
 
   set(key: GoValue, value: GoValue): void {
+    this.values ??= new Map();
     if (typeof key === "string") {
       this.values.set(key, value);
       return;
@@ -61,11 +63,12 @@ export class GoMap {
   }
 
   get size(): number {
-    return this.values.size;
+    return this.values?.size ?? 0;
   }
 
   /** Calls `use` for each entry in order; the key is the last one set for its identity. */
   forEach(use: (key: GoValue, value: GoValue) => void): void {
+    if (!this.values) return;
     for (const [id, value] of this.values) use(typeof id === "string" ? id : id.key, value);
   }
 }

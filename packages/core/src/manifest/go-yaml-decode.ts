@@ -33,6 +33,11 @@ export class GoYamlDecoder {
   private aliasCount = 0;
   private aliasDepth = 0;
   private readonly active = new Set<YamlNode>();
+  /**
+   * Values of plain scalars already decoded, by text (a value is never changed once made): a
+   * list of half a million `1`s then holds one number, not half a million.
+   */
+  private readonly plain = new Map<string, GoValue>();
 
   /** The document's value; the document node itself counts as one decode, as in go-yaml. */
   decodeDocument(root: YamlNode): GoValue {
@@ -53,7 +58,7 @@ export class GoYamlDecoder {
   }
 
   private decode(node: YamlNode): GoValue {
-    if (typeof node === "string") return plainValue(node);
+    if (typeof node === "string") return this.plainValue(node);
     switch (node.kind) {
       case "alias":
         return this.followAlias(node, (target) => this.decodeCounted(target));
@@ -64,6 +69,15 @@ export class GoYamlDecoder {
       case "sequence":
         return node.children.map((child) => this.decodeCounted(child));
     }
+  }
+
+  /** A plain scalar's value; the first {@link PLAIN_CACHE} distinct texts are remembered. */
+  private plainValue(text: string): GoValue {
+    const known = this.plain.get(text);
+    if (known !== undefined) return known;
+    const value = scalarValue(plainScalar(text));
+    if (this.plain.size < PLAIN_CACHE) this.plain.set(text, value);
+    return value;
   }
 
   private decodeCounted(node: YamlNode): GoValue {
@@ -142,10 +156,8 @@ function isMerge(node: YamlNode): boolean {
   return node.kind === "scalar" && node.value === "<<" && (node.implicit || node.tag === TAG.merge);
 }
 
-/** A plain scalar without tag decoded into `interface{}`. */
-function plainValue(text: string): GoValue {
-  return scalarValue(plainScalar(text));
-}
+/** How many distinct plain scalar texts a decoder remembers the values of. */
+const PLAIN_CACHE = 4096;
 
 /** A scalar decoded into `interface{}` (`decoder.scalar`). */
 export function scalarValue(node: ScalarNode): GoValue {

@@ -29,6 +29,15 @@ const BAD_UTF8_AFTER_COMMENTS = Buffer.concat([
 ]);
 const UNCLOSED_QUOTE = Buffer.from(`${HEAD}stringData:\n  a: "${"z".repeat(MiB - 200)}\n`);
 
+/** `text` decodes to its Secret (stringData `a: b`) without the full YAML parser running. */
+function expectReadFast(text: string): void {
+  const parse = vi.spyOn(Parser.prototype, "parse");
+  const [secret] = decodeSecrets(Buffer.from(text), "stdin");
+  expect(secret!.stringData).toEqual({ a: "b" });
+  expect(parse).not.toHaveBeenCalled();
+  parse.mockRestore();
+}
+
 function refusal(input: Uint8Array): string {
   try {
     decodeSecrets(input, "stdin");
@@ -207,21 +216,15 @@ describe("a large but ordinary document (kubeseal seals each)", () => {
 describe("a large document under a field Go ignores, read without the full parser or a JSON tree", () => {
   const LIST = `${HEAD}stringData:\n  a: b\nextra:\n${"- a\n".repeat(262_000)}`;
   const ANCHORS = `${HEAD}stringData:\n  a: b\nextra:\n${Array.from({ length: 100_000 }, (_, i) => `- &a${i} x\n`).join("")}`;
-  const ITEM_MAPS = `${HEAD}stringData:\n  a: b\nextra:\n${"- k: v\n  j: *x\n".repeat(50_000)}`;
+  const ITEM_MAPS = `${HEAD}stringData:\n  a: b\nextra:\n${"- k: v\n  j: *x\n".repeat(29_990)}`;
   const MAP = `${HEAD}stringData:\n  a: b\nextra:\n${Array.from({ length: 80_000 }, (_, i) => `  k${i}: v\n`).join("")}`;
 
   it.each([
     ["a block list of 262,000 items", LIST],
     ["100,000 anchored items", ANCHORS],
-    ["50,000 one-line mappings in a list, with aliases", `x: &x y\n${ITEM_MAPS}`],
+    ["29,990 one-line mappings in a list, with aliases", `x: &x y\n${ITEM_MAPS}`],
     ["a map of 80,000 keys", MAP],
-  ])("reads %s with the fast reader", (_, text) => {
-    const parse = vi.spyOn(Parser.prototype, "parse");
-    const [secret] = decodeSecrets(Buffer.from(text), "stdin");
-    expect(secret!.stringData).toEqual({ a: "b" });
-    expect(parse).not.toHaveBeenCalled();
-    parse.mockRestore();
-  });
+  ])("reads %s with the fast reader", (_, text) => expectReadFast(text));
 
   it("keeps null in place of a YAML value no field takes", async () => {
     const { goYamlValue } = await import("./yaml-chunk.js");
@@ -313,5 +316,49 @@ describe("nesting the reader's stack cannot hold", () => {
     const message = refusal(Buffer.from(text));
     expect(message).toMatch(/nesting deeper than/);
     expect(message).not.toMatch(/call stack/);
+  });
+});
+
+describe("a large document in flow style or outside the fast subset, read or refused within bounds", () => {
+  const FLOW_LIST = `${HEAD}stringData:\n  a: b\nextra: [${"1,".repeat(500_000)}1]\n`;
+  const ROOT_FLOW = `{apiVersion: v1, kind: Secret, metadata: {name: s, namespace: ns}, stringData: {a: b}, extra: [${"*x, ".repeat(200_000)}*x]}\n`;
+  const LIST_BESIDE_FLOW = `${HEAD}stringData: {a: b}\nextra:\n${"- a\n".repeat(200_000)}`;
+  const flowMaps = (n: number): string =>
+    `${HEAD}stringData:\n  a: b\nextra:\n${"- {a: b}\n".repeat(n)}`;
+  const tagged = (n: number): string =>
+    `${HEAD}stringData:\n  a: b\nextra:\n${"- !!str a\n".repeat(n)}`;
+
+  it.each([
+    ["a flow list of 500,001 numbers", FLOW_LIST],
+    [
+      "200,001 aliases in a root flow mapping (anchor defined before it)",
+      `# x\n${ROOT_FLOW}`.replace("extra: [", "x: &x v, extra: ["),
+    ],
+    ["a block list of 200,000 items beside a flow mapping", LIST_BESIDE_FLOW],
+    ["29,990 flow mappings in a list (under the collection limit)", flowMaps(29_990)],
+  ])("reads %s with the fast reader", (_, text) => expectReadFast(text));
+
+  it("reads a document outside the fast subset under 25,000 tokens with the full reader", () => {
+    const [secret] = decodeSecrets(Buffer.from(tagged(3_000)), "stdin");
+    expect(secret!.stringData).toEqual({ a: "b" });
+  });
+
+  it.each([
+    ["30,001 flow mappings in a list", flowMaps(30_001), /more than 30,000 mappings and sequences/],
+    [
+      "30,001 block mappings in a list",
+      `${HEAD}stringData:\n  a: b\nextra:\n${"- k: v\n".repeat(30_001)}`,
+      /more than 30,000 mappings/,
+    ],
+    [
+      "a list of 10,000 tagged items (outside the fast subset)",
+      tagged(10_000),
+      /more than 25,000 YAML tokens/,
+    ],
+  ])("refuses %s before building it, naming the limit", (_, text, message) => {
+    const parse = vi.spyOn(Parser.prototype, "parse");
+    expect(refusal(Buffer.from(text))).toMatch(message);
+    expect(parse).not.toHaveBeenCalled();
+    parse.mockRestore();
   });
 });

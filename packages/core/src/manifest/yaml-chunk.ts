@@ -7,9 +7,10 @@ import type { GoValue } from "./go-value.js";
 import type { JsonValue } from "./json-tree.js";
 import { ConversionError, KeyCollision, marshalCheck, toJson } from "./sigs-yaml.js";
 import { parseFastYaml } from "./yaml-fast.js";
-import { parseYaml, YamlSyntaxError } from "./yaml-parse.js";
+import { flowNestingExceeded, MAX_FLOW_NESTING, parseYaml, YamlSyntaxError } from "./yaml-parse.js";
 import type { YamlNode } from "./yaml-node.js";
 import { utf8Length } from "./utf8.js";
+import { exceedsYamlTokens } from "./token-budget.js";
 
 /**
  * One YAML document through sigs.k8s.io/yaml's `yamlToJSONTarget`: go-yaml v2 reads it (first
@@ -153,6 +154,24 @@ function syntaxFailure(
   throw err;
 }
 
+/**
+ * Most YAML tokens (scalars, indicators, line breaks, comments) a document outside the fast
+ * readers' subset (yaml-fast.ts: block and flow collections of one-line scalars, anchors and
+ * aliases) may hold. The full reader costs about 0.5 KiB of memory per token (the `yaml`
+ * package's syntax tree and document), so a megabyte of block scalars, tags or empty items
+ * would take hundreds of megabytes; this bound keeps any input under 1 MiB within 100 MiB.
+ * Go reads such documents; no Secret comes near (a thousand keys with block scalars is under
+ * 10,000 tokens), and the refusal says how to write it instead (README: deliberate differences).
+ */
+export const MAX_FULL_READER_TOKENS = 25_000;
+
+function overBudget(): YamlSyntaxError {
+  return new YamlSyntaxError(
+    `the document has more than ${MAX_FULL_READER_TOKENS.toLocaleString("en-US")} YAML tokens and uses YAML that Signet reads only in documents below that size (block scalars, tags, explicit keys, multi-line or empty values...); write its large parts as plain block or flow collections of one-line values, or split it`,
+    { deliberate: true },
+  );
+}
+
 interface Parsed {
   node: YamlNode | undefined;
   end: number;
@@ -166,7 +185,14 @@ interface Parsed {
  */
 function parseChunk(text: string, checked: boolean): Parsed {
   const fast = checked ? parseFastYaml(text) : undefined;
-  if (fast === undefined) return parseYaml(text);
+  if (fast === undefined) {
+    // Nesting too deep is refused as such (before any parsing) rather than as too many tokens.
+    const tooDeep = flowNestingExceeded(text, MAX_FLOW_NESTING) >= 0;
+    if (!tooDeep && exceedsYamlTokens(text, MAX_FULL_READER_TOKENS)) throw overBudget();
+    return parseYaml(text);
+  }
+  if (fast !== "empty" && "refusal" in fast)
+    throw new YamlSyntaxError(fast.refusal, { deliberate: true });
   if (fast !== "empty" && "unclosedQuote" in fast) {
     const { message, offset } = fast.unclosedQuote;
     throw new YamlSyntaxError(message, { yaml12: true, offset });

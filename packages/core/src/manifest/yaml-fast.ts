@@ -1,29 +1,40 @@
+import { readFlow } from "./yaml-fast-flow.js";
+import { COLLECTION_LIMIT_REFUSAL, FastState } from "./yaml-fast-state.js";
+import { plainText, quotedScalar, UNCLOSED } from "./yaml-fast-scalar.js";
 import { plainScalar } from "./yaml-node.js";
 import type { MappingNode, PlainText, ScalarNode, SequenceNode, YamlNode } from "./yaml-node.js";
 
 /**
  * A fast reader for the YAML that `kubectl`, Helm and people write for Secrets: block mappings of
- * `key: value` lines and block sequences of `- value` or `- key: value` items, values plain, or
- * quoted without escapes, optionally anchored (`&name value`), or aliases (`*name`) of earlier
- * anchored scalars; comments and blank lines. It yields exactly the nodes the full reader
- * (`yaml-parse.ts`) yields for such text (plain scalars in their compact form, {@link PlainText}),
- * and gives up (returns `undefined`) on anything else:
- * flow collections, tags, empty sequence items, anchors on collections, block and multi-line
- * scalars, escapes, tabs, carriage returns, document markers, odd indentation, or characters
- * YAML 1.1 and 1.2 treat differently. Reading a 1,000-Secret stream with the `yaml` package
- * alone costs several times kubeseal's whole run, and a list of a few hundred thousand items
- * several seconds and hundreds of megabytes; this keeps Signet ahead of kubeseal on both.
+ * `key: value` lines (plain or quoted keys) and block sequences of `- value`, `- key: value` or
+ * empty `-` items; values plain, or quoted on one line (escapes included), optionally anchored
+ * (`&name value`), aliases (`*name`) of earlier anchors, or flow collections (yaml-fast-flow.ts);
+ * comments and blank lines. It yields exactly the nodes the full reader (`yaml-parse.ts`) yields
+ * for such text (plain scalars in their compact form, {@link PlainText}), and gives up (returns
+ * `undefined`) on anything else: tags, anchors on block collections, block and multi-line
+ * scalars, tabs, carriage returns, document markers, odd indentation, or characters YAML 1.1
+ * and 1.2 treat differently. Reading a 1,000-Secret stream with the `yaml` package alone costs
+ * several times kubeseal's whole run, and a list of a few hundred thousand items several seconds
+ * and hundreds of megabytes; this keeps Signet ahead of kubeseal on both, and within the bad-input
+ * budget (documents with more collections than yaml-fast-state.ts allows are refused).
  */
 
 const KEY = /^([A-Za-z0-9_][A-Za-z0-9_./-]{0,999}):(?: +|$)/;
-/** Characters every reader takes literally: printable ASCII and non-ASCII text outside the
- * YAML 1.1 line breaks (NEL, LS, PS), the BOM, surrogates and non-characters. */
-const SAFE_TEXT = /^[\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
-const PLAIN_START = /^[^-?:,[\]{}#&*!|>'"%@`\s]/;
+/** After a quoted key: `:`, then spaces or the end of the line. */
+const QUOTED_KEY_END = /^:(?: +|$)/;
+/** libyaml's limit on a simple key (1,024 characters), with room for the full reader's count. */
+const MAX_KEY = 1000;
+/**
+ * Characters every reader takes literally, and the line feed: printable ASCII and non-ASCII text
+ * outside the YAML 1.1 line breaks (NEL, LS, PS), the BOM, surrogates and non-characters.
+ */
+const SAFE_TEXT = /^[\n\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
 /** An anchor before a value: libyaml's anchor names (letters, digits, `_`, `-`), then spaces. */
 const ANCHOR = /^&([0-9A-Za-z_-]+) +/;
 /** An alias value: its name, then only spaces or a comment after a space. */
 const ALIAS = /^\*([0-9A-Za-z_-]+)(?: +(?:#.*)?)?$/;
+/** What may follow a value on its line: spaces, then a comment after a space. */
+const LINE_REST = /^(?: +(?:#.*)?)?$/;
 
 interface Frame {
   indent: number;
@@ -35,118 +46,170 @@ interface Pending {
   node: MappingNode;
 }
 
-/**
- * A double-quoted value that is never closed: it runs to the end of the text (the caller checks
- * that nothing but a line break follows this line).
- */
-const UNCLOSED: unique symbol = Symbol("unclosed");
-
-/** A quoted value without escapes, followed only by spaces or a comment after a space. */
-function quotedValue(rest: string): ScalarNode | typeof UNCLOSED | undefined {
-  const end = rest.indexOf(rest[0]!, 1);
-  if (end < 0) return rest[0] === '"' && !rest.includes("\\") ? UNCLOSED : undefined;
-  const body = rest.slice(1, end);
-  const after = rest.slice(end + 1);
-  if (body.includes("\\") || !/^ *(?:#.*)?$/.test(after) || after.startsWith("#")) return undefined;
-  return { kind: "scalar", value: body, tag: "", implicit: false };
-}
-
-/** The text of a plain scalar value (comment and trailing spaces cut); undefined outside the subset. */
-function plainText(rest: string): string | undefined {
-  if (!PLAIN_START.test(rest)) return undefined;
-  const comment = rest.search(/ +#/);
-  const value = (comment < 0 ? rest : rest.slice(0, comment)).replace(/ +$/, "");
-  if (value.endsWith(":") || value.includes(": ")) return undefined;
-  return value;
-}
-
 /** The block mappings and sequences read so far, line by line. */
 class FastReader {
   private readonly stack: Frame[] = [];
   private pending: Pending | undefined;
-  private readonly anchors = new Map<string, YamlNode>();
+  readonly state = new FastState();
+  /** A root flow mapping was read: only blank and comment lines may follow. */
+  private flowRoot = false;
   root: MappingNode | undefined;
+  /** The indentation of a `-` with nothing after it on the line before. */
+  private emptyItem: number | undefined;
+  /** Where reading goes on after a flow collection that ended on a later line. */
+  resume: number | undefined;
+
+  private readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
 
   /**
-   * A value after `key: ` or `- `: a node; null when the value is on the next lines (after a
-   * key only); undefined when this reader does not handle it.
+   * A value after `key: ` or `- ` (`rest`, at offset `at` of the text, in a collection whose
+   * continuation lines must be indented past `minIndent`): a node; null when the value is on
+   * the next lines (after a key only); undefined when this reader does not handle it.
    */
-  private value(rest: string): YamlNode | typeof UNCLOSED | null | undefined {
+  private value(
+    rest: string,
+    at: number,
+    minIndent: number,
+  ): YamlNode | typeof UNCLOSED | null | undefined {
     if (rest === "" || rest.startsWith("#")) return null;
     const anchor = ANCHOR.exec(rest);
     if (anchor) {
-      const node = this.scalar(rest.slice(anchor[0].length));
+      const after = at + anchor[0].length;
+      if (isFlowStart(this.text[after])) return this.flow(after, minIndent, anchor[1]);
+      const node = this.scalar(rest.slice(anchor[0].length), after);
       if (node === undefined || node === UNCLOSED) return undefined;
-      this.anchors.set(anchor[1]!, node);
+      this.state.anchors.set(anchor[1]!, node);
       return node;
     }
     const alias = ALIAS.exec(rest);
     if (alias) {
-      const target = this.anchors.get(alias[1]!);
-      return target ? { kind: "alias", name: alias[1]!, target } : undefined;
+      return this.state.alias(alias[1]!);
     }
-    return this.scalar(rest);
+    if (isFlowStart(rest[0])) return this.flow(at, minIndent, undefined);
+    return this.scalar(rest, at);
   }
 
-  /** A scalar that starts `rest` and ends the line. */
-  private scalar(rest: string): ScalarNode | PlainText | typeof UNCLOSED | undefined {
-    if (rest.startsWith('"') || rest.startsWith("'")) return quotedValue(rest);
-    return plainText(rest);
+  /** A scalar that starts `rest` (at offset `at`) and ends the line. */
+  private scalar(rest: string, at: number): ScalarNode | PlainText | typeof UNCLOSED | undefined {
+    if (!rest.startsWith('"') && !rest.startsWith("'")) return plainText(rest);
+    const read = quotedScalar(this.text, at);
+    if (read === undefined || read === UNCLOSED) return read;
+    return LINE_REST.test(this.text.slice(read.end, lineEnd(this.text, read.end)))
+      ? read.node
+      : undefined;
   }
 
   /**
-   * Reads one line at `indent` (a `key: value` line or a `- ` sequence item); false when the line
-   * is outside the subset, "unclosed" when a key's value opens a double-quoted scalar that the
-   * line does not close.
+   * A flow collection starting at `at`: its closing line may hold only spaces and a comment
+   * after it, and reading goes on after that line.
    */
-  line(indent: number, rest: string): boolean | typeof UNCLOSED {
-    if (rest === "-" || rest.startsWith("- ")) return this.item(indent, rest);
-    const match = KEY.exec(rest);
-    if (!match) return false;
+  private flow(at: number, minIndent: number, anchor: string | undefined): YamlNode | undefined {
+    const read = readFlow(this.text, at, { minIndent, state: this.state, anchor });
+    if (!read) return undefined;
+    const eol = lineEnd(this.text, read.end);
+    if (!LINE_REST.test(this.text.slice(read.end, eol))) return undefined;
+    this.resume = eol + 1;
+    return read.node;
+  }
+
+  /**
+   * Reads one line at `indent` (a `key: value` line, a `- ` sequence item, or a root flow
+   * mapping), `rest` starting at offset `at`; false when the line is outside the subset,
+   * "unclosed" when a key's value opens a double-quoted scalar that the line does not close.
+   */
+  line(indent: number, rest: string, at: number): boolean | typeof UNCLOSED {
+    if (this.flowRoot || this.fillsEmptyItem(indent)) return false;
+    if (rest === "-" || rest.startsWith("- ")) return this.item(indent, rest, at);
+    if (!this.root && rest.startsWith("{")) return this.rootFlow(at);
+    const key = this.key(rest, at);
+    if (!key) return false;
     this.settlePending(indent, false);
     if (!this.root) {
       this.root = { kind: "mapping", children: [] };
+      this.state.addCollection();
       this.stack.push({ indent, node: this.root });
     }
     const top = this.unwind(indent, false);
     if (top?.node.kind !== "mapping" || top.indent !== indent) return false;
-    return this.entry(top.node, indent, match, rest);
+    return this.entry(top.node, indent, key, at);
   }
 
-  /** The rest of a `key: value` entry of `node` (at `indent`), its key matched. */
+  /**
+   * The key starting `rest` (at offset `at`) and the length up to its value: a plain key, or a
+   * quoted one followed by `: ` (or `:` ending the line).
+   */
+  private key(rest: string, at: number): { key: YamlNode; length: number } | undefined {
+    const match = KEY.exec(rest);
+    if (match) return { key: match[1]!, length: match[0].length };
+    if (rest[0] !== '"' && rest[0] !== "'") return undefined;
+    const read = quotedScalar(this.text, at);
+    if (read === undefined || read === UNCLOSED || read.end - at > MAX_KEY) return undefined;
+    const colon = QUOTED_KEY_END.exec(rest.slice(read.end - at));
+    return colon ? { key: read.node, length: read.end - at + colon[0].length } : undefined;
+  }
+
+  /** The line (at `indent`) is deeper than a `-` with nothing after it: the item's content. */
+  private fillsEmptyItem(indent: number): boolean {
+    const emptyItem = this.emptyItem;
+    this.emptyItem = undefined;
+    return emptyItem !== undefined && indent > emptyItem;
+  }
+
+  /** A flow mapping as the document's root. */
+  private rootFlow(at: number): boolean {
+    const node = this.flow(at, -1, undefined);
+    if (node === undefined || typeof node === "string" || node.kind !== "mapping") return false;
+    this.root = node;
+    this.flowRoot = true;
+    return true;
+  }
+
+  /** The rest of a `key: value` entry of `node` (at `indent`, text at offset `at`), its key matched. */
   private entry(
     node: MappingNode,
     indent: number,
-    match: RegExpExecArray,
-    rest: string,
+    { key, length }: { key: YamlNode; length: number },
+    at: number,
   ): boolean | typeof UNCLOSED {
-    const value = this.value(rest.slice(match[0].length));
+    const value = this.value(
+      this.text.slice(at + length, lineEnd(this.text, at)),
+      at + length,
+      indent,
+    );
     if (value === undefined) return false;
     if (value === UNCLOSED) return UNCLOSED;
-    node.children.push(match[1]!);
+    node.children.push(key);
     if (value === null) this.pending = { indent, node };
     else node.children.push(value);
     return true;
   }
 
   /** A `- ` sequence item at `indent`: a scalar, or a mapping whose first entry follows `- `. */
-  private item(indent: number, rest: string): boolean {
+  private item(indent: number, rest: string, at: number): boolean {
     if (!this.root) return false;
     this.settlePending(indent, true);
     const top = this.unwind(indent, true);
     if (top?.node.kind !== "sequence" || top.indent !== indent) return false;
     const content = rest.slice(1).replace(/^ +/, "");
     const column = indent + rest.length - content.length;
-    const match = KEY.exec(content);
-    if (match) {
+    const contentAt = at + rest.length - content.length;
+    const key = this.key(content, contentAt);
+    if (key) {
       const node: MappingNode = { kind: "mapping", children: [] };
+      this.state.addCollection();
       top.node.children.push(node);
       this.stack.push({ indent: column, node });
-      return this.entry(node, column, match, content) === true;
+      return this.entry(node, column, key, contentAt) === true;
     }
-    const value = this.value(content);
-    if (value === undefined || value === null || value === UNCLOSED) return false;
-    top.node.children.push(value);
+    const value = this.value(content, contentAt, indent);
+    if (value === undefined || value === UNCLOSED) return false;
+    // An empty item is an empty scalar unless a deeper line gives it content (left to the full reader).
+    if (value === null) this.emptyItem = indent;
+    top.node.children.push(value ?? "");
     return true;
   }
 
@@ -177,6 +240,7 @@ class FastReader {
       const child: MappingNode | SequenceNode = item
         ? { kind: "sequence", children: [] }
         : { kind: "mapping", children: [] };
+      this.state.addCollection();
       pending.node.children.push(child);
       this.stack.push({ indent, node: child });
     } else {
@@ -203,35 +267,61 @@ function unclosedQuote(source: string): UnclosedQuote {
   };
 }
 
+/** A document refused for its number of collections (yaml-fast-state.ts), whatever else it holds. */
+export interface TooLarge {
+  refusal: string;
+}
+
 /**
  * The document of `text` if it is in the subset this reader handles: its root mapping (or
  * "empty" for a text of only comments and blank lines, or {@link UnclosedQuote} when its last
- * line opens a double-quoted value that never closes); undefined otherwise.
+ * line opens a double-quoted value that never closes, or {@link TooLarge}); undefined otherwise.
  */
 export function parseFastYaml(
   source: string,
-): MappingNode | ScalarNode | "empty" | UnclosedQuote | undefined {
+): MappingNode | ScalarNode | "empty" | UnclosedQuote | TooLarge | undefined {
   // A leading `---` (kept by the document splitter) opens the document explicitly: same meaning.
   const text = source.replace(/^---(?:[ \t]+(?:#[^\n]*)?)?\n/, "");
-  if (text.startsWith("---")) return undefined;
-  const reader = new FastReader();
+  if (text.startsWith("---") || !SAFE_TEXT.test(text)) return undefined;
+  const reader = new FastReader(text);
+  const read = readLines(reader, text);
+  if (reader.state.overLimit) return { refusal: COLLECTION_LIMIT_REFUSAL };
+  if (read === UNCLOSED) return unclosedQuote(source);
+  if (read === "outside") return undefined;
+  reader.settlePending(-1, false);
+  if (reader.state.overLimit) return { refusal: COLLECTION_LIMIT_REFUSAL };
+  // An explicit `---` with nothing after it opens a document holding an empty scalar.
+  return reader.root ?? (text.length < source.length ? plainScalar("") : "empty");
+}
+
+/**
+ * Feeds the lines of `text` to `reader`: "done", "outside" the subset (or over the collection
+ * limit), or UNCLOSED when the last line opens a double-quoted value that never closes.
+ */
+function readLines(reader: FastReader, text: string): "done" | "outside" | typeof UNCLOSED {
   // Line by line without splitting the text first: a megabyte of comment lines then costs no
   // more memory than one line.
   for (let from = 0; from <= text.length;) {
     const eol = lineEnd(text, from);
     const line = text.slice(from, eol);
-    from = eol + 1;
-    if (!SAFE_TEXT.test(line)) return undefined;
     const indent = /^ */.exec(line)![0].length;
     const rest = line.slice(indent);
-    if (rest === "" || rest.startsWith("#")) continue;
-    const read = reader.line(indent, rest);
-    if (read === UNCLOSED && isLastLine(text, from)) return unclosedQuote(source);
-    if (read !== true) return undefined;
+    if (rest === "" || rest.startsWith("#")) {
+      from = eol + 1;
+      continue;
+    }
+    const read = reader.line(indent, rest, from + indent);
+    if (reader.state.overLimit) return "outside";
+    if (read === UNCLOSED && isLastLine(text, eol + 1)) return UNCLOSED;
+    if (read !== true) return "outside";
+    from = reader.resume ?? eol + 1;
+    reader.resume = undefined;
   }
-  reader.settlePending(-1, false);
-  // An explicit `---` with nothing after it opens a document holding an empty scalar.
-  return reader.root ?? (text.length < source.length ? plainScalar("") : "empty");
+  return "done";
+}
+
+function isFlowStart(c: string | undefined): boolean {
+  return c === "[" || c === "{";
 }
 
 function lineEnd(text: string, from: number): number {

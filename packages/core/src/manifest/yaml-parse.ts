@@ -354,8 +354,7 @@ export const LINE_SEPARATOR_REFUSAL =
 function checkLineSeparators(text: string, end: number, node: YNode | null): void {
   const first = text.slice(0, end).search(/[\u2028\u2029]/);
   if (first < 0) return;
-  const quoted = quotedSpans(text, node).sort((x, y) => x[0] - y[0]);
-  const inQuoted = insideAny(quoted);
+  const inQuoted = insideAny(quotedSpans(text, node), true);
   const separator = /[\u2028\u2029]/g;
   separator.lastIndex = first;
   for (let m = separator.exec(text); m && m.index < end; m = separator.exec(text)) {
@@ -732,7 +731,7 @@ function libyamlDocument(text: string): {
  * they agree on where every scalar is, so the first match outside `scalars` is that tag.
  */
 function checkTags(text: string, scalars: readonly [number, number][]): void {
-  const inScalar = insideAny([...scalars].sort((x, y) => x[0] - y[0]));
+  const inScalar = insideAny(scalars, true);
   // libyaml takes a ':' into a tag too (`!x: v` is the tag `!x:`); the YAML 1.2 reader ends the
   // tag before a ':' followed by a blank.
   const colon = firstOutside(/(^|[\s,[\]{}])!(?!<)[^\s,[\]{}]*:(?=[\s,[\]{}]|$)/g, text, inScalar);
@@ -757,14 +756,21 @@ function checkTags(text: string, scalars: readonly [number, number][]): void {
   );
 }
 
-/** Whether an offset lies in one of `spans` (sorted, not overlapping): a binary search. */
-function insideAny(spans: readonly [number, number][]): (at: number) => boolean {
+/**
+ * Whether an offset lies in one of `spans` (none overlapping), by binary search; at a span's
+ * first character only when `startInside`.
+ */
+function insideAny(
+  unsorted: readonly [number, number][],
+  startInside: boolean,
+): (at: number) => boolean {
+  const spans = [...unsorted].sort((x, y) => x[0] - y[0]);
   return (at) => {
     let [lo, hi] = [0, spans.length - 1];
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const [a, b] = spans[mid]!;
-      if (at < a) hi = mid - 1;
+      if (at < a || (at === a && !startInside)) hi = mid - 1;
       else if (at >= b) lo = mid + 1;
       else return true;
     }
@@ -785,22 +791,6 @@ function firstOutside(
   return undefined;
 }
 
-/** Spans of the scalars (keys and values) of a document, tags and anchors excluded. */
-function scalarSpans(node: YNode | null, out: [number, number][] = []): [number, number][] {
-  if (!node?.range) return out;
-  if (isScalar(node)) {
-    out.push([node.range[0], node.range[1]]);
-  } else if (isMap(node)) {
-    for (const pair of node.items) {
-      scalarSpans(pair.key as YNode | null, out);
-      scalarSpans(pair.value as YNode | null, out);
-    }
-  } else if (isSeq(node)) {
-    for (const item of node.items as YNode[]) scalarSpans(item, out);
-  }
-  return out;
-}
-
 /**
  * Tabs in indentation. libyaml does not skip a tab where a simple key may start (at the start
  * of a line, after `- `): there it cannot start a token, unless the plain scalar before took
@@ -815,9 +805,10 @@ function checkLeadingTabs(
   exempt: readonly [number, number][],
 ): void {
   const tab = /^( *-[ ]*| *)\t/gm;
+  const isExempt = insideAny(exempt, false);
   for (let m = tab.exec(text); m && m.index < scanned; m = tab.exec(text)) {
     const at = m.index;
-    if (exempt.some(([a, b]) => at > a && at < b)) continue;
+    if (isExempt(at)) continue;
     if (m[1]!.includes("-")) {
       throw new YamlSyntaxError(
         `line ${lineOf(text, at)}: found character that cannot start any token`,
@@ -831,20 +822,26 @@ function checkLeadingTabs(
   }
 }
 
-/** Spans of scalars and flow collections, whose lines may start with tabs. */
-function exemptSpans(node: YNode | null, out: [number, number][] = []): [number, number][] {
+/**
+ * Spans of a document's scalars (keys and values; tags and anchors excluded), sorted, none
+ * inside another. With `wholeFlow` a flow collection is one span (its lines may start with tabs)
+ * instead of its scalars.
+ */
+function nodeSpans(
+  node: YNode | null,
+  wholeFlow: boolean,
+  out: [number, number][] = [],
+): [number, number][] {
   if (!node?.range) return out;
-  if (isScalar(node) || (isCollection(node) && node.flow === true)) {
+  if (isScalar(node) || (wholeFlow && isCollection(node) && node.flow === true)) {
     out.push([node.range[0], node.range[1]]);
-    return out;
-  }
-  if (isMap(node)) {
+  } else if (isMap(node)) {
     for (const pair of node.items) {
-      exemptSpans(pair.key as YNode | null, out);
-      exemptSpans(pair.value as YNode | null, out);
+      nodeSpans(pair.key as YNode | null, wholeFlow, out);
+      nodeSpans(pair.value as YNode | null, wholeFlow, out);
     }
   } else if (isSeq(node)) {
-    for (const item of node.items as YNode[]) exemptSpans(item, out);
+    for (const item of node.items as YNode[]) nodeSpans(item, wholeFlow, out);
   }
   return out;
 }
@@ -935,9 +932,9 @@ function parseNormalised(text: string): ParsedYaml {
   const error = syntaxError(doc, text);
   if (error) throw error;
   checkLineSeparators(text, end, doc.contents);
-  checkTags(text.slice(0, end), scalarSpans(doc.contents));
+  checkTags(text.slice(0, end), nodeSpans(doc.contents, false));
   // Up to the token after the document: libyaml scans the blank lines in between to find it.
-  checkLeadingTabs(text, scanned, exemptSpans(doc.contents));
+  checkLeadingTabs(text, scanned, nodeSpans(doc.contents, true));
   return {
     node: convert(doc.contents, { text, anchors: new Map(), depth: 0, flow: false, indent: -1 }),
     end,
