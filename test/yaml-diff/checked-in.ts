@@ -257,6 +257,13 @@ const secretInputs: [string, string][] = [
   ["invalid UTF-8 at the end of the first read block", blockEdge(510, false)],
   ["invalid UTF-8 in a block moved by a straddling character", blockEdge(1021, true)],
   ["invalid UTF-8 cut off by a block moved by a straddling character", blockEdge(1022, true)],
+  // A line separator is a line break to libyaml: inside the first JSON value (read again as
+  // YAML after a type error) it ends the scanner's look-ahead, so the control character in the
+  // next value is never read.
+  [
+    "a line separator inside a JSON value read again as YAML, a control character after it",
+    `{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "annotations": {"a": "x \u2028 y", "n": 1E3, "p": "${"p".repeat(500)}"}}}{"kind": "Secret", "metadata": {"name": "${"q".repeat(500)}\u0001"}}\n`,
+  ],
 ];
 
 const sealedInputs: [string, string][] = [
