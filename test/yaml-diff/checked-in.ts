@@ -129,6 +129,91 @@ const secretInputs: [string, string][] = [
   ["a tab line after an empty value", `${SECRET}stringData:\n  a: b\n  c:\n\t\n---\n${SECRET}`],
   // libyaml reads U+2028 as a line break: this flow mapping is valid to Go, not to YAML 1.2.
   ["U+2028 inside a flow mapping", `${SECRET}metadata: {labels: {b:\u2028"x"}}\n---\n${SECRET}`],
+  // U+2028 and U+2029 are line breaks to libyaml: inside a quoted scalar a first one is kept
+  // (not folded into a space) and the blanks around it dropped; NEL is a line feed.
+  [
+    "U+2028 then spaces in a single-quoted value (go-yaml's own output)",
+    `${SECRET}  annotations:\n    a: 'x\u2028          y'\nstringData:\n  k: v\n`,
+  ],
+  [
+    "U+2028 and U+2029 at line ends in quoted values",
+    `${SECRET}stringData:\n  a: 'x\u2028\n    y'\n  b: "p\u2029\n    q"\n  c: 'z \u2028'\n`,
+  ],
+  [
+    "U+2028 then empty lines in quoted values",
+    `${SECRET}stringData:\n  a: 'x\u2028\n\n    y'\n  b: "x\u2029\n\n\n    y"\n  c: 'x\n\n    \u2028  y'\n`,
+  ],
+  [
+    "several line separators in a row",
+    `${SECRET}stringData:\n  a: 'x\u2028\u2029\u2028y'\n  b: "x\u2029 \u2029  \u2028y"\n  c: '\u2028\u2028'\n`,
+  ],
+  [
+    "blanks around a line separator",
+    `${SECRET}stringData:\n  a: 'x \t \u2028 \t y'\n  b: "x  \u2029\ty"\n  c: '\u2028x\u2029'\n  d: " \u2028 "\n`,
+  ],
+  [
+    "a line feed then a line separator",
+    `${SECRET}stringData:\n  a: 'x\n    \u2028  y'\n  b: "x \n   \u2029y"\n`,
+  ],
+  [
+    "an escaped line separator (YAML 1.2 has no such escape)",
+    `${SECRET}stringData:\n  a: "x\\\u2028   y"\n`,
+  ],
+  [
+    "escaped line separators and escapes beside raw ones",
+    `${SECRET}stringData:\n  b: "x\\L\u2028\\P y"\n  c: "x\\\n    \u2028 y"\n`,
+  ],
+  [
+    "NEL in quoted values",
+    `${SECRET}stringData:\n  a: 'x\u0085     y'\n  b: "x\u0085\u0085   y"\n  c: 'x\u0085   \u2028y'\n  d: "x\u2028\u0085   y"\n`,
+  ],
+  ["quoted keys holding line separators", `${SECRET}stringData:\n  a: b\n  'k\u2028x': v\n`],
+  ["a first quoted key holding a line separator", `${SECRET}stringData:\n  "k\u2029": v\n`],
+  ["a line separator inside an explicit key", `${SECRET}stringData:\n  ? 'k\u2028x'\n  : v\n`],
+  [
+    "an explicit key holding a line separator with ':' on its line",
+    `${SECRET}stringData:\n  ? 'k\u2028x' : v\n`,
+  ],
+  ["a flow mapping key holding a line separator", `${SECRET}stringData: {'k\u2028x': v}\n`],
+  [
+    "an explicit flow mapping key holding a line separator",
+    `${SECRET}stringData: {? 'k\u2028x' : v}\n`,
+  ],
+  [
+    "a flow key holding a line separator in a block mapping key",
+    `${SECRET}stringData:\n  a: b\n  ['k\u2028']: v\n`,
+  ],
+  [
+    "line separators in quoted scalars inside flow collections",
+    `${SECRET}  annotations: {a: 'x\u2028 y', b: "p\u2029\n    q", 'c': '\u2028'}\n  finalizers: ['a\u2028b', "c\u2029 d", 'e\u2028\n\n    f']\nstringData: {k: 'v\u2028 w'}\n`,
+  ],
+  [
+    "line separators in block sequence items",
+    `${SECRET}  finalizers:\n  - 'a\u2028b'\n  - "c\u2029"\n  - '\u2028'\n`,
+  ],
+  [
+    "a document marker after a line separator in a quoted scalar",
+    `${SECRET}stringData:\n  a: 'x\u2028--- y'\n`,
+  ],
+  [
+    "a document end marker after a line separator in a quoted scalar",
+    `${SECRET}stringData:\n  a: "x\u2029...\ty"\n  b: 'x\u2028...'\n`,
+  ],
+  [
+    "dashes after a line separator that are no marker",
+    `${SECRET}stringData:\n  a: 'x\u2028---y'\n  b: 'x\u2028 --- y'\n`,
+  ],
+  [
+    "a ':' after a quoted value holding a line separator",
+    `${SECRET}stringData:\n  a: 'x\u2028y': z\n`,
+  ],
+  ["a line separator in a plain scalar", `${SECRET}stringData:\n  a: x\u2028y\n`],
+  ["a line separator in a comment", `${SECRET}stringData:\n  a: b # c\u2028d: e\n`],
+  ["a line separator in a literal block", `${SECRET}stringData:\n  a: |\n    x\u2028y\n`],
+  [
+    "a line separator in a quoted scalar in a later document",
+    `${SECRET}stringData:\n  a: b\n---\n${SECRET}stringData:\n  a: 'x\u2028 y'\n`,
+  ],
   ["explicit !!str tag", `${SECRET}stringData:\n  a: !!str 0777\n`],
   ["explicit !!binary", `${SECRET}stringData:\n  a: !!binary aGVsbG8=\n`],
   [
@@ -172,6 +257,13 @@ const secretInputs: [string, string][] = [
   ["invalid UTF-8 at the end of the first read block", blockEdge(510, false)],
   ["invalid UTF-8 in a block moved by a straddling character", blockEdge(1021, true)],
   ["invalid UTF-8 cut off by a block moved by a straddling character", blockEdge(1022, true)],
+  // A line separator is a line break to libyaml: inside the first JSON value (read again as
+  // YAML after a type error) it ends the scanner's look-ahead, so the control character in the
+  // next value is never read.
+  [
+    "a line separator inside a JSON value read again as YAML, a control character after it",
+    `{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "annotations": {"a": "x \u2028 y", "n": 1E3, "p": "${"p".repeat(500)}"}}}{"kind": "Secret", "metadata": {"name": "${"q".repeat(500)}\u0001"}}\n`,
+  ],
 ];
 
 const sealedInputs: [string, string][] = [
@@ -195,6 +287,10 @@ const sealedInputs: [string, string][] = [
     '{"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret", "metadata": {"name": "s"}, "spec": {"encryptedData": {"a": "AgBy"}}}\n',
   ],
   ["deprecated data", `${SEALED}spec:\n  data: AgBy\n`],
+  [
+    "template annotations holding line separators",
+    `${SEALED}spec:\n  encryptedData:\n    a: AgBy\n  template:\n    metadata:\n      annotations:\n        a: 'x\u2028          y'\n        b: "p\\L\u2029 q"\n`,
+  ],
 ];
 
 function bytesOf(what: string, text: string): Uint8Array {

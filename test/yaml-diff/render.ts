@@ -13,11 +13,12 @@ function props(node: Node): string {
   return parts.length > 0 ? `${parts.join(" ")} ` : "";
 }
 
-function escapeDouble(text: string, rng: Random): string {
+function escapeDouble(text: string, rng: Random, indent = ""): string {
   let out = "";
   for (const c of text) {
     const code = c.codePointAt(0)!;
     if (c === "\\" || c === '"') out += `\\${c}`;
+    else if (c === "\u2028" || c === "\u2029") out += lineSeparator(c, indent, rng, true);
     else if (c === "\n") out += "\\n";
     else if (c === "\t") out += rng.chance(0.5) ? "\\t" : "\t";
     else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
@@ -43,6 +44,18 @@ function escapeDouble(text: string, rng: Random): string {
   return `"${out}"`;
 }
 
+/**
+ * A U+2028 or U+2029 written raw in a quoted scalar, as go-yaml writes it (followed by the
+ * indentation) or in other ways libyaml folds (blanks around it, line feeds and empty lines
+ * after it, another separator), or as an escape in a double-quoted one.
+ */
+function lineSeparator(c: string, indent: string, rng: Random, double: boolean): string {
+  const forms = [c, c, `${c}${indent}  `, ` ${c}\t `, `${c}\n${indent}`, `${c}\n\n${indent} `];
+  forms.push(`${c}${c === "\u2028" ? "\u2029" : "\u2028"}`, `\u0085${c}`, `${c}\u0085`);
+  if (double) forms.push(c === "\u2028" ? "\\L" : "\\P", `\\${c}  `);
+  return rng.pick(forms);
+}
+
 function blockScalar(text: string, indent: string, kind: "|" | ">", rng: Random): string {
   const chomp = rng.pick(["", "-", "+"]);
   const indicator = rng.chance(0.1) ? String(indent.length || 2) : "";
@@ -65,8 +78,12 @@ export class Renderer {
     const text = node.text;
     switch (style) {
       case "single":
-        return `'${text.replace(/'/g, "''").replace(/\n/g, `\n\n${indent}`)}'`;
+        return `'${text
+          .replace(/'/g, "''")
+          .replace(/\n/g, `\n\n${indent}`)
+          .replace(/[\u2028\u2029]/g, (c) => lineSeparator(c, indent, this.rng, false))}'`;
       case "double":
+        return escapeDouble(text, this.rng, indent);
       case "json":
         return escapeDouble(text, this.rng);
       case "literal":

@@ -196,6 +196,55 @@ describe("output that Go reads back", () => {
   });
 });
 
+describe("line separators (U+2028, U+2029) in Signet's own output", () => {
+  const INPUT = SECRET(
+    '  annotations:\n    a: "x\\Ly"\n    b: "p\\P\\Lq \\L"\n',
+    "stringData:\n  k: v\n",
+  );
+
+  async function annotationsOf(file: string): Promise<Record<string, string>> {
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+      io(file),
+    );
+    expect(opened.err).toBe("");
+    return (JSON.parse(opened.out) as { metadata: { annotations: Record<string, string> } })
+      .metadata.annotations;
+  }
+
+  it("reads back what -o yaml wrote (go-yaml's single-quoted style) in inspect and --recovery-unseal", async () => {
+    const sealed = await signet(["--cert", "cert.pem", "-o", "yaml"], io(INPUT));
+    expect(sealed.err).toBe("");
+    expect(sealed.out).toContain("a: 'x\u2028");
+    const inspected = await signet(["inspect", "ss.yaml"], io("", { "ss.yaml": sealed.out }));
+    expect(inspected.err).toBe("");
+    expect(inspected.code).toBe(0);
+    expect(inspected.out).toContain("annotations [a, b]");
+    expect(await annotationsOf(sealed.out)).toEqual({ a: "x\u2028y", b: "p\u2029\u2028q \u2028" });
+  });
+
+  it("merges into a file whose values hold line separators", async () => {
+    const input = SECRET('  annotations:\n    a: "x\\Ly"\n', "stringData:\n  k: v\n");
+    const sealed = await signet(["--cert", "cert.pem", "-o", "yaml"], io(input));
+    const at = io(SECRET("", "stringData:\n  new: y\n"), { "ss.yaml": sealed.out });
+    const merged = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], at);
+    expect(merged.err).toBe("");
+    expect(merged.code).toBe(0);
+    const file = at.files.get("ss.yaml")!.toString();
+    expect(file).toMatch(/\n {4}new: Ag/);
+    expect(await annotationsOf(file)).toEqual({ a: "x\u2028y" });
+  });
+
+  it("still refuses a line separator outside a quoted scalar, which YAML 1.1 and 1.2 read differently", async () => {
+    const result = await signet(
+      ["--cert", "cert.pem"],
+      io(SECRET("", "stringData:\n  k: x\u2028y\n")),
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain("outside a quoted scalar");
+  });
+});
+
 describe("input kubeseal reads is read", () => {
   it.each([
     [

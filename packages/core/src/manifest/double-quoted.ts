@@ -1,9 +1,14 @@
 /**
- * The value of a double-quoted scalar as libyaml reads it (go-yaml v2's
- * `yaml_parser_scan_flow_scalar`), from its source text between the quotes. Used where the YAML
- * 1.2 reader differs: after an escaped line break (`\` at the end of a line) libyaml keeps each
- * following empty line as a line feed ("z\<break><empty line>    w" is "z\nw"), where the `yaml`
- * package folds them into one space. Escapes were already checked against libyaml's set.
+ * The value of a quoted scalar as libyaml reads it (go-yaml v2's `yaml_parser_scan_flow_scalar`),
+ * from its source text between the quotes. Used where the YAML 1.2 reader differs:
+ * - after an escaped line break (`\` at the end of a line) libyaml keeps each following empty
+ *   line as a line feed ("z\<break><empty line>    w" is "z\nw"), where the `yaml` package
+ *   folds them into one space;
+ * - U+2028 and U+2029 are line breaks to libyaml (YAML 1.1) and content to the `yaml` package
+ *   (YAML 1.2). A first break that is not a line feed is kept as it is (not folded into a
+ *   space), and the blanks around it are dropped: 'x<U+2028>   y' is "x\u2028y", the text
+ *   go-yaml wrote.
+ * Escapes were already checked against libyaml's set.
  */
 const SIMPLE_ESCAPES: Record<string, string> = {
   "0": "\0",
@@ -43,6 +48,8 @@ interface Cursor {
   s: string;
   i: number;
   out: string;
+  /** Single-quoted: `''` is a quote, `\` is content. */
+  single: boolean;
 }
 
 /**
@@ -52,7 +59,12 @@ interface Cursor {
 function readNonBlank(c: Cursor): boolean {
   while (c.i < c.s.length && !isBlank(c.s[c.i]) && !isBreak(c.s[c.i])) {
     const ch = c.s[c.i]!;
-    if (ch !== "\\") {
+    if (c.single && ch === "'") {
+      c.out += "'";
+      c.i += 2;
+      continue;
+    }
+    if (c.single || ch !== "\\") {
       c.out += ch;
       c.i++;
       continue;
@@ -96,10 +108,52 @@ function readBlanks(c: Cursor, escapedBreak: boolean): void {
   else c.out += leadingBreak + trailingBreaks;
 }
 
-export function libyamlDoubleQuoted(inner: string): string {
-  const c: Cursor = { s: inner, i: 0, out: "" };
-  while (c.i < inner.length) readBlanks(c, readNonBlank(c));
+/**
+ * libyaml refuses a quoted scalar with a document indicator (`---` or `...` then a blank or a
+ * break) at the start of a line; after U+2028 or U+2029 the YAML 1.2 reader does not see one.
+ */
+export const DOCUMENT_INDICATOR = "found unexpected document indicator";
+
+/** Thrown at a document indicator at the start of a line inside the scalar (at `offset`). */
+export class QuotedScalarError extends Error {
+  readonly offset: number;
+  constructor(offset: number) {
+    super(DOCUMENT_INDICATOR);
+    this.offset = offset;
+  }
+}
+
+/** A document indicator at `i` (the start of a line): `---` or `...` then a blank, break or end. */
+function isDocumentIndicator(s: string, i: number): boolean {
+  const marker = s.slice(i, i + 3);
+  if (marker !== "---" && marker !== "...") return false;
+  // At the end of the inner text comes the closing quote, which is not blank.
+  const after = s[i + 3];
+  return isBlank(after) || isBreak(after);
+}
+
+function read(inner: string, single: boolean): string {
+  const c: Cursor = { s: inner, i: 0, out: "", single };
+  while (c.i < inner.length) {
+    readBlanks(c, readNonBlank(c));
+    if (c.i > 0 && isBreak(inner[c.i - 1]) && isDocumentIndicator(inner, c.i))
+      throw new QuotedScalarError(c.i);
+  }
   return c.out;
+}
+
+export function libyamlDoubleQuoted(inner: string): string {
+  return read(inner, false);
+}
+
+/** A single-quoted scalar as libyaml reads it, from its source text between the quotes. */
+export function libyamlSingleQuoted(inner: string): string {
+  return read(inner, true);
+}
+
+/** Whether a scalar's source holds U+2028 or U+2029, line breaks to libyaml only. */
+export function hasLineSeparator(source: string): boolean {
+  return /[\u2028\u2029]/.test(source);
 }
 
 /** Whether a double-quoted scalar's source has an escaped line break (`\` ending a line). */

@@ -13,10 +13,22 @@ import { YamlSyntaxError } from "./yaml-parse-error.js";
  * (`yaml_parser_fetch_more_tokens`, `yaml_simple_key_is_valid`).
  */
 
+/** libyaml's line breaks here (CR and NEL were read as LF before): LF, U+2028, U+2029. */
+function isBreak(c: string | undefined): boolean {
+  return c === "\n" || c === "\u2028" || c === "\u2029";
+}
+
 function lineOf(text: string, offset: number): number {
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  for (let i = 0; i < offset && i < text.length; i++) if (isBreak(text[i])) line++;
   return line;
+}
+
+/** The offset of the last line break before `before`, or -1. */
+function lastBreak(text: string, before: number): number {
+  let i = before - 1;
+  while (i >= 0 && !isBreak(text[i])) i--;
+  return i;
 }
 
 function fail(text: string, at: number, message: string): never {
@@ -78,7 +90,7 @@ function toNextToken(s: Scanner): void {
     const c = text[s.pos];
     if (c === " " || (c === "\t" && (s.flow > 0 || !s.lineStart))) s.pos++;
     else if (c === "\t") fail(text, s.pos, "found character that cannot start any token");
-    else if (c === "\n") {
+    else if (isBreak(c)) {
       s.pos++;
       if (s.flow === 0) s.lineStart = true;
     } else if (c === "#") {
@@ -139,13 +151,13 @@ function scanWhileKeyPossible(text: string, start: number, flow: number): number
  */
 export function scanAfterRoot(text: string, rootStart: number, rootEnd: number): number {
   let reach = rootEnd;
-  const sameLine = text.lastIndexOf("\n", rootEnd - 1) < rootStart;
+  const sameLine = lastBreak(text, rootEnd) < rootStart;
   if (sameLine) reach = Math.max(reach, scanWhileKeyPossible(text, rootStart, 0));
   const s: Scanner = { text, pos: rootEnd, flow: 0, lineStart: false };
   toNextToken(s);
   const next = s.pos;
   if (next >= text.length) return Math.max(reach, next);
-  const firstOnLine = text.lastIndexOf("\n", next - 1) >= rootEnd;
+  const firstOnLine = lastBreak(text, next) >= rootEnd;
   if (!firstOnLine || !startsSimpleKey(text, next)) {
     scanToken(s);
     return Math.max(reach, s.pos + (isDocumentMarker(text, next) ? 3 : 0));
@@ -156,7 +168,7 @@ export function scanAfterRoot(text: string, rootStart: number, rootEnd: number):
 /** `---` or `...` at the start of a line, followed by a blank: a document marker. */
 function isDocumentMarker(text: string, at: number): boolean {
   return (
-    (at === 0 || text[at - 1] === "\n") &&
+    (at === 0 || isBreak(text[at - 1])) &&
     /^(?:---|\.\.\.)(?:[ \t\n]|$)/.test(text.slice(at, at + 4))
   );
 }

@@ -116,9 +116,13 @@ function reachOf(text: string, offset: number): number {
   return utf8Length(text.slice(0, Math.min(text.length, offset)));
 }
 
-/** Text go-yaml (YAML 1.1) and the YAML 1.2 reader take differently: refused, documented. */
-function ambiguity(text: string): string | undefined {
-  if (/[\u2028\u2029]/.test(text)) {
+/**
+ * Text go-yaml (YAML 1.1) and the YAML 1.2 reader take differently: refused, documented. A
+ * U+2028 or U+2029 before a YAML 1.2 syntax error (`lineSeparators`) may be why the reader failed;
+ * in a document it read, the full reader has checked them (yaml-parse.ts `checkLineSeparators`).
+ */
+function ambiguity(text: string, lineSeparators = false): string | undefined {
+  if (lineSeparators && /[\u2028\u2029]/.test(text)) {
     return "the document contains a Unicode line separator (U+2028 or U+2029), which YAML 1.1 tools read as a line break and YAML 1.2 tools do not";
   }
   if (text.indexOf("\ufeff", 1) >= 0)
@@ -142,7 +146,7 @@ function syntaxFailure(
     if (err.deliberate) return { error: err.message, refusal: err.message };
     // The YAML 1.2 reader may have failed only because it reads the text differently (a U+2028
     // that libyaml takes as a line break): refused as ambiguous, not reported as Go's error.
-    const ambiguous = ambiguity(text.slice(0, (err.offset ?? text.length) + 1));
+    const ambiguous = ambiguity(text.slice(0, (err.offset ?? text.length) + 1), err.yaml12);
     if (ambiguous) return { error: ambiguous, refusal: ambiguous };
     return { error: `yaml: ${err.message}`, ...(err.yaml12 ? { yaml12: true } : {}) };
   }

@@ -16,7 +16,13 @@ import { YamlSyntaxError } from "./yaml-parse-error.js";
 import { plainScalar } from "./yaml-node.js";
 import type { YamlNode } from "./yaml-node.js";
 import { appendAll } from "../append.js";
-import { hasEscapedBreak, libyamlDoubleQuoted } from "./double-quoted.js";
+import {
+  hasEscapedBreak,
+  hasLineSeparator,
+  libyamlDoubleQuoted,
+  libyamlSingleQuoted,
+  QuotedScalarError,
+} from "./double-quoted.js";
 import { explicitKeyBefore, withoutTrailingComments } from "./look-back.js";
 
 /**
@@ -29,7 +35,9 @@ import { explicitKeyBefore, withoutTrailingComments } from "./look-back.js";
  *   directive without a document, anchors named with dots), Signet reports libyaml's error;
  * - where libyaml stops reading early (after a root flow collection or quoted scalar it only
  *   scans a little further, see libyaml-scan.ts), only that part is read;
- * - a lone CR and NEL are line breaks for libyaml; they are read as LF.
+ * - a lone CR and NEL are line breaks for libyaml; they are read as LF;
+ * - U+2028 and U+2029 are line breaks for libyaml too: inside a quoted scalar they are read as
+ *   libyaml reads them (double-quoted.ts), anywhere else the document is refused.
  * Only the first document of the text counts, as go-yaml's `Unmarshal` reads only it.
  */
 export { YamlSyntaxError };
@@ -110,9 +118,13 @@ function columnOf(text: string, offset: number): number {
   return offset - lineStart - (lineStart === 0 && text.startsWith("\ufeff") ? 1 : 0);
 }
 
+/** libyaml's line number at `offset`: U+2028 and U+2029 end lines too (see lineSeparators). */
 function lineOf(text: string, offset: number): number {
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 0x2028 || c === 0x2029) line++;
+  }
   return line;
 }
 
@@ -170,10 +182,8 @@ function scalarNode(node: Scalar, b: Builder): YamlNode {
   const plain = node.type === Scalar.PLAIN;
   let value = String(node.value);
   if (plain && b.flow) checkFlowPlain(value, b, node.range?.[0]);
-  if (node.type === Scalar.QUOTE_DOUBLE) {
-    checkEscapes(node, b);
-    value = doubleQuotedValue(node, b) ?? value;
-  }
+  if (node.type === Scalar.QUOTE_DOUBLE) checkEscapes(node, b);
+  value = quotedValue(node, b) ?? value;
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
     checkBlockIndent(node, b);
     value = explicitBlockValue(node, b) ?? value;
@@ -302,14 +312,74 @@ class LibyamlBlock {
   }
 }
 
-/** libyaml's value of a double-quoted scalar with an escaped line break (see double-quoted.ts). */
-function doubleQuotedValue(node: Scalar, b: Builder): string | undefined {
-  const [start, end] = node.range ?? [0, 0];
-  const source = b.text.slice(start, end);
-  const open = source.indexOf('"');
-  const close = source.lastIndexOf('"');
-  if (open < 0 || close <= open || !hasEscapedBreak(source)) return undefined;
-  return libyamlDoubleQuoted(source.slice(open + 1, close));
+/**
+ * libyaml's value of a quoted scalar where the YAML 1.2 reader's differs: one holding U+2028 or
+ * U+2029, or a double-quoted one with an escaped line break (see double-quoted.ts).
+ */
+function quotedValue(node: Scalar, b: Builder): string | undefined {
+  const inner = quotedInner(node, b.text);
+  if (!inner) return undefined;
+  const source = b.text.slice(inner.start, inner.end);
+  const single = node.type === Scalar.QUOTE_SINGLE;
+  if (!hasLineSeparator(source) && (single || !hasEscapedBreak(source))) return undefined;
+  try {
+    return single ? libyamlSingleQuoted(source) : libyamlDoubleQuoted(source);
+  } catch (err) {
+    if (!(err instanceof QuotedScalarError)) throw err;
+    const at = inner.start + err.offset;
+    throw new YamlSyntaxError(`line ${lineOf(b.text, at)}: ${err.message}`, { offset: at });
+  }
+}
+
+/** Where the text between a quoted scalar's quotes starts and ends. */
+function quotedInner(node: YNode, text: string): { start: number; end: number } | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  if (node.type !== Scalar.QUOTE_DOUBLE && node.type !== Scalar.QUOTE_SINGLE) return undefined;
+  const quote = node.type === Scalar.QUOTE_DOUBLE ? '"' : "'";
+  const [start, end] = node.range;
+  const open = text.indexOf(quote, start);
+  const close = text.lastIndexOf(quote, end - 1);
+  if (open < 0 || open >= end || close <= open) return undefined;
+  return { start: open + 1, end: close };
+}
+
+export const LINE_SEPARATOR_REFUSAL =
+  "the document contains a Unicode line separator (U+2028 or U+2029) outside a quoted scalar, which YAML 1.1 tools read as a line break and YAML 1.2 tools do not";
+
+/**
+ * U+2028 and U+2029 are line breaks to libyaml and content to the YAML 1.2 reader. Inside a
+ * quoted scalar Signet reads them as libyaml does; anywhere else (a plain or block scalar, a
+ * comment, between tokens) the two readers build different documents, and Signet refuses it.
+ */
+function checkLineSeparators(text: string, end: number, node: YNode | null): void {
+  const first = text.slice(0, end).search(/[\u2028\u2029]/);
+  if (first < 0) return;
+  const inQuoted = insideAny(quotedSpans(text, node), true);
+  const separator = /[\u2028\u2029]/g;
+  separator.lastIndex = first;
+  for (let m = separator.exec(text); m && m.index < end; m = separator.exec(text)) {
+    if (!inQuoted(m.index)) {
+      throw new YamlSyntaxError(LINE_SEPARATOR_REFUSAL, { deliberate: true, offset: m.index });
+    }
+  }
+}
+
+/** The spans between the quotes of a document's quoted scalars. */
+function quotedSpans(
+  text: string,
+  node: unknown,
+  out: [number, number][] = [],
+): [number, number][] {
+  if (isPair(node)) {
+    quotedSpans(text, node.key, out);
+    quotedSpans(text, node.value, out);
+  } else if (isCollection(node)) {
+    for (const item of node.items) quotedSpans(text, item, out);
+  } else if (isScalar(node)) {
+    const inner = quotedInner(node, text);
+    if (inner) out.push([inner.start, inner.end]);
+  }
+  return out;
 }
 
 /**
@@ -386,10 +456,33 @@ function checkFlowKey(key: YNode | null, b: Builder): void {
   if (explicitKeyBefore(b.text, start)) return;
   const colon = /^(?:\s|#[^\n]*)*:/.exec(b.text.slice(end));
   const span = b.text.slice(start, end + (colon ? colon[0].length : 0));
-  if (!span.includes("\n")) return;
+  if (!/[\n\u2028\u2029]/.test(span)) return;
   throw new YamlSyntaxError(`line ${lineOf(b.text, end)}: did not find expected ',' or '}'`, {
     offset: end,
   });
+}
+
+/**
+ * A `:` on the line where a key holding U+2028 or U+2029 ends (a quoted scalar with one, or a
+ * flow collection holding such a scalar): to libyaml the key spans lines, so it is no simple key,
+ * and in block context that is an error, explicit key (`?`) or not. A key at its mapping's
+ * indentation after the first (the key is then required) fails as "could not find expected
+ * ':'", any other as "mapping values are not allowed in this context". Learned from go-yaml v2's
+ * `yaml_parser_stale_simple_keys` and `yaml_parser_fetch_value`.
+ */
+function checkBlockKeyLines(key: YNode | null, b: Builder, first: boolean): void {
+  if (!key?.range) return;
+  const [start, end] = key.range;
+  const source = b.text.slice(start, end);
+  if (!hasLineSeparator(source)) return;
+  const colon = /^[ \t]*:/.exec(b.text.slice(end));
+  if (!colon) return;
+  const at = end + colon[0].length - 1;
+  const required = !first && columnOf(b.text, start) === b.indent;
+  const problem = required
+    ? "could not find expected ':'"
+    : "mapping values are not allowed in this context";
+  throw new YamlSyntaxError(`line ${lineOf(b.text, at)}: ${problem}`, { offset: at });
 }
 
 function isEmptyKey(key: unknown): boolean {
@@ -439,6 +532,7 @@ function convertPairs(pairs: readonly Pair[], b: Builder, flow: boolean): YamlNo
     checkMissingKey(pair, b);
     checkKeyLength(pair.key as YNode | null, b, flow);
     if (flow) checkFlowKey(pair.key as YNode | null, b);
+    else checkBlockKeyLines(pair.key as YNode | null, b, pair === pairs[0]);
     children.push(convert(pair.key as YNode | null, b), convert(pair.value as YNode | null, b));
   }
   return children;
@@ -837,6 +931,7 @@ function parseNormalised(text: string): ParsedYaml {
   }
   const error = syntaxError(doc, text);
   if (error) throw error;
+  checkLineSeparators(text, end, doc.contents);
   checkTags(text.slice(0, end), nodeSpans(doc.contents, false));
   // Up to the token after the document: libyaml scans the blank lines in between to find it.
   checkLeadingTabs(text, scanned, nodeSpans(doc.contents, true));
