@@ -127,6 +127,20 @@ const secretInputs: [string, string][] = [
   // libyaml scans the blank lines after a document for the next token: a tab starting one fails.
   ["a blank line starting with a tab after the document", `${SECRET}stringData:\n  a: b\n\t  \n`],
   ["a tab line after an empty value", `${SECRET}stringData:\n  a: b\n  c:\n\t\n---\n${SECRET}`],
+  // libyaml has no indentation rule inside flow collections; the YAML 1.2 reader wants their
+  // lines indented past the block around them. Go reads these; so does Signet's fast reader.
+  [
+    "flow mapping lines as deep as their key",
+    `${SECRET}  annotations: {\n  a: b,\n  c: "d"\n  }\nstringData: {k: v,\nx: 'y'}\n`,
+  ],
+  [
+    "flow lines at column 0, nested",
+    `${SECRET}  labels: {a: b,\nc: d}\nstringData:\n  k: v\n  l: [\n]\n`,
+  ],
+  [
+    "a root flow mapping over lines at column 0",
+    `{apiVersion: v1, kind: Secret,\nmetadata: {name: s,\nnamespace: ns},\nstringData: {a: b\n}\n}\n`,
+  ],
   // libyaml reads U+2028 as a line break: this flow mapping is valid to Go, not to YAML 1.2.
   ["U+2028 inside a flow mapping", `${SECRET}metadata: {labels: {b:\u2028"x"}}\n---\n${SECRET}`],
   // U+2028 and U+2029 are line breaks to libyaml: inside a quoted scalar a first one is kept

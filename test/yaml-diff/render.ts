@@ -104,14 +104,30 @@ export class Renderer {
       case "scalar":
         return props(node) + this.scalarText(node, indent, true);
       case "seq":
-        return `${props(node)}[${node.items.map((i) => this.flow(i as Node, indent)).join(this.rng.pick([", ", ",", " , "]))}${this.rng.chance(0.05) ? "," : ""}]`;
+        return `${props(node)}[${this.flowBreak(indent)}${node.items.map((i) => this.flow(i as Node, indent)).join(this.flowComma(indent))}${this.rng.chance(0.05) ? "," : ""}${this.flowBreak(indent)}]`;
       case "map": {
         const entries = node.entries.map(
           ([k, v]) => `${this.flow(k as Node, indent)}: ${this.flow(v as Node, indent)}`,
         );
-        return `${props(node)}{${entries.join(", ")}${this.rng.chance(0.05) ? "," : ""}}`;
+        return `${props(node)}{${this.flowBreak(indent)}${entries.join(this.flowComma(indent))}${this.rng.chance(0.05) ? "," : ""}${this.flowBreak(indent)}}`;
       }
     }
+  }
+
+  /**
+   * Between flow items: a comma, or (one time in ten) a comma and a line break, the next line
+   * indented deeper than `indent`, as deep, or not at all (libyaml has no indentation rule inside
+   * flow collections; the YAML 1.2 reader wants the lines deeper than the block around them).
+   */
+  private flowComma(indent: string): string {
+    if (!this.rng.chance(0.1)) return this.rng.pick([", ", ",", " , "]);
+    return `,${this.flowBreak(indent, true)}`;
+  }
+
+  /** Nothing, or (one time in twenty, or when `always`) a line break and an indentation. */
+  private flowBreak(indent: string, always = false): string {
+    if (!always && !this.rng.chance(0.05)) return "";
+    return `\n${this.rng.pick([`${indent}${" ".repeat(this.step)}`, indent, "", `${indent} `])}`;
   }
 
   private isBlockCollection(node: Node): boolean {

@@ -9,8 +9,8 @@ import type { MappingNode, SequenceNode, YamlNode } from "./yaml-node.js";
  * of earlier anchors, trailing commas. It yields the nodes the full reader (yaml-parse.ts)
  * yields, and gives up (undefined) on anything else: comments, tags, `?` keys, keys without a
  * value, empty values, `key: value` pairs inside a sequence, collections as keys, multi-line
- * scalars, a continuation line not indented past `minIndent` (the YAML 1.2 reader refuses what
- * libyaml takes there), document markers, nesting past {@link MAX_DEPTH}.
+ * scalars, document markers, nesting past {@link MAX_DEPTH}. Lines may be indented any way, as
+ * libyaml allows inside flow collections (the YAML 1.2 reader refuses some that Go reads).
  */
 
 /** Deeper flow nesting is left to the full reader, which refuses it past its own limit. */
@@ -39,13 +39,11 @@ class FlowReader {
   private readonly open = new Set<YamlNode>();
 
   private readonly text: string;
-  private readonly minIndent: number;
   private readonly state: FastState;
 
-  constructor(text: string, at: number, minIndent: number, state: FastState) {
+  constructor(text: string, at: number, state: FastState) {
     this.text = text;
     this.i = at;
-    this.minIndent = minIndent;
     this.state = state;
   }
 
@@ -66,17 +64,13 @@ class FlowReader {
   }
 
   /**
-   * The line starting at `i` is blank or indented past `minIndent` (where libyaml has no
-   * indentation rule in flow context, the YAML 1.2 reader refuses less), and no document marker.
+   * The line starting at `i` is no document marker. Its indentation does not matter: libyaml has
+   * no indentation rule inside flow collections (the YAML 1.2 reader refuses lines not indented
+   * past the block around them; Go reads them, and so does Signet here).
    */
   private lineStartOk(): boolean {
     const { text, i } = this;
-    if (text.startsWith("---", i) || text.startsWith("...", i)) return false;
-    let j = i;
-    while (text[j] === " ") j++;
-    if (text[j] === "\n" || j === text.length || j - i > this.minIndent) return true;
-    // The YAML 1.2 reader takes the outermost closing bracket as deep as the key (`k: [\n  a\n]`).
-    return j - i === this.minIndent && this.depth === 1 && (text[j] === "]" || text[j] === "}");
+    return !text.startsWith("---", i) && !text.startsWith("...", i);
   }
 
   /** A node at `i` (spaces skipped), or undefined outside the subset. */
@@ -206,15 +200,16 @@ class FlowReader {
 
 /**
  * The flow collection opening at `text[at]` (`[` or `{`, with `anchor` when one precedes it),
- * its continuation lines indented past `minIndent`, aliases resolved, anchors registered and
- * collections counted in `state`; undefined outside the subset or over the collection limit.
+ * aliases resolved, anchors registered and collections counted in `state`; undefined outside
+ * the subset or over the collection limit.
  */
 export function readFlow(
   text: string,
   at: number,
-  context: { minIndent: number; state: FastState; anchor: string | undefined },
+  state: FastState,
+  anchor: string | undefined,
 ): ReadFlow | undefined {
-  const reader = new FlowReader(text, at, context.minIndent, context.state);
-  const node = reader.collection(context.anchor);
+  const reader = new FlowReader(text, at, state);
+  const node = reader.collection(anchor);
   return node && { node, end: reader.i };
 }

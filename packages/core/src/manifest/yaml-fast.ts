@@ -66,20 +66,15 @@ class FastReader {
   }
 
   /**
-   * A value after `key: ` or `- ` (`rest`, at offset `at` of the text, in a collection whose
-   * continuation lines must be indented past `minIndent`): a node; null when the value is on
-   * the next lines (after a key only); undefined when this reader does not handle it.
+   * A value after `key: ` or `- ` (`rest`, at offset `at` of the text): a node; null when the
+   * value is on the next lines (after a key only); undefined when this reader does not handle it.
    */
-  private value(
-    rest: string,
-    at: number,
-    minIndent: number,
-  ): YamlNode | typeof UNCLOSED | null | undefined {
+  private value(rest: string, at: number): YamlNode | typeof UNCLOSED | null | undefined {
     if (rest === "" || rest.startsWith("#")) return null;
     const anchor = ANCHOR.exec(rest);
     if (anchor) {
       const after = at + anchor[0].length;
-      if (isFlowStart(this.text[after])) return this.flow(after, minIndent, anchor[1]);
+      if (isFlowStart(this.text[after])) return this.flow(after, anchor[1]);
       const node = this.scalar(rest.slice(anchor[0].length), after);
       if (node === undefined || node === UNCLOSED) return undefined;
       this.state.anchors.set(anchor[1]!, node);
@@ -89,7 +84,7 @@ class FastReader {
     if (alias) {
       return this.state.alias(alias[1]!);
     }
-    if (isFlowStart(rest[0])) return this.flow(at, minIndent, undefined);
+    if (isFlowStart(rest[0])) return this.flow(at, undefined);
     return this.scalar(rest, at);
   }
 
@@ -107,8 +102,8 @@ class FastReader {
    * A flow collection starting at `at`: its closing line may hold only spaces and a comment
    * after it, and reading goes on after that line.
    */
-  private flow(at: number, minIndent: number, anchor: string | undefined): YamlNode | undefined {
-    const read = readFlow(this.text, at, { minIndent, state: this.state, anchor });
+  private flow(at: number, anchor: string | undefined): YamlNode | undefined {
+    const read = readFlow(this.text, at, this.state, anchor);
     if (!read) return undefined;
     const eol = lineEnd(this.text, read.end);
     if (!LINE_REST.test(this.text.slice(read.end, eol))) return undefined;
@@ -161,7 +156,7 @@ class FastReader {
 
   /** A flow mapping as the document's root. */
   private rootFlow(at: number): boolean {
-    const node = this.flow(at, -1, undefined);
+    const node = this.flow(at, undefined);
     if (node === undefined || typeof node === "string" || node.kind !== "mapping") return false;
     this.root = node;
     this.flowRoot = true;
@@ -175,11 +170,7 @@ class FastReader {
     { key, length }: { key: YamlNode; length: number },
     at: number,
   ): boolean | typeof UNCLOSED {
-    const value = this.value(
-      this.text.slice(at + length, lineEnd(this.text, at)),
-      at + length,
-      indent,
-    );
+    const value = this.value(this.text.slice(at + length, lineEnd(this.text, at)), at + length);
     if (value === undefined) return false;
     if (value === UNCLOSED) return UNCLOSED;
     node.children.push(key);
@@ -205,7 +196,7 @@ class FastReader {
       this.stack.push({ indent: column, node });
       return this.entry(node, column, key, contentAt) === true;
     }
-    const value = this.value(content, contentAt, indent);
+    const value = this.value(content, contentAt);
     if (value === undefined || value === UNCLOSED) return false;
     // An empty item is an empty scalar unless a deeper line gives it content (left to the full reader).
     if (value === null) this.emptyItem = indent;
