@@ -223,8 +223,11 @@ describe("line separators (U+2028, U+2029) in Signet's own output", () => {
     expect(await annotationsOf(sealed.out)).toEqual({ a: "x\u2028y", b: "p\u2029\u2028q \u2028" });
   });
 
-  it("merges into a file whose values hold line separators", async () => {
-    const input = SECRET('  annotations:\n    a: "x\\Ly"\n', "stringData:\n  k: v\n");
+  it("merges into a file whose values hold line separators, writing them so Go reads them back", async () => {
+    const input = SECRET(
+      '  annotations:\n    a: "x\\Ly"\n    b: "p\\P\\Lq \\L"\n    c: "x\\Ny"\n',
+      "stringData:\n  k: v\n",
+    );
     const sealed = await signet(["--cert", "cert.pem", "-o", "yaml"], io(input));
     const at = io(SECRET("", "stringData:\n  new: y\n"), { "ss.yaml": sealed.out });
     const merged = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], at);
@@ -232,7 +235,12 @@ describe("line separators (U+2028, U+2029) in Signet's own output", () => {
     expect(merged.code).toBe(0);
     const file = at.files.get("ss.yaml")!.toString();
     expect(file).toMatch(/\n {4}new: Ag/);
-    expect(await annotationsOf(file)).toEqual({ a: "x\u2028y" });
+    expect(file).toContain('b: "p\\P\\Lq \\L"');
+    expect(await annotationsOf(file)).toEqual({
+      a: "x\u2028y",
+      b: "p\u2029\u2028q \u2028",
+      c: "x\u0085y",
+    });
   });
 
   it("still refuses a line separator outside a quoted scalar, which YAML 1.1 and 1.2 read differently", async () => {

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, Scalar } from "yaml";
+import { isAlias, isMap, isScalar, Scalar, visit } from "yaml";
 import type { Document, Pair, YAMLMap } from "yaml";
 
 import { encodeObject } from "./codec.js";
@@ -196,8 +196,57 @@ function editYaml(
   const doc = document.yaml().clone();
   if (dropHint) dropHintNode(doc);
   for (const { path, value } of edits) setSorted(doc, path, value, where);
-  const text = doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: false });
+  const text = withEscapedBreaks(doc, document.text, (d) =>
+    d.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: false }),
+  );
   return document.text.includes("\r\n") ? text.replace(/\n/g, "\r\n") : text;
+}
+
+/** YAML 1.1 line breaks that YAML 1.2 (the `yaml` package) writes as content. */
+const YAML11_BREAKS = /[\u0085\u2028\u2029]/g;
+const BREAK_ESCAPES: Record<string, string> = { "\u0085": "\\N", "\u2028": "\\L", "\u2029": "\\P" };
+
+/**
+ * `write(doc)` with every string holding NEL, U+2028 or U+2029 written double-quoted with
+ * those characters escaped (`\N`, `\L`, `\P`). The `yaml` package writes them raw, and Go
+ * (YAML 1.1) reads them as line breaks: "p \u2028" would come back as "p\u2028", "x\u0085y" as
+ * "x y". The package has no such escape, so each character is written as a private-use
+ * character the plain output does not hold, then replaced by its escape. Scalars `source` held
+ * with raw breaks are left as the package writes them back (as they were).
+ */
+function withEscapedBreaks(doc: Document, source: string, write: (d: Document) => string): string {
+  const plain = write(doc);
+  if (!/[\u0085\u2028\u2029]/.test(plain)) return plain;
+  const stand = standIns(plain);
+  if (!stand) return plain;
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== "string" || !/[\u0085\u2028\u2029]/.test(node.value)) return;
+      // A scalar written with raw breaks holds the YAML 1.2 reading of them; written back as it
+      // was, Go reads it as before. One from escapes or from the edit holds the real string.
+      if (node.range && /[\u0085\u2028\u2029]/.test(source.slice(node.range[0], node.range[1])))
+        return;
+      node.type = Scalar.QUOTE_DOUBLE;
+      node.value = node.value.replace(YAML11_BREAKS, (c) => stand.get(c)!);
+    },
+  });
+  const escapes = new Map([...stand].map(([c, s]) => [s, BREAK_ESCAPES[c]!]));
+  return write(doc).replace(/[\ue000-\uf8ff]/g, (c) => escapes.get(c) ?? c);
+}
+
+/** Three private-use characters absent from `text`, standing in for NEL, U+2028 and U+2029. */
+function standIns(text: string): Map<string, string> | undefined {
+  const free: string[] = [];
+  for (let code = 0xe000; code <= 0xf8ff && free.length < 3; code++) {
+    const c = String.fromCharCode(code);
+    if (!text.includes(c)) free.push(c);
+  }
+  if (free.length < 3) return undefined;
+  return new Map([
+    ["\u0085", free[0]!],
+    ["\u2028", free[1]!],
+    ["\u2029", free[2]!],
+  ]);
 }
 
 /** Refuses a path that goes through an alias (editing it would change every user of it). */
