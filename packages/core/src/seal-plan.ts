@@ -5,6 +5,7 @@ import {
   UNSEALED_FROM_ANNOTATION,
 } from "./constants.js";
 import { SignetError } from "./errors.js";
+import { utf8Length } from "./manifest/utf8.js";
 import type { ObjectMeta, SealedSecret, Secret } from "./model.js";
 import { scopeFromAnnotations, withScopeAnnotations } from "./scope.js";
 import type { SealingScope } from "./scope.js";
@@ -56,6 +57,7 @@ export function prepareSecret(
       "secret.data is empty in input Secret, assuming this is an error and aborting. To work with empty data, --allow-empty-data can be used",
     );
   }
+  checkDataSize(input);
   const meta: ObjectMeta = { ...input.metadata };
   if (options.name) meta.name = options.name;
   if (!meta.name)
@@ -68,6 +70,38 @@ export function prepareSecret(
   }
   for (const field of SERVER_FIELDS) delete meta[field];
   return { ...input, metadata: meta };
+}
+
+/**
+ * The API server refuses a Secret whose values (`data` with `stringData` merged over it) total
+ * more than 1 MiB (k8s.io/kubernetes `ValidateSecret`: "data: Too long"), so such a SealedSecret
+ * could never unseal; kubeseal seals it anyway. Refused here, before any work that grows with
+ * it (a 500 kB value behind a thousand YAML aliases would be 500 MB to seal).
+ */
+export const MAX_SECRET_DATA_BYTES = 1024 * 1024;
+
+function checkDataSize(input: Secret): void {
+  let total = 0;
+  const stringData = input.stringData ?? {};
+  for (const [key, value] of Object.entries(input.data ?? {})) {
+    if (!Object.hasOwn(stringData, key) && typeof value === "string") total += base64Bytes(value);
+  }
+  for (const value of Object.values(stringData)) {
+    if (total > MAX_SECRET_DATA_BYTES) break;
+    if (typeof value === "string") total += utf8Length(value);
+  }
+  if (total > MAX_SECRET_DATA_BYTES) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `the Secret's data totals more than ${MAX_SECRET_DATA_BYTES} bytes; Kubernetes refuses such a Secret (data: Too long), so it could never be unsealed`,
+    );
+  }
+}
+
+/** The bytes standard base64 text decodes to (padding and a missing tail counted as Go does). */
+function base64Bytes(text: string): number {
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  return Math.floor(((text.length - padding) * 3) / 4);
 }
 
 /** Input namespace wins; an explicit `-n` that disagrees with it is an error (kubeseal v0.31+). */

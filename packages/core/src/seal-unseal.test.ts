@@ -172,6 +172,16 @@ describe("sealing and unsealing", () => {
     );
   });
 
+  it("seals data of exactly 1 MiB, counting a key set in both data and stringData once", () => {
+    const ss = seal(
+      secret({
+        data: { a: b64("x".repeat(1024 * 1024 - 10)), b: b64("z".repeat(900_000)) },
+        stringData: { b: "0123456789" },
+      }),
+    );
+    expect(Object.keys(ss.spec.encryptedData).sort()).toEqual(["a", "b"]);
+  });
+
   it("copies type and immutable into the template and back into the Secret", () => {
     const ss = seal(secret({ type: "kubernetes.io/dockerconfigjson", immutable: true }));
     expect(ss.spec.template).toMatchObject({
@@ -206,6 +216,26 @@ describe("sealing and unsealing", () => {
       secret({ data: { foo: "!!" } }),
       "ERR_BASE64",
       /item "foo": illegal base64 data at input byte 0/,
+    ],
+    [
+      "data over the API server's 1 MiB (one value repeated a thousand times, as YAML aliases do)",
+      secret({
+        data: undefined,
+        stringData: Object.fromEntries(
+          Array.from({ length: 1000 }, (_, i) => [`k${i}`, "x".repeat(2000)]),
+        ),
+      }),
+      "ERR_INVALID_INPUT",
+      /data totals more than 1048576 bytes; Kubernetes refuses/,
+    ],
+    [
+      "data and stringData together over 1 MiB",
+      secret({
+        data: { a: b64("y".repeat(600_000)) },
+        stringData: { b: "\u00e9".repeat(250_000) },
+      }),
+      "ERR_INVALID_INPUT",
+      /data totals more than 1048576 bytes/,
     ],
   ])("refuses input with %s", (_, input, code, message) => {
     expect(() => seal(input)).toThrow(
