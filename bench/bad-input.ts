@@ -91,7 +91,7 @@ function flowAndBoundInputs(head: string): [string, string][] {
     () => "- a\n",
   );
   const [maps, mapCount] = fill(`${head}extra:\n`, () => "- {a: b}\n");
-  const limit = `${head}extra:\n${"- {a: bbbbbbbbbbbbbbbbbbbbbbbbb}\n".repeat(29_990)}`;
+  const limit = `${head}extra:\n${`- {a: ${"b".repeat(44)}}\n`.repeat(19_990)}`;
   const [tagged, tags] = fill(`${head}extra:\n`, () => "- !!str a\n");
   const [blocks, blockCount] = fill(`${head}extra:\n`, () => "- |\n  a\n");
   const [empty, emptyCount] = fill(`${head}extra:\n`, () => "-\n");
@@ -101,7 +101,7 @@ function flowAndBoundInputs(head: string): [string, string][] {
     [`a flow list of ${n(aliasCount)} aliases (sealed)`, `${aliases.slice(0, -2)}]\n`],
     [`a block list of ${n(besideItems)} items beside \`stringData: {a: b}\` (sealed)`, beside],
     [`a list of ${n(emptyCount)} empty items (sealed)`, empty],
-    ["29,990 flow mappings, 1 MiB (at the collection bound, sealed)", limit],
+    ["19,990 flow mappings, 1 MiB (at the collection bound, sealed)", limit],
     [`a list of ${n(mapCount)} flow mappings (over the collection bound)`, maps],
     [`a list of ${n(tags)} tagged items (over the token bound)`, tagged],
     [`a list of ${n(blockCount)} block scalars (over the token bound)`, blocks],

@@ -4,7 +4,16 @@ import { GoMap, GoNumber } from "./go-value.js";
 import type { GoValue } from "./go-value.js";
 import { ResolveError, resolveScalar } from "./go-yaml-resolve.js";
 import { plainScalar, TAG } from "./yaml-node.js";
+import { YamlSyntaxError } from "./yaml-parse-error.js";
 import type { AliasNode, MappingNode, ScalarNode, YamlNode } from "./yaml-node.js";
+
+/**
+ * Most maps and lists one document may decode to, aliases expanded: as many as the readers let a
+ * document hold (yaml-fast-state.ts). go-yaml's own alias budget (below) lets a megabyte of
+ * small anchored maps, each aliased a few hundred times, grow to hundreds of thousands of maps
+ * and 200 MB; no Secret needs an alias to expand to more than a handful.
+ */
+export const MAX_DECODED_COLLECTIONS = 20_000;
 
 /** A failure go-yaml reports as `yaml: <message>` (its `failf`). */
 export class GoYamlError extends Error {}
@@ -33,6 +42,7 @@ export class GoYamlDecoder {
   private aliasCount = 0;
   private aliasDepth = 0;
   private readonly active = new Set<YamlNode>();
+  private collections = 0;
   /**
    * Values of plain scalars already decoded, by text (a value is never changed once made): a
    * list of half a million `1`s then holds one number, not half a million.
@@ -65,8 +75,10 @@ export class GoYamlDecoder {
       case "scalar":
         return scalarValue(node);
       case "mapping":
+        this.countCollection();
         return this.mapping(node, new GoMap());
       case "sequence":
+        this.countCollection();
         return node.children.map((child) => this.decodeCounted(child));
     }
   }
@@ -78,6 +90,16 @@ export class GoYamlDecoder {
     const value = scalarValue(plainScalar(text));
     if (this.plain.size < PLAIN_CACHE) this.plain.set(text, value);
     return value;
+  }
+
+  /** Counts a map or list made; past {@link MAX_DECODED_COLLECTIONS} the document is refused. */
+  private countCollection(): void {
+    if (++this.collections > MAX_DECODED_COLLECTIONS) {
+      throw new YamlSyntaxError(
+        `the document's aliases expand to more than ${MAX_DECODED_COLLECTIONS.toLocaleString("en-US")} mappings and sequences; Signet reads at most that many per document to bound its memory`,
+        { deliberate: true },
+      );
+    }
   }
 
   private decodeCounted(node: YamlNode): GoValue {

@@ -6,7 +6,7 @@ import type { AliasNode, YamlNode } from "./yaml-node.js";
  * lines); this bound keeps any input under 1 MiB within 100 MiB. A List of a thousand Secrets
  * holds about 5,000; the refusal is documented (README: deliberate differences).
  */
-export const MAX_COLLECTIONS = 30_000;
+export const MAX_COLLECTIONS = 20_000;
 
 /** What the block and flow fast readers of one document share. */
 export class FastState {
