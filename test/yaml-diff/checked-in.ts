@@ -127,6 +127,15 @@ const secretInputs: [string, string][] = [
   // libyaml scans the blank lines after a document for the next token: a tab starting one fails.
   ["a blank line starting with a tab after the document", `${SECRET}stringData:\n  a: b\n\t  \n`],
   ["a tab line after an empty value", `${SECRET}stringData:\n  a: b\n  c:\n\t\n---\n${SECRET}`],
+  // libyaml ends a flow plain scalar at `: ` or a flow indicator: `annotations:{` is the scalar
+  // "annotations:" then a second collection (an error), `a:,` the key "a:".
+  [
+    "a flow key glued to its flow value",
+    "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns, annotations:{x: y}}\nstringData: {a: b}\n",
+  ],
+  ["a flow key glued to a flow sequence", `${SECRET}stringData: {a: b}\nx: [k:[v]]\n`],
+  ["a flow key ending with ':' before ','", `${SECRET}stringData: {a:, b: c}\n`],
+  ["a flow item ending with ':' before ']'", `${SECRET}stringData: {a: b}\nx: [a:]\n`],
   // libyaml has no indentation rule inside flow collections; the YAML 1.2 reader wants their
   // lines indented past the block around them. Go reads these; so does Signet's fast reader.
   [

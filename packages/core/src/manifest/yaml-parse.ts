@@ -136,6 +136,8 @@ interface Builder {
   flow: boolean;
   /** libyaml's indentation level: the column of the innermost block collection (-1: none). */
   indent: number;
+  /** The closing bracket of the innermost flow collection (for libyaml's error wording). */
+  closer: "]" | "}";
 }
 
 /**
@@ -177,11 +179,39 @@ function checkFlowPlain(value: string, b: Builder, offset: number | undefined): 
   }
 }
 
+/**
+ * In a flow collection libyaml ends a plain scalar at `: ` or a flow indicator, so `a:` right
+ * before `,`, `]`, `}`, `[` or `{` keeps its colon: `{a:, b: c}` has the key "a:", `[a:]` is the
+ * string "a:", and `{a:{}}` fails (a second collection where a `,` or `}` must come), where the
+ * YAML 1.2 reader makes `a` a key each time. The failure is reported as libyaml's; the others
+ * are refused (read differently).
+ */
+function checkColonAfterPlain(node: Scalar, b: Builder): void {
+  const end = node.range?.[1];
+  if (end === undefined || b.text[end] !== ":") return;
+  const next = b.text[end + 1];
+  if (next === "[" || next === "{") {
+    throw new YamlSyntaxError(
+      `line ${lineOf(b.text, end)}: did not find expected ',' or '${b.closer}'`,
+      { offset: end },
+    );
+  }
+  if (next === "," || next === "]" || next === "}") {
+    throw new YamlSyntaxError(
+      "a plain scalar ending with ':' before ',', ']' or '}' in a flow collection is read differently by YAML 1.1 and YAML 1.2 parsers",
+      { deliberate: true, offset: end },
+    );
+  }
+}
+
 function scalarNode(node: Scalar, b: Builder): YamlNode {
   const tag = node.tag ?? "";
   const plain = node.type === Scalar.PLAIN;
   let value = String(node.value);
-  if (plain && b.flow) checkFlowPlain(value, b, node.range?.[0]);
+  if (plain && b.flow) {
+    checkFlowPlain(value, b, node.range?.[0]);
+    checkColonAfterPlain(node, b);
+  }
   if (node.type === Scalar.QUOTE_DOUBLE) checkEscapes(node, b);
   value = quotedValue(node, b) ?? value;
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
@@ -579,14 +609,15 @@ function convertCollection(node: YNode, b: Builder): YamlNode {
   // go-yaml registers a collection's anchor before reading its content.
   register(node, built, b);
   const flow = isCollection(node) && node.flow === true;
-  const outer = b.flow;
+  const [outer, outerCloser] = [b.flow, b.closer];
   b.flow = outer || flow;
+  if (flow) b.closer = isMap(node) ? "}" : "]";
   const outerIndent = b.indent;
   if (!flow && node.range) b.indent = columnOf(b.text, node.range[0]);
   if (isMap(node)) appendAll(built.children, convertPairs(node.items, b, flow));
   else if (isSeq(node)) appendAll(built.children, convertItems(node.items, b, flow));
   b.depth--;
-  b.flow = outer;
+  [b.flow, b.closer] = [outer, outerCloser];
   b.indent = outerIndent;
   return built;
 }
@@ -936,7 +967,14 @@ function parseNormalised(text: string): ParsedYaml {
   // Up to the token after the document: libyaml scans the blank lines in between to find it.
   checkLeadingTabs(text, scanned, nodeSpans(doc.contents, true));
   return {
-    node: convert(doc.contents, { text, anchors: new Map(), depth: 0, flow: false, indent: -1 }),
+    node: convert(doc.contents, {
+      text,
+      anchors: new Map(),
+      depth: 0,
+      flow: false,
+      indent: -1,
+      closer: "}",
+    }),
     end,
     scanned,
   };
