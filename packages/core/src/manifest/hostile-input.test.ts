@@ -338,6 +338,14 @@ describe("a large document in flow style or outside the fast subset, read or ref
     ["19,990 flow mappings in a list (under the collection limit)", flowMaps(19_990)],
   ])("reads %s with the fast reader", (_, text) => expectReadFast(text));
 
+  it("reads a block scalar of 40,000 lines, and refuses one of 60,000 (the line bound)", () => {
+    const block = (lines: number): string =>
+      `${HEAD}stringData:\n  a: b\n  k: |\n${"    x\n".repeat(lines)}`;
+    const [secret] = decodeSecrets(Buffer.from(block(40_000)), "stdin");
+    expect(secret!.stringData!["k"]).toHaveLength(80_000);
+    expect(refusal(Buffer.from(block(60_000)))).toMatch(/or 50,000 lines/);
+  });
+
   it("reads a document outside the fast subset under 25,000 tokens with the full reader", () => {
     const [secret] = decodeSecrets(Buffer.from(tagged(3_000)), "stdin");
     expect(secret!.stringData).toEqual({ a: "b" });

@@ -165,9 +165,23 @@ function syntaxFailure(
  */
 export const MAX_FULL_READER_TOKENS = 25_000;
 
+/**
+ * Most lines such a document may have: a block scalar is one token however many lines it has,
+ * and the `yaml` package spends about 0.15 KiB on each (a megabyte of empty lines in one block
+ * scalar took 220 MB). A 1 MiB configuration file in a block scalar is about 30,000 lines.
+ */
+export const MAX_FULL_READER_LINES = 50_000;
+
+function exceedsLines(text: string, limit: number): boolean {
+  let lines = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1))
+    if (++lines > limit) return true;
+  return false;
+}
+
 function overBudget(): YamlSyntaxError {
   return new YamlSyntaxError(
-    `the document has more than ${MAX_FULL_READER_TOKENS.toLocaleString("en-US")} YAML tokens and uses YAML that Signet reads only in documents below that size (block scalars, tags, explicit keys, multi-line or empty values...); write its large parts as plain block or flow collections of one-line values, or split it`,
+    `the document has more than ${MAX_FULL_READER_TOKENS.toLocaleString("en-US")} YAML tokens or ${MAX_FULL_READER_LINES.toLocaleString("en-US")} lines and uses YAML that Signet reads only in documents below that size (block scalars, tags, explicit keys, multi-line or empty values...); write its large parts as plain block or flow collections of one-line values, or split it`,
     { deliberate: true },
   );
 }
@@ -188,7 +202,9 @@ function parseChunk(text: string, checked: boolean): Parsed {
   if (fast === undefined) {
     // Nesting too deep is refused as such (before any parsing) rather than as too many tokens.
     const tooDeep = flowNestingExceeded(text, MAX_FLOW_NESTING) >= 0;
-    if (!tooDeep && exceedsYamlTokens(text, MAX_FULL_READER_TOKENS)) throw overBudget();
+    const tooLarge =
+      exceedsLines(text, MAX_FULL_READER_LINES) || exceedsYamlTokens(text, MAX_FULL_READER_TOKENS);
+    if (!tooDeep && tooLarge) throw overBudget();
     return parseYaml(text);
   }
   if (fast !== "empty" && "refusal" in fast)
