@@ -375,3 +375,13 @@ describe("a large document in flow style or outside the fast subset, read or ref
     parse.mockRestore();
   });
 });
+
+describe("a stream of many documents", () => {
+  it("stops at the first document that fails, though kubeseal would skip it and read on", () => {
+    const read = vi.spyOn(YamlDocumentReader.prototype, "read");
+    const message = refusal(Buffer.from("---\n-\n".repeat(100_000)));
+    expect(message).toMatch(/^stdin: document 1, line 1: .*cannot unmarshal array/);
+    expect(read.mock.calls.length).toBeLessThan(5);
+    read.mockRestore();
+  });
+});

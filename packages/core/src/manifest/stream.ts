@@ -232,9 +232,19 @@ export function readObjects(input: Uint8Array, type: GoType | undefined): ReadOu
     const event = eventOf(value, type ? isEmpty(value) : isNullJson(result.json), result, type);
     events.push(event);
     if (result.stuck && event.empty && result.error !== undefined) return { events, loops: true };
-    if (event.refusal !== undefined || (result.error !== undefined && !event.empty)) break;
+    if (endsRead(event, type)) break;
   }
   return { events, loops: false };
+}
+
+/**
+ * The read ends at a refusal, and at an error on an object kubeseal would not skip. A typed read
+ * also ends at an error kubeseal skips: Signet fails there anyway (checkOutcome), and reading on
+ * through a few hundred thousand failing documents would only cost time and memory.
+ */
+function endsRead(event: DecodeEvent, type: GoType | undefined): boolean {
+  if (event.refusal !== undefined) return true;
+  return event.error !== undefined && (!event.empty || type !== undefined);
 }
 
 /**
