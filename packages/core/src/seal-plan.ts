@@ -80,20 +80,41 @@ export function prepareSecret(
  */
 export const MAX_SECRET_DATA_BYTES = 1024 * 1024;
 
+/**
+ * The API server's limit on a write request's body (k8s.io/apiserver `MaxRequestBodyBytes`,
+ * 3 MiB by default; etcd's own default is 1.5 MiB). Every sealed value costs at least its
+ * length plus an RSA block (256 bytes for the smallest key allowed), a length prefix and the
+ * AES-GCM tag, in base64: a Secret of 150,000 one-byte values fits in 1 MiB of data but would
+ * seal to 55 MB (15 s and 600 MB of work) that no cluster accepts.
+ */
+export const MAX_SEALED_BYTES = 3 * 1024 * 1024;
+const MIN_SEALED_OVERHEAD = 2 + 256 + 16;
+
 function checkDataSize(input: Secret): void {
   let total = 0;
+  let sealed = 0;
+  const add = (key: string, bytes: number): void => {
+    total += bytes;
+    sealed += key.length + Math.ceil((MIN_SEALED_OVERHEAD + bytes) / 3) * 4;
+  };
   const stringData = input.stringData ?? {};
   for (const [key, value] of Object.entries(input.data ?? {})) {
-    if (!Object.hasOwn(stringData, key) && typeof value === "string") total += base64Bytes(value);
+    if (!Object.hasOwn(stringData, key) && typeof value === "string") add(key, base64Bytes(value));
   }
-  for (const value of Object.values(stringData)) {
+  for (const [key, value] of Object.entries(stringData)) {
     if (total > MAX_SECRET_DATA_BYTES) break;
-    if (typeof value === "string") total += utf8Length(value);
+    if (typeof value === "string") add(key, utf8Length(value));
   }
   if (total > MAX_SECRET_DATA_BYTES) {
     throw new SignetError(
       "ERR_INVALID_INPUT",
       `the Secret's data totals more than ${MAX_SECRET_DATA_BYTES} bytes; Kubernetes refuses such a Secret (data: Too long), so it could never be unsealed`,
+    );
+  }
+  if (sealed > MAX_SEALED_BYTES) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `the Secret's ${Object.keys({ ...input.data, ...stringData }).length} values would seal to more than ${MAX_SEALED_BYTES} bytes, more than the API server accepts in one object (its request limit), so the SealedSecret could never be applied`,
     );
   }
 }

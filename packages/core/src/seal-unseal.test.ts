@@ -229,6 +229,15 @@ describe("sealing and unsealing", () => {
       /data totals more than 1048576 bytes; Kubernetes refuses/,
     ],
     [
+      "20,000 small values (they would seal to more than the API server's 3 MiB)",
+      secret({
+        data: undefined,
+        stringData: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, "v"])),
+      }),
+      "ERR_INVALID_INPUT",
+      /20000 values would seal to more than 3145728 bytes/,
+    ],
+    [
       "data and stringData together over 1 MiB",
       secret({
         data: { a: b64("y".repeat(600_000)) },
