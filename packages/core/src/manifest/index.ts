@@ -115,7 +115,8 @@ function objectsOf<T>(
   convert: (value: TypedObject) => T,
 ): T[] {
   const { bytes, source } = input;
-  const outcome = readObjects(bytes, type);
+  // checkOutcome fails at the first error: reading past it would only cost time and memory.
+  const outcome = readObjects(bytes, type, { stopAtSkippedError: true });
   checkOutcome(outcome, bytes, source);
   const objects: T[] = [];
   outcome.events.forEach((event, index) => {

@@ -217,9 +217,14 @@ function isEmpty(value: TypedObject): boolean {
  * kubeseal's `readSecrets`/`readSealedSecrets` loop: decode until the end, skip objects that
  * stayed empty (even when their decode failed), stop at the first error on a non-empty object.
  * Signet records every call so its caller can refuse what kubeseal skipped silently; a decoder
- * stuck on one error (kubeseal loops forever) ends the read with `loops`, a refusal ends it too.
+ * stuck on one error (kubeseal loops forever) ends the read with `loops`, a refusal ends it too,
+ * and so does a skipped error with `stopAtSkippedError` (for a caller that fails there).
  */
-export function readObjects(input: Uint8Array, type: GoType | undefined): ReadOutcome {
+export function readObjects(
+  input: Uint8Array,
+  type: GoType | undefined,
+  options: { stopAtSkippedError?: boolean } = {},
+): ReadOutcome {
   const decoder = new YamlOrJsonDecoder(input, type);
   const events: DecodeEvent[] = [];
   for (;;) {
@@ -232,19 +237,20 @@ export function readObjects(input: Uint8Array, type: GoType | undefined): ReadOu
     const event = eventOf(value, type ? isEmpty(value) : isNullJson(result.json), result, type);
     events.push(event);
     if (result.stuck && event.empty && result.error !== undefined) return { events, loops: true };
-    if (endsRead(event, type)) break;
+    if (endsRead(event, options.stopAtSkippedError === true)) break;
   }
   return { events, loops: false };
 }
 
 /**
- * The read ends at a refusal, and at an error on an object kubeseal would not skip. A typed read
- * also ends at an error kubeseal skips: Signet fails there anyway (checkOutcome), and reading on
- * through a few hundred thousand failing documents would only cost time and memory.
+ * The read ends at a refusal, and at an error on an object kubeseal would not skip; with
+ * `stopAtSkipped`, also at an error kubeseal skips (reading on after it, as kubeseal does, is for
+ * comparing the two loops: a caller that fails there anyway saves reading a few hundred
+ * thousand failing documents).
  */
-function endsRead(event: DecodeEvent, type: GoType | undefined): boolean {
+function endsRead(event: DecodeEvent, stopAtSkipped: boolean): boolean {
   if (event.refusal !== undefined) return true;
-  return event.error !== undefined && (!event.empty || type !== undefined);
+  return event.error !== undefined && (!event.empty || stopAtSkipped);
 }
 
 /**
