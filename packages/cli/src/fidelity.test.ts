@@ -243,6 +243,18 @@ describe("line separators (U+2028, U+2029) in Signet's own output", () => {
     });
   });
 
+  it("refuses to merge into a file it reads as Go does but cannot edit in place, leaving it untouched", async () => {
+    const target =
+      "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: s,\nnamespace: ns}\nspec:\n  encryptedData: {a: AgBy\n  }\n";
+    const at = io(SECRET("", "stringData:\n  new: y\n"), { "ss.yaml": target });
+    const merged = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], at);
+    expect(merged.code).toBe(1);
+    expect(merged.err).toMatch(
+      /^error: ss\.yaml:1: document 1: Signet reads this document as Go does but cannot edit it in place/,
+    );
+    expect(at.files.get("ss.yaml")!.toString()).toBe(target);
+  });
+
   it("still refuses a line separator outside a quoted scalar, which YAML 1.1 and 1.2 read differently", async () => {
     const result = await signet(
       ["--cert", "cert.pem"],

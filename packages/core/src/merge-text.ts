@@ -7,7 +7,7 @@ import { EXPIRES_AT_ANNOTATION, SEALED_WITH_ANNOTATION } from "./constants.js";
 import { SignetError } from "./errors.js";
 import { keyHint } from "./hint.js";
 import { goYamlNeedsQuotes } from "./manifest/go-yaml-emit.js";
-import { readManifest } from "./manifest/index.js";
+import { readManifest, yamlForEdit } from "./manifest/index.js";
 import type { ManifestDocument, ManifestInput } from "./manifest/index.js";
 import { applyEdits, mergeEdits } from "./merge.js";
 import type { MergeEdit } from "./merge.js";
@@ -193,7 +193,7 @@ function editYaml(
   where: string,
 ): string {
   // A copy: the document's parse is cached, and a target may be merged into more than once.
-  const doc = document.yaml().clone();
+  const doc = yamlForEdit(document, where).clone();
   if (dropHint) dropHintNode(doc);
   for (const { path, value } of edits) setSorted(doc, path, value, where);
   const text = withEscapedBreaks(doc, document.text, (d) =>

@@ -270,6 +270,24 @@ function manifestDocument(
 }
 
 /**
+ * The `yaml` Document of `doc` for an edit (`--merge-into`, `reseal`). Signet reads some YAML
+ * that the `yaml` package (YAML 1.2) refuses, as Go does (a flow collection's lines indented less
+ * than its key): such a document cannot be edited in place, and the edit fails naming it (`where`),
+ * the file untouched.
+ */
+export function yamlForEdit(doc: ManifestDocument, where: string): Document.Parsed {
+  const yaml = doc.yaml();
+  const [error] = yaml.errors;
+  if (error) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `${where}: document ${doc.index + 1}: Signet reads this document as Go does but cannot edit it in place keeping its comments (${error.message.split("\n")[0]}); indent the lines of its flow collections past their key, or write it in block style`,
+    );
+  }
+  return yaml;
+}
+
+/**
  * Every document of a manifest stream (split as kubeseal splits its input), with its meaning
  * and its source. Throws on the first document that cannot be read.
  */
