@@ -10,7 +10,7 @@
  *   go-yaml wrote.
  * Escapes were already checked against libyaml's set.
  */
-const SIMPLE_ESCAPES: Record<string, string> = {
+export const SIMPLE_ESCAPES: Record<string, string> = {
   "0": "\0",
   a: "\x07",
   b: "\b",
@@ -30,7 +30,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   L: "\u2028",
   P: "\u2029",
 };
-const HEX_WIDTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+export const HEX_WIDTH: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 const isBlank = (c: string | undefined): boolean => c === " " || c === "\t";
 const isBreak = (c: string | undefined): boolean =>

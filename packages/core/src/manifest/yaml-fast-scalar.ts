@@ -1,4 +1,4 @@
-import { libyamlDoubleQuoted } from "./double-quoted.js";
+import { HEX_WIDTH, libyamlDoubleQuoted, SIMPLE_ESCAPES as ESCAPED } from "./double-quoted.js";
 import type { ScalarNode } from "./yaml-node.js";
 
 /**
@@ -20,26 +20,11 @@ export interface ReadScalar {
   end: number;
 }
 
-/** libyaml's one-character escapes without `\/` (YAML 1.2 only) and `\<TAB>` (tabs are not read here). */
-const SIMPLE_ESCAPES = new Set([
-  "0",
-  "a",
-  "b",
-  "t",
-  "n",
-  "v",
-  "f",
-  "r",
-  "e",
-  " ",
-  '"',
-  "\\",
-  "N",
-  "_",
-  "L",
-  "P",
-]);
-const HEX_WIDTH: Record<string, number> = { x: 2, u: 4, U: 8 };
+/**
+ * The one-character escapes both readers read alike: double-quoted.ts's set without `\/` (YAML
+ * 1.2 only) and `\<TAB>` (tabs are not read here).
+ */
+const SIMPLE_ESCAPES = new Set(Object.keys(ESCAPED).filter((e) => e !== "/" && e !== "\t"));
 
 /**
  * The length of the escape at `text[at]` (a backslash) when both readers read it alike: a simple
