@@ -480,13 +480,30 @@ export class Generator {
             M([
               ["manager", S("kubectl")],
               ["time", this.value(["2024-01-02T10:00:00Z", "x"])],
-              ["fieldsV1", M([["f:data", M([])]], true)],
+              ["fieldsV1", this.fieldsV1()],
             ]),
           ],
         };
       default:
         return this.value();
     }
+  }
+
+  /**
+   * What a FieldsV1 holds: the usual `f:` map, or any map (its raw JSON text is compared: key
+   * order, number and string forms, NaN, keys that collide once converted).
+   */
+  private fieldsV1(): GenNode {
+    if (this.rng.chance(0.5)) return M([["f:data", M([])]], true);
+    const inner = this.stringMap();
+    return this.maybeFlow({
+      t: "map",
+      entries: [
+        [S("f:data"), inner],
+        [this.scalar(), this.value()],
+        [S("f:list"), this.maybeFlow({ t: "seq", items: [this.value(), this.stringMap()] })],
+      ],
+    });
   }
 
   /** A v1.Secret in some shape. */

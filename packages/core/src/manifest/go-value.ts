@@ -7,28 +7,49 @@
  */
 export type GoValue = null | boolean | string | GoNumber | GoValue[] | GoMap;
 
-/** An `int`, `uint64` or `float64`. */
+/**
+ * An `int`, `uint64` or `float64`. An integer that a JavaScript number holds exactly keeps no
+ * bigint (a list of a hundred thousand small numbers then costs one object per item, not two).
+ */
 export class GoNumber {
   readonly kind: "int" | "uint64" | "float64";
-  readonly integer: bigint;
   readonly float: number;
+  /** The integer when `float` does not hold it exactly. */
+  private readonly big: bigint | undefined;
 
-  private constructor(kind: "int" | "uint64" | "float64", integer: bigint, float: number) {
+  private constructor(kind: "int" | "uint64" | "float64", float: number, big?: bigint) {
     this.kind = kind;
-    this.integer = integer;
     this.float = float;
+    this.big = big;
+  }
+
+  /** The integer value (0n for a float64). */
+  get integer(): bigint {
+    if (this.big !== undefined) return this.big;
+    return this.kind === "float64" ? 0n : BigInt(this.float);
+  }
+
+  /** The integer's decimal text (for a float64, "0"). */
+  integerText(): string {
+    if (this.big !== undefined) return String(this.big);
+    return this.kind === "float64" ? "0" : String(this.float);
   }
 
   static int(value: bigint): GoNumber {
-    return new GoNumber("int", value, Number(value));
+    return GoNumber.integral("int", value);
   }
 
   static uint64(value: bigint): GoNumber {
-    return new GoNumber("uint64", value, Number(value));
+    return GoNumber.integral("uint64", value);
   }
 
   static float64(value: number): GoNumber {
-    return new GoNumber("float64", 0n, value);
+    return new GoNumber("float64", value);
+  }
+
+  private static integral(kind: "int" | "uint64", value: bigint): GoNumber {
+    const float = Number(value);
+    return new GoNumber(kind, float, Number.isSafeInteger(float) ? undefined : value);
   }
 }
 
@@ -89,7 +110,7 @@ export function keyIdentity(key: GoValue): string {
   if (typeof key === "boolean") return `b:${key}`;
   if (key instanceof GoNumber) {
     if (key.kind === "float64") return `f:${Object.is(key.float, -0) ? "0" : String(key.float)}`;
-    return `${key.kind === "int" ? "i" : "u"}:${key.integer}`;
+    return `${key.kind === "int" ? "i" : "u"}:${key.integerText()}`;
   }
   // Maps and slices are refused as keys before they get here (go-yaml: "invalid map key").
   return `?:${Array.isArray(key) ? "slice" : "map"}`;

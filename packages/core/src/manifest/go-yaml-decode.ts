@@ -210,7 +210,7 @@ export function goSyntax(value: GoValue): string {
     return value.kind === "float64"
       ? String(value.float)
       : value.kind === "int"
-        ? String(value.integer)
+        ? value.integerText()
         : `0x${value.integer.toString(16)}`;
   }
   if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(", ")}}`;

@@ -73,6 +73,10 @@ class Literal {
   }
 }
 
+const COMMA = new Literal(",");
+const CLOSE_ARRAY = new Literal("]");
+const CLOSE_OBJECT = new Literal("}");
+
 /**
  * Compact JSON as Go's `json.Marshal` writes a decoded tree (keys in the order held). Iterative:
  * encoding/json accepts 10,000 levels of nesting, more than a recursive walk's stack allows.
@@ -100,19 +104,19 @@ function scalarJson(value: null | boolean | string | JsonNumber): string {
 /** Writes `[` and schedules the items, separators and `]` (the stack pops them in order). */
 function openArray(items: JsonValue[], out: string[], stack: (JsonValue | Literal)[]): void {
   out.push("[");
-  stack.push(new Literal("]"));
+  stack.push(CLOSE_ARRAY);
   for (let i = items.length - 1; i >= 0; i--) {
     stack.push(items[i]!);
-    if (i > 0) stack.push(new Literal(","));
+    if (i > 0) stack.push(COMMA);
   }
 }
 
 function openObject(object: JsonObject, out: string[], stack: (JsonValue | Literal)[]): void {
   out.push("{");
-  stack.push(new Literal("}"));
+  stack.push(CLOSE_OBJECT);
   for (let i = object.entries.length - 1; i >= 0; i--) {
     const [k, member] = object.entries[i]!;
     stack.push(member, new Literal(`${goJsonString(k)}:`));
-    if (i > 0) stack.push(new Literal(","));
+    if (i > 0) stack.push(COMMA);
   }
 }

@@ -4,7 +4,7 @@ import { findField, zeroOf } from "./go-unmarshal.js";
 import type { TypedObject } from "./go-unmarshal.js";
 import { GoMap, GoNumber } from "./go-value.js";
 import type { GoValue } from "./go-value.js";
-import { JsonNumber, JsonObject } from "./json-tree.js";
+import { goJsonString, JsonNumber, JsonObject } from "./json-tree.js";
 import type { JsonValue } from "./json-tree.js";
 
 /**
@@ -38,7 +38,7 @@ export function keyString(key: GoValue): string {
         true,
       );
     }
-    if (key.kind !== "float64") return String(key.integer);
+    if (key.kind !== "float64") return key.integerText();
     const text = formatGoFloat(key.float, 32);
     return text === "+Inf" ? ".inf" : text === "-Inf" ? "-.inf" : text === "NaN" ? ".nan" : text;
   }
@@ -87,10 +87,13 @@ function elementTarget(target: GoType | undefined, key: string): GoType | undefi
 
 /** A number's JSON text; NaN and infinities keep Go's name and are refused by {@link marshalCheck}. */
 function numberJson(n: GoNumber): JsonValue {
-  if (n.kind !== "float64") return new JsonNumber(String(n.integer));
+  if (n.kind !== "float64") return new JsonNumber(n.integerText());
   if (!Number.isFinite(n.float)) return new JsonNumber(formatGoFloat(n.float, 64));
   return new JsonNumber(formatJsonFloat(n.float));
 }
+
+/** The numbers json.Marshal refuses, as {@link numberJson} names them. */
+const UNSUPPORTED_NUMBER = /^[-+]?(NaN|Inf)$/;
 
 /**
  * `json.Marshal`'s refusal of NaN and infinities, met in its (sorted) order; it runs after the
@@ -98,7 +101,7 @@ function numberJson(n: GoNumber): JsonValue {
  */
 export function marshalCheck(value: JsonValue): void {
   if (value instanceof JsonNumber) {
-    if (/^[-+]?(NaN|Inf)$/.test(value.text))
+    if (UNSUPPORTED_NUMBER.test(value.text))
       throw new ConversionError(`json: unsupported value: ${value.text}`);
   } else if (Array.isArray(value)) {
     value.forEach(marshalCheck);
@@ -110,7 +113,7 @@ export function marshalCheck(value: JsonValue): void {
 function scalarText(value: GoValue): string | undefined {
   if (typeof value === "boolean") return String(value);
   if (value instanceof GoNumber) {
-    return value.kind === "float64" ? formatGoFloat(value.float, 32) : String(value.integer);
+    return value.kind === "float64" ? formatGoFloat(value.float, 32) : value.integerText();
   }
   return undefined;
 }
@@ -165,20 +168,10 @@ function checkKeys(value: GoValue): void {
 }
 
 function convert(value: GoValue, target?: GoType, holder?: TypedObject): JsonValue {
-  const t = resolveTarget(target);
   if (value instanceof GoMap) {
-    const entries: [string, JsonValue][] = [];
-    value.forEach((key, item) => {
-      const name = keyString(key);
-      const unknown = t?.kind === "struct" && findField(t.fields, name) === undefined;
-      entries.push([
-        name,
-        unknown ? checked(item) : convert(item, elementTarget(t, name), allocate(t, name, holder)),
-      ]);
-    });
-    entries.sort(([a], [b]) => compareCodePoints(a, b));
-    return new JsonObject(dedupe(entries));
+    return keepsRawJson(target) ? rawObject(value) : convertMap(value, target, holder);
   }
+  const t = resolveTarget(target);
   if (Array.isArray(value)) {
     const elem =
       t?.kind === "slice"
@@ -193,6 +186,95 @@ function convert(value: GoValue, target?: GoType, holder?: TypedObject): JsonVal
     if (text !== undefined) return text;
   }
   return value instanceof GoNumber ? numberJson(value) : value;
+}
+
+function convertMap(value: GoMap, target?: GoType, holder?: TypedObject): JsonValue {
+  const t = resolveTarget(target);
+  const entries: [string, JsonValue][] = [];
+  value.forEach((key, item) => {
+    const name = keyString(key);
+    const unknown = t?.kind === "struct" && findField(t.fields, name) === undefined;
+    entries.push([
+      name,
+      unknown ? checked(item) : convert(item, elementTarget(t, name), allocate(t, name, holder)),
+    ]);
+  });
+  entries.sort(([a], [b]) => compareCodePoints(a, b));
+  return new JsonObject(dedupe(entries));
+}
+
+/** FieldsV1 and RawExtension: their `UnmarshalJSON` keeps the bytes it is given, as they are. */
+function keepsRawJson(target: GoType | undefined): boolean {
+  let t = target;
+  while (t?.kind === "pointer") t = t.elem;
+  return (
+    t?.kind === "unmarshaler" && (t.unmarshaler === "fieldsV1" || t.unmarshaler === "rawExtension")
+  );
+}
+
+/** The first NaN or infinity met in json.Marshal's order, if any. */
+interface Unsupported {
+  first?: JsonNumber;
+}
+
+/**
+ * A map headed for FieldsV1 or RawExtension as the JSON text json.Marshal writes for it, held as
+ * a {@link JsonObject}'s raw text: no JSON tree is built for what the typed decode only copies
+ * (a managedFields entry of a hundred thousand numbers, each item of a List). Failures come as
+ * from {@link convert}: keys in document order, collisions once a map is sorted; a NaN or
+ * infinity is returned in place of the text, for {@link marshalCheck} to meet in its order.
+ */
+function rawObject(value: GoMap): JsonValue {
+  const unsupported: Unsupported = {};
+  const text = rawText(value, unsupported);
+  return unsupported.first ?? new JsonObject([], text);
+}
+
+function rawText(value: GoValue, unsupported: Unsupported): string {
+  if (value instanceof GoMap) return rawMapText(value, unsupported);
+  if (Array.isArray(value)) {
+    const items = value.map((item) => rawText(item, unsupported));
+    return `[${items.join(",")}]`;
+  }
+  if (value instanceof GoNumber) {
+    const number = numberJson(value) as JsonNumber;
+    if (UNSUPPORTED_NUMBER.test(number.text)) unsupported.first ??= number;
+    return number.text;
+  }
+  if (value === null) return "null";
+  return typeof value === "boolean" ? String(value) : goJsonString(value);
+}
+
+/** Parallel arrays and an index sort: a map of 76,000 keys costs no object per entry. */
+function rawMapText(value: GoMap, unsupported: Unsupported): string {
+  const names: string[] = [];
+  const texts: string[] = [];
+  const inner: Unsupported = {};
+  let firstByName: Map<string, JsonNumber> | undefined;
+  value.forEach((key, item) => {
+    const name = keyString(key);
+    inner.first = undefined;
+    names.push(name);
+    texts.push(rawText(item, inner));
+    if (inner.first) (firstByName ??= new Map()).set(name, inner.first);
+  });
+  const order = names.map((_, i) => i).sort((a, b) => compareCodePoints(names[a]!, names[b]!));
+  const parts: string[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const name = names[order[i]!]!;
+    if (i > 0 && names[order[i - 1]!] === name) throw new KeyCollision(name);
+    parts.push(`${goJsonString(name)}:${texts[order[i]!]!}`);
+  }
+  if (firstByName) {
+    for (const index of order) {
+      const first = firstByName.get(names[index]!);
+      if (first) {
+        unsupported.first ??= first;
+        break;
+      }
+    }
+  }
+  return `{${parts.join(",")}}`;
 }
 
 /**
