@@ -223,6 +223,16 @@ describe("line separators (U+2028, U+2029) in Signet's own output", () => {
     expect(await annotationsOf(sealed.out)).toEqual({ a: "x\u2028y", b: "p\u2029\u2028q \u2028" });
   });
 
+  it("writes a value holding a line feed and a line separator double-quoted, and reads it back", async () => {
+    const input = SECRET('  annotations:\n    a: "x\\ny\\Lz"\n', "stringData:\n  k: v\n");
+    const sealed = await signet(["--cert", "cert.pem", "-o", "yaml"], io(input));
+    expect(sealed.err).toBe("");
+    expect(sealed.out).toContain('a: "x\\ny\\Lz"');
+    const inspected = await signet(["inspect", "ss.yaml"], io("", { "ss.yaml": sealed.out }));
+    expect(inspected.code).toBe(0);
+    expect(await annotationsOf(sealed.out)).toEqual({ a: "x\ny\u2028z" });
+  });
+
   it("merges into a file whose values hold line separators, writing them so Go reads them back", async () => {
     const input = SECRET(
       '  annotations:\n    a: "x\\Ly"\n    b: "p\\P\\Lq \\L"\n    c: "x\\Ny"\n',

@@ -242,7 +242,11 @@ function isBase60Float(s: string): boolean {
 
 /** `encoder.stringv`: plain unless YAML 1.1 would read the text as another type. */
 function stringStyle(s: string): Style {
-  if (s.includes("\n")) return "literal";
+  // go-yaml writes a U+2028/U+2029 raw in a literal block, as a line break followed by the
+  // block's indentation: Go reads it back, but a YAML 1.2 reader keeps that indentation as text
+  // (and Signet's reader refuses such a block). Double quotes write it as `\L`/`\P`, which
+  // every reader reads back as the same string.
+  if (s.includes("\n")) return /[\u2028\u2029]/.test(s) ? "double" : "literal";
   // go-yaml writes `<<` plain, then reads it back as a merge key (its resolver does not know the
   // text, its decoder does): Signet quotes it so that Go reads back the string.
   if (s === "<<") return "double";
