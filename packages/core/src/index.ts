@@ -10,6 +10,7 @@ export {
   decodeSecrets,
   ManifestReadError,
   RawJson,
+  notEditableReason,
   readManifest,
 } from "./manifest/index.js";
 export { findDuplicateKey } from "./manifest/duplicate-keys.js";

@@ -1,7 +1,7 @@
 import { isMap, isScalar, Scalar } from "yaml";
 import type { Document, Node, Pair, YAMLMap } from "yaml";
 
-import { compareGoYamlKeys, SEALED_WITH_ANNOTATION } from "@signet/core";
+import { compareGoYamlKeys, notEditableReason, SEALED_WITH_ANNOTATION } from "@signet/core";
 
 import type { Expectation, ObjectEdit, ObjectSplices, Splice } from "./edit.js";
 import { EditError, insertIndex } from "./edit.js";
@@ -16,6 +16,8 @@ export function yamlSplices(file: ManifestFile, edit: ObjectEdit): ObjectSplices
   const source = file.documents[document];
   if (!source?.yaml) throw new EditError(`${where(file, edit)}: not a YAML document`);
   const doc = source.yaml;
+  const reason = notEditableReason(doc);
+  if (reason) throw new EditError(`${where(file, edit)}: ${reason}`);
   const ctx: Context = {
     file,
     doc,

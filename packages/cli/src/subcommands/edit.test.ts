@@ -130,6 +130,14 @@ describe("in-place YAML edits", () => {
     );
   });
 
+  it("refuses a flow map with lines indented less than its key (Go reads it, the editor cannot), naming it", () => {
+    const text = SS("metadata: {name: x,\nnamespace: y}\n", "    a: OLD\n");
+    expect(parseManifest("f.yaml", text).sealedSecrets).toHaveLength(1);
+    expect(() => edit(text)).toThrow(
+      /^f\.yaml:1: x: Signet reads this document as Go does but cannot edit it in place keeping its comments \(.*\); indent the lines of its flow collections past their key/,
+    );
+  });
+
   it("keeps CRLF line endings and a byte-order mark", () => {
     const text = `\uFEFF${SS("metadata:\n  name: x\n", "    a: OLD\n").replace(/\n/g, "\r\n")}`;
     expect(edit(text)).toBe(

@@ -270,19 +270,25 @@ function manifestDocument(
 }
 
 /**
- * The `yaml` Document of `doc` for an edit (`--merge-into`, `reseal`). Signet reads some YAML
- * that the `yaml` package (YAML 1.2) refuses, as Go does (a flow collection's lines indented less
- * than its key): such a document cannot be edited in place, and the edit fails naming it (`where`),
- * the file untouched.
+ * Why `yaml`, a document Signet reads as Go does, cannot be edited in place, if it cannot: Signet
+ * reads some YAML that the `yaml` package (YAML 1.2) refuses, as Go does (a flow collection's
+ * lines indented less than its key), and the comment-keeping editor is that package.
+ */
+export function notEditableReason(yaml: Document.Parsed): string | undefined {
+  const [error] = yaml.errors;
+  if (!error) return undefined;
+  return `Signet reads this document as Go does but cannot edit it in place keeping its comments (${error.message.split("\n")[0]}); indent the lines of its flow collections past their key, or write it in block style`;
+}
+
+/**
+ * The `yaml` Document of `doc` for an edit (`--merge-into`); a document that cannot be edited
+ * in place (see {@link notEditableReason}) fails naming it (`where`), the file untouched.
  */
 export function yamlForEdit(doc: ManifestDocument, where: string): Document.Parsed {
   const yaml = doc.yaml();
-  const [error] = yaml.errors;
-  if (error) {
-    throw new SignetError(
-      "ERR_INVALID_INPUT",
-      `${where}: document ${doc.index + 1}: Signet reads this document as Go does but cannot edit it in place keeping its comments (${error.message.split("\n")[0]}); indent the lines of its flow collections past their key, or write it in block style`,
-    );
+  const reason = notEditableReason(yaml);
+  if (reason) {
+    throw new SignetError("ERR_INVALID_INPUT", `${where}: document ${doc.index + 1}: ${reason}`);
   }
   return yaml;
 }
