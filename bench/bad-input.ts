@@ -38,12 +38,12 @@ function hostileInputs(): [string, string | Buffer][] {
   ];
 }
 
-/** `head`, then `line(i)` for i = 1, 2, ... while the text stays under 1 MiB; and the count. */
-function fill(head: string, line: (i: number) => string): [string, number] {
+/** `head`, then `line(i)` for i = 1, 2, ... while the text stays under `limit`; and the count. */
+function fill(head: string, line: (i: number) => string, limit = 1024 * 1024): [string, number] {
   const parts = [head];
   let size = head.length;
   let i = 1;
-  for (; size + line(i).length < 1024 * 1024; i++) {
+  for (; size + line(i).length < limit; i++) {
     parts.push(line(i));
     size += line(i).length;
   }
@@ -70,6 +70,7 @@ function ordinaryInputs(head: string): [string, string | Buffer][] {
       ]),
     ],
     ...flowAndBoundInputs(head),
+    ...residualInputs(),
     [
       "a double-quoted value of 250,000 `\\x41` escapes (sealed)",
       head.replace("a: b", `a: "${"\\x41".repeat(250_000)}"`),
@@ -105,6 +106,48 @@ function flowAndBoundInputs(head: string): [string, string][] {
     [`a list of ${n(mapCount)} flow mappings (over the collection bound)`, maps],
     [`a list of ${n(tags)} tagged items (over the token bound)`, tagged],
     [`a list of ${n(blockCount)} block scalars (over the token bound)`, blocks],
+  ];
+}
+
+/**
+ * Shapes still over the budget, kept in the table so that it says so (the sealing-fidelity
+ * issue's notes say why): many small values headed for fields Go keeps as raw JSON or ignores,
+ * which Signet still reads into trees first, and a Secret of tiny values past the sealed-size
+ * bound, refused only once read. An ordinary Secret comes first: the executable's own floor.
+ */
+function residualInputs(): [string, string][] {
+  const n = (count: number): string => count.toLocaleString("en-US");
+  const near = 1024 * 1024 - 16;
+  const secret = "apiVersion: v1\nkind: Secret\nstringData: {a: b}\n";
+  const meta = `${secret}metadata:\n  name: s\n  namespace: ns\n  managedFields:\n  - fieldsV1: `;
+  const [numbers, numberCount] = fill(`${meta}{f: [0`, (i) => `,${i}`, near);
+  const [fieldMap, fieldKeys] = fill(`${meta}{k0: 0`, (i) => `,k${i}: ${i}`, near);
+  const [keys, keyCount] = fill(
+    `${secret}metadata: {name: s, namespace: ns}\nextra: {k0: 1`,
+    (i) => `,k${i}: 1`,
+    near,
+  );
+  const [words, wordCount] = fill(
+    `${secret}metadata: {name: s, namespace: ns}\nextra: [w0`,
+    (i) => `,w${i}`,
+    near,
+  );
+  const [tiny, tinyCount] = fill(
+    "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\nstringData:\n",
+    (i) => `  k${i}: x\n`,
+  );
+  const [kinds, kindCount] = fill("", () => "---\nkind: Secret\n");
+  return [
+    [
+      "an ordinary Secret (sealed: the executable's floor)",
+      `${secret}metadata: {name: s, namespace: ns}\n`,
+    ],
+    [`a managedFields FieldsV1 of ${n(numberCount + 1)} numbers (sealed)`, `${numbers}]}\n`],
+    [`a managedFields FieldsV1 map of ${n(fieldKeys + 1)} keys (sealed)`, `${fieldMap}}\n`],
+    [`an unknown field's flow map of ${n(keyCount + 1)} keys (sealed)`, `${keys}}\n`],
+    [`an unknown field's flow list of ${n(wordCount + 1)} words (sealed)`, `${words}]\n`],
+    [`stringData of ${n(tinyCount)} one-byte values (over the sealed-size bound)`, tiny],
+    [`${n(kindCount)} documents \`kind: Secret\` with no data`, kinds],
   ];
 }
 
@@ -147,28 +190,27 @@ export function badInputs(dir: string, signet: string, cert: string): BadInputRo
 }
 
 export function badInputReport(rows: BadInputRow[]): string {
+  const within = (r: BadInputRow): boolean =>
+    r.seconds <= 1 && r.maxRssMiB <= 100 && (r.exit === 0 || r.outcome.startsWith("refused"));
+  const over = rows.filter((r) => !within(r));
   const lines = rows.map(
     (r) =>
-      `| ${r.name} | ${r.bytes.toLocaleString("en-US")} | ${r.seconds.toFixed(2)} | ${r.maxRssMiB.toFixed(0)} | ${r.exit} | ${r.outcome.replace(/\|/g, "\\|")} |`,
-  );
-  const met = rows.every(
-    (r) =>
-      r.seconds <= 1 && r.maxRssMiB <= 100 && (r.exit === 0 || r.outcome.startsWith("refused")),
+      `| ${r.name} | ${r.bytes.toLocaleString("en-US")} | ${r.seconds.toFixed(2)} | ${r.maxRssMiB.toFixed(0)} | ${r.exit} | ${r.outcome.replace(/\|/g, "\\|")} | ${within(r) ? "yes" : "**no**"} |`,
   );
   const text = `
 ### Bad input budget
 
 The single-file CLI (\`signet --cert CERT -o yaml\`) on hostile inputs under 1 MiB, one run each under
-\`/usr/bin/time\` (wall time and peak RSS of the whole process, the Node.js runtime's own ~40 MiB included). Target:
-each sealed or refused (\`error: ...\`, exit 1, nothing written) within 1 s and 100 MiB —
-**${met ? "met" : "not met"}** in this run. The budget bounds reading; sealing itself costs one RSA
+\`/usr/bin/time\` (wall time and peak RSS of the whole process, the executable's own floor included: see
+"an ordinary Secret"). Target: each sealed or refused (\`error: ...\`, exit 1, nothing written)
+within 1 s and 100 MiB — ${over.length === 0 ? "**met** in this run" : `**not met** in this run: ${over.length} of the ${rows.length} inputs are over (the last rows hold the shapes known to be)`}. The budget bounds reading; sealing itself costs one RSA
 operation per value, so a valid stream of many Secrets takes longer in proportion (12,000 one-value
 Secrets in 1 MiB: about 2 s, kubeseal about 6 s), and a Secret of over 100,000 tiny values is
-refused (it would seal past the API server's 3 MiB limit) only after reading it (about 0.7 s and
-150-170 MiB; kubeseal seals it in a minute and 1.2 GB).
+refused (it would seal past the API server's 3 MiB limit) only after reading it (a row below;
+kubeseal seals it in a minute and 1.2 GB).
 
-| input | bytes | s | peak RSS MiB | exit | outcome |
-|---|---|---|---|---|---|
+| input | bytes | s | peak RSS MiB | exit | outcome | within budget |
+|---|---|---|---|---|---|---|
 ${lines.join("\n")}
 `;
   process.stdout.write(text);
