@@ -93,17 +93,22 @@ const MIN_SEALED_OVERHEAD = 2 + 256 + 16;
 function checkDataSize(input: Secret): void {
   let total = 0;
   let sealed = 0;
+  let values = 0;
   const add = (key: string, bytes: number): void => {
     total += bytes;
     sealed += key.length + Math.ceil((MIN_SEALED_OVERHEAD + bytes) / 3) * 4;
   };
-  const stringData = input.stringData ?? {};
-  for (const [key, value] of Object.entries(input.data ?? {})) {
-    if (!Object.hasOwn(stringData, key) && typeof value === "string") add(key, base64Bytes(value));
+  const data: Record<string, string> = input.data ?? {};
+  const stringData: Record<string, string> = input.stringData ?? {};
+  for (const key of Object.keys(data)) {
+    if (Object.hasOwn(stringData, key)) continue;
+    values++;
+    if (typeof data[key] === "string") add(key, base64Bytes(data[key]));
   }
-  for (const [key, value] of Object.entries(stringData)) {
-    if (total > MAX_SECRET_DATA_BYTES) break;
-    if (typeof value === "string") add(key, utf8Length(value));
+  for (const key of Object.keys(stringData)) {
+    values++;
+    if (total <= MAX_SECRET_DATA_BYTES && typeof stringData[key] === "string")
+      add(key, utf8Length(stringData[key]));
   }
   if (total > MAX_SECRET_DATA_BYTES) {
     throw new SignetError(
@@ -114,7 +119,7 @@ function checkDataSize(input: Secret): void {
   if (sealed > MAX_SEALED_BYTES) {
     throw new SignetError(
       "ERR_INVALID_INPUT",
-      `the Secret's ${Object.keys({ ...input.data, ...stringData }).length} values would seal to more than ${MAX_SEALED_BYTES} bytes, more than the API server accepts in one object (its request limit), so the SealedSecret could never be applied`,
+      `the Secret's ${values} values would seal to more than ${MAX_SEALED_BYTES} bytes, more than the API server accepts in one object (its request limit), so the SealedSecret could never be applied`,
     );
   }
 }
@@ -143,7 +148,9 @@ export function resolveNamespace(
 }
 
 function isEmpty(map: Record<string, string> | undefined): boolean {
-  return map === undefined || map === null || Object.keys(map).length === 0;
+  if (map === undefined || map === null) return true;
+  for (const key in map) if (Object.hasOwn(map, key)) return false;
+  return true;
 }
 
 /**

@@ -238,6 +238,17 @@ describe("sealing and unsealing", () => {
       /20000 values would seal to more than 3145728 bytes/,
     ],
     [
+      "12,000 values in data and stringData, 2,000 keys in both (counted once)",
+      secret({
+        data: Object.fromEntries(Array.from({ length: 7_000 }, (_, i) => [`k${i}`, "dg=="])),
+        stringData: Object.fromEntries(
+          Array.from({ length: 7_000 }, (_, i) => [`k${i + 5_000}`, "v"]),
+        ),
+      }),
+      "ERR_INVALID_INPUT",
+      /the Secret's 12000 values would seal to more than 3145728 bytes/,
+    ],
+    [
       "data and stringData together over 1 MiB",
       secret({
         data: { a: b64("y".repeat(600_000)) },

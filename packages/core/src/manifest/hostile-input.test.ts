@@ -187,6 +187,25 @@ describe("an apiVersion named like a member of every JavaScript object", () => {
   );
 });
 
+describe("keys named like members of every JavaScript object", () => {
+  it("stay own keys of the model's maps, and a null []byte reads as empty", () => {
+    const [secret] = decodeSecrets(
+      `${HEAD}stringData: {__proto__: a, constructor: b}\ndata: {__proto__: YQ==, k: null}\n`,
+      "f",
+    );
+    expect(Object.getPrototypeOf(secret!.stringData)).toBe(Object.prototype);
+    expect(Object.entries(secret!.stringData!)).toEqual([
+      ["__proto__", "a"],
+      ["constructor", "b"],
+    ]);
+    expect(Object.getPrototypeOf(secret!.data)).toBe(Object.prototype);
+    expect(Object.entries(secret!.data!)).toEqual([
+      ["__proto__", "YQ=="],
+      ["k", ""],
+    ]);
+  });
+});
+
 describe("a large but ordinary document (kubeseal seals each)", () => {
   const ITEMS = 260_000; // past what V8 accepts as spread call arguments
   it.each([

@@ -17,12 +17,17 @@ function plain(value: unknown): unknown {
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      Object.defineProperty(out, key, {
-        value: plain((value as Record<string, unknown>)[key]),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const item = plain((value as Record<string, unknown>)[key]);
+      // Assigning `__proto__` would set the prototype; every other key is an own data property
+      // either way, and assignment is several times cheaper than defineProperty.
+      if (key === "__proto__") {
+        Object.defineProperty(out, key, {
+          value: item,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else out[key] = item;
     }
     return out;
   }
@@ -34,19 +39,11 @@ export function plainGoValue(value: unknown): unknown {
   return plain(value);
 }
 
-/** A map of `[]byte` whose nil values (`key: null`) read as empty. */
-function bytesMap(map: unknown): Record<string, string> | undefined {
-  if (map === null || map === undefined) return undefined;
-  const out = plain(map) as Record<string, unknown>;
-  for (const key of Object.keys(out)) if (out[key] === null) out[key] = "";
-  return out as Record<string, string>;
-}
-
-/** A decoded v1.Secret as the model's Secret. */
+/** A decoded v1.Secret as the model's Secret; nil `[]byte` values (`key: null`) read as empty. */
 export function secretFromGo(value: TypedObject): Secret {
   const secret = plain(value) as Secret;
-  const data = bytesMap(value["data"]);
-  if (data) secret.data = data;
+  const data = secret.data as Record<string, string | null> | null | undefined;
+  if (data) for (const key of Object.keys(data)) if (data[key] === null) data[key] = "";
   return secret;
 }
 
