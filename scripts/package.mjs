@@ -19,6 +19,11 @@
 // collected it (150,000 `stringData` values: 168 -> 140 MiB peak RSS; no CPU cost measured on the
 // 1,000-Secret stream).
 //
+// TurboFan compiles on the main thread (`--no-concurrent-recompilation`), as the controller does:
+// on V8's worker threads each compile job left its zone memory in that thread's malloc arena
+// (61,680 small documents: ~100 -> ~95 MiB, the 1,000-Secret stream 97 -> 87 MiB peak RSS, CPU
+// unchanged).
+//
 // Sparkplug, V8's baseline compiler, is off: one seal runs a few hundred functions once each, and
 // compiling ~100 of them to baseline code on V8's worker threads cost ~6 % of its CPU (measured on
 // one offline seal; the 1,000-Secret stream, where the optimizing tiers do the work, is unchanged).
@@ -46,7 +51,12 @@ import { bundleSea } from "../packages/cli/scripts/bundle.mjs";
 import { ensureNode } from "./node-runtime.mjs";
 
 /** Node.js flags baked into the executable (the floor gets the same, to stay comparable). */
-const CLI_V8_FLAGS = ["--max-semi-space-size=1", "--heap-growing-percent=20", "--no-sparkplug"];
+const CLI_V8_FLAGS = [
+  "--max-semi-space-size=1",
+  "--heap-growing-percent=20",
+  "--no-concurrent-recompilation",
+  "--no-sparkplug",
+];
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 /** A public test certificate: the build-time warm-up seals with it and keeps nothing. */
 const WARMUP_CERT = join(REPO, "test/fixtures/keys/test-only-sealing-cert.pem");
