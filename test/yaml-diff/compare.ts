@@ -32,6 +32,9 @@ export function errorClass(message: string | undefined): string | undefined {
   ) {
     return `${syntax[1] ?? ""}yaml: <error>`;
   }
+  // Signet does not repeat the text after `---` (it can be a whole Secret; yaml-reader.ts).
+  if (message.startsWith("invalid Yaml document separator: "))
+    return "invalid Yaml document separator";
   if (/^(error converting YAML to JSON: )?unsupported map key/.test(message))
     return "unsupported map key";
   if (

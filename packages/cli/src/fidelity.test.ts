@@ -313,6 +313,15 @@ describe("input kubeseal refuses is refused", () => {
     );
   });
 
+  it("refuses text after --- without repeating it (a flow-style Secret there would print its values)", async () => {
+    const input =
+      "--- {apiVersion: v1, kind: Secret, metadata: {name: s, namespace: ns}, stringData: {password: hunter2}}\n";
+    const result = await signet(["--cert", "cert.pem"], io(input));
+    expect(result).toMatchObject({ code: 1, out: "" });
+    expect(result.err).toMatch(/^error: stdin: document 1: invalid Yaml document separator: /);
+    expect(result.err).not.toContain("hunter2");
+  });
+
   it("refuses an alias bomb of a few hundred bytes as go-yaml does", async () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 9; i++) {

@@ -5,11 +5,19 @@ import { goBytesToString } from "./go-utf8.js";
  * The document splitter of k8s.io/apimachinery's `YAMLReader` (util/yaml/decoder.go), which cuts
  * a YAML stream into documents before any YAML parser sees it: line by line (a CRLF line end
  * becomes LF, every line gets a LF), a line starting with `---` ends the document when the rest
- * of the line is blank or a comment, and is an error otherwise (`invalid Yaml document separator:
- * x`, and the document read so far is lost). A separator met before any line of a document is
+ * of the line is blank or a comment, and is an error otherwise (Go's `invalid Yaml document
+ * separator: x` repeats the text, which can be a whole flow-style Secret: Signet names the line
+ * instead, see {@link SEPARATOR_ERROR}; the document read so far is lost). A separator met before any line of a document is
  * kept as its first line, so `---\n---\n` is one (empty) document. Works on bytes; offsets are
  * byte offsets.
  */
+/**
+ * Go's message without the text after `---`: `--- {kind: Secret, stringData: {password: x}}`
+ * would put the value on stderr and into CI logs (kubeseal itself prints only "no secrets found").
+ */
+export const SEPARATOR_ERROR =
+  "invalid Yaml document separator: a line starting with --- holds text that is not a comment (not repeated here: it may hold a secret value)";
+
 export type ReadResult =
   | { kind: "document"; bytes: Uint8Array; start: number; end: number }
   | { kind: "eof" }
@@ -48,10 +56,7 @@ export class YamlDocumentReader {
       if (isSeparator(this.input, line.start, line.stop)) {
         const trimmed = trimGoSpace(this.input.subarray(line.start + 3, line.stop));
         if (trimmed.length > 0 && trimmed[0] !== 0x23) {
-          return {
-            kind: "error",
-            message: `invalid Yaml document separator: ${goBytesToString(trimmed)}`,
-          };
+          return { kind: "error", message: SEPARATOR_ERROR };
         }
         if (pieces.length > 0) return document(this.input, pieces, start, end);
         // A separator before any content stays in the document (`---` then opens it in YAML).
