@@ -12,16 +12,32 @@ type Range = [number, number, number];
 
 /** The splices of one SealedSecret of a YAML file, and the values they must produce. */
 export function yamlSplices(file: ManifestFile, edit: ObjectEdit): ObjectSplices {
-  const { document, path: base } = edit.found.location;
-  const source = file.documents[document];
+  const source = file.documents[edit.found.location.document];
   if (!source?.yaml) throw new EditError(`${where(file, edit)}: not a YAML document`);
   const doc = source.yaml;
-  const reason = notEditableReason(doc);
-  if (reason) throw new EditError(`${where(file, edit)}: ${reason}`);
+  try {
+    return objectSplices(file, edit, doc, source.offset);
+  } catch (err) {
+    // A document the `yaml` package parsed with errors (flow lines indented less than their key)
+    // is still edited where its ranges hold (the result is read back and compared); where they
+    // do not, the edit fails with why.
+    const reason = notEditableReason(doc);
+    if (err instanceof EditError && reason) throw new EditError(`${where(file, edit)}: ${reason}`);
+    throw err;
+  }
+}
+
+function objectSplices(
+  file: ManifestFile,
+  edit: ObjectEdit,
+  doc: Document.Parsed,
+  offset: number,
+): ObjectSplices {
+  const { document, path: base } = edit.found.location;
   const ctx: Context = {
     file,
     doc,
-    offset: source.offset,
+    offset,
     value: file.values[document],
     where: where(file, edit),
   };

@@ -130,6 +130,23 @@ describe("in-place YAML edits", () => {
     );
   });
 
+  it.each([
+    [
+      "a flow map whose closing brace is at column 0",
+      "metadata:\n  name: x\nspec:\n  encryptedData: {\n    a: OLD,\n    b: KEEP\n}\n",
+    ],
+    [
+      "a flow map indented less than its key in a field the edit does not touch",
+      "metadata:\n  name: x\nextra:\n- {p: q,\nr: s}\nspec:\n  encryptedData:\n    a: OLD\n",
+    ],
+  ])("edits a document with %s (Go reads it; the editor's ranges hold)", (_what, body) => {
+    const text = `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n${body}`;
+    const out = edit(text);
+    expect(out).toContain("a: NEW");
+    expect(out).toContain(HINT_LINE);
+    expect(parseManifest("f.yaml", out).sealedSecrets).toHaveLength(1);
+  });
+
   it("refuses a flow map with lines indented less than its key (Go reads it, the editor cannot), naming it", () => {
     const text = SS("metadata: {name: x,\nnamespace: y}\n", "    a: OLD\n");
     expect(parseManifest("f.yaml", text).sealedSecrets).toHaveLength(1);
