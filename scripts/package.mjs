@@ -16,7 +16,7 @@
 // The old generation may grow by 20 % of what survived the last full collection before the next
 // (V8's own factor is up to 4x): the reader's intermediate trees are garbage once the next stage
 // is built, and a 1 MiB hostile document otherwise took the heap from 18 to 82 MiB before V8
-// collected it (150,000 `stringData` values: 168 -> 140 MiB peak RSS; no CPU cost measured on the
+// collected it (150,000 `stringData` values: 168 -> 134-140 MiB peak RSS; no CPU cost measured on the
 // 1,000-Secret stream).
 //
 // TurboFan compiles on the main thread (`--no-concurrent-recompilation`), as the controller does:
