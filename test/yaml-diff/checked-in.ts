@@ -270,6 +270,10 @@ const secretInputs: [string, string][] = [
   ["document separator with text", `${SECRET}--- x\nstringData:\n  a: b\n`],
   ["control character", `${SECRET}stringData:\n  a: b\u0001\n`],
   ["unclosed flow", `${SECRET}stringData: {a: b\n`],
+  ["a tag after a quoted flow key", `${SECRET}stringData: {'k' !x\n  }\n`],
+  ["an anchor after a quoted flow key", `${SECRET}stringData: {"k" &a, b: c}\n`],
+  ["a quoted flow key, its colon on the next line", `${SECRET}stringData: {'k'\n  : v}\n`],
+  ["a quoted flow key without a value", `${SECRET}stringData: {'k', b: c}\n`],
   [
     "alias bomb",
     `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n${SECRET}`,

@@ -493,6 +493,23 @@ function checkFlowKey(key: YNode | null, b: Builder): void {
 }
 
 /**
+ * After a quoted key in a flow collection only `:`, `,` or the closing bracket may come (libyaml:
+ * "did not find expected ',' or '}'"); the `yaml` package takes a tag or anchor there (`{'k' !x}`)
+ * as the empty value's and drops it, which would read `{k: null}`.
+ */
+function checkAfterFlowKey(key: YNode | null, b: Builder): void {
+  if (!isScalar(key) || key.type === Scalar.PLAIN || !key.range) return;
+  const next = /^(?:[ \t\r\n]|#[^\n]*)*(.?)/.exec(b.text.slice(key.range[1]))![1]!;
+  if (next === "" || ":,}]".includes(next)) return;
+  throw new YamlSyntaxError(
+    `line ${lineOf(b.text, key.range[1])}: did not find expected ',' or '}'`,
+    {
+      offset: key.range[1],
+    },
+  );
+}
+
+/**
  * A `:` on the line where a key holding U+2028 or U+2029 ends (a quoted scalar with one, or a
  * flow collection holding such a scalar): to libyaml the key spans lines, so it is no simple key,
  * and in block context that is an error, explicit key (`?`) or not. A key at its mapping's
@@ -561,8 +578,10 @@ function convertPairs(pairs: readonly Pair[], b: Builder, flow: boolean): YamlNo
   for (const pair of pairs) {
     checkMissingKey(pair, b);
     checkKeyLength(pair.key as YNode | null, b, flow);
-    if (flow) checkFlowKey(pair.key as YNode | null, b);
-    else checkBlockKeyLines(pair.key as YNode | null, b, pair === pairs[0]);
+    if (flow) {
+      checkFlowKey(pair.key as YNode | null, b);
+      checkAfterFlowKey(pair.key as YNode | null, b);
+    } else checkBlockKeyLines(pair.key as YNode | null, b, pair === pairs[0]);
     children.push(convert(pair.key as YNode | null, b), convert(pair.value as YNode | null, b));
   }
   return children;
