@@ -3,9 +3,17 @@
  * nil, the three number types it produces (`int`, `uint64` for integers above int64, `float64`),
  * `[]interface{}` and `map[interface{}]interface{}`. The number type matters: sigs.k8s.io/yaml
  * prints them differently when a string is expected (`FormatFloat(f, 'g', -1, 32)` for floats),
- * and `1`, `1.0` and `"1"` are three different map keys in Go.
+ * and `1`, `1.0` and `"1"` are three different map keys in Go. A Go `int` that a JavaScript
+ * number holds exactly is that number (a list of a hundred thousand small integers then costs
+ * no object per item); every other number is a {@link GoNumber}.
  */
-export type GoValue = null | boolean | string | GoNumber | GoValue[] | GoMap;
+export type GoValue = null | boolean | string | number | GoNumber | GoValue[] | GoMap;
+
+/** A Go `int`: a JavaScript number when it holds the value exactly, else a {@link GoNumber}. */
+export function goInt(value: bigint): number | GoNumber {
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : GoNumber.int(value);
+}
 
 /**
  * An `int`, `uint64` or `float64`. An integer that a JavaScript number holds exactly keeps no
@@ -108,6 +116,7 @@ export function keyIdentity(key: GoValue): string {
   if (key === null) return "nil";
   if (typeof key === "string") return `s:${key}`;
   if (typeof key === "boolean") return `b:${key}`;
+  if (typeof key === "number") return `i:${key}`;
   if (key instanceof GoNumber) {
     if (key.kind === "float64") return `f:${Object.is(key.float, -0) ? "0" : String(key.float)}`;
     return `${key.kind === "int" ? "i" : "u"}:${key.integerText()}`;

@@ -205,7 +205,7 @@ export function scalarValue(node: ScalarNode): GoValue {
 export function goSyntax(value: GoValue): string {
   if (value === null) return "interface {}(nil)";
   if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "boolean") return String(value);
+  if (typeof value === "boolean" || typeof value === "number") return String(value);
   if (value instanceof GoNumber) {
     return value.kind === "float64"
       ? String(value.float)

@@ -1,4 +1,4 @@
-import { GoNumber } from "./go-value.js";
+import { goInt, GoNumber } from "./go-value.js";
 import type { GoValue } from "./go-value.js";
 import { parseGoFloat, parseGoInt, parseGoUint } from "./go-strconv.js";
 import { isGoYamlTimestamp } from "./go-time.js";
@@ -75,7 +75,7 @@ function hintOf(text: string): "N" | "S" | "D" | "M" | "." | undefined {
 }
 
 function integer(value: bigint): GoValue {
-  return GoNumber.int(value);
+  return goInt(value);
 }
 
 /** Int, uint, float or binary for text starting with a digit or a sign. */
@@ -151,6 +151,9 @@ export function resolveScalar(tag: string, text: string): Resolved {
   if (!RESOLVABLE.has(tag)) return { tag, value: text };
   const [rtag, value] = resolveUntyped(tag, text);
   if (tag === "" || tag === rtag || tag === TAG.str) return { tag: rtag, value };
+  if (tag === TAG.float && typeof value === "number") {
+    return { tag: TAG.float, value: GoNumber.float64(value) };
+  }
   if (tag === TAG.float && value instanceof GoNumber && value.kind === "int") {
     return { tag: TAG.float, value: GoNumber.float64(Number(value.integer)) };
   }

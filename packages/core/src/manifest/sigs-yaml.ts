@@ -29,7 +29,7 @@ export class ConversionError extends Error {
 
 export function keyString(key: GoValue): string {
   if (typeof key === "string") return key;
-  if (typeof key === "boolean") return String(key);
+  if (typeof key === "boolean" || typeof key === "number") return String(key);
   if (key instanceof GoNumber) {
     // A uint64 key (an integer beyond int64) is not among the types sigs.k8s.io/yaml converts.
     if (key.kind === "uint64") {
@@ -86,7 +86,8 @@ function elementTarget(target: GoType | undefined, key: string): GoType | undefi
 }
 
 /** A number's JSON text; NaN and infinities keep Go's name and are refused by {@link marshalCheck}. */
-function numberJson(n: GoNumber): JsonValue {
+function numberJson(n: number | GoNumber): JsonValue {
+  if (typeof n === "number") return new JsonNumber(String(n));
   if (n.kind !== "float64") return new JsonNumber(n.integerText());
   if (!Number.isFinite(n.float)) return new JsonNumber(formatGoFloat(n.float, 64));
   return new JsonNumber(formatJsonFloat(n.float));
@@ -111,7 +112,7 @@ export function marshalCheck(value: JsonValue): void {
 }
 
 function scalarText(value: GoValue): string | undefined {
-  if (typeof value === "boolean") return String(value);
+  if (typeof value === "boolean" || typeof value === "number") return String(value);
   if (value instanceof GoNumber) {
     return value.kind === "float64" ? formatGoFloat(value.float, 32) : value.integerText();
   }
@@ -173,19 +174,20 @@ function convert(value: GoValue, target?: GoType, holder?: TypedObject): JsonVal
   }
   const t = resolveTarget(target);
   if (Array.isArray(value)) {
-    const elem =
-      t?.kind === "slice"
-        ? t.elem
-        : t?.kind === "bytes"
-          ? ({ kind: "uint8", name: "uint8" } as GoType)
-          : undefined;
+    const elem = elementOf(t);
     return value.map((item) => convert(item, elem));
   }
   if (t?.kind === "string") {
     const text = scalarText(value);
     if (text !== undefined) return text;
   }
-  return value instanceof GoNumber ? numberJson(value) : value;
+  return typeof value === "number" || value instanceof GoNumber ? numberJson(value) : value;
+}
+
+/** The type a list's items are headed for: a slice's element, a byte of `[]byte`. */
+function elementOf(t: GoType | undefined): GoType | undefined {
+  if (t?.kind === "slice") return t.elem;
+  return t?.kind === "bytes" ? { kind: "uint8", name: "uint8" } : undefined;
 }
 
 function convertMap(value: GoMap, target?: GoType, holder?: TypedObject): JsonValue {
@@ -233,9 +235,12 @@ function rawObject(value: GoMap): JsonValue {
 function rawText(value: GoValue, unsupported: Unsupported): string {
   if (value instanceof GoMap) return rawMapText(value, unsupported);
   if (Array.isArray(value)) {
+    // A list of Go ints is its decimal text (V8 joins numbers without a string per item).
+    if (value.every((item) => typeof item === "number")) return `[${value.join(",")}]`;
     const items = value.map((item) => rawText(item, unsupported));
     return `[${items.join(",")}]`;
   }
+  if (typeof value === "number") return String(value);
   if (value instanceof GoNumber) {
     const number = numberJson(value) as JsonNumber;
     if (UNSUPPORTED_NUMBER.test(number.text)) unsupported.first ??= number;
@@ -248,23 +253,25 @@ function rawText(value: GoValue, unsupported: Unsupported): string {
 /** Parallel arrays and an index sort: a map of 76,000 keys costs no object per entry. */
 function rawMapText(value: GoMap, unsupported: Unsupported): string {
   const names: string[] = [];
-  const texts: string[] = [];
+  // A Go int stays a number until the final join (no string per entry).
+  const texts: (string | number)[] = [];
   const inner: Unsupported = {};
   let firstByName: Map<string, JsonNumber> | undefined;
   value.forEach((key, item) => {
     const name = keyString(key);
     inner.first = undefined;
     names.push(name);
-    texts.push(rawText(item, inner));
+    texts.push(typeof item === "number" ? item : rawText(item, inner));
     if (inner.first) (firstByName ??= new Map()).set(name, inner.first);
   });
   const order = names.map((_, i) => i).sort((a, b) => compareCodePoints(names[a]!, names[b]!));
-  const parts: string[] = [];
+  const parts: (string | number)[] = ["{"];
   for (let i = 0; i < order.length; i++) {
     const name = names[order[i]!]!;
     if (i > 0 && names[order[i - 1]!] === name) throw new KeyCollision(name);
-    parts.push(`${goJsonString(name)}:${texts[order[i]!]!}`);
+    parts.push(i > 0 ? "," : "", goJsonString(name), ":", texts[order[i]!]!);
   }
+  parts.push("}");
   if (firstByName) {
     for (const index of order) {
       const first = firstByName.get(names[index]!);
@@ -274,7 +281,7 @@ function rawMapText(value: GoMap, unsupported: Unsupported): string {
       }
     }
   }
-  return `{${parts.join(",")}}`;
+  return parts.join("");
 }
 
 /**
