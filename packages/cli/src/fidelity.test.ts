@@ -337,6 +337,34 @@ describe("input kubeseal refuses is refused", () => {
   });
 });
 
+describe("errors never repeat a value that may be a secret", () => {
+  // Each value is something a user may really have as a password; each fails to read (in Go too).
+  it.each([
+    ["an alias-like value", "  password: *hunter2XYZ\n"],
+    ["a block-scalar-like value", "  password: |hunter2XYZ\n"],
+    ["a folded-scalar-like value", "  password: >hunter2XYZ\n"],
+    ["a tag-like value", "  password: !hunter2XYZ!\n"],
+    ["a tag-handle-like value", "  password: !hunter2!XYZ\n"],
+    ["a bad \\U escape", '  password: "pa\\Uhunter2XYZ"\n'],
+    ["an explicit tag the value does not fit", "  password: !!int hunter2XYZ\n"],
+    ["a list as a key", "  password: {[hunter2XYZ]}\n"],
+    ["a map as a key", "  ? {p: hunter2XYZ}\n  : x\n"],
+  ])("%s", async (_what, body) => {
+    const result = await signet(["--cert", "cert.pem"], io(SECRET("", `stringData:\n${body}`)));
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^error: stdin: document 1/);
+    expect(result.err).not.toMatch(/hunter2|XYZ|\bhun/);
+  });
+
+  it("says a value starting with * is read as an alias", async () => {
+    const result = await signet(
+      ["--cert", "cert.pem"],
+      io(SECRET("", "stringData:\n  password: *hunter2XYZ\n")),
+    );
+    expect(result.err).toContain("a value starting with * is read as an alias; quote it");
+  });
+});
+
 describe("files", () => {
   it("creates the plaintext file of --recovery-unseal -w with mode 0600", async () => {
     const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", "stringData:\n  a: b\n")));

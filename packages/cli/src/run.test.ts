@@ -438,7 +438,11 @@ describe("building the Secret without kubectl", () => {
     ],
     [
       ["--name", "n", "-n", "x", "--from-literal", "novalue"],
-      /^error: --from-literal "novalue": expected KEY=VALUE$/,
+      /^error: --from-literal: expected KEY=VALUE, got no = \(the text given is not repeated: it may hold the secret\)$/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-literal", "=hunter2"],
+      /^error: --from-literal: expected KEY=VALUE, got no key before = \(the text/,
     ],
     [["--name", "n", "-n", "x", "--from-literal", "bad key=1"], /is not a valid Secret key/],
     [

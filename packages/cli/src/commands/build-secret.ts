@@ -15,9 +15,15 @@ export function buildsSecretFromFlags(options: CliOptions): boolean {
   );
 }
 
+/** KEY=VALUE; the text is never repeated in the error (without `=` it may be the secret itself). */
 function splitPair(value: string, flag: string): [string, string] {
   const eq = value.indexOf("=");
-  if (eq <= 0) throw new SignetError("ERR_INVALID_FLAG", `${flag} "${value}": expected KEY=VALUE`);
+  if (eq <= 0) {
+    throw new SignetError(
+      "ERR_INVALID_FLAG",
+      `${flag}: expected KEY=VALUE, got ${eq === 0 ? "no key before =" : "no ="} (the text given is not repeated: it may hold the secret)`,
+    );
+  }
   return [value.slice(0, eq), value.slice(eq + 1)];
 }
 

@@ -121,7 +121,7 @@ describe("signet inspect", () => {
     expect(warn).not.toHaveBeenCalled();
     expect(result.code).toBe(1);
     expect(result.err).toBe(
-      'error: odd.yaml:1: document 1: error converting YAML to JSON: yaml: invalid map key: []interface {}{"a", "b"}\n',
+      "error: odd.yaml:1: document 1: error converting YAML to JSON: yaml: invalid map key: []interface {}{\u2026}\n",
     );
     expect(result.out).toContain("dir/db.yaml:6: SealedSecret apps/db\n");
   });

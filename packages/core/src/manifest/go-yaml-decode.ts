@@ -1,6 +1,6 @@
 import { decodeGoBase64 } from "./go-base64.js";
 import { goBytesToString } from "./go-utf8.js";
-import { GoMap, GoNumber } from "./go-value.js";
+import { GoMap } from "./go-value.js";
 import type { GoValue } from "./go-value.js";
 import { ResolveError, resolveScalar } from "./go-yaml-resolve.js";
 import { plainScalar, TAG } from "./yaml-node.js";
@@ -129,7 +129,10 @@ export class GoYamlDecoder {
       }
       const key = this.decodeCounted(keyNode);
       if (Array.isArray(key) || key instanceof GoMap) {
-        throw new GoYamlError(`invalid map key: ${goSyntax(key)}`);
+        // Go prints the key's content (`%#v`), which may hold a value: Signet its type only.
+        throw new GoYamlError(
+          `invalid map key: ${Array.isArray(key) ? "[]interface {}" : "map[interface {}]interface {}"}{\u2026}`,
+        );
       }
       out.set(key, this.decodeCounted(children[i + 1]!));
     }
@@ -199,22 +202,4 @@ export function scalarValue(node: ScalarNode): GoValue {
     return goBytesToString(bytes);
   }
   return resolved.value;
-}
-
-/** Go's `%#v` of the small values a bad map key can hold (for go-yaml's "invalid map key"). */
-export function goSyntax(value: GoValue): string {
-  if (value === null) return "interface {}(nil)";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "boolean" || typeof value === "number") return String(value);
-  if (value instanceof GoNumber) {
-    return value.kind === "float64"
-      ? String(value.float)
-      : value.kind === "int"
-        ? value.integerText()
-        : `0x${value.integer.toString(16)}`;
-  }
-  if (Array.isArray(value)) return `[]interface {}{${value.map(goSyntax).join(", ")}}`;
-  const entries: string[] = [];
-  value.forEach((key, item) => entries.push(`${goSyntax(key)}:${goSyntax(item)}`));
-  return `map[interface {}]interface {}{${entries.join(", ")}}`;
 }

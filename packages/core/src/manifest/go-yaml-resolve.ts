@@ -144,7 +144,7 @@ export class ResolveError extends Error {}
 /**
  * go-yaml's `resolve(tag, text)`: the tag and value of a scalar. A tag go-yaml cannot resolve
  * (custom tags, `!`, `!!binary`, `!!map`...) keeps the text as it is; an explicit core tag the
- * text does not fit fails as `cannot decode !!str \`abc\` as a !!int` (a `!!float` accepts an
+ * text does not fit fails as `cannot decode !!str \`\u2026\` as a !!int` (a `!!float` accepts an
  * integer and turns it into a float).
  */
 export function resolveScalar(tag: string, text: string): Resolved {
@@ -157,5 +157,6 @@ export function resolveScalar(tag: string, text: string): Resolved {
   if (tag === TAG.float && value instanceof GoNumber && value.kind === "int") {
     return { tag: TAG.float, value: GoNumber.float64(Number(value.integer)) };
   }
-  throw new ResolveError(`cannot decode ${shortTag(rtag)} \`${text}\` as a ${shortTag(tag)}`);
+  // Go quotes the text (`cannot decode !!str \`hunter2\` as a !!int`): Signet does not.
+  throw new ResolveError(`cannot decode ${shortTag(rtag)} \`\u2026\` as a ${shortTag(tag)}`);
 }

@@ -651,20 +651,56 @@ function convert(node: YNode | null, b: Builder): YamlNode {
   if (isAlias(node)) {
     checkAnchor(node.source, b, node.range?.[0] ?? 0);
     const target = b.anchors.get(node.source);
-    if (!target)
-      throw new YamlSyntaxError(`unknown anchor '${node.source}' referenced`, {
-        offset: node.range?.[0],
-      });
+    if (!target) throw new YamlSyntaxError(UNKNOWN_ANCHOR, { offset: node.range?.[0] });
     return { kind: "alias", name: node.source, target };
   }
   return convertCollection(node, b);
+}
+
+/**
+ * Go's `unknown anchor 'NAME' referenced` names the text after `*`, which is a whole value when a
+ * password starts with `*`: Signet says so instead of repeating it.
+ */
+const UNKNOWN_ANCHOR =
+  "unknown anchor referenced (its name is not repeated: a value starting with * is read as an alias; quote it)";
+
+/**
+ * The `yaml` package's messages that quote the document's text (a tag, a block scalar header or
+ * an escape can be part of a secret value: `!Passw0rd!`, `|hunter2`, `"C:\Users\..."`), without
+ * the quoted text.
+ */
+const QUOTING_MESSAGES: readonly [RegExp, string][] = [
+  [
+    /^Block scalar header includes extra characters: .*$/s,
+    "Block scalar header includes extra characters",
+  ],
+  [/^The .* tag has no suffix$/s, "A tag has no suffix"],
+  [/^Verbatim tags aren't resolved, so .* is invalid\.$/s, "Verbatim tags aren't resolved"],
+  [/^Invalid escape sequence .*$/s, "Invalid escape sequence"],
+  [
+    /^(Could not resolve tag|Unresolved tag|Not a valid tag|Unresolved plain scalar|Unknown directive|Unsupported YAML version|Ordered maps must not include duplicate keys)\b.*$/s,
+    "$1",
+  ],
+  [
+    /^.* used for (\w+) collection, but expects (\w+)$/s,
+    "A tag used for a $1 collection expects $2",
+  ],
+];
+
+function withoutQuotedText(message: string): string {
+  for (const [pattern, replacement] of QUOTING_MESSAGES) {
+    if (pattern.test(message)) return message.replace(pattern, replacement);
+  }
+  return message;
 }
 
 function syntaxError(doc: Document.Parsed, text: string): YamlSyntaxError | undefined {
   const error = doc.errors[0];
   if (!error) return undefined;
   const line = error.linePos?.[0]?.line ?? lineOf(text, error.pos[0]);
-  const message = error.message.split("\n", 1)[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  const message = withoutQuotedText(
+    error.message.split("\n", 1)[0]!.replace(/ at line \d+, column \d+:?$/, ""),
+  );
   // The YAML 1.2 reader recurses per level and reports running out of stack as a document error:
   // that is the nesting limit (README), reached a little below MAX_NESTING for some styles.
   if (/Maximum call stack size exceeded/.test(message)) {
