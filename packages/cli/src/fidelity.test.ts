@@ -196,6 +196,33 @@ describe("output that Go reads back", () => {
   });
 });
 
+describe("empty fields are left out, as Go's omitempty leaves them", () => {
+  it("writes no empty labels, annotations or finalizers into the template (Helm renders `labels: {}`)", async () => {
+    const { sealed, secret } = await sealAndOpen(
+      SECRET("  labels: {}\n  annotations: {}\n  finalizers: []\n", "stringData: {a: b}\n"),
+    );
+    expect(sealed).toMatch(/ {2}template:\n {4}metadata:\n {6}name: s\n {6}namespace: ns\n/);
+    expect(sealed).not.toMatch(/labels|finalizers|annotations: \{\}/);
+    expect(Object.keys(secret["metadata"] as object)).not.toContain("labels");
+  });
+
+  it("prints no data for a SealedSecret with no values in --recovery-unseal", async () => {
+    const sealed = await signet(
+      ["--cert", "cert.pem", "-o", "yaml", "--allow-empty-data"],
+      io(SECRET("", "")),
+    );
+    expect(sealed.code).toBe(0);
+    for (const format of ["json", "yaml"]) {
+      const opened = await signet(
+        ["--recovery-unseal", "--recovery-private-key", "key.pem", "-o", format],
+        io(sealed.out),
+      );
+      expect(opened.err).toBe("");
+      expect(opened.out).not.toMatch(/^\s*"?data"?:/m);
+    }
+  });
+});
+
 describe("line separators (U+2028, U+2029) in Signet's own output", () => {
   const INPUT = SECRET(
     '  annotations:\n    a: "x\\Ly"\n    b: "p\\P\\Lq \\L"\n',

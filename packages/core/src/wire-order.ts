@@ -24,9 +24,42 @@ function sortedMap<T>(map: Record<string, T>): Record<string, T> {
   return out;
 }
 
-/** ObjectMeta in Go order, with labels and annotations sorted. */
+/** Whether Go's encoder leaves an `omitempty` field out: "", 0, false, an empty map or list. */
+function isGoEmpty(value: unknown): boolean {
+  if (value === "" || value === 0 || value === false) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (value !== null && typeof value === "object") {
+    for (const key in value) if (Object.hasOwn(value, key)) return false;
+    return true;
+  }
+  return false;
+}
+
+/** Drops the `omitempty` fields among `keys` that Go would not write. */
+function withoutEmpty(out: Record<string, unknown>, keys: readonly string[]): void {
+  for (const key of keys) if (isGoEmpty(out[key])) delete out[key];
+}
+
+/** ObjectMeta's fields that are not pointers (all `omitempty`): `labels: {}` is not written. */
+const META_OMIT_EMPTY = [
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
+] as const;
+
+/** ObjectMeta in Go order, with labels and annotations sorted and empty fields left out. */
 export function orderMeta(meta: ObjectMeta): ObjectMeta {
   const out = ordered(meta, OBJECT_META_FIELDS) as Record<string, unknown>;
+  withoutEmpty(out, META_OMIT_EMPTY);
   if (Array.isArray(out.managedFields)) {
     out.managedFields = out.managedFields.map((entry: unknown) =>
       entry && typeof entry === "object" ? ordered(entry, MANAGED_FIELDS_ENTRY_FIELDS) : entry,
@@ -41,6 +74,7 @@ export function orderMeta(meta: ObjectMeta): ObjectMeta {
 
 function orderTemplate(template: SecretTemplateSpec): SecretTemplateSpec {
   const out = ordered(template, ["metadata", "type", "immutable", "data"]);
+  withoutEmpty(out as Record<string, unknown>, ["type", "data"]);
   if (out.metadata) out.metadata = orderMeta(out.metadata);
   if (out.data) out.data = sortedMap(out.data);
   return out;
@@ -68,6 +102,7 @@ export function orderSecret(secret: Secret): Secret {
     "stringData",
     "type",
   ]);
+  withoutEmpty(out, ["data", "stringData", "type"]);
   if (out.metadata) out.metadata = orderMeta(out.metadata);
   if (out.data) out.data = sortedMap(out.data);
   return out;
