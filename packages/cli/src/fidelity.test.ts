@@ -349,6 +349,17 @@ describe("input kubeseal refuses is refused", () => {
     expect(result.err).not.toContain("hunter2");
   });
 
+  it("says why a %YAML directive before --- fails (kubeseal skips that document silently)", async () => {
+    const result = await signet(
+      ["--cert", "cert.pem"],
+      io(`%YAML 1.1\n---\n${SECRET("", "stringData:\n  a: b\n")}`),
+    );
+    expect(result).toMatchObject({ code: 1, out: "" });
+    expect(result.err).toMatch(
+      /did not find expected <document start> \(this document holds only YAML directives/,
+    );
+  });
+
   it("refuses an alias bomb of a few hundred bytes as go-yaml does", async () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 9; i++) {

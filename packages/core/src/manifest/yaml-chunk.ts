@@ -148,10 +148,23 @@ function syntaxFailure(
     // that libyaml takes as a line break): refused as ambiguous, not reported as Go's error.
     const ambiguous = ambiguity(text.slice(0, (err.offset ?? text.length) + 1), err.yaml12);
     if (ambiguous) return { error: ambiguous, refusal: ambiguous };
-    return { error: `yaml: ${err.message}`, ...(err.yaml12 ? { yaml12: true } : {}) };
+    const hint = onlyDirectives(text) ? DIRECTIVE_HINT : "";
+    return { error: `yaml: ${err.message}${hint}`, ...(err.yaml12 ? { yaml12: true } : {}) };
   }
   if (err instanceof GoYamlError) return { error: `yaml: ${err.message}` };
   throw err;
+}
+
+/**
+ * Go's document splitter cuts `%YAML 1.1` / `%TAG` lines off from the `---` that follows them:
+ * the directives alone make a document go-yaml fails on (kubeseal then skips it silently).
+ */
+const DIRECTIVE_HINT =
+  " (this document holds only YAML directives: Kubernetes' document splitter cuts them off from the --- line that follows; remove them)";
+
+function onlyDirectives(text: string): boolean {
+  const lines = text.split("\n").filter((line) => !/^\s*(#.*)?$/.test(line));
+  return lines.length > 0 && lines.every((line) => line.startsWith("%"));
 }
 
 /**
