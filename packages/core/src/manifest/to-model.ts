@@ -15,6 +15,7 @@ function plain(value: unknown): unknown {
   if (value instanceof RawJson) return JSON.parse(value.text) as unknown;
   if (Array.isArray(value)) return value.map(plain);
   if (value !== null && typeof value === "object") {
+    if (Object.getPrototypeOf(value) === null) return adopted(value as Record<string, unknown>);
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const item = plain((value as Record<string, unknown>)[key]);
@@ -32,6 +33,20 @@ function plain(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * A decoded Go map (a prototype-less object, see go-unmarshal.ts) made a model object in place:
+ * its values converted, its prototype set. Copying a map of 88,000 keys would hold two for a
+ * while; the decoded value is not used again. An own `__proto__` key stays an own data property.
+ */
+function adopted(map: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(map)) {
+    const item = map[key];
+    if (item !== null && typeof item === "object") map[key] = plain(item);
+    else if (typeof item === "bigint") map[key] = plain(item);
+  }
+  return Object.setPrototypeOf(map, Object.prototype) as Record<string, unknown>;
 }
 
 /** Decoded Go values as plain data (`[]byte` as base64, maps as own properties). */
