@@ -403,6 +403,38 @@ describe("errors never repeat a value that may be a secret", () => {
   });
 });
 
+describe("a value YAML reads as a tag or anchor alone", () => {
+  it.each([
+    ["a tag", "  password: !Secr3t\n", "!", "a tag"],
+    ["an anchor", "  password: &Secr3t\n", "&", "an anchor"],
+  ])(
+    "seals %s as Go reads it (empty) and warns, naming the key but not the text",
+    async (_what, body, indicator, what) => {
+      const input = SECRET("", `stringData:\n${body}  user: u\n`);
+      const sealed = await signet(["--cert", "cert.pem", "-o", "yaml"], io(input));
+      expect(sealed.code).toBe(0);
+      expect(sealed.err).toBe(
+        `warning: stringData.password of Secret ns/s is empty: its value starts with "${indicator}", which YAML reads as ${what} (kubeseal seals it empty too); quote the value to seal its text\n`,
+      );
+      const opened = await signet(
+        ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+        io(sealed.out),
+      );
+      expect(text(JSON.parse(opened.out) as Record<string, unknown>, "password")).toBe("");
+    },
+  );
+
+  it.each([
+    ["quoted", "  password: '!Secr3t'\n"],
+    ["a core tag", "  password: !!str\n"],
+    ["empty on purpose", '  password: ""\n'],
+  ])("does not warn when it is %s", async (_what, body) => {
+    const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", `stringData:\n${body}`)));
+    expect(sealed.code).toBe(0);
+    expect(sealed.err).toBe("");
+  });
+});
+
 describe("files", () => {
   it("creates the plaintext file of --recovery-unseal -w with mode 0600", async () => {
     const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", "stringData:\n  a: b\n")));

@@ -166,7 +166,9 @@ async function sealNamed(
   const recipients = await readRecipients(options, io);
   if (options.raw) return sealRawForRecipients(options, io, recipients);
   const namespace = await resolveClientNamespace(options.cluster, io);
-  const secrets = building ? [await buildSecretFromFlags(options, io)] : readSecrets(await input());
+  const secrets = building
+    ? [await buildSecretFromFlags(options, io)]
+    : readSecrets(await input(), (text) => io.writeStderr(text));
   const ctx = { options, io, namespace };
   if (options.mergeInto !== "") return mergeForRecipients(secrets, ctx, recipients);
   return sealForRecipients(secrets, ctx, recipients);
@@ -204,7 +206,7 @@ async function seal(
   const namespace = await resolveClientNamespace(options.cluster, io);
   const secrets = inputs.building
     ? [await buildSecretFromFlags(options, io)]
-    : readSecrets(await inputs.input());
+    : readSecrets(await inputs.input(), (text) => io.writeStderr(text));
   const ctx = { options, io, certificatePem: inputs.certificatePem, namespace };
   if (options.mergeInto !== "") {
     const { runMergeInto } = await import("./commands/merge-into.js");

@@ -10,6 +10,7 @@ import {
 import type { ResolvedNamespace, SealedSecret, Secret } from "@signet/core";
 
 import type { Io } from "../io.js";
+import { emptyValueWarnings } from "./empty-values.js";
 import type { Input } from "../input.js";
 import { expiryOption, secretExpiryWarning } from "../expiry.js";
 import type { CliOptions } from "../options.js";
@@ -61,7 +62,7 @@ export function sealSecrets(secrets: readonly Secret[], ctx: SealContext): Seale
  * typed conversion into v1.Secret, errors in Go's words); an empty stream is kubeseal's "no
  * secrets found".
  */
-export function readSecrets(input: Input): Secret[] {
+export function readSecrets(input: Input, warn: (text: string) => void): Secret[] {
   // kubeseal decodes any kind into a v1.Secret (a ConfigMap's data would seal as base64);
   // Signet refuses other kinds.
   const secrets = decodeSecrets(input.bytes, input.source, { kind: "Secret" });
@@ -71,5 +72,6 @@ export function readSecrets(input: Input): Secret[] {
       "no secrets found. Ensure the input is valid and UTF-8 encoded",
     );
   }
+  for (const warning of emptyValueWarnings(input.bytes.toString("utf8"), secrets)) warn(warning);
   return secrets;
 }
