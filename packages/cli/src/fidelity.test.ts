@@ -407,6 +407,7 @@ describe("a value YAML reads as a tag or anchor alone", () => {
   it.each([
     ["a tag", "  password: !Secr3t\n", "!", "a tag"],
     ["an anchor", "  password: &Secr3t\n", "&", "an anchor"],
+    ["a tag starting with !!", "  password: !!Secr3t\n", "!", "a tag"],
   ])(
     "seals %s as Go reads it (empty) and warns, naming the key but not the text",
     async (_what, body, indicator, what) => {
@@ -428,6 +429,7 @@ describe("a value YAML reads as a tag or anchor alone", () => {
     ["quoted", "  password: '!Secr3t'\n"],
     ["a core tag", "  password: !!str\n"],
     ["empty on purpose", '  password: ""\n'],
+    ["empty on purpose, a comment showing a tag", '  # password: !old\n  password: ""\n'],
   ])("does not warn when it is %s", async (_what, body) => {
     const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", `stringData:\n${body}`)));
     expect(sealed.code).toBe(0);
