@@ -1,5 +1,9 @@
 import type { ObjectMeta, SealedSecret, Secret, SecretTemplateSpec } from "./model.js";
-import { MANAGED_FIELDS_ENTRY_FIELDS, OBJECT_META_FIELDS } from "./manifest/go-types.js";
+import {
+  MANAGED_FIELDS_ENTRY_FIELDS,
+  OBJECT_META_FIELDS,
+  OBJECT_META_OMIT_EMPTY_FIELDS,
+} from "./manifest/go-types.js";
 import { compareGoStrings, setOwn } from "./own-keys.js";
 
 /**
@@ -40,26 +44,10 @@ function withoutEmpty(out: Record<string, unknown>, keys: readonly string[]): vo
   for (const key of keys) if (isGoEmpty(out[key])) delete out[key];
 }
 
-/** ObjectMeta's fields that are not pointers (all `omitempty`): `labels: {}` is not written. */
-const META_OMIT_EMPTY = [
-  "name",
-  "generateName",
-  "namespace",
-  "selfLink",
-  "uid",
-  "resourceVersion",
-  "generation",
-  "labels",
-  "annotations",
-  "ownerReferences",
-  "finalizers",
-  "managedFields",
-] as const;
-
 /** ObjectMeta in Go order, with labels and annotations sorted and empty fields left out. */
 export function orderMeta(meta: ObjectMeta): ObjectMeta {
   const out = ordered(meta, OBJECT_META_FIELDS) as Record<string, unknown>;
-  withoutEmpty(out, META_OMIT_EMPTY);
+  withoutEmpty(out, OBJECT_META_OMIT_EMPTY_FIELDS);
   if (Array.isArray(out.managedFields)) {
     out.managedFields = out.managedFields.map((entry: unknown) =>
       entry && typeof entry === "object" ? ordered(entry, MANAGED_FIELDS_ENTRY_FIELDS) : entry,

@@ -7,10 +7,11 @@ import type { Secret } from "@signet/core";
  * warning naming the Secret and the key, never the text. A core tag (`!!str`) is deliberate and
  * not warned about. One pass over the text, whatever the number of values.
  */
-export function emptyValueWarnings(text: string, secrets: readonly Secret[]): string[] {
+export function emptyValueWarnings(input: Uint8Array, secrets: readonly Secret[]): string[] {
+  // Decoded only when some value is empty (an ordinary seal never reads the text again).
   let written: Map<string, "!" | "&"> | undefined;
   const indicatorOf = (key: string): "!" | "&" | undefined =>
-    (written ??= propertyOnlyKeys(text)).get(key);
+    (written ??= propertyOnlyKeys(Buffer.from(input).toString("utf8"))).get(key);
   return secrets.flatMap((secret) =>
     (["data", "stringData"] as const).flatMap((field) => {
       const values = secret[field] ?? {};

@@ -72,6 +72,6 @@ export function readSecrets(input: Input, warn: (text: string) => void): Secret[
       "no secrets found. Ensure the input is valid and UTF-8 encoded",
     );
   }
-  for (const warning of emptyValueWarnings(input.bytes.toString("utf8"), secrets)) warn(warning);
+  for (const warning of emptyValueWarnings(input.bytes, secrets)) warn(warning);
   return secrets;
 }

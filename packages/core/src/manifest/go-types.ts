@@ -104,6 +104,13 @@ export const OBJECT_META_FIELDS = fieldNames(OBJECT_META);
 export const OBJECT_META_SCALAR_FIELDS = (OBJECT_META as { fields: GoField[] }).fields
   .filter((field) => field.type.kind !== "map" && field.type.kind !== "slice")
   .map((field) => field.json);
+/**
+ * ObjectMeta's fields Go's encoder leaves out when empty (all are `omitempty`; a pointer is left
+ * out only when nil, and metav1.Time, a struct, never).
+ */
+export const OBJECT_META_OMIT_EMPTY_FIELDS = (OBJECT_META as { fields: GoField[] }).fields
+  .filter((field) => field.type.kind !== "pointer" && field.type.kind !== "unmarshaler")
+  .map((field) => field.json);
 export const OWNER_REFERENCE_FIELDS = fieldNames(OWNER_REFERENCE);
 export const MANAGED_FIELDS_ENTRY_FIELDS = fieldNames(MANAGED_FIELDS_ENTRY);
 

@@ -62,9 +62,15 @@ export function compareCodePoints(a: string, b: string): number {
 
 /** Where a value is headed in the target type, with pointers and Unmarshaler types resolved. */
 function resolveTarget(target: GoType | undefined): GoType | undefined {
+  const t = pointee(target);
+  return t?.kind === "unmarshaler" ? undefined : t;
+}
+
+/** The type behind any number of pointers. */
+function pointee(target: GoType | undefined): GoType | undefined {
   let t = target;
   while (t?.kind === "pointer") t = t.elem;
-  return t?.kind === "unmarshaler" ? undefined : t;
+  return t;
 }
 
 /**
@@ -207,8 +213,7 @@ function convertMap(value: GoMap, target?: GoType, holder?: TypedObject): JsonVa
 
 /** FieldsV1 and RawExtension: their `UnmarshalJSON` keeps the bytes it is given, as they are. */
 function keepsRawJson(target: GoType | undefined): boolean {
-  let t = target;
-  while (t?.kind === "pointer") t = t.elem;
+  const t = pointee(target);
   return (
     t?.kind === "unmarshaler" && (t.unmarshaler === "fieldsV1" || t.unmarshaler === "rawExtension")
   );

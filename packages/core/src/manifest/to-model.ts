@@ -43,8 +43,8 @@ function plain(value: unknown): unknown {
 function adopted(map: Record<string, unknown>): Record<string, unknown> {
   for (const key of Object.keys(map)) {
     const item = map[key];
-    if (item !== null && typeof item === "object") map[key] = plain(item);
-    else if (typeof item === "bigint") map[key] = plain(item);
+    const converted = plain(item);
+    if (converted !== item) map[key] = converted;
   }
   return Object.setPrototypeOf(map, Object.prototype) as Record<string, unknown>;
 }
