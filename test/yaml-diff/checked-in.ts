@@ -326,6 +326,35 @@ function bytesOf(what: string, text: string): Uint8Array {
 }
 
 /** Every checked-in input in each decoding kubeseal applies to its kind. */
+/**
+ * Inputs kubeseal reads that Signet must read too, not refuse as YAML 1.2 reads them otherwise:
+ * tags as libyaml scans them (the handle `!!` with a suffix holding `!`, verbatim `!<!>`, a
+ * verbatim tag with `,`) and the tag errors libyaml reports where the YAML 1.2 reader takes more.
+ */
+const readInputs: [string, string][] = [
+  [
+    "a password written !!Passw0rd! (handle !! and suffix Passw0rd!)",
+    `${SECRET}stringData:\n  a: !!Passw0rd!\n  b: !!a!\n`,
+  ],
+  ["a !-holding suffix tags a value", `${SECRET}stringData:\n  a: !!a!b 123\n  b: !!x!y true\n`],
+  ["verbatim ! and !! tags", `${SECRET}stringData:\n  a: !<!> 123\n  b: !<!!> x\n  c: !<!x> 12\n`],
+  [
+    "verbatim tags holding ',', escapes in tags",
+    `${SECRET}stringData:\n  a: !<tag:yaml.org,2002:int> 0x1F\n  b: !<tag:yaml.org,2002:str> 12\n  c: !!%73tr 12\n  d: !<%21> x\n`,
+  ],
+  ["a tagged data value", `${SECRET}data:\n  a: !!a!b aGVsbG8=\n  b: !<!> aGk=\n`],
+  [
+    "a tagged map and list",
+    `${SECRET}  labels: !!a!b {k: v}\n  finalizers: !<!> [x]\nstringData:\n  a: b\n`,
+  ],
+  ["a tag with #", `${SECRET}stringData:\n  a: !a#b x\n`],
+  ["a verbatim tag with # or a blank", `${SECRET}stringData:\n  a: !<a#b> x\n  b: !<a b> x\n`],
+  ["tags without a suffix or with an undefined handle", `${SECRET}stringData:\n  a: !! x\n`],
+  ["an undefined handle", `${SECRET}stringData:\n  a: !a!b x\n`],
+  ["a handle without a suffix", `${SECRET}stringData:\n  a: !x! 1\n`],
+  ["a bad escape in a tag", `${SECRET}stringData:\n  a: !!a%zz x\n`],
+];
+
 export function checkedIn(): DiffCase[] {
   const cases: DiffCase[] = [];
   const add = (prefix: string, inputs: [string, string][], modes: Mode[]): void => {
@@ -337,5 +366,6 @@ export function checkedIn(): DiffCase[] {
   };
   add("secret", secretInputs, ["secrets", "generic"]);
   add("sealed", sealedInputs, ["sealedsecrets", "universal", "generic"]);
+  add("read", readInputs, ["secrets", "generic"]);
   return cases;
 }

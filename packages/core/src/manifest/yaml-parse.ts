@@ -12,6 +12,7 @@ import {
 import type { Document, Node as YNode, Pair } from "yaml";
 
 import { scanAfterRoot } from "./libyaml-scan.js";
+import { readTagsAsLibyaml } from "./libyaml-tag.js";
 import { YamlSyntaxError } from "./yaml-parse-error.js";
 import { plainScalar } from "./yaml-node.js";
 import type { YamlNode } from "./yaml-node.js";
@@ -108,6 +109,7 @@ function firstDocument(text: string): Document.Parsed | undefined {
     );
   }
   const composer = new Composer(OPTIONS);
+  readTagsAsLibyaml(composer);
   for (const doc of composer.compose(new Parser().parse(text))) return doc;
   return undefined;
 }
@@ -827,7 +829,12 @@ function checkTags(text: string, scalars: readonly [number, number][]): void {
       { deliberate: true, offset: colon.index },
     );
   }
-  const found = firstOutside(/(^|[\s,[\]{}])!(?:<[^>]*>|[^\s,[\]{}]*)([,[\]{}])/g, text, inScalar);
+  // A verbatim tag (`!<tag:yaml.org,2002:str>`) holds `,`, `[` and `]` for both readers.
+  const found = firstOutside(
+    /(^|[\s,[\]{}])!(?:<[^>\s]*>|(?!<)[^\s,[\]{}]*)([,[\]{}])/g,
+    text,
+    inScalar,
+  );
   if (!found) return;
   if (found[2] === "{" || found[2] === "}") {
     // libyaml wants a blank (or `,`) after a tag.
