@@ -6,7 +6,7 @@
 // same status message when the reference refuses. It also shows Signet reads the reference's key
 // Secrets and that `/v1/verify` answers alike.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +43,8 @@ cp "$SA_DIR/token" "$SA_DIR/ca.crt" "$SA_DIR/namespace" "$d/"
 exec "$@"`;
 
 let ns: string;
+/** The in-cluster files the reference reads (an admin token among them): removed afterwards. */
+let saDir: string | undefined;
 let controller: ManagedProcess;
 let httpPort: number;
 let key: KeyEntry;
@@ -78,7 +80,7 @@ beforeAll(async () => {
     .at(-1)!;
   ns = await createNamespace("parity");
   const c = cluster();
-  const saDir = mkdtempSync(join(tmpdir(), "signet-sa-"));
+  saDir = mkdtempSync(join(tmpdir(), "signet-sa-"));
   writeFileSync(join(saDir, "token"), c.adminToken);
   writeFileSync(join(saDir, "ca.crt"), c.caPem);
   writeFileSync(join(saDir, "namespace"), ns);
@@ -135,6 +137,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await controller?.stop();
+  if (saDir) rmSync(saDir, { recursive: true, force: true });
   if (!ns) return;
   // Leave no SealedSecret for controllers of later test files that watch all namespaces.
   await api(sealedPath(), { method: "DELETE" });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -189,10 +189,14 @@ describe("kube status writer and Secret store", () => {
 describe("ownNamespace", () => {
   it("prefers POD_NAMESPACE, then the service-account file (trimmed), then default", () => {
     const dir = mkdtempSync(join(tmpdir(), "signet-ns-"));
-    const file = join(dir, "namespace");
-    writeFileSync(file, "kube-system\n");
-    expect(ownNamespace({ POD_NAMESPACE: "mine" }, file)).toBe("mine");
-    expect(ownNamespace({}, file)).toBe("kube-system");
-    expect(ownNamespace({}, join(dir, "missing"))).toBe("default");
+    try {
+      const file = join(dir, "namespace");
+      writeFileSync(file, "kube-system\n");
+      expect(ownNamespace({ POD_NAMESPACE: "mine" }, file)).toBe("mine");
+      expect(ownNamespace({}, file)).toBe("kube-system");
+      expect(ownNamespace({}, join(dir, "missing"))).toBe("default");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
