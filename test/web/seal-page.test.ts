@@ -570,7 +570,8 @@ describe("the seal page served by signet ui", () => {
     expect(directives.get("frame-ancestors")).toBe("'none'");
     expect(directives.get("default-src")).toBe("'none'");
     expect(directives.get("require-trusted-types-for")).toBe("'script'");
-    const outcome = await p.page.evaluate(async () => {
+    const expected = ["connect-src", "frame-src", "img-src", "require-trusted-types-for"];
+    const outcome = await p.page.evaluate(async (expected) => {
       const violated: string[] = [];
       document.addEventListener("securitypolicyviolation", (e) =>
         violated.push(e.effectiveDirective),
@@ -601,13 +602,17 @@ describe("the seal page served by signet ui", () => {
       const frame = document.createElement("iframe");
       frame.src = "https://example.com/";
       document.body.append(frame);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The image's and the frame's violations are reported asynchronously (frame-src by the
+      // browser process once the navigation began): waited for up to 30 s rather than a fixed
+      // 500 ms that a loaded machine could outlast. One that never comes still fails below.
+      const deadline = performance.now() + 30_000;
+      while (!expected.every((d) => violated.includes(d)) && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       return { results, violated: [...new Set(violated)].sort() };
-    });
+    }, expected);
     expect(outcome.results).toEqual(["inline script refused", "HTML refused", "fetch refused"]);
-    expect(outcome.violated).toEqual(
-      expect.arrayContaining(["connect-src", "frame-src", "img-src", "require-trusted-types-for"]),
-    );
+    expect(outcome.violated).toEqual(expect.arrayContaining(expected));
     expect(await p.page.evaluate(() => "injected" in window)).toBe(false);
   });
 
