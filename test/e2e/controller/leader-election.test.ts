@@ -228,7 +228,9 @@ describe("leader election", () => {
         50,
       );
       const takeoverMs = Date.now() - killedAt;
-      expect(takeoverMs).toBeLessThanOrEqual(LEASE_MS + MAX_RETRY_WAIT_MS + MARGIN_MS);
+      // The follower counts the lease from when it saw the leader's last renewal (client-go's
+      // observedTime), up to one jittered retry after the kill, then takes it at its next retry.
+      expect(takeoverMs).toBeLessThanOrEqual(LEASE_MS + 2 * MAX_RETRY_WAIT_MS + MARGIN_MS);
       expect(second.leaseTransitions).toBe((first.leaseTransitions ?? 0) + 1);
       await waitSynced(ns, "after", "True");
       expect(unb64((await getSecret(ns, "after"))?.data?.["k"])).toBe("after");
