@@ -291,6 +291,11 @@ const secretInputs: [string, string][] = [
     "a line separator inside a JSON value read again as YAML, a control character after it",
     `{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "annotations": {"a": "x \u2028 y", "n": 1E3, "p": "${"p".repeat(500)}"}}}{"kind": "Secret", "metadata": {"name": "${"q".repeat(500)}\u0001"}}\n`,
   ],
+  // Empty first keys after properties on their line that Go fails on: a null key, a simple key
+  // longer than 1,024 characters.
+  ["an anchored empty first key (null)", `${SECRET}stringData:\n  &a : b\n`],
+  ["a !!null empty first key", `${SECRET}stringData:\n  !!null : b\n`],
+  ["a long tag on an empty first key", `${SECRET}stringData:\n  !${"t".repeat(1100)} : b\n`],
 ];
 
 const sealedInputs: [string, string][] = [
@@ -353,6 +358,13 @@ const readInputs: [string, string][] = [
   ["an undefined handle", `${SECRET}stringData:\n  a: !a!b x\n`],
   ["a handle without a suffix", `${SECRET}stringData:\n  a: !x! 1\n`],
   ["a bad escape in a tag", `${SECRET}stringData:\n  a: !!a%zz x\n`],
+  // Properties before a mapping's empty first key on its line are the key's (libyaml), not the
+  // mapping's (YAML 1.2).
+  ["a tagged empty first key", `${SECRET}stringData:\n  !x : b\n  c: d\n`],
+  [
+    "an anchored, tagged empty first key and its alias",
+    `${SECRET}  labels:\n    &a !!str : b\n    c: *a\nstringData:\n  ! : b\n`,
+  ],
 ];
 
 export function checkedIn(): DiffCase[] {
