@@ -12,7 +12,7 @@ import {
 import type { Document, Node as YNode, Pair } from "yaml";
 
 import { scanAfterRoot } from "./libyaml-scan.js";
-import { readTagsAsLibyaml } from "./libyaml-tag.js";
+import { checkTagDirectives, readTagsAsLibyaml } from "./libyaml-tag.js";
 import { YamlSyntaxError } from "./yaml-parse-error.js";
 import { plainScalar } from "./yaml-node.js";
 import type { YamlNode } from "./yaml-node.js";
@@ -1067,6 +1067,7 @@ export function parseYaml(source: string): ParsedYaml {
 
 function parseNormalised(text: string): ParsedYaml {
   checkVersion(text);
+  checkTagDirectives(text);
   if (endsAtDirective(text))
     return { node: undefined, end: text.indexOf("%"), scanned: text.indexOf("%") };
   const { doc, end, scanned } = libyamlDocument(text);
