@@ -910,6 +910,27 @@ function checkTags(text: string, scalars: readonly [number, number][]): void {
 }
 
 /**
+ * A YAML 1.2 syntax error caused by a tag libyaml reads further (`password: !Secr3t]` is the tag
+ * `!Secr3t]` for Go, a tag and a stray `]` for the YAML 1.2 reader): the tag's own refusal or
+ * libyaml error (what {@link checkTags} says up to the failing line's end), which tells the
+ * user what to quote, instead of the YAML 1.2 reader's. Undefined when no tag is the cause.
+ */
+function tagErrorBefore(
+  text: string,
+  error: YamlSyntaxError,
+  doc: Document.Parsed,
+): YamlSyntaxError | undefined {
+  if (!error.yaml12 || error.offset === undefined) return undefined;
+  try {
+    checkTags(text.slice(0, lineEnd(text, error.offset)), nodeSpans(doc.contents, false));
+  } catch (tagError) {
+    if (tagError instanceof YamlSyntaxError) return tagError;
+    throw tagError;
+  }
+  return undefined;
+}
+
+/**
  * Whether an offset lies in one of `spans` (none overlapping), by binary search; at a span's
  * first character only when `startInside`.
  */
@@ -1084,7 +1105,7 @@ function parseNormalised(text: string): ParsedYaml {
     return { node: undefined, end, scanned };
   }
   const error = syntaxError(doc, text);
-  if (error) throw error;
+  if (error) throw tagErrorBefore(text, error, doc) ?? error;
   checkLineSeparators(text, end, doc.contents);
   checkTags(text.slice(0, end), nodeSpans(doc.contents, false));
   // Up to the token after the document: libyaml scans the blank lines in between to find it.
