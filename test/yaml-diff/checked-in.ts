@@ -291,6 +291,27 @@ const secretInputs: [string, string][] = [
     "a line separator inside a JSON value read again as YAML, a control character after it",
     `{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "annotations": {"a": "x \u2028 y", "n": 1E3, "p": "${"p".repeat(500)}"}}}{"kind": "Secret", "metadata": {"name": "${"q".repeat(500)}\u0001"}}\n`,
   ],
+  // Tag escapes libyaml fails on: a bad leading or trailing octet, a sequence cut short.
+  ["a tag escape with a bad leading octet", `${SECRET}stringData:\n  a: !%F8%80%80%80%80 x\n`],
+  ["a tag escape with a stray continuation octet", `${SECRET}stringData:\n  a: !%80 x\n`],
+  ["a tag escape cut short", `${SECRET}stringData:\n  a: !%C3x y\n`],
+  // %TAG directives as libyaml reads them (kubeseal's document splitter cuts them off from the
+  // document; --merge-into and --recovery-unseal read the file whole).
+  [
+    "a %TAG prefix holding escapes",
+    `%TAG !e! tag:yaml.org%2C2002:\n---\n${SECRET}stringData:\n  a: !e!int 0x1F\n  b: !e!str 1\n`,
+  ],
+  ["a duplicate %TAG handle", `%TAG !e! a:\n%TAG !e! b:\n---\n${SECRET}stringData:\n  a: x\n`],
+  ["a %TAG handle without !", `%TAG e tag:\n---\n${SECRET}stringData:\n  a: x\n`],
+  ["a %TAG handle !a!b!", `%TAG !a!b! tag:\n---\n${SECRET}stringData:\n  a: x\n`],
+  ["a %TAG prefix with a bad escape", `%TAG !e! tag:%zz\n---\n${SECRET}stringData:\n  a: !e!x 1\n`],
+  ["a %TAG prefix with #", `%TAG !e! tag:a#b\n---\n${SECRET}stringData:\n  a: !e!x 1\n`],
+  ["a %TAG prefix and a comment", `%TAG !e! tag:ab # c\n---\n${SECRET}stringData:\n  a: !e!x 1\n`],
+  // Empty first keys after properties on their line that Go fails on: a null key, a simple key
+  // longer than 1,024 characters.
+  ["an anchored empty first key (null)", `${SECRET}stringData:\n  &a : b\n`],
+  ["a !!null empty first key", `${SECRET}stringData:\n  !!null : b\n`],
+  ["a long tag on an empty first key", `${SECRET}stringData:\n  !${"t".repeat(1100)} : b\n`],
 ];
 
 const sealedInputs: [string, string][] = [
@@ -314,6 +335,10 @@ const sealedInputs: [string, string][] = [
     '{"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret", "metadata": {"name": "s"}, "spec": {"encryptedData": {"a": "AgBy"}}}\n',
   ],
   ["deprecated data", `${SEALED}spec:\n  data: AgBy\n`],
+  [
+    "a %TAG prefix holding escapes",
+    `%TAG !e! tag:yaml.org%2C2002:\n---\n${SEALED}spec:\n  encryptedData:\n    a: !e!int 12\n`,
+  ],
   [
     "template annotations holding line separators",
     `${SEALED}spec:\n  encryptedData:\n    a: AgBy\n  template:\n    metadata:\n      annotations:\n        a: 'x\u2028          y'\n        b: "p\\L\u2029 q"\n`,
@@ -353,6 +378,18 @@ const readInputs: [string, string][] = [
   ["an undefined handle", `${SECRET}stringData:\n  a: !a!b x\n`],
   ["a handle without a suffix", `${SECRET}stringData:\n  a: !x! 1\n`],
   ["a bad escape in a tag", `${SECRET}stringData:\n  a: !!a%zz x\n`],
+  // libyaml decodes a tag's escapes octet by octet without checking the code point.
+  [
+    "overlong, surrogate and out-of-range escapes in tags",
+    `${SECRET}stringData:\n  a: !%C0%80 12\n  b: !<%ED%A0%80> x\n  c: !!%F4%90%80%80\n  d: !%F7%BF%BF%BF 1\n`,
+  ],
+  // Properties before a mapping's empty first key on its line are the key's (libyaml), not the
+  // mapping's (YAML 1.2).
+  ["a tagged empty first key", `${SECRET}stringData:\n  !x : b\n  c: d\n`],
+  [
+    "an anchored, tagged empty first key and its alias",
+    `${SECRET}  labels:\n    &a !!str : b\n    c: *a\nstringData:\n  ! : b\n`,
+  ],
 ];
 
 export function checkedIn(): DiffCase[] {

@@ -408,6 +408,11 @@ describe("a value YAML reads as a tag or anchor alone", () => {
     ["a tag", "  password: !Secr3t\n", "!", "a tag"],
     ["an anchor", "  password: &Secr3t\n", "&", "an anchor"],
     ["a tag starting with !!", "  password: !!Secr3t\n", "!", "a tag"],
+    ["a tag holding !! and more", "  password: !!Secr3t!\n", "!", "a tag"],
+    ["a tag starting like a core tag", "  password: !!strSecr3t\n", "!", "a tag"],
+    ["a tag then an anchor", "  password: !Secr3t &a\n", "!", "a tag"],
+    ["an anchor then a tag", "  password: &Secr3t !t\n", "&", "an anchor"],
+    ["an anchor then a core tag", "  password: &Secr3t !!str\n", "&", "an anchor"],
   ])(
     "seals %s as Go reads it (empty) and warns, naming the key but not the text",
     async (_what, body, indicator, what) => {
@@ -424,6 +429,22 @@ describe("a value YAML reads as a tag or anchor alone", () => {
       expect(text(JSON.parse(opened.out) as Record<string, unknown>, "password")).toBe("");
     },
   );
+
+  it("warns about a flow mapping entry written so, naming the key but not the text", async () => {
+    const input = SECRET("", "stringData: {password: !Secr3t , user: u}\n");
+    const sealed = await signet(["--cert", "cert.pem", "-o", "yaml"], io(input));
+    expect(sealed.code).toBe(0);
+    expect(sealed.err).toBe(
+      'warning: stringData.password of Secret ns/s is empty: its value starts with "!", which YAML reads as a tag (kubeseal seals it empty too); quote the value to seal its text\n',
+    );
+  });
+
+  it("does not warn about a flow mapping entry written as a core tag alone", async () => {
+    const input = SECRET("", "stringData: {password: !!str , user: u}\n");
+    const sealed = await signet(["--cert", "cert.pem"], io(input));
+    expect(sealed.code).toBe(0);
+    expect(sealed.err).toBe("");
+  });
 
   it.each([
     ["quoted", "  password: '!Secr3t'\n"],

@@ -31,15 +31,25 @@ function warning(secret: Secret, field: string, key: string, indicator: "!" | "&
   return `warning: ${field}.${key} of Secret ${name} is empty: its value starts with "${indicator}", which YAML reads as ${what} (kubeseal seals it empty too); quote the value to seal its text\n`;
 }
 
-/** `key: !x` or `key: &x` alone on a block-mapping line; a core tag (`!!str`) excluded. */
+/**
+ * `key: !x` or `key: &x` alone on a block-mapping line, or as an entry of a flow mapping
+ * (`{key: !x , other: v}`); several properties (`!x &y`) count too. The key is group 2 (quoted)
+ * or 3, the properties group 4.
+ */
 const PROPERTY_ONLY =
-  /^[ \t]*(?:(["'])([^"'\n]*)\1|([^\s"'#:][^\n:#]*?))[ \t]*:[ \t]+(!(?!!(?:str|binary|null|bool|int|float|timestamp|map|seq)\b)|&)\S*[ \t]*(?:#.*)?$/gm;
+  /^[ \t]*(?:(["'])([^"'\n]*)\1|([^\s"'#:][^\n:#]*?))[ \t]*:[ \t]+((?:[!&]\S*[ \t]+)*[!&]\S*)[ \t]*(?:#.*)?$/gm;
+const FLOW_PROPERTY_ONLY =
+  /[{,][ \t]*(?:(["'])([^"'\n]*)\1|([^\s"'#:,{}[\]][^\n:#,{}[\]]*?))[ \t]*:[ \t]+((?:[!&][^\s,{}[\]]*[ \t]+)*[!&][^\s,{}[\]]*)[ \t]*(?=[,}])/g;
 
-/** The keys written with a tag or anchor alone as their value, and which of the two. */
+/** A core tag (`!!str`): an empty value written so is deliberate. */
+const CORE_TAG = /^!!(?:str|binary|null|bool|int|float|timestamp|map|seq)$/;
+
+/** The keys written with a tag or anchor alone as their value, and the first such property. */
 function propertyOnlyKeys(text: string): Map<string, "!" | "&"> {
   const keys = new Map<string, "!" | "&">();
-  for (const m of text.matchAll(PROPERTY_ONLY)) {
-    keys.set(m[2] ?? m[3]!, m[4]! as "!" | "&");
+  for (const m of [...text.matchAll(PROPERTY_ONLY), ...text.matchAll(FLOW_PROPERTY_ONLY)]) {
+    const property = m[4]!.split(/[ \t]+/).find((p) => !CORE_TAG.test(p));
+    if (property !== undefined) keys.set(m[2] ?? m[3]!, property[0] as "!" | "&");
   }
   return keys;
 }

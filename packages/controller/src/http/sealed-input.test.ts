@@ -26,6 +26,30 @@ describe("reading a request body", () => {
     expect(Object.keys(ss.spec.encryptedData)).toHaveLength(1000);
   });
 
+  it("reads tags as Go does: a tag alone is an empty value, an empty first key after a tag is ''", () => {
+    const yaml = `${HEAD}spec:\n  encryptedData:\n    !x : AAAA\n    p: !!Secr3t!\n    q: !%C0%80 BBBB\n`;
+    expect(decodeSealedSecret(yaml, 1 << 20).spec.encryptedData).toEqual({
+      "": "AAAA",
+      p: "",
+      q: "BBBB",
+    });
+  });
+
+  it.each([
+    ["a tag holding ']'", "p: !Secr3t]"],
+    ["a tag before '}'", "p: !Secr3t}"],
+    ["a tag with a bad escape", "p: !Secr3t%zz x"],
+    ["an undefined tag handle", "p: !Secr3t!x y"],
+  ])("refuses %s without repeating the tag's text", (_, line) => {
+    const body = `${HEAD}spec:\n  encryptedData:\n    ${line}\n`;
+    expect(() => decodeSealedSecret(body, 1 << 20)).toThrow(
+      expect.objectContaining({
+        code: "ERR_INVALID_INPUT",
+        message: expect.not.stringContaining("Secr3t") as unknown,
+      }),
+    );
+  });
+
   it.each<[string, string, RegExp]>([
     [
       "an alias bomb",

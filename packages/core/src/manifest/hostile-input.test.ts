@@ -327,6 +327,28 @@ describe("tag-like text inside scalars (content to go-yaml, not a tag)", () => {
       /read differently by YAML 1.1 and YAML 1.2 parsers/,
     );
   });
+
+  // A password written unquoted with `,`, `[` or `]` is a tag to libyaml and a syntax error to
+  // the YAML 1.2 reader: the refusal names the cause (the tag), not the YAML 1.2 reader's token.
+  it.each(["!Secr3t,x", "!Secr3t]", "![Secr3t", "!Secr3t] y"])(
+    "refuses the block value %s as a tag read differently, without its text",
+    (value) => {
+      const text = `${HEAD}stringData:\n  a: ${value}\n  b: c\n`;
+      expect(() => decodeSecrets(Buffer.from(text), "stdin")).toThrow(
+        /^(?!.*Secr3t).*a tag directly followed by ',', '\[' or '\]' is read differently/s,
+      );
+    },
+  );
+
+  it.each(["!Secr3t}", "!Secr3t{x"])(
+    "fails on the block value %s with libyaml's error",
+    (value) => {
+      const text = `${HEAD}stringData:\n  a: ${value}\n`;
+      expect(() => decodeSecrets(Buffer.from(text), "stdin")).toThrow(
+        /^(?!.*Secr3t).*line 7: did not find expected whitespace or line break$/s,
+      );
+    },
+  );
 });
 
 describe("nesting the reader's stack cannot hold", () => {

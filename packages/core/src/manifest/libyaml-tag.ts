@@ -1,5 +1,8 @@
 import type { Composer } from "yaml";
 
+import { utf8Bytes, utf8Text } from "./utf8.js";
+import { YamlSyntaxError } from "./yaml-parse-error.js";
+
 /**
  * Tags read as libyaml reads them (yaml_parser_scan_tag, yaml_parser_scan_tag_uri and
  * yaml_parser_parse_node's handle lookup), where the YAML 1.2 reader differs:
@@ -71,16 +74,99 @@ function libyamlTagName(
     onError("found undefined tag handle");
     return null;
   }
-  const decoded = uriDecoded(suffix, onError);
-  return decoded === null ? null : prefix + decoded;
+  // A %TAG prefix's escapes are decoded too (checkTagDirectives has checked them).
+  return uriDecoded(prefix + suffix, onError);
 }
 
-/** `%XX` escapes decoded as libyaml decodes them (UTF-8 octets); an error when they are not. */
-function uriDecoded(text: string, onError: (message: string) => void): string | null {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    onError("did not find URI escaped octet");
-    return null;
+/**
+ * `%XX` escapes decoded as yaml_parser_scan_uri_escapes decodes them: a leading octet gives the
+ * sequence's length (1 to 4 octets, `%F8` and above and a stray `%80` are errors) and each
+ * octet after it must be a `%XX` continuation octet. Nothing else is checked: an overlong form
+ * (`%C0%80`), a surrogate or a code point above U+10FFFF is a tag Go reads; such octets decode
+ * here to U+FFFD, which no core tag holds, so the tag means what Go's means.
+ */
+export function uriDecoded(text: string, onError: (message: string) => void): string | null {
+  if (!text.includes("%")) return text;
+  const octets: number[] = [];
+  let pending = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== "%") {
+      if (pending > 0) return escapeError(onError, "did not find URI escaped octet");
+      octets.push(...utf8Bytes(text[i]!));
+      continue;
+    }
+    const hex = text.slice(i + 1, i + 3);
+    if (!/^[0-9A-Fa-f]{2}$/.test(hex))
+      return escapeError(onError, "did not find URI escaped octet");
+    const octet = parseInt(hex, 16);
+    if (pending === 0) {
+      pending = leadingWidth(octet);
+      if (pending === 0) return escapeError(onError, "found an incorrect leading UTF-8 octet");
+    } else if ((octet & 0xc0) !== 0x80) {
+      return escapeError(onError, "found an incorrect trailing UTF-8 octet");
+    }
+    octets.push(octet);
+    pending--;
+    i += 2;
   }
+  if (pending > 0) return escapeError(onError, "did not find URI escaped octet");
+  return utf8Text(Uint8Array.from(octets));
+}
+
+function escapeError(onError: (message: string) => void, message: string): null {
+  onError(message);
+  return null;
+}
+
+/** The length of the UTF-8 sequence an octet starts, 0 when it starts none (libyaml's width). */
+function leadingWidth(octet: number): number {
+  if ((octet & 0x80) === 0) return 1;
+  if ((octet & 0xe0) === 0xc0) return 2;
+  if ((octet & 0xf0) === 0xe0) return 3;
+  if ((octet & 0xf8) === 0xf0) return 4;
+  return 0;
+}
+
+/**
+ * The %TAG directives before the first document, checked as libyaml scans them
+ * (yaml_parser_scan_tag_directive_value): the handle is `!`, `!!` or `!word!` followed by a
+ * blank, the prefix is URI characters with valid escapes followed by a blank or the line's end,
+ * then only a comment; a handle is declared once. The YAML 1.2 reader takes all of these in.
+ * Messages are libyaml's and never repeat the directive's text.
+ */
+export function checkTagDirectives(text: string): void {
+  const handles = new Set<string>();
+  let offset = text.startsWith("\ufeff") ? 1 : 0;
+  for (let line = 1; offset < text.length; line++) {
+    const end = text.indexOf("\n", offset) < 0 ? text.length : text.indexOf("\n", offset);
+    const content = text.slice(offset, end).replace(/\r$/, "");
+    if (!/^(%|#|[ \t]*$)/.test(content)) return;
+    const fail = (message: string): never => {
+      throw new YamlSyntaxError(`line ${line}: ${message}`, { offset });
+    };
+    const tag = /^%TAG(?:[ \t]+|$)/.exec(content);
+    if (tag) {
+      const handle = tagDirective(content.slice(tag[0].length), fail);
+      if (handles.has(handle)) fail("found duplicate %TAG directive");
+      handles.add(handle);
+    }
+    offset = end + 1;
+  }
+}
+
+/** One %TAG directive's value (after `%TAG` and blanks); its handle. */
+function tagDirective(value: string, fail: (message: string) => never): string {
+  const handle = /^![0-9A-Za-z_-]*!?/.exec(value)?.[0];
+  if (handle === undefined || (handle !== "!" && !handle.endsWith("!")))
+    fail("did not find expected '!'");
+  const afterHandle = value.slice(handle.length);
+  if (!/^[ \t]/.test(afterHandle)) fail("did not find expected whitespace");
+  const rest = afterHandle.replace(/^[ \t]+/, "");
+  const prefix = /^[0-9A-Za-z\-_;/?:@&=+$,.!~*'()[\]%]*/.exec(rest)![0];
+  if (prefix === "") fail("did not find expected tag URI");
+  uriDecoded(prefix, fail);
+  const after = rest.slice(prefix.length);
+  if (after !== "" && !/^[ \t]/.test(after)) fail("did not find expected whitespace or line break");
+  if (!/^[ \t]*(#.*)?$/.test(after)) fail("did not find expected comment or line break");
+  return handle;
 }

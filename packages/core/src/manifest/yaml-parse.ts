@@ -12,7 +12,7 @@ import {
 import type { Document, Node as YNode, Pair } from "yaml";
 
 import { scanAfterRoot } from "./libyaml-scan.js";
-import { readTagsAsLibyaml } from "./libyaml-tag.js";
+import { checkTagDirectives, readTagsAsLibyaml } from "./libyaml-tag.js";
 import { YamlSyntaxError } from "./yaml-parse-error.js";
 import { plainScalar } from "./yaml-node.js";
 import type { YamlNode } from "./yaml-node.js";
@@ -565,9 +565,10 @@ function checkExplicitKeyInSequence(pair: Pair, b: Builder): void {
  * error ("could not find expected ':'"); in a flow collection the key becomes an entry of its
  * own and the `:` an error there. Learned from go-yaml v2's `yaml_parser_stale_simple_keys`.
  */
-function checkKeyLength(key: YNode | null, b: Builder, flow: boolean): void {
+function checkKeyLength(key: YNode | null, b: Builder, flow: boolean, from?: number): void {
   if (!key?.range) return;
-  const [start, end] = key.range;
+  const [keyStart, end] = key.range;
+  const start = from ?? keyStart;
   if (end - start < 1024 || explicitKeyBefore(b.text, start)) return;
   const colon = b.text.indexOf(":", end);
   if (colon < 0 || [...b.text.slice(start, colon)].length <= 1024) return;
@@ -575,9 +576,53 @@ function checkKeyLength(key: YNode | null, b: Builder, flow: boolean): void {
   throw new YamlSyntaxError(`line ${lineOf(b.text, colon)}: ${problem}`, { offset: colon });
 }
 
-function convertPairs(pairs: readonly Pair[], b: Builder, flow: boolean): YamlNode[] {
+/**
+ * A block mapping whose first key is empty and written after properties on its line
+ * (`  !x : v`, `  &a : v`): libyaml gives the properties to that key (a tagged or anchored empty
+ * scalar), the YAML 1.2 reader to the mapping. Properties on a line of their own (`!!map` above
+ * the keys) are the mapping's for both.
+ */
+function propertiesOnFirstKey(map: YNode, b: Builder): boolean {
+  if (!isMap(map) || map.flow || (map.tag === undefined && map.anchor === undefined)) return false;
+  const key = map.items[0]?.key as YNode | null | undefined;
+  const at = key?.range?.[0];
+  if (!isEmptyKey(key) || at === undefined) return false;
+  return /\S/.test(b.text.slice(b.text.lastIndexOf("\n", at - 1) + 1, at));
+}
+
+/** The column of the first non-blank character on the line holding `offset`. */
+function lineIndent(text: string, offset: number): number {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start, offset))![0].length;
+}
+
+/**
+ * The empty first key {@link propertiesOnFirstKey} finds, with the mapping's tag (resolved as
+ * a scalar's: `!` or none leaves it implicit, a null) and anchor.
+ */
+function emptyKeyWithProperties(map: YNode, b: Builder): YamlNode {
+  const tag = map.tag ?? "";
+  const built: YamlNode = { kind: "scalar", value: "", tag, implicit: tag === "" || tag === "!" };
+  register(map, built, b);
+  return built;
+}
+
+function convertPairs(
+  pairs: readonly Pair[],
+  b: Builder,
+  flow: boolean,
+  firstKey?: YamlNode,
+): YamlNode[] {
   const children: YamlNode[] = [];
   for (const pair of pairs) {
+    if (firstKey !== undefined && pair === pairs[0]) {
+      // The simple key starts at the properties, the first non-blank of the line.
+      const at = (pair.key as YNode).range![0];
+      const from = b.text.lastIndexOf("\n", at - 1) + 1 + lineIndent(b.text, at);
+      checkKeyLength(pair.key as YNode, b, false, from);
+      children.push(firstKey, convert(pair.value as YNode | null, b));
+      continue;
+    }
     checkMissingKey(pair, b);
     checkKeyLength(pair.key as YNode | null, b, flow);
     if (flow) {
@@ -617,6 +662,19 @@ function checkEmptyExplicitKey(item: YNode, b: Builder): void {
   );
 }
 
+function convertContent(
+  node: YNode,
+  b: Builder,
+  flow: boolean,
+  keyProperties: boolean,
+): YamlNode[] {
+  if (isMap(node)) {
+    const firstKey = keyProperties ? emptyKeyWithProperties(node, b) : undefined;
+    return convertPairs(node.items, b, flow, firstKey);
+  }
+  return isSeq(node) ? convertItems(node.items, b, flow) : [];
+}
+
 function convertCollection(node: YNode, b: Builder): YamlNode {
   if (++b.depth > MAX_NESTING) {
     throw new YamlSyntaxError(`nesting deeper than ${MAX_NESTING} levels is not supported`, {
@@ -627,16 +685,18 @@ function convertCollection(node: YNode, b: Builder): YamlNode {
   const built: YamlNode = isMap(node)
     ? { kind: "mapping", children: [] }
     : { kind: "sequence", children: [] };
+  const keyProperties = propertiesOnFirstKey(node, b);
   // go-yaml registers a collection's anchor before reading its content.
-  register(node, built, b);
+  if (!keyProperties) register(node, built, b);
   const flow = isCollection(node) && node.flow === true;
   const [outer, outerCloser] = [b.flow, b.closer];
   b.flow = outer || flow;
   if (flow) b.closer = isMap(node) ? "}" : "]";
   const outerIndent = b.indent;
-  if (!flow && node.range) b.indent = columnOf(b.text, node.range[0]);
-  if (isMap(node)) appendAll(built.children, convertPairs(node.items, b, flow));
-  else if (isSeq(node)) appendAll(built.children, convertItems(node.items, b, flow));
+  // With properties on its first key the mapping starts where they do, not at that key.
+  if (!flow && node.range)
+    b.indent = keyProperties ? lineIndent(b.text, node.range[0]) : columnOf(b.text, node.range[0]);
+  appendAll(built.children, convertContent(node, b, flow, keyProperties));
   b.depth--;
   [b.flow, b.closer] = [outer, outerCloser];
   b.indent = outerIndent;
@@ -850,6 +910,27 @@ function checkTags(text: string, scalars: readonly [number, number][]): void {
 }
 
 /**
+ * A YAML 1.2 syntax error caused by a tag libyaml reads further (`password: !Secr3t]` is the tag
+ * `!Secr3t]` for Go, a tag and a stray `]` for the YAML 1.2 reader): the tag's own refusal or
+ * libyaml error (what {@link checkTags} says up to the failing line's end), which tells the
+ * user what to quote, instead of the YAML 1.2 reader's. Undefined when no tag is the cause.
+ */
+function tagErrorBefore(
+  text: string,
+  error: YamlSyntaxError,
+  doc: Document.Parsed,
+): YamlSyntaxError | undefined {
+  if (!error.yaml12 || error.offset === undefined) return undefined;
+  try {
+    checkTags(text.slice(0, lineEnd(text, error.offset)), nodeSpans(doc.contents, false));
+  } catch (tagError) {
+    if (tagError instanceof YamlSyntaxError) return tagError;
+    throw tagError;
+  }
+  return undefined;
+}
+
+/**
  * Whether an offset lies in one of `spans` (none overlapping), by binary search; at a span's
  * first character only when `startInside`.
  */
@@ -1007,6 +1088,7 @@ export function parseYaml(source: string): ParsedYaml {
 
 function parseNormalised(text: string): ParsedYaml {
   checkVersion(text);
+  checkTagDirectives(text);
   if (endsAtDirective(text))
     return { node: undefined, end: text.indexOf("%"), scanned: text.indexOf("%") };
   const { doc, end, scanned } = libyamlDocument(text);
@@ -1023,7 +1105,7 @@ function parseNormalised(text: string): ParsedYaml {
     return { node: undefined, end, scanned };
   }
   const error = syntaxError(doc, text);
-  if (error) throw error;
+  if (error) throw tagErrorBefore(text, error, doc) ?? error;
   checkLineSeparators(text, end, doc.contents);
   checkTags(text.slice(0, end), nodeSpans(doc.contents, false));
   // Up to the token after the document: libyaml scans the blank lines in between to find it.
