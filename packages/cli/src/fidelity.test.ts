@@ -439,6 +439,22 @@ describe("a value YAML reads as a tag or anchor alone", () => {
     );
   });
 
+  it("warns about a key written with blanks before its colon", async () => {
+    const input = SECRET("", "stringData:\n  password  : !Secr3t\n  user: u\n");
+    const sealed = await signet(["--cert", "cert.pem"], io(input));
+    expect(sealed.code).toBe(0);
+    expect(sealed.err).toContain("warning: stringData.password of Secret ns/s is empty");
+  });
+
+  it("warns about such a value beside a block scalar holding a line of 600,000 blanks", async () => {
+    // The pattern that finds keys once took time quadratic in a line of blanks without ':'.
+    const blanks = `    a${" ".repeat(600_000)}b\n`;
+    const input = SECRET("", `stringData:\n  password: !Secr3t\n  note: |\n${blanks}`);
+    const sealed = await signet(["--cert", "cert.pem"], io(input));
+    expect(sealed.code).toBe(0);
+    expect(sealed.err).toContain("warning: stringData.password of Secret ns/s is empty");
+  });
+
   it("does not warn about a flow mapping entry written as a core tag alone", async () => {
     const input = SECRET("", "stringData: {password: !!str , user: u}\n");
     const sealed = await signet(["--cert", "cert.pem"], io(input));

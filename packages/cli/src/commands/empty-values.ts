@@ -34,12 +34,14 @@ function warning(secret: Secret, field: string, key: string, indicator: "!" | "&
 /**
  * `key: !x` or `key: &x` alone on a block-mapping line, or as an entry of a flow mapping
  * (`{key: !x , other: v}`); several properties (`!x &y`) count too. The key is group 2 (quoted)
- * or 3, the properties group 4.
+ * or 3 (plain, up to its `:`, blanks before it included), the properties group 4. A plain key is
+ * matched greedily up to the first `:` and trimmed afterwards: a lazy key followed by `[ \t]*:`
+ * made a line of blanks without `:` (in a block scalar) cost time quadratic in its length.
  */
 const PROPERTY_ONLY =
-  /^[ \t]*(?:(["'])([^"'\n]*)\1|([^\s"'#:][^\n:#]*?))[ \t]*:[ \t]+((?:[!&]\S*[ \t]+)*[!&]\S*)[ \t]*(?:#.*)?$/gm;
+  /^[ \t]*(?:(["'])([^"'\n]*)\1[ \t]*|([^\s"'#:][^\n:#]*)):[ \t]+((?:[!&]\S*[ \t]+)*[!&]\S*)[ \t]*(?:#.*)?$/gm;
 const FLOW_PROPERTY_ONLY =
-  /[{,][ \t]*(?:(["'])([^"'\n]*)\1|([^\s"'#:,{}[\]][^\n:#,{}[\]]*?))[ \t]*:[ \t]+((?:[!&][^\s,{}[\]]*[ \t]+)*[!&][^\s,{}[\]]*)[ \t]*(?=[,}])/g;
+  /[{,][ \t]*(?:(["'])([^"'\n]*)\1[ \t]*|([^\s"'#:,{}[\]][^\n:#,{}[\]]*)):[ \t]+((?:[!&][^\s,{}[\]]*[ \t]+)*[!&][^\s,{}[\]]*)[ \t]*(?=[,}])/g;
 
 /** A core tag (`!!str`): an empty value written so is deliberate. */
 const CORE_TAG = /^!!(?:str|binary|null|bool|int|float|timestamp|map|seq)$/;
@@ -49,7 +51,15 @@ function propertyOnlyKeys(text: string): Map<string, "!" | "&"> {
   const keys = new Map<string, "!" | "&">();
   for (const m of [...text.matchAll(PROPERTY_ONLY), ...text.matchAll(FLOW_PROPERTY_ONLY)]) {
     const property = m[4]!.split(/[ \t]+/).find((p) => !CORE_TAG.test(p));
-    if (property !== undefined) keys.set(m[2] ?? m[3]!, property[0] as "!" | "&");
+    if (property !== undefined)
+      keys.set(m[2] ?? withoutTrailingBlanks(m[3]!), property[0] as "!" | "&");
   }
   return keys;
+}
+
+/** `text` without the spaces and tabs it ends with (a loop: `/[ \t]+$/` is quadratic on blanks). */
+function withoutTrailingBlanks(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+  return text.slice(0, end);
 }
