@@ -13,6 +13,15 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
 }
 
 /**
+ * Whether an object has no own enumerable property, without listing its keys (a map of 88,000
+ * values is asked only for its first).
+ */
+export function hasNoOwnKeys(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
+}
+
+/**
  * Orders strings as Go compares them (by UTF-8 bytes, i.e. by code point), which is how
  * encoding/json sorts map keys. UTF-16 code units disagree only between a surrogate (a character
  * above U+FFFF) and U+E000..U+FFFF: surrogates are moved above that range before comparing.

@@ -7,6 +7,7 @@ import {
 import { SignetError } from "./errors.js";
 import { utf8Length } from "./manifest/utf8.js";
 import type { ObjectMeta, SealedSecret, Secret } from "./model.js";
+import { hasNoOwnKeys } from "./own-keys.js";
 import { scopeFromAnnotations, withScopeAnnotations } from "./scope.js";
 import type { SealingScope } from "./scope.js";
 
@@ -148,9 +149,7 @@ export function resolveNamespace(
 }
 
 function isEmpty(map: Record<string, string> | undefined): boolean {
-  if (map === undefined || map === null) return true;
-  for (const key in map) if (Object.hasOwn(map, key)) return false;
-  return true;
+  return map === undefined || map === null || hasNoOwnKeys(map);
 }
 
 /**

@@ -4,7 +4,7 @@ import {
   OBJECT_META_FIELDS,
   OBJECT_META_OMIT_EMPTY_FIELDS,
 } from "./manifest/go-types.js";
-import { compareGoStrings, setOwn } from "./own-keys.js";
+import { compareGoStrings, hasNoOwnKeys, setOwn } from "./own-keys.js";
 
 /**
  * Rebuilds objects in Go struct field order with sorted map keys, so JSON output matches what
@@ -32,11 +32,7 @@ function sortedMap<T>(map: Record<string, T>): Record<string, T> {
 function isGoEmpty(value: unknown): boolean {
   if (value === "" || value === 0 || value === false) return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (value !== null && typeof value === "object") {
-    for (const key in value) if (Object.hasOwn(value, key)) return false;
-    return true;
-  }
-  return false;
+  return value !== null && typeof value === "object" && hasNoOwnKeys(value);
 }
 
 /** Drops the `omitempty` fields among `keys` that Go would not write. */

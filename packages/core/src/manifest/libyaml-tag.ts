@@ -34,7 +34,10 @@ interface TagDirectives {
 }
 
 /** libyaml's URI characters (yaml_parser_scan_tag_uri), `%` escapes checked apart. */
-const URI = /^[0-9A-Za-z\-_;/?:@&=+$,.!~*'()[\]%]*$/;
+const URI_CHARS = "0-9A-Za-z\\-_;/?:@&=+$,.!~*'()[\\]%";
+const URI = new RegExp(`^[${URI_CHARS}]*$`);
+/** The URI characters a %TAG prefix starts with. */
+const URI_PREFIX = new RegExp(`^[${URI_CHARS}]*`);
 
 /** A handle as yaml_parser_scan_tag_handle reads one: `!`, then word characters, then `!`. */
 const HANDLE = /^!(?:[0-9A-Za-z_-]*!)?/;
@@ -138,7 +141,8 @@ export function checkTagDirectives(text: string): void {
   const handles = new Set<string>();
   let offset = text.startsWith("\ufeff") ? 1 : 0;
   for (let line = 1; offset < text.length; line++) {
-    const end = text.indexOf("\n", offset) < 0 ? text.length : text.indexOf("\n", offset);
+    const newline = text.indexOf("\n", offset);
+    const end = newline < 0 ? text.length : newline;
     const content = text.slice(offset, end).replace(/\r$/, "");
     if (!/^(%|#|[ \t]*$)/.test(content)) return;
     const fail = (message: string): never => {
@@ -162,7 +166,7 @@ function tagDirective(value: string, fail: (message: string) => never): string {
   const afterHandle = value.slice(handle.length);
   if (!/^[ \t]/.test(afterHandle)) fail("did not find expected whitespace");
   const rest = afterHandle.replace(/^[ \t]+/, "");
-  const prefix = /^[0-9A-Za-z\-_;/?:@&=+$,.!~*'()[\]%]*/.exec(rest)![0];
+  const prefix = URI_PREFIX.exec(rest)![0];
   if (prefix === "") fail("did not find expected tag URI");
   uriDecoded(prefix, fail);
   const after = rest.slice(prefix.length);

@@ -499,9 +499,13 @@ function checkFlowKey(key: YNode | null, b: Builder): void {
  * "did not find expected ',' or '}'"); the `yaml` package takes a tag or anchor there (`{'k' !x}`)
  * as the empty value's and drops it, which would read `{k: null}`.
  */
+/** Blanks, line breaks and comments, then the next character (sticky: read from lastIndex). */
+const AFTER_FLOW_KEY = /(?:[ \t\r\n]|#[^\n]*)*(.?)/y;
+
 function checkAfterFlowKey(key: YNode | null, b: Builder): void {
   if (!isScalar(key) || key.type === Scalar.PLAIN || !key.range) return;
-  const next = /^(?:[ \t\r\n]|#[^\n]*)*(.?)/.exec(b.text.slice(key.range[1]))![1]!;
+  AFTER_FLOW_KEY.lastIndex = key.range[1];
+  const next = AFTER_FLOW_KEY.exec(b.text)![1]!;
   if (next === "" || ":,}]".includes(next)) return;
   throw new YamlSyntaxError(
     `line ${lineOf(b.text, key.range[1])}: did not find expected ',' or '}'`,
@@ -590,10 +594,11 @@ function propertiesOnFirstKey(map: YNode, b: Builder): boolean {
   return /\S/.test(b.text.slice(b.text.lastIndexOf("\n", at - 1) + 1, at));
 }
 
-/** The column of the first non-blank character on the line holding `offset`. */
-function lineIndent(text: string, offset: number): number {
-  const start = text.lastIndexOf("\n", offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(start, offset))![0].length;
+/** The offset of the first non-blank character on the line holding `offset`. */
+function lineContentStart(text: string, offset: number): number {
+  let at = text.lastIndexOf("\n", offset - 1) + 1;
+  while (at < offset && (text[at] === " " || text[at] === "\t")) at++;
+  return at;
 }
 
 /**
@@ -617,8 +622,7 @@ function convertPairs(
   for (const pair of pairs) {
     if (firstKey !== undefined && pair === pairs[0]) {
       // The simple key starts at the properties, the first non-blank of the line.
-      const at = (pair.key as YNode).range![0];
-      const from = b.text.lastIndexOf("\n", at - 1) + 1 + lineIndent(b.text, at);
+      const from = lineContentStart(b.text, (pair.key as YNode).range![0]);
       checkKeyLength(pair.key as YNode, b, false, from);
       children.push(firstKey, convert(pair.value as YNode | null, b));
       continue;
@@ -695,7 +699,10 @@ function convertCollection(node: YNode, b: Builder): YamlNode {
   const outerIndent = b.indent;
   // With properties on its first key the mapping starts where they do, not at that key.
   if (!flow && node.range)
-    b.indent = keyProperties ? lineIndent(b.text, node.range[0]) : columnOf(b.text, node.range[0]);
+    b.indent = columnOf(
+      b.text,
+      keyProperties ? lineContentStart(b.text, node.range[0]) : node.range[0],
+    );
   appendAll(built.children, convertContent(node, b, flow, keyProperties));
   b.depth--;
   [b.flow, b.closer] = [outer, outerCloser];

@@ -2,16 +2,6 @@ import { isGoSpace } from "./go-unicode.js";
 import { goBytesToString } from "./go-utf8.js";
 
 /**
- * The document splitter of k8s.io/apimachinery's `YAMLReader` (util/yaml/decoder.go), which cuts
- * a YAML stream into documents before any YAML parser sees it: line by line (a CRLF line end
- * becomes LF, every line gets a LF), a line starting with `---` ends the document when the rest
- * of the line is blank or a comment, and is an error otherwise (Go's `invalid Yaml document
- * separator: x` repeats the text, which can be a whole flow-style Secret: Signet names the line
- * instead, see {@link SEPARATOR_ERROR}; the document read so far is lost). A separator met before any line of a document is
- * kept as its first line, so `---\n---\n` is one (empty) document. Works on bytes; offsets are
- * byte offsets.
- */
-/**
  * Go's message without the text after `---`: `--- {kind: Secret, stringData: {password: x}}`
  * would put the value on stderr and into CI logs (kubeseal itself prints only "no secrets found").
  */
@@ -23,6 +13,16 @@ export type ReadResult =
   | { kind: "eof" }
   | { kind: "error"; message: string };
 
+/**
+ * The document splitter of k8s.io/apimachinery's `YAMLReader` (util/yaml/decoder.go), which cuts
+ * a YAML stream into documents before any YAML parser sees it: line by line (a CRLF line end
+ * becomes LF, every line gets a LF), a line starting with `---` ends the document when the rest
+ * of the line is blank or a comment, and is an error otherwise (Go's `invalid Yaml document
+ * separator: x` repeats the text, which can be a whole flow-style Secret: Signet says
+ * {@link SEPARATOR_ERROR} instead; the document read so far is lost). A separator met before any
+ * line of a document is kept as its first line, so `---\n---\n` is one (empty) document. Works
+ * on bytes; offsets are byte offsets.
+ */
 export class YamlDocumentReader {
   private readonly input: Uint8Array;
   private pos: number;
