@@ -149,7 +149,7 @@ function residualInputs(): [string, string][] {
     [`stringData of ${n(tinyCount)} one-byte values (over the sealed-size bound)`, tiny],
     [`${n(kindCount)} documents \`kind: Secret\` with no data`, kinds],
     [
-      "a value sealed empty (`!x`, warned about) beside a block-scalar line of blanks (over the size bound)",
+      "a value sealed empty (`!x`, warned about) beside a block-scalar line of blanks (sealed)",
       `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\nstringData:\n  p: !x\n  q: |\n    a${" ".repeat(near - 120)}b\n`,
     ],
   ];
