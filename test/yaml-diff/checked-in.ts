@@ -239,6 +239,30 @@ const secretInputs: [string, string][] = [
   ],
   ["explicit !!str tag", `${SECRET}stringData:\n  a: !!str 0777\n`],
   ["explicit !!binary", `${SECRET}stringData:\n  a: !!binary aGVsbG8=\n`],
+  // `!!binary` bytes that are not UTF-8: each becomes U+FFFD after Go's JSON round trip, but
+  // FieldsV1 keeps json.Marshal's text, where they are \ufffd escapes and a real U+FFFD is not,
+  // and map keys are sorted by their bytes.
+  [
+    "!!binary of bytes that are not UTF-8 under stringData",
+    `${SECRET}stringData:\n  a: !!binary /w==\n  b: !!binary wyk=\n`,
+  ],
+  ["!!binary of bytes that are not UTF-8 under data", `${SECRET}data:\n  a: !!binary /w==\n`],
+  [
+    "!!binary bytes that are not UTF-8 in a FieldsV1 map, beside a real U+FFFD",
+    `apiVersion: v1\nkind: Secret\nstringData: {x: y}\nmetadata:\n  name: s\n  namespace: ns\n  managedFields:\n  - fieldsV1: {f:a: !!binary dHJ1ZQ==, f:b: "\\ufffd", f:c: [!!binary wyk=, {k: !!binary /w==}]}\n`,
+  ],
+  [
+    "!!binary keys that are not UTF-8 in a FieldsV1 map, sorted by their bytes",
+    `apiVersion: v1\nkind: Secret\nstringData: {x: y}\nmetadata:\n  name: s\n  namespace: ns\n  managedFields:\n  - fieldsV1: {!!binary /w==: 1, "\\u00ff": 2, "\\ufffd": 3, !!binary wyk=: 4, é: 5}\n`,
+  ],
+  [
+    "FieldsV1 given a list and a map of !!binary bytes that are not UTF-8",
+    `apiVersion: v1\nkind: Secret\nstringData: {x: y}\nmetadata:\n  name: s\n  namespace: ns\n  managedFields:\n  - fieldsV1: [!!binary /w==, {!!binary /w==: !!binary /w==}]\n`,
+  ],
+  [
+    "FieldsV1 given a !!binary string that is not UTF-8",
+    `apiVersion: v1\nkind: Secret\nstringData: {x: y}\nmetadata:\n  name: s\n  namespace: ns\n  managedFields:\n  - fieldsV1: !!binary /w==\n`,
+  ],
   [
     "folded and literal blocks",
     `${SECRET}stringData:\n  a: >\n    x\n    y\n  b: |-\n    x\n    y\n`,

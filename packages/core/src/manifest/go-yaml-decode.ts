@@ -1,5 +1,5 @@
 import { decodeGoBase64 } from "./go-base64.js";
-import { goBytesToString } from "./go-utf8.js";
+import { goBinaryToString } from "./go-utf8.js";
 import { GoMap } from "./go-value.js";
 import type { GoValue } from "./go-value.js";
 import { ResolveError, resolveScalar } from "./go-yaml-resolve.js";
@@ -199,7 +199,7 @@ export function scalarValue(node: ScalarNode): GoValue {
     if (!(bytes instanceof Uint8Array)) {
       throw new GoYamlError("!!binary value contains invalid base64 data");
     }
-    return goBytesToString(bytes);
+    return goBinaryToString(bytes);
   }
   return resolved.value;
 }

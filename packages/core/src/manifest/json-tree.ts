@@ -48,17 +48,23 @@ const SHORT_ESCAPES: Record<string, string> = {
 
 // Control characters U+0000 to U+001F, as a range built from char codes.
 const CONTROLS = `${String.fromCharCode(0)}-${String.fromCharCode(0x1f)}`;
-const NEEDS_ESCAPE_HTML = new RegExp(`[${CONTROLS}"\\\\<>&\u2028\u2029]`, "g");
-const NEEDS_ESCAPE = new RegExp(`[${CONTROLS}"\\\\\u2028\u2029]`, "g");
+// With the `u` flag the class matches a lone surrogate (an invalid byte of a `!!binary` string,
+// see goBinaryToString) and never half of a pair.
+const BYTE_MARKERS = "\\udc80-\\udcff";
+const NEEDS_ESCAPE_HTML = new RegExp(`[${CONTROLS}"\\\\<>&\u2028\u2029${BYTE_MARKERS}]`, "gu");
+const NEEDS_ESCAPE = new RegExp(`[${CONTROLS}"\\\\\u2028\u2029${BYTE_MARKERS}]`, "gu");
 
 function escapeChar(c: string): string {
-  return SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const code = c.charCodeAt(0);
+  // encoding/json writes each byte that is not UTF-8 as \ufffd.
+  if (code >= 0xdc80 && code <= 0xdcff) return "\\ufffd";
+  return SHORT_ESCAPES[c] ?? `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
 /**
  * A string literal as Go's encoder writes it (`appendString`): `\b \f \n \r \t \" \\` short,
- * other control characters and U+2028/U+2029 as `\u` escapes, and `<`, `>`, `&` escaped too
- * unless HTML escaping is off.
+ * other control characters and U+2028/U+2029 as `\u` escapes, `<`, `>`, `&` escaped too
+ * unless HTML escaping is off, and a byte that is not UTF-8 as `\ufffd`.
  */
 export function goJsonString(s: string, escapeHtml = true): string {
   return `"${s.replace(escapeHtml ? NEEDS_ESCAPE_HTML : NEEDS_ESCAPE, escapeChar)}"`;

@@ -2,6 +2,7 @@ import { formatGoFloat, formatJsonFloat } from "./go-strconv.js";
 import type { GoType } from "./go-types.js";
 import { findField, zeroOf } from "./go-unmarshal.js";
 import type { TypedObject } from "./go-unmarshal.js";
+import { goStringBytes, hasByteMarkers, withoutByteMarkers } from "./go-utf8.js";
 import { GoMap, GoNumber } from "./go-value.js";
 import type { GoValue } from "./go-value.js";
 import { goJsonString, JsonNumber, JsonObject } from "./json-tree.js";
@@ -45,8 +46,13 @@ export function keyString(key: GoValue): string {
   throw new ConversionError("unsupported map key of type: %!s(<nil>), key: <nil>", true);
 }
 
-/** Compares strings by their UTF-8 bytes (code points), as Go sorts map keys. */
+/**
+ * Compares strings by their UTF-8 bytes (code points), as Go sorts map keys; a `!!binary` key's
+ * bytes that are not UTF-8 (see goBinaryToString) compare as those bytes.
+ */
 export function compareCodePoints(a: string, b: string): number {
+  if (hasByteMarkers(a) || hasByteMarkers(b))
+    return compareBytes(goStringBytes(a), goStringBytes(b));
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
@@ -57,6 +63,12 @@ export function compareCodePoints(a: string, b: string): number {
     if (xs !== ys) return xs ? 1 : -1;
     return x - y;
   }
+  return a.length - b.length;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return a.length - b.length;
 }
 
@@ -174,19 +186,37 @@ function checkKeys(value: GoValue): void {
   });
 }
 
-function convert(value: GoValue, target?: GoType, holder?: TypedObject): JsonValue {
+function convert(
+  value: GoValue,
+  target?: GoType,
+  holder?: TypedObject,
+  keepsBytes = false,
+): JsonValue {
   if (value instanceof GoMap) {
-    return keepsRawJson(target) ? rawObject(value) : convertMap(value, target, holder);
+    if (keepsRawJson(target)) return rawObject(value);
+    return convertMap(value, target, holder, keepsBytes);
   }
+  // Below FieldsV1 and RawExtension the JSON text is kept as json.Marshal wrote it, bytes that
+  // are not UTF-8 included (written as \ufffd escapes, see goBinaryToString).
+  const raw = keepsBytes || keepsRawJson(target);
   const t = resolveTarget(target);
   if (Array.isArray(value)) {
     const elem = elementOf(t);
-    return value.map((item) => convert(item, elem));
+    return value.map((item) => convert(item, elem, undefined, raw));
   }
+  return convertScalar(value, t, raw);
+}
+
+function convertScalar(
+  value: Exclude<GoValue, GoMap | GoValue[]>,
+  t: GoType | undefined,
+  raw: boolean,
+): JsonValue {
   if (t?.kind === "string") {
     const text = scalarText(value);
     if (text !== undefined) return text;
   }
+  if (typeof value === "string") return raw ? value : withoutByteMarkers(value);
   return typeof value === "number" || value instanceof GoNumber ? numberJson(value) : value;
 }
 
@@ -196,7 +226,12 @@ function elementOf(t: GoType | undefined): GoType | undefined {
   return t?.kind === "bytes" ? { kind: "uint8", name: "uint8" } : undefined;
 }
 
-function convertMap(value: GoMap, target?: GoType, holder?: TypedObject): JsonValue {
+function convertMap(
+  value: GoMap,
+  target: GoType | undefined,
+  holder: TypedObject | undefined,
+  keepsBytes: boolean,
+): JsonValue {
   const t = resolveTarget(target);
   const entries: [string, JsonValue][] = [];
   value.forEach((key, item) => {
@@ -204,10 +239,15 @@ function convertMap(value: GoMap, target?: GoType, holder?: TypedObject): JsonVa
     const unknown = t?.kind === "struct" && findField(t.fields, name) === undefined;
     entries.push([
       name,
-      unknown ? checked(item) : convert(item, elementTarget(t, name), allocate(t, name, holder)),
+      unknown
+        ? checked(item)
+        : convert(item, elementTarget(t, name), allocate(t, name, holder), keepsBytes),
     ]);
   });
+  // json.Marshal sorts by the keys' bytes; json.Unmarshal then reads bytes that are not UTF-8
+  // as U+FFFD.
   entries.sort(([a], [b]) => compareCodePoints(a, b));
+  if (!keepsBytes) for (const entry of entries) entry[0] = withoutByteMarkers(entry[0]);
   return new JsonObject(dedupe(entries));
 }
 
