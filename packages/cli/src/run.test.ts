@@ -591,6 +591,71 @@ spec:
     expect(io.files.get("ss.json")!.toString()).toMatch(/^---\napiVersion/);
   });
 
+  const twoSecrets = (second: object): string =>
+    [{ metadata: { name: "orig", namespace: "myns" }, stringData: { password: "right" } }, second]
+      .map((s) => JSON.stringify({ apiVersion: "v1", kind: "Secret", ...s }))
+      .join("\n");
+
+  it.each([
+    [
+      "another name",
+      { metadata: { name: "other-app", namespace: "myns" }, stringData: { password: "WRONG" } },
+      'Secret "myns/other-app" is not the file\'s SealedSecret "myns/orig"',
+    ],
+    [
+      "another namespace",
+      { metadata: { name: "orig", namespace: "staging" }, stringData: { password: "WRONG" } },
+      'Secret "staging/orig" is not the file\'s SealedSecret "myns/orig"',
+    ],
+    [
+      "no name",
+      { metadata: { namespace: "myns" }, stringData: { password: "WRONG" } },
+      'Secret "myns/" is not the file\'s SealedSecret "myns/orig"',
+    ],
+    [
+      "another scope (the first Secret's values are not written either)",
+      {
+        metadata: {
+          name: "orig",
+          namespace: "myns",
+          annotations: { "sealedsecrets.bitnami.com/cluster-wide": "true" },
+        },
+        stringData: { token: "t" },
+      },
+      "the SealedSecret is sealed strict, but the input asks for cluster-wide",
+    ],
+  ])(
+    "refuses several input Secrets when one has %s, and leaves the file as it was",
+    async (_, second, message) => {
+      const io = withFiles({ "ss.yaml": EXISTING }, twoSecrets(second));
+      const { code, err } = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], io);
+      expect(code).toBe(1);
+      expect(err).toContain(message);
+      expect(err).not.toContain("WRONG");
+      expect(io.files.get("ss.yaml")!.toString()).toBe(EXISTING);
+    },
+  );
+
+  it("merges several input Secrets that each name the file's SealedSecret, writing once", async () => {
+    const io = withFiles(
+      { "ss.yaml": EXISTING },
+      twoSecrets({ metadata: { name: "orig" }, stringData: { token: "t" } }),
+    );
+    expect((await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], io)).code).toBe(0);
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem", "-f", "ss.yaml"],
+      withFiles({
+        "ss.yaml": io.files
+          .get("ss.yaml")!
+          .toString()
+          .replace(/ {4}old: .*\n/, ""),
+      }),
+    );
+    expect(JSON.parse(opened.out)).toMatchObject({
+      data: { password: b64("right"), token: b64("t") },
+    });
+  });
+
   it("refuses a target file that is not a SealedSecret and leaves it as it was", async () => {
     const io = withFiles({ "cm.yaml": "apiVersion: v1\nkind: ConfigMap\n" });
     const { code, err } = await signet(["--cert", "cert.pem", "--merge-into", "cm.yaml"], io);

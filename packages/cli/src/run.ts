@@ -210,7 +210,7 @@ async function seal(
   const ctx = { options, io, certificatePem: inputs.certificatePem, namespace };
   if (options.mergeInto !== "") {
     const { runMergeInto } = await import("./commands/merge-into.js");
-    for (const secret of secrets) await runMergeInto(secret, { ...ctx, path: options.mergeInto });
+    await runMergeInto(secrets, { ...ctx, path: options.mergeInto });
     return;
   }
   const sealed = sealSecrets(secrets, ctx);

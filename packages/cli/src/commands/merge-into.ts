@@ -11,17 +11,10 @@ import {
 import type { MergeTarget, Secret } from "@signet/core";
 
 import { readFileOrFail } from "../files.js";
-import type { Io } from "../io.js";
 import { resolvedFormat } from "../options.js";
 import { RECIPIENT_ANNOTATION, recipientOf } from "../recipients.js";
 import { sealSecrets } from "./seal.js";
 import type { SealContext } from "./seal.js";
-
-/** kubeseal decodes the file's SealedSecret with the API machinery's universal decoder. */
-async function readTarget(path: string, secret: Secret, io: Io): Promise<MergeTarget> {
-  const bytes = await readFileOrFail(io, path);
-  return parseMergeTarget(bytes, path, secret.metadata ?? {});
-}
 
 /**
  * The recipient checks of `--merge-into` (nothing when the file and the certificate carry no
@@ -61,6 +54,25 @@ function checkRecipient(
 }
 
 /**
+ * Several input Secrets merge into one file only when each names the SealedSecret it merges
+ * into: otherwise every one of them would land in the file's only object, the last one's values
+ * winning (kubeseal refuses an input of several documents altogether).
+ */
+function checkNamed(target: MergeTarget, secret: Secret, count: number, path: string): void {
+  if (count < 2) return;
+  const wanted = secret.metadata ?? {};
+  const found = target.object.metadata ?? {};
+  if (wanted.name === found.name && (!wanted.namespace || wanted.namespace === found.namespace))
+    return;
+  const label = (m: { name?: string; namespace?: string }): string =>
+    quote(`${m.namespace ? `${m.namespace}/` : ""}${m.name ?? ""}`);
+  throw new SignetError(
+    "ERR_INVALID_INPUT",
+    `--merge-into ${path}: the input holds ${count} Secrets, and Secret ${label(wanted)} is not the file's SealedSecret ${label(found)}; with several Secrets each must be named as the SealedSecret it merges into (nothing was changed)`,
+  );
+}
+
+/**
  * `--merge-into FILE` (kubeseal's `SealMergingInto`, pkg/kubeseal/kubeseal.go): seal the input with
  * the existing object's name and namespace, then set its items, template labels/annotations and
  * template data in the file (new wins). Beyond kubeseal: the values are sealed in the file's
@@ -71,26 +83,36 @@ function checkRecipient(
  * `signet.dev/sealed-with` hint is updated. The rules are core's (`mergeSecret`,
  * `mergeIntoBytes`), shared with the web page. Nothing goes to stdout. For a named recipient
  * (`recipient`), a file annotated `signet.dev/recipient` for another one is refused (checkRecipient).
+ *
+ * Several input Secrets are merged one after the other in memory (see {@link checkNamed}) and
+ * the file is written once, only when every one of them merged: a failure leaves it as it was.
+ * Returns the file's new bytes, writing nothing.
  */
-/** Reads the file and makes the recipient checks, writing nothing (a preflight for several). */
-export async function checkMergeTarget(
-  secret: Secret,
+export async function mergedFile(
+  secrets: readonly Secret[],
   ctx: SealContext & { path: string; recipient?: string },
-): Promise<void> {
-  checkRecipient(await readTarget(ctx.path, secret, ctx.io), ctx);
+): Promise<Uint8Array> {
+  let bytes: Uint8Array = await readFileOrFail(ctx.io, ctx.path);
+  for (const secret of secrets) {
+    const target = parseMergeTarget(bytes, ctx.path, secret.metadata ?? {});
+    checkNamed(target, secret, secrets.length, ctx.path);
+    checkRecipient(target, ctx);
+    const input = mergeSecret(secret, target, ctx.options.scope);
+    const [sealed] = sealSecrets([input], {
+      ...ctx,
+      options: { ...ctx.options, name: "", scope: target.scope },
+    });
+    const format = ctx.options.formatExplicit ? resolvedFormat(ctx.options) : target.format;
+    bytes = mergeIntoBytes(target, sealed!, format);
+  }
+  return bytes;
 }
 
+/** {@link mergedFile}, then the file written (atomically, through a symbolic link). */
 export async function runMergeInto(
-  secret: Secret,
+  secrets: readonly Secret[],
   ctx: SealContext & { path: string; recipient?: string },
 ): Promise<void> {
-  const target = await readTarget(ctx.path, secret, ctx.io);
-  checkRecipient(target, ctx);
-  const input = mergeSecret(secret, target, ctx.options.scope);
-  const [sealed] = sealSecrets([input], {
-    ...ctx,
-    options: { ...ctx.options, name: "", scope: target.scope },
-  });
-  const format = ctx.options.formatExplicit ? resolvedFormat(ctx.options) : target.format;
-  await ctx.io.writeFileAtomic(ctx.path, mergeIntoBytes(target, sealed!, format));
+  const bytes = await mergedFile(secrets, ctx);
+  await ctx.io.writeFileAtomic(ctx.path, bytes);
 }

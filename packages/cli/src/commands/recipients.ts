@@ -262,7 +262,7 @@ export async function mergeForRecipients(
   ctx: { options: CliOptions; io: Io; namespace: ResolvedNamespace },
   recipients: readonly ReadRecipient[],
 ): Promise<void> {
-  const { checkMergeTarget, runMergeInto } = await import("./merge-into.js");
+  const { mergedFile } = await import("./merge-into.js");
   const targets = recipients.map((r) => ({
     ...ctx,
     certificatePem: r.certificatePem,
@@ -273,13 +273,14 @@ export async function mergeForRecipients(
     recipients.map((r, i) => ({ name: r.name, path: targets[i]!.path, flag: "--merge-into" })),
     ctx.io,
   );
-  // Every file is read and checked before any is written.
+  // Every file is read and merged in memory before any is written.
+  const merged = new Map<string, Uint8Array>();
   await each(recipients, async (r) => {
     const target = targets.find((t) => t.recipient === r.name)!;
-    for (const secret of secrets) await checkMergeTarget(secret, target);
+    merged.set(r.name, await mergedFile(secrets, target));
   });
   await each(recipients, async (r) => {
     const target = targets.find((t) => t.recipient === r.name)!;
-    for (const secret of secrets) await runMergeInto(secret, target);
+    await ctx.io.writeFileAtomic(target.path, merged.get(r.name)!);
   });
 }
