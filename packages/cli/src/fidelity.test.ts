@@ -486,6 +486,19 @@ describe("files", () => {
     expect(at.modes.get("plain.json")).toBe(0o600);
   });
 
+  it("narrows an existing world-readable file to 0600 when --recovery-unseal -w writes plaintext into it", async () => {
+    const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", "stringData:\n  a: b\n")));
+    const at = io(sealed.out, { "plain.json": "{}" });
+    at.modes.set("plain.json", 0o666);
+    const result = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem", "-w", "plain.json"],
+      at,
+    );
+    expect(result.code).toBe(0);
+    expect(at.files.get("plain.json")!.toString()).toContain('"a": "Yg=="');
+    expect(at.modes.get("plain.json")).toBe(0o600);
+  });
+
   const EXISTING = async (annotations = ""): Promise<string> => {
     const sealed = await signet(
       ["--cert", "cert.pem", "-o", "yaml"],

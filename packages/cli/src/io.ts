@@ -13,7 +13,7 @@ export interface DirectoryEntry {
 export interface WriteOptions {
   /** Mode applied whether or not the file existed (e.g. 0600 for an exported private key). */
   mode?: number;
-  /** Mode of a file that did not exist yet (e.g. 0600 for plaintext); an existing one keeps its own. */
+  /** Mode of a file that did not exist yet, narrowed by the umask; an existing one keeps its own. */
   createMode?: number;
 }
 
@@ -34,7 +34,8 @@ export interface Io {
   /**
    * Writes through a temporary file renamed over `path`; on failure `path` is untouched. Symbolic
    * links are written through (the link stays a link). An existing file keeps its mode and is
-   * refused (`EACCES`) when its owner may not write it; a new one gets `createMode` (0644).
+   * refused (`EACCES`) when its owner may not write it; a new one gets `createMode` (0644) less
+   * the umask.
    */
   writeFileAtomic(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<void>;
   /**

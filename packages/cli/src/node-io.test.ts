@@ -162,6 +162,22 @@ describe("the real Io", () => {
   });
 });
 
+describe("the real Io, under a umask", () => {
+  it.each([
+    ["a new file under umask 077 is 0600", 0o077, 0o600],
+    ["a new file under umask 027 is 0640", 0o027, 0o640],
+  ])("%s", async (_, umask, expected) => {
+    const target = join(dir, `umask-${umask.toString(8)}.yaml`);
+    const before = process.umask(umask);
+    try {
+      await nodeIo("test").writeFileAtomic(target, "new");
+    } finally {
+      process.umask(before);
+    }
+    expect(statSync(target).mode & 0o777).toBe(expected);
+  });
+});
+
 describe("the real Io, walking directories", () => {
   it("lists entries by name and reports symbolic links as links, without following them", async () => {
     const root = join(dir, "walk");

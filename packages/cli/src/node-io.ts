@@ -195,12 +195,14 @@ async function writeFileAtomic(
       code: "EACCES",
     });
   }
-  const mode = options.mode ?? (existing ? existing.mode & 0o7777 : (options.createMode ?? 0o644));
+  // An explicit or kept mode is applied exactly; a new file's mode is narrowed by the umask, as
+  // any program's new file is (0644 under the usual 022, 0600 under 077).
+  const exact = options.mode ?? (existing ? existing.mode & 0o7777 : undefined);
+  const mode = exact ?? options.createMode ?? 0o644;
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     await writeFile(temp, data, { mode, flush: true });
-    // The umask may have narrowed the mode; an explicit or kept mode is applied exactly.
-    await chmod(temp, mode);
+    if (exact !== undefined) await chmod(temp, exact);
     await rename(temp, target);
   } catch (err) {
     await unlink(temp).catch(() => undefined);

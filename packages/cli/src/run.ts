@@ -40,8 +40,9 @@ function outputFor(options: CliOptions): Output {
 
 /**
  * Writes the result to stdout or, atomically and through a symbolic link, to `-w`. Plaintext
- * (`--recovery-unseal`) goes to a new file readable by its owner only (0600, as kubeseal
- * creates it); an existing file keeps its mode.
+ * (`--recovery-unseal`) goes to a file readable by its owner only (0600, as kubeseal writes
+ * it), an existing file included: its mode is not kept, or a world-readable file would hold the
+ * decrypted Secret. Other output keeps an existing file's mode.
  */
 async function emit(
   text: string | Buffer,
@@ -50,7 +51,7 @@ async function emit(
   plaintext = false,
 ): Promise<void> {
   if (output.file === "") io.writeStdout(text);
-  else await io.writeFileAtomic(output.file, text, plaintext ? { createMode: 0o600 } : {});
+  else await io.writeFileAtomic(output.file, text, plaintext ? { mode: 0o600 } : {});
 }
 
 /**
