@@ -263,6 +263,33 @@ describe("the real Io's standard streams", { timeout: 60_000 }, () => {
     expect(readFileSync(join(dir, "head.err"), "utf8")).toBe("");
   });
 
+  it.each([
+    ["a seal", ["--cert", "CERT"]],
+    ["--help", ["--help"]],
+  ])(
+    "fails %s with one error line and status 1 when standard output cannot be written (/dev/full)",
+    (_, args) => {
+      writeFileSync(join(dir, "cert.pem"), CERT);
+      writeFileSync(join(dir, "small.yaml"), secret);
+      const argv = args.map((a) => (a === "CERT" ? join(dir, "cert.pem") : a));
+      const input = openSync(join(dir, "small.yaml"), "r");
+      const full = openSync("/dev/full", "w");
+      try {
+        const res = spawnSync(process.execPath, [BIN, ...argv], {
+          stdio: [input, full, "pipe"],
+          encoding: "utf8",
+        });
+        expect(res.stderr).toBe(
+          "error: writing standard output: ENOSPC: no space left on device, write\n",
+        );
+        expect(res.status).toBe(1);
+      } finally {
+        closeSync(input);
+        closeSync(full);
+      }
+    },
+  );
+
   it.each(["a pipe", "a file"])("reads a multi-chunk Secret whole from %s", (from) => {
     writeFileSync(join(dir, "cert.pem"), CERT);
     writeFileSync(join(dir, "big.yaml"), secret);

@@ -77,6 +77,11 @@ export interface ProcessOutput {
   streamed: boolean;
   /** Standard output's reader went away (EPIPE, as `signet ... | head` does): output is dropped. */
   brokenPipe: boolean;
+  /**
+   * A write to standard output failed otherwise (a full disk, an I/O error): the rest of the
+   * output is dropped and the process ends with status 1, the failure reported on stderr.
+   */
+  failed?: string;
 }
 
 export function processOutput(): ProcessOutput {
@@ -84,13 +89,30 @@ export function processOutput(): ProcessOutput {
 }
 
 const isBrokenPipe = (err: unknown): boolean => (err as { code?: string }).code === "EPIPE";
+const wouldBlock = (err: unknown): boolean => (err as { code?: string }).code === "EAGAIN";
+
+/** Records a failed write to standard output, or a broken pipe; reports the first failure. */
+function writeFailed(out: ProcessOutput, err: unknown): void {
+  if (isBrokenPipe(err)) {
+    out.brokenPipe = true;
+    return;
+  }
+  if (out.failed !== undefined) return;
+  out.failed = err instanceof Error ? err.message : String(err);
+  // Reported here: a queued write can fail after run() has returned its status.
+  out.streamed = true;
+  process.stderr.write(`error: writing standard output: ${out.failed}\n`);
+  process.exitCode = 1;
+}
 
 /**
  * Writes to standard output with blocking writes while the descriptor takes them whole; after the
  * first one that would block, everything (that text included) goes through `process.stdout`,
  * which queues and reports as Node.js does. Order is kept either way. Once the reader has gone
  * (EPIPE) the rest is dropped and the process ends quietly, as kubeseal (a Go program killed by
- * SIGPIPE) does: no stack trace for `signet ... | head`.
+ * SIGPIPE) does: no stack trace for `signet ... | head`. Any other failure (`> /dev/full`) drops
+ * the rest too and ends the process with `error: writing standard output: ...` and status 1
+ * (kubeseal ignores it and exits 0 with its output lost).
  */
 function stdoutWriter(out: ProcessOutput): (text: string) => void {
   let stream = false;
@@ -98,23 +120,25 @@ function stdoutWriter(out: ProcessOutput): (text: string) => void {
     if (!stream) {
       stream = true;
       out.streamed = true;
-      process.stdout.on("error", (err) => {
-        if (!isBrokenPipe(err)) throw err;
-        out.brokenPipe = true;
-      });
+      process.stdout.on("error", (err) => writeFailed(out, err));
     }
-    process.stdout.write(bytes);
+    try {
+      // A file or terminal behind process.stdout is written synchronously and throws here.
+      process.stdout.write(bytes);
+    } catch (err) {
+      writeFailed(out, err);
+    }
   };
   return (text) => {
-    if (out.brokenPipe) return;
+    if (out.brokenPipe || out.failed !== undefined) return;
     if (stream) return toStream(text);
     const bytes = Buffer.from(text, "utf8");
     let done = 0;
     try {
       while (done < bytes.length) done += writeSync(STDOUT, bytes, done);
     } catch (err) {
-      if (isBrokenPipe(err)) out.brokenPipe = true;
-      else toStream(bytes.subarray(done));
+      if (wouldBlock(err)) toStream(bytes.subarray(done));
+      else writeFailed(out, err);
     }
   };
 }
@@ -141,12 +165,13 @@ export const BROKEN_PIPE_EXIT = 141;
  * Ends the process with `code` once run() has returned it: at once when all output was written
  * with blocking writes (nothing is left to do, and tearing down the runtime costs a seal more than
  * the seal itself), else when Node.js has flushed its streams. A broken standard output ends it
- * with the status a shell shows for a process killed by SIGPIPE.
+ * with the status a shell shows for a process killed by SIGPIPE, a failed one with status 1.
  */
 export function exitWith(out: ProcessOutput, code: number): void {
   if (out.brokenPipe) process.exit(BROKEN_PIPE_EXIT);
-  if (out.streamed) process.exitCode = code;
-  else process.exit(code);
+  const status = out.failed === undefined ? code : 1;
+  if (out.streamed) process.exitCode = status;
+  else process.exit(status);
 }
 
 /** Symbolic links followed before giving up, as Linux does (ELOOP after 40). */
