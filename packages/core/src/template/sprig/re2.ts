@@ -1,7 +1,7 @@
 import { decodeRune } from "../bytes.js";
 import { CATEGORY_ALIASES } from "../unicode-data.js";
 import { foldable, foldOrbit, unicodeClass } from "../unicode.js";
-import { appendAll, maxOf } from "../../append.js";
+import { appendAll } from "../../append.js";
 
 /**
  * Go's regexp/syntax parser (the `syntax.Perl` flags sprig's regexp.Compile uses), producing a
@@ -669,46 +669,9 @@ export function backtrackingHazard(node: Node): string | undefined {
 }
 
 /** Alternatives that start with distinct literal runes: at most one of them can match. */
-function isDeterministic(alts: readonly Node[]): boolean {
+export function isDeterministic(alts: readonly Node[]): boolean {
   const firsts = alts.map(firstRune);
   return firsts.every((f) => f !== undefined) && new Set(firsts).size === firsts.length;
-}
-
-/** Above this, a cost is as good as infinite (the step budget is far lower). */
-const COST_CAP = 1e15;
-
-/**
- * An upper bound of the paths V8's backtracking can take through `node` from one start
- * position over a subject of `n` characters: a product over a sequence, a sum over alternatives
- * (their largest when they start with distinct literal runes, as only one can match), and for
- * a repeat the body's paths to the power of every iteration count it may take (at most n + 1
- * counts: each iteration but an empty one consumes a character). So `\d+\d+\d+x` is about
- * (n+1)^3, `(\d+){12}x` (n+1)^12 and `(a|aa){40}` 2^40, where counting variable repeats alone
- * would see one.
- */
-export function backtrackingPaths(node: Node, n: number): number {
-  if (node.op === "concat") {
-    return Math.min(
-      COST_CAP,
-      node.subs.reduce((a, s) => a * backtrackingPaths(s, n), 1),
-    );
-  }
-  if (node.op === "alt") {
-    const paths = node.subs.map((s) => backtrackingPaths(s, n));
-    const total = isDeterministic(node.subs) ? maxOf(paths) : paths.reduce((a, b) => a + b, 0);
-    return Math.min(COST_CAP, total);
-  }
-  if (node.op === "cap" || node.op === "group") return backtrackingPaths(node.sub, n);
-  if (node.op === "rep") {
-    const p = backtrackingPaths(node.sub, n);
-    const last = node.max < 0 ? node.min + n : Math.min(node.max, node.min + n);
-    const counts = last - node.min + 1;
-    // Σ p^j for j in [min, last]: counts when p is 1, else a geometric series.
-    const total = p === 1 ? counts : (p ** node.min * (p ** counts - 1)) / (p - 1);
-    return Math.min(COST_CAP, total);
-  }
-  // Literals, classes and assertions match one way.
-  return 1;
 }
 
 /** True when the match can only start at the beginning of the text. */

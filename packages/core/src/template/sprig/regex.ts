@@ -3,9 +3,9 @@ import { execFault, refusedFault, TemplateFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
 import { GoSlice } from "../value.js";
+import { backtrackingPaths } from "./re2-cost.js";
 import {
   backtrackingHazard,
-  backtrackingPaths,
   isAnchored,
   parseRe2,
   SyntaxError as Re2SyntaxError,
@@ -58,9 +58,19 @@ function compileOnly(pattern: string): Compiled {
  * Compiles a pattern and charges the worst-case cost of running it over `subject`: the paths
  * backtracking can take (`backtrackingPaths`: about (n+1)^k for k variable-length repeats in
  * sequence; `\d+\d+\d+x` takes minutes on 1000 digits in V8, `(\d+){12}x` on 30), times n + 1
- * start positions unless anchored, at one step per thousand, so a costly pattern on a long
- * value fails with ERR_TEMPLATE_BUDGET instead of blocking the thread.
+ * start positions unless anchored, at one step per {@link PATHS_PER_STEP}, so a costly pattern
+ * on a long value fails with ERR_TEMPLATE_BUDGET instead of blocking the thread (one call is
+ * one step of the render: the time budget is only looked at between steps).
  */
+/**
+ * Backtracking paths charged as one step. V8 walks about one path per 2 ns on these machines
+ * (its bytecode interpreter, which runs a new pattern first: `\d*\d*x` over 990 digits is 9.7e8
+ * paths, 1.8 s measured, 4-6 s under load), so the whole step budget (1e6) bounds a render's
+ * regular expressions to about 0.1 s. At one step per thousand paths that pattern fit the budget
+ * and a tenant could block the controller for seconds per object.
+ */
+const PATHS_PER_STEP = 50;
+
 export function compile(pattern: string, subject: string, ctx: CallContext): Compiled {
   // Compiled once per render (a pattern's refusal or error is the same every time).
   const c = ctx.memo(`regexp:${pattern}`, () => {
@@ -71,7 +81,7 @@ export function compile(pattern: string, subject: string, ctx: CallContext): Com
     }
   });
   if (c instanceof Error) throw c;
-  ctx.charge(c.cost(subject.length) / 1000);
+  ctx.charge(c.cost(subject.length) / PATHS_PER_STEP);
   return c;
 }
 

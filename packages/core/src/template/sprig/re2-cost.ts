@@ -1,0 +1,114 @@
+import { foldOrbit } from "../unicode.js";
+import { maxOf } from "../../append.js";
+import { isDeterministic } from "./re2.js";
+import type { Node } from "./re2.js";
+
+/**
+ * What running a pattern can cost on V8, whose regular expressions backtrack (RE2 runs in linear
+ * time): an upper bound of the paths, charged against the template's step budget by regex.ts.
+ */
+
+/** Above this, a cost is as good as infinite (the step budget is far lower). */
+const COST_CAP = 1e15;
+
+/**
+ * An upper bound of the paths V8's backtracking can take through `node` from one start
+ * position over a subject of `n` characters: a product over a sequence, a sum over alternatives
+ * (their largest when they start with distinct literal runes, as only one can match), and for
+ * a repeat the body's paths to the power of every iteration count it may take (at most n + 1
+ * counts: each iteration but an empty one consumes a character). So `\d+\d+\d+x` is about
+ * (n+1)^3, `(\d+){12}x` (n+1)^12 and `(a|aa){40}` 2^40, where counting variable repeats alone
+ * would see one.
+ *
+ * In a sequence, a repeat of one character set followed by an element that cannot start with
+ * any of its characters has one way to go on (all the characters it can take): giving one back
+ * fails at once. It adds its counts instead of multiplying, so `a+b+c+d+` is about 4(n+1), not
+ * (n+1)^4, while `\d*\d*x` stays (n+1)^2.
+ */
+export function backtrackingPaths(node: Node, n: number): number {
+  if (node.op === "concat" || node.op === "cap" || node.op === "group") {
+    return sequencePaths(flatSequence(node), n);
+  }
+  if (node.op === "alt") {
+    const paths = node.subs.map((s) => backtrackingPaths(s, n));
+    const total = isDeterministic(node.subs) ? maxOf(paths) : paths.reduce((a, b) => a + b, 0);
+    return Math.min(COST_CAP, total);
+  }
+  if (node.op === "rep") {
+    const p = backtrackingPaths(node.sub, n);
+    const counts = repeatCounts(node, n);
+    // Σ p^j for j in [min, last]: counts when p is 1, else a geometric series.
+    const total = p === 1 ? counts : (p ** node.min * (p ** counts - 1)) / (p - 1);
+    return Math.min(COST_CAP, total);
+  }
+  // Literals, classes and assertions match one way.
+  return 1;
+}
+
+/** The iteration counts a repeat may take over `n` characters. */
+function repeatCounts(node: Extract<Node, { op: "rep" }>, n: number): number {
+  const last = node.max < 0 ? node.min + n : Math.min(node.max, node.min + n);
+  return last - node.min + 1;
+}
+
+/** The elements of a sequence, through groups and captures (they do not change the paths). */
+function flatSequence(node: Node): Node[] {
+  if (node.op === "concat") return node.subs.flatMap(flatSequence);
+  if (node.op === "cap" || node.op === "group") return flatSequence(node.sub);
+  return [node];
+}
+
+function sequencePaths(items: readonly Node[], n: number): number {
+  let rest = 1;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    const next = items[i + 1];
+    const own = item.op === "rep" ? runesOf(item.sub) : undefined;
+    const after = next === undefined ? undefined : firstRunes(next);
+    const alone =
+      item.op === "rep" && own !== undefined && after !== undefined && disjoint(own, after);
+    rest = alone
+      ? Math.min(COST_CAP, repeatCounts(item, n) + rest)
+      : Math.min(COST_CAP, backtrackingPaths(item, n) * rest);
+  }
+  return rest;
+}
+
+/** The runes a one-character node matches, as sorted [lo, hi] runs; undefined for others. */
+function runesOf(node: Node): number[] | undefined {
+  if (node.op === "class") return node.runs;
+  if (node.op === "lit") {
+    const runes = node.fold ? [node.r, ...foldOrbit(node.r)] : [node.r];
+    return runes.sort((a, b) => a - b).flatMap((r) => [r, r]);
+  }
+  if (node.op === "cap" || node.op === "group") return runesOf(node.sub);
+  return undefined;
+}
+
+/**
+ * The runes a match of `node` must start with, when that is known: undefined when it may match
+ * empty or starts with an assertion (then what follows it decides).
+ */
+function firstRunes(node: Node): number[] | undefined {
+  if (node.op === "class" || node.op === "lit") return runesOf(node);
+  if (node.op === "cap" || node.op === "group") return firstRunes(node.sub);
+  if (node.op === "concat")
+    return node.subs[0] === undefined ? undefined : firstRunes(node.subs[0]);
+  if (node.op === "rep") return node.min > 0 ? firstRunes(node.sub) : undefined;
+  if (node.op === "alt") {
+    const all = node.subs.map(firstRunes);
+    if (all.some((r) => r === undefined)) return undefined;
+    return (all as number[][]).flat();
+  }
+  return undefined;
+}
+
+/** Whether two lists of [lo, hi] runs share no rune (the second need not be sorted). */
+function disjoint(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i += 2) {
+    for (let j = 0; j < b.length; j += 2) {
+      if (a[i]! <= b[j + 1]! && b[j]! <= a[i + 1]!) return false;
+    }
+  }
+  return true;
+}
