@@ -62,6 +62,13 @@ describe("budgets", () => {
     ["a counted repeat of a variable one", '{{ regexMatch `(\\d+){12}x` (repeat 30 "1") }}'],
     ["a counted ambiguous alternation", '{{ regexMatch `(a|aa){40}b` (repeat 60 "a") }}'],
     ["quadratic regex on a long value", '{{ regexReplaceAll "a*b" (repeat 200000 "a") "" }}'],
+    // Parsing is charged before it starts (1.1-1.4 s and 0.6 s before).
+    ["1.4 MB of small actions", '{{ "a" }}'.repeat(155_000)],
+    ["a 1.4 MB string literal", `{{ len "${"a".repeat(1_400_000)}" }}`],
+    [
+      "46,000 defines",
+      Array.from({ length: 46_000 }, (_, i) => `{{ define "t${i}" }}x{{ end }}`).join(""),
+    ],
     // 9.7e8 backtracking paths: within the budget at a step per thousand, 1.8-6 s in V8.
     ["two variable repeats over 990 digits", '{{ regexMatch `\\d*\\d*x` (repeat 990 "1") }}'],
   ])("fails %s with ERR_TEMPLATE_BUDGET, quickly", (_name, template) => {
@@ -70,6 +77,24 @@ describe("budgets", () => {
     expect(failure.code).toBe("ERR_TEMPLATE_BUDGET");
     expect(Date.now() - started).toBeLessThan(5000);
   });
+
+  it.each([
+    [
+      "\\s+ over a 10 KiB value",
+      '{{ regexReplaceAll `\\s+` (repeat 1280 "abc def ") "" | len }}',
+      "7680",
+    ],
+    [
+      "four disjoint repeats",
+      '{{ regexMatch "[a-z]+-[0-9]+-[a-z]+-[0-9]+" (repeat 400 "ab-12-") }}',
+      "true",
+    ],
+  ])(
+    "renders ordinary regular expressions over long values within the budget: %s",
+    (_, template, out) => {
+      expect(text(template)).toBe(out);
+    },
+  );
 
   it("enforces the time budget with the injected clock", () => {
     let t = 0;

@@ -7,6 +7,7 @@ import { TemplateFault } from "./failure.js";
 import type { FuncDef, FuncMap } from "./funcs.js";
 import type { TreeSet } from "./ast.js";
 import { checkOpacity } from "./opacity-check.js";
+import { chargeParse, checkParseTime } from "./parse-cost.js";
 import { parseTemplate, ParseError } from "./parse.js";
 import { sprigFuncs } from "./sprig/index.js";
 import { timeFromDate } from "./time.js";
@@ -192,7 +193,10 @@ export function renderTemplates(
   for (const key of Object.keys(templates).sort()) {
     const name = options.anonymous === true ? ANONYMOUS_TEMPLATE : key;
     try {
-      const trees = prepare(key, templates[key] ?? "", funcs, { ...options, name });
+      const source = templates[key] ?? "";
+      chargeParse(source, meter, budget);
+      const trees = prepare(key, source, funcs, { ...options, name });
+      checkParseTime(meter, budget, clock());
       const out = execute(
         { meter, name: key, displayName: name, trees, funcs, budget, clock, context, opaque },
         dot,

@@ -64,12 +64,14 @@ function compileOnly(pattern: string): Compiled {
  */
 /**
  * Backtracking paths charged as one step. V8 walks about one path per 2 ns on these machines
- * (its bytecode interpreter, which runs a new pattern first: `\d*\d*x` over 990 digits is 9.7e8
- * paths, 1.8 s measured, 4-6 s under load), so the whole step budget (1e6) bounds a render's
- * regular expressions to about 0.1 s. At one step per thousand paths that pattern fit the budget
- * and a tenant could block the controller for seconds per object.
+ * (its bytecode interpreter runs a new pattern first: `\d*\d*x` over 990 digits is 9.7e8
+ * paths, 1.8 s measured, 4-6 s under load), so the whole step budget (1e6) bounds one call to
+ * about 0.4 s of the worst case. At one step per thousand paths that pattern fit the budget and
+ * a tenant could block the controller for seconds per object; fewer paths per step would refuse
+ * ordinary work, whose bound is far above its real cost (`\s+` over a 10 KiB certificate:
+ * 1e8 paths bounded, a few milliseconds run).
  */
-const PATHS_PER_STEP = 50;
+const PATHS_PER_STEP = 200;
 
 export function compile(pattern: string, subject: string, ctx: CallContext): Compiled {
   // Compiled once per render (a pattern's refusal or error is the same every time).
