@@ -93,16 +93,26 @@ export const CACHED_SECRET_DATA_BYTES = 16 * 1024;
  * may write: one with a controller owner reference (`isControlledBy`), or annotated `managed`
  * or `patch`. Any other Secret (most Secrets of a cluster: service-account tokens, Helm
  * releases, other controllers' Secrets) is only ever checked for those, so it keeps nothing
- * else: no data, labels or other annotations. (The controller's informer also leaves out the
- * data of a writable Secret over {@link CACHED_SECRET_DATA_BYTES} and reads it before a
- * reconcile.) A change that makes a Secret writable arrives as a watch event carrying the
+ * else: no data, labels or other annotations. (A writable Secret over
+ * {@link CACHED_SECRET_DATA_BYTES} is cached the same way, see {@link partialSecret}, and read
+ * whole before its reconcile.) A change that makes a Secret writable arrives as a watch event carrying the
  * whole object again.
  */
 export function cachedSecret(secret: Secret): Secret {
-  const meta = secret.metadata ?? {};
-  if (mayBeWritten(secret)) return { ...secret, metadata: slimMeta(meta, false) };
+  if (mayBeWritten(secret)) return { ...secret, metadata: slimMeta(secret.metadata ?? {}, false) };
+  return partialSecret(secret);
+}
+
+/**
+ * A writable Secret too large to cache whole (over {@link CACHED_SECRET_DATA_BYTES}): its
+ * reconcile reads it from the API server, so the cache keeps only what the event handlers read,
+ * as for a Secret the controller may not write. Its labels and annotations are not kept either:
+ * a tenant chooses them through `spec.template.metadata` (a megabyte per object), and the cache
+ * must not grow with the bytes tenants store.
+ */
+export function partialSecret(secret: Secret): Secret {
   const { data: _data, stringData: _stringData, ...rest } = secret;
-  return { ...rest, metadata: foreignMeta(meta) };
+  return { ...rest, metadata: foreignMeta(secret.metadata ?? {}) };
 }
 
 /** True for a Secret the controller may write: controller-owned, or `managed` or `patch`. */

@@ -12,6 +12,7 @@ import type { ProcessResult } from "../queue/work-queue.js";
 import { BodyCache } from "./body-cache.js";
 import {
   CACHED_SECRET_DATA_BYTES,
+  partialSecret,
   cachedSealedSecret,
   cachedSecret,
   mayBeWritten,
@@ -326,14 +327,15 @@ export class SealedSecretsController {
 
   /**
    * Decodes a listed or watched Secret, parsing its data only when the controller may write it
-   * and it is small (see `cachedSecret`); a writable Secret over that size is cached without
-   * data and read from the API server before its reconcile.
+   * and it is small (see `cachedSecret`); a writable Secret over that size is cached as a
+   * summary (`partialSecret`: no data, labels or annotations) and read from the API server
+   * before its reconcile.
    */
   #decodeSecret(raw: RawObject): Secret {
     const head = raw.fields<Secret>(["apiVersion", "kind", "metadata", "type", "immutable"]);
     if (!mayBeWritten(head)) return cachedSecret(head);
     if (raw.size <= CACHED_SECRET_DATA_BYTES) return cachedSecret(raw.whole<Secret>());
-    const cached = cachedSecret(head);
+    const cached = partialSecret(head);
     this.#partialSecrets.add(cached);
     return cached;
   }
