@@ -1,7 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 
 import { createPublicKey, randomBytes } from "node:crypto";
-import { BlockList } from "node:net";
+import { BlockList, connect } from "node:net";
+import type { Socket } from "node:net";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 
 import type { SealedSecret } from "@signet/core";
@@ -10,7 +11,7 @@ import { sealed, sealingKey, withChanges } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
 import { startHttpServer } from "./listen.js";
 import type { RunningServer } from "./listen.js";
-import { createApiApp } from "./server.js";
+import { createApiApp, MAX_READS_PER_CLIENT } from "./server.js";
 import type { ApiOptions, ApiPorts, Readiness } from "./server.js";
 import { rotateSealedSecret, verifySealedSecret } from "./verify-rotate.js";
 
@@ -372,6 +373,53 @@ describe("HTTP API: bounded work per request", () => {
     release();
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
     expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);
+  });
+});
+
+/** Opens a POST whose body never finishes (a byte of 100 sent); returns the socket. */
+async function slowBody(url: string, headers: Record<string, string> = {}): Promise<Socket> {
+  const { hostname, port, pathname } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise((r) => socket.once("connect", r));
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  socket.write(
+    `POST ${pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n${extra}\r\n{`,
+  );
+  socket.on("error", () => undefined);
+  return socket;
+}
+
+describe("HTTP API: bodies sent slowly", () => {
+  it("hold no in-flight slot while their body is read: others are served", async () => {
+    const h = await start({ maxInFlight: 1 });
+    const slow = await slowBody(h.url("/v1/verify"));
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);
+    } finally {
+      slow.destroy();
+    }
+  });
+
+  it("are read a few at a time per client: one client's slow bodies do not block another", async () => {
+    const trusted = new BlockList();
+    trusted.addAddress("127.0.0.1");
+    const h = await start({ trustedProxies: trusted, rateLimit: { perSecond: 100, burst: 100 } });
+    const as = { "X-Forwarded-For": "203.0.113.1" };
+    const slow = await Promise.all(
+      Array.from({ length: MAX_READS_PER_CLIENT }, () => slowBody(h.url("/v1/verify"), as)),
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const same = await post(h.url("/v1/verify"), valid(), as);
+      expect([same.status, await same.text()]).toEqual([503, "busy\n"]);
+      const other = await post(h.url("/v1/verify"), valid(), { "X-Forwarded-For": "203.0.113.2" });
+      expect(other.status).toBe(200);
+    } finally {
+      for (const s of slow) s.destroy();
+    }
   });
 });
 

@@ -78,12 +78,26 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions): RequestListe
   const maxExpanded = EXPANSION_FACTOR * options.maxBodyBytes;
   const client = (req: IncomingMessage): string => clientOf(req, options.trustedProxies);
   const admit = inFlight(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
-  /** The rate limit, the in-flight limit, then the body (as text). */
+  const reading = bodyReads(MAX_READS_PER_CLIENT, MAX_READS);
+  /**
+   * The rate limit, the body (as text), then the in-flight limit. A request holds an in-flight
+   * slot only once its body is in: one sending its body a byte every few seconds would
+   * otherwise hold a slot for the whole read timeout, and eight of them (one address, well under
+   * the rate limit) kept `/v1/verify` answering 503 to everyone. Body reads have their own
+   * bounds: a few per client and a global number, which also bounds the memory they buffer.
+   */
   const guarded =
     (handle: (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void>): Handler =>
     async (req, res, path) => {
-      if (!rateLimit(limiter, `${client(req)}\n${path}`, res) || !admit(res)) return;
-      const body = await readBody(req, options.maxBodyBytes);
+      const who = client(req);
+      if (!rateLimit(limiter, `${who}\n${path}`, res) || !reading.start(who, res)) return;
+      let body: Buffer;
+      try {
+        body = await readBody(req, options.maxBodyBytes);
+      } finally {
+        reading.end(who);
+      }
+      if (!admit(res)) return;
       await handle(req, res, body.toString("utf8"));
     };
   const routes: readonly Route[] = [
@@ -189,6 +203,38 @@ function send(res: ServerResponse, status: number, type: string, text: string): 
 /** An answer over the size limit: never sent (the object does not fit a request either). */
 class AnswerTooLarge extends Error {
   readonly status = 422;
+}
+
+/** Bodies read at once from one client, and from all (each up to the body limit). */
+export const MAX_READS_PER_CLIENT = 4;
+export const MAX_READS = 32;
+
+/** Counts the bodies being read, per client and in all; over either bound, 503 at once. */
+function bodyReads(
+  perClient: number,
+  total: number,
+): { start: (client: string, res: ServerResponse) => boolean; end: (client: string) => void } {
+  const byClient = new Map<string, number>();
+  let all = 0;
+  return {
+    start: (client, res) => {
+      const mine = byClient.get(client) ?? 0;
+      if (mine >= perClient || all >= total) {
+        res.setHeader("Retry-After", "1");
+        send(res, 503, "text/plain", "busy\n");
+        return false;
+      }
+      byClient.set(client, mine + 1);
+      all++;
+      return true;
+    },
+    end: (client) => {
+      const mine = (byClient.get(client) ?? 1) - 1;
+      if (mine > 0) byClient.set(client, mine);
+      else byClient.delete(client);
+      all--;
+    },
+  };
 }
 
 /** At most `max` requests past this point at once; the rest are answered 503 at once. */
