@@ -56,6 +56,25 @@ describe("metrics", () => {
     expect(await m.text()).not.toContain("condition_info{");
   });
 
+  it.each([
+    ["the deleted copy carries no status (the last write had not reached the cache)", ss(false)],
+    ["the deleted copy carries another instance label", ss(true, "other")],
+  ])("removes every series set for an object on forget when %s", async (_, deleted) => {
+    const m = metrics();
+    m.observeConditions(ss(true, "shop"));
+    m.forgetConditions(deleted);
+    expect(await m.text()).not.toContain("condition_info{");
+  });
+
+  it("drops the series of an instance label the object no longer has", async () => {
+    const m = metrics();
+    m.observeConditions(ss(true, "shop"));
+    m.observeConditions(ss(true, "shop-2"));
+    const text = await m.text();
+    expect(text).not.toContain(SERIES);
+    expect(text).toContain('ss_app_kubernetes_io_instance="shop-2"} 1');
+  });
+
   it("sets the expiry gauge in unix seconds, drops it with the annotation and on forget", async () => {
     const m = metrics();
     const line =

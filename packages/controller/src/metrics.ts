@@ -20,6 +20,17 @@ export interface MetricsOptions {
 }
 
 /** What `condition_info` reads of a SealedSecret (a whole object or the informer's summary). */
+/** The labels of one `condition_info` series. */
+interface ConditionLabels {
+  namespace: string;
+  name: string;
+  condition: string;
+  ss_app_kubernetes_io_instance: string;
+}
+
+const objectKey = (ss: Pick<ConditionsOf, "metadata">): string =>
+  `${ss.metadata.namespace ?? ""}/${ss.metadata.name ?? ""}`;
+
 export interface ConditionsOf {
   metadata: { namespace?: string; name?: string; labels?: Readonly<Record<string, string>> };
   status?: Pick<NonNullable<SealedSecret["status"]>, "conditions">;
@@ -39,6 +50,8 @@ export class ControllerMetrics {
   readonly #conditionInfo: Gauge<
     "namespace" | "name" | "condition" | "ss_app_kubernetes_io_instance"
   >;
+  /** The `condition_info` series set for each object (`namespace/name`), to drop them all. */
+  readonly #conditionSeries = new Map<string, Map<string, ConditionLabels>>();
   readonly #httpRequests: Counter<"path" | "code" | "method">;
   readonly #httpDuration: Histogram<"path" | "method">;
   readonly #rsaOperations: Counter;
@@ -162,16 +175,38 @@ export class ControllerMetrics {
     this.#connectionsRefused.inc({ reason });
   }
 
-  /** Refreshes `condition_info` from the object's status (no-op without status or when omitted). */
+  /**
+   * Refreshes `condition_info` from the object's status (no-op without status or when omitted).
+   * The series an object had before and no longer has (its instance label changed) are dropped:
+   * a tenant relabelling an object must not leave a series behind each time.
+   */
   observeConditions(ss: SealedSecret): void {
     if (this.#omitSecretLabels) return;
-    for (const c of ss.status?.conditions ?? []) {
-      this.#conditionInfo.set(this.#labels(ss, c.type), CONDITION_VALUE[c.status] ?? 0);
+    const conditions = ss.status?.conditions ?? [];
+    if (conditions.length === 0) return;
+    const key = objectKey(ss);
+    const now = new Map<string, ConditionLabels>();
+    for (const c of conditions) {
+      const labels = this.#labels(ss, c.type);
+      this.#conditionInfo.set(labels, CONDITION_VALUE[c.status] ?? 0);
+      now.set(JSON.stringify(labels), labels);
     }
+    for (const [id, labels] of this.#conditionSeries.get(key) ?? []) {
+      if (!now.has(id)) this.#conditionInfo.remove(labels);
+    }
+    this.#conditionSeries.set(key, now);
   }
 
-  /** Drops the object's `condition_info` and expiry series (SealedSecret deleted). */
+  /**
+   * Drops the object's `condition_info` and expiry series (SealedSecret deleted): every series
+   * set for it, whatever the deleted copy's status and labels say (the last status written may
+   * not have reached the informer before the delete).
+   */
   forgetConditions(ss: ConditionsOf): void {
+    const key = objectKey(ss);
+    for (const labels of this.#conditionSeries.get(key)?.values() ?? [])
+      this.#conditionInfo.remove(labels);
+    this.#conditionSeries.delete(key);
     for (const c of ss.status?.conditions ?? [])
       this.#conditionInfo.remove(this.#labels(ss, c.type));
     this.observeExpiry(ss, undefined);
@@ -200,7 +235,7 @@ export class ControllerMetrics {
     return this.registry.metrics();
   }
 
-  #labels(ss: ConditionsOf, condition: string) {
+  #labels(ss: ConditionsOf, condition: string): ConditionLabels {
     return {
       namespace: ss.metadata.namespace ?? "",
       name: ss.metadata.name ?? "",
