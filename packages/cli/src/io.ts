@@ -50,6 +50,11 @@ export interface Io {
   /** GET a URL (http, https or file); resolves with the status and body. */
   fetchUrl(url: string): Promise<{ status: number; statusText: string; body: Buffer }>;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The process's arguments as the bytes it was given (Linux: /proc/self/cmdline), for the
+   * values that are not UTF-8, which `process.argv` has replaced; undefined when unknown.
+   */
+  commandLine?(): readonly Uint8Array[] | undefined;
   homeDir: string;
   /** The current directory (absolute), against which relative paths are read. */
   cwd(): string;

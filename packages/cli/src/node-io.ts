@@ -254,6 +254,23 @@ function pathKind(path: string): Promise<PathKind> {
   });
 }
 
+/** The process's arguments as bytes (NUL-separated in /proc/self/cmdline), or undefined. */
+function commandLine(): readonly Uint8Array[] | undefined {
+  let raw: Buffer;
+  try {
+    raw = readFileSync("/proc/self/cmdline");
+  } catch {
+    return undefined;
+  }
+  const args: Uint8Array[] = [];
+  for (let start = 0; start < raw.length;) {
+    const end = raw.indexOf(0, start);
+    args.push(raw.subarray(start, end < 0 ? raw.length : end));
+    start = end < 0 ? raw.length : end + 1;
+  }
+  return args;
+}
+
 async function readDirectory(path: string): Promise<DirectoryEntry[]> {
   const entries = await readdir(path, { withFileTypes: true });
   return entries
@@ -302,6 +319,7 @@ export function nodeIo(version: string, out: ProcessOutput = processOutput()): I
     readDirectory,
     fetchUrl,
     env: process.env,
+    commandLine,
     homeDir: homedir(),
     cwd: () => process.cwd(),
     now: () => new Date(),

@@ -451,15 +451,108 @@ describe("building the Secret without kubectl", () => {
     ],
     [
       ["--name", "n", "-n", "x", "--from-env-file", "bad.env"],
-      /^error: bad.env:1: expected KEY=VALUE$/,
+      /^error: bad.env:2: "1A" is not a valid environment variable name \(letters/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-env-file", "latin1.env"],
+      /^error: latin1.env:1: the env file holds bytes that are not UTF-8$/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-literal", "..=1"],
+      /"\.\." is not a valid Secret key: must not be '\.\.'$/,
+    ],
+    [["--name", "n", "-n", "x", "--from-literal", "..a=1"], /must not start with '\.\.'$/],
+    [["--name", "n", "-n", "x", "--from-literal", ".=1"], /must not be '\.'$/],
+    [
+      ["--name", "n", "-n", "x", "--from-literal", `${"k".repeat(254)}=1`],
+      /must be no more than 253 characters$/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-file", "k=dir"],
+      /^error: --from-file k=dir: cannot give a key name for a directory path$/,
     ],
   ])("refuses %j clearly", async (argv, message) => {
     const { code, err } = await signet(
       ["--cert", "cert.pem", ...argv],
-      withFiles({ "bad.env": "oops\n" }, ""),
+      withFiles(
+        {
+          "bad.env": "A=1\n1A=x\n",
+          "latin1.env": Buffer.from("A=caf\xe9\n", "latin1") as unknown as string,
+          "dir/a": "1",
+        },
+        "",
+      ),
     );
     expect(code).toBe(1);
     expect(err.trimEnd()).toMatch(message);
+    expect(err).not.toContain("caf");
+  });
+
+  it("reads env files as kubectl does: BOM, CRLF, leading blanks, bare keys from the environment", async () => {
+    const env = '\ufeff  A=1 \r\n\t# comment\r\nFROM_ENV\r\nUNSET\r\nQ="quoted"\r\n';
+    const secret = await roundTrip(
+      ["--name", "n", "-n", "x", "--from-env-file", "app.env"],
+      memoryIo({
+        stdin: "",
+        files: { "cert.pem": CERT, "key.pem": KEY, "app.env": env },
+        env: { FROM_ENV: "from the environment" },
+      }),
+    );
+    const data = secret["data"] as Record<string, string | null>;
+    expect(Object.keys(data).sort()).toEqual(["A", "FROM_ENV", "Q", "UNSET"]);
+    expect(data).toMatchObject({
+      A: b64("1 "),
+      FROM_ENV: b64("from the environment"),
+      Q: b64('"quoted"'),
+    });
+    // An empty value (the variable is unset).
+    expect(data["UNSET"] ?? "").toBe("");
+  });
+
+  it("seals every regular file of a --from-file directory under its own name", async () => {
+    const secret = await roundTrip(
+      ["--name", "n", "-n", "x", "--from-file", "conf/"],
+      memoryIo({
+        stdin: "",
+        files: {
+          "cert.pem": CERT,
+          "key.pem": KEY,
+          "conf/a.txt": "A",
+          "conf/b": "B",
+          "conf/sub/c": "C",
+        },
+        links: { "conf/link": "a.txt" },
+      }),
+    );
+    expect(secret["data"]).toEqual({ "a.txt": b64("A"), b: b64("B") });
+  });
+
+  it.each([
+    ["given as its own argument", ["--from-literal", "k=caf\ufffd"], "k=caf\ufffd"],
+    ["given with =", ["--from-literal=k=caf\ufffd"], "--from-literal=k=caf\ufffd"],
+  ])("seals the bytes of a --from-literal value that is not UTF-8, %s", async (_, argv, arg) => {
+    const raw = Buffer.concat([
+      Buffer.from(arg.replace("\ufffd", ""), "utf8"),
+      Buffer.from([0xe9]),
+    ]);
+    const secret = await roundTrip(
+      ["--name", "n", "-n", "x", ...argv],
+      memoryIo({
+        stdin: "",
+        files: { "cert.pem": CERT, "key.pem": KEY },
+        commandLine: [Buffer.from("signet"), raw],
+      }),
+    );
+    expect(secret["data"]).toEqual({ k: Buffer.from("caf\xe9", "latin1").toString("base64") });
+  });
+
+  it("refuses a --from-literal value that is not UTF-8 when its bytes cannot be read back", async () => {
+    const { code, err } = await signet(
+      ["--cert", "cert.pem", "--name", "n", "-n", "x", "--from-literal", "k=caf\ufffd"],
+      withFiles({}, ""),
+    );
+    expect(code).toBe(1);
+    expect(err).toMatch(/^error: --from-literal: the value of "k" holds bytes that are not UTF-8/);
   });
 });
 

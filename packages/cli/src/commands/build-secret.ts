@@ -4,6 +4,7 @@ import type { Secret } from "@signet/core";
 import { readFileOrFail } from "../files.js";
 import type { Io } from "../io.js";
 import type { CliOptions } from "../options.js";
+import { checkSecretKey, envFileItems, literalBytes } from "./kubectl-rules.js";
 
 /** True when the invocation builds the Secret from flags (kubectl create secret generic style). */
 export function buildsSecretFromFlags(options: CliOptions): boolean {
@@ -27,36 +28,41 @@ function splitPair(value: string, flag: string): [string, string] {
   return [value.slice(0, eq), value.slice(eq + 1)];
 }
 
-const VALID_KEY = /^[-._a-zA-Z0-9]+$/;
-
-function checkKey(key: string, flag: string): void {
-  if (!VALID_KEY.test(key)) {
-    throw new SignetError(
-      "ERR_INVALID_FLAG",
-      `${flag}: "${key}" is not a valid Secret key (letters, digits, '-', '_' and '.')`,
-    );
-  }
-}
-
-/** Parses an env file as kubectl does: `KEY=VALUE` lines, `#` comments and blank lines skipped. */
-function envFileItems(text: string, path: string): [string, string][] {
-  const items: [string, string][] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    const trimmed = line.trimStart();
-    if (trimmed === "" || trimmed.startsWith("#")) return;
-    const eq = trimmed.indexOf("=");
-    if (eq <= 0) {
-      throw new SignetError("ERR_INVALID_INPUT", `${path}:${i + 1}: expected KEY=VALUE`);
+/**
+ * `--from-file [key=]path`: the file under its base name (or `key`), or every regular file of a
+ * directory under its own name (symbolic links and subdirectories skipped, as kubectl's
+ * `os.ReadDir` loop does; a key cannot be given for a directory).
+ */
+async function putFromFile(
+  spec: string,
+  io: Io,
+  put: (key: string, value: Buffer, flag: string) => void,
+): Promise<void> {
+  const eq = spec.indexOf("=");
+  const path = eq === -1 ? spec : spec.slice(eq + 1);
+  if ((await io.pathKind(path).catch(() => "missing")) === "directory") {
+    if (eq !== -1) {
+      throw new SignetError(
+        "ERR_INVALID_FLAG",
+        `--from-file ${spec}: cannot give a key name for a directory path`,
+      );
     }
-    items.push([trimmed.slice(0, eq), trimmed.slice(eq + 1)]);
-  });
-  return items;
+    for (const entry of await io.readDirectory(path)) {
+      if (entry.kind !== "file") continue;
+      const file = `${path.replace(/\/+$/, "")}/${entry.name}`;
+      put(entry.name, await readFileOrFail(io, file, "--from-file"), "--from-file");
+    }
+    return;
+  }
+  const key = eq === -1 ? (path.split("/").pop() ?? path) : spec.slice(0, eq);
+  put(key, await readFileOrFail(io, path, "--from-file"), "--from-file");
 }
 
 /**
  * Builds the Secret that `kubectl create secret generic NAME --from-...` would: `--from-file
  * [key=]path` (key defaults to the file's base name), `--from-literal KEY=VALUE`, `--from-env-file`.
- * A key given twice is an error, as in kubectl.
+ * A key given twice is an error, as in kubectl, and keys and env files follow kubectl's rules
+ * (kubectl-rules.ts).
  */
 export async function buildSecretFromFlags(options: CliOptions, io: Io): Promise<Secret> {
   if (options.name === "") {
@@ -67,24 +73,19 @@ export async function buildSecretFromFlags(options: CliOptions, io: Io): Promise
   }
   const items = new Map<string, string>();
   const put = (key: string, value: Buffer, flag: string): void => {
-    checkKey(key, flag);
+    checkSecretKey(key, flag);
     if (items.has(key))
       throw new SignetError("ERR_INVALID_FLAG", `${flag}: key "${key}" is given twice`);
     items.set(key, value.toString("base64"));
   };
-  for (const spec of options.fromFile) {
-    const eq = spec.indexOf("=");
-    const path = eq === -1 ? spec : spec.slice(eq + 1);
-    const key = eq === -1 ? (path.split("/").pop() ?? path) : spec.slice(0, eq);
-    put(key, await readFileOrFail(io, path, "--from-file"), "--from-file");
-  }
+  for (const spec of options.fromFile) await putFromFile(spec, io, put);
   for (const literal of options.fromLiteral) {
-    const [key, value] = splitPair(literal, "--from-literal");
-    put(key, Buffer.from(value, "utf8"), "--from-literal");
+    const [key] = splitPair(literal, "--from-literal");
+    put(key, literalBytes(literal, key, io.commandLine?.()), "--from-literal");
   }
   for (const path of options.fromEnvFile) {
-    const text = (await readFileOrFail(io, path, "--from-env-file")).toString("utf8");
-    for (const [key, value] of envFileItems(text, path))
+    const bytes = await readFileOrFail(io, path, "--from-env-file");
+    for (const [key, value] of envFileItems(bytes, path, io.env))
       put(key, Buffer.from(value, "utf8"), "--from-env-file");
   }
   const metadata: Secret["metadata"] = { name: options.name };

@@ -31,6 +31,8 @@ export function memoryIo(options: {
   /** File modes (e.g. 0o444 for a read-only file). */
   modes?: Record<string, number>;
   env?: Record<string, string>;
+  /** The arguments' bytes, as /proc/self/cmdline gives them. */
+  commandLine?: Uint8Array[];
   now?: Date;
   urls?: Record<string, { status: number; body: string }>;
   tty?: { stdout?: boolean; stderr?: boolean };
@@ -96,6 +98,7 @@ export function memoryIo(options: {
       });
     },
     env: options.env ?? {},
+    commandLine: () => options.commandLine,
     homeDir: "/home/test",
     cwd: () => MEMORY_CWD,
     now: () => options.now ?? new Date("2026-06-01T00:00:00Z"),
