@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  constants,
   chmodSync,
   closeSync,
   mkdtempSync,
@@ -159,6 +160,33 @@ describe("the real Io", () => {
     }
     await nodeIo("test").writeFileAtomic(target, "new", { createMode });
     expect(statSync(target).mode & 0o777).toBe(expected);
+  });
+});
+
+describe("the real Io, writing to what is not a regular file", () => {
+  // A named pipe stands for a device (`-w /dev/null`, `/dev/stdout`): creating one needs no
+  // privilege, and a failure here cannot damage the machine's own devices.
+  it("writes into a named pipe, through a link, instead of replacing it", async () => {
+    const fifo = join(dir, "out.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const link = join(dir, "fifo-link");
+    symlinkSync(fifo, link);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await nodeIo("test").writeFileAtomic(link, "sealed");
+      expect(readFileSync(reader, "utf8")).toBe("sealed");
+    } finally {
+      closeSync(reader);
+    }
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  it("refuses a directory, naming it", async () => {
+    await expect(nodeIo("test").writeFileAtomic(dir, "x")).rejects.toMatchObject({
+      code: "EISDIR",
+      message: `EISDIR: illegal operation on a directory, open '${dir}'`,
+    });
   });
 });
 

@@ -201,9 +201,10 @@ async function resolveWriteTarget(path: string): Promise<string> {
 
 /**
  * Atomic replace: write a hidden temp file next to the target (same filesystem, so rename is
- * atomic), then rename. Writes go through symbolic links; an existing file keeps its mode, and one
- * without its owner's write bit is refused as `EACCES` even for root (kubeseal, run by a user,
- * cannot open it either). Any failure removes the temp file and leaves the target as it was.
+ * atomic), then rename; a device, pipe or socket is written in place instead. Writes go through
+ * symbolic links; an existing file keeps its mode, and one without its owner's write bit is
+ * refused as `EACCES` even for root (kubeseal, run by a user, cannot open it either). Any
+ * failure removes the temp file and leaves the target as it was.
  */
 async function writeFileAtomic(
   path: string,
@@ -215,6 +216,14 @@ async function writeFileAtomic(
     if (err.code === "ENOENT") return undefined;
     throw err;
   });
+  if (existing?.isDirectory()) {
+    throw Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${path}'`), {
+      code: "EISDIR",
+    });
+  }
+  // A device, pipe or socket (`-w /dev/stdout`, `/dev/null`) is written to, not replaced by a
+  // regular file (kubeseal, run as root, turns /dev/null into one).
+  if (existing && !existing.isFile()) return writeFile(target, data);
   if (existing && (existing.mode & 0o200) === 0) {
     throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), {
       code: "EACCES",
