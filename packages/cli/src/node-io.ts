@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, readSync, statSync, writeSync } from "node:fs";
+import type { Stats } from "node:fs";
 import {
   chmod,
   lstat,
@@ -212,23 +213,10 @@ async function writeFileAtomic(
   options: WriteOptions = {},
 ): Promise<void> {
   const target = await resolveWriteTarget(path);
-  const existing = await stat(target).catch((err: { code?: string }) => {
-    if (err.code === "ENOENT") return undefined;
-    throw err;
-  });
-  if (existing?.isDirectory()) {
-    throw Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${path}'`), {
-      code: "EISDIR",
-    });
-  }
+  const existing = await writableTarget(target, path);
   // A device, pipe or socket (`-w /dev/stdout`, `/dev/null`) is written to, not replaced by a
   // regular file (kubeseal, run as root, turns /dev/null into one).
   if (existing && !existing.isFile()) return writeFile(target, data);
-  if (existing && (existing.mode & 0o200) === 0) {
-    throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), {
-      code: "EACCES",
-    });
-  }
   // An explicit or kept mode is applied exactly; a new file's mode is narrowed by the umask, as
   // any program's new file is (0644 under the usual 022, 0600 under 077).
   const exact = options.mode ?? (existing ? existing.mode & 0o7777 : undefined);
@@ -242,6 +230,23 @@ async function writeFileAtomic(
     await unlink(temp).catch(() => undefined);
     throw namingTarget(err, temp, path);
   }
+}
+
+/**
+ * What is at `target` (undefined: nothing yet), refusing a directory and a file its owner may
+ * not write; errors name `path`, the name the user gave.
+ */
+async function writableTarget(target: string, path: string): Promise<Stats | undefined> {
+  const existing = await stat(target).catch((err: { code?: string }) => {
+    if (err.code === "ENOENT") return undefined;
+    throw err;
+  });
+  const refuse = (code: string, what: string): never => {
+    throw Object.assign(new Error(`${code}: ${what}, open '${path}'`), { code });
+  };
+  if (existing?.isDirectory()) refuse("EISDIR", "illegal operation on a directory");
+  if (existing?.isFile() && (existing.mode & 0o200) === 0) refuse("EACCES", "permission denied");
+  return existing;
 }
 
 /** An error about the temporary file, reworded to name the file the user asked for. */
