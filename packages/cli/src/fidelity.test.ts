@@ -474,6 +474,31 @@ describe("a value YAML reads as a tag or anchor alone", () => {
   });
 });
 
+describe("a quoted value continued on a line indented no more than its key", () => {
+  it.each([
+    ["double-quoted", '  q: "first\n  second"\n'],
+    ["single-quoted", "  q: 'first\n  second'\n"],
+  ])(
+    "is refused %s as the YAML 1.1/1.2 difference it is, not as an unclosed quote",
+    async (_, body) => {
+      const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", `stringData:\n${body}`)));
+      expect(sealed.code).toBe(1);
+      expect(sealed.err).toContain(
+        "line 7: a quoted value continues on a line indented no more than its key, which YAML 1.1 tools (kubectl, kubeseal) read and YAML 1.2 tools do not",
+      );
+      expect(sealed.err).not.toContain("first");
+    },
+  );
+
+  it("is still an unclosed quote when it never closes", async () => {
+    const sealed = await signet(
+      ["--cert", "cert.pem"],
+      io(SECRET("", 'stringData:\n  q: "first\n')),
+    );
+    expect(sealed.err).toContain('Missing closing "quote');
+  });
+});
+
 describe("files", () => {
   it("creates the plaintext file of --recovery-unseal -w with mode 0600", async () => {
     const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", "stringData:\n  a: b\n")));

@@ -778,7 +778,44 @@ function syntaxError(doc: Document.Parsed, text: string): YamlSyntaxError | unde
       { deliberate: true, offset: error.pos[0] },
     );
   }
+  if (error.code === "MISSING_CHAR" && closesOnLaterLine(text, error.pos[0])) {
+    return new YamlSyntaxError(`line ${line}: ${UNDERINDENTED_QUOTE}`, {
+      deliberate: true,
+      offset: error.pos[0],
+    });
+  }
   return new YamlSyntaxError(`line ${line}: ${message}`, { yaml12: true, offset: error.pos[0] });
+}
+
+const UNDERINDENTED_QUOTE =
+  "a quoted value continues on a line indented no more than its key, which YAML 1.1 tools (kubectl, kubeseal) read and YAML 1.2 tools do not: indent its continuation lines further";
+
+/**
+ * Whether the quoted scalar the YAML 1.2 reader found unclosed at `end` (the end of its first
+ * line) closes on a later line as libyaml scans it, indentation ignored: a continuation line
+ * indented no deeper than the key ended it for the YAML 1.2 reader. (A `---` or `...` line ends
+ * it for both, an error for libyaml too.) The scalar is taken to open at the line's first quote.
+ */
+function closesOnLaterLine(text: string, end: number): boolean {
+  const lineStart = text.lastIndexOf("\n", end - 1) + 1;
+  const line = text.slice(lineStart, end);
+  const first = line.search(/["']/);
+  if (first < 0) return false;
+  const at = lineStart + first;
+  const quote = text[at];
+  let sawBreak = false;
+  for (let i = at + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      if (/^(?:---|\.\.\.)(?:[ \t\n]|$)/.test(text.slice(i + 1, i + 5))) return false;
+      sawBreak = true;
+    } else if (quote === '"' && c === "\\") i++;
+    else if (c === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return sawBreak;
+    }
+  }
+  return false;
 }
 
 /**
