@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import {
   constants,
   chmodSync,
+  chownSync,
   closeSync,
   mkdtempSync,
   openSync,
@@ -187,6 +188,26 @@ describe("the real Io, writing to what is not a regular file", () => {
       code: "EISDIR",
       message: `EISDIR: illegal operation on a directory, open '${dir}'`,
     });
+  });
+});
+
+describe("the real Io, replacing a file", () => {
+  it("says the temporary file could not be made when the directory refuses it", async () => {
+    // /sys refuses new files, even to root.
+    await expect(nodeIo("test").writeFileAtomic("/sys/signet-test.yaml", "x")).rejects.toThrow(
+      /^EACCES: permission denied: cannot create a temporary file in '\/sys' to replace '\/sys\/signet-test.yaml' atomically$/,
+    );
+  });
+
+  it("keeps the owner of the file it replaces (another user's, when run as root)", async () => {
+    const target = join(dir, "owned.yaml");
+    writeFileSync(target, "old");
+    const uid = process.getuid?.() === 0 ? 65534 : statSync(target).uid;
+    const gid = process.getuid?.() === 0 ? 65534 : statSync(target).gid;
+    chownSync(target, uid, gid);
+    await nodeIo("test").writeFileAtomic(target, "new");
+    expect([statSync(target).uid, statSync(target).gid]).toEqual([uid, gid]);
+    expect(readFileSync(target, "utf8")).toBe("new");
   });
 });
 

@@ -3,6 +3,7 @@ import { readFileSync, readSync, statSync, writeSync } from "node:fs";
 import type { Stats } from "node:fs";
 import {
   chmod,
+  chown,
   lstat,
   readdir,
   readFile,
@@ -225,6 +226,8 @@ async function writeFileAtomic(
   try {
     await writeFile(temp, data, { mode, flush: true });
     if (exact !== undefined) await chmod(temp, exact);
+    // The replacement keeps the file's owner when this process may give it (root, as with sudo).
+    if (existing) await chown(temp, existing.uid, existing.gid).catch(() => undefined);
     await rename(temp, target);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
@@ -249,11 +252,19 @@ async function writableTarget(target: string, path: string): Promise<Stats | und
   return existing;
 }
 
-/** An error about the temporary file, reworded to name the file the user asked for. */
+/**
+ * An error about the temporary file, reworded to name the file the user asked for; when the
+ * temporary file could not be made at all (a directory the user may not write, a read-only file
+ * system), it says so, since the file itself may well be writable.
+ */
 function namingTarget(err: unknown, temp: string, path: string): unknown {
   if (!(err instanceof Error) || !err.message.includes(temp)) return err;
-  const reworded = new Error(err.message.split(temp).join(path));
-  return Object.assign(reworded, { code: (err as { code?: string }).code });
+  const code = (err as { code?: string }).code;
+  const message =
+    err.message.startsWith(`${code ?? ""}:`) && err.message.endsWith(`open '${temp}'`)
+      ? `${err.message.slice(0, err.message.lastIndexOf(", open "))}: cannot create a temporary file in '${dirname(path) || "."}' to replace '${path}' atomically`
+      : err.message.split(temp).join(path);
+  return Object.assign(new Error(message), { code });
 }
 
 function pathKind(path: string): Promise<PathKind> {
