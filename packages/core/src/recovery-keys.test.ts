@@ -40,8 +40,15 @@ describe("recovery private keys", () => {
     // kubeseal reads it as one empty Secret, which its read loop skips: no key at all.
     ["text with no key", "hello: world\n", /no private key or key Secret found/],
     ["an empty file", "", /no private key or key Secret found/],
+    // Its -----BEGIN line would otherwise be read as a YAML document separator.
+    ["the certificate", "CERT", /^keys\.txt: holds a PEM CERTIFICATE, not a private key/],
   ])("names the file when given %s", (_, text, message) => {
-    const body = text === "EC" ? fixture("test-only-ec-key.pem") : text;
+    const body =
+      text === "EC"
+        ? fixture("test-only-ec-key.pem")
+        : text === "CERT"
+          ? fixture("test-only-sealing-cert.pem")
+          : text;
     expect(() => parseRecoveryKeys(body, "keys.txt")).toThrow(
       expect.objectContaining({ code: "ERR_PRIVATE_KEY", message: expect.stringMatching(message) }),
     );

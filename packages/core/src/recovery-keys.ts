@@ -15,6 +15,15 @@ export function parseRecoveryKeys(input: ManifestInput, source: string): Unseali
   const text = typeof input === "string" ? input : Buffer.from(input).toString("utf8");
   const pem = parsePrivateKeyPem(text);
   if (pem) return [pem];
+  // A certificate or public key given by mistake: its `-----BEGIN` line would otherwise be read
+  // as a YAML document separator, and the error would say so.
+  const block = /^\s*-----BEGIN ([A-Z0-9 ]+)-----/.exec(text);
+  if (block) {
+    throw new SignetError(
+      "ERR_PRIVATE_KEY",
+      `${source}: holds a PEM ${block[1]!}, not a private key (nor a backup of key Secrets)`,
+    );
+  }
   const secrets = decodeKeyBackup(input, source);
   if (secrets.length === 0) {
     throw new SignetError("ERR_PRIVATE_KEY", `${source}: no private key or key Secret found`);
