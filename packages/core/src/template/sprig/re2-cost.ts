@@ -1,7 +1,6 @@
-import { foldOrbit } from "../unicode.js";
 import { maxOf } from "../../append.js";
-import { isDeterministic } from "./re2.js";
 import type { Node } from "./re2.js";
+import { disjoint, firstRunes, isDeterministic, runesOf } from "./re2-runes.js";
 
 /**
  * What running a pattern can cost on V8, whose regular expressions backtrack (RE2 runs in linear
@@ -72,43 +71,4 @@ function sequencePaths(items: readonly Node[], n: number): number {
       : Math.min(COST_CAP, backtrackingPaths(item, n) * rest);
   }
   return rest;
-}
-
-/** The runes a one-character node matches, as sorted [lo, hi] runs; undefined for others. */
-function runesOf(node: Node): number[] | undefined {
-  if (node.op === "class") return node.runs;
-  if (node.op === "lit") {
-    const runes = node.fold ? [node.r, ...foldOrbit(node.r)] : [node.r];
-    return runes.sort((a, b) => a - b).flatMap((r) => [r, r]);
-  }
-  if (node.op === "cap" || node.op === "group") return runesOf(node.sub);
-  return undefined;
-}
-
-/**
- * The runes a match of `node` must start with, when that is known: undefined when it may match
- * empty or starts with an assertion (then what follows it decides).
- */
-function firstRunes(node: Node): number[] | undefined {
-  if (node.op === "class" || node.op === "lit") return runesOf(node);
-  if (node.op === "cap" || node.op === "group") return firstRunes(node.sub);
-  if (node.op === "concat")
-    return node.subs[0] === undefined ? undefined : firstRunes(node.subs[0]);
-  if (node.op === "rep") return node.min > 0 ? firstRunes(node.sub) : undefined;
-  if (node.op === "alt") {
-    const all = node.subs.map(firstRunes);
-    if (all.some((r) => r === undefined)) return undefined;
-    return (all as number[][]).flat();
-  }
-  return undefined;
-}
-
-/** Whether two lists of [lo, hi] runs share no rune (the second need not be sorted). */
-function disjoint(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i += 2) {
-    for (let j = 0; j < b.length; j += 2) {
-      if (a[i]! <= b[j + 1]! && b[j]! <= a[i + 1]!) return false;
-    }
-  }
-  return true;
 }

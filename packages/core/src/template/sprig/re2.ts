@@ -2,6 +2,7 @@ import { decodeRune } from "../bytes.js";
 import { CATEGORY_ALIASES } from "../unicode-data.js";
 import { foldable, foldOrbit, unicodeClass } from "../unicode.js";
 import { appendAll } from "../../append.js";
+import { isDeterministic } from "./re2-runes.js";
 
 /**
  * Go's regexp/syntax parser (the `syntax.Perl` flags sprig's regexp.Compile uses), producing a
@@ -640,13 +641,6 @@ function repeatedAlternation(n: Node): Node[] | undefined {
   return n.op === "alt" ? n.subs : undefined;
 }
 
-function firstRune(n: Node): number | undefined {
-  if (n.op === "lit") return n.fold ? Math.min(...foldOrbit(n.r)) : n.r;
-  if (n.op === "concat") return n.subs[0] === undefined ? undefined : firstRune(n.subs[0]);
-  if (n.op === "cap" || n.op === "group") return firstRune(n.sub);
-  return undefined;
-}
-
 /**
  * Refuses the shapes that make V8's backtracking exponential (RE2 runs everything in linear
  * time; this is the price of running on V8): a variable repetition that contains another
@@ -666,12 +660,6 @@ export function backtrackingHazard(node: Node): string | undefined {
     if (hazard !== undefined) return hazard;
   }
   return undefined;
-}
-
-/** Alternatives that start with distinct literal runes: at most one of them can match. */
-export function isDeterministic(alts: readonly Node[]): boolean {
-  const firsts = alts.map(firstRune);
-  return firsts.every((f) => f !== undefined) && new Set(firsts).size === firsts.length;
 }
 
 /** True when the match can only start at the beginning of the text. */
