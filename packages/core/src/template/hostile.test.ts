@@ -69,6 +69,12 @@ describe("budgets", () => {
       "46,000 defines",
       Array.from({ length: 46_000 }, (_, i) => `{{ define "t${i}" }}x{{ end }}`).join(""),
     ],
+    // A short pattern of many Unicode classes: megabytes of V8 source (7.8-10 s, 598 MB before).
+    ["a pattern of 5,000 Unicode classes", '{{ regexMatch (repeat 5000 `\\pL`) "" }}'],
+    [
+      "a pattern of 1,500 case-folded Unicode classes",
+      '{{ regexMatch (cat "(?i)" (repeat 1500 `\\pL`)) "" }}',
+    ],
     // 9.7e8 backtracking paths: within the budget at a step per thousand, 1.8-6 s in V8.
     ["two variable repeats over 990 digits", '{{ regexMatch `\\d*\\d*x` (repeat 990 "1") }}'],
   ])("fails %s with ERR_TEMPLATE_BUDGET, quickly", (_name, template) => {

@@ -3,7 +3,7 @@ import { execFault, refusedFault, TemplateFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
 import { GoSlice } from "../value.js";
-import { backtrackingPaths } from "./re2-cost.js";
+import { backtrackingPaths, emitCost, parseCost } from "./re2-cost.js";
 import {
   backtrackingHazard,
   isAnchored,
@@ -28,8 +28,13 @@ interface Compiled {
   cost: (n: number) => number;
 }
 
-/** Compiles an RE2 pattern; throws a value-free fault when it is invalid or refused. */
-function compileOnly(pattern: string): Compiled {
+/**
+ * Compiles an RE2 pattern; throws a value-free fault when it is invalid or refused. Parsing and
+ * writing the V8 source are charged (`charge`) before each runs: a short pattern of many
+ * Unicode classes expands to megabytes of source.
+ */
+function compileOnly(pattern: string, charge: (units: number) => void): Compiled {
+  charge(parseCost(pattern));
   let parsed: { node: Node; names: string[] };
   try {
     parsed = parseRe2(pattern);
@@ -39,6 +44,7 @@ function compileOnly(pattern: string): Compiled {
   }
   const hazard = backtrackingHazard(parsed.node);
   if (hazard !== undefined) throw refusedFault(hazard);
+  charge(emitCost(parsed.node));
   let re: RegExp;
   try {
     re = new RegExp(toJs(parsed.node), "dgu");
@@ -77,8 +83,10 @@ export function compile(pattern: string, subject: string, ctx: CallContext): Com
   // Compiled once per render (a pattern's refusal or error is the same every time).
   const c = ctx.memo(`regexp:${pattern}`, () => {
     try {
-      return compileOnly(pattern);
+      return compileOnly(pattern, (units) => ctx.charge(units));
     } catch (err) {
+      // Over budget is the render's failure, not the pattern's: it is not kept.
+      if (err instanceof TemplateFault && err.code === "ERR_TEMPLATE_BUDGET") throw err;
       return err instanceof Error ? err : new Error("invalid regular expression");
     }
   });
