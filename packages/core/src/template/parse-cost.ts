@@ -14,17 +14,49 @@ import type { Budget, Meter } from "./exec.js";
 const STEPS_PER_ACTION = 64;
 const STEPS_PER_ACTION_BYTE = 2;
 
-/** The steps parsing `source` is charged: its actions (from `{{` to `}}`) and their bytes. */
+/**
+ * The steps parsing `source` is charged: its actions (from `{{` to the `}}` that ends it, as the
+ * lexer finds it: not one inside a string, raw string, character constant or comment) and their
+ * bytes.
+ */
 export function parseSteps(source: string): number {
   let steps = 0;
   for (let at = 0; ;) {
     const open = source.indexOf("{{", at);
     if (open < 0) return steps;
-    const close = source.indexOf("}}", open + 2);
-    const end = close < 0 ? source.length : close + 2;
+    const end = actionEnd(source, open + 2);
     steps += STEPS_PER_ACTION + STEPS_PER_ACTION_BYTE * (end - open);
     at = end;
   }
+}
+
+/** Where the action whose text starts at `from` ends (after its `}}`; the text's end if never). */
+function actionEnd(source: string, from: number): number {
+  let i = from;
+  if (/^-?\s*\/\*/.test(source.slice(i, i + 4))) {
+    const close = source.indexOf("*/", source.indexOf("/*", i) + 2);
+    i = close < 0 ? source.length : close + 2;
+  }
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "}" && source[i + 1] === "}") return i + 2;
+    if (c === '"' || c === "'") i = quotedEnd(source, i + 1, c);
+    else if (c === "`") {
+      const close = source.indexOf("`", i + 1);
+      i = close < 0 ? source.length : close + 1;
+    } else i++;
+  }
+  return source.length;
+}
+
+/** After a string or character constant opened before `from` (escapes skipped; ends at a line end). */
+function quotedEnd(source: string, from: number, quote: string): number {
+  for (let i = from; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (c === quote || c === "\n") return i + 1;
+  }
+  return source.length;
 }
 
 /** Charges the parse of `source` to `meter`; throws ERR_TEMPLATE_BUDGET when it is over. */
