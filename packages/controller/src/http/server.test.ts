@@ -423,6 +423,32 @@ describe("HTTP API: bodies sent slowly", () => {
   });
 });
 
+describe("HTTP API: answers never read", () => {
+  it("hold no in-flight slot once handed to the socket: others are served", async () => {
+    // An answer far larger than the socket buffers, to a client that never reads it.
+    const big = { ...valid(), spec: { encryptedData: { a: "x".repeat(24 * 1024 * 1024) } } };
+    const h = await start(
+      { maxInFlight: 1, maxBodyBytes: 8 * 1024 * 1024 },
+      { rotate: () => Promise.resolve(big) },
+    );
+    const { hostname, port } = new URL(h.url("/v1/rotate"));
+    const body = JSON.stringify(valid());
+    const socket = connect(Number(port), hostname);
+    await new Promise((r) => socket.once("connect", r));
+    socket.on("error", () => undefined);
+    socket.pause();
+    socket.write(
+      `POST /v1/rotate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);
+    } finally {
+      socket.destroy();
+    }
+  });
+});
+
 describe("HTTP API: clients behind a trusted proxy", () => {
   it("rate-limits each client the proxy forwards for, and hands the client to the ports", async () => {
     const trusted = new BlockList();

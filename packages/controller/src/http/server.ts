@@ -78,13 +78,16 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions): RequestListe
   const maxExpanded = EXPANSION_FACTOR * options.maxBodyBytes;
   const client = (req: IncomingMessage): string => clientOf(req, options.trustedProxies);
   const admit = inFlight(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
-  const reading = bodyReads(MAX_READS_PER_CLIENT, MAX_READS);
+  const reading = perClient(MAX_READS_PER_CLIENT, MAX_READS);
+  const answering = perClient(MAX_ANSWERS_PER_CLIENT, MAX_ANSWERS);
   /**
-   * The rate limit, the body (as text), then the in-flight limit. A request holds an in-flight
-   * slot only once its body is in: one sending its body a byte every few seconds would
-   * otherwise hold a slot for the whole read timeout, and eight of them (one address, well under
-   * the rate limit) kept `/v1/verify` answering 503 to everyone. Body reads have their own
-   * bounds: a few per client and a global number, which also bounds the memory they buffer.
+   * The rate limit, the body (as text), then the in-flight limit, held while the request is
+   * worked on. A request holds an in-flight slot only once its body is in and only until its
+   * answer is handed to the socket: one sending its body a byte every few seconds, or never
+   * reading a large answer, would otherwise hold a slot for minutes, and eight of them (one
+   * address, well under the rate limit) kept `/v1/verify` answering 503 to everyone. Body reads
+   * and answers still being sent have their own bounds, a few per client and a number in all,
+   * which also bound the memory they hold.
    */
   const guarded =
     (handle: (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void>): Handler =>
@@ -97,8 +100,15 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions): RequestListe
       } finally {
         reading.end(who);
       }
-      if (!admit(res)) return;
-      await handle(req, res, body.toString("utf8"));
+      if (!answering.start(who, res)) return;
+      res.once("close", () => answering.end(who));
+      const release = admit(res);
+      if (!release) return;
+      try {
+        await handle(req, res, body.toString("utf8"));
+      } finally {
+        release();
+      }
     };
   const routes: readonly Route[] = [
     {
@@ -208,10 +218,13 @@ class AnswerTooLarge extends Error {
 /** Bodies read at once from one client, and from all (each up to the body limit). */
 export const MAX_READS_PER_CLIENT = 4;
 export const MAX_READS = 32;
+/** Answers still being sent to one client, and to all (each up to four times the body limit). */
+export const MAX_ANSWERS_PER_CLIENT = 4;
+export const MAX_ANSWERS = 16;
 
-/** Counts the bodies being read, per client and in all; over either bound, 503 at once. */
-function bodyReads(
-  perClient: number,
+/** Counts what is under way per client and in all; over either bound, 503 at once. */
+function perClient(
+  most: number,
   total: number,
 ): { start: (client: string, res: ServerResponse) => boolean; end: (client: string) => void } {
   const byClient = new Map<string, number>();
@@ -219,9 +232,8 @@ function bodyReads(
   return {
     start: (client, res) => {
       const mine = byClient.get(client) ?? 0;
-      if (mine >= perClient || all >= total) {
-        res.setHeader("Retry-After", "1");
-        send(res, 503, "text/plain", "busy\n");
+      if (mine >= most || all >= total) {
+        busy(res);
         return false;
       }
       byClient.set(client, mine + 1);
@@ -237,18 +249,28 @@ function bodyReads(
   };
 }
 
-/** At most `max` requests past this point at once; the rest are answered 503 at once. */
-function inFlight(max: number): (res: ServerResponse) => boolean {
+function busy(res: ServerResponse): void {
+  res.setHeader("Retry-After", "1");
+  send(res, 503, "text/plain", "busy\n");
+}
+
+/**
+ * At most `max` requests past this point at once; the rest are answered 503 at once. Returns
+ * the slot's release, or undefined when there was none.
+ */
+function inFlight(max: number): (res: ServerResponse) => (() => void) | undefined {
   let current = 0;
   return (res) => {
     if (current >= max) {
-      res.setHeader("Retry-After", "1");
-      send(res, 503, "text/plain", "busy\n");
-      return false;
+      busy(res);
+      return undefined;
     }
     current++;
-    res.once("close", () => current--);
-    return true;
+    let held = true;
+    return () => {
+      if (held) current--;
+      held = false;
+    };
   };
 }
 
