@@ -66,6 +66,20 @@ describe("metrics", () => {
     expect(await m.text()).not.toContain("condition_info{");
   });
 
+  it("sets no series for a deleted object from a status write that finishes after the delete", async () => {
+    const m = metrics();
+    const uid = (s: SealedSecret, id: string): SealedSecret => ({
+      ...s,
+      metadata: { ...s.metadata, uid: id },
+    });
+    m.forgetConditions(uid(ss(false), "u-1"));
+    m.observeConditions(uid(ss(true, "shop"), "u-1"));
+    expect(await m.text()).not.toContain("condition_info{");
+    // An object created again under the name is another object: its series are set.
+    m.observeConditions(uid(ss(true, "shop"), "u-2"));
+    expect(await m.text()).toContain(SERIES);
+  });
+
   it("drops the series of an instance label the object no longer has", async () => {
     const m = metrics();
     m.observeConditions(ss(true, "shop"));

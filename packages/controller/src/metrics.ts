@@ -28,11 +28,19 @@ interface ConditionLabels {
   ss_app_kubernetes_io_instance: string;
 }
 
+/** Deleted objects remembered against late status writes (see `#forgotten`). */
+const FORGOTTEN_KEPT = 4096;
+
 const objectKey = (ss: Pick<ConditionsOf, "metadata">): string =>
   `${ss.metadata.namespace ?? ""}/${ss.metadata.name ?? ""}`;
 
 export interface ConditionsOf {
-  metadata: { namespace?: string; name?: string; labels?: Readonly<Record<string, string>> };
+  metadata: {
+    namespace?: string;
+    name?: string;
+    uid?: string;
+    labels?: Readonly<Record<string, string>>;
+  };
   status?: Pick<NonNullable<SealedSecret["status"]>, "conditions">;
 }
 
@@ -52,6 +60,12 @@ export class ControllerMetrics {
   >;
   /** The `condition_info` series set for each object (`namespace/name`), to drop them all. */
   readonly #conditionSeries = new Map<string, Map<string, ConditionLabels>>();
+  /**
+   * The uid of each object recently deleted (`namespace/name`): a status write that was under
+   * way when the delete arrived must not set its series again. The latest
+   * {@link FORGOTTEN_KEPT} only, oldest dropped first.
+   */
+  readonly #forgotten = new Map<string, string>();
   readonly #httpRequests: Counter<"path" | "code" | "method">;
   readonly #httpDuration: Histogram<"path" | "method">;
   readonly #rsaOperations: Counter;
@@ -185,6 +199,7 @@ export class ControllerMetrics {
     const conditions = ss.status?.conditions ?? [];
     if (conditions.length === 0) return;
     const key = objectKey(ss);
+    if (this.#deleted(key, ss.metadata.uid ?? "")) return;
     const now = new Map<string, ConditionLabels>();
     for (const c of conditions) {
       const labels = this.#labels(ss, c.type);
@@ -197,6 +212,15 @@ export class ControllerMetrics {
     this.#conditionSeries.set(key, now);
   }
 
+  /** Whether the object `key` with `uid` was deleted (a new object of that name clears it). */
+  #deleted(key: string, uid: string): boolean {
+    const gone = this.#forgotten.get(key);
+    if (gone === undefined) return false;
+    if (gone === uid) return true;
+    this.#forgotten.delete(key);
+    return false;
+  }
+
   /**
    * Drops the object's `condition_info` and expiry series (SealedSecret deleted): every series
    * set for it, whatever the deleted copy's status and labels say (the last status written may
@@ -207,6 +231,12 @@ export class ControllerMetrics {
     for (const labels of this.#conditionSeries.get(key)?.values() ?? [])
       this.#conditionInfo.remove(labels);
     this.#conditionSeries.delete(key);
+    this.#forgotten.delete(key);
+    this.#forgotten.set(key, ss.metadata.uid ?? "");
+    if (this.#forgotten.size > FORGOTTEN_KEPT) {
+      const oldest = this.#forgotten.keys().next();
+      if (!oldest.done) this.#forgotten.delete(oldest.value);
+    }
     for (const c of ss.status?.conditions ?? [])
       this.#conditionInfo.remove(this.#labels(ss, c.type));
     this.observeExpiry(ss, undefined);
