@@ -177,9 +177,9 @@ export const KUBESEAL_FLAGS = {
     "from-literal",
     "(signet) KEY=VALUE item of the Secret to build, as kubectl create secret generic does. Repeatable.",
   ),
-  fromEnvFile: flag.stringArray(
+  fromEnvFile: flag.stringSlice(
     "from-env-file",
-    "(signet) Build the Secret from a KEY=VALUE env file, as kubectl create secret generic does. Repeatable.",
+    "(signet) Build the Secret from KEY=VALUE env files, as kubectl create secret generic does. Repeatable, or comma-separated.",
   ),
   secretType: flag.string(
     "type",

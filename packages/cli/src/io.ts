@@ -55,6 +55,8 @@ export interface Io {
    * values that are not UTF-8, which `process.argv` has replaced; undefined when unknown.
    */
   commandLine?(): readonly Uint8Array[] | undefined;
+  /** The environment as bytes, `NAME=VALUE` each (Linux: /proc/self/environ), as above. */
+  environment?(): readonly Uint8Array[] | undefined;
   homeDir: string;
   /** The current directory (absolute), against which relative paths are read. */
   cwd(): string;

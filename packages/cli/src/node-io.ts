@@ -281,9 +281,18 @@ function pathKind(path: string): Promise<PathKind> {
 
 /** The process's arguments as bytes (NUL-separated in /proc/self/cmdline), or undefined. */
 function commandLine(): readonly Uint8Array[] | undefined {
+  return procStrings("/proc/self/cmdline");
+}
+
+/** The environment the process started with, as bytes (/proc/self/environ), or undefined. */
+function environment(): readonly Uint8Array[] | undefined {
+  return procStrings("/proc/self/environ");
+}
+
+function procStrings(path: string): readonly Uint8Array[] | undefined {
   let raw: Buffer;
   try {
-    raw = readFileSync("/proc/self/cmdline");
+    raw = readFileSync(path);
   } catch {
     return undefined;
   }
@@ -345,6 +354,7 @@ export function nodeIo(version: string, out: ProcessOutput = processOutput()): I
     fetchUrl,
     env: process.env,
     commandLine,
+    environment,
     homeDir: homedir(),
     cwd: () => process.cwd(),
     now: () => new Date(),

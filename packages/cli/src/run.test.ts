@@ -412,22 +412,19 @@ describe("building the Secret without kubectl", () => {
         "tls.crt",
         "--from-file",
         "key=tls.crt",
-        "--from-env-file",
-        "app.env",
       ],
       io,
     );
     expect(secret).toMatchObject({
       metadata: { name: "built", namespace: "apps" },
       type: "kubernetes.io/tls",
-      data: {
-        a: b64("1"),
-        "tls.crt": b64("CRT"),
-        key: b64("CRT"),
-        USER: b64("admin"),
-        PASS: b64("p=w"),
-      },
+      data: { a: b64("1"), "tls.crt": b64("CRT"), key: b64("CRT") },
     });
+    const fromEnv = await roundTrip(
+      ["--name", "built", "-n", "apps", "--from-env-file", "app.env,more.env"],
+      withFiles({ "app.env": "# comment\nUSER=admin\n\nPASS=p=w\n", "more.env": "B=2\n" }, ""),
+    );
+    expect(fromEnv["data"]).toEqual({ USER: b64("admin"), PASS: b64("p=w"), B: b64("2") });
   });
 
   it.each([
@@ -471,6 +468,26 @@ describe("building the Secret without kubectl", () => {
       ["--name", "n", "-n", "x", "--from-file", "k=dir"],
       /^error: --from-file k=dir: cannot give a key name for a directory path$/,
     ],
+    [
+      ["--name", "n", "-n", "x", "--from-file", "a=b=c"],
+      /^error: --from-file "a=b=c": key names or file paths cannot contain '='$/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-env-file", "bad.env", "--from-literal", "Z=1"],
+      /^error: --from-env-file cannot be combined with --from-file or --from-literal/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-literal", "Z=1", "-f", "in.yaml"],
+      /^error: -f "in.yaml" cannot be used with --from-\* flags/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-literal", "\u001b[31mRED=1"],
+      /^error: --from-literal: "\\x1b\[31mRED" is not a valid Secret key/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-env-file", "long.env"],
+      /^error: long.env:2: the line is 64 KiB or longer$/,
+    ],
   ])("refuses %j clearly", async (argv, message) => {
     const { code, err } = await signet(
       ["--cert", "cert.pem", ...argv],
@@ -479,6 +496,7 @@ describe("building the Secret without kubectl", () => {
           "bad.env": "A=1\n1A=x\n",
           "latin1.env": Buffer.from("A=caf\xe9\n", "latin1") as unknown as string,
           "dir/a": "1",
+          "long.env": `A=1\nB=${"x".repeat(65_533)}\r\nC=3\n`,
         },
         "",
       ),
@@ -544,6 +562,24 @@ describe("building the Secret without kubectl", () => {
       }),
     );
     expect(secret["data"]).toEqual({ k: Buffer.from("caf\xe9", "latin1").toString("base64") });
+  });
+
+  it("seals the bytes of an environment value that is not UTF-8, for a bare KEY of an env file", async () => {
+    const secret = await roundTrip(
+      ["--name", "n", "-n", "x", "--from-env-file", "bare.env"],
+      memoryIo({
+        stdin: "",
+        files: { "cert.pem": CERT, "key.pem": KEY, "bare.env": "DB_PASS\n" },
+        env: { DB_PASS: "caf\ufffd" },
+        environment: [
+          Buffer.from("HOME=/x"),
+          Buffer.concat([Buffer.from("DB_PASS=caf"), Buffer.from([0xe9])]),
+        ],
+      }),
+    );
+    expect(secret["data"]).toEqual({
+      DB_PASS: Buffer.from("caf\xe9", "latin1").toString("base64"),
+    });
   });
 
   it("refuses a --from-literal value that is not UTF-8 when its bytes cannot be read back", async () => {

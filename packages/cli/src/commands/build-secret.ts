@@ -1,4 +1,4 @@
-import { setOwn, SignetError } from "@signet/core";
+import { quote, setOwn, SignetError } from "@signet/core";
 import type { Secret } from "@signet/core";
 
 import { readFileOrFail } from "../files.js";
@@ -59,6 +59,59 @@ async function putFromFile(
 }
 
 /**
+ * A variable's value as bytes: the environment's text, or when that holds U+FFFD (Node.js
+ * replaced bytes that are not UTF-8) the bytes the process was given (`Io.environment`).
+ */
+function environment(io: Io): (name: string) => Buffer {
+  return (name) => {
+    const text = io.env[name] ?? "";
+    if (!text.includes("\ufffd")) return Buffer.from(text, "utf8");
+    const prefix = Buffer.from(`${name}=`, "utf8");
+    const raw = io
+      .environment?.()
+      ?.find((entry) => Buffer.from(entry.subarray(0, prefix.length)).equals(prefix));
+    return raw ? Buffer.from(raw.subarray(prefix.length)) : Buffer.from(text, "utf8");
+  };
+}
+
+/** kubectl's `ParseFileSource`: at most one `=`, with text on both sides. */
+function checkFileSource(spec: string): void {
+  const eq = spec.indexOf("=");
+  if (eq === -1) return;
+  if (spec.indexOf("=", eq + 1) !== -1) {
+    throw new SignetError(
+      "ERR_INVALID_FLAG",
+      `--from-file ${quote(spec)}: key names or file paths cannot contain '='`,
+    );
+  }
+  if (eq === 0 || eq === spec.length - 1) {
+    throw new SignetError(
+      "ERR_INVALID_FLAG",
+      `--from-file ${quote(spec)}: ${eq === 0 ? "key name" : "file path"} for file path is missing`,
+    );
+  }
+}
+
+/** The inputs kubectl refuses together, and `-f`, which building the Secret would ignore. */
+function checkSources(options: CliOptions): void {
+  if (
+    options.fromEnvFile.length > 0 &&
+    (options.fromFile.length > 0 || options.fromLiteral.length > 0)
+  ) {
+    throw new SignetError(
+      "ERR_INVALID_FLAG",
+      "--from-env-file cannot be combined with --from-file or --from-literal (as in kubectl)",
+    );
+  }
+  if (options.inputFile !== "") {
+    throw new SignetError(
+      "ERR_INVALID_FLAG",
+      `-f ${quote(options.inputFile)} cannot be used with --from-* flags, which build the Secret: give one or the other`,
+    );
+  }
+}
+
+/**
  * Builds the Secret that `kubectl create secret generic NAME --from-...` would: `--from-file
  * [key=]path` (key defaults to the file's base name), `--from-literal KEY=VALUE`, `--from-env-file`.
  * A key given twice is an error, as in kubectl, and keys and env files follow kubectl's rules
@@ -71,22 +124,26 @@ export async function buildSecretFromFlags(options: CliOptions, io: Io): Promise
       "--name is required to build a Secret from --from-* flags",
     );
   }
+  checkSources(options);
   const items = new Map<string, string>();
   const put = (key: string, value: Buffer, flag: string): void => {
     checkSecretKey(key, flag);
     if (items.has(key))
-      throw new SignetError("ERR_INVALID_FLAG", `${flag}: key "${key}" is given twice`);
+      throw new SignetError("ERR_INVALID_FLAG", `${flag}: key ${quote(key)} is given twice`);
     items.set(key, value.toString("base64"));
   };
-  for (const spec of options.fromFile) await putFromFile(spec, io, put);
+  for (const spec of options.fromFile) {
+    checkFileSource(spec);
+    await putFromFile(spec, io, put);
+  }
   for (const literal of options.fromLiteral) {
     const [key] = splitPair(literal, "--from-literal");
     put(key, literalBytes(literal, key, io.commandLine?.()), "--from-literal");
   }
   for (const path of options.fromEnvFile) {
     const bytes = await readFileOrFail(io, path, "--from-env-file");
-    for (const [key, value] of envFileItems(bytes, path, io.env))
-      put(key, Buffer.from(value, "utf8"), "--from-env-file");
+    for (const [key, value] of envFileItems(bytes, path, environment(io)))
+      put(key, value, "--from-env-file");
   }
   const metadata: Secret["metadata"] = { name: options.name };
   if (options.cluster.namespace !== "") metadata.namespace = options.cluster.namespace;

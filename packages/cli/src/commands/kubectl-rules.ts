@@ -1,4 +1,4 @@
-import { SignetError } from "@signet/core";
+import { quote, SignetError } from "@signet/core";
 
 /**
  * The rules `kubectl create secret generic` applies to what it is given (k8s.io/kubectl
@@ -29,11 +29,11 @@ export function checkSecretKey(key: string, flag: string): void {
   if (errors.length === 0) return;
   throw new SignetError(
     "ERR_INVALID_FLAG",
-    `${flag}: "${key}" is not a valid Secret key: ${errors.join("; ")}`,
+    `${flag}: ${quote(key)} is not a valid Secret key: ${errors.join("; ")}`,
   );
 }
 
-/** What `bufio.Scanner` reads in one line: kubectl fails on a longer one. */
+/** What `bufio.Scanner` reads in one line (a `\r` before the `\n` counted): kubectl stops at it. */
 const MAX_ENV_LINE = 64 * 1024;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** Go's `unicode.IsSpace`, which kubectl trims from the start of each line. */
@@ -45,30 +45,40 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * An env file as kubectl reads it (`processEnvFileLine`): lines split at `\n` (a `\r` before it
  * dropped), a byte-order mark dropped from the first, leading white space trimmed, blank lines
  * and `#` comments skipped; `KEY=VALUE` (the value kept as it is, quotes and trailing blanks
- * included), or a bare `KEY`, whose value is the environment's (`env`, empty when unset). A line
+ * included), or a bare `KEY`, whose value is the environment's (`env`, its bytes; empty when
+ * unset). A line
  * that is not UTF-8 or a key that is not an environment variable name is refused, naming the
  * file and line but never the line's text.
  */
 export function envFileItems(
   bytes: Uint8Array,
   path: string,
-  env: Readonly<Record<string, string | undefined>>,
-): [string, string][] {
-  const items: [string, string][] = [];
-  lines(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).forEach((line, n) => {
-    const item = envLine(n === 0 ? withoutBom(line) : line, `${path}:${n + 1}`, env);
+  env: (name: string) => Buffer,
+): [string, Buffer][] {
+  const items: [string, Buffer][] = [];
+  lines(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).forEach(([line, raw], n) => {
+    const where = `${path}:${n + 1}`;
+    // kubectl's reader stops there and drops the rest of the file without a word: refused.
+    if (raw >= MAX_ENV_LINE) {
+      throw new SignetError("ERR_INVALID_INPUT", `${where}: the line is 64 KiB or longer`);
+    }
+    const item = envLine(n === 0 ? withoutBom(line) : line, where, env);
     if (item) items.push(item);
   });
   return items;
 }
 
-/** The lines of `buffer` as bufio.Scanner splits them (`\n`, a `\r` before it dropped). */
-function lines(buffer: Buffer): Buffer[] {
-  const out: Buffer[] = [];
+/**
+ * The lines of `buffer` as bufio.Scanner splits them (`\n`, a `\r` before it dropped), each
+ * with its length before the `\r` is dropped.
+ */
+function lines(buffer: Buffer): [Buffer, number][] {
+  const out: [Buffer, number][] = [];
   for (let start = 0; start < buffer.length;) {
     const newline = buffer.indexOf(0x0a, start);
     const end = newline < 0 ? buffer.length : newline;
-    out.push(buffer.subarray(start, end > start && buffer[end - 1] === 0x0d ? end - 1 : end));
+    const cr = end > start && buffer[end - 1] === 0x0d ? 1 : 0;
+    out.push([buffer.subarray(start, end - cr), end - start]);
     start = end + 1;
   }
   return out;
@@ -81,11 +91,8 @@ function withoutBom(line: Buffer): Buffer {
 function envLine(
   line: Buffer,
   where: string,
-  env: Readonly<Record<string, string | undefined>>,
-): [string, string] | undefined {
-  if (line.length > MAX_ENV_LINE) {
-    throw new SignetError("ERR_INVALID_INPUT", `${where}: the line is longer than 64 KiB`);
-  }
+  env: (name: string) => Buffer,
+): [string, Buffer] | undefined {
   let text: string;
   try {
     text = utf8.decode(line).replace(LEADING_SPACE, "");
@@ -102,13 +109,13 @@ function envLine(
     const what =
       eq < 0
         ? "a line without '=' must name an environment variable"
-        : `"${key}" is not a valid environment variable name`;
+        : `${quote(key)} is not a valid environment variable name`;
     throw new SignetError(
       "ERR_INVALID_INPUT",
       `${where}: ${what} (letters, digits, '_', '-' or '.', not starting with a digit)`,
     );
   }
-  return [key, eq < 0 ? (env[key] ?? "") : text.slice(eq + 1)];
+  return [key, eq < 0 ? env(key) : Buffer.from(text.slice(eq + 1), "utf8")];
 }
 
 /**

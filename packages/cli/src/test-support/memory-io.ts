@@ -33,6 +33,8 @@ export function memoryIo(options: {
   env?: Record<string, string>;
   /** The arguments' bytes, as /proc/self/cmdline gives them. */
   commandLine?: Uint8Array[];
+  /** The environment's bytes, as /proc/self/environ gives them. */
+  environment?: Uint8Array[];
   now?: Date;
   urls?: Record<string, { status: number; body: string }>;
   tty?: { stdout?: boolean; stderr?: boolean };
@@ -99,6 +101,7 @@ export function memoryIo(options: {
     },
     env: options.env ?? {},
     commandLine: () => options.commandLine,
+    environment: () => options.environment,
     homeDir: "/home/test",
     cwd: () => MEMORY_CWD,
     now: () => options.now ?? new Date("2026-06-01T00:00:00Z"),
