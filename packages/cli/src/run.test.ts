@@ -765,6 +765,61 @@ spec:
     },
   );
 
+  const sealedDoc = (namespace: string, name: string): string =>
+    `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\nspec:\n  encryptedData:\n    old: X-${namespace}-${name}\n`;
+  const secretDoc = (name: string, namespace?: string): string =>
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name, ...(namespace && { namespace }) },
+      stringData: { added: "v" },
+    });
+
+  it.each([
+    [
+      "a ConfigMap of the same name beside it",
+      [
+        sealedDoc("ns", "a"),
+        sealedDoc("ns", "b"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: ns\n",
+      ],
+      secretDoc("a", "ns"),
+      [],
+    ],
+    [
+      "the same name in two namespaces, told apart by -n",
+      [sealedDoc("ns", "a"), sealedDoc("ns2", "a")],
+      secretDoc("a"),
+      ["-n", "ns2"],
+    ],
+  ])("picks the SealedSecret of a multi-document file with %s", async (_, docs, input, flags) => {
+    const io = withFiles({ "ss.yaml": docs.join("---\n") }, input);
+    const { code, err } = await signet(
+      ["--cert", "cert.pem", ...flags, "--merge-into", "ss.yaml"],
+      io,
+    );
+    expect(err).toBe("");
+    expect(code).toBe(0);
+    const merged = io.files.get("ss.yaml")!.toString().split("---\n");
+    const target = flags.length > 0 ? 1 : 0;
+    expect(merged[target]).toMatch(/\n {4}added: Ag/);
+    merged.forEach((doc, i) => {
+      if (i !== target) expect(doc).toBe(docs[i]);
+    });
+  });
+
+  it("says which names it looked for when several SealedSecrets match", async () => {
+    const io = withFiles(
+      { "ss.yaml": [sealedDoc("ns", "a"), sealedDoc("ns2", "a")].join("---\n") },
+      secretDoc("a"),
+    );
+    const { code, err } = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], io);
+    expect(code).toBe(1);
+    expect(err).toMatch(
+      /\("a"\), and there are 2 \(give the namespace: -n or the input's metadata.namespace\)\n$/,
+    );
+  });
+
   it("merges several input Secrets that each name the file's SealedSecret, writing once", async () => {
     const io = withFiles(
       { "ss.yaml": EXISTING },

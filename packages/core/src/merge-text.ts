@@ -40,6 +40,10 @@ export interface MergeTarget {
   scope: SealingScope;
 }
 
+function kindOf(doc: ManifestDocument): unknown {
+  return (doc.value as { kind?: unknown } | null)?.kind;
+}
+
 function nameOf(doc: ManifestDocument): { name?: unknown; namespace?: unknown } {
   const value = doc.value as { metadata?: { name?: unknown; namespace?: unknown } } | null;
   return value?.metadata ?? {};
@@ -67,15 +71,26 @@ function targetDocument(
     );
   }
   const { name, namespace } = wanted;
+  if (!name) {
+    throw new SignetError(
+      "ERR_INVALID_INPUT",
+      `${source} holds ${objects.length} objects: --merge-into merges into the SealedSecret named as the input Secret, which has no name`,
+    );
+  }
+  // Only SealedSecrets are candidates: a ConfigMap of the same name beside them is no target.
   const matches = objects.filter((doc) => {
     const meta = nameOf(doc);
-    return name !== undefined && meta.name === name && (!namespace || meta.namespace === namespace);
+    return (
+      kindOf(doc) === "SealedSecret" &&
+      meta.name === name &&
+      (!namespace || meta.namespace === namespace)
+    );
   });
   if (matches.length === 1) return matches[0]!;
-  const label = `${namespace ? `${namespace}/` : ""}${name ?? ""}`;
+  const label = `${namespace ? `${namespace}/` : ""}${name}`;
   throw new SignetError(
     "ERR_INVALID_INPUT",
-    `${source} holds ${objects.length} objects: --merge-into merges into the one named as the input Secret ("${label}"), and ${matches.length === 0 ? "none is" : "several are"}`,
+    `${source} holds ${objects.length} objects: --merge-into merges into the SealedSecret named as the input Secret ("${label}"), and ${matches.length === 0 ? "there is none" : `there are ${matches.length} (give the namespace: -n or the input's metadata.namespace)`}`,
   );
 }
 

@@ -94,7 +94,10 @@ export async function mergedFile(
 ): Promise<Uint8Array> {
   let bytes: Uint8Array = await readFileOrFail(ctx.io, ctx.path);
   for (const secret of secrets) {
-    const target = parseMergeTarget(bytes, ctx.path, secret.metadata ?? {});
+    // A Secret without a namespace takes `-n`'s, as when it is sealed.
+    const { name, namespace } = secret.metadata ?? {};
+    const explicit = ctx.namespace.explicit ? ctx.namespace.namespace : undefined;
+    const target = parseMergeTarget(bytes, ctx.path, { name, namespace: namespace || explicit });
     checkNamed(target, secret, secrets.length, ctx.path);
     checkRecipient(target, ctx);
     const input = mergeSecret(secret, target, ctx.options.scope);
