@@ -64,8 +64,7 @@ export async function openSealPage(
     }
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  await gotoSteadily(page, url);
-  await page.waitForFunction(() => document.body.classList.contains("ready"));
+  await loadSteadily(page, url, problems);
   return {
     page,
     requests,
@@ -272,6 +271,45 @@ export async function startSignetUi(args: readonly string[]): Promise<SignetUi> 
       return exited;
     },
   };
+}
+
+const NETWORK_CHANGED = /ERR_NETWORK_CHANGED/;
+
+/**
+ * Opens the page and waits until its script has run (`body.ready`), loading it again when
+ * Chromium aborted one of its requests with ERR_NETWORK_CHANGED (see {@link gotoSteadily}: a
+ * lost `app.js` leaves the page dead, which had nothing to do with the page). Those aborts are
+ * not kept among the page's problems.
+ */
+async function loadSteadily(page: Page, url: string, problems: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await gotoSteadily(page, url);
+    const ready = await readyUnlessNetworkChanged(page, problems);
+    for (let i = problems.length - 1; i >= 0; i--) {
+      if (NETWORK_CHANGED.test(problems[i]!)) problems.splice(i, 1);
+    }
+    if (ready) return;
+    if (attempt >= 3) {
+      throw new Error("the page never loaded: Chromium's network changed under it three times");
+    }
+  }
+}
+
+/** True once the page is ready; false when a request of it was aborted by a network change. */
+async function readyUnlessNetworkChanged(page: Page, problems: string[]): Promise<boolean> {
+  const isReady = (): Promise<boolean> =>
+    page.evaluate(() => document.body.classList.contains("ready")).catch(() => false);
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await isReady()) return true;
+    if (problems.some((p) => NETWORK_CHANGED.test(p))) {
+      // A lost icon does not keep the page from getting ready: a moment to see which it was.
+      await new Promise((r) => setTimeout(r, 1000));
+      return isReady();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the page did not get ready within 90 s");
 }
 
 /**
