@@ -1,5 +1,5 @@
 import { maxOf } from "../../append.js";
-import type { Node } from "./re2.js";
+import type { Node } from "./re2-node.js";
 import { disjoint, firstRunes, isDeterministic, runesOf } from "./re2-runes.js";
 
 /**

@@ -1,5 +1,5 @@
 import { foldOrbit } from "../unicode.js";
-import type { Node } from "./re2.js";
+import type { Node } from "./re2-node.js";
 
 /**
  * The runes a pattern's nodes can match first, as sorted [lo, hi] runs with case folding

@@ -2,6 +2,7 @@ import { decodeRune } from "../bytes.js";
 import { CATEGORY_ALIASES } from "../unicode-data.js";
 import { foldable, foldOrbit, unicodeClass } from "../unicode.js";
 import { appendAll } from "../../append.js";
+import type { Node } from "./re2-node.js";
 import { isDeterministic } from "./re2-runes.js";
 
 /**
@@ -26,22 +27,7 @@ const SIMPLE_REPEATS = new Map([
 
 const FLAG_LETTERS = new Set(["i", "m", "s", "U"]);
 
-/** A parsed regular expression. */
-export type Node =
-  | { op: "lit"; r: number; fold: boolean }
-  | { op: "class"; runs: number[] }
-  | { op: "bot" | "eot" | "bol" | "eol" | "wb" | "nwb" | "empty" }
-  | { op: "cap"; sub: Node }
-  | { op: "group"; sub: Node }
-  | { op: "concat" | "alt"; subs: Node[] }
-  | {
-      op: "rep";
-      kind: "*" | "+" | "?" | "{}";
-      min: number;
-      max: number;
-      greedy: boolean;
-      sub: Node;
-    };
+export type { Node } from "./re2-node.js";
 
 /** A Go regexp syntax error (the message names the kind, never the pattern). */
 export class SyntaxError extends Error {}
