@@ -11,7 +11,7 @@ import { sealed, sealingKey, withChanges } from "../test-support/sealed.js";
 import type { TestSealingKey } from "../test-support/sealed.js";
 import { startHttpServer } from "./listen.js";
 import type { RunningServer } from "./listen.js";
-import { createApiApp, MAX_READS_PER_CLIENT } from "./server.js";
+import { createApiApp, MAX_ANSWERS_PER_CLIENT, MAX_READS_PER_CLIENT } from "./server.js";
 import type { ApiOptions, ApiPorts, Readiness } from "./server.js";
 import { rotateSealedSecret, verifySealedSecret } from "./verify-rotate.js";
 
@@ -445,6 +445,41 @@ describe("HTTP API: answers never read", () => {
       expect((await post(h.url("/v1/verify"), valid())).status).toBe(200);
     } finally {
       socket.destroy();
+    }
+  });
+});
+
+describe("HTTP API: answers never read, from one client", () => {
+  it("are sent a few at a time per client: that client gets 503, another is served", async () => {
+    const trusted = new BlockList();
+    trusted.addAddress("127.0.0.1");
+    const big = { ...valid(), spec: { encryptedData: { a: "x".repeat(12 * 1024 * 1024) } } };
+    const h = await start(
+      { trustedProxies: trusted, maxBodyBytes: 4 * 1024 * 1024 },
+      { rotate: () => Promise.resolve(big) },
+    );
+    const { hostname, port } = new URL(h.url("/v1/rotate"));
+    const body = JSON.stringify(valid());
+    const unread = async (): Promise<Socket> => {
+      const socket = connect(Number(port), hostname);
+      await new Promise((r) => socket.once("connect", r));
+      socket.on("error", () => undefined);
+      socket.pause();
+      socket.write(
+        `POST /v1/rotate HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      return socket;
+    };
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < MAX_ANSWERS_PER_CLIENT; i++) held.push(await unread());
+      await new Promise((r) => setTimeout(r, 500));
+      const same = await post(h.url("/v1/verify"), valid(), { "X-Forwarded-For": "203.0.113.1" });
+      expect([same.status, await same.text()]).toEqual([503, "busy\n"]);
+      const other = await post(h.url("/v1/verify"), valid(), { "X-Forwarded-For": "203.0.113.2" });
+      expect(other.status).toBe(200);
+    } finally {
+      for (const s of held) s.destroy();
     }
   });
 });
