@@ -147,10 +147,13 @@ class State {
     const before = m.steps;
     m.steps += Math.max(1, Math.ceil(units));
     if (m.steps > this.opts.budget.maxSteps) throw budgetFault("step budget exceeded");
-    if (Math.floor(m.steps / CLOCK_EVERY) !== Math.floor(before / CLOCK_EVERY)) {
-      if (this.opts.clock() - m.started > this.opts.budget.maxMillis) {
-        throw budgetFault("time budget exceeded");
-      }
+    if (Math.floor(m.steps / CLOCK_EVERY) !== Math.floor(before / CLOCK_EVERY)) this.checkClock();
+  }
+
+  /** The time budget, read now. */
+  private checkClock(): void {
+    if (this.opts.clock() - this.meter.started > this.opts.budget.maxMillis) {
+      throw budgetFault("time budget exceeded");
     }
   }
 
@@ -607,6 +610,9 @@ class State {
     }
     const result = this.safeCall(name, def, argv, this.ctx);
     this.meterValue(result);
+    // A function's work on a large argument is not charged (a million-digit duration or number
+    // costs one call ~0.1 s): after such a call the clock is read at once, not 256 steps later.
+    if (argv.some((v) => valueSize(v) > LARGE_ARGUMENT)) this.checkClock();
     this.sb = PUBLIC;
     return result;
   }
@@ -673,11 +679,17 @@ class State {
     }
   }
 
+  /**
+   * Charges a function's result by its whole size, nested values included and counted at every
+   * place they appear: `list $a $a` doubles what printing, copying or encoding it costs, so
+   * twenty such doublings of a one-element list (a few hundred bytes of template) would make
+   * `deepCopy`, `print` or `toJson` walk a million elements in one call. Such a value is refused
+   * once it passes the output budget; the walk stops there too.
+   */
   private meterValue(v: GoValue): void {
-    const size = valueSize(v);
-    if (size > this.opts.budget.maxOutputBytes) {
-      throw budgetFault("value exceeds the output budget");
-    }
+    const max = this.opts.budget.maxOutputBytes;
+    const size = deepValueSize(v, max);
+    if (size > max) throw budgetFault("value exceeds the output budget");
     this.charge(size / 256);
   }
 
@@ -789,6 +801,42 @@ function valueSize(v: GoValue): number {
   if (v instanceof GoSlice) return v.items.length * 8;
   if (v instanceof GoMap) return v.m.size * 16;
   return 0;
+}
+
+/** Arguments above this size make the clock be read right after the call. */
+const LARGE_ARGUMENT = 64 * 1024;
+
+/**
+ * {@link valueSize} of `v` and of everything nested in it, each place a shared value appears
+ * counted again (as printing or copying it costs); stops past `limit` (and returns more).
+ */
+function deepValueSize(v: GoValue, limit: number): number {
+  let total = 0;
+  const stack: GoValue[] = [v];
+  while (stack.length > 0 && total <= limit) {
+    const x = stack.pop()!;
+    total += valueSize(x);
+    if (x instanceof GoSlice) pushItems(x, stack);
+    else if (x instanceof GoMap) total += pushEntries(x, stack);
+  }
+  return total;
+}
+
+function pushItems(l: GoSlice, stack: GoValue[]): void {
+  for (const item of l.items) if (sized(item)) stack.push(item);
+}
+
+const sized = (v: GoValue): boolean =>
+  typeof v === "string" || v instanceof GoSlice || v instanceof GoMap;
+
+/** Pushes a map's sized values; returns the length of its string keys. */
+function pushEntries(m: GoMap, stack: GoValue[]): number {
+  let keys = 0;
+  for (const [k, item] of m.m) {
+    if (typeof k === "string") keys += k.length;
+    if (sized(item)) stack.push(item);
+  }
+  return keys;
 }
 
 function* sliceEntries(v: GoSlice): Generator<[GoValue, GoValue]> {

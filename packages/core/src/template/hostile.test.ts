@@ -79,6 +79,20 @@ describe("budgets", () => {
       "a pattern of 1,500 case-folded Unicode classes",
       '{{ regexMatch (cat "(?i)" (repeat 1500 `\\pL`)) "" }}',
     ],
+    // Each path compares a hundred characters (10 s in V8 before).
+    [
+      "two variable repeats before a fixed run of 100",
+      '{{ regexMatch `\\d*\\d*0{100}x` (repeat 400 "0") }}',
+    ],
+    // A list holding the same list twice, twenty times over: a million elements to copy.
+    [
+      "twenty doublings of a shared list",
+      `{{ $a := list "x" }}${"{{ $a = list $a $a }}".repeat(20)}{{ $c := deepCopy $a }}ok`,
+    ],
+    [
+      "a list of a 1 MB string held 32 times",
+      `{{ $b := repeat 1000000 "a" }}{{ $c := list${" $b".repeat(32)} | toJson }}`,
+    ],
     // 9.7e8 backtracking paths: within the budget at a step per thousand, 1.8-6 s in V8.
     ["two variable repeats over 990 digits", '{{ regexMatch `\\d*\\d*x` (repeat 990 "1") }}'],
   ])("fails %s with ERR_TEMPLATE_BUDGET, quickly", (_name, template) => {
@@ -105,6 +119,19 @@ describe("budgets", () => {
       expect(text(template)).toBe(out);
     },
   );
+
+  it("reads the clock right after a call on a large argument", () => {
+    // Each call costs 2 steps: without the extra read the clock would wait 128 of them.
+    let t = 0;
+    const clock = (): Date => new Date((t += 100));
+    const call = "{{ $x := atoi $d }}";
+    const failure = failureOf(`{{ $d := repeat 100000 "7" }}${call.repeat(20)}`, {
+      now: clock,
+      budget: { maxMillis: 1000 },
+    });
+    expect(failure.code).toBe("ERR_TEMPLATE_BUDGET");
+    expect(failure.message).toContain("time");
+  });
 
   it("enforces the time budget with the injected clock", () => {
     let t = 0;

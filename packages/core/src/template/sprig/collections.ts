@@ -14,10 +14,10 @@ import { appendAll } from "../../append.js";
 
 /** reflect.DeepEqual over GoValues. */
 function sliceEqual(a: GoSlice, b: GoSlice): boolean {
+  // `items` copies a window of a larger array: read once, not once per element.
+  const [x, y] = [a.items, b.items];
   return (
-    a.elem === b.elem &&
-    a.items.length === b.items.length &&
-    a.items.every((x, i) => deepEqual(x, b.items[i] ?? null))
+    a.elem === b.elem && x.length === y.length && x.every((v, i) => deepEqual(v, y[i] ?? null))
   );
 }
 

@@ -99,3 +99,18 @@ export function emitCost(node: Node): number {
   walk(node);
   return ranges * 8;
 }
+
+/**
+ * The fewest characters a match of `node` takes. Each backtracking path compares up to that many
+ * before failing, so the paths are charged at `1 + min / 8` each: `\d*\d*0{100}x` over 400 zeros
+ * is 3e5 paths but ran 10 s in V8, a hundred comparisons each.
+ */
+export function minLength(node: Node): number {
+  if (node.op === "lit" || node.op === "class") return 1;
+  if (node.op === "cap" || node.op === "group") return minLength(node.sub);
+  if (node.op === "concat") return node.subs.reduce((a, s) => a + minLength(s), 0);
+  if (node.op === "alt") return Math.min(...node.subs.map(minLength));
+  if (node.op === "rep") return node.min * minLength(node.sub);
+  // Assertions and the empty pattern take no character.
+  return 0;
+}

@@ -3,7 +3,7 @@ import { execFault, refusedFault, TemplateFault } from "../failure.js";
 import { fn } from "../funcs.js";
 import type { CallContext, FuncDef } from "../funcs.js";
 import { GoSlice } from "../value.js";
-import { backtrackingPaths, emitCost, parseCost } from "./re2-cost.js";
+import { backtrackingPaths, emitCost, minLength, parseCost } from "./re2-cost.js";
 import {
   backtrackingHazard,
   isAnchored,
@@ -53,10 +53,11 @@ function compileOnly(pattern: string, charge: (units: number) => void): Compiled
   }
   const anchored = isAnchored(parsed.node);
   const node = parsed.node;
+  const perPath = 1 + Math.floor(minLength(node) / 8);
   return {
     re,
     names: parsed.names,
-    cost: (n) => Math.min(1e15, backtrackingPaths(node, n) * (anchored ? 1 : n + 1)),
+    cost: (n) => Math.min(1e15, backtrackingPaths(node, n) * (anchored ? 1 : n + 1) * perPath),
   };
 }
 
