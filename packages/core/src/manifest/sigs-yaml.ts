@@ -51,8 +51,6 @@ export function keyString(key: GoValue): string {
  * bytes that are not UTF-8 (see goBinaryToString) compare as those bytes.
  */
 export function compareCodePoints(a: string, b: string): number {
-  if (hasByteMarkers(a) || hasByteMarkers(b))
-    return compareBytes(goStringBytes(a), goStringBytes(b));
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
@@ -60,6 +58,10 @@ export function compareCodePoints(a: string, b: string): number {
     if (x === y) continue;
     const xs = x >= 0xd800 && x < 0xe000;
     const ys = y >= 0xd800 && y < 0xe000;
+    // Only where the strings first differ can a byte that is not UTF-8 decide (a lone
+    // surrogate stands for one): then compare the bytes. Sorting a large map stays cheap.
+    if ((xs && hasByteMarkers(a)) || (ys && hasByteMarkers(b)))
+      return compareBytes(goStringBytes(a), goStringBytes(b));
     if (xs !== ys) return xs ? 1 : -1;
     return x - y;
   }
