@@ -46,9 +46,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * dropped), a byte-order mark dropped from the first, leading white space trimmed, blank lines
  * and `#` comments skipped; `KEY=VALUE` (the value kept as it is, quotes and trailing blanks
  * included), or a bare `KEY`, whose value is the environment's (`env`, its bytes; empty when
- * unset). A line
- * that is not UTF-8 or a key that is not an environment variable name is refused, naming the
- * file and line but never the line's text.
+ * unset). A line that is not UTF-8 or a key that is not an environment variable name is refused,
+ * naming the file and line but never the line's text.
  */
 export function envFileItems(
   bytes: Uint8Array,
@@ -118,6 +117,9 @@ function envLine(
   return [key, eq < 0 ? env(key) : Buffer.from(text.slice(eq + 1), "utf8")];
 }
 
+/** How a `--from-literal` value given in one argument starts. */
+const LITERAL_FLAG = "--from-literal=";
+
 /**
  * The bytes of a `--from-literal` value as the user gave them: `process.argv` replaces bytes that
  * are not UTF-8 with U+FFFD, which would seal a different value (kubectl seals the bytes). The
@@ -134,11 +136,12 @@ export function literalBytes(
   for (const raw of commandLine ?? []) {
     const arg = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const decoded = arg.toString("utf8");
-    const prefix = decoded === literal ? 0 : decoded === `--from-literal=${literal}` ? 15 : -1;
+    const prefix =
+      decoded === literal ? 0 : decoded === `${LITERAL_FLAG}${literal}` ? LITERAL_FLAG.length : -1;
     if (prefix >= 0) return Buffer.from(arg.subarray(prefix + key.length + 1));
   }
   throw new SignetError(
     "ERR_INVALID_FLAG",
-    `--from-literal: the value of "${key}" holds bytes that are not UTF-8 and they cannot be read back from the command line; give it with --from-file`,
+    `--from-literal: the value of ${quote(key)} holds bytes that are not UTF-8 and they cannot be read back from the command line; give it with --from-file`,
   );
 }
