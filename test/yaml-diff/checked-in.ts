@@ -296,6 +296,21 @@ const secretInputs: [string, string][] = [
   ["unclosed flow", `${SECRET}stringData: {a: b\n`],
   ["a tag after a quoted flow key", `${SECRET}stringData: {'k' !x\n  }\n`],
   ["an anchor after a quoted flow key", `${SECRET}stringData: {"k" &a, b: c}\n`],
+  // `&x:` is the anchor `x` on an empty key for Go, the anchor `x:` for YAML 1.2; a value over
+  // two lines must not make it a multi-line-key error first (seed 202 of the generated corpus).
+  [
+    "an anchor ending in ':' before a two-line flow value",
+    `${SECRET}stringData: {&x: "a\n b", c: d}\n`,
+  ],
+  [
+    "an anchor ending in ':' before a two-line flow collection",
+    `${SECRET}stringData: {&x: {a: b\n }, c: d}\n`,
+  ],
+  ["an anchor ending in ':' in a flow sequence", `${SECRET}stringData: [&x: "a\n b"]\n`],
+  [
+    "an anchor ending in ':' before a U+2029 quoted value",
+    `${SECRET}stringData: {&x: 'a\u2029b'}\n`,
+  ],
   ["a quoted flow key, its colon on the next line", `${SECRET}stringData: {'k'\n  : v}\n`],
   ["a quoted flow key without a value", `${SECRET}stringData: {'k', b: c}\n`],
   [

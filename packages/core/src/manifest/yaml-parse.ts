@@ -628,7 +628,11 @@ function convertPairs(
       continue;
     }
     checkMissingKey(pair, b);
-    checkKeyLength(pair.key as YNode | null, b, flow);
+    // The key's anchor first: where libyaml ends its name earlier (`&x:`), the two readers
+    // disagree on the key itself, and the checks below would report a consequence of that.
+    const keyNode = pair.key as YNode | null;
+    if (keyNode?.anchor !== undefined) checkAnchor(keyNode.anchor, b, keyNode.range?.[0] ?? 0);
+    checkKeyLength(keyNode, b, flow);
     if (flow) {
       checkFlowKey(pair.key as YNode | null, b);
       checkAfterFlowKey(pair.key as YNode | null, b);
