@@ -369,6 +369,15 @@ const sealedInputs: [string, string][] = [
   ["trailing comment document", `${SEALED}spec:\n  encryptedData:\n    a: AgBy\n---\n# end\n`],
   ["no kind", "apiVersion: bitnami.com/v1alpha1\nmetadata:\n  name: s\nspec: {}\n"],
   ["another kind", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"],
+  // Another group with an empty version (`group/`): the version is not defaulted, and the
+  // serializer fails on it before any kind check (seed 1578328129 of the generated corpus).
+  ["an empty version in another group, no kind", "apiVersion: bitnami.co/\nmetadata:\n  name: s\n"],
+  ["an empty version in another group (JSON)", '{"apiVersion": "foo/", "kind": "SealedSecret"}\n'],
+  [
+    "an empty version in the same group",
+    '{"apiVersion": "bitnami.com/", "kind": "SealedSecret"}\n',
+  ],
+  ["an empty group", '{"apiVersion": "/v1alpha1", "kind": "SealedSecret"}\n'],
   [
     "JSON",
     '{"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret", "metadata": {"name": "s"}, "spec": {"encryptedData": {"a": "AgBy"}}}\n',

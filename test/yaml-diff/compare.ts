@@ -35,6 +35,9 @@ export function errorClass(message: string | undefined): string | undefined {
   // Signet does not repeat the text after `---` (it can be a whole Secret; yaml-reader.ts).
   if (message.startsWith("invalid Yaml document separator: "))
     return "invalid Yaml document separator";
+  // Go quotes the whole input after "in"; Signet does not.
+  const missing = /^Object '(Kind|apiVersion)' is missing in '/.exec(message);
+  if (missing) return `Object '${missing[1]}' is missing`;
   if (/^(error converting YAML to JSON: )?unsupported map key/.test(message))
     return "unsupported map key";
   if (
