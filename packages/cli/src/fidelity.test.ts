@@ -542,6 +542,41 @@ describe("files", () => {
     expect(merged).toMatch(/\n {4}new: Ag/);
   });
 
+  it("merges into a file that is one document written on its --- line, rewritten whole as kubeseal does", async () => {
+    const json = await signet(
+      ["--cert", "cert.pem", "-o", "json"],
+      io(SECRET("", "stringData:\n  old: x\n")),
+    );
+    const file = `# sealed\n--- ${JSON.stringify(JSON.parse(json.out))}\n`;
+    const at = io(SECRET("", "stringData:\n  new: z\n"), { "ss.yaml": file });
+    const result = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], at);
+    expect(result.err).toBe("");
+    const merged = at.files.get("ss.yaml")!.toString();
+    // Rewritten in kubeseal's format, JSON: edited in place, the flow mapping would stay a
+    // line starting with `{`, which stream readers (kubeseal --recovery-unseal) take for JSON.
+    expect(merged.startsWith('{\n  "kind": "SealedSecret"')).toBe(true);
+    expect(merged.endsWith("}\n")).toBe(true);
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem", "-o", "json"],
+      io(merged),
+    );
+    expect(opened.err).toBe("");
+    expect(JSON.parse(opened.out).data).toEqual({ new: "eg==", old: "eA==" });
+  });
+
+  it("refuses a stream whose first document is written on its --- line, the file untouched (Go would read that one alone)", async () => {
+    const json = await signet(
+      ["--cert", "cert.pem", "-o", "json"],
+      io(SECRET("", "stringData:\n  old: x\n")),
+    );
+    const file = `--- ${JSON.stringify(JSON.parse(json.out))}\n---\napiVersion: v1\nkind: ConfigMap\n`;
+    const at = io(SECRET("", "stringData:\n  new: z\n"), { "ss.yaml": file });
+    const result = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], at);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^error: ss\.yaml: document 1: invalid Yaml document separator/);
+    expect(at.files.get("ss.yaml")!.toString()).toBe(file);
+  });
+
   it("writes --merge-into through a symbolic link: the link stays, the target changes", async () => {
     const at = memoryIo({
       stdin: SECRET("", "stringData:\n  new: y\n"),

@@ -7,7 +7,7 @@ import { EXPIRES_AT_ANNOTATION, SEALED_WITH_ANNOTATION } from "./constants.js";
 import { SignetError } from "./errors.js";
 import { keyHint } from "./hint.js";
 import { goYamlNeedsQuotes } from "./manifest/go-yaml-emit.js";
-import { readManifest, yamlForEdit } from "./manifest/index.js";
+import { readMergeTarget, yamlForEdit } from "./manifest/index.js";
 import type { ManifestDocument, ManifestInput } from "./manifest/index.js";
 import { applyEdits, mergeEdits } from "./merge.js";
 import type { MergeEdit } from "./merge.js";
@@ -105,7 +105,7 @@ export function parseMergeTarget(
   wanted?: Pick<ObjectMeta, "name" | "namespace">,
 ): MergeTarget {
   const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
-  const documents = readManifest(bytes, source);
+  const documents = readMergeTarget(bytes, source);
   const document = targetDocument(documents, source, wanted);
   const object = document.sealedSecret();
   const scope = scopeFromAnnotations(object.metadata?.annotations);

@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { parseAllDocuments, parseDocument } from "yaml";
 import type { Document } from "yaml";
 
 import { SignetError } from "../errors.js";
@@ -11,6 +11,7 @@ import { readObjects } from "./stream.js";
 import type { DecodeEvent, ReadOutcome } from "./stream.js";
 import { sealedSecretFromGo, secretFromGo } from "./to-model.js";
 import { decodeUniversal } from "./universal.js";
+import { yamlChunkToJson } from "./yaml-chunk.js";
 import { RawJson } from "./go-unmarshal.js";
 import { utf8Bytes, utf8Text } from "./utf8.js";
 
@@ -308,6 +309,54 @@ export function readManifest(input: ManifestInput, source: string): ManifestDocu
     for (; counted < start; counted++) if (bytes[counted] === 0x0a) line++;
     return manifestDocument(bytes, event, { index, line }, source);
   });
+}
+
+/**
+ * The documents of a `--merge-into` file. kubeseal reads that file with the universal decoder,
+ * which takes the first YAML document as go-yaml reads it, so a `---` line holding the document
+ * itself (`--- {apiVersion: ...}`) is valid there, although the stream reader (kubectl's, which
+ * reads inputs) refuses such a line. A file that is one such document is read as that document,
+ * to be rewritten whole as kubeseal rewrites every merge target: JSON, or YAML with `-o yaml`
+ * (edited in place, its flow mapping would stay a JSON-looking line that readers of streams
+ * take for JSON). Anything else reads as a stream, and a stream's errors stand.
+ */
+export function readMergeTarget(input: ManifestInput, source: string): ManifestDocument[] {
+  const bytes = bytesOf(input);
+  try {
+    return readManifest(bytes, source);
+  } catch (err) {
+    const whole = wholeDocument(bytes, source);
+    if (whole === undefined) throw err;
+    return [whole];
+  }
+}
+
+/** A `---` line with content after it: the start of one document written on the marker's line. */
+const CONTENT_AFTER_MARKER = /^\ufeff?(?:[ \t]*(?:#[^\n]*)?\r?\n)*---[ \t]+[^#\s]/;
+
+/**
+ * `bytes` as the one YAML document it is when it opens with content on its `---` line, or
+ * undefined: another shape, more than one document (Go would read the first alone and the rest
+ * would be lost on writing), or a document the comment-keeping editor cannot read.
+ */
+function wholeDocument(bytes: Uint8Array, source: string): ManifestDocument | undefined {
+  const text = utf8Text(bytes);
+  if (!CONTENT_AFTER_MARKER.test(text)) return undefined;
+  const parsed = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: false });
+  if (!Array.isArray(parsed) || parsed.length !== 1 || parsed[0]!.errors.length > 0) {
+    return undefined;
+  }
+  const read = yamlChunkToJson(bytes);
+  if (!read.ok) return undefined;
+  // The span ends before the trailing line break, which the rewrite keeps.
+  const end = utf8Bytes(text.trimEnd()).length;
+  const event: DecodeEvent = {
+    value: {},
+    json: read.json,
+    empty: false,
+    span: { format: "json", start: 0, end },
+  };
+  return manifestDocument(bytes, event, { index: 0, line: 1 }, source);
 }
 
 /**
