@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { nodeIo } from "./node-io.js";
+import { nodeIo, rawPath } from "./node-io.js";
 import { run } from "./run.js";
 
 const CERT = readFileSync(
@@ -264,6 +264,27 @@ describe("the real Io, walking directories", () => {
   });
 });
 
+describe("a path given as bytes that are not UTF-8", () => {
+  const args = [Buffer.from("--cert=c\xe9.pem", "latin1"), Buffer.from("d\xe9j\xe0", "latin1")];
+  const cases: [string, string, string | Buffer][] = [
+    ["is found after a flag's =", "c\ufffd.pem", Buffer.from("c\xe9.pem", "latin1")],
+    ["is found as a whole argument", "d\ufffdj\ufffd", Buffer.from("d\xe9j\xe0", "latin1")],
+    [
+      "stays text when no argument gives it (a name joined to a directory)",
+      "x/c\ufffd.pem",
+      "x/c\ufffd.pem",
+    ],
+    ["stays text when it is UTF-8", "caf\u00e9.pem", "caf\u00e9.pem"],
+  ];
+  it.each(cases)("%s", (_, path, expected) => {
+    expect(rawPath(path, args)).toEqual(expected);
+  });
+
+  it("stays text when the arguments are unknown", () => {
+    expect(rawPath("c\ufffd.pem", undefined)).toBe("c\ufffd.pem");
+  });
+});
+
 // The built binary (CI builds before testing), so stdin and stdout are a real file and real pipes.
 describe("the real Io's standard streams", { timeout: 60_000 }, () => {
   const BIN = fileURLToPath(new URL("../bin/signet.cjs", import.meta.url));
@@ -280,6 +301,26 @@ describe("the real Io's standard streams", { timeout: 60_000 }, () => {
   // Each value's ciphertext length: at least the value's own base64 length when it was read whole.
   const sealed = (out: string) =>
     [...out.matchAll(/^ {4}([ab]): (\S+)$/gm)].map((m) => [m[1], m[2]!.length]);
+
+  it("reads files whose names are not UTF-8 and refuses to write one, naming it", () => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    // Latin-1 names (0xe9, é), made and passed by bash: Node.js cannot pass such bytes itself.
+    const q = (p: string) => `'${p.replace(/'/g, "'\\''")}'`;
+    const latin1 = (name: string) => `"${dir}/$(printf '${name}')"`;
+    const script = [
+      `cp ${q(join(dir, "cert.pem"))} ${latin1("caf\\351.pem")}`,
+      `printf 'v' > ${latin1("val\\351")}`,
+      `${q(process.execPath)} ${q(BIN)} --cert ${latin1("caf\\351.pem")} --name s --namespace ns --from-file=k=${latin1("val\\351")} -o yaml`,
+      `${q(process.execPath)} ${q(BIN)} --cert ${q(join(dir, "cert.pem"))} --from-literal a=b --name s --namespace ns -w ${latin1("out\\351.yaml")}`,
+    ].join(" && ");
+    const res = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+    expect(res.stdout).toMatch(/^ {4}k: Ag/m);
+    expect(res.stderr).toBe(
+      `error: ${dir}/out\ufffd.yaml: the path is not valid UTF-8 (U+FFFD marks the bytes); signet reads such a path but does not write to one: name another file\n`,
+    );
+    expect(res.status).toBe(1);
+    expect(readdirSync(dir).filter((name) => name.startsWith("out\ufffd"))).toEqual([]);
+  });
 
   it("inspects a SealedSecret given as a process substitution (`signet inspect <(cmd)`)", () => {
     writeFileSync(join(dir, "cert.pem"), CERT);

@@ -213,7 +213,7 @@ async function writeFileAtomic(
   data: string | Uint8Array,
   options: WriteOptions = {},
 ): Promise<void> {
-  const target = await resolveWriteTarget(path);
+  const target = await resolveWriteTarget(textPath(path));
   const existing = await writableTarget(target, path);
   // A device, pipe or socket (`-w /dev/stdout`, `/dev/null`) is written to, not replaced by a
   // regular file (kubeseal, run as root, turns /dev/null into one).
@@ -270,7 +270,7 @@ function namingTarget(err: unknown, temp: string, path: string): unknown {
 function pathKind(path: string): Promise<PathKind> {
   return settled(() => {
     try {
-      const s = statSync(path);
+      const s = statSync(rawPath(path, commandLine()));
       return s.isFile() ? "file" : s.isDirectory() ? "directory" : "other";
     } catch (err) {
       if ((err as { code?: string }).code === "ENOENT") return "missing";
@@ -305,8 +305,42 @@ function procStrings(path: string): readonly Uint8Array[] | undefined {
   return args;
 }
 
+/**
+ * A path as the bytes it was given. Node.js reads the process's arguments as UTF-8 and replaces
+ * bytes that are not (U+FFFD), so a file name in another encoding (`caf\xe9.yaml`, Latin-1) would
+ * name no file; such a path is looked up among the raw arguments (`PATH`, or after a `=`: `--flag=KEY=PATH`) and
+ * used as those bytes. A path not given as an argument (or that holds U+FFFD itself) stays text.
+ */
+export function rawPath(path: string, args: readonly Uint8Array[] | undefined): string | Buffer {
+  if (!path.includes("\ufffd")) return path;
+  for (const arg of args ?? []) {
+    const bytes = Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
+    if (bytes.toString("utf8") === path) return bytes;
+    // After any `=`: `--flag=PATH`, `--from-file=KEY=PATH`.
+    for (let at = bytes.indexOf(0x3d); at >= 0; at = bytes.indexOf(0x3d, at + 1)) {
+      const value = bytes.subarray(at + 1);
+      if (value.toString("utf8") === path) return value;
+    }
+  }
+  return path;
+}
+
+/**
+ * Paths the process may only read as bytes: writing one (through a temporary file next to it and
+ * its symbolic links) is refused with a clear error rather than creating a file of another name.
+ */
+function textPath(path: string): string {
+  if (typeof rawPath(path, commandLine()) === "string") return path;
+  throw Object.assign(
+    new Error(
+      `${path}: the path is not valid UTF-8 (U+FFFD marks the bytes); signet reads such a path but does not write to one: name another file`,
+    ),
+    { code: "EILSEQ" },
+  );
+}
+
 async function readDirectory(path: string): Promise<DirectoryEntry[]> {
-  const entries = await readdir(path, { withFileTypes: true });
+  const entries = await readdir(textPath(path), { withFileTypes: true });
   return entries
     .map((e): DirectoryEntry => ({ name: e.name, kind: entryKind(e) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -345,11 +379,11 @@ export function nodeIo(version: string, out: ProcessOutput = processOutput()): I
     writeStdout: stdoutWriter(out),
     writeStderr: stderrWriter(out),
     // Blocking reads and stats (see readStdin): no thread pool for a run that waits on each anyway.
-    readFile: (path) => settled(() => readFileSync(path)),
-    fileSize: (path) => settled(() => statSync(path).size),
+    readFile: (path) => settled(() => readFileSync(rawPath(path, commandLine()))),
+    fileSize: (path) => settled(() => statSync(rawPath(path, commandLine())).size),
     writeFileAtomic,
     pathKind,
-    realPath: (path) => realpath(path),
+    realPath: async (path) => (await realpath(rawPath(path, commandLine()))).toString(),
     readDirectory,
     fetchUrl,
     env: process.env,
