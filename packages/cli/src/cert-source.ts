@@ -1,4 +1,4 @@
-import { SignetError } from "@signet/core";
+import { quote, SignetError } from "@signet/core";
 
 import { connectCluster } from "./cluster/entry.js";
 import { readFileOrFail } from "./files.js";
@@ -13,6 +13,32 @@ import { certSourceHint } from "./recipients.js";
 export function isCertUrl(value: string): boolean {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value);
   return match !== null && match[1]!.length > 1;
+}
+
+/**
+ * kubeseal reads every `--cert` value as one file or URL, the last one winning. A value Signet
+ * would read as a named recipient (`prod=other.pem`, docs/recipients.md) that names an existing
+ * file is that file, as kubeseal reads it (then all values mean what they mean to kubeseal), with
+ * a warning saying how to name the recipient instead. Otherwise the options are unchanged.
+ */
+export async function withCertFiles(
+  options: CliOptions,
+  io: Pick<Io, "pathKind" | "writeStderr">,
+): Promise<CliOptions> {
+  if (options.recipients.length === 0) return options;
+  let files = 0;
+  for (const { name, source } of options.recipients) {
+    const whole = `${name}=${source}`;
+    const kind = await io.pathKind(whole).catch(() => "missing");
+    if (kind === "missing") continue;
+    files++;
+    io.writeStderr(
+      `warning: --cert ${quote(whole)} names an existing file: it is read as that file, as kubeseal reads it, not as recipient ${quote(name)} (for the recipient, write --cert ${quote(`${name}=./${source}`)})\n`,
+    );
+  }
+  if (files === 0) return options;
+  const last = options.recipients.at(-1)!;
+  return { ...options, cert: `${last.name}=${last.source}`, recipients: [] };
 }
 
 /** Reads the certificate bytes from `--cert` (path, http(s):// or file:// URL) or the cluster. */

@@ -1,7 +1,7 @@
 import { encodeObject, SignetError } from "@signet/core";
 import type { OutputFormat } from "@signet/core";
 
-import { readCertificate } from "./cert-source.js";
+import { readCertificate, withCertFiles } from "./cert-source.js";
 import { buildSecretFromFlags, buildsSecretFromFlags } from "./commands/build-secret.js";
 import { runReEncrypt, runValidate } from "./commands/cluster-ops.js";
 import { runRaw } from "./commands/raw.js";
@@ -78,8 +78,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const parsed = parseCommandLine(KUBESEAL_FLAGS, argv, io, () => usage(io.program));
   if (parsed instanceof FlagError) return exitCodeOf(parsed);
-  const options = toOptions(parsed);
   try {
+    const options = await withCertFiles(toOptions(parsed), io);
     await dispatch(options, io);
     return EXIT_OK;
   } catch (err) {

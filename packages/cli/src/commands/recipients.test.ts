@@ -332,6 +332,26 @@ describe("named recipients are refused where they mean nothing", () => {
     expect(out).not.toContain("signet.dev/recipient");
     expect(await openWith("prod.key", out)).toBe(PLAINTEXT);
   });
+
+  it("reads --cert NAME=FILE as the file of that whole name when one exists, as kubeseal does, and says so", async () => {
+    // kubeseal opens the file `prod=staging.pem`; holding prod's certificate, it is what seals.
+    const m = io({ "prod=staging.pem": FILES["prod.pem"] });
+    const { code, out, err } = await signet(["--cert", "prod=staging.pem"], m);
+    expect(code).toBe(0);
+    expect(out).not.toContain("signet.dev/recipient");
+    expect(await openWith("prod.key", out)).toBe(PLAINTEXT);
+    expect(err).toBe(
+      `warning: --cert "prod=staging.pem" names an existing file: it is read as that file, as kubeseal reads it, not as recipient "prod" (for the recipient, write --cert "prod=./staging.pem")\n`,
+    );
+  });
+
+  it("still seals for recipient NAME when no file has the whole NAME=FILE name", async () => {
+    const { code, out, err } = await signet(["--cert", "prod=staging.pem"], io());
+    expect(code).toBe(0);
+    expect(err).toBe("");
+    expect(out).toContain('"signet.dev/recipient": "prod"');
+    expect(await openWith("staging.key", out)).toBe(PLAINTEXT);
+  });
 });
 
 describe("examples/multi-cluster", () => {
