@@ -24,13 +24,20 @@ describe("describeFsError", () => {
     ["ENOENT", "no such file or directory"],
     ["EACCES", "permission denied"],
     ["EISDIR", "is a directory"],
+    ["ENOTDIR", "not a directory"],
+    ["ELOOP", "too many levels of symbolic links"],
+    ["EROFS", "read-only file system"],
+    ["ENOSPC", "no space left on device"],
+    ["EIO", "input/output error"],
   ])("%s reads as Go's %j", (code, text) => {
     expect(describeFsError(Object.assign(new Error("x"), { code }))).toBe(text);
   });
 
   it("keeps the message of any other error", () => {
-    expect(describeFsError(Object.assign(new Error("EIO: i/o error"), { code: "EIO" }))).toBe(
-      "EIO: i/o error",
-    );
+    expect(
+      describeFsError(Object.assign(new Error("ESTRANGE: unheard of"), { code: "ESTRANGE" })),
+    ).toBe("ESTRANGE: unheard of");
+    // Not a code of Object.prototype either.
+    expect(describeFsError(Object.assign(new Error("odd"), { code: "toString" }))).toBe("odd");
   });
 });

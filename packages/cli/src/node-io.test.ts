@@ -70,8 +70,9 @@ describe("the real Io", () => {
       .writeFileAtomic(target, "x")
       .catch((e: unknown) => e)) as Error & { code?: string };
     expect(err.code).toBe("ENOENT");
-    expect(err.message).toContain(`'${target}'`);
-    expect(err.message).not.toMatch(/\.tmp/);
+    expect(err.message).toBe(
+      `open ${target}: no such file or directory (cannot create a temporary file in '${join(dir, "no-such-dir")}' to replace it atomically)`,
+    );
   });
 
   it("reports a non-200 certificate URL with its status", async () => {
@@ -183,11 +184,24 @@ describe("the real Io, writing to what is not a regular file", () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 
-  it("refuses a directory, naming it", async () => {
+  it("refuses a directory, naming it as Go does", async () => {
     await expect(nodeIo("test").writeFileAtomic(dir, "x")).rejects.toMatchObject({
       code: "EISDIR",
-      message: `EISDIR: illegal operation on a directory, open '${dir}'`,
+      message: `open ${dir}: is a directory`,
     });
+  });
+
+  it("refuses a path through a file (ENOTDIR) and a file its owner may not write, as Go words them", async () => {
+    writeFileSync(join(dir, "plain.txt"), "x");
+    await expect(
+      nodeIo("test").writeFileAtomic(join(dir, "plain.txt", "out.yaml"), "x"),
+    ).rejects.toThrow(`open ${join(dir, "plain.txt", "out.yaml")}: not a directory`);
+    writeFileSync(join(dir, "read-only.yaml"), "old");
+    chmodSync(join(dir, "read-only.yaml"), 0o444);
+    await expect(
+      nodeIo("test").writeFileAtomic(join(dir, "read-only.yaml"), "new"),
+    ).rejects.toThrow(`open ${join(dir, "read-only.yaml")}: permission denied`);
+    expect(readFileSync(join(dir, "read-only.yaml"), "utf8")).toBe("old");
   });
 });
 
@@ -195,7 +209,7 @@ describe("the real Io, replacing a file", () => {
   it("says the temporary file could not be made when the directory refuses it", async () => {
     // /sys refuses new files, even to root.
     await expect(nodeIo("test").writeFileAtomic("/sys/signet-test.yaml", "x")).rejects.toThrow(
-      /^EACCES: permission denied: cannot create a temporary file in '\/sys' to replace '\/sys\/signet-test.yaml' atomically$/,
+      /^open \/sys\/signet-test.yaml: permission denied \(cannot create a temporary file in '\/sys' to replace it atomically\)$/,
     );
   });
 

@@ -18,6 +18,8 @@ import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { goErrnoText } from "@signet/core";
+
 import type { DirectoryEntry, Io, PathKind, WriteOptions } from "./io.js";
 
 const STDIN = 0;
@@ -202,18 +204,43 @@ async function resolveWriteTarget(path: string): Promise<string> {
 }
 
 /**
+ * A write failure worded as Go's `*fs.PathError` for the path the user gave (`open out.yaml:
+ * permission denied`, as kubeseal reports one), the reason after it kept; an error without a
+ * known errno code is left as it is.
+ */
+function asPathError(err: unknown, path: string): unknown {
+  const reason = goErrnoText(err);
+  if (!(err instanceof Error) || reason === err.message) return err;
+  const detail = / \((cannot create a temporary file in .*)\)$/.exec(err.message)?.[1];
+  const message = `open ${path}: ${reason}${detail === undefined ? "" : ` (${detail})`}`;
+  return Object.assign(new Error(message), { code: (err as { code?: string }).code });
+}
+
+/**
  * Atomic replace: write a hidden temp file next to the target (same filesystem, so rename is
  * atomic), then rename; a device, pipe or socket is written in place instead. Writes go through
  * symbolic links; an existing file keeps its mode, and one without its owner's write bit is
  * refused as `EACCES` even for root (kubeseal, run by a user, cannot open it either). Any
- * failure removes the temp file and leaves the target as it was.
+ * failure removes the temp file and leaves the target as it was, and is worded as Go's
+ * `open PATH: REASON` for the path given.
  */
 async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   options: WriteOptions = {},
 ): Promise<void> {
-  const target = await resolveWriteTarget(textPath(path));
+  const checked = textPath(path);
+  await replaceFile(checked, data, options).catch((err: unknown) => {
+    throw asPathError(err, path);
+  });
+}
+
+async function replaceFile(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteOptions,
+): Promise<void> {
+  const target = await resolveWriteTarget(path);
   const existing = await writableTarget(target, path);
   // A device, pipe or socket (`-w /dev/stdout`, `/dev/null`) is written to, not replaced by a
   // regular file (kubeseal, run as root, turns /dev/null into one).
@@ -262,7 +289,7 @@ function namingTarget(err: unknown, temp: string, path: string): unknown {
   const code = (err as { code?: string }).code;
   const message =
     err.message.startsWith(`${code ?? ""}:`) && err.message.endsWith(`open '${temp}'`)
-      ? `${err.message.slice(0, err.message.lastIndexOf(", open "))}: cannot create a temporary file in '${dirname(path) || "."}' to replace '${path}' atomically`
+      ? `${err.message.slice(0, err.message.lastIndexOf(", open "))} (cannot create a temporary file in '${dirname(path) || "."}' to replace it atomically)`
       : err.message.split(temp).join(path);
   return Object.assign(new Error(message), { code });
 }
