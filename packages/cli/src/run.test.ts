@@ -473,6 +473,14 @@ describe("building the Secret without kubectl", () => {
       /^error: --from-file "a=b=c": key names or file paths cannot contain '='$/,
     ],
     [
+      ["--name", "n", "-n", "x", "--from-file", "k="],
+      /^error: --from-file "k=": file path for key name "k" missing$/,
+    ],
+    [
+      ["--name", "n", "-n", "x", "--from-file", "=in.yaml"],
+      /^error: --from-file "=in.yaml": key name for file path "in.yaml" missing$/,
+    ],
+    [
       ["--name", "n", "-n", "x", "--from-env-file", "bad.env", "--from-literal", "Z=1"],
       /^error: --from-env-file cannot be combined with --from-file or --from-literal/,
     ],

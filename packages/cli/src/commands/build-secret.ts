@@ -87,7 +87,9 @@ function checkFileSource(spec: string): void {
   if (eq === 0 || eq === spec.length - 1) {
     throw new SignetError(
       "ERR_INVALID_FLAG",
-      `--from-file ${quote(spec)}: ${eq === 0 ? "key name" : "file path"} for file path is missing`,
+      eq === 0
+        ? `--from-file ${quote(spec)}: key name for file path ${quote(spec.slice(1))} missing`
+        : `--from-file ${quote(spec)}: file path for key name ${quote(spec.slice(0, -1))} missing`,
     );
   }
 }
