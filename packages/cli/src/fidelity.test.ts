@@ -490,6 +490,22 @@ describe("a quoted value continued on a line indented no more than its key", () 
     },
   );
 
+  it.each([
+    ["double-quoted", '  q: "pass\u0085word"\n'],
+    ["single-quoted", "  q: 'pass\u0085word'\n"],
+  ])(
+    "names a NEL (U+0085) inside a one-line %s value as what breaks it, not its indentation",
+    async (_, body) => {
+      const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", `stringData:\n${body}`)));
+      expect(sealed.code).toBe(1);
+      expect(sealed.err).toContain(
+        "line 7: a quoted value holds a NEL (U+0085), which YAML 1.1 tools (kubectl, kubeseal) read as a line break",
+      );
+      expect(sealed.err).not.toContain("indent");
+      expect(sealed.err).not.toContain("pass");
+    },
+  );
+
   it("is still an unclosed quote when it never closes", async () => {
     const sealed = await signet(
       ["--cert", "cert.pem"],

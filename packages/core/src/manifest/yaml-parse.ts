@@ -1124,6 +1124,8 @@ export function parseYaml(source: string): ParsedYaml {
     return { ...parsed, end: toSource(parsed.end), scanned: toSource(parsed.scanned) };
   } catch (err) {
     if (err instanceof YamlSyntaxError && err.offset !== undefined) {
+      const nel = nelInQuote(source, err, toSource(err.offset));
+      if (nel) throw nel;
       throw new YamlSyntaxError(err.message, {
         deliberate: err.deliberate,
         yaml12: err.yaml12,
@@ -1132,6 +1134,23 @@ export function parseYaml(source: string): ParsedYaml {
     }
     throw err;
   }
+}
+
+/**
+ * The refusal of a quoted value whose "continuation line" began at a NEL (U+0085) of its own
+ * line: YAML 1.1 readers break the line there (Go folds it into a space), YAML 1.2 readers keep
+ * the character. Said as such: the user sees one line, and indenting would not help.
+ */
+function nelInQuote(source: string, err: YamlSyntaxError, at: number): YamlSyntaxError | undefined {
+  if (!err.message.endsWith(UNDERINDENTED_QUOTE)) return undefined;
+  const lineStart =
+    Math.max(source.lastIndexOf("\n", at - 1), source.lastIndexOf("\r", at - 1)) + 1;
+  if (!source.slice(lineStart, at + 1).includes("\u0085")) return undefined;
+  const line = source.slice(0, lineStart).split(/\r\n?|\n/).length;
+  return new YamlSyntaxError(
+    `line ${line}: a quoted value holds a NEL (U+0085), which YAML 1.1 tools (kubectl, kubeseal) read as a line break (folded into a space) and YAML 1.2 tools keep: write it escaped, "\\N" in double quotes, or remove it`,
+    { deliberate: true, offset: at },
+  );
 }
 
 function parseNormalised(text: string): ParsedYaml {
