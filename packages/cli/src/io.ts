@@ -35,9 +35,13 @@ export interface Io {
    * Writes through a temporary file renamed over `path`; on failure `path` is untouched. Symbolic
    * links are written through (the link stays a link). An existing file keeps its mode and is
    * refused (`EACCES`) when its owner may not write it; a new one gets `createMode` (0644) less
-   * the umask.
+   * the umask. Parts (`readonly string[]`) are written one after the other, never joined.
    */
-  writeFileAtomic(path: string, data: string | Uint8Array, options?: WriteOptions): Promise<void>;
+  writeFileAtomic(
+    path: string,
+    data: string | Uint8Array | readonly string[],
+    options?: WriteOptions,
+  ): Promise<void>;
   /**
    * What `path` is, following symbolic links: "missing" for a missing path or a dangling link;
    * a link loop rejects with an `ELOOP` error.

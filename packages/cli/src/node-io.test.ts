@@ -184,6 +184,12 @@ describe("the real Io, writing to what is not a regular file", () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
 
+  it("writes parts one after the other, as one file", async () => {
+    const target = join(dir, "parts.yaml");
+    await nodeIo("test").writeFileAtomic(target, ["---\na: 1\n", "---\nb: \u{1F600}\n"]);
+    expect(readFileSync(target, "utf8")).toBe("---\na: 1\n---\nb: \u{1F600}\n");
+  });
+
   it("refuses a directory, naming it as Go does", async () => {
     await expect(nodeIo("test").writeFileAtomic(dir, "x")).rejects.toMatchObject({
       code: "EISDIR",

@@ -226,7 +226,7 @@ function asPathError(err: unknown, path: string): unknown {
  */
 async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | readonly string[],
   options: WriteOptions = {},
 ): Promise<void> {
   const checked = textPath(path);
@@ -237,7 +237,7 @@ async function writeFileAtomic(
 
 async function replaceFile(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | readonly string[],
   options: WriteOptions,
 ): Promise<void> {
   const target = await resolveWriteTarget(path);

@@ -974,3 +974,56 @@ describe("merge into a kubeseal-written YAML file", () => {
     expect(keys).toEqual(["a", "m", '"y"', "z"]);
   });
 });
+
+describe("writing large output", () => {
+  // 40,000 four-byte characters: 80,000 UTF-16 units, so a 64 KiB write boundary falls inside
+  // the run, on one side or the other of a pair, depending on the key's length.
+  const EMOJI = "\u{1F600}".repeat(40_000);
+  it.each([["a"], ["ab"]])(
+    "writes stdout in pieces without splitting a character (annotation key %j)",
+    async (key) => {
+      const input = JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "s", namespace: "ns", annotations: { [key]: EMOJI } },
+        data: { foo: b64("bar") },
+      });
+      const io = withFiles({}, input);
+      const writes: number[] = [];
+      const write = io.writeStdout.bind(io);
+      io.writeStdout = (text) => {
+        writes.push(text.length);
+        write(text);
+      };
+      const { code, out } = await signet(["--cert", "cert.pem"], io);
+      expect(code).toBe(0);
+      expect(writes.length).toBeGreaterThan(1);
+      expect(out).not.toContain("\ufffd");
+      expect(out).toContain(`"${key}": "${EMOJI}"`);
+    },
+  );
+
+  it("writes a stream of many SealedSecrets in writes of 64 to 128 KiB, not one per document", async () => {
+    const stream = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: `s${i}`, namespace: "ns" },
+        data: { foo: b64("bar") },
+      }),
+    ).join("\n");
+    const io = withFiles({}, stream);
+    const writes: number[] = [];
+    const write = io.writeStdout.bind(io);
+    io.writeStdout = (text) => {
+      writes.push(text.length);
+      write(text);
+    };
+    const { code, out } = await signet(["--cert", "cert.pem"], io);
+    expect(code).toBe(0);
+    expect(out.match(/"kind": "SealedSecret"/g)).toHaveLength(300);
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes.length).toBeLessThan(20);
+    expect(writes.slice(0, -1).every((n) => n >= 64 * 1024 && n <= 128 * 1024)).toBe(true);
+  });
+});

@@ -13,7 +13,7 @@ import {
   sealRawForRecipients,
 } from "./commands/recipients.js";
 import { runRecoveryUnseal } from "./commands/recovery-unseal.js";
-import { readSecrets, sealSecrets } from "./commands/seal.js";
+import { readSecrets, sealedTexts } from "./commands/seal.js";
 import { expiryOption } from "./expiry.js";
 import { EXIT_OK, exitCodeOf, messageOf } from "./exit.js";
 import { FlagError, KUBESEAL_FLAGS, parseCommandLine, usage } from "./flags.js";
@@ -45,13 +45,51 @@ function outputFor(options: CliOptions): Output {
  * decrypted Secret. Other output keeps an existing file's mode.
  */
 async function emit(
-  text: string | Buffer,
+  text: string | Buffer | readonly string[],
   output: Output,
   io: Io,
   plaintext = false,
 ): Promise<void> {
-  if (output.file === "") io.writeStdout(text);
-  else await io.writeFileAtomic(output.file, text, plaintext ? { mode: 0o600 } : {});
+  if (output.file !== "") {
+    return io.writeFileAtomic(output.file, text, plaintext ? { mode: 0o600 } : {});
+  }
+  if (Buffer.isBuffer(text)) return io.writeStdout(text);
+  writeInPieces(typeof text === "string" ? [text] : text, io);
+}
+
+/**
+ * Text to stdout in writes of 64 to 128 KiB: no joined copy of the whole output, no copy of a
+ * large document as bytes, and no system call per small document. Small documents are not
+ * sliced: slicing flattens a text built by concatenation, and the flat copies of 12,000
+ * documents took 15 MiB more than the texts themselves.
+ */
+function writeInPieces(parts: readonly string[], io: Pick<Io, "writeStdout">): void {
+  let batch = "";
+  for (const part of parts) {
+    if (part.length <= STDOUT_BATCH) batch += part;
+    else {
+      if (batch !== "") io.writeStdout(batch);
+      batch = "";
+      for (let at = 0; at < part.length;) {
+        const end = pieceEnd(part, at, STDOUT_BATCH);
+        io.writeStdout(part.slice(at, end));
+        at = end;
+      }
+    }
+    if (batch.length < STDOUT_BATCH) continue;
+    io.writeStdout(batch);
+    batch = "";
+  }
+  if (batch !== "" || parts.every((part) => part === "")) io.writeStdout(batch);
+}
+
+const STDOUT_BATCH = 64 * 1024;
+
+/** Where a piece of at most `room` (>= 2) code units from `at` ends, never inside a surrogate pair. */
+function pieceEnd(text: string, at: number, room: number): number {
+  const end = Math.min(text.length, at + room);
+  const last = text.charCodeAt(end - 1);
+  return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
 }
 
 /**
@@ -214,7 +252,5 @@ async function seal(
     await runMergeInto(secrets, { ...ctx, path: options.mergeInto });
     return;
   }
-  const sealed = sealSecrets(secrets, ctx);
-  const format = output.format();
-  await emit(sealed.map((s) => encodeObject(s, format)).join(""), output, io);
+  await emit(sealedTexts(secrets, ctx, output.format()), output, io);
 }

@@ -80,7 +80,7 @@ export function memoryIo(options: {
           throw fsError("EACCES", "permission denied", path);
         }
         const mode = opts?.mode ?? existing ?? opts?.createMode;
-        files.set(target, Buffer.from(data));
+        files.set(target, bytesOf(data));
         if (mode !== undefined) modes.set(target, mode);
       }),
     pathKind: (path) => attempt(() => fs.kind(path)),
@@ -166,4 +166,11 @@ function memoryFs(files: Map<string, Buffer>, links: Map<string, string>) {
   }
 
   return { resolve, kind, list };
+}
+
+/** What writeFileAtomic writes: parts one after the other. */
+function bytesOf(data: string | Uint8Array | readonly string[]): Buffer {
+  return typeof data === "string" || ArrayBuffer.isView(data)
+    ? Buffer.from(data)
+    : Buffer.from(data.join(""));
 }
