@@ -169,8 +169,8 @@ function memoryFs(files: Map<string, Buffer>, links: Map<string, string>) {
 }
 
 /** What writeFileAtomic writes: parts one after the other. */
-function bytesOf(data: string | Uint8Array | readonly string[]): Buffer {
-  return typeof data === "string" || ArrayBuffer.isView(data)
-    ? Buffer.from(data)
-    : Buffer.from(data.join(""));
+function bytesOf(data: string | Uint8Array | readonly string[]): Buffer<ArrayBuffer> {
+  if (typeof data === "string") return Buffer.from(data);
+  if (ArrayBuffer.isView(data)) return Buffer.from(data);
+  return Buffer.from(data.join(""));
 }
