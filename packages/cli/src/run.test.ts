@@ -975,6 +975,17 @@ describe("merge into a kubeseal-written YAML file", () => {
   });
 });
 
+/** The length of each piece `io` is given to write to stdout, as it writes them. */
+function recordWrites(io: MemoryIo): number[] {
+  const writes: number[] = [];
+  const write = io.writeStdout.bind(io);
+  io.writeStdout = (text) => {
+    writes.push(text.length);
+    write(text);
+  };
+  return writes;
+}
+
 describe("writing large output", () => {
   // 40,000 four-byte characters: 80,000 UTF-16 units, so a 64 KiB write boundary falls inside
   // the run, on one side or the other of a pair, depending on the key's length.
@@ -989,12 +1000,7 @@ describe("writing large output", () => {
         data: { foo: b64("bar") },
       });
       const io = withFiles({}, input);
-      const writes: number[] = [];
-      const write = io.writeStdout.bind(io);
-      io.writeStdout = (text) => {
-        writes.push(text.length);
-        write(text);
-      };
+      const writes = recordWrites(io);
       const { code, out } = await signet(["--cert", "cert.pem"], io);
       expect(code).toBe(0);
       expect(writes.length).toBeGreaterThan(1);
@@ -1013,12 +1019,7 @@ describe("writing large output", () => {
       }),
     ).join("\n");
     const io = withFiles({}, stream);
-    const writes: number[] = [];
-    const write = io.writeStdout.bind(io);
-    io.writeStdout = (text) => {
-      writes.push(text.length);
-      write(text);
-    };
+    const writes = recordWrites(io);
     const { code, out } = await signet(["--cert", "cert.pem"], io);
     expect(code).toBe(0);
     expect(out.match(/"kind": "SealedSecret"/g)).toHaveLength(300);
