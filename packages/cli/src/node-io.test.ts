@@ -303,6 +303,45 @@ describe("a path given as bytes that are not UTF-8", () => {
   it("stays text when the arguments are unknown", () => {
     expect(rawPath("c\ufffd.pem", undefined)).toBe("c\ufffd.pem");
   });
+
+  it("is found in an environment value (SEALED_SECRETS_CERT=PATH)", () => {
+    const env = [Buffer.from("SEALED_SECRETS_CERT=e\xe8.pem", "latin1")];
+    expect(rawPath("e\ufffd.pem", env)).toEqual(Buffer.from("e\xe8.pem", "latin1"));
+  });
+
+  it.each([
+    [
+      "two arguments",
+      [
+        Buffer.from("--from-file=k1=p\xe9", "latin1"),
+        Buffer.from("--from-file=k2=p\xe8", "latin1"),
+      ],
+    ],
+    [
+      "an argument and an environment value",
+      [
+        Buffer.from("--from-file=p\xe9", "latin1"),
+        Buffer.from("SEALED_SECRETS_CERT=p\xe8", "latin1"),
+      ],
+    ],
+    [
+      "bytes that are not UTF-8 and a name holding U+FFFD itself",
+      [Buffer.from("p\xe9", "latin1"), Buffer.from("p\ufffd", "utf8")],
+    ],
+  ])("is refused, not guessed, when %s read as the same text", (_, sources) => {
+    expect(() => rawPath("p\ufffd", sources)).toThrow(
+      "the path is not valid UTF-8 (U+FFFD marks the bytes), and 2 different arguments or environment values read as it: signet cannot tell which file is meant; rename the files",
+    );
+  });
+
+  it("is the same file when one argument gives it twice", () => {
+    const args = [
+      Buffer.from("-f", "latin1"),
+      Buffer.from("p\xe9", "latin1"),
+      Buffer.from("--x=p\xe9", "latin1"),
+    ];
+    expect(rawPath("p\ufffd", args)).toEqual(Buffer.from("p\xe9", "latin1"));
+  });
 });
 
 // The built binary (CI builds before testing), so stdin and stdout are a real file and real pipes.
@@ -336,10 +375,27 @@ describe("the real Io's standard streams", { timeout: 60_000 }, () => {
     const res = spawnSync("bash", ["-c", script], { encoding: "utf8" });
     expect(res.stdout).toMatch(/^ {4}k: Ag/m);
     expect(res.stderr).toBe(
-      `error: ${dir}/out\ufffd.yaml: the path is not valid UTF-8 (U+FFFD marks the bytes); signet reads such a path but does not write to one: name another file\n`,
+      `error: ${dir}/out\ufffd.yaml: the path is not valid UTF-8 (U+FFFD marks the bytes); signet reads a file named so but does not write to one: rename it\n`,
     );
     expect(res.status).toBe(1);
     expect(readdirSync(dir).filter((name) => name.startsWith("out\ufffd"))).toEqual([]);
+  });
+
+  it("refuses two files whose names differ only in bytes that are not UTF-8, sealing nothing", () => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    const q = (p: string) => `'${p.replace(/'/g, "'\\''")}'`;
+    const named = (octal: string) => `"${dir}/$(printf 'p\\${octal}')"`;
+    const script = [
+      `printf 'E9' > ${named("351")}`,
+      `printf 'E8' > ${named("350")}`,
+      `${q(process.execPath)} ${q(BIN)} --cert ${q(join(dir, "cert.pem"))} --name s --namespace ns --from-file=k1=${named("351")} --from-file=k2=${named("350")}`,
+    ].join(" && ");
+    const res = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+    expect(res.stdout).toBe("");
+    expect(res.stderr).toContain(
+      "2 different arguments or environment values read as it: signet cannot tell which file is meant",
+    );
+    expect(res.status).toBe(1);
   });
 
   it("inspects a SealedSecret given as a process substitution (`signet inspect <(cmd)`)", () => {

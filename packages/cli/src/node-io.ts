@@ -297,7 +297,7 @@ function namingTarget(err: unknown, temp: string, path: string): unknown {
 function pathKind(path: string): Promise<PathKind> {
   return settled(() => {
     try {
-      const s = statSync(rawPath(path, commandLine()));
+      const s = statSync(rawPath(path, rawSources()));
       return s.isFile() ? "file" : s.isDirectory() ? "directory" : "other";
     } catch (err) {
       if ((err as { code?: string }).code === "ENOENT") return "missing";
@@ -333,41 +333,66 @@ function procStrings(path: string): readonly Uint8Array[] | undefined {
 }
 
 /**
- * A path as the bytes it was given. Node.js reads the process's arguments as UTF-8 and replaces
- * bytes that are not (U+FFFD), so a file name in another encoding (`caf\xe9.yaml`, Latin-1) would
- * name no file; such a path is looked up among the raw arguments (`PATH`, or after a `=`: `--flag=KEY=PATH`) and
- * used as those bytes. A path not given as an argument (or that holds U+FFFD itself) stays text.
+ * A path as the bytes it was given. Node.js reads the process's arguments and environment as
+ * UTF-8 and replaces bytes that are not (U+FFFD), so a file name in another encoding
+ * (`caf\xe9.yaml`, Latin-1) would name no file. Such a path is looked up among the raw arguments
+ * and environment values (`sources`: a whole argument, or what follows any `=`: `--flag=PATH`,
+ * `--from-file=KEY=PATH`, `NAME=VALUE`) and used as those bytes when exactly one byte sequence
+ * reads as it. Two that read the same (`p\xe9` and `p\xe8`) cannot be told apart by the text the
+ * parser saw: that is refused rather than guessed. A path found nowhere stays text.
  */
-export function rawPath(path: string, args: readonly Uint8Array[] | undefined): string | Buffer {
+export function rawPath(path: string, sources: readonly Uint8Array[] | undefined): string | Buffer {
   if (!path.includes("\ufffd")) return path;
-  for (const arg of args ?? []) {
-    const bytes = Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength);
-    if (bytes.toString("utf8") === path) return bytes;
-    // After any `=`: `--flag=PATH`, `--from-file=KEY=PATH`.
-    for (let at = bytes.indexOf(0x3d); at >= 0; at = bytes.indexOf(0x3d, at + 1)) {
-      const value = bytes.subarray(at + 1);
-      if (value.toString("utf8") === path) return value;
+  const found: Buffer[] = [];
+  for (const source of sources ?? []) {
+    for (const candidate of candidatesOf(source)) {
+      if (candidate.toString("utf8") !== path) continue;
+      if (!found.some((other) => other.equals(candidate))) found.push(candidate);
     }
   }
-  return path;
+  if (found.length > 1) {
+    throw Object.assign(
+      new Error(
+        `the path is not valid UTF-8 (U+FFFD marks the bytes), and ${found.length} different arguments or environment values read as it: signet cannot tell which file is meant; rename the files`,
+      ),
+      { code: "EILSEQ" },
+    );
+  }
+  return found[0] ?? path;
+}
+
+/** A raw argument or environment entry whole, and what follows each of its `=`. */
+function* candidatesOf(source: Uint8Array): Generator<Buffer> {
+  const bytes = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+  yield bytes;
+  for (let at = bytes.indexOf(0x3d); at >= 0; at = bytes.indexOf(0x3d, at + 1)) {
+    yield bytes.subarray(at + 1);
+  }
+}
+
+/** The raw arguments and environment entries {@link rawPath} looks paths up in. */
+function rawSources(): readonly Uint8Array[] {
+  return [...(commandLine() ?? []), ...(environment() ?? [])];
 }
 
 /**
  * Paths the process may only read as bytes: writing one (through a temporary file next to it and
  * its symbolic links) is refused with a clear error rather than creating a file of another name.
  */
-function textPath(path: string): string {
-  if (typeof rawPath(path, commandLine()) === "string") return path;
+function textPath(path: string, what = "does not write to one"): string {
+  if (typeof rawPath(path, rawSources()) === "string") return path;
   throw Object.assign(
     new Error(
-      `${path}: the path is not valid UTF-8 (U+FFFD marks the bytes); signet reads such a path but does not write to one: name another file`,
+      `${path}: the path is not valid UTF-8 (U+FFFD marks the bytes); signet reads a file named so but ${what}: rename it`,
     ),
     { code: "EILSEQ" },
   );
 }
 
 async function readDirectory(path: string): Promise<DirectoryEntry[]> {
-  const entries = await readdir(textPath(path), { withFileTypes: true });
+  const entries = await readdir(textPath(path, "does not list a directory named so"), {
+    withFileTypes: true,
+  });
   return entries
     .map((e): DirectoryEntry => ({ name: e.name, kind: entryKind(e) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -406,11 +431,11 @@ export function nodeIo(version: string, out: ProcessOutput = processOutput()): I
     writeStdout: stdoutWriter(out),
     writeStderr: stderrWriter(out),
     // Blocking reads and stats (see readStdin): no thread pool for a run that waits on each anyway.
-    readFile: (path) => settled(() => readFileSync(rawPath(path, commandLine()))),
-    fileSize: (path) => settled(() => statSync(rawPath(path, commandLine())).size),
+    readFile: (path) => settled(() => readFileSync(rawPath(path, rawSources()))),
+    fileSize: (path) => settled(() => statSync(rawPath(path, rawSources())).size),
     writeFileAtomic,
     pathKind,
-    realPath: async (path) => (await realpath(rawPath(path, commandLine()))).toString(),
+    realPath: async (path) => (await realpath(rawPath(path, rawSources()))).toString(),
     readDirectory,
     fetchUrl,
     env: process.env,
