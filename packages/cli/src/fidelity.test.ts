@@ -580,6 +580,22 @@ describe("files", () => {
     expect(JSON.parse(opened.out).data).toEqual({ new: "eg==", old: "eA==" });
   });
 
+  it("merges into a document written on its --- line followed by an empty document (a trailing ---)", async () => {
+    const json = await signet(
+      ["--cert", "cert.pem", "-o", "json"],
+      io(SECRET("", "stringData:\n  old: x\n")),
+    );
+    const file = `--- ${JSON.stringify(JSON.parse(json.out))}\n---\n`;
+    const at = io(SECRET("", "stringData:\n  new: z\n"), { "ss.yaml": file });
+    const result = await signet(["--cert", "cert.pem", "--merge-into", "ss.yaml"], at);
+    expect(result.err).toBe("");
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem", "-o", "json"],
+      io(at.files.get("ss.yaml")!.toString()),
+    );
+    expect(JSON.parse(opened.out).data).toEqual({ new: "eg==", old: "eA==" });
+  });
+
   it("refuses a stream whose first document is written on its --- line, the file untouched (Go would read that one alone)", async () => {
     const json = await signet(
       ["--cert", "cert.pem", "-o", "json"],

@@ -1,4 +1,4 @@
-import { parseAllDocuments, parseDocument } from "yaml";
+import { isScalar, parseAllDocuments, parseDocument } from "yaml";
 import type { Document } from "yaml";
 
 import { SignetError } from "../errors.js";
@@ -335,17 +335,18 @@ export function readMergeTarget(input: ManifestInput, source: string): ManifestD
 const CONTENT_AFTER_MARKER = /^\ufeff?(?:[ \t]*(?:#[^\n]*)?\r?\n)*---[ \t]+[^#\s]/;
 
 /**
- * `bytes` as the one YAML document it is when it opens with content on its `---` line, or
- * undefined: another shape, more than one document (Go would read the first alone and the rest
- * would be lost on writing), or a document the comment-keeping editor cannot read.
+ * `bytes` as the one YAML document it is when it opens with content on its `---` line (empty
+ * documents may follow), or undefined: another shape, more than one document (Go would read the
+ * first alone and the rest would be lost on writing), or text the `yaml` package cannot read.
  */
 function wholeDocument(bytes: Uint8Array, source: string): ManifestDocument | undefined {
   const text = utf8Text(bytes);
   if (!CONTENT_AFTER_MARKER.test(text)) return undefined;
   const parsed = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: false });
-  if (!Array.isArray(parsed) || parsed.length !== 1 || parsed[0]!.errors.length > 0) {
-    return undefined;
-  }
+  // Empty documents after it (`--- {...}` then `---`) hold nothing to lose in the rewrite.
+  const [first, ...rest] = Array.isArray(parsed) ? parsed : [];
+  if (!first || [first, ...rest].some((doc) => doc.errors.length > 0)) return undefined;
+  if (rest.some((doc) => !emptyDocument(doc.contents))) return undefined;
   const read = yamlChunkToJson(bytes);
   if (!read.ok) return undefined;
   // The span ends before the trailing line break, which the rewrite keeps.
@@ -357,6 +358,12 @@ function wholeDocument(bytes: Uint8Array, source: string): ManifestDocument | un
     span: { format: "json", start: 0, end },
   };
   return manifestDocument(bytes, event, { index: 0, line: 1 }, source);
+}
+
+/** A document the `yaml` package read as nothing: no node, or an empty plain scalar. */
+function emptyDocument(contents: unknown): boolean {
+  if (contents === null || contents === undefined) return true;
+  return isScalar(contents) && contents.source === "" && !contents.tag && !contents.anchor;
 }
 
 /**
