@@ -160,6 +160,14 @@ function residualInputs(): [string, string][] {
     ],
     [`a Secret of ${n(valueCount)} one-byte values (sealed)`, values],
     [
+      "a double-quoted value of 262,000 four-byte characters (sealed)",
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\nstringData:\n  k: "${"\u{1F600}".repeat(262_000)}"\n`,
+    ],
+    [
+      "a 1 MB base64 `data` value of bytes that are not UTF-8 (sealed)",
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\ndata:\n  k: ${"8PDw".repeat(256_000)}\n`,
+    ],
+    [
       "a value sealed empty (`!x`, warned about) beside a block-scalar line of blanks (sealed)",
       `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ns}\nstringData:\n  p: !x\n  q: |\n    a${" ".repeat(near - 120)}b\n`,
     ],
