@@ -26,9 +26,12 @@ const QUOTED_KEY_END = /^:(?: +|$)/;
 const MAX_KEY = 1000;
 /**
  * Characters every reader takes literally, and the line feed: printable ASCII and non-ASCII text
- * outside the YAML 1.1 line breaks (NEL, LS, PS), the BOM, surrogates and non-characters.
+ * outside the YAML 1.1 line breaks (NEL, LS, PS), the BOM and non-characters; characters beyond
+ * U+FFFF (emoji) too, but no lone surrogate, which marks a byte that is not UTF-8 (go-utf8.ts).
+ * Matched by code point (`u`): a surrogate pair is one character.
  */
-const SAFE_TEXT = /^[\n\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/;
+const SAFE_TEXT =
+  /^[\n\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]*$/u;
 /** An anchor before a value: libyaml's anchor names (letters, digits, `_`, `-`), then spaces. */
 const ANCHOR = /^&([0-9A-Za-z_-]+) +/;
 /** An alias value: its name, then only spaces or a comment after a space. */
