@@ -506,6 +506,18 @@ describe("a quoted value continued on a line indented no more than its key", () 
     },
   );
 
+  it.each([
+    ["on a quoted value's continuation line", '  q: "a\n    b\u0085c"\n', 8],
+    ["in a plain value", "  q: a\u0085b\n", 7],
+    ["in a literal block", "  q: |\n    a\u0085b\n", 8],
+  ])("says where a NEL is when one %s breaks the document", async (_, body, line) => {
+    const sealed = await signet(["--cert", "cert.pem"], io(SECRET("", `stringData:\n${body}`)));
+    expect(sealed.code).toBe(1);
+    expect(sealed.err).toContain(
+      `(line ${line} holds a NEL, U+0085, which YAML 1.1 tools such as kubectl and kubeseal read as a line break)`,
+    );
+  });
+
   it("is still an unclosed quote when it never closes", async () => {
     const sealed = await signet(
       ["--cert", "cert.pem"],

@@ -1126,7 +1126,7 @@ export function parseYaml(source: string): ParsedYaml {
     if (err instanceof YamlSyntaxError && err.offset !== undefined) {
       const nel = nelInQuote(source, err, toSource(err.offset));
       if (nel) throw nel;
-      throw new YamlSyntaxError(err.message, {
+      throw new YamlSyntaxError(err.deliberate ? err.message : withNelNote(err.message, source), {
         deliberate: err.deliberate,
         yaml12: err.yaml12,
         offset: toSource(err.offset),
@@ -1134,6 +1134,18 @@ export function parseYaml(source: string): ParsedYaml {
     }
     throw err;
   }
+}
+
+/**
+ * A syntax error in a document holding a NEL (U+0085), which is invisible in most editors and a
+ * line break to YAML 1.1 readers (Go), text to YAML 1.2 ones: the error is most likely its doing,
+ * so the message says where it is (the line as an editor counts it).
+ */
+function withNelNote(message: string, source: string): string {
+  const at = source.indexOf("\u0085");
+  if (at < 0) return message;
+  const line = source.slice(0, at).split(/\r\n?|\n/).length;
+  return `${message} (line ${line} holds a NEL, U+0085, which YAML 1.1 tools such as kubectl and kubeseal read as a line break)`;
 }
 
 /**
