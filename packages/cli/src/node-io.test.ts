@@ -334,6 +334,11 @@ describe("a path given as bytes that are not UTF-8", () => {
     );
   });
 
+  it("is found in a comma-separated list (--recovery-private-key A,B)", () => {
+    const args = [Buffer.from("k\xe9.pem,other.pem", "latin1")];
+    expect(rawPath("k\ufffd.pem", args)).toEqual(Buffer.from("k\xe9.pem", "latin1"));
+  });
+
   it("is the same file when one argument gives it twice", () => {
     const args = [
       Buffer.from("-f", "latin1"),

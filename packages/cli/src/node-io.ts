@@ -336,9 +336,8 @@ function procStrings(path: string): readonly Uint8Array[] | undefined {
  * A path as the bytes it was given. Node.js reads the process's arguments and environment as
  * UTF-8 and replaces bytes that are not (U+FFFD), so a file name in another encoding
  * (`caf\xe9.yaml`, Latin-1) would name no file. Such a path is looked up among the raw arguments
- * and environment values (`sources`: a whole argument, or what follows any `=`: `--flag=PATH`,
- * `--from-file=KEY=PATH`, `NAME=VALUE`) and used as those bytes when exactly one byte sequence
- * reads as it. Two that read the same (`p\xe9` and `p\xe8`) cannot be told apart by the text the
+ * and environment values (`sources`, see {@link candidatesOf}) and used as those bytes when
+ * exactly one byte sequence reads as it. Two that read the same (`p\xe9` and `p\xe8`) cannot be told apart by the text the
  * parser saw: that is refused rather than guessed. A path found nowhere stays text.
  */
 export function rawPath(path: string, sources: readonly Uint8Array[] | undefined): string | Buffer {
@@ -361,12 +360,26 @@ export function rawPath(path: string, sources: readonly Uint8Array[] | undefined
   return found[0] ?? path;
 }
 
-/** A raw argument or environment entry whole, and what follows each of its `=`. */
+const MAX_CANDIDATES = 4096;
+
+/**
+ * The parts of a raw argument or environment entry a path can be: each run that starts at its
+ * start or after a `=` or `,` and ends at its end or before a `,` (`--flag=PATH`,
+ * `--from-file=KEY=PATH`, `NAME=VALUE`, `--recovery-private-key A,B`).
+ */
 function* candidatesOf(source: Uint8Array): Generator<Buffer> {
   const bytes = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
-  yield bytes;
-  for (let at = bytes.indexOf(0x3d); at >= 0; at = bytes.indexOf(0x3d, at + 1)) {
-    yield bytes.subarray(at + 1);
+  const starts = [0];
+  const ends: number[] = [];
+  bytes.forEach((byte, at) => {
+    if (byte === 0x3d || byte === 0x2c) starts.push(at + 1);
+    if (byte === 0x2c) ends.push(at);
+  });
+  ends.push(bytes.length);
+  // Bounded: no list of paths has more parts, and an odd environment value must not cost seconds.
+  if (starts.length * ends.length > MAX_CANDIDATES) return;
+  for (const start of starts) {
+    for (const end of ends) if (end >= start) yield bytes.subarray(start, end);
   }
 }
 
