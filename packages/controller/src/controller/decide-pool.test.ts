@@ -109,14 +109,17 @@ describe("pooledDecider", () => {
 
 describe("RsaPool", () => {
   it("serves a small namespace between the operations of a large one", async () => {
-    const pool = new RsaPool({ concurrency: 1, apiShare: 1 });
+    // The small object arrives once the large one's first RSA operation has begun (39 left), not
+    // after a fixed delay: on a loaded machine a 5 ms timer fired after all 40 were done.
+    let bigStarted!: () => void;
+    const started = new Promise<void>((resolve) => (bigStarted = resolve));
+    const pool = new RsaPool({ concurrency: 1, apiShare: 1, onOperation: () => bigStarted() });
     const decider = pooledDecider(settings, { keys: () => [a.key] }, pool, CLOCK);
     const finished: string[] = [];
     const big = decider
       .decide(object(a, 40, "big"), undefined, [])
       .then(() => finished.push("big"));
-    // Let the large object start before the small one arrives.
-    await new Promise((r) => setTimeout(r, 5));
+    await started;
     const small = decider
       .decide(object(a, 2, "small"), undefined, [])
       .then(() => finished.push("small"));
