@@ -297,16 +297,22 @@ describe("a path given as bytes that are not UTF-8", () => {
     ["stays text when it is UTF-8", "caf\u00e9.pem", "caf\u00e9.pem"],
   ];
   it.each(cases)("%s", (_, path, expected) => {
-    expect(rawPath(path, args)).toEqual(expected);
+    expect(rawPath(path, () => args)).toEqual(expected);
+  });
+
+  it("reads no raw arguments or environment for a path that is UTF-8", () => {
+    let reads = 0;
+    expect(rawPath("caf\u00e9.pem", () => (reads++, []))).toBe("caf\u00e9.pem");
+    expect(reads).toBe(0);
   });
 
   it("stays text when the arguments are unknown", () => {
-    expect(rawPath("c\ufffd.pem", undefined)).toBe("c\ufffd.pem");
+    expect(rawPath("c\ufffd.pem", () => undefined)).toBe("c\ufffd.pem");
   });
 
   it("is found in an environment value (SEALED_SECRETS_CERT=PATH)", () => {
     const env = [Buffer.from("SEALED_SECRETS_CERT=e\xe8.pem", "latin1")];
-    expect(rawPath("e\ufffd.pem", env)).toEqual(Buffer.from("e\xe8.pem", "latin1"));
+    expect(rawPath("e\ufffd.pem", () => env)).toEqual(Buffer.from("e\xe8.pem", "latin1"));
   });
 
   it.each([
@@ -329,14 +335,14 @@ describe("a path given as bytes that are not UTF-8", () => {
       [Buffer.from("p\xe9", "latin1"), Buffer.from("p\ufffd", "utf8")],
     ],
   ])("is refused, not guessed, when %s read as the same text", (_, sources) => {
-    expect(() => rawPath("p\ufffd", sources)).toThrow(
+    expect(() => rawPath("p\ufffd", () => sources)).toThrow(
       "the path is not valid UTF-8 (U+FFFD marks the bytes), and 2 different arguments or environment values read as it: signet cannot tell which file is meant; rename the files",
     );
   });
 
   it("is found in a comma-separated list (--recovery-private-key A,B)", () => {
     const args = [Buffer.from("k\xe9.pem,other.pem", "latin1")];
-    expect(rawPath("k\ufffd.pem", args)).toEqual(Buffer.from("k\xe9.pem", "latin1"));
+    expect(rawPath("k\ufffd.pem", () => args)).toEqual(Buffer.from("k\xe9.pem", "latin1"));
   });
 
   it("is the same file when one argument gives it twice", () => {
@@ -345,7 +351,7 @@ describe("a path given as bytes that are not UTF-8", () => {
       Buffer.from("p\xe9", "latin1"),
       Buffer.from("--x=p\xe9", "latin1"),
     ];
-    expect(rawPath("p\ufffd", args)).toEqual(Buffer.from("p\xe9", "latin1"));
+    expect(rawPath("p\ufffd", () => args)).toEqual(Buffer.from("p\xe9", "latin1"));
   });
 });
 

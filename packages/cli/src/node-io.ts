@@ -297,7 +297,7 @@ function namingTarget(err: unknown, temp: string, path: string): unknown {
 function pathKind(path: string): Promise<PathKind> {
   return settled(() => {
     try {
-      const s = statSync(rawPath(path, rawSources()));
+      const s = statSync(rawPath(path, rawSources));
       return s.isFile() ? "file" : s.isDirectory() ? "directory" : "other";
     } catch (err) {
       if ((err as { code?: string }).code === "ENOENT") return "missing";
@@ -336,14 +336,18 @@ function procStrings(path: string): readonly Uint8Array[] | undefined {
  * A path as the bytes it was given. Node.js reads the process's arguments and environment as
  * UTF-8 and replaces bytes that are not (U+FFFD), so a file name in another encoding
  * (`caf\xe9.yaml`, Latin-1) would name no file. Such a path is looked up among the raw arguments
- * and environment values (`sources`, see {@link candidatesOf}) and used as those bytes when
+ * and environment values (`sources()`, see {@link candidatesOf}) and used as those bytes when
  * exactly one byte sequence reads as it. Two that read the same (`p\xe9` and `p\xe8`) cannot be told apart by the text the
  * parser saw: that is refused rather than guessed. A path found nowhere stays text.
  */
-export function rawPath(path: string, sources: readonly Uint8Array[] | undefined): string | Buffer {
+export function rawPath(
+  path: string,
+  sources: () => readonly Uint8Array[] | undefined,
+): string | Buffer {
+  // Most paths are UTF-8: the raw arguments and environment are read only for the others.
   if (!path.includes("\ufffd")) return path;
   const found: Buffer[] = [];
-  for (const source of sources ?? []) {
+  for (const source of sources() ?? []) {
     for (const candidate of candidatesOf(source)) {
       if (candidate.toString("utf8") !== path) continue;
       if (!found.some((other) => other.equals(candidate))) found.push(candidate);
@@ -393,7 +397,7 @@ function rawSources(): readonly Uint8Array[] {
  * its symbolic links) is refused with a clear error rather than creating a file of another name.
  */
 function textPath(path: string, what = "does not write to one"): string {
-  if (typeof rawPath(path, rawSources()) === "string") return path;
+  if (typeof rawPath(path, rawSources) === "string") return path;
   throw Object.assign(
     new Error(
       `${path}: the path is not valid UTF-8 (U+FFFD marks the bytes); signet reads a file named so but ${what}: rename it`,
@@ -444,11 +448,11 @@ export function nodeIo(version: string, out: ProcessOutput = processOutput()): I
     writeStdout: stdoutWriter(out),
     writeStderr: stderrWriter(out),
     // Blocking reads and stats (see readStdin): no thread pool for a run that waits on each anyway.
-    readFile: (path) => settled(() => readFileSync(rawPath(path, rawSources()))),
-    fileSize: (path) => settled(() => statSync(rawPath(path, rawSources())).size),
+    readFile: (path) => settled(() => readFileSync(rawPath(path, rawSources))),
+    fileSize: (path) => settled(() => statSync(rawPath(path, rawSources)).size),
     writeFileAtomic,
     pathKind,
-    realPath: async (path) => (await realpath(rawPath(path, rawSources()))).toString(),
+    realPath: async (path) => (await realpath(rawPath(path, rawSources))).toString(),
     readDirectory,
     fetchUrl,
     env: process.env,
