@@ -201,9 +201,9 @@ export function decodeUniversal(
   if ("error" in read) return { ok: false, ...read };
   const gvk = interpret(read.json, target);
   if ("error" in gvk) return { ok: false, error: gvk.error };
-  // The serializer's checks once defaults are applied (an apiVersion `other.group/` keeps an
-  // empty version). Go quotes the whole input here; Signet does not repeat input text.
-  if (gvk.kind === "") return { ok: false, error: "Object 'Kind' is missing in '…'" };
+  // The serializer's check once defaults are applied (an apiVersion `other.group/` keeps an
+  // empty version; the kind never stays empty, the target's fills it). Go quotes the whole input
+  // here; Signet does not repeat input text.
   if (gvk.version === "") return { ok: false, error: "Object 'apiVersion' is missing in '…'" };
   if (gvk.group !== target.group || gvk.version !== target.version || gvk.kind !== target.kind) {
     return otherKind(read.json, gvk, type, options.scheme ?? "kubeseal");
