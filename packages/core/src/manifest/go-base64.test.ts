@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 
 import { decodeGoBase64 } from "./go-base64.js";
 
-/** Cases with Go's results (`base64.StdEncoding.DecodeString`), checked against Go by test/yaml-diff. */
+/**
+ * Go's results (`base64.StdEncoding.DecodeString`) for a few cases; the decoder itself is compared
+ * with Go on every `data` value of the yaml-diff corpus (test/yaml-diff).
+ */
 describe("Go's base64 decoding of a Secret's data value", () => {
   it.each([
     ["a full quantum", "YWJj", "abc"],
