@@ -97,8 +97,8 @@ export class GoMap {
 
   /** Calls `use` for each entry in order; the key is the last one set for its identity. */
   forEach(use: (key: GoValue, value: GoValue) => void): void {
-    if (!this.values) return;
-    for (const [id, value] of this.values) use(typeof id === "string" ? id : id.key, value);
+    // Map#forEach, not for-of: no [key, value] array per entry (76,000 of them for a large map).
+    this.values?.forEach((value, id) => use(typeof id === "string" ? id : id.key, value));
   }
 }
 

@@ -2,7 +2,7 @@ import { decodeGoBase64 } from "./go-base64.js";
 import { goBinaryToString } from "./go-utf8.js";
 import { GoMap } from "./go-value.js";
 import type { GoValue } from "./go-value.js";
-import { ResolveError, resolveScalar } from "./go-yaml-resolve.js";
+import { ResolveError, resolvePlainQuick, resolveScalar } from "./go-yaml-resolve.js";
 import { plainScalar, TAG } from "./yaml-node.js";
 import { YamlSyntaxError } from "./yaml-parse-error.js";
 import type { AliasNode, MappingNode, ScalarNode, YamlNode } from "./yaml-node.js";
@@ -85,6 +85,8 @@ export class GoYamlDecoder {
 
   /** A plain scalar's value; the first {@link PLAIN_CACHE} distinct texts are remembered. */
   private plainValue(text: string): GoValue {
+    const quick = resolvePlainQuick(text);
+    if (quick !== undefined) return quick;
     const known = this.plain.get(text);
     if (known !== undefined) return known;
     const value = scalarValue(plainScalar(text));
@@ -186,7 +188,11 @@ const PLAIN_CACHE = 4096;
 
 /** A scalar decoded into `interface{}` (`decoder.scalar`). */
 export function scalarValue(node: ScalarNode): GoValue {
-  if (node.tag === "" && !node.implicit) return node.value;
+  if (node.tag === "") {
+    if (!node.implicit) return node.value;
+    const quick = resolvePlainQuick(node.value);
+    if (quick !== undefined) return quick;
+  }
   let resolved;
   try {
     resolved = resolveScalar(node.tag, node.value);
