@@ -61,6 +61,26 @@ describe("encoders", () => {
   });
 
   it.each([
+    // Sealed values and their base64 punctuation: plain, whatever their length.
+    ["AgB+/xZ9=", "AgB+/xZ9="],
+    [`Ag${"B/+9".repeat(200)}==`, `Ag${"B/+9".repeat(200)}==`],
+    // What the quick check leaves to the full one: quoted where YAML 1.1 reads another type.
+    ["123", '"123"'],
+    ["1e5", '"1e5"'],
+    ["0x1F", '"0x1F"'],
+    ["yes", '"yes"'],
+    ["+5", '"+5"'],
+    ["+abc/=", "+abc/="],
+    ["/abc", "/abc"],
+    ["a: b", "'a: b'"],
+    ["a #b", "'a #b'"],
+    ["- a", "'- a'"],
+    ["a\u00e9b", "a\u00e9b"],
+  ])("writes the string %j in YAML as go-yaml does (%s)", (value, written) => {
+    expect(encodeYaml({ v: value })).toBe(`---\nv: ${written}\n`);
+  });
+
+  it.each([
     ["", "json"],
     ["JSON", "json"],
     ["Yaml", "yaml"],

@@ -36,10 +36,6 @@ function isBreak(c: string | undefined): boolean {
   return c === "\n" || c === "\r" || c === "\u0085" || c === "\u2028" || c === "\u2029";
 }
 
-function isSpaceOrBreak(c: string): boolean {
-  return c === " " || isBreak(c);
-}
-
 function isSurrogate(unit: string): boolean {
   const code = unit.charCodeAt(0);
   return code >= 0xd800 && code <= 0xdfff;
@@ -51,6 +47,18 @@ function charAt(text: string, i: number): string {
   return code >= 0xd800 && code <= 0xdbff && i + 1 < text.length ? text.slice(i, i + 2) : text[i]!;
 }
 
+const HIGH_SURROGATE = /[\ud800-\udbff]/;
+
+/** A space or a line break ({@link isBreak}'s five): the next one from `lastIndex`. */
+const SPACE_OR_BREAK = /[ \n\r\u0085\u2028\u2029]/g;
+
+/** The first offset from `i` holding a space or a break (or the end): a native scan. */
+function spaceOrBreakFrom(text: string, i: number): number {
+  SPACE_OR_BREAK.lastIndex = i;
+  const found = SPACE_OR_BREAK.exec(text);
+  return found === null ? text.length : found.index;
+}
+
 /** The first offset from `i` whose UTF-16 unit `stop` accepts (or the end). */
 function runEnd(text: string, i: number, stop: (unit: string) => boolean): number {
   let end = i;
@@ -60,6 +68,8 @@ function runEnd(text: string, i: number, stop: (unit: string) => boolean): numbe
 
 /** Characters in `run` as libyaml counts columns (a surrogate pair is one). */
 function codePointCount(run: string): number {
+  // One native scan for the common case (a base64 value is 700 characters, thousands of them).
+  if (!HIGH_SURROGATE.test(run)) return run.length;
   let n = run.length;
   for (let i = 0; i < run.length; i++) {
     const code = run.charCodeAt(i);
@@ -204,8 +214,19 @@ function whitespace(text: string): Whitespace {
   return w;
 }
 
+const PLAIN_WORD = /^[A-Za-z0-9][A-Za-z0-9+/=]*$/;
+
 /** `yaml_emitter_analyze_scalar`: which styles can hold the text. */
 function analyze(value: string): Analysis {
+  // A word of letters, digits and base64 punctuation that starts with a letter or digit (every
+  // sealed value): no indicator, space, break or unprintable character, so every style holds it.
+  return PLAIN_WORD.test(value)
+    ? { multiline: false, flowPlain: true, blockPlain: true, singleQuoted: true, block: true }
+    : analyzeScalar(value);
+}
+
+/** {@link analyze} character by character. */
+function analyzeScalar(value: string): Analysis {
   if (value === "") {
     return {
       multiline: false,
@@ -429,7 +450,7 @@ class Emitter {
         this.writeScalarBreak(c, w);
         i++;
       } else {
-        const end = runEnd(text, i, isSpaceOrBreak);
+        const end = spaceOrBreakFrom(text, i);
         this.writeScalarRun(text.slice(i, end), w);
         i = end;
       }
@@ -452,7 +473,7 @@ class Emitter {
         this.writeScalarBreak(c, w);
         i++;
       } else {
-        const end = runEnd(text, i, isSpaceOrBreak);
+        const end = spaceOrBreakFrom(text, i);
         this.writeScalarRun(text.slice(i, end), w, "'");
         i = end;
       }
