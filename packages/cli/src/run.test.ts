@@ -204,6 +204,58 @@ describe("sealing", () => {
     );
   });
 
+  it("seals many values of many Secrets, their RSA steps in flight together, each opening to its own value in order", async () => {
+    const many = (name: string, count: number) =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name, namespace: "ns" },
+        stringData: Object.fromEntries(
+          Array.from({ length: count }, (_, i) => [`k${i}`, `${name}-${i}`]),
+        ),
+      });
+    // One Secret above the 64 values in flight, then small ones that share a group.
+    const stream = [many("big", 150), ...Array.from({ length: 40 }, (_, i) => many(`s${i}`, 2))];
+    const sealed = await signet(["--cert", "cert.pem"], withFiles({}, stream.join("\n")));
+    expect(sealed.code).toBe(0);
+    const opened = await signet(
+      ["--recovery-unseal", "--recovery-private-key", "key.pem"],
+      withFiles({}, sealed.out),
+    );
+    expect(opened.code).toBe(0);
+    const secrets = opened.out
+      .split(/\n(?=\{)/)
+      .map(
+        (text) => JSON.parse(text) as { metadata: { name: string }; data: Record<string, string> },
+      );
+    expect(secrets.map((s) => s.metadata.name)).toEqual([
+      "big",
+      ...Array.from({ length: 40 }, (_, i) => `s${i}`),
+    ]);
+    for (const s of secrets) {
+      const values = Object.entries(s.data).map(([k, v]) => [
+        k,
+        Buffer.from(v, "base64").toString(),
+      ]);
+      expect(values).toEqual(values.map(([k]) => [k, `${s.metadata.name}-${k!.slice(1)}`]));
+    }
+    expect(Object.keys(secrets[0]!.data)).toHaveLength(150);
+  });
+
+  it("fails on the first bad Secret in input order, writing nothing, when later ones are bad too", async () => {
+    const secret = (metadata: object, data: object = { a: b64("x") }) =>
+      JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata, data });
+    const stream = [
+      secret({ name: "ok", namespace: "ns" }),
+      secret({ namespace: "ns" }),
+      secret({ name: "empty", namespace: "ns" }, {}),
+    ].join("\n");
+    const { code, out, err } = await signet(["--cert", "cert.pem"], withFiles({}, stream));
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toBe("error: missing metadata.name in input Secret\n");
+  });
+
   it("seals every document of a multi-document YAML stream, output starting with --- and not ending with one", async () => {
     const yaml = `apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: n}\ndata: {x: ${b64("1")}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\nstringData: {y: "2"}\n`;
     const io = withFiles({ kubeconfig: KUBECONFIG }, yaml);

@@ -252,5 +252,5 @@ async function seal(
     await runMergeInto(secrets, { ...ctx, path: options.mergeInto });
     return;
   }
-  await emit(sealedTexts(secrets, ctx, output.format()), output, io);
+  await emit(await sealedTexts(secrets, ctx, output.format()), output, io);
 }

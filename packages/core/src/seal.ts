@@ -1,6 +1,6 @@
 import { decodeStdBase64, illegalBase64Message } from "./base64.js";
-import { hybridEncrypt } from "./crypto/hybrid.js";
-import type { RandomSource } from "./crypto/hybrid.js";
+import { hybridEncrypt, hybridEncryptWrapped } from "./crypto/hybrid.js";
+import type { RandomSource, SessionKeyWrap } from "./crypto/hybrid.js";
 import type { SealingCertificate } from "./crypto/keys.js";
 import { SignetError } from "./errors.js";
 import type { SealedSecret, Secret } from "./model.js";
@@ -22,22 +22,68 @@ export interface SealOptions extends PrepareOptions {
  * fields, and no `creationTimestamp: null` or `status` is produced.
  */
 export function sealSecret(input: Secret, options: SealOptions): SealedSecret {
+  const plan = planSeal(input, options);
+  const encryptedData: Record<string, string> = {};
+  for (const [key, value] of plan.items) {
+    const blob = hybridEncrypt(options.certificate.publicKey, value, plan.label, options.random);
+    setOwn(encryptedData, key, blob.toString("base64"));
+  }
+  return buildSealedSecret(plan.secret, plan.scope, encryptedData);
+}
+
+/** What sealing one Secret encrypts: its checked form, its scope and label, its items by key. */
+export interface SealPlan {
+  secret: ReturnType<typeof prepareSecret>;
+  scope: SealingScope;
+  label: Uint8Array;
+  /** Item keys in sorted order, each with its plaintext. */
+  items: [string, Buffer][];
+}
+
+/**
+ * Everything of {@link sealSecret} before the first encryption: every check that can refuse the
+ * Secret runs here, synchronously, so that a caller sealing many Secrets at once fails on the
+ * first bad one in input order, before any of them is encrypted.
+ */
+export function planSeal(input: Secret, options: PrepareOptions): SealPlan {
   const secret = prepareSecret(input, options);
   const meta = secret.metadata;
   const scope = scopeFromAnnotations(meta.annotations);
   const items = plaintextItems(secret);
   const label = encryptionLabel(meta.namespace ?? "", meta.name ?? "", scope);
-  const encryptedData: Record<string, string> = {};
-  for (const key of [...items.keys()].sort()) {
-    const blob = hybridEncrypt(
-      options.certificate.publicKey,
-      items.get(key)!,
-      label,
-      options.random,
+  const keys = [...items.keys()].sort();
+  return { secret, scope, label, items: keys.map((key) => [key, items.get(key)!]) };
+}
+
+/** Options of {@link sealPlanned}: the RSA step off the main thread, a bound on what is in flight. */
+export interface WrappedSealOptions {
+  wrap: SessionKeyWrap;
+  random: RandomSource;
+  /** At most this many values of the plan are being encrypted at once. */
+  inFlight: number;
+}
+
+/**
+ * {@link sealSecret} after {@link planSeal}, with the RSA steps run by `options.wrap` (concurrently,
+ * `inFlight` at a time): the same SealedSecret, each value sealed the same way.
+ */
+export async function sealPlanned(
+  plan: SealPlan,
+  options: WrappedSealOptions,
+): Promise<SealedSecret> {
+  const blobs: string[] = [];
+  for (let at = 0; at < plan.items.length; at += options.inFlight) {
+    const batch = plan.items.slice(at, at + options.inFlight);
+    const sealed = await Promise.all(
+      batch.map(([, value]) =>
+        hybridEncryptWrapped(options.wrap, value, plan.label, options.random),
+      ),
     );
-    setOwn(encryptedData, key, blob.toString("base64"));
+    for (const blob of sealed) blobs.push(blob.toString("base64"));
   }
-  return buildSealedSecret(secret, scope, encryptedData);
+  const encryptedData: Record<string, string> = {};
+  plan.items.forEach(([key], i) => setOwn(encryptedData, key, blobs[i]!));
+  return buildSealedSecret(plan.secret, plan.scope, encryptedData);
 }
 
 /** Plaintext bytes per item key: decoded `data`, then `stringData` on top. */

@@ -37,10 +37,7 @@ export function hybridEncrypt(
   label: Uint8Array,
   random: RandomSource,
 ): Buffer {
-  const sessionKey = Buffer.from(random(SESSION_KEY_BYTES));
-  if (sessionKey.length !== SESSION_KEY_BYTES) {
-    throw new TypeError(`random source returned ${sessionKey.length} bytes, want 32`);
-  }
+  const sessionKey = freshSessionKey(random);
   const wrapped = publicEncrypt(
     {
       key: publicKey,
@@ -50,6 +47,37 @@ export function hybridEncrypt(
     },
     sessionKey,
   );
+  return sealedBlob(sessionKey, wrapped, plaintext);
+}
+
+/**
+ * RSA-OAEP-SHA256 of a session key under `label` for the sealing key, done off the main thread:
+ * the CLI passes WebCrypto's `encrypt`, which runs on Node.js's thread pool, so the RSA
+ * operations of many values use every core (each is ~0.1 ms, one per value).
+ */
+export type SessionKeyWrap = (sessionKey: Uint8Array, label: Uint8Array) => Promise<Uint8Array>;
+
+/** {@link hybridEncrypt} with the RSA step done by `wrap`: the same layout, byte for byte. */
+export async function hybridEncryptWrapped(
+  wrap: SessionKeyWrap,
+  plaintext: Uint8Array,
+  label: Uint8Array,
+  random: RandomSource,
+): Promise<Buffer> {
+  const sessionKey = freshSessionKey(random);
+  return sealedBlob(sessionKey, await wrap(sessionKey, label), plaintext);
+}
+
+function freshSessionKey(random: RandomSource): Buffer {
+  const sessionKey = Buffer.from(random(SESSION_KEY_BYTES));
+  if (sessionKey.length !== SESSION_KEY_BYTES) {
+    throw new TypeError(`random source returned ${sessionKey.length} bytes, want 32`);
+  }
+  return sessionKey;
+}
+
+/** The wire layout around a wrapped session key: length, wrapped key, AES-GCM body and tag. */
+function sealedBlob(sessionKey: Buffer, wrapped: Uint8Array, plaintext: Uint8Array): Buffer {
   const cipher = createCipheriv("aes-256-gcm", sessionKey, ZERO_NONCE);
   const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   const prefix = Buffer.alloc(2);
