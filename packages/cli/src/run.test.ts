@@ -256,6 +256,26 @@ describe("sealing", () => {
     expect(err).toBe("error: missing metadata.name in input Secret\n");
   });
 
+  it("checks managedFields as Go does, then seals without them", async () => {
+    const meta = (managedFields: unknown) =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "s", namespace: "ns", managedFields },
+        data: { a: b64("x") },
+      });
+    const fields = [{ manager: "kubectl", fieldsV1: { "f:data": { "f:a": {} } } }];
+    const ok = await signet(["--cert", "cert.pem", "-o", "yaml"], withFiles({}, meta(fields)));
+    expect(ok.code).toBe(0);
+    expect(ok.out).not.toMatch(/managedFields|fieldsV1|kubectl/);
+    const bad = await signet(["--cert", "cert.pem"], withFiles({}, meta({ manager: "x" })));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe(
+      "error: json: cannot unmarshal object into Go struct field ObjectMeta.metadata.managedFields of type []v1.ManagedFieldsEntry\n",
+    );
+    expect(bad.out).toBe("");
+  });
+
   it("seals every document of a multi-document YAML stream, output starting with --- and not ending with one", async () => {
     const yaml = `apiVersion: v1\nkind: Secret\nmetadata: {name: a, namespace: n}\ndata: {x: ${b64("1")}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\nstringData: {y: "2"}\n`;
     const io = withFiles({ kubeconfig: KUBECONFIG }, yaml);

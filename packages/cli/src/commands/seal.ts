@@ -149,7 +149,7 @@ function sealingSteps(secrets: readonly Secret[], ctx: SealContext) {
 export function readSecrets(input: Input, warn: (text: string) => void): Secret[] {
   // kubeseal decodes any kind into a v1.Secret (a ConfigMap's data would seal as base64);
   // Signet refuses other kinds.
-  const secrets = decodeSecrets(input.bytes, input.source, { kind: "Secret" });
+  const secrets = decodeSecrets(input.bytes, input.source, { kind: "Secret", forSealing: true });
   if (secrets.length === 0) {
     throw new SignetError(
       "ERR_NO_SECRETS",

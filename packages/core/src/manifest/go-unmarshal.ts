@@ -285,9 +285,14 @@ function decodeMap(
     slot.set(map);
   }
   const target = map;
-  for (const [key, item] of value.entries) {
-    let element: unknown = zeroOf(type.elem);
-    const elementSlot: Slot = { get: () => element, set: (v) => (element = v), field: false };
+  // One slot for every element (decode uses a slot only while it runs): a map of 88,000 items
+  // then makes no slot and no two closures per item.
+  let element: unknown;
+  const elementSlot: Slot = { get: () => element, set: (v) => (element = v), field: false };
+  const entries = value.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const [key, item] = entries[i]!;
+    element = zeroOf(type.elem);
     decode(type.elem, elementSlot, item, ctx);
     target[key] = element;
   }

@@ -107,6 +107,12 @@ export interface StreamOptions {
    * target type, so a ConfigMap's `data` would seal as if it were base64 Secret data).
    */
   kind?: string;
+  /**
+   * The caller seals what it reads, and a SealedSecret never carries `metadata.managedFields`
+   * (seal-plan.ts drops them): they are decoded and checked as Go does, then not turned into
+   * model objects (a 1 MiB FieldsV1 would be a JavaScript object of 76,000 keys, for nothing).
+   */
+  forSealing?: boolean;
 }
 
 function objectsOf<T>(
@@ -144,7 +150,16 @@ export function decodeSecrets(
   source: string,
   options: StreamOptions = {},
 ): Secret[] {
-  return objectsOf({ bytes: bytesOf(input), source }, SECRET_TYPE, options, secretFromGo);
+  return objectsOf({ bytes: bytesOf(input), source }, SECRET_TYPE, options, (value) =>
+    secretFromGo(options.forSealing ? withoutManagedFields(value) : value),
+  );
+}
+
+/** A decoded v1.Secret without `metadata.managedFields` (see {@link StreamOptions.forSealing}). */
+function withoutManagedFields(value: TypedObject): TypedObject {
+  const meta = value["metadata"];
+  if (meta !== null && typeof meta === "object") delete (meta as TypedObject)["managedFields"];
+  return value;
 }
 
 /** The SealedSecrets of a stream as kubeseal reads `--validate` and `--re-encrypt` input. */
