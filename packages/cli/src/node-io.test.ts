@@ -409,6 +409,31 @@ describe("the real Io's standard streams", { timeout: 60_000 }, () => {
     expect(res.status).toBe(1);
   });
 
+  it("writes text of one- to four-byte characters unchanged to a file and to a pipe that fills", () => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    // 300,000 UTF-16 units in one value: several pieces of output, each encoded into one
+    // reused buffer; the pipe's reader starts late, so the pipe fills between pieces.
+    const note = "a\u00e9\u20ac\u{1F600}".repeat(60_000);
+    const secret = JSON.stringify({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s", namespace: "ns", annotations: { note } },
+      data: { a: "eA==" },
+    });
+    writeFileSync(join(dir, "note.json"), secret);
+    const q = (p: string) => `'${p.replace(/'/g, "'\\''")}'`;
+    const signet = `${q(process.execPath)} ${q(BIN)} --cert ${q(join(dir, "cert.pem"))} < ${q(join(dir, "note.json"))}`;
+    const script = `${signet} > ${q(join(dir, "note.out"))} && ${signet} | (sleep 1; cat)`;
+    const res = spawnSync("bash", ["-c", script], { encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    const expected = `"note": ${JSON.stringify(note)}`;
+    expect(readFileSync(join(dir, "note.out"), "utf8")).toContain(expected);
+    expect(res.stdout).toContain(expected);
+    // The two runs differ only in their ciphertexts, which have the same length.
+    expect(res.stdout.length).toBe(readFileSync(join(dir, "note.out"), "utf8").length);
+  });
+
   it("inspects a SealedSecret given as a process substitution (`signet inspect <(cmd)`)", () => {
     writeFileSync(join(dir, "cert.pem"), CERT);
     writeFileSync(join(dir, "one.yaml"), secret);

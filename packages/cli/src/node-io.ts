@@ -133,19 +133,31 @@ function stdoutWriter(out: ProcessOutput): (text: string) => void {
       writeFailed(out, err);
     }
   };
+  // The output goes out in pieces of at most 128 Ki UTF-16 units (run.ts), each at most 3 bytes
+  // in UTF-8: encoded into this one buffer, not a new one per piece (a 5 MB output made 5 MB of
+  // buffers waiting for the collector). Made on the first write that needs it.
+  let scratch: Buffer | undefined;
   return (text) => {
     if (out.brokenPipe || out.failed !== undefined) return;
     if (stream) return toStream(text);
-    const bytes = Buffer.from(text, "utf8");
+    let bytes: Buffer;
+    if (text.length * 3 <= SCRATCH_BYTES) {
+      scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+      bytes = scratch.subarray(0, scratch.write(text, "utf8"));
+    } else bytes = Buffer.from(text, "utf8");
     let done = 0;
     try {
       while (done < bytes.length) done += writeSync(STDOUT, bytes, done);
     } catch (err) {
+      // The stream may keep these bytes until it writes them: safe, as from now on every write
+      // goes to the stream as text and the scratch buffer is never written again.
       if (wouldBlock(err)) toStream(bytes.subarray(done));
       else writeFailed(out, err);
     }
   };
 }
+
+const SCRATCH_BYTES = 3 * 128 * 1024;
 
 /** Writes to standard error; a closed standard error loses the text, never the process. */
 function stderrWriter(out: ProcessOutput): (text: string) => void {
