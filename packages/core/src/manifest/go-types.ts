@@ -21,11 +21,15 @@ export type GoType =
       unmarshaler: "time" | "fieldsV1" | "rawExtension" | "encryptedData";
     };
 
-/** A struct field; `embeddedIn` names the embedded struct a promoted field comes from. */
+/**
+ * A struct field; `embeddedIn` names the embedded struct a promoted field comes from, and
+ * `embedded` is that struct's type.
+ */
 export interface GoField {
   json: string;
   type: GoType;
   embeddedIn?: string;
+  embedded?: GoType;
 }
 
 const string = (name = "string"): GoType => ({ kind: "string", name });
@@ -43,9 +47,15 @@ function struct(typeName: string, fields: GoField[]): GoType {
   return { kind: "struct", name: typeName.slice(typeName.indexOf(".") + 1), typeName, fields };
 }
 
+const TYPE_META_STRUCT = struct("v1.TypeMeta", [
+  { json: "kind", type: string() },
+  { json: "apiVersion", type: string() },
+]);
+
+/** TypeMeta's fields as promoted into the structs that embed it. */
 const TYPE_META: GoField[] = [
-  { json: "kind", type: string(), embeddedIn: "TypeMeta" },
-  { json: "apiVersion", type: string(), embeddedIn: "TypeMeta" },
+  { json: "kind", type: string(), embeddedIn: "TypeMeta", embedded: TYPE_META_STRUCT },
+  { json: "apiVersion", type: string(), embeddedIn: "TypeMeta", embedded: TYPE_META_STRUCT },
 ];
 
 const OWNER_REFERENCE = struct("v1.OwnerReference", [

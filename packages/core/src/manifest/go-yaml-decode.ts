@@ -41,13 +41,15 @@ export class GoYamlDecoder {
   private decodeCount = 0;
   private aliasCount = 0;
   private aliasDepth = 0;
-  private readonly active = new Set<YamlNode>();
+  /** Made on the first alias followed (most documents have none). */
+  private active: Set<YamlNode> | undefined;
   private collections = 0;
   /**
    * Values of plain scalars already decoded, by text (a value is never changed once made): a
-   * list of half a million `1`s then holds one number, not half a million.
+   * list of half a million `1`s then holds one number, not half a million. Made on the first
+   * plain scalar the quick resolution leaves to the full one.
    */
-  private readonly plain = new Map<string, GoValue>();
+  private plain: Map<string, GoValue> | undefined;
 
   /** The document's value; the document node itself counts as one decode, as in go-yaml. */
   decodeDocument(root: YamlNode): GoValue {
@@ -87,9 +89,10 @@ export class GoYamlDecoder {
   private plainValue(text: string): GoValue {
     const quick = resolvePlainQuick(text);
     if (quick !== undefined) return quick;
-    const known = this.plain.get(text);
+    const known = this.plain?.get(text);
     if (known !== undefined) return known;
     const value = scalarValue(plainScalar(text));
+    this.plain ??= new Map();
     if (this.plain.size < PLAIN_CACHE) this.plain.set(text, value);
     return value;
   }
@@ -110,6 +113,7 @@ export class GoYamlDecoder {
   }
 
   private followAlias<T>(node: AliasNode, use: (target: YamlNode) => T): T {
+    this.active ??= new Set();
     if (this.active.has(node)) throw new GoYamlError(`anchor '${node.name}' value contains itself`);
     this.active.add(node);
     this.aliasDepth++;
@@ -117,7 +121,7 @@ export class GoYamlDecoder {
       return use(node.target);
     } finally {
       this.aliasDepth--;
-      this.active.delete(node);
+      this.active?.delete(node);
     }
   }
 

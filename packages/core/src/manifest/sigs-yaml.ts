@@ -95,11 +95,7 @@ function pointee(target: GoType | undefined): GoType | undefined {
 function elementTarget(target: GoType | undefined, key: string): GoType | undefined {
   if (target?.kind === "struct") {
     const field = findField(target.fields, key);
-    if (field?.embeddedIn === undefined) return field?.type;
-    const fields = target.fields
-      .filter((f) => f.embeddedIn === field.embeddedIn)
-      .map(({ json, type }) => ({ json, type }));
-    return { kind: "struct", name: field.embeddedIn, typeName: `v1.${field.embeddedIn}`, fields };
+    return field?.embeddedIn === undefined ? field?.type : field.embedded;
   }
   if (target?.kind === "map") return target.elem;
   return undefined;

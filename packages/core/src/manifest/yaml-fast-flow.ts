@@ -86,7 +86,7 @@ class FlowReader {
       const next = this.text[this.i];
       if (next === "[" || next === "{") return this.collection(name);
       const scalar = this.scalar();
-      if (scalar) this.state.anchors.set(name, scalar);
+      if (scalar) this.state.setAnchor(name, scalar);
       return scalar;
     }
     return this.scalar();
@@ -133,7 +133,7 @@ class FlowReader {
         ? { kind: "mapping", children: [] }
         : { kind: "sequence", children: [] };
     if (anchor !== undefined) {
-      this.state.anchors.set(anchor, node);
+      this.state.setAnchor(anchor, node);
       this.open.add(node);
     }
     this.i++;

@@ -10,19 +10,26 @@ export const MAX_COLLECTIONS = 20_000;
 
 /** What the block and flow fast readers of one document share. */
 export class FastState {
-  readonly anchors = new Map<string, YamlNode>();
+  // Both made on first use: most documents have no anchor, and a stream of 60,000 small
+  // documents would otherwise make 120,000 empty maps.
+  private anchors: Map<string, YamlNode> | undefined;
   /** One alias node per anchor (a node is never changed): 300,000 `*a` cost one object. */
-  private readonly aliases = new Map<string, AliasNode>();
+  private aliases: Map<string, AliasNode> | undefined;
   private collections = 0;
+
+  /** Defines (or redefines) the anchor `name`. */
+  setAnchor(name: string, node: YamlNode): void {
+    (this.anchors ??= new Map()).set(name, node);
+  }
 
   /** An alias of the anchor `name` as defined now; undefined when there is none. */
   alias(name: string): AliasNode | undefined {
-    const target = this.anchors.get(name);
+    const target = this.anchors?.get(name);
     if (target === undefined) return undefined;
-    const known = this.aliases.get(name);
+    const known = this.aliases?.get(name);
     if (known?.target === target) return known;
     const alias: AliasNode = { kind: "alias", name, target };
-    this.aliases.set(name, alias);
+    (this.aliases ??= new Map()).set(name, alias);
     return alias;
   }
 

@@ -80,7 +80,7 @@ class FastReader {
       if (isFlowStart(this.text[after])) return this.flow(after, anchor[1]);
       const node = this.scalar(rest.slice(anchor[0].length), after);
       if (node === undefined || node === UNCLOSED) return undefined;
-      this.state.anchors.set(anchor[1]!, node);
+      this.state.setAnchor(anchor[1]!, node);
       return node;
     }
     const alias = ALIAS.exec(rest);
