@@ -12,7 +12,9 @@ export function emptyValueWarnings(input: Uint8Array, secrets: readonly Secret[]
   let written: Map<string, "!" | "&"> | undefined;
   const indicatorOf = (key: string): "!" | "&" | undefined =>
     (written ??= propertyOnlyKeys(Buffer.from(input).toString("utf8"))).get(key);
-  return secrets.flatMap((secret) =>
+  // Only Secrets with an empty value are looked at further: no arrays per Secret for a stream of
+  // 60,000 Secrets that have none.
+  return secrets.filter(hasEmptyValue).flatMap((secret) =>
     (["data", "stringData"] as const).flatMap((field) => {
       const values = secret[field] ?? {};
       return Object.keys(values)
@@ -23,6 +25,15 @@ export function emptyValueWarnings(input: Uint8Array, secrets: readonly Secret[]
         });
     }),
   );
+}
+
+function hasEmptyValue(secret: Secret): boolean {
+  return hasEmpty(secret.data) || hasEmpty(secret.stringData);
+}
+
+function hasEmpty(values: Record<string, string> | undefined): boolean {
+  for (const key in values) if (Object.hasOwn(values, key) && values[key] === "") return true;
+  return false;
 }
 
 function warning(secret: Secret, field: string, key: string, indicator: "!" | "&"): string {
