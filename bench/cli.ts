@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { cacheDir, ensureKubeseal, repoRoot } from "../test/interop/reference-tools.js";
-import { badInputReport, badInputs } from "./bad-input.js";
+import { badInputReport, badInputs, oneValueStream } from "./bad-input.js";
 
 /** One whole-process run as the kernel accounted it (bench/rusage). */
 interface Usage {
@@ -221,7 +221,10 @@ export function cliBenchmark(quick: boolean): string {
         run([kubeseal, "--cert", cert, "-o", "yaml"], stream),
       ),
     ];
-    return report(rows, loadBefore, loadavg()) + badInputReport(badInputs(dir, signet, cert));
+    return (
+      report(rows, loadBefore, loadavg()) +
+      badInputReport(badInputs(dir, signet, cert), oneValueStream(signet, kubeseal, cert))
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
