@@ -242,6 +242,14 @@ describe("sealing", () => {
     expect(Object.keys(secrets[0]!.data)).toHaveLength(150);
   });
 
+  it("fails with OpenSSL's reason, writing nothing, when the key is too small for the padding", async () => {
+    const io = withFiles({ "small.pem": fixture("test-only-rsa512-cert.pem") });
+    const { code, out, err } = await signet(["--cert", "small.pem"], io);
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toMatch(/^error: .*data too large for key size\n$/);
+  });
+
   it("fails on the first bad Secret in input order, writing nothing, when later ones are bad too", async () => {
     const secret = (metadata: object, data: object = { a: b64("x") }) =>
       JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata, data });

@@ -6,6 +6,7 @@ import {
   orderSealedSecret,
   parseSealingCertificate,
   planSeal,
+  rsaWrap,
   sealPlanned,
   sealSecret,
   SignetError,
@@ -92,7 +93,9 @@ export async function sealedTexts(
 /**
  * RSA-OAEP-SHA256 for the certificate's key through WebCrypto, whose `encrypt` runs on the
  * thread pool; undefined when WebCrypto does not take the key (the main-thread path then
- * reports what is wrong with it, as before).
+ * reports what is wrong with it, as before). A value WebCrypto fails to encrypt is tried again
+ * on the main thread, so that a key too small for the padding fails with OpenSSL's message
+ * (`data too large for key size`), not WebCrypto's "operation failed".
  */
 async function threadPoolWrap(
   certificate: SealingCertificate,
@@ -107,14 +110,19 @@ async function threadPoolWrap(
   } catch {
     return undefined;
   }
-  return async (sessionKey, label) =>
-    new Uint8Array(
-      await subtle.encrypt(
-        { name: "RSA-OAEP", label: label as Uint8Array<ArrayBuffer> },
-        key,
-        sessionKey,
-      ),
-    );
+  return async (sessionKey, label) => {
+    try {
+      return new Uint8Array(
+        await subtle.encrypt(
+          { name: "RSA-OAEP", label: label as Uint8Array<ArrayBuffer> },
+          key,
+          sessionKey,
+        ),
+      );
+    } catch {
+      return rsaWrap(certificate.publicKey, sessionKey, label);
+    }
+  };
 }
 
 /** What sealing under `ctx` needs for every Secret: warns about Secrets that expire first. */

@@ -38,7 +38,15 @@ export function hybridEncrypt(
   random: RandomSource,
 ): Buffer {
   const sessionKey = freshSessionKey(random);
-  const wrapped = publicEncrypt(
+  return sealedBlob(sessionKey, rsaWrap(publicKey, sessionKey, label), plaintext);
+}
+
+/**
+ * RSA-OAEP-SHA256 of `sessionKey` under `label` on the calling thread. Fails with OpenSSL's own
+ * message when the key cannot take it (`data too large for key size` for a key under 784 bits).
+ */
+export function rsaWrap(publicKey: KeyObject, sessionKey: Uint8Array, label: Uint8Array): Buffer {
+  return publicEncrypt(
     {
       key: publicKey,
       padding: constants.RSA_PKCS1_OAEP_PADDING,
@@ -47,7 +55,6 @@ export function hybridEncrypt(
     },
     sessionKey,
   );
-  return sealedBlob(sessionKey, wrapped, plaintext);
 }
 
 /**
