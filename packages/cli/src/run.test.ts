@@ -242,12 +242,37 @@ describe("sealing", () => {
     expect(Object.keys(secrets[0]!.data)).toHaveLength(150);
   });
 
-  it("fails with OpenSSL's reason, writing nothing, when the key is too small for the padding", async () => {
+  it("refuses a key Go will not encrypt to in Go's words, writing nothing, once a value is to be sealed", async () => {
     const io = withFiles({ "small.pem": fixture("test-only-rsa512-cert.pem") });
     const { code, out, err } = await signet(["--cert", "small.pem"], io);
     expect(code).toBe(1);
     expect(out).toBe("");
-    expect(err).toMatch(/^error: .*data too large for key size\n$/);
+    expect(err).toBe(
+      "error: crypto/rsa: 512-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)\n",
+    );
+    // As kubeseal: an input error comes first, and raw values are refused too.
+    const empty = JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata: { name: "s" } });
+    const first = await signet(
+      ["--cert", "small.pem"],
+      withFiles({ "small.pem": fixture("test-only-rsa512-cert.pem") }, empty),
+    );
+    expect(first.err).toContain("secret.data is empty in input Secret");
+    const raw = await signet(
+      [
+        "--cert",
+        "small.pem",
+        "--raw",
+        "--name",
+        "s",
+        "--namespace",
+        "n",
+        "--from-file",
+        "cert.pem",
+      ],
+      withFiles({ "small.pem": fixture("test-only-rsa512-cert.pem") }),
+    );
+    expect(raw.err).toContain("512-bit keys are insecure");
+    expect(raw.code).toBe(1);
   });
 
   it("fails on the first bad Secret in input order, writing nothing, when later ones are bad too", async () => {

@@ -15,6 +15,7 @@ export type SignetErrorCode =
   | "ERR_CERT_PARSE"
   | "ERR_CERT_EXPIRED"
   | "ERR_CERT_NOT_RSA"
+  | "ERR_CERT_KEY"
   | "ERR_CERT_FETCH"
   | "ERR_PRIVATE_KEY"
   | "ERR_DECRYPT"

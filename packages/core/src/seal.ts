@@ -1,6 +1,7 @@
 import { decodeStdBase64, illegalBase64Message } from "./base64.js";
 import { hybridEncrypt, hybridEncryptWrapped } from "./crypto/hybrid.js";
 import type { RandomSource, SessionKeyWrap } from "./crypto/hybrid.js";
+import { assertSealable } from "./crypto/keys.js";
 import type { SealingCertificate } from "./crypto/keys.js";
 import { SignetError } from "./errors.js";
 import type { SealedSecret, Secret } from "./model.js";
@@ -23,6 +24,7 @@ export interface SealOptions extends PrepareOptions {
  */
 export function sealSecret(input: Secret, options: SealOptions): SealedSecret {
   const plan = planSeal(input, options);
+  if (plan.items.length > 0) assertSealable(options.certificate);
   const encryptedData: Record<string, string> = {};
   for (const [key, value] of plan.items) {
     const blob = hybridEncrypt(options.certificate.publicKey, value, plan.label, options.random);
@@ -116,6 +118,7 @@ export interface SealRawOptions {
 
 /** Seals one raw value (kubeseal `--raw`): standard padded base64 of one hybrid ciphertext. */
 export function sealRaw(value: Uint8Array, options: SealRawOptions): string {
+  assertSealable(options.certificate);
   const label = encryptionLabel(options.namespace, options.name, options.scope);
   return hybridEncrypt(options.certificate.publicKey, value, label, options.random).toString(
     "base64",

@@ -1,12 +1,12 @@
 import { webcrypto } from "node:crypto";
 
 import {
+  assertSealable,
   decodeSecrets,
   encodeObject,
   orderSealedSecret,
   parseSealingCertificate,
   planSeal,
-  rsaWrap,
   sealPlanned,
   sealSecret,
   SignetError,
@@ -80,6 +80,8 @@ export async function sealedTexts(
     const group: SealPlan[] = [];
     for (let values = 0; at < secrets.length && values < IN_FLIGHT; at++) {
       const plan = planSeal(secrets[at]!, steps.prepare);
+      // As sealSecret: a key Go will not encrypt to fails at the first value, as in kubeseal.
+      if (plan.items.length > 0) assertSealable(steps.certificate);
       values += plan.items.length;
       group.push(plan);
     }
@@ -93,9 +95,8 @@ export async function sealedTexts(
 /**
  * RSA-OAEP-SHA256 for the certificate's key through WebCrypto, whose `encrypt` runs on the
  * thread pool; undefined when WebCrypto does not take the key (the main-thread path then
- * reports what is wrong with it, as before). A value WebCrypto fails to encrypt is tried again
- * on the main thread, so that a key too small for the padding fails with OpenSSL's message
- * (`data too large for key size`), not WebCrypto's "operation failed".
+ * reports what is wrong with it, as before). Every key that gets here is one Go encrypts to
+ * (assertSealable): 1,024 bits or more, so the padding always fits.
  */
 async function threadPoolWrap(
   certificate: SealingCertificate,
@@ -111,17 +112,13 @@ async function threadPoolWrap(
     return undefined;
   }
   return async (sessionKey, label) => {
-    try {
-      return new Uint8Array(
-        await subtle.encrypt(
-          { name: "RSA-OAEP", label: label as Uint8Array<ArrayBuffer> },
-          key,
-          sessionKey,
-        ),
-      );
-    } catch {
-      return rsaWrap(certificate.publicKey, sessionKey, label);
-    }
+    return new Uint8Array(
+      await subtle.encrypt(
+        { name: "RSA-OAEP", label: label as Uint8Array<ArrayBuffer> },
+        key,
+        sessionKey,
+      ),
+    );
   };
 }
 

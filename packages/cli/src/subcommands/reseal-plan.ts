@@ -1,4 +1,5 @@
 import {
+  assertSealable,
   decodeStdBase64,
   DECRYPT_ERROR_MESSAGE,
   encryptionLabel,
@@ -78,6 +79,7 @@ export function planOffline(ss: SealedSecret, offline: OfflineKeys): ResealPlan 
     }
     preferred = opened.fingerprint;
     if (opened.fingerprint !== current) {
+      assertSealable(offline.certificate);
       const blob = hybridEncrypt(
         offline.certificate.publicKey,
         opened.plain,

@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 
 import { generatePrivateKeyAndCert } from "./generate.js";
 import { DECRYPT_ERROR_MESSAGE, hybridDecryptWith, hybridEncrypt } from "./hybrid.js";
-import { parsePrivateKeyPem, parseSealingCertificate, publicKeyFingerprint } from "./keys.js";
+import {
+  goEncryptError,
+  parsePrivateKeyPem,
+  parseSealingCertificate,
+  publicKeyFingerprint,
+} from "./keys.js";
 
 const now = new Date("2026-01-01T00:00:00Z");
 
@@ -72,5 +77,75 @@ describe("hybrid encryption", () => {
       hybridDecryptWith(priv.privateKey, blob.subarray(0, 100), Buffer.from("ns/n")),
     ).toBeUndefined();
     expect(DECRYPT_ERROR_MESSAGE).toBe("no key could decrypt secret");
+  });
+});
+
+describe("keys Go will not encrypt to (rsa.EncryptOAEP's checks, in its order)", () => {
+  /** A modulus of `bits` bits, its last byte `last`. */
+  const modulus = (bits: number, last = 0x01): Uint8Array => {
+    const n = new Uint8Array(Math.ceil(bits / 8));
+    n[0] = 1 << ((bits - 1) % 8);
+    n[n.length - 1] = last;
+    return n;
+  };
+  const exponent = (e: bigint): Uint8Array =>
+    Buffer.from(
+      e
+        .toString(16)
+        .padStart(2, "0")
+        .replace(/^(.(..)*)$/, "0$1"),
+      "hex",
+    );
+
+  it.each([
+    [
+      512,
+      0x01,
+      65537n,
+      "crypto/rsa: 512-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)",
+    ],
+    [
+      1023,
+      0x01,
+      65537n,
+      "crypto/rsa: 1023-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)",
+    ],
+    [
+      512,
+      0x02,
+      2n,
+      "crypto/rsa: 512-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)",
+    ],
+    [2048, 0x02, 65537n, "crypto/rsa: public modulus is even"],
+    [2048, 0x01, 1n, "crypto/rsa: public exponent too small or negative"],
+    [2048, 0x02, 1n, "crypto/rsa: public modulus is even"],
+    [2048, 0x01, 65538n, "crypto/rsa: public exponent is even"],
+    [2048, 0x01, 2n ** 31n + 1n, "crypto/rsa: public exponent too large"],
+    [2048, 0x01, 2n ** 32n, "crypto/rsa: public exponent is even"],
+  ])("refuses a %i-bit modulus ending in %i with exponent %s", (bits, last, e, message) => {
+    expect(goEncryptError(modulus(bits, last), exponent(e))).toBe(message);
+  });
+
+  it.each([
+    [1024, 65537n],
+    [2048, 3n],
+    [4096, 65537n],
+    [2048, 2n ** 31n - 1n],
+  ])("takes a %i-bit key with exponent %s", (bits, e) => {
+    expect(goEncryptError(modulus(bits), exponent(e))).toBeUndefined();
+  });
+
+  it("counts a modulus's bits without its leading zero bytes", () => {
+    expect(
+      goEncryptError(Uint8Array.from([0, ...modulus(1024)]), exponent(65537n)),
+    ).toBeUndefined();
+    expect(goEncryptError(Uint8Array.from([0, 0, ...modulus(1000)]), exponent(65537n))).toContain(
+      "1000-bit",
+    );
+  });
+
+  it("is known for a parsed certificate, and absent for an ordinary one", async () => {
+    const key = await generatePrivateKeyAndCert({ keySize: 2048, now, random: randomBytes });
+    expect(parseSealingCertificate(key.certificatePem, now).encryptError).toBeUndefined();
   });
 });
