@@ -39,6 +39,7 @@ export * from "./base64.js";
 export * from "./wire-order.js";
 export * from "./crypto/hybrid.js";
 export * from "./crypto/keys.js";
+export * from "./crypto/go-rsa.js";
 export * from "./crypto/generate.js";
 export * from "./seal-plan.js";
 export * from "./seal.js";

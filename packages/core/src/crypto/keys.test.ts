@@ -4,12 +4,8 @@ import { describe, expect, it } from "vitest";
 
 import { generatePrivateKeyAndCert } from "./generate.js";
 import { DECRYPT_ERROR_MESSAGE, hybridDecryptWith, hybridEncrypt } from "./hybrid.js";
-import {
-  goEncryptError,
-  parsePrivateKeyPem,
-  parseSealingCertificate,
-  publicKeyFingerprint,
-} from "./keys.js";
+import { goEncryptError } from "./go-rsa.js";
+import { parsePrivateKeyPem, parseSealingCertificate, publicKeyFingerprint } from "./keys.js";
 
 const now = new Date("2026-01-01T00:00:00Z");
 

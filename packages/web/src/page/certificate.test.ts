@@ -182,6 +182,16 @@ describe("reading a sealing certificate in the page", () => {
     expect(pageError.message).toBe(coreError.message);
   });
 
+  it("refuses a certificate whose key Go will not encrypt to, in the words the CLI uses", async () => {
+    const pem = fixture("test-only-rsa512-cert.pem");
+    const pageError = await captureAsync(() => parseCertificatePem(pem, sha256));
+    expect(pageError.code).toBe("ERR_CERT_KEY");
+    expect(pageError.message).toBe(parseSealingCertificate(pem, new Date(0)).encryptError);
+    expect(pageError.message).toBe(
+      "crypto/rsa: 512-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)",
+    );
+  });
+
   const body = fixture("test-only-sealing-cert.pem").split("\n").slice(1, -2).join("");
   it.each([
     ["no PEM block at all", "hello"],

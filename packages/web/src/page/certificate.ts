@@ -1,4 +1,4 @@
-import { pemBlocks, SignetError } from "@signet/core/browser";
+import { goEncryptError, pemBlocks, SignetError } from "@signet/core/browser";
 
 import { base64ToBytes } from "./base64.js";
 import {
@@ -104,6 +104,10 @@ export async function parseCertificateDer(
   const [serial, , issuer, validity, subject, spki] = fields;
   const [notBefore, notAfter] = children(expectTag(validity, TAG.SEQUENCE, "validity"));
   const key = rsaPublicKey(expectTag(spki, TAG.SEQUENCE, "SubjectPublicKeyInfo"));
+  // A key Go will not encrypt to: kubeseal and the CLI refuse it (an even exponent would seal
+  // values no key opens); the page refuses it when it is loaded, in the same words.
+  const refused = goEncryptError(key.modulus, key.exponent);
+  if (refused !== undefined) throw new SignetError("ERR_CERT_KEY", refused);
   return {
     spki: encoding(spki!),
     modulusBits: bitLength(key.modulus),
