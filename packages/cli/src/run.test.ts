@@ -275,6 +275,28 @@ describe("sealing", () => {
     expect(raw.code).toBe(1);
   });
 
+  it.each([
+    ["a later Secret's missing name", "cert.pem", [{ namespace: "ns" }]],
+    ["a later Secret's empty data", "cert.pem", [{ name: "e", namespace: "ns" }, {}]],
+    ["the key's refusal", "small.pem", []],
+  ])(
+    "says a Secret without a namespace must declare one before %s, as kubeseal does",
+    async (_, cert, later) => {
+      const secret = (metadata: object, data: object = { a: b64("x") }) =>
+        JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata, data });
+      const [metadata, data] = later as [object?, object?];
+      const stream = [secret({ name: "nons" }), ...(metadata ? [secret(metadata, data)] : [])];
+      const io = withFiles(
+        { "small.pem": fixture("test-only-rsa512-cert.pem") },
+        stream.join("\n"),
+      );
+      const { code, out, err } = await signet(["--cert", cert], io);
+      expect(code).toBe(1);
+      expect(out).toBe("");
+      expect(err).toBe("error: secret must declare a namespace\n");
+    },
+  );
+
   it("fails on the first bad Secret in input order, writing nothing, when later ones are bad too", async () => {
     const secret = (metadata: object, data: object = { a: b64("x") }) =>
       JSON.stringify({ apiVersion: "v1", kind: "Secret", metadata, data });

@@ -162,6 +162,16 @@ export function itemText(value: unknown, field: string, key: string): string {
 }
 
 /**
+ * A Secret sealed for a scope other than cluster-wide must name its namespace (reference
+ * `NewSealedSecret`, before it encrypts anything: this error comes before a key's).
+ */
+export function requireNamespace(meta: ObjectMeta, scope: SealingScope): void {
+  if (scope !== "cluster-wide" && !meta.namespace) {
+    throw new SignetError("ERR_MISSING_NAMESPACE", "secret must declare a namespace");
+  }
+}
+
+/**
  * The SealedSecret around `encryptedData` (reference `NewSealedSecret`): object metadata is the
  * name, namespace and scope annotation only; the template carries the Secret's metadata (minus
  * the clear-text last-applied copies), type and immutable flag.
@@ -172,9 +182,7 @@ export function buildSealedSecret(
   encryptedData: Record<string, string>,
 ): SealedSecret {
   const meta = secret.metadata;
-  if (scope !== "cluster-wide" && !meta.namespace) {
-    throw new SignetError("ERR_MISSING_NAMESPACE", "secret must declare a namespace");
-  }
+  requireNamespace(meta, scope);
   const scopeAnnotations = withScopeAnnotations(undefined, scope);
   const metadata: ObjectMeta = { name: meta.name };
   if (meta.namespace) metadata.namespace = meta.namespace;

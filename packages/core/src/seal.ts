@@ -8,7 +8,7 @@ import type { SealedSecret, Secret } from "./model.js";
 import { encryptionLabel, scopeFromAnnotations } from "./scope.js";
 import type { SealingScope } from "./scope.js";
 import { setOwn } from "./own-keys.js";
-import { buildSealedSecret, itemText, prepareSecret } from "./seal-plan.js";
+import { buildSealedSecret, itemText, prepareSecret, requireNamespace } from "./seal-plan.js";
 import type { PrepareOptions } from "./seal-plan.js";
 
 export interface SealOptions extends PrepareOptions {
@@ -51,6 +51,7 @@ export function planSeal(input: Secret, options: PrepareOptions): SealPlan {
   const secret = prepareSecret(input, options);
   const meta = secret.metadata;
   const scope = scopeFromAnnotations(meta.annotations);
+  requireNamespace(meta, scope);
   const items = plaintextItems(secret);
   const label = encryptionLabel(meta.namespace ?? "", meta.name ?? "", scope);
   const keys = [...items.keys()].sort();
