@@ -409,6 +409,20 @@ describe("the real Io's standard streams", { timeout: 60_000 }, () => {
     expect(res.status).toBe(1);
   });
 
+  it("writes bytes as they are (--fetch-cert prints the certificate file it was given)", () => {
+    writeFileSync(join(dir, "cert.pem"), CERT);
+    const res = spawnSync(
+      process.execPath,
+      [BIN, "--fetch-cert", "--cert", join(dir, "cert.pem")],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    expect(res.stdout).toBe(CERT);
+  });
+
   it("writes text of one- to four-byte characters unchanged to a file and to a pipe that fills", () => {
     writeFileSync(join(dir, "cert.pem"), CERT);
     // 300,000 UTF-16 units in one value: several pieces of output, each encoded into one

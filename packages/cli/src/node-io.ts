@@ -140,8 +140,9 @@ function stdoutWriter(out: ProcessOutput): (text: string) => void {
   return (text) => {
     if (out.brokenPipe || out.failed !== undefined) return;
     if (stream) return toStream(text);
-    let bytes: Buffer;
-    if (text.length * 3 <= SCRATCH_BYTES) {
+    let bytes: Uint8Array;
+    if (typeof text !== "string") bytes = text;
+    else if (text.length * 3 <= SCRATCH_BYTES) {
       scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
       bytes = scratch.subarray(0, scratch.write(text, "utf8"));
     } else bytes = Buffer.from(text, "utf8");
