@@ -7,6 +7,7 @@ import {
   orderSealedSecret,
   parseSealingCertificate,
   planSeal,
+  rsaWrap,
   sealPlanned,
   sealSecret,
   SignetError,
@@ -71,10 +72,6 @@ export async function sealedTexts(
 ): Promise<string[]> {
   const steps = sealingSteps(secrets, ctx);
   const wrap = await threadPoolWrap(steps.certificate);
-  if (wrap === undefined) {
-    // A key WebCrypto does not take fails (or seals) as it always did, on the main thread.
-    return sealSecrets(secrets, ctx).map((ss) => encodeObject(ss, format));
-  }
   const texts: string[] = [];
   for (let at = 0; at < secrets.length;) {
     const group: SealPlan[] = [];
@@ -94,13 +91,10 @@ export async function sealedTexts(
 
 /**
  * RSA-OAEP-SHA256 for the certificate's key through WebCrypto, whose `encrypt` runs on the
- * thread pool; undefined when WebCrypto does not take the key (the main-thread path then
- * reports what is wrong with it, as before). Every key that gets here is one Go encrypts to
- * (assertSealable): 1,024 bits or more, so the padding always fits.
+ * thread pool. A key WebCrypto does not import is wrapped on the main thread instead, as
+ * `sealSecret` does (every key that gets here is one Go encrypts to, see assertSealable).
  */
-async function threadPoolWrap(
-  certificate: SealingCertificate,
-): Promise<SessionKeyWrap | undefined> {
+async function threadPoolWrap(certificate: SealingCertificate): Promise<SessionKeyWrap> {
   const { subtle } = webcrypto;
   let key: webcrypto.CryptoKey;
   try {
@@ -109,17 +103,17 @@ async function threadPoolWrap(
       "encrypt",
     ]);
   } catch {
-    return undefined;
+    return (sessionKey, label) =>
+      Promise.resolve(rsaWrap(certificate.publicKey, sessionKey, label));
   }
-  return async (sessionKey, label) => {
-    return new Uint8Array(
+  return async (sessionKey, label) =>
+    new Uint8Array(
       await subtle.encrypt(
         { name: "RSA-OAEP", label: label as Uint8Array<ArrayBuffer> },
         key,
         sessionKey,
       ),
     );
-  };
 }
 
 /** What sealing under `ctx` needs for every Secret: warns about Secrets that expire first. */

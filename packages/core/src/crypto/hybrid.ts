@@ -45,7 +45,7 @@ export function hybridEncrypt(
  * RSA-OAEP-SHA256 of `sessionKey` under `label` on the calling thread. Fails with OpenSSL's own
  * message when the key cannot take it (`data too large for key size` for a key under 784 bits).
  */
-function rsaWrap(publicKey: KeyObject, sessionKey: Uint8Array, label: Uint8Array): Buffer {
+export function rsaWrap(publicKey: KeyObject, sessionKey: Uint8Array, label: Uint8Array): Buffer {
   return publicEncrypt(
     {
       key: publicKey,
