@@ -27,4 +27,4 @@ export { setOwn } from "./own-keys.js";
 export { pemBlocks } from "./crypto/pem.js";
 export type { PemBlock } from "./crypto/pem.js";
 export { wrappedKeyLength } from "./crypto/wire-format.js";
-export { goEncryptError } from "./crypto/go-rsa.js";
+export { bitLength, goEncryptError } from "./crypto/go-rsa.js";

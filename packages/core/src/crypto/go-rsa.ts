@@ -22,7 +22,7 @@ export function goEncryptError(n: Uint8Array, e: Uint8Array): string | undefined
 }
 
 /** Bits of a big-endian magnitude, leading zero bytes and bits not counted (Go's BitLen). */
-function bitLength(bytes: Uint8Array): number {
+export function bitLength(bytes: Uint8Array): number {
   let start = 0;
   while (start < bytes.length && bytes[start] === 0) start++;
   if (start === bytes.length) return 0;

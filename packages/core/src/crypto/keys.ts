@@ -77,15 +77,12 @@ export function parseSealingCertificate(pem: string, now: Date): SealingCertific
       `failed to encrypt using an expired certificate on ${goLongDate(notAfter)}`,
     );
   }
-  const jwk = publicKey.export({ format: "jwk" });
-  const encryptError =
-    jwk.n && jwk.e
-      ? goEncryptError(Buffer.from(jwk.n, "base64url"), Buffer.from(jwk.e, "base64url"))
-      : undefined;
+  const { n, e } = rsaNumbers(publicKey);
+  const encryptError = goEncryptError(n, e);
   return {
     publicKey,
     notAfter,
-    fingerprint: publicKeyFingerprint(publicKey),
+    fingerprint: fingerprintOf(n, e),
     ...(encryptError === undefined ? {} : { encryptError }),
   };
 }
@@ -95,12 +92,22 @@ export function parseSealingCertificate(pem: string, now: Date): SealingCertific
  * `SHA256:` + unpadded base64 of SHA-256 over `string "ssh-rsa" ‖ mpint e ‖ mpint n`.
  */
 export function publicKeyFingerprint(key: KeyObject): string {
-  const jwk = (key.type === "private" ? createPublicKey(key) : key).export({ format: "jwk" });
+  const { n, e } = rsaNumbers(key.type === "private" ? createPublicKey(key) : key);
+  return fingerprintOf(n, e);
+}
+
+/** An RSA public key's modulus and exponent, big-endian. */
+function rsaNumbers(key: KeyObject): { n: Buffer; e: Buffer } {
+  const jwk = key.export({ format: "jwk" });
   if (jwk.kty !== "RSA" || !jwk.n || !jwk.e) throw new TypeError("fingerprint needs an RSA key");
+  return { n: Buffer.from(jwk.n, "base64url"), e: Buffer.from(jwk.e, "base64url") };
+}
+
+function fingerprintOf(n: Buffer, e: Buffer): string {
   const wire = Buffer.concat([
     sshString(Buffer.from("ssh-rsa")),
-    sshString(mpint(Buffer.from(jwk.e, "base64url"))),
-    sshString(mpint(Buffer.from(jwk.n, "base64url"))),
+    sshString(mpint(e)),
+    sshString(mpint(n)),
   ]);
   return `SHA256:${createHash("sha256").update(wire).digest("base64").replace(/=+$/, "")}`;
 }

@@ -1,4 +1,4 @@
-import { goEncryptError, pemBlocks, SignetError } from "@signet/core/browser";
+import { bitLength, goEncryptError, pemBlocks, SignetError } from "@signet/core/browser";
 
 import { base64ToBytes } from "./base64.js";
 import {
@@ -156,11 +156,6 @@ function nameAttributes(name: DerElement): DistinguishedName {
       return { type: NAME_TYPES[oid] ?? oid, value: derString(present(value, "name attribute")) };
     }),
   );
-}
-
-function bitLength(magnitude: Uint8Array): number {
-  const top = magnitude[0] ?? 0;
-  return top === 0 ? 0 : (magnitude.length - 1) * 8 + (32 - Math.clz32(top));
 }
 
 function hex(bytes: Uint8Array): string {
