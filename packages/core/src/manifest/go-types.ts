@@ -21,15 +21,11 @@ export type GoType =
       unmarshaler: "time" | "fieldsV1" | "rawExtension" | "encryptedData";
     };
 
-/**
- * A struct field; `embeddedIn` names the embedded struct a promoted field comes from, and
- * `embedded` is that struct's type.
- */
+/** A struct field; `embedded` is the embedded struct a promoted field comes from. */
 export interface GoField {
   json: string;
   type: GoType;
-  embeddedIn?: string;
-  embedded?: GoType;
+  embedded?: GoType & { kind: "struct" };
 }
 
 const string = (name = "string"): GoType => ({ kind: "string", name });
@@ -43,7 +39,7 @@ const slice = (elem: GoType): GoType => ({ kind: "slice", name: `[]${printed(ele
 const stringMap: GoType = { kind: "map", name: "map[string]string", elem: string() };
 const time: GoType = { kind: "unmarshaler", name: "v1.Time", unmarshaler: "time" };
 
-function struct(typeName: string, fields: GoField[]): GoType {
+function struct(typeName: string, fields: GoField[]): GoType & { kind: "struct" } {
   return { kind: "struct", name: typeName.slice(typeName.indexOf(".") + 1), typeName, fields };
 }
 
@@ -54,8 +50,8 @@ const TYPE_META_STRUCT = struct("v1.TypeMeta", [
 
 /** TypeMeta's fields as promoted into the structs that embed it. */
 const TYPE_META: GoField[] = [
-  { json: "kind", type: string(), embeddedIn: "TypeMeta", embedded: TYPE_META_STRUCT },
-  { json: "apiVersion", type: string(), embeddedIn: "TypeMeta", embedded: TYPE_META_STRUCT },
+  { json: "kind", type: string(), embedded: TYPE_META_STRUCT },
+  { json: "apiVersion", type: string(), embedded: TYPE_META_STRUCT },
 ];
 
 const OWNER_REFERENCE = struct("v1.OwnerReference", [

@@ -344,8 +344,8 @@ function decodeStruct(
     const [key, item] = entries[i]!;
     const field = findField(type.fields, key, ctx.options.caseSensitive);
     if (!field) continue;
-    const path = field.embeddedIn
-      ? [...ctx.path, field.embeddedIn, field.json]
+    const path = field.embedded
+      ? [...ctx.path, field.embedded.name, field.json]
       : [...ctx.path, field.json];
     const fieldCtx: Context = { ...ctx, structName: type.name, path };
     const fieldSlot: Slot = {

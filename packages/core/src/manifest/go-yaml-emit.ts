@@ -49,16 +49,6 @@ function charAt(text: string, i: number): string {
 
 const HIGH_SURROGATE = /[\ud800-\udbff]/;
 
-/** A space or a line break ({@link isBreak}'s five): the next one from `lastIndex`. */
-const SPACE_OR_BREAK = /[ \n\r\u0085\u2028\u2029]/g;
-
-/** The first offset from `i` holding a space or a break (or the end): a native scan. */
-function spaceOrBreakFrom(text: string, i: number): number {
-  SPACE_OR_BREAK.lastIndex = i;
-  const found = SPACE_OR_BREAK.exec(text);
-  return found === null ? text.length : found.index;
-}
-
 /** The first offset from `i` whose UTF-16 unit `stop` accepts (or the end). */
 function runEnd(text: string, i: number, stop: (unit: string) => boolean): number {
   let end = i;
@@ -297,6 +287,8 @@ class Emitter {
   /** Output pieces, joined once at the end (appending characters one by one to a string builds
    * a rope of a node per character: tens of MiB for a 1 MiB value). */
   private readonly parts: string[] = [];
+  /** A space or a line break ({@link isBreak}'s five); global, so one emitter's own. */
+  private readonly spaceOrBreak = /[ \n\r\u0085\u2028\u2029]/g;
   private column = 0;
   private indent = -1;
   private readonly indents: number[] = [];
@@ -316,6 +308,13 @@ class Emitter {
   private putBreak(): void {
     this.parts.push("\n");
     this.column = 0;
+  }
+
+  /** The first offset from `i` holding a space or a break (or the end): a native scan. */
+  private spaceOrBreakFrom(text: string, i: number): number {
+    this.spaceOrBreak.lastIndex = i;
+    const found = this.spaceOrBreak.exec(text);
+    return found === null ? text.length : found.index;
   }
 
   private writeChar(c: string): void {
@@ -450,7 +449,7 @@ class Emitter {
         this.writeScalarBreak(c, w);
         i++;
       } else {
-        const end = spaceOrBreakFrom(text, i);
+        const end = this.spaceOrBreakFrom(text, i);
         this.writeScalarRun(text.slice(i, end), w);
         i = end;
       }
@@ -473,7 +472,7 @@ class Emitter {
         this.writeScalarBreak(c, w);
         i++;
       } else {
-        const end = spaceOrBreakFrom(text, i);
+        const end = this.spaceOrBreakFrom(text, i);
         this.writeScalarRun(text.slice(i, end), w, "'");
         i = end;
       }

@@ -95,7 +95,7 @@ function pointee(target: GoType | undefined): GoType | undefined {
 function elementTarget(target: GoType | undefined, key: string): GoType | undefined {
   if (target?.kind === "struct") {
     const field = findField(target.fields, key);
-    return field?.embeddedIn === undefined ? field?.type : field.embedded;
+    return field?.embedded ?? field?.type;
   }
   if (target?.kind === "map") return target.elem;
   return undefined;
@@ -149,7 +149,7 @@ function allocate(
 ): TypedObject | undefined {
   if (!holder || target?.kind !== "struct") return undefined;
   const field = findField(target.fields, key);
-  if (!field || field.embeddedIn !== undefined) return undefined;
+  if (!field || field.embedded !== undefined) return undefined;
   const type = field.type;
   if (type.kind === "pointer") {
     if (holder[field.json] === undefined || holder[field.json] === null)
